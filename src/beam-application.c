@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The application: command-line options, the about window, styling. Not
+ * unique: each `beamscope --node X` is its own process inspecting its own
+ * node, so one stuck node can never take another window down with it. */
+
+#define G_LOG_DOMAIN "beamscope"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-application.h"
+#include "beam-cookie.h"
+#include "beam-window.h"
+
+struct _BeamApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *node;
+  char           *cookie;
+  char           *cookie_file;
+  char           *page;
+  gboolean        read_only;
+};
+
+G_DEFINE_FINAL_TYPE (BeamApplication, beam_application, ADW_TYPE_APPLICATION)
+
+static const char * const known_pages[] = { "system", NULL };
+
+static int
+beam_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  BeamApplication *self = BEAM_APPLICATION (app);
+
+  g_variant_dict_lookup (options, "node", "s", &self->node);
+  g_variant_dict_lookup (options, "cookie", "s", &self->cookie);
+  g_variant_dict_lookup (options, "cookie-file", "^ay", &self->cookie_file);
+  g_variant_dict_lookup (options, "page", "s", &self->page);
+  g_variant_dict_lookup (options, "read-only", "b", &self->read_only);
+
+  if (self->cookie != NULL && self->cookie_file != NULL)
+    {
+      g_printerr ("beamscope: %s\n", _("give --cookie or --cookie-file, not both"));
+      return 2;
+    }
+  if (self->page != NULL && !g_strv_contains (known_pages, self->page))
+    {
+      g_printerr ("beamscope: %s\n", _("unknown --page; known pages: system"));
+      return 2;
+    }
+  return -1;
+}
+
+static void
+beam_application_activate (GApplication *app)
+{
+  BeamApplication *self = BEAM_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cookie = NULL;
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  window = GTK_WINDOW (beam_window_new (ADW_APPLICATION (app), self->read_only));
+  gtk_window_present (window);
+
+  if (self->node == NULL)
+    return;
+
+  cookie = beam_cookie_resolve (self->cookie, self->cookie_file, &error);
+  if (cookie == NULL)
+    {
+      g_printerr ("beamscope: %s\n", error->message);
+      return;
+    }
+  beam_window_connect (BEAM_WINDOW (window), self->node, cookie, self->page);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *developers[] = { "The Beamscope developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Beamscope"),
+                         "application-icon", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Inspect running Erlang and Elixir nodes"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+beam_application_startup (GApplication *app)
+{
+  static const GActionEntry actions[] = {
+    { "about", about_action },
+    { "quit", quit_action },
+  };
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *refresh_accels[] = { "<Control>r", "F5", NULL };
+
+  G_APPLICATION_CLASS (beam_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
+}
+
+static void
+beam_application_finalize (GObject *object)
+{
+  BeamApplication *self = BEAM_APPLICATION (object);
+
+  g_free (self->node);
+  if (self->cookie != NULL)
+    memset (self->cookie, 0, strlen (self->cookie));
+  g_free (self->cookie);
+  g_free (self->cookie_file);
+  g_free (self->page);
+
+  G_OBJECT_CLASS (beam_application_parent_class)->finalize (object);
+}
+
+static void
+beam_application_class_init (BeamApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = beam_application_finalize;
+  app_class->handle_local_options = beam_application_handle_local_options;
+  app_class->activate = beam_application_activate;
+  app_class->startup = beam_application_startup;
+}
+
+static void
+beam_application_init (BeamApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "node", 'n', 0, G_OPTION_ARG_STRING, NULL, N_("Open straight on this node (name@host)"), N_("NAME") },
+    { "cookie", 'c', 0, G_OPTION_ARG_STRING, NULL, N_("The node's cookie"), N_("COOKIE") },
+    { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the cookie from FILE"), N_("FILE") },
+    { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Disable every action that changes the node"), NULL },
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The page to open: system"), N_("PAGE") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+BeamApplication *
+beam_application_new (void)
+{
+  return g_object_new (BEAM_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/beamscope/Beamscope",
+                       NULL);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define BEAM_TYPE_APPLICATION (beam_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeamApplication, beam_application, BEAM, APPLICATION, AdwApplication)
+
+BeamApplication *beam_application_new (void);
+
+G_END_DECLS

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One window inspects one node. It shows the connect screen until a
+ * connection is up, then the pages. The connection's state is always in the
+ * header (an icon and the node's name) and, when it is not "connected", in a
+ * bar under it that says why and offers to retry; the pages keep their last
+ * data, dimmed, until the node is back. */
+
+#define G_LOG_DOMAIN "beamscope-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-connect-page.h"
+#include "beam-cookie.h"
+#include "beam-system-page.h"
+#include "beam-window.h"
+
+#define MAX_RECENT_NODES 8
+#define CONNECT_TIMEOUT_MS 5000
+
+struct _BeamWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  BeamConnectPage      *connect_page;
+  AdwViewStack         *view_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  BeamSystemPage       *system_page;
+  GtkImage             *state_icon;
+  GtkLabel             *node_name_label;
+  GtkLabel             *read_only_label;
+  GtkRevealer          *state_revealer;
+  GtkSpinner           *state_spinner;
+  GtkLabel             *state_label;
+
+  GSettings            *settings;
+  BeamConnection       *pending;     /* connecting, not yet shown */
+  char                 *pending_page;
+  BeamNode             *node;
+  gboolean              read_only;
+  char                 *error;
+};
+
+G_DEFINE_FINAL_TYPE (BeamWindow, beam_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+remember_node (BeamWindow *self,
+               const char *node)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-nodes");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+  guint kept = 1;
+
+  g_strv_builder_add (builder, node);
+  for (guint i = 0; recent[i] != NULL && kept < MAX_RECENT_NODES; i++)
+    if (g_strcmp0 (recent[i], node) != 0)
+      {
+        g_strv_builder_add (builder, recent[i]);
+        kept++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-nodes", (const char * const *) updated);
+}
+
+static void
+update_state (BeamWindow *self)
+{
+  BeamConnectionState state;
+  g_autofree char *text = NULL;
+  const char *icon;
+  gboolean connected;
+
+  if (self->node == NULL)
+    return;
+
+  state = beam_node_get_state (self->node);
+  text = beam_node_dup_status_text (self->node);
+  connected = state == BEAM_CONNECTION_STATE_CONNECTED;
+
+  switch (state)
+    {
+    case BEAM_CONNECTION_STATE_CONNECTED:
+      icon = "network-wired-symbolic";
+      break;
+    case BEAM_CONNECTION_STATE_RECONNECTING:
+    case BEAM_CONNECTION_STATE_CONNECTING:
+      icon = "network-wired-acquiring-symbolic";
+      break;
+    case BEAM_CONNECTION_STATE_LOST:
+    case BEAM_CONNECTION_STATE_DISCONNECTED:
+    default:
+      icon = "network-wired-disconnected-symbolic";
+      break;
+    }
+
+  gtk_image_set_from_icon_name (self->state_icon, icon);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), text);
+  gtk_label_set_label (self->state_label, text);
+  gtk_revealer_set_reveal_child (self->state_revealer, !connected);
+  gtk_spinner_set_spinning (self->state_spinner, !connected && state != BEAM_CONNECTION_STATE_LOST);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_revealer), "lost");
+  if (state == BEAM_CONNECTION_STATE_LOST)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_revealer), "lost");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", !connected);
+}
+
+static void
+show_node (BeamWindow     *self,
+           BeamConnection *connection,
+           const char     *page)
+{
+  g_autofree char *title = NULL;
+
+  g_clear_object (&self->node);
+  self->node = beam_node_new (connection, self->read_only);
+  g_signal_connect_object (self->node, "notify::status-text", G_CALLBACK (update_state),
+                           self, G_CONNECT_SWAPPED);
+
+  gtk_label_set_label (self->node_name_label, beam_node_get_name (self->node));
+  gtk_widget_set_visible (GTK_WIDGET (self->read_only_label), self->read_only);
+  title = g_strdup_printf (_("%s — Beamscope"), beam_node_get_name (self->node));
+  gtk_window_set_title (GTK_WINDOW (self), title);
+
+  beam_system_page_set_node (self->system_page, self->node);
+  update_state (self);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "node");
+  if (page != NULL && adw_view_stack_get_child_by_name (self->view_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, page);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
+}
+
+static void
+set_error (BeamWindow *self,
+           const char *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  beam_connect_page_set_error (self->connect_page, message);
+}
+
+static void
+connect_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BeamWindow) self = user_data;
+  BeamConnection *connection = BEAM_CONNECTION (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *page = g_steal_pointer (&self->pending_page);
+
+  if (connection != self->pending)
+    return;  /* superseded by a later attempt or a disconnect */
+
+  beam_connect_page_set_busy (self->connect_page, FALSE);
+  if (!beam_connection_connect_finish (connection, result, &error))
+    {
+      beam_connection_close (connection);
+      g_clear_object (&self->pending);
+      set_error (self, error->message);
+      return;
+    }
+
+  set_error (self, NULL);
+  remember_node (self, beam_connection_get_target_node (connection));
+  show_node (self, connection, page);
+  g_clear_object (&self->pending);
+}
+
+void
+beam_window_connect (BeamWindow *self,
+                     const char *node,
+                     const char *cookie,
+                     const char *page)
+{
+  g_return_if_fail (BEAM_IS_WINDOW (self));
+  g_return_if_fail (node != NULL && cookie != NULL);
+
+  if (self->pending != NULL)
+    {
+      beam_connection_close (self->pending);
+      g_clear_object (&self->pending);
+    }
+
+  beam_connect_page_set_node (self->connect_page, node);
+  beam_connect_page_set_busy (self->connect_page, TRUE);
+  set_error (self, NULL);
+
+  g_free (self->pending_page);
+  self->pending_page = g_strdup (page);
+  self->pending = beam_connection_new (node, cookie);
+  beam_connection_connect_async (self->pending, CONNECT_TIMEOUT_MS, NULL, connect_done,
+                                 g_object_ref (self));
+}
+
+void
+beam_window_disconnect (BeamWindow *self)
+{
+  g_return_if_fail (BEAM_IS_WINDOW (self));
+
+  beam_system_page_set_node (self->system_page, NULL);
+  g_clear_object (&self->node);  /* closes the connection */
+  gtk_window_set_title (GTK_WINDOW (self), _("Beamscope"));
+  gtk_stack_set_visible_child_name (self->main_stack, "connect");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", FALSE);
+}
+
+static void
+on_connect_requested (BeamWindow      *self,
+                      const char      *node,
+                      const char      *cookie,
+                      BeamConnectPage *page)
+{
+  beam_window_connect (self, node, cookie, NULL);
+}
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  beam_window_disconnect (BEAM_WINDOW (widget));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+
+  if (page != NULL)
+    gtk_widget_activate_action (page, "system.refresh", NULL);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+
+  if (self->node != NULL)
+    beam_connection_retry_now (beam_node_get_connection (self->node));
+}
+
+static void
+beam_window_dispose (GObject *object)
+{
+  BeamWindow *self = BEAM_WINDOW (object);
+
+  if (self->pending != NULL)
+    beam_connection_close (self->pending);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->node);
+  g_clear_object (&self->settings);
+  /* libadwaita 1.2 trips over a switcher that outlives its stack: let go first. */
+  if (self->switcher_bar != NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  if (self->switcher_title != NULL)
+    adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  /* The template's root is held by the parent class, which unparents it
+   * itself; dispose_template would do it a second time. */
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (beam_window_parent_class)->dispose (object);
+}
+
+static void
+beam_window_finalize (GObject *object)
+{
+  BeamWindow *self = BEAM_WINDOW (object);
+
+  g_free (self->pending_page);
+  g_free (self->error);
+
+  G_OBJECT_CLASS (beam_window_parent_class)->finalize (object);
+}
+
+static void
+beam_window_class_init (BeamWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = beam_window_dispose;
+  object_class->finalize = beam_window_finalize;
+
+  g_type_ensure (BEAM_TYPE_CONNECT_PAGE);
+  g_type_ensure (BEAM_TYPE_SYSTEM_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/beam-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, connect_page);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, system_page);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, node_name_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
+
+  gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect", NULL);
+}
+
+static void
+beam_window_init (BeamWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new ("io.github.beamscope.Beamscope");
+
+  if (DEVELOPMENT)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", FALSE);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+}
+
+BeamWindow *
+beam_window_new (AdwApplication *application,
+                 gboolean        read_only)
+{
+  BeamWindow *self = g_object_new (BEAM_TYPE_WINDOW, "application", application, NULL);
+
+  self->read_only = !!read_only;
+  return self;
+}
+
+BeamNode *
+beam_window_get_node (BeamWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), NULL);
+  return self->node;
+}
+
+GtkWidget *
+beam_window_get_connect_page (BeamWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->connect_page);
+}
+
+GtkWidget *
+beam_window_get_page (BeamWindow *self,
+                      const char *name)
+{
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_child_by_name (self->view_stack, name);
+}
+
+void
+beam_window_show_page (BeamWindow *self,
+                       const char *name)
+{
+  g_return_if_fail (BEAM_IS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+const char *
+beam_window_get_error (BeamWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), NULL);
+  return self->error;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "beam-node.h"
+
+G_BEGIN_DECLS
+
+#define BEAM_TYPE_WINDOW (beam_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeamWindow, beam_window, BEAM, WINDOW, AdwApplicationWindow)
+
+BeamWindow *beam_window_new          (AdwApplication *application,
+                                      gboolean        read_only);
+/* Connects, then shows `page` ("system", or NULL for the default). */
+void        beam_window_connect      (BeamWindow     *self,
+                                      const char     *node,
+                                      const char     *cookie,
+                                      const char     *page);
+void        beam_window_disconnect   (BeamWindow     *self);
+BeamNode   *beam_window_get_node     (BeamWindow     *self);
+GtkWidget  *beam_window_get_connect_page (BeamWindow *self);
+GtkWidget  *beam_window_get_page     (BeamWindow     *self,
+                                      const char     *name);
+void        beam_window_show_page    (BeamWindow     *self,
+                                      const char     *name);
+/* The connect screen's error line, for tests; NULL when none. */
+const char *beam_window_get_error    (BeamWindow     *self);
+
+G_END_DECLS

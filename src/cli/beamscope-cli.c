@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* beamscope-cli: the app's questions, asked headless, for servers reached over
+ * SSH and for scripts. Built on wire/ and probe/ only. Every failure is one
+ * line on stderr that names its cause, and a non-zero exit status:
+ * 1 when talking to the node failed, 2 for a usage error. */
+
+#define G_LOG_DOMAIN "beamscope-cli"
+
+#include "config.h"
+
+#include <ei.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "beam-cookie.h"
+#include "beam-connection.h"
+#include "beam-epmd.h"
+#include "beam-system-info.h"
+#include "beam-wire-error.h"
+
+#define EXIT_NODE_ERROR 1
+#define EXIT_USAGE      2
+
+typedef struct
+{
+  char      *node;
+  char      *cookie;
+  char      *cookie_file;
+  gboolean   json;
+  int        timeout_ms;
+} Options;
+
+typedef struct
+{
+  GMainLoop      *loop;
+  BeamConnection *connection;
+  GAsyncResult   *result;
+} Wait;
+
+static void
+stash_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+/* The CLI runs one request at a time; the app does the same calls concurrently. */
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  g_clear_object (&wait->result);
+  g_main_loop_run (wait->loop);
+  return wait->result;
+}
+
+static int
+fail (const GError *error)
+{
+  g_printerr ("beamscope-cli: %s\n", error->message);
+  return EXIT_NODE_ERROR;
+}
+
+static void
+print_json (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, TRUE);
+
+  g_print ("%s\n", text);
+}
+
+static int
+command_nodes (const Options *options,
+               const char    *host)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = beam_epmd_names (host, options->timeout_ms, NULL, &error);
+
+  if (entries == NULL)
+    return fail (error);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < entries->len; i++)
+        {
+          BeamEpmdEntry *entry = g_ptr_array_index (entries, i);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, entry->name);
+          json_builder_set_member_name (builder, "port");
+          json_builder_add_int_value (builder, entry->port);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return 0;
+    }
+
+  if (entries->len == 0)
+    {
+      g_print (_("No nodes registered with EPMD on %s\n"), host);
+      return 0;
+    }
+  g_print ("%-32s %s\n", _("NAME"), _("PORT"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BeamEpmdEntry *entry = g_ptr_array_index (entries, i);
+      g_print ("%-32s %u\n", entry->name, entry->port);
+    }
+  return 0;
+}
+
+static char *
+format_bytes (gint64 bytes)
+{
+  return bytes < 0 ? g_strdup ("-") : g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static void
+print_row (const char *label,
+           const char *value)
+{
+  g_print ("%-28s %s\n", label, value != NULL ? value : "-");
+}
+
+static void
+print_count (const char *label,
+             gint64      count,
+             gint64      limit)
+{
+  g_autofree char *value = NULL;
+
+  if (limit > 0)
+    value = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " (%.1f%%)",
+                             count, limit, 100.0 * count / limit);
+  else
+    value = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  print_row (label, value);
+}
+
+static void
+print_info_table (const BeamSystemInfo *info)
+{
+  g_autoptr(GString) queues = g_string_new (NULL);
+  g_autofree char *uptime = NULL;
+  gint64 seconds = info->uptime_ms / 1000;
+
+  uptime = g_strdup_printf ("%" G_GINT64_FORMAT "d %02d:%02d:%02d", seconds / 86400,
+                            (int) (seconds / 3600 % 24), (int) (seconds / 60 % 60), (int) (seconds % 60));
+  for (guint i = 0; i < info->run_queue_lengths->len; i++)
+    g_string_append_printf (queues, "%s%" G_GINT64_FORMAT, i ? " " : "",
+                            g_array_index (info->run_queue_lengths, gint64, i));
+
+  print_row (_("Node"), info->node);
+  print_row (_("OTP release"), info->otp_release);
+  print_row (_("ERTS version"), info->erts_version);
+  print_row (_("Architecture"), info->system_architecture);
+  print_row (_("Uptime"), uptime);
+  print_row (_("observer_backend"), info->has_observer_backend ? _("available") : _("missing"));
+  print_count (_("Logical processors"), info->logical_processors, 0);
+  print_count (_("Schedulers online"), info->schedulers_online, info->schedulers);
+  print_count (_("Dirty CPU schedulers"), info->dirty_cpu_schedulers, 0);
+  print_count (_("Dirty IO schedulers"), info->dirty_io_schedulers, 0);
+  print_count (_("Run queue"), info->run_queue, 0);
+  print_row (_("Run queue lengths"), queues->str);
+  print_count (_("Processes"), info->process_count, info->process_limit);
+  print_count (_("Atoms"), info->atom_count, info->atom_limit);
+  print_count (_("Ports"), info->port_count, info->port_limit);
+  print_count (_("ETS tables"), info->ets_count, info->ets_limit);
+  print_count (_("IO input (bytes)"), info->io_input, 0);
+  print_count (_("IO output (bytes)"), info->io_output, 0);
+
+  struct { const char *label; gint64 value; } memory[] = {
+    { _("Memory total"), info->memory.total },
+    { _("Memory processes"), info->memory.processes },
+    { _("Memory processes used"), info->memory.processes_used },
+    { _("Memory system"), info->memory.system },
+    { _("Memory atom"), info->memory.atom },
+    { _("Memory atom used"), info->memory.atom_used },
+    { _("Memory binary"), info->memory.binary },
+    { _("Memory code"), info->memory.code },
+    { _("Memory ETS"), info->memory.ets },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (memory); i++)
+    {
+      g_autofree char *value = format_bytes (memory[i].value);
+      print_row (memory[i].label, value);
+    }
+}
+
+static BeamConnection *
+connect_or_fail (const Options *options,
+                 Wait          *wait,
+                 int           *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cookie = NULL;
+  g_autoptr(BeamConnection) connection = NULL;
+
+  if (options->node == NULL)
+    {
+      g_printerr ("beamscope-cli: %s\n", _("this command needs --node NAME"));
+      *status = EXIT_USAGE;
+      return NULL;
+    }
+  if (!beam_node_name_split (options->node, NULL, NULL, &error) ||
+      !(cookie = beam_cookie_resolve (options->cookie, options->cookie_file, &error)))
+    {
+      *status = fail (error);
+      return NULL;
+    }
+
+  connection = beam_connection_new (options->node, cookie);
+  beam_connection_set_default_timeout (connection, options->timeout_ms);
+  beam_connection_connect_async (connection, options->timeout_ms, NULL, stash_result, wait);
+  if (!beam_connection_connect_finish (connection, wait_for (wait), &error))
+    {
+      *status = fail (error);
+      return NULL;
+    }
+  return g_steal_pointer (&connection);
+}
+
+static int
+command_info (const Options *options,
+              Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamSystemInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+
+  beam_system_info_fetch_async (connection, NULL, stash_result, wait);
+  info = beam_system_info_fetch_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (info == NULL)
+    return fail (error);
+
+  if (options->json)
+    {
+      g_autoptr(JsonNode) root = beam_system_info_to_json (info);
+      print_json (root);
+    }
+  else
+    print_info_table (info);
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  Options options = { .timeout_ms = 10000 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  Wait wait = { 0 };
+  const char *command;
+  int status;
+  GOptionEntry entries[] = {
+    { "node", 'n', 0, G_OPTION_ARG_STRING, &options.node, N_("The node to inspect, as name@host"), N_("NAME") },
+    { "cookie", 'c', 0, G_OPTION_ARG_STRING, &options.cookie, N_("The node's cookie"), N_("COOKIE") },
+    { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, &options.cookie_file, N_("Read the cookie from FILE"), N_("FILE") },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &options.json, N_("Print JSON"), NULL },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &options.timeout_ms, N_("Give up on the node after MS milliseconds (default 10000)"), N_("MS") },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* ei writes with plain write(): a node that goes away must not kill us. */
+  signal (SIGPIPE, SIG_IGN);
+  if (ei_init () != 0)
+    {
+      g_printerr ("beamscope-cli: %s\n", _("cannot initialise erl_interface"));
+      return EXIT_NODE_ERROR;
+    }
+
+  context = g_option_context_new (_("COMMAND — inspect a running Erlang or Elixir node"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Commands:\n"
+      "  nodes [HOST]   the nodes registered with EPMD on HOST (default localhost)\n"
+      "  info           what the node says of itself: versions, schedulers, limits, memory\n"
+      "\n"
+      "The cookie is --cookie, else --cookie-file, else ~/.erlang.cookie."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("beamscope-cli: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  if (options.timeout_ms <= 0)
+    {
+      g_printerr ("beamscope-cli: %s\n", _("--timeout must be a positive number of milliseconds"));
+      return EXIT_USAGE;
+    }
+  if (options.cookie != NULL && options.cookie_file != NULL)
+    {
+      g_printerr ("beamscope-cli: %s\n", _("give --cookie or --cookie-file, not both"));
+      return EXIT_USAGE;
+    }
+  if (argc < 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_printerr ("%s", help);
+      return EXIT_USAGE;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  wait.loop = loop;
+  command = argv[1];
+
+  if (g_str_equal (command, "nodes") && argc <= 3)
+    status = command_nodes (&options, argc == 3 ? argv[2] : "localhost");
+  else if (g_str_equal (command, "info") && argc == 2)
+    status = command_info (&options, &wait);
+  else
+    {
+      g_printerr ("beamscope-cli: %s\n", _("unknown command or extra arguments; see --help"));
+      status = EXIT_USAGE;
+    }
+
+  g_clear_object (&wait.result);
+  g_free (options.node);
+  g_free (options.cookie);
+  g_free (options.cookie_file);
+  return status;
+}

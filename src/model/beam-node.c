@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* BeamNode forwards the connection's state as properties a view can bind to,
+ * and turns it into the words the header shows. */
+
+#define G_LOG_DOMAIN "beamscope-model"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-node.h"
+
+struct _BeamNode
+{
+  GObject         parent_instance;
+  BeamConnection *connection;
+  gboolean        read_only;
+};
+
+G_DEFINE_FINAL_TYPE (BeamNode, beam_node, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  PROP_NAME,
+  PROP_READ_ONLY,
+  PROP_STATE,
+  PROP_STALE,
+  PROP_STATUS_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+on_connection_changed (BeamNode *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+}
+
+static void
+beam_node_dispose (GObject *object)
+{
+  BeamNode *self = BEAM_NODE (object);
+
+  if (self->connection != NULL)
+    beam_connection_close (self->connection);
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (beam_node_parent_class)->dispose (object);
+}
+
+static void
+beam_node_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  BeamNode *self = BEAM_NODE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, beam_node_get_name (self));
+      break;
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, beam_node_get_state (self));
+      break;
+    case PROP_STALE:
+      g_value_set_boolean (value, beam_node_get_stale (self));
+      break;
+    case PROP_STATUS_TEXT:
+      g_value_take_string (value, beam_node_dup_status_text (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beam_node_class_init (BeamNodeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = beam_node_dispose;
+  object_class->get_property = beam_node_get_property;
+
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, BEAM_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_READ_ONLY] =
+    g_param_spec_boolean ("read-only", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, BEAM_TYPE_CONNECTION_STATE,
+                       BEAM_CONNECTION_STATE_DISCONNECTED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STALE] =
+    g_param_spec_boolean ("stale", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATUS_TEXT] =
+    g_param_spec_string ("status-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+beam_node_init (BeamNode *self)
+{
+}
+
+BeamNode *
+beam_node_new (BeamConnection *connection,
+               gboolean        read_only)
+{
+  BeamNode *self;
+
+  g_return_val_if_fail (BEAM_IS_CONNECTION (connection), NULL);
+
+  self = g_object_new (BEAM_TYPE_NODE, NULL);
+  self->connection = g_object_ref (connection);
+  self->read_only = !!read_only;
+  g_signal_connect_object (connection, "notify::state", G_CALLBACK (on_connection_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "notify::reconnect-attempts",
+                           G_CALLBACK (on_connection_changed), self, G_CONNECT_SWAPPED);
+  return self;
+}
+
+BeamConnection *
+beam_node_get_connection (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), NULL);
+  return self->connection;
+}
+
+const char *
+beam_node_get_name (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), NULL);
+  return beam_connection_get_target_node (self->connection);
+}
+
+gboolean
+beam_node_get_read_only (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), TRUE);
+  return self->read_only;
+}
+
+BeamConnectionState
+beam_node_get_state (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), BEAM_CONNECTION_STATE_DISCONNECTED);
+  return beam_connection_get_state (self->connection);
+}
+
+gboolean
+beam_node_get_stale (BeamNode *self)
+{
+  return beam_node_get_state (self) != BEAM_CONNECTION_STATE_CONNECTED;
+}
+
+char *
+beam_node_dup_status_text (BeamNode *self)
+{
+  const GError *error;
+  guint attempts;
+
+  g_return_val_if_fail (BEAM_IS_NODE (self), NULL);
+
+  error = beam_connection_get_last_error (self->connection);
+  attempts = beam_connection_get_reconnect_attempts (self->connection);
+
+  switch (beam_connection_get_state (self->connection))
+    {
+    case BEAM_CONNECTION_STATE_CONNECTED:
+      return g_strdup (_("Connected"));
+    case BEAM_CONNECTION_STATE_CONNECTING:
+      return g_strdup (_("Connecting…"));
+    case BEAM_CONNECTION_STATE_RECONNECTING:
+      if (attempts == 0)
+        return g_strdup_printf (_("Reconnecting… (%s)"), error ? error->message : _("connection lost"));
+      return g_strdup_printf (ngettext ("Reconnecting… %u attempt failed: %s",
+                                        "Reconnecting… %u attempts failed: %s", attempts),
+                              attempts, error ? error->message : "");
+    case BEAM_CONNECTION_STATE_LOST:
+      return g_strdup_printf (_("Lost: %s. Still retrying every 10 s."),
+                              error ? error->message : _("the node is gone"));
+    case BEAM_CONNECTION_STATE_DISCONNECTED:
+    default:
+      return g_strdup (_("Disconnected"));
+    }
+}

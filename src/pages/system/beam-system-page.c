@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The System page: observer's System tab plus what the seeds look at beside
+ * it (atoms against their limit, dirty schedulers, run queues). The rows are
+ * described once in `fields` below; each knows how to word its value. The page
+ * refreshes only while it is mapped, and keeps its last data, dimmed, while
+ * the node is away. */
+
+#define G_LOG_DOMAIN "beamscope-system"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-system-info.h"
+#include "beam-system-page.h"
+
+#define DEFAULT_INTERVAL_S 5
+#define WARN_FRACTION      0.8  /* a limit 80% used is where the seeds start to worry */
+
+typedef enum
+{
+  GROUP_SYSTEM,
+  GROUP_CPUS,
+  GROUP_MEMORY,
+  GROUP_STATISTICS,
+  GROUP_LIMITS,
+  N_GROUPS
+} Group;
+
+static const char * const group_titles[N_GROUPS] = {
+  N_("System and Architecture"),
+  N_("CPUs and Threads"),
+  N_("Memory Usage"),
+  N_("Statistics"),
+  N_("System Limits"),
+};
+
+typedef char *(*FormatFunc) (const BeamSystemInfo *info);
+/* For rows with a bar: how full, 0..1; negative for no bar. */
+typedef double (*FractionFunc) (const BeamSystemInfo *info);
+
+typedef struct
+{
+  const char   *field;    /* as in `beamscope-cli info --json` */
+  Group         group;
+  const char   *title;
+  const char   *subtitle;
+  FormatFunc    format;
+  FractionFunc  fraction;
+} Field;
+
+typedef struct
+{
+  const Field *field;
+  GtkLabel    *value;
+  GtkLevelBar *bar;
+} Row;
+
+struct _BeamSystemPage
+{
+  AdwBin          parent_instance;
+
+  GtkStack       *stack;
+  AdwStatusPage  *loading_status;
+  GtkWidget      *content_box;
+  GtkLabel       *node_label;
+  GtkLabel       *summary_label;
+  GtkLabel       *backend_label;
+  GtkFlowBox     *groups_box;
+
+  BeamNode       *node;
+  GCancellable   *cancellable;
+  BeamSystemInfo *info;
+  GArray         *rows;          /* Row */
+  guint           interval_s;
+  guint           timeout_id;
+  guint           generation;
+  gboolean        fetching;
+};
+
+G_DEFINE_FINAL_TYPE (BeamSystemPage, beam_system_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_NODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- wording ------------------------------------------------------------ */
+
+static char *
+format_count (gint64 value)
+{
+  if (value < 0)
+    return g_strdup (_("unknown"));
+  /* %' groups digits as the locale does. */
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
+}
+
+static char *
+format_bytes (gint64 value)
+{
+  if (value < 0)
+    return g_strdup (_("unknown"));
+  return g_strdup_printf ("%.1f MB", value / (1024.0 * 1024.0));
+}
+
+static char *
+format_count_of (gint64 count,
+                 gint64 limit)
+{
+  g_autofree char *count_text = format_count (count);
+  g_autofree char *limit_text = format_count (limit);
+
+  if (count < 0 || limit <= 0)
+    return g_steal_pointer (&count_text);
+  return g_strdup_printf (_("%s of %s (%.1f%%)"), count_text, limit_text, 100.0 * count / limit);
+}
+
+static char *
+format_yes_no (gboolean value)
+{
+  return g_strdup (value ? _("Yes") : _("No"));
+}
+
+static double
+fraction_of (gint64 count,
+             gint64 limit)
+{
+  return count >= 0 && limit > 0 ? CLAMP ((double) count / limit, 0.0, 1.0) : -1.0;
+}
+
+static char *
+format_duration_ms (gint64 ms)
+{
+  gint64 s = ms / 1000;
+
+  if (ms < 0)
+    return g_strdup (_("unknown"));
+  if (s >= 86400)
+    return g_strdup_printf (_("%" G_GINT64_FORMAT " d %02d h %02d min"), s / 86400,
+                            (int) (s / 3600 % 24), (int) (s / 60 % 60));
+  return g_strdup_printf ("%02d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
+}
+
+static char *
+format_queue_lengths (const BeamSystemInfo *info)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GArray *lengths = info->run_queue_lengths;
+  guint normal = info->schedulers > 0 ? (guint) info->schedulers : lengths->len;
+
+  /* run_queue_lengths_all lists the normal schedulers' queues, then the one
+   * dirty CPU queue, then the one dirty IO queue. */
+  for (guint i = 0; i < lengths->len; i++)
+    {
+      gint64 length = g_array_index (lengths, gint64, i);
+
+      if (i == normal)
+        g_string_append (text, _("   dirty CPU "));
+      else if (i == normal + 1)
+        g_string_append (text, _("   dirty IO "));
+      else if (i > 0)
+        g_string_append (text, " ");
+      g_string_append_printf (text, "%" G_GINT64_FORMAT, length);
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup (_("unknown"));
+}
+
+#define STRING_FIELD(name) \
+  static char *format_##name (const BeamSystemInfo *info) { return g_strdup (info->name ? info->name : _("unknown")); }
+#define COUNT_FIELD(name) \
+  static char *format_##name (const BeamSystemInfo *info) { return format_count (info->name); }
+#define BYTES_FIELD(name) \
+  static char *format_memory_##name (const BeamSystemInfo *info) { return format_bytes (info->memory.name); } \
+  static double fraction_memory_##name (const BeamSystemInfo *info) { return fraction_of (info->memory.name, info->memory.total); }
+#define LIMIT_FIELD(name) \
+  static char *format_##name##_count (const BeamSystemInfo *info) { return format_count_of (info->name##_count, info->name##_limit); } \
+  static double fraction_##name##_count (const BeamSystemInfo *info) { return fraction_of (info->name##_count, info->name##_limit); }
+#define YES_NO_FIELD(name) \
+  static char *format_##name (const BeamSystemInfo *info) { return format_yes_no (info->name); }
+
+STRING_FIELD (system_version)
+STRING_FIELD (otp_release)
+STRING_FIELD (erts_version)
+STRING_FIELD (system_architecture)
+COUNT_FIELD (wordsize_internal)
+COUNT_FIELD (wordsize_external)
+YES_NO_FIELD (smp_support)
+YES_NO_FIELD (threads)
+YES_NO_FIELD (kernel_poll)
+COUNT_FIELD (thread_pool_size)
+COUNT_FIELD (logical_processors)
+COUNT_FIELD (logical_processors_online)
+COUNT_FIELD (logical_processors_available)
+COUNT_FIELD (dirty_io_schedulers)
+COUNT_FIELD (run_queue)
+COUNT_FIELD (reductions)
+COUNT_FIELD (garbage_collections)
+COUNT_FIELD (context_switches)
+BYTES_FIELD (total)
+BYTES_FIELD (processes)
+BYTES_FIELD (processes_used)
+BYTES_FIELD (system)
+BYTES_FIELD (atom)
+BYTES_FIELD (atom_used)
+BYTES_FIELD (binary)
+BYTES_FIELD (code)
+BYTES_FIELD (ets)
+LIMIT_FIELD (process)
+LIMIT_FIELD (atom)
+LIMIT_FIELD (port)
+LIMIT_FIELD (ets)
+
+static char *
+format_schedulers (const BeamSystemInfo *info)
+{
+  return format_count (info->schedulers);
+}
+
+static char *
+format_schedulers_online (const BeamSystemInfo *info)
+{
+  return format_count_of (info->schedulers_online, info->schedulers);
+}
+
+static char *
+format_dirty_cpu_schedulers (const BeamSystemInfo *info)
+{
+  return g_strdup_printf (_("%d (%d online)"), info->dirty_cpu_schedulers,
+                          info->dirty_cpu_schedulers_online);
+}
+
+static char *
+format_uptime (const BeamSystemInfo *info)
+{
+  return format_duration_ms (info->uptime_ms);
+}
+
+static char *
+format_io_input (const BeamSystemInfo *info)
+{
+  return format_bytes (info->io_input);
+}
+
+static char *
+format_io_output (const BeamSystemInfo *info)
+{
+  return format_bytes (info->io_output);
+}
+
+static char *
+format_dist_buf_busy_limit (const BeamSystemInfo *info)
+{
+  return info->dist_buf_busy_limit < 0 ? g_strdup (_("unknown"))
+                                       : g_format_size_full (info->dist_buf_busy_limit,
+                                                             G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static char *
+format_observer_backend (const BeamSystemInfo *info)
+{
+  return g_strdup (info->has_observer_backend ? _("Available") : _("Missing: plain BIF calls"));
+}
+
+static const Field fields[] = {
+  { "system_version", GROUP_SYSTEM, N_("System version"), NULL, format_system_version, NULL },
+  { "otp_release", GROUP_SYSTEM, N_("OTP release"), NULL, format_otp_release, NULL },
+  { "erts_version", GROUP_SYSTEM, N_("ERTS version"), NULL, format_erts_version, NULL },
+  { "system_architecture", GROUP_SYSTEM, N_("Compiled for"), NULL, format_system_architecture, NULL },
+  { "wordsize_external", GROUP_SYSTEM, N_("Emulator word size"), N_("Bytes"), format_wordsize_external, NULL },
+  { "wordsize_internal", GROUP_SYSTEM, N_("Process word size"), N_("Bytes"), format_wordsize_internal, NULL },
+  { "smp_support", GROUP_SYSTEM, N_("SMP support"), NULL, format_smp_support, NULL },
+  { "threads", GROUP_SYSTEM, N_("Thread support"), NULL, format_threads, NULL },
+  { "kernel_poll", GROUP_SYSTEM, N_("Kernel poll"), NULL, format_kernel_poll, NULL },
+  { "thread_pool_size", GROUP_SYSTEM, N_("Async thread pool size"), NULL, format_thread_pool_size, NULL },
+  { "observer_backend", GROUP_SYSTEM, N_("observer_backend"), N_("runtime_tools on the node's code path"), format_observer_backend, NULL },
+
+  { "logical_processors", GROUP_CPUS, N_("Logical CPUs"), NULL, format_logical_processors, NULL },
+  { "logical_processors_online", GROUP_CPUS, N_("Online logical CPUs"), NULL, format_logical_processors_online, NULL },
+  { "logical_processors_available", GROUP_CPUS, N_("Available logical CPUs"), NULL, format_logical_processors_available, NULL },
+  { "schedulers", GROUP_CPUS, N_("Schedulers"), NULL, format_schedulers, NULL },
+  { "schedulers_online", GROUP_CPUS, N_("Online schedulers"), NULL, format_schedulers_online, NULL },
+  { "dirty_cpu_schedulers", GROUP_CPUS, N_("Dirty CPU schedulers"), NULL, format_dirty_cpu_schedulers, NULL },
+  { "dirty_io_schedulers", GROUP_CPUS, N_("Dirty IO schedulers"), NULL, format_dirty_io_schedulers, NULL },
+
+  { "memory.total", GROUP_MEMORY, N_("Total"), NULL, format_memory_total, fraction_memory_total },
+  { "memory.processes", GROUP_MEMORY, N_("Processes"), NULL, format_memory_processes, fraction_memory_processes },
+  { "memory.processes_used", GROUP_MEMORY, N_("Processes used"), NULL, format_memory_processes_used, fraction_memory_processes_used },
+  { "memory.system", GROUP_MEMORY, N_("System"), NULL, format_memory_system, fraction_memory_system },
+  { "memory.atom", GROUP_MEMORY, N_("Atoms"), NULL, format_memory_atom, fraction_memory_atom },
+  { "memory.atom_used", GROUP_MEMORY, N_("Atoms used"), NULL, format_memory_atom_used, fraction_memory_atom_used },
+  { "memory.binary", GROUP_MEMORY, N_("Binaries"), NULL, format_memory_binary, fraction_memory_binary },
+  { "memory.code", GROUP_MEMORY, N_("Code"), NULL, format_memory_code, fraction_memory_code },
+  { "memory.ets", GROUP_MEMORY, N_("ETS"), NULL, format_memory_ets, fraction_memory_ets },
+
+  { "uptime_ms", GROUP_STATISTICS, N_("Up time"), NULL, format_uptime, NULL },
+  { "run_queue", GROUP_STATISTICS, N_("Run queue"), N_("Processes and ports ready to run"), format_run_queue, NULL },
+  { "run_queue_lengths", GROUP_STATISTICS, N_("Run queue per scheduler"), N_("Non-zero means contention"), format_queue_lengths, NULL },
+  { "io_input", GROUP_STATISTICS, N_("IO input"), N_("Since the node started"), format_io_input, NULL },
+  { "io_output", GROUP_STATISTICS, N_("IO output"), N_("Since the node started"), format_io_output, NULL },
+  { "reductions", GROUP_STATISTICS, N_("Reductions"), NULL, format_reductions, NULL },
+  { "garbage_collections", GROUP_STATISTICS, N_("Garbage collections"), NULL, format_garbage_collections, NULL },
+  { "context_switches", GROUP_STATISTICS, N_("Context switches"), NULL, format_context_switches, NULL },
+
+  { "process_count", GROUP_LIMITS, N_("Processes"), NULL, format_process_count, fraction_process_count },
+  { "atom_count", GROUP_LIMITS, N_("Atoms"), N_("Atoms are never collected"), format_atom_count, fraction_atom_count },
+  { "port_count", GROUP_LIMITS, N_("Ports"), NULL, format_port_count, fraction_port_count },
+  { "ets_count", GROUP_LIMITS, N_("ETS tables"), NULL, format_ets_count, fraction_ets_count },
+  { "dist_buf_busy_limit", GROUP_LIMITS, N_("Distribution buffer busy limit"), NULL, format_dist_buf_busy_limit, NULL },
+};
+
+/* ---- building ----------------------------------------------------------- */
+
+static void
+build_rows (BeamSystemPage *self)
+{
+  GtkWidget *groups[N_GROUPS];
+
+  for (guint g = 0; g < N_GROUPS; g++)
+    {
+      groups[g] = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (groups[g]), _(group_titles[g]));
+      gtk_widget_set_valign (groups[g], GTK_ALIGN_START);
+      gtk_flow_box_append (self->groups_box, groups[g]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const Field *field = &fields[i];
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *suffix = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+      GtkWidget *value = gtk_label_new ("—");
+      Row entry = { field, GTK_LABEL (value), NULL };
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
+      if (field->subtitle != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(field->subtitle));
+
+      gtk_label_set_xalign (GTK_LABEL (value), 1.0);
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (value), 40);
+      gtk_widget_add_css_class (value, "numeric");
+      gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (suffix), value);
+
+      if (field->fraction != NULL)
+        {
+          GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
+          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW, WARN_FRACTION);
+          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH, 0.95);
+          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL, 1.0);
+          gtk_widget_set_size_request (bar, 160, -1);
+          gtk_box_append (GTK_BOX (suffix), bar);
+          entry.bar = GTK_LEVEL_BAR (bar);
+        }
+
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (groups[field->group]), row);
+      g_array_append_val (self->rows, entry);
+    }
+}
+
+/* Memory bars read against the node's total, limit bars against the limit:
+ * only the latter are warnings, so only they turn orange and red. */
+static void
+update_rows (BeamSystemPage *self)
+{
+  const BeamSystemInfo *info = self->info;
+  g_autofree char *uptime = format_duration_ms (info->uptime_ms);
+  g_autofree char *summary = NULL;
+
+  gtk_label_set_label (self->node_label, info->node);
+  summary = g_strdup_printf (_("OTP %s · ERTS %s · up %s · %d schedulers"),
+                             info->otp_release ? info->otp_release : "?",
+                             info->erts_version ? info->erts_version : "?",
+                             uptime, info->schedulers_online);
+  gtk_label_set_label (self->summary_label, summary);
+  gtk_label_set_label (self->backend_label,
+                       info->has_observer_backend ? _("observer_backend") : _("Plain BIF mode"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label),
+                               info->has_observer_backend
+                               ? _("runtime_tools is on the node's code path: bulk views use observer_backend")
+                               : _("runtime_tools is missing on the node: views use plain BIF calls"));
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = &g_array_index (self->rows, Row, i);
+      g_autofree char *text = row->field->format (info);
+
+      gtk_label_set_label (row->value, text);
+      if (row->bar != NULL)
+        {
+          double fraction = row->field->fraction (info);
+          gtk_widget_set_visible (GTK_WIDGET (row->bar), fraction >= 0);
+          gtk_level_bar_set_value (row->bar, MAX (fraction, 0.0));
+          if (row->field->group == GROUP_MEMORY)
+            gtk_level_bar_set_mode (row->bar, GTK_LEVEL_BAR_MODE_CONTINUOUS);
+        }
+    }
+}
+
+/* ---- refreshing ----------------------------------------------------------- */
+
+static void schedule_refresh (BeamSystemPage *self);
+
+static void
+fetch_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BeamSystemPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BeamSystemInfo *info = beam_system_info_fetch_finish (result, &error);
+
+  self->fetching = FALSE;
+
+  if (info == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Keep what we showed; a first failure gets the status page. */
+      if (self->info == NULL)
+        {
+          adw_status_page_set_icon_name (self->loading_status, "dialog-warning-symbolic");
+          adw_status_page_set_title (self->loading_status, _("Could not read the node"));
+          adw_status_page_set_description (self->loading_status, error->message);
+        }
+      g_debug ("System refresh failed: %s", error->message);
+      schedule_refresh (self);
+      return;
+    }
+
+  g_clear_pointer (&self->info, beam_system_info_free);
+  self->info = info;
+  self->generation++;
+  update_rows (self);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+  schedule_refresh (self);
+}
+
+void
+beam_system_page_refresh (BeamSystemPage *self)
+{
+  BeamConnection *connection;
+
+  g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->node == NULL || self->fetching)
+    return;
+
+  connection = beam_node_get_connection (self->node);
+  if (beam_connection_get_state (connection) != BEAM_CONNECTION_STATE_CONNECTED)
+    return;  /* picked up again by notify::state */
+
+  self->fetching = TRUE;
+  beam_system_info_fetch_async (connection, self->cancellable, fetch_done, g_object_ref (self));
+}
+
+static gboolean
+on_refresh_timeout (gpointer user_data)
+{
+  BeamSystemPage *self = user_data;
+
+  self->timeout_id = 0;
+  beam_system_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_refresh (BeamSystemPage *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->interval_s > 0)
+    self->timeout_id = g_timeout_add_seconds (self->interval_s, on_refresh_timeout, self);
+}
+
+static void
+on_node_state_changed (BeamSystemPage *self)
+{
+  gboolean stale = beam_node_get_stale (self->node);
+
+  gtk_widget_set_opacity (self->content_box, stale ? 0.45 : 1.0);
+  if (!stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    beam_system_page_refresh (self);
+}
+
+static void
+beam_system_page_map (GtkWidget *widget)
+{
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (widget);
+
+  GTK_WIDGET_CLASS (beam_system_page_parent_class)->map (widget);
+  beam_system_page_refresh (self);
+}
+
+static void
+beam_system_page_unmap (GtkWidget *widget)
+{
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (widget);
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  GTK_WIDGET_CLASS (beam_system_page_parent_class)->unmap (widget);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  beam_system_page_refresh (BEAM_SYSTEM_PAGE (widget));
+}
+
+/* ---- GObject ------------------------------------------------------------- */
+
+static void
+beam_system_page_dispose (GObject *object)
+{
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_object (&self->node);
+  /* The template's root is held by the parent class, which unparents it
+   * itself; dispose_template would do it a second time. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_SYSTEM_PAGE);
+
+  G_OBJECT_CLASS (beam_system_page_parent_class)->dispose (object);
+}
+
+static void
+beam_system_page_finalize (GObject *object)
+{
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->info, beam_system_info_free);
+  g_clear_pointer (&self->rows, g_array_unref);
+
+  G_OBJECT_CLASS (beam_system_page_parent_class)->finalize (object);
+}
+
+static void
+beam_system_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      g_value_set_object (value, self->node);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beam_system_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      beam_system_page_set_node (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beam_system_page_class_init (BeamSystemPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = beam_system_page_dispose;
+  object_class->finalize = beam_system_page_finalize;
+  object_class->get_property = beam_system_page_get_property;
+  object_class->set_property = beam_system_page_set_property;
+  widget_class->map = beam_system_page_map;
+  widget_class->unmap = beam_system_page_unmap;
+
+  properties[PROP_NODE] =
+    g_param_spec_object ("node", NULL, NULL, BEAM_TYPE_NODE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/beam-system-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, loading_status);
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, content_box);
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, node_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, backend_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, groups_box);
+
+  gtk_widget_class_install_action (widget_class, "system.refresh", NULL, refresh_action);
+}
+
+static void
+beam_system_page_init (BeamSystemPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  self->interval_s = DEFAULT_INTERVAL_S;
+  build_rows (self);
+}
+
+GtkWidget *
+beam_system_page_new (void)
+{
+  return g_object_new (BEAM_TYPE_SYSTEM_PAGE, NULL);
+}
+
+BeamNode *
+beam_system_page_get_node (BeamSystemPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_SYSTEM_PAGE (self), NULL);
+  return self->node;
+}
+
+void
+beam_system_page_set_node (BeamSystemPage *self,
+                           BeamNode       *node)
+{
+  g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
+  g_return_if_fail (node == NULL || BEAM_IS_NODE (node));
+
+  if (self->node == node)
+    return;
+
+  if (self->node != NULL)
+    g_signal_handlers_disconnect_by_data (self->node, self);
+  g_set_object (&self->node, node);
+  if (node != NULL)
+    {
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state_changed),
+                               self, G_CONNECT_SWAPPED);
+      on_node_state_changed (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
+}
+
+void
+beam_system_page_set_interval (BeamSystemPage *self,
+                               guint           seconds)
+{
+  g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
+
+  if (self->interval_s == seconds)
+    return;
+  self->interval_s = seconds;
+  if (self->timeout_id != 0)
+    schedule_refresh (self);
+}
+
+char *
+beam_system_page_dup_field_text (BeamSystemPage *self,
+                                 const char     *field)
+{
+  g_return_val_if_fail (BEAM_IS_SYSTEM_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = &g_array_index (self->rows, Row, i);
+      if (g_strcmp0 (row->field->field, field) == 0)
+        return g_strdup (gtk_label_get_label (row->value));
+    }
+  return NULL;
+}
+
+GStrv
+beam_system_page_list_fields (BeamSystemPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (BEAM_IS_SYSTEM_PAGE (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_strv_builder_add (builder, fields[i].field);
+  return g_strv_builder_end (builder);
+}
+
+guint
+beam_system_page_get_generation (BeamSystemPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_SYSTEM_PAGE (self), 0);
+  return self->generation;
+}

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The System page's question, asked as four calls in flight at once: the
+ * system_info items and the statistics each go as one call of
+ * lists:map(fun erlang:system_info/1, Items), so the whole page costs one
+ * round trip and four short-lived rex workers on the node, whether or not it
+ * has runtime_tools. The decoders run on the network thread and each fills its
+ * own part of one BeamSystemInfo; the owner sees it only when all four are in. */
+
+#define G_LOG_DOMAIN "beamscope-probe"
+
+#include <glib/gi18n.h>
+
+#include "beam-system-info.h"
+#include "beam-wire-error.h"
+
+typedef enum
+{
+  FIELD_STRING,
+  FIELD_INT,
+  FIELD_INT64,
+  FIELD_BOOLEAN,
+} FieldKind;
+
+typedef struct
+{
+  const char *item;      /* the system_info/1 argument, an atom */
+  const char *qualifier; /* with it, the argument is {item, qualifier} */
+  FieldKind   kind;
+  gsize       offset;
+} SystemItem;
+
+#define FIELD(name) G_STRUCT_OFFSET (BeamSystemInfo, name)
+
+static const SystemItem system_items[] = {
+  { "otp_release", NULL, FIELD_STRING, FIELD (otp_release) },
+  { "version", NULL, FIELD_STRING, FIELD (erts_version) },
+  { "system_version", NULL, FIELD_STRING, FIELD (system_version) },
+  { "system_architecture", NULL, FIELD_STRING, FIELD (system_architecture) },
+  { "wordsize", "internal", FIELD_INT, FIELD (wordsize_internal) },
+  { "wordsize", "external", FIELD_INT, FIELD (wordsize_external) },
+  { "smp_support", NULL, FIELD_BOOLEAN, FIELD (smp_support) },
+  { "threads", NULL, FIELD_BOOLEAN, FIELD (threads) },
+  { "kernel_poll", NULL, FIELD_BOOLEAN, FIELD (kernel_poll) },
+  { "thread_pool_size", NULL, FIELD_INT, FIELD (thread_pool_size) },
+  { "logical_processors", NULL, FIELD_INT, FIELD (logical_processors) },
+  { "logical_processors_online", NULL, FIELD_INT, FIELD (logical_processors_online) },
+  { "logical_processors_available", NULL, FIELD_INT, FIELD (logical_processors_available) },
+  { "schedulers", NULL, FIELD_INT, FIELD (schedulers) },
+  { "schedulers_online", NULL, FIELD_INT, FIELD (schedulers_online) },
+  { "dirty_cpu_schedulers", NULL, FIELD_INT, FIELD (dirty_cpu_schedulers) },
+  { "dirty_cpu_schedulers_online", NULL, FIELD_INT, FIELD (dirty_cpu_schedulers_online) },
+  { "dirty_io_schedulers", NULL, FIELD_INT, FIELD (dirty_io_schedulers) },
+  { "process_count", NULL, FIELD_INT64, FIELD (process_count) },
+  { "process_limit", NULL, FIELD_INT64, FIELD (process_limit) },
+  { "atom_count", NULL, FIELD_INT64, FIELD (atom_count) },
+  { "atom_limit", NULL, FIELD_INT64, FIELD (atom_limit) },
+  { "port_count", NULL, FIELD_INT64, FIELD (port_count) },
+  { "port_limit", NULL, FIELD_INT64, FIELD (port_limit) },
+  { "ets_count", NULL, FIELD_INT64, FIELD (ets_count) },
+  { "ets_limit", NULL, FIELD_INT64, FIELD (ets_limit) },
+  { "dist_buf_busy_limit", NULL, FIELD_INT64, FIELD (dist_buf_busy_limit) },
+};
+
+static const char * const statistics_items[] = {
+  "wall_clock", "run_queue", "io", "reductions", "garbage_collection",
+  "context_switches", "run_queue_lengths_all",
+};
+
+static const struct
+{
+  const char *key;
+  gsize       offset;
+} memory_items[] = {
+#define MEMORY(name) { #name, G_STRUCT_OFFSET (BeamSystemInfo, memory.name) }
+  MEMORY (total), MEMORY (processes), MEMORY (processes_used), MEMORY (system),
+  MEMORY (atom), MEMORY (atom_used), MEMORY (binary), MEMORY (code), MEMORY (ets),
+#undef MEMORY
+};
+
+#define N_CALLS 4
+
+typedef struct
+{
+  BeamSystemInfo *info;
+  guint           pending;
+  GError         *error;
+} Fetch;
+
+void
+beam_system_info_free (BeamSystemInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->node);
+  g_free (info->otp_release);
+  g_free (info->erts_version);
+  g_free (info->system_version);
+  g_free (info->system_architecture);
+  g_clear_pointer (&info->run_queue_lengths, g_array_unref);
+  g_free (info);
+}
+
+static BeamSystemInfo *
+system_info_new (const char *node)
+{
+  BeamSystemInfo *info = g_new0 (BeamSystemInfo, 1);
+  gint64 *memory = (gint64 *) &info->memory;
+
+  info->node = g_strdup (node);
+  for (guint i = 0; i < G_N_ELEMENTS (system_items); i++)
+    {
+      gpointer field = G_STRUCT_MEMBER_P (info, system_items[i].offset);
+      if (system_items[i].kind == FIELD_INT)
+        *(gint *) field = -1;
+      else if (system_items[i].kind == FIELD_INT64)
+        *(gint64 *) field = -1;
+    }
+  for (guint i = 0; i < sizeof (BeamMemory) / sizeof (gint64); i++)
+    memory[i] = -1;
+  info->uptime_ms = info->run_queue = info->io_input = info->io_output = -1;
+  info->reductions = info->garbage_collections = info->words_reclaimed = -1;
+  info->context_switches = -1;
+  info->run_queue_lengths = g_array_new (FALSE, FALSE, sizeof (gint64));
+  return info;
+}
+
+static BeamTerm *
+export_fun (const char *module,
+            const char *function,
+            guint       arity)
+{
+  BeamTerm *fun = g_new0 (BeamTerm, 1);
+
+  fun->kind = BEAM_TERM_FUN;
+  fun->v.fun.module = g_strdup (module);
+  fun->v.fun.function = g_strdup (function);
+  fun->v.fun.arity = arity;
+  fun->v.fun.is_export = TRUE;
+  return fun;
+}
+
+/* [fun erlang:F/1, [Item, ...]]: the arguments of lists:map/2. */
+static BeamTerm *
+map_args (const char *function,
+          GPtrArray  *items)
+{
+  return beam_term_new_list (2, export_fun ("erlang", function, 1), beam_term_new_list_take (items));
+}
+
+static gboolean
+reply_is_list_of (const BeamTerm  *reply,
+                  guint            n,
+                  const char      *what,
+                  GError         **error)
+{
+  if (reply->kind == BEAM_TERM_LIST && !reply->v.list.improper && reply->n_children == n)
+    return TRUE;
+  g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+               _("The node answered %s with something other than %u values"), what, n);
+  return FALSE;
+}
+
+static gpointer
+decode_system_items (const BeamTerm  *reply,
+                     gpointer         user_data,
+                     GError         **error)
+{
+  BeamSystemInfo *info = user_data;
+
+  if (!reply_is_list_of (reply, G_N_ELEMENTS (system_items), "erlang:system_info/1", error))
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (system_items); i++)
+    {
+      const BeamTerm *value = reply->children[i];
+      gpointer field = G_STRUCT_MEMBER_P (info, system_items[i].offset);
+      gint64 number;
+
+      switch (system_items[i].kind)
+        {
+        case FIELD_STRING:
+          {
+            g_autofree char *text = beam_term_dup_string (value);
+            /* system_version ends in a newline; the banner reads better without it. */
+            *(char **) field = text != NULL ? g_strdup (g_strstrip (text)) : NULL;
+          }
+          break;
+        case FIELD_INT:
+          if (beam_term_get_int64 (value, &number))
+            *(gint *) field = (gint) number;
+          break;
+        case FIELD_INT64:
+          if (beam_term_get_int64 (value, &number))
+            *(gint64 *) field = number;
+          break;
+        case FIELD_BOOLEAN:
+          *(gboolean *) field = beam_term_is_atom (value, "true");
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gint64
+element_int (const BeamTerm *tuple,
+             guint           index)
+{
+  gint64 value = -1;
+
+  if (tuple != NULL && tuple->kind == BEAM_TERM_TUPLE && index < tuple->n_children)
+    beam_term_get_int64 (tuple->children[index], &value);
+  return value;
+}
+
+static gpointer
+decode_statistics (const BeamTerm  *reply,
+                   gpointer         user_data,
+                   GError         **error)
+{
+  BeamSystemInfo *info = user_data;
+  const BeamTerm *io;
+  const BeamTerm *queues;
+
+  if (!reply_is_list_of (reply, G_N_ELEMENTS (statistics_items), "erlang:statistics/1", error))
+    return NULL;
+
+  info->uptime_ms = element_int (reply->children[0], 0);
+  beam_term_get_int64 (reply->children[1], &info->run_queue);
+  io = reply->children[2];
+  if (io->kind == BEAM_TERM_TUPLE && io->n_children == 2)
+    {
+      info->io_input = element_int (io->children[0], 1);
+      info->io_output = element_int (io->children[1], 1);
+    }
+  info->reductions = element_int (reply->children[3], 0);
+  info->garbage_collections = element_int (reply->children[4], 0);
+  info->words_reclaimed = element_int (reply->children[4], 1);
+  info->context_switches = element_int (reply->children[5], 0);
+
+  queues = reply->children[6];
+  if (queues->kind == BEAM_TERM_LIST && !queues->v.list.improper)
+    for (guint i = 0; i < queues->n_children; i++)
+      {
+        gint64 length = -1;
+        beam_term_get_int64 (queues->children[i], &length);
+        g_array_append_val (info->run_queue_lengths, length);
+      }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+decode_memory (const BeamTerm  *reply,
+               gpointer         user_data,
+               GError         **error)
+{
+  BeamSystemInfo *info = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (memory_items); i++)
+    {
+      const BeamTerm *value = beam_term_lookup (reply, memory_items[i].key);
+      if (value != NULL)
+        beam_term_get_int64 (value, G_STRUCT_MEMBER_P (info, memory_items[i].offset));
+    }
+  if (info->memory.total < 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                   _("The node's erlang:memory() has no total"));
+      return NULL;
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+decode_backend (const BeamTerm  *reply,
+                gpointer         user_data,
+                GError         **error)
+{
+  BeamSystemInfo *info = user_data;
+
+  /* code:ensure_loaded/1 answers {module, observer_backend} or {error, Why}. */
+  info->has_observer_backend = beam_term_tagged (reply, "module", 2) != NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+call_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Fetch *fetch = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (beam_connection_call_finish (BEAM_CONNECTION (object), result, &error) == NULL &&
+      fetch->error == NULL)
+    fetch->error = error;
+  else
+    g_clear_error (&error);
+
+  if (--fetch->pending > 0)
+    return;
+
+  if (fetch->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&fetch->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&fetch->info),
+                           (GDestroyNotify) beam_system_info_free);
+}
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_pointer (&fetch->info, beam_system_info_free);
+  g_clear_error (&fetch->error);
+  g_free (fetch);
+}
+
+void
+beam_system_info_fetch_async (BeamConnection      *connection,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *items;
+  Fetch *fetch;
+
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, beam_system_info_fetch_async);
+  fetch = g_new0 (Fetch, 1);
+  fetch->info = system_info_new (beam_connection_get_target_node (connection));
+  fetch->pending = N_CALLS;
+  g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
+
+  items = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (system_items); i++)
+    {
+      BeamTerm *item = beam_term_new_atom (system_items[i].item);
+      if (system_items[i].qualifier != NULL)
+        item = beam_term_new_tuple (2, item, beam_term_new_atom (system_items[i].qualifier));
+      g_ptr_array_add (items, item);
+    }
+  beam_connection_call_async (connection, &(BeamCall) {
+                                .module = "lists", .function = "map",
+                                .args = map_args ("system_info", items),
+                                .decode = decode_system_items, .decode_data = fetch->info,
+                              }, cancellable, call_done, g_object_ref (task));
+
+  items = g_ptr_array_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (statistics_items); i++)
+    g_ptr_array_add (items, beam_term_new_atom (statistics_items[i]));
+  beam_connection_call_async (connection, &(BeamCall) {
+                                .module = "lists", .function = "map",
+                                .args = map_args ("statistics", items),
+                                .decode = decode_statistics, .decode_data = fetch->info,
+                              }, cancellable, call_done, g_object_ref (task));
+
+  beam_connection_call_async (connection, &(BeamCall) {
+                                .module = "erlang", .function = "memory",
+                                .args = beam_term_new_list (0),
+                                .decode = decode_memory, .decode_data = fetch->info,
+                              }, cancellable, call_done, g_object_ref (task));
+
+  beam_connection_call_async (connection, &(BeamCall) {
+                                .module = "code", .function = "ensure_loaded",
+                                .args = beam_term_new_list (1, beam_term_new_atom ("observer_backend")),
+                                .decode = decode_backend, .decode_data = fetch->info,
+                              }, cancellable, call_done, g_object_ref (task));
+}
+
+BeamSystemInfo *
+beam_system_info_fetch_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *key,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value < 0)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, value);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *key,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value == NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+static void
+add_boolean (JsonBuilder *builder,
+             const char  *key,
+             gboolean     value)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_add_boolean_value (builder, value);
+}
+
+JsonNode *
+beam_system_info_to_json (const BeamSystemInfo *info)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_string (builder, "node", info->node);
+  add_string (builder, "otp_release", info->otp_release);
+  add_string (builder, "erts_version", info->erts_version);
+  add_string (builder, "system_version", info->system_version);
+  add_string (builder, "system_architecture", info->system_architecture);
+  add_int (builder, "uptime_ms", info->uptime_ms);
+  add_int (builder, "wordsize_internal", info->wordsize_internal);
+  add_int (builder, "wordsize_external", info->wordsize_external);
+  add_boolean (builder, "smp_support", info->smp_support);
+  add_boolean (builder, "threads", info->threads);
+  add_boolean (builder, "kernel_poll", info->kernel_poll);
+  add_int (builder, "thread_pool_size", info->thread_pool_size);
+  add_int (builder, "logical_processors", info->logical_processors);
+  add_int (builder, "logical_processors_online", info->logical_processors_online);
+  add_int (builder, "logical_processors_available", info->logical_processors_available);
+  add_int (builder, "schedulers", info->schedulers);
+  add_int (builder, "schedulers_online", info->schedulers_online);
+  add_int (builder, "dirty_cpu_schedulers", info->dirty_cpu_schedulers);
+  add_int (builder, "dirty_cpu_schedulers_online", info->dirty_cpu_schedulers_online);
+  add_int (builder, "dirty_io_schedulers", info->dirty_io_schedulers);
+  add_int (builder, "process_count", info->process_count);
+  add_int (builder, "process_limit", info->process_limit);
+  add_int (builder, "atom_count", info->atom_count);
+  add_int (builder, "atom_limit", info->atom_limit);
+  add_int (builder, "port_count", info->port_count);
+  add_int (builder, "port_limit", info->port_limit);
+  add_int (builder, "ets_count", info->ets_count);
+  add_int (builder, "ets_limit", info->ets_limit);
+  add_int (builder, "dist_buf_busy_limit", info->dist_buf_busy_limit);
+  add_int (builder, "run_queue", info->run_queue);
+  json_builder_set_member_name (builder, "run_queue_lengths");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < info->run_queue_lengths->len; i++)
+    json_builder_add_int_value (builder, g_array_index (info->run_queue_lengths, gint64, i));
+  json_builder_end_array (builder);
+  add_int (builder, "io_input", info->io_input);
+  add_int (builder, "io_output", info->io_output);
+  add_int (builder, "reductions", info->reductions);
+  add_int (builder, "garbage_collections", info->garbage_collections);
+  add_int (builder, "words_reclaimed", info->words_reclaimed);
+  add_int (builder, "context_switches", info->context_switches);
+  add_boolean (builder, "observer_backend", info->has_observer_backend);
+
+  json_builder_set_member_name (builder, "memory");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (memory_items); i++)
+    add_int (builder, memory_items[i].key,
+             G_STRUCT_MEMBER (gint64, info, memory_items[i].offset));
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "beam-connection.h"
+
+G_BEGIN_DECLS
+
+/* What observer's System tab shows, and what the seeds ask for beside it.
+ * Integer fields are -1 where the node did not say. */
+
+typedef struct
+{
+  gint64 total;
+  gint64 processes;
+  gint64 processes_used;
+  gint64 system;
+  gint64 atom;
+  gint64 atom_used;
+  gint64 binary;
+  gint64 code;
+  gint64 ets;
+} BeamMemory;
+
+typedef struct
+{
+  char       *node;
+  char       *otp_release;
+  char       *erts_version;
+  char       *system_version;        /* the banner, one line */
+  char       *system_architecture;
+  gint64      uptime_ms;
+  gint        wordsize_internal;
+  gint        wordsize_external;
+  gboolean    smp_support;
+  gboolean    threads;
+  gboolean    kernel_poll;
+  gint        thread_pool_size;
+
+  gint        logical_processors;
+  gint        logical_processors_online;
+  gint        logical_processors_available;
+  gint        schedulers;
+  gint        schedulers_online;
+  gint        dirty_cpu_schedulers;
+  gint        dirty_cpu_schedulers_online;
+  gint        dirty_io_schedulers;
+
+  gint64      process_count;
+  gint64      process_limit;
+  gint64      atom_count;
+  gint64      atom_limit;
+  gint64      port_count;
+  gint64      port_limit;
+  gint64      ets_count;
+  gint64      ets_limit;
+  gint64      dist_buf_busy_limit;
+
+  gint64      run_queue;             /* statistics(run_queue): normal + dirty CPU */
+  GArray     *run_queue_lengths;     /* gint64: one per normal scheduler, then dirty CPU, then dirty IO */
+  gint64      io_input;
+  gint64      io_output;
+  gint64      reductions;
+  gint64      garbage_collections;
+  gint64      words_reclaimed;
+  gint64      context_switches;
+
+  BeamMemory  memory;
+  gboolean    has_observer_backend;  /* runtime_tools on the node's code path */
+} BeamSystemInfo;
+
+void            beam_system_info_free          (BeamSystemInfo  *info);
+
+void            beam_system_info_fetch_async   (BeamConnection      *connection,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+BeamSystemInfo *beam_system_info_fetch_finish  (GAsyncResult    *result,
+                                                GError         **error);
+
+/* Keys as erlang:system_info/1 and erlang:memory/0 name things. */
+JsonNode       *beam_system_info_to_json       (const BeamSystemInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamSystemInfo, beam_system_info_free)
+
+G_END_DECLS

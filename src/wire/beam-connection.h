@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "beam-term.h"
+
+G_BEGIN_DECLS
+
+/* A hidden C-node connection to one BEAM node, owned by one network thread.
+ * Public functions are called from the thread that created the object (the
+ * GTK thread in the app, the main loop in the CLI); results and state changes
+ * come back there. Decoders and stream callbacks run on the network thread. */
+
+#define BEAM_TYPE_CONNECTION (beam_connection_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeamConnection, beam_connection, BEAM, CONNECTION, GObject)
+
+typedef enum
+{
+  BEAM_CONNECTION_STATE_DISCONNECTED,
+  BEAM_CONNECTION_STATE_CONNECTING,
+  BEAM_CONNECTION_STATE_CONNECTED,
+  BEAM_CONNECTION_STATE_RECONNECTING, /* lost the node; retrying with back-off */
+  BEAM_CONNECTION_STATE_LOST,         /* still retrying, but for a long while now */
+} BeamConnectionState;
+
+GType beam_connection_state_get_type (void) G_GNUC_CONST;
+#define BEAM_TYPE_CONNECTION_STATE (beam_connection_state_get_type ())
+
+/* Turns the `{rex, Reply}` payload into whatever the caller wants, on the
+ * network thread so the GTK thread only swaps results in. Return NULL and set
+ * `error` to fail the call. */
+typedef gpointer (*BeamReplyDecodeFunc) (const BeamTerm  *reply,
+                                         gpointer         user_data,
+                                         GError         **error);
+
+/* One message sent to the request's reply pid before the reply, raw ETF
+ * (version byte first), on the network thread. */
+typedef void     (*BeamStreamFunc)      (const char      *buf,
+                                         gsize            len,
+                                         gpointer         user_data);
+
+typedef struct
+{
+  const char          *module;        /* literal atoms from our code only */
+  const char          *function;
+  BeamTerm            *args;          /* a list; taken; may hold a BEAM_TERM_REPLY_PID */
+  guint                timeout_ms;    /* 0: the connection's default */
+  BeamReplyDecodeFunc  decode;        /* NULL: the result is a BeamTerm */
+  gpointer             decode_data;
+  GDestroyNotify       result_free;   /* frees what decode returned */
+  BeamStreamFunc       on_message;    /* NULL: no stream expected */
+  gpointer             stream_data;
+  gboolean             until_exit;    /* the stream ends with an exit signal to the reply pid, not with the reply */
+} BeamCall;
+
+BeamConnection      *beam_connection_new              (const char           *target_node,
+                                                       const char           *cookie);
+const char          *beam_connection_get_target_node  (BeamConnection       *self);
+const char          *beam_connection_get_local_node   (BeamConnection       *self);
+BeamConnectionState  beam_connection_get_state        (BeamConnection       *self);
+/* Why the last connection attempt or the connection itself failed, or NULL. */
+const GError        *beam_connection_get_last_error   (BeamConnection       *self);
+guint                beam_connection_get_reconnect_attempts (BeamConnection *self);
+void                 beam_connection_set_default_timeout (BeamConnection    *self,
+                                                       guint                 timeout_ms);
+
+/* Connects once; on success the connection then keeps itself up, reconnecting
+ * with back-off whenever the node goes away, until beam_connection_close(). */
+void                 beam_connection_connect_async    (BeamConnection       *self,
+                                                       guint                 timeout_ms,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean             beam_connection_connect_finish   (BeamConnection       *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+/* Stops the network thread; requests in flight fail with DISCONNECTED. */
+void                 beam_connection_close            (BeamConnection       *self);
+/* Drops the current socket as if the node had gone, to test reconnecting. */
+void                 beam_connection_drop             (BeamConnection       *self);
+/* Skips the back-off wait of a reconnecting connection. */
+void                 beam_connection_retry_now        (BeamConnection       *self);
+
+/* Calls module:function(args) through rex, with its own reply pid, so any
+ * number of calls may be in flight at once. The deadline is ours: rex has none. */
+void                 beam_connection_call_async       (BeamConnection       *self,
+                                                       const BeamCall       *call,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gpointer             beam_connection_call_finish      (BeamConnection       *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+/* The common case: args taken, result a BeamTerm to free. */
+void                 beam_connection_rpc_async        (BeamConnection       *self,
+                                                       const char           *module,
+                                                       const char           *function,
+                                                       BeamTerm             *args,
+                                                       guint                 timeout_ms,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+BeamTerm            *beam_connection_rpc_finish       (BeamConnection       *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "beam-epmd.h"
+#include "beam-test-node.h"
+
+#define START_TIMEOUT_MS 20000
+
+static const char *
+fixtures_ebin (void)
+{
+  const char *dir = g_getenv ("BEAMSCOPE_FIXTURES_EBIN");
+
+  g_assert_nonnull (dir);
+  return dir;
+}
+
+static char *
+random_token (guint length)
+{
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  GString *token = g_string_new (NULL);
+
+  for (guint i = 0; i < length; i++)
+    g_string_append_c (token, alphabet[g_random_int_range (0, sizeof alphabet - 1)]);
+  return g_string_free (token, FALSE);
+}
+
+static char *
+short_hostname (void)
+{
+  char host[256] = "";
+  char *dot;
+
+  gethostname (host, sizeof host - 1);
+  dot = strchr (host, '.');
+  if (dot != NULL)
+    *dot = '\0';
+  return g_strdup (host);
+}
+
+static gboolean
+spawn_node (BeamTestNode        *node,
+            const char * const  *extra_args,
+            GError             **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *ready = g_build_filename (node->dir, "ready", NULL);
+  g_autofree char *ready_eval = g_strdup_printf ("ok = file:write_file(\"%s\", <<>>).", ready);
+  g_autofree char *log = g_build_filename (node->dir, "node.log", NULL);
+  int log_fd;
+  gint64 deadline;
+
+  g_unlink (ready);
+  g_ptr_array_add (argv, (char *) "erl");
+  g_ptr_array_add (argv, (char *) "-sname");
+  g_ptr_array_add (argv, node->alive);
+  g_ptr_array_add (argv, (char *) "-setcookie");
+  g_ptr_array_add (argv, node->cookie);
+  g_ptr_array_add (argv, (char *) "-noshell");
+  g_ptr_array_add (argv, (char *) "-pa");
+  g_ptr_array_add (argv, (char *) fixtures_ebin ());
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra_args[i]);
+  g_ptr_array_add (argv, (char *) "-s");
+  g_ptr_array_add (argv, (char *) "beamscope_fixture");
+  g_ptr_array_add (argv, (char *) "watch_stdin");
+  g_ptr_array_add (argv, (char *) "-s");
+  g_ptr_array_add (argv, (char *) "beamscope_fixture");
+  g_ptr_array_add (argv, (char *) "start");
+  g_ptr_array_add (argv, (char *) "-eval");
+  g_ptr_array_add (argv, ready_eval);
+  g_ptr_array_add (argv, NULL);
+
+  log_fd = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (!g_spawn_async_with_pipes_and_fds (node->dir, (const char * const *) argv->pdata, NULL,
+                                         G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                                         NULL, NULL, -1, log_fd, log_fd, NULL, NULL, 0,
+                                         &node->pid, &node->stdin_fd, NULL, NULL, error))
+    {
+      close (log_fd);
+      return FALSE;
+    }
+  close (log_fd);
+
+  deadline = g_get_monotonic_time () + START_TIMEOUT_MS * 1000;
+  while (!g_file_test (ready, G_FILE_TEST_EXISTS))
+    {
+      int status;
+      if (waitpid (node->pid, &status, WNOHANG) == node->pid)
+        {
+          g_autofree char *text = NULL;
+          g_file_get_contents (log, &text, NULL, NULL);
+          node->pid = 0;
+          g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
+                       "erl exited before it was ready: %s", text ? text : "");
+          return FALSE;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "erl did not start in time");
+          return FALSE;
+        }
+      g_usleep (20 * 1000);
+    }
+  return TRUE;
+}
+
+BeamTestNode *
+beam_test_node_start (const char * const  *extra_args,
+                      GError             **error)
+{
+  g_autoptr(BeamTestNode) node = g_new0 (BeamTestNode, 1);
+  g_autofree char *host = short_hostname ();
+  g_autofree char *token = random_token (8);
+
+  node->stdin_fd = -1;
+  node->alive = g_strdup_printf ("bst_%s", token);
+  node->name = g_strdup_printf ("%s@%s", node->alive, host);
+  node->cookie = random_token (20);
+  node->extra_args = g_strdupv ((char **) extra_args);
+  node->dir = g_dir_make_tmp ("beamscope-node-XXXXXX", error);
+  if (node->dir == NULL)
+    return NULL;
+  node->cookie_file = g_build_filename (node->dir, "cookie", NULL);
+  if (!g_file_set_contents_full (node->cookie_file, node->cookie, -1,
+                                 G_FILE_SET_CONTENTS_NONE, 0400, error))
+    return NULL;
+
+  if (!spawn_node (node, (const char * const *) node->extra_args, error))
+    return NULL;
+  return g_steal_pointer (&node);
+}
+
+static void
+reap (BeamTestNode *node)
+{
+  if (node->stdin_fd >= 0)
+    close (node->stdin_fd);
+  node->stdin_fd = -1;
+  if (node->pid > 0)
+    {
+      waitpid (node->pid, NULL, 0);
+      g_spawn_close_pid (node->pid);
+    }
+  node->pid = 0;
+}
+
+void
+beam_test_node_kill (BeamTestNode *node,
+                     int           signal_number)
+{
+  g_assert_cmpint (node->pid, >, 0);
+  kill (node->pid, signal_number);
+  if (signal_number == SIGKILL || signal_number == SIGTERM)
+    reap (node);
+}
+
+gboolean
+beam_test_node_restart (BeamTestNode  *node,
+                        GError       **error)
+{
+  reap (node);
+  return spawn_node (node, (const char * const *) node->extra_args, error);
+}
+
+void
+beam_test_node_free (BeamTestNode *node)
+{
+  if (node == NULL)
+    return;
+
+  if (node->pid > 0)
+    {
+      kill (node->pid, SIGCONT);
+      /* Closing stdin halts the node; SIGKILL if it does not go in 5 s. */
+      if (node->stdin_fd >= 0)
+        close (node->stdin_fd);
+      node->stdin_fd = -1;
+      for (int i = 0; i < 250; i++)
+        {
+          if (waitpid (node->pid, NULL, WNOHANG) == node->pid)
+            {
+              node->pid = 0;
+              break;
+            }
+          g_usleep (20 * 1000);
+        }
+      if (node->pid > 0)
+        beam_test_node_kill (node, SIGKILL);
+    }
+
+  if (node->dir != NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open (node->dir, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (node->dir, name, NULL);
+          g_unlink (path);
+        }
+      g_rmdir (node->dir);
+    }
+
+  g_free (node->name);
+  g_free (node->alive);
+  g_free (node->cookie);
+  g_free (node->cookie_file);
+  g_free (node->dir);
+  g_strfreev (node->extra_args);
+  g_free (node);
+}
+
+char *
+beam_test_node_erl_call (BeamTestNode  *node,
+                         const char    *module,
+                         const char    *function,
+                         const char    *args,
+                         GError       **error)
+{
+  const char *erl_call = g_getenv ("BEAMSCOPE_ERL_CALL");
+  const char *argv[] = { erl_call, "-sname", node->name, "-c", node->cookie, "-a", NULL, NULL };
+  g_autofree char *apply = g_strdup_printf ("%s %s %s", module, function, args);
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_assert_nonnull (erl_call);
+  argv[6] = apply;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, error))
+    return NULL;
+  if (!g_spawn_check_wait_status (status, error))
+    {
+      g_prefix_error (error, "erl_call: %s: ", err);
+      g_free (out);
+      return NULL;
+    }
+  return out;
+}
+
+static gboolean
+on_wait_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+beam_test_wait_for (gboolean *flag,
+                    guint     timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+
+  while (!*flag && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return *flag;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A real Erlang node for a test: random name and cookie, the fixture workload
+ * (tests/fixtures/beamscope_fixture.erl) loaded and started. The node holds
+ * our pipe as its stdin and halts when it closes, so a crashed test leaves
+ * nothing running. */
+
+typedef struct
+{
+  char  *name;         /* alive@host */
+  char  *alive;
+  char  *cookie;
+  char  *cookie_file;  /* mode 0400, holding `cookie` */
+  char  *dir;          /* scratch folder, removed on free */
+  GPid   pid;
+  int    stdin_fd;
+  char **extra_args;
+} BeamTestNode;
+
+/* `extra_args` are added to erl's command line (NULL-terminated), e.g.
+ * "-kernel", "net_ticktime", "4". */
+BeamTestNode *beam_test_node_start        (const char * const *extra_args,
+                                           GError            **error);
+/* Starts again under the same name and cookie after a kill. */
+gboolean      beam_test_node_restart      (BeamTestNode       *node,
+                                           GError            **error);
+void          beam_test_node_kill         (BeamTestNode       *node,
+                                           int                 signal_number);
+void          beam_test_node_free         (BeamTestNode       *node);
+/* Evaluates Module:Function(Args) on the node with erl_call, an independent
+ * client; Args is Erlang text such as "[\"/tmp/x\"]". Returns what erl_call printed. */
+char         *beam_test_node_erl_call     (BeamTestNode       *node,
+                                           const char         *module,
+                                           const char         *function,
+                                           const char         *args,
+                                           GError            **error);
+/* Runs the main context until *flag is TRUE or timeout_ms passes. */
+gboolean      beam_test_wait_for          (gboolean           *flag,
+                                           guint               timeout_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamTestNode, beam_test_node_free)
+
+G_END_DECLS

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The real window under Xvfb, on a real fixture node: the connect screen
+ * finds the node, a wrong cookie is said to be one, the System page fills
+ * every field, and a lost node leaves its data dimmed while reconnecting.
+ * Screenshots land in the build folder (screenshots/) to be looked at. */
+
+#include <ei.h>
+#include <signal.h>
+
+#include "beam-connect-page.h"
+#include "beam-system-page.h"
+#include "beam-test-node.h"
+#include "beam-window.h"
+
+static BeamTestNode *node;
+
+static gboolean
+wait_until (gboolean (*condition) (gpointer),
+            gpointer   data,
+            guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  return condition (data);
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets the window lay out and draw what it now holds. */
+static void
+settle (guint ms)
+{
+  wait_until (always_false, NULL, ms);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) render_node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), NULL);
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 0);
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  render_node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (render_node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static BeamWindow *
+new_window (void)
+{
+  BeamWindow *window = beam_window_new (NULL, FALSE);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (300);
+  return window;
+}
+
+static gboolean
+found_node (gpointer data)
+{
+  BeamConnectPage *page = data;
+  g_auto(GStrv) found = beam_connect_page_list_found (page);
+
+  return g_strv_contains ((const char * const *) found, node->name);
+}
+
+static gboolean
+has_error (gpointer data)
+{
+  return beam_window_get_error (data) != NULL;
+}
+
+static void
+test_connect_screen (void)
+{
+  BeamWindow *window = new_window ();
+  BeamConnectPage *page = BEAM_CONNECT_PAGE (beam_window_get_connect_page (window));
+
+  g_assert_nonnull (page);
+
+  g_assert_true (wait_until (found_node, page, 10000));
+
+  beam_window_connect (window, node->name, "a-wrong-cookie", NULL);
+  g_assert_true (wait_until (has_error, window, 15000));
+  g_assert_nonnull (strstr (beam_window_get_error (window), "cookie"));
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "connect-wrong-cookie.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+page_has_data (gpointer data)
+{
+  return beam_system_page_get_generation (data) > 0;
+}
+
+static gboolean
+page_refreshed_twice (gpointer data)
+{
+  return beam_system_page_get_generation (data) > 1;
+}
+
+static gboolean
+node_is (BeamWindow          *window,
+         BeamConnectionState  state)
+{
+  return beam_window_get_node (window) != NULL &&
+         beam_node_get_state (beam_window_get_node (window)) == state;
+}
+
+static gboolean
+is_reconnecting (gpointer data)
+{
+  return node_is (data, BEAM_CONNECTION_STATE_RECONNECTING);
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return node_is (data, BEAM_CONNECTION_STATE_CONNECTED);
+}
+
+static void
+test_system_page (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  BeamSystemPage *page;
+  g_auto(GStrv) fields = NULL;
+  g_autofree char *processes = NULL;
+  g_autofree char *otp = NULL;
+
+  beam_window_connect (window, node->name, node->cookie, "system");
+  g_assert_true (wait_until (is_connected, window, 15000));
+  page = BEAM_SYSTEM_PAGE (beam_window_get_page (window, "system"));
+  g_assert_true (wait_until (page_has_data, page, 15000));
+  settle (500);
+
+  /* Every field shows a value the node gave. */
+  fields = beam_system_page_list_fields (page);
+  g_assert_cmpuint (g_strv_length (fields), >=, 35);
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      g_autofree char *text = beam_system_page_dup_field_text (page, fields[i]);
+
+      g_test_message ("%s = %s", fields[i], text);
+      g_assert_nonnull (text);
+      g_assert_cmpstr (text, !=, "—");
+      g_assert_null (strstr (text, "unknown"));
+    }
+  otp = beam_system_page_dup_field_text (page, "otp_release");
+  g_assert_cmpstr (otp, ==, "25");
+  processes = beam_system_page_dup_field_text (page, "process_count");
+  g_assert_nonnull (strstr (processes, " of "));
+
+  save_screenshot (GTK_WIDGET (window), "system-page.png");
+
+  /* The node dies: the data stays, dimmed, and the header says so. */
+  beam_test_node_kill (node, SIGKILL);
+  g_assert_true (wait_until (is_reconnecting, window, 10000));
+  settle (500);
+  save_screenshot (GTK_WIDGET (window), "system-page-reconnecting.png");
+  {
+    g_autofree char *still = beam_system_page_dup_field_text (page, "otp_release");
+    g_assert_cmpstr (still, ==, "25");
+  }
+
+  /* It comes back, and so does the page, by itself. */
+  g_assert_true (beam_test_node_restart (node, NULL));
+  g_assert_true (wait_until (is_connected, window, 20000));
+  g_assert_true (wait_until (page_refreshed_twice, page, 15000));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  signal (SIGPIPE, SIG_IGN);
+  g_assert_cmpint (ei_init (), ==, 0);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/window/connect-screen", test_connect_screen);
+  g_test_add_func ("/window/system-page", test_system_page);
+
+  status = g_test_run ();
+  beam_test_node_free (node);
+  return status;
+}
