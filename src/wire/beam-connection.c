@@ -38,6 +38,7 @@
 #define BACKOFF_FIRST_MS         250
 #define BACKOFF_MAX_MS           10000
 #define LOST_AFTER_MS            60000  /* RECONNECTING becomes LOST after this long */
+#define CANCEL_CHECK_US          (100 * 1000)
 
 G_DEFINE_QUARK (beam-wire-error-quark, beam_wire_error)
 
@@ -64,6 +65,8 @@ typedef struct
   gatomicrefcount  ref_count;
   GMutex           mutex;
   GQueue           queue;              /* Request*, under mutex */
+  GQueue           completions;        /* Completion*, under mutex, for the owner */
+  gboolean         completions_scheduled;
   int              wake_fd;
   gint             quit;               /* atomics */
   gint             drop;
@@ -85,6 +88,7 @@ typedef struct
   GHashTable      *in_flight;          /* key -> Request* */
   gint64           last_read;
   gint64           liveness_us;
+  gint64           next_scan;          /* when expire_requests() is next due */
 } Link;
 
 struct _BeamConnection
@@ -133,6 +137,7 @@ link_unref (Link *link)
     return;
 
   g_queue_clear_full (&link->queue, (GDestroyNotify) request_free);
+  g_assert (g_queue_is_empty (&link->completions));
   g_mutex_clear (&link->mutex);
   if (link->wake_fd >= 0)
     close (link->wake_fd);
@@ -175,21 +180,40 @@ typedef struct
   GError         *error;
 } Completion;
 
-static gboolean
-complete_on_owner (gpointer data)
+static void
+completion_return (Completion *completion)
 {
-  Completion *completion = data;
-
   if (completion->error != NULL)
     g_task_return_error (completion->task, completion->error);
   else
     g_task_return_pointer (completion->task, completion->result, completion->result_free);
   g_object_unref (completion->task);
   g_free (completion);
+}
+
+/* Runs on the owner thread: returns every completion queued so far. One idle
+ * serves a whole burst, so 1000 replies cost one main-loop wake-up, not 1000. */
+static gboolean
+drain_completions_on_owner (gpointer data)
+{
+  Link *link = data;
+  GQueue batch = G_QUEUE_INIT;
+  Completion *completion;
+
+  g_mutex_lock (&link->mutex);
+  batch = link->completions;
+  g_queue_init (&link->completions);
+  link->completions_scheduled = FALSE;
+  g_mutex_unlock (&link->mutex);
+
+  while ((completion = g_queue_pop_head (&batch)) != NULL)
+    completion_return (completion);
+
+  link_unref (link);
   return G_SOURCE_REMOVE;
 }
 
-/* Takes `result` or `error`; consumes request->task. */
+/* Takes `result` or `error`; consumes *task. */
 static void
 complete_task (Link           *link,
                GTask         **task,
@@ -198,6 +222,7 @@ complete_task (Link           *link,
                GError         *error)
 {
   Completion *completion;
+  gboolean schedule;
 
   if (*task == NULL)
     {
@@ -212,7 +237,15 @@ complete_task (Link           *link,
   completion->result = result;
   completion->result_free = result_free;
   completion->error = error;
-  g_main_context_invoke (link->owner_context, complete_on_owner, completion);
+
+  g_mutex_lock (&link->mutex);
+  g_queue_push_tail (&link->completions, completion);
+  schedule = !link->completions_scheduled;
+  link->completions_scheduled = TRUE;
+  g_mutex_unlock (&link->mutex);
+
+  if (schedule)
+    g_main_context_invoke (link->owner_context, drain_completions_on_owner, link_ref (link));
 }
 
 typedef struct
@@ -485,6 +518,7 @@ send_request (Link     *link,
 
   g_clear_pointer (&request->call.args, beam_term_free);
   g_hash_table_insert (link->in_flight, &request->key, request);
+  link->next_scan = MIN (link->next_scan, MIN (request->deadline, now_us () + CANCEL_CHECK_US));
   return TRUE;
 }
 
@@ -602,12 +636,17 @@ dispatch_message (Link        *link,
     }
 }
 
-static void
+/* Fails calls past their deadline or cancelled, and says when to look again:
+ * at the earliest deadline left, and within 100 ms while any call is in
+ * flight, to notice cancellations. A scan walks every call, so it runs at
+ * those times only, not once per message. */
+static gint64
 expire_requests (Link   *link,
                  gint64  now)
 {
   GHashTableIter iter;
   Request *request;
+  gint64 next = G_MAXINT64;
 
   g_hash_table_iter_init (&iter, link->in_flight);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &request))
@@ -627,19 +666,9 @@ expire_requests (Link   *link,
           g_hash_table_iter_steal (&iter);
           fail_request (link, request, error);
         }
+      else
+        next = MIN (next, MIN (request->deadline, now + CANCEL_CHECK_US));
     }
-}
-
-static gint64
-next_deadline (Link *link)
-{
-  GHashTableIter iter;
-  Request *request;
-  gint64 next = G_MAXINT64;
-
-  g_hash_table_iter_init (&iter, link->in_flight);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &request))
-    next = MIN (next, request->deadline);
   return next;
 }
 
@@ -750,6 +779,7 @@ serve (Link    *link,
 
   ei_x_new (&x);
   link->last_read = now_us ();
+  link->next_scan = G_MAXINT64;
 
   while (!g_atomic_int_get (&link->quit))
     {
@@ -758,11 +788,9 @@ serve (Link    *link,
         { .fd = link->wake_fd, .events = POLLIN },
       };
       gint64 now = now_us ();
-      gint64 wait_until = MIN (next_deadline (link), link->last_read + link->liveness_us);
+      gint64 wait_until = MIN (link->next_scan, link->last_read + link->liveness_us);
       int timeout_ms;
 
-      if (g_hash_table_size (link->in_flight) > 0)
-        wait_until = MIN (wait_until, now + 100 * 1000);  /* to notice cancellations */
       timeout_ms = (int) CLAMP ((wait_until - now + 999) / 1000, 0, 1000);
 
       if (poll (fds, 2, timeout_ms) < 0 && errno != EINTR)
@@ -810,7 +838,8 @@ serve (Link    *link,
                        (long long) ((now - link->last_read) / G_USEC_PER_SEC));
           break;
         }
-      expire_requests (link, now);
+      if (now >= link->next_scan)
+        link->next_scan = expire_requests (link, now);
     }
 
   ei_x_free (&x);
@@ -1059,6 +1088,7 @@ beam_connection_new (const char *target_node,
   g_atomic_ref_count_init (&link->ref_count);
   g_mutex_init (&link->mutex);
   g_queue_init (&link->queue);
+  g_queue_init (&link->completions);
   link->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
   link->owner_context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&link->owner, self);

@@ -11,14 +11,21 @@ main([TargetText, NText]) ->
     Connects = [connect_once(Target) || _ <- lists:seq(1, 10)],
     true = net_kernel:connect_node(Target),
     _ = [rpc:call(Target, erlang, node, []) || _ <- lists:seq(1, 100)],   % warm-up
+    Rounds = [round(Target, N) || _ <- lists:seq(1, 5)],
+    io:format("{\"connect_ms\": ~.3f, \"sequential_ms\": ~.3f, \"concurrent_ms\": ~.3f}~n",
+              [median(Connects) / 1000, median([S || {S, _} <- Rounds]) / 1000,
+               median([C || {_, C} <- Rounds]) / 1000]),
+    erlang:halt(0).
+
+%% rpc:call is what a shell user types; erpc requests in flight together are
+%% the fastest an Erlang node can do the same calls.
+round(Target, N) ->
     {Seq, _} = timer:tc(fun() -> [Target = rpc:call(Target, erlang, node, []) || _ <- lists:seq(1, N)] end),
     {Conc, _} = timer:tc(fun() ->
         Reqs = [erpc:send_request(Target, erlang, node, []) || _ <- lists:seq(1, N)],
         [Target = erpc:receive_response(R, 10000) || R <- Reqs]
     end),
-    io:format("{\"connect_ms\": ~.3f, \"sequential_ms\": ~.3f, \"concurrent_ms\": ~.3f}~n",
-              [median(Connects) / 1000, Seq / 1000, Conc / 1000]),
-    erlang:halt(0).
+    {Seq, Conc}.
 
 connect_once(Target) ->
     erlang:disconnect_node(Target),
