@@ -153,6 +153,26 @@ reap (BeamTestNode *node)
   node->pid = 0;
 }
 
+/* kill() returns before every thread of the node has stopped; a test that
+ * then expects silence must wait until the kernel says the node is stopped. */
+static void
+wait_until_stopped (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *stat = NULL;
+      const char *state;
+
+      if (g_file_get_contents (path, &stat, NULL, NULL) &&
+          (state = strrchr (stat, ')')) != NULL && state[1] == ' ' && state[2] == 'T')
+        return;
+      g_usleep (10 * 1000);
+    }
+  g_error ("node %d did not stop", (int) pid);
+}
+
 void
 beam_test_node_kill (BeamTestNode *node,
                      int           signal_number)
@@ -161,6 +181,8 @@ beam_test_node_kill (BeamTestNode *node,
   kill (node->pid, signal_number);
   if (signal_number == SIGKILL || signal_number == SIGTERM)
     reap (node);
+  else if (signal_number == SIGSTOP)
+    wait_until_stopped (node->pid);
 }
 
 gboolean

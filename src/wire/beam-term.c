@@ -905,6 +905,22 @@ decode_node (const char *buf,
       break;
 
     case ERL_FLOAT_EXT:
+      {
+        /* ei runs sscanf() straight on the 31 bytes of text, which need not
+         * be NUL-terminated: give it a copy that is. */
+        char text[32 + 1];
+        int at = 0;
+        double value;
+
+        memcpy (text, buf + pos, 32);
+        text[32] = '\0';
+        if (ei_decode_double (text, &at, &value) < 0 || at != 32 || !isfinite (value))
+          return set_malformed (error, pos, "float");
+        *index += at;
+        term = beam_term_new_float (value);
+      }
+      break;
+
     case NEW_FLOAT_EXT:
       {
         double value;
