@@ -31,7 +31,6 @@ struct _BeamWindow
   AdwViewSwitcherBar   *switcher_bar;
   BeamSystemPage       *system_page;
   GtkImage             *state_icon;
-  GtkLabel             *node_name_label;
   GtkLabel             *read_only_label;
   GtkRevealer          *state_revealer;
   GtkSpinner           *state_spinner;
@@ -99,6 +98,7 @@ update_state (BeamWindow *self)
     }
 
   gtk_image_set_from_icon_name (self->state_icon, icon);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), text);
   gtk_label_set_label (self->state_label, text);
   gtk_revealer_set_reveal_child (self->state_revealer, !connected);
@@ -122,7 +122,7 @@ show_node (BeamWindow     *self,
   g_signal_connect_object (self->node, "notify::status-text", G_CALLBACK (update_state),
                            self, G_CONNECT_SWAPPED);
 
-  gtk_label_set_label (self->node_name_label, beam_node_get_name (self->node));
+  adw_view_switcher_title_set_title (self->switcher_title, beam_node_get_name (self->node));
   gtk_widget_set_visible (GTK_WIDGET (self->read_only_label), self->read_only);
   title = g_strdup_printf (_("%s — Beamscope"), beam_node_get_name (self->node));
   gtk_window_set_title (GTK_WINDOW (self), title);
@@ -310,7 +310,6 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, system_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_icon);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, node_name_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_spinner);

@@ -7,12 +7,14 @@
 #include <ei.h>
 #include <signal.h>
 
+#include "beam-application.h"
 #include "beam-connect-page.h"
 #include "beam-system-page.h"
 #include "beam-test-node.h"
 #include "beam-window.h"
 
 static BeamTestNode *node;
+static BeamApplication *app;
 
 static gboolean
 wait_until (gboolean (*condition) (gpointer),
@@ -68,9 +70,10 @@ save_screenshot (GtkWidget  *widget,
 static BeamWindow *
 new_window (void)
 {
-  BeamWindow *window = beam_window_new (NULL, FALSE);
+  BeamWindow *window = beam_window_new (ADW_APPLICATION (app), FALSE);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
+  /* Tall enough that the screenshot holds the whole System page. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 1420);
   gtk_window_present (GTK_WINDOW (window));
   settle (300);
   return window;
@@ -204,7 +207,15 @@ main (int    argc,
   signal (SIGPIPE, SIG_IGN);
   g_assert_cmpint (ei_init (), ==, 0);
   gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+
+  /* The real application, registered, so its stylesheet and icons load as
+   * they do for a user; it is never run, the test drives the windows. */
+  /* Screenshots of settled pages, not of a crossfade halfway through. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = beam_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
 
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
@@ -214,5 +225,6 @@ main (int    argc,
 
   status = g_test_run ();
   beam_test_node_free (node);
+  g_clear_object (&app);
   return status;
 }

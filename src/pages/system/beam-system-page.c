@@ -200,7 +200,7 @@ COUNT_FIELD (run_queue)
 COUNT_FIELD (reductions)
 COUNT_FIELD (garbage_collections)
 COUNT_FIELD (context_switches)
-BYTES_FIELD (total)
+static char *format_memory_total (const BeamSystemInfo *info) { return format_bytes (info->memory.total); }
 BYTES_FIELD (processes)
 BYTES_FIELD (processes_used)
 BYTES_FIELD (system)
@@ -240,23 +240,27 @@ format_uptime (const BeamSystemInfo *info)
 }
 
 static char *
+format_size (gint64 bytes)
+{
+  return bytes < 0 ? g_strdup (_("unknown")) : g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static char *
 format_io_input (const BeamSystemInfo *info)
 {
-  return format_bytes (info->io_input);
+  return format_size (info->io_input);
 }
 
 static char *
 format_io_output (const BeamSystemInfo *info)
 {
-  return format_bytes (info->io_output);
+  return format_size (info->io_output);
 }
 
 static char *
 format_dist_buf_busy_limit (const BeamSystemInfo *info)
 {
-  return info->dist_buf_busy_limit < 0 ? g_strdup (_("unknown"))
-                                       : g_format_size_full (info->dist_buf_busy_limit,
-                                                             G_FORMAT_SIZE_IEC_UNITS);
+  return format_size (info->dist_buf_busy_limit);
 }
 
 static char *
@@ -286,7 +290,7 @@ static const Field fields[] = {
   { "dirty_cpu_schedulers", GROUP_CPUS, N_("Dirty CPU schedulers"), NULL, format_dirty_cpu_schedulers, NULL },
   { "dirty_io_schedulers", GROUP_CPUS, N_("Dirty IO schedulers"), NULL, format_dirty_io_schedulers, NULL },
 
-  { "memory.total", GROUP_MEMORY, N_("Total"), NULL, format_memory_total, fraction_memory_total },
+  { "memory.total", GROUP_MEMORY, N_("Total"), NULL, format_memory_total, NULL },
   { "memory.processes", GROUP_MEMORY, N_("Processes"), NULL, format_memory_processes, fraction_memory_processes },
   { "memory.processes_used", GROUP_MEMORY, N_("Processes used"), NULL, format_memory_processes_used, fraction_memory_processes_used },
   { "memory.system", GROUP_MEMORY, N_("System"), NULL, format_memory_system, fraction_memory_system },
@@ -314,17 +318,36 @@ static const Field fields[] = {
 
 /* ---- building ----------------------------------------------------------- */
 
+/* Two columns of about the same height, side by side when the window is
+ * wide and one under the other when it is not (the flow box decides). */
+static const guint group_column[N_GROUPS] = {
+  [GROUP_SYSTEM] = 0, [GROUP_MEMORY] = 0,
+  [GROUP_CPUS] = 1, [GROUP_LIMITS] = 1, [GROUP_STATISTICS] = 1,
+};
+
 static void
 build_rows (BeamSystemPage *self)
 {
+  static const Group order[N_GROUPS] = {
+    GROUP_SYSTEM, GROUP_MEMORY, GROUP_CPUS, GROUP_LIMITS, GROUP_STATISTICS,
+  };
   GtkWidget *groups[N_GROUPS];
+  GtkWidget *columns[2];
 
-  for (guint g = 0; g < N_GROUPS; g++)
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
     {
+      columns[c] = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+      gtk_widget_set_valign (columns[c], GTK_ALIGN_START);
+      gtk_flow_box_append (self->groups_box, columns[c]);
+    }
+
+  for (guint i = 0; i < N_GROUPS; i++)
+    {
+      Group g = order[i];
+
       groups[g] = adw_preferences_group_new ();
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (groups[g]), _(group_titles[g]));
-      gtk_widget_set_valign (groups[g], GTK_ALIGN_START);
-      gtk_flow_box_append (self->groups_box, groups[g]);
+      gtk_box_append (GTK_BOX (columns[group_column[g]]), groups[g]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -338,11 +361,11 @@ build_rows (BeamSystemPage *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
       if (field->subtitle != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(field->subtitle));
-
       gtk_label_set_xalign (GTK_LABEL (value), 1.0);
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (value), 40);
+      /* Capped so that two groups fit side by side; the tooltip has it all. */
+      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (value), 26);
       gtk_widget_add_css_class (value, "numeric");
       gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (suffix), value);
@@ -374,10 +397,9 @@ update_rows (BeamSystemPage *self)
   g_autofree char *summary = NULL;
 
   gtk_label_set_label (self->node_label, info->node);
-  summary = g_strdup_printf (_("OTP %s · ERTS %s · up %s · %d schedulers"),
-                             info->otp_release ? info->otp_release : "?",
-                             info->erts_version ? info->erts_version : "?",
-                             uptime, info->schedulers_online);
+  summary = g_strdup_printf (_("Up %s · %d schedulers online\n%s"),
+                             uptime, info->schedulers_online,
+                             info->system_version ? info->system_version : "");
   gtk_label_set_label (self->summary_label, summary);
   gtk_label_set_label (self->backend_label,
                        info->has_observer_backend ? _("observer_backend") : _("Plain BIF mode"));
@@ -392,6 +414,7 @@ update_rows (BeamSystemPage *self)
       g_autofree char *text = row->field->format (info);
 
       gtk_label_set_label (row->value, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->value), text);
       if (row->bar != NULL)
         {
           double fraction = row->field->fraction (info);
