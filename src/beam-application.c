@@ -83,8 +83,8 @@ beam_application_activate (GApplication *app)
 }
 
 static void
-about_action (GSimpleAction *action,
-              GVariant      *parameter,
+about_action (GSimpleAction *action G_GNUC_UNUSED,
+              GVariant      *parameter G_GNUC_UNUSED,
               gpointer       user_data)
 {
   GtkApplication *app = user_data;
@@ -101,8 +101,8 @@ about_action (GSimpleAction *action,
 }
 
 static void
-quit_action (GSimpleAction *action,
-             GVariant      *parameter,
+quit_action (GSimpleAction *action G_GNUC_UNUSED,
+             GVariant      *parameter G_GNUC_UNUSED,
              gpointer       user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
@@ -112,8 +112,8 @@ static void
 beam_application_startup (GApplication *app)
 {
   static const GActionEntry actions[] = {
-    { "about", about_action },
-    { "quit", quit_action },
+    { "about", about_action, NULL, NULL, NULL, { 0 } },
+    { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *refresh_accels[] = { "<Control>r", "F5", NULL };

@@ -218,23 +218,23 @@ static void
 on_connect_requested (BeamWindow      *self,
                       const char      *node,
                       const char      *cookie,
-                      BeamConnectPage *page)
+                      BeamConnectPage *page G_GNUC_UNUSED)
 {
   beam_window_connect (self, node, cookie, NULL);
 }
 
 static void
 disconnect_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
+                   const char *action_name G_GNUC_UNUSED,
+                   GVariant   *parameter G_GNUC_UNUSED)
 {
   beam_window_disconnect (BEAM_WINDOW (widget));
 }
 
 static void
 refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+                const char *action_name G_GNUC_UNUSED,
+                GVariant   *parameter G_GNUC_UNUSED)
 {
   BeamWindow *self = BEAM_WINDOW (widget);
   GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
@@ -245,8 +245,8 @@ refresh_action (GtkWidget  *widget,
 
 static void
 retry_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+              const char *action_name G_GNUC_UNUSED,
+              GVariant   *parameter G_GNUC_UNUSED)
 {
   BeamWindow *self = BEAM_WINDOW (widget);
 

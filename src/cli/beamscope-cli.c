@@ -40,7 +40,7 @@ typedef struct
 } Wait;
 
 static void
-stash_result (GObject      *object,
+stash_result (GObject      *object G_GNUC_UNUSED,
               GAsyncResult *result,
               gpointer      user_data)
 {

@@ -115,7 +115,7 @@ beam_node_class_init (BeamNodeClass *klass)
 }
 
 static void
-beam_node_init (BeamNode *self)
+beam_node_init (BeamNode *self G_GNUC_UNUSED)
 {
 }
 

@@ -275,7 +275,7 @@ decode_memory (const BeamTerm  *reply,
 static gpointer
 decode_backend (const BeamTerm  *reply,
                 gpointer         user_data,
-                GError         **error)
+                GError         **error G_GNUC_UNUSED)
 {
   BeamSystemInfo *info = user_data;
 

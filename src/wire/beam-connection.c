@@ -1069,7 +1069,7 @@ beam_connection_class_init (BeamConnectionClass *klass)
 }
 
 static void
-beam_connection_init (BeamConnection *self)
+beam_connection_init (BeamConnection *self G_GNUC_UNUSED)
 {
 }
 

@@ -160,7 +160,7 @@ names_request_free (NamesRequest *request)
 
 static void
 names_thread (GTask        *task,
-              gpointer      source_object,
+              gpointer      source_object G_GNUC_UNUSED,
               gpointer      task_data,
               GCancellable *cancellable)
 {

@@ -21,7 +21,7 @@ typedef struct
 } Wait;
 
 static void
-stash (GObject      *object,
+stash (GObject      *object G_GNUC_UNUSED,
        GAsyncResult *result,
        gpointer      user_data)
 {
@@ -111,8 +111,8 @@ print_figure (const char *what,
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int    argc G_GNUC_UNUSED,
+      char **argv G_GNUC_UNUSED)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTestNode) node = NULL;

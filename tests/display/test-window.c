@@ -30,7 +30,7 @@ wait_until (gboolean (*condition) (gpointer),
 }
 
 static gboolean
-always_false (gpointer data)
+always_false (gpointer data G_GNUC_UNUSED)
 {
   return FALSE;
 }

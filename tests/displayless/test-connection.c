@@ -21,7 +21,7 @@ typedef struct
 } Wait;
 
 static void
-stash (GObject      *object,
+stash (GObject      *object G_GNUC_UNUSED,
        GAsyncResult *result,
        gpointer      user_data)
 {
@@ -372,7 +372,7 @@ test_epmd_names (void)
 
 static void
 on_state_changed (BeamConnection *connection,
-                  GParamSpec     *pspec,
+                  GParamSpec     *pspec G_GNUC_UNUSED,
                   GArray         *states)
 {
   BeamConnectionState state = beam_connection_get_state (connection);

@@ -132,7 +132,7 @@ node_host (const char *typed)
 }
 
 static void
-scan_done (GObject      *object,
+scan_done (GObject      *object G_GNUC_UNUSED,
            GAsyncResult *result,
            gpointer      user_data)
 {

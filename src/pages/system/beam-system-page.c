@@ -431,7 +431,7 @@ update_rows (BeamSystemPage *self)
 static void schedule_refresh (BeamSystemPage *self);
 
 static void
-fetch_done (GObject      *object,
+fetch_done (GObject      *object G_GNUC_UNUSED,
             GAsyncResult *result,
             gpointer      user_data)
 {
@@ -532,8 +532,8 @@ beam_system_page_unmap (GtkWidget *widget)
 
 static void
 refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+                const char *action_name G_GNUC_UNUSED,
+                GVariant   *parameter G_GNUC_UNUSED)
 {
   beam_system_page_refresh (BEAM_SYSTEM_PAGE (widget));
 }
