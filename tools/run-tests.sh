@@ -13,5 +13,16 @@ else
   meson setup "$build"
 fi
 meson compile -C "$build"
-meson test -C "$build" --print-errorlogs --num-processes 1
+status=0
+meson test -C "$build" --print-errorlogs --num-processes 1 || status=$?
 echo "Screenshots of the display tests: $build/screenshots/"
+
+# One closing line that any CI reads: "N passed, N failed".
+python3 - "$build/meson-logs/testlog.json" <<'PY'
+import json, sys
+results = [json.loads(line)["result"] for line in open(sys.argv[1]) if line.strip()]
+passed = sum(r in ("OK", "EXPECTEDFAIL") for r in results)
+skipped = sum(r == "SKIP" for r in results)
+print(f"{passed} passed, {len(results) - passed - skipped} failed, {skipped} skipped")
+PY
+exit $status

@@ -4,6 +4,7 @@
  * client), and the one-line errors for each way of failing. */
 
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 
 #include "beam-test-node.h"
@@ -243,6 +244,20 @@ test_timed_out (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
+/* As erl does, a cookie file others can read is refused, and said to be. */
+static void
+test_cookie_file_readable_by_others (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *path = g_build_filename (node->dir, "open-cookie", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents_full (path, node->cookie, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error));
+  run_cli (&run, NULL, "--node", node->name, "--cookie-file", path, "info", NULL);
+  assert_one_line_error (&run, "owner only");
+  g_unlink (path);
+}
+
 static void
 test_usage (void)
 {
@@ -272,6 +287,7 @@ main (int    argc,
   g_test_add_func ("/cli/wrong-cookie", test_wrong_cookie);
   g_test_add_func ("/cli/epmd-unreachable", test_epmd_unreachable);
   g_test_add_func ("/cli/timed-out", test_timed_out);
+  g_test_add_func ("/cli/cookie-file-readable-by-others", test_cookie_file_readable_by_others);
   g_test_add_func ("/cli/usage", test_usage);
 
   status = g_test_run ();
