@@ -80,7 +80,7 @@ typedef struct
   guint            default_timeout_ms;
   guint            connect_timeout_ms;
   GTask           *connect_task;       /* touched on the owner thread only */
-  char            *local_node;         /* under mutex */
+  char            *local_node;         /* network thread only; copied to the owner on CONNECTED */
 
   /* network thread only */
   ei_cnode         ec;
@@ -99,6 +99,7 @@ struct _BeamConnection
   BeamConnectionState  state;
   GError              *last_error;
   guint                reconnect_attempts;
+  char                *local_node;
 };
 
 G_DEFINE_FINAL_TYPE (BeamConnection, beam_connection, G_TYPE_OBJECT)
@@ -260,7 +261,8 @@ typedef struct
 static void beam_connection_set_state (BeamConnection      *self,
                                        BeamConnectionState  state,
                                        const GError        *error,
-                                       guint                attempts);
+                                       guint                attempts,
+                                       char                *local_node);
 
 static gboolean
 publish_state_on_owner (gpointer data)
@@ -269,9 +271,11 @@ publish_state_on_owner (gpointer data)
   g_autoptr(BeamConnection) self = g_weak_ref_get (&change->link->owner);
 
   if (self != NULL)
-    beam_connection_set_state (self, change->state, change->error, change->attempts);
+    beam_connection_set_state (self, change->state, change->error, change->attempts,
+                               g_steal_pointer (&change->local_node));
 
   g_clear_error (&change->error);
+  g_free (change->local_node);
   link_unref (change->link);
   g_free (change);
   return G_SOURCE_REMOVE;
@@ -289,6 +293,8 @@ publish_state (Link                *link,
   change->state = state;
   change->error = error != NULL ? g_error_copy (error) : NULL;
   change->attempts = attempts;
+  if (state == BEAM_CONNECTION_STATE_CONNECTED)
+    change->local_node = g_strdup (link->local_node);
   g_main_context_invoke (link->owner_context, publish_state_on_owner, change);
 }
 
@@ -421,10 +427,8 @@ link_connect (Link    *link,
       return -1;
     }
 
-  g_mutex_lock (&link->mutex);
   g_free (link->local_node);
   link->local_node = g_steal_pointer (&local_node);
-  g_mutex_unlock (&link->mutex);
 
   return fd;
 }
@@ -954,11 +958,13 @@ network_thread (gpointer data)
 /* ------------------------------------------------------------------------ */
 /* The GObject                                                               */
 
+/* Takes local_node. */
 static void
 beam_connection_set_state (BeamConnection      *self,
                            BeamConnectionState  state,
                            const GError        *error,
-                           guint                attempts)
+                           guint                attempts,
+                           char                *local_node)
 {
   GTask *connect_task = g_steal_pointer (&self->link->connect_task);
 
@@ -976,8 +982,13 @@ beam_connection_set_state (BeamConnection      *self,
     {
       self->state = state;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-      if (state == BEAM_CONNECTION_STATE_CONNECTED)
-        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCAL_NODE]);
+    }
+
+  if (local_node != NULL)
+    {
+      g_free (self->local_node);
+      self->local_node = local_node;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCAL_NODE]);
     }
 
   if (connect_task != NULL)
@@ -1010,6 +1021,7 @@ beam_connection_finalize (GObject *object)
   BeamConnection *self = BEAM_CONNECTION (object);
 
   g_clear_error (&self->last_error);
+  g_free (self->local_node);
   g_clear_pointer (&self->link, link_unref);
 
   G_OBJECT_CLASS (beam_connection_parent_class)->finalize (object);
@@ -1119,16 +1131,8 @@ beam_connection_get_target_node (BeamConnection *self)
 const char *
 beam_connection_get_local_node (BeamConnection *self)
 {
-  const char *name;
-
   g_return_val_if_fail (BEAM_IS_CONNECTION (self), NULL);
-
-  /* Written by the network thread only before it publishes CONNECTED; the
-   * string stays alive until the next connection replaces it. */
-  g_mutex_lock (&self->link->mutex);
-  name = self->link->local_node;
-  g_mutex_unlock (&self->link->mutex);
-  return name;
+  return self->local_node;
 }
 
 BeamConnectionState

@@ -22,7 +22,7 @@
  * Elixir names closures after the function that created them, which ETF does
  * not carry, so our #Function<...> cannot match Elixir's. */
 
-#define G_LOG_DOMAIN "beam-wire"
+#define G_LOG_DOMAIN "beamscope-wire"
 
 #include "config.h"
 
@@ -66,58 +66,80 @@ elided (Printer *p,
 
 /* Floats */
 
+/* Whether some `precision`-digit decimal reads back as `v`, and which one,
+ * as mantissa × 10^scale. The correctly rounded digits are the nearest such
+ * decimal; their neighbours matter only where the rounding interval is
+ * lopsided (at powers of two), and no other candidate can be inside it. */
+static gboolean
+float_try_precision (double   v,
+                     int      precision,
+                     guint64 *out_mantissa,
+                     int     *out_scale)
+{
+  char buf[64];
+  guint64 mantissa = 0;
+  guint64 candidates[3];
+  const char *s;
+  int scale;
+
+  g_snprintf (buf, sizeof buf, "%.*e", precision - 1, v);
+  for (s = buf; *s != 'e'; s++)
+    if (g_ascii_isdigit (*s))
+      mantissa = mantissa * 10 + (guint64) (*s - '0');
+  scale = atoi (s + 1) - (precision - 1);
+
+  candidates[0] = mantissa;
+  candidates[1] = mantissa + 1;
+  candidates[2] = mantissa - 1;
+  for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+    {
+      if (candidates[k] == 0)
+        continue;
+      g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT "e%d", candidates[k], scale);
+      if (g_ascii_strtod (buf, NULL) == v)
+        {
+          *out_mantissa = candidates[k];
+          *out_scale = scale;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* The shortest digits that read back as `v` (v > 0, finite), and where the
- * decimal point goes: v ≈ 0.DIGITS × 10^point. Among equally short
- * candidates the nearest wins, as in the Ryu algorithm that OTP uses. */
+ * decimal point goes: v = 0.DIGITS × 10^point. Among equally short
+ * candidates the nearest wins, as in the Ryu algorithm that OTP uses.
+ * Having a p-digit candidate implies having a (p+1)-digit one, so the
+ * shortest length can be found by bisection. */
 static void
 float_shortest (double  v,
                 char   *digits,
                 gsize   digits_size,
                 int    *point)
 {
-  char buf[64];
+  guint64 mantissa = 0;
+  int scale = 0;
+  int lo = 1;
+  int hi = 17;  /* 17 significant digits always round-trip */
+  gsize n;
 
-  for (int precision = 1; precision <= 17; precision++)
+  while (lo < hi)
     {
-      guint64 mantissa = 0;
-      guint64 candidates[3];
-      const char *s;
-      int exponent;
-      int scale;
+      int mid = (lo + hi) / 2;
 
-      g_snprintf (buf, sizeof buf, "%.*e", precision - 1, v);
-      for (s = buf; *s != 'e'; s++)
-        if (g_ascii_isdigit (*s))
-          mantissa = mantissa * 10 + (guint64) (*s - '0');
-      exponent = atoi (s + 1);
-      scale = exponent - (precision - 1);
-
-      /* The correctly rounded digits are nearest; their neighbours matter
-       * only where the rounding interval is lopsided (powers of two). */
-      candidates[0] = mantissa;
-      candidates[1] = mantissa + 1;
-      candidates[2] = mantissa - 1;
-      for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
-        {
-          gsize n;
-
-          if (candidates[k] == 0)
-            continue;
-          g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT "e%d", candidates[k], scale);
-          if (g_ascii_strtod (buf, NULL) != v)
-            continue;
-
-          g_snprintf (digits, digits_size, "%" G_GUINT64_FORMAT, candidates[k]);
-          n = strlen (digits);
-          *point = (int) n + scale;
-          while (n > 1 && digits[n - 1] == '0')
-            digits[--n] = '\0';
-          return;
-        }
+      if (float_try_precision (v, mid, &mantissa, &scale))
+        hi = mid;
+      else
+        lo = mid + 1;
     }
+  if (!float_try_precision (v, lo, &mantissa, &scale))
+    g_assert_not_reached ();
 
-  /* 17 significant digits always round-trip. */
-  g_assert_not_reached ();
+  g_snprintf (digits, digits_size, "%" G_GUINT64_FORMAT, mantissa);
+  n = strlen (digits);
+  *point = (int) n + scale;
+  while (n > 1 && digits[n - 1] == '0')
+    digits[--n] = '\0';
 }
 
 /* float_to_list(F, [short]), which is what io_lib prints: the shorter of
@@ -837,6 +859,13 @@ is_charlist (const BeamTerm *term,
   return TRUE;
 }
 
+/* Only a hand-built term could break this; the decoder never does. */
+static gboolean
+is_sane_bitstring (const BeamTerm *term)
+{
+  return term->v.bytes.size > 0 && term->v.bytes.last_bits >= 1 && term->v.bytes.last_bits <= 7;
+}
+
 static guint
 bitstring_tail_value (const BeamTerm *term)
 {
@@ -1085,7 +1114,10 @@ erl_print (Printer        *p,
       break;
 
     case BEAM_TERM_BITSTRING:
-      erl_print_bitstring (p, term);
+      if (is_sane_bitstring (term))
+        erl_print_bitstring (p, term);
+      else
+        erl_print_binary (p, term);
       break;
 
     case BEAM_TERM_TUPLE:
@@ -1189,7 +1221,8 @@ static void
 ex_print_bytes (Printer        *p,
                 const BeamTerm *term)
 {
-  gsize whole = term->v.bytes.size - (term->kind == BEAM_TERM_BITSTRING ? 1 : 0);
+  gboolean has_tail = term->kind == BEAM_TERM_BITSTRING && is_sane_bitstring (term);
+  gsize whole = term->v.bytes.size - (has_tail ? 1 : 0);
 
   g_string_append (p->out, "<<");
   for (gsize i = 0; i < whole; i++)
@@ -1203,7 +1236,7 @@ ex_print_bytes (Printer        *p,
         }
       g_string_append_printf (p->out, "%u", term->v.bytes.data[i]);
     }
-  if (term->kind == BEAM_TERM_BITSTRING)
+  if (has_tail)
     g_string_append_printf (p->out, "%s%u::size(%u)", whole > 0 ? ", " : "",
                             bitstring_tail_value (term), term->v.bytes.last_bits);
   g_string_append (p->out, ">>");
@@ -1399,7 +1432,10 @@ ex_print (Printer        *p,
       break;
 
     case BEAM_TERM_BITSTRING:
-      ex_print_bytes (p, term);
+      if (is_sane_bitstring (term))
+        ex_print_bytes (p, term);
+      else
+        ex_print_binary (p, term);
       break;
 
     case BEAM_TERM_TUPLE:

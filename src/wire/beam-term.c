@@ -14,7 +14,7 @@
  * exhaust the stack of the thread decoding it; every count read from the wire
  * is checked against the bytes left before anything is allocated for it. */
 
-#define G_LOG_DOMAIN "beam-wire"
+#define G_LOG_DOMAIN "beamscope-wire"
 
 #include "config.h"
 
@@ -1340,7 +1340,12 @@ beam_term_new_list_take (GPtrArray *children)
   g_ptr_array_unref (children);
 
   for (guint i = 0; i < term->n_children; i++)
-    g_return_val_if_fail (term->children[i] != NULL, (beam_term_free (term), NULL));
+    if (term->children[i] == NULL)
+      {
+        g_critical ("%s: NULL element in a new list", G_STRFUNC);
+        beam_term_free (term);
+        return NULL;
+      }
 
   return term;
 }

@@ -42,6 +42,8 @@ typedef enum
   BEAM_TERM_ERROR_ENCODE,       /* beam_term_encode() cannot express the term */
 } BeamTermError;
 
+/* Decoding, printing and freeing recurse once per level: a term this deep
+ * takes about 3 MB of the decoding thread's stack. */
 #define BEAM_TERM_MAX_DEPTH     10000
 #define BEAM_TERM_MAX_BIG_BYTES 32768
 
@@ -88,7 +90,8 @@ struct _BeamTerm
   } v;
 };
 
-/* Decoding. `buf` starts at a term (no version byte) unless `with_version`. */
+/* Decoding. `buf` starts at a term (no version byte) unless `with_version`,
+ * and holds that one term and nothing after it. */
 BeamTerm   *beam_term_decode           (const char     *buf,
                                         gsize           len,
                                         gboolean        with_version,
