@@ -60,8 +60,8 @@ spawn_node (BeamTestNode        *node,
 
   g_unlink (ready);
   g_ptr_array_add (argv, (char *) "erl");
-  g_ptr_array_add (argv, (char *) "-sname");
-  g_ptr_array_add (argv, node->alive);
+  g_ptr_array_add (argv, node->long_names ? (char *) "-name" : (char *) "-sname");
+  g_ptr_array_add (argv, node->long_names ? node->name : node->alive);
   g_ptr_array_add (argv, (char *) "-setcookie");
   g_ptr_array_add (argv, node->cookie);
   g_ptr_array_add (argv, (char *) "-noshell");
@@ -113,15 +113,17 @@ spawn_node (BeamTestNode        *node,
   return TRUE;
 }
 
-BeamTestNode *
-beam_test_node_start (const char * const  *extra_args,
-                      GError             **error)
+static BeamTestNode *
+start_node (gboolean             long_names,
+            const char * const  *extra_args,
+            GError             **error)
 {
   g_autoptr(BeamTestNode) node = g_new0 (BeamTestNode, 1);
-  g_autofree char *host = short_hostname ();
+  g_autofree char *host = long_names ? g_strdup ("127.0.0.1") : short_hostname ();
   g_autofree char *token = random_token (8);
 
   node->stdin_fd = -1;
+  node->long_names = long_names;
   node->alive = g_strdup_printf ("bst_%s", token);
   node->name = g_strdup_printf ("%s@%s", node->alive, host);
   node->cookie = random_token (20);
@@ -137,6 +139,19 @@ beam_test_node_start (const char * const  *extra_args,
   if (!spawn_node (node, (const char * const *) node->extra_args, error))
     return NULL;
   return g_steal_pointer (&node);
+}
+
+BeamTestNode *
+beam_test_node_start (const char * const  *extra_args,
+                      GError             **error)
+{
+  return start_node (FALSE, extra_args, error);
+}
+
+BeamTestNode *
+beam_test_node_start_long (GError **error)
+{
+  return start_node (TRUE, NULL, error);
 }
 
 static void
@@ -249,7 +264,7 @@ beam_test_node_erl_call (BeamTestNode  *node,
                          GError       **error)
 {
   const char *erl_call = g_getenv ("BEAMSCOPE_ERL_CALL");
-  const char *argv[] = { erl_call, "-sname", node->name, "-c", node->cookie, "-a", NULL, NULL };
+  const char *argv[] = { erl_call, node->long_names ? "-name" : "-sname", node->name, "-c", node->cookie, "-a", NULL, NULL };
   g_autofree char *apply = g_strdup_printf ("%s %s %s", module, function, args);
   char *out = NULL;
   g_autofree char *err = NULL;

@@ -20,12 +20,14 @@ typedef struct
   GPid   pid;
   int    stdin_fd;
   char **extra_args;
+  gboolean long_names;  /* -name alive@127.0.0.1 instead of -sname */
 } BeamTestNode;
 
 /* `extra_args` are added to erl's command line (NULL-terminated), e.g.
  * "-kernel", "net_ticktime", "4". */
 BeamTestNode *beam_test_node_start        (const char * const *extra_args,
                                            GError            **error);
+BeamTestNode *beam_test_node_start_long   (GError            **error);
 /* Starts again under the same name and cookie after a kill. */
 gboolean      beam_test_node_restart      (BeamTestNode       *node,
                                            GError            **error);

@@ -482,6 +482,27 @@ test_stopped_node_times_out (void)
   g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_CONNECTED, 30000));
 }
 
+/* A node with a long name gets a long-named C-node, as erl would insist. */
+static void
+test_long_names (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTestNode) node = beam_test_node_start_long (&error);
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamTerm) reply = NULL;
+  const char *local;
+
+  g_assert_no_error (error);
+  connection = connect_to (node, node->cookie, &error);
+  g_assert_no_error (error);
+  local = beam_connection_get_local_node (connection);
+  g_assert_nonnull (strchr (strchr (local, '@'), '.'));
+
+  reply = rpc (connection, "erlang", "node", NULL, 5000, &error);
+  g_assert_no_error (error);
+  g_assert_true (beam_term_is_atom (reply, node->name));
+}
+
 static void
 test_not_connected (void)
 {
@@ -518,6 +539,7 @@ main (int    argc,
   g_test_add_func ("/connection/epmd-names", test_epmd_names);
   g_test_add_func ("/connection/epmd-unreachable", test_epmd_unreachable);
   g_test_add_func ("/connection/not-connected", test_not_connected);
+  g_test_add_func ("/connection/long-names", test_long_names);
   g_test_add_func ("/connection/drop-reconnects", test_drop_reconnects);
   g_test_add_func ("/connection/killed-node-reconnects", test_killed_node_reconnects);
   g_test_add_func ("/connection/stopped-node-times-out", test_stopped_node_times_out);
