@@ -124,27 +124,12 @@ system_info_new (const char *node)
   return info;
 }
 
-static BeamTerm *
-export_fun (const char *module,
-            const char *function,
-            guint       arity)
-{
-  BeamTerm *fun = g_new0 (BeamTerm, 1);
-
-  fun->kind = BEAM_TERM_FUN;
-  fun->v.fun.module = g_strdup (module);
-  fun->v.fun.function = g_strdup (function);
-  fun->v.fun.arity = arity;
-  fun->v.fun.is_export = TRUE;
-  return fun;
-}
-
 /* [fun erlang:F/1, [Item, ...]]: the arguments of lists:map/2. */
 static BeamTerm *
 map_args (const char *function,
           GPtrArray  *items)
 {
-  return beam_term_new_list (2, export_fun ("erlang", function, 1), beam_term_new_list_take (items));
+  return beam_term_new_list (2, beam_term_new_export_fun ("erlang", function, 1), beam_term_new_list_take (items));
 }
 
 static gboolean

@@ -570,11 +570,16 @@ finish_with_reply (Link     *link,
 /* Returns the index just after `{rex, ` if the message is a rex reply. */
 static gboolean
 is_rex_reply (const char *buf,
+              int         len,
               int        *index)
 {
   int i = 0, version, arity, type, size;
   char atom[MAXATOMLEN];
 
+  /* ei's decoders take no length: the smallest {rex, _} header, version +
+   * SMALL_TUPLE_EXT + SMALL_ATOM_UTF8_EXT "rex", must be there before we look. */
+  if (len < 1 + 2 + 2 + 3 + 1)
+    return FALSE;
   if (ei_decode_version (buf, &i, &version) < 0 ||
       ei_decode_tuple_header (buf, &i, &arity) < 0 || arity != 2 ||
       ei_get_type (buf, &i, &type, &size) < 0 || type != ERL_ATOM_EXT || size != 3 ||
@@ -599,10 +604,10 @@ dispatch_message (Link        *link,
   switch (msg->msgtype)
     {
     case ERL_SEND:
-      if (is_rex_reply (x->buff, &index))
+      if (is_rex_reply (x->buff, x->index, &index))
         {
           g_autoptr(GError) error = NULL;
-          BeamTerm *reply = beam_term_decode_at (x->buff, &index, &error);
+          BeamTerm *reply = beam_term_decode_at_len (x->buff, x->index, &index, &error);
 
           if (reply == NULL)
             {
@@ -753,9 +758,9 @@ learn_ticktime (Link *link)
           if (rc != ERL_MSG)
             break;
           if (msg.msgtype == ERL_SEND && pid_key (&msg.to) == pid_key (&pid) &&
-              is_rex_reply (x.buff, &index))
+              is_rex_reply (x.buff, x.index, &index))
             {
-              g_autoptr(BeamTerm) reply = beam_term_decode_at (x.buff, &index, NULL);
+              g_autoptr(BeamTerm) reply = beam_term_decode_at_len (x.buff, x.index, &index, NULL);
               const BeamTerm *changing = beam_term_tagged (reply, "ongoing_change_to", 2);
 
               if (changing != NULL)

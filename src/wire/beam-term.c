@@ -1235,6 +1235,25 @@ beam_term_new_float (double value)
 }
 
 BeamTerm *
+beam_term_new_export_fun (const char *module,
+                          const char *function,
+                          guint       arity)
+{
+  BeamTerm *term;
+
+  g_return_val_if_fail (module != NULL && g_utf8_validate (module, -1, NULL), NULL);
+  g_return_val_if_fail (function != NULL && g_utf8_validate (function, -1, NULL), NULL);
+  g_return_val_if_fail (arity <= 255, NULL);
+
+  term = term_new (BEAM_TERM_FUN);
+  term->v.fun.module = g_strdup (module);
+  term->v.fun.function = g_strdup (function);
+  term->v.fun.arity = arity;
+  term->v.fun.is_export = TRUE;
+  return term;
+}
+
+BeamTerm *
 beam_term_new_atom (const char *name)
 {
   BeamTerm *term;

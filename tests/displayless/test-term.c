@@ -433,7 +433,7 @@ test_roundtrip_builders (void)
   nbig->kind = BEAM_TERM_BIG_INTEGER;
   nbig->v.big.digits = g_strdup ("-1267650600228229401496703205376");
 
-  request = beam_term_new_tuple (9,
+  request = beam_term_new_tuple (10,
                                  beam_term_new_atom ("call"),
                                  beam_term_new_atom ("λ"),
                                  beam_term_new_float (-0.5),
@@ -443,7 +443,8 @@ test_roundtrip_builders (void)
                                  beam_term_new_list (3, g_steal_pointer (&big), g_steal_pointer (&nbig),
                                                      beam_term_new_list (0)),
                                  beam_term_new_tuple (0),
-                                 beam_term_new_reply_pid ());
+                                 beam_term_new_reply_pid (),
+                                 beam_term_new_export_fun ("erlang", "system_info", 1));
 
   back = encode_decode (request, &me);
   printed = beam_term_print (back, NULL);
@@ -451,7 +452,7 @@ test_roundtrip_builders (void)
                    "{call,'λ',-0.5,<<\"héllo\"/utf8>>,<<0,1,2,255>>,"
                    "[1,-9223372036854775808,9223372036854775807],"
                    "[18446744073709551616,-1267650600228229401496703205376,[]],{},"
-                   "<0.7.0>}");
+                   "<0.7.0>,fun erlang:system_info/1}");
   g_assert_cmpint (back->children[8]->kind, ==, BEAM_TERM_PID);
   g_assert_cmpuint (back->children[8]->v.ident.creation, ==, 3);
 
