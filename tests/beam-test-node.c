@@ -13,6 +13,42 @@
 
 #define START_TIMEOUT_MS 20000
 
+/* A failed assertion aborts the test before it can stop its nodes; a stopped
+ * (SIGSTOP) node would not even notice its stdin closing. So on abort, kill
+ * every node still running, with async-signal-safe calls only. */
+#define MAX_LIVE_NODES 64
+static volatile GPid live_nodes[MAX_LIVE_NODES];
+
+static void
+on_abort (int signal_number)
+{
+  for (guint i = 0; i < MAX_LIVE_NODES; i++)
+    if (live_nodes[i] > 0)
+      kill (live_nodes[i], SIGKILL);
+  signal (signal_number, SIG_DFL);
+  raise (signal_number);
+}
+
+static void
+track_node (GPid old_pid,
+            GPid new_pid)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      signal (SIGABRT, on_abort);
+      signal (SIGTRAP, on_abort);
+      g_once_init_leave (&installed, 1);
+    }
+  for (guint i = 0; i < MAX_LIVE_NODES; i++)
+    if (live_nodes[i] == old_pid)
+      {
+        live_nodes[i] = new_pid;
+        return;
+      }
+}
+
 static const char *
 fixtures_ebin (void)
 {
@@ -89,6 +125,7 @@ spawn_node (BeamTestNode        *node,
       return FALSE;
     }
   close (log_fd);
+  track_node (0, node->pid);
 
   deadline = g_get_monotonic_time () + START_TIMEOUT_MS * 1000;
   while (!g_file_test (ready, G_FILE_TEST_EXISTS))
@@ -98,6 +135,7 @@ spawn_node (BeamTestNode        *node,
         {
           g_autofree char *text = NULL;
           g_file_get_contents (log, &text, NULL, NULL);
+          track_node (node->pid, 0);
           node->pid = 0;
           g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
                        "erl exited before it was ready: %s", text ? text : "");
@@ -164,6 +202,7 @@ reap (BeamTestNode *node)
     {
       waitpid (node->pid, NULL, 0);
       g_spawn_close_pid (node->pid);
+      track_node (node->pid, 0);
     }
   node->pid = 0;
 }
@@ -225,6 +264,7 @@ beam_test_node_free (BeamTestNode *node)
         {
           if (waitpid (node->pid, NULL, WNOHANG) == node->pid)
             {
+              track_node (node->pid, 0);
               node->pid = 0;
               break;
             }

@@ -18,10 +18,11 @@ fi
 chmod 400 "$cookie_file"
 node="beamscope_demo@$(hostname -s)"
 
-erl -sname beamscope_demo -setcookie "$(cat "$cookie_file")" -noshell -noinput \
-    -pa "$build/tests" -s beamscope_fixture start_demo > "$build/demo-node.log" 2>&1 &
-demo_pid=$!
-trap 'kill $demo_pid 2>/dev/null || true' EXIT
+# The node reads its stdin from a pipe this script holds open on fd 3; when
+# the script ends, however it ends, the pipe closes and the node halts.
+exec 3> >(exec erl -sname beamscope_demo -setcookie "$(cat "$cookie_file")" -noshell \
+    -pa "$build/tests" -s beamscope_fixture watch_stdin -s beamscope_fixture start_demo \
+    > "$build/demo-node.log" 2>&1)
 
 # Wait for the node to register with EPMD.
 for _ in $(seq 1 100); do
