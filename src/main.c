@@ -2,30 +2,27 @@
 
 #include "config.h"
 
-#include <ei.h>
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <signal.h>
 
 #include "beam-application.h"
+#include "beam-connection.h"
 
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(BeamApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* ei writes with plain write(): a node that drops us must not kill us. And
-   * ei_init() must run once, before any network thread starts. */
-  signal (SIGPIPE, SIG_IGN);
-  if (ei_init () != 0)
+  if (!beam_connection_init_process (&error))
     {
-      g_printerr ("beamscope: %s\n", _("cannot initialise erl_interface"));
+      g_printerr ("beamscope: %s\n", error->message);
       return 1;
     }
 

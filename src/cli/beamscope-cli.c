@@ -8,10 +8,8 @@
 
 #include "config.h"
 
-#include <ei.h>
 #include <glib/gi18n.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 
 #include "beam-cookie.h"
@@ -285,13 +283,8 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* ei writes with plain write(): a node that goes away must not kill us. */
-  signal (SIGPIPE, SIG_IGN);
-  if (ei_init () != 0)
-    {
-      g_printerr ("beamscope-cli: %s\n", _("cannot initialise erl_interface"));
-      return EXIT_NODE_ERROR;
-    }
+  if (!beam_connection_init_process (&error))
+    return fail (error);
 
   context = g_option_context_new (_("COMMAND — inspect a running Erlang or Elixir node"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);

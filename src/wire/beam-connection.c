@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 #include <netdb.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -1088,6 +1089,27 @@ beam_connection_class_init (BeamConnectionClass *klass)
 static void
 beam_connection_init (BeamConnection *self G_GNUC_UNUSED)
 {
+}
+
+gboolean
+beam_connection_init_process (GError **error)
+{
+  static gsize initialised;
+  static int status;
+
+  if (g_once_init_enter (&initialised))
+    {
+      signal (SIGPIPE, SIG_IGN);
+      status = ei_init ();
+      g_once_init_leave (&initialised, 1);
+    }
+  if (status != 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_CONNECT_FAILED,
+                   _("Cannot initialise erl_interface: %s"), g_strerror (status));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 BeamConnection *

@@ -55,6 +55,11 @@ typedef struct
   gboolean             until_exit;    /* the stream ends with an exit signal to the reply pid, not with the reply */
 } BeamCall;
 
+/* Once per process, before any thread starts: ignores SIGPIPE (ei writes with
+ * plain write(), and a node that drops us must not kill us) and initialises
+ * ei. FALSE with `error` set if ei cannot start. */
+gboolean             beam_connection_init_process     (GError              **error);
+
 BeamConnection      *beam_connection_new              (const char           *target_node,
                                                        const char           *cookie);
 const char          *beam_connection_get_target_node  (BeamConnection       *self);

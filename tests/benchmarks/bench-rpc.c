@@ -3,7 +3,6 @@
  * hidden node doing the same calls on the same fixture node in the same run.
  * Prints JSON lines; it is a measurement, not a timed test. */
 
-#include <ei.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
@@ -124,8 +123,7 @@ main (int    argc G_GNUC_UNUSED,
   double start, sequential_ms, concurrent_ms;
   guint pending;
 
-  signal (SIGPIPE, SIG_IGN);
-  g_assert_cmpint (ei_init (), ==, 0);
+  g_assert_true (beam_connection_init_process (NULL));
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
 

@@ -3,7 +3,6 @@
  * once, streams, our own deadlines, bad cookies and names, a node killed or
  * stopped under us, reconnecting. */
 
-#include <ei.h>
 #include <signal.h>
 
 #include "beam-connection.h"
@@ -521,8 +520,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  signal (SIGPIPE, SIG_IGN);
-  g_assert_cmpint (ei_init (), ==, 0);
+  g_assert_true (beam_connection_init_process (NULL));
   g_test_init (&argc, &argv, NULL);
 
   shared_node = beam_test_node_start (NULL, &error);
