@@ -163,6 +163,28 @@ test_info_json_agrees_with_node (void)
     }
 }
 
+/* A release without runtime_tools: no observer_backend, and the System data
+ * comes all the same, from plain BIF calls. */
+static void
+test_info_without_runtime_tools (void)
+{
+  const char * const args[] = { "-eval", "true = code:del_path(runtime_tools).", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTestNode) bare = beam_test_node_start (args, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(Run) run = { 0 };
+  JsonObject *info;
+
+  g_assert_no_error (error);
+  run_cli (&run, NULL, "--node", bare->name, "--cookie", bare->cookie, "--json", "info", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
+  info = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (info, "observer_backend"));
+  g_assert_cmpint (json_object_get_int_member (info, "process_count"), >, 10);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (info, "memory"), "total"), >, 0);
+}
+
 static void
 test_info_table (void)
 {
@@ -281,6 +303,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/cli/info-json-agrees-with-node", test_info_json_agrees_with_node);
+  g_test_add_func ("/cli/info-without-runtime-tools", test_info_without_runtime_tools);
   g_test_add_func ("/cli/info-table", test_info_table);
   g_test_add_func ("/cli/nodes", test_nodes);
   g_test_add_func ("/cli/unknown-node", test_unknown_node);
