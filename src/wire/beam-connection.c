@@ -97,6 +97,7 @@ struct _BeamConnection
   GObject              parent_instance;
   Link                *link;
   GThread             *thread;
+  gboolean             started;
   BeamConnectionState  state;
   GError              *last_error;
   guint                reconnect_attempts;
@@ -271,7 +272,9 @@ publish_state_on_owner (gpointer data)
   StateChange *change = data;
   g_autoptr(BeamConnection) self = g_weak_ref_get (&change->link->owner);
 
-  if (self != NULL)
+  /* After close() the owner has said DISCONNECTED; the thread's last words
+   * on its way out change nothing. */
+  if (self != NULL && !g_atomic_int_get (&change->link->quit))
     beam_connection_set_state (self, change->state, change->error, change->attempts,
                                g_steal_pointer (&change->local_node));
 
@@ -897,10 +900,9 @@ wait_interruptibly (Link  *link,
   g_atomic_int_set (&link->retry_now, FALSE);
 }
 
-static gpointer
-network_thread (gpointer data)
+static void
+run_network_thread (Link *link)
 {
-  Link *link = data;
   g_autoptr(GError) error = NULL;
   guint attempts = 0;
   guint backoff_ms = BACKOFF_FIRST_MS;
@@ -910,7 +912,7 @@ network_thread (gpointer data)
   if (link->fd < 0)
     {
       publish_state (link, BEAM_CONNECTION_STATE_DISCONNECTED, error, 0);
-      return NULL;
+      return;
     }
 
   for (;;)
@@ -958,6 +960,21 @@ network_thread (gpointer data)
     }
 
   publish_state (link, BEAM_CONNECTION_STATE_DISCONNECTED, NULL, 0);
+}
+
+/* The thread owns one reference to the link and drops it as it ends. Nobody
+ * joins it: beam_connection_close() only asks it to stop, so the GTK thread
+ * never waits on a socket call in progress (up to SOCKET_TIMEOUT_MS). */
+static gpointer
+network_thread (gpointer data)
+{
+  Link *link = data;
+
+  run_network_thread (link);
+  if (link->fd >= 0)
+    ei_close_connection (link->fd);
+  link->fd = -1;
+  link_unref (link);
   return NULL;
 }
 
@@ -1207,13 +1224,11 @@ beam_connection_connect_async (BeamConnection      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, beam_connection_connect_async);
 
-  /* A thread that gave up on its first attempt has ended; reap it. */
-  if (self->thread != NULL && self->state == BEAM_CONNECTION_STATE_DISCONNECTED)
-    beam_connection_close (self);
-  if (self->thread != NULL)
+  /* One connection, one thread, one attempt: a new attempt is a new object. */
+  if (self->started)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               _("Already connected or connecting to %s"), self->link->target_node);
+                               _("This connection to %s was already started"), self->link->target_node);
       return;
     }
   if (!beam_node_name_split (self->link->target_node, NULL, NULL, &error))
@@ -1224,8 +1239,8 @@ beam_connection_connect_async (BeamConnection      *self,
 
   if (timeout_ms > 0)
     self->link->connect_timeout_ms = timeout_ms;
+  self->started = TRUE;
   self->link->connect_task = g_steal_pointer (&task);
-  g_atomic_int_set (&self->link->quit, FALSE);
   self->state = BEAM_CONNECTION_STATE_CONNECTING;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   self->thread = g_thread_new ("beam-network", network_thread, link_ref (self->link));
@@ -1253,8 +1268,7 @@ beam_connection_close (BeamConnection *self)
 
   g_atomic_int_set (&self->link->quit, TRUE);
   link_wake (self->link);
-  g_thread_join (thread);
-  link_unref (self->link);  /* the thread's reference */
+  g_thread_unref (thread);
 
   if (self->link->connect_task != NULL)
     {

@@ -71,8 +71,9 @@ guint                beam_connection_get_reconnect_attempts (BeamConnection *sel
 void                 beam_connection_set_default_timeout (BeamConnection    *self,
                                                        guint                 timeout_ms);
 
-/* Connects once; on success the connection then keeps itself up, reconnecting
- * with back-off whenever the node goes away, until beam_connection_close(). */
+/* Connects; on success the connection then keeps itself up, reconnecting
+ * with back-off whenever the node goes away, until beam_connection_close().
+ * Call it once per object: another attempt is another BeamConnection. */
 void                 beam_connection_connect_async    (BeamConnection       *self,
                                                        guint                 timeout_ms,
                                                        GCancellable         *cancellable,
@@ -81,7 +82,9 @@ void                 beam_connection_connect_async    (BeamConnection       *sel
 gboolean             beam_connection_connect_finish   (BeamConnection       *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
-/* Stops the network thread; requests in flight fail with DISCONNECTED. */
+/* Asks the network thread to stop and returns at once, never waiting on the
+ * network: the state is DISCONNECTED from here on, a pending connect fails
+ * with G_IO_ERROR_CANCELLED, and calls in flight fail soon after. */
 void                 beam_connection_close            (BeamConnection       *self);
 /* Drops the current socket as if the node had gone, to test reconnecting. */
 void                 beam_connection_drop             (BeamConnection       *self);

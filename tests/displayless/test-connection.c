@@ -502,6 +502,38 @@ test_long_names (void)
   g_assert_true (beam_term_is_atom (reply, node->name));
 }
 
+/* Closing never waits on the network: here the node is stopped, so the
+ * handshake hangs in the network thread, and close() must still return at
+ * once (it is called from the GTK thread) and fail the pending connect. */
+static void
+test_close_while_connecting (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTestNode) node = beam_test_node_start (NULL, &error);
+  g_autoptr(BeamConnection) connection = NULL;
+  Wait wait = { 0 };
+  gint64 start;
+  double close_ms;
+
+  g_assert_no_error (error);
+  beam_test_node_kill (node, SIGSTOP);
+  connection = beam_connection_new (node->name, node->cookie);
+  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  g_usleep (200 * 1000);  /* the thread is now inside the handshake */
+
+  start = g_get_monotonic_time ();
+  beam_connection_close (connection);
+  close_ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_assert_cmpfloat (close_ms, <, 50);
+  g_assert_cmpint (beam_connection_get_state (connection), ==, BEAM_CONNECTION_STATE_DISCONNECTED);
+
+  g_assert_true (beam_test_wait_for (&wait.done, 1000));
+  g_assert_false (beam_connection_connect_finish (connection, wait.result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_object_unref (wait.result);
+  beam_test_node_kill (node, SIGCONT);
+}
+
 static void
 test_not_connected (void)
 {
@@ -538,6 +570,7 @@ main (int    argc,
   g_test_add_func ("/connection/epmd-unreachable", test_epmd_unreachable);
   g_test_add_func ("/connection/not-connected", test_not_connected);
   g_test_add_func ("/connection/long-names", test_long_names);
+  g_test_add_func ("/connection/close-while-connecting", test_close_while_connecting);
   g_test_add_func ("/connection/drop-reconnects", test_drop_reconnects);
   g_test_add_func ("/connection/killed-node-reconnects", test_killed_node_reconnects);
   g_test_add_func ("/connection/stopped-node-times-out", test_stopped_node_times_out);
