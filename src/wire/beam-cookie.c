@@ -1,19 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Cookies are read the way OTP's auth.erl reads them, so that a node started
- * with `erl -sname x` and Beamscope agree without any flag: the first line of
- * the file, trailing blanks dropped, nothing but blanks after it, and a file
- * nobody else can read. */
+/* Cookies are read the way OTP 25's auth.erl reads them, so that a node
+ * started with `erl -sname x` and Beamscope agree without any flag: the
+ * leading printable ASCII of the file, nothing after it but line ends and
+ * spaces, and a regular file nobody else can read. The XDG file is used only
+ * when ~/.erlang.cookie does not exist, as erl does. */
 
 #define G_LOG_DOMAIN "beamscope-wire"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <sys/stat.h>
 
 #include "beam-cookie.h"
 #include "beam-wire-error.h"
 
-#define MAX_COOKIE_SIZE 512 /* EI_MAX_COOKIE_SIZE */
+#define MAX_COOKIE_SIZE      512 /* EI_MAX_COOKIE_SIZE */
+#define MAX_COOKIE_FILE_SIZE (64 * 1024)
 
 char *
 beam_cookie_read_file (const char  *path,
@@ -23,10 +26,30 @@ beam_cookie_read_file (const char  *path,
   g_autoptr(GError) local_error = NULL;
   GStatBuf st;
   gsize len = 0;
-  const char *end;
+  gsize end = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  /* Checked before reading: a FIFO would block us, and erl refuses a cookie
+   * file that group or others can read. */
+  if (g_stat (path, &st) != 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                   _("Cannot read the cookie file %s: %s"), path, g_strerror (errno));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode) || st.st_size > MAX_COOKIE_FILE_SIZE)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                   _("The cookie file %s is not a small regular file"), path);
+      return NULL;
+    }
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                   _("The cookie file %s must be accessible by its owner only (chmod 400)"), path);
+      return NULL;
+    }
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
@@ -34,42 +57,32 @@ beam_cookie_read_file (const char  *path,
       return NULL;
     }
 
-  /* erl refuses a cookie file that group or others can read; say so rather
-   * than connect with a cookie the node's own tools would not accept. */
-  if (g_stat (path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie file %s must be accessible by its owner only (chmod 400)"), path);
-      return NULL;
-    }
-
-  end = contents;
-  while (*end != '\0' && *end != '\n' && *end != '\r')
+  /* auth.erl's check_cookie/2: the cookie is the leading run of printable
+   * ASCII, spaces included; after it only newlines, returns and spaces. */
+  while (end < len && contents[end] >= ' ' && contents[end] <= '~')
     end++;
-  for (const char *rest = end; *rest != '\0'; rest++)
-    if (!g_ascii_isspace (*rest))
+  for (gsize i = end; i < len; i++)
+    if (contents[i] != '\n' && contents[i] != '\r' && contents[i] != ' ')
       {
         g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                     _("The cookie file %s has more than one line"), path);
+                     _("The cookie file %s has characters erl does not accept in a cookie"), path);
         return NULL;
       }
-  while (end > contents && g_ascii_isspace (end[-1]))
-    end--;
 
-  if (end == contents)
+  if (end == 0)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
                    _("The cookie file %s is empty"), path);
       return NULL;
     }
-  if (end - contents >= MAX_COOKIE_SIZE)
+  if (end >= MAX_COOKIE_SIZE)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
                    _("The cookie in %s is longer than %d bytes"), path, MAX_COOKIE_SIZE - 1);
       return NULL;
     }
 
-  return g_strndup (contents, end - contents);
+  return g_strndup (contents, end);
 }
 
 char *
@@ -102,8 +115,14 @@ beam_cookie_resolve (const char  *cookie,
                      const char  *cookie_file,
                      GError     **error)
 {
-  if (cookie != NULL && *cookie != '\0')
+  if (cookie != NULL)
     {
+      if (*cookie == '\0')
+        {
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                       _("The cookie given is empty"));
+          return NULL;
+        }
       if (strlen (cookie) >= MAX_COOKIE_SIZE)
         {
           g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
