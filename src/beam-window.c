@@ -154,10 +154,11 @@ connect_done (GObject      *object,
   g_autoptr(BeamWindow) self = user_data;
   BeamConnection *connection = BEAM_CONNECTION (object);
   g_autoptr(GError) error = NULL;
-  g_autofree char *page = g_steal_pointer (&self->pending_page);
+  g_autofree char *page = NULL;
 
   if (connection != self->pending)
     return;  /* superseded by a later attempt or a disconnect */
+  page = g_steal_pointer (&self->pending_page);
 
   beam_connect_page_set_busy (self->connect_page, FALSE);
   if (!beam_connection_connect_finish (connection, result, &error))

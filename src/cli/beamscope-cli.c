@@ -138,7 +138,9 @@ print_count (const char *label,
 {
   g_autofree char *value = NULL;
 
-  if (limit > 0)
+  if (count < 0)
+    value = g_strdup ("-");
+  else if (limit > 0)
     value = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " (%.1f%%)",
                              count, limit, 100.0 * count / limit);
   else
@@ -153,8 +155,11 @@ print_info_table (const BeamSystemInfo *info)
   g_autofree char *uptime = NULL;
   gint64 seconds = info->uptime_ms / 1000;
 
-  uptime = g_strdup_printf ("%" G_GINT64_FORMAT "d %02d:%02d:%02d", seconds / 86400,
-                            (int) (seconds / 3600 % 24), (int) (seconds / 60 % 60), (int) (seconds % 60));
+  if (info->uptime_ms < 0)
+    uptime = g_strdup ("-");
+  else
+    uptime = g_strdup_printf ("%" G_GINT64_FORMAT "d %02d:%02d:%02d", seconds / 86400,
+                              (int) (seconds / 3600 % 24), (int) (seconds / 60 % 60), (int) (seconds % 60));
   for (guint i = 0; i < info->run_queue_lengths->len; i++)
     g_string_append_printf (queues, "%s%" G_GINT64_FORMAT, i ? " " : "",
                             g_array_index (info->run_queue_lengths, gint64, i));

@@ -8,7 +8,9 @@
  * a deadline that this thread enforces.
  *
  * Lifetimes: every GTask is created, completed and released on the owner's
- * thread (completions are handed over with g_main_context_invoke), so the
+ * thread (completions are handed over as idle sources on the owner's
+ * context: never g_main_context_invoke(), which runs the function right
+ * there when nobody holds the context, as in the CLI and the tests), so the
  * connection object is never finalized on the network thread. The thread
  * reaches the object only through a GWeakRef, to publish state changes. */
 
@@ -40,6 +42,7 @@
 #define BACKOFF_MAX_MS           10000
 #define LOST_AFTER_MS            60000  /* RECONNECTING becomes LOST after this long */
 #define CANCEL_CHECK_US          (100 * 1000)
+#define TICKTIME_QUERY_MS        2000
 
 G_DEFINE_QUARK (beam-wire-error-quark, beam_wire_error)
 
@@ -139,7 +142,7 @@ link_unref (Link *link)
   if (!g_atomic_ref_count_dec (&link->ref_count))
     return;
 
-  g_queue_clear_full (&link->queue, (GDestroyNotify) request_free);
+  g_assert (g_queue_is_empty (&link->queue));
   g_assert (g_queue_is_empty (&link->completions));
   g_mutex_clear (&link->mutex);
   if (link->wake_fd >= 0)
@@ -174,6 +177,21 @@ now_us (void)
 
 /* ------------------------------------------------------------------------ */
 /* Hand-overs to the owner thread                                            */
+
+/* Queues func on the owner's context; it never runs on the calling thread. */
+static void
+run_on_owner (Link        *link,
+              GSourceFunc  func,
+              gpointer     data)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, NULL);
+  g_source_set_static_name (source, "[beamscope] network thread hand-over");
+  g_source_attach (source, link->owner_context);
+  g_source_unref (source);
+}
 
 typedef struct
 {
@@ -248,7 +266,7 @@ complete_task (Link           *link,
   g_mutex_unlock (&link->mutex);
 
   if (schedule)
-    g_main_context_invoke (link->owner_context, drain_completions_on_owner, link_ref (link));
+    run_on_owner (link, drain_completions_on_owner, link_ref (link));
 }
 
 typedef struct
@@ -299,32 +317,11 @@ publish_state (Link                *link,
   change->attempts = attempts;
   if (state == BEAM_CONNECTION_STATE_CONNECTED)
     change->local_node = g_strdup (link->local_node);
-  g_main_context_invoke (link->owner_context, publish_state_on_owner, change);
+  run_on_owner (link, publish_state_on_owner, change);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Connecting                                                                */
-
-static gboolean
-resolve_ipv4 (const char      *host,
-              struct in_addr  *out_addr,
-              GError         **error)
-{
-  struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
-  struct addrinfo *result = NULL;
-  int rc = getaddrinfo (host, NULL, &hints, &result);
-
-  if (rc != 0 || result == NULL)
-    {
-      /* ei speaks IPv4 only; say so if the host resolves to IPv6 alone. */
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_HOST_UNKNOWN,
-                   _("Cannot resolve host %s to an IPv4 address: %s"), host, gai_strerror (rc));
-      return FALSE;
-    }
-  *out_addr = ((struct sockaddr_in *) result->ai_addr)->sin_addr;
-  freeaddrinfo (result);
-  return TRUE;
-}
 
 /* A plain TCP connect, to tell a refused handshake from a refused port. */
 static gboolean
@@ -382,6 +379,36 @@ make_local_host (const char *target_host,
   return g_strdup_printf ("%s.local", hostname);
 }
 
+static guint
+ms_until (gint64 deadline)
+{
+  gint64 left = deadline - now_us ();
+
+  return left <= 0 ? 0 : (guint) MIN ((left + 999) / 1000, G_MAXUINT);
+}
+
+static gboolean
+timed_out (Link    *link,
+           gint64   deadline,
+           GError **error)
+{
+  if (g_atomic_int_get (&link->quit))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Connection closed"));
+      return TRUE;
+    }
+  if (ms_until (deadline) == 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
+                   _("Timed out after %u ms connecting to %s"), link->connect_timeout_ms,
+                   link->target_node);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* One attempt, within connect_timeout_ms from start to finish: the name
+ * lookup, EPMD (on the same address we then connect to), the handshake. */
 static int
 link_connect (Link    *link,
               GError **error)
@@ -390,15 +417,15 @@ link_connect (Link    *link,
   g_autofree char *local_host = NULL;
   g_autofree char *local_alive = NULL;
   g_autofree char *local_node = NULL;
+  gint64 deadline = now_us () + (gint64) link->connect_timeout_ms * 1000;
   struct in_addr addr;
-  guint timeout_ms = link->connect_timeout_ms;
   guint port;
   int fd;
 
-  port = beam_epmd_port_please (link->host, link->alive, timeout_ms, error);
-  if (port == 0)
+  if (!beam_epmd_resolve_host (link->host, &addr, error) || timed_out (link, deadline, error))
     return -1;
-  if (!resolve_ipv4 (link->host, &addr, error))
+  port = beam_epmd_port_please (link->host, &addr, link->alive, deadline, error);
+  if (port == 0 || timed_out (link, deadline, error))
     return -1;
 
   /* A fresh name on every attempt: the node may still hold our previous
@@ -415,15 +442,19 @@ link_connect (Link    *link,
       return -1;
     }
 
-  fd = ei_xconnect_host_port_tmo (&link->ec, &addr, (int) port, timeout_ms);
+  /* ei applies its timeout to each step of the handshake, not to the whole:
+   * what is left of ours is the best bound we can give it. */
+  fd = ei_xconnect_host_port_tmo (&link->ec, &addr, (int) port, MAX (1, ms_until (deadline)));
   if (fd < 0)
     {
-      if (erl_errno == ETIMEDOUT)
+      if (erl_errno == ETIMEDOUT || ms_until (deadline) == 0)
         g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
-                     _("Timed out after %u ms connecting to %s"), timeout_ms, link->target_node);
-      else if (port_accepts (&addr, port, timeout_ms))
+                     _("Timed out: %s did not complete the handshake within %u ms"), link->target_node,
+                     link->connect_timeout_ms);
+      else if (port_accepts (&addr, port, MIN (ms_until (deadline), 1000)))
         g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
-                     _("%s rejected the connection: the cookie is wrong"), link->target_node);
+                     _("%s refused the handshake: the cookie is wrong (or the node allows "
+                       "only some nodes to connect)"), link->target_node);
       else
         g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_CONNECT_FAILED,
                      _("%s is registered with EPMD on port %u, but that port refuses connections"),
@@ -671,7 +702,7 @@ expire_requests (Link   *link,
         error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
       else if (now >= request->deadline)
         error = g_error_new (BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
-                             _("%s did not answer %s:%s within %u ms"), link->target_node,
+                             _("Timed out: %s did not answer %s:%s within %u ms"), link->target_node,
                              request->call.module, request->call.function,
                              request->call.timeout_ms);
       if (error != NULL)
@@ -730,15 +761,18 @@ receive_one (Link       *link,
 }
 
 /* Asks the node its net_ticktime, so that we know how long a silence means
- * it is gone (a stopped node sends nothing, not even ticks). */
-static void
+ * it is gone (a stopped node sends nothing, not even ticks). Waits at most
+ * TICKTIME_QUERY_MS, reading only what has arrived; FALSE if the connection
+ * broke meanwhile. */
+static gboolean
 learn_ticktime (Link *link)
 {
   erlang_pid pid;
   ei_x_buff x;
   erlang_msg msg;
-  gint64 deadline = now_us () + SOCKET_TIMEOUT_MS * 1000;
+  gint64 deadline = now_us () + TICKTIME_QUERY_MS * 1000;
   gint64 seconds = DEFAULT_TICKTIME_S;
+  gboolean alive = TRUE;
 
   ei_make_pid (&link->ec, &pid);
   ei_x_new_with_version (&x);
@@ -750,29 +784,36 @@ learn_ticktime (Link *link)
   ei_x_encode_atom (&x, "get_net_ticktime");
   ei_x_encode_empty_list (&x);
   ei_x_encode_atom (&x, "user");
-  if (ei_send_reg_encoded_tmo (link->fd, &pid, "rex", x.buff, x.index, SOCKET_TIMEOUT_MS) == 0)
+  if (ei_send_reg_encoded_tmo (link->fd, &pid, "rex", x.buff, x.index, SOCKET_TIMEOUT_MS) != 0)
+    alive = FALSE;
+  while (alive && !g_atomic_int_get (&link->quit))
     {
-      while (now_us () < deadline)
+      struct pollfd pfd = { .fd = link->fd, .events = POLLIN };
+      gint64 left_ms = (deadline - now_us ()) / 1000;
+      int index;
+      int rc;
+
+      if (left_ms <= 0 || poll (&pfd, 1, (int) left_ms) <= 0)
+        break;  /* no answer in time: keep the default */
+      rc = receive_one (link, &msg, &x);
+      if (rc == ERL_TICK)
+        continue;
+      if (rc != ERL_MSG)
         {
-          int index;
-          int rc = receive_one (link, &msg, &x);
+          alive = FALSE;
+          break;
+        }
+      if (msg.msgtype == ERL_SEND && pid_key (&msg.to) == pid_key (&pid) &&
+          is_rex_reply (x.buff, x.index, &index))
+        {
+          g_autoptr(BeamTerm) reply = beam_term_decode_at_len (x.buff, x.index, &index, NULL);
+          const BeamTerm *changing = beam_term_tagged (reply, "ongoing_change_to", 2);
 
-          if (rc == ERL_TICK)
-            continue;
-          if (rc != ERL_MSG)
-            break;
-          if (msg.msgtype == ERL_SEND && pid_key (&msg.to) == pid_key (&pid) &&
-              is_rex_reply (x.buff, x.index, &index))
-            {
-              g_autoptr(BeamTerm) reply = beam_term_decode_at_len (x.buff, x.index, &index, NULL);
-              const BeamTerm *changing = beam_term_tagged (reply, "ongoing_change_to", 2);
-
-              if (changing != NULL)
-                beam_term_get_int64 (changing->children[1], &seconds);
-              else if (reply != NULL)
-                beam_term_get_int64 (reply, &seconds);
-              break;
-            }
+          if (changing != NULL)
+            beam_term_get_int64 (changing->children[1], &seconds);
+          else if (reply != NULL)
+            beam_term_get_int64 (reply, &seconds);
+          break;
         }
     }
   ei_x_free (&x);
@@ -780,6 +821,7 @@ learn_ticktime (Link *link)
   /* The node writes to a quiet hidden peer every ticktime/4; after a whole
    * ticktime of silence it would drop us itself. */
   link->liveness_us = (CLAMP (seconds, 1, 3600) * 1000 + 2000) * (gint64) 1000;
+  return alive;
 }
 
 /* Serves one live connection until it breaks or we are told to stop. */
@@ -847,7 +889,7 @@ serve (Link    *link,
       if (now - link->last_read > link->liveness_us)
         {
           g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
-                       _("%s stopped answering: nothing heard for %lld s"), link->target_node,
+                       _("Timed out: %s stopped answering, nothing heard for %lld s"), link->target_node,
                        (long long) ((now - link->last_read) / G_USEC_PER_SEC));
           break;
         }
@@ -900,6 +942,27 @@ wait_interruptibly (Link  *link,
   g_atomic_int_set (&link->retry_now, FALSE);
 }
 
+/* link_connect() and then what must come before the first call. */
+static gboolean
+connect_and_prepare (Link    *link,
+                     GError **error)
+{
+  link->fd = link_connect (link, error);
+  if (link->fd < 0)
+    return FALSE;
+  if (!learn_ticktime (link))
+    {
+      ei_close_connection (link->fd);
+      link->fd = -1;
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_DISCONNECTED,
+                   _("%s closed the connection right after the handshake"), link->target_node);
+      return FALSE;
+    }
+  /* A drop asked for while there was no connection is not for this one. */
+  g_atomic_int_set (&link->drop, FALSE);
+  return TRUE;
+}
+
 static void
 run_network_thread (Link *link)
 {
@@ -908,8 +971,7 @@ run_network_thread (Link *link)
   guint backoff_ms = BACKOFF_FIRST_MS;
   gint64 lost_since = 0;
 
-  link->fd = link_connect (link, &error);
-  if (link->fd < 0)
+  if (!connect_and_prepare (link, &error))
     {
       publish_state (link, BEAM_CONNECTION_STATE_DISCONNECTED, error, 0);
       return;
@@ -917,7 +979,6 @@ run_network_thread (Link *link)
 
   for (;;)
     {
-      learn_ticktime (link);
       publish_state (link, BEAM_CONNECTION_STATE_CONNECTED, NULL, 0);
       attempts = 0;
       backoff_ms = BACKOFF_FIRST_MS;
@@ -949,8 +1010,7 @@ run_network_thread (Link *link)
             break;
           attempts++;
           g_clear_error (&error);
-          link->fd = link_connect (link, &error);
-          if (link->fd >= 0)
+          if (connect_and_prepare (link, &error))
             break;
           backoff_ms = MIN (backoff_ms * 2, BACKOFF_MAX_MS);
         }
@@ -974,6 +1034,8 @@ network_thread (gpointer data)
   if (link->fd >= 0)
     ei_close_connection (link->fd);
   link->fd = -1;
+  /* Whatever the owner queued as we were leaving still gets its answer. */
+  refuse_queued (link);
   link_unref (link);
   return NULL;
 }
@@ -1146,6 +1208,9 @@ beam_connection_new (const char *target_node,
   g_queue_init (&link->queue);
   g_queue_init (&link->completions);
   link->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  /* Without it no request would ever reach the network thread. */
+  if (link->wake_fd < 0)
+    g_error ("Cannot create an eventfd: %s", g_strerror (errno));
   link->owner_context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&link->owner, self);
   link->target_node = g_strdup (target_node);

@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* We speak EPMD ourselves instead of using ei's lookup: ei reports every
  * failure as EIO, and a user needs to know whether the host has no EPMD or
- * EPMD has no such node. The NAMES request is tiny: the two-byte length 1,
+ * EPMD has no such node. Plain non-blocking sockets and poll(), so that one
+ * deadline bounds the whole exchange, to the millisecond; IPv4, as ei. The NAMES request is tiny: the two-byte length 1,
  * the byte 'n'; the answer is EPMD's own port (4 bytes) and then lines of
  * "name NAME at port PORT\n" until EPMD closes the connection. */
 
 #define G_LOG_DOMAIN "beamscope-wire"
 
 #include <glib/gi18n.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "beam-epmd.h"
 #include "beam-wire-error.h"
@@ -77,72 +84,161 @@ parse_names (const char *text)
   return entries;
 }
 
+gboolean
+beam_epmd_resolve_host (const char      *host,
+                        struct in_addr  *out_address,
+                        GError         **error)
+{
+  struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+  struct addrinfo *result = NULL;
+  int rc;
+
+  g_return_val_if_fail (host != NULL, FALSE);
+
+  /* ei speaks IPv4 only, so an IPv6-only host is as good as unknown. */
+  rc = getaddrinfo (host, NULL, &hints, &result);
+  if (rc != 0 || result == NULL)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_HOST_UNKNOWN,
+                   _("Unknown host %s: no IPv4 address (%s)"), host, gai_strerror (rc));
+      return FALSE;
+    }
+  *out_address = ((struct sockaddr_in *) result->ai_addr)->sin_addr;
+  freeaddrinfo (result);
+  return TRUE;
+}
+
+static int
+remaining_ms (gint64 deadline)
+{
+  gint64 left = deadline - g_get_monotonic_time ();
+
+  return left <= 0 ? 0 : (int) MIN ((left + 999) / 1000, G_MAXINT);
+}
+
+/* Waits for `events` on fd until the deadline or a cancellation. */
+static gboolean
+wait_for (int            fd,
+          short          events,
+          gint64         deadline,
+          GCancellable  *cancellable)
+{
+  for (;;)
+    {
+      GPollFD cancel_fd = { -1, 0, 0 };
+      struct pollfd fds[2] = { { .fd = fd, .events = events }, { .fd = -1 } };
+      int left = remaining_ms (deadline);
+      int rc;
+
+      if (left == 0 || g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &cancel_fd))
+        {
+          fds[1].fd = cancel_fd.fd;
+          fds[1].events = POLLIN;
+        }
+      rc = poll (fds, 2, left);
+      if (cancel_fd.fd >= 0)
+        g_cancellable_release_fd (cancellable);
+      if (rc < 0 && errno == EINTR)
+        continue;
+      return rc > 0 && (fds[0].revents & (events | POLLERR | POLLHUP)) != 0;
+    }
+}
+
+GPtrArray *
+beam_epmd_names_at (const char            *host,
+                    const struct in_addr  *address,
+                    gint64                 deadline,
+                    GCancellable          *cancellable,
+                    GError               **error)
+{
+  static const guint8 request[] = { 0, 1, EPMD_NAMES_REQ };
+  g_autoptr(GByteArray) reply = g_byte_array_new ();
+  guint port = epmd_port ();
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (port), .sin_addr = *address };
+  const char *failure = NULL;
+  int fd;
+  int err = 0;
+  socklen_t err_len = sizeof err;
+  guint8 chunk[4096];
+
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_EPMD_UNREACHABLE,
+                   _("EPMD unreachable on %s: %s"), host, g_strerror (errno));
+      return NULL;
+    }
+
+  if (connect (fd, (struct sockaddr *) &sa, sizeof sa) != 0 && errno != EINPROGRESS)
+    err = errno;
+  else if (!wait_for (fd, POLLOUT, deadline, cancellable))
+    err = ETIMEDOUT;
+  else if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &err_len) != 0)
+    err = errno;
+  if (err != 0)
+    {
+      close (fd);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_EPMD_UNREACHABLE,
+                   _("EPMD unreachable on %s port %u: %s"), host, port, g_strerror (err));
+      return NULL;
+    }
+
+  /* The request fits any socket buffer; then read until EPMD closes. */
+  if (send (fd, request, sizeof request, MSG_NOSIGNAL) != sizeof request)
+    failure = g_strerror (errno);
+  while (failure == NULL)
+    {
+      gssize n = recv (fd, chunk, sizeof chunk, 0);
+
+      if (n > 0)
+        {
+          if (reply->len + n > MAX_NAMES_REPLY)
+            failure = _("the answer is too long");
+          else
+            g_byte_array_append (reply, chunk, n);
+        }
+      else if (n == 0)
+        break;
+      else if (errno == EINTR)
+        continue;
+      else if (errno != EAGAIN && errno != EWOULDBLOCK)
+        failure = g_strerror (errno);
+      else if (!wait_for (fd, POLLIN, deadline, cancellable))
+        failure = g_cancellable_is_cancelled (cancellable) ? _("cancelled") : g_strerror (ETIMEDOUT);
+    }
+  close (fd);
+
+  if (failure == NULL && reply->len < 4)
+    failure = _("it closed the connection without an answer");
+  if (failure != NULL)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_EPMD_UNREACHABLE,
+                   _("EPMD on %s port %u did not answer: %s"), host, port, failure);
+      return NULL;
+    }
+
+  g_byte_array_append (reply, (const guint8 *) "", 1);
+  return parse_names ((const char *) reply->data + 4);
+}
+
 GPtrArray *
 beam_epmd_names (const char    *host,
                  guint          timeout_ms,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GByteArray) reply = g_byte_array_new ();
-  static const guint8 request[] = { 0, 1, EPMD_NAMES_REQ };
-  GInputStream *in;
-  GOutputStream *out;
-  guint port = epmd_port ();
-  guint8 chunk[4096];
+  struct in_addr address;
 
   g_return_val_if_fail (host != NULL, NULL);
 
-  /* GSocketClient's timeout covers each socket operation; EPMD answers in
-   * one burst, so that bounds the whole exchange closely enough. */
-  g_socket_client_set_timeout (client, MAX (1, (timeout_ms + 999) / 1000));
-
-  connection = g_socket_client_connect_to_host (client, host, port, cancellable, &local_error);
-  if (connection == NULL)
-    {
-      if (g_error_matches (local_error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
-          g_error_matches (local_error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
-        g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_HOST_UNKNOWN,
-                     _("Unknown host %s: %s"), host, local_error->message);
-      else
-        g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_EPMD_UNREACHABLE,
-                     _("EPMD unreachable on %s port %u: %s"), host, port, local_error->message);
-      return NULL;
-    }
-
-  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-  if (!g_output_stream_write_all (out, request, sizeof request, NULL, cancellable, &local_error))
-    goto failed;
-
-  for (;;)
-    {
-      gssize n = g_input_stream_read (in, chunk, sizeof chunk, cancellable, &local_error);
-      if (n < 0)
-        goto failed;
-      if (n == 0)
-        break;
-      if (reply->len + n > MAX_NAMES_REPLY)
-        break;
-      g_byte_array_append (reply, chunk, n);
-    }
-
-  if (reply->len < 4)
-    {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_EPMD_UNREACHABLE,
-                   _("EPMD on %s port %u closed the connection without an answer"), host, port);
-      return NULL;
-    }
-
-  g_byte_array_append (reply, (const guint8 *) "", 1);
-  return parse_names ((const char *) reply->data + 4);
-
-failed:
-  g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_EPMD_UNREACHABLE,
-               _("EPMD on %s port %u did not answer: %s"), host, port, local_error->message);
-  return NULL;
+  if (!beam_epmd_resolve_host (host, &address, error))
+    return NULL;
+  return beam_epmd_names_at (host, &address, g_get_monotonic_time () + (gint64) timeout_ms * 1000,
+                             cancellable, error);
 }
 
 typedef struct
@@ -199,12 +295,13 @@ beam_epmd_names_finish (GAsyncResult  *result,
 }
 
 guint
-beam_epmd_port_please (const char  *host,
-                       const char  *alive,
-                       guint        timeout_ms,
-                       GError     **error)
+beam_epmd_port_please (const char            *host,
+                       const struct in_addr  *address,
+                       const char            *alive,
+                       gint64                 deadline,
+                       GError               **error)
 {
-  g_autoptr(GPtrArray) entries = beam_epmd_names (host, timeout_ms, NULL, error);
+  g_autoptr(GPtrArray) entries = beam_epmd_names_at (host, address, deadline, NULL, error);
 
   if (entries == NULL)
     return 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <netinet/in.h>
 
 G_BEGIN_DECLS
 
@@ -32,11 +33,23 @@ void       beam_epmd_names_async     (const char          *host,
 GPtrArray *beam_epmd_names_finish    (GAsyncResult  *result,
                                       GError       **error);
 
-/* The port of `alive` on `host`, or 0 with NO_SUCH_NODE / EPMD_UNREACHABLE. */
-guint      beam_epmd_port_please     (const char    *host,
-                                      const char    *alive,
-                                      guint          timeout_ms,
-                                      GError       **error);
+/* The host's first IPv4 address (ei speaks IPv4 only); HOST_UNKNOWN if none. */
+gboolean   beam_epmd_resolve_host    (const char            *host,
+                                      struct in_addr        *out_address,
+                                      GError               **error);
+/* NAMES at an address already resolved, until `deadline` (monotonic µs);
+ * `host` only names it in messages. */
+GPtrArray *beam_epmd_names_at        (const char            *host,
+                                      const struct in_addr  *address,
+                                      gint64                 deadline,
+                                      GCancellable          *cancellable,
+                                      GError               **error);
+/* The port of `alive`, or 0 with NO_SUCH_NODE / EPMD_UNREACHABLE. */
+guint      beam_epmd_port_please     (const char            *host,
+                                      const struct in_addr  *address,
+                                      const char            *alive,
+                                      gint64                 deadline,
+                                      GError               **error);
 
 /* Splits "alive@host"; FALSE with BAD_NODE_NAME if it is not a node name. */
 gboolean   beam_node_name_split      (const char    *node,

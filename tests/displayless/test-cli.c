@@ -262,8 +262,9 @@ test_timed_out (void)
   beam_test_node_kill (node, SIGCONT);
 
   assert_one_line_error (&run, node->name);
-  g_assert_true (strstr (run.err, "Timed out") != NULL || strstr (run.err, "did not answer") != NULL);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (run.err, "Timed out"));
+  g_test_message ("timed out after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
 }
 
 /* As erl does, a cookie file others can read is refused, and said to be. */

@@ -12,6 +12,7 @@
 #include "beam-wire-error.h"
 
 static BeamTestNode *shared_node;  /* one node for the tests that leave it alone */
+static GThread *main_thread;       /* results and states must arrive here, never elsewhere */
 
 typedef struct
 {
@@ -26,6 +27,7 @@ stash (GObject      *object G_GNUC_UNUSED,
 {
   Wait *wait = user_data;
 
+  g_assert_true (g_thread_self () == main_thread);
   wait->result = g_object_ref (result);
   wait->done = TRUE;
 }
@@ -375,6 +377,8 @@ on_state_changed (BeamConnection *connection,
                   GArray         *states)
 {
   BeamConnectionState state = beam_connection_get_state (connection);
+
+  g_assert_true (g_thread_self () == main_thread);
   g_array_append_val (states, state);
 }
 
@@ -553,6 +557,7 @@ main (int    argc,
   int status;
 
   g_assert_true (beam_connection_init_process (NULL));
+  main_thread = g_thread_self ();
   g_test_init (&argc, &argv, NULL);
 
   shared_node = beam_test_node_start (NULL, &error);

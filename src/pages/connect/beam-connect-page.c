@@ -33,6 +33,7 @@ struct _BeamConnectPage
   GSettings    *settings;
   GCancellable *scan_cancellable;
   GPtrArray    *found;          /* char *: node names from the last scan */
+  char         *scanned_host;
 };
 
 G_DEFINE_FINAL_TYPE (BeamConnectPage, beam_connect_page, ADW_TYPE_BIN)
@@ -153,7 +154,8 @@ scan_done (GObject      *object G_GNUC_UNUSED,
       return;
     }
 
-  host = node_host (gtk_editable_get_text (GTK_EDITABLE (self->host_row)));
+  /* The host that was scanned, not what the field says now. */
+  host = node_host (self->scanned_host);
   if (entries->len == 0)
     {
       g_autofree char *text = g_strdup_printf (_("No nodes registered with EPMD on %s"), host);
@@ -190,6 +192,9 @@ beam_connect_page_scan (BeamConnectPage *self)
   g_clear_object (&self->scan_cancellable);
   self->scan_cancellable = g_cancellable_new ();
 
+  /* A new scan cancels the last, so the one that answers is this one. */
+  g_free (self->scanned_host);
+  self->scanned_host = g_strdup (host);
   beam_epmd_names_async (host, EPMD_TIMEOUT_MS, self->scan_cancellable, scan_done, g_object_ref (self));
 }
 
@@ -233,6 +238,7 @@ beam_connect_page_finalize (GObject *object)
   BeamConnectPage *self = BEAM_CONNECT_PAGE (object);
 
   g_clear_pointer (&self->found, g_ptr_array_unref);
+  g_free (self->scanned_host);
 
   G_OBJECT_CLASS (beam_connect_page_parent_class)->finalize (object);
 }

@@ -229,6 +229,10 @@ format_schedulers_online (const BeamSystemInfo *info)
 static char *
 format_dirty_cpu_schedulers (const BeamSystemInfo *info)
 {
+  if (info->dirty_cpu_schedulers < 0)
+    return g_strdup (_("unknown"));
+  if (info->dirty_cpu_schedulers_online < 0)
+    return format_count (info->dirty_cpu_schedulers);
   return g_strdup_printf (_("%d (%d online)"), info->dirty_cpu_schedulers,
                           info->dirty_cpu_schedulers_online);
 }
@@ -394,12 +398,12 @@ update_rows (BeamSystemPage *self)
 {
   const BeamSystemInfo *info = self->info;
   g_autofree char *uptime = format_duration_ms (info->uptime_ms);
+  g_autofree char *online = format_count (info->schedulers_online);
   g_autofree char *summary = NULL;
 
   gtk_label_set_label (self->node_label, info->node);
-  summary = g_strdup_printf (_("Up %s · %d schedulers online\n%s"),
-                             uptime, info->schedulers_online,
-                             info->system_version ? info->system_version : "");
+  summary = g_strdup_printf (_("Up %s · %s schedulers online\n%s"),
+                             uptime, online, info->system_version ? info->system_version : "");
   gtk_label_set_label (self->summary_label, summary);
   gtk_label_set_label (self->backend_label,
                        info->has_observer_backend ? _("observer_backend") : _("Plain BIF mode"));
@@ -670,6 +674,19 @@ beam_system_page_set_node (BeamSystemPage *self,
 
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
+
+  /* Nothing of the previous node may show, or arrive late, on the next one. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->fetching = FALSE;
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_pointer (&self->info, beam_system_info_free);
+  adw_status_page_set_icon_name (self->loading_status, "content-loading-symbolic");
+  adw_status_page_set_title (self->loading_status, _("Asking the node…"));
+  adw_status_page_set_description (self->loading_status, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+
   g_set_object (&self->node, node);
   if (node != NULL)
     {
