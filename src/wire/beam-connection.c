@@ -101,6 +101,8 @@ struct _BeamConnection
   Link                *link;
   GThread             *thread;
   gboolean             started;
+  GCancellable        *connect_cancellable;
+  gulong               connect_cancelled_id;
   BeamConnectionState  state;
   GError              *last_error;
   guint                reconnect_attempts;
@@ -1043,6 +1045,14 @@ network_thread (gpointer data)
 /* ------------------------------------------------------------------------ */
 /* The GObject                                                               */
 
+static void
+forget_connect_cancellable (BeamConnection *self)
+{
+  if (self->connect_cancellable != NULL)
+    g_clear_signal_handler (&self->connect_cancelled_id, self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+}
+
 /* Takes local_node. */
 static void
 beam_connection_set_state (BeamConnection      *self,
@@ -1078,6 +1088,7 @@ beam_connection_set_state (BeamConnection      *self,
 
   if (connect_task != NULL)
     {
+      forget_connect_cancellable (self);
       if (state == BEAM_CONNECTION_STATE_CONNECTED)
         g_task_return_boolean (connect_task, TRUE);
       else
@@ -1096,6 +1107,7 @@ beam_connection_dispose (GObject *object)
   BeamConnection *self = BEAM_CONNECTION (object);
 
   beam_connection_close (self);
+  forget_connect_cancellable (self);
 
   G_OBJECT_CLASS (beam_connection_parent_class)->dispose (object);
 }
@@ -1304,6 +1316,20 @@ beam_connection_connect_async (BeamConnection      *self,
 
   if (timeout_ms > 0)
     self->link->connect_timeout_ms = timeout_ms;
+  /* Cancelling the attempt closes the connection (on the thread that
+   * cancels, which must be this one, as for every call on this object). */
+  if (cancellable != NULL)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+          return;
+        }
+      self->connect_cancelled_id = g_signal_connect_object (cancellable, "cancelled",
+                                                            G_CALLBACK (beam_connection_close),
+                                                            self, G_CONNECT_SWAPPED);
+      g_set_object (&self->connect_cancellable, cancellable);
+    }
   self->started = TRUE;
   self->link->connect_task = g_steal_pointer (&task);
   self->state = BEAM_CONNECTION_STATE_CONNECTING;
@@ -1335,6 +1361,7 @@ beam_connection_close (BeamConnection *self)
   link_wake (self->link);
   g_thread_unref (thread);
 
+  forget_connect_cancellable (self);
   if (self->link->connect_task != NULL)
     {
       GTask *task = g_steal_pointer (&self->link->connect_task);

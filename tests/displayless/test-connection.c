@@ -539,6 +539,30 @@ test_close_while_connecting (void)
 }
 
 static void
+test_cancel_connect (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTestNode) node = beam_test_node_start (NULL, &error);
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Wait wait = { 0 };
+
+  g_assert_no_error (error);
+  beam_test_node_kill (node, SIGSTOP);
+  connection = beam_connection_new (node->name, node->cookie);
+  beam_connection_connect_async (connection, 5000, cancellable, stash, &wait);
+  g_usleep (100 * 1000);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_true (beam_test_wait_for (&wait.done, 1000));
+  g_assert_false (beam_connection_connect_finish (connection, wait.result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_object_unref (wait.result);
+  g_assert_cmpint (beam_connection_get_state (connection), ==, BEAM_CONNECTION_STATE_DISCONNECTED);
+  beam_test_node_kill (node, SIGCONT);
+}
+
+static void
 test_not_connected (void)
 {
   g_autoptr(GError) error = NULL;
@@ -576,6 +600,7 @@ main (int    argc,
   g_test_add_func ("/connection/not-connected", test_not_connected);
   g_test_add_func ("/connection/long-names", test_long_names);
   g_test_add_func ("/connection/close-while-connecting", test_close_while_connecting);
+  g_test_add_func ("/connection/cancel-connect", test_cancel_connect);
   g_test_add_func ("/connection/drop-reconnects", test_drop_reconnects);
   g_test_add_func ("/connection/killed-node-reconnects", test_killed_node_reconnects);
   g_test_add_func ("/connection/stopped-node-times-out", test_stopped_node_times_out);
