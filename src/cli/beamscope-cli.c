@@ -15,6 +15,7 @@
 #include "beam-cookie.h"
 #include "beam-connection.h"
 #include "beam-epmd.h"
+#include "beam-process-list.h"
 #include "beam-system-info.h"
 #include "beam-wire-error.h"
 
@@ -28,6 +29,9 @@ typedef struct
   char      *cookie_file;
   gboolean   json;
   int        timeout_ms;
+  char      *top_by;
+  int        top_count;
+  int        window_ms;
 } Options;
 
 typedef struct
@@ -201,6 +205,19 @@ print_info_table (const BeamSystemInfo *info)
     }
 }
 
+static int
+compare_by_value_desc (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      user_data)
+{
+  const double *values = user_data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  if (values[x] != values[y])
+    return values[x] > values[y] ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
 static BeamConnection *
 connect_or_fail (const Options *options,
                  Wait          *wait,
@@ -263,11 +280,249 @@ command_info (const Options *options,
   return 0;
 }
 
+/* ---- processes ----------------------------------------------------------- */
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *key,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value == NULL || *value == '\0')
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+static BeamProcessTable *
+fetch_processes (BeamConnection   *connection,
+                 BeamProcessTable *previous,
+                 Wait             *wait,
+                 GError          **error)
+{
+  beam_process_list_fetch_async (connection, previous, NULL, stash_result, wait);
+  return beam_process_list_fetch_finish (wait_for (wait), error);
+}
+
+static void
+add_process_identity (JsonBuilder            *builder,
+                      const BeamProcessTable *table,
+                      guint                   index)
+{
+  char pid[32];
+
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_string_value (builder, beam_process_table_format_pid (table, index, pid));
+}
+
+static int
+command_procs (const Options *options,
+               Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamProcessTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  guint n;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  table = fetch_processes (connection, NULL, wait, &error);
+  beam_connection_close (connection);
+  if (table == NULL)
+    return fail (error);
+  n = beam_process_table_get_n_records (table);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+
+          json_builder_begin_object (builder);
+          add_process_identity (builder, table, i);
+          add_nullable_string (builder, "name", record->registered ? beam_process_table_get_string (table, record->name) : NULL);
+          add_nullable_string (builder, "initial_call", beam_process_table_get_string (table, record->initial_call));
+          add_nullable_string (builder, "current_function", beam_process_table_get_string (table, record->current_function));
+          json_builder_set_member_name (builder, "status");
+          json_builder_add_string_value (builder, beam_process_status_to_string (record->status));
+          json_builder_set_member_name (builder, "reductions");
+          json_builder_add_int_value (builder, record->reductions);
+          json_builder_set_member_name (builder, "memory");
+          json_builder_add_int_value (builder, record->memory);
+          json_builder_set_member_name (builder, "message_queue_len");
+          json_builder_add_int_value (builder, record->message_queue_len);
+          json_builder_set_member_name (builder, "heap_size");
+          json_builder_add_int_value (builder, record->heap_size);
+          json_builder_set_member_name (builder, "total_heap_size");
+          json_builder_add_int_value (builder, record->total_heap_size);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return 0;
+    }
+
+  g_print ("%-16s %-40s %12s %10s %8s %-10s %s\n", _("PID"), _("NAME"), _("REDUCTIONS"),
+           _("MEMORY"), _("MSGQ"), _("STATUS"), _("CURRENT FUNCTION"));
+  for (guint i = 0; i < n; i++)
+    {
+      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      char pid[32];
+
+      g_print ("%-16s %-40.40s %12" G_GINT64_FORMAT " %10" G_GINT64_FORMAT " %8u %-10s %s\n",
+               beam_process_table_format_pid (table, i, pid),
+               beam_process_table_get_display_name (table, i), record->reductions, record->memory,
+               record->message_queue_len, beam_process_status_to_string (record->status),
+               beam_process_table_get_string (table, record->current_function));
+    }
+  return 0;
+}
+
+static const struct
+{
+  const char        *name;
+  BeamProcessColumn  column;
+} top_attributes[] = {
+  { "memory", BEAM_PROCESS_COLUMN_MEMORY },
+  { "message_queue_len", BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN },
+  { "reductions", BEAM_PROCESS_COLUMN_REDUCTIONS },
+  { "heap_size", BEAM_PROCESS_COLUMN_HEAP_SIZE },
+  { "total_heap_size", BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE },
+};
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* recon:proc_count/2, and with a window recon:proc_window/3: the growth of
+ * each process between two samples; a process that appeared in between
+ * counts whole, one that went away is gone. */
+static int
+command_top (const Options *options,
+             Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamProcessTable) first = NULL;
+  g_autoptr(BeamProcessTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *values = NULL;
+  g_autofree guint32 *order = NULL;
+  BeamProcessColumn column = BEAM_PROCESS_COLUMN_MEMORY;
+  gboolean known = FALSE;
+  int status = 0;
+  guint n, shown;
+
+  for (guint i = 0; i < G_N_ELEMENTS (top_attributes); i++)
+    if (g_strcmp0 (options->top_by, top_attributes[i].name) == 0)
+      {
+        column = top_attributes[i].column;
+        known = TRUE;
+      }
+  if (options->top_by != NULL && !known)
+    {
+      g_printerr ("beamscope-cli: %s\n",
+                  _("--by takes memory, message_queue_len, reductions, heap_size or total_heap_size"));
+      return EXIT_USAGE;
+    }
+  if (options->top_count <= 0 || options->window_ms < 0)
+    {
+      g_printerr ("beamscope-cli: %s\n", _("-n and --window take positive numbers"));
+      return EXIT_USAGE;
+    }
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+
+  if (options->window_ms > 0)
+    {
+      first = fetch_processes (connection, NULL, wait, &error);
+      if (first == NULL)
+        return fail (error);
+      g_timeout_add (options->window_ms, quit_loop, wait->loop);
+      g_main_loop_run (wait->loop);
+    }
+  table = fetch_processes (connection, NULL, wait, &error);
+  beam_connection_close (connection);
+  if (table == NULL)
+    return fail (error);
+
+  n = beam_process_table_get_n_records (table);
+  values = g_new (double, MAX (n, 1));
+  order = g_new (guint32, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+
+      order[i] = i;
+      values[i] = beam_process_table_get_number (table, i, column);
+      if (first != NULL)
+        {
+          gint before = beam_process_table_find_pid (first, record->pid_num, record->pid_serial);
+          if (before >= 0)
+            values[i] -= beam_process_table_get_number (first, before, column);
+        }
+    }
+  /* Biggest first; ties by pid, for a stable answer. */
+  g_qsort_with_data (order, n, sizeof (guint32), compare_by_value_desc, values);
+  shown = MIN (n, (guint) options->top_count);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < shown; k++)
+        {
+          guint i = order[k];
+          const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+
+          json_builder_begin_object (builder);
+          add_process_identity (builder, table, i);
+          json_builder_set_member_name (builder, "value");
+          json_builder_add_int_value (builder, (gint64) values[i]);
+          add_nullable_string (builder, "name", record->registered ? beam_process_table_get_string (table, record->name) : NULL);
+          add_nullable_string (builder, "initial_call", beam_process_table_get_string (table, record->initial_call));
+          add_nullable_string (builder, "current_function", beam_process_table_get_string (table, record->current_function));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return 0;
+    }
+
+  g_print ("%-16s %14s %-40s %s\n", _("PID"), first != NULL ? _("GROWTH") : _("VALUE"), _("NAME"),
+           _("CURRENT FUNCTION"));
+  for (guint k = 0; k < shown; k++)
+    {
+      guint i = order[k];
+      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      char pid[32];
+
+      g_print ("%-16s %14.0f %-40.40s %s\n", beam_process_table_format_pid (table, i, pid), values[i],
+               beam_process_table_get_display_name (table, i),
+               beam_process_table_get_string (table, record->current_function));
+    }
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  Options options = { .timeout_ms = 10000 };
+  Options options = { .timeout_ms = 10000, .top_count = 10 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -275,11 +530,14 @@ main (int    argc,
   const char *command;
   int status;
   GOptionEntry entries[] = {
-    { "node", 'n', 0, G_OPTION_ARG_STRING, &options.node, N_("The node to inspect, as name@host"), N_("NAME") },
+    { "node", 0, 0, G_OPTION_ARG_STRING, &options.node, N_("The node to inspect, as name@host"), N_("NAME") },
     { "cookie", 'c', 0, G_OPTION_ARG_STRING, &options.cookie, N_("The node's cookie"), N_("COOKIE") },
     { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, &options.cookie_file, N_("Read the cookie from FILE"), N_("FILE") },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &options.json, N_("Print JSON"), NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &options.timeout_ms, N_("Give up on the node after MS milliseconds (default 10000)"), N_("MS") },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &options.top_by, N_("top: memory (default), message_queue_len, reductions, heap_size or total_heap_size"), N_("ATTRIBUTE") },
+    { "count", 'n', 0, G_OPTION_ARG_INT, &options.top_count, N_("top: how many processes (default 10)"), N_("N") },
+    { "window", 'w', 0, G_OPTION_ARG_INT, &options.window_ms, N_("top: the growth over MS milliseconds, as recon:proc_window"), N_("MS") },
     { NULL }
   };
 
@@ -297,6 +555,8 @@ main (int    argc,
     _("Commands:\n"
       "  nodes [HOST]   the nodes registered with EPMD on HOST (default localhost)\n"
       "  info           what the node says of itself: versions, schedulers, limits, memory\n"
+      "  procs          every process, with the Processes page's columns\n"
+      "  top            the biggest processes: --by ATTRIBUTE, -n N, --window MS\n"
       "\n"
       "The cookie is --cookie, else --cookie-file, else ~/.erlang.cookie."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -329,6 +589,10 @@ main (int    argc,
     status = command_nodes (&options, argc == 3 ? argv[2] : "localhost");
   else if (g_str_equal (command, "info") && argc == 2)
     status = command_info (&options, &wait);
+  else if (g_str_equal (command, "procs") && argc == 2)
+    status = command_procs (&options, &wait);
+  else if (g_str_equal (command, "top") && argc == 2)
+    status = command_top (&options, &wait);
   else
     {
       g_printerr ("beamscope-cli: %s\n", _("unknown command or extra arguments; see --help"));
@@ -339,5 +603,6 @@ main (int    argc,
   g_free (options.node);
   g_free (options.cookie);
   g_free (options.cookie_file);
+  g_free (options.top_by);
   return status;
 }

@@ -60,7 +60,9 @@ typedef struct
   gint64               deadline;   /* monotonic µs */
   guint64              key;        /* the reply pid, as a hash key */
   erlang_pid           reply_pid;
-  BeamTerm            *reply;      /* until_exit: the rex reply, kept until the exit */
+  BeamTerm            *reply;      /* until_exit, counted: the rex reply, kept until the end */
+  gint64               expected;   /* counted: stream messages the reply announced, or -1 */
+  gint64               seen;       /* stream messages delivered so far */
 } Request;
 
 /* What the owner thread and the network thread share. */
@@ -626,6 +628,17 @@ is_rex_reply (const char *buf,
   return TRUE;
 }
 
+/* The N of a counted call: the reply itself, or the value of erl_eval's
+ * {value, N, Bindings}. */
+static gboolean
+reply_count (const BeamTerm *reply,
+             gint64         *count)
+{
+  if (beam_term_tagged (reply, "value", 3) != NULL)
+    reply = reply->children[1];
+  return beam_term_get_int64 (reply, count);
+}
+
 static void
 dispatch_message (Link        *link,
                   erlang_msg  *msg,
@@ -660,11 +673,19 @@ dispatch_message (Link        *link,
               g_clear_pointer (&request->reply, beam_term_free);
               request->reply = reply;
             }
+          else if (request->call.counted && reply_count (reply, &request->expected) &&
+                   request->seen < request->expected)
+            request->reply = reply;  /* more messages to come, from other senders */
           else
             finish_with_reply (link, request, reply);
         }
       else if (request->call.on_message != NULL)
-        request->call.on_message (x->buff, x->index, request->call.stream_data);
+        {
+          request->call.on_message (x->buff, x->index, request->call.stream_data);
+          request->seen++;
+          if (request->reply != NULL && request->expected >= 0 && request->seen >= request->expected)
+            finish_with_reply (link, request, g_steal_pointer (&request->reply));
+        }
       break;
 
     case ERL_EXIT:
@@ -1422,6 +1443,7 @@ beam_connection_call_async (BeamConnection      *self,
   if (request->call.timeout_ms == 0)
     request->call.timeout_ms = self->link->default_timeout_ms;
   request->deadline = now_us () + (gint64) request->call.timeout_ms * 1000;
+  request->expected = -1;
 
   g_mutex_lock (&self->link->mutex);
   g_queue_push_tail (&self->link->queue, request);

@@ -53,6 +53,9 @@ typedef struct
   BeamStreamFunc       on_message;    /* NULL: no stream expected */
   gpointer             stream_data;
   gboolean             until_exit;    /* the stream ends with an exit signal to the reply pid, not with the reply */
+  gboolean             counted;       /* the reply (or erl_eval's {value, N, _}) is the number N of
+                                       * stream messages, sent by other processes in any order;
+                                       * the call ends when all N are in */
 } BeamCall;
 
 /* Once per process, before any thread starts: ignores SIGPIPE (ei writes with

@@ -1139,6 +1139,31 @@ beam_term_decode (const char *buf,
   return term;
 }
 
+gboolean
+beam_term_validate (const char  *buf,
+                    gsize        len,
+                    GError     **error)
+{
+  gsize pos = 1;
+
+  g_return_val_if_fail (buf != NULL || len == 0, FALSE);
+
+  if (len < 1 || (guint8) buf[0] != ETF_VERSION_MAGIC)
+    {
+      g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED, "Not an external term");
+      return FALSE;
+    }
+  if (!check_term ((const guint8 *) buf, len, &pos, 0, error))
+    return FALSE;
+  if (pos != len)
+    {
+      g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
+                   "%" G_GSIZE_FORMAT " bytes left over after the term", len - pos);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 BeamTerm *
 beam_term_decode_at (const char *buf,
                      int        *index,

@@ -108,6 +108,12 @@ BeamTerm   *beam_term_decode_at_len    (const char     *buf,
                                         int            *index,
                                         GError        **error);
 void        beam_term_free             (BeamTerm       *term);
+/* Checks, without building anything, that `buf` (version byte first) holds
+ * exactly one well-formed term: after it, ei's own decoders may walk the
+ * buffer without reading past its end. Hot paths decode that way. */
+gboolean    beam_term_validate         (const char     *buf,
+                                        gsize           len,
+                                        GError        **error);
 
 /* Builders, for request arguments. Atoms are only ever made from literals in
  * our own code, never from what a user typed: see DESIGN.md. */

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Builders for erl_parse's abstract format. Every node carries the
+ * annotation 1 (a line number), as the shell's parser would give it for a
+ * one-line expression. */
+
+#define G_LOG_DOMAIN "beamscope-probe"
+
+#include <stdarg.h>
+
+#include "beam-erl-expr.h"
+
+#define ANNO() beam_term_new_integer (1)
+
+static BeamTerm *
+take_list (guint    n,
+           va_list  args)
+{
+  GPtrArray *items = g_ptr_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, va_arg (args, BeamTerm *));
+  return beam_term_new_list_take (items);
+}
+
+BeamTerm *
+beam_erl_var (const char *name)
+{
+  return beam_term_new_tuple (3, beam_term_new_atom ("var"), ANNO (), beam_term_new_atom (name));
+}
+
+BeamTerm *
+beam_erl_atom (const char *name)
+{
+  return beam_term_new_tuple (3, beam_term_new_atom ("atom"), ANNO (), beam_term_new_atom (name));
+}
+
+BeamTerm *
+beam_erl_integer (gint64 value)
+{
+  return beam_term_new_tuple (3, beam_term_new_atom ("integer"), ANNO (), beam_term_new_integer (value));
+}
+
+BeamTerm *
+beam_erl_nil (void)
+{
+  return beam_term_new_tuple (2, beam_term_new_atom ("nil"), ANNO ());
+}
+
+BeamTerm *
+beam_erl_cons (BeamTerm *head,
+               BeamTerm *tail)
+{
+  return beam_term_new_tuple (4, beam_term_new_atom ("cons"), ANNO (), head, tail);
+}
+
+BeamTerm *
+beam_erl_tuple (guint n_elements,
+                ...)
+{
+  va_list args;
+  BeamTerm *elements;
+
+  va_start (args, n_elements);
+  elements = take_list (n_elements, args);
+  va_end (args);
+  return beam_term_new_tuple (3, beam_term_new_atom ("tuple"), ANNO (), elements);
+}
+
+BeamTerm *
+beam_erl_call (const char *module,
+               const char *function,
+               guint       n_args,
+               ...)
+{
+  va_list args;
+  BeamTerm *arguments;
+  BeamTerm *remote;
+
+  va_start (args, n_args);
+  arguments = take_list (n_args, args);
+  va_end (args);
+  remote = beam_term_new_tuple (4, beam_term_new_atom ("remote"), ANNO (),
+                                beam_erl_atom (module), beam_erl_atom (function));
+  return beam_term_new_tuple (4, beam_term_new_atom ("call"), ANNO (), remote, arguments);
+}
+
+BeamTerm *
+beam_erl_apply (BeamTerm *fun,
+                guint     n_args,
+                ...)
+{
+  va_list args;
+  BeamTerm *arguments;
+
+  va_start (args, n_args);
+  arguments = take_list (n_args, args);
+  va_end (args);
+  return beam_term_new_tuple (4, beam_term_new_atom ("call"), ANNO (), fun, arguments);
+}
+
+BeamTerm *
+beam_erl_match (BeamTerm *pattern,
+                BeamTerm *expression)
+{
+  return beam_term_new_tuple (4, beam_term_new_atom ("match"), ANNO (), pattern, expression);
+}
+
+BeamTerm *
+beam_erl_op (const char *op,
+             BeamTerm   *left,
+             BeamTerm   *right)
+{
+  return beam_term_new_tuple (5, beam_term_new_atom ("op"), ANNO (), beam_term_new_atom (op), left, right);
+}
+
+BeamTerm *
+beam_erl_lc (BeamTerm *template_,
+             guint     n_qualifiers,
+             ...)
+{
+  va_list args;
+  BeamTerm *qualifiers;
+
+  va_start (args, n_qualifiers);
+  qualifiers = take_list (n_qualifiers, args);
+  va_end (args);
+  return beam_term_new_tuple (4, beam_term_new_atom ("lc"), ANNO (), template_, qualifiers);
+}
+
+BeamTerm *
+beam_erl_generate (BeamTerm *pattern,
+                   BeamTerm *list)
+{
+  return beam_term_new_tuple (4, beam_term_new_atom ("generate"), ANNO (), pattern, list);
+}
+
+BeamTerm *
+beam_erl_clause (BeamTerm *pattern,
+                 BeamTerm *guard_or_null,
+                 BeamTerm *body)
+{
+  /* Guards are a list of guard sequences: [[Test]]. */
+  BeamTerm *guards = guard_or_null != NULL
+                     ? beam_term_new_list (1, beam_term_new_list (1, guard_or_null))
+                     : beam_term_new_list (0);
+
+  return beam_term_new_tuple (5, beam_term_new_atom ("clause"), ANNO (),
+                              beam_term_new_list (1, pattern), guards, beam_term_new_list (1, body));
+}
+
+BeamTerm *
+beam_erl_fun (GPtrArray *args,
+              GPtrArray *body)
+{
+  BeamTerm *clause = beam_term_new_tuple (5, beam_term_new_atom ("clause"), ANNO (),
+                                          beam_term_new_list_take (args), beam_term_new_list (0),
+                                          beam_term_new_list_take (body));
+  BeamTerm *clauses = beam_term_new_tuple (2, beam_term_new_atom ("clauses"), beam_term_new_list (1, clause));
+
+  return beam_term_new_tuple (3, beam_term_new_atom ("fun"), ANNO (), clauses);
+}
+
+BeamTerm *
+beam_erl_case (BeamTerm *expression,
+               guint     n_clauses,
+               ...)
+{
+  va_list args;
+  BeamTerm *clauses;
+
+  va_start (args, n_clauses);
+  clauses = take_list (n_clauses, args);
+  va_end (args);
+  return beam_term_new_tuple (4, beam_term_new_atom ("case"), ANNO (), expression, clauses);
+}
+
+static int
+compare_bindings (gconstpointer a,
+                  gconstpointer b)
+{
+  const BeamTerm *x = *(BeamTerm * const *) a;
+  const BeamTerm *y = *(BeamTerm * const *) b;
+
+  return strcmp (x->children[0]->v.atom.name, y->children[0]->v.atom.name);
+}
+
+BeamTerm *
+beam_erl_eval_args (GPtrArray *expressions,
+                    ...)
+{
+  GPtrArray *bindings = g_ptr_array_new ();
+  const char *name;
+  va_list args;
+
+  va_start (args, expressions);
+  while ((name = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (bindings, beam_term_new_tuple (2, beam_term_new_atom (name), va_arg (args, BeamTerm *)));
+  va_end (args);
+
+  /* OTP 25's bindings are an orddict: a list sorted by name. (Later OTPs
+   * take maps as well, and still take the orddict.) */
+  g_ptr_array_sort (bindings, compare_bindings);
+  return beam_term_new_list (2, beam_term_new_list_take (expressions), beam_term_new_list_take (bindings));
+}

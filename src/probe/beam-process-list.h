@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "beam-connection.h"
+#include "beam-process-table.h"
+
+G_BEGIN_DECLS
+
+/* Every process of the node with the Processes page's columns, collected in
+ * parallel on the node and decoded here while it arrives. `previous`, if
+ * given, is an earlier table of the same node: reductions per second are
+ * computed against it. */
+void              beam_process_list_fetch_async  (BeamConnection      *connection,
+                                                  BeamProcessTable    *previous,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+BeamProcessTable *beam_process_list_fetch_finish (GAsyncResult        *result,
+                                                  GError             **error);
+
+/* The program the node runs, as erl_parse would give it for the source in
+ * beam-process-list.c; exposed for tests. Returns erl_eval:exprs/2's args. */
+BeamTerm         *beam_process_list_build_program (guint               chunk_size);
+
+G_END_DECLS

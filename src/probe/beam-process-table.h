@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* Every process of a node at one moment, as flat records: a million rows
+ * take 64 MB here, not a million objects. Strings (names, initial calls,
+ * current functions) are interned: a node has few distinct ones. Built on
+ * the network thread, then read-only and shared by reference. */
+
+typedef enum
+{
+  BEAM_PROCESS_STATUS_UNKNOWN,
+  BEAM_PROCESS_STATUS_RUNNING,
+  BEAM_PROCESS_STATUS_RUNNABLE,
+  BEAM_PROCESS_STATUS_WAITING,
+  BEAM_PROCESS_STATUS_GARBAGE_COLLECTING,
+  BEAM_PROCESS_STATUS_SUSPENDED,
+  BEAM_PROCESS_STATUS_EXITING,
+} BeamProcessStatus;
+
+typedef enum
+{
+  BEAM_PROCESS_COLUMN_PID,
+  BEAM_PROCESS_COLUMN_NAME,
+  BEAM_PROCESS_COLUMN_REDUCTIONS,
+  BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND,
+  BEAM_PROCESS_COLUMN_MEMORY,
+  BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN,
+  BEAM_PROCESS_COLUMN_HEAP_SIZE,
+  BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE,
+  BEAM_PROCESS_COLUMN_CURRENT_FUNCTION,
+  BEAM_PROCESS_COLUMN_STATUS,
+  BEAM_PROCESS_N_COLUMNS,
+} BeamProcessColumn;
+
+typedef struct
+{
+  gint64  memory;               /* bytes */
+  gint64  reductions;
+  gint64  heap_size;            /* words */
+  gint64  total_heap_size;      /* words */
+  guint32 pid_num;
+  guint32 pid_serial;
+  guint32 name;                 /* string id: the registered name, or 0 */
+  guint32 initial_call;         /* string id: "m:f/a", proc_lib's translated */
+  guint32 current_function;     /* string id: "m:f/a" */
+  guint32 message_queue_len;
+  float   reductions_per_second; /* since the previous table; < 0 when unknown */
+  guint8  status;               /* BeamProcessStatus */
+  guint8  registered;           /* `name` is a registered name */
+} BeamProcessRecord;
+
+typedef struct _BeamProcessTable BeamProcessTable;
+
+BeamProcessTable        *beam_process_table_new              (const char             *node);
+BeamProcessTable        *beam_process_table_ref              (BeamProcessTable       *self);
+void                     beam_process_table_unref            (BeamProcessTable       *self);
+
+guint                    beam_process_table_get_n_records    (const BeamProcessTable *self);
+const BeamProcessRecord *beam_process_table_get_record       (const BeamProcessTable *self,
+                                                              guint                   index);
+const char              *beam_process_table_get_node         (const BeamProcessTable *self);
+const char              *beam_process_table_get_string       (const BeamProcessTable *self,
+                                                              guint32                 id);
+/* When the last record arrived (monotonic µs). */
+gint64                   beam_process_table_get_sampled_at   (const BeamProcessTable *self);
+/* Bytes this table holds, records and strings, for the memory budget. */
+gsize                    beam_process_table_get_memory_size  (const BeamProcessTable *self);
+
+/* What the Name column shows: the registered name, else the initial call. */
+const char              *beam_process_table_get_display_name (const BeamProcessTable *self,
+                                                              guint                   index);
+/* "<0.123.0>" into `buf` (at least 32 bytes). */
+const char              *beam_process_table_format_pid       (const BeamProcessTable *self,
+                                                              guint                   index,
+                                                              char                   *buf);
+/* The index of the record for pid <0.num.serial>, or -1. */
+gint                     beam_process_table_find_pid         (const BeamProcessTable *self,
+                                                              guint32                 num,
+                                                              guint32                 serial);
+const char              *beam_process_status_to_string       (BeamProcessStatus       status);
+BeamProcessStatus        beam_process_status_from_string     (const char             *status);
+
+/* Building (one thread at a time, before the table is shared). */
+guint32                  beam_process_table_intern           (BeamProcessTable       *self,
+                                                              const char             *text);
+BeamProcessRecord       *beam_process_table_append           (BeamProcessTable       *self);
+/* Takes back the last record appended (a slice that turned out unreadable). */
+void                     beam_process_table_unappend         (BeamProcessTable       *self);
+void                     beam_process_table_set_sampled_at   (BeamProcessTable       *self,
+                                                              gint64                  when);
+/* Fills reductions_per_second against an earlier table of the same node. */
+void                     beam_process_table_compute_rates    (BeamProcessTable       *self,
+                                                              const BeamProcessTable *previous);
+
+/* Record indices in the order of `column`; ties broken by pid so that the
+ * order is stable from one refresh to the next. g_free() the result. */
+guint32                 *beam_process_table_sort             (const BeamProcessTable *self,
+                                                              BeamProcessColumn       column,
+                                                              gboolean                descending);
+/* The value of a numeric column, for sorting and for `top`. */
+double                   beam_process_table_get_number       (const BeamProcessTable *self,
+                                                              guint                   index,
+                                                              BeamProcessColumn       column);
+/* TRUE if `needle` (already case-folded) is in the pid, name, or current
+ * function of the record. */
+gboolean                 beam_process_table_matches          (const BeamProcessTable *self,
+                                                              guint                   index,
+                                                              const char             *needle);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamProcessTable, beam_process_table_unref)
+
+G_END_DECLS

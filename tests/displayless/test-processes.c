@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The process list against a fixture node whose processes are known: a
+ * registered process with 1500 messages waiting, the biggest process, a busy
+ * one, a gen_server started by proc_lib. Through the probe (the table, its
+ * sorting) and through beamscope-cli (procs, top, top --window). */
+
+#include <json-glib/json-glib.h>
+
+#include "beam-connection.h"
+#include "beam-process-list.h"
+#include "beam-test-node.h"
+
+static BeamTestNode *node;
+static BeamConnection *connection;
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} Wait;
+
+static void
+stash (GObject      *object G_GNUC_UNUSED,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+static BeamProcessTable *
+fetch (BeamProcessTable *previous)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  BeamProcessTable *table;
+
+  beam_process_list_fetch_async (connection, previous, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 60000));
+  table = beam_process_list_fetch_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return table;
+}
+
+static gint64
+node_integer (const char *module,
+              const char *function,
+              const char *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = beam_test_node_erl_call (node, module, function, args, &error);
+
+  g_assert_no_error (error);
+  return g_ascii_strtoll (out, NULL, 10);
+}
+
+static gint
+find_named (const BeamProcessTable *table,
+            const char             *name)
+{
+  for (guint i = 0; i < beam_process_table_get_n_records (table); i++)
+    {
+      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      if (record->registered && g_str_equal (beam_process_table_get_string (table, record->name), name))
+        return (gint) i;
+    }
+  return -1;
+}
+
+static void
+test_table_contents (void)
+{
+  g_autoptr(BeamProcessTable) table = fetch (NULL);
+  gint64 count = node_integer ("erlang", "system_info", "[process_count]");
+  const BeamProcessRecord *mailbox;
+  const BeamProcessRecord *cache;
+  gint index;
+
+  /* Our rex worker and its slice collectors come and go meanwhile. */
+  g_assert_cmpint (ABS ((gint64) beam_process_table_get_n_records (table) - count), <=, 5);
+
+  index = find_named (table, "beamscope_mailbox");
+  g_assert_cmpint (index, >=, 0);
+  mailbox = beam_process_table_get_record (table, index);
+  g_assert_cmpuint (mailbox->message_queue_len, ==, 1500);
+  g_assert_cmpstr (beam_process_table_get_string (table, mailbox->initial_call), ==,
+                   "beamscope_fixture:mailbox_owner/0");
+  g_assert_cmpstr (beam_process_table_get_string (table, mailbox->current_function), ==,
+                   "beamscope_fixture:mailbox_owner/0");
+  g_assert_cmpint (mailbox->status, ==, BEAM_PROCESS_STATUS_WAITING);
+  g_assert_cmpint (mailbox->memory, >, 0);
+  g_assert_cmpint (mailbox->total_heap_size, >=, mailbox->heap_size);
+
+  /* A gen_server started with proc_lib: its initial call is translated. */
+  index = find_named (table, "beamscope_cache");
+  g_assert_cmpint (index, >=, 0);
+  cache = beam_process_table_get_record (table, index);
+  g_assert_cmpstr (beam_process_table_get_string (table, cache->initial_call), ==,
+                   "beamscope_fixture:cache_init/0");
+  g_assert_cmpstr (beam_process_table_get_display_name (table, index), ==, "beamscope_cache");
+
+  /* Pids as the node prints them. */
+  {
+    char pid[32];
+    g_autofree char *expected = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *printed = beam_test_node_erl_call (node, "erlang", "whereis", "[beamscope_mailbox]", &error);
+
+    /* erl_call, another node, prints <node.N.S>; the node itself <0.N.S>. */
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (printed, node->name));
+    expected = g_strdup_printf ("<0%s", g_strstrip (strstr (printed, node->name) + strlen (node->name)));
+    beam_process_table_format_pid (table, find_named (table, "beamscope_mailbox"), pid);
+    g_assert_cmpstr (pid, ==, expected);
+  }
+}
+
+static void
+test_sorting (void)
+{
+  g_autoptr(BeamProcessTable) table = fetch (NULL);
+  guint n = beam_process_table_get_n_records (table);
+
+  for (guint column = 0; column < BEAM_PROCESS_N_COLUMNS; column++)
+    for (int descending = 0; descending <= 1; descending++)
+      {
+        g_autofree guint32 *order = beam_process_table_sort (table, column, descending);
+        g_autofree gboolean *seen = g_new0 (gboolean, n);
+
+        /* A permutation, in order. */
+        for (guint k = 0; k < n; k++)
+          {
+            g_assert_cmpuint (order[k], <, n);
+            g_assert_false (seen[order[k]]);
+            seen[order[k]] = TRUE;
+          }
+        for (guint k = 1; k < n; k++)
+          {
+            guint a = order[k - 1], b = order[k];
+
+            if (column == BEAM_PROCESS_COLUMN_NAME || column == BEAM_PROCESS_COLUMN_CURRENT_FUNCTION ||
+                column == BEAM_PROCESS_COLUMN_PID)
+              continue;  /* checked below */
+            if (descending)
+              g_assert_cmpfloat (beam_process_table_get_number (table, a, column), >=,
+                                 beam_process_table_get_number (table, b, column));
+            else
+              g_assert_cmpfloat (beam_process_table_get_number (table, a, column), <=,
+                                 beam_process_table_get_number (table, b, column));
+          }
+      }
+
+  /* By name: registered names first, alphabetically, then initial calls. */
+  {
+    g_autofree guint32 *order = beam_process_table_sort (table, BEAM_PROCESS_COLUMN_NAME, FALSE);
+    gboolean in_registered = TRUE;
+
+    for (guint k = 1; k < n; k++)
+      {
+        const BeamProcessRecord *a = beam_process_table_get_record (table, order[k - 1]);
+        const BeamProcessRecord *b = beam_process_table_get_record (table, order[k]);
+
+        if (!b->registered)
+          in_registered = FALSE;
+        g_assert_true (b->registered ? in_registered : TRUE);
+        if (a->registered == b->registered)
+          g_assert_cmpint (g_ascii_strcasecmp (beam_process_table_get_display_name (table, order[k - 1]),
+                                               beam_process_table_get_display_name (table, order[k])), <=, 0);
+      }
+  }
+}
+
+static void
+test_rates (void)
+{
+  g_autoptr(BeamProcessTable) first = fetch (NULL);
+  g_autoptr(BeamProcessTable) second = NULL;
+  gint busy;
+
+  g_usleep (300 * 1000);
+  second = fetch (first);
+  busy = find_named (second, "beamscope_busy");
+  g_assert_cmpint (busy, >=, 0);
+  /* The busy process works two thirds of the time: far more than anyone. */
+  g_assert_cmpfloat (beam_process_table_get_record (second, busy)->reductions_per_second, >, 10000);
+  {
+    g_autofree guint32 *order = beam_process_table_sort (second, BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND, TRUE);
+    g_assert_cmpint (order[0], ==, busy);
+  }
+}
+
+/* ---- beamscope-cli ------------------------------------------------------- */
+
+static JsonNode *
+run_cli_json (const char *first_arg,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
+  g_ptr_array_add (argv, (char *) "--node");
+  g_ptr_array_add (argv, node->name);
+  g_ptr_array_add (argv, (char *) "--cookie");
+  g_ptr_array_add (argv, node->cookie);
+  g_ptr_array_add (argv, (char *) "--json");
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static const char *
+first_name (JsonNode *root)
+{
+  JsonObject *first = json_array_get_object_element (json_node_get_array (root), 0);
+
+  return json_object_get_string_member_with_default (first, "name", NULL);
+}
+
+static void
+test_cli_top (void)
+{
+  g_autoptr(JsonNode) by_queue = run_cli_json ("top", "--by", "message_queue_len", "-n", "3", NULL);
+  g_autoptr(JsonNode) by_memory = run_cli_json ("top", "--by", "memory", "-n", "5", NULL);
+  g_autoptr(JsonNode) by_heap = run_cli_json ("top", "--by", "total_heap_size", NULL);
+  g_autoptr(JsonNode) by_window = run_cli_json ("top", "--by", "reductions", "--window", "500", "-n", "3", NULL);
+  g_autoptr(JsonNode) many = run_cli_json ("top", "--by", "heap_size", "-n", "40", NULL);
+  JsonArray *queue = json_node_get_array (by_queue);
+  JsonObject *mailbox = json_array_get_object_element (queue, 0);
+  JsonObject *unregistered = NULL;
+
+  g_assert_cmpuint (json_array_get_length (queue), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (mailbox, "name"), ==, "beamscope_mailbox");
+  g_assert_cmpint (json_object_get_int_member (mailbox, "value"), ==, 1500);
+  g_assert_cmpstr (json_object_get_string_member (mailbox, "initial_call"), ==, "beamscope_fixture:mailbox_owner/0");
+  g_assert_true (g_regex_match_simple ("^<0\\.[0-9]+\\.[0-9]+>$", json_object_get_string_member (mailbox, "pid"), 0, 0));
+
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (by_memory)), ==, 5);
+  g_assert_cmpstr (first_name (by_memory), ==, "beamscope_big");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (by_heap)), ==, 10);
+  g_assert_cmpstr (first_name (by_heap), ==, "beamscope_big");
+  g_assert_cmpstr (first_name (by_window), ==, "beamscope_busy");
+
+  /* Biggest first, and name is null for processes without one. */
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (by_memory)); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (json_node_get_array (by_memory), i);
+      if (i > 0)
+        g_assert_cmpint (json_object_get_int_member (entry, "value"), <=,
+                         json_object_get_int_member (json_array_get_object_element (json_node_get_array (by_memory), i - 1), "value"));
+    }
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (many)), ==, 40);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (many)); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (json_node_get_array (many), i);
+      if (json_node_is_null (json_object_get_member (entry, "name")))
+        unregistered = entry;
+    }
+  g_assert_nonnull (unregistered);
+  g_assert_nonnull (json_object_get_string_member (unregistered, "initial_call"));
+}
+
+static void
+test_cli_procs (void)
+{
+  g_autoptr(JsonNode) procs = run_cli_json ("procs", NULL);
+  JsonArray *list = json_node_get_array (procs);
+  gint64 count = node_integer ("erlang", "system_info", "[process_count]");
+  gboolean found = FALSE;
+
+  g_assert_cmpint (ABS ((gint64) json_array_get_length (list) - count), <=, 5);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (list, i);
+      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "name", NULL), "beamscope_mailbox") == 0)
+        {
+          found = TRUE;
+          g_assert_cmpint (json_object_get_int_member (entry, "message_queue_len"), ==, 1500);
+          g_assert_cmpstr (json_object_get_string_member (entry, "status"), ==, "waiting");
+          g_assert_cmpint (json_object_get_int_member (entry, "memory"), >, 0);
+        }
+    }
+  g_assert_true (found);
+}
+
+/* Listing processes again and again creates no atom on the node: the few
+ * atoms of the program are there after the first time. */
+static void
+test_no_atom_growth (void)
+{
+  gint64 before, after;
+
+  beam_process_table_unref (fetch (NULL));
+  before = node_integer ("erlang", "system_info", "[atom_count]");
+  for (int i = 0; i < 5; i++)
+    {
+      BeamProcessTable *table = fetch (NULL);
+      beam_process_table_unref (table);
+    }
+  after = node_integer ("erlang", "system_info", "[atom_count]");
+  g_assert_cmpint (after, ==, before);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  int status;
+
+  g_assert_true (beam_connection_init_process (NULL));
+  g_test_init (&argc, &argv, NULL);
+
+  node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+  connection = beam_connection_new (node->name, node->cookie);
+  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
+  g_object_unref (wait.result);
+
+  g_test_add_func ("/processes/table-contents", test_table_contents);
+  g_test_add_func ("/processes/sorting", test_sorting);
+  g_test_add_func ("/processes/rates", test_rates);
+  g_test_add_func ("/processes/cli-top", test_cli_top);
+  g_test_add_func ("/processes/cli-procs", test_cli_procs);
+  g_test_add_func ("/processes/no-atom-growth", test_no_atom_growth);
+
+  status = g_test_run ();
+  g_clear_object (&connection);
+  beam_test_node_free (node);
+  return status;
+}
