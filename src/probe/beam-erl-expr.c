@@ -99,6 +99,17 @@ beam_erl_apply (BeamTerm *fun,
 }
 
 BeamTerm *
+beam_erl_export_fun (const char *module,
+                     const char *function,
+                     guint       arity)
+{
+  BeamTerm *name = beam_term_new_tuple (4, beam_term_new_atom ("function"), beam_erl_atom (module),
+                                        beam_erl_atom (function), beam_erl_integer (arity));
+
+  return beam_term_new_tuple (3, beam_term_new_atom ("fun"), ANNO (), name);
+}
+
+BeamTerm *
 beam_erl_match (BeamTerm *pattern,
                 BeamTerm *expression)
 {

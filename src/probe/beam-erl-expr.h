@@ -29,6 +29,10 @@ BeamTerm *beam_erl_call       (const char *module,
 BeamTerm *beam_erl_apply      (BeamTerm   *fun,
                                guint       n_args,
                                ...);
+/* fun module:function/arity */
+BeamTerm *beam_erl_export_fun (const char *module,
+                               const char *function,
+                               guint       arity);
 BeamTerm *beam_erl_match      (BeamTerm   *pattern,
                                BeamTerm   *expression);
 BeamTerm *beam_erl_op         (const char *op,

@@ -2,26 +2,39 @@
 /* The process list, asked as one small program evaluated on the node by
  * erl_eval (nothing is loaded there):
  *
- *   Ps = erlang:processes(),
- *   Starts = lists:seq(1, erlang:length(Ps), Size),
- *   lists:foreach(fun (S) ->
- *       Slice = lists:sublist(Ps, S, Size),
- *       erlang:spawn(fun () ->
- *           Reply ! {beamscope_procs,
- *                    [{P, erlang:element(2, lists:unzip(I)), proc_lib:translate_initial_call(P)}
- *                     || P <- Slice, I <- [erlang:process_info(P, Items)], I =/= undefined]}
- *       end)
- *     end, Starts),
- *   erlang:length(Starts)
- *   end)().
+ *   (fun () ->
+ *      Compact = ets:match_spec_compile(CompactSpec),
+ *      Select = ets:match_spec_compile(SelectSpec),
+ *      Ps = erlang:processes(),
+ *      Starts = lists:seq(1, erlang:length(Ps), Size),
+ *      lists:foreach(fun (S) ->
+ *          Slice = lists:sublist(Ps, S, Size),
+ *          erlang:spawn(fun () ->
+ *              Rows = ets:match_spec_run(
+ *                       lists:zip(Slice, lists:zipwith(fun erlang:process_info/2, Slice,
+ *                                                      lists:duplicate(erlang:length(Slice), Items))),
+ *                       Compact),
+ *              ProcLib = ets:match_spec_run(Rows, Select),
+ *              Reply ! {beamscope_procs,
+ *                       lists:zip(ProcLib, lists:map(fun proc_lib:translate_initial_call/1, ProcLib)),
+ *                       Rows}
+ *            end)
+ *        end, Starts),
+ *      erlang:length(Starts)
+ *    end)().
  *
- * One short-lived process per slice collects it, so a node with spare
- * schedulers collects in parallel; each sends its slice straight to our
- * reply pid and ends. The call's reply is the number of slices, and the call
- * ends when that many have arrived. observer_backend:procs_info/1 gives no
- * status nor heap sizes, which the page and `top` need; this does, and works
- * without runtime_tools. The slices are decoded on the network thread as they
- * come, straight into the flat table. */
+ * erl_eval interprets only this outline; the work per process is done by
+ * compiled code: lists:zipwith/3 calls process_info/2, and the compiled
+ * match specs (the ones ets:select/2 would use) turn each answer into a
+ * {Pid, RegisteredName, InitialCall, Memory, ...} tuple without its keys and
+ * pick the proc_lib processes, whose initial call proc_lib translates, as
+ * observer does. One short-lived process per slice collects
+ * it, so a node with spare schedulers collects in parallel; each sends its
+ * slice straight to our reply pid and ends. The call's reply is the number of
+ * slices, and the call ends when that many have arrived. observer_backend's
+ * procs_info/1 gives neither status nor heap sizes, which the page and `top`
+ * need; this does, and works without runtime_tools. The slices are decoded
+ * on the network thread as they come, straight into the flat table. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
@@ -33,18 +46,25 @@
 #include "beam-term-printer.h"
 #include "beam-wire-error.h"
 
-#define CHUNK_SIZE       10000
+#define CHUNK_SIZE       20000  /* processes per slice: about 2.5 MB a message */
 #define FETCH_TIMEOUT_MS 120000
 
-/* The order of the values each process sends. */
+/* What process_info/2 is asked, in this order; the compact row is
+ * {Pid, RegisteredName, InitialCall, Memory, Reductions, MessageQueueLen,
+ *  CurrentFunction, Status, HeapSize, TotalHeapSize}. */
 static const char * const items[] = {
-  "registered_name", "memory", "reductions", "message_queue_len",
+  "registered_name", "initial_call", "memory", "reductions", "message_queue_len",
   "current_function", "status", "heap_size", "total_heap_size",
 };
 
-enum { ITEM_NAME, ITEM_MEMORY, ITEM_REDUCTIONS, ITEM_QUEUE, ITEM_FUNCTION, ITEM_STATUS, ITEM_HEAP, ITEM_TOTAL_HEAP, N_ITEMS };
+#define N_ITEMS     G_N_ELEMENTS (items)
+#define ROW_ARITY   (1 + N_ITEMS)
 
-G_STATIC_ASSERT (G_N_ELEMENTS (items) == N_ITEMS);
+static const char * const match_variables[] = {
+  "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (match_variables) == ROW_ARITY);
 
 typedef struct
 {
@@ -76,11 +96,51 @@ ptr_array (guint n,
   return array;
 }
 
+/* [{{'$1', [{registered_name, '$2'}, ...]}, [], [{{'$1', '$2', ...}}]}] */
+static BeamTerm *
+compact_spec (void)
+{
+  GPtrArray *pairs = g_ptr_array_new ();
+  GPtrArray *row = g_ptr_array_new ();
+  BeamTerm *head;
+  BeamTerm *body;
+
+  g_ptr_array_add (row, beam_term_new_atom (match_variables[0]));
+  for (guint i = 0; i < N_ITEMS; i++)
+    {
+      g_ptr_array_add (pairs, beam_term_new_tuple (2, beam_term_new_atom (items[i]),
+                                                   beam_term_new_atom (match_variables[i + 1])));
+      g_ptr_array_add (row, beam_term_new_atom (match_variables[i + 1]));
+    }
+  head = beam_term_new_tuple (2, beam_term_new_atom (match_variables[0]), beam_term_new_list_take (pairs));
+  /* In a match spec body, a tuple is written {{...}}. */
+  body = beam_term_new_tuple (1, beam_term_new_tuple_take (row));
+  return beam_term_new_list (1, beam_term_new_tuple (3, head, beam_term_new_list (0),
+                                                     beam_term_new_list (1, body)));
+}
+
+/* The processes started by proc_lib:
+ * [{{'$1', '_', {proc_lib, init_p, '_'}, '_', ...}, [], ['$1']}] */
+static BeamTerm *
+select_spec (void)
+{
+  GPtrArray *head = g_ptr_array_new ();
+
+  g_ptr_array_add (head, beam_term_new_atom ("$1"));
+  g_ptr_array_add (head, beam_term_new_atom ("_"));
+  g_ptr_array_add (head, beam_term_new_tuple (3, beam_term_new_atom ("proc_lib"), beam_term_new_atom ("init_p"),
+                                              beam_term_new_atom ("_")));
+  for (guint i = 3; i < ROW_ARITY; i++)
+    g_ptr_array_add (head, beam_term_new_atom ("_"));
+  return beam_term_new_list (1, beam_term_new_tuple (3, beam_term_new_tuple_take (head), beam_term_new_list (0),
+                                                     beam_term_new_list (1, beam_term_new_atom ("$1"))));
+}
+
 BeamTerm *
 beam_process_list_build_program (guint chunk_size)
 {
   GPtrArray *item_atoms = g_ptr_array_new ();
-  BeamTerm *collect;
+  BeamTerm *rows;
   BeamTerm *worker;
   BeamTerm *per_slice;
   BeamTerm *body;
@@ -89,26 +149,33 @@ beam_process_list_build_program (guint chunk_size)
   for (guint i = 0; i < N_ITEMS; i++)
     g_ptr_array_add (item_atoms, beam_term_new_atom (items[i]));
 
-  collect = beam_erl_lc (beam_erl_tuple (3,
-                                         beam_erl_var ("P"),
-                                         beam_erl_call ("erlang", "element", 2, beam_erl_integer (2),
-                                                        beam_erl_call ("lists", "unzip", 1, beam_erl_var ("I"))),
-                                         beam_erl_call ("proc_lib", "translate_initial_call", 1,
-                                                        beam_erl_var ("P"))),
-                         3,
-                         beam_erl_generate (beam_erl_var ("P"), beam_erl_var ("Slice")),
-                         beam_erl_generate (beam_erl_var ("I"),
-                                            beam_erl_cons (beam_erl_call ("erlang", "process_info", 2,
-                                                                          beam_erl_var ("P"), beam_erl_var ("Items")),
-                                                           beam_erl_nil ())),
-                         beam_erl_op ("=/=", beam_erl_var ("I"), beam_erl_atom ("undefined")));
+  rows = beam_erl_call ("ets", "match_spec_run", 2,
+                        beam_erl_call ("lists", "zip", 2, beam_erl_var ("Slice"),
+                                       beam_erl_call ("lists", "zipwith", 3,
+                                                      beam_erl_export_fun ("erlang", "process_info", 2),
+                                                      beam_erl_var ("Slice"),
+                                                      beam_erl_call ("lists", "duplicate", 2,
+                                                                     beam_erl_call ("erlang", "length", 1,
+                                                                                    beam_erl_var ("Slice")),
+                                                                     beam_erl_var ("Items")))),
+                        beam_erl_var ("Compact"));
 
-  /* fun () -> Reply ! {beamscope_procs, Collect} end */
   worker = beam_erl_fun (g_ptr_array_new (),
-                         ptr_array (1, beam_erl_op ("!", beam_erl_var ("Reply"),
-                                                    beam_erl_tuple (2, beam_erl_atom ("beamscope_procs"), collect))));
+                         ptr_array (3,
+                                    beam_erl_match (beam_erl_var ("Rows"), rows),
+                                    beam_erl_match (beam_erl_var ("ProcLib"),
+                                                    beam_erl_call ("ets", "match_spec_run", 2,
+                                                                   beam_erl_var ("Rows"), beam_erl_var ("Select"))),
+                                    beam_erl_op ("!", beam_erl_var ("Reply"),
+                                                 beam_erl_tuple (3,
+                                                                 beam_erl_atom ("beamscope_procs"),
+                                                                 beam_erl_call ("lists", "zip", 2,
+                                                                                beam_erl_var ("ProcLib"),
+                                                                                beam_erl_call ("lists", "map", 2,
+                                                                                               beam_erl_export_fun ("proc_lib", "translate_initial_call", 1),
+                                                                                               beam_erl_var ("ProcLib"))),
+                                                                 beam_erl_var ("Rows")))));
 
-  /* fun (S) -> Slice = lists:sublist(Ps, S, Size), erlang:spawn(Worker) end */
   per_slice = beam_erl_fun (ptr_array (1, beam_erl_var ("S")),
                             ptr_array (2,
                                        beam_erl_match (beam_erl_var ("Slice"),
@@ -119,7 +186,13 @@ beam_process_list_build_program (guint chunk_size)
   /* Inside a fun, so that Ps (every pid) stays out of the bindings
    * erl_eval answers with. */
   body = beam_erl_fun (g_ptr_array_new (),
-                       ptr_array (4,
+                       ptr_array (6,
+                                  beam_erl_match (beam_erl_var ("Compact"),
+                                                  beam_erl_call ("ets", "match_spec_compile", 1,
+                                                                 beam_erl_var ("CompactSpec"))),
+                                  beam_erl_match (beam_erl_var ("Select"),
+                                                  beam_erl_call ("ets", "match_spec_compile", 1,
+                                                                 beam_erl_var ("SelectSpec"))),
                                   beam_erl_match (beam_erl_var ("Ps"), beam_erl_call ("erlang", "processes", 0)),
                                   beam_erl_match (beam_erl_var ("Starts"),
                                                   beam_erl_call ("lists", "seq", 3, beam_erl_integer (1),
@@ -131,8 +204,10 @@ beam_process_list_build_program (guint chunk_size)
   program = ptr_array (1, beam_erl_apply (body, 0));
 
   return beam_erl_eval_args (program,
+                             "CompactSpec", compact_spec (),
                              "Items", beam_term_new_list_take (item_atoms),
                              "Reply", beam_term_new_reply_pid (),
+                             "SelectSpec", select_spec (),
                              "Size", beam_term_new_integer (chunk_size),
                              NULL);
 }
@@ -192,28 +267,43 @@ decode_mfa (BeamProcessTable *table,
   return TRUE;
 }
 
-/* One {Pid, Values, InitialCall} record, or FALSE if it has another shape. */
+static guint64
+pid_key (const erlang_pid *pid)
+{
+  return ((guint64) pid->num << 32) | pid->serial;
+}
+
+static guint
+pid_hash (gconstpointer key)
+{
+  guint64 pid = GPOINTER_TO_SIZE (key);
+
+  return (guint) (pid >> 32) * 2654435761u ^ (guint) pid;
+}
+
+/* One compact row, or FALSE if it has another shape. */
 static gboolean
-decode_record (BeamProcessTable *table,
-               const char       *buf,
-               int              *index)
+decode_row (BeamProcessTable *table,
+            GHashTable       *translated,
+            const char       *buf,
+            int              *index)
 {
   BeamProcessRecord *record;
   erlang_pid pid;
   char atom[MAXATOMLEN_UTF8];
-  int arity, n_values, type, size;
+  int arity, type, size;
   gint64 number;
+  gpointer name;
 
-  if (ei_decode_tuple_header (buf, index, &arity) != 0 || arity != 3 ||
-      ei_decode_pid (buf, index, &pid) != 0 ||
-      ei_decode_list_header (buf, index, &n_values) != 0 || n_values != N_ITEMS)
+  if (ei_decode_tuple_header (buf, index, &arity) != 0 || arity != ROW_ARITY ||
+      ei_decode_pid (buf, index, &pid) != 0)
     return FALSE;
 
   record = beam_process_table_append (table);
   record->pid_num = pid.num;
   record->pid_serial = pid.serial;
 
-  /* registered_name: an atom, or [] (an empty list) when there is none. */
+  /* registered_name: an atom, or [] when there is none. */
   if (ei_get_type (buf, index, &type, &size) != 0)
     return FALSE;
   if (type == ERL_ATOM_EXT)
@@ -226,7 +316,8 @@ decode_record (BeamProcessTable *table,
   else if (ei_decode_list_header (buf, index, &size) != 0 || size != 0)
     return FALSE;
 
-  if (!decode_integer (buf, index, &record->memory) ||
+  if (!decode_mfa (table, buf, index, &record->initial_call) ||
+      !decode_integer (buf, index, &record->memory) ||
       !decode_integer (buf, index, &record->reductions) ||
       !decode_integer (buf, index, &number) ||
       !decode_mfa (table, buf, index, &record->current_function) ||
@@ -237,14 +328,39 @@ decode_record (BeamProcessTable *table,
   record->message_queue_len = (guint32) CLAMP (number, 0, G_MAXUINT32);
   record->status = beam_process_status_from_string (atom);
 
-  /* The list's tail, then the initial call. */
-  if (ei_decode_list_header (buf, index, &size) != 0 || size != 0)
-    return FALSE;
-  return decode_mfa (table, buf, index, &record->initial_call);
+  /* A proc_lib process: the initial call it was started for, as observer shows. */
+  if (translated != NULL &&
+      g_hash_table_lookup_extended (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL, &name))
+    record->initial_call = GPOINTER_TO_UINT (name);
+  return TRUE;
 }
 
-/* {beamscope_procs, [Record, ...]}. The message was validated first, so ei
- * cannot read past its end whatever the node sent. */
+/* [{Pid, {M, F, A}}, ...] into pid -> string id. */
+static gboolean
+decode_translations (BeamProcessTable *table,
+                     GHashTable       *translated,
+                     const char       *buf,
+                     int              *index)
+{
+  int n, arity, size;
+
+  if (ei_decode_list_header (buf, index, &n) != 0)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      erlang_pid pid;
+      guint32 id;
+
+      if (ei_decode_tuple_header (buf, index, &arity) != 0 || arity != 2 ||
+          ei_decode_pid (buf, index, &pid) != 0 || !decode_mfa (table, buf, index, &id))
+        return FALSE;
+      g_hash_table_insert (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), GUINT_TO_POINTER (id));
+    }
+  return n == 0 || (ei_decode_list_header (buf, index, &size) == 0 && size == 0);
+}
+
+/* {beamscope_procs, Translations, Rows}. The message was validated first,
+ * so ei cannot read past its end whatever the node sent. */
 static void
 on_slice (const char *buf,
           gsize       len,
@@ -252,6 +368,7 @@ on_slice (const char *buf,
 {
   Fetch *fetch = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) translated = g_hash_table_new (pid_hash, g_direct_equal);
   char tag[MAXATOMLEN_UTF8];
   int index = 0, version, arity, n;
   guint first = beam_process_table_get_n_records (fetch->table);
@@ -259,13 +376,14 @@ on_slice (const char *buf,
   if (!beam_term_validate (buf, len, &error))
     goto bad;
   if (ei_decode_version (buf, &index, &version) != 0 ||
-      ei_decode_tuple_header (buf, &index, &arity) != 0 || arity != 2 ||
+      ei_decode_tuple_header (buf, &index, &arity) != 0 || arity != 3 ||
       !decode_atom (buf, &index, tag) || strcmp (tag, "beamscope_procs") != 0 ||
+      !decode_translations (fetch->table, translated, buf, &index) ||
       ei_decode_list_header (buf, &index, &n) != 0)
     goto bad;
 
   for (int i = 0; i < n; i++)
-    if (!decode_record (fetch->table, buf, &index))
+    if (!decode_row (fetch->table, g_hash_table_size (translated) > 0 ? translated : NULL, buf, &index))
       goto bad;
   return;
 

@@ -1369,15 +1369,16 @@ beam_term_new_list (guint n_children,
   return term;
 }
 
-BeamTerm *
-beam_term_new_list_take (GPtrArray *children)
+static BeamTerm *
+new_container_take (BeamTermKind  kind,
+                    GPtrArray    *children)
 {
   BeamTerm *term;
   gsize n = 0;
 
   g_return_val_if_fail (children != NULL, NULL);
 
-  term = term_new (BEAM_TERM_LIST);
+  term = term_new (kind);
   /* Stealing leaves the elements alone even if the array owns them. */
   term->children = (BeamTerm **) g_ptr_array_steal (children, &n);
   term->n_children = (guint) n;
@@ -1386,12 +1387,24 @@ beam_term_new_list_take (GPtrArray *children)
   for (guint i = 0; i < term->n_children; i++)
     if (term->children[i] == NULL)
       {
-        g_critical ("%s: NULL element in a new list", G_STRFUNC);
+        g_critical ("%s: NULL element in a new term", G_STRFUNC);
         beam_term_free (term);
         return NULL;
       }
 
   return term;
+}
+
+BeamTerm *
+beam_term_new_list_take (GPtrArray *children)
+{
+  return new_container_take (BEAM_TERM_LIST, children);
+}
+
+BeamTerm *
+beam_term_new_tuple_take (GPtrArray *children)
+{
+  return new_container_take (BEAM_TERM_TUPLE, children);
 }
 
 BeamTerm *

@@ -128,6 +128,7 @@ BeamTerm   *beam_term_new_tuple        (guint           n_children,
 BeamTerm   *beam_term_new_list         (guint           n_children,
                                         ...) G_GNUC_WARN_UNUSED_RESULT;   /* takes ownership */
 BeamTerm   *beam_term_new_list_take    (GPtrArray      *children);          /* takes the array */
+BeamTerm   *beam_term_new_tuple_take   (GPtrArray      *children);          /* takes the array */
 BeamTerm   *beam_term_new_export_fun   (const char     *module,
                                         const char     *function,
                                         guint           arity);   /* fun M:F/A */

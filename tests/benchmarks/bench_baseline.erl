@@ -5,6 +5,20 @@
 -module(bench_baseline).
 -export([main/1]).
 
+%% bench-processes: how long an Erlang hidden node takes merely to receive
+%% every process through observer_backend:procs_info/1, as observer does.
+main(["procs", TargetText, RoundsText]) ->
+    Target = list_to_atom(TargetText),
+    true = net_kernel:connect_node(Target),
+    Times = [begin
+                 {Us, {Chunks, Records, Bytes}} = timer:tc(fun() -> procs_info(Target) end),
+                 {Us, Chunks, Records, Bytes}
+             end || _ <- lists:seq(1, list_to_integer(RoundsText))],
+    {Us, Chunks, Records, Bytes} = lists:nth((length(Times) + 1) div 2, lists:sort(Times)),
+    io:format("{\"procs_info_ms\": ~.3f, \"chunks\": ~b, \"records\": ~b, \"bytes\": ~b}~n",
+              [Us / 1000, Chunks, Records, Bytes]),
+    erlang:halt(0);
+
 main([TargetText, NText]) ->
     Target = list_to_atom(TargetText),
     N = list_to_integer(NText),
@@ -37,6 +51,19 @@ wait_disconnected(Target) ->
     case lists:member(Target, nodes(hidden)) of
         true -> timer:sleep(5), wait_disconnected(Target);
         false -> ok
+    end.
+
+procs_info(Target) ->
+    process_flag(trap_exit, true),
+    Pid = spawn_link(Target, observer_backend, procs_info, [self()]),
+    collect(Pid, 0, 0, 0).
+
+collect(Pid, Chunks, Records, Bytes) ->
+    receive
+        {procs_info, Pid, List} ->
+            collect(Pid, Chunks + 1, Records + length(List), Bytes + erlang:external_size(List));
+        {'EXIT', Pid, normal} ->
+            {Chunks, Records, Bytes}
     end.
 
 median(L) -> lists:nth((length(L) + 1) div 2, lists:sort(L)).
