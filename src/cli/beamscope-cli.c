@@ -300,7 +300,7 @@ fetch_processes (BeamConnection   *connection,
                  Wait             *wait,
                  GError          **error)
 {
-  beam_process_list_fetch_async (connection, previous, NULL, stash_result, wait);
+  beam_process_list_fetch_async (connection, previous, TRUE, NULL, stash_result, wait);
   return beam_process_list_fetch_finish (wait_for (wait), error);
 }
 

@@ -6,35 +6,48 @@
  *      Compact = ets:match_spec_compile(CompactSpec),
  *      Select = ets:match_spec_compile(SelectSpec),
  *      Ps = erlang:processes(),
- *      Starts = lists:seq(1, erlang:length(Ps), Size),
- *      lists:foreach(fun (S) ->
- *          Slice = lists:sublist(Ps, S, Size),
- *          erlang:spawn(fun () ->
- *              Rows = ets:match_spec_run(
- *                       lists:zip(Slice, lists:zipwith(fun erlang:process_info/2, Slice,
- *                                                      lists:duplicate(erlang:length(Slice), Items))),
- *                       Compact),
- *              ProcLib = ets:match_spec_run(Rows, Select),
- *              Reply ! {beamscope_procs,
- *                       lists:zip(ProcLib, lists:map(fun proc_lib:translate_initial_call/1, ProcLib)),
- *                       Rows}
- *            end)
- *        end, Starts),
- *      erlang:length(Starts)
+ *      Len = erlang:length(Ps),
+ *      Schedulers = erlang:system_info(schedulers_online),
+ *      Size = erlang:min(MaxSize, erlang:max(MinSize, Len div (4 * Schedulers) + 1)),
+ *      K = erlang:max(1, erlang:min(Schedulers, (Len + Size - 1) div Size)),
+ *      Parts = [lists:sublist(Ps, 1 + I * Big, Big) || Big <- [(Len + K - 1) div K],
+ *                                                    I <- lists:seq(0, K - 1)],
+ *      lists:foreach(fun (Part) ->
+ *          erlang:spawn(erl_eval, exprs, [Worker, [{'Compact', Compact}, {'Items', Items},
+ *                                                  {'Part', Part}, {'Reply', Reply},
+ *                                                  {'Select', Select}, {'Size', Size}]])
+ *        end, Parts),
+ *      lists:sum([(erlang:length(P) + Size - 1) div Size || P <- Parts])
  *    end)().
  *
+ * where Worker, one per scheduler, goes through its part a slice at a time:
+ *
+ *   lists:foreach(fun (S) ->
+ *       Slice = lists:sublist(Part, S, Size),
+ *       Rows = ets:match_spec_run(
+ *                lists:zip(Slice, lists:zipwith(fun erlang:process_info/2, Slice,
+ *                                               lists:duplicate(erlang:length(Slice), Items))),
+ *                Compact),
+ *       ProcLib = ets:match_spec_run(Rows, Select),
+ *       Reply ! {beamscope_procs,
+ *                lists:zip(ProcLib, lists:map(fun proc_lib:translate_initial_call/1, ProcLib)),
+ *                Rows}
+ *     end, lists:seq(1, erlang:length(Part), Size)).
+ *
  * erl_eval interprets only this outline; the work per process is done by
- * compiled code: lists:zipwith/3 calls process_info/2, and the compiled
- * match specs (the ones ets:select/2 would use) turn each answer into a
- * {Pid, RegisteredName, InitialCall, Memory, ...} tuple without its keys and
- * pick the proc_lib processes, whose initial call proc_lib translates, as
- * observer does. One short-lived process per slice collects
- * it, so a node with spare schedulers collects in parallel; each sends its
- * slice straight to our reply pid and ends. The call's reply is the number of
- * slices, and the call ends when that many have arrived. observer_backend's
- * procs_info/1 gives neither status nor heap sizes, which the page and `top`
- * need; this does, and works without runtime_tools. The slices are decoded
- * on the network thread as they come, straight into the flat table. */
+ * compiled code: lists:zipwith/3 calls process_info/2, and the compiled match
+ * specs (what ets:select/2 runs) turn each answer into a {Pid, Name,
+ * InitialCall, Memory, ...} tuple without its keys, and pick the proc_lib
+ * processes, whose initial call proc_lib translates, as observer does. The
+ * workers run on all schedulers at once and each sends its slices straight to
+ * our reply pid as it goes, so they arrive steadily while the rest is
+ * collected; the call's reply is the number of slices, and the call ends when
+ * that many are in. Workers get only the bindings they need: a fun would
+ * carry every binding in scope, Ps (every pid) among them, into each.
+ *
+ * observer_backend:procs_info/1 has neither status nor heap sizes, which the
+ * page and `top` need; this has, and works without runtime_tools. The slices
+ * are decoded on the network thread as they come, straight into the table. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
@@ -46,19 +59,21 @@
 #include "beam-term-printer.h"
 #include "beam-wire-error.h"
 
-#define CHUNK_SIZE       20000  /* processes per slice: about 2.5 MB a message */
+#define CHUNK_SIZE       20000  /* at most, processes per slice: about 2.5 MB a message */
+#define MIN_CHUNK_SIZE   1000   /* at least: below, a slice costs more than it saves */
 #define FETCH_TIMEOUT_MS 120000
 
 /* What process_info/2 is asked, in this order; the compact row is
  * {Pid, RegisteredName, InitialCall, Memory, Reductions, MessageQueueLen,
- *  CurrentFunction, Status, HeapSize, TotalHeapSize}. */
+ *  CurrentFunction, Status[, HeapSize, TotalHeapSize]}. */
 static const char * const items[] = {
   "registered_name", "initial_call", "memory", "reductions", "message_queue_len",
   "current_function", "status", "heap_size", "total_heap_size",
 };
 
-#define N_ITEMS     G_N_ELEMENTS (items)
-#define ROW_ARITY   (1 + N_ITEMS)
+#define N_ITEMS      G_N_ELEMENTS (items)
+#define N_PAGE_ITEMS (N_ITEMS - 2)  /* without the heap sizes, which take time to ask */
+#define ROW_ARITY    (1 + N_ITEMS)
 
 static const char * const match_variables[] = {
   "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10",
@@ -71,11 +86,54 @@ typedef struct
   BeamProcessTable *table;     /* filled on the network thread */
   BeamProcessTable *previous;
   GError           *error;     /* the first chunk that could not be read */
+  GHashTable       *strings;   /* Span -> string id + 1: terms seen before, by their bytes */
+  GHashTable       *statuses;  /* Span -> BeamProcessStatus + 1 */
 } Fetch;
+
+/* The bytes of a term in a message. A node has few distinct names, initial
+ * calls and current functions, so most are found by their bytes without
+ * being decoded or formatted again: at a million rows that halves the time. */
+typedef struct
+{
+  const char *bytes;
+  gsize       len;
+} Span;
+
+static guint
+span_hash (gconstpointer key)
+{
+  const Span *span = key;
+  guint hash = 5381;
+
+  for (gsize i = 0; i < span->len; i++)
+    hash = hash * 33 + (guchar) span->bytes[i];
+  return hash;
+}
+
+static gboolean
+span_equal (gconstpointer a,
+            gconstpointer b)
+{
+  const Span *x = a, *y = b;
+
+  return x->len == y->len && memcmp (x->bytes, y->bytes, x->len) == 0;
+}
+
+static Span *
+span_copy (const Span *span)
+{
+  Span *copy = g_malloc (sizeof (Span) + span->len);
+
+  copy->bytes = memcpy ((char *) (copy + 1), span->bytes, span->len);
+  copy->len = span->len;
+  return copy;
+}
 
 static void
 fetch_free (Fetch *fetch)
 {
+  g_clear_pointer (&fetch->strings, g_hash_table_unref);
+  g_clear_pointer (&fetch->statuses, g_hash_table_unref);
   g_clear_pointer (&fetch->table, beam_process_table_unref);
   g_clear_pointer (&fetch->previous, beam_process_table_unref);
   g_clear_error (&fetch->error);
@@ -98,7 +156,7 @@ ptr_array (guint n,
 
 /* [{{'$1', [{registered_name, '$2'}, ...]}, [], [{{'$1', '$2', ...}}]}] */
 static BeamTerm *
-compact_spec (void)
+compact_spec (guint n_items)
 {
   GPtrArray *pairs = g_ptr_array_new ();
   GPtrArray *row = g_ptr_array_new ();
@@ -106,7 +164,7 @@ compact_spec (void)
   BeamTerm *body;
 
   g_ptr_array_add (row, beam_term_new_atom (match_variables[0]));
-  for (guint i = 0; i < N_ITEMS; i++)
+  for (guint i = 0; i < n_items; i++)
     {
       g_ptr_array_add (pairs, beam_term_new_tuple (2, beam_term_new_atom (items[i]),
                                                    beam_term_new_atom (match_variables[i + 1])));
@@ -122,7 +180,7 @@ compact_spec (void)
 /* The processes started by proc_lib:
  * [{{'$1', '_', {proc_lib, init_p, '_'}, '_', ...}, [], ['$1']}] */
 static BeamTerm *
-select_spec (void)
+select_spec (guint n_items)
 {
   GPtrArray *head = g_ptr_array_new ();
 
@@ -130,87 +188,137 @@ select_spec (void)
   g_ptr_array_add (head, beam_term_new_atom ("_"));
   g_ptr_array_add (head, beam_term_new_tuple (3, beam_term_new_atom ("proc_lib"), beam_term_new_atom ("init_p"),
                                               beam_term_new_atom ("_")));
-  for (guint i = 3; i < ROW_ARITY; i++)
+  for (guint i = 3; i < 1 + n_items; i++)
     g_ptr_array_add (head, beam_term_new_atom ("_"));
   return beam_term_new_list (1, beam_term_new_tuple (3, beam_term_new_tuple_take (head), beam_term_new_list (0),
                                                      beam_term_new_list (1, beam_term_new_atom ("$1"))));
 }
 
+/* Shorthands for the program below. */
+#define VAR(name)            beam_erl_var (name)
+#define CALL(m, f, n, ...)   beam_erl_call (m, f, n, __VA_ARGS__)
+#define INT(value)           beam_erl_integer (value)
+
 BeamTerm *
-beam_process_list_build_program (guint chunk_size)
+beam_process_list_build_program (guint    chunk_size,
+                                 gboolean with_heap_sizes)
 {
+  guint n_items = with_heap_sizes ? N_ITEMS : N_PAGE_ITEMS;
+  static const char * const worker_variables[] = { "Compact", "Items", "Part", "Reply", "Select", "Size" };
   GPtrArray *item_atoms = g_ptr_array_new ();
   BeamTerm *rows;
-  BeamTerm *worker;
   BeamTerm *per_slice;
+  BeamTerm *worker;
+  BeamTerm *worker_bindings;
+  BeamTerm *spawn_worker;
   BeamTerm *body;
-  GPtrArray *program;
 
-  for (guint i = 0; i < N_ITEMS; i++)
+  for (guint i = 0; i < n_items; i++)
     g_ptr_array_add (item_atoms, beam_term_new_atom (items[i]));
 
-  rows = beam_erl_call ("ets", "match_spec_run", 2,
-                        beam_erl_call ("lists", "zip", 2, beam_erl_var ("Slice"),
-                                       beam_erl_call ("lists", "zipwith", 3,
-                                                      beam_erl_export_fun ("erlang", "process_info", 2),
-                                                      beam_erl_var ("Slice"),
-                                                      beam_erl_call ("lists", "duplicate", 2,
-                                                                     beam_erl_call ("erlang", "length", 1,
-                                                                                    beam_erl_var ("Slice")),
-                                                                     beam_erl_var ("Items")))),
-                        beam_erl_var ("Compact"));
+  /* Rows = ets:match_spec_run(lists:zip(Slice, lists:zipwith(fun erlang:process_info/2,
+   *          Slice, lists:duplicate(length(Slice), Items))), Compact) */
+  rows = CALL ("ets", "match_spec_run", 2,
+               CALL ("lists", "zip", 2, VAR ("Slice"),
+                     CALL ("lists", "zipwith", 3, beam_erl_export_fun ("erlang", "process_info", 2), VAR ("Slice"),
+                           CALL ("lists", "duplicate", 2, CALL ("erlang", "length", 1, VAR ("Slice")), VAR ("Items")))),
+               VAR ("Compact"));
 
-  worker = beam_erl_fun (g_ptr_array_new (),
-                         ptr_array (3,
-                                    beam_erl_match (beam_erl_var ("Rows"), rows),
-                                    beam_erl_match (beam_erl_var ("ProcLib"),
-                                                    beam_erl_call ("ets", "match_spec_run", 2,
-                                                                   beam_erl_var ("Rows"), beam_erl_var ("Select"))),
-                                    beam_erl_op ("!", beam_erl_var ("Reply"),
-                                                 beam_erl_tuple (3,
-                                                                 beam_erl_atom ("beamscope_procs"),
-                                                                 beam_erl_call ("lists", "zip", 2,
-                                                                                beam_erl_var ("ProcLib"),
-                                                                                beam_erl_call ("lists", "map", 2,
-                                                                                               beam_erl_export_fun ("proc_lib", "translate_initial_call", 1),
-                                                                                               beam_erl_var ("ProcLib"))),
-                                                                 beam_erl_var ("Rows")))));
+  per_slice = beam_erl_fun (ptr_array (1, VAR ("S")),
+                            ptr_array (4,
+                                       beam_erl_match (VAR ("Slice"),
+                                                       CALL ("lists", "sublist", 3, VAR ("Part"), VAR ("S"), VAR ("Size"))),
+                                       beam_erl_match (VAR ("Rows"), rows),
+                                       beam_erl_match (VAR ("ProcLib"),
+                                                       CALL ("ets", "match_spec_run", 2, VAR ("Rows"), VAR ("Select"))),
+                                       beam_erl_op ("!", VAR ("Reply"),
+                                                    beam_erl_tuple (3, beam_erl_atom ("beamscope_procs"),
+                                                                    CALL ("lists", "zip", 2, VAR ("ProcLib"),
+                                                                          CALL ("lists", "map", 2,
+                                                                                beam_erl_export_fun ("proc_lib", "translate_initial_call", 1),
+                                                                                VAR ("ProcLib"))),
+                                                                    VAR ("Rows")))));
 
-  per_slice = beam_erl_fun (ptr_array (1, beam_erl_var ("S")),
-                            ptr_array (2,
-                                       beam_erl_match (beam_erl_var ("Slice"),
-                                                       beam_erl_call ("lists", "sublist", 3, beam_erl_var ("Ps"),
-                                                                      beam_erl_var ("S"), beam_erl_var ("Size"))),
-                                       beam_erl_call ("erlang", "spawn", 1, worker)));
+  /* Each worker goes through its part slice by slice, so that slices reach
+   * us steadily, from the first one on, while the rest is collected. */
+  worker = beam_term_new_list (1, CALL ("lists", "foreach", 2, per_slice,
+                                        CALL ("lists", "seq", 3, INT (1), CALL ("erlang", "length", 1, VAR ("Part")),
+                                              VAR ("Size"))));
 
-  /* Inside a fun, so that Ps (every pid) stays out of the bindings
-   * erl_eval answers with. */
+  /* [{'Compact', Compact}, {'Items', Items}, ...]: an orddict, sorted. The
+   * worker gets these bindings only: a fun would carry every binding in
+   * scope, Ps (every pid) among them, into every worker. */
+  worker_bindings = beam_erl_nil ();
+  for (gint i = G_N_ELEMENTS (worker_variables) - 1; i >= 0; i--)
+    worker_bindings = beam_erl_cons (beam_erl_tuple (2, beam_erl_atom (worker_variables[i]), VAR (worker_variables[i])),
+                                     worker_bindings);
+  spawn_worker = beam_erl_fun (ptr_array (1, VAR ("Part")),
+                               ptr_array (1, CALL ("erlang", "spawn", 3, beam_erl_atom ("erl_eval"), beam_erl_atom ("exprs"),
+                                                   beam_erl_cons (VAR ("Worker"),
+                                                                  beam_erl_cons (worker_bindings, beam_erl_nil ())))));
+
+  /* Inside a fun, so that Ps stays out of the bindings erl_eval answers with. */
   body = beam_erl_fun (g_ptr_array_new (),
-                       ptr_array (6,
-                                  beam_erl_match (beam_erl_var ("Compact"),
-                                                  beam_erl_call ("ets", "match_spec_compile", 1,
-                                                                 beam_erl_var ("CompactSpec"))),
-                                  beam_erl_match (beam_erl_var ("Select"),
-                                                  beam_erl_call ("ets", "match_spec_compile", 1,
-                                                                 beam_erl_var ("SelectSpec"))),
-                                  beam_erl_match (beam_erl_var ("Ps"), beam_erl_call ("erlang", "processes", 0)),
-                                  beam_erl_match (beam_erl_var ("Starts"),
-                                                  beam_erl_call ("lists", "seq", 3, beam_erl_integer (1),
-                                                                 beam_erl_call ("erlang", "length", 1,
-                                                                                beam_erl_var ("Ps")),
-                                                                 beam_erl_var ("Size"))),
-                                  beam_erl_call ("lists", "foreach", 2, per_slice, beam_erl_var ("Starts")),
-                                  beam_erl_call ("erlang", "length", 1, beam_erl_var ("Starts"))));
-  program = ptr_array (1, beam_erl_apply (body, 0));
+                       ptr_array (10,
+                                  beam_erl_match (VAR ("Compact"), CALL ("ets", "match_spec_compile", 1, VAR ("CompactSpec"))),
+                                  beam_erl_match (VAR ("Select"), CALL ("ets", "match_spec_compile", 1, VAR ("SelectSpec"))),
+                                  beam_erl_match (VAR ("Ps"), CALL ("erlang", "processes", 0, NULL)),
+                                  beam_erl_match (VAR ("Len"), CALL ("erlang", "length", 1, VAR ("Ps"))),
+                                  beam_erl_match (VAR ("Schedulers"),
+                                                  CALL ("erlang", "system_info", 1, beam_erl_atom ("schedulers_online"))),
+                                  /* Size = min(MaxSize, max(MinSize, Len div (4 * Schedulers) + 1)) */
+                                  beam_erl_match (VAR ("Size"),
+                                                  CALL ("erlang", "min", 2, VAR ("MaxSize"),
+                                                        CALL ("erlang", "max", 2, VAR ("MinSize"),
+                                                              beam_erl_op ("+", beam_erl_op ("div", VAR ("Len"),
+                                                                                             beam_erl_op ("*", INT (4), VAR ("Schedulers"))),
+                                                                           INT (1))))),
+                                  /* K = max(1, min(Schedulers, (Len + Size - 1) div Size)) */
+                                  beam_erl_match (VAR ("K"),
+                                                  CALL ("erlang", "max", 2, INT (1),
+                                                        CALL ("erlang", "min", 2, VAR ("Schedulers"),
+                                                              beam_erl_op ("div",
+                                                                           beam_erl_op ("-", beam_erl_op ("+", VAR ("Len"), VAR ("Size")), INT (1)),
+                                                                           VAR ("Size"))))),
+                                  /* Parts = [lists:sublist(Ps, 1 + I * Big, Big) || I <- lists:seq(0, K - 1)],
+                                   * Big = (Len + K - 1) div K */
+                                  beam_erl_match (VAR ("Parts"),
+                                                  beam_erl_lc (CALL ("lists", "sublist", 3, VAR ("Ps"),
+                                                                     beam_erl_op ("+", INT (1), beam_erl_op ("*", VAR ("I"), VAR ("Big"))),
+                                                                     VAR ("Big")),
+                                                               2,
+                                                               beam_erl_generate (VAR ("Big"),
+                                                                                  beam_erl_cons (beam_erl_op ("div",
+                                                                                                              beam_erl_op ("-", beam_erl_op ("+", VAR ("Len"), VAR ("K")), INT (1)),
+                                                                                                              VAR ("K")),
+                                                                                                 beam_erl_nil ())),
+                                                               beam_erl_generate (VAR ("I"),
+                                                                                  CALL ("lists", "seq", 2, INT (0),
+                                                                                        beam_erl_op ("-", VAR ("K"), INT (1)))))),
+                                  CALL ("lists", "foreach", 2, spawn_worker, VAR ("Parts")),
+                                  /* The number of slices: sum of (length(P) + Size - 1) div Size */
+                                  CALL ("lists", "sum", 1,
+                                        beam_erl_lc (beam_erl_op ("div",
+                                                                  beam_erl_op ("-", beam_erl_op ("+", CALL ("erlang", "length", 1, VAR ("P")),
+                                                                                                 VAR ("Size")),
+                                                                               INT (1)),
+                                                                  VAR ("Size")),
+                                                     1, beam_erl_generate (VAR ("P"), VAR ("Parts"))))));
 
-  return beam_erl_eval_args (program,
-                             "CompactSpec", compact_spec (),
+  return beam_erl_eval_args (ptr_array (1, beam_erl_apply (body, 0)),
+                             "CompactSpec", compact_spec (n_items),
                              "Items", beam_term_new_list_take (item_atoms),
+                             "MaxSize", beam_term_new_integer (chunk_size),
+                             "MinSize", beam_term_new_integer (MIN_CHUNK_SIZE),
                              "Reply", beam_term_new_reply_pid (),
-                             "SelectSpec", select_spec (),
-                             "Size", beam_term_new_integer (chunk_size),
+                             "SelectSpec", select_spec (n_items),
+                             "Worker", worker,
                              NULL);
 }
+
+#undef VAR
+#undef CALL
+#undef INT
 
 /* ---- decoding, on the network thread ------------------------------------- */
 
@@ -273,6 +381,63 @@ pid_key (const erlang_pid *pid)
   return ((guint64) pid->num << 32) | pid->serial;
 }
 
+/* An atom or {M, F, A} as a string id, by its bytes when seen before. */
+static gboolean
+decode_string_cached (Fetch      *fetch,
+                      const char *buf,
+                      int        *index,
+                      guint32    *id)
+{
+  int start = *index;
+  Span span;
+  gpointer found;
+
+  if (ei_skip_term (buf, index) != 0)
+    return FALSE;
+  span.bytes = buf + start;
+  span.len = *index - start;
+  if ((found = g_hash_table_lookup (fetch->strings, &span)) != NULL)
+    {
+      *id = GPOINTER_TO_UINT (found) - 1;
+      return TRUE;
+    }
+
+  *index = start;
+  if (!decode_mfa (fetch->table, buf, index, id))
+    return FALSE;
+  g_hash_table_insert (fetch->strings, span_copy (&span), GUINT_TO_POINTER (*id + 1));
+  return TRUE;
+}
+
+static gboolean
+decode_status_cached (Fetch      *fetch,
+                      const char *buf,
+                      int        *index,
+                      guint8     *status)
+{
+  char atom[MAXATOMLEN_UTF8];
+  int start = *index;
+  Span span;
+  gpointer found;
+
+  if (ei_skip_term (buf, index) != 0)
+    return FALSE;
+  span.bytes = buf + start;
+  span.len = *index - start;
+  if ((found = g_hash_table_lookup (fetch->statuses, &span)) != NULL)
+    {
+      *status = GPOINTER_TO_UINT (found) - 1;
+      return TRUE;
+    }
+
+  *index = start;
+  if (!decode_atom (buf, index, atom))
+    return FALSE;
+  *status = beam_process_status_from_string (atom);
+  g_hash_table_insert (fetch->statuses, span_copy (&span), GUINT_TO_POINTER (*status + 1));
+  return TRUE;
+}
+
 static guint
 pid_hash (gconstpointer key)
 {
@@ -283,19 +448,20 @@ pid_hash (gconstpointer key)
 
 /* One compact row, or FALSE if it has another shape. */
 static gboolean
-decode_row (BeamProcessTable *table,
+decode_row (Fetch            *fetch,
             GHashTable       *translated,
             const char       *buf,
             int              *index)
 {
+  BeamProcessTable *table = fetch->table;
   BeamProcessRecord *record;
   erlang_pid pid;
-  char atom[MAXATOMLEN_UTF8];
   int arity, type, size;
   gint64 number;
   gpointer name;
 
-  if (ei_decode_tuple_header (buf, index, &arity) != 0 || arity != ROW_ARITY ||
+  if (ei_decode_tuple_header (buf, index, &arity) != 0 ||
+      (arity != ROW_ARITY && arity != 1 + N_PAGE_ITEMS) ||
       ei_decode_pid (buf, index, &pid) != 0)
     return FALSE;
 
@@ -308,25 +474,29 @@ decode_row (BeamProcessTable *table,
     return FALSE;
   if (type == ERL_ATOM_EXT)
     {
-      if (!decode_atom (buf, index, atom))
+      if (!decode_string_cached (fetch, buf, index, &record->name))
         return FALSE;
-      record->name = beam_process_table_intern (table, atom);
       record->registered = TRUE;
     }
   else if (ei_decode_list_header (buf, index, &size) != 0 || size != 0)
     return FALSE;
 
-  if (!decode_mfa (table, buf, index, &record->initial_call) ||
+  if (!decode_string_cached (fetch, buf, index, &record->initial_call) ||
       !decode_integer (buf, index, &record->memory) ||
       !decode_integer (buf, index, &record->reductions) ||
       !decode_integer (buf, index, &number) ||
-      !decode_mfa (table, buf, index, &record->current_function) ||
-      !decode_atom (buf, index, atom) ||
-      !decode_integer (buf, index, &record->heap_size) ||
-      !decode_integer (buf, index, &record->total_heap_size))
+      !decode_string_cached (fetch, buf, index, &record->current_function) ||
+      !decode_status_cached (fetch, buf, index, &record->status))
     return FALSE;
+  if (arity == ROW_ARITY)
+    {
+      if (!decode_integer (buf, index, &record->heap_size) ||
+          !decode_integer (buf, index, &record->total_heap_size))
+        return FALSE;
+    }
+  else
+    record->heap_size = record->total_heap_size = -1;
   record->message_queue_len = (guint32) CLAMP (number, 0, G_MAXUINT32);
-  record->status = beam_process_status_from_string (atom);
 
   /* A proc_lib process: the initial call it was started for, as observer shows. */
   if (translated != NULL &&
@@ -383,7 +553,7 @@ on_slice (const char *buf,
     goto bad;
 
   for (int i = 0; i < n; i++)
-    if (!decode_row (fetch->table, g_hash_table_size (translated) > 0 ? translated : NULL, buf, &index))
+    if (!decode_row (fetch, g_hash_table_size (translated) > 0 ? translated : NULL, buf, &index))
       goto bad;
   return;
 
@@ -444,6 +614,7 @@ fetch_done (GObject      *object,
 void
 beam_process_list_fetch_async (BeamConnection      *connection,
                                BeamProcessTable    *previous,
+                               gboolean             with_heap_sizes,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
@@ -458,11 +629,13 @@ beam_process_list_fetch_async (BeamConnection      *connection,
   fetch = g_new0 (Fetch, 1);
   fetch->table = beam_process_table_new (beam_connection_get_target_node (connection));
   fetch->previous = previous != NULL ? beam_process_table_ref (previous) : NULL;
+  fetch->strings = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
+  fetch->statuses = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
   beam_connection_call_async (connection, &(BeamCall) {
                                 .module = "erl_eval", .function = "exprs",
-                                .args = beam_process_list_build_program (CHUNK_SIZE),
+                                .args = beam_process_list_build_program (CHUNK_SIZE, with_heap_sizes),
                                 .timeout_ms = FETCH_TIMEOUT_MS,
                                 .decode = finish_table, .decode_data = fetch,
                                 .result_free = (GDestroyNotify) beam_process_table_unref,

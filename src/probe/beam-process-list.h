@@ -9,9 +9,11 @@ G_BEGIN_DECLS
 /* Every process of the node with the Processes page's columns, collected in
  * parallel on the node and decoded here while it arrives. `previous`, if
  * given, is an earlier table of the same node: reductions per second are
- * computed against it. */
+ * computed against it. Heap sizes cost the node a third more time to ask:
+ * without `with_heap_sizes` they are -1. */
 void              beam_process_list_fetch_async  (BeamConnection      *connection,
                                                   BeamProcessTable    *previous,
+                                                  gboolean             with_heap_sizes,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
@@ -20,6 +22,7 @@ BeamProcessTable *beam_process_list_fetch_finish (GAsyncResult        *result,
 
 /* The program the node runs, as erl_parse would give it for the source in
  * beam-process-list.c; exposed for tests. Returns erl_eval:exprs/2's args. */
-BeamTerm         *beam_process_list_build_program (guint               chunk_size);
+BeamTerm         *beam_process_list_build_program (guint               chunk_size,
+                                                   gboolean            with_heap_sizes);
 
 G_END_DECLS

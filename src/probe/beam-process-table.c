@@ -235,24 +235,39 @@ beam_process_table_compute_rates (BeamProcessTable       *self,
     return;
   seconds = (self->sampled_at - previous->sampled_at) / (double) G_USEC_PER_SEC;
 
-  /* Keyed by the pid packed into the pointer itself: no key storage. */
-  before = g_hash_table_new (pid_hash, g_direct_equal);
-  for (guint i = 0; i < previous->n_records; i++)
-    g_hash_table_insert (before, GSIZE_TO_POINTER ((gsize) pid_key (&previous->records[i])),
-                         GUINT_TO_POINTER (i + 1));
-
-  for (guint i = 0; i < self->n_records; i++)
+  /* Both tables list the processes in erlang:processes() order, slice by
+   * slice: walk the previous one alongside, and look a pid up only where the
+   * two part (a slice boundary, a process born or gone). The lookup table is
+   * keyed by the pid packed into the pointer itself, and built only if needed. */
+  for (guint i = 0, j = 0; i < self->n_records; i++)
     {
       BeamProcessRecord *record = &self->records[i];
-      guint found = GPOINTER_TO_UINT (g_hash_table_lookup (before, GSIZE_TO_POINTER ((gsize) pid_key (record))));
+      guint64 key = pid_key (record);
+      const BeamProcessRecord *old = NULL;
 
-      if (found != 0)
-        {
-          const BeamProcessRecord *old = &previous->records[found - 1];
-          record->reductions_per_second = MAX (0, record->reductions - old->reductions) / seconds;
-        }
+      if (j < previous->n_records && pid_key (&previous->records[j]) == key)
+        old = &previous->records[j++];
       else
-        record->reductions_per_second = record->reductions / seconds;
+        {
+          guint found;
+
+          if (before == NULL)
+            {
+              before = g_hash_table_new (pid_hash, g_direct_equal);
+              for (guint k = 0; k < previous->n_records; k++)
+                g_hash_table_insert (before, GSIZE_TO_POINTER ((gsize) pid_key (&previous->records[k])),
+                                     GUINT_TO_POINTER (k + 1));
+            }
+          found = GPOINTER_TO_UINT (g_hash_table_lookup (before, GSIZE_TO_POINTER ((gsize) key)));
+          if (found != 0)
+            {
+              old = &previous->records[found - 1];
+              j = found;
+            }
+        }
+
+      record->reductions_per_second = old != NULL ? MAX (0, record->reductions - old->reductions) / seconds
+                                                  : record->reductions / seconds;
     }
 }
 

@@ -111,7 +111,7 @@ measure (BeamTestNode   *node,
       Wait wait = { 0 };
       double start = now_ms ();
 
-      beam_process_list_fetch_async (connection, table, NULL, stash, &wait);
+      beam_process_list_fetch_async (connection, table, FALSE, NULL, stash, &wait);
       run_until (&wait);
       fetch_ms[round] = now_ms () - start;
       g_clear_pointer (&table, beam_process_table_unref);

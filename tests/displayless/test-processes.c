@@ -37,7 +37,7 @@ fetch (BeamProcessTable *previous)
   Wait wait = { 0 };
   BeamProcessTable *table;
 
-  beam_process_list_fetch_async (connection, previous, NULL, stash, &wait);
+  beam_process_list_fetch_async (connection, previous, TRUE, NULL, stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 60000));
   table = beam_process_list_fetch_finish (wait.result, &error);
   g_object_unref (wait.result);
