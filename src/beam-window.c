@@ -13,6 +13,7 @@
 
 #include "beam-connect-page.h"
 #include "beam-cookie.h"
+#include "beam-processes-page.h"
 #include "beam-system-page.h"
 #include "beam-window.h"
 
@@ -30,6 +31,7 @@ struct _BeamWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   BeamSystemPage       *system_page;
+  BeamProcessesPage    *processes_page;
   GtkImage             *state_icon;
   GtkLabel             *read_only_label;
   GtkRevealer          *state_revealer;
@@ -128,6 +130,7 @@ show_node (BeamWindow     *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
 
   beam_system_page_set_node (self->system_page, self->node);
+  beam_processes_page_set_node (self->processes_page, self->node);
   update_state (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "node");
@@ -207,6 +210,7 @@ beam_window_disconnect (BeamWindow *self)
   g_return_if_fail (BEAM_IS_WINDOW (self));
 
   beam_system_page_set_node (self->system_page, NULL);
+  beam_processes_page_set_node (self->processes_page, NULL);
   g_clear_object (&self->node);  /* closes the connection */
   gtk_window_set_title (GTK_WINDOW (self), _("Beamscope"));
   gtk_stack_set_visible_child_name (self->main_stack, "connect");
@@ -240,8 +244,10 @@ refresh_action (GtkWidget  *widget,
   BeamWindow *self = BEAM_WINDOW (widget);
   GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
 
-  if (page != NULL)
-    gtk_widget_activate_action (page, "system.refresh", NULL);
+  if (BEAM_IS_SYSTEM_PAGE (page))
+    beam_system_page_refresh (BEAM_SYSTEM_PAGE (page));
+  else if (BEAM_IS_PROCESSES_PAGE (page))
+    beam_processes_page_refresh (BEAM_PROCESSES_PAGE (page));
 }
 
 static void
@@ -300,6 +306,7 @@ beam_window_class_init (BeamWindowClass *klass)
 
   g_type_ensure (BEAM_TYPE_CONNECT_PAGE);
   g_type_ensure (BEAM_TYPE_SYSTEM_PAGE);
+  g_type_ensure (BEAM_TYPE_PROCESSES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-window.ui");
@@ -310,6 +317,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, system_page);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, processes_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);

@@ -112,6 +112,12 @@ beam_process_table_get_string (const BeamProcessTable *self,
   return id < self->strings->len ? g_ptr_array_index (self->strings, id) : "";
 }
 
+guint
+beam_process_table_get_n_strings (const BeamProcessTable *self)
+{
+  return self->strings->len;
+}
+
 gint64
 beam_process_table_get_sampled_at (const BeamProcessTable *self)
 {

@@ -65,6 +65,8 @@ const BeamProcessRecord *beam_process_table_get_record       (const BeamProcessT
 const char              *beam_process_table_get_node         (const BeamProcessTable *self);
 const char              *beam_process_table_get_string       (const BeamProcessTable *self,
                                                               guint32                 id);
+/* Ids run from 0 (the empty string) to this, excluded. */
+guint                    beam_process_table_get_n_strings    (const BeamProcessTable *self);
 /* When the last record arrived (monotonic µs). */
 gint64                   beam_process_table_get_sampled_at   (const BeamProcessTable *self);
 /* Bytes this table holds, records and strings, for the memory budget. */

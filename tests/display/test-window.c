@@ -8,6 +8,7 @@
 
 #include "beam-application.h"
 #include "beam-connect-page.h"
+#include "beam-processes-page.h"
 #include "beam-system-page.h"
 #include "beam-connection.h"
 #include "beam-test-node.h"
@@ -197,6 +198,67 @@ test_system_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+processes_listed (gpointer data)
+{
+  BeamProcessModel *model = beam_processes_page_get_model (data);
+
+  return beam_process_model_get_generation (model) > 0 && !beam_process_model_get_busy (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) > 40;
+}
+
+static gboolean
+filtered_to_one (gpointer data)
+{
+  BeamProcessModel *model = beam_processes_page_get_model (data);
+
+  return !beam_process_model_get_busy (model) && g_list_model_get_n_items (G_LIST_MODEL (model)) == 1;
+}
+
+static const BeamProcessRecord *
+record_at (BeamProcessesPage *page,
+           guint              position,
+           BeamProcessTable **table,
+           guint             *index)
+{
+  g_autoptr(BeamProcessRow) row = g_list_model_get_item (G_LIST_MODEL (beam_processes_page_get_model (page)), position);
+
+  g_assert_nonnull (row);
+  return beam_process_row_get_record (row, table, index);
+}
+
+static void
+test_processes_page (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  BeamProcessesPage *page;
+  BeamProcessTable *table = NULL;
+  guint index = 0;
+  const BeamProcessRecord *record;
+
+    beam_window_connect (window, node->name, node->cookie, "processes");
+  g_assert_true (wait_until (is_connected, window, 15000));
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  g_assert_true (wait_until (processes_listed, page, 20000));
+  settle (500);
+
+  /* Sorted by memory, biggest first: the fixture's big process. */
+  record = record_at (page, 0, &table, &index);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (beam_process_table_get_display_name (table, index), ==, "beamscope_big");
+  save_screenshot (GTK_WIDGET (window), "processes-page.png");
+
+  /* The filter finds the process with the long mailbox by its name. */
+  beam_processes_page_set_filter (page, "mailbox");
+  g_assert_true (wait_until (filtered_to_one, page, 10000));
+  record = record_at (page, 0, &table, &index);
+  g_assert_cmpuint (record->message_queue_len, ==, 1500);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "processes-page-filtered.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -221,6 +283,7 @@ main (int    argc,
 
   g_test_add_func ("/window/connect-screen", test_connect_screen);
   g_test_add_func ("/window/system-page", test_system_page);
+  g_test_add_func ("/window/processes-page", test_processes_page);
 
   status = g_test_run ();
   beam_test_node_free (node);

@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Processes page: every process of the node in a GtkColumnView over a
+ * BeamProcessModel. The column view never sorts anything itself: each column
+ * has a sorter that only says which column it is, and when the view's sorter
+ * changes we ask it once which column leads and in which direction (GTK 4.8
+ * has no API for that), then the model sorts its arrays on a worker thread.
+ * The list refreshes while the page is on screen; the selection follows its
+ * pid from one refresh or sort to the next. */
+
+#define G_LOG_DOMAIN "beamscope-processes"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-process-list.h"
+#include "beam-processes-page.h"
+
+#define REFRESH_INTERVAL_S  5
+#define MAILBOX_RED_FLAG    1000  /* the seeds' threshold for a queue worth a look */
+
+/* ---- a sorter that only names its column ------------------------------------ */
+
+#define BEAM_TYPE_COLUMN_SORTER (beam_column_sorter_get_type ())
+G_DECLARE_FINAL_TYPE (BeamColumnSorter, beam_column_sorter, BEAM, COLUMN_SORTER, GtkSorter)
+
+struct _BeamColumnSorter
+{
+  GtkSorter          parent_instance;
+  BeamProcessColumn  column;
+  gboolean          *asked;  /* set when the view's sorter consults us */
+};
+
+G_DEFINE_FINAL_TYPE (BeamColumnSorter, beam_column_sorter, GTK_TYPE_SORTER)
+
+static GtkOrdering
+beam_column_sorter_compare (GtkSorter *sorter,
+                            gpointer   item1 G_GNUC_UNUSED,
+                            gpointer   item2 G_GNUC_UNUSED)
+{
+  BeamColumnSorter *self = BEAM_COLUMN_SORTER (sorter);
+
+  *self->asked = TRUE;
+  return GTK_ORDERING_SMALLER;
+}
+
+static GtkSorterOrder
+beam_column_sorter_get_order (GtkSorter *sorter G_GNUC_UNUSED)
+{
+  return GTK_SORTER_ORDER_PARTIAL;
+}
+
+static void
+beam_column_sorter_class_init (BeamColumnSorterClass *klass)
+{
+  GTK_SORTER_CLASS (klass)->compare = beam_column_sorter_compare;
+  GTK_SORTER_CLASS (klass)->get_order = beam_column_sorter_get_order;
+}
+
+static void
+beam_column_sorter_init (BeamColumnSorter *self G_GNUC_UNUSED)
+{
+}
+
+/* ---- the page ---------------------------------------------------------------- */
+
+typedef struct
+{
+  BeamProcessColumn  column;
+  const char        *title;
+  gboolean           numeric;
+  gboolean           expand;
+  int                width;
+} ColumnSpec;
+
+static const ColumnSpec column_specs[] = {
+  { BEAM_PROCESS_COLUMN_PID, N_("Pid"), FALSE, FALSE, 110 },
+  { BEAM_PROCESS_COLUMN_NAME, N_("Name or Initial Call"), FALSE, TRUE, 260 },
+  { BEAM_PROCESS_COLUMN_REDUCTIONS, N_("Reductions"), TRUE, FALSE, 110 },
+  { BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND, N_("Reds/s"), TRUE, FALSE, 90 },
+  { BEAM_PROCESS_COLUMN_MEMORY, N_("Memory"), TRUE, FALSE, 90 },
+  { BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN, N_("MsgQ"), TRUE, FALSE, 70 },
+  { BEAM_PROCESS_COLUMN_CURRENT_FUNCTION, N_("Current Function"), FALSE, TRUE, 260 },
+  { BEAM_PROCESS_COLUMN_STATUS, N_("Status"), FALSE, FALSE, 90 },
+};
+
+struct _BeamProcessesPage
+{
+  AdwBin              parent_instance;
+
+  GtkSearchEntry     *filter_entry;
+  GtkSpinner         *busy_spinner;
+  GtkLabel           *count_label;
+  GtkToggleButton    *pause_button;
+  GtkColumnView      *column_view;
+
+  BeamNode           *node;
+  BeamProcessModel   *model;
+  GtkSingleSelection *selection;
+  GCancellable       *cancellable;
+  guint               timeout_id;
+  gboolean            fetching;
+  guint               refreshes;
+  gboolean            sorter_asked;
+  guint32             selected_num;
+  guint32             selected_serial;
+  gboolean            has_selection;
+};
+
+G_DEFINE_FINAL_TYPE (BeamProcessesPage, beam_processes_page, ADW_TYPE_BIN)
+
+static char *
+format_number (double value)
+{
+  if (value < 0)
+    return g_strdup ("—");
+  if (value >= 1e9)
+    return g_strdup_printf ("%.1f G", value / 1e9);
+  if (value >= 1e7)
+    return g_strdup_printf ("%.1f M", value / 1e6);
+  return g_strdup_printf ("%.0f", value);
+}
+
+static void
+update_cell (GtkLabel       *label,
+             BeamProcessRow *row)
+{
+  BeamProcessColumn column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "column"));
+  BeamProcessTable *table = NULL;
+  guint index = 0;
+  const BeamProcessRecord *record = beam_process_row_get_record (row, &table, &index);
+  g_autofree char *text = NULL;
+  char pid[32];
+
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+  if (record == NULL)
+    {
+      gtk_label_set_label (label, "");
+      return;
+    }
+
+  switch (column)
+    {
+    case BEAM_PROCESS_COLUMN_PID:
+      gtk_label_set_label (label, beam_process_table_format_pid (table, index, pid));
+      return;
+    case BEAM_PROCESS_COLUMN_NAME:
+      gtk_label_set_label (label, beam_process_table_get_display_name (table, index));
+      if (!record->registered)
+        gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+      return;
+    case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
+      gtk_label_set_label (label, beam_process_table_get_string (table, record->current_function));
+      return;
+    case BEAM_PROCESS_COLUMN_STATUS:
+      gtk_label_set_label (label, beam_process_status_to_string (record->status));
+      return;
+    case BEAM_PROCESS_COLUMN_MEMORY:
+      text = g_format_size_full (record->memory, G_FORMAT_SIZE_IEC_UNITS);
+      break;
+    case BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN:
+      text = format_number (record->message_queue_len);
+      if (record->message_queue_len > MAILBOX_RED_FLAG)
+        gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+      break;
+    default:
+      text = format_number (beam_process_table_get_number (table, index, column));
+      break;
+    }
+  gtk_label_set_label (label, text);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  const ColumnSpec *spec = user_data;
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), spec->numeric ? 1.0 : 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (spec->numeric || spec->column == BEAM_PROCESS_COLUMN_PID)
+    gtk_widget_add_css_class (label, "numeric");
+  g_object_set_data (G_OBJECT (label), "column", GUINT_TO_POINTER (spec->column));
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+           GtkListItem              *item,
+           gpointer                  user_data G_GNUC_UNUSED)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  BeamProcessRow *row = gtk_list_item_get_item (item);
+  gulong handler = g_signal_connect_object (row, "changed", G_CALLBACK (update_cell), label, G_CONNECT_SWAPPED);
+
+  g_object_set_data (G_OBJECT (label), "changed-handler", GSIZE_TO_POINTER (handler));
+  update_cell (GTK_LABEL (label), row);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+             GtkListItem              *item,
+             gpointer                  user_data G_GNUC_UNUSED)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  BeamProcessRow *row = gtk_list_item_get_item (item);
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (label), "changed-handler"));
+
+  if (row != NULL && handler != 0)
+    g_signal_handler_disconnect (row, handler);
+  g_object_set_data (G_OBJECT (label), "changed-handler", NULL);
+}
+
+static void
+update_count (BeamProcessesPage *self)
+{
+  BeamProcessTable *table = beam_process_model_get_table (self->model);
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  guint total = table != NULL ? beam_process_table_get_n_records (table) : 0;
+  g_autofree char *text = NULL;
+
+  if (table == NULL)
+    text = g_strdup ("");
+  else if (shown == total)
+    text = g_strdup_printf (ngettext ("%u process", "%u processes", total), total);
+  else
+    text = g_strdup_printf (_("%u of %u processes"), shown, total);
+  gtk_label_set_label (self->count_label, text);
+}
+
+/* The model swapped a new order in: put the selection back on its pid. */
+static void
+on_model_busy_changed (BeamProcessesPage *self)
+{
+  gboolean busy = beam_process_model_get_busy (self->model);
+
+  gtk_spinner_set_spinning (self->busy_spinner, busy || self->fetching);
+  if (busy)
+    return;
+
+  update_count (self);
+  if (self->has_selection)
+    {
+      gint position = beam_process_model_find_pid (self->model, self->selected_num, self->selected_serial);
+      gtk_single_selection_set_selected (self->selection,
+                                         position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+    }
+}
+
+static void
+on_selection_changed (BeamProcessesPage *self)
+{
+  BeamProcessRow *row = gtk_single_selection_get_selected_item (self->selection);
+  const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, NULL, NULL) : NULL;
+
+  /* A selection lost only because the model is busy is kept by pid. */
+  if (record == NULL)
+    {
+      if (!beam_process_model_get_busy (self->model))
+        self->has_selection = FALSE;
+      return;
+    }
+  self->has_selection = TRUE;
+  self->selected_num = record->pid_num;
+  self->selected_serial = record->pid_serial;
+}
+
+static void
+on_sorter_changed (BeamProcessesPage *self)
+{
+  GtkSorter *view_sorter = gtk_column_view_get_sorter (self->column_view);
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  /* Two distinct items: gtk_sorter_compare() answers "equal" for one item
+   * with itself without asking anyone. */
+  g_autoptr(GObject) probe1 = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) probe2 = g_object_new (G_TYPE_OBJECT, NULL);
+  guint n = g_list_model_get_n_items (columns);
+  g_autofree gboolean *asked = g_new0 (gboolean, MAX (n, 1));
+  BeamProcessColumn primary = BEAM_PROCESS_COLUMN_PID;
+  gboolean descending = FALSE;
+  GtkOrdering ordering;
+
+  /* Ask the view's sorter once: the column sorter it consults first is the
+   * primary one (each answers "smaller", so it is the only one asked), and
+   * a flipped answer means descending. */
+  for (guint j = 0; j < n; j++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, j);
+      BEAM_COLUMN_SORTER (gtk_column_view_column_get_sorter (column))->asked = &asked[j];
+    }
+  ordering = gtk_sorter_compare (view_sorter, probe1, probe2);
+  for (guint j = 0; j < n; j++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, j);
+      BeamColumnSorter *sorter = BEAM_COLUMN_SORTER (gtk_column_view_column_get_sorter (column));
+
+      if (asked[j])
+        {
+          primary = sorter->column;
+          descending = ordering == GTK_ORDERING_LARGER;
+        }
+      sorter->asked = &self->sorter_asked;
+    }
+  beam_process_model_set_sort (self->model, primary, descending);
+}
+
+/* ---- refreshing ------------------------------------------------------------ */
+
+static void schedule_refresh (BeamProcessesPage *self);
+
+static void
+fetch_done (GObject      *object G_GNUC_UNUSED,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BeamProcessesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessTable) table = beam_process_list_fetch_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->fetching = FALSE;
+  gtk_spinner_set_spinning (self->busy_spinner, beam_process_model_get_busy (self->model));
+
+  if (table == NULL)
+    {
+      g_debug ("Process list failed: %s", error->message);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), error->message);
+    }
+  else
+    {
+      self->refreshes++;
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), NULL);
+      beam_process_model_set_table (self->model, table);
+    }
+  schedule_refresh (self);
+}
+
+void
+beam_processes_page_refresh (BeamProcessesPage *self)
+{
+  BeamConnection *connection;
+
+  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
+
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->node == NULL || self->fetching)
+    return;
+  connection = beam_node_get_connection (self->node);
+  if (beam_connection_get_state (connection) != BEAM_CONNECTION_STATE_CONNECTED)
+    return;
+
+  self->fetching = TRUE;
+  gtk_spinner_set_spinning (self->busy_spinner, TRUE);
+  beam_process_list_fetch_async (connection, beam_process_model_get_table (self->model), FALSE,
+                                 self->cancellable, fetch_done, g_object_ref (self));
+}
+
+static gboolean
+on_refresh_timeout (gpointer user_data)
+{
+  BeamProcessesPage *self = user_data;
+
+  self->timeout_id = 0;
+  beam_processes_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_refresh (BeamProcessesPage *self)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && !gtk_toggle_button_get_active (self->pause_button))
+    self->timeout_id = g_timeout_add_seconds (REFRESH_INTERVAL_S, on_refresh_timeout, self);
+}
+
+static void
+on_pause_toggled (BeamProcessesPage *self)
+{
+  if (gtk_toggle_button_get_active (self->pause_button))
+    g_clear_handle_id (&self->timeout_id, g_source_remove);
+  else
+    beam_processes_page_refresh (self);
+}
+
+static void
+on_filter_changed (BeamProcessesPage *self)
+{
+  beam_process_model_set_filter (self->model, gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
+}
+
+static void
+on_node_state_changed (BeamProcessesPage *self)
+{
+  gboolean stale = beam_node_get_stale (self->node);
+
+  gtk_widget_set_opacity (GTK_WIDGET (self->column_view), stale ? 0.45 : 1.0);
+  if (!stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    beam_processes_page_refresh (self);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name G_GNUC_UNUSED,
+                GVariant   *parameter G_GNUC_UNUSED)
+{
+  beam_processes_page_refresh (BEAM_PROCESSES_PAGE (widget));
+}
+
+static void
+beam_processes_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (beam_processes_page_parent_class)->map (widget);
+  beam_processes_page_refresh (BEAM_PROCESSES_PAGE (widget));
+}
+
+static void
+beam_processes_page_unmap (GtkWidget *widget)
+{
+  g_clear_handle_id (&BEAM_PROCESSES_PAGE (widget)->timeout_id, g_source_remove);
+  GTK_WIDGET_CLASS (beam_processes_page_parent_class)->unmap (widget);
+}
+
+static void
+build_columns (BeamProcessesPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
+    {
+      const ColumnSpec *spec = &column_specs[i];
+      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      BeamColumnSorter *sorter = g_object_new (BEAM_TYPE_COLUMN_SORTER, NULL);
+      GtkColumnViewColumn *column;
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
+      sorter->column = spec->column;
+      sorter->asked = &self->sorter_asked;
+
+      column = gtk_column_view_column_new (_(spec->title), factory);
+      gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+      gtk_column_view_column_set_resizable (column, TRUE);
+      gtk_column_view_column_set_expand (column, spec->expand);
+      gtk_column_view_column_set_fixed_width (column, spec->width);
+      gtk_column_view_append_column (self->column_view, column);
+      g_object_unref (sorter);
+      g_object_unref (column);
+    }
+}
+
+static void
+beam_processes_page_dispose (GObject *object)
+{
+  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_object (&self->node);
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_PROCESSES_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+
+  G_OBJECT_CLASS (beam_processes_page_parent_class)->dispose (object);
+}
+
+static void
+beam_processes_page_finalize (GObject *object)
+{
+  g_clear_object (&BEAM_PROCESSES_PAGE (object)->cancellable);
+  G_OBJECT_CLASS (beam_processes_page_parent_class)->finalize (object);
+}
+
+static void
+beam_processes_page_class_init (BeamProcessesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = beam_processes_page_dispose;
+  object_class->finalize = beam_processes_page_finalize;
+  widget_class->map = beam_processes_page_map;
+  widget_class->unmap = beam_processes_page_unmap;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/beam-processes-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
+
+  gtk_widget_class_install_action (widget_class, "processes.refresh", NULL, refresh_action);
+}
+
+static void
+beam_processes_page_init (BeamProcessesPage *self)
+{
+  GListModel *columns;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->model = beam_process_model_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  build_columns (self);
+  g_signal_connect_object (self->model, "notify::busy", G_CALLBACK (on_model_busy_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
+
+  /* Biggest memory first, as an investigation usually starts. */
+  columns = gtk_column_view_get_columns (self->column_view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    if (column_specs[i].column == BEAM_PROCESS_COLUMN_MEMORY)
+      {
+        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+        gtk_column_view_sort_by_column (self->column_view, column, GTK_SORT_DESCENDING);
+      }
+}
+
+void
+beam_processes_page_set_node (BeamProcessesPage *self,
+                              BeamNode          *node)
+{
+  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
+
+  if (self->node == node)
+    return;
+  if (self->node != NULL)
+    g_signal_handlers_disconnect_by_data (self->node, self);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->fetching = FALSE;
+  self->has_selection = FALSE;
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+
+  g_set_object (&self->node, node);
+  if (node != NULL)
+    {
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state_changed),
+                               self, G_CONNECT_SWAPPED);
+      on_node_state_changed (self);
+    }
+}
+
+void
+beam_processes_page_set_filter (BeamProcessesPage *self,
+                                const char        *text)
+{
+  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), text);
+}
+
+BeamProcessModel *
+beam_processes_page_get_model (BeamProcessesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), NULL);
+  return self->model;
+}
+
+GtkColumnView *
+beam_processes_page_get_view (BeamProcessesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), NULL);
+  return self->column_view;
+}
+
+guint
+beam_processes_page_get_refreshes (BeamProcessesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), 0);
+  return self->refreshes;
+}
