@@ -23,7 +23,9 @@ struct _BeamProcessModel
 
   BeamProcessTable  *table;      /* what the rows show */
   guint32           *order;
-  guint              n_items;
+  guint              n_items;    /* what the list says it has */
+  guint              n_ready;    /* what the order holds: more, while the list grows */
+  guint              grow_id;
   GHashTable        *rows;       /* position -> BeamProcessRow (not owned) */
 
   BeamProcessTable  *wanted_table;
@@ -223,6 +225,28 @@ order_in_thread (GTask        *task,
 
 static void start_job (BeamProcessModel *self);
 
+/* GTK spends time in proportion to the rows one items-changed adds (a
+ * million at once hold the GTK thread for 50 to 80 ms), so a big list grows
+ * by GROW_STEP rows a main-loop turn, and frames keep coming meanwhile. */
+#define GROW_STEP 50000
+
+static gboolean
+grow (gpointer user_data)
+{
+  BeamProcessModel *self = user_data;
+  guint old_n = self->n_items;
+  guint added = MIN (GROW_STEP, self->n_ready - old_n);
+
+  self->n_items += added;
+  if (added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, added);
+  if (self->n_items < self->n_ready)
+    return G_SOURCE_CONTINUE;
+  self->grow_id = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 swap_in (BeamProcessModel *self,
          Job              *job)
@@ -235,7 +259,8 @@ swap_in (BeamProcessModel *self,
   self->table = beam_process_table_ref (job->table);
   g_free (self->order);
   self->order = g_steal_pointer (&job->order);
-  self->n_items = job->n_items;
+  self->n_ready = job->n_items;
+  self->n_items = MIN (job->n_items, old_n);
   self->swapped++;
 
   /* The rows on screen re-read their position; only the tail is added or
@@ -245,10 +270,11 @@ swap_in (BeamProcessModel *self,
     if (BEAM_PROCESS_ROW (value)->position < self->n_items)
       g_signal_emit (value, row_signals[ROW_CHANGED], 0);
 
-  if (self->n_items > old_n)
-    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, self->n_items - old_n);
-  else if (self->n_items < old_n)
+  if (self->n_items < old_n)
     g_list_model_items_changed (G_LIST_MODEL (self), self->n_items, old_n - self->n_items, 0);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  if (grow (self))
+    self->grow_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, grow, self, NULL);
 }
 
 static void
@@ -313,6 +339,7 @@ beam_process_model_dispose (GObject *object)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     BEAM_PROCESS_ROW (value)->model = NULL;
   g_hash_table_remove_all (self->rows);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
 
   G_OBJECT_CLASS (beam_process_model_parent_class)->dispose (object);
 }
@@ -433,7 +460,7 @@ beam_process_model_find_pid (BeamProcessModel *self,
 {
   g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), -1);
 
-  for (guint k = 0; k < self->n_items; k++)
+  for (guint k = 0; k < self->n_ready; k++)
     {
       const BeamProcessRecord *record = beam_process_table_get_record (self->table, self->order[k]);
       if (record->pid_num == num && record->pid_serial == serial)
@@ -446,7 +473,7 @@ gboolean
 beam_process_model_get_busy (BeamProcessModel *self)
 {
   g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), FALSE);
-  return self->running;
+  return self->running || self->n_items < self->n_ready;
 }
 
 guint
