@@ -15,7 +15,9 @@
 #include "beam-cookie.h"
 #include "beam-connection.h"
 #include "beam-epmd.h"
+#include "beam-process-info.h"
 #include "beam-process-list.h"
+#include "beam-term-printer.h"
 #include "beam-system-info.h"
 #include "beam-wire-error.h"
 
@@ -30,6 +32,7 @@ typedef struct
   gboolean   json;
   int        timeout_ms;
   char      *top_by;
+  char      *syntax;
   int        top_count;
   int        window_ms;
 } Options;
@@ -518,6 +521,188 @@ command_top (const Options *options,
   return 0;
 }
 
+/* ---- one process ------------------------------------------------------------ */
+
+static JsonNode *term_to_json (const BeamTerm *term, const char *node);
+
+static gboolean
+is_mfa (const BeamTerm *term)
+{
+  return term->kind == BEAM_TERM_TUPLE && term->n_children == 3 &&
+         term->children[0]->kind == BEAM_TERM_ATOM && term->children[1]->kind == BEAM_TERM_ATOM &&
+         term->children[2]->kind == BEAM_TERM_INTEGER;
+}
+
+static gboolean
+is_proplist (const BeamTerm *term)
+{
+  if (term->kind != BEAM_TERM_LIST || term->v.list.improper || term->n_children == 0)
+    return FALSE;
+  for (guint i = 0; i < term->n_children; i++)
+    if (!(term->children[i]->kind == BEAM_TERM_TUPLE && term->children[i]->n_children == 2 &&
+          term->children[i]->children[0]->kind == BEAM_TERM_ATOM))
+      return FALSE;
+  return TRUE;
+}
+
+/* Terms as a script wants them: pids as "<0.1.0>", {M,F,A} as "m:f/a",
+ * [{atom, V}] as objects, lists as arrays, anything else as Erlang text. */
+static JsonNode *
+term_to_json (const BeamTerm *term,
+              const char     *node)
+{
+  BeamPrintOptions options = { BEAM_SYNTAX_ERLANG, node, 0, 0 };
+  JsonNode *json = json_node_new (JSON_NODE_VALUE);
+
+  switch (term->kind)
+    {
+    case BEAM_TERM_INTEGER:
+      json_node_set_int (json, term->v.integer);
+      return json;
+    case BEAM_TERM_FLOAT:
+      json_node_set_double (json, term->v.floating);
+      return json;
+    case BEAM_TERM_ATOM:
+      if (g_str_equal (term->v.atom.name, "true") || g_str_equal (term->v.atom.name, "false"))
+        json_node_set_boolean (json, g_str_equal (term->v.atom.name, "true"));
+      else
+        json_node_set_string (json, term->v.atom.name);
+      return json;
+    case BEAM_TERM_LIST:
+      if (is_proplist (term))
+        {
+          JsonObject *object = json_object_new ();
+          for (guint i = 0; i < term->n_children; i++)
+            json_object_set_member (object, term->children[i]->children[0]->v.atom.name,
+                                    term_to_json (term->children[i]->children[1], node));
+          json_node_free (json);
+          return json_node_init_object (json_node_alloc (), object);
+        }
+      if (!term->v.list.improper)
+        {
+          JsonArray *array = json_array_new ();
+          for (guint i = 0; i < term->n_children; i++)
+            json_array_add_element (array, term_to_json (term->children[i], node));
+          json_node_free (json);
+          return json_node_init_array (json_node_alloc (), array);
+        }
+      break;
+    case BEAM_TERM_TUPLE:
+      if (is_mfa (term))
+        {
+          g_autofree char *text = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, term->children[0]->v.atom.name,
+                                                   term->children[1]->v.atom.name, term->children[2]->v.integer);
+          json_node_set_string (json, text);
+          return json;
+        }
+      break;
+    default:
+      break;
+    }
+
+  {
+    g_autofree char *text = beam_term_print (term, &options);
+    json_node_set_string (json, text);
+  }
+  return json;
+}
+
+static int
+command_proc (const Options *options,
+              Wait          *wait,
+              const char    *who)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamProcessInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  int status = 0;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_process_info_fetch_async (connection, who, NULL, stash_result, wait);
+  info = beam_process_info_fetch_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (info == NULL)
+    return fail (error);
+
+  root = term_to_json (info->items, options->node);
+  object = json_node_get_object (root);
+  json_object_set_member (object, "pid", term_to_json (info->pid, options->node));
+  /* registered_name is [] for none: null, as in top's "name". */
+  if (json_object_has_member (object, "registered_name") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "registered_name")))
+    json_object_set_null_member (object, "registered_name");
+  if (info->initial_call != NULL)
+    json_object_set_string_member (object, "initial_call", info->initial_call);
+
+  if (options->json)
+    print_json (root);
+  else
+    {
+      g_autoptr(GList) members = json_object_get_members (object);
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *value = json_to_string (json_object_get_member (object, l->data), FALSE);
+          print_row (l->data, value);
+        }
+    }
+  return 0;
+}
+
+static int
+command_state (const Options *options,
+               Wait          *wait,
+               const char    *who)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamTerm) state = NULL;
+  g_autoptr(GError) error = NULL;
+  BeamPrintOptions print = { BEAM_SYNTAX_ERLANG, options->node, 0, 0 };
+  g_autofree char *pid = NULL;
+  g_autofree char *text = NULL;
+  int status = 0;
+
+  if (options->syntax != NULL && !g_str_equal (options->syntax, "erlang") && !g_str_equal (options->syntax, "elixir"))
+    {
+      g_printerr ("beamscope-cli: %s\n", _("--syntax takes erlang or elixir"));
+      return EXIT_USAGE;
+    }
+  if (g_strcmp0 (options->syntax, "elixir") == 0)
+    print.syntax = BEAM_SYNTAX_ELIXIR;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_process_state_fetch_async (connection, who, options->timeout_ms, NULL, stash_result, wait);
+  state = beam_process_state_fetch_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (state == NULL)
+    return fail (error);
+
+  pid = beam_term_print (state->children[0], &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, options->node, 0, 0 });
+  text = beam_term_print (state->children[1], &print);
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "pid");
+      json_builder_add_string_value (builder, pid);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+    }
+  else
+    g_print ("%s\n", text);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -538,6 +723,7 @@ main (int    argc,
     { "by", 0, 0, G_OPTION_ARG_STRING, &options.top_by, N_("top: memory (default), message_queue_len, reductions, heap_size or total_heap_size"), N_("ATTRIBUTE") },
     { "count", 'n', 0, G_OPTION_ARG_INT, &options.top_count, N_("top: how many processes (default 10)"), N_("N") },
     { "window", 'w', 0, G_OPTION_ARG_INT, &options.window_ms, N_("top: the growth over MS milliseconds, as recon:proc_window"), N_("MS") },
+    { "syntax", 0, 0, G_OPTION_ARG_STRING, &options.syntax, N_("state: print in erlang (default) or elixir syntax"), N_("SYNTAX") },
     { NULL }
   };
 
@@ -557,6 +743,8 @@ main (int    argc,
       "  info           what the node says of itself: versions, schedulers, limits, memory\n"
       "  procs          every process, with the Processes page's columns\n"
       "  top            the biggest processes: --by ATTRIBUTE, -n N, --window MS\n"
+      "  proc PID|NAME  one process: the items of process_info/2 the seeds list\n"
+      "  state PID|NAME sys:get_state of an OTP process (--timeout MS, --syntax)\n"
       "\n"
       "The cookie is --cookie, else --cookie-file, else ~/.erlang.cookie."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -593,6 +781,10 @@ main (int    argc,
     status = command_procs (&options, &wait);
   else if (g_str_equal (command, "top") && argc == 2)
     status = command_top (&options, &wait);
+  else if (g_str_equal (command, "proc") && argc == 3)
+    status = command_proc (&options, &wait, argv[2]);
+  else if (g_str_equal (command, "state") && argc == 3)
+    status = command_state (&options, &wait, argv[2]);
   else
     {
       g_printerr ("beamscope-cli: %s\n", _("unknown command or extra arguments; see --help"));
@@ -604,5 +796,6 @@ main (int    argc,
   g_free (options.cookie);
   g_free (options.cookie_file);
   g_free (options.top_by);
+  g_free (options.syntax);
   return status;
 }

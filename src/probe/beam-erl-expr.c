@@ -110,6 +110,23 @@ beam_erl_export_fun (const char *module,
 }
 
 BeamTerm *
+beam_erl_catch (BeamTerm *expression)
+{
+  return beam_term_new_tuple (3, beam_term_new_atom ("catch"), ANNO (), expression);
+}
+
+BeamTerm *
+beam_erl_string (const char *utf8)
+{
+  GPtrArray *characters = g_ptr_array_new ();
+
+  for (const char *c = utf8; *c != '\0'; c = g_utf8_next_char (c))
+    g_ptr_array_add (characters, beam_term_new_integer (g_utf8_get_char (c)));
+  return beam_term_new_tuple (3, beam_term_new_atom ("string"), ANNO (),
+                              beam_term_new_list_take (characters));
+}
+
+BeamTerm *
 beam_erl_match (BeamTerm *pattern,
                 BeamTerm *expression)
 {

@@ -33,6 +33,10 @@ BeamTerm *beam_erl_apply      (BeamTerm   *fun,
 BeamTerm *beam_erl_export_fun (const char *module,
                                const char *function,
                                guint       arity);
+/* catch Expression */
+BeamTerm *beam_erl_catch      (BeamTerm   *expression);
+/* A string literal, as a charlist (list_to_atom and friends take these) */
+BeamTerm *beam_erl_string     (const char *utf8);
 BeamTerm *beam_erl_match      (BeamTerm   *pattern,
                                BeamTerm   *expression);
 BeamTerm *beam_erl_op         (const char *op,

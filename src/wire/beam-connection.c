@@ -43,6 +43,7 @@
 #define LOST_AFTER_MS            60000  /* RECONNECTING becomes LOST after this long */
 #define CANCEL_CHECK_US          (100 * 1000)
 #define TICKTIME_QUERY_MS        2000
+#define NAME_POOL_SIZE           8      /* node names Beamscope uses, per user */
 
 G_DEFINE_QUARK (beam-wire-error-quark, beam_wire_error)
 
@@ -417,14 +418,13 @@ static int
 link_connect (Link    *link,
               GError **error)
 {
-  static gint counter;
   g_autofree char *local_host = NULL;
   g_autofree char *local_alive = NULL;
   g_autofree char *local_node = NULL;
   gint64 deadline = now_us () + (gint64) link->connect_timeout_ms * 1000;
   struct in_addr addr;
   guint port;
-  int fd;
+  int fd = -1;
 
   if (!beam_epmd_resolve_host (link->host, &addr, error) || timed_out (link, deadline, error))
     return -1;
@@ -432,37 +432,56 @@ link_connect (Link    *link,
   if (port == 0 || timed_out (link, deadline, error))
     return -1;
 
-  /* A fresh name on every attempt: the node may still hold our previous
-   * connection for up to net_ticktime, and refuses a second one by that name. */
+  /* Every node name a node ever sees becomes an atom there, and atoms are
+   * never collected: so the names come from a small pool, the same for
+   * every run, and no number of runs or reconnects costs the node more than
+   * NAME_POOL_SIZE atoms. A name still in use (another Beamscope, or our
+   * previous connection the node has not yet noticed is gone) is refused
+   * like a wrong cookie; the next name is then tried. */
   local_host = make_local_host (link->host, beam_node_name_is_long (link->target_node));
-  local_alive = g_strdup_printf ("beamscope_%d_%d", (int) getpid (), g_atomic_int_add (&counter, 1));
-  local_node = g_strdup_printf ("%s@%s", local_alive, local_host);
-
-  if (ei_connect_xinit (&link->ec, local_host, local_alive, local_node, &addr, link->cookie,
-                        (unsigned) g_random_int_range (1, G_MAXINT32)) < 0)
+  for (guint k = 0; k < NAME_POOL_SIZE; k++)
     {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_CONNECT_FAILED,
-                   _("Cannot set up the local node %s"), local_node);
-      return -1;
-    }
+      g_free (local_alive);
+      g_free (local_node);
+      local_alive = g_strdup_printf ("beamscope_%u_%u", (guint) getuid (), k);
+      local_node = g_strdup_printf ("%s@%s", local_alive, local_host);
 
-  /* ei applies its timeout to each step of the handshake, not to the whole:
-   * what is left of ours is the best bound we can give it. */
-  fd = ei_xconnect_host_port_tmo (&link->ec, &addr, (int) port, MAX (1, ms_until (deadline)));
+      if (ei_connect_xinit (&link->ec, local_host, local_alive, local_node, &addr, link->cookie,
+                            (unsigned) g_random_int_range (1, G_MAXINT32)) < 0)
+        {
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_CONNECT_FAILED,
+                       _("Cannot set up the local node %s"), local_node);
+          return -1;
+        }
+
+      /* ei applies its timeout to each step of the handshake, not to the
+       * whole: what is left of ours is the best bound we can give it. */
+      fd = ei_xconnect_host_port_tmo (&link->ec, &addr, (int) port, MAX (1, ms_until (deadline)));
+      if (fd >= 0)
+        break;
+      if (erl_errno == ETIMEDOUT || ms_until (deadline) == 0)
+        {
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
+                       _("Timed out: %s did not complete the handshake within %u ms"), link->target_node,
+                       link->connect_timeout_ms);
+          return -1;
+        }
+      if (!port_accepts (&addr, port, MIN (ms_until (deadline), 1000)))
+        {
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_CONNECT_FAILED,
+                       _("%s is registered with EPMD on port %u, but that port refuses connections"),
+                       link->target_node, port);
+          return -1;
+        }
+      if (g_atomic_int_get (&link->quit))
+        return -1;
+    }
   if (fd < 0)
     {
-      if (erl_errno == ETIMEDOUT || ms_until (deadline) == 0)
-        g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
-                     _("Timed out: %s did not complete the handshake within %u ms"), link->target_node,
-                     link->connect_timeout_ms);
-      else if (port_accepts (&addr, port, MIN (ms_until (deadline), 1000)))
-        g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
-                     _("%s refused the handshake: the cookie is wrong (or the node allows "
-                       "only some nodes to connect)"), link->target_node);
-      else
-        g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_CONNECT_FAILED,
-                     _("%s is registered with EPMD on port %u, but that port refuses connections"),
-                     link->target_node, port);
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
+                   _("%s refused the handshake: the cookie is wrong (or the node allows only some "
+                     "nodes to connect, or %u Beamscopes are connected to it already)"),
+                   link->target_node, NAME_POOL_SIZE);
       return -1;
     }
 

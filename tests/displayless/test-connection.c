@@ -562,6 +562,43 @@ test_cancel_connect (void)
   beam_test_node_kill (node, SIGCONT);
 }
 
+static gint64
+atom_count (BeamConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) reply = rpc (connection, "erlang", "system_info",
+                                   beam_term_new_list (1, beam_term_new_atom ("atom_count")), 5000, &error);
+  gint64 count = -1;
+
+  g_assert_no_error (error);
+  g_assert_true (beam_term_get_int64 (reply, &count));
+  return count;
+}
+
+/* A node name is an atom on the node: connecting again and again must not
+ * add one each time. */
+static void
+test_reconnects_make_no_atoms (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamConnection) first = connect_to (shared_node, shared_node->cookie, &error);
+  g_autoptr(BeamConnection) last = NULL;
+  gint64 before;
+
+  g_assert_no_error (error);
+  before = atom_count (first);
+  beam_connection_close (first);
+  for (int i = 0; i < 10; i++)
+    {
+      g_autoptr(BeamConnection) again = connect_to (shared_node, shared_node->cookie, &error);
+      g_assert_no_error (error);
+      beam_connection_close (again);
+    }
+  last = connect_to (shared_node, shared_node->cookie, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (atom_count (last), ==, before);
+}
+
 static void
 test_not_connected (void)
 {
@@ -599,6 +636,7 @@ main (int    argc,
   g_test_add_func ("/connection/epmd-unreachable", test_epmd_unreachable);
   g_test_add_func ("/connection/not-connected", test_not_connected);
   g_test_add_func ("/connection/long-names", test_long_names);
+  g_test_add_func ("/connection/reconnects-make-no-atoms", test_reconnects_make_no_atoms);
   g_test_add_func ("/connection/close-while-connecting", test_close_while_connecting);
   g_test_add_func ("/connection/cancel-connect", test_cancel_connect);
   g_test_add_func ("/connection/drop-reconnects", test_drop_reconnects);

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "beam-connection.h"
+#include "beam-process-info.h"
 #include "beam-process-list.h"
 #include "beam-test-node.h"
 
@@ -194,6 +195,35 @@ test_rates (void)
 
 /* ---- beamscope-cli ------------------------------------------------------- */
 
+static int
+run_cli_status (char      **err_out,
+                const char *first_arg,
+                ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
+  g_ptr_array_add (argv, (char *) "--node");
+  g_ptr_array_add (argv, node->name);
+  g_ptr_array_add (argv, (char *) "--cookie");
+  g_ptr_array_add (argv, node->cookie);
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, err_out, &status, &error));
+  g_assert_no_error (error);
+  return WEXITSTATUS (status);
+}
+
 static JsonNode *
 run_cli_json (const char *first_arg,
               ...)
@@ -303,6 +333,78 @@ test_cli_procs (void)
   g_assert_true (found);
 }
 
+static void
+test_cli_proc (void)
+{
+  g_autoptr(JsonNode) by_name = run_cli_json ("proc", "beamscope_mailbox", NULL);
+  JsonObject *info = json_node_get_object (by_name);
+  const char * const *items = beam_process_info_items ();
+  g_autofree char *bare_pid = NULL;
+  g_autoptr(JsonNode) by_pid = NULL;
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_test_message ("%s", items[i]);
+      g_assert_true (json_object_has_member (info, items[i]));
+    }
+  g_assert_cmpint (json_object_get_int_member (info, "message_queue_len"), ==, 1500);
+  g_assert_cmpstr (json_object_get_string_member (info, "registered_name"), ==, "beamscope_mailbox");
+  g_assert_cmpstr (json_object_get_string_member (info, "initial_call"), ==, "beamscope_fixture:mailbox_owner/0");
+  g_assert_cmpstr (json_object_get_string_member (info, "status"), ==, "waiting");
+  g_assert_true (json_object_get_boolean_member (info, "trap_exit") == FALSE);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (info, "links")), ==, 1);
+
+  /* The same process by its pid, written as 0.N.S. */
+  bare_pid = g_strndup (json_object_get_string_member (info, "pid") + 1,
+                        strlen (json_object_get_string_member (info, "pid")) - 2);
+  by_pid = run_cli_json ("proc", bare_pid, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_pid), "registered_name"), ==,
+                   "beamscope_mailbox");
+}
+
+/* A name the node does not know is a clear error, and no new atom. */
+static void
+test_cli_unknown_name_makes_no_atom (void)
+{
+  g_autofree char *err = NULL;
+  g_autofree char *name = g_strdup_printf ("never_seen_%08x", g_random_int ());
+  gint64 before, after;
+  int status;
+
+  before = node_integer ("erlang", "system_info", "[atom_count]");
+  status = run_cli_status (&err, "proc", name, NULL);
+  after = node_integer ("erlang", "system_info", "[atom_count]");
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "No process"));
+  g_assert_nonnull (strstr (err, name));
+  /* erl_call's own call may add its atoms once; ours adds none. */
+  status = run_cli_status (NULL, "proc", name, NULL);
+  g_assert_cmpint (node_integer ("erlang", "system_info", "[atom_count]"), ==, after);
+  (void) before;
+}
+
+static void
+test_cli_state (void)
+{
+  g_autoptr(JsonNode) erlang = run_cli_json ("state", "beamscope_cache", NULL);
+  g_autoptr(JsonNode) elixir = run_cli_json ("state", "beamscope_cache", "--syntax", "elixir", NULL);
+  g_autofree char *err = NULL;
+  int status;
+
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (erlang), "state"), ==,
+                   "#{hits => 42,name => <<\"cache\">>}");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (elixir), "state"), ==,
+                   "%{hits: 42, name: \"cache\"}");
+
+  /* Started by proc_lib but not an OTP loop: refused, and its mailbox is
+   * exactly as it was (no system message left behind). */
+  status = run_cli_status (&err, "state", "beamscope_mailbox", NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (err, "not an OTP process"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (run_cli_json ("proc", "beamscope_mailbox", NULL)),
+                                               "message_queue_len"), ==, 1500);
+}
+
 /* Listing processes again and again creates no atom on the node: the few
  * atoms of the program are there after the first time. */
 static void
@@ -346,6 +448,9 @@ main (int    argc,
   g_test_add_func ("/processes/cli-top", test_cli_top);
   g_test_add_func ("/processes/cli-procs", test_cli_procs);
   g_test_add_func ("/processes/no-atom-growth", test_no_atom_growth);
+  g_test_add_func ("/processes/cli-proc", test_cli_proc);
+  g_test_add_func ("/processes/cli-unknown-name", test_cli_unknown_name_makes_no_atom);
+  g_test_add_func ("/processes/cli-state", test_cli_state);
 
   status = g_test_run ();
   g_clear_object (&connection);
