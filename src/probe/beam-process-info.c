@@ -21,7 +21,8 @@
  *   state: case Found of
  *            [P | _] -> case erlang:process_info(P, [initial_call, current_function]) of
  *                         [{initial_call, {proc_lib, init_p, _}}, {current_function, {M, _, _}}]
- *                             when M =:= gen_server orelse M =:= gen_statem orelse M =:= gen_event ->
+ *                             when M =:= gen_server orelse M =:= gen_statem orelse
+ *                                  M =:= gen_event orelse M =:= sys ->
  *                           {ok, P, catch sys:get_state(P, Timeout)};
  *                         [{initial_call, {proc_lib, init_p, _}}, {current_function, {erlang, hibernate, _}}] ->
  *                           {ok, P, catch sys:get_state(P, Timeout)};
@@ -200,16 +201,39 @@ info_program (const char *who)
   return program (on_found, who, "Items", beam_term_new_list_take (item_atoms));
 }
 
-/* The OTP receive loops that read system messages. */
-static const char * const otp_loop_modules[] = { "gen_server", "gen_statem", "gen_event" };
+/* The OTP receive loops that read system messages; sys's own is where a
+ * suspended process waits. */
+static const char * const otp_loop_modules[] = { "gen_server", "gen_statem", "gen_event", "sys" };
+
+/* sys:Function(P, [Flag,] Timeout), caught. */
+static BeamTerm *
+sys_expression (BeamProcessSysRequest request)
+{
+  switch (request)
+    {
+    case BEAM_PROCESS_SYS_GET_STATE:
+      return CALL ("sys", "get_state", 2, VAR ("P"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_SUSPEND:
+      return CALL ("sys", "suspend", 2, VAR ("P"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_RESUME:
+      return CALL ("sys", "resume", 2, VAR ("P"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_STATISTICS_ON:
+      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("true"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_STATISTICS_GET:
+      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("get"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_STATISTICS_OFF:
+    default:
+      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("false"), VAR ("Timeout"));
+    }
+}
 
 static BeamTerm *
-state_program (const char *who,
-               guint       timeout_ms)
+sys_program (const char            *who,
+             BeamProcessSysRequest  request,
+             guint                  timeout_ms)
 {
   BeamTerm *guard = NULL;
-  BeamTerm *ask = beam_erl_tuple (3, ATOM ("ok"), VAR ("P"),
-                                  beam_erl_catch (CALL ("sys", "get_state", 2, VAR ("P"), VAR ("Timeout"))));
+  BeamTerm *ask = beam_erl_tuple (3, ATOM ("ok"), VAR ("P"), beam_erl_catch (sys_expression (request)));
   BeamTerm *info = CALL ("erlang", "process_info", 2, VAR ("P"),
                          beam_erl_cons (ATOM ("initial_call"), beam_erl_cons (ATOM ("current_function"), beam_erl_nil ())));
   BeamTerm *on_found;
@@ -263,8 +287,9 @@ set_no_such_process (GError     **error,
 
 typedef struct
 {
-  char  *who;
-  guint  timeout_ms;
+  char                  *who;
+  guint                  timeout_ms;
+  BeamProcessSysRequest  request;
 } Query;
 
 static void
@@ -305,6 +330,15 @@ decode_info (const BeamTerm  *reply,
   return info;
 }
 
+static const char * const sys_names[] = {
+  [BEAM_PROCESS_SYS_GET_STATE] = "sys:get_state",
+  [BEAM_PROCESS_SYS_SUSPEND] = "sys:suspend",
+  [BEAM_PROCESS_SYS_RESUME] = "sys:resume",
+  [BEAM_PROCESS_SYS_STATISTICS_ON] = "sys:statistics",
+  [BEAM_PROCESS_SYS_STATISTICS_GET] = "sys:statistics",
+  [BEAM_PROCESS_SYS_STATISTICS_OFF] = "sys:statistics",
+};
+
 static gpointer
 decode_state (const BeamTerm  *reply,
               gpointer         user_data,
@@ -337,10 +371,11 @@ decode_state (const BeamTerm  *reply,
 
       if (beam_term_tagged (reason, "timeout", 2) != NULL)
         g_set_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_ANSWER,
-                     _("%s did not answer sys:get_state within %u ms"), query->who, query->timeout_ms);
+                     _("%s did not answer %s within %u ms"), query->who, sys_names[query->request],
+                     query->timeout_ms);
       else
         g_set_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_ANSWER,
-                     _("sys:get_state of %s failed: %s"), query->who, text);
+                     _("%s of %s failed: %s"), sys_names[query->request], query->who, text);
       return NULL;
     }
   return beam_term_new_tuple (2, beam_term_copy (value->children[1]), beam_term_copy (state));
@@ -367,6 +402,7 @@ static void
 start (BeamConnection      *connection,
        gpointer             tag,
        const char          *who,
+       BeamProcessSysRequest request,
        guint                timeout_ms,
        BeamTerm            *args,
        BeamReplyDecodeFunc  decode,
@@ -380,6 +416,7 @@ start (BeamConnection      *connection,
 
   query->who = g_strdup (who);
   query->timeout_ms = timeout_ms;
+  query->request = request;
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, query, (GDestroyNotify) query_free);
   beam_connection_call_async (connection, &(BeamCall) {
@@ -399,7 +436,7 @@ beam_process_info_fetch_async (BeamConnection      *connection,
   g_return_if_fail (BEAM_IS_CONNECTION (connection));
   g_return_if_fail (who != NULL);
 
-  start (connection, beam_process_info_fetch_async, who, 5000, info_program (who), decode_info,
+  start (connection, beam_process_info_fetch_async, who, 0, 5000, info_program (who), decode_info,
          (GDestroyNotify) beam_process_info_free, cancellable, callback, user_data);
 }
 
@@ -412,6 +449,23 @@ beam_process_info_fetch_finish (GAsyncResult  *result,
 }
 
 void
+beam_process_sys_async (BeamConnection        *connection,
+                        const char            *who,
+                        BeamProcessSysRequest  request,
+                        guint                  timeout_ms,
+                        GCancellable          *cancellable,
+                        GAsyncReadyCallback    callback,
+                        gpointer               user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_sys_async, who, request, timeout_ms,
+         sys_program (who, request, timeout_ms), decode_state, (GDestroyNotify) beam_term_free,
+         cancellable, callback, user_data);
+}
+
+void
 beam_process_state_fetch_async (BeamConnection      *connection,
                                 const char          *who,
                                 guint                timeout_ms,
@@ -419,16 +473,132 @@ beam_process_state_fetch_async (BeamConnection      *connection,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_return_if_fail (BEAM_IS_CONNECTION (connection));
-  g_return_if_fail (who != NULL);
-
-  start (connection, beam_process_state_fetch_async, who, timeout_ms, state_program (who, timeout_ms),
-         decode_state, (GDestroyNotify) beam_term_free, cancellable, callback, user_data);
+  beam_process_sys_async (connection, who, BEAM_PROCESS_SYS_GET_STATE, timeout_ms, cancellable,
+                          callback, user_data);
 }
 
 BeamTerm *
 beam_process_state_fetch_finish (GAsyncResult  *result,
                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- actions and the big items ------------------------------------------------ */
+
+#define VAR(name)          beam_erl_var (name)
+#define ATOM(name)         beam_erl_atom (name)
+#define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
+
+/* {ok, P, Result} for the process found, whatever Result is. */
+static BeamTerm *
+found_program (const char *who,
+               BeamTerm   *result,
+               const char *extra_name,
+               BeamTerm   *extra_value)
+{
+  return program (beam_erl_tuple (3, ATOM ("ok"), VAR ("P"), result), who, extra_name, extra_value);
+}
+
+static BeamTerm *
+action_program (const char        *who,
+                BeamProcessAction  action,
+                const char        *reason)
+{
+  BeamTerm *exit_reason;
+
+  switch (action)
+    {
+    case BEAM_PROCESS_ACTION_GARBAGE_COLLECT:
+      return found_program (who, CALL ("erlang", "garbage_collect", 1, VAR ("P")), NULL, NULL);
+
+    case BEAM_PROCESS_ACTION_KILL:
+    default:
+      /* A typed reason is an atom only if the node has it already
+       * (shutdown, normal...); otherwise it goes as the string typed. */
+      exit_reason = beam_erl_case (beam_erl_catch (CALL ("erlang", "list_to_existing_atom", 1, VAR ("Reason"))), 2,
+                                   beam_erl_clause (VAR ("A"), CALL ("erlang", "is_atom", 1, VAR ("A")), VAR ("A")),
+                                   beam_erl_clause (VAR ("_"), NULL, VAR ("Reason")));
+      return found_program (who, CALL ("erlang", "exit", 2, VAR ("P"), exit_reason),
+                            "Reason", charlist (reason != NULL && *reason != '\0' ? reason : "kill"));
+    }
+}
+
+/* [{Count, FirstN}] of the messages or the dictionary: the whole list is
+ * copied on the node (no BIF reads part of a mailbox), but only `limit`
+ * entries travel. */
+static BeamTerm *
+item_program (const char *who,
+              const char *item,
+              guint       limit)
+{
+  BeamTerm *first = beam_erl_lc (beam_erl_tuple (2, CALL ("erlang", "length", 1, VAR ("Q")),
+                                                 CALL ("lists", "sublist", 2, VAR ("Q"), VAR ("Limit"))),
+                                 1,
+                                 beam_erl_generate (beam_erl_tuple (2, VAR ("_"), VAR ("Q")),
+                                                    beam_erl_cons (CALL ("erlang", "process_info", 2, VAR ("P"), ATOM (item)),
+                                                                   beam_erl_nil ())));
+
+  return found_program (who, first, "Limit", beam_term_new_integer (limit));
+}
+
+#undef VAR
+#undef ATOM
+#undef CALL
+
+static gpointer
+decode_found (const BeamTerm  *reply,
+              gpointer         user_data,
+              GError         **error)
+{
+  Query *query = user_data;
+  const BeamTerm *value = eval_value (reply);
+
+  if (value == NULL || beam_term_tagged (value, "ok", 3) == NULL)
+    {
+      set_no_such_process (error, query->who);
+      return NULL;
+    }
+  return beam_term_copy (value->children[2]);
+}
+
+void
+beam_process_action_async (BeamConnection      *connection,
+                           const char          *who,
+                           BeamProcessAction    action,
+                           const char          *reason,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_action_async, who, 0, 5000, action_program (who, action, reason),
+         decode_found, (GDestroyNotify) beam_term_free, cancellable, callback, user_data);
+}
+
+void
+beam_process_item_async (BeamConnection      *connection,
+                         const char          *who,
+                         BeamProcessItem      item,
+                         guint                limit,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_item_async, who, 0, 15000,
+         item_program (who, item == BEAM_PROCESS_ITEM_MESSAGES ? "messages" : "dictionary", limit),
+         decode_found, (GDestroyNotify) beam_term_free, cancellable, callback, user_data);
+}
+
+BeamTerm *
+beam_process_call_finish (GAsyncResult  *result,
+                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

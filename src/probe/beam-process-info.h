@@ -41,9 +41,62 @@ void             beam_process_info_fetch_async  (BeamConnection      *connection
 BeamProcessInfo *beam_process_info_fetch_finish (GAsyncResult        *result,
                                                  GError             **error);
 
-/* sys:get_state(P, timeout_ms), only for processes started by proc_lib: a
- * plain process never reads the system message, which would stay in its
- * mailbox for good. Returns {Pid, State} as a 2-tuple term. */
+typedef enum
+{
+  BEAM_PROCESS_SYS_GET_STATE,
+  BEAM_PROCESS_SYS_SUSPEND,
+  BEAM_PROCESS_SYS_RESUME,
+  BEAM_PROCESS_SYS_STATISTICS_ON,
+  BEAM_PROCESS_SYS_STATISTICS_GET,
+  BEAM_PROCESS_SYS_STATISTICS_OFF,
+} BeamProcessSysRequest;
+
+typedef enum
+{
+  BEAM_PROCESS_ACTION_KILL,
+  BEAM_PROCESS_ACTION_GARBAGE_COLLECT,
+} BeamProcessAction;
+
+typedef enum
+{
+  BEAM_PROCESS_ITEM_MESSAGES,
+  BEAM_PROCESS_ITEM_DICTIONARY,
+} BeamProcessItem;
+
+/* A sys request of an OTP process found waiting in its loop (see the .c for
+ * why only those): {Pid, Result} as a 2-tuple term. Finish with
+ * beam_process_state_fetch_finish(). */
+void             beam_process_sys_async         (BeamConnection        *connection,
+                                                 const char            *who,
+                                                 BeamProcessSysRequest  request,
+                                                 guint                  timeout_ms,
+                                                 GCancellable          *cancellable,
+                                                 GAsyncReadyCallback    callback,
+                                                 gpointer               user_data);
+/* exit(P, Reason) (Reason: "kill" by default; an atom only if the node has
+ * it already, else the string) or garbage_collect(P). Mutating: callers ask
+ * first and honour --read-only. Finish with beam_process_call_finish(). */
+void             beam_process_action_async      (BeamConnection      *connection,
+                                                 const char          *who,
+                                                 BeamProcessAction    action,
+                                                 const char          *reason,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+/* [{Count, FirstEntries}] of the messages or the dictionary, at most `limit`
+ * entries sent. Finish with beam_process_call_finish(). */
+void             beam_process_item_async        (BeamConnection      *connection,
+                                                 const char          *who,
+                                                 BeamProcessItem      item,
+                                                 guint                limit,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+BeamTerm        *beam_process_call_finish       (GAsyncResult        *result,
+                                                 GError             **error);
+
+/* sys:get_state(P, timeout_ms), as beam_process_sys_async(). Returns {Pid,
+ * State} as a 2-tuple term. */
 void             beam_process_state_fetch_async (BeamConnection      *connection,
                                                  const char          *who,
                                                  guint                timeout_ms,

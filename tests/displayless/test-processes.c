@@ -9,6 +9,7 @@
 #include "beam-connection.h"
 #include "beam-process-info.h"
 #include "beam-process-list.h"
+#include "beam-term-printer.h"
 #include "beam-test-node.h"
 
 static BeamTestNode *node;
@@ -405,6 +406,120 @@ test_cli_state (void)
                                                "message_queue_len"), ==, 1500);
 }
 
+static BeamTerm *
+act (BeamProcessAction action,
+     const char       *who,
+     const char       *reason,
+     GError          **error)
+{
+  Wait wait = { 0 };
+  BeamTerm *result;
+
+  beam_process_action_async (connection, who, action, reason, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  result = beam_process_call_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return result;
+}
+
+static BeamTerm *
+sys_request (BeamProcessSysRequest request,
+             const char           *who,
+             GError              **error)
+{
+  Wait wait = { 0 };
+  BeamTerm *result;
+
+  beam_process_sys_async (connection, who, request, 2000, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  result = beam_process_state_fetch_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return result;
+}
+
+static BeamTerm *
+item (BeamProcessItem which,
+      const char     *who,
+      guint           limit)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  BeamTerm *result;
+
+  beam_process_item_async (connection, who, which, limit, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  result = beam_process_call_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return result;
+}
+
+static void
+test_actions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) gc = act (BEAM_PROCESS_ACTION_GARBAGE_COLLECT, "beamscope_big", NULL, &error);
+  g_autoptr(BeamTerm) on = NULL;
+  g_autoptr(BeamTerm) stats = NULL;
+  g_autoptr(BeamTerm) off = NULL;
+  g_autoptr(BeamTerm) suspended = NULL;
+  g_autoptr(BeamTerm) resumed = NULL;
+  g_autoptr(BeamTerm) killed = NULL;
+  g_autoptr(BeamTerm) gone = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (beam_term_is_atom (gc, "true"));
+
+  /* sys:statistics on, read, off, of the gen_server. */
+  on = sys_request (BEAM_PROCESS_SYS_STATISTICS_ON, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  stats = sys_request (BEAM_PROCESS_SYS_STATISTICS_GET, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (beam_term_tagged (stats->children[1], "ok", 2));
+  off = sys_request (BEAM_PROCESS_SYS_STATISTICS_OFF, "beamscope_cache", &error);
+  g_assert_no_error (error);
+
+  /* Suspended, the process sits in sys's loop; resumed, back in its own. */
+  suspended = sys_request (BEAM_PROCESS_SYS_SUSPEND, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_true (beam_term_is_atom (suspended->children[1], "ok"));
+  resumed = sys_request (BEAM_PROCESS_SYS_RESUME, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_true (beam_term_is_atom (resumed->children[1], "ok"));
+
+  /* Kill: the process is gone. */
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_victim", "[]", &error));
+  g_assert_no_error (error);
+  killed = act (BEAM_PROCESS_ACTION_KILL, "beamscope_victim", NULL, &error);
+  g_assert_no_error (error);
+  g_usleep (100 * 1000);
+  gone = act (BEAM_PROCESS_ACTION_GARBAGE_COLLECT, "beamscope_victim", NULL, &error);
+  g_assert_null (gone);
+  g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
+}
+
+static void
+test_messages_and_dictionary (void)
+{
+  g_autoptr(BeamTerm) messages = item (BEAM_PROCESS_ITEM_MESSAGES, "beamscope_mailbox", 100);
+  g_autoptr(BeamTerm) dictionary = item (BEAM_PROCESS_ITEM_DICTIONARY, "beamscope_cache", 50);
+  const BeamTerm *first;
+  gint64 count = 0;
+  g_autofree char *head = NULL;
+
+  g_assert_cmpuint (messages->n_children, ==, 1);
+  first = messages->children[0];
+  g_assert_true (beam_term_get_int64 (first->children[0], &count));
+  g_assert_cmpint (count, ==, 1500);
+  g_assert_cmpuint (first->children[1]->n_children, ==, 100);
+  head = beam_term_print (first->children[1]->children[0], NULL);
+  g_assert_cmpstr (head, ==, "{pending,1}");
+
+  /* proc_lib keeps the initial call and the ancestors in the dictionary. */
+  g_assert_nonnull (beam_term_lookup (dictionary->children[0]->children[1], "$initial_call"));
+  g_assert_nonnull (beam_term_lookup (dictionary->children[0]->children[1], "$ancestors"));
+}
+
 /* Listing processes again and again creates no atom on the node: the few
  * atoms of the program are there after the first time. */
 static void
@@ -451,6 +566,8 @@ main (int    argc,
   g_test_add_func ("/processes/cli-proc", test_cli_proc);
   g_test_add_func ("/processes/cli-unknown-name", test_cli_unknown_name_makes_no_atom);
   g_test_add_func ("/processes/cli-state", test_cli_state);
+  g_test_add_func ("/processes/actions", test_actions);
+  g_test_add_func ("/processes/messages-and-dictionary", test_messages_and_dictionary);
 
   status = g_test_run ();
   g_clear_object (&connection);
