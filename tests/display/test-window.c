@@ -8,6 +8,7 @@
 
 #include "beam-application.h"
 #include "beam-connect-page.h"
+#include "beam-process-window.h"
 #include "beam-processes-page.h"
 #include "beam-system-page.h"
 #include "beam-connection.h"
@@ -259,6 +260,132 @@ test_processes_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+window_loaded (gpointer data)
+{
+  return beam_process_window_get_loads (data) > 0;
+}
+
+static gboolean
+state_shown (gpointer data)
+{
+  g_autofree char *state = beam_process_window_dup_state (data);
+  return state != NULL && strstr (state, "hits") != NULL;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data G_GNUC_UNUSED)
+{
+  return find_dialog () != NULL;
+}
+
+static gboolean
+has_window_error (gpointer data)
+{
+  return beam_process_window_get_error (data) != NULL;
+}
+
+static void
+test_process_window (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(GError) error = NULL;
+  BeamProcessWindow *process;
+  BeamProcessWindow *victim;
+  g_autofree char *name = NULL;
+  g_autofree char *queue = NULL;
+  g_autofree char *state = NULL;
+
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  g_assert_true (wait_until (is_connected, window, 15000));
+
+  process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
+  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
+  gtk_window_present (GTK_WINDOW (process));
+  g_assert_true (wait_until (window_loaded, process, 15000));
+  name = beam_process_window_dup_field (process, "registered_name");
+  g_assert_cmpstr (name, ==, "beamscope_cache");
+  queue = beam_process_window_dup_field (process, "message_queue_len");
+  g_assert_cmpstr (queue, ==, "0");
+  settle (400);
+  save_screenshot (GTK_WIDGET (process), "process-window-info.png");
+
+  /* The state of the gen_server, asked from the State page. */
+  beam_process_window_show_page (process, "state");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
+  g_assert_true (wait_until (state_shown, process, 10000));
+  state = beam_process_window_dup_state (process);
+  g_assert_cmpstr (state, ==, "#{hits => 42,name => <<\"cache\">>}\n");
+  settle (300);
+  save_screenshot (GTK_WIDGET (process), "process-window-state.png");
+  gtk_window_destroy (GTK_WINDOW (process));
+
+  /* Kill, confirmed: the process is gone. */
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_victim", "[]", &error));
+  g_assert_no_error (error);
+  victim = beam_process_window_new (beam_window_get_node (window), "beamscope_victim");
+  gtk_window_set_application (GTK_WINDOW (victim), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (victim), 900, 800);
+  gtk_window_present (GTK_WINDOW (victim));
+  g_assert_true (wait_until (window_loaded, victim, 15000));
+  g_assert_null (beam_process_window_get_error (victim));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (victim), "process.kill", NULL));
+  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  settle (200);
+  save_screenshot (GTK_WIDGET (find_dialog ()), "process-kill-dialog.png");
+  adw_message_dialog_response (find_dialog (), "do");
+  /* After the kill the window refreshes, and the process is no more. */
+  g_assert_true (wait_until (has_window_error, victim, 10000));
+  g_assert_nonnull (strstr (beam_process_window_get_error (victim), "No process"));
+  gtk_window_destroy (GTK_WINDOW (victim));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* --read-only: the actions that change a process cannot even be started. */
+static void
+test_read_only (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), TRUE));
+  BeamProcessWindow *process;
+
+  gtk_window_present (GTK_WINDOW (window));
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  g_assert_true (wait_until (is_connected, window, 15000));
+  process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
+  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (process), 900, 800);
+  gtk_window_present (GTK_WINDOW (process));
+  g_assert_true (wait_until (window_loaded, process, 15000));
+  settle (300);
+
+  gtk_widget_activate_action (GTK_WIDGET (process), "process.kill", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (process), "process.garbage-collect", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (process), "process.suspend", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (process), "process.statistics-on", NULL);
+  settle (300);
+  g_assert_null (find_dialog ());
+  /* Reading stays possible. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
+
+  gtk_window_destroy (GTK_WINDOW (process));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -284,6 +411,8 @@ main (int    argc,
   g_test_add_func ("/window/connect-screen", test_connect_screen);
   g_test_add_func ("/window/system-page", test_system_page);
   g_test_add_func ("/window/processes-page", test_processes_page);
+  g_test_add_func ("/window/process-window", test_process_window);
+  g_test_add_func ("/window/read-only", test_read_only);
 
   status = g_test_run ();
   beam_test_node_free (node);

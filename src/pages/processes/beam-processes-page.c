@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-process-list.h"
+#include "beam-process-window.h"
 #include "beam-processes-page.h"
 
 #define REFRESH_INTERVAL_S  5
@@ -268,6 +269,26 @@ on_selection_changed (BeamProcessesPage *self)
   self->selected_serial = record->pid_serial;
 }
 
+/* Double-click or Enter: the process in a window of its own. */
+static void
+on_activate (GtkColumnView     *view G_GNUC_UNUSED,
+             guint              position,
+             BeamProcessesPage *self)
+{
+  g_autoptr(BeamProcessRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  BeamProcessTable *table = NULL;
+  guint index = 0;
+  BeamProcessWindow *window;
+  char pid[32];
+
+  if (row == NULL || self->node == NULL || beam_process_row_get_record (row, &table, &index) == NULL)
+    return;
+  window = beam_process_window_new (self->node, beam_process_table_format_pid (table, index, pid));
+  gtk_window_set_application (GTK_WINDOW (window),
+                              gtk_window_get_application (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)))));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 on_sorter_changed (BeamProcessesPage *self)
 {
@@ -516,6 +537,7 @@ beam_processes_page_init (BeamProcessesPage *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_activate), self, 0);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
 

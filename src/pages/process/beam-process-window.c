@@ -1,0 +1,751 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The process window. Everything comes from probe/beam-process-info: the
+ * seeds' process_info items, the first messages and dictionary entries (a
+ * bounded number; messages only on request, as the node copies the whole
+ * queue to read it), sys requests and the mutating actions. Every action that
+ * changes the process asks first, and none exists with --read-only. */
+
+#define G_LOG_DOMAIN "beamscope-process"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-process-info.h"
+#include "beam-process-window.h"
+#include "beam-term-view.h"
+
+#define FIRST_MESSAGES      100
+#define FIRST_ENTRIES       200
+#define BIG_QUEUE           10000  /* past this, loading messages gets a warning */
+#define SYS_TIMEOUT_MS      2000
+#define MAX_PID_BUTTONS     12
+
+struct _BeamProcessWindow
+{
+  AdwWindow             parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  AdwViewStack         *view_stack;
+  GtkToggleButton      *elixir_button;
+  GtkLabel             *error_label;
+  AdwPreferencesGroup  *info_group;
+  GtkLabel             *messages_label;
+  GtkButton            *messages_button;
+  BeamTermView         *messages_view;
+  BeamTermView         *dictionary_view;
+  GtkListBox           *stack_list;
+  GtkLabel             *state_label;
+  BeamTermView         *state_view;
+
+  BeamNode             *node;
+  char                 *who;
+  GCancellable         *cancellable;
+  BeamProcessInfo      *info;
+  GPtrArray            *info_rows;   /* GtkWidget rows in info_group */
+  gint64                queue_len;
+  guint                 loads;
+  char                 *error;
+};
+
+G_DEFINE_FINAL_TYPE (BeamProcessWindow, beam_process_window, ADW_TYPE_WINDOW)
+
+static BeamSyntax
+current_syntax (BeamProcessWindow *self)
+{
+  return gtk_toggle_button_get_active (self->elixir_button) ? BEAM_SYNTAX_ELIXIR : BEAM_SYNTAX_ERLANG;
+}
+
+static BeamConnection *
+connection (BeamProcessWindow *self)
+{
+  return beam_node_get_connection (self->node);
+}
+
+static void
+show_error (BeamProcessWindow *self,
+            const GError      *error)
+{
+  g_free (self->error);
+  self->error = error != NULL ? g_strdup (error->message) : NULL;
+  gtk_label_set_label (self->error_label, self->error != NULL ? self->error : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->error != NULL);
+}
+
+static void
+toast (BeamProcessWindow *self,
+       const char        *text)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+/* ---- Info ---------------------------------------------------------------------- */
+
+static void
+open_pid (GtkButton         *button,
+          BeamProcessWindow *self)
+{
+  BeamProcessWindow *window = beam_process_window_new (self->node, gtk_button_get_label (button));
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), NULL);
+  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+    gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (GTK_WINDOW (self)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* The pids in a value: a pid, a list of pids, monitors' {process, Pid}. */
+static void
+collect_pids (const BeamTerm *term,
+              GPtrArray      *pids)
+{
+  if (term->kind == BEAM_TERM_PID)
+    g_ptr_array_add (pids, (gpointer) term);
+  else if (term->kind == BEAM_TERM_LIST || term->kind == BEAM_TERM_TUPLE)
+    for (guint i = 0; i < term->n_children && pids->len < MAX_PID_BUTTONS; i++)
+      collect_pids (term->children[i], pids);
+}
+
+static GtkWidget *
+value_widget (BeamProcessWindow *self,
+              const char        *item,
+              const BeamTerm    *value)
+{
+  const char *node = beam_node_get_name (self->node);
+  BeamPrintOptions options = { current_syntax (self), node, 4, 16 };
+  g_autoptr(GPtrArray) pids = g_ptr_array_new ();
+
+  /* Links, monitors, the group leader and the parent open their process. */
+  if (g_str_equal (item, "links") || g_str_equal (item, "monitors") || g_str_equal (item, "monitored_by") ||
+      g_str_equal (item, "group_leader") || g_str_equal (item, "parent"))
+    collect_pids (value, pids);
+
+  if (pids->len > 0)
+    {
+      GtkWidget *box = gtk_flow_box_new ();
+
+      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 4);
+      for (guint i = 0; i < pids->len; i++)
+        {
+          g_autofree char *pid = beam_term_print (g_ptr_array_index (pids, i),
+                                                  &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, node, 0, 0 });
+          GtkWidget *button = gtk_button_new_with_label (pid);
+
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _("Open this process"));
+          g_signal_connect_object (button, "clicked", G_CALLBACK (open_pid), self, 0);
+          gtk_flow_box_append (GTK_FLOW_BOX (box), button);
+        }
+      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+      return box;
+    }
+  else
+    {
+      g_autofree char *text = beam_term_print (value, &options);
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+      /* Short values stay on one line; long ones wrap, but never letter by letter. */
+      if (g_utf8_strlen (text, -1) > 40)
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+          gtk_label_set_width_chars (GTK_LABEL (label), 40);
+          gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+        }
+      gtk_widget_add_css_class (label, "monospace");
+      return label;
+    }
+}
+
+static void
+show_info (BeamProcessWindow *self)
+{
+  const BeamTerm *items = self->info->items;
+  const BeamTerm *stack;
+  g_autofree char *pid = beam_term_print (self->info->pid, &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG,
+                                          beam_node_get_name (self->node), 0, 0 });
+  const BeamTerm *name = beam_term_lookup (items, "registered_name");
+  GtkWidget *child;
+
+  for (guint i = 0; i < self->info_rows->len; i++)
+    adw_preferences_group_remove (self->info_group, g_ptr_array_index (self->info_rows, i));
+  g_ptr_array_set_size (self->info_rows, 0);
+
+  adw_view_switcher_title_set_subtitle (self->switcher_title, pid);
+  adw_view_switcher_title_set_title (self->switcher_title,
+                                     name != NULL && name->kind == BEAM_TERM_ATOM ? name->v.atom.name
+                                     : self->info->initial_call != NULL ? self->info->initial_call : pid);
+
+  for (guint i = 0; i < items->n_children; i++)
+    {
+      const BeamTerm *pair = items->children[i];
+      GtkWidget *row;
+      const char *item;
+
+      if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 || pair->children[0]->kind != BEAM_TERM_ATOM)
+        continue;
+      item = pair->children[0]->v.atom.name;
+      if (g_str_equal (item, "current_stacktrace"))
+        continue;  /* its own page */
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item);
+      if (g_str_equal (item, "initial_call") && self->info->initial_call != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), self->info->initial_call);
+      if (g_str_equal (item, "message_queue_len"))
+        beam_term_get_int64 (pair->children[1], &self->queue_len);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_widget (self, item, pair->children[1]));
+      adw_preferences_group_add (self->info_group, row);
+      g_ptr_array_add (self->info_rows, row);
+    }
+
+  /* Messages: the count now, the messages on request. */
+  {
+    g_autofree char *text = NULL;
+
+    if (self->queue_len > BIG_QUEUE)
+      text = g_strdup_printf (_("%" G_GINT64_FORMAT " messages waiting. Loading copies the whole queue "
+                                "on the node to send the first %d: on a queue this long that takes "
+                                "memory and time there."), self->queue_len, FIRST_MESSAGES);
+    else
+      text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " message waiting; the first %d are shown when loaded.",
+                                        "%" G_GINT64_FORMAT " messages waiting; the first %d are shown when loaded.",
+                                        self->queue_len), self->queue_len, FIRST_MESSAGES);
+    gtk_label_set_label (self->messages_label, text);
+  }
+
+  /* Stack trace: {M, F, Arity | Args, Location} frames. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stack_list))) != NULL)
+    gtk_list_box_remove (self->stack_list, child);
+  stack = beam_term_lookup (items, "current_stacktrace");
+  for (guint i = 0; stack != NULL && stack->kind == BEAM_TERM_LIST && i < stack->n_children; i++)
+    {
+      const BeamTerm *frame = stack->children[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = NULL;
+      g_autofree char *where = NULL;
+
+      if (frame->kind != BEAM_TERM_TUPLE || frame->n_children != 4)
+        continue;
+      {
+        g_autofree char *m = beam_term_print (frame->children[0], NULL);
+        g_autofree char *f = beam_term_print (frame->children[1], NULL);
+        gint64 arity = frame->children[2]->kind == BEAM_TERM_LIST ? frame->children[2]->n_children : 0;
+
+        if (frame->children[2]->kind != BEAM_TERM_LIST)
+          beam_term_get_int64 (frame->children[2], &arity);
+        title = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, m, f, arity);
+      }
+      {
+        const BeamTerm *file = beam_term_lookup (frame->children[3], "file");
+        const BeamTerm *line = beam_term_lookup (frame->children[3], "line");
+        g_autofree char *file_text = file != NULL ? beam_term_dup_string (file) : NULL;
+        gint64 line_number = 0;
+
+        if (line != NULL)
+          beam_term_get_int64 (line, &line_number);
+        where = file_text != NULL ? g_strdup_printf ("%s:%" G_GINT64_FORMAT, file_text, line_number)
+                                  : g_strdup (_("no file information"));
+      }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
+      gtk_list_box_append (self->stack_list, row);
+    }
+}
+
+static void
+info_done (GObject      *object G_GNUC_UNUSED,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BeamProcessWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BeamProcessInfo *info = beam_process_info_fetch_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->loads++;
+  show_error (self, error);
+  if (info == NULL)
+    return;
+  g_clear_pointer (&self->info, beam_process_info_free);
+  self->info = info;
+  show_info (self);
+}
+
+static void
+dictionary_done (GObject      *object G_GNUC_UNUSED,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(BeamProcessWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) found = beam_process_call_finish (result, &error);
+  GPtrArray *entries = g_ptr_array_new ();
+
+  if (found == NULL || found->n_children != 1)
+    {
+      g_ptr_array_unref (entries);
+      return;
+    }
+  /* [{Count, Entries}]: one row an entry, {Key, Value}. */
+  for (guint i = 0; i < found->children[0]->children[1]->n_children; i++)
+    g_ptr_array_add (entries, beam_term_copy (found->children[0]->children[1]->children[i]));
+  beam_term_view_set_terms (self->dictionary_view, entries, NULL);
+}
+
+void
+beam_process_window_refresh (BeamProcessWindow *self)
+{
+  g_return_if_fail (BEAM_IS_PROCESS_WINDOW (self));
+
+  beam_process_info_fetch_async (connection (self), self->who, self->cancellable, info_done, g_object_ref (self));
+  beam_process_item_async (connection (self), self->who, BEAM_PROCESS_ITEM_DICTIONARY, FIRST_ENTRIES,
+                           self->cancellable, dictionary_done, g_object_ref (self));
+}
+
+/* ---- Messages ------------------------------------------------------------------- */
+
+static void
+messages_done (GObject      *object G_GNUC_UNUSED,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BeamProcessWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) found = beam_process_call_finish (result, &error);
+  GPtrArray *messages = g_ptr_array_new ();
+  gint64 count = 0;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->messages_button), TRUE);
+  if (found == NULL || found->n_children != 1)
+    {
+      g_ptr_array_unref (messages);
+      show_error (self, error);
+      return;
+    }
+  beam_term_get_int64 (found->children[0]->children[0], &count);
+  for (guint i = 0; i < found->children[0]->children[1]->n_children; i++)
+    g_ptr_array_add (messages, beam_term_copy (found->children[0]->children[1]->children[i]));
+  text = g_strdup_printf (_("The first %u of %" G_GINT64_FORMAT " messages"), messages->len, count);
+  gtk_label_set_label (self->messages_label, text);
+  beam_term_view_set_terms (self->messages_view, messages, NULL);
+}
+
+static void
+on_load_messages (BeamProcessWindow *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->messages_button), FALSE);
+  beam_process_item_async (connection (self), self->who, BEAM_PROCESS_ITEM_MESSAGES, FIRST_MESSAGES,
+                           self->cancellable, messages_done, g_object_ref (self));
+}
+
+/* ---- State and sys --------------------------------------------------------------- */
+
+typedef struct
+{
+  BeamProcessWindow     *self;
+  BeamProcessSysRequest  request;
+} SysCall;
+
+static void
+sys_done (GObject      *object G_GNUC_UNUSED,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SysCall *call = user_data;
+  g_autoptr(BeamProcessWindow) self = call->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) answer = beam_process_state_fetch_finish (result, &error);
+  BeamProcessSysRequest request = call->request;
+
+  g_free (call);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (answer == NULL)
+    {
+      if (request == BEAM_PROCESS_SYS_GET_STATE || request == BEAM_PROCESS_SYS_STATISTICS_GET)
+        gtk_label_set_label (self->state_label, error->message);
+      else
+        toast (self, error->message);
+      return;
+    }
+
+  switch (request)
+    {
+    case BEAM_PROCESS_SYS_GET_STATE:
+    case BEAM_PROCESS_SYS_STATISTICS_GET:
+      {
+        GPtrArray *terms = g_ptr_array_new ();
+        g_autofree char *text = g_strdup_printf (request == BEAM_PROCESS_SYS_GET_STATE
+                                                 ? _("sys:get_state, answered within %d ms")
+                                                 : _("sys:statistics(Pid, get)"), SYS_TIMEOUT_MS);
+
+        g_ptr_array_add (terms, beam_term_copy (answer->children[1]));
+        beam_term_view_set_terms (self->state_view, terms, NULL);
+        gtk_label_set_label (self->state_label, text);
+      }
+      break;
+    case BEAM_PROCESS_SYS_SUSPEND:
+      toast (self, _("Suspended: callers of this process wait until it is resumed"));
+      break;
+    case BEAM_PROCESS_SYS_RESUME:
+      toast (self, _("Resumed"));
+      break;
+    case BEAM_PROCESS_SYS_STATISTICS_ON:
+      toast (self, _("Statistics collecting: read them on the State page"));
+      break;
+    case BEAM_PROCESS_SYS_STATISTICS_OFF:
+    default:
+      toast (self, _("Statistics off"));
+      break;
+    }
+  beam_process_window_refresh (self);
+}
+
+static void
+sys_request (BeamProcessWindow     *self,
+             BeamProcessSysRequest  request)
+{
+  SysCall *call = g_new0 (SysCall, 1);
+
+  call->self = g_object_ref (self);
+  call->request = request;
+  if (request == BEAM_PROCESS_SYS_GET_STATE)
+    gtk_label_set_label (self->state_label, _("Asking…"));
+  beam_process_sys_async (connection (self), self->who, request, SYS_TIMEOUT_MS, self->cancellable,
+                          sys_done, call);
+}
+
+static void
+action_done (GObject      *object G_GNUC_UNUSED,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(BeamProcessWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) answer = beam_process_call_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  toast (self, answer != NULL ? _("Done") : error->message);
+  beam_process_window_refresh (self);
+}
+
+/* ---- Confirmations --------------------------------------------------------------- */
+
+typedef enum
+{
+  CONFIRM_KILL,
+  CONFIRM_GARBAGE_COLLECT,
+  CONFIRM_SUSPEND,
+  CONFIRM_RESUME,
+  CONFIRM_STATISTICS_ON,
+  CONFIRM_STATISTICS_OFF,
+} Confirm;
+
+static void
+on_confirmed (AdwMessageDialog  *dialog,
+              const char        *response,
+              BeamProcessWindow *self)
+{
+  Confirm what = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "what"));
+  GtkWidget *entry = g_object_get_data (G_OBJECT (dialog), "reason");
+
+  if (!g_str_equal (response, "do"))
+    return;
+
+  switch (what)
+    {
+    case CONFIRM_KILL:
+      beam_process_action_async (connection (self), self->who, BEAM_PROCESS_ACTION_KILL,
+                                 gtk_editable_get_text (GTK_EDITABLE (entry)), self->cancellable,
+                                 action_done, g_object_ref (self));
+      break;
+    case CONFIRM_GARBAGE_COLLECT:
+      beam_process_action_async (connection (self), self->who, BEAM_PROCESS_ACTION_GARBAGE_COLLECT, NULL,
+                                 self->cancellable, action_done, g_object_ref (self));
+      break;
+    case CONFIRM_SUSPEND:
+      sys_request (self, BEAM_PROCESS_SYS_SUSPEND);
+      break;
+    case CONFIRM_RESUME:
+      sys_request (self, BEAM_PROCESS_SYS_RESUME);
+      break;
+    case CONFIRM_STATISTICS_ON:
+      sys_request (self, BEAM_PROCESS_SYS_STATISTICS_ON);
+      break;
+    case CONFIRM_STATISTICS_OFF:
+    default:
+      sys_request (self, BEAM_PROCESS_SYS_STATISTICS_OFF);
+      break;
+    }
+}
+
+static void
+confirm (BeamProcessWindow *self,
+         Confirm            what)
+{
+  static const struct { const char *heading; const char *body; const char *verb; gboolean destructive; } texts[] = {
+    [CONFIRM_KILL] = { N_("Kill This Process?"), N_("exit(Pid, Reason): with kill it cannot be trapped. "
+                                                    "Linked processes and supervisors react as they would in production."),
+                       N_("_Kill"), TRUE },
+    [CONFIRM_GARBAGE_COLLECT] = { N_("Garbage Collect?"), N_("erlang:garbage_collect(Pid): a full sweep of the process's heap."),
+                                  N_("_Collect"), FALSE },
+    [CONFIRM_SUSPEND] = { N_("Suspend This Process?"), N_("sys:suspend: the process stops handling messages, and every "
+                                                          "caller waiting on it blocks until it is resumed."),
+                          N_("_Suspend"), TRUE },
+    [CONFIRM_RESUME] = { N_("Resume This Process?"), N_("sys:resume: the process handles its messages again."),
+                         N_("_Resume"), FALSE },
+    [CONFIRM_STATISTICS_ON] = { N_("Collect Statistics?"), N_("sys:statistics(Pid, true): the process counts its "
+                                                              "messages and reductions until turned off."),
+                                N_("_Turn On"), FALSE },
+    [CONFIRM_STATISTICS_OFF] = { N_("Stop Collecting Statistics?"), N_("sys:statistics(Pid, false)."),
+                                 N_("_Turn Off"), FALSE },
+  };
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _(texts[what].heading), _(texts[what].body));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "do", _(texts[what].verb), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "do",
+                                              texts[what].destructive ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  if (what == CONFIRM_KILL)
+    {
+      GtkWidget *entry = gtk_entry_new ();
+
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason: kill"));
+      gtk_widget_set_tooltip_text (entry, _("An atom the node already knows (shutdown, normal…), "
+                                            "else sent as a string: never a new atom"));
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+      g_object_set_data (G_OBJECT (dialog), "reason", entry);
+    }
+  g_object_set_data (G_OBJECT (dialog), "what", GUINT_TO_POINTER (what));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- actions --------------------------------------------------------------------- */
+
+static const char * const mutating_actions[] = {
+  "process.kill", "process.garbage-collect", "process.suspend", "process.resume",
+  "process.statistics-on", "process.statistics-off", NULL,
+};
+
+static void
+action_activated (GtkWidget  *widget,
+                  const char *name,
+                  GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamProcessWindow *self = BEAM_PROCESS_WINDOW (widget);
+
+  /* Disabled actions cannot be activated from the UI; this also holds for
+   * anything that calls them by name. */
+  if (beam_node_get_read_only (self->node) && g_strv_contains (mutating_actions, name))
+    {
+      toast (self, _("Beamscope was started with --read-only"));
+      return;
+    }
+
+  if (g_str_equal (name, "process.refresh"))
+    beam_process_window_refresh (self);
+  else if (g_str_equal (name, "process.get-state"))
+    sys_request (self, BEAM_PROCESS_SYS_GET_STATE);
+  else if (g_str_equal (name, "process.statistics-get"))
+    sys_request (self, BEAM_PROCESS_SYS_STATISTICS_GET);
+  else if (g_str_equal (name, "process.kill"))
+    confirm (self, CONFIRM_KILL);
+  else if (g_str_equal (name, "process.garbage-collect"))
+    confirm (self, CONFIRM_GARBAGE_COLLECT);
+  else if (g_str_equal (name, "process.suspend"))
+    confirm (self, CONFIRM_SUSPEND);
+  else if (g_str_equal (name, "process.resume"))
+    confirm (self, CONFIRM_RESUME);
+  else if (g_str_equal (name, "process.statistics-on"))
+    confirm (self, CONFIRM_STATISTICS_ON);
+  else if (g_str_equal (name, "process.statistics-off"))
+    confirm (self, CONFIRM_STATISTICS_OFF);
+  else if (g_str_equal (name, "process.copy"))
+    {
+      const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+      g_autofree char *text = NULL;
+
+      if (g_strcmp0 (page, "messages") == 0)
+        text = beam_term_view_dup_text (self->messages_view);
+      else if (g_strcmp0 (page, "dictionary") == 0)
+        text = beam_term_view_dup_text (self->dictionary_view);
+      else if (g_strcmp0 (page, "state") == 0)
+        text = beam_term_view_dup_text (self->state_view);
+      else if (self->info != NULL)
+        text = beam_term_print (self->info->items, &(BeamPrintOptions) { current_syntax (self),
+                                beam_node_get_name (self->node), 0, 0 });
+      if (text != NULL)
+        gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+    }
+}
+
+
+static void
+on_syntax_toggled (BeamProcessWindow *self)
+{
+  BeamSyntax syntax = current_syntax (self);
+
+  beam_term_view_set_syntax (self->messages_view, syntax);
+  beam_term_view_set_syntax (self->dictionary_view, syntax);
+  beam_term_view_set_syntax (self->state_view, syntax);
+  if (self->info != NULL)
+    show_info (self);
+}
+
+static void
+beam_process_window_dispose (GObject *object)
+{
+  BeamProcessWindow *self = BEAM_PROCESS_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->switcher_bar != NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  if (self->switcher_title != NULL)
+    adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  adw_window_set_content (ADW_WINDOW (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_PROCESS_WINDOW);
+  g_clear_object (&self->node);
+
+  G_OBJECT_CLASS (beam_process_window_parent_class)->dispose (object);
+}
+
+static void
+beam_process_window_finalize (GObject *object)
+{
+  BeamProcessWindow *self = BEAM_PROCESS_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->info, beam_process_info_free);
+  g_clear_pointer (&self->info_rows, g_ptr_array_unref);
+  g_free (self->who);
+  g_free (self->error);
+
+  G_OBJECT_CLASS (beam_process_window_parent_class)->finalize (object);
+}
+
+static void
+beam_process_window_class_init (BeamProcessWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char * const actions[] = {
+    "process.refresh", "process.get-state", "process.statistics-get", "process.copy",
+    "process.kill", "process.garbage-collect", "process.suspend", "process.resume",
+    "process.statistics-on", "process.statistics-off",
+  };
+
+  object_class->dispose = beam_process_window_dispose;
+  object_class->finalize = beam_process_window_finalize;
+
+  g_type_ensure (BEAM_TYPE_TERM_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/beam-process-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, elixir_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, info_group);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, messages_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, messages_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, messages_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, dictionary_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, stack_list);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, state_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_load_messages);
+  gtk_widget_class_bind_template_callback (widget_class, on_syntax_toggled);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i], NULL, action_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "process.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+beam_process_window_init (BeamProcessWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->info_rows = g_ptr_array_new ();
+}
+
+BeamProcessWindow *
+beam_process_window_new (BeamNode   *node,
+                         const char *who)
+{
+  BeamProcessWindow *self;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
+  g_return_val_if_fail (who != NULL, NULL);
+
+  self = g_object_new (BEAM_TYPE_PROCESS_WINDOW, NULL);
+  self->node = g_object_ref (node);
+  self->who = g_strdup (who);
+  title = g_strdup_printf (_("%s on %s"), who, beam_node_get_name (node));
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_view_switcher_title_set_title (self->switcher_title, who);
+  beam_term_view_set_local_node (self->messages_view, beam_node_get_name (node));
+  beam_term_view_set_local_node (self->dictionary_view, beam_node_get_name (node));
+  beam_term_view_set_local_node (self->state_view, beam_node_get_name (node));
+
+  /* --read-only: nothing that changes the process exists. */
+  for (guint i = 0; mutating_actions[i] != NULL; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), mutating_actions[i], !beam_node_get_read_only (node));
+
+  beam_process_window_refresh (self);
+  return self;
+}
+
+guint
+beam_process_window_get_loads (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), 0);
+  return self->loads;
+}
+
+char *
+beam_process_window_dup_field (BeamProcessWindow *self,
+                               const char        *item)
+{
+  const BeamTerm *value;
+
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+
+  if (self->info == NULL || (value = beam_term_lookup (self->info->items, item)) == NULL)
+    return NULL;
+  return beam_term_print (value, &(BeamPrintOptions) { current_syntax (self), beam_node_get_name (self->node), 0, 0 });
+}
+
+char *
+beam_process_window_dup_state (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+  return beam_term_view_dup_text (self->state_view);
+}
+
+const char *
+beam_process_window_get_error (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+  return self->error;
+}
+
+void
+beam_process_window_show_page (BeamProcessWindow *self,
+                               const char        *page)
+{
+  g_return_if_fail (BEAM_IS_PROCESS_WINDOW (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, page);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "beam-node.h"
+
+G_BEGIN_DECLS
+
+/* One process, in a window of its own (several may be open): Info,
+ * Messages, Dictionary, Stack trace, State; actions that change it. */
+
+#define BEAM_TYPE_PROCESS_WINDOW (beam_process_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeamProcessWindow, beam_process_window, BEAM, PROCESS_WINDOW, AdwWindow)
+
+/* `who`: "<0.123.0>" or a registered name. */
+BeamProcessWindow *beam_process_window_new          (BeamNode          *node,
+                                                     const char        *who);
+void               beam_process_window_refresh      (BeamProcessWindow *self);
+/* For tests: how many answers the window has shown, and its texts. */
+guint              beam_process_window_get_loads    (BeamProcessWindow *self);
+char              *beam_process_window_dup_field    (BeamProcessWindow *self,
+                                                     const char        *item);
+char              *beam_process_window_dup_state    (BeamProcessWindow *self);
+const char        *beam_process_window_get_error    (BeamProcessWindow *self);
+void               beam_process_window_show_page    (BeamProcessWindow *self,
+                                                     const char        *page);
+
+G_END_DECLS
