@@ -208,19 +208,6 @@ print_info_table (const BeamSystemInfo *info)
     }
 }
 
-static int
-compare_by_value_desc (gconstpointer a,
-                       gconstpointer b,
-                       gpointer      user_data)
-{
-  const double *values = user_data;
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-
-  if (values[x] != values[y])
-    return values[x] > values[y] ? -1 : 1;
-  return x < y ? -1 : x > y;
-}
-
 static BeamConnection *
 connect_or_fail (const Options *options,
                  Wait          *wait,
@@ -418,12 +405,11 @@ command_top (const Options *options,
   g_autoptr(BeamProcessTable) first = NULL;
   g_autoptr(BeamProcessTable) table = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree double *values = NULL;
-  g_autofree guint32 *order = NULL;
+  g_autoptr(GArray) ranks = NULL;
   BeamProcessColumn column = BEAM_PROCESS_COLUMN_MEMORY;
   gboolean known = FALSE;
   int status = 0;
-  guint n, shown;
+  guint shown;
 
   for (guint i = 0; i < G_N_ELEMENTS (top_attributes); i++)
     if (g_strcmp0 (options->top_by, top_attributes[i].name) == 0)
@@ -460,25 +446,8 @@ command_top (const Options *options,
   if (table == NULL)
     return fail (error);
 
-  n = beam_process_table_get_n_records (table);
-  values = g_new (double, MAX (n, 1));
-  order = g_new (guint32, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
-
-      order[i] = i;
-      values[i] = beam_process_table_get_number (table, i, column);
-      if (first != NULL)
-        {
-          gint before = beam_process_table_find_pid (first, record->pid_num, record->pid_serial);
-          if (before >= 0)
-            values[i] -= beam_process_table_get_number (first, before, column);
-        }
-    }
-  /* Biggest first; ties by pid, for a stable answer. */
-  g_qsort_with_data (order, n, sizeof (guint32), compare_by_value_desc, values);
-  shown = MIN (n, (guint) options->top_count);
+  ranks = beam_process_table_top (table, first, column, (guint) options->top_count);
+  shown = ranks->len;
 
   if (options->json)
     {
@@ -488,13 +457,14 @@ command_top (const Options *options,
       json_builder_begin_array (builder);
       for (guint k = 0; k < shown; k++)
         {
-          guint i = order[k];
+          const BeamProcessRank *rank = &g_array_index (ranks, BeamProcessRank, k);
+          guint i = rank->index;
           const BeamProcessRecord *record = beam_process_table_get_record (table, i);
 
           json_builder_begin_object (builder);
           add_process_identity (builder, table, i);
           json_builder_set_member_name (builder, "value");
-          json_builder_add_int_value (builder, (gint64) values[i]);
+          json_builder_add_int_value (builder, (gint64) rank->value);
           add_nullable_string (builder, "name", record->registered ? beam_process_table_get_string (table, record->name) : NULL);
           add_nullable_string (builder, "initial_call", beam_process_table_get_string (table, record->initial_call));
           add_nullable_string (builder, "current_function", beam_process_table_get_string (table, record->current_function));
@@ -510,11 +480,12 @@ command_top (const Options *options,
            _("CURRENT FUNCTION"));
   for (guint k = 0; k < shown; k++)
     {
-      guint i = order[k];
+      const BeamProcessRank *rank = &g_array_index (ranks, BeamProcessRank, k);
+      guint i = rank->index;
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
       char pid[32];
 
-      g_print ("%-16s %14.0f %-40.40s %s\n", beam_process_table_format_pid (table, i, pid), values[i],
+      g_print ("%-16s %14.0f %-40.40s %s\n", beam_process_table_format_pid (table, i, pid), rank->value,
                beam_process_table_get_display_name (table, i),
                beam_process_table_get_string (table, record->current_function));
     }

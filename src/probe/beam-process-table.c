@@ -472,3 +472,98 @@ beam_process_table_matches (const BeamProcessTable *self,
   beam_process_table_format_pid (self, index, pid);
   return strstr (pid, needle) != NULL || strstr (name, needle) != NULL || strstr (function, needle) != NULL;
 }
+
+/* ---- playbooks -------------------------------------------------------------------- */
+
+static int
+compare_ranks (gconstpointer a,
+               gconstpointer b)
+{
+  const BeamProcessRank *x = a, *y = b;
+
+  if (x->value != y->value)
+    return x->value > y->value ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+GArray *
+beam_process_table_top (const BeamProcessTable *self,
+                        const BeamProcessTable *earlier,
+                        BeamProcessColumn       column,
+                        guint                   n)
+{
+  GArray *ranks = g_array_sized_new (FALSE, FALSE, sizeof (BeamProcessRank), self->n_records);
+  g_autoptr(GHashTable) before = NULL;
+
+  if (earlier != NULL)
+    {
+      before = g_hash_table_new (pid_hash, g_direct_equal);
+      for (guint k = 0; k < earlier->n_records; k++)
+        g_hash_table_insert (before, GSIZE_TO_POINTER ((gsize) pid_key (&earlier->records[k])),
+                             GUINT_TO_POINTER (k + 1));
+    }
+
+  for (guint i = 0; i < self->n_records; i++)
+    {
+      BeamProcessRank rank = { i, beam_process_table_get_number (self, i, column) };
+
+      if (before != NULL)
+        {
+          guint found = GPOINTER_TO_UINT (g_hash_table_lookup (before,
+                                          GSIZE_TO_POINTER ((gsize) pid_key (&self->records[i]))));
+          if (found != 0)
+            rank.value -= beam_process_table_get_number (earlier, found - 1, column);
+        }
+      g_array_append_val (ranks, rank);
+    }
+  g_array_sort (ranks, compare_ranks);
+  if (ranks->len > n)
+    g_array_set_size (ranks, n);
+  return ranks;
+}
+
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b)
+{
+  const BeamProcessGroup *x = a, *y = b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return x->initial_call < y->initial_call ? -1 : x->initial_call > y->initial_call;
+}
+
+GArray *
+beam_process_table_group_by_initial_call (const BeamProcessTable *self)
+{
+  g_autofree guint *counts = g_new0 (guint, MAX (self->strings->len, 1));
+  GArray *groups = g_array_new (FALSE, FALSE, sizeof (BeamProcessGroup));
+
+  for (guint i = 0; i < self->n_records; i++)
+    counts[self->records[i].initial_call]++;
+  for (guint id = 0; id < self->strings->len; id++)
+    if (counts[id] > 0)
+      {
+        BeamProcessGroup group = { id, counts[id] };
+        g_array_append_val (groups, group);
+      }
+  g_array_sort (groups, compare_groups);
+  return groups;
+}
+
+GArray *
+beam_process_table_in_module (const BeamProcessTable *self,
+                              const char             *module)
+{
+  g_autofree char *prefix = g_strconcat (module, ":", NULL);
+  g_autofree gboolean *in_module = g_new0 (gboolean, MAX (self->strings->len, 1));
+  GArray *indices = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  /* "m:f/a" strings of module m, found once per distinct string. */
+  for (guint id = 0; id < self->strings->len; id++)
+    in_module[id] = g_str_has_prefix (g_ptr_array_index (self->strings, id), prefix);
+  for (guint32 i = 0; i < self->n_records; i++)
+    if (in_module[self->records[i].current_function])
+      g_array_append_val (indices, i);
+  return indices;
+}

@@ -113,6 +113,32 @@ gboolean                 beam_process_table_matches          (const BeamProcessT
                                                               guint                   index,
                                                               const char             *needle);
 
+/* The playbooks. */
+typedef struct
+{
+  guint32 index;   /* record */
+  double  value;
+} BeamProcessRank;
+
+/* recon:proc_count/2: the `n` biggest by `column`, biggest first; with
+ * `earlier`, recon:proc_window/3: by growth since that table (a process born
+ * since counts whole). Ties by pid. */
+GArray                  *beam_process_table_top              (const BeamProcessTable *self,
+                                                              const BeamProcessTable *earlier,
+                                                              BeamProcessColumn       column,
+                                                              guint                   n);
+typedef struct
+{
+  guint32 initial_call;  /* string id */
+  guint   count;
+} BeamProcessGroup;
+
+/* Processes counted by initial call, most first. */
+GArray                  *beam_process_table_group_by_initial_call (const BeamProcessTable *self);
+/* The records whose current function is in `module`. */
+GArray                  *beam_process_table_in_module        (const BeamProcessTable *self,
+                                                              const char             *module);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamProcessTable, beam_process_table_unref)
 
 G_END_DECLS

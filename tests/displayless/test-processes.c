@@ -194,6 +194,44 @@ test_rates (void)
   }
 }
 
+static void
+test_playbooks (void)
+{
+  g_autoptr(BeamProcessTable) table = fetch (NULL);
+  g_autoptr(GArray) groups = beam_process_table_group_by_initial_call (table);
+  g_autoptr(GArray) in_module = beam_process_table_in_module (table, "beamscope_fixture");
+  g_autoptr(GArray) top = beam_process_table_top (table, NULL, BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN, 3);
+  guint total = 0;
+  gboolean mailbox = FALSE, big = FALSE;
+
+  /* The groups account for every process, most common first. */
+  for (guint i = 0; i < groups->len; i++)
+    {
+      BeamProcessGroup *group = &g_array_index (groups, BeamProcessGroup, i);
+      total += group->count;
+      if (i > 0)
+        g_assert_cmpuint (group->count, <=, g_array_index (groups, BeamProcessGroup, i - 1).count);
+    }
+  g_assert_cmpuint (total, ==, beam_process_table_get_n_records (table));
+
+  /* The stuck-process finder: who is in a function of the fixture now. */
+  for (guint i = 0; i < in_module->len; i++)
+    {
+      guint index = g_array_index (in_module, guint32, i);
+      const char *name = beam_process_table_get_display_name (table, index);
+      mailbox |= g_str_equal (name, "beamscope_mailbox");
+      big |= g_str_equal (name, "beamscope_big");
+      g_assert_true (g_str_has_prefix (beam_process_table_get_string (table,
+                     beam_process_table_get_record (table, index)->current_function), "beamscope_fixture:"));
+    }
+  g_assert_true (mailbox && big);
+
+  g_assert_cmpuint (top->len, ==, 3);
+  g_assert_cmpstr (beam_process_table_get_display_name (table, g_array_index (top, BeamProcessRank, 0).index), ==,
+                   "beamscope_mailbox");
+  g_assert_cmpfloat (g_array_index (top, BeamProcessRank, 0).value, ==, 1500);
+}
+
 /* ---- beamscope-cli ------------------------------------------------------- */
 
 static int
@@ -560,6 +598,7 @@ main (int    argc,
   g_test_add_func ("/processes/table-contents", test_table_contents);
   g_test_add_func ("/processes/sorting", test_sorting);
   g_test_add_func ("/processes/rates", test_rates);
+  g_test_add_func ("/processes/playbooks", test_playbooks);
   g_test_add_func ("/processes/cli-top", test_cli_top);
   g_test_add_func ("/processes/cli-procs", test_cli_procs);
   g_test_add_func ("/processes/no-atom-growth", test_no_atom_growth);
