@@ -8,6 +8,7 @@
 
 #include "beam-application.h"
 #include "beam-connect-page.h"
+#include "beam-playbook-window.h"
 #include "beam-process-window.h"
 #include "beam-processes-page.h"
 #include "beam-system-page.h"
@@ -260,6 +261,67 @@ test_processes_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static BeamPlaybookWindow *
+find_playbook (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (BEAM_IS_PLAYBOOK_WINDOW (window))
+        return BEAM_PLAYBOOK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+playbook_answered (gpointer data G_GNUC_UNUSED)
+{
+  g_auto(GStrv) rows = find_playbook () != NULL ? beam_playbook_window_list_rows (find_playbook ()) : NULL;
+  return rows != NULL;
+}
+
+static void
+test_playbooks (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  BeamProcessesPage *page;
+  g_auto(GStrv) rows = NULL;
+  BeamPlaybookWindow *playbook;
+
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  g_assert_true (wait_until (is_connected, window, 15000));
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  g_assert_true (wait_until (processes_listed, page, 20000));
+
+  /* Top by message queue: the fixture's mailbox, 1500, first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.top", "s", "message_queue_len"));
+  g_assert_true (wait_until (playbook_answered, NULL, 15000));
+  playbook = find_playbook ();
+  rows = beam_playbook_window_list_rows (playbook);
+  g_assert_true (g_str_has_prefix (rows[0], "beamscope_mailbox\t"));
+  g_assert_true (g_str_has_suffix (rows[0], "\t1500"));
+  gtk_window_set_default_size (GTK_WINDOW (playbook), 700, 900);
+  settle (400);
+  save_screenshot (GTK_WIDGET (playbook), "playbook-top-queue.png");
+  gtk_window_destroy (GTK_WINDOW (playbook));
+  g_clear_pointer (&rows, g_strfreev);
+
+  /* Grouped by initial call: the counts add up to the processes. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.groups", NULL));
+  g_assert_true (wait_until (playbook_answered, NULL, 15000));
+  playbook = find_playbook ();
+  rows = beam_playbook_window_list_rows (playbook);
+  g_assert_cmpuint (g_strv_length (rows), >, 5);
+  settle (200);
+  save_screenshot (GTK_WIDGET (playbook), "playbook-groups.png");
+  gtk_window_destroy (GTK_WINDOW (playbook));
+  settle (200);
+  save_screenshot (GTK_WIDGET (window), "processes-page-limit.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 window_loaded (gpointer data)
 {
@@ -412,6 +474,7 @@ main (int    argc,
   g_test_add_func ("/window/system-page", test_system_page);
   g_test_add_func ("/window/processes-page", test_processes_page);
   g_test_add_func ("/window/process-window", test_process_window);
+  g_test_add_func ("/window/playbooks", test_playbooks);
   g_test_add_func ("/window/read-only", test_read_only);
 
   status = g_test_run ();

@@ -82,6 +82,9 @@ node_row_new (BeamConnectPage *self,
 {
   GtkWidget *row = adw_action_row_new ();
 
+  /* What the node sends is text, not markup: a pid's "<" would break it. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), node);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

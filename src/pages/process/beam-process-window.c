@@ -192,6 +192,7 @@ show_info (BeamProcessWindow *self)
       if (g_str_equal (item, "current_stacktrace"))
         continue;  /* its own page */
       row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item);
       if (g_str_equal (item, "initial_call") && self->info->initial_call != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), self->info->initial_call);
@@ -225,6 +226,9 @@ show_info (BeamProcessWindow *self)
     {
       const BeamTerm *frame = stack->children[i];
       GtkWidget *row = adw_action_row_new ();
+
+  /* What the node sends is text, not markup: a pid's "<" would break it. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       g_autofree char *title = NULL;
       g_autofree char *where = NULL;
 

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-process-list.h"
+#include "beam-playbook-window.h"
 #include "beam-process-window.h"
 #include "beam-processes-page.h"
 
@@ -103,6 +104,7 @@ struct _BeamProcessesPage
   gboolean            fetching;
   guint               refreshes;
   gboolean            sorter_asked;
+  gint64              process_limit;  /* -1 until known */
   guint32             selected_num;
   guint32             selected_serial;
   gboolean            has_selection;
@@ -229,6 +231,14 @@ update_count (BeamProcessesPage *self)
     text = g_strdup_printf (ngettext ("%u process", "%u processes", total), total);
   else
     text = g_strdup_printf (_("%u of %u processes"), shown, total);
+  /* The seeds' first step: the count against the limit. */
+  if (table != NULL && self->process_limit > 0)
+    {
+      g_autofree char *with_limit = g_strdup_printf (_("%s · limit %" G_GINT64_FORMAT " (%.1f%%)"), text,
+                                                     self->process_limit, 100.0 * total / self->process_limit);
+      g_free (text);
+      text = g_steal_pointer (&with_limit);
+    }
   gtk_label_set_label (self->count_label, text);
 }
 
@@ -330,6 +340,19 @@ on_sorter_changed (BeamProcessesPage *self)
 
 /* ---- refreshing ------------------------------------------------------------ */
 
+static void
+limit_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BeamProcessesPage) self = user_data;
+  g_autoptr(BeamTerm) reply = beam_connection_rpc_finish (BEAM_CONNECTION (object), result, NULL);
+
+  if (reply != NULL)
+    beam_term_get_int64 (reply, &self->process_limit);
+  update_count (self);
+}
+
 static void schedule_refresh (BeamProcessesPage *self);
 
 static void
@@ -376,6 +399,13 @@ beam_processes_page_refresh (BeamProcessesPage *self)
 
   self->fetching = TRUE;
   gtk_spinner_set_spinning (self->busy_spinner, TRUE);
+  if (self->process_limit < 0)
+    {
+      self->process_limit = 0;  /* asked */
+      beam_connection_rpc_async (connection, "erlang", "system_info",
+                                 beam_term_new_list (1, beam_term_new_atom ("process_limit")), 0,
+                                 self->cancellable, limit_done, g_object_ref (self));
+    }
   beam_process_list_fetch_async (connection, beam_process_model_get_table (self->model), FALSE,
                                  self->cancellable, fetch_done, g_object_ref (self));
 }
@@ -421,6 +451,95 @@ on_node_state_changed (BeamProcessesPage *self)
   gtk_widget_set_opacity (GTK_WIDGET (self->column_view), stale ? 0.45 : 1.0);
   if (!stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
     beam_processes_page_refresh (self);
+}
+
+static BeamProcessColumn
+column_from_name (const char *name)
+{
+  static const struct { const char *name; BeamProcessColumn column; } names[] = {
+    { "memory", BEAM_PROCESS_COLUMN_MEMORY },
+    { "message_queue_len", BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN },
+    { "reductions", BEAM_PROCESS_COLUMN_REDUCTIONS },
+    { "heap_size", BEAM_PROCESS_COLUMN_HEAP_SIZE },
+    { "total_heap_size", BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (name, names[i].name) == 0)
+      return names[i].column;
+  return BEAM_PROCESS_COLUMN_MEMORY;
+}
+
+static void
+open_playbook (BeamProcessesPage *self,
+               BeamPlaybook       playbook,
+               BeamProcessColumn  column,
+               const char        *module)
+{
+  BeamPlaybookWindow *window;
+
+  if (self->node == NULL)
+    return;
+  window = beam_playbook_window_new (self->node, playbook, column, module);
+  gtk_window_set_application (GTK_WINDOW (window),
+                              gtk_window_get_application (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)))));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_module_chosen (AdwMessageDialog  *dialog,
+                  const char        *response,
+                  BeamProcessesPage *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  g_autofree char *module = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  if (g_str_equal (response, "find") && *module != '\0')
+    open_playbook (self, BEAM_PLAYBOOK_IN_MODULE, BEAM_PROCESS_COLUMN_PID, module);
+}
+
+static void
+playbook_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (widget);
+
+  if (g_str_equal (action_name, "processes.top"))
+    open_playbook (self, BEAM_PLAYBOOK_TOP, column_from_name (g_variant_get_string (parameter, NULL)), NULL);
+  else if (g_str_equal (action_name, "processes.growth"))
+    open_playbook (self, BEAM_PLAYBOOK_GROWTH, column_from_name (g_variant_get_string (parameter, NULL)), NULL);
+  else if (g_str_equal (action_name, "processes.groups"))
+    open_playbook (self, BEAM_PLAYBOOK_GROUPS, BEAM_PROCESS_COLUMN_PID, NULL);
+  else
+    {
+      /* The stuck-process finder: which processes are in this module now. */
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                  _("Processes in a Module"),
+                                                  _("Lists the processes whose current function is in the module: "
+                                                    "where processes stuck in one place are found."));
+      GtkWidget *entry = gtk_entry_new ();
+      BeamProcessRow *row = gtk_single_selection_get_selected_item (self->selection);
+      BeamProcessTable *table = NULL;
+      guint index = 0;
+      const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, &table, &index) : NULL;
+
+      /* Start from the selected process's module. */
+      if (record != NULL)
+        {
+          g_auto(GStrv) parts = g_strsplit (beam_process_table_get_string (table, record->current_function), ":", 2);
+          gtk_editable_set_text (GTK_EDITABLE (entry), parts[0] != NULL ? parts[0] : "");
+        }
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Module, as gen_server or Elixir.MyApp.Worker"));
+      gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "find", _("_Find"), NULL);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "find");
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "find", ADW_RESPONSE_SUGGESTED);
+      g_object_set_data (G_OBJECT (dialog), "entry", entry);
+      g_signal_connect_object (dialog, "response", G_CALLBACK (on_module_chosen), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }
 
 static void
@@ -517,6 +636,10 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
 
   gtk_widget_class_install_action (widget_class, "processes.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "processes.top", "s", playbook_action);
+  gtk_widget_class_install_action (widget_class, "processes.growth", "s", playbook_action);
+  gtk_widget_class_install_action (widget_class, "processes.groups", NULL, playbook_action);
+  gtk_widget_class_install_action (widget_class, "processes.in-module", NULL, playbook_action);
 }
 
 static void
@@ -526,6 +649,7 @@ beam_processes_page_init (BeamProcessesPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->process_limit = -1;
   self->model = beam_process_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -567,6 +691,7 @@ beam_processes_page_set_node (BeamProcessesPage *self,
   self->cancellable = g_cancellable_new ();
   self->fetching = FALSE;
   self->has_selection = FALSE;
+  self->process_limit = -1;
   g_clear_handle_id (&self->timeout_id, g_source_remove);
 
   g_set_object (&self->node, node);

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Each playbook fetches the process list afresh (with heap sizes, which the
+ * page itself does not ask for), computes on the GTK-free table, and lists
+ * what it found. The growth playbook takes two lists GROWTH_WINDOW_S apart. */
+
+#define G_LOG_DOMAIN "beamscope-playbooks"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-playbook-window.h"
+#include "beam-process-list.h"
+#include "beam-process-window.h"
+
+#define TOP_N             20
+#define GROWTH_WINDOW_S   5
+
+struct _BeamPlaybookWindow
+{
+  AdwWindow          parent_instance;
+
+  GtkStack          *stack;
+  AdwStatusPage     *status;
+  GtkListBox        *list;
+  GtkLabel          *summary;
+
+  BeamNode          *node;
+  BeamPlaybook       playbook;
+  BeamProcessColumn  column;
+  char              *module;
+  GCancellable      *cancellable;
+  BeamProcessTable  *first;
+  GPtrArray         *rows;      /* char *: row texts, for tests */
+  guint              timeout_id;
+};
+
+G_DEFINE_FINAL_TYPE (BeamPlaybookWindow, beam_playbook_window, ADW_TYPE_WINDOW)
+
+static const char *
+column_name (BeamProcessColumn column)
+{
+  switch (column)
+    {
+    case BEAM_PROCESS_COLUMN_MEMORY: return "memory";
+    case BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN: return "message_queue_len";
+    case BEAM_PROCESS_COLUMN_REDUCTIONS: return "reductions";
+    case BEAM_PROCESS_COLUMN_HEAP_SIZE: return "heap_size";
+    case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE: return "total_heap_size";
+    default: return "?";
+    }
+}
+
+static void
+open_process (AdwActionRow       *row,
+              BeamPlaybookWindow *self)
+{
+  const char *pid = g_object_get_data (G_OBJECT (row), "pid");
+  BeamProcessWindow *window = beam_process_window_new (self->node, pid);
+
+  gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (GTK_WINDOW (self)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+add_row (BeamPlaybookWindow *self,
+         const char         *title,
+         const char         *subtitle,
+         const char         *value,
+         const char         *pid)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  /* What the node sends is text, not markup: a pid's "<" would break it. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  if (pid != NULL)
+    {
+      g_object_set_data_full (G_OBJECT (row), "pid", g_strdup (pid), g_free);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_signal_connect_object (row, "activated", G_CALLBACK (open_process), self, 0);
+    }
+  gtk_list_box_append (self->list, row);
+  g_ptr_array_add (self->rows, g_strdup_printf ("%s\t%s\t%s", title, subtitle, value));
+}
+
+static void
+show_ranks (BeamPlaybookWindow *self,
+            BeamProcessTable   *table,
+            GArray             *ranks)
+{
+  for (guint k = 0; k < ranks->len; k++)
+    {
+      const BeamProcessRank *rank = &g_array_index (ranks, BeamProcessRank, k);
+      const BeamProcessRecord *record = beam_process_table_get_record (table, rank->index);
+      g_autofree char *value = g_strdup_printf ("%.0f", rank->value);
+      g_autofree char *subtitle = NULL;
+      char pid[32];
+
+      beam_process_table_format_pid (table, rank->index, pid);
+      subtitle = g_strdup_printf ("%s · %s", pid, beam_process_table_get_string (table, record->current_function));
+      add_row (self, beam_process_table_get_display_name (table, rank->index), subtitle, value, pid);
+    }
+}
+
+static void
+show_results (BeamPlaybookWindow *self,
+              BeamProcessTable   *table)
+{
+  g_autofree char *summary = NULL;
+
+  switch (self->playbook)
+    {
+    case BEAM_PLAYBOOK_TOP:
+      {
+        g_autoptr(GArray) ranks = beam_process_table_top (table, NULL, self->column, TOP_N);
+        summary = g_strdup_printf (_("recon:proc_count(%s, %d): the biggest first"), column_name (self->column), TOP_N);
+        show_ranks (self, table, ranks);
+      }
+      break;
+    case BEAM_PLAYBOOK_GROWTH:
+      {
+        g_autoptr(GArray) ranks = beam_process_table_top (table, self->first, self->column, TOP_N);
+        summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): the most growth over %d s; "
+                                     "a process born meanwhile counts whole"),
+                                   column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000, GROWTH_WINDOW_S);
+        show_ranks (self, table, ranks);
+      }
+      break;
+    case BEAM_PLAYBOOK_GROUPS:
+      {
+        g_autoptr(GArray) groups = beam_process_table_group_by_initial_call (table);
+        summary = g_strdup_printf (_("%u processes by initial call, the most common first"),
+                                   beam_process_table_get_n_records (table));
+        for (guint i = 0; i < groups->len; i++)
+          {
+            BeamProcessGroup *group = &g_array_index (groups, BeamProcessGroup, i);
+            g_autofree char *count = g_strdup_printf ("%u", group->count);
+            add_row (self, beam_process_table_get_string (table, group->initial_call), "", count, NULL);
+          }
+      }
+      break;
+    case BEAM_PLAYBOOK_IN_MODULE:
+    default:
+      {
+        g_autoptr(GArray) found = beam_process_table_in_module (table, self->module);
+        summary = g_strdup_printf (ngettext ("%u process is in a function of %s now",
+                                             "%u processes are in a function of %s now", found->len),
+                                   found->len, self->module);
+        for (guint i = 0; i < found->len; i++)
+          {
+            guint index = g_array_index (found, guint32, i);
+            const BeamProcessRecord *record = beam_process_table_get_record (table, index);
+            char pid[32];
+
+            beam_process_table_format_pid (table, index, pid);
+            add_row (self, beam_process_table_get_display_name (table, index), pid,
+                     beam_process_table_get_string (table, record->current_function), pid);
+          }
+      }
+      break;
+    }
+
+  gtk_label_set_label (self->summary, summary);
+  gtk_stack_set_visible_child_name (self->stack, "results");
+}
+
+static void fetch (BeamPlaybookWindow *self);
+
+static gboolean
+on_window_elapsed (gpointer user_data)
+{
+  BeamPlaybookWindow *self = user_data;
+
+  self->timeout_id = 0;
+  fetch (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fetch_done (GObject      *object G_GNUC_UNUSED,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BeamPlaybookWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessTable) table = beam_process_list_fetch_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (table == NULL)
+    {
+      adw_status_page_set_icon_name (self->status, "dialog-warning-symbolic");
+      adw_status_page_set_title (self->status, _("Could not list the processes"));
+      adw_status_page_set_description (self->status, error->message);
+      return;
+    }
+
+  if (self->playbook == BEAM_PLAYBOOK_GROWTH && self->first == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("First sample taken; the second in %d s…"), GROWTH_WINDOW_S);
+      self->first = g_steal_pointer (&table);
+      adw_status_page_set_description (self->status, text);
+      self->timeout_id = g_timeout_add_seconds (GROWTH_WINDOW_S, on_window_elapsed, self);
+      return;
+    }
+  show_results (self, table);
+}
+
+static void
+fetch (BeamPlaybookWindow *self)
+{
+  beam_process_list_fetch_async (beam_node_get_connection (self->node), NULL, TRUE, self->cancellable,
+                                 fetch_done, g_object_ref (self));
+}
+
+static void
+beam_playbook_window_dispose (GObject *object)
+{
+  BeamPlaybookWindow *self = BEAM_PLAYBOOK_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_object (&self->node);
+  g_clear_pointer (&self->first, beam_process_table_unref);
+
+  G_OBJECT_CLASS (beam_playbook_window_parent_class)->dispose (object);
+}
+
+static void
+beam_playbook_window_finalize (GObject *object)
+{
+  BeamPlaybookWindow *self = BEAM_PLAYBOOK_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_free (self->module);
+
+  G_OBJECT_CLASS (beam_playbook_window_parent_class)->finalize (object);
+}
+
+static void
+beam_playbook_window_class_init (BeamPlaybookWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = beam_playbook_window_dispose;
+  object_class->finalize = beam_playbook_window_finalize;
+  gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+beam_playbook_window_init (BeamPlaybookWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_ptr_array_new_with_free_func (g_free);
+
+  self->stack = GTK_STACK (gtk_stack_new ());
+  self->status = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (self->status, "content-loading-symbolic");
+  adw_status_page_set_title (self->status, _("Asking the node…"));
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->status), "loading");
+
+  self->summary = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->summary, TRUE);
+  gtk_label_set_xalign (self->summary, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
+  gtk_widget_set_margin_top (content, 18);
+  gtk_widget_set_margin_bottom (content, 18);
+  gtk_widget_set_margin_start (content, 12);
+  gtk_widget_set_margin_end (content, 12);
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->summary));
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->list));
+  adw_clamp_set_child (ADW_CLAMP (clamp), content);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+  gtk_stack_add_named (self->stack, scroller, "results");
+
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
+  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_window_set_default_size (GTK_WINDOW (self), 640, 720);
+}
+
+BeamPlaybookWindow *
+beam_playbook_window_new (BeamNode          *node,
+                          BeamPlaybook       playbook,
+                          BeamProcessColumn  column,
+                          const char        *module)
+{
+  BeamPlaybookWindow *self;
+  const char *title;
+
+  g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
+
+  self = g_object_new (BEAM_TYPE_PLAYBOOK_WINDOW, NULL);
+  self->node = g_object_ref (node);
+  self->playbook = playbook;
+  self->column = column;
+  self->module = g_strdup (module);
+
+  switch (playbook)
+    {
+    case BEAM_PLAYBOOK_TOP: title = _("Top Processes"); break;
+    case BEAM_PLAYBOOK_GROWTH: title = _("Biggest Growth"); break;
+    case BEAM_PLAYBOOK_GROUPS: title = _("Processes by Initial Call"); break;
+    case BEAM_PLAYBOOK_IN_MODULE: default: title = _("Processes in a Module"); break;
+    }
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  fetch (self);
+  return self;
+}
+
+GStrv
+beam_playbook_window_list_rows (BeamPlaybookWindow *self)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  g_return_val_if_fail (BEAM_IS_PLAYBOOK_WINDOW (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "results") != 0)
+    return NULL;
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < self->rows->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->rows, i));
+  return g_strv_builder_end (builder);
+}
