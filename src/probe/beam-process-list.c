@@ -381,6 +381,31 @@ pid_key (const erlang_pid *pid)
   return ((guint64) pid->num << 32) | pid->serial;
 }
 
+/* Skips the term at *index; if its bytes were seen before, the value they
+ * had. Otherwise *index is left at the term and `span` says where it is. */
+static gboolean
+find_span (GHashTable *seen,
+           const char *buf,
+           int        *index,
+           Span       *span,
+           guint      *value)
+{
+  int start = *index;
+  gpointer found;
+
+  if (ei_skip_term (buf, index) != 0)
+    return FALSE;
+  span->bytes = buf + start;
+  span->len = *index - start;
+  if ((found = g_hash_table_lookup (seen, span)) != NULL)
+    {
+      *value = GPOINTER_TO_UINT (found) - 1;
+      return TRUE;
+    }
+  *index = start;
+  return FALSE;
+}
+
 /* An atom or {M, F, A} as a string id, by its bytes when seen before. */
 static gboolean
 decode_string_cached (Fetch      *fetch,
@@ -388,22 +413,15 @@ decode_string_cached (Fetch      *fetch,
                       int        *index,
                       guint32    *id)
 {
-  int start = *index;
-  Span span;
-  gpointer found;
+  Span span = { NULL, 0 };
+  guint value;
 
-  if (ei_skip_term (buf, index) != 0)
-    return FALSE;
-  span.bytes = buf + start;
-  span.len = *index - start;
-  if ((found = g_hash_table_lookup (fetch->strings, &span)) != NULL)
+  if (find_span (fetch->strings, buf, index, &span, &value))
     {
-      *id = GPOINTER_TO_UINT (found) - 1;
+      *id = value;
       return TRUE;
     }
-
-  *index = start;
-  if (!decode_mfa (fetch->table, buf, index, id))
+  if (span.bytes == NULL || !decode_mfa (fetch->table, buf, index, id))
     return FALSE;
   g_hash_table_insert (fetch->strings, span_copy (&span), GUINT_TO_POINTER (*id + 1));
   return TRUE;
@@ -416,22 +434,15 @@ decode_status_cached (Fetch      *fetch,
                       guint8     *status)
 {
   char atom[MAXATOMLEN_UTF8];
-  int start = *index;
-  Span span;
-  gpointer found;
+  Span span = { NULL, 0 };
+  guint value;
 
-  if (ei_skip_term (buf, index) != 0)
-    return FALSE;
-  span.bytes = buf + start;
-  span.len = *index - start;
-  if ((found = g_hash_table_lookup (fetch->statuses, &span)) != NULL)
+  if (find_span (fetch->statuses, buf, index, &span, &value))
     {
-      *status = GPOINTER_TO_UINT (found) - 1;
+      *status = value;
       return TRUE;
     }
-
-  *index = start;
-  if (!decode_atom (buf, index, atom))
+  if (span.bytes == NULL || !decode_atom (buf, index, atom))
     return FALSE;
   *status = beam_process_status_from_string (atom);
   g_hash_table_insert (fetch->statuses, span_copy (&span), GUINT_TO_POINTER (*status + 1));
