@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-process-list.h"
+#include "beam-page-refresher.h"
 #include "beam-playbook-window.h"
 #include "beam-process-window.h"
 #include "beam-processes-page.h"
@@ -100,8 +101,7 @@ struct _BeamProcessesPage
   BeamProcessModel   *model;
   GtkSingleSelection *selection;
   GCancellable       *cancellable;
-  guint               timeout_id;
-  gboolean            fetching;
+  BeamPageRefresher  *refresher;
   guint               refreshes;
   gboolean            sorter_asked;
   gint64              process_limit;  /* -1 until known */
@@ -248,7 +248,7 @@ on_model_busy_changed (BeamProcessesPage *self)
 {
   gboolean busy = beam_process_model_get_busy (self->model);
 
-  gtk_spinner_set_spinning (self->busy_spinner, busy || self->fetching);
+  gtk_spinner_set_spinning (self->busy_spinner, busy || beam_page_refresher_get_fetching (self->refresher));
   if (busy)
     return;
 
@@ -353,8 +353,6 @@ limit_done (GObject      *object,
   update_count (self);
 }
 
-static void schedule_refresh (BeamProcessesPage *self);
-
 static void
 fetch_done (GObject      *object G_GNUC_UNUSED,
             GAsyncResult *result,
@@ -366,7 +364,7 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->fetching = FALSE;
+  beam_page_refresher_done (self->refresher);
   gtk_spinner_set_spinning (self->busy_spinner, beam_process_model_get_busy (self->model));
 
   if (table == NULL)
@@ -380,24 +378,14 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), NULL);
       beam_process_model_set_table (self->model, table);
     }
-  schedule_refresh (self);
 }
 
-void
-beam_processes_page_refresh (BeamProcessesPage *self)
+static void
+fetch (GtkWidget      *page,
+       BeamConnection *connection)
 {
-  BeamConnection *connection;
+  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (page);
 
-  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
-
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (self->node == NULL || self->fetching)
-    return;
-  connection = beam_node_get_connection (self->node);
-  if (beam_connection_get_state (connection) != BEAM_CONNECTION_STATE_CONNECTED)
-    return;
-
-  self->fetching = TRUE;
   gtk_spinner_set_spinning (self->busy_spinner, TRUE);
   if (self->process_limit < 0)
     {
@@ -410,47 +398,23 @@ beam_processes_page_refresh (BeamProcessesPage *self)
                                  self->cancellable, fetch_done, g_object_ref (self));
 }
 
-static gboolean
-on_refresh_timeout (gpointer user_data)
+void
+beam_processes_page_refresh (BeamProcessesPage *self)
 {
-  BeamProcessesPage *self = user_data;
-
-  self->timeout_id = 0;
-  beam_processes_page_refresh (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_refresh (BeamProcessesPage *self)
-{
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && !gtk_toggle_button_get_active (self->pause_button))
-    self->timeout_id = g_timeout_add_seconds (REFRESH_INTERVAL_S, on_refresh_timeout, self);
+  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
+  beam_page_refresher_refresh (self->refresher);
 }
 
 static void
 on_pause_toggled (BeamProcessesPage *self)
 {
-  if (gtk_toggle_button_get_active (self->pause_button))
-    g_clear_handle_id (&self->timeout_id, g_source_remove);
-  else
-    beam_processes_page_refresh (self);
+  beam_page_refresher_set_paused (self->refresher, gtk_toggle_button_get_active (self->pause_button));
 }
 
 static void
 on_filter_changed (BeamProcessesPage *self)
 {
   beam_process_model_set_filter (self->model, gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
-}
-
-static void
-on_node_state_changed (BeamProcessesPage *self)
-{
-  gboolean stale = beam_node_get_stale (self->node);
-
-  gtk_widget_set_opacity (GTK_WIDGET (self->column_view), stale ? 0.45 : 1.0);
-  if (!stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    beam_processes_page_refresh (self);
 }
 
 static BeamProcessColumn
@@ -551,20 +515,6 @@ refresh_action (GtkWidget  *widget,
 }
 
 static void
-beam_processes_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (beam_processes_page_parent_class)->map (widget);
-  beam_processes_page_refresh (BEAM_PROCESSES_PAGE (widget));
-}
-
-static void
-beam_processes_page_unmap (GtkWidget *widget)
-{
-  g_clear_handle_id (&BEAM_PROCESSES_PAGE (widget)->timeout_id, g_source_remove);
-  GTK_WIDGET_CLASS (beam_processes_page_parent_class)->unmap (widget);
-}
-
-static void
 build_columns (BeamProcessesPage *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
@@ -597,7 +547,7 @@ beam_processes_page_dispose (GObject *object)
   BeamProcessesPage *self = BEAM_PROCESSES_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_pointer (&self->refresher, beam_page_refresher_free);
   g_clear_object (&self->node);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_PROCESSES_PAGE);
@@ -622,8 +572,6 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
 
   object_class->dispose = beam_processes_page_dispose;
   object_class->finalize = beam_processes_page_finalize;
-  widget_class->map = beam_processes_page_map;
-  widget_class->unmap = beam_processes_page_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-processes-page.ui");
@@ -650,6 +598,8 @@ beam_processes_page_init (BeamProcessesPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->process_limit = -1;
+  self->refresher = beam_page_refresher_new (GTK_WIDGET (self), GTK_WIDGET (self->column_view),
+                                             REFRESH_INTERVAL_S, fetch);
   self->model = beam_process_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -683,24 +633,14 @@ beam_processes_page_set_node (BeamProcessesPage *self,
 
   if (self->node == node)
     return;
-  if (self->node != NULL)
-    g_signal_handlers_disconnect_by_data (self->node, self);
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->fetching = FALSE;
   self->has_selection = FALSE;
   self->process_limit = -1;
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
 
   g_set_object (&self->node, node);
-  if (node != NULL)
-    {
-      g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state_changed),
-                               self, G_CONNECT_SWAPPED);
-      on_node_state_changed (self);
-    }
+  beam_page_refresher_set_node (self->refresher, node);
 }
 
 void

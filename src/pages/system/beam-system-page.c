@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-system-info.h"
+#include "beam-page-refresher.h"
 #include "beam-system-page.h"
 
 #define DEFAULT_INTERVAL_S 5
@@ -72,10 +73,8 @@ struct _BeamSystemPage
   GCancellable   *cancellable;
   BeamSystemInfo *info;
   GArray         *rows;          /* Row */
-  guint           interval_s;
-  guint           timeout_id;
+  BeamPageRefresher *refresher;
   guint           generation;
-  gboolean        fetching;
 };
 
 G_DEFINE_FINAL_TYPE (BeamSystemPage, beam_system_page, ADW_TYPE_BIN)
@@ -432,8 +431,6 @@ update_rows (BeamSystemPage *self)
 
 /* ---- refreshing ----------------------------------------------------------- */
 
-static void schedule_refresh (BeamSystemPage *self);
-
 static void
 fetch_done (GObject      *object G_GNUC_UNUSED,
             GAsyncResult *result,
@@ -443,12 +440,12 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   BeamSystemInfo *info = beam_system_info_fetch_finish (result, &error);
 
-  self->fetching = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  beam_page_refresher_done (self->refresher);
 
   if (info == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       /* Keep what we showed; a first failure gets the status page. */
       if (self->info == NULL)
         {
@@ -457,7 +454,6 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
           adw_status_page_set_description (self->loading_status, error->message);
         }
       g_debug ("System refresh failed: %s", error->message);
-      schedule_refresh (self);
       return;
     }
 
@@ -466,72 +462,22 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
   self->generation++;
   update_rows (self);
   gtk_stack_set_visible_child_name (self->stack, "content");
-  schedule_refresh (self);
+}
+
+static void
+fetch (GtkWidget      *page,
+       BeamConnection *connection)
+{
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (page);
+
+  beam_system_info_fetch_async (connection, self->cancellable, fetch_done, g_object_ref (self));
 }
 
 void
 beam_system_page_refresh (BeamSystemPage *self)
 {
-  BeamConnection *connection;
-
   g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
-
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (self->node == NULL || self->fetching)
-    return;
-
-  connection = beam_node_get_connection (self->node);
-  if (beam_connection_get_state (connection) != BEAM_CONNECTION_STATE_CONNECTED)
-    return;  /* picked up again by notify::state */
-
-  self->fetching = TRUE;
-  beam_system_info_fetch_async (connection, self->cancellable, fetch_done, g_object_ref (self));
-}
-
-static gboolean
-on_refresh_timeout (gpointer user_data)
-{
-  BeamSystemPage *self = user_data;
-
-  self->timeout_id = 0;
-  beam_system_page_refresh (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_refresh (BeamSystemPage *self)
-{
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->interval_s > 0)
-    self->timeout_id = g_timeout_add_seconds (self->interval_s, on_refresh_timeout, self);
-}
-
-static void
-on_node_state_changed (BeamSystemPage *self)
-{
-  gboolean stale = beam_node_get_stale (self->node);
-
-  gtk_widget_set_opacity (self->content_box, stale ? 0.45 : 1.0);
-  if (!stale && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    beam_system_page_refresh (self);
-}
-
-static void
-beam_system_page_map (GtkWidget *widget)
-{
-  BeamSystemPage *self = BEAM_SYSTEM_PAGE (widget);
-
-  GTK_WIDGET_CLASS (beam_system_page_parent_class)->map (widget);
-  beam_system_page_refresh (self);
-}
-
-static void
-beam_system_page_unmap (GtkWidget *widget)
-{
-  BeamSystemPage *self = BEAM_SYSTEM_PAGE (widget);
-
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
-  GTK_WIDGET_CLASS (beam_system_page_parent_class)->unmap (widget);
+  beam_page_refresher_refresh (self->refresher);
 }
 
 static void
@@ -550,7 +496,7 @@ beam_system_page_dispose (GObject *object)
   BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  g_clear_pointer (&self->refresher, beam_page_refresher_free);
   g_clear_object (&self->node);
   /* The template's root is held by the parent class, which unparents it
    * itself; dispose_template would do it a second time. */
@@ -618,8 +564,6 @@ beam_system_page_class_init (BeamSystemPageClass *klass)
   object_class->finalize = beam_system_page_finalize;
   object_class->get_property = beam_system_page_get_property;
   object_class->set_property = beam_system_page_set_property;
-  widget_class->map = beam_system_page_map;
-  widget_class->unmap = beam_system_page_unmap;
 
   properties[PROP_NODE] =
     g_param_spec_object ("node", NULL, NULL, BEAM_TYPE_NODE,
@@ -645,7 +589,7 @@ beam_system_page_init (BeamSystemPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  self->interval_s = DEFAULT_INTERVAL_S;
+  self->refresher = beam_page_refresher_new (GTK_WIDGET (self), self->content_box, DEFAULT_INTERVAL_S, fetch);
   build_rows (self);
 }
 
@@ -672,15 +616,10 @@ beam_system_page_set_node (BeamSystemPage *self,
   if (self->node == node)
     return;
 
-  if (self->node != NULL)
-    g_signal_handlers_disconnect_by_data (self->node, self);
-
   /* Nothing of the previous node may show, or arrive late, on the next one. */
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->fetching = FALSE;
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_pointer (&self->info, beam_system_info_free);
   adw_status_page_set_icon_name (self->loading_status, "content-loading-symbolic");
   adw_status_page_set_title (self->loading_status, _("Asking the node…"));
@@ -688,12 +627,7 @@ beam_system_page_set_node (BeamSystemPage *self,
   gtk_stack_set_visible_child_name (self->stack, "loading");
 
   g_set_object (&self->node, node);
-  if (node != NULL)
-    {
-      g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state_changed),
-                               self, G_CONNECT_SWAPPED);
-      on_node_state_changed (self);
-    }
+  beam_page_refresher_set_node (self->refresher, node);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
 
@@ -703,11 +637,7 @@ beam_system_page_set_interval (BeamSystemPage *self,
 {
   g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
 
-  if (self->interval_s == seconds)
-    return;
-  self->interval_s = seconds;
-  if (self->timeout_id != 0)
-    schedule_refresh (self);
+  beam_page_refresher_set_interval (self->refresher, seconds);
 }
 
 char *
