@@ -258,6 +258,39 @@ test_processes_page (void)
   settle (300);
   save_screenshot (GTK_WIDGET (window), "processes-page-filtered.png");
 
+  /* The layout is kept: a hidden column and a sort go to the settings
+   * every Processes page starts from. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+    g_autoptr(GVariant) columns = NULL;
+    g_autofree char *sort = NULL;
+    gboolean descending = TRUE, status_visible = TRUE;
+    GVariantIter iter;
+    const char *id;
+    gboolean visible;
+    int width;
+    g_autoptr(GListModel) view_columns = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "columns.status", NULL));
+    view_columns = g_object_ref (gtk_column_view_get_columns (beam_processes_page_get_view (page)));
+    {
+      g_autoptr(GtkColumnViewColumn) pid_column = g_list_model_get_item (view_columns, 0);
+      gtk_column_view_sort_by_column (beam_processes_page_get_view (page), pid_column, GTK_SORT_ASCENDING);
+    }
+    columns = g_settings_get_value (settings, "processes-columns");
+    g_variant_iter_init (&iter, columns);
+    while (g_variant_iter_next (&iter, "(&sbi)", &id, &visible, &width))
+      if (g_str_equal (id, "status"))
+        status_visible = visible;
+    g_assert_false (status_visible);
+    g_settings_get (settings, "processes-sort", "(sb)", &sort, &descending);
+    g_assert_cmpstr (sort, ==, "pid");
+    g_assert_false (descending);
+
+    g_settings_reset (settings, "processes-columns");
+    g_settings_reset (settings, "processes-sort");
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -70,6 +70,7 @@ beam_column_sorter_init (BeamColumnSorter *self G_GNUC_UNUSED)
 typedef struct
 {
   BeamProcessColumn  column;
+  const char        *id;        /* in GSettings, and as top's --by names it */
   const char        *title;
   gboolean           numeric;
   gboolean           expand;
@@ -77,14 +78,14 @@ typedef struct
 } ColumnSpec;
 
 static const ColumnSpec column_specs[] = {
-  { BEAM_PROCESS_COLUMN_PID, N_("Pid"), FALSE, FALSE, 110 },
-  { BEAM_PROCESS_COLUMN_NAME, N_("Name or Initial Call"), FALSE, TRUE, 260 },
-  { BEAM_PROCESS_COLUMN_REDUCTIONS, N_("Reductions"), TRUE, FALSE, 110 },
-  { BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND, N_("Reds/s"), TRUE, FALSE, 90 },
-  { BEAM_PROCESS_COLUMN_MEMORY, N_("Memory"), TRUE, FALSE, 90 },
-  { BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN, N_("MsgQ"), TRUE, FALSE, 70 },
-  { BEAM_PROCESS_COLUMN_CURRENT_FUNCTION, N_("Current Function"), FALSE, TRUE, 260 },
-  { BEAM_PROCESS_COLUMN_STATUS, N_("Status"), FALSE, FALSE, 90 },
+  { BEAM_PROCESS_COLUMN_PID, "pid", N_("Pid"), FALSE, FALSE, 110 },
+  { BEAM_PROCESS_COLUMN_NAME, "name", N_("Name or Initial Call"), FALSE, TRUE, 260 },
+  { BEAM_PROCESS_COLUMN_REDUCTIONS, "reductions", N_("Reductions"), TRUE, FALSE, 110 },
+  { BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND, "reductions_per_second", N_("Reds/s"), TRUE, FALSE, 90 },
+  { BEAM_PROCESS_COLUMN_MEMORY, "memory", N_("Memory"), TRUE, FALSE, 90 },
+  { BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN, "message_queue_len", N_("MsgQ"), TRUE, FALSE, 70 },
+  { BEAM_PROCESS_COLUMN_CURRENT_FUNCTION, "current_function", N_("Current Function"), FALSE, TRUE, 260 },
+  { BEAM_PROCESS_COLUMN_STATUS, "status", N_("Status"), FALSE, FALSE, 90 },
 };
 
 struct _BeamProcessesPage
@@ -102,6 +103,8 @@ struct _BeamProcessesPage
   GtkSingleSelection *selection;
   GCancellable       *cancellable;
   BeamPageRefresher  *refresher;
+  GSettings          *settings;
+  gboolean            restoring;  /* building the columns: nothing to save yet */
   guint               refreshes;
   gboolean            sorter_asked;
   gint64              process_limit;  /* -1 until known */
@@ -330,8 +333,12 @@ on_sorter_changed (BeamProcessesPage *self)
 
       if (asked[j])
         {
+          const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
+
           primary = sorter->column;
           descending = ordering == GTK_ORDERING_LARGER;
+          if (!self->restoring && self->settings != NULL)
+            g_settings_set (self->settings, "processes-sort", "(sb)", spec->id, descending);
         }
       sorter->asked = &self->sorter_asked;
     }
@@ -514,31 +521,120 @@ refresh_action (GtkWidget  *widget,
   beam_processes_page_refresh (BEAM_PROCESSES_PAGE (widget));
 }
 
+static const ColumnSpec *
+find_spec (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
+    if (g_strcmp0 (column_specs[i].id, id) == 0)
+      return &column_specs[i];
+  return NULL;
+}
+
+/* The layout, as the user left it: order, widths, which columns show. */
+static void
+save_columns (BeamProcessesPage *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  GVariantBuilder builder;
+
+  if (self->restoring || self->settings == NULL)
+    return;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sbi)"));
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
+
+      g_variant_builder_add (&builder, "(sbi)", spec->id, gtk_column_view_column_get_visible (column),
+                             gtk_column_view_column_get_fixed_width (column));
+    }
+  g_settings_set_value (self->settings, "processes-columns", g_variant_builder_end (&builder));
+}
+
+static void
+on_column_visible_toggled (GSimpleAction     *action,
+                           GVariant          *value,
+                           BeamProcessesPage *self G_GNUC_UNUSED)
+{
+  GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (action), "column");
+
+  g_simple_action_set_state (action, value);
+  gtk_column_view_column_set_visible (column, g_variant_get_boolean (value));
+}
+
+static GtkColumnViewColumn *
+add_column (BeamProcessesPage  *self,
+            const ColumnSpec   *spec,
+            gboolean            visible,
+            int                 width,
+            GSimpleActionGroup *visibility,
+            GMenu              *menu)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  BeamColumnSorter *sorter = g_object_new (BEAM_TYPE_COLUMN_SORTER, NULL);
+  g_autoptr(GSimpleAction) action = g_simple_action_new_stateful (spec->id, NULL, g_variant_new_boolean (visible));
+  g_autofree char *detailed = g_strconcat ("columns.", spec->id, NULL);
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
+  sorter->column = spec->column;
+  sorter->asked = &self->sorter_asked;
+
+  column = gtk_column_view_column_new (_(spec->title), factory);
+  g_object_set_data (G_OBJECT (column), "spec", (gpointer) spec);
+  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_column_set_expand (column, spec->expand);
+  gtk_column_view_column_set_fixed_width (column, width > 0 ? width : spec->width);
+  gtk_column_view_column_set_visible (column, visible);
+  gtk_column_view_column_set_header_menu (column, G_MENU_MODEL (menu));
+  gtk_column_view_append_column (self->column_view, column);
+  g_signal_connect_object (column, "notify::fixed-width", G_CALLBACK (save_columns), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (column, "notify::visible", G_CALLBACK (save_columns), self, G_CONNECT_SWAPPED);
+
+  /* The header menu shows or hides any column. */
+  g_object_set_data (G_OBJECT (action), "column", column);
+  g_signal_connect_object (action, "change-state", G_CALLBACK (on_column_visible_toggled), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (visibility), G_ACTION (action));
+  g_menu_append (menu, _(spec->title), detailed);
+
+  g_object_unref (sorter);
+  g_object_unref (column);
+  return column;
+}
+
 static void
 build_columns (BeamProcessesPage *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
+  g_autoptr(GVariant) saved = g_settings_get_value (self->settings, "processes-columns");
+  g_autoptr(GSimpleActionGroup) visibility = g_simple_action_group_new ();
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GHashTable) placed = g_hash_table_new (NULL, NULL);
+  GVariantIter iter;
+  const char *id;
+  gboolean visible;
+  int width;
+
+  self->restoring = TRUE;
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&sbi)", &id, &visible, &width))
     {
-      const ColumnSpec *spec = &column_specs[i];
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      BeamColumnSorter *sorter = g_object_new (BEAM_TYPE_COLUMN_SORTER, NULL);
-      GtkColumnViewColumn *column;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
-      sorter->column = spec->column;
-      sorter->asked = &self->sorter_asked;
-
-      column = gtk_column_view_column_new (_(spec->title), factory);
-      gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
-      gtk_column_view_column_set_resizable (column, TRUE);
-      gtk_column_view_column_set_expand (column, spec->expand);
-      gtk_column_view_column_set_fixed_width (column, spec->width);
-      gtk_column_view_append_column (self->column_view, column);
-      g_object_unref (sorter);
-      g_object_unref (column);
+      const ColumnSpec *spec = find_spec (id);
+      if (spec != NULL && !g_hash_table_contains (placed, spec))
+        {
+          add_column (self, spec, visible, width, visibility, menu);
+          g_hash_table_add (placed, (gpointer) spec);
+        }
     }
+  for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
+    if (!g_hash_table_contains (placed, &column_specs[i]))
+      add_column (self, &column_specs[i], TRUE, 0, visibility, menu);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (visibility));
+  g_signal_connect_object (gtk_column_view_get_columns (self->column_view), "items-changed",
+                           G_CALLBACK (save_columns), self, G_CONNECT_SWAPPED);
+  self->restoring = FALSE;
 }
 
 static void
@@ -546,9 +642,11 @@ beam_processes_page_dispose (GObject *object)
 {
   BeamProcessesPage *self = BEAM_PROCESSES_PAGE (object);
 
+  self->restoring = TRUE;  /* the columns going away is no layout to save */
   g_cancellable_cancel (self->cancellable);
   g_clear_pointer (&self->refresher, beam_page_refresher_free);
   g_clear_object (&self->node);
+  g_clear_object (&self->settings);
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_PROCESSES_PAGE);
   g_clear_object (&self->selection);
@@ -590,16 +688,65 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "processes.in-module", NULL, playbook_action);
 }
 
+static const guint intervals[] = { 1, 2, 5, 10, 30, 60 };
+
+static void
+on_interval_chosen (GtkDropDown       *dropdown,
+                    GParamSpec        *pspec G_GNUC_UNUSED,
+                    BeamProcessesPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (selected < G_N_ELEMENTS (intervals))
+    g_settings_set_uint (self->settings, "processes-refresh-interval", intervals[selected]);
+}
+
+/* Every: 1 s, 2 s, ... in the toolbar, before the pause button. */
+static void
+add_interval_chooser (BeamProcessesPage *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  guint current = g_settings_get_uint (self->settings, "processes-refresh-interval");
+  GtkWidget *dropdown;
+
+  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
+    {
+      g_autofree char *label = g_strdup_printf (_("Every %u s"), intervals[i]);
+      gtk_string_list_append (labels, label);
+    }
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (labels)), NULL);
+  gtk_widget_set_tooltip_text (dropdown, _("How often the list refreshes"));
+  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
+    if (intervals[i] == current)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
+  g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (on_interval_chosen), self, 0);
+  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->pause_button))), dropdown,
+                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->pause_button)));
+}
+
+static void
+on_interval_changed (BeamProcessesPage *self)
+{
+  beam_page_refresher_set_interval (self->refresher,
+                                    g_settings_get_uint (self->settings, "processes-refresh-interval"));
+}
+
 static void
 beam_processes_page_init (BeamProcessesPage *self)
 {
   GListModel *columns;
+  g_autofree char *sort_id = NULL;
+  gboolean sort_descending = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->process_limit = -1;
+  self->settings = g_settings_new ("io.github.beamscope.Beamscope");
   self->refresher = beam_page_refresher_new (GTK_WIDGET (self), GTK_WIDGET (self->column_view),
-                                             REFRESH_INTERVAL_S, fetch);
+                                             g_settings_get_uint (self->settings, "processes-refresh-interval"),
+                                             fetch);
+  g_signal_connect_object (self->settings, "changed::processes-refresh-interval",
+                           G_CALLBACK (on_interval_changed), self, G_CONNECT_SWAPPED);
   self->model = beam_process_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -607,6 +754,7 @@ beam_processes_page_init (BeamProcessesPage *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   build_columns (self);
+  add_interval_chooser (self);
   g_signal_connect_object (self->model, "notify::busy", G_CALLBACK (on_model_busy_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
@@ -615,14 +763,19 @@ beam_processes_page_init (BeamProcessesPage *self)
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
 
-  /* Biggest memory first, as an investigation usually starts. */
+  /* The sort the user left; at first, biggest memory first, as an
+   * investigation usually starts. */
+  g_settings_get (self->settings, "processes-sort", "(sb)", &sort_id, &sort_descending);
   columns = gtk_column_view_get_columns (self->column_view);
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    if (column_specs[i].column == BEAM_PROCESS_COLUMN_MEMORY)
-      {
-        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-        gtk_column_view_sort_by_column (self->column_view, column, GTK_SORT_DESCENDING);
-      }
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
+
+      if (g_strcmp0 (spec->id, sort_id) == 0)
+        gtk_column_view_sort_by_column (self->column_view, column,
+                                        sort_descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+    }
 }
 
 void
