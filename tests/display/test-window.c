@@ -362,6 +362,12 @@ window_loaded (gpointer data)
 }
 
 static gboolean
+messages_loaded (gpointer data)
+{
+  return strstr (beam_process_window_get_messages_text (data), "The first 100 of 1500") != NULL;
+}
+
+static gboolean
 state_shown (gpointer data)
 {
   g_autofree char *state = beam_process_window_dup_state (data);
@@ -428,6 +434,20 @@ test_process_window (void)
   g_assert_cmpstr (state, ==, "#{hits => 42,name => <<\"cache\">>}\n");
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-state.png");
+  gtk_window_destroy (GTK_WINDOW (process));
+
+  /* Messages: the count at once, the first 100 on request, more after. */
+  process = beam_process_window_new (beam_window_get_node (window), "beamscope_mailbox");
+  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
+  gtk_window_present (GTK_WINDOW (process));
+  g_assert_true (wait_until (window_loaded, process, 15000));
+  g_assert_nonnull (strstr (beam_process_window_get_messages_text (process), "1500 messages waiting"));
+  beam_process_window_show_page (process, "messages");
+  beam_process_window_load_messages (process);
+  g_assert_true (wait_until (messages_loaded, process, 10000));
+  settle (300);
+  save_screenshot (GTK_WIDGET (process), "process-window-messages.png");
   gtk_window_destroy (GTK_WINDOW (process));
 
   /* Kill, confirmed: the process is gone. */

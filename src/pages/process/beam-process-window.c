@@ -16,6 +16,7 @@
 #include "beam-term-view.h"
 
 #define FIRST_MESSAGES      100
+#define MAX_MESSAGES        10000  /* loaded into rows, at most */
 #define FIRST_ENTRIES       200
 #define BIG_QUEUE           10000  /* past this, loading messages gets a warning */
 #define SYS_TIMEOUT_MS      2000
@@ -46,6 +47,7 @@ struct _BeamProcessWindow
   BeamProcessInfo      *info;
   GPtrArray            *info_rows;   /* GtkWidget rows in info_group */
   gint64                queue_len;
+  guint                 messages_limit;  /* how many the next load asks for */
   guint                 loads;
   char                 *error;
 };
@@ -338,13 +340,25 @@ messages_done (GObject      *object G_GNUC_UNUSED,
   text = g_strdup_printf (_("The first %u of %" G_GINT64_FORMAT " messages"), messages->len, count);
   gtk_label_set_label (self->messages_label, text);
   beam_term_view_set_terms (self->messages_view, messages, NULL);
+
+  /* More, ten times as many each time, only if asked. */
+  if (count > self->messages_limit && self->messages_limit < MAX_MESSAGES)
+    {
+      g_autofree char *more = NULL;
+
+      self->messages_limit = MIN (self->messages_limit * 10, MAX_MESSAGES);
+      more = g_strdup_printf (_("Load %u"), self->messages_limit);
+      gtk_button_set_label (self->messages_button, more);
+    }
+  else
+    gtk_widget_set_sensitive (GTK_WIDGET (self->messages_button), FALSE);
 }
 
 static void
 on_load_messages (BeamProcessWindow *self)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->messages_button), FALSE);
-  beam_process_item_async (connection (self), self->who, BEAM_PROCESS_ITEM_MESSAGES, FIRST_MESSAGES,
+  beam_process_item_async (connection (self), self->who, BEAM_PROCESS_ITEM_MESSAGES, self->messages_limit,
                            self->cancellable, messages_done, g_object_ref (self));
 }
 
@@ -682,6 +696,7 @@ beam_process_window_init (BeamProcessWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->info_rows = g_ptr_array_new ();
+  self->messages_limit = FIRST_MESSAGES;
 }
 
 BeamProcessWindow *
@@ -752,4 +767,18 @@ beam_process_window_show_page (BeamProcessWindow *self,
 {
   g_return_if_fail (BEAM_IS_PROCESS_WINDOW (self));
   adw_view_stack_set_visible_child_name (self->view_stack, page);
+}
+
+void
+beam_process_window_load_messages (BeamProcessWindow *self)
+{
+  g_return_if_fail (BEAM_IS_PROCESS_WINDOW (self));
+  on_load_messages (self);
+}
+
+const char *
+beam_process_window_get_messages_text (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+  return gtk_label_get_label (self->messages_label);
 }

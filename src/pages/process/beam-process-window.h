@@ -26,5 +26,8 @@ char              *beam_process_window_dup_state    (BeamProcessWindow *self);
 const char        *beam_process_window_get_error    (BeamProcessWindow *self);
 void               beam_process_window_show_page    (BeamProcessWindow *self,
                                                      const char        *page);
+/* What the Load button does on the Messages page; and what the page says. */
+void               beam_process_window_load_messages (BeamProcessWindow *self);
+const char        *beam_process_window_get_messages_text (BeamProcessWindow *self);
 
 G_END_DECLS
