@@ -15,6 +15,7 @@
 #include "beam-cookie.h"
 #include "beam-connection.h"
 #include "beam-epmd.h"
+#include "beam-load.h"
 #include "beam-process-info.h"
 #include "beam-process-list.h"
 #include "beam-term-printer.h"
@@ -33,6 +34,7 @@ typedef struct
   int        timeout_ms;
   char      *top_by;
   char      *syntax;
+  int        sample_ms;
   int        top_count;
   int        window_ms;
 } Options;
@@ -674,11 +676,157 @@ command_state (const Options *options,
   return 0;
 }
 
+/* ---- load and memory ---------------------------------------------------------- */
+
+static int
+command_sched (const Options *options,
+               Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(GArray) usage = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (options->sample_ms <= 0)
+    {
+      g_printerr ("beamscope-cli: %s\n", _("--ms takes a positive number of milliseconds"));
+      return EXIT_USAGE;
+    }
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_scheduler_usage_async (connection, options->sample_ms, NULL, stash_result, wait);
+  usage = beam_scheduler_usage_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (usage == NULL)
+    return fail (error);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < usage->len; i++)
+        {
+          BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "scheduler");
+          json_builder_add_int_value (builder, entry->id);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, beam_scheduler_type_to_string (entry->type));
+          json_builder_set_member_name (builder, "usage");
+          json_builder_add_double_value (builder, entry->usage);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return 0;
+    }
+
+  g_print ("%-10s %-10s %s\n", _("SCHEDULER"), _("TYPE"), _("USAGE"));
+  for (guint i = 0; i < usage->len; i++)
+    {
+      BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
+      g_print ("%-10u %-10s %5.1f%%\n", entry->id, beam_scheduler_type_to_string (entry->type), 100 * entry->usage);
+    }
+  return 0;
+}
+
+static int
+command_memory (const Options *options,
+                Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamTerm) memory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  int status = 0;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_connection_rpc_async (connection, "erlang", "memory", NULL, 0, NULL, stash_result, wait);
+  memory = beam_connection_rpc_finish (connection, wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (memory == NULL)
+    return fail (error);
+
+  /* [{total, Bytes}, ...], every key the node has, in its order. */
+  json_builder_begin_object (builder);
+  for (guint i = 0; memory->kind == BEAM_TERM_LIST && i < memory->n_children; i++)
+    {
+      const BeamTerm *pair = memory->children[i];
+      gint64 bytes;
+
+      if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 || pair->children[0]->kind != BEAM_TERM_ATOM ||
+          !beam_term_get_int64 (pair->children[1], &bytes))
+        continue;
+      if (options->json)
+        {
+          json_builder_set_member_name (builder, pair->children[0]->v.atom.name);
+          json_builder_add_int_value (builder, bytes);
+        }
+      else
+        {
+          g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+          print_row (pair->children[0]->v.atom.name, size);
+        }
+    }
+  json_builder_end_object (builder);
+  if (options->json)
+    {
+      root = json_builder_get_root (builder);
+      print_json (root);
+    }
+  return 0;
+}
+
+static int
+command_alloc (const Options *options,
+               Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamAllocators) allocators = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_allocators_fetch_async (connection, NULL, stash_result, wait);
+  allocators = beam_allocators_fetch_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (allocators == NULL)
+    return fail (error);
+
+  if (options->json)
+    {
+      g_autoptr(JsonNode) root = beam_allocators_to_json (allocators);
+      print_json (root);
+      return 0;
+    }
+
+  g_print ("%-16s %12s %12s %7s\n", _("ALLOCATOR"), _("ALLOCATED"), _("USED"), _("USAGE"));
+  for (guint i = 0; i < allocators->types->len; i++)
+    {
+      const BeamAllocator *allocator = g_ptr_array_index (allocators->types, i);
+      g_print ("%-16s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT " %6.1f%%\n", allocator->type,
+               allocator->allocated, allocator->used,
+               allocator->allocated > 0 ? 100.0 * allocator->used / allocator->allocated : 0.0);
+    }
+  g_print ("%-16s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n", _("total"), allocators->allocated, allocators->used);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  Options options = { .timeout_ms = 10000, .top_count = 10 };
+  Options options = { .timeout_ms = 10000, .top_count = 10, .sample_ms = 1000 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -695,6 +843,7 @@ main (int    argc,
     { "count", 'n', 0, G_OPTION_ARG_INT, &options.top_count, N_("top: how many processes (default 10)"), N_("N") },
     { "window", 'w', 0, G_OPTION_ARG_INT, &options.window_ms, N_("top: the growth over MS milliseconds, as recon:proc_window"), N_("MS") },
     { "syntax", 0, 0, G_OPTION_ARG_STRING, &options.syntax, N_("state: print in erlang (default) or elixir syntax"), N_("SYNTAX") },
+    { "ms", 0, 0, G_OPTION_ARG_INT, &options.sample_ms, N_("sched: sample for MS milliseconds (default 1000)"), N_("MS") },
     { NULL }
   };
 
@@ -716,6 +865,9 @@ main (int    argc,
       "  top            the biggest processes: --by ATTRIBUTE, -n N, --window MS\n"
       "  proc PID|NAME  one process: the items of process_info/2 the seeds list\n"
       "  state PID|NAME sys:get_state of an OTP process (--timeout MS, --syntax)\n"
+      "  sched          scheduler usage over --ms MS, as recon:scheduler_usage\n"
+      "  memory         erlang:memory(), in bytes\n"
+      "  alloc          allocators: carriers against blocks, as recon_alloc:memory\n"
       "\n"
       "The cookie is --cookie, else --cookie-file, else ~/.erlang.cookie."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -752,6 +904,12 @@ main (int    argc,
     status = command_procs (&options, &wait);
   else if (g_str_equal (command, "top") && argc == 2)
     status = command_top (&options, &wait);
+  else if (g_str_equal (command, "sched") && argc == 2)
+    status = command_sched (&options, &wait);
+  else if (g_str_equal (command, "memory") && argc == 2)
+    status = command_memory (&options, &wait);
+  else if (g_str_equal (command, "alloc") && argc == 2)
+    status = command_alloc (&options, &wait);
   else if (g_str_equal (command, "proc") && argc == 3)
     status = command_proc (&options, &wait, argv[2]);
   else if (g_str_equal (command, "state") && argc == 3)

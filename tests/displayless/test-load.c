@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* beamscope-cli sched, memory and alloc against a fixture node with a busy
+ * process: the busy scheduler shows, the scheduler_wall_time flag is as it
+ * was afterwards, and the allocators agree with erlang:memory(total). */
+
+#include <json-glib/json-glib.h>
+
+#include "beam-test-node.h"
+
+static BeamTestNode *node;
+
+static JsonNode *
+run_cli_json (const char *first_arg,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
+  g_ptr_array_add (argv, (char *) "--node");
+  g_ptr_array_add (argv, node->name);
+  g_ptr_array_add (argv, (char *) "--cookie");
+  g_ptr_array_add (argv, node->cookie);
+  g_ptr_array_add (argv, (char *) "--json");
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+node_says (const char *module,
+           const char *function,
+           const char *args)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = beam_test_node_erl_call (node, module, function, args, &error);
+
+  g_assert_no_error (error);
+  return g_strstrip (out);
+}
+
+static void
+test_sched (void)
+{
+  g_autoptr(JsonNode) root = run_cli_json ("sched", "--ms", "1000", NULL);
+  JsonArray *usage = json_node_get_array (root);
+  g_autofree char *schedulers = node_says ("erlang", "system_info", "[schedulers]");
+  g_autofree char *dirty_cpu = node_says ("erlang", "system_info", "[dirty_cpu_schedulers]");
+  g_autofree char *dirty_io = node_says ("erlang", "system_info", "[dirty_io_schedulers]");
+  g_autofree char *flag = NULL;
+  guint normal = 0, cpu = 0, io = 0;
+  double busiest = 0;
+
+  for (guint i = 0; i < json_array_get_length (usage); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (usage, i);
+      const char *type = json_object_get_string_member (entry, "type");
+      double value = json_object_get_double_member (entry, "usage");
+
+      g_assert_cmpint (json_object_get_int_member (entry, "scheduler"), ==, i + 1);
+      g_assert_cmpfloat (value, >=, 0.0);
+      g_assert_cmpfloat (value, <=, 1.0);
+      if (g_str_equal (type, "normal"))
+        {
+          normal++;
+          busiest = MAX (busiest, value);
+        }
+      else if (g_str_equal (type, "dirty_cpu"))
+        cpu++;
+      else
+        {
+          g_assert_cmpstr (type, ==, "dirty_io");
+          io++;
+        }
+    }
+  g_assert_cmpuint (normal, ==, g_ascii_strtoull (schedulers, NULL, 10));
+  g_assert_cmpuint (cpu, ==, g_ascii_strtoull (dirty_cpu, NULL, 10));
+  g_assert_cmpuint (io, ==, g_ascii_strtoull (dirty_io, NULL, 10));
+  /* The fixture's busy process works two thirds of the time. */
+  g_test_message ("busiest normal scheduler: %.2f", busiest);
+  g_assert_cmpfloat (busiest, >, 0.2);
+
+  /* The flag is off again: the node measures nothing once we are done. */
+  flag = node_says ("erlang", "statistics", "[scheduler_wall_time]");
+  g_assert_cmpstr (flag, ==, "undefined");
+}
+
+static void
+test_memory (void)
+{
+  g_autoptr(JsonNode) root = run_cli_json ("memory", NULL);
+  JsonObject *memory = json_node_get_object (root);
+  static const char * const keys[] = {
+    "total", "processes", "processes_used", "system", "atom", "atom_used", "binary", "code", "ets",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_cmpint (json_object_get_int_member (memory, keys[i]), >, 0);
+  g_assert_cmpint (json_object_get_int_member (memory, "processes") + json_object_get_int_member (memory, "system"), ==,
+                   json_object_get_int_member (memory, "total"));
+}
+
+/* recon_alloc:memory(used) counts the blocks in the allocators' carriers,
+ * allocated the carriers: the node's total lies between, give or take what
+ * the node allocates outside the allocators. Tolerance: used no more than
+ * total, allocated within 30% of it. */
+static void
+test_alloc (void)
+{
+  g_autoptr(JsonNode) root = run_cli_json ("alloc", NULL);
+  JsonObject *alloc = json_node_get_object (root);
+  g_autofree char *total_text = node_says ("erlang", "memory", "[total]");
+  gint64 total = g_ascii_strtoll (total_text, NULL, 10);
+  gint64 allocated = json_object_get_int_member (alloc, "allocated");
+  gint64 used = json_object_get_int_member (alloc, "used");
+  JsonArray *types = json_object_get_array_member (alloc, "types");
+  gint64 sum = 0;
+  gboolean eheap = FALSE;
+
+  g_test_message ("allocated %" G_GINT64_FORMAT ", used %" G_GINT64_FORMAT ", memory(total) %" G_GINT64_FORMAT,
+                  allocated, used, total);
+  g_assert_cmpint (used, >, 0);
+  g_assert_cmpint (used, <=, allocated);
+  g_assert_cmpint (used, <=, total);
+  g_assert_cmpfloat (ABS (allocated - total), <=, 0.3 * total);
+
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    {
+      JsonObject *type = json_array_get_object_element (types, i);
+      sum += json_object_get_int_member (type, "allocated");
+      eheap |= g_str_equal (json_object_get_string_member (type, "type"), "eheap_alloc");
+      g_assert_cmpint (json_object_get_int_member (type, "used"), <=, json_object_get_int_member (type, "allocated"));
+    }
+  g_assert_true (eheap);
+  g_assert_cmpint (sum, ==, allocated);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/load/sched", test_sched);
+  g_test_add_func ("/load/memory", test_memory);
+  g_test_add_func ("/load/alloc", test_alloc);
+
+  status = g_test_run ();
+  beam_test_node_free (node);
+  return status;
+}
