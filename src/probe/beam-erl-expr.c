@@ -202,6 +202,19 @@ beam_erl_case (BeamTerm *expression,
   return beam_term_new_tuple (4, beam_term_new_atom ("case"), ANNO (), expression, clauses);
 }
 
+BeamTerm *
+beam_erl_receive (guint n_clauses,
+                  ...)
+{
+  va_list args;
+  BeamTerm *clauses;
+
+  va_start (args, n_clauses);
+  clauses = take_list (n_clauses, args);
+  va_end (args);
+  return beam_term_new_tuple (3, beam_term_new_atom ("receive"), ANNO (), clauses);
+}
+
 static int
 compare_bindings (gconstpointer a,
                   gconstpointer b)

@@ -55,6 +55,9 @@ BeamTerm *beam_erl_fun        (GPtrArray  *args,
 BeamTerm *beam_erl_case       (BeamTerm   *expression,
                                guint       n_clauses,
                                ...);
+/* receive clauses end */
+BeamTerm *beam_erl_receive    (guint       n_clauses,
+                               ...);
 BeamTerm *beam_erl_clause     (BeamTerm   *pattern,
                                BeamTerm   *guard_or_null,
                                BeamTerm   *body);

@@ -5,6 +5,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "beam-connection.h"
+#include "beam-load-sample.h"
 #include "beam-test-node.h"
 
 static BeamTestNode *node;
@@ -152,6 +154,130 @@ test_alloc (void)
   g_assert_cmpint (sum, ==, allocated);
 }
 
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} Wait;
+
+static void
+stash (GObject      *object G_GNUC_UNUSED,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+static BeamConnection *
+connect_node (void)
+{
+  g_autoptr(GError) error = NULL;
+  BeamConnection *connection = beam_connection_new (node->name, node->cookie);
+  Wait wait = { 0 };
+
+  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
+  g_object_unref (wait.result);
+  return connection;
+}
+
+static BeamLoadSample *
+sample (BeamConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  BeamLoadSample *result;
+
+  beam_load_sample_async (connection, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 10000));
+  result = beam_load_sample_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return result;
+}
+
+static BeamTerm *
+start_holder (BeamConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  Wait wait = { 0 };
+  BeamTerm *holder;
+
+  beam_load_flag_holder_start_async (connection, NULL, stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 10000));
+  holder = beam_load_flag_holder_start_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return holder;
+}
+
+static gboolean
+flag_is (const char *expected_prefix)
+{
+  for (int i = 0; i < 100; i++)
+    {
+      g_autofree char *flag = node_says ("erlang", "statistics", "[scheduler_wall_time]");
+      if (g_str_has_prefix (flag, expected_prefix))
+        return TRUE;
+      g_usleep (50 * 1000);
+    }
+  return FALSE;
+}
+
+static void
+test_samples_and_flag_holder (void)
+{
+  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamLoadSample) cold = sample (connection);
+  g_autoptr(BeamLoadSample) first = NULL;
+  g_autoptr(BeamLoadSample) second = NULL;
+  g_autoptr(BeamTerm) holder = NULL;
+  g_autoptr(GArray) usage = NULL;
+  double total = 0, busiest = 0;
+
+  /* No holder, no wall times: the flag is off. */
+  g_assert_cmpuint (cold->wall->len, ==, 0);
+  g_assert_cmpint (cold->memory[0], >, 0);
+  g_assert_cmpuint (cold->run_queues->len, >=, (guint) cold->schedulers);
+
+  holder = start_holder (connection);
+  g_assert_true (flag_is ("["));  /* a list of wall times */
+  first = sample (connection);
+  g_usleep (600 * 1000);
+  second = sample (connection);
+  usage = beam_load_sample_usage (first, second, &total);
+  g_assert_nonnull (usage);
+  for (guint i = 0; i < usage->len; i++)
+    {
+      BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
+      if (entry->type == BEAM_SCHEDULER_NORMAL)
+        busiest = MAX (busiest, entry->usage);
+    }
+  g_test_message ("busiest %.2f, total %.2f", busiest, total);
+  g_assert_cmpfloat (busiest, >, 0.2);
+  g_assert_cmpfloat (total, >, 0.1);
+  g_assert_cmpfloat (beam_load_sample_rate (first, second, first->reductions, second->reductions), >, 1000);
+
+  /* Beamscope goes: the holder goes with the connection, and the flag. */
+  beam_connection_close (connection);
+  g_assert_true (flag_is ("undefined"));
+}
+
+static void
+test_flag_holder_stop (void)
+{
+  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamTerm) holder = start_holder (connection);
+
+  g_assert_true (flag_is ("["));
+  beam_load_flag_holder_stop (connection, holder);
+  g_assert_true (flag_is ("undefined"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -159,6 +285,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  g_assert_true (beam_connection_init_process (NULL));
   g_test_init (&argc, &argv, NULL);
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
@@ -166,6 +293,8 @@ main (int    argc,
   g_test_add_func ("/load/sched", test_sched);
   g_test_add_func ("/load/memory", test_memory);
   g_test_add_func ("/load/alloc", test_alloc);
+  g_test_add_func ("/load/samples-and-flag-holder", test_samples_and_flag_holder);
+  g_test_add_func ("/load/flag-holder-stop", test_flag_holder_stop);
 
   status = g_test_run ();
   beam_test_node_free (node);
