@@ -13,6 +13,7 @@
 
 #include "beam-connect-page.h"
 #include "beam-cookie.h"
+#include "beam-load-page.h"
 #include "beam-processes-page.h"
 #include "beam-system-page.h"
 #include "beam-window.h"
@@ -32,6 +33,7 @@ struct _BeamWindow
   AdwViewSwitcherBar   *switcher_bar;
   BeamSystemPage       *system_page;
   BeamProcessesPage    *processes_page;
+  BeamLoadPage         *load_page;
   GtkImage             *state_icon;
   GtkLabel             *read_only_label;
   GtkRevealer          *state_revealer;
@@ -131,6 +133,7 @@ show_node (BeamWindow     *self,
 
   beam_system_page_set_node (self->system_page, self->node);
   beam_processes_page_set_node (self->processes_page, self->node);
+  beam_load_page_set_node (self->load_page, self->node);
   update_state (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "node");
@@ -211,6 +214,7 @@ beam_window_disconnect (BeamWindow *self)
 
   beam_system_page_set_node (self->system_page, NULL);
   beam_processes_page_set_node (self->processes_page, NULL);
+  beam_load_page_set_node (self->load_page, NULL);
   g_clear_object (&self->node);  /* closes the connection */
   gtk_window_set_title (GTK_WINDOW (self), _("Beamscope"));
   gtk_stack_set_visible_child_name (self->main_stack, "connect");
@@ -307,6 +311,7 @@ beam_window_class_init (BeamWindowClass *klass)
   g_type_ensure (BEAM_TYPE_CONNECT_PAGE);
   g_type_ensure (BEAM_TYPE_SYSTEM_PAGE);
   g_type_ensure (BEAM_TYPE_PROCESSES_PAGE);
+  g_type_ensure (BEAM_TYPE_LOAD_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-window.ui");
@@ -318,6 +323,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, system_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, processes_page);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, load_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);

@@ -8,6 +8,7 @@
 
 #include "beam-application.h"
 #include "beam-connect-page.h"
+#include "beam-load-page.h"
 #include "beam-playbook-window.h"
 #include "beam-process-window.h"
 #include "beam-processes-page.h"
@@ -356,6 +357,41 @@ test_playbooks (void)
 }
 
 static gboolean
+load_charted (gpointer data)
+{
+  return beam_load_page_get_samples (data) >= 4;
+}
+
+static gboolean
+flag_off (gpointer data G_GNUC_UNUSED)
+{
+  g_autofree char *flag = beam_test_node_erl_call (node, "erlang", "statistics", "[scheduler_wall_time]", NULL);
+  return flag != NULL && g_str_has_prefix (flag, "undefined");
+}
+
+/* The Load page charts a node with a busy process: the busy scheduler shows;
+ * and once we disconnect, the node's scheduler_wall_time flag is off. */
+static void
+test_load_page (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  BeamLoadPage *page;
+
+  beam_window_connect (window, node->name, node->cookie, "load");
+  g_assert_true (wait_until (is_connected, window, 15000));
+  page = BEAM_LOAD_PAGE (beam_window_get_page (window, "load"));
+  g_assert_true (wait_until (load_charted, page, 20000));
+  g_test_message ("busiest scheduler %.2f", beam_load_page_get_busiest (page));
+  g_assert_cmpfloat (beam_load_page_get_busiest (page), >, 0.15);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "load-page.png");
+
+  beam_window_disconnect (window);
+  g_assert_true (wait_until (flag_off, NULL, 10000));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 window_loaded (gpointer data)
 {
   return beam_process_window_get_loads (data) > 0;
@@ -528,6 +564,7 @@ main (int    argc,
   g_test_add_func ("/window/processes-page", test_processes_page);
   g_test_add_func ("/window/process-window", test_process_window);
   g_test_add_func ("/window/playbooks", test_playbooks);
+  g_test_add_func ("/window/load-page", test_load_page);
   g_test_add_func ("/window/read-only", test_read_only);
 
   status = g_test_run ();
