@@ -37,6 +37,8 @@ typedef struct
   int        sample_ms;
   int        top_count;
   int        window_ms;
+  gint64     min_bytes;
+  gboolean   yes;
 } Options;
 
 typedef struct
@@ -822,11 +824,174 @@ command_alloc (const Options *options,
   return 0;
 }
 
+static int
+command_ets (const Options *options,
+             Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_ets_by_memory_async (connection, options->top_count, NULL, stash_result, wait);
+  tables = beam_ets_by_memory_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (tables == NULL)
+    return fail (error);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < tables->len; i++)
+        {
+          const BeamEtsTableMemory *table = g_ptr_array_index (tables, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "table");
+          json_builder_add_string_value (builder, table->table);
+          json_builder_set_member_name (builder, "owner");
+          json_builder_add_string_value (builder, table->owner);
+          json_builder_set_member_name (builder, "objects");
+          json_builder_add_int_value (builder, table->objects);
+          json_builder_set_member_name (builder, "memory");
+          json_builder_add_int_value (builder, table->bytes);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return 0;
+    }
+
+  g_print ("%-32s %-16s %10s %12s\n", _("TABLE"), _("OWNER"), _("OBJECTS"), _("MEMORY"));
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const BeamEtsTableMemory *table = g_ptr_array_index (tables, i);
+      g_print ("%-32s %-16s %10" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n",
+               table->table, table->owner, table->objects, table->bytes);
+    }
+  return 0;
+}
+
+static int
+command_heaps (const Options *options,
+               Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(GPtrArray) heaps = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_big_heaps_async (connection, options->min_bytes, options->top_count, NULL, stash_result, wait);
+  heaps = beam_big_heaps_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (heaps == NULL)
+    return fail (error);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < heaps->len; i++)
+        {
+          const BeamHeapMemory *heap = g_ptr_array_index (heaps, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "pid");
+          json_builder_add_string_value (builder, heap->pid);
+          json_builder_set_member_name (builder, "registered_name");
+          json_builder_add_string_value (builder, heap->name);
+          json_builder_set_member_name (builder, "total_heap_size");
+          json_builder_add_int_value (builder, heap->heap_bytes);
+          json_builder_set_member_name (builder, "memory");
+          json_builder_add_int_value (builder, heap->memory);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return 0;
+    }
+
+  g_print ("%-16s %-28s %14s %12s\n", _("PID"), _("NAME"), _("HEAP (BYTES)"), _("MEMORY"));
+  for (guint i = 0; i < heaps->len; i++)
+    {
+      const BeamHeapMemory *heap = g_ptr_array_index (heaps, i);
+      g_print ("%-16s %-28s %14" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n",
+               heap->pid, heap->name != NULL ? heap->name : "", heap->heap_bytes, heap->memory);
+    }
+  return 0;
+}
+
+static int
+command_binary_gc (const Options *options,
+                   Wait          *wait)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autofree BeamBinaryCollection *collection = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!options->yes)
+    {
+      g_printerr ("beamscope-cli: %s\n",
+                  _("binary-gc garbage-collects every process on the node; pass --yes to do it"));
+      return EXIT_USAGE;
+    }
+  connection = connect_or_fail (options, wait, &status);
+  if (connection == NULL)
+    return status;
+  beam_binary_collect_async (connection, NULL, stash_result, wait);
+  collection = beam_binary_collect_finish (wait_for (wait), &error);
+  beam_connection_close (connection);
+  if (collection == NULL)
+    return fail (error);
+
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "binary_before");
+      json_builder_add_int_value (builder, collection->before);
+      json_builder_set_member_name (builder, "binary_after");
+      json_builder_add_int_value (builder, collection->after);
+      json_builder_set_member_name (builder, "processes");
+      json_builder_add_int_value (builder, collection->processes);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return 0;
+    }
+  {
+    g_autofree char *before = g_format_size_full (collection->before, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *after = g_format_size_full (collection->after, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, collection->processes);
+
+    print_row (_("binary before"), before);
+    print_row (_("binary after"), after);
+    print_row (_("processes collected"), count);
+  }
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  Options options = { .timeout_ms = 10000, .top_count = 10, .sample_ms = 1000 };
+  Options options = { .timeout_ms = 10000, .top_count = 10, .sample_ms = 1000, .min_bytes = 1024 * 1024 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -844,6 +1009,8 @@ main (int    argc,
     { "window", 'w', 0, G_OPTION_ARG_INT, &options.window_ms, N_("top: the growth over MS milliseconds, as recon:proc_window"), N_("MS") },
     { "syntax", 0, 0, G_OPTION_ARG_STRING, &options.syntax, N_("state: print in erlang (default) or elixir syntax"), N_("SYNTAX") },
     { "ms", 0, 0, G_OPTION_ARG_INT, &options.sample_ms, N_("sched: sample for MS milliseconds (default 1000)"), N_("MS") },
+    { "min-bytes", 0, 0, G_OPTION_ARG_INT64, &options.min_bytes, N_("heaps: only heaps of at least BYTES (default 1 MiB)"), N_("BYTES") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("binary-gc: yes, garbage-collect every process"), NULL },
     { NULL }
   };
 
@@ -868,6 +1035,9 @@ main (int    argc,
       "  sched          scheduler usage over --ms MS, as recon:scheduler_usage\n"
       "  memory         erlang:memory(), in bytes\n"
       "  alloc          allocators: carriers against blocks, as recon_alloc:memory\n"
+      "  ets            the biggest ETS tables by memory (-n N)\n"
+      "  heaps          processes with heaps over --min-bytes BYTES (-n N)\n"
+      "  binary-gc      binary memory before and after collecting every process (--yes)\n"
       "\n"
       "The cookie is --cookie, else --cookie-file, else ~/.erlang.cookie."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -878,6 +1048,11 @@ main (int    argc,
   if (options.timeout_ms <= 0)
     {
       g_printerr ("beamscope-cli: %s\n", _("--timeout must be a positive number of milliseconds"));
+      return EXIT_USAGE;
+    }
+  if (options.top_count <= 0)
+    {
+      g_printerr ("beamscope-cli: %s\n", _("--count must be a positive number"));
       return EXIT_USAGE;
     }
   if (options.cookie != NULL && options.cookie_file != NULL)
@@ -910,6 +1085,12 @@ main (int    argc,
     status = command_memory (&options, &wait);
   else if (g_str_equal (command, "alloc") && argc == 2)
     status = command_alloc (&options, &wait);
+  else if (g_str_equal (command, "ets") && argc == 2)
+    status = command_ets (&options, &wait);
+  else if (g_str_equal (command, "heaps") && argc == 2)
+    status = command_heaps (&options, &wait);
+  else if (g_str_equal (command, "binary-gc") && argc == 2)
+    status = command_binary_gc (&options, &wait);
   else if (g_str_equal (command, "proc") && argc == 3)
     status = command_proc (&options, &wait, argv[2]);
   else if (g_str_equal (command, "state") && argc == 3)

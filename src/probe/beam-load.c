@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Two erl_eval programs.
+/* The Load and Memory pages' erl_eval programs: scheduler usage, the
+ * allocators, and the memory playbook's questions (ETS tables by memory,
+ * big heaps, binary memory around a node-wide garbage collection), each
+ * shown in Erlang above its builder. The first two in detail:
  *
  * Scheduler usage:
  *
@@ -20,7 +23,7 @@
  * Allocators:
  *
  *   {[{A, erlang:system_info({allocator, A})} || A <- erlang:system_info(alloc_util_allocators)],
- *    erlang:memory(total)}
+ *    erlang:memory(total), catch erlang:system_info({allocator, mseg_alloc})}
  *
  * allocated is the carriers' size and used the blocks' size, multiblock and
  * singleblock carriers of every instance, as recon_alloc:memory/1. */
@@ -31,6 +34,7 @@
 
 #include "beam-erl-expr.h"
 #include "beam-load.h"
+#include "beam-term-printer.h"
 #include "beam-wire-error.h"
 
 #define MARGIN_MS 5000
@@ -50,6 +54,7 @@ beam_scheduler_type_to_string (BeamSchedulerType type)
 #define VAR(name)          beam_erl_var (name)
 #define ATOM(name)         beam_erl_atom (name)
 #define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
+#define CALL0(m, f)        beam_erl_call (m, f, 0)
 
 static GPtrArray *
 exprs (guint n,
@@ -91,12 +96,110 @@ allocators_program (void)
                                 1,
                                 beam_erl_generate (VAR ("A"), CALL ("erlang", "system_info", 1, ATOM ("alloc_util_allocators"))));
 
-  return beam_erl_eval_args (exprs (1, beam_erl_tuple (2, each, CALL ("erlang", "memory", 1, ATOM ("total")))), NULL);
+  BeamTerm *segment_cache = beam_erl_catch (CALL ("erlang", "system_info", 1,
+                                                  beam_erl_tuple (2, ATOM ("allocator"), ATOM ("mseg_alloc"))));
+
+  return beam_erl_eval_args (exprs (1, beam_erl_tuple (3, each, CALL ("erlang", "memory", 1, ATOM ("total")),
+                                                       segment_cache)),
+                             NULL);
+}
+
+static BeamTerm *
+list_of_atoms (guint        n,
+               const char **names)
+{
+  BeamTerm *list = beam_erl_nil ();
+
+  for (guint i = n; i > 0; i--)
+    list = beam_erl_cons (ATOM (names[i - 1]), list);
+  return list;
+}
+
+/* {W, lists:sublist(lists:reverse(lists:keysort(Key, Rows)), Limit)} */
+static BeamTerm *
+biggest_first (BeamTerm *rows,
+               gint64    key)
+{
+  return beam_erl_tuple (2, CALL ("erlang", "system_info", 1, ATOM ("wordsize")),
+                         CALL ("lists", "sublist", 2,
+                               CALL ("lists", "reverse", 1,
+                                     CALL ("lists", "keysort", 2, beam_erl_integer (key), rows)),
+                               VAR ("Limit")));
+}
+
+/* [{T, ets:info(T, owner), ets:info(T, size), M}
+ *  || T <- ets:all(), M <- [ets:info(T, memory)], is_integer(M)]
+ * (a table deleted meanwhile answers undefined and drops out) */
+static BeamTerm *
+ets_program (guint limit)
+{
+  BeamTerm *rows = beam_erl_lc (beam_erl_tuple (4, VAR ("T"),
+                                                CALL ("ets", "info", 2, VAR ("T"), ATOM ("owner")),
+                                                CALL ("ets", "info", 2, VAR ("T"), ATOM ("size")),
+                                                VAR ("M")),
+                                3,
+                                beam_erl_generate (VAR ("T"), CALL0 ("ets", "all")),
+                                beam_erl_generate (VAR ("M"),
+                                                   beam_erl_cons (CALL ("ets", "info", 2, VAR ("T"), ATOM ("memory")),
+                                                                  beam_erl_nil ())),
+                                CALL ("erlang", "is_integer", 1, VAR ("M")));
+
+  return beam_erl_eval_args (exprs (1, biggest_first (rows, 4)), "Limit", beam_term_new_integer (limit), NULL);
+}
+
+/* W = erlang:system_info(wordsize),
+ * [{P, N, H, M} || P <- erlang:processes(),
+ *                  [{registered_name, N}, {total_heap_size, H}, {memory, M}]
+ *                      <- [erlang:process_info(P, [registered_name, total_heap_size, memory])],
+ *                  H * W >= Threshold] */
+static BeamTerm *
+heaps_program (gint64 threshold,
+               guint  limit)
+{
+  static const char *items[] = { "registered_name", "total_heap_size", "memory" };
+  BeamTerm *pattern = beam_erl_nil ();
+  BeamTerm *rows;
+
+  pattern = beam_erl_cons (beam_erl_tuple (2, ATOM ("memory"), VAR ("M")), pattern);
+  pattern = beam_erl_cons (beam_erl_tuple (2, ATOM ("total_heap_size"), VAR ("H")), pattern);
+  pattern = beam_erl_cons (beam_erl_tuple (2, ATOM ("registered_name"), VAR ("N")), pattern);
+  rows = beam_erl_lc (beam_erl_tuple (4, VAR ("P"), VAR ("N"), VAR ("H"), VAR ("M")),
+                      3,
+                      beam_erl_generate (VAR ("P"), CALL0 ("erlang", "processes")),
+                      beam_erl_generate (pattern,
+                                         beam_erl_cons (CALL ("erlang", "process_info", 2, VAR ("P"),
+                                                              list_of_atoms (G_N_ELEMENTS (items), items)),
+                                                        beam_erl_nil ())),
+                      beam_erl_op (">=", beam_erl_op ("*", VAR ("H"), VAR ("W")), VAR ("Threshold")));
+
+  return beam_erl_eval_args (exprs (2,
+                                    beam_erl_match (VAR ("W"), CALL ("erlang", "system_info", 1, ATOM ("wordsize"))),
+                                    biggest_first (rows, 3)),
+                             "Threshold", beam_term_new_integer (threshold),
+                             "Limit", beam_term_new_integer (limit),
+                             NULL);
+}
+
+/* B0 = erlang:memory(binary), Ps = erlang:processes(),
+ * _ = [erlang:garbage_collect(P) || P <- Ps],
+ * {B0, erlang:memory(binary), length(Ps)} */
+static BeamTerm *
+binary_collect_program (void)
+{
+  return beam_erl_eval_args (exprs (4,
+                                    beam_erl_match (VAR ("B0"), CALL ("erlang", "memory", 1, ATOM ("binary"))),
+                                    beam_erl_match (VAR ("Ps"), CALL0 ("erlang", "processes")),
+                                    beam_erl_lc (CALL ("erlang", "garbage_collect", 1, VAR ("P")), 1,
+                                                 beam_erl_generate (VAR ("P"), VAR ("Ps"))),
+                                    beam_erl_tuple (3, VAR ("B0"), CALL ("erlang", "memory", 1, ATOM ("binary")),
+                                                    CALL ("erlang", "length", 1, VAR ("Ps")))),
+                             NULL);
 }
 
 #undef VAR
 #undef ATOM
 #undef CALL
+#undef CALL0
 
 /* {value, Value, Bindings} -> Value */
 static const BeamTerm *
@@ -308,6 +411,37 @@ add_carrier_kind (const BeamTerm *properties,
     *blocks_size += value;
 }
 
+/* [{instance, N, [..., {memkind, [{status, [{cache_hits, Hits} | _]},
+ *                                 {calls, [{mseg_alloc, Giga, Ones} | _]}]}]}] */
+static void
+add_segment_cache (BeamAllocators *allocators,
+                   const BeamTerm *instances)
+{
+  for (guint i = 0; instances->kind == BEAM_TERM_LIST && i < instances->n_children; i++)
+    {
+      const BeamTerm *instance = instances->children[i];
+      const BeamTerm *kind, *hits, *calls;
+      gint64 value;
+
+      if (beam_term_tagged (instance, "instance", 3) == NULL ||
+          (kind = tagged_value (instance->children[2], "memkind")) == NULL)
+        continue;
+      if ((hits = tagged_value (tagged_value (kind, "status"), "cache_hits")) != NULL &&
+          beam_term_get_int64 (hits, &value))
+        allocators->cache_hits += value;
+      if ((calls = tagged_value (kind, "calls")) != NULL && calls->kind == BEAM_TERM_LIST)
+        for (guint k = 0; k < calls->n_children; k++)
+          {
+            const BeamTerm *count = beam_term_tagged (calls->children[k], "mseg_alloc", 3);
+            gint64 giga, ones;
+
+            if (count != NULL && beam_term_get_int64 (count->children[1], &giga) &&
+                beam_term_get_int64 (count->children[2], &ones))
+              allocators->cache_calls += giga * 1000000000 + ones;
+          }
+    }
+}
+
 static gpointer
 decode_allocators (const BeamTerm  *reply,
                    gpointer         user_data G_GNUC_UNUSED,
@@ -317,7 +451,7 @@ decode_allocators (const BeamTerm  *reply,
   const BeamTerm *types;
   BeamAllocators *allocators;
 
-  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 2 ||
+  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 3 ||
       value->children[0]->kind != BEAM_TERM_LIST)
     {
       set_bad_reply (error, "erlang:system_info({allocator, A})");
@@ -362,6 +496,7 @@ decode_allocators (const BeamTerm  *reply,
       allocators->used += allocator->used;
       g_ptr_array_add (allocators->types, allocator);
     }
+  add_segment_cache (allocators, value->children[2]);
   return allocators;
 }
 
@@ -398,6 +533,13 @@ beam_allocators_to_json (const BeamAllocators *allocators)
   json_builder_set_member_name (builder, "usage");
   json_builder_add_double_value (builder, allocators->allocated > 0
                                           ? (double) allocators->used / allocators->allocated : 0.0);
+  json_builder_set_member_name (builder, "cache_hits");
+  json_builder_add_int_value (builder, allocators->cache_hits);
+  json_builder_set_member_name (builder, "cache_calls");
+  json_builder_add_int_value (builder, allocators->cache_calls);
+  json_builder_set_member_name (builder, "cache_hit_rate");
+  json_builder_add_double_value (builder, allocators->cache_calls > 0
+                                          ? (double) allocators->cache_hits / allocators->cache_calls : 0.0);
   json_builder_set_member_name (builder, "types");
   json_builder_begin_array (builder);
   for (guint i = 0; i < allocators->types->len; i++)
@@ -429,4 +571,192 @@ beam_allocators_to_json (const BeamAllocators *allocators)
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
+}
+
+/* ---- the memory playbook ---------------------------------------------------------- */
+
+static void
+ets_table_memory_free (BeamEtsTableMemory *table)
+{
+  g_free (table->table);
+  g_free (table->owner);
+  g_free (table);
+}
+
+static void
+heap_memory_free (BeamHeapMemory *heap)
+{
+  g_free (heap->pid);
+  g_free (heap->name);
+  g_free (heap);
+}
+
+/* {WordSize, Rows} with Rows a list of tuples of `arity` */
+static const BeamTerm *
+sized_rows (const BeamTerm *reply,
+            gint64         *word_size)
+{
+  const BeamTerm *value = eval_value (reply);
+
+  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 2 ||
+      !beam_term_get_int64 (value->children[0], word_size) || value->children[1]->kind != BEAM_TERM_LIST)
+    return NULL;
+  return value->children[1];
+}
+
+static gpointer
+decode_ets (const BeamTerm  *reply,
+            gpointer         user_data G_GNUC_UNUSED,
+            GError         **error)
+{
+  gint64 word_size;
+  const BeamTerm *rows = sized_rows (reply, &word_size);
+  GPtrArray *tables;
+
+  if (rows == NULL)
+    {
+      set_bad_reply (error, "ets:info/2");
+      return NULL;
+    }
+  tables = g_ptr_array_new_with_free_func ((GDestroyNotify) ets_table_memory_free);
+  for (guint i = 0; i < rows->n_children; i++)
+    {
+      const BeamTerm *row = rows->children[i];
+      BeamEtsTableMemory *table;
+
+      if (row->kind != BEAM_TERM_TUPLE || row->n_children != 4)
+        continue;
+      table = g_new0 (BeamEtsTableMemory, 1);
+      table->table = beam_term_print (row->children[0], NULL);
+      table->owner = beam_term_print (row->children[1], NULL);
+      beam_term_get_int64 (row->children[2], &table->objects);
+      beam_term_get_int64 (row->children[3], &table->bytes);
+      table->bytes *= word_size;
+      g_ptr_array_add (tables, table);
+    }
+  return tables;
+}
+
+static gpointer
+decode_heaps (const BeamTerm  *reply,
+              gpointer         user_data G_GNUC_UNUSED,
+              GError         **error)
+{
+  gint64 word_size;
+  const BeamTerm *rows = sized_rows (reply, &word_size);
+  GPtrArray *heaps;
+
+  if (rows == NULL)
+    {
+      set_bad_reply (error, "erlang:process_info/2");
+      return NULL;
+    }
+  heaps = g_ptr_array_new_with_free_func ((GDestroyNotify) heap_memory_free);
+  for (guint i = 0; i < rows->n_children; i++)
+    {
+      const BeamTerm *row = rows->children[i];
+      BeamHeapMemory *heap;
+
+      if (row->kind != BEAM_TERM_TUPLE || row->n_children != 4 || row->children[0]->kind != BEAM_TERM_PID)
+        continue;
+      heap = g_new0 (BeamHeapMemory, 1);
+      heap->pid = beam_term_print (row->children[0], NULL);
+      /* process_info answers [] for a process without a name */
+      if (row->children[1]->kind == BEAM_TERM_ATOM)
+        heap->name = g_strdup (row->children[1]->v.atom.name);
+      beam_term_get_int64 (row->children[2], &heap->heap_bytes);
+      heap->heap_bytes *= word_size;
+      beam_term_get_int64 (row->children[3], &heap->memory);
+      g_ptr_array_add (heaps, heap);
+    }
+  return heaps;
+}
+
+static gpointer
+decode_binary_collect (const BeamTerm  *reply,
+                       gpointer         user_data G_GNUC_UNUSED,
+                       GError         **error)
+{
+  const BeamTerm *value = eval_value (reply);
+  BeamBinaryCollection *collection;
+
+  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 3)
+    {
+      set_bad_reply (error, "erlang:garbage_collect/1");
+      return NULL;
+    }
+  collection = g_new0 (BeamBinaryCollection, 1);
+  if (!beam_term_get_int64 (value->children[0], &collection->before) ||
+      !beam_term_get_int64 (value->children[1], &collection->after) ||
+      !beam_term_get_int64 (value->children[2], &collection->processes))
+    {
+      g_free (collection);
+      set_bad_reply (error, "erlang:memory(binary)");
+      return NULL;
+    }
+  return collection;
+}
+
+void
+beam_ets_by_memory_async (BeamConnection      *connection,
+                          guint                limit,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  start (connection, beam_ets_by_memory_async, ets_program (limit), 30000, decode_ets,
+         (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+beam_ets_by_memory_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+beam_big_heaps_async (BeamConnection      *connection,
+                      gint64               threshold,
+                      guint                limit,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  /* Every process is asked, on the node: a million of them take seconds. */
+  start (connection, beam_big_heaps_async, heaps_program (threshold, limit), 60000, decode_heaps,
+         (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+GPtrArray *
+beam_big_heaps_finish (GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+beam_binary_collect_async (BeamConnection      *connection,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  start (connection, beam_binary_collect_async, binary_collect_program (), 120000, decode_binary_collect,
+         g_free, cancellable, callback, user_data);
+}
+
+BeamBinaryCollection *
+beam_binary_collect_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -57,6 +57,11 @@ typedef struct
   gint64     used;
   gint64     memory_total;     /* erlang:memory(total), asked at the same time */
   GPtrArray *types;            /* BeamAllocator, in the node's order */
+  /* mseg_alloc's segment cache, all instances, as recon_alloc:cache_hit_rates/0:
+   * hits of the cache against calls to mseg_alloc (both 0 where the node has
+   * no mseg_alloc). */
+  gint64     cache_hits;
+  gint64     cache_calls;
 } BeamAllocators;
 
 void            beam_allocators_free        (BeamAllocators *allocators);
@@ -69,5 +74,61 @@ BeamAllocators *beam_allocators_fetch_finish (GAsyncResult       *result,
 JsonNode       *beam_allocators_to_json     (const BeamAllocators *allocators);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamAllocators, beam_allocators_free)
+
+/* The memory playbook's questions. Each answer is bounded by `limit` rows,
+ * chosen and sorted on the node, biggest first. */
+
+typedef struct
+{
+  char   *table;    /* as the node prints it: its name, or its reference */
+  char   *owner;    /* the owner's pid, printed */
+  gint64  objects;
+  gint64  bytes;
+} BeamEtsTableMemory;
+
+/* ETS tables by memory. The result is a GPtrArray of BeamEtsTableMemory. */
+void        beam_ets_by_memory_async     (BeamConnection      *connection,
+                                          guint                limit,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GPtrArray  *beam_ets_by_memory_finish    (GAsyncResult        *result,
+                                          GError             **error);
+
+typedef struct
+{
+  char   *pid;         /* printed */
+  char   *name;        /* its registered name, or NULL */
+  gint64  heap_bytes;  /* total_heap_size */
+  gint64  memory;      /* process_info(P, memory) */
+} BeamHeapMemory;
+
+/* Processes whose total heap is at least `threshold` bytes. The result is a
+ * GPtrArray of BeamHeapMemory. */
+void        beam_big_heaps_async         (BeamConnection      *connection,
+                                          gint64               threshold,
+                                          guint                limit,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GPtrArray  *beam_big_heaps_finish        (GAsyncResult        *result,
+                                          GError             **error);
+
+typedef struct
+{
+  gint64 before;      /* erlang:memory(binary) */
+  gint64 after;
+  gint64 processes;   /* how many were collected */
+} BeamBinaryCollection;
+
+/* Garbage-collects every process on the node and reports binary memory
+ * before and after, as one does by hand to find a binary leak. It changes
+ * the node: ask first, and never with --read-only. */
+void        beam_binary_collect_async    (BeamConnection      *connection,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+BeamBinaryCollection *beam_binary_collect_finish (GAsyncResult *result,
+                                                  GError      **error);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* beamscope-cli sched, memory and alloc against a fixture node with a busy
- * process: the busy scheduler shows, the scheduler_wall_time flag is as it
- * was afterwards, and the allocators agree with erlang:memory(total). */
+/* beamscope-cli sched, memory, alloc and the memory playbook (ets, heaps,
+ * binary-gc) against a fixture node with a busy process, a big heap, an ETS
+ * table of known size and binary garbage: the busy scheduler shows, the
+ * scheduler_wall_time flag is as it was afterwards, the allocators agree with
+ * erlang:memory(total), and each playbook step finds what the fixture left. */
 
 #include <json-glib/json-glib.h>
 
@@ -152,6 +154,104 @@ test_alloc (void)
     }
   g_assert_true (eheap);
   g_assert_cmpint (sum, ==, allocated);
+
+  /* mseg_alloc's cache: the node has made segments, and hit its cache at
+   * most as often as it asked. */
+  g_assert_cmpint (json_object_get_int_member (alloc, "cache_calls"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (alloc, "cache_hits"), <=, json_object_get_int_member (alloc, "cache_calls"));
+}
+
+/* The fixture's cache table holds 1000 rows: it is listed, with the memory
+ * and size the node itself gives, and the list is biggest first. */
+static void
+test_ets_by_memory (void)
+{
+  g_autoptr(JsonNode) root = run_cli_json ("ets", "-n", "50", NULL);
+  JsonArray *tables = json_node_get_array (root);
+  g_autofree char *words = node_says ("ets", "info", "[beamscope_cache_tab, memory]");
+  g_autofree char *word_size = node_says ("erlang", "system_info", "[wordsize]");
+  gint64 expected = g_ascii_strtoll (words, NULL, 10) * g_ascii_strtoll (word_size, NULL, 10);
+  gint64 previous = G_MAXINT64;
+  gboolean found = FALSE;
+
+  g_assert_cmpuint (json_array_get_length (tables), >, 1);
+  g_assert_cmpuint (json_array_get_length (tables), <=, 50);
+  for (guint i = 0; i < json_array_get_length (tables); i++)
+    {
+      JsonObject *table = json_array_get_object_element (tables, i);
+      gint64 bytes = json_object_get_int_member (table, "memory");
+
+      g_assert_cmpint (bytes, <=, previous);
+      previous = bytes;
+      if (g_str_equal (json_object_get_string_member (table, "table"), "beamscope_cache_tab"))
+        {
+          found = TRUE;
+          g_assert_cmpint (json_object_get_int_member (table, "objects"), ==, 1000);
+          g_assert_cmpint (bytes, ==, expected);
+          g_assert_true (g_str_has_prefix (json_object_get_string_member (table, "owner"), "<0."));
+        }
+    }
+  g_assert_true (found);
+
+  /* -n bounds the answer */
+  {
+    g_autoptr(JsonNode) two = run_cli_json ("ets", "-n", "2", NULL);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (two)), ==, 2);
+  }
+}
+
+/* The fixture's big holder keeps ~6 MB of heap: over a 4 MiB threshold it is
+ * found, by name, and nothing below the threshold is. */
+static void
+test_big_heaps (void)
+{
+  g_autoptr(JsonNode) root = run_cli_json ("heaps", "--min-bytes", "4194304", NULL);
+  JsonArray *heaps = json_node_get_array (root);
+  gboolean found = FALSE;
+
+  g_assert_cmpuint (json_array_get_length (heaps), >=, 1);
+  for (guint i = 0; i < json_array_get_length (heaps); i++)
+    {
+      JsonObject *heap = json_array_get_object_element (heaps, i);
+
+      g_assert_cmpint (json_object_get_int_member (heap, "total_heap_size"), >=, 4194304);
+      g_assert_cmpint (json_object_get_int_member (heap, "memory"), >=,
+                       json_object_get_int_member (heap, "total_heap_size"));
+      found |= g_strcmp0 (json_object_get_string_member (heap, "registered_name"), "beamscope_big") == 0;
+    }
+  g_assert_true (found);
+}
+
+/* 20 MB of binary garbage, left in a process that never collects: a
+ * node-wide collection frees it, and binary memory falls by as much. */
+static void
+test_binary_gc (void)
+{
+  g_autofree char *made = node_says ("beamscope_fixture", "binary_garbage", "[20000000]");
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *collection;
+  gint64 before, after;
+
+  g_test_message ("binary_garbage: %s", made);
+  g_assert_true (g_str_has_suffix (made, " 20000000}"));
+  {
+    /* Without --yes it refuses, and changes nothing. */
+    const char *argv[] = { g_getenv ("BEAMSCOPE_CLI"), "--node", node->name, "--cookie", node->cookie,
+                           "binary-gc", NULL };
+    int status;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, NULL));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+  }
+  root = run_cli_json ("binary-gc", "--yes", NULL);
+  collection = json_node_get_object (root);
+  before = json_object_get_int_member (collection, "binary_before");
+  after = json_object_get_int_member (collection, "binary_after");
+  g_test_message ("binary before %" G_GINT64_FORMAT ", after %" G_GINT64_FORMAT, before, after);
+  g_assert_cmpint (before, >=, 20000000);
+  g_assert_cmpint (before - after, >=, 19000000);
+  g_assert_cmpint (json_object_get_int_member (collection, "processes"), >, 10);
 }
 
 typedef struct
@@ -293,6 +393,9 @@ main (int    argc,
   g_test_add_func ("/load/sched", test_sched);
   g_test_add_func ("/load/memory", test_memory);
   g_test_add_func ("/load/alloc", test_alloc);
+  g_test_add_func ("/load/ets-by-memory", test_ets_by_memory);
+  g_test_add_func ("/load/big-heaps", test_big_heaps);
+  g_test_add_func ("/load/binary-gc", test_binary_gc);
   g_test_add_func ("/load/samples-and-flag-holder", test_samples_and_flag_holder);
   g_test_add_func ("/load/flag-holder-stop", test_flag_holder_stop);
 
