@@ -26,7 +26,7 @@ struct _BeamApplication
 
 G_DEFINE_FINAL_TYPE (BeamApplication, beam_application, ADW_TYPE_APPLICATION)
 
-static const char * const known_pages[] = { "system", "load", "processes", NULL };
+static const char * const known_pages[] = { "system", "load", "memory", "processes", NULL };
 
 static int
 beam_application_handle_local_options (GApplication *app,
@@ -47,7 +47,7 @@ beam_application_handle_local_options (GApplication *app,
     }
   if (self->page != NULL && !g_strv_contains (known_pages, self->page))
     {
-      g_printerr ("beamscope: %s\n", _("unknown --page; known pages: system, load, processes"));
+      g_printerr ("beamscope: %s\n", _("unknown --page; known pages: system, load, memory, processes"));
       return 2;
     }
   return -1;
@@ -160,7 +160,7 @@ beam_application_init (BeamApplication *self)
     { "cookie", 'c', 0, G_OPTION_ARG_STRING, NULL, N_("The node's cookie"), N_("COOKIE") },
     { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the cookie from FILE"), N_("FILE") },
     { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Disable every action that changes the node"), NULL },
-    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The page to open: system, load or processes"), N_("PAGE") },
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The page to open: system, load, memory or processes"), N_("PAGE") },
     { NULL }
   };
 

@@ -14,6 +14,7 @@
 #include "beam-connect-page.h"
 #include "beam-cookie.h"
 #include "beam-load-page.h"
+#include "beam-memory-page.h"
 #include "beam-processes-page.h"
 #include "beam-system-page.h"
 #include "beam-window.h"
@@ -34,6 +35,7 @@ struct _BeamWindow
   BeamSystemPage       *system_page;
   BeamProcessesPage    *processes_page;
   BeamLoadPage         *load_page;
+  BeamMemoryPage       *memory_page;
   GtkImage             *state_icon;
   GtkLabel             *read_only_label;
   GtkRevealer          *state_revealer;
@@ -134,6 +136,7 @@ show_node (BeamWindow     *self,
   beam_system_page_set_node (self->system_page, self->node);
   beam_processes_page_set_node (self->processes_page, self->node);
   beam_load_page_set_node (self->load_page, self->node);
+  beam_memory_page_set_node (self->memory_page, self->node);
   update_state (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "node");
@@ -215,6 +218,7 @@ beam_window_disconnect (BeamWindow *self)
   beam_system_page_set_node (self->system_page, NULL);
   beam_processes_page_set_node (self->processes_page, NULL);
   beam_load_page_set_node (self->load_page, NULL);
+  beam_memory_page_set_node (self->memory_page, NULL);
   g_clear_object (&self->node);  /* closes the connection */
   gtk_window_set_title (GTK_WINDOW (self), _("Beamscope"));
   gtk_stack_set_visible_child_name (self->main_stack, "connect");
@@ -252,6 +256,21 @@ refresh_action (GtkWidget  *widget,
     beam_system_page_refresh (BEAM_SYSTEM_PAGE (page));
   else if (BEAM_IS_PROCESSES_PAGE (page))
     beam_processes_page_refresh (BEAM_PROCESSES_PAGE (page));
+  else if (BEAM_IS_MEMORY_PAGE (page))
+    beam_memory_page_refresh (BEAM_MEMORY_PAGE (page));
+}
+
+/* The Processes page, sorted by one of its columns, biggest first: where
+ * other pages send a question such as "who holds the memory?". */
+static void
+show_processes_by_action (GtkWidget  *widget,
+                          const char *action_name G_GNUC_UNUSED,
+                          GVariant   *parameter)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+
+  beam_processes_page_sort_by (self->processes_page, g_variant_get_string (parameter, NULL), TRUE);
+  adw_view_stack_set_visible_child_name (self->view_stack, "processes");
 }
 
 static void
@@ -312,6 +331,7 @@ beam_window_class_init (BeamWindowClass *klass)
   g_type_ensure (BEAM_TYPE_SYSTEM_PAGE);
   g_type_ensure (BEAM_TYPE_PROCESSES_PAGE);
   g_type_ensure (BEAM_TYPE_LOAD_PAGE);
+  g_type_ensure (BEAM_TYPE_MEMORY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-window.ui");
@@ -324,6 +344,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, system_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, processes_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, load_page);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, memory_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);
@@ -334,6 +355,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "win.show-processes-by", "s", show_processes_by_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect", NULL);

@@ -9,6 +9,7 @@
 #include "beam-application.h"
 #include "beam-connect-page.h"
 #include "beam-load-page.h"
+#include "beam-memory-page.h"
 #include "beam-playbook-window.h"
 #include "beam-process-window.h"
 #include "beam-processes-page.h"
@@ -507,6 +508,95 @@ test_process_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  BeamMemoryPage *page;
+  const char     *section;
+  const char     *text;
+} SectionSays;
+
+static gboolean
+section_says (gpointer data)
+{
+  SectionSays *says = data;
+  g_autofree char *text = beam_memory_page_dup_text (says->page, says->section);
+
+  return strstr (text, says->text) != NULL;
+}
+
+static gboolean
+memory_loaded (gpointer data)
+{
+  return beam_memory_page_get_loads (data) > 0;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The Memory page: erlang:memory() and the allocators show; each step of
+ * the playbook finds what the fixture left (its ETS table, its 6 MB heap,
+ * 20 MB of binary garbage, freed only after the confirmation dialog); top
+ * consumers opens the Processes page. */
+static void
+test_memory_page (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autofree char *made = NULL;
+  BeamMemoryPage *page;
+  AdwMessageDialog *dialog;
+
+  beam_window_connect (window, node->name, node->cookie, "memory");
+  g_assert_true (wait_until (is_connected, window, 15000));
+  page = BEAM_MEMORY_PAGE (beam_window_get_page (window, "memory"));
+  g_assert_true (wait_until (memory_loaded, page, 15000));
+  g_assert_true (wait_until (section_says, &(SectionSays) { page, "memory", "binary" }, 1000));
+  g_assert_true (wait_until (section_says, &(SectionSays) { page, "memory", "MB" }, 1000));
+  g_assert_true (wait_until (section_says, &(SectionSays) { page, "allocators", "eheap_alloc" }, 1000));
+  g_assert_true (wait_until (section_says, &(SectionSays) { page, "allocators", "Segment cache hit rate" }, 1000));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.list-ets", NULL));
+  g_assert_true (wait_until (section_says, &(SectionSays) { page, "ets", "beamscope_cache_tab" }, 15000));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON)), 4);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.find-heaps", NULL));
+  g_assert_true (wait_until (section_says, &(SectionSays) { page, "heaps", "beamscope_big" }, 15000));
+
+  made = beam_test_node_erl_call (node, "beamscope_fixture", "binary_garbage", "[20000000]", NULL);
+  g_assert_nonnull (made);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.collect-binaries", NULL));
+  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  dialog = find_dialog ();
+  settle (200);
+  save_screenshot (GTK_WIDGET (dialog), "memory-collect-dialog.png");
+  adw_message_dialog_response (dialog, "collect");
+  g_assert_true (wait_until (section_says, &(SectionSays) { page, "binary", "freed by collecting" }, 30000));
+  {
+    /* 20 MB of garbage: megabytes freed, not kilobytes. */
+    g_autofree char *text = beam_memory_page_dup_text (page, "binary");
+    g_test_message ("%s", text);
+    g_assert_nonnull (strstr (text, "MB freed"));
+  }
+  settle (500);
+  save_screenshot (GTK_WIDGET (window), "memory-page.png");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.open-processes", NULL));
+  settle (300);
+  g_assert_true (gtk_widget_get_mapped (beam_window_get_page (window, "processes")));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* --read-only: the actions that change a process cannot even be started. */
 static void
 test_read_only (void)
@@ -528,6 +618,11 @@ test_read_only (void)
   gtk_widget_activate_action (GTK_WIDGET (process), "process.garbage-collect", NULL);
   gtk_widget_activate_action (GTK_WIDGET (process), "process.suspend", NULL);
   gtk_widget_activate_action (GTK_WIDGET (process), "process.statistics-on", NULL);
+  settle (300);
+  g_assert_null (find_dialog ());
+  /* Nor the Memory page's node-wide collection. */
+  beam_window_show_page (window, "memory");
+  gtk_widget_activate_action (beam_window_get_page (window, "memory"), "memory.collect-binaries", NULL);
   settle (300);
   g_assert_null (find_dialog ());
   /* Reading stays possible. */
@@ -565,6 +660,7 @@ main (int    argc,
   g_test_add_func ("/window/process-window", test_process_window);
   g_test_add_func ("/window/playbooks", test_playbooks);
   g_test_add_func ("/window/load-page", test_load_page);
+  g_test_add_func ("/window/memory-page", test_memory_page);
   g_test_add_func ("/window/read-only", test_read_only);
 
   status = g_test_run ();

@@ -734,7 +734,6 @@ on_interval_changed (BeamProcessesPage *self)
 static void
 beam_processes_page_init (BeamProcessesPage *self)
 {
-  GListModel *columns;
   g_autofree char *sort_id = NULL;
   gboolean sort_descending = TRUE;
 
@@ -766,15 +765,27 @@ beam_processes_page_init (BeamProcessesPage *self)
   /* The sort the user left; at first, biggest memory first, as an
    * investigation usually starts. */
   g_settings_get (self->settings, "processes-sort", "(sb)", &sort_id, &sort_descending);
+  beam_processes_page_sort_by (self, sort_id, sort_descending);
+}
+
+void
+beam_processes_page_sort_by (BeamProcessesPage *self,
+                             const char        *column_id,
+                             gboolean           descending)
+{
+  GListModel *columns;
+
+  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
+
   columns = gtk_column_view_get_columns (self->column_view);
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     {
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
       const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
 
-      if (g_strcmp0 (spec->id, sort_id) == 0)
+      if (g_strcmp0 (spec->id, column_id) == 0)
         gtk_column_view_sort_by_column (self->column_view, column,
-                                        sort_descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+                                        descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
     }
 }
 

@@ -17,6 +17,11 @@ void              beam_processes_page_set_node     (BeamProcessesPage *self,
 void              beam_processes_page_refresh      (BeamProcessesPage *self);
 void              beam_processes_page_set_filter   (BeamProcessesPage *self,
                                                     const char        *text);
+/* Sorts by a column of the page ("memory", "reductions"…), as a click on
+ * its header would. */
+void              beam_processes_page_sort_by      (BeamProcessesPage *self,
+                                                    const char        *column_id,
+                                                    gboolean           descending);
 /* For tests. */
 BeamProcessModel *beam_processes_page_get_model    (BeamProcessesPage *self);
 GtkColumnView    *beam_processes_page_get_view     (BeamProcessesPage *self);

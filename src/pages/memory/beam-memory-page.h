@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "beam-node.h"
+
+G_BEGIN_DECLS
+
+#define BEAM_TYPE_MEMORY_PAGE (beam_memory_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (BeamMemoryPage, beam_memory_page, BEAM, MEMORY_PAGE, AdwBin)
+
+void   beam_memory_page_set_node          (BeamMemoryPage *self,
+                                           BeamNode       *node);
+void   beam_memory_page_refresh           (BeamMemoryPage *self);
+
+/* For tests: how many answers the page has shown, what one of its sections
+ * says ("memory", "allocators", "binary", "ets", "heaps"), and what the
+ * confirmation dialog's Collect does. */
+guint  beam_memory_page_get_loads         (BeamMemoryPage *self);
+char  *beam_memory_page_dup_text          (BeamMemoryPage *self,
+                                           const char     *section);
+void   beam_memory_page_collect_binaries  (BeamMemoryPage *self);
+
+G_END_DECLS
