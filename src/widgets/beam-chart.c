@@ -89,6 +89,54 @@ visible_max (BeamChart *self)
   return max > 0 ? max * 1.1 : 1.0;
 }
 
+/* The readout for the pointer at x: the nearest sample's clock time and how
+ * long ago it was, then each visible series' value. */
+static char *
+readout_at (BeamChart *self,
+            double     x,
+            double     width)
+{
+  double plot_w = MAX (1, width - PADDING_LEFT - PADDING_RIGHT);
+  gint64 now = g_array_index (self->times, gint64, self->times->len - 1);
+  gint64 t = now - self->window_us + (gint64) ((x - PADDING_LEFT) / plot_w * self->window_us);
+  guint nearest = 0;
+  GString *text = g_string_new (NULL);
+  double ago;
+  g_autoptr(GDateTime) clock_now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) clock_then = NULL;
+  g_autofree char *clock = NULL;
+
+  for (guint i = 0; i < self->times->len; i++)
+    if (ABS (g_array_index (self->times, gint64, i) - t) <
+        ABS (g_array_index (self->times, gint64, nearest) - t))
+      nearest = i;
+  /* Sample times are the node's monotonic clock: the local clock is only
+   * used to say when "so many seconds ago" was. */
+  ago = (now - g_array_index (self->times, gint64, nearest)) / (double) G_USEC_PER_SEC;
+  clock_then = g_date_time_add_seconds (clock_now, -ago);
+  clock = g_date_time_format (clock_then, "%X");
+  g_string_append_printf (text, _("%s (%.1f s ago)"), clock, ago);
+  for (guint s = 0; s < self->stride; s++)
+    if (g_array_index (self->series, Series, s).visible)
+      {
+        g_autofree char *value = beam_chart_format_value (self, g_array_index (self->values, double,
+                                                                               nearest * self->stride + s));
+        g_string_append_printf (text, "\n%s: %s", g_array_index (self->series, Series, s).label, value);
+      }
+  return g_string_free (text, FALSE);
+}
+
+char *
+beam_chart_dup_readout (BeamChart *self,
+                        double     x)
+{
+  g_return_val_if_fail (BEAM_IS_CHART (self), NULL);
+
+  if (self->times->len == 0)
+    return NULL;
+  return readout_at (self, x, gtk_widget_get_width (GTK_WIDGET (self)));
+}
+
 static void
 draw (BeamChart *self,
       cairo_t   *cr,
@@ -167,31 +215,16 @@ draw (BeamChart *self,
   /* Hover: the sample nearest the pointer, its time and values. */
   if (self->hover_x >= PADDING_LEFT && self->times->len > 0)
     {
-      gint64 t = start + (gint64) ((self->hover_x - PADDING_LEFT) / plot_w * self->window_us);
-      guint nearest = 0;
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *text = readout_at (self, self->hover_x, width);
       int lw, lh;
       double bx;
 
-      for (guint i = 0; i < self->times->len; i++)
-        if (ABS (g_array_index (self->times, gint64, i) - t) <
-            ABS (g_array_index (self->times, gint64, nearest) - t))
-          nearest = i;
-      g_string_append_printf (text, _("%.1f s ago"),
-                              (now - g_array_index (self->times, gint64, nearest)) / (double) G_USEC_PER_SEC);
-      for (guint s = 0; s < self->stride; s++)
-        if (g_array_index (self->series, Series, s).visible)
-          {
-            g_autofree char *value = beam_chart_format_value (self, g_array_index (self->values, double,
-                                                                                   nearest * self->stride + s));
-            g_string_append_printf (text, "\n%s: %s", g_array_index (self->series, Series, s).label, value);
-          }
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.4);
       cairo_move_to (cr, floor (self->hover_x) + 0.5, PADDING_TOP);
       cairo_line_to (cr, floor (self->hover_x) + 0.5, PADDING_TOP + plot_h);
       cairo_stroke (cr);
 
-      pango_layout_set_text (layout, text->str, -1);
+      pango_layout_set_text (layout, text, -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       bx = self->hover_x + 8 + lw > width ? self->hover_x - 8 - lw : self->hover_x + 8;
       cairo_set_source_rgba (cr, 0.15, 0.15, 0.15, 0.85);

@@ -45,4 +45,9 @@ guint       beam_chart_get_n_samples      (BeamChart     *self);
 char       *beam_chart_format_value       (BeamChart     *self,
                                            double         value);
 
+/* What hovering at x shows (time, then each visible series' value), or
+ * NULL before the first sample. */
+char       *beam_chart_dup_readout        (BeamChart     *self,
+                                           double         x);
+
 G_END_DECLS

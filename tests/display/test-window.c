@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "beam-application.h"
+#include "beam-chart.h"
 #include "beam-connect-page.h"
 #include "beam-load-page.h"
 #include "beam-memory-page.h"
@@ -370,6 +371,21 @@ flag_off (gpointer data G_GNUC_UNUSED)
   return flag != NULL && g_str_has_prefix (flag, "undefined");
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The Load page charts a node with a busy process: the busy scheduler shows;
  * and once we disconnect, the node's scheduler_wall_time flag is off. */
 static void
@@ -386,6 +402,25 @@ test_load_page (void)
   g_assert_cmpfloat (beam_load_page_get_busiest (page), >, 0.15);
   settle (300);
   save_screenshot (GTK_WIDGET (window), "load-page.png");
+
+  /* Hovering the utilisation chart's last sample reads out its time and
+   * every series; the legend's first toggle hides the total from it. */
+  {
+    BeamChart *chart = BEAM_CHART (find_descendant (GTK_WIDGET (page), BEAM_TYPE_CHART));
+    GtkWidget *legend = find_descendant (GTK_WIDGET (page), GTK_TYPE_FLOW_BOX);
+    double right = gtk_widget_get_width (GTK_WIDGET (chart)) - 13;
+    g_autofree char *shown = beam_chart_dup_readout (chart, right);
+    g_autofree char *hidden = NULL;
+
+    g_test_message ("readout: %s", shown);
+    g_assert_nonnull (strstr (shown, "s ago)"));
+    g_assert_nonnull (strstr (shown, "\ntotal: "));
+    g_assert_nonnull (strstr (shown, "\n1: "));
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_descendant (legend, GTK_TYPE_TOGGLE_BUTTON)), FALSE);
+    hidden = beam_chart_dup_readout (chart, right);
+    g_assert_null (strstr (hidden, "\ntotal: "));
+    g_assert_nonnull (strstr (hidden, "\n1: "));
+  }
 
   beam_window_disconnect (window);
   g_assert_true (wait_until (flag_off, NULL, 10000));
@@ -528,21 +563,6 @@ static gboolean
 memory_loaded (gpointer data)
 {
   return beam_memory_page_get_loads (data) > 0;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The Memory page: erlang:memory() and the allocators show; each step of
