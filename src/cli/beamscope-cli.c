@@ -821,13 +821,87 @@ command_alloc (const Options *options,
                allocator->allocated > 0 ? 100.0 * allocator->used / allocator->allocated : 0.0);
     }
   g_print ("%-16s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n", _("total"), allocators->allocated, allocators->used);
+  if (allocators->cache_calls > 0)
+    g_print (_("segment cache hit rate %.1f%% (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")\n"),
+             100.0 * allocators->cache_hits / allocators->cache_calls, allocators->cache_hits, allocators->cache_calls);
   return 0;
+}
+
+/* A column of a list of structs the CLI prints: as a JSON member, or as a
+ * column of text `width` wide (negative: left-aligned). */
+typedef struct
+{
+  const char *key;
+  const char *heading;
+  int         width;
+  gboolean    is_text;   /* a char * member, else a gint64 */
+  gsize       offset;
+} Column;
+
+static void
+print_rows (const Options *options,
+            GPtrArray     *rows,
+            const Column  *columns,
+            guint          n_columns)
+{
+  if (options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const char *row = g_ptr_array_index (rows, i);
+
+          json_builder_begin_object (builder);
+          for (guint c = 0; c < n_columns; c++)
+            {
+              json_builder_set_member_name (builder, columns[c].key);
+              if (columns[c].is_text)
+                json_builder_add_string_value (builder, *(char * const *) (row + columns[c].offset));
+              else
+                json_builder_add_int_value (builder, *(const gint64 *) (row + columns[c].offset));
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return;
+    }
+
+  for (guint c = 0; c < n_columns; c++)
+    g_print ("%*s%s", columns[c].width, _(columns[c].heading), c + 1 < n_columns ? " " : "\n");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *row = g_ptr_array_index (rows, i);
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          const char *end = c + 1 < n_columns ? " " : "\n";
+
+          if (columns[c].is_text)
+            {
+              const char *text = *(char * const *) (row + columns[c].offset);
+              g_print ("%*s%s", columns[c].width, text != NULL ? text : "", end);
+            }
+          else
+            g_print ("%*" G_GINT64_FORMAT "%s", columns[c].width, *(const gint64 *) (row + columns[c].offset), end);
+        }
+    }
 }
 
 static int
 command_ets (const Options *options,
              Wait          *wait)
 {
+  static const Column columns[] = {
+    { "table", N_("TABLE"), -32, TRUE, G_STRUCT_OFFSET (BeamEtsTableMemory, table) },
+    { "owner", N_("OWNER"), -16, TRUE, G_STRUCT_OFFSET (BeamEtsTableMemory, owner) },
+    { "objects", N_("OBJECTS"), 10, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, objects) },
+    { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, bytes) },
+  };
   g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GError) error = NULL;
@@ -841,41 +915,7 @@ command_ets (const Options *options,
   beam_connection_close (connection);
   if (tables == NULL)
     return fail (error);
-
-  if (options->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < tables->len; i++)
-        {
-          const BeamEtsTableMemory *table = g_ptr_array_index (tables, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "table");
-          json_builder_add_string_value (builder, table->table);
-          json_builder_set_member_name (builder, "owner");
-          json_builder_add_string_value (builder, table->owner);
-          json_builder_set_member_name (builder, "objects");
-          json_builder_add_int_value (builder, table->objects);
-          json_builder_set_member_name (builder, "memory");
-          json_builder_add_int_value (builder, table->bytes);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      print_json (root);
-      return 0;
-    }
-
-  g_print ("%-32s %-16s %10s %12s\n", _("TABLE"), _("OWNER"), _("OBJECTS"), _("MEMORY"));
-  for (guint i = 0; i < tables->len; i++)
-    {
-      const BeamEtsTableMemory *table = g_ptr_array_index (tables, i);
-      g_print ("%-32s %-16s %10" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n",
-               table->table, table->owner, table->objects, table->bytes);
-    }
+  print_rows (options, tables, columns, G_N_ELEMENTS (columns));
   return 0;
 }
 
@@ -883,6 +923,12 @@ static int
 command_heaps (const Options *options,
                Wait          *wait)
 {
+  static const Column columns[] = {
+    { "pid", N_("PID"), -16, TRUE, G_STRUCT_OFFSET (BeamHeapMemory, pid) },
+    { "registered_name", N_("NAME"), -28, TRUE, G_STRUCT_OFFSET (BeamHeapMemory, name) },
+    { "total_heap_size", N_("HEAP (BYTES)"), 14, FALSE, G_STRUCT_OFFSET (BeamHeapMemory, heap_bytes) },
+    { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamHeapMemory, memory) },
+  };
   g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(GPtrArray) heaps = NULL;
   g_autoptr(GError) error = NULL;
@@ -896,41 +942,7 @@ command_heaps (const Options *options,
   beam_connection_close (connection);
   if (heaps == NULL)
     return fail (error);
-
-  if (options->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < heaps->len; i++)
-        {
-          const BeamHeapMemory *heap = g_ptr_array_index (heaps, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "pid");
-          json_builder_add_string_value (builder, heap->pid);
-          json_builder_set_member_name (builder, "registered_name");
-          json_builder_add_string_value (builder, heap->name);
-          json_builder_set_member_name (builder, "total_heap_size");
-          json_builder_add_int_value (builder, heap->heap_bytes);
-          json_builder_set_member_name (builder, "memory");
-          json_builder_add_int_value (builder, heap->memory);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      print_json (root);
-      return 0;
-    }
-
-  g_print ("%-16s %-28s %14s %12s\n", _("PID"), _("NAME"), _("HEAP (BYTES)"), _("MEMORY"));
-  for (guint i = 0; i < heaps->len; i++)
-    {
-      const BeamHeapMemory *heap = g_ptr_array_index (heaps, i);
-      g_print ("%-16s %-28s %14" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n",
-               heap->pid, heap->name != NULL ? heap->name : "", heap->heap_bytes, heap->memory);
-    }
+  print_rows (options, heaps, columns, G_N_ELEMENTS (columns));
   return 0;
 }
 
