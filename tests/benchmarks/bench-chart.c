@@ -16,7 +16,8 @@
  *    the rasterising to the server).
  *
  * Median and maximum of BEAMSCOPE_BENCH_FRAMES frames (default 100). JSON
- * lines; the verdict field is "pass" or "fail" against the 2 ms target. */
+ * lines; "verdict" is "pass" or "fail" for every frame within 2 ms (the
+ * maximum), "median_verdict" for the median. */
 
 #include <adwaita.h>
 #include <time.h>
@@ -128,13 +129,18 @@ report (const char *what,
         const char *extra)
 {
   double median, max;
+  guint over = 0;
 
   median_max (values, &median, &max);
+  for (guint i = 0; i < values->len; i++)
+    over += g_array_index (values, double, i) > TARGET_MS;
+  /* "At most 2 ms a frame": every frame, so the verdict is the maximum's;
+   * the median says whether it is the rule or the odd frame. */
   g_print ("{\"benchmark\": \"chart draw: %s\", \"series\": %d, \"samples\": %d, \"width\": %d, \"height\": %d, "
-           "\"frames\": %u, \"median_ms\": %.3f, \"max_ms\": %.3f, \"target_ms\": %.1f, \"verdict\": \"%s\"%s, "
-           "\"note\": \"%s\"}\n",
-           what, N_SERIES, N_SAMPLES, CHART_WIDTH, CHART_HEIGHT, values->len, median, max, TARGET_MS,
-           median <= TARGET_MS ? "pass" : "fail", extra ? extra : "", note);
+           "\"frames\": %u, \"median_ms\": %.3f, \"max_ms\": %.3f, \"frames_over_target\": %u, \"target_ms\": %.1f, "
+           "\"median_verdict\": \"%s\", \"verdict\": \"%s\"%s, \"note\": \"%s\"}\n",
+           what, N_SERIES, N_SAMPLES, CHART_WIDTH, CHART_HEIGHT, values->len, median, max, over, TARGET_MS,
+           median <= TARGET_MS ? "pass" : "fail", max <= TARGET_MS ? "pass" : "fail", extra ? extra : "", note);
 }
 
 /* The X server's CPU time so far, in ms, or -1: Xvfb is the process whose
@@ -299,9 +305,12 @@ main (int    argc G_GNUC_UNUSED,
   g_assert_true (enough_frames ());
 
   median_max (run.frame_cpu_ms, &cpu_median, &cpu_max);
+  /* The Load page redraws a chart once a sample: at 1 s, a frame's CPU
+   * time in ms is a tenth of a percent of a core. */
   frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, \"gtk_thread_cpu_max_ms\": %.3f, "
+                                 "\"percent_of_core_at_one_redraw_per_s\": %.1f, "
                                  "\"xvfb_cpu_ms_per_frame\": %.3f, \"frames_per_second\": %.1f",
-                                 cpu_median, cpu_max,
+                                 cpu_median, cpu_max, cpu_median / 10,
                                  x_before >= 0 && x_after >= 0 ? (x_after - x_before) / run.frame_ms->len : -1.0,
                                  run.frame_ms->len / ((now_ms () - start) / 1000.0));
 

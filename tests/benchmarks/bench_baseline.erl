@@ -19,6 +19,27 @@ main(["procs", TargetText, RoundsText]) ->
               [Us / 1000, Chunks, Records, Bytes]),
     erlang:halt(0);
 
+%% bench-load: the reductions observer's sampling costs the target, as
+%% observer_perf_wx does it: observer_backend:fetch_stats/2 spawned on the
+%% target, sending {stats, ...} every Interval ms, for N samples; and an idle
+%% stretch of the same length, so that the node's own background and the
+%% reader's cost can be taken out. The counter is read with the request
+%% Beamscope's C-node sends to rex, so both sides pay the same for reading.
+main(["fetch_stats", TargetText, IntervalText, NText]) ->
+    Target = list_to_atom(TargetText),
+    Interval = list_to_integer(IntervalText),
+    N = list_to_integer(NText),
+    true = net_kernel:connect_node(Target),
+    process_flag(trap_exit, true),
+    _ = fetch_stats(Target, Interval, 2),     % warm-up: observer_backend loaded
+    timer:sleep(500),
+    {IdleReds, IdleUs} = idle(Target, N * Interval),
+    {Reds, Us} = fetch_stats(Target, Interval, N),
+    io:format("{\"idle_reductions\": ~b, \"idle_ms\": ~.3f, "
+              "\"observer_reductions\": ~b, \"observer_ms\": ~.3f}~n",
+              [IdleReds, IdleUs / 1000, Reds, Us / 1000]),
+    erlang:halt(0);
+
 main([TargetText, NText]) ->
     Target = list_to_atom(TargetText),
     N = list_to_integer(NText),
@@ -67,3 +88,42 @@ collect(Pid, Chunks, Records, Bytes) ->
     end.
 
 median(L) -> lists:nth((length(L) + 1) div 2, lists:sort(L)).
+
+%% The node's reductions so far, asked as a C-node asks rex.
+reductions(Target) ->
+    {rex, Target} ! {self(), {call, erlang, statistics, [reductions], user}},
+    receive
+        {rex, {Total, _}} -> Total
+    after 10000 -> error(no_reductions)
+    end.
+
+idle(Target, Ms) ->
+    R0 = reductions(Target),
+    T0 = erlang:monotonic_time(microsecond),
+    timer:sleep(Ms),
+    R1 = reductions(Target),
+    {R1 - R0, erlang:monotonic_time(microsecond) - T0}.
+
+%% From spawning the fetcher to its Nth sample; stopping it, as observer
+%% does (any message), is not counted, nor is Beamscope's holder stop.
+fetch_stats(Target, Interval, N) ->
+    R0 = reductions(Target),
+    T0 = erlang:monotonic_time(microsecond),
+    Pid = spawn_link(Target, observer_backend, fetch_stats, [self(), Interval]),
+    ok = stats(N),
+    R1 = reductions(Target),
+    Us = erlang:monotonic_time(microsecond) - T0,
+    Pid ! exit,
+    receive {'EXIT', Pid, _} -> ok after 10000 -> error(fetcher_stayed) end,
+    flush_stats(),
+    {R1 - R0, Us}.
+
+stats(0) -> ok;
+stats(N) ->
+    receive
+        {stats, 1, _, _, _} -> stats(N - 1)
+    after 10000 -> error(no_stats)
+    end.
+
+flush_stats() ->
+    receive {stats, 1, _, _, _} -> flush_stats() after 0 -> ok end.
