@@ -36,6 +36,14 @@ struct _BeamChart
   guint          stride;     /* series count when the samples were taken */
   gint64         window_us;
   double         hover_x;    /* < 0: no pointer */
+
+  /* Grid, labels and lines, rasterised once per change of data, size or
+   * colour: a frame that only moves the hover line just paints this. */
+  GdkTexture    *lines;
+  int            lines_width;
+  int            lines_height;
+  int            lines_scale;
+  GdkRGBA        lines_fg;
 };
 
 G_DEFINE_FINAL_TYPE (BeamChart, beam_chart, GTK_TYPE_WIDGET)
@@ -212,6 +220,23 @@ draw (BeamChart *self,
     }
   cairo_set_dash (cr, NULL, 0, 0);
 
+  g_object_unref (layout);
+}
+
+/* The hover line and readout, drawn over the cached lines every frame. */
+static void
+draw_hover (BeamChart *self,
+            cairo_t   *cr,
+            double     width,
+            double     height)
+{
+  double plot_h = MAX (1, height - PADDING_TOP - PADDING_BOTTOM);
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  cairo_set_line_width (cr, 1);
+
   /* Hover: the sample nearest the pointer, its time and values. */
   if (self->hover_x >= PADDING_LEFT && self->times->len > 0)
     {
@@ -238,17 +263,70 @@ draw (BeamChart *self,
   g_object_unref (layout);
 }
 
+static GdkTexture *
+render_lines (BeamChart *self,
+              int        width,
+              int        height,
+              int        scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  g_autoptr(GBytes) bytes = NULL;
+  GdkTexture *texture;
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  draw (self, cr, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* Cairo's ARGB32 is GDK's default memory format, premultiplied. */
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                       (gsize) cairo_image_surface_get_stride (surface) * height * scale);
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  cairo_surface_destroy (surface);
+  return texture;
+}
+
 static void
 beam_chart_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
 {
   BeamChart *self = BEAM_CHART (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  GdkRGBA fg;
 
-  draw (self, cr, width, height);
-  cairo_destroy (cr);
+  if (width <= 0 || height <= 0)
+    return;
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  if (self->lines == NULL || self->lines_width != width || self->lines_height != height ||
+      self->lines_scale != scale || !gdk_rgba_equal (&fg, &self->lines_fg))
+    {
+      g_clear_object (&self->lines);
+      self->lines = render_lines (self, width, height, scale);
+      self->lines_width = width;
+      self->lines_height = height;
+      self->lines_scale = scale;
+      self->lines_fg = fg;
+    }
+  gtk_snapshot_append_texture (snapshot, self->lines, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  if (self->hover_x >= PADDING_LEFT && self->times->len > 0)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      draw_hover (self, cr, width, height);
+      cairo_destroy (cr);
+    }
+}
+
+/* The data changed: the lines are drawn again at the next frame. */
+static void
+invalidate_lines (BeamChart *self)
+{
+  g_clear_object (&self->lines);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -277,6 +355,7 @@ beam_chart_finalize (GObject *object)
   g_array_unref (self->series);
   g_array_unref (self->times);
   g_array_unref (self->values);
+  g_clear_object (&self->lines);
 
   G_OBJECT_CLASS (beam_chart_parent_class)->finalize (object);
 }
@@ -328,6 +407,7 @@ beam_chart_add_series (BeamChart  *self,
 
   g_array_append_val (self->series, series);
   self->stride = self->series->len;
+  g_clear_object (&self->lines);
   return self->series->len - 1;
 }
 
@@ -364,7 +444,7 @@ beam_chart_set_series_visible (BeamChart *self,
   g_return_if_fail (series < self->series->len);
 
   g_array_index (self->series, Series, series).visible = visible;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_lines (self);
 }
 
 void
@@ -386,7 +466,7 @@ beam_chart_push (BeamChart    *self,
       g_array_remove_range (self->times, 0, drop - 1);
       g_array_remove_range (self->values, 0, (drop - 1) * self->stride);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_lines (self);
 }
 
 void
@@ -395,7 +475,7 @@ beam_chart_set_window (BeamChart *self,
 {
   g_return_if_fail (BEAM_IS_CHART (self));
   self->window_us = MAX (window_us, G_USEC_PER_SEC);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate_lines (self);
 }
 
 guint
