@@ -133,6 +133,15 @@ first_int (const BeamTerm *tuple)
   return value;
 }
 
+static int
+compare_wall_ids (gconstpointer a,
+                  gconstpointer b)
+{
+  guint x = ((const BeamWallTime *) a)->id, y = ((const BeamWallTime *) b)->id;
+
+  return x < y ? -1 : x > y;
+}
+
 static gpointer
 decode_sample (const BeamTerm  *reply,
                gpointer         user_data G_GNUC_UNUSED,
@@ -168,6 +177,8 @@ decode_sample (const BeamTerm  *reply,
           g_array_append_val (sample->wall, wall);
         }
     }
+  /* The node lists them in no particular order. */
+  g_array_sort (sample->wall, compare_wall_ids);
   for (guint i = 0; v[2]->kind == BEAM_TERM_LIST && i < v[2]->n_children; i++)
     if (beam_term_get_int64 (v[2]->children[i], &number))
       g_array_append_val (sample->run_queues, number);

@@ -93,6 +93,9 @@ visible_max (BeamChart *self)
     for (guint s = 0; s < self->stride; s++)
       if (g_array_index (self->series, Series, s).visible)
         max = MAX (max, g_array_index (self->values, double, i * self->stride + s));
+  /* Counts: a multiple of the four grid steps, so every label is whole. */
+  if (self->unit == BEAM_CHART_UNIT_COUNT)
+    return MAX (4.0, ceil (max * 1.1 / 4.0) * 4.0);
   /* Room above the highest line, and a floor so that a flat zero shows. */
   return max > 0 ? max * 1.1 : 1.0;
 }
