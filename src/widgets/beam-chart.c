@@ -112,8 +112,17 @@ visible_max (BeamChart *self)
   /* Counts: a multiple of the four grid steps, so every label is whole. */
   if (self->unit == BEAM_CHART_UNIT_COUNT)
     return MAX (4.0, ceil (max * 1.1 / 4.0) * 4.0);
-  /* Room above the highest line, and a floor so that a flat zero shows. */
-  return max > 0 ? max * 1.1 : 1.0;
+  /* Room above the highest line, rounded up to 1, 2 or 5 times a power of
+   * ten so that the scale (and the grid drawn for it) changes seldom; a
+   * floor so that a flat zero shows. */
+  if (max <= 0)
+    return 1.0;
+  {
+    double step = pow (10, floor (log10 (max * 1.1)));
+    double scaled = max * 1.1 / step;
+
+    return step * (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10);
+  }
 }
 
 /* The readout for the pointer at x: the nearest sample's clock time and how
