@@ -330,6 +330,53 @@ on_wait_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+JsonNode *
+beam_test_node_cli_json (BeamTestNode *node,
+                         const char   *first_arg,
+                         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
+  g_ptr_array_add (argv, (char *) "--node");
+  g_ptr_array_add (argv, node->name);
+  g_ptr_array_add (argv, (char *) "--cookie");
+  g_ptr_array_add (argv, node->cookie);
+  g_ptr_array_add (argv, (char *) "--json");
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+void
+beam_test_stash (GObject      *object G_GNUC_UNUSED,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BeamTestWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
 gboolean
 beam_test_wait_for (gboolean *flag,
                     guint     timeout_ms)

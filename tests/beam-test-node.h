@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,26 @@ char         *beam_test_node_erl_call     (BeamTestNode       *node,
                                            const char         *function,
                                            const char         *args,
                                            GError            **error);
+/* Runs beamscope-cli --node NODE --cookie COOKIE --json ARGS... (NULL-terminated)
+ * and returns what it printed, parsed; asserts it succeeded and said
+ * nothing on stderr. */
+JsonNode     *beam_test_node_cli_json     (BeamTestNode       *node,
+                                           const char         *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
+
+/* An async call's result, caught by beam_test_stash() (the callback, with
+ * the BeamTestWait as user data) and waited for with beam_test_wait_for
+ * (&wait.done, ...). The caller unrefs wait.result. */
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} BeamTestWait;
+
+void          beam_test_stash             (GObject            *object,
+                                           GAsyncResult       *result,
+                                           gpointer            user_data);
+
 /* Runs the main context until *flag is TRUE or timeout_ms passes. */
 gboolean      beam_test_wait_for          (gboolean           *flag,
                                            guint               timeout_ms);

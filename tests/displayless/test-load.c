@@ -13,40 +13,6 @@
 
 static BeamTestNode *node;
 
-static JsonNode *
-run_cli_json (const char *first_arg,
-              ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *arg;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
-  g_ptr_array_add (argv, (char *) "--node");
-  g_ptr_array_add (argv, node->name);
-  g_ptr_array_add (argv, (char *) "--cookie");
-  g_ptr_array_add (argv, node->cookie);
-  g_ptr_array_add (argv, (char *) "--json");
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (err, ==, "");
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static char *
 node_says (const char *module,
@@ -63,7 +29,7 @@ node_says (const char *module,
 static void
 test_sched (void)
 {
-  g_autoptr(JsonNode) root = run_cli_json ("sched", "--ms", "1000", NULL);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "sched", "--ms", "1000", NULL);
   JsonArray *usage = json_node_get_array (root);
   g_autofree char *schedulers = node_says ("erlang", "system_info", "[schedulers]");
   g_autofree char *dirty_cpu = node_says ("erlang", "system_info", "[dirty_cpu_schedulers]");
@@ -109,7 +75,7 @@ test_sched (void)
 static void
 test_memory (void)
 {
-  g_autoptr(JsonNode) root = run_cli_json ("memory", NULL);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "memory", NULL);
   JsonObject *memory = json_node_get_object (root);
   static const char * const keys[] = {
     "total", "processes", "processes_used", "system", "atom", "atom_used", "binary", "code", "ets",
@@ -128,7 +94,7 @@ test_memory (void)
 static void
 test_alloc (void)
 {
-  g_autoptr(JsonNode) root = run_cli_json ("alloc", NULL);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "alloc", NULL);
   JsonObject *alloc = json_node_get_object (root);
   g_autofree char *total_text = node_says ("erlang", "memory", "[total]");
   gint64 total = g_ascii_strtoll (total_text, NULL, 10);
@@ -166,7 +132,7 @@ test_alloc (void)
 static void
 test_ets_by_memory (void)
 {
-  g_autoptr(JsonNode) root = run_cli_json ("ets", "-n", "50", NULL);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "ets", "-n", "50", NULL);
   JsonArray *tables = json_node_get_array (root);
   g_autofree char *words = node_says ("ets", "info", "[beamscope_cache_tab, memory]");
   g_autofree char *word_size = node_says ("erlang", "system_info", "[wordsize]");
@@ -195,7 +161,7 @@ test_ets_by_memory (void)
 
   /* -n bounds the answer */
   {
-    g_autoptr(JsonNode) two = run_cli_json ("ets", "-n", "2", NULL);
+    g_autoptr(JsonNode) two = beam_test_node_cli_json (node, "ets", "-n", "2", NULL);
     g_assert_cmpuint (json_array_get_length (json_node_get_array (two)), ==, 2);
   }
 }
@@ -205,7 +171,7 @@ test_ets_by_memory (void)
 static void
 test_big_heaps (void)
 {
-  g_autoptr(JsonNode) root = run_cli_json ("heaps", "--min-bytes", "4194304", NULL);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "heaps", "--min-bytes", "4194304", NULL);
   JsonArray *heaps = json_node_get_array (root);
   gboolean found = FALSE;
 
@@ -244,7 +210,7 @@ test_binary_gc (void)
                                  NULL, NULL, NULL, NULL, &status, NULL));
     g_assert_false (g_spawn_check_wait_status (status, NULL));
   }
-  root = run_cli_json ("binary-gc", "--yes", NULL);
+  root = beam_test_node_cli_json (node, "binary-gc", "--yes", NULL);
   collection = json_node_get_object (root);
   before = json_object_get_int_member (collection, "binary_before");
   after = json_object_get_int_member (collection, "binary_after");
@@ -254,31 +220,15 @@ test_binary_gc (void)
   g_assert_cmpint (json_object_get_int_member (collection, "processes"), >, 10);
 }
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-stash (GObject      *object G_GNUC_UNUSED,
-       GAsyncResult *result,
-       gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
 
 static BeamConnection *
 connect_node (void)
 {
   g_autoptr(GError) error = NULL;
   BeamConnection *connection = beam_connection_new (node->name, node->cookie);
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
-  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
   g_object_unref (wait.result);
@@ -289,10 +239,10 @@ static BeamLoadSample *
 sample (BeamConnection *connection)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamLoadSample *result;
 
-  beam_load_sample_async (connection, NULL, stash, &wait);
+  beam_load_sample_async (connection, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 10000));
   result = beam_load_sample_finish (wait.result, &error);
   g_object_unref (wait.result);
@@ -304,10 +254,10 @@ static BeamTerm *
 start_holder (BeamConnection *connection)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamTerm *holder;
 
-  beam_load_flag_holder_start_async (connection, NULL, stash, &wait);
+  beam_load_flag_holder_start_async (connection, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 10000));
   holder = beam_load_flag_holder_start_finish (wait.result, &error);
   g_object_unref (wait.result);

@@ -15,31 +15,15 @@
 static BeamTestNode *node;
 static BeamConnection *connection;
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-stash (GObject      *object G_GNUC_UNUSED,
-       GAsyncResult *result,
-       gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
 
 static BeamProcessTable *
 fetch (BeamProcessTable *previous)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamProcessTable *table;
 
-  beam_process_list_fetch_async (connection, previous, TRUE, NULL, stash, &wait);
+  beam_process_list_fetch_async (connection, previous, TRUE, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 60000));
   table = beam_process_list_fetch_finish (wait.result, &error);
   g_object_unref (wait.result);
@@ -263,40 +247,6 @@ run_cli_status (char      **err_out,
   return WEXITSTATUS (status);
 }
 
-static JsonNode *
-run_cli_json (const char *first_arg,
-              ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *arg;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
-  g_ptr_array_add (argv, (char *) "--node");
-  g_ptr_array_add (argv, node->name);
-  g_ptr_array_add (argv, (char *) "--cookie");
-  g_ptr_array_add (argv, node->cookie);
-  g_ptr_array_add (argv, (char *) "--json");
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (err, ==, "");
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static const char *
 first_name (JsonNode *root)
@@ -309,11 +259,11 @@ first_name (JsonNode *root)
 static void
 test_cli_top (void)
 {
-  g_autoptr(JsonNode) by_queue = run_cli_json ("top", "--by", "message_queue_len", "-n", "3", NULL);
-  g_autoptr(JsonNode) by_memory = run_cli_json ("top", "--by", "memory", "-n", "5", NULL);
-  g_autoptr(JsonNode) by_heap = run_cli_json ("top", "--by", "total_heap_size", NULL);
-  g_autoptr(JsonNode) by_window = run_cli_json ("top", "--by", "reductions", "--window", "500", "-n", "3", NULL);
-  g_autoptr(JsonNode) many = run_cli_json ("top", "--by", "heap_size", "-n", "40", NULL);
+  g_autoptr(JsonNode) by_queue = beam_test_node_cli_json (node, "top", "--by", "message_queue_len", "-n", "3", NULL);
+  g_autoptr(JsonNode) by_memory = beam_test_node_cli_json (node, "top", "--by", "memory", "-n", "5", NULL);
+  g_autoptr(JsonNode) by_heap = beam_test_node_cli_json (node, "top", "--by", "total_heap_size", NULL);
+  g_autoptr(JsonNode) by_window = beam_test_node_cli_json (node, "top", "--by", "reductions", "--window", "500", "-n", "3", NULL);
+  g_autoptr(JsonNode) many = beam_test_node_cli_json (node, "top", "--by", "heap_size", "-n", "40", NULL);
   JsonArray *queue = json_node_get_array (by_queue);
   JsonObject *mailbox = json_array_get_object_element (queue, 0);
   JsonObject *unregistered = NULL;
@@ -352,7 +302,7 @@ test_cli_top (void)
 static void
 test_cli_procs (void)
 {
-  g_autoptr(JsonNode) procs = run_cli_json ("procs", NULL);
+  g_autoptr(JsonNode) procs = beam_test_node_cli_json (node, "procs", NULL);
   JsonArray *list = json_node_get_array (procs);
   gint64 count = node_integer ("erlang", "system_info", "[process_count]");
   gboolean found = FALSE;
@@ -375,7 +325,7 @@ test_cli_procs (void)
 static void
 test_cli_proc (void)
 {
-  g_autoptr(JsonNode) by_name = run_cli_json ("proc", "beamscope_mailbox", NULL);
+  g_autoptr(JsonNode) by_name = beam_test_node_cli_json (node, "proc", "beamscope_mailbox", NULL);
   JsonObject *info = json_node_get_object (by_name);
   const char * const *items = beam_process_info_items ();
   g_autofree char *bare_pid = NULL;
@@ -396,7 +346,7 @@ test_cli_proc (void)
   /* The same process by its pid, written as 0.N.S. */
   bare_pid = g_strndup (json_object_get_string_member (info, "pid") + 1,
                         strlen (json_object_get_string_member (info, "pid")) - 2);
-  by_pid = run_cli_json ("proc", bare_pid, NULL);
+  by_pid = beam_test_node_cli_json (node, "proc", bare_pid, NULL);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_pid), "registered_name"), ==,
                    "beamscope_mailbox");
 }
@@ -425,8 +375,8 @@ test_cli_unknown_name_makes_no_atom (void)
 static void
 test_cli_state (void)
 {
-  g_autoptr(JsonNode) erlang = run_cli_json ("state", "beamscope_cache", NULL);
-  g_autoptr(JsonNode) elixir = run_cli_json ("state", "beamscope_cache", "--syntax", "elixir", NULL);
+  g_autoptr(JsonNode) erlang = beam_test_node_cli_json (node, "state", "beamscope_cache", NULL);
+  g_autoptr(JsonNode) elixir = beam_test_node_cli_json (node, "state", "beamscope_cache", "--syntax", "elixir", NULL);
   g_autofree char *err = NULL;
   int status;
 
@@ -440,7 +390,7 @@ test_cli_state (void)
   status = run_cli_status (&err, "state", "beamscope_mailbox", NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "not an OTP process"));
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (run_cli_json ("proc", "beamscope_mailbox", NULL)),
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (beam_test_node_cli_json (node, "proc", "beamscope_mailbox", NULL)),
                                                "message_queue_len"), ==, 1500);
 }
 
@@ -450,10 +400,10 @@ act (BeamProcessAction action,
      const char       *reason,
      GError          **error)
 {
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamTerm *result;
 
-  beam_process_action_async (connection, who, action, reason, NULL, stash, &wait);
+  beam_process_action_async (connection, who, action, reason, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   result = beam_process_call_finish (wait.result, error);
   g_object_unref (wait.result);
@@ -465,10 +415,10 @@ sys_request (BeamProcessSysRequest request,
              const char           *who,
              GError              **error)
 {
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamTerm *result;
 
-  beam_process_sys_async (connection, who, request, 2000, NULL, stash, &wait);
+  beam_process_sys_async (connection, who, request, 2000, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   result = beam_process_state_fetch_finish (wait.result, error);
   g_object_unref (wait.result);
@@ -481,10 +431,10 @@ item (BeamProcessItem which,
       guint           limit)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamTerm *result;
 
-  beam_process_item_async (connection, who, which, limit, NULL, stash, &wait);
+  beam_process_item_async (connection, who, which, limit, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   result = beam_process_call_finish (wait.result, &error);
   g_object_unref (wait.result);
@@ -581,7 +531,7 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   int status;
 
   g_assert_true (beam_connection_init_process (NULL));
@@ -590,7 +540,7 @@ main (int    argc,
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
   connection = beam_connection_new (node->name, node->cookie);
-  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
   g_object_unref (wait.result);
