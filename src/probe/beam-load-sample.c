@@ -224,21 +224,6 @@ decode_holder (const BeamTerm  *reply,
 }
 
 static void
-call_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gpointer value = beam_connection_call_finish (BEAM_CONNECTION (object), result, &error);
-
-  if (value == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, value, g_task_get_task_data (task));
-}
-
-static void
 start (BeamConnection      *connection,
        const char          *module,
        const char          *function,
@@ -249,13 +234,10 @@ start (BeamConnection      *connection,
        GAsyncReadyCallback  callback,
        gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_task_data (task, result_free, NULL);
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = module, .function = function, .args = args, .timeout_ms = 5000,
-                                .decode = decode, .result_free = result_free,
-                              }, cancellable, call_done, g_object_ref (task));
+  beam_connection_call_task_async (connection, NULL, &(BeamCall) {
+                                     .module = module, .function = function, .args = args, .timeout_ms = 5000,
+                                     .decode = decode, .result_free = result_free,
+                                   }, cancellable, callback, user_data);
 }
 
 void

@@ -296,21 +296,6 @@ decode_usage (const BeamTerm  *reply,
 }
 
 static void
-call_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gpointer value = beam_connection_call_finish (BEAM_CONNECTION (object), result, &error);
-
-  if (value == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, value, g_task_get_task_data (task));
-}
-
-static void
 start (BeamConnection      *connection,
        gpointer             tag,
        BeamTerm            *args,
@@ -321,16 +306,11 @@ start (BeamConnection      *connection,
        GAsyncReadyCallback  callback,
        gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, tag);
-  /* The task data is only the function that frees the result. */
-  g_task_set_task_data (task, result_free, NULL);
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "erl_eval", .function = "exprs", .args = args,
-                                .timeout_ms = timeout_ms, .decode = decode,
-                                .result_free = result_free,
-                              }, cancellable, call_done, g_object_ref (task));
+  beam_connection_call_task_async (connection, tag, &(BeamCall) {
+                                     .module = "erl_eval", .function = "exprs", .args = args,
+                                     .timeout_ms = timeout_ms, .decode = decode,
+                                     .result_free = result_free,
+                                   }, cancellable, callback, user_data);
 }
 
 void

@@ -1506,3 +1506,34 @@ beam_connection_rpc_finish (BeamConnection  *self,
 {
   return beam_connection_call_finish (self, result, error);
 }
+
+static void
+call_task_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gpointer value = beam_connection_call_finish (BEAM_CONNECTION (object), result, &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, g_task_get_task_data (task));
+}
+
+void
+beam_connection_call_task_async (BeamConnection      *self,
+                                 gpointer             source_tag,
+                                 const BeamCall      *call,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  /* The task data is only the function that frees the result. */
+  g_task_set_task_data (task, call->result_free, NULL);
+  beam_connection_call_async (self, call, cancellable, call_task_done, g_object_ref (task));
+}

@@ -104,6 +104,15 @@ void                 beam_connection_call_async       (BeamConnection       *sel
 gpointer             beam_connection_call_finish      (BeamConnection       *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
+/* The same call, its result handed to a GTask of the caller's, with no
+ * source object and tagged `source_tag`: what a probe returns, so that its
+ * _finish is g_task_propagate_pointer() and needs no connection. */
+void                 beam_connection_call_task_async  (BeamConnection       *self,
+                                                       gpointer              source_tag,
+                                                       const BeamCall       *call,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
 /* The common case: args taken, result a BeamTerm to free. */
 void                 beam_connection_rpc_async        (BeamConnection       *self,
                                                        const char           *module,
