@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Samples are kept as rows of (time, value per series) in one flat array,
- * trimmed to the window on every push. A frame never strokes them: the
- * lines are rasterised on a worker thread from a copy of the data, once per
- * change (64 series of 600 points cost cairo 100-200 ms), and the grid once
- * per change of scale; a frame paints the two textures and the hover on top,
- * well under a millisecond. Colours come from a fixed palette of GNOME's
+ * trimmed to the window on every push. A frame never strokes them: a worker
+ * thread keeps the lines on a tape and adds each new sample's strip to it
+ * (a whole redraw of 64 series of 600 points costs cairo 100-200 ms, a strip
+ * a millisecond or two), then composes grid and lines into one picture; a
+ * frame paints that picture and the hover on top. The picture is an image
+ * surface painted from a cairo node, not a GdkTexture: GTK 4.8's cairo
+ * renderer converts every texture pixel by pixel through floats on every
+ * frame it paints (1.7 ms for one chart-sized texture), even when only
+ * another widget changed. Colours come from a fixed palette of GNOME's
  * named colours, so series keep their colour whatever the theme. */
 
 #define G_LOG_DOMAIN "beamscope-widgets"
@@ -13,6 +17,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "beam-chart.h"
 
@@ -28,6 +33,8 @@ typedef struct
   gboolean visible;
 } Series;
 
+typedef struct _Tape Tape;
+
 struct _BeamChart
 {
   GtkWidget      parent_instance;
@@ -39,27 +46,29 @@ struct _BeamChart
   gint64         window_us;
   double         hover_x;    /* < 0: no pointer */
 
-  /* The lines, rasterised on a worker thread once per change of data or
-   * size (stroking 64 series of 600 points takes cairo 100 ms and more); a
-   * frame draws the grid and paints the last texture, so no frame waits. */
-  GdkTexture    *lines;
-  guint          generation;        /* bumped by every change of the data */
-  guint          lines_generation;  /* the data `lines` shows */
-  int            lines_width;
-  int            lines_height;
-  int            lines_scale;
-  double         lines_max;
-  gboolean       rendering;
+  /* Grid and lines as a frame paints them, drawn on a worker thread once
+   * per change of data, size or colour; the tape is the worker's between
+   * pictures, lent to each job. */
+  cairo_surface_t *picture;
+  guint            generation;          /* bumped by every change of the data */
+  guint            picture_generation;  /* the data `picture` shows */
+  int              picture_width;
+  int              picture_height;
+  int              picture_scale;
+  GdkRGBA          picture_fg;
+  gboolean         rendering;
+  Tape            *tape;
+  guint            whole_redraws;
 
-  /* Grid and labels, drawn here on the GTK thread but only when their
-   * scale, size, window or colour changes. */
-  GdkTexture    *grid;
-  int            grid_width;
-  int            grid_height;
-  int            grid_scale;
-  double         grid_max;
-  gint64         grid_window_us;
-  GdkRGBA        grid_fg;
+  /* Grid and labels, drawn here on the GTK thread (Pango) when their
+   * scale, size, window or colour changes, and read by the jobs. */
+  cairo_surface_t *grid;
+  int              grid_width;
+  int              grid_height;
+  int              grid_scale;
+  double           grid_max;
+  gint64           grid_window_us;
+  GdkRGBA          grid_fg;
 };
 
 G_DEFINE_FINAL_TYPE (BeamChart, beam_chart, GTK_TYPE_WIDGET)
@@ -76,22 +85,41 @@ series_clear (Series *series)
   g_free (series->label);
 }
 
+/* Three significant figures at most, so that every axis label fits the
+ * left margin: "47.7 MiB", "512 MiB", "1.2 M/s", "150 k/s". */
+static char *
+format_scaled (double      value,
+               const char *const *units,
+               guint       n_units,
+               double      base)
+{
+  guint unit = 0;
+
+  while (value >= base && unit + 1 < n_units)
+    {
+      value /= base;
+      unit++;
+    }
+  return g_strdup_printf (value >= 100 || unit == 0 ? "%.0f %s" : "%.1f %s", value, _(units[unit]));
+}
+
 char *
 beam_chart_format_value (BeamChart *self,
                          double     value)
 {
+  static const char *const bytes[] = { N_("bytes"), N_("KiB"), N_("MiB"), N_("GiB"), N_("TiB") };
+  static const char *const rates[] = { N_("/s"), N_("k/s"), N_("M/s"), N_("G/s") };
+
   switch (self->unit)
     {
     case BEAM_CHART_UNIT_FRACTION:
       return g_strdup_printf ("%.0f%%", 100 * value);
     case BEAM_CHART_UNIT_BYTES:
-      return g_format_size_full ((guint64) MAX (value, 0), G_FORMAT_SIZE_IEC_UNITS);
+      return format_scaled (MAX (value, 0), bytes, G_N_ELEMENTS (bytes), 1024);
     case BEAM_CHART_UNIT_RATE:
-      if (value >= 1e6)
-        return g_strdup_printf (_("%.1f M/s"), value / 1e6);
-      if (value >= 1e3)
-        return g_strdup_printf (_("%.1f k/s"), value / 1e3);
-      return g_strdup_printf (_("%.0f/s"), value);
+      if (value < 1000)
+        return g_strdup_printf (_("%.0f/s"), MAX (value, 0));
+      return format_scaled (value, rates, G_N_ELEMENTS (rates), 1000);
     case BEAM_CHART_UNIT_COUNT:
     default:
       return g_strdup_printf ("%.0f", value);
@@ -173,172 +201,19 @@ beam_chart_dup_readout (BeamChart *self,
   return readout_at (self, x, gtk_widget_get_width (GTK_WIDGET (self)));
 }
 
-/* ---- the lines, on a worker thread -------------------------------------------- */
-
-/* A copy of everything the lines need, so the worker shares nothing. */
-typedef struct
-{
-  int       width;
-  int       height;
-  int       scale;
-  double    max;
-  gint64    start;
-  gint64    window_us;
-  guint     n_samples;
-  guint     stride;
-  gint64   *times;
-  double   *values;
-  gboolean *visible;
-  gboolean *dashed;
-  GdkRGBA  *colors;
-  guint     generation;
-} LinesJob;
-
-static void
-lines_job_free (LinesJob *job)
-{
-  g_free (job->times);
-  g_free (job->values);
-  g_free (job->visible);
-  g_free (job->dashed);
-  g_free (job->colors);
-  g_free (job);
-}
-
-static LinesJob *
-lines_job_new (BeamChart *self,
-               int        width,
-               int        height,
-               int        scale)
-{
-  LinesJob *job = g_new0 (LinesJob, 1);
-  gint64 now = self->times->len > 0 ? g_array_index (self->times, gint64, self->times->len - 1) : 0;
-
-  job->width = width;
-  job->height = height;
-  job->scale = scale;
-  job->max = visible_max (self);
-  job->start = now - self->window_us;
-  job->window_us = self->window_us;
-  job->n_samples = self->times->len;
-  job->stride = self->stride;
-  job->times = g_memdup2 (self->times->data, sizeof (gint64) * self->times->len);
-  job->values = g_memdup2 (self->values->data, sizeof (double) * self->values->len);
-  job->visible = g_new0 (gboolean, self->stride);
-  job->dashed = g_new0 (gboolean, self->stride);
-  job->colors = g_new0 (GdkRGBA, self->stride);
-  for (guint s = 0; s < self->stride; s++)
-    {
-      job->visible[s] = g_array_index (self->series, Series, s).visible;
-      job->dashed[s] = g_array_index (self->series, Series, s).dashed;
-      beam_chart_get_series_color (self, s, &job->colors[s]);
-    }
-  job->generation = self->generation;
-  return job;
-}
-
-static void
-render_lines (GTask        *task,
-              gpointer      source_object G_GNUC_UNUSED,
-              gpointer      task_data,
-              GCancellable *cancellable G_GNUC_UNUSED)
-{
-  static const double dash[] = { 4, 3 };
-  LinesJob *job = task_data;
-  double plot_w = MAX (1, job->width - PADDING_LEFT - PADDING_RIGHT);
-  double plot_h = MAX (1, job->height - PADDING_TOP - PADDING_BOTTOM);
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width * job->scale,
-                                                         job->height * job->scale);
-  g_autoptr(GBytes) bytes = NULL;
-  cairo_t *cr;
-
-  cairo_surface_set_device_scale (surface, job->scale, job->scale);
-  cr = cairo_create (surface);
-  cairo_set_line_width (cr, 1.5);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (guint s = 0; s < job->stride && job->n_samples > 1; s++)
-    {
-      if (!job->visible[s])
-        continue;
-      gdk_cairo_set_source_rgba (cr, &job->colors[s]);
-      cairo_set_dash (cr, dash, job->dashed[s] ? 2 : 0, 0);
-      for (guint i = 0; i < job->n_samples; i++)
-        {
-          double x = PADDING_LEFT + plot_w * (double) (job->times[i] - job->start) / (double) job->window_us;
-          double y = PADDING_TOP + plot_h * (1.0 - CLAMP (job->values[i * job->stride + s] / job->max, 0.0, 1.0));
-
-          if (i == 0)
-            cairo_move_to (cr, x, y);
-          else
-            cairo_line_to (cr, x, y);
-        }
-      cairo_stroke (cr);
-    }
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  /* Cairo's ARGB32 is GDK's default memory format, premultiplied. */
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
-                       (gsize) cairo_image_surface_get_stride (surface) * job->height * job->scale);
-  g_task_return_pointer (task,
-                         gdk_memory_texture_new (job->width * job->scale, job->height * job->scale,
-                                                 GDK_MEMORY_DEFAULT, bytes, cairo_image_surface_get_stride (surface)),
-                         g_object_unref);
-  cairo_surface_destroy (surface);
-}
-
-static void
-lines_rendered (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data G_GNUC_UNUSED)
-{
-  BeamChart *self = BEAM_CHART (object);
-  LinesJob *job = g_task_get_task_data (G_TASK (result));
-  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), NULL);
-
-  self->rendering = FALSE;
-  if (texture == NULL)
-    return;
-  g_set_object (&self->lines, texture);
-  g_object_unref (texture);
-  self->lines_generation = job->generation;
-  self->lines_width = job->width;
-  self->lines_height = job->height;
-  self->lines_scale = job->scale;
-  self->lines_max = job->max;
-  /* Shows it, and starts the next job if the data moved on meanwhile. */
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-start_rendering (BeamChart *self,
-                 int        width,
-                 int        height,
-                 int        scale)
-{
-  g_autoptr(GTask) task = g_task_new (self, NULL, lines_rendered, NULL);
-
-  self->rendering = TRUE;
-  g_task_set_task_data (task, lines_job_new (self, width, height, scale), (GDestroyNotify) lines_job_free);
-  g_task_run_in_thread (task, render_lines);
-}
-
-/* ---- the frame ------------------------------------------------------------------ */
-
 /* Grid and labels, scaled to `max`. */
 static void
-draw (BeamChart *self,
-      cairo_t   *cr,
-      double     width,
-      double     height,
-      double     max)
+draw_grid (BeamChart     *self,
+           cairo_t       *cr,
+           double         width,
+           double         height,
+           double         max,
+           const GdkRGBA *fg)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   double plot_w = MAX (1, width - PADDING_LEFT - PADDING_RIGHT);
   double plot_h = MAX (1, height - PADDING_TOP - PADDING_BOTTOM);
-  GdkRGBA fg;
   PangoLayout *layout = gtk_widget_create_pango_layout (widget, NULL);
-
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
 
   /* Grid: four lines with their values. */
   cairo_set_line_width (cr, 1);
@@ -348,13 +223,13 @@ draw (BeamChart *self,
       g_autofree char *label = beam_chart_format_value (self, max * (4 - i) / 4.0);
       int lw, lh;
 
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.12);
       cairo_move_to (cr, PADDING_LEFT, floor (y) + 0.5);
       cairo_line_to (cr, PADDING_LEFT + plot_w, floor (y) + 0.5);
       cairo_stroke (cr);
       pango_layout_set_text (layout, label, -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+      cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.6);
       cairo_move_to (cr, PADDING_LEFT - 6 - lw, y - lh / 2.0);
       pango_cairo_show_layout (cr, layout);
     }
@@ -368,8 +243,37 @@ draw (BeamChart *self,
     pango_cairo_show_layout (cr, layout);
   }
 
-
   g_object_unref (layout);
+}
+
+static cairo_surface_t *
+ensure_grid (BeamChart     *self,
+             int            width,
+             int            height,
+             int            scale,
+             double         max,
+             const GdkRGBA *fg)
+{
+  cairo_t *cr;
+
+  if (self->grid != NULL && self->grid_width == width && self->grid_height == height && self->grid_scale == scale &&
+      self->grid_max == max && self->grid_window_us == self->window_us && gdk_rgba_equal (fg, &self->grid_fg))
+    return self->grid;
+  /* A new surface, never drawn into again: a job may still be reading the old one. */
+  g_clear_pointer (&self->grid, cairo_surface_destroy);
+  self->grid = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (self->grid, scale, scale);
+  cr = cairo_create (self->grid);
+  draw_grid (self, cr, width, height, max, fg);
+  cairo_destroy (cr);
+  cairo_surface_flush (self->grid);
+  self->grid_width = width;
+  self->grid_height = height;
+  self->grid_scale = scale;
+  self->grid_max = max;
+  self->grid_window_us = self->window_us;
+  self->grid_fg = *fg;
+  return self->grid;
 }
 
 /* The hover line and readout, drawn over the cached lines every frame. */
@@ -412,29 +316,417 @@ draw_hover (BeamChart *self,
   g_object_unref (layout);
 }
 
-static GdkTexture *
-render_grid (BeamChart *self,
-             int        width,
-             int        height,
-             int        scale,
-             double     max)
+/* ---- the lines, on a worker thread -------------------------------------------- */
+
+/* The lines are kept on a tape: a surface twice the plot's width whose x
+ * axis is time from a fixed origin, so a new sample only adds a strip at the
+ * right end (a few pixels of 64 short strokes) instead of every line again.
+ * A frame shows the tape shifted so that its newest sample meets the right
+ * edge. The tape is drawn whole again only when what it was drawn for
+ * changes (size, scale, window, the visible series) or when it is full,
+ * once per window's worth of samples. */
+#define TAPE_MARGIN 8.0
+/* How far left of a strip a stroke can still leave pixels: half the line
+ * width, the join, and the antialiasing, rounded up. */
+#define STROKE_REACH 3.0
+
+struct _Tape
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
-  g_autoptr(GBytes) bytes = NULL;
-  GdkTexture *texture;
+  cairo_surface_t *surface;
+  /* What the tape was drawn for. */
+  int       width;
+  int       height;
+  int       scale;
+  double    max;
+  gint64    window_us;
+  guint     stride;
+  gboolean *visible;
+  /* The time at x = TAPE_MARGIN, and of the last sample drawn. */
+  gint64    origin;
+  /* Tests: a fresh tape drawn whole at this origin, its dashes in the
+   * phase line_length gives for drawn_until, as another tape's strips. */
+  gboolean  pinned;
+  gint64    drawn_until;
+  /* Per series, the length of its line from the tape's first sample to
+   * drawn_until, so a strip's dashes continue those before it. */
+  double   *line_length;
+};
+
+static void
+tape_free (Tape *tape)
+{
+  if (tape == NULL)
+    return;
+  g_clear_pointer (&tape->surface, cairo_surface_destroy);
+  g_free (tape->visible);
+  g_free (tape->line_length);
+  g_free (tape);
+}
+
+/* A copy of everything the lines need, so the worker shares nothing with
+ * the GTK thread but the grid (read only) and the tape (lent for the job). */
+typedef struct
+{
+  int              width;
+  int              height;
+  int              scale;
+  double           max;
+  gint64           window_us;
+  guint            n_samples;
+  guint            stride;
+  gint64          *times;
+  double          *values;
+  gboolean        *visible;
+  gboolean        *dashed;
+  GdkRGBA         *colors;
+  GdkRGBA          fg;
+  guint            generation;
+  cairo_surface_t *grid;
+  Tape            *tape;
+  gboolean         drawn_whole;  /* out: the tape was drawn again whole */
+} LinesJob;
+
+static void
+lines_job_free (LinesJob *job)
+{
+  g_free (job->times);
+  g_free (job->values);
+  g_free (job->visible);
+  g_free (job->dashed);
+  g_free (job->colors);
+  g_clear_pointer (&job->grid, cairo_surface_destroy);
+  tape_free (job->tape);
+  g_free (job);
+}
+
+static double
+plot_width (int width)
+{
+  return MAX (1, width - PADDING_LEFT - PADDING_RIGHT);
+}
+
+static double
+tape_x (const Tape *tape,
+        gint64      time)
+{
+  return TAPE_MARGIN + plot_width (tape->width) * (double) (time - tape->origin) / (double) tape->window_us;
+}
+
+static double
+sample_y (const LinesJob *job,
+          guint           sample,
+          guint           series)
+{
+  double plot_h = MAX (1, job->height - PADDING_TOP - PADDING_BOTTOM);
+
+  return PADDING_TOP + plot_h * (1.0 - CLAMP (job->values[sample * job->stride + series] / job->max, 0.0, 1.0));
+}
+
+/* The length of a series' line from sample `from` to sample `to`, as cairo
+ * measures it for dashes. */
+static double
+line_length (const LinesJob *job,
+             const Tape     *tape,
+             guint           series,
+             guint           from,
+             guint           to)
+{
+  double length = 0;
+
+  for (guint i = from; i < to; i++)
+    length += hypot (tape_x (tape, job->times[i + 1]) - tape_x (tape, job->times[i]),
+                     sample_y (job, i + 1, series) - sample_y (job, i, series));
+  return length;
+}
+
+static void
+stroke_series (cairo_t        *cr,
+               const LinesJob *job,
+               const Tape     *tape,
+               guint           series,
+               guint           from,
+               double          dash_offset)
+{
+  static const double dash[] = { 4, 3 };
+
+  gdk_cairo_set_source_rgba (cr, &job->colors[series]);
+  cairo_set_dash (cr, dash, job->dashed[series] ? 2 : 0, dash_offset);
+  for (guint i = from; i < job->n_samples; i++)
+    {
+      double x = tape_x (tape, job->times[i]);
+      double y = sample_y (job, i, series);
+
+      if (i == from)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  cairo_stroke (cr);
+}
+
+static gboolean
+tape_fits (const Tape     *tape,
+           const LinesJob *job)
+{
+  return tape->surface != NULL && tape->width == job->width && tape->height == job->height &&
+         tape->scale == job->scale && tape->max == job->max && tape->window_us == job->window_us &&
+         tape->stride == job->stride && memcmp (tape->visible, job->visible, sizeof (gboolean) * job->stride) == 0;
+}
+
+static cairo_t *
+tape_cairo_create (Tape *tape)
+{
+  cairo_t *cr = cairo_create (tape->surface);
+
+  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  return cr;
+}
+
+/* Every line, on a new tape whose right half is free for the samples to come. */
+static void
+tape_draw_whole (Tape     *tape,
+                 LinesJob *job)
+{
+  double tape_width = 2 * TAPE_MARGIN + 2 * plot_width (job->width);
+  guint newest = job->n_samples - 1;
   cairo_t *cr;
 
-  cairo_surface_set_device_scale (surface, scale, scale);
-  cr = cairo_create (surface);
-  draw (self, cr, width, height, max);
+  g_clear_pointer (&tape->surface, cairo_surface_destroy);
+  tape->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (tape_width * job->scale),
+                                              job->height * job->scale);
+  cairo_surface_set_device_scale (tape->surface, job->scale, job->scale);
+  tape->width = job->width;
+  tape->height = job->height;
+  tape->scale = job->scale;
+  tape->max = job->max;
+  tape->window_us = job->window_us;
+  tape->stride = job->stride;
+  g_free (tape->visible);
+  tape->visible = g_memdup2 (job->visible, sizeof (gboolean) * job->stride);
+  if (!tape->pinned)
+    {
+      tape->origin = job->times[newest] - job->window_us;
+      g_free (tape->line_length);
+      tape->line_length = g_new0 (double, job->stride);
+    }
+  tape->drawn_until = job->times[newest];
+
+  cr = tape_cairo_create (tape);
+  for (guint s = 0; s < job->stride; s++)
+    if (job->visible[s])
+      {
+        double length = job->dashed[s] ? line_length (job, tape, s, 0, newest) : 0;
+
+        stroke_series (cr, job, tape, s, 0, tape->pinned ? tape->line_length[s] - length : 0);
+        if (!tape->pinned)
+          tape->line_length[s] = length;
+      }
   cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  bytes = g_bytes_new (cairo_image_surface_get_data (surface),
-                       (gsize) cairo_image_surface_get_stride (surface) * height * scale);
-  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  cairo_surface_destroy (surface);
-  return texture;
+  tape->pinned = FALSE;
+  job->drawn_whole = TRUE;
+}
+
+/* The samples after drawn_until: the tape from a little left of it on is
+ * cleared and drawn again from the samples that reach there, so the joins
+ * come out as if the lines had been stroked whole. */
+static void
+tape_draw_strip (Tape     *tape,
+                 LinesJob *job,
+                 guint     last_drawn)
+{
+  double strip_x = floor ((tape_x (tape, tape->drawn_until) - STROKE_REACH) * job->scale) / job->scale;
+  guint from = last_drawn;
+  cairo_t *cr;
+
+  while (from > 0 && tape_x (tape, job->times[from]) >= strip_x - STROKE_REACH)
+    from--;
+
+  cr = tape_cairo_create (tape);
+  /* Right of the newest sample's reach the tape was never drawn on. */
+  cairo_rectangle (cr, strip_x, 0, tape_x (tape, job->times[job->n_samples - 1]) + STROKE_REACH + 1 - strip_x,
+                   job->height);
+  cairo_clip (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
+  cairo_paint (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+  for (guint s = 0; s < job->stride; s++)
+    if (job->visible[s])
+      {
+        double offset = 0;
+
+        if (job->dashed[s])
+          {
+            offset = tape->line_length[s] - line_length (job, tape, s, from, last_drawn);
+            tape->line_length[s] += line_length (job, tape, s, last_drawn, job->n_samples - 1);
+          }
+        stroke_series (cr, job, tape, s, from, offset);
+      }
+  cairo_destroy (cr);
+  tape->drawn_until = job->times[job->n_samples - 1];
+}
+
+static void
+tape_update (Tape     *tape,
+             LinesJob *job)
+{
+  double tape_width = 2 * TAPE_MARGIN + 2 * plot_width (job->width);
+  gint64 newest = job->times[job->n_samples - 1];
+  guint last_drawn = job->n_samples;
+
+  if (tape_fits (tape, job))
+    for (guint i = job->n_samples; i-- > 0;)
+      if (job->times[i] == tape->drawn_until)
+        {
+          last_drawn = i;
+          break;
+        }
+  if (last_drawn == job->n_samples || tape_x (tape, newest) > tape_width - TAPE_MARGIN)
+    tape_draw_whole (tape, job);
+  else if (last_drawn < job->n_samples - 1)
+    tape_draw_strip (tape, job, last_drawn);
+}
+
+/* The picture a frame paints: the grid, and the tape's last window over it. */
+static cairo_surface_t *
+compose (LinesJob *job)
+{
+  cairo_surface_t *picture = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width * job->scale,
+                                                         job->height * job->scale);
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (picture, job->scale, job->scale);
+  cr = cairo_create (picture);
+  cairo_set_source_surface (cr, job->grid, 0, 0);
+  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
+  cairo_paint (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+  if (job->tape->surface != NULL)
+    {
+      /* Whole device pixels: a fractional shift would blur every line. */
+      double shift = PADDING_LEFT + plot_width (job->width) - tape_x (job->tape, job->times[job->n_samples - 1]);
+
+      shift = round (shift * job->scale) / job->scale;
+      cairo_rectangle (cr, PADDING_LEFT, 0, job->width - PADDING_LEFT, job->height);
+      cairo_clip (cr);
+      cairo_set_source_surface (cr, job->tape->surface, shift, 0);
+      cairo_paint (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (picture);
+  return picture;
+}
+
+static cairo_surface_t *
+run_lines_job (LinesJob *job)
+{
+  if (job->n_samples > 0)
+    tape_update (job->tape, job);
+  return compose (job);
+}
+
+static void
+render_lines (GTask        *task,
+              gpointer      source_object G_GNUC_UNUSED,
+              gpointer      task_data,
+              GCancellable *cancellable G_GNUC_UNUSED)
+{
+  g_task_return_pointer (task, run_lines_job (task_data), (GDestroyNotify) cairo_surface_destroy);
+}
+
+/* ---- the GTK thread ------------------------------------------------------------- */
+
+static void start_rendering_if_shown (BeamChart *self);
+
+static LinesJob *
+lines_job_new (BeamChart *self,
+               int        width,
+               int        height,
+               int        scale)
+{
+  LinesJob *job = g_new0 (LinesJob, 1);
+
+  job->width = width;
+  job->height = height;
+  job->scale = scale;
+  job->max = visible_max (self);
+  job->window_us = self->window_us;
+  job->n_samples = self->times->len;
+  job->stride = self->stride;
+  job->times = g_memdup2 (self->times->data, sizeof (gint64) * self->times->len);
+  job->values = g_memdup2 (self->values->data, sizeof (double) * self->values->len);
+  job->visible = g_new0 (gboolean, self->stride);
+  job->dashed = g_new0 (gboolean, self->stride);
+  job->colors = g_new0 (GdkRGBA, self->stride);
+  for (guint s = 0; s < self->stride; s++)
+    {
+      job->visible[s] = g_array_index (self->series, Series, s).visible;
+      job->dashed[s] = g_array_index (self->series, Series, s).dashed;
+      beam_chart_get_series_color (self, s, &job->colors[s]);
+    }
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &job->fg);
+  job->generation = self->generation;
+  job->grid = cairo_surface_reference (ensure_grid (self, width, height, scale, job->max, &job->fg));
+  /* Lent to the job: nothing here touches the tape until it comes back. */
+  job->tape = self->tape != NULL ? g_steal_pointer (&self->tape) : g_new0 (Tape, 1);
+  return job;
+}
+
+static void
+lines_rendered (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data G_GNUC_UNUSED)
+{
+  BeamChart *self = BEAM_CHART (object);
+  LinesJob *job = g_task_get_task_data (G_TASK (result));
+  cairo_surface_t *picture = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  self->rendering = FALSE;
+  self->tape = g_steal_pointer (&job->tape);
+  self->whole_redraws += job->drawn_whole;
+  if (picture == NULL)
+    return;
+  g_clear_pointer (&self->picture, cairo_surface_destroy);
+  self->picture = picture;
+  self->picture_generation = job->generation;
+  self->picture_width = job->width;
+  self->picture_height = job->height;
+  self->picture_scale = job->scale;
+  self->picture_fg = job->fg;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* The data moved on while this one was drawn. */
+  if (self->generation != job->generation)
+    start_rendering_if_shown (self);
+}
+
+static void
+start_rendering (BeamChart *self,
+                 int        width,
+                 int        height,
+                 int        scale)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, lines_rendered, NULL);
+
+  self->rendering = TRUE;
+  g_task_set_task_data (task, lines_job_new (self, width, height, scale), (GDestroyNotify) lines_job_free);
+  g_task_run_in_thread (task, render_lines);
+}
+
+/* A new picture is drawn straight away when the chart is on screen; a
+ * hidden chart draws when it is next shown (its snapshot asks). */
+static void
+start_rendering_if_shown (BeamChart *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  if (self->rendering)
+    return;
+  if (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0)
+    start_rendering (self, gtk_widget_get_width (widget), gtk_widget_get_height (widget),
+                     gtk_widget_get_scale_factor (widget));
+  else
+    gtk_widget_queue_draw (widget);
 }
 
 static void
@@ -445,51 +737,36 @@ beam_chart_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int scale = gtk_widget_get_scale_factor (widget);
-  gboolean current;
-  double max;
   GdkRGBA fg;
+  cairo_t *cr;
 
   if (width <= 0 || height <= 0)
     return;
-  current = self->lines != NULL && self->lines_generation == self->generation &&
-            self->lines_width == width && self->lines_height == height && self->lines_scale == scale;
-  if (!current && !self->rendering)
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  if (!self->rendering &&
+      (self->picture == NULL || self->picture_generation != self->generation || self->picture_width != width ||
+       self->picture_height != height || self->picture_scale != scale || !gdk_rgba_equal (&fg, &self->picture_fg)))
     start_rendering (self, width, height, scale);
 
-  /* The grid goes with the lines it frames: their scale, until new ones come. */
-  max = self->lines != NULL ? self->lines_max : visible_max (self);
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  if (self->grid == NULL || self->grid_width != width || self->grid_height != height || self->grid_scale != scale ||
-      self->grid_max != max || self->grid_window_us != self->window_us || !gdk_rgba_equal (&fg, &self->grid_fg))
-    {
-      g_clear_object (&self->grid);
-      self->grid = render_grid (self, width, height, scale, max);
-      self->grid_width = width;
-      self->grid_height = height;
-      self->grid_scale = scale;
-      self->grid_max = max;
-      self->grid_window_us = self->window_us;
-      self->grid_fg = fg;
-    }
-  gtk_snapshot_append_texture (snapshot, self->grid, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (self->lines != NULL)
-    gtk_snapshot_append_texture (snapshot, self->lines,
-                                 &GRAPHENE_RECT_INIT (0, 0, self->lines_width, self->lines_height));
-
+  /* The last picture until the next one comes (after a resize, at its old
+   * size); before the first, the grid alone. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->picture != NULL)
+    cairo_set_source_surface (cr, self->picture, 0, 0);
+  else
+    cairo_set_source_surface (cr, ensure_grid (self, width, height, scale, visible_max (self), &fg), 0, 0);
+  cairo_paint (cr);
   if (self->hover_x >= PADDING_LEFT && self->times->len > 0)
-    {
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      draw_hover (self, cr, width, height);
-      cairo_destroy (cr);
-    }
+    draw_hover (self, cr, width, height);
+  cairo_destroy (cr);
 }
 
-/* The data changed: the lines are drawn again at the next frame. */
+/* The data changed: a new picture is drawn. */
 static void
 invalidate_lines (BeamChart *self)
 {
   self->generation++;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  start_rendering_if_shown (self);
 }
 
 static void
@@ -518,8 +795,9 @@ beam_chart_finalize (GObject *object)
   g_array_unref (self->series);
   g_array_unref (self->times);
   g_array_unref (self->values);
-  g_clear_object (&self->lines);
-  g_clear_object (&self->grid);
+  g_clear_pointer (&self->picture, cairo_surface_destroy);
+  g_clear_pointer (&self->grid, cairo_surface_destroy);
+  tape_free (self->tape);
 
   G_OBJECT_CLASS (beam_chart_parent_class)->finalize (object);
 }
@@ -647,4 +925,48 @@ beam_chart_get_n_samples (BeamChart *self)
 {
   g_return_val_if_fail (BEAM_IS_CHART (self), 0);
   return self->times->len;
+}
+
+cairo_surface_t *
+beam_chart_render_now (BeamChart *self,
+                       int        width,
+                       int        height,
+                       gboolean   whole)
+{
+  LinesJob *job;
+  cairo_surface_t *picture;
+
+  g_return_val_if_fail (BEAM_IS_CHART (self), NULL);
+  g_return_val_if_fail (!self->rendering, NULL);
+
+  job = lines_job_new (self, width, height, 1);
+  if (whole)
+    {
+      /* The chart's own tape stays as it was; the fresh one is drawn at
+       * its origin, so the two pictures are shifted alike. */
+      self->tape = g_steal_pointer (&job->tape);
+      job->tape = g_new0 (Tape, 1);
+      if (self->tape->surface != NULL && self->tape->drawn_until == g_array_index (self->times, gint64,
+                                                                                     self->times->len - 1))
+        {
+          job->tape->origin = self->tape->origin;
+          job->tape->line_length = g_memdup2 (self->tape->line_length, sizeof (double) * self->tape->stride);
+          job->tape->pinned = TRUE;
+        }
+    }
+  picture = run_lines_job (job);
+  if (!whole)
+    {
+      self->tape = g_steal_pointer (&job->tape);
+      self->whole_redraws += job->drawn_whole;
+    }
+  lines_job_free (job);
+  return picture;
+}
+
+guint
+beam_chart_get_whole_redraws (BeamChart *self)
+{
+  g_return_val_if_fail (BEAM_IS_CHART (self), 0);
+  return self->whole_redraws;
 }

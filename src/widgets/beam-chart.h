@@ -5,8 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* A time-series chart: lines over a moving window, drawn with cairo in
- * snapshot. Values are normalised against the visible maximum when drawn;
+/* A time-series chart: lines over a moving window, drawn with cairo on a
+ * worker thread, a new sample adding only its own strip. Values are normalised against the visible maximum when drawn;
  * hovering shows the time and every series' value under the pointer. */
 
 typedef enum
@@ -49,5 +49,15 @@ char       *beam_chart_format_value       (BeamChart     *self,
  * NULL before the first sample. */
 char       *beam_chart_dup_readout        (BeamChart     *self,
                                            double         x);
+
+/* For tests and benchmarks. The picture a frame would paint at that size,
+ * drawn here and now: `whole` on a fresh tape, otherwise adding the new
+ * samples to the chart's tape as the worker does. */
+cairo_surface_t *beam_chart_render_now        (BeamChart *self,
+                                               int        width,
+                                               int        height,
+                                               gboolean   whole);
+/* How often the tape was drawn whole rather than a strip added. */
+guint            beam_chart_get_whole_redraws (BeamChart *self);
 
 G_END_DECLS
