@@ -405,6 +405,13 @@ plot_width (int width)
   return MAX (1, width - PADDING_LEFT - PADDING_RIGHT);
 }
 
+/* Twice the plot, so that the tape holds a window of samples to come. */
+static double
+tape_width_for (int width)
+{
+  return 2 * TAPE_MARGIN + 2 * plot_width (width);
+}
+
 static double
 tape_x (const Tape *tape,
         gint64      time)
@@ -489,7 +496,7 @@ static void
 tape_draw_whole (Tape     *tape,
                  LinesJob *job)
 {
-  double tape_width = 2 * TAPE_MARGIN + 2 * plot_width (job->width);
+  double tape_width = tape_width_for (job->width);
   guint newest = job->n_samples - 1;
   cairo_t *cr;
 
@@ -571,7 +578,7 @@ static void
 tape_update (Tape     *tape,
              LinesJob *job)
 {
-  double tape_width = 2 * TAPE_MARGIN + 2 * plot_width (job->width);
+  double tape_width = tape_width_for (job->width);
   gint64 newest = job->times[job->n_samples - 1];
   guint last_drawn = job->n_samples;
 
