@@ -28,26 +28,8 @@
 #include "beam-load-sample.h"
 #include "beam-test-node.h"
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
 static void
-stash (GObject      *object G_GNUC_UNUSED,
-       GAsyncResult *result,
-       gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  g_clear_object (&wait->result);
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-static void
-run_until (Wait *wait)
+run_until (BeamTestWait *wait)
 {
   g_assert_true (beam_test_wait_for (&wait->done, 30000));
   wait->done = FALSE;
@@ -107,11 +89,11 @@ reductions (BeamConnection *connection)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTerm) reply = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   gint64 total = -1;
 
   beam_connection_rpc_async (connection, "erlang", "statistics",
-                             beam_term_new_list (1, beam_term_new_atom ("reductions")), 10000, NULL, stash, &wait);
+                             beam_term_new_list (1, beam_term_new_atom ("reductions")), 10000, NULL, beam_test_stash, &wait);
   run_until (&wait);
   reply = beam_connection_rpc_finish (connection, wait.result, &error);
   g_clear_object (&wait.result);
@@ -142,10 +124,10 @@ static BeamTerm *
 start_holder (BeamConnection *connection)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamTerm *holder;
 
-  beam_load_flag_holder_start_async (connection, NULL, stash, &wait);
+  beam_load_flag_holder_start_async (connection, NULL, beam_test_stash, &wait);
   run_until (&wait);
   holder = beam_load_flag_holder_start_finish (wait.result, &error);
   g_clear_object (&wait.result);
@@ -159,9 +141,9 @@ sample (BeamConnection *connection)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamLoadSample) result = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
-  beam_load_sample_async (connection, NULL, stash, &wait);
+  beam_load_sample_async (connection, NULL, beam_test_stash, &wait);
   run_until (&wait);
   result = beam_load_sample_finish (wait.result, &error);
   g_clear_object (&wait.result);
@@ -236,9 +218,9 @@ rpc (BeamConnection *connection,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTerm) reply = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
-  beam_connection_rpc_async (connection, module, function, args, 10000, NULL, stash, &wait);
+  beam_connection_rpc_async (connection, module, function, args, 10000, NULL, beam_test_stash, &wait);
   run_until (&wait);
   reply = beam_connection_rpc_finish (connection, wait.result, &error);
   g_clear_object (&wait.result);
@@ -308,7 +290,7 @@ main (int    argc G_GNUC_UNUSED,
   g_autofree double *idle_rate = g_new (double, rounds);
   g_autofree double *idle_rate_erlang = g_new (double, rounds);
   double ours_median, theirs_median;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
   g_assert_true (beam_connection_init_process (NULL));
   node = beam_test_node_start (NULL, &error);
@@ -319,7 +301,7 @@ main (int    argc G_GNUC_UNUSED,
   g_assert_nonnull (strstr (stopped, "ok"));
 
   connection = beam_connection_new (node->name, node->cookie);
-  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
   run_until (&wait);
   g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
   g_clear_object (&wait.result);

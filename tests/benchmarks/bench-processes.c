@@ -14,26 +14,8 @@
 
 #define ROUNDS 3
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
 static void
-stash (GObject      *object G_GNUC_UNUSED,
-       GAsyncResult *result,
-       gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  g_clear_object (&wait->result);
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-static void
-run_until (Wait *wait)
+run_until (BeamTestWait *wait)
 {
   while (!wait->done)
     g_main_context_iteration (NULL, TRUE);
@@ -60,11 +42,11 @@ spawn_idle (BeamConnection *connection,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTerm) reply = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   gint64 count = 0;
 
   beam_connection_rpc_async (connection, "beamscope_fixture", "spawn_idle",
-                             beam_term_new_list (1, beam_term_new_integer (n)), 600000, NULL, stash, &wait);
+                             beam_term_new_list (1, beam_term_new_integer (n)), 600000, NULL, beam_test_stash, &wait);
   run_until (&wait);
   reply = beam_connection_rpc_finish (connection, wait.result, &error);
   g_clear_object (&wait.result);
@@ -108,10 +90,10 @@ measure (BeamTestNode   *node,
   for (guint round = 0; round < ROUNDS; round++)
     {
       g_autoptr(GError) error = NULL;
-      Wait wait = { 0 };
+      BeamTestWait wait = { 0 };
       double start = now_ms ();
 
-      beam_process_list_fetch_async (connection, table, FALSE, NULL, stash, &wait);
+      beam_process_list_fetch_async (connection, table, FALSE, NULL, beam_test_stash, &wait);
       run_until (&wait);
       fetch_ms[round] = now_ms () - start;
       g_clear_pointer (&table, beam_process_table_unref);
@@ -161,13 +143,13 @@ main (int    argc G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTestNode) node = NULL;
   g_autoptr(BeamConnection) connection = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
   g_assert_true (beam_connection_init_process (NULL));
   node = beam_test_node_start (args, &error);
   g_assert_no_error (error);
   connection = beam_connection_new (node->name, node->cookie);
-  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
   run_until (&wait);
   g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
   g_clear_object (&wait.result);
