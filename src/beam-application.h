@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BeamApplication, beam_application, BEAM, APPLICATION, AdwApplication)
 
-BeamApplication *beam_application_new (void);
+BeamApplication *beam_application_new            (void);
+void             beam_application_tune_allocator (void);
 
 G_END_DECLS

@@ -15,6 +15,7 @@ main (int    argc,
   g_autoptr(BeamApplication) app = NULL;
   g_autoptr(GError) error = NULL;
 
+  beam_application_tune_allocator ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

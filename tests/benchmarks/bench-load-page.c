@@ -293,6 +293,7 @@ main (int    argc G_GNUC_UNUSED,
   g_autoptr(BeamApplication) app = NULL;
 
   g_assert_true (beam_connection_init_process (NULL));
+  beam_application_tune_allocator ();  /* as the app's main does */
   gtk_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   app = beam_application_new ();

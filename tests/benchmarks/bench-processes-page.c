@@ -195,6 +195,7 @@ main (int    argc G_GNUC_UNUSED,
   gint64 start;
 
   g_assert_true (beam_connection_init_process (NULL));
+  beam_application_tune_allocator ();  /* as the app's main does */
   gtk_init ();
   app = beam_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
