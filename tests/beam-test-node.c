@@ -390,3 +390,11 @@ beam_test_wait_for (gboolean *flag,
     g_source_remove (id);
   return *flag;
 }
+
+void
+beam_test_run_for (guint ms)
+{
+  gboolean never = FALSE;
+
+  beam_test_wait_for (&never, ms);
+}

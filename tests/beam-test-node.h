@@ -65,6 +65,8 @@ void          beam_test_stash             (GObject            *object,
 /* Runs the main context until *flag is TRUE or timeout_ms passes. */
 gboolean      beam_test_wait_for          (gboolean           *flag,
                                            guint               timeout_ms);
+/* Runs the main context, blocking as the app's does, for ms. */
+void          beam_test_run_for           (guint               ms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamTestNode, beam_test_node_free)
 

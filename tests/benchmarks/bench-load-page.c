@@ -41,24 +41,6 @@ on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
 }
 
 static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* The main loop as the app runs it: blocking, so that waiting costs nothing. */
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
 wait_until (gboolean (*condition) (gpointer),
             gpointer   data,
             guint      timeout_ms)
@@ -66,7 +48,7 @@ wait_until (gboolean (*condition) (gpointer),
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
   while (!condition (data) && g_get_monotonic_time () < deadline)
-    run_for (20);
+    beam_test_run_for (20);
   return condition (data);
 }
 
@@ -247,7 +229,7 @@ measure (BeamApplication    *app,
   /* Steady state: the window full, so each redraw draws as many points as
    * it ever will at this window. */
   g_assert_true (wait_until (window_full, page, (window_min * 72 + 30) * 1000));
-  run_for (WARM_UP_S * 1000);
+  beam_test_run_for (WARM_UP_S * 1000);
 
   frames = 0;
   samples_before = beam_load_page_get_samples (page);
@@ -256,7 +238,7 @@ measure (BeamApplication    *app,
   thread_before = rusage_ms (RUSAGE_THREAD);
   self_before = rusage_ms (RUSAGE_SELF);
   wall_before = g_get_monotonic_time () / 1000.0;
-  run_for (seconds * 1000);
+  beam_test_run_for (seconds * 1000);
   wall_ms = g_get_monotonic_time () / 1000.0 - wall_before;
   self_ms = rusage_ms (RUSAGE_SELF) - self_before;
   thread_ms = rusage_ms (RUSAGE_THREAD) - thread_before;
@@ -276,7 +258,7 @@ measure (BeamApplication    *app,
 
   g_signal_handlers_disconnect_by_func (clock, on_after_paint, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
-  run_for (200);
+  beam_test_run_for (200);
 }
 
 int

@@ -35,23 +35,6 @@ run_until (BeamTestWait *wait)
   wait->done = FALSE;
 }
 
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_for (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, on_timeout, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static double
 now_ms (void)
 {
@@ -116,7 +99,7 @@ idle (BeamConnection *connection,
   gint64 before = reductions (connection);
   double start = now_ms ();
 
-  run_for (ms);
+  beam_test_run_for (ms);
   return (Stretch) { reductions (connection) - before, now_ms () - start };
 }
 
@@ -167,13 +150,13 @@ beamscope (BeamConnection *connection,
   for (guint i = 0; i < samples; i++)
     {
       if (i > 0)
-        run_for (interval_ms);
+        beam_test_run_for (interval_ms);
       wall_times = sample (connection);
     }
   g_assert_cmpuint (wall_times, >, 0);  /* the holder's flag was up */
   stretch = (Stretch) { reductions (connection) - before, now_ms () - start };
   beam_load_flag_holder_stop (connection, holder);
-  run_for (300);
+  beam_test_run_for (300);
   return stretch;
 }
 
@@ -308,7 +291,7 @@ main (int    argc G_GNUC_UNUSED,
 
   /* Warm-up: modules loaded, first calls made, on both paths. */
   beamscope (connection, interval_ms, 2);
-  run_for (1000);
+  beam_test_run_for (1000);
 
   for (guint r = 0; r < rounds; r++)
     {
@@ -350,7 +333,7 @@ main (int    argc G_GNUC_UNUSED,
     g_autoptr(BeamTerm) holder = start_holder (connection);
     double sample_cost;
 
-    run_for (300);
+    beam_test_run_for (300);
     sample_cost = per_call (connection, call_sample, samples);
     beam_load_flag_holder_stop (connection, holder);
     g_print ("{\"benchmark\": \"load sampling reductions: where they go (per call, back to back)\", "

@@ -3,12 +3,15 @@
  * binary-gc) against a fixture node with a busy process, a big heap, an ETS
  * table of known size and binary garbage: the busy scheduler shows, the
  * scheduler_wall_time flag is as it was afterwards, the allocators agree with
- * erlang:memory(total), and each playbook step finds what the fixture left. */
+ * erlang:memory(total), and each playbook step finds what the fixture left.
+ * The Load page's samples keep coming, 100 ms apart, while the process list
+ * of a node with 200,000 processes is fetched on the same connection. */
 
 #include <json-glib/json-glib.h>
 
 #include "beam-connection.h"
 #include "beam-load-sample.h"
+#include "beam-process-list.h"
 #include "beam-test-node.h"
 
 static BeamTestNode *node;
@@ -328,6 +331,139 @@ test_flag_holder_stop (void)
   g_assert_true (flag_is ("undefined"));
 }
 
+/* Samples as the Load page takes them: each one 100 ms (the page's fastest
+ * interval) after the last came back. Arrival times in ms. */
+typedef struct
+{
+  BeamConnection *connection;
+  GArray         *arrivals;
+  gboolean        stopping;
+  gboolean        in_flight;
+  guint           failures;
+} Sampler;
+
+static void sampler_ask (Sampler *sampler);
+
+static void
+on_sampled (GObject      *object G_GNUC_UNUSED,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Sampler *sampler = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamLoadSample) sample = beam_load_sample_finish (result, &error);
+  double now = g_get_monotonic_time () / 1000.0;
+
+  sampler->in_flight = FALSE;
+  if (sample == NULL)
+    sampler->failures++;
+  else
+    g_array_append_val (sampler->arrivals, now);
+  if (!sampler->stopping)
+    g_timeout_add_once (100, (GSourceOnceFunc) sampler_ask, sampler);
+}
+
+static void
+sampler_ask (Sampler *sampler)
+{
+  sampler->in_flight = TRUE;
+  beam_load_sample_async (sampler->connection, NULL, on_sampled, sampler);
+}
+
+static gint64
+spawn_idle (BeamConnection *connection,
+            guint           n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) reply = NULL;
+  BeamTestWait wait = { 0 };
+  gint64 count = 0;
+
+  beam_connection_rpc_async (connection, "beamscope_fixture", "spawn_idle",
+                             beam_term_new_list (1, beam_term_new_integer (n)), 120000, NULL, beam_test_stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 120000));
+  reply = beam_connection_rpc_finish (connection, wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  g_assert_true (beam_term_get_int64 (reply, &count));
+  return count;
+}
+
+/* The longest wait between two samples that came back within [from, to],
+ * counting from `from`, and how many came. */
+static double
+longest_gap (GArray *arrivals,
+             double  from,
+             double  to,
+             guint  *count)
+{
+  double last = from, longest = 0;
+
+  *count = 0;
+  for (guint i = 0; i < arrivals->len; i++)
+    {
+      double at = g_array_index (arrivals, double, i);
+
+      if (at < from || at > to)
+        continue;
+      longest = MAX (longest, at - last);
+      last = at;
+      (*count)++;
+    }
+  return MAX (longest, to - last);
+}
+
+/* "Charts keep sampling while a big fetch runs": the Process list of a node
+ * with 200,000 processes is fetched on the same connection while samples
+ * are taken every 100 ms, and the samples keep coming during the fetch. */
+static void
+test_sampling_during_big_fetch (void)
+{
+  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamTerm) holder = start_holder (connection);
+  g_autoptr(BeamProcessTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  Sampler sampler = { connection, g_array_new (FALSE, FALSE, sizeof (double)), FALSE, FALSE, 0 };
+  BeamTestWait wait = { 0 };
+  gint64 processes = spawn_idle (connection, 200000);
+  double quiet_from, fetch_from, fetch_to, quiet_gap, fetch_gap;
+  guint quiet_samples, fetch_samples;
+
+  /* A quiet stretch first, for the gap samples have when nothing else runs. */
+  sampler_ask (&sampler);
+  quiet_from = g_get_monotonic_time () / 1000.0;
+  beam_test_run_for (1500);
+
+  fetch_from = g_get_monotonic_time () / 1000.0;
+  beam_process_list_fetch_async (connection, NULL, FALSE, NULL, beam_test_stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 120000));
+  fetch_to = g_get_monotonic_time () / 1000.0;
+  table = beam_process_list_fetch_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  g_assert_cmpuint (beam_process_table_get_n_records (table), >=, 200000);
+
+  sampler.stopping = TRUE;
+  while (sampler.in_flight)
+    g_main_context_iteration (NULL, TRUE);
+
+  quiet_gap = longest_gap (sampler.arrivals, quiet_from + 200, fetch_from, &quiet_samples);
+  fetch_gap = longest_gap (sampler.arrivals, fetch_from, fetch_to, &fetch_samples);
+  g_test_message ("%" G_GINT64_FORMAT " processes; quiet: %u samples in %.0f ms, longest gap %.0f ms; "
+                  "fetch of %u records: %.0f ms, %u samples came during it, longest gap %.0f ms",
+                  processes, quiet_samples, fetch_from - quiet_from - 200, quiet_gap,
+                  beam_process_table_get_n_records (table), fetch_to - fetch_from, fetch_samples, fetch_gap);
+  g_assert_cmpuint (sampler.failures, ==, 0);
+  /* The fetch lasts long enough to mean something, and no sample waits for
+   * it: a gap of a few intervals at most, not the fetch's length. */
+  g_assert_cmpfloat (fetch_to - fetch_from, >, 500);
+  g_assert_cmpfloat (fetch_gap, <, 300);
+  g_assert_cmpuint (fetch_samples, >=, (guint) ((fetch_to - fetch_from) / 250));
+
+  spawn_idle (connection, 0);
+  g_array_unref (sampler.arrivals);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -348,6 +484,7 @@ main (int    argc,
   g_test_add_func ("/load/binary-gc", test_binary_gc);
   g_test_add_func ("/load/samples-and-flag-holder", test_samples_and_flag_holder);
   g_test_add_func ("/load/flag-holder-stop", test_flag_holder_stop);
+  g_test_add_func ("/load/sampling-during-big-fetch", test_sampling_during_big_fetch);
 
   status = g_test_run ();
   beam_test_node_free (node);
