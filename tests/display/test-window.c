@@ -387,7 +387,8 @@ find_descendant (GtkWidget *widget,
 }
 
 /* The Load page charts a node with a busy process: the busy scheduler shows;
- * and once we disconnect, the node's scheduler_wall_time flag is off. */
+ * it goes on sampling while another page is shown; and once we disconnect,
+ * the node's scheduler_wall_time flag is off. */
 static void
 test_load_page (void)
 {
@@ -420,6 +421,17 @@ test_load_page (void)
     hidden = beam_chart_dup_readout (chart, right);
     g_assert_null (strstr (hidden, "\ntotal: "));
     g_assert_nonnull (strstr (hidden, "\n1: "));
+  }
+
+  /* Another page in front: the charts keep their history growing. */
+  {
+    guint before = beam_load_page_get_samples (page);
+
+    beam_window_show_page (window, "system");
+    settle (3500);  /* the page samples every second */
+    g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+    g_test_message ("samples while the System page was shown: %u", beam_load_page_get_samples (page) - before);
+    g_assert_cmpuint (beam_load_page_get_samples (page), >=, before + 2);
   }
 
   beam_window_disconnect (window);
