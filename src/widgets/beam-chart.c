@@ -73,10 +73,16 @@ struct _BeamChart
 
 G_DEFINE_FINAL_TYPE (BeamChart, beam_chart, GTK_TYPE_WIDGET)
 
-/* GNOME palette: blue, green, yellow, orange, red, purple, brown, and lighter. */
+/* GNOME palette: blue, green, yellow, orange, red, purple, brown, in shade
+ * 3, then 5 (darker), 2 (lighter) and 4: a node with 64 schedulers still
+ * repeats a colour, but not before the 29th series, and neighbours in the
+ * legend's order differ in hue. Shade 1 is left out: too pale on a light
+ * background. */
 static const char * const palette[] = {
   "#3584e4", "#33d17a", "#f6d32d", "#ff7800", "#e01b24", "#9141ac", "#986a44",
+  "#1a5fb4", "#26a269", "#e5a50a", "#c64600", "#a51d2d", "#613583", "#63452c",
   "#62a0ea", "#57e389", "#f8e45c", "#ffa348", "#f66151", "#c061cb", "#b5835a",
+  "#1c71d8", "#2ec27e", "#f5c211", "#e66100", "#c01c28", "#813d9c", "#865e3c",
 };
 
 static void
