@@ -133,9 +133,11 @@ on_tick (GtkWidget     *widget,
     {
       double values[N_SERIES];
 
+      double t0;
+
       for (guint s = 0; s < N_SERIES; s++)
         values[s] = g_random_double_range (0.0, 1.0);
-      double t0 = thread_cpu_ms ();
+      t0 = thread_cpu_ms ();
       beam_chart_push (BEAM_CHART (widget), next_sample_us, values);
       push_cpu_ms += thread_cpu_ms () - t0;
       next_sample_us += G_USEC_PER_SEC;
@@ -279,12 +281,13 @@ enough_frames (void)
   return run.frame_ms->len >= run.wanted;
 }
 
-/* Counts run.wanted frames from now (two minutes at most). */
+/* Counts n frames from now (two minutes at most). */
 static void
-count_frames (void)
+count_frames (guint n)
 {
   gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
+  run.wanted = n;
   g_array_set_size (run.snapshot_ms, 0);
   g_array_set_size (run.frame_ms, 0);
   g_array_set_size (run.frame_cpu_ms, 0);
@@ -352,7 +355,8 @@ fill_plain (GtkDrawingArea *area G_GNUC_UNUSED,
  * Xvfb whatever is drawn there (a fresh image the window's size filled,
  * that area composed, the image sent to the X server). */
 static double
-measure_baseline (GtkWidget *window)
+measure_baseline (GtkWidget *window,
+                  guint      wanted)
 {
   GtkWidget *blank = gtk_drawing_area_new ();
 
@@ -360,7 +364,8 @@ measure_baseline (GtkWidget *window)
   gtk_widget_set_size_request (blank, CHART_WIDTH, CHART_HEIGHT);
   place_in_window (blank, window);
   gtk_widget_add_tick_callback (blank, redraw_every_frame, NULL, NULL);
-  count_frames ();
+  count_frames (10);  /* warm-up */
+  count_frames (wanted);
   report ("baseline: a plain fill in the chart's place (Xvfb)",
           "a frame's cost to GTK 4.8's cairo renderer and Xvfb for an area this size, whatever is in it; the chart's share is a frame less this",
           run.frame_ms, NULL);
@@ -389,7 +394,6 @@ main (int    argc G_GNUC_UNUSED,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   wanted = frames_env != NULL ? (guint) g_ascii_strtoull (frames_env, NULL, 10) : 100;
-  run.wanted = wanted;
   run.snapshot_ms = g_array_new (FALSE, FALSE, sizeof (double));
   run.frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   run.frame_cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -404,19 +408,17 @@ main (int    argc G_GNUC_UNUSED,
 
   window = gtk_window_new ();
   gtk_window_present (GTK_WINDOW (window));
-  baseline_ms = measure_baseline (window);
+  baseline_ms = measure_baseline (window, wanted);
 
   gtk_widget_set_size_request (chart, CHART_WIDTH, CHART_HEIGHT);
   place_in_window (chart, window);
   gtk_widget_add_tick_callback (chart, on_tick, NULL, NULL);
-  run.wanted = 10;  /* warm-up frames: fonts, glyph caches */
-  count_frames ();
-  run.wanted = wanted;
+  count_frames (10);  /* warm-up: fonts, glyph caches */
 
   /* Real frames. */
   x_before = xserver_cpu_ms ();
   start = now_ms ();
-  count_frames ();
+  count_frames (wanted);
   x_after = xserver_cpu_ms ();
 
   median_max (run.frame_cpu_ms, &cpu_median, &cpu_max);
@@ -433,7 +435,7 @@ main (int    argc G_GNUC_UNUSED,
 
   /* Off screen, one step at a time: the same snapshot into a node of its
    * own, then that node rasterised by cairo into an image surface. */
-  for (guint i = 0; i < run.wanted; i++)
+  for (guint i = 0; i < wanted; i++)
     {
       g_autoptr(GskRenderNode) node = NULL;
       GtkSnapshot *snapshot = gtk_snapshot_new ();
@@ -474,7 +476,7 @@ main (int    argc G_GNUC_UNUSED,
   worker_before = other_threads_cpu_ms ();
   pushing = TRUE;
   start = now_ms ();
-  count_frames ();
+  count_frames (wanted);
   frames_per_second = run.frame_ms->len / ((now_ms () - start) / 1000.0);
   pushing = FALSE;
   /* The last job finishes before the worker's time is read. */

@@ -370,25 +370,6 @@ sampler_ask (Sampler *sampler)
   beam_load_sample_async (sampler->connection, NULL, on_sampled, sampler);
 }
 
-static gint64
-spawn_idle (BeamConnection *connection,
-            guint           n)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) reply = NULL;
-  BeamTestWait wait = { 0 };
-  gint64 count = 0;
-
-  beam_connection_rpc_async (connection, "beamscope_fixture", "spawn_idle",
-                             beam_term_new_list (1, beam_term_new_integer (n)), 120000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 120000));
-  reply = beam_connection_rpc_finish (connection, wait.result, &error);
-  g_object_unref (wait.result);
-  g_assert_no_error (error);
-  g_assert_true (beam_term_get_int64 (reply, &count));
-  return count;
-}
-
 /* The longest wait between two samples that came back within [from, to],
  * counting from `from`, and how many came. */
 static double
@@ -425,7 +406,8 @@ test_sampling_during_big_fetch (void)
   g_autoptr(GError) error = NULL;
   Sampler sampler = { connection, g_array_new (FALSE, FALSE, sizeof (double)), FALSE, FALSE, 0 };
   BeamTestWait wait = { 0 };
-  gint64 processes = spawn_idle (connection, 200000);
+  g_autofree char *processes = node_says ("beamscope_fixture", "spawn_idle", "[200000]");
+  g_autofree char *none = NULL;
   double quiet_from, fetch_from, fetch_to, quiet_gap, fetch_gap;
   guint quiet_samples, fetch_samples;
 
@@ -449,7 +431,7 @@ test_sampling_during_big_fetch (void)
 
   quiet_gap = longest_gap (sampler.arrivals, quiet_from + 200, fetch_from, &quiet_samples);
   fetch_gap = longest_gap (sampler.arrivals, fetch_from, fetch_to, &fetch_samples);
-  g_test_message ("%" G_GINT64_FORMAT " processes; quiet: %u samples in %.0f ms, longest gap %.0f ms; "
+  g_test_message ("%s processes; quiet: %u samples in %.0f ms, longest gap %.0f ms; "
                   "fetch of %u records: %.0f ms, %u samples came during it, longest gap %.0f ms",
                   processes, quiet_samples, fetch_from - quiet_from - 200, quiet_gap,
                   beam_process_table_get_n_records (table), fetch_to - fetch_from, fetch_samples, fetch_gap);
@@ -460,7 +442,7 @@ test_sampling_during_big_fetch (void)
   g_assert_cmpfloat (fetch_gap, <, 300);
   g_assert_cmpuint (fetch_samples, >=, (guint) ((fetch_to - fetch_from) / 250));
 
-  spawn_idle (connection, 0);
+  none = node_says ("beamscope_fixture", "spawn_idle", "[0]");
   g_array_unref (sampler.arrivals);
 }
 
