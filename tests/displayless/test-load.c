@@ -4,6 +4,8 @@
  * table of known size and binary garbage: the busy scheduler shows, the
  * scheduler_wall_time flag is as it was afterwards, the allocators agree with
  * erlang:memory(total), and each playbook step finds what the fixture left.
+ * The Load page's scheduler usage is recon's, to the printed digit, for the
+ * same two samples.
  * The Load page's samples keep coming, 100 ms apart, while the process list
  * of a node with 200,000 processes is fetched on the same connection. */
 
@@ -320,6 +322,74 @@ test_samples_and_flag_holder (void)
   g_assert_true (flag_is ("undefined"));
 }
 
+/* statistics(scheduler_wall_time_all) as the node printed it. */
+static char *
+wall_as_erlang (const BeamLoadSample *sample)
+{
+  GString *text = g_string_new ("[");
+
+  for (guint i = 0; i < sample->wall->len; i++)
+    {
+      const BeamWallTime *wall = &g_array_index (sample->wall, BeamWallTime, i);
+
+      g_string_append_printf (text, "%s{%u,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "}", i > 0 ? "," : "", wall->id,
+                              wall->active, wall->total);
+    }
+  g_string_append_c (text, ']');
+  return g_string_free (text, FALSE);
+}
+
+/* The Load page's per-scheduler figures are recon's: the same two samples,
+ * put through recon:scheduler_usage_diff's arithmetic on the node, give the
+ * same usage for every scheduler, normal, dirty CPU and dirty IO. */
+static void
+test_usage_as_recon (void)
+{
+  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamTerm) holder = start_holder (connection);
+  g_autoptr(BeamLoadSample) first = sample (connection);
+  g_autoptr(BeamLoadSample) second = NULL;
+  g_autoptr(GArray) ours = NULL;
+  g_autoptr(GRegex) entry = g_regex_new ("\\{(\\d+),\\s*([-0-9.e+]+)\\}", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *first_text = NULL;
+  g_autofree char *second_text = NULL;
+  g_autofree char *args = NULL;
+  g_autofree char *theirs = NULL;
+  guint compared = 0;
+  double busiest = 0;
+
+  beam_test_run_for (500);
+  second = sample (connection);
+  ours = beam_load_sample_usage (first, second, NULL);
+  g_assert_nonnull (ours);
+  first_text = wall_as_erlang (first);
+  second_text = wall_as_erlang (second);
+  args = g_strdup_printf ("[%s, %s]", first_text, second_text);
+  theirs = node_says ("beamscope_fixture", "scheduler_usage_diff", args);
+
+  for (g_regex_match (entry, theirs, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *id_text = g_match_info_fetch (match, 1);
+      g_autofree char *usage_text = g_match_info_fetch (match, 2);
+      guint id = (guint) g_ascii_strtoull (id_text, NULL, 10);
+      double usage = g_ascii_strtod (usage_text, NULL);
+
+      g_assert_cmpuint (id, >=, 1);
+      g_assert_cmpuint (id, <=, ours->len);
+      g_assert_cmpuint (g_array_index (ours, BeamSchedulerUsage, id - 1).id, ==, id);
+      /* erl_call prints floats with six decimals. */
+      g_assert_cmpfloat_with_epsilon (g_array_index (ours, BeamSchedulerUsage, id - 1).usage, usage, 1e-6);
+      busiest = MAX (busiest, usage);
+      compared++;
+    }
+  g_test_message ("%u schedulers compared with recon's arithmetic, busiest %.3f", compared, busiest);
+  g_assert_cmpuint (compared, ==, ours->len);
+  g_assert_cmpuint (compared, ==, second->wall->len);
+  g_assert_cmpfloat (busiest, >, 0.2);  /* the fixture's busy process: not all zeros */
+  beam_load_flag_holder_stop (connection, holder);
+}
+
 static void
 test_flag_holder_stop (void)
 {
@@ -465,6 +535,7 @@ main (int    argc,
   g_test_add_func ("/load/big-heaps", test_big_heaps);
   g_test_add_func ("/load/binary-gc", test_binary_gc);
   g_test_add_func ("/load/samples-and-flag-holder", test_samples_and_flag_holder);
+  g_test_add_func ("/load/usage-as-recon", test_usage_as_recon);
   g_test_add_func ("/load/flag-holder-stop", test_flag_holder_stop);
   g_test_add_func ("/load/sampling-during-big-fetch", test_sampling_during_big_fetch);
 
