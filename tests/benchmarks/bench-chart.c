@@ -23,7 +23,12 @@
  *
  * Median and maximum of BEAMSCOPE_BENCH_FRAMES frames (default 100). JSON
  * lines; "verdict" is "pass" or "fail" for every frame within 2 ms (the
- * maximum), "median_verdict" for the median. */
+ * maximum), "median_verdict" for the median. Frames over 2 ms of wall time
+ * are counted again by the GTK thread's own CPU time in them
+ * (frames_over_target_in_gtk_thread_cpu): the rest of an overrun is the
+ * thread waiting, here on Xvfb, which GTK asks a question every frame (a
+ * round trip, seen in perf under gdk_x11_screen_supports_net_wm_hint) when
+ * no window manager runs; the baseline's plain fill overruns as often. */
 
 #include <adwaita.h>
 #include <sys/resource.h>
@@ -174,6 +179,16 @@ frame_median (GArray *values)
   return median;
 }
 
+static guint
+count_over_target (GArray *values)
+{
+  guint over = 0;
+
+  for (guint i = 0; i < values->len; i++)
+    over += g_array_index (values, double, i) > TARGET_MS;
+  return over;
+}
+
 static void
 report (const char *what,
         const char *note,
@@ -181,11 +196,9 @@ report (const char *what,
         const char *extra)
 {
   double median, max;
-  guint over = 0;
+  guint over = count_over_target (values);
 
   median_max (values, &median, &max);
-  for (guint i = 0; i < values->len; i++)
-    over += g_array_index (values, double, i) > TARGET_MS;
   /* "At most 2 ms a frame": every frame, so the verdict is the maximum's;
    * the median says whether it is the rule or the odd frame. */
   g_print ("{\"benchmark\": \"chart draw: %s\", \"series\": %d, \"samples\": %d, \"width\": %d, \"height\": %d, "
@@ -359,6 +372,7 @@ measure_baseline (GtkWidget *window,
                   guint      wanted)
 {
   GtkWidget *blank = gtk_drawing_area_new ();
+  g_autofree char *extra = NULL;
 
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (blank), fill_plain, NULL, NULL);
   gtk_widget_set_size_request (blank, CHART_WIDTH, CHART_HEIGHT);
@@ -366,9 +380,10 @@ measure_baseline (GtkWidget *window,
   gtk_widget_add_tick_callback (blank, redraw_every_frame, NULL, NULL);
   count_frames (10);  /* warm-up */
   count_frames (wanted);
+  extra = g_strdup_printf (", \"frames_over_target_in_gtk_thread_cpu\": %u", count_over_target (run.frame_cpu_ms));
   report ("baseline: a plain fill in the chart's place (Xvfb)",
           "a frame's cost to GTK 4.8's cairo renderer and Xvfb for an area this size, whatever is in it; the chart's share is a frame less this",
-          run.frame_ms, NULL);
+          run.frame_ms, extra);
   return frame_median (run.frame_ms);
 }
 
@@ -425,10 +440,11 @@ main (int    argc G_GNUC_UNUSED,
   /* The Load page redraws a chart once a sample: at 1 s, a frame's CPU
    * time in ms is a tenth of a percent of a core. */
   frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, \"gtk_thread_cpu_max_ms\": %.3f, "
+                                 "\"frames_over_target_in_gtk_thread_cpu\": %u, "
                                  "\"percent_of_core_at_one_redraw_per_s\": %.1f, "
                                  "\"xvfb_cpu_ms_per_frame\": %.3f, \"frames_per_second\": %.1f, "
                                  "\"baseline_median_ms\": %.3f, \"median_over_baseline_ms\": %.3f",
-                                 cpu_median, cpu_max, cpu_median / 10,
+                                 cpu_median, cpu_max, count_over_target (run.frame_cpu_ms), cpu_median / 10,
                                  x_before >= 0 && x_after >= 0 ? (x_after - x_before) / run.frame_ms->len : -1.0,
                                  run.frame_ms->len / ((now_ms () - start) / 1000.0),
                                  baseline_ms, frame_median (run.frame_ms) - baseline_ms);
@@ -486,10 +502,12 @@ main (int    argc G_GNUC_UNUSED,
   worker_ms = other_threads_cpu_ms () - worker_before;
   median_max (run.frame_cpu_ms, &cpu_median, &cpu_max);
   g_free (frame_extra);
-  frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, \"percent_of_core_at_one_sample_per_s\": %.1f, "
+  frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, \"gtk_thread_cpu_max_ms\": %.3f, "
+                                 "\"frames_over_target_in_gtk_thread_cpu\": %u, \"percent_of_core_at_one_sample_per_s\": %.1f, "
                                  "\"frames_per_second\": %.1f, \"samples_pushed\": %u, \"push_cpu_ms\": %.3f, \"worker_cpu_ms_per_sample\": %.2f, \"whole_redraws\": %u, "
                                  "\"baseline_median_ms\": %.3f, \"median_over_baseline_ms\": %.3f",
-                                 cpu_median, cpu_median / 10, frames_per_second, pushed, push_cpu_ms / MAX (pushed, 1), worker_ms / MAX (pushed, 1),
+                                 cpu_median, cpu_max, count_over_target (run.frame_cpu_ms), cpu_median / 10,
+                                 frames_per_second, pushed, push_cpu_ms / MAX (pushed, 1), worker_ms / MAX (pushed, 1),
                                  beam_chart_get_whole_redraws (BEAM_CHART (chart)) - whole_before,
                                  baseline_ms, frame_median (run.frame_ms) - baseline_ms);
   report ("full frame with a new sample (Xvfb)",
