@@ -137,7 +137,6 @@ on_tick (GtkWidget     *widget,
   if (pushing)
     {
       double values[N_SERIES];
-
       double t0;
 
       for (guint s = 0; s < N_SERIES; s++)
