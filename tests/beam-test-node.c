@@ -373,6 +373,8 @@ beam_test_stash (GObject      *object G_GNUC_UNUSED,
 {
   BeamTestWait *wait = user_data;
 
+  /* Results arrive in the thread that waits for them, never elsewhere. */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
   wait->result = g_object_ref (result);
   wait->done = TRUE;
 }

@@ -14,34 +14,16 @@
 static BeamTestNode *shared_node;  /* one node for the tests that leave it alone */
 static GThread *main_thread;       /* results and states must arrive here, never elsewhere */
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-stash (GObject      *object G_GNUC_UNUSED,
-       GAsyncResult *result,
-       gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  g_assert_true (g_thread_self () == main_thread);
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static BeamConnection *
 connect_to (BeamTestNode *node,
             const char   *cookie,
             GError      **error)
 {
   g_autoptr(BeamConnection) connection = beam_connection_new (node->name, cookie);
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   gboolean ok;
 
-  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   ok = beam_connection_connect_finish (connection, wait.result, error);
   g_object_unref (wait.result);
@@ -57,10 +39,10 @@ rpc (BeamConnection *connection,
      guint           timeout_ms,
      GError        **error)
 {
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   BeamTerm *reply;
 
-  beam_connection_rpc_async (connection, module, function, args, timeout_ms, NULL, stash, &wait);
+  beam_connection_rpc_async (connection, module, function, args, timeout_ms, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, timeout_ms + 15000));
   reply = beam_connection_rpc_finish (connection, wait.result, error);
   g_object_unref (wait.result);
@@ -189,7 +171,7 @@ test_stream (void)
   g_autoptr(BeamTerm) reply = NULL;
   g_autofree char *text = NULL;
   Stream stream = { 0 };
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
   g_assert_no_error (error);
 
@@ -198,7 +180,7 @@ test_stream (void)
                                 .args = beam_term_new_list (2, beam_term_new_reply_pid (),
                                                             beam_term_new_integer (5000)),
                                 .on_message = on_stream_message, .stream_data = &stream,
-                              }, NULL, stash, &wait);
+                              }, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   reply = beam_connection_call_finish (connection, wait.result, &error);
   g_object_unref (wait.result);
@@ -240,7 +222,7 @@ test_stream_procs_info (void)
   g_autoptr(BeamTerm) count = NULL;
   g_autoptr(BeamTerm) reply = NULL;
   ProcsInfo info = { 0 };
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   gint64 process_count;
 
   g_assert_no_error (error);
@@ -253,7 +235,7 @@ test_stream_procs_info (void)
                                 .module = "observer_backend", .function = "procs_info",
                                 .args = beam_term_new_list (1, beam_term_new_reply_pid ()),
                                 .on_message = on_procs_info, .stream_data = &info,
-                              }, NULL, stash, &wait);
+                              }, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 15000));
   reply = beam_connection_call_finish (connection, wait.result, &error);
   g_object_unref (wait.result);
@@ -327,9 +309,9 @@ test_unknown_node (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamConnection) connection = beam_connection_new ("no_such_node_qq@localhost", "x");
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
-  beam_connection_connect_async (connection, 3000, NULL, stash, &wait);
+  beam_connection_connect_async (connection, 3000, NULL, beam_test_stash, &wait);
   g_assert_true (beam_test_wait_for (&wait.done, 10000));
   g_assert_false (beam_connection_connect_finish (connection, wait.result, &error));
   g_object_unref (wait.result);
@@ -402,7 +384,7 @@ test_killed_node_reconnects (void)
   g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (BeamConnectionState));
   g_autoptr(BeamTerm) reply = NULL;
-  Wait in_flight = { 0 };
+  BeamTestWait in_flight = { 0 };
   GError *flight_error = NULL;
 
   g_assert_no_error (error);
@@ -413,7 +395,7 @@ test_killed_node_reconnects (void)
   /* A call in flight when the node dies fails at once, not at its deadline. */
   beam_connection_rpc_async (connection, "beamscope_fixture", "sleep_then",
                              beam_term_new_list (2, beam_term_new_integer (30000), beam_term_new_atom ("x")),
-                             60000, NULL, stash, &in_flight);
+                             60000, NULL, beam_test_stash, &in_flight);
   g_usleep (100 * 1000);
   beam_test_node_kill (node, SIGKILL);
   g_assert_true (beam_test_wait_for (&in_flight.done, 5000));
@@ -515,14 +497,14 @@ test_close_while_connecting (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTestNode) node = beam_test_node_start (NULL, &error);
   g_autoptr(BeamConnection) connection = NULL;
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
   gint64 start;
   double close_ms;
 
   g_assert_no_error (error);
   beam_test_node_kill (node, SIGSTOP);
   connection = beam_connection_new (node->name, node->cookie);
-  beam_connection_connect_async (connection, 5000, NULL, stash, &wait);
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
   g_usleep (200 * 1000);  /* the thread is now inside the handshake */
 
   start = g_get_monotonic_time ();
@@ -545,12 +527,12 @@ test_cancel_connect (void)
   g_autoptr(BeamTestNode) node = beam_test_node_start (NULL, &error);
   g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Wait wait = { 0 };
+  BeamTestWait wait = { 0 };
 
   g_assert_no_error (error);
   beam_test_node_kill (node, SIGSTOP);
   connection = beam_connection_new (node->name, node->cookie);
-  beam_connection_connect_async (connection, 5000, cancellable, stash, &wait);
+  beam_connection_connect_async (connection, 5000, cancellable, beam_test_stash, &wait);
   g_usleep (100 * 1000);
   g_cancellable_cancel (cancellable);
 
