@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Samples are kept as rows of (time, value per series) in one flat array,
- * trimmed to the window on every push. A frame never strokes them: a worker
- * thread keeps the lines on a tape and adds each new sample's strip to it
- * (a whole redraw of 64 series of 600 points costs cairo 100-200 ms, a strip
- * a millisecond or two), then composes grid and lines into one picture; a
- * frame paints that picture and the hover on top. The picture is an image
+/* Samples are kept as rows of (time, value per series) in one flat array;
+ * those no line needs any more are dropped in batches. A frame never strokes
+ * them: a worker thread keeps the lines on a tape and adds each new sample's
+ * strip to it (a whole redraw of 64 series of 600 points costs cairo about
+ * 300 ms, a strip 2-4 ms), then composes grid and lines into one picture; a
+ * frame paints that picture and the hover on top. The GTK thread plans each
+ * job (strip or whole) and copies only the samples it needs. The picture is an image
  * surface painted from a cairo node, not a GdkTexture: GTK 4.8's cairo
  * renderer converts every texture pixel by pixel through floats on every
  * frame it paints (1.7 ms for one chart-sized texture), even when only
