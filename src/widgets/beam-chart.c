@@ -93,7 +93,8 @@ series_clear (Series *series)
 }
 
 /* Three significant figures at most, so that every axis label fits the
- * left margin: "47.7 MiB", "512 MiB", "1.2 M/s", "150 k/s". */
+ * left margin: "47.7 MB", "512 MB", "1.2 M/s", "150 k/s". Sizes are in
+ * decimal units, as g_format_size writes them on the other pages. */
 static char *
 format_scaled (double      value,
                const char *const *units,
@@ -114,7 +115,7 @@ char *
 beam_chart_format_value (BeamChart *self,
                          double     value)
 {
-  static const char *const bytes[] = { N_("bytes"), N_("KiB"), N_("MiB"), N_("GiB"), N_("TiB") };
+  static const char *const bytes[] = { N_("bytes"), N_("kB"), N_("MB"), N_("GB"), N_("TB") };
   static const char *const rates[] = { N_("/s"), N_("k/s"), N_("M/s"), N_("G/s") };
 
   switch (self->unit)
@@ -122,7 +123,7 @@ beam_chart_format_value (BeamChart *self,
     case BEAM_CHART_UNIT_FRACTION:
       return g_strdup_printf ("%.0f%%", 100 * value);
     case BEAM_CHART_UNIT_BYTES:
-      return format_scaled (MAX (value, 0), bytes, G_N_ELEMENTS (bytes), 1024);
+      return format_scaled (MAX (value, 0), bytes, G_N_ELEMENTS (bytes), 1000);
     case BEAM_CHART_UNIT_RATE:
       if (value < 1000)
         return g_strdup_printf (_("%.0f/s"), MAX (value, 0));

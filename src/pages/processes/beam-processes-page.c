@@ -163,7 +163,7 @@ update_cell (GtkLabel       *label,
       gtk_label_set_label (label, beam_process_status_to_string (record->status));
       return;
     case BEAM_PROCESS_COLUMN_MEMORY:
-      text = g_format_size_full (record->memory, G_FORMAT_SIZE_IEC_UNITS);
+      text = g_format_size (record->memory);
       break;
     case BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN:
       text = format_number (record->message_queue_len);

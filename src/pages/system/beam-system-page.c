@@ -99,11 +99,9 @@ format_count (gint64 value)
 }
 
 static char *
-format_bytes (gint64 value)
+format_size (gint64 bytes)
 {
-  if (value < 0)
-    return g_strdup (_("unknown"));
-  return g_strdup_printf ("%.1f MB", value / (1024.0 * 1024.0));
+  return bytes < 0 ? g_strdup (_("unknown")) : g_format_size (bytes);
 }
 
 static char *
@@ -173,7 +171,7 @@ format_queue_lengths (const BeamSystemInfo *info)
 #define COUNT_FIELD(name) \
   static char *format_##name (const BeamSystemInfo *info) { return format_count (info->name); }
 #define BYTES_FIELD(name) \
-  static char *format_memory_##name (const BeamSystemInfo *info) { return format_bytes (info->memory.name); } \
+  static char *format_memory_##name (const BeamSystemInfo *info) { return format_size (info->memory.name); } \
   static double fraction_memory_##name (const BeamSystemInfo *info) { return fraction_of (info->memory.name, info->memory.total); }
 #define LIMIT_FIELD(name) \
   static char *format_##name##_count (const BeamSystemInfo *info) { return format_count_of (info->name##_count, info->name##_limit); } \
@@ -199,7 +197,7 @@ COUNT_FIELD (run_queue)
 COUNT_FIELD (reductions)
 COUNT_FIELD (garbage_collections)
 COUNT_FIELD (context_switches)
-static char *format_memory_total (const BeamSystemInfo *info) { return format_bytes (info->memory.total); }
+static char *format_memory_total (const BeamSystemInfo *info) { return format_size (info->memory.total); }
 BYTES_FIELD (processes)
 BYTES_FIELD (processes_used)
 BYTES_FIELD (system)
@@ -240,12 +238,6 @@ static char *
 format_uptime (const BeamSystemInfo *info)
 {
   return format_duration_ms (info->uptime_ms);
-}
-
-static char *
-format_size (gint64 bytes)
-{
-  return bytes < 0 ? g_strdup (_("unknown")) : g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
 }
 
 static char *
