@@ -604,10 +604,9 @@ tape_draw_strip (Tape     *tape,
                  guint     last_drawn)
 {
   double strip_x = strip_left (tape, job->scale);
-  guint from = 0;  /* the job's samples start where the strip's strokes do */
-  cairo_t *cr;
+  cairo_t *cr = tape_cairo_create (tape);
 
-  cr = tape_cairo_create (tape);
+  /* The job's samples start where the strip's strokes do: at sample 0. */
   /* Right of the newest sample's reach the tape was never drawn on. */
   cairo_rectangle (cr, strip_x, 0, tape_x (tape, job->times[job->n_samples - 1]) + STROKE_REACH + 1 - strip_x,
                    job->height);
@@ -622,10 +621,10 @@ tape_draw_strip (Tape     *tape,
 
         if (job->dashed[s])
           {
-            offset = tape->line_length[s] - line_length (job, tape, s, from, last_drawn);
+            offset = tape->line_length[s] - line_length (job, tape, s, 0, last_drawn);
             tape->line_length[s] += line_length (job, tape, s, last_drawn, job->n_samples - 1);
           }
-        stroke_series (cr, job, tape, s, from, offset);
+        stroke_series (cr, job, tape, s, 0, offset);
       }
   cairo_destroy (cr);
   tape->drawn_until = job->times[job->n_samples - 1];
