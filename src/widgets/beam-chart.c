@@ -606,7 +606,6 @@ tape_draw_strip (Tape     *tape,
   double strip_x = strip_left (tape, job->scale);
   cairo_t *cr = tape_cairo_create (tape);
 
-  /* The job's samples start where the strip's strokes do: at sample 0. */
   /* Right of the newest sample's reach the tape was never drawn on. */
   cairo_rectangle (cr, strip_x, 0, tape_x (tape, job->times[job->n_samples - 1]) + STROKE_REACH + 1 - strip_x,
                    job->height);
@@ -614,6 +613,7 @@ tape_draw_strip (Tape     *tape,
   cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
   cairo_paint (cr);
   cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
+  /* The job's samples start where the strip's strokes do: at sample 0. */
   for (guint s = 0; s < job->stride; s++)
     if (job->visible[s])
       {
