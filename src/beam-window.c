@@ -3,7 +3,11 @@
  * connection is up, then the pages. The connection's state is always in the
  * header (an icon and the node's name) and, when it is not "connected", in a
  * bar under it that says why and offers to retry; the pages keep their last
- * data, dimmed, until the node is back. */
+ * data, dimmed, until the node is back.
+ *
+ * The window names no page: each is a BeamPage in the view stack of
+ * beam-window.ui, whose `node` is bound there to the window's. Pages reach
+ * each other through the window's actions: win.show-page, win.open-process. */
 
 #define G_LOG_DOMAIN "beamscope-window"
 
@@ -12,11 +16,8 @@
 #include <glib/gi18n.h>
 
 #include "beam-connect-page.h"
-#include "beam-cookie.h"
-#include "beam-load-page.h"
-#include "beam-memory-page.h"
-#include "beam-processes-page.h"
-#include "beam-system-page.h"
+#include "beam-page.h"
+#include "beam-process-window.h"
 #include "beam-window.h"
 
 #define MAX_RECENT_NODES 8
@@ -32,10 +33,6 @@ struct _BeamWindow
   AdwViewStack         *view_stack;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
-  BeamSystemPage       *system_page;
-  BeamProcessesPage    *processes_page;
-  BeamLoadPage         *load_page;
-  BeamMemoryPage       *memory_page;
   GtkImage             *state_icon;
   GtkLabel             *read_only_label;
   GtkRevealer          *state_revealer;
@@ -51,6 +48,46 @@ struct _BeamWindow
 };
 
 G_DEFINE_FINAL_TYPE (BeamWindow, beam_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_NODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The one place the window's actions are enabled or not. */
+static void
+update_actions (BeamWindow *self)
+{
+  gboolean has_node = self->node != NULL;
+  gboolean connected = has_node && beam_node_get_state (self->node) == BEAM_CONNECTION_STATE_CONNECTED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", has_node && !connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-process", has_node);
+}
+
+/* The pages follow through the binding in beam-window.ui: set to NULL
+ * first, the node is let go by the pages before the window unrefs it. */
+static void
+set_node (BeamWindow *self,
+          BeamNode   *node)
+{
+  if (self->node == node)
+    return;
+  if (self->node != NULL)
+    g_signal_handlers_disconnect_by_data (self->node, self);
+  g_clear_object (&self->node);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
+  if (node == NULL)
+    return;
+  self->node = g_object_ref (node);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
+}
 
 static void
 remember_node (BeamWindow *self,
@@ -113,7 +150,7 @@ update_state (BeamWindow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_revealer), "lost");
   if (state == BEAM_CONNECTION_STATE_LOST)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_revealer), "lost");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", !connected);
+  update_actions (self);
 }
 
 static void
@@ -122,9 +159,9 @@ show_node (BeamWindow     *self,
            const char     *page)
 {
   g_autofree char *title = NULL;
+  g_autoptr(BeamNode) node = beam_node_new (connection, self->read_only);
 
-  g_clear_object (&self->node);
-  self->node = beam_node_new (connection, self->read_only);
+  set_node (self, node);
   g_signal_connect_object (self->node, "notify::status-text", G_CALLBACK (update_state),
                            self, G_CONNECT_SWAPPED);
 
@@ -133,17 +170,11 @@ show_node (BeamWindow     *self,
   title = g_strdup_printf (_("%s — Beamscope"), beam_node_get_name (self->node));
   gtk_window_set_title (GTK_WINDOW (self), title);
 
-  beam_system_page_set_node (self->system_page, self->node);
-  beam_processes_page_set_node (self->processes_page, self->node);
-  beam_load_page_set_node (self->load_page, self->node);
-  beam_memory_page_set_node (self->memory_page, self->node);
   update_state (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "node");
-  if (page != NULL && adw_view_stack_get_child_by_name (self->view_stack, page) != NULL)
+  if (page != NULL && beam_window_has_page (self, page))
     adw_view_stack_set_visible_child_name (self->view_stack, page);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
 }
 
 static void
@@ -215,16 +246,10 @@ beam_window_disconnect (BeamWindow *self)
 {
   g_return_if_fail (BEAM_IS_WINDOW (self));
 
-  beam_system_page_set_node (self->system_page, NULL);
-  beam_processes_page_set_node (self->processes_page, NULL);
-  beam_load_page_set_node (self->load_page, NULL);
-  beam_memory_page_set_node (self->memory_page, NULL);
-  g_clear_object (&self->node);  /* closes the connection */
+  set_node (self, NULL);  /* the last reference: closes the connection */
   gtk_window_set_title (GTK_WINDOW (self), _("Beamscope"));
   gtk_stack_set_visible_child_name (self->main_stack, "connect");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", FALSE);
+  update_actions (self);
 }
 
 static void
@@ -252,25 +277,39 @@ refresh_action (GtkWidget  *widget,
   BeamWindow *self = BEAM_WINDOW (widget);
   GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
 
-  if (BEAM_IS_SYSTEM_PAGE (page))
-    beam_system_page_refresh (BEAM_SYSTEM_PAGE (page));
-  else if (BEAM_IS_PROCESSES_PAGE (page))
-    beam_processes_page_refresh (BEAM_PROCESSES_PAGE (page));
-  else if (BEAM_IS_MEMORY_PAGE (page))
-    beam_memory_page_refresh (BEAM_MEMORY_PAGE (page));
+  if (BEAM_IS_PAGE (page))
+    beam_page_refresh (BEAM_PAGE (page));
 }
 
-/* The Processes page, sorted by one of its columns, biggest first: where
- * other pages send a question such as "who holds the memory?". */
+/* Another page, with a detail of its own: where a page sends a question such
+ * as "who holds the memory?" (("processes", "memory")). */
 static void
-show_processes_by_action (GtkWidget  *widget,
-                          const char *action_name G_GNUC_UNUSED,
-                          GVariant   *parameter)
+show_page_action (GtkWidget  *widget,
+                  const char *action_name G_GNUC_UNUSED,
+                  GVariant   *parameter)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+  const char *name, *detail;
+  GtkWidget *page;
+
+  g_variant_get (parameter, "(&s&s)", &name, &detail);
+  page = adw_view_stack_get_child_by_name (self->view_stack, name);
+  if (page == NULL)
+    return;
+  if (BEAM_IS_PAGE (page) && *detail != '\0')
+    beam_page_show_detail (BEAM_PAGE (page), detail);
+  adw_view_stack_set_visible_child (self->view_stack, page);
+}
+
+static void
+open_process_action (GtkWidget  *widget,
+                     const char *action_name G_GNUC_UNUSED,
+                     GVariant   *parameter)
 {
   BeamWindow *self = BEAM_WINDOW (widget);
 
-  beam_processes_page_sort_by (self->processes_page, g_variant_get_string (parameter, NULL), TRUE);
-  adw_view_stack_set_visible_child_name (self->view_stack, "processes");
+  if (self->node != NULL)
+    beam_process_window_open (GTK_WINDOW (self), self->node, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -292,7 +331,7 @@ beam_window_dispose (GObject *object)
   if (self->pending != NULL)
     beam_connection_close (self->pending);
   g_clear_object (&self->pending);
-  g_clear_object (&self->node);
+  set_node (self, NULL);
   g_clear_object (&self->settings);
   /* libadwaita 1.2 trips over a switcher that outlives its stack: let go first. */
   if (self->switcher_bar != NULL)
@@ -319,6 +358,24 @@ beam_window_finalize (GObject *object)
 }
 
 static void
+beam_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  BeamWindow *self = BEAM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      g_value_set_object (value, self->node);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 beam_window_class_init (BeamWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -326,12 +383,16 @@ beam_window_class_init (BeamWindowClass *klass)
 
   object_class->dispose = beam_window_dispose;
   object_class->finalize = beam_window_finalize;
+  object_class->get_property = beam_window_get_property;
 
+  properties[PROP_NODE] =
+    g_param_spec_object ("node", NULL, NULL, BEAM_TYPE_NODE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The pages' types are not named here: GtkBuilder finds each page's
+   * _get_type() in the executable (linked with --export-dynamic). */
   g_type_ensure (BEAM_TYPE_CONNECT_PAGE);
-  g_type_ensure (BEAM_TYPE_SYSTEM_PAGE);
-  g_type_ensure (BEAM_TYPE_PROCESSES_PAGE);
-  g_type_ensure (BEAM_TYPE_LOAD_PAGE);
-  g_type_ensure (BEAM_TYPE_MEMORY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-window.ui");
@@ -341,10 +402,6 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_bar);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, system_page);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, processes_page);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, load_page);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, memory_page);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_icon);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);
@@ -355,7 +412,8 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
-  gtk_widget_class_install_action (widget_class, "win.show-processes-by", "s", show_processes_by_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "(ss)", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect", NULL);
@@ -365,14 +423,12 @@ static void
 beam_window_init (BeamWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->settings = g_settings_new ("io.github.beamscope.Beamscope");
+  self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
 
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", FALSE);
+  update_actions (self);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
 }
@@ -415,6 +471,34 @@ beam_window_show_page (BeamWindow *self,
 {
   g_return_if_fail (BEAM_IS_WINDOW (self));
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+gboolean
+beam_window_has_page (BeamWindow *self,
+                      const char *name)
+{
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), FALSE);
+  return name != NULL && adw_view_stack_get_child_by_name (self->view_stack, name) != NULL;
+}
+
+char *
+beam_window_dup_page_names (BeamWindow *self)
+{
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  GString *names = g_string_new (NULL);
+
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), NULL);
+
+  pages = adw_view_stack_get_pages (self->view_stack);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, adw_view_stack_page_get_name (page));
+    }
+  return g_string_free (names, FALSE);
 }
 
 const char *

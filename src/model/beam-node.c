@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BeamNode forwards the connection's state as properties a view can bind to,
- * and turns it into the words the header shows. */
+ * turns it into the words the header shows, and owns what is known of the
+ * node beyond one page: its load history, sampled from connect. */
 
 #define G_LOG_DOMAIN "beamscope-model"
 
@@ -13,8 +14,9 @@
 struct _BeamNode
 {
   GObject         parent_instance;
-  BeamConnection *connection;
-  gboolean        read_only;
+  BeamConnection  *connection;
+  BeamLoadHistory *load_history;
+  gboolean         read_only;
 };
 
 G_DEFINE_FINAL_TYPE (BeamNode, beam_node, G_TYPE_OBJECT)
@@ -22,6 +24,7 @@ G_DEFINE_FINAL_TYPE (BeamNode, beam_node, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_CONNECTION,
+  PROP_LOAD_HISTORY,
   PROP_NAME,
   PROP_READ_ONLY,
   PROP_STATE,
@@ -45,6 +48,10 @@ beam_node_dispose (GObject *object)
 {
   BeamNode *self = BEAM_NODE (object);
 
+  /* The history's flag holder is told to go while the connection is up. */
+  if (self->load_history != NULL)
+    beam_load_history_stop (self->load_history);
+  g_clear_object (&self->load_history);
   if (self->connection != NULL)
     beam_connection_close (self->connection);
   g_clear_object (&self->connection);
@@ -64,6 +71,9 @@ beam_node_get_property (GObject    *object,
     {
     case PROP_CONNECTION:
       g_value_set_object (value, self->connection);
+      break;
+    case PROP_LOAD_HISTORY:
+      g_value_set_object (value, self->load_history);
       break;
     case PROP_NAME:
       g_value_set_string (value, beam_node_get_name (self));
@@ -95,6 +105,9 @@ beam_node_class_init (BeamNodeClass *klass)
 
   properties[PROP_CONNECTION] =
     g_param_spec_object ("connection", NULL, NULL, BEAM_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOAD_HISTORY] =
+    g_param_spec_object ("load-history", NULL, NULL, BEAM_TYPE_LOAD_HISTORY,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -130,6 +143,7 @@ beam_node_new (BeamConnection *connection,
   self = g_object_new (BEAM_TYPE_NODE, NULL);
   self->connection = g_object_ref (connection);
   self->read_only = !!read_only;
+  self->load_history = beam_load_history_new (connection);
   g_signal_connect_object (connection, "notify::state", G_CALLBACK (on_connection_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::reconnect-attempts",
@@ -142,6 +156,13 @@ beam_node_get_connection (BeamNode *self)
 {
   g_return_val_if_fail (BEAM_IS_NODE (self), NULL);
   return self->connection;
+}
+
+BeamLoadHistory *
+beam_node_get_load_history (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), NULL);
+  return self->load_history;
 }
 
 const char *

@@ -4,11 +4,13 @@
 #include <gio/gio.h>
 
 #include "beam-connection.h"
+#include "beam-load-history.h"
 
 G_BEGIN_DECLS
 
 /* The node a window inspects, as the pages see it: its connection, whether
- * mutating actions are allowed, and a one-line status that the header shows. */
+ * mutating actions are allowed, a one-line status that the header shows, and
+ * its load history, sampled from connect whichever page is shown. */
 
 #define BEAM_TYPE_NODE (beam_node_get_type ())
 
@@ -17,6 +19,7 @@ G_DECLARE_FINAL_TYPE (BeamNode, beam_node, BEAM, NODE, GObject)
 BeamNode            *beam_node_new             (BeamConnection *connection,
                                                 gboolean        read_only);
 BeamConnection      *beam_node_get_connection  (BeamNode       *self);
+BeamLoadHistory     *beam_node_get_load_history (BeamNode      *self);
 const char          *beam_node_get_name        (BeamNode       *self);
 gboolean             beam_node_get_read_only   (BeamNode       *self);
 BeamConnectionState  beam_node_get_state       (BeamNode       *self);

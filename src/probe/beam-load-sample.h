@@ -3,6 +3,7 @@
 
 #include "beam-connection.h"
 #include "beam-load.h"
+#include "beam-memory-category.h"
 
 G_BEGIN_DECLS
 
@@ -26,7 +27,7 @@ typedef struct
   GArray *run_queues;         /* gint64: normal schedulers, then dirty CPU, then dirty IO */
   gint    schedulers;
   gint    dirty_cpu_schedulers;
-  gint64  memory[9];          /* total, processes, processes_used, system, atom, atom_used, binary, code, ets */
+  gint64  memory[BEAM_MEMORY_N_CATEGORIES];
   gint64  io_input;
   gint64  io_output;
   gint64  reductions;

@@ -459,3 +459,47 @@ beam_system_info_to_json (const BeamSystemInfo *info)
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
+
+static gpointer
+decode_process_limit (const BeamTerm  *reply,
+                      gpointer         user_data G_GNUC_UNUSED,
+                      GError         **error)
+{
+  gint64 limit;
+
+  if (!beam_term_get_int64 (reply, &limit) || limit <= 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                   _("Unexpected reply from the node"));
+      return NULL;
+    }
+  return g_memdup2 (&limit, sizeof limit);
+}
+
+void
+beam_system_info_process_limit_async (BeamConnection      *connection,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  beam_connection_call_task_async (connection, beam_system_info_process_limit_async, &(BeamCall) {
+                                     .module = "erlang", .function = "system_info",
+                                     .args = beam_term_new_list (1, beam_term_new_atom ("process_limit")),
+                                     .decode = decode_process_limit, .result_free = g_free,
+                                   }, cancellable, callback, user_data);
+}
+
+gint64
+beam_system_info_process_limit_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_autofree gint64 *limit = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == beam_system_info_process_limit_async, -1);
+
+  limit = g_task_propagate_pointer (G_TASK (result), error);
+  return limit != NULL ? *limit : -1;
+}

@@ -79,6 +79,15 @@ void            beam_system_info_fetch_async   (BeamConnection      *connection,
 BeamSystemInfo *beam_system_info_fetch_finish  (GAsyncResult    *result,
                                                 GError         **error);
 
+/* erlang:system_info(process_limit): how many processes the node may have. */
+void            beam_system_info_process_limit_async  (BeamConnection      *connection,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+/* The limit, or -1 with `error` set. */
+gint64          beam_system_info_process_limit_finish (GAsyncResult        *result,
+                                                       GError             **error);
+
 /* Keys as erlang:system_info/1 and erlang:memory/0 name things. */
 JsonNode       *beam_system_info_to_json       (const BeamSystemInfo *info);
 

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "beam-chart.h"
+#include "beam-palette.h"
 
 #define PADDING_LEFT   64.0
 #define PADDING_RIGHT  12.0
@@ -32,6 +33,7 @@ typedef struct
   char    *label;
   gboolean dashed;
   gboolean visible;
+  GdkRGBA  color;
 } Series;
 
 typedef struct _Tape Tape;
@@ -73,18 +75,6 @@ struct _BeamChart
 };
 
 G_DEFINE_FINAL_TYPE (BeamChart, beam_chart, GTK_TYPE_WIDGET)
-
-/* GNOME palette: blue, green, yellow, orange, red, purple, brown, in shade
- * 3, then 5 (darker), 2 (lighter) and 4: a node with 64 schedulers still
- * repeats a colour, but not before the 29th series, and neighbours in the
- * legend's order differ in hue. Shade 1 is left out: too pale on a light
- * background. */
-static const char * const palette[] = {
-  "#3584e4", "#33d17a", "#f6d32d", "#ff7800", "#e01b24", "#9141ac", "#986a44",
-  "#1a5fb4", "#26a269", "#e5a50a", "#c64600", "#a51d2d", "#613583", "#63452c",
-  "#62a0ea", "#57e389", "#f8e45c", "#ffa348", "#f66151", "#c061cb", "#b5835a",
-  "#1c71d8", "#2ec27e", "#f5c211", "#e66100", "#c01c28", "#813d9c", "#865e3c",
-};
 
 static void
 series_clear (Series *series)
@@ -991,12 +981,13 @@ beam_chart_add_series (BeamChart  *self,
                        const char *label,
                        gboolean    dashed)
 {
-  Series series = { g_strdup (label), dashed, TRUE };
+  Series series = { .label = g_strdup (label), .dashed = dashed, .visible = TRUE };
 
   g_return_val_if_fail (BEAM_IS_CHART (self), 0);
   /* Series are set before the first sample: samples are rows of them. */
   g_return_val_if_fail (self->times->len == 0, 0);
 
+  beam_palette_get_series_color (self->series->len, &series.color);
   g_array_append_val (self->series, series);
   self->stride = self->series->len;
   self->generation++;
@@ -1020,11 +1011,25 @@ beam_chart_get_series_label (BeamChart *self,
 }
 
 void
-beam_chart_get_series_color (BeamChart *self G_GNUC_UNUSED,
+beam_chart_get_series_color (BeamChart *self,
                              guint      series,
                              GdkRGBA   *color)
 {
-  gdk_rgba_parse (color, palette[series % G_N_ELEMENTS (palette)]);
+  g_return_if_fail (BEAM_IS_CHART (self));
+  g_return_if_fail (series < self->series->len);
+  *color = g_array_index (self->series, Series, series).color;
+}
+
+void
+beam_chart_set_series_color (BeamChart     *self,
+                             guint          series,
+                             const GdkRGBA *color)
+{
+  g_return_if_fail (BEAM_IS_CHART (self));
+  g_return_if_fail (series < self->series->len);
+  g_return_if_fail (self->times->len == 0);
+  g_array_index (self->series, Series, series).color = *color;
+  self->generation++;
 }
 
 void

@@ -31,6 +31,10 @@ const char *beam_chart_get_series_label   (BeamChart     *self,
 void        beam_chart_get_series_color   (BeamChart     *self,
                                            guint          series,
                                            GdkRGBA       *color);
+/* Before the first sample: a colour of its own (a memory category's). */
+void        beam_chart_set_series_color   (BeamChart     *self,
+                                           guint          series,
+                                           const GdkRGBA *color);
 void        beam_chart_set_series_visible (BeamChart     *self,
                                            guint          series,
                                            gboolean       visible);

@@ -128,7 +128,7 @@ refreshed_and_ordered (gpointer data)
   Progress *progress = data;
   BeamProcessModel *model = beam_processes_page_get_model (progress->page);
 
-  return beam_processes_page_get_refreshes (progress->page) > progress->refreshes &&
+  return beam_page_get_refreshes (BEAM_PAGE (progress->page)) > progress->refreshes &&
          beam_process_model_get_generation (model) > progress->generation &&
          !beam_process_model_get_busy (model);
 }
@@ -172,7 +172,7 @@ report (const char *what,
 static void
 progress_mark (Progress *progress)
 {
-  progress->refreshes = beam_processes_page_get_refreshes (progress->page);
+  progress->refreshes = beam_page_get_refreshes (BEAM_PAGE (progress->page));
   progress->generation = beam_process_model_get_generation (beam_processes_page_get_model (progress->page));
 }
 
@@ -228,7 +228,7 @@ main (int    argc G_GNUC_UNUSED,
 
   progress_mark (&progress);
   start = g_get_monotonic_time ();
-  beam_processes_page_refresh (progress.page);
+  beam_page_refresh (BEAM_PAGE (progress.page));
   g_assert_true (wait_until (refreshed_and_ordered, &progress, 120000));
   report ("refresh", &frames, (g_get_monotonic_time () - start) / 1000.0);
 

@@ -17,31 +17,25 @@
 
 #include "beam-load-sample.h"
 #include "beam-memory-page.h"
-#include "beam-page-refresher.h"
-#include "beam-process-window.h"
+#include "beam-palette.h"
 
-#define REFRESH_INTERVAL_S 5
 #define PLAYBOOK_ROWS      20
 
-/* The bar's categories: indexes into BeamLoadSample.memory, "other system"
- * being system less the categories of it shown apart. */
-enum { MEMORY_TOTAL = 0, MEMORY_PROCESSES = 1, MEMORY_SYSTEM = 3, MEMORY_ATOM = 4,
-       MEMORY_BINARY = 6, MEMORY_CODE = 7, MEMORY_ETS = 8 };
-
-static const struct { const char *label; int index; const char *color; } bar_parts[] = {
-  { N_("processes"), MEMORY_PROCESSES, "#3584e4" },
-  { N_("binary"), MEMORY_BINARY, "#e66100" },
-  { N_("ets"), MEMORY_ETS, "#33d17a" },
-  { N_("code"), MEMORY_CODE, "#9141ac" },
-  { N_("atom"), MEMORY_ATOM, "#f5c211" },
-  { N_("other system"), -1, "#77767b" },
+/* The bar's categories, "other system" being system less the categories of
+ * it shown apart. */
+static const struct { const char *label; BeamMemoryCategory category; } bar_parts[] = {
+  { N_("processes"), BEAM_MEMORY_PROCESSES },
+  { N_("binary"), BEAM_MEMORY_BINARY },
+  { N_("ets"), BEAM_MEMORY_ETS },
+  { N_("code"), BEAM_MEMORY_CODE },
+  { N_("atom"), BEAM_MEMORY_ATOM },
+  { N_("other system"), BEAM_MEMORY_OTHER_SYSTEM },
 };
 
 struct _BeamMemoryPage
 {
-  AdwBin             parent_instance;
+  BeamPage           parent_instance;
 
-  GtkWidget         *content;
   GtkLabel          *status_label;
   GtkDrawingArea    *memory_bar;
   GtkGrid           *memory_grid;
@@ -52,26 +46,32 @@ struct _BeamMemoryPage
   GtkGrid           *heap_grid;
   GtkSpinButton     *heap_spin;
 
-  BeamNode          *node;
-  GCancellable      *cancellable;
-  BeamPageRefresher *refresher;
   BeamLoadSample    *memory;       /* the last overview */
   guint              loads;
   gboolean           collecting;
 };
 
-G_DEFINE_FINAL_TYPE (BeamMemoryPage, beam_memory_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (BeamMemoryPage, beam_memory_page, BEAM_TYPE_PAGE)
+
+/* The one place the page's actions are enabled or not. */
+static void
+update_actions (BeamMemoryPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "memory.collect-binaries",
+                                 !beam_page_get_read_only (BEAM_PAGE (self)) && !self->collecting);
+}
 
 static gint64
 part_bytes (const BeamLoadSample *memory,
             guint                 part)
 {
+  const gint64 *bytes = memory->memory;
   gint64 other;
 
-  if (bar_parts[part].index >= 0)
-    return MAX (memory->memory[bar_parts[part].index], 0);
-  other = memory->memory[MEMORY_SYSTEM] - memory->memory[MEMORY_ATOM] - memory->memory[MEMORY_BINARY] -
-          memory->memory[MEMORY_CODE] - memory->memory[MEMORY_ETS];
+  if (bar_parts[part].category != BEAM_MEMORY_OTHER_SYSTEM)
+    return MAX (bytes[bar_parts[part].category], 0);
+  other = bytes[BEAM_MEMORY_SYSTEM] - bytes[BEAM_MEMORY_ATOM] - bytes[BEAM_MEMORY_BINARY] -
+          bytes[BEAM_MEMORY_CODE] - bytes[BEAM_MEMORY_ETS];
   return MAX (other, 0);
 }
 
@@ -126,34 +126,20 @@ percent_cell (GtkGrid *grid,
   cell (grid, column, row, text, TRUE);
 }
 
-static void
-on_pid_clicked (GtkButton      *button,
-                BeamMemoryPage *self)
-{
-  BeamProcessWindow *window;
-
-  if (self->node == NULL)
-    return;
-  window = beam_process_window_new (self->node, gtk_button_get_label (button));
-  gtk_window_set_application (GTK_WINDOW (window),
-                              gtk_window_get_application (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)))));
-  gtk_window_present (GTK_WINDOW (window));
-}
-
 /* A pid that opens its process window. */
 static void
-pid_cell (BeamMemoryPage *self,
-          GtkGrid        *grid,
+pid_cell (GtkGrid        *grid,
           int             column,
           int             row,
           const char     *pid)
 {
   GtkWidget *button = gtk_button_new_with_label (pid);
 
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-process");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", pid);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (button, _("Open this process"));
-  g_signal_connect_object (button, "clicked", G_CALLBACK (on_pid_clicked), self, 0);
   gtk_grid_attach (grid, button, column, row, 1, 1);
 }
 
@@ -195,7 +181,7 @@ draw_memory_bar (GtkDrawingArea *area G_GNUC_UNUSED,
       double w = width * part_bytes (self->memory, i) / whole;
       GdkRGBA color;
 
-      gdk_rgba_parse (&color, bar_parts[i].color);
+      beam_palette_get_memory_color (bar_parts[i].category, &color);
       gdk_cairo_set_source_rgba (cr, &color);
       cairo_rectangle (cr, x, 0, MAX (w - 1, 0), height);
       cairo_fill (cr);
@@ -203,26 +189,11 @@ draw_memory_bar (GtkDrawingArea *area G_GNUC_UNUSED,
     }
 }
 
-static GtkWidget *
-swatch (const char *color_text)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  g_autofree char *css = g_strdup_printf ("box { background: %s; min-width: 12px; min-height: 12px; border-radius: 3px; }",
-                                          color_text);
-  g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-  gtk_css_provider_load_from_data (provider, css, -1);
-  gtk_style_context_add_provider (gtk_widget_get_style_context (box), GTK_STYLE_PROVIDER (provider),
-                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  return box;
-}
-
 static void
 show_memory (BeamMemoryPage *self)
 {
   const BeamLoadSample *memory = self->memory;
-  gint64 total = memory->memory[MEMORY_TOTAL];
+  gint64 total = memory->memory[BEAM_MEMORY_TOTAL];
 
   clear_grid (self->memory_grid);
   for (guint i = 0; i < G_N_ELEMENTS (bar_parts); i++)
@@ -233,13 +204,15 @@ show_memory (BeamMemoryPage *self)
       g_autofree char *share = total > 0 ? g_strdup_printf ("%.1f %%", 100.0 * bytes / total) : g_strdup ("");
       GtkWidget *size_label = gtk_label_new (size);
       GtkWidget *share_label = gtk_label_new (share);
+      GdkRGBA color;
 
       gtk_label_set_xalign (GTK_LABEL (label), 0.0);
       gtk_label_set_xalign (GTK_LABEL (size_label), 1.0);
       gtk_label_set_xalign (GTK_LABEL (share_label), 1.0);
       gtk_widget_add_css_class (size_label, "numeric");
       gtk_widget_add_css_class (share_label, "dim-label");
-      gtk_grid_attach (self->memory_grid, swatch (bar_parts[i].color), 0, i, 1, 1);
+      beam_palette_get_memory_color (bar_parts[i].category, &color);
+      gtk_grid_attach (self->memory_grid, beam_palette_swatch_new (&color), 0, i, 1, 1);
       gtk_grid_attach (self->memory_grid, label, 1, i, 1, 1);
       gtk_grid_attach (self->memory_grid, size_label, 2, i, 1, 1);
       gtk_grid_attach (self->memory_grid, share_label, 3, i, 1, 1);
@@ -328,7 +301,7 @@ allocators_done (GObject      *object G_GNUC_UNUSED,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  beam_page_refresher_done (self->refresher);
+  beam_page_refresh_done (BEAM_PAGE (self), error);
   if (allocators == NULL)
     {
       gtk_label_set_label (self->status_label, error->message);
@@ -353,7 +326,7 @@ memory_done (GObject      *object G_GNUC_UNUSED,
     return;
   if (memory == NULL)
     {
-      beam_page_refresher_done (self->refresher);
+      beam_page_refresh_done (BEAM_PAGE (self), error);
       gtk_label_set_label (self->status_label, error->message);
       return;
     }
@@ -361,43 +334,26 @@ memory_done (GObject      *object G_GNUC_UNUSED,
   self->memory = memory;
   show_memory (self);
 
-  /* The allocators next, as one question of the refresher's. */
-  connection = self->node != NULL ? beam_node_get_connection (self->node) : NULL;
+  /* The allocators next, as the second half of one refresh. */
+  connection = beam_page_get_connection (BEAM_PAGE (self));
   if (connection == NULL)
     {
-      beam_page_refresher_done (self->refresher);
+      beam_page_refresh_done (BEAM_PAGE (self), NULL);
       return;
     }
-  beam_allocators_fetch_async (connection, self->cancellable, allocators_done, g_object_ref (self));
+  beam_allocators_fetch_async (connection, beam_page_get_cancellable (BEAM_PAGE (self)),
+                               allocators_done, g_object_ref (self));
 }
 
 static void
-fetch (GtkWidget      *page,
-       BeamConnection *connection)
+beam_memory_page_refresh (BeamPage       *page,
+                          BeamConnection *connection,
+                          GCancellable   *cancellable)
 {
-  BeamMemoryPage *self = BEAM_MEMORY_PAGE (page);
-
-  beam_load_sample_async (connection, self->cancellable, memory_done, g_object_ref (self));
-}
-
-void
-beam_memory_page_refresh (BeamMemoryPage *self)
-{
-  g_return_if_fail (BEAM_IS_MEMORY_PAGE (self));
-  beam_page_refresher_refresh (self->refresher);
+  beam_load_sample_async (connection, cancellable, memory_done, g_object_ref (page));
 }
 
 /* ---- the playbook ------------------------------------------------------------------- */
-
-static BeamConnection *
-connected (BeamMemoryPage *self)
-{
-  BeamConnection *connection = self->node != NULL ? beam_node_get_connection (self->node) : NULL;
-
-  if (connection == NULL || beam_connection_get_state (connection) != BEAM_CONNECTION_STATE_CONNECTED)
-    return NULL;
-  return connection;
-}
 
 static void
 ets_done (GObject      *object G_GNUC_UNUSED,
@@ -426,7 +382,7 @@ ets_done (GObject      *object G_GNUC_UNUSED,
       g_autofree char *objects = g_strdup_printf ("%" G_GINT64_FORMAT, table->objects);
 
       gtk_label_set_ellipsize (GTK_LABEL (cell (self->ets_grid, 0, i + 1, table->table, FALSE)), PANGO_ELLIPSIZE_END);
-      pid_cell (self, self->ets_grid, 1, i + 1, table->owner);
+      pid_cell (self->ets_grid, 1, i + 1, table->owner);
       cell (self->ets_grid, 2, i + 1, objects, TRUE);
       size_cell (self->ets_grid, 3, i + 1, table->bytes);
     }
@@ -436,12 +392,13 @@ ets_done (GObject      *object G_GNUC_UNUSED,
 static void
 list_ets (BeamMemoryPage *self)
 {
-  BeamConnection *connection = connected (self);
+  BeamConnection *connection = beam_page_get_connection (BEAM_PAGE (self));
 
   if (connection == NULL)
     return;
   grid_message (self->ets_grid, _("Asking the node…"));
-  beam_ets_by_memory_async (connection, PLAYBOOK_ROWS, self->cancellable, ets_done, g_object_ref (self));
+  beam_ets_by_memory_async (connection, PLAYBOOK_ROWS, beam_page_get_cancellable (BEAM_PAGE (self)),
+                            ets_done, g_object_ref (self));
 }
 
 static void
@@ -475,7 +432,7 @@ heaps_done (GObject      *object G_GNUC_UNUSED,
     {
       const BeamHeapMemory *heap = g_ptr_array_index (heaps, i);
 
-      pid_cell (self, self->heap_grid, 0, i + 1, heap->pid);
+      pid_cell (self->heap_grid, 0, i + 1, heap->pid);
       cell (self->heap_grid, 1, i + 1, heap->name != NULL ? heap->name : "", FALSE);
       size_cell (self->heap_grid, 2, i + 1, heap->heap_bytes);
       size_cell (self->heap_grid, 3, i + 1, heap->memory);
@@ -486,13 +443,14 @@ heaps_done (GObject      *object G_GNUC_UNUSED,
 static void
 find_heaps (BeamMemoryPage *self)
 {
-  BeamConnection *connection = connected (self);
+  BeamConnection *connection = beam_page_get_connection (BEAM_PAGE (self));
   gint64 threshold = (gint64) gtk_spin_button_get_value (self->heap_spin) * 1000 * 1000;
 
   if (connection == NULL)
     return;
   grid_message (self->heap_grid, _("Asking every process…"));
-  beam_big_heaps_async (connection, threshold, PLAYBOOK_ROWS, self->cancellable, heaps_done, g_object_ref (self));
+  beam_big_heaps_async (connection, threshold, PLAYBOOK_ROWS,
+                        beam_page_get_cancellable (BEAM_PAGE (self)), heaps_done, g_object_ref (self));
 }
 
 static void
@@ -508,8 +466,7 @@ collect_done (GObject      *object G_GNUC_UNUSED,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->collecting = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "memory.collect-binaries",
-                                 self->node != NULL && !beam_node_get_read_only (self->node));
+  update_actions (self);
   if (collection == NULL)
     text = g_strdup (error->message);
   else
@@ -518,12 +475,13 @@ collect_done (GObject      *object G_GNUC_UNUSED,
       g_autofree char *after = g_format_size (collection->after);
       g_autofree char *freed = g_format_size (MAX (collection->before - collection->after, 0));
 
-      text = g_strdup_printf (_("Binary memory %s before, %s after: %s freed by collecting %" G_GINT64_FORMAT " processes"),
+      text = g_strdup_printf (_("Binary memory %s before, %s after: %s freed by collecting "
+                                "%" G_GINT64_FORMAT " processes"),
                               before, after, freed, collection->processes);
       self->loads++;
     }
   adw_action_row_set_subtitle (self->binary_row, text);
-  beam_page_refresher_refresh (self->refresher);
+  beam_page_refresh (BEAM_PAGE (self));
 }
 
 void
@@ -533,13 +491,14 @@ beam_memory_page_collect_binaries (BeamMemoryPage *self)
 
   g_return_if_fail (BEAM_IS_MEMORY_PAGE (self));
 
-  connection = connected (self);
-  if (connection == NULL || self->collecting || beam_node_get_read_only (self->node))
+  connection = beam_page_get_connection (BEAM_PAGE (self));
+  if (connection == NULL || self->collecting || beam_page_get_read_only (BEAM_PAGE (self)))
     return;
   self->collecting = TRUE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "memory.collect-binaries", FALSE);
+  update_actions (self);
   adw_action_row_set_subtitle (self->binary_row, _("Collecting every process…"));
-  beam_binary_collect_async (connection, self->cancellable, collect_done, g_object_ref (self));
+  beam_binary_collect_async (connection, beam_page_get_cancellable (BEAM_PAGE (self)),
+                             collect_done, g_object_ref (self));
 }
 
 static void
@@ -556,7 +515,7 @@ confirm_collect (BeamMemoryPage *self)
 {
   GtkWidget *dialog;
 
-  if (self->node == NULL || beam_node_get_read_only (self->node))
+  if (beam_page_get_read_only (BEAM_PAGE (self)))
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Collect Every Process?"),
@@ -573,20 +532,27 @@ confirm_collect (BeamMemoryPage *self)
 }
 
 static void
-action_activated (GtkWidget  *widget,
-                  const char *name,
-                  GVariant   *parameter G_GNUC_UNUSED)
+list_ets_action (GtkWidget  *widget,
+                 const char *action_name G_GNUC_UNUSED,
+                 GVariant   *parameter G_GNUC_UNUSED)
 {
-  BeamMemoryPage *self = BEAM_MEMORY_PAGE (widget);
+  list_ets (BEAM_MEMORY_PAGE (widget));
+}
 
-  if (g_str_equal (name, "memory.list-ets"))
-    list_ets (self);
-  else if (g_str_equal (name, "memory.find-heaps"))
-    find_heaps (self);
-  else if (g_str_equal (name, "memory.collect-binaries"))
-    confirm_collect (self);
-  else if (g_str_equal (name, "memory.open-processes"))
-    gtk_widget_activate_action (widget, "win.show-processes-by", "s", "memory");
+static void
+find_heaps_action (GtkWidget  *widget,
+                   const char *action_name G_GNUC_UNUSED,
+                   GVariant   *parameter G_GNUC_UNUSED)
+{
+  find_heaps (BEAM_MEMORY_PAGE (widget));
+}
+
+static void
+collect_binaries_action (GtkWidget  *widget,
+                         const char *action_name G_GNUC_UNUSED,
+                         GVariant   *parameter G_GNUC_UNUSED)
+{
+  confirm_collect (BEAM_MEMORY_PAGE (widget));
 }
 
 /* ---- for tests -------------------------------------------------------------------- */
@@ -638,15 +604,23 @@ beam_memory_page_dup_text (BeamMemoryPage *self,
 /* ---- GObject -------------------------------------------------------------------- */
 
 static void
+beam_memory_page_node_changed (BeamPage *page,
+                               BeamNode *node)
+{
+  BeamMemoryPage *self = BEAM_MEMORY_PAGE (page);
+
+  self->collecting = FALSE;
+  update_actions (self);
+  /* --read-only: nothing that changes the node exists. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->binary_row),
+                               node != NULL && beam_node_get_read_only (node)
+                               ? _("Beamscope was started with --read-only") : NULL);
+}
+
+static void
 beam_memory_page_dispose (GObject *object)
 {
-  BeamMemoryPage *self = BEAM_MEMORY_PAGE (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->refresher, beam_page_refresher_free);
-  g_clear_object (&self->node);
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_MEMORY_PAGE);
+  beam_page_dispose_template (BEAM_PAGE (object), BEAM_TYPE_MEMORY_PAGE);
 
   G_OBJECT_CLASS (beam_memory_page_parent_class)->dispose (object);
 }
@@ -656,7 +630,6 @@ beam_memory_page_finalize (GObject *object)
 {
   BeamMemoryPage *self = BEAM_MEMORY_PAGE (object);
 
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->memory, beam_load_sample_free);
 
   G_OBJECT_CLASS (beam_memory_page_parent_class)->finalize (object);
@@ -667,12 +640,16 @@ beam_memory_page_class_init (BeamMemoryPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  BeamPageClass *page_class = BEAM_PAGE_CLASS (klass);
 
   object_class->dispose = beam_memory_page_dispose;
   object_class->finalize = beam_memory_page_finalize;
+  page_class->refresh = beam_memory_page_refresh;
+  page_class->node_changed = beam_memory_page_node_changed;
+  beam_page_class_set_interval_key (page_class, "memory-refresh-interval");
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/beamscope/Beamscope/beam-memory-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, content);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/beam-memory-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, memory_bar);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, memory_grid);
@@ -683,45 +660,20 @@ beam_memory_page_class_init (BeamMemoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, heap_grid);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, heap_spin);
 
-  gtk_widget_class_install_action (widget_class, "memory.list-ets", NULL, action_activated);
-  gtk_widget_class_install_action (widget_class, "memory.find-heaps", NULL, action_activated);
-  gtk_widget_class_install_action (widget_class, "memory.collect-binaries", NULL, action_activated);
-  gtk_widget_class_install_action (widget_class, "memory.open-processes", NULL, action_activated);
+  gtk_widget_class_install_action (widget_class, "memory.list-ets", NULL, list_ets_action);
+  gtk_widget_class_install_action (widget_class, "memory.find-heaps", NULL, find_heaps_action);
+  gtk_widget_class_install_action (widget_class, "memory.collect-binaries", NULL,
+                                   collect_binaries_action);
 }
 
 static void
 beam_memory_page_init (BeamMemoryPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
-  self->refresher = beam_page_refresher_new (GTK_WIDGET (self), self->content, REFRESH_INTERVAL_S, fetch);
   gtk_drawing_area_set_draw_func (self->memory_bar, draw_memory_bar, self, NULL);
   gtk_spin_button_set_value (self->heap_spin, 1);
   grid_message (self->ets_grid, _("The tables holding the most memory, with their owners"));
-  grid_message (self->heap_grid, _("Every process is asked on the node; only those over the threshold come back"));
-}
-
-void
-beam_memory_page_set_node (BeamMemoryPage *self,
-                           BeamNode       *node)
-{
-  g_return_if_fail (BEAM_IS_MEMORY_PAGE (self));
-  g_return_if_fail (node == NULL || BEAM_IS_NODE (node));
-
-  if (self->node == node)
-    return;
-
-  /* Nothing of the previous node may show, or arrive late, on the next one. */
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->collecting = FALSE;
-
-  g_set_object (&self->node, node);
-  /* --read-only: nothing that changes the node exists. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "memory.collect-binaries",
-                                 node != NULL && !beam_node_get_read_only (node));
-  if (node != NULL && beam_node_get_read_only (node))
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->binary_row), _("Beamscope was started with --read-only"));
-  beam_page_refresher_set_node (self->refresher, node);
+  grid_message (self->heap_grid,
+                _("Every process is asked on the node; only those over the threshold come back"));
+  update_actions (self);
 }

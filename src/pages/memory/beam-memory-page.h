@@ -1,19 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <adwaita.h>
-
-#include "beam-node.h"
+#include "beam-page.h"
 
 G_BEGIN_DECLS
 
 #define BEAM_TYPE_MEMORY_PAGE (beam_memory_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (BeamMemoryPage, beam_memory_page, BEAM, MEMORY_PAGE, AdwBin)
-
-void   beam_memory_page_set_node          (BeamMemoryPage *self,
-                                           BeamNode       *node);
-void   beam_memory_page_refresh           (BeamMemoryPage *self);
+G_DECLARE_FINAL_TYPE (BeamMemoryPage, beam_memory_page, BEAM, MEMORY_PAGE, BeamPage)
 
 /* For tests: how many answers the page has shown, what one of its sections
  * says ("memory", "allocators", "binary", "ets", "heaps"), and what the

@@ -782,3 +782,20 @@ beam_process_window_get_messages_text (BeamProcessWindow *self)
   g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
   return gtk_label_get_label (self->messages_label);
 }
+
+void
+beam_process_window_open (GtkWindow  *from,
+                          BeamNode   *node,
+                          const char *who)
+{
+  BeamProcessWindow *window;
+
+  g_return_if_fail (GTK_IS_WINDOW (from));
+  g_return_if_fail (BEAM_IS_NODE (node));
+  g_return_if_fail (who != NULL);
+
+  window = beam_process_window_new (node, who);
+  if (gtk_window_get_application (from) != NULL)
+    gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (from));
+  gtk_window_present (GTK_WINDOW (window));
+}

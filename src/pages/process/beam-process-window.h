@@ -17,6 +17,11 @@ G_DECLARE_FINAL_TYPE (BeamProcessWindow, beam_process_window, BEAM, PROCESS_WIND
 /* `who`: "<0.123.0>" or a registered name. */
 BeamProcessWindow *beam_process_window_new          (BeamNode          *node,
                                                      const char        *who);
+/* What win.open-process does, wherever it is: a new window of its own,
+ * in `from`'s application. */
+void               beam_process_window_open         (GtkWindow         *from,
+                                                     BeamNode          *node,
+                                                     const char        *who);
 void               beam_process_window_refresh      (BeamProcessWindow *self);
 /* For tests: how many answers the window has shown, and its texts. */
 guint              beam_process_window_get_loads    (BeamProcessWindow *self);

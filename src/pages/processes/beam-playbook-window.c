@@ -52,17 +52,6 @@ column_name (BeamProcessColumn column)
 }
 
 static void
-open_process (AdwActionRow       *row,
-              BeamPlaybookWindow *self)
-{
-  const char *pid = g_object_get_data (G_OBJECT (row), "pid");
-  BeamProcessWindow *window = beam_process_window_new (self->node, pid);
-
-  gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (GTK_WINDOW (self)));
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-static void
 add_row (BeamPlaybookWindow *self,
          const char         *title,
          const char         *subtitle,
@@ -70,20 +59,19 @@ add_row (BeamPlaybookWindow *self,
          const char         *pid)
 {
   GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
 
   /* What the node sends is text, not markup: a pid's "<" would break it. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  GtkWidget *label = gtk_label_new (value);
-
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_add_css_class (label, "numeric");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   if (pid != NULL)
     {
-      g_object_set_data_full (G_OBJECT (row), "pid", g_strdup (pid), g_free);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-process");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", pid);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_signal_connect_object (row, "activated", G_CALLBACK (open_process), self, 0);
     }
   gtk_list_box_append (self->list, row);
   g_ptr_array_add (self->rows, g_strdup_printf ("%s\t%s\t%s", title, subtitle, value));
@@ -228,6 +216,7 @@ beam_playbook_window_dispose (GObject *object)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_object (&self->node);
   g_clear_pointer (&self->first, beam_process_table_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_PLAYBOOK_WINDOW);
 
   G_OBJECT_CLASS (beam_playbook_window_parent_class)->dispose (object);
 }
@@ -245,54 +234,41 @@ beam_playbook_window_finalize (GObject *object)
 }
 
 static void
+open_process_action (GtkWidget  *widget,
+                     const char *action_name G_GNUC_UNUSED,
+                     GVariant   *parameter)
+{
+  BeamPlaybookWindow *self = BEAM_PLAYBOOK_WINDOW (widget);
+
+  beam_process_window_open (GTK_WINDOW (self), self->node, g_variant_get_string (parameter, NULL));
+}
+
+static void
 beam_playbook_window_class_init (BeamPlaybookWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = beam_playbook_window_dispose;
   object_class->finalize = beam_playbook_window_finalize;
-  gtk_widget_class_add_binding_action (GTK_WIDGET_CLASS (klass), GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/beam-playbook-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, status);
+  gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, list);
+  gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, summary);
+
+  gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
 static void
 beam_playbook_window_init (BeamPlaybookWindow *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new_with_free_func (g_free);
-
-  self->stack = GTK_STACK (gtk_stack_new ());
-  self->status = ADW_STATUS_PAGE (adw_status_page_new ());
-  adw_status_page_set_icon_name (self->status, "content-loading-symbolic");
-  adw_status_page_set_title (self->status, _("Asking the node…"));
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->status), "loading");
-
-  self->summary = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->summary, TRUE);
-  gtk_label_set_xalign (self->summary, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->summary), "dim-label");
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "boxed-list");
-  gtk_widget_set_margin_top (content, 18);
-  gtk_widget_set_margin_bottom (content, 18);
-  gtk_widget_set_margin_start (content, 12);
-  gtk_widget_set_margin_end (content, 12);
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->summary));
-  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->list));
-  adw_clamp_set_child (ADW_CLAMP (clamp), content);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
-  gtk_stack_add_named (self->stack, scroller, "results");
-
-  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
-  gtk_widget_set_vexpand (GTK_WIDGET (self->stack), TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->stack));
-  adw_window_set_content (ADW_WINDOW (self), box);
-  gtk_window_set_default_size (GTK_WINDOW (self), 640, 720);
 }
 
 BeamPlaybookWindow *

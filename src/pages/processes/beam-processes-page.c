@@ -13,13 +13,11 @@
 
 #include <glib/gi18n.h>
 
-#include "beam-process-list.h"
-#include "beam-page-refresher.h"
 #include "beam-playbook-window.h"
-#include "beam-process-window.h"
+#include "beam-process-list.h"
 #include "beam-processes-page.h"
+#include "beam-system-info.h"
 
-#define REFRESH_INTERVAL_S  5
 #define MAILBOX_RED_FLAG    1000  /* the seeds' threshold for a queue worth a look */
 
 /* ---- a sorter that only names its column ------------------------------------ */
@@ -90,22 +88,18 @@ static const ColumnSpec column_specs[] = {
 
 struct _BeamProcessesPage
 {
-  AdwBin              parent_instance;
+  BeamPage            parent_instance;
 
   GtkSearchEntry     *filter_entry;
   GtkSpinner         *busy_spinner;
   GtkLabel           *count_label;
-  GtkToggleButton    *pause_button;
+  GtkDropDown        *interval_dropdown;
   GtkColumnView      *column_view;
 
-  BeamNode           *node;
   BeamProcessModel   *model;
   GtkSingleSelection *selection;
-  GCancellable       *cancellable;
-  BeamPageRefresher  *refresher;
   GSettings          *settings;
   gboolean            restoring;  /* building the columns: nothing to save yet */
-  guint               refreshes;
   gboolean            sorter_asked;
   gint64              process_limit;  /* -1 until known */
   guint32             selected_num;
@@ -113,7 +107,7 @@ struct _BeamProcessesPage
   gboolean            has_selection;
 };
 
-G_DEFINE_FINAL_TYPE (BeamProcessesPage, beam_processes_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (BeamProcessesPage, beam_processes_page, BEAM_TYPE_PAGE)
 
 static char *
 format_number (double value)
@@ -237,12 +231,33 @@ update_count (BeamProcessesPage *self)
   /* The seeds' first step: the count against the limit. */
   if (table != NULL && self->process_limit > 0)
     {
-      g_autofree char *with_limit = g_strdup_printf (_("%s · limit %" G_GINT64_FORMAT " (%.1f%%)"), text,
-                                                     self->process_limit, 100.0 * total / self->process_limit);
+      g_autofree char *with_limit = g_strdup_printf (_("%s · limit %" G_GINT64_FORMAT " (%.1f%%)"),
+                                                     text, self->process_limit,
+                                                     100.0 * total / self->process_limit);
       g_free (text);
       text = g_steal_pointer (&with_limit);
     }
   gtk_label_set_label (self->count_label, text);
+}
+
+/* Sorts by a column ("memory", "reductions"…), as a click on its header
+ * would. */
+static void
+sort_by (BeamProcessesPage *self,
+         const char        *column_id,
+         gboolean           descending)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
+
+      if (g_strcmp0 (spec->id, column_id) == 0)
+        gtk_column_view_sort_by_column (self->column_view, column,
+                                        descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+    }
 }
 
 /* The model swapped a new order in: put the selection back on its pid. */
@@ -251,7 +266,7 @@ on_model_busy_changed (BeamProcessesPage *self)
 {
   gboolean busy = beam_process_model_get_busy (self->model);
 
-  gtk_spinner_set_spinning (self->busy_spinner, busy || beam_page_refresher_get_fetching (self->refresher));
+  gtk_spinner_set_spinning (self->busy_spinner, busy || beam_page_get_busy (BEAM_PAGE (self)));
   if (busy)
     return;
 
@@ -291,15 +306,12 @@ on_activate (GtkColumnView     *view G_GNUC_UNUSED,
   g_autoptr(BeamProcessRow) row = g_list_model_get_item (G_LIST_MODEL (self->model), position);
   BeamProcessTable *table = NULL;
   guint index = 0;
-  BeamProcessWindow *window;
   char pid[32];
 
-  if (row == NULL || self->node == NULL || beam_process_row_get_record (row, &table, &index) == NULL)
+  if (row == NULL || beam_process_row_get_record (row, &table, &index) == NULL)
     return;
-  window = beam_process_window_new (self->node, beam_process_table_format_pid (table, index, pid));
-  gtk_window_set_application (GTK_WINDOW (window),
-                              gtk_window_get_application (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)))));
-  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-process", "s",
+                              beam_process_table_format_pid (table, index, pid));
 }
 
 static void
@@ -348,15 +360,18 @@ on_sorter_changed (BeamProcessesPage *self)
 /* ---- refreshing ------------------------------------------------------------ */
 
 static void
-limit_done (GObject      *object,
+limit_done (GObject      *object G_GNUC_UNUSED,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(BeamProcessesPage) self = user_data;
-  g_autoptr(BeamTerm) reply = beam_connection_rpc_finish (BEAM_CONNECTION (object), result, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 limit = beam_system_info_process_limit_finish (result, &error);
 
-  if (reply != NULL)
-    beam_term_get_int64 (reply, &self->process_limit);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (limit > 0)
+    self->process_limit = limit;
   update_count (self);
 }
 
@@ -371,7 +386,7 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  beam_page_refresher_done (self->refresher);
+  beam_page_refresh_done (BEAM_PAGE (self), error);
   gtk_spinner_set_spinning (self->busy_spinner, beam_process_model_get_busy (self->model));
 
   if (table == NULL)
@@ -381,15 +396,15 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
     }
   else
     {
-      self->refreshes++;
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), NULL);
       beam_process_model_set_table (self->model, table);
     }
 }
 
 static void
-fetch (GtkWidget      *page,
-       BeamConnection *connection)
+beam_processes_page_refresh (BeamPage       *page,
+                             BeamConnection *connection,
+                             GCancellable   *cancellable)
 {
   BeamProcessesPage *self = BEAM_PROCESSES_PAGE (page);
 
@@ -397,25 +412,21 @@ fetch (GtkWidget      *page,
   if (self->process_limit < 0)
     {
       self->process_limit = 0;  /* asked */
-      beam_connection_rpc_async (connection, "erlang", "system_info",
-                                 beam_term_new_list (1, beam_term_new_atom ("process_limit")), 0,
-                                 self->cancellable, limit_done, g_object_ref (self));
+      beam_system_info_process_limit_async (connection, cancellable, limit_done,
+                                            g_object_ref (self));
     }
   beam_process_list_fetch_async (connection, beam_process_model_get_table (self->model), FALSE,
-                                 self->cancellable, fetch_done, g_object_ref (self));
-}
-
-void
-beam_processes_page_refresh (BeamProcessesPage *self)
-{
-  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
-  beam_page_refresher_refresh (self->refresher);
+                                 cancellable, fetch_done, g_object_ref (self));
 }
 
 static void
-on_pause_toggled (BeamProcessesPage *self)
+beam_processes_page_node_changed (BeamPage *page,
+                                  BeamNode *node G_GNUC_UNUSED)
 {
-  beam_page_refresher_set_paused (self->refresher, gtk_toggle_button_get_active (self->pause_button));
+  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (page);
+
+  self->has_selection = FALSE;
+  self->process_limit = -1;
 }
 
 static void
@@ -447,13 +458,15 @@ open_playbook (BeamProcessesPage *self,
                BeamProcessColumn  column,
                const char        *module)
 {
+  BeamNode *node = beam_page_get_node (BEAM_PAGE (self));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   BeamPlaybookWindow *window;
 
-  if (self->node == NULL)
+  if (node == NULL)
     return;
-  window = beam_playbook_window_new (self->node, playbook, column, module);
+  window = beam_playbook_window_new (node, playbook, column, module);
   gtk_window_set_application (GTK_WINDOW (window),
-                              gtk_window_get_application (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)))));
+                              gtk_window_get_application (GTK_WINDOW (root)));
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -470,55 +483,69 @@ on_module_chosen (AdwMessageDialog  *dialog,
 }
 
 static void
-playbook_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+top_action (GtkWidget  *widget,
+            const char *action_name G_GNUC_UNUSED,
+            GVariant   *parameter)
 {
-  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (widget);
-
-  if (g_str_equal (action_name, "processes.top"))
-    open_playbook (self, BEAM_PLAYBOOK_TOP, column_from_name (g_variant_get_string (parameter, NULL)), NULL);
-  else if (g_str_equal (action_name, "processes.growth"))
-    open_playbook (self, BEAM_PLAYBOOK_GROWTH, column_from_name (g_variant_get_string (parameter, NULL)), NULL);
-  else if (g_str_equal (action_name, "processes.groups"))
-    open_playbook (self, BEAM_PLAYBOOK_GROUPS, BEAM_PROCESS_COLUMN_PID, NULL);
-  else
-    {
-      /* The stuck-process finder: which processes are in this module now. */
-      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                                  _("Processes in a Module"),
-                                                  _("Lists the processes whose current function is in the module: "
-                                                    "where processes stuck in one place are found."));
-      GtkWidget *entry = gtk_entry_new ();
-      BeamProcessRow *row = gtk_single_selection_get_selected_item (self->selection);
-      BeamProcessTable *table = NULL;
-      guint index = 0;
-      const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, &table, &index) : NULL;
-
-      /* Start from the selected process's module. */
-      if (record != NULL)
-        {
-          g_auto(GStrv) parts = g_strsplit (beam_process_table_get_string (table, record->current_function), ":", 2);
-          gtk_editable_set_text (GTK_EDITABLE (entry), parts[0] != NULL ? parts[0] : "");
-        }
-      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Module, as gen_server or Elixir.MyApp.Worker"));
-      gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "find", _("_Find"), NULL);
-      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "find");
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "find", ADW_RESPONSE_SUGGESTED);
-      g_object_set_data (G_OBJECT (dialog), "entry", entry);
-      g_signal_connect_object (dialog, "response", G_CALLBACK (on_module_chosen), self, 0);
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
+  open_playbook (BEAM_PROCESSES_PAGE (widget), BEAM_PLAYBOOK_TOP,
+                 column_from_name (g_variant_get_string (parameter, NULL)), NULL);
 }
 
 static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name G_GNUC_UNUSED,
-                GVariant   *parameter G_GNUC_UNUSED)
+growth_action (GtkWidget  *widget,
+               const char *action_name G_GNUC_UNUSED,
+               GVariant   *parameter)
 {
-  beam_processes_page_refresh (BEAM_PROCESSES_PAGE (widget));
+  open_playbook (BEAM_PROCESSES_PAGE (widget), BEAM_PLAYBOOK_GROWTH,
+                 column_from_name (g_variant_get_string (parameter, NULL)), NULL);
+}
+
+static void
+groups_action (GtkWidget  *widget,
+               const char *action_name G_GNUC_UNUSED,
+               GVariant   *parameter G_GNUC_UNUSED)
+{
+  open_playbook (BEAM_PROCESSES_PAGE (widget), BEAM_PLAYBOOK_GROUPS, BEAM_PROCESS_COLUMN_PID, NULL);
+}
+
+/* The stuck-process finder: which processes are in this module now. */
+static void
+in_module_action (GtkWidget  *widget,
+                  const char *action_name G_GNUC_UNUSED,
+                  GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                              _("Processes in a Module"),
+                                              _("Lists the processes whose current function is in "
+                                                "the module: where processes stuck in one place "
+                                                "are found."));
+  GtkWidget *entry = gtk_entry_new ();
+  BeamProcessRow *row = gtk_single_selection_get_selected_item (self->selection);
+  BeamProcessTable *table = NULL;
+  guint index = 0;
+  const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, &table, &index)
+                                                : NULL;
+
+  /* Start from the selected process's module. */
+  if (record != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (beam_process_table_get_string (table,
+                                                                       record->current_function),
+                                        ":", 2);
+      gtk_editable_set_text (GTK_EDITABLE (entry), parts[0] != NULL ? parts[0] : "");
+    }
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Module, as gen_server or Elixir.MyApp.Worker"));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "find", _("_Find"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "find");
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "find",
+                                              ADW_RESPONSE_SUGGESTED);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_module_chosen), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static const ColumnSpec *
@@ -643,23 +670,20 @@ beam_processes_page_dispose (GObject *object)
   BeamProcessesPage *self = BEAM_PROCESSES_PAGE (object);
 
   self->restoring = TRUE;  /* the columns going away is no layout to save */
-  g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->refresher, beam_page_refresher_free);
-  g_clear_object (&self->node);
   g_clear_object (&self->settings);
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_PROCESSES_PAGE);
+  beam_page_dispose_template (BEAM_PAGE (self), BEAM_TYPE_PROCESSES_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
 
   G_OBJECT_CLASS (beam_processes_page_parent_class)->dispose (object);
 }
 
+/* Another page sends the user here to see the processes by a column. */
 static void
-beam_processes_page_finalize (GObject *object)
+beam_processes_page_show_detail (BeamPage   *page,
+                                 const char *column_id)
 {
-  g_clear_object (&BEAM_PROCESSES_PAGE (object)->cancellable);
-  G_OBJECT_CLASS (beam_processes_page_parent_class)->finalize (object);
+  sort_by (BEAM_PROCESSES_PAGE (page), column_id, TRUE);
 }
 
 static void
@@ -667,68 +691,57 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  BeamPageClass *page_class = BEAM_PAGE_CLASS (klass);
 
   object_class->dispose = beam_processes_page_dispose;
-  object_class->finalize = beam_processes_page_finalize;
+  page_class->refresh = beam_processes_page_refresh;
+  page_class->node_changed = beam_processes_page_node_changed;
+  page_class->show_detail = beam_processes_page_show_detail;
+  beam_page_class_set_interval_key (page_class, "processes-refresh-interval");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-processes-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, count_label);
-  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, interval_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, column_view);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
 
-  gtk_widget_class_install_action (widget_class, "processes.refresh", NULL, refresh_action);
-  gtk_widget_class_install_action (widget_class, "processes.top", "s", playbook_action);
-  gtk_widget_class_install_action (widget_class, "processes.growth", "s", playbook_action);
-  gtk_widget_class_install_action (widget_class, "processes.groups", NULL, playbook_action);
-  gtk_widget_class_install_action (widget_class, "processes.in-module", NULL, playbook_action);
+  gtk_widget_class_install_action (widget_class, "processes.top", "s", top_action);
+  gtk_widget_class_install_action (widget_class, "processes.growth", "s", growth_action);
+  gtk_widget_class_install_action (widget_class, "processes.groups", NULL, groups_action);
+  gtk_widget_class_install_action (widget_class, "processes.in-module", NULL, in_module_action);
 }
 
-static const guint intervals[] = { 1, 2, 5, 10, 30, 60 };
+/* As the interval dropdown lists them in the .ui; a 0 ends them. */
+static const guint intervals_s[] = { 1, 2, 5, 10, 30, 60, 0 };
 
-static void
-on_interval_chosen (GtkDropDown       *dropdown,
-                    GParamSpec        *pspec G_GNUC_UNUSED,
-                    BeamProcessesPage *self)
+static gboolean
+get_interval (GValue   *value,
+              GVariant *variant,
+              gpointer  user_data G_GNUC_UNUSED)
 {
-  guint selected = gtk_drop_down_get_selected (dropdown);
+  guint wanted = g_variant_get_uint32 (variant);
 
-  if (selected < G_N_ELEMENTS (intervals))
-    g_settings_set_uint (self->settings, "processes-refresh-interval", intervals[selected]);
+  for (guint i = 0; intervals_s[i] != 0; i++)
+    if (intervals_s[i] == wanted)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
-/* Every: 1 s, 2 s, ... in the toolbar, before the pause button. */
-static void
-add_interval_chooser (BeamProcessesPage *self)
+static GVariant *
+set_interval (const GValue       *value,
+              const GVariantType *type G_GNUC_UNUSED,
+              gpointer            user_data G_GNUC_UNUSED)
 {
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  guint current = g_settings_get_uint (self->settings, "processes-refresh-interval");
-  GtkWidget *dropdown;
+  guint selected = g_value_get_uint (value);
 
-  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
-    {
-      g_autofree char *label = g_strdup_printf (_("Every %u s"), intervals[i]);
-      gtk_string_list_append (labels, label);
-    }
-  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (labels)), NULL);
-  gtk_widget_set_tooltip_text (dropdown, _("How often the list refreshes"));
-  for (guint i = 0; i < G_N_ELEMENTS (intervals); i++)
-    if (intervals[i] == current)
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
-  g_signal_connect_object (dropdown, "notify::selected", G_CALLBACK (on_interval_chosen), self, 0);
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->pause_button))), dropdown,
-                              gtk_widget_get_prev_sibling (GTK_WIDGET (self->pause_button)));
-}
-
-static void
-on_interval_changed (BeamProcessesPage *self)
-{
-  beam_page_refresher_set_interval (self->refresher,
-                                    g_settings_get_uint (self->settings, "processes-refresh-interval"));
+  return selected < G_N_ELEMENTS (intervals_s) - 1 ? g_variant_new_uint32 (intervals_s[selected])
+                                                   : NULL;
 }
 
 static void
@@ -738,14 +751,11 @@ beam_processes_page_init (BeamProcessesPage *self)
   gboolean sort_descending = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   self->process_limit = -1;
-  self->settings = g_settings_new ("io.github.beamscope.Beamscope");
-  self->refresher = beam_page_refresher_new (GTK_WIDGET (self), GTK_WIDGET (self->column_view),
-                                             g_settings_get_uint (self->settings, "processes-refresh-interval"),
-                                             fetch);
-  g_signal_connect_object (self->settings, "changed::processes-refresh-interval",
-                           G_CALLBACK (on_interval_changed), self, G_CONNECT_SWAPPED);
+  self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
+  g_settings_bind_with_mapping (self->settings, "processes-refresh-interval",
+                                self->interval_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                get_interval, set_interval, NULL, NULL);
   self->model = beam_process_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -753,7 +763,6 @@ beam_processes_page_init (BeamProcessesPage *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
   build_columns (self);
-  add_interval_chooser (self);
   g_signal_connect_object (self->model, "notify::busy", G_CALLBACK (on_model_busy_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
@@ -765,46 +774,7 @@ beam_processes_page_init (BeamProcessesPage *self)
   /* The sort the user left; at first, biggest memory first, as an
    * investigation usually starts. */
   g_settings_get (self->settings, "processes-sort", "(sb)", &sort_id, &sort_descending);
-  beam_processes_page_sort_by (self, sort_id, sort_descending);
-}
-
-void
-beam_processes_page_sort_by (BeamProcessesPage *self,
-                             const char        *column_id,
-                             gboolean           descending)
-{
-  GListModel *columns;
-
-  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
-
-  columns = gtk_column_view_get_columns (self->column_view);
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
-
-      if (g_strcmp0 (spec->id, column_id) == 0)
-        gtk_column_view_sort_by_column (self->column_view, column,
-                                        descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
-    }
-}
-
-void
-beam_processes_page_set_node (BeamProcessesPage *self,
-                              BeamNode          *node)
-{
-  g_return_if_fail (BEAM_IS_PROCESSES_PAGE (self));
-
-  if (self->node == node)
-    return;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->has_selection = FALSE;
-  self->process_limit = -1;
-
-  g_set_object (&self->node, node);
-  beam_page_refresher_set_node (self->refresher, node);
+  sort_by (self, sort_id, sort_descending);
 }
 
 void
@@ -827,11 +797,4 @@ beam_processes_page_get_view (BeamProcessesPage *self)
 {
   g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), NULL);
   return self->column_view;
-}
-
-guint
-beam_processes_page_get_refreshes (BeamProcessesPage *self)
-{
-  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), 0);
-  return self->refreshes;
 }

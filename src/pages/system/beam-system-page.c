@@ -12,10 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "beam-system-info.h"
-#include "beam-page-refresher.h"
 #include "beam-system-page.h"
 
-#define DEFAULT_INTERVAL_S 5
 #define WARN_FRACTION      0.8  /* a limit 80% used is where the seeds start to worry */
 
 typedef enum
@@ -59,33 +57,20 @@ typedef struct
 
 struct _BeamSystemPage
 {
-  AdwBin          parent_instance;
+  BeamPage        parent_instance;
 
   GtkStack       *stack;
   AdwStatusPage  *loading_status;
-  GtkWidget      *content_box;
   GtkLabel       *node_label;
   GtkLabel       *summary_label;
   GtkLabel       *backend_label;
   GtkFlowBox     *groups_box;
 
-  BeamNode       *node;
-  GCancellable   *cancellable;
   BeamSystemInfo *info;
   GArray         *rows;          /* Row */
-  BeamPageRefresher *refresher;
-  guint           generation;
 };
 
-G_DEFINE_FINAL_TYPE (BeamSystemPage, beam_system_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_NODE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (BeamSystemPage, beam_system_page, BEAM_TYPE_PAGE)
 
 /* ---- wording ------------------------------------------------------------ */
 
@@ -94,7 +79,7 @@ format_count (gint64 value)
 {
   if (value < 0)
     return g_strdup (_("unknown"));
-  /* %' groups digits as the locale does. */
+  /* The ' flag groups digits as the locale does. */
   return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
 }
 
@@ -434,7 +419,7 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  beam_page_refresher_done (self->refresher);
+  beam_page_refresh_done (BEAM_PAGE (self), error);
 
   if (info == NULL)
     {
@@ -451,33 +436,29 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
 
   g_clear_pointer (&self->info, beam_system_info_free);
   self->info = info;
-  self->generation++;
   update_rows (self);
   gtk_stack_set_visible_child_name (self->stack, "content");
 }
 
 static void
-fetch (GtkWidget      *page,
-       BeamConnection *connection)
+beam_system_page_refresh (BeamPage       *page,
+                          BeamConnection *connection,
+                          GCancellable   *cancellable)
 {
-  BeamSystemPage *self = BEAM_SYSTEM_PAGE (page);
-
-  beam_system_info_fetch_async (connection, self->cancellable, fetch_done, g_object_ref (self));
-}
-
-void
-beam_system_page_refresh (BeamSystemPage *self)
-{
-  g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
-  beam_page_refresher_refresh (self->refresher);
+  beam_system_info_fetch_async (connection, cancellable, fetch_done, g_object_ref (page));
 }
 
 static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name G_GNUC_UNUSED,
-                GVariant   *parameter G_GNUC_UNUSED)
+beam_system_page_node_changed (BeamPage *page,
+                               BeamNode *node G_GNUC_UNUSED)
 {
-  beam_system_page_refresh (BEAM_SYSTEM_PAGE (widget));
+  BeamSystemPage *self = BEAM_SYSTEM_PAGE (page);
+
+  g_clear_pointer (&self->info, beam_system_info_free);
+  adw_status_page_set_icon_name (self->loading_status, "content-loading-symbolic");
+  adw_status_page_set_title (self->loading_status, _("Asking the node…"));
+  adw_status_page_set_description (self->loading_status, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
 }
 
 /* ---- GObject ------------------------------------------------------------- */
@@ -485,15 +466,7 @@ refresh_action (GtkWidget  *widget,
 static void
 beam_system_page_dispose (GObject *object)
 {
-  BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->refresher, beam_page_refresher_free);
-  g_clear_object (&self->node);
-  /* The template's root is held by the parent class, which unparents it
-   * itself; dispose_template would do it a second time. */
-  adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_SYSTEM_PAGE);
+  beam_page_dispose_template (BEAM_PAGE (object), BEAM_TYPE_SYSTEM_PAGE);
 
   G_OBJECT_CLASS (beam_system_page_parent_class)->dispose (object);
 }
@@ -503,7 +476,6 @@ beam_system_page_finalize (GObject *object)
 {
   BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
 
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->info, beam_system_info_free);
   g_clear_pointer (&self->rows, g_array_unref);
 
@@ -511,125 +483,34 @@ beam_system_page_finalize (GObject *object)
 }
 
 static void
-beam_system_page_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_NODE:
-      g_value_set_object (value, self->node);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-beam_system_page_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  BeamSystemPage *self = BEAM_SYSTEM_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_NODE:
-      beam_system_page_set_node (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 beam_system_page_class_init (BeamSystemPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  BeamPageClass *page_class = BEAM_PAGE_CLASS (klass);
 
   object_class->dispose = beam_system_page_dispose;
   object_class->finalize = beam_system_page_finalize;
-  object_class->get_property = beam_system_page_get_property;
-  object_class->set_property = beam_system_page_set_property;
-
-  properties[PROP_NODE] =
-    g_param_spec_object ("node", NULL, NULL, BEAM_TYPE_NODE,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->refresh = beam_system_page_refresh;
+  page_class->node_changed = beam_system_page_node_changed;
+  beam_page_class_set_interval_key (page_class, "system-refresh-interval");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-system-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, stack);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, loading_status);
-  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, node_label);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, backend_label);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, groups_box);
-
-  gtk_widget_class_install_action (widget_class, "system.refresh", NULL, refresh_action);
 }
 
 static void
 beam_system_page_init (BeamSystemPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->cancellable = g_cancellable_new ();
   self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  self->refresher = beam_page_refresher_new (GTK_WIDGET (self), self->content_box, DEFAULT_INTERVAL_S, fetch);
   build_rows (self);
-}
-
-GtkWidget *
-beam_system_page_new (void)
-{
-  return g_object_new (BEAM_TYPE_SYSTEM_PAGE, NULL);
-}
-
-BeamNode *
-beam_system_page_get_node (BeamSystemPage *self)
-{
-  g_return_val_if_fail (BEAM_IS_SYSTEM_PAGE (self), NULL);
-  return self->node;
-}
-
-void
-beam_system_page_set_node (BeamSystemPage *self,
-                           BeamNode       *node)
-{
-  g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
-  g_return_if_fail (node == NULL || BEAM_IS_NODE (node));
-
-  if (self->node == node)
-    return;
-
-  /* Nothing of the previous node may show, or arrive late, on the next one. */
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->info, beam_system_info_free);
-  adw_status_page_set_icon_name (self->loading_status, "content-loading-symbolic");
-  adw_status_page_set_title (self->loading_status, _("Asking the node…"));
-  adw_status_page_set_description (self->loading_status, NULL);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-
-  g_set_object (&self->node, node);
-  beam_page_refresher_set_node (self->refresher, node);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
-}
-
-void
-beam_system_page_set_interval (BeamSystemPage *self,
-                               guint           seconds)
-{
-  g_return_if_fail (BEAM_IS_SYSTEM_PAGE (self));
-
-  beam_page_refresher_set_interval (self->refresher, seconds);
 }
 
 char *
@@ -657,11 +538,4 @@ beam_system_page_list_fields (BeamSystemPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_strv_builder_add (builder, fields[i].field);
   return g_strv_builder_end (builder);
-}
-
-guint
-beam_system_page_get_generation (BeamSystemPage *self)
-{
-  g_return_val_if_fail (BEAM_IS_SYSTEM_PAGE (self), 0);
-  return self->generation;
 }
