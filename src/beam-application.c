@@ -27,7 +27,34 @@ struct _BeamApplication
 
 G_DEFINE_FINAL_TYPE (BeamApplication, beam_application, ADW_TYPE_APPLICATION)
 
-static const char * const known_pages[] = { "system", "load", "memory", "processes", NULL };
+/* --page names what the window's view stack holds, asked of a window that
+ * is made for the question: the list of pages lives only in beam-window.ui. */
+static gboolean
+check_page (const char *page)
+{
+  BeamWindow *window;
+  g_autofree char *names = NULL;
+  gboolean found;
+
+  if (page == NULL)
+    return TRUE;
+  if (!gtk_init_check ())
+    return TRUE;  /* no display: the application says so itself */
+  adw_init ();
+  window = g_object_ref_sink (beam_window_new (NULL, FALSE));
+  found = beam_window_has_page (window, page);
+  names = beam_window_dup_page_names (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  if (!found)
+    {
+      /* TRANSLATORS: the first %s is what was given, the second the known pages */
+      g_autofree char *message = g_strdup_printf (_("unknown --page “%s”; the pages are: %s"),
+                                                  page, names);
+      g_printerr ("beamscope: %s\n", message);
+    }
+  return found;
+}
 
 static int
 beam_application_handle_local_options (GApplication *app,
@@ -46,11 +73,8 @@ beam_application_handle_local_options (GApplication *app,
       g_printerr ("beamscope: %s\n", _("give --cookie or --cookie-file, not both"));
       return 2;
     }
-  if (self->page != NULL && !g_strv_contains (known_pages, self->page))
-    {
-      g_printerr ("beamscope: %s\n", _("unknown --page; known pages: system, load, memory, processes"));
-      return 2;
-    }
+  if (!check_page (self->page))
+    return 2;
   return -1;
 }
 
@@ -177,7 +201,7 @@ beam_application_init (BeamApplication *self)
     { "cookie", 'c', 0, G_OPTION_ARG_STRING, NULL, N_("The node's cookie"), N_("COOKIE") },
     { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the cookie from FILE"), N_("FILE") },
     { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Disable every action that changes the node"), NULL },
-    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The page to open: system, load, memory or processes"), N_("PAGE") },
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The page to open, as the window names it: system, load, memory, processes…"), N_("PAGE") },
     { NULL }
   };
 
