@@ -33,11 +33,7 @@ struct _BeamWindow
   AdwViewStack         *view_stack;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
-  GtkImage             *state_icon;
-  GtkLabel             *read_only_label;
   GtkRevealer          *state_revealer;
-  GtkSpinner           *state_spinner;
-  GtkLabel             *state_label;
 
   GSettings            *settings;
   BeamConnection       *pending;     /* connecting, not yet shown */
@@ -109,47 +105,43 @@ remember_node (BeamWindow *self,
   g_settings_set_strv (self->settings, "recent-nodes", (const char * const *) updated);
 }
 
-static void
-update_state (BeamWindow *self)
+/* For beam-window.ui's bindings of the node's state. */
+static char *
+state_icon_name (gpointer            data G_GNUC_UNUSED,
+                 BeamConnectionState state)
 {
-  BeamConnectionState state;
-  g_autofree char *text = NULL;
-  const char *icon;
-  gboolean connected;
-
-  if (self->node == NULL)
-    return;
-
-  state = beam_node_get_state (self->node);
-  text = beam_node_dup_status_text (self->node);
-  connected = state == BEAM_CONNECTION_STATE_CONNECTED;
-
   switch (state)
     {
     case BEAM_CONNECTION_STATE_CONNECTED:
-      icon = "network-wired-symbolic";
-      break;
+      return g_strdup ("network-wired-symbolic");
     case BEAM_CONNECTION_STATE_RECONNECTING:
     case BEAM_CONNECTION_STATE_CONNECTING:
-      icon = "network-wired-acquiring-symbolic";
-      break;
+      return g_strdup ("network-wired-acquiring-symbolic");
     case BEAM_CONNECTION_STATE_LOST:
     case BEAM_CONNECTION_STATE_DISCONNECTED:
     default:
-      icon = "network-wired-disconnected-symbolic";
-      break;
+      return g_strdup ("network-wired-disconnected-symbolic");
     }
+}
 
-  gtk_image_set_from_icon_name (self->state_icon, icon);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), text);
-  gtk_label_set_label (self->state_label, text);
-  gtk_revealer_set_reveal_child (self->state_revealer, !connected);
-  gtk_spinner_set_spinning (self->state_spinner, !connected && state != BEAM_CONNECTION_STATE_LOST);
+static gboolean
+state_is_trying (gpointer            data G_GNUC_UNUSED,
+                 BeamConnectionState state)
+{
+  return state == BEAM_CONNECTION_STATE_CONNECTING || state == BEAM_CONNECTION_STATE_RECONNECTING;
+}
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->state_revealer), "lost");
-  if (state == BEAM_CONNECTION_STATE_LOST)
+/* What the .ui cannot bind: a style class, and the actions. */
+static void
+on_node_state_changed (BeamWindow *self)
+{
+  gboolean lost = self->node != NULL &&
+                  beam_node_get_state (self->node) == BEAM_CONNECTION_STATE_LOST;
+
+  if (lost)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_revealer), "lost");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_revealer), "lost");
   update_actions (self);
 }
 
@@ -162,15 +154,13 @@ show_node (BeamWindow     *self,
   g_autoptr(BeamNode) node = beam_node_new (connection, self->read_only);
 
   set_node (self, node);
-  g_signal_connect_object (self->node, "notify::status-text", G_CALLBACK (update_state),
+  g_signal_connect_object (self->node, "notify::state", G_CALLBACK (on_node_state_changed),
                            self, G_CONNECT_SWAPPED);
 
-  adw_view_switcher_title_set_title (self->switcher_title, beam_node_get_name (self->node));
-  gtk_widget_set_visible (GTK_WIDGET (self->read_only_label), self->read_only);
   title = g_strdup_printf (_("%s — Beamscope"), beam_node_get_name (self->node));
   gtk_window_set_title (GTK_WINDOW (self), title);
 
-  update_state (self);
+  on_node_state_changed (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "node");
   if (page != NULL && beam_window_has_page (self, page))
@@ -402,12 +392,10 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_bar);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_icon);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_spinner);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_label);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
+  gtk_widget_class_bind_template_callback (widget_class, state_icon_name);
+  gtk_widget_class_bind_template_callback (widget_class, state_is_trying);
 
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);

@@ -49,9 +49,9 @@ settle (guint ms)
 }
 
 static gboolean
-is_allocated (gpointer data)
+is_drawn (gpointer data)
 {
-  return gtk_widget_get_width (data) > 0;
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
 }
 
 static void
@@ -68,7 +68,8 @@ save_screenshot (GtkWidget  *widget,
 
   /* A window just presented is laid out a frame later; on a busy machine,
    * later than a fixed wait. */
-  g_assert_true (wait_until (is_allocated, widget, 5000));
+  g_assert_true (wait_until (is_drawn, widget, 5000));
+  settle (50);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
