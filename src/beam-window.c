@@ -18,7 +18,7 @@
 #include "beam-connect-page.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
-#include "beam-window.h"
+#include "beam-window-private.h"
 
 #define MAX_RECENT_NODES 8
 #define CONNECT_TIMEOUT_MS 5000

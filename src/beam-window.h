@@ -20,17 +20,10 @@ void        beam_window_connect      (BeamWindow     *self,
                                       const char     *page);
 void        beam_window_disconnect   (BeamWindow     *self);
 BeamNode   *beam_window_get_node     (BeamWindow     *self);
-GtkWidget  *beam_window_get_connect_page (BeamWindow *self);
-GtkWidget  *beam_window_get_page     (BeamWindow     *self,
-                                      const char     *name);
-void        beam_window_show_page    (BeamWindow     *self,
-                                      const char     *name);
 /* Whether the view stack has a page of that name ("system", "load"…), and
  * all their names, comma-separated, for messages. */
 gboolean    beam_window_has_page     (BeamWindow     *self,
                                       const char     *name);
 char       *beam_window_dup_page_names (BeamWindow   *self);
-/* The connect screen's error line, for tests; NULL when none. */
-const char *beam_window_get_error    (BeamWindow     *self);
 
 G_END_DECLS

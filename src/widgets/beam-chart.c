@@ -20,7 +20,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "beam-chart.h"
+#include "beam-chart-private.h"
 #include "beam-palette.h"
 
 #define PADDING_LEFT   64.0
@@ -101,7 +101,7 @@ format_scaled (double      value,
   return g_strdup_printf (value >= 100 || unit == 0 ? "%.0f %s" : "%.1f %s", value, _(units[unit]));
 }
 
-char *
+static char *
 beam_chart_format_value (BeamChart *self,
                          double     value)
 {

@@ -44,24 +44,4 @@ void        beam_chart_push               (BeamChart     *self,
                                            const double  *values);
 void        beam_chart_set_window         (BeamChart     *self,
                                            gint64         window_us);
-guint       beam_chart_get_n_samples      (BeamChart     *self);
-/* The text for a value in the chart's unit. */
-char       *beam_chart_format_value       (BeamChart     *self,
-                                           double         value);
-
-/* What hovering at x shows (time, then each visible series' value), or
- * NULL before the first sample. */
-char       *beam_chart_dup_readout        (BeamChart     *self,
-                                           double         x);
-
-/* For tests and benchmarks. The picture a frame would paint at that size,
- * drawn here and now: `whole` on a fresh tape, otherwise adding the new
- * samples to the chart's tape as the worker does. */
-cairo_surface_t *beam_chart_render_now        (BeamChart *self,
-                                               int        width,
-                                               int        height,
-                                               gboolean   whole);
-/* How often the tape was drawn whole rather than a strip added. */
-guint            beam_chart_get_whole_redraws (BeamChart *self);
-
 G_END_DECLS

@@ -309,10 +309,3 @@ beam_term_view_dup_text (BeamTermView *self)
     }
   return g_string_free (text, FALSE);
 }
-
-guint
-beam_term_view_get_n_rows (BeamTermView *self)
-{
-  g_return_val_if_fail (BEAM_IS_TERM_VIEW (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->tree));
-}

@@ -26,6 +26,5 @@ void       beam_term_view_set_local_node (BeamTermView *self,
                                           const char   *node);
 /* The whole of every root term, printed, one a line. */
 char      *beam_term_view_dup_text   (BeamTermView *self);
-guint      beam_term_view_get_n_rows (BeamTermView *self);
 
 G_END_DECLS

@@ -35,7 +35,7 @@
 #include <time.h>
 
 #include "beam-application.h"
-#include "beam-chart.h"
+#include "beam-chart-private.h"
 
 #define N_SERIES     64
 #define N_SAMPLES    600          /* 10 minutes at 1 s */

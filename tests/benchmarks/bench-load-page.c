@@ -22,11 +22,11 @@
 #include <time.h>
 
 #include "beam-application.h"
-#include "beam-chart.h"
+#include "beam-chart-private.h"
 #include "beam-connection.h"
-#include "beam-load-page.h"
+#include "beam-load-page-private.h"
 #include "beam-test-node.h"
-#include "beam-window.h"
+#include "beam-window-private.h"
 
 #define TARGET_PERCENT 3.0
 #define WARM_UP_S      3

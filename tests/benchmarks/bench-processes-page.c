@@ -12,9 +12,9 @@
 
 #include "beam-application.h"
 #include "beam-connection.h"
-#include "beam-processes-page.h"
+#include "beam-processes-page-private.h"
 #include "beam-test-node.h"
-#include "beam-window.h"
+#include "beam-window-private.h"
 
 typedef struct
 {

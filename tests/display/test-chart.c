@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "beam-chart.h"
+#include "beam-chart-private.h"
 
 #define WIDTH    600
 #define HEIGHT   180

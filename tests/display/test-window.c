@@ -7,17 +7,17 @@
 #include <signal.h>
 
 #include "beam-application.h"
-#include "beam-chart.h"
-#include "beam-connect-page.h"
-#include "beam-load-page.h"
-#include "beam-memory-page.h"
+#include "beam-chart-private.h"
+#include "beam-connect-page-private.h"
+#include "beam-load-page-private.h"
+#include "beam-memory-page-private.h"
 #include "beam-playbook-window.h"
 #include "beam-process-window.h"
-#include "beam-processes-page.h"
-#include "beam-system-page.h"
+#include "beam-processes-page-private.h"
+#include "beam-system-page-private.h"
 #include "beam-connection.h"
 #include "beam-test-node.h"
-#include "beam-window.h"
+#include "beam-window-private.h"
 
 static BeamTestNode *node;
 static BeamApplication *app;

@@ -10,7 +10,7 @@
 
 #include <glib/gi18n.h>
 
-#include "beam-connect-page.h"
+#include "beam-connect-page-private.h"
 #include "beam-cookie.h"
 #include "beam-epmd.h"
 

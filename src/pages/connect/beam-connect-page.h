@@ -20,7 +20,5 @@ void       beam_connect_page_set_error    (BeamConnectPage *self,
 void       beam_connect_page_set_node     (BeamConnectPage *self,
                                            const char      *node);
 void       beam_connect_page_scan         (BeamConnectPage *self);
-/* Names the scan found, for tests. */
-GStrv      beam_connect_page_list_found   (BeamConnectPage *self);
 
 G_END_DECLS

@@ -15,7 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-chart.h"
-#include "beam-load-page.h"
+#include "beam-load-page-private.h"
 #include "beam-palette.h"
 
 /* As the dropdowns list them in the .ui; a 0 ends each. */

@@ -9,9 +9,4 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BeamLoadPage, beam_load_page, BEAM, LOAD_PAGE, BeamPage)
 
-/* For tests: samples charted so far, and the busiest normal scheduler's
- * usage in the last one. */
-guint  beam_load_page_get_samples   (BeamLoadPage *self);
-double beam_load_page_get_busiest   (BeamLoadPage *self);
-
 G_END_DECLS

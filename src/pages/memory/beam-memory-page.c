@@ -16,7 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-load-sample.h"
-#include "beam-memory-page.h"
+#include "beam-memory-page-private.h"
 #include "beam-palette.h"
 
 #define PLAYBOOK_ROWS      20

@@ -9,12 +9,4 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BeamMemoryPage, beam_memory_page, BEAM, MEMORY_PAGE, BeamPage)
 
-/* For tests: how many answers the page has shown, what one of its sections
- * says ("memory", "allocators", "binary", "ets", "heaps"), and what the
- * confirmation dialog's Collect does. */
-guint  beam_memory_page_get_loads         (BeamMemoryPage *self);
-char  *beam_memory_page_dup_text          (BeamMemoryPage *self,
-                                           const char     *section);
-void   beam_memory_page_collect_binaries  (BeamMemoryPage *self);
-
 G_END_DECLS

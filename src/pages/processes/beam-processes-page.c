@@ -15,7 +15,7 @@
 
 #include "beam-playbook-window.h"
 #include "beam-process-list.h"
-#include "beam-processes-page.h"
+#include "beam-processes-page-private.h"
 #include "beam-system-info.h"
 
 #define MAILBOX_RED_FLAG    1000  /* the seeds' threshold for a queue worth a look */

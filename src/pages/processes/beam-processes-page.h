@@ -10,10 +10,4 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BeamProcessesPage, beam_processes_page, BEAM, PROCESSES_PAGE, BeamPage)
 
-/* For tests and benchmarks. */
-void              beam_processes_page_set_filter   (BeamProcessesPage *self,
-                                                    const char        *text);
-BeamProcessModel *beam_processes_page_get_model    (BeamProcessesPage *self);
-GtkColumnView    *beam_processes_page_get_view     (BeamProcessesPage *self);
-
 G_END_DECLS

@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-system-info.h"
-#include "beam-system-page.h"
+#include "beam-system-page-private.h"
 
 #define WARN_FRACTION      0.8  /* a limit 80% used is where the seeds start to worry */
 

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "beam-system-page.h"
+
+G_BEGIN_DECLS
+
+/* For tests: the text shown for a field (named as in `beamscope-cli info
+ * --json`), or NULL; and every field's name. */
+char       *beam_system_page_dup_field_text (BeamSystemPage *self,
+                                             const char     *field);
+GStrv       beam_system_page_list_fields    (BeamSystemPage *self);
+
+G_END_DECLS
