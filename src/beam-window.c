@@ -402,8 +402,8 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "(ss)", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  /* Ctrl+R and F5 are the application's accels for win.refresh, bound once
+   * there (beam-application.c) so that menus show them. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect", NULL);
 }
 
