@@ -197,11 +197,16 @@ static void
 beam_application_init (BeamApplication *self)
 {
   static const GOptionEntry options[] = {
-    { "node", 'n', 0, G_OPTION_ARG_STRING, NULL, N_("Open straight on this node (name@host)"), N_("NAME") },
+    { "node", 'n', 0, G_OPTION_ARG_STRING, NULL,
+      N_("Open straight on this node (name@host)"), N_("NAME") },
     { "cookie", 'c', 0, G_OPTION_ARG_STRING, NULL, N_("The node's cookie"), N_("COOKIE") },
-    { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the cookie from FILE"), N_("FILE") },
-    { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Disable every action that changes the node"), NULL },
-    { "page", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The page to open, as the window names it: system, load, memory, processes…"), N_("PAGE") },
+    { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Read the cookie from FILE"), N_("FILE") },
+    { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Disable every action that changes the node"), NULL },
+    { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The page to open, as the window names it: system, load, memory, processes…"),
+      N_("PAGE") },
     { NULL }
   };
 

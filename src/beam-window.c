@@ -58,7 +58,8 @@ static void
 update_actions (BeamWindow *self)
 {
   gboolean has_node = self->node != NULL;
-  gboolean connected = has_node && beam_node_get_state (self->node) == BEAM_CONNECTION_STATE_CONNECTED;
+  gboolean connected = has_node &&
+                       beam_node_get_state (self->node) == BEAM_CONNECTION_STATE_CONNECTED;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.disconnect", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", has_node);
@@ -299,7 +300,8 @@ open_process_action (GtkWidget  *widget,
   BeamWindow *self = BEAM_WINDOW (widget);
 
   if (self->node != NULL)
-    beam_process_window_open (GTK_WINDOW (self), self->node, g_variant_get_string (parameter, NULL));
+    beam_process_window_open (GTK_WINDOW (self), self->node,
+                              g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -404,7 +406,8 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   /* Ctrl+R and F5 are the application's accels for win.refresh, bound once
    * there (beam-application.c) so that menus show them. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect",
+                                       NULL);
 }
 
 static void
@@ -418,7 +421,8 @@ beam_window_init (BeamWindow *self)
 
   update_actions (self);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 BeamWindow *

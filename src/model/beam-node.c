@@ -112,7 +112,8 @@ beam_node_class_init (BeamNodeClass *klass)
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_READ_ONLY] =
-    g_param_spec_boolean ("read-only", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, BEAM_TYPE_CONNECTION_STATE,
                        BEAM_CONNECTION_STATE_DISCONNECTED,
@@ -211,7 +212,8 @@ beam_node_dup_status_text (BeamNode *self)
       return g_strdup (_("Connecting…"));
     case BEAM_CONNECTION_STATE_RECONNECTING:
       if (attempts == 0)
-        return g_strdup_printf (_("Reconnecting… (%s)"), error ? error->message : _("connection lost"));
+        return g_strdup_printf (_("Reconnecting… (%s)"),
+                                error ? error->message : _("connection lost"));
       return g_strdup_printf (ngettext ("Reconnecting… %u attempt failed: %s",
                                         "Reconnecting… %u attempts failed: %s", attempts),
                               attempts, error ? error->message : "");

@@ -214,7 +214,8 @@ order_in_thread (GTask        *task,
           char pid[32];
 
           if (!match && pid_like)
-            match = strstr (beam_process_table_format_pid (job->table, i, pid), job->filter) != NULL;
+            match = strstr (beam_process_table_format_pid (job->table, i, pid),
+                            job->filter) != NULL;
           if (match)
             job->order[kept++] = i;
         }

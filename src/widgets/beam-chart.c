@@ -219,9 +219,12 @@ readout_at (BeamChart *self,
   for (guint s = 0; s < self->stride; s++)
     if (g_array_index (self->series, Series, s).visible)
       {
-        g_autofree char *value = beam_chart_format_value (self, g_array_index (self->values, double,
-                                                                               nearest * self->stride + s));
-        g_string_append_printf (text, "\n%s: %s", g_array_index (self->series, Series, s).label, value);
+        g_autofree char *value = NULL;
+
+        value = beam_chart_format_value (self, g_array_index (self->values, double,
+                                                              nearest * self->stride + s));
+        g_string_append_printf (text, "\n%s: %s", g_array_index (self->series, Series, s).label,
+                                value);
       }
   return g_string_free (text, FALSE);
 }
@@ -270,7 +273,8 @@ draw_grid (BeamChart     *self,
       pango_cairo_show_layout (cr, layout);
     }
   {
-    g_autofree char *span = g_strdup_printf (_("last %d s"), (int) (self->window_us / G_USEC_PER_SEC));
+    g_autofree char *span = g_strdup_printf (_("last %d s"),
+                                             (int) (self->window_us / G_USEC_PER_SEC));
     int lw, lh;
 
     pango_layout_set_text (layout, span, -1);
@@ -292,8 +296,9 @@ ensure_grid (BeamChart     *self,
 {
   cairo_t *cr;
 
-  if (self->grid != NULL && self->grid_width == width && self->grid_height == height && self->grid_scale == scale &&
-      self->grid_max == max && self->grid_window_us == self->window_us && gdk_rgba_equal (fg, &self->grid_fg))
+  if (self->grid != NULL && self->grid_width == width && self->grid_height == height &&
+      self->grid_scale == scale && self->grid_max == max &&
+      self->grid_window_us == self->window_us && gdk_rgba_equal (fg, &self->grid_fg))
     return self->grid;
   /* A new surface, never drawn into again: a job may still be reading the old one. */
   g_clear_pointer (&self->grid, cairo_surface_destroy);
@@ -457,7 +462,8 @@ static double
 tape_x (const Tape *tape,
         gint64      time)
 {
-  return TAPE_MARGIN + plot_width (tape->width) * (double) (time - tape->origin) / (double) tape->window_us;
+  return TAPE_MARGIN
+         + plot_width (tape->width) * (double) (time - tape->origin) / (double) tape->window_us;
 }
 
 static double
@@ -467,7 +473,8 @@ sample_y (const LinesJob *job,
 {
   double plot_h = MAX (1, job->height - PADDING_TOP - PADDING_BOTTOM);
 
-  return PADDING_TOP + plot_h * (1.0 - CLAMP (job->values[sample * job->stride + series] / job->max, 0.0, 1.0));
+  return PADDING_TOP + plot_h * (1.0 - CLAMP (job->values[sample * job->stride + series] / job->max,
+                                              0.0, 1.0));
 }
 
 /* The length of a series' line from sample `from` to sample `to`, as cairo
@@ -518,7 +525,8 @@ tape_fits (const Tape     *tape,
 {
   return tape->surface != NULL && tape->width == job->width && tape->height == job->height &&
          tape->scale == job->scale && tape->max == job->max && tape->window_us == job->window_us &&
-         tape->stride == job->stride && memcmp (tape->visible, job->visible, sizeof (gboolean) * job->stride) == 0;
+         tape->stride == job->stride &&
+         memcmp (tape->visible, job->visible, sizeof (gboolean) * job->stride) == 0;
 }
 
 static cairo_t *
@@ -542,7 +550,8 @@ tape_draw_whole (Tape     *tape,
   cairo_t *cr;
 
   g_clear_pointer (&tape->surface, cairo_surface_destroy);
-  tape->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (tape_width * job->scale),
+  tape->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                              (int) ceil (tape_width * job->scale),
                                               job->height * job->scale);
   cairo_surface_set_device_scale (tape->surface, job->scale, job->scale);
   tape->width = job->width;
@@ -597,7 +606,8 @@ tape_draw_strip (Tape     *tape,
   cairo_t *cr = tape_cairo_create (tape);
 
   /* Right of the newest sample's reach the tape was never drawn on. */
-  cairo_rectangle (cr, strip_x, 0, tape_x (tape, job->times[job->n_samples - 1]) + STROKE_REACH + 1 - strip_x,
+  cairo_rectangle (cr, strip_x, 0,
+                   tape_x (tape, job->times[job->n_samples - 1]) + STROKE_REACH + 1 - strip_x,
                    job->height);
   cairo_clip (cr);
   cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
@@ -634,7 +644,8 @@ tape_update (Tape     *tape,
 static cairo_surface_t *
 compose (LinesJob *job)
 {
-  cairo_surface_t *picture = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, job->width * job->scale,
+  cairo_surface_t *picture = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                         job->width * job->scale,
                                                          job->height * job->scale);
   cairo_t *cr;
 
@@ -647,7 +658,8 @@ compose (LinesJob *job)
   if (job->tape->surface != NULL)
     {
       /* Whole device pixels: a fractional shift would blur every line. */
-      double shift = PADDING_LEFT + plot_width (job->width) - tape_x (job->tape, job->times[job->n_samples - 1]);
+      double shift = PADDING_LEFT + plot_width (job->width)
+                     - tape_x (job->tape, job->times[job->n_samples - 1]);
 
       shift = round (shift * job->scale) / job->scale;
       cairo_rectangle (cr, PADDING_LEFT, 0, job->width - PADDING_LEFT, job->height);
@@ -703,7 +715,9 @@ plan_lines_job (BeamChart *self,
     if (times[i] == job->tape->drawn_until)
       {
         strip_x = strip_left (job->tape, job->scale);
-        for (from = i; from > first && tape_x (job->tape, times[from]) >= strip_x - STROKE_REACH; from--)
+        for (from = i;
+             from > first && tape_x (job->tape, times[from]) >= strip_x - STROKE_REACH;
+             from--)
           ;
         job->whole = FALSE;
         job->last_drawn = i - from;
@@ -739,7 +753,8 @@ lines_job_new (BeamChart *self,
     }
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &job->fg);
   job->generation = self->generation;
-  job->grid = cairo_surface_reference (ensure_grid (self, width, height, scale, job->max, &job->fg));
+  job->grid = cairo_surface_reference (ensure_grid (self, width, height, scale,
+                                                    job->max, &job->fg));
   /* Lent to the job: nothing here touches the tape until it comes back. */
   job->tape = self->tape != NULL ? g_steal_pointer (&self->tape) : g_new0 (Tape, 1);
   /* A strip needs only its last few samples: at 100 ms over 10 minutes,
@@ -747,7 +762,8 @@ lines_job_new (BeamChart *self,
   if (self->times->len > 0)
     first = plan_lines_job (self, job, whole);
   job->n_samples = self->times->len - first;
-  job->times = g_memdup2 (&g_array_index (self->times, gint64, first), sizeof (gint64) * job->n_samples);
+  job->times = g_memdup2 (&g_array_index (self->times, gint64, first),
+                          sizeof (gint64) * job->n_samples);
   job->values = g_memdup2 (&g_array_index (self->values, double, first * self->stride),
                            sizeof (double) * job->n_samples * self->stride);
   return job;
@@ -789,7 +805,8 @@ start_rendering (BeamChart *self,
   g_autoptr(GTask) task = g_task_new (self, NULL, lines_rendered, NULL);
 
   self->rendering = TRUE;
-  g_task_set_task_data (task, lines_job_new (self, width, height, scale, FALSE), (GDestroyNotify) lines_job_free);
+  g_task_set_task_data (task, lines_job_new (self, width, height, scale, FALSE),
+                        (GDestroyNotify) lines_job_free);
   g_task_run_in_thread (task, render_lines);
 }
 
@@ -802,7 +819,8 @@ start_rendering_if_shown (BeamChart *self)
 
   if (self->rendering)
     return;
-  if (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0)
+  if (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 &&
+      gtk_widget_get_height (widget) > 0)
     start_rendering (self, gtk_widget_get_width (widget), gtk_widget_get_height (widget),
                      gtk_widget_get_scale_factor (widget));
   else
@@ -857,7 +875,8 @@ paint_picture (cairo_t         *cr,
   cairo_matrix_t pixels_per_unit;
   double scale_x, scale_y;
 
-  pattern = cairo_pattern_create_raster_source (cairo_surface_reference (picture), CAIRO_CONTENT_COLOR_ALPHA,
+  pattern = cairo_pattern_create_raster_source (cairo_surface_reference (picture),
+                                                CAIRO_CONTENT_COLOR_ALPHA,
                                                 pixel_width, pixel_height);
   cairo_raster_source_pattern_set_acquire (pattern, lend_picture, return_picture);
   cairo_raster_source_pattern_set_copy (pattern, hold_picture);
@@ -887,15 +906,17 @@ beam_chart_snapshot (GtkWidget   *widget,
     return;
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   if (!self->rendering &&
-      (self->picture == NULL || self->picture_generation != self->generation || self->picture_width != width ||
-       self->picture_height != height || self->picture_scale != scale || !gdk_rgba_equal (&fg, &self->picture_fg)))
+      (self->picture == NULL || self->picture_generation != self->generation ||
+       self->picture_width != width || self->picture_height != height ||
+       self->picture_scale != scale || !gdk_rgba_equal (&fg, &self->picture_fg)))
     start_rendering (self, width, height, scale);
 
   /* The last picture until the next one comes (after a resize, at its old
    * size); before the first, the grid alone. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   paint_picture (cr, self->picture != NULL ? self->picture
-                                            : ensure_grid (self, width, height, scale, visible_max (self), &fg));
+                                            : ensure_grid (self, width, height, scale,
+                                                           visible_max (self), &fg));
   if (self->hover_x >= PADDING_LEFT && self->times->len > 0)
     draw_hover (self, cr, width, height);
   cairo_destroy (cr);
@@ -1102,11 +1123,12 @@ beam_chart_render_now (BeamChart *self,
        * its origin, so the two pictures are shifted alike. */
       self->tape = g_steal_pointer (&job->tape);
       job->tape = g_new0 (Tape, 1);
-      if (self->tape->surface != NULL && self->tape->drawn_until == g_array_index (self->times, gint64,
-                                                                                     self->times->len - 1))
+      if (self->tape->surface != NULL &&
+          self->tape->drawn_until == g_array_index (self->times, gint64, self->times->len - 1))
         {
           job->tape->origin = self->tape->origin;
-          job->tape->line_length = g_memdup2 (self->tape->line_length, sizeof (double) * self->tape->stride);
+          job->tape->line_length = g_memdup2 (self->tape->line_length,
+                                              sizeof (double) * self->tape->stride);
           job->tape->pinned = TRUE;
         }
     }

@@ -6,7 +6,8 @@
 G_BEGIN_DECLS
 
 /* A time-series chart: lines over a moving window, drawn with cairo on a
- * worker thread, a new sample adding only its own strip. Values are normalised against the visible maximum when drawn;
+ * worker thread, a new sample adding only its own strip. Values are
+ * normalised against the visible maximum when drawn;
  * hovering shows the time and every series' value under the pointer. */
 
 typedef enum

@@ -90,7 +90,8 @@ term_node_new (Roots          *roots,
 static gboolean
 is_container (const BeamTerm *term)
 {
-  return (term->kind == BEAM_TERM_TUPLE || term->kind == BEAM_TERM_LIST || term->kind == BEAM_TERM_MAP) &&
+  return (term->kind == BEAM_TERM_TUPLE || term->kind == BEAM_TERM_LIST ||
+          term->kind == BEAM_TERM_MAP) &&
          term->n_children > 0;
 }
 
@@ -126,7 +127,9 @@ create_children (gpointer item,
       /* An entry shows as "key =>" with the value's own tree under it. */
       for (guint i = 0; i + 1 < term->n_children; i += 2)
         {
-          g_autofree char *key = beam_term_print (term->children[i], &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, NULL, 2, 6 });
+          g_autofree char *key = beam_term_print (term->children[i],
+                                                  &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG,
+                                                                        NULL, 2, 6 });
           g_autoptr(BeamTermNode) child = term_node_new (node->roots, term->children[i + 1],
                                                          g_strdup_printf ("%s =>", key));
           g_list_store_append (store, child);
@@ -135,9 +138,11 @@ create_children (gpointer item,
   else
     for (guint i = 0; i < term->n_children; i++)
       {
-        gboolean tail = term->kind == BEAM_TERM_LIST && term->v.list.improper && i == term->n_children - 1;
+        gboolean tail = term->kind == BEAM_TERM_LIST && term->v.list.improper &&
+                        i == term->n_children - 1;
         g_autoptr(BeamTermNode) child = term_node_new (node->roots, term->children[i],
-                                                       tail ? g_strdup ("|") : g_strdup_printf ("%u:", i + 1));
+                                                       tail ? g_strdup ("|")
+                                                            : g_strdup_printf ("%u:", i + 1));
         g_list_store_append (store, child);
       }
   return G_LIST_MODEL (store);
@@ -228,7 +233,8 @@ beam_term_view_init (BeamTermView *self)
   self->list_view = GTK_LIST_VIEW (gtk_list_view_new (NULL, factory));
   gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "navigation-sidebar");
   self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->list_view));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller),
+                                 GTK_WIDGET (self->list_view));
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   beam_term_view_set_terms (self, g_ptr_array_new (), NULL);
@@ -259,12 +265,14 @@ beam_term_view_set_terms (BeamTermView *self,
   for (guint i = 0; i < terms->len; i++)
     {
       const char *label = labels != NULL && i < g_strv_length (labels) ? labels[i] : NULL;
-      g_autoptr(BeamTermNode) node = term_node_new (self->roots, g_ptr_array_index (terms, i), g_strdup (label));
+      g_autoptr(BeamTermNode) node = term_node_new (self->roots, g_ptr_array_index (terms, i),
+                                                    g_strdup (label));
       g_list_store_append (store, node);
     }
 
   g_clear_object (&self->tree);
-  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (store), FALSE, FALSE, create_children, NULL, NULL);
+  self->tree = gtk_tree_list_model_new (G_LIST_MODEL (store), FALSE, FALSE, create_children,
+                                        NULL, NULL);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->tree)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   g_object_unref (selection);

@@ -88,7 +88,8 @@ node_row_new (BeamConnectPage *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), node);
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_object_set_data_full (G_OBJECT (row), "node", g_strdup (node), g_free);
   g_signal_connect_object (row, "activated", G_CALLBACK (on_row_activated), self, 0);
@@ -198,7 +199,8 @@ beam_connect_page_scan (BeamConnectPage *self)
   /* A new scan cancels the last, so the one that answers is this one. */
   g_free (self->scanned_host);
   self->scanned_host = g_strdup (host);
-  beam_epmd_names_async (host, EPMD_TIMEOUT_MS, self->scan_cancellable, scan_done, g_object_ref (self));
+  beam_epmd_names_async (host, EPMD_TIMEOUT_MS, self->scan_cancellable, scan_done,
+                         g_object_ref (self));
 }
 
 static void
@@ -261,7 +263,8 @@ beam_connect_page_class_init (BeamConnectPageClass *klass)
                                    NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/beamscope/Beamscope/beam-connect-page.ui");
+                                               "/io/github/beamscope/Beamscope/"
+                                               "beam-connect-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, node_row);
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, cookie_row);
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, host_row);
@@ -290,7 +293,8 @@ beam_connect_page_init (BeamConnectPage *self)
   if (cookie != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->cookie_row), cookie);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->cookie_row),
-                               cookie != NULL ? cookie_path : _("No ~/.erlang.cookie: type the node's cookie"));
+                               cookie != NULL ? cookie_path
+                                              : _("No ~/.erlang.cookie: type the node's cookie"));
 
   self->settings = g_settings_new ("io.github.beamscope.Beamscope");
   g_signal_connect_object (self->settings, "changed::recent-nodes", G_CALLBACK (reload_recent),

@@ -68,7 +68,8 @@ static void
 on_legend_toggled (GtkToggleButton *button,
                    BeamChart       *chart)
 {
-  beam_chart_set_series_visible (chart, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "series")),
+  beam_chart_set_series_visible (chart,
+                                 GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "series")),
                                  gtk_toggle_button_get_active (button));
 }
 
@@ -130,17 +131,20 @@ build_charts (BeamLoadPage         *self,
       gboolean dirty = (gint) id > sample->schedulers;
       g_autofree char *label = (gint) id > sample->schedulers + sample->dirty_cpu_schedulers
                                ? g_strdup_printf (_("io %u"), id)
-                               : dirty ? g_strdup_printf (_("dirty %u"), id) : g_strdup_printf ("%u", id);
+                               : dirty ? g_strdup_printf (_("dirty %u"), id)
+                                       : g_strdup_printf ("%u", id);
       beam_chart_add_series (chart, label, dirty);
     }
-  self->usage_chart = add_chart (self, _("Scheduler Utilisation (as recon:scheduler_usage)"), chart);
+  self->usage_chart = add_chart (self, _("Scheduler Utilisation (as recon:scheduler_usage)"),
+                                 chart);
 
   chart = BEAM_CHART (beam_chart_new (BEAM_CHART_UNIT_COUNT));
   beam_chart_add_series (chart, _("total"), FALSE);
   for (guint i = 0; i < queues; i++)
     {
       g_autofree char *label = (gint) i < sample->schedulers ? g_strdup_printf ("%u", i + 1)
-                               : (gint) i == sample->schedulers ? g_strdup (_("dirty CPU")) : g_strdup (_("dirty IO"));
+                               : (gint) i == sample->schedulers ? g_strdup (_("dirty CPU"))
+                                                                : g_strdup (_("dirty IO"));
       beam_chart_add_series (chart, label, (gint) i >= sample->schedulers);
     }
   self->queue_chart = add_chart (self, _("Run Queues"), chart);
@@ -181,7 +185,8 @@ clear_charts (BeamLoadPage *self)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->charts_box))) != NULL)
     gtk_box_remove (self->charts_box, child);
-  self->usage_chart = self->queue_chart = self->memory_chart = self->io_chart = self->work_chart = NULL;
+  self->usage_chart = self->queue_chart = self->memory_chart = self->io_chart =
+    self->work_chart = NULL;
 }
 
 /* One point of the history on every chart. */
@@ -204,7 +209,8 @@ chart_point (BeamLoadPage *self,
   for (guint i = 0; i < G_N_ELEMENTS (memory_series); i++)
     memory_values[i] = memory[memory_series[i].category];
   beam_chart_push (self->memory_chart, t, memory_values);
-  beam_chart_push (self->io_chart, t, beam_load_history_get_values (history, point, BEAM_LOAD_GROUP_IO));
+  beam_chart_push (self->io_chart, t,
+                   beam_load_history_get_values (history, point, BEAM_LOAD_GROUP_IO));
   beam_chart_push (self->work_chart, t,
                    beam_load_history_get_values (history, point, BEAM_LOAD_GROUP_WORK));
   self->samples++;

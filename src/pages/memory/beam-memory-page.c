@@ -122,7 +122,8 @@ percent_cell (GtkGrid *grid,
               gint64   part,
               gint64   whole)
 {
-  g_autofree char *text = whole > 0 ? g_strdup_printf ("%.1f %%", 100.0 * part / whole) : g_strdup ("—");
+  g_autofree char *text = whole > 0 ? g_strdup_printf ("%.1f %%", 100.0 * part / whole)
+                                    : g_strdup ("—");
   cell (grid, column, row, text, TRUE);
 }
 
@@ -201,7 +202,8 @@ show_memory (BeamMemoryPage *self)
       gint64 bytes = part_bytes (memory, i);
       GtkWidget *label = gtk_label_new (_(bar_parts[i].label));
       g_autofree char *size = g_format_size (bytes);
-      g_autofree char *share = total > 0 ? g_strdup_printf ("%.1f %%", 100.0 * bytes / total) : g_strdup ("");
+      g_autofree char *share = total > 0 ? g_strdup_printf ("%.1f %%", 100.0 * bytes / total)
+                                         : g_strdup ("");
       GtkWidget *size_label = gtk_label_new (size);
       GtkWidget *share_label = gtk_label_new (share);
       GdkRGBA color;
@@ -260,7 +262,9 @@ show_allocators (BeamMemoryPage       *self,
       size_cell (grid, 2, row, allocator->used);
       percent_cell (grid, 3, row, allocator->used, allocator->allocated);
       gtk_level_bar_set_value (GTK_LEVEL_BAR (bar),
-                               allocator->allocated > 0 ? (double) allocator->used / allocator->allocated : 0);
+                               allocator->allocated > 0
+                               ? (double) allocator->used / allocator->allocated
+                               : 0);
       /* High usage is good here: no "low/high" offsets colouring it as a warning. */
       gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
       gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
@@ -281,7 +285,8 @@ show_allocators (BeamMemoryPage       *self,
   if (allocators->cache_calls > 0)
     {
       g_autofree char *text = g_strdup_printf (_("Segment cache hit rate %.1f %%"),
-                                               100.0 * allocators->cache_hits / allocators->cache_calls);
+                                               100.0 * allocators->cache_hits
+                                               / allocators->cache_calls);
       gtk_label_set_label (self->cache_label, text);
     }
   else
@@ -381,7 +386,8 @@ ets_done (GObject      *object G_GNUC_UNUSED,
       const BeamEtsTableMemory *table = g_ptr_array_index (tables, i);
       g_autofree char *objects = g_strdup_printf ("%" G_GINT64_FORMAT, table->objects);
 
-      gtk_label_set_ellipsize (GTK_LABEL (cell (self->ets_grid, 0, i + 1, table->table, FALSE)), PANGO_ELLIPSIZE_END);
+      gtk_label_set_ellipsize (GTK_LABEL (cell (self->ets_grid, 0, i + 1, table->table, FALSE)),
+                               PANGO_ELLIPSIZE_END);
       pid_cell (self->ets_grid, 1, i + 1, table->owner);
       cell (self->ets_grid, 2, i + 1, objects, TRUE);
       size_cell (self->ets_grid, 3, i + 1, table->bytes);
@@ -450,7 +456,8 @@ find_heaps (BeamMemoryPage *self)
     return;
   grid_message (self->heap_grid, _("Asking every process…"));
   beam_big_heaps_async (connection, threshold, PLAYBOOK_ROWS,
-                        beam_page_get_cancellable (BEAM_PAGE (self)), heaps_done, g_object_ref (self));
+                        beam_page_get_cancellable (BEAM_PAGE (self)), heaps_done,
+                        g_object_ref (self));
 }
 
 static void
@@ -519,12 +526,13 @@ confirm_collect (BeamMemoryPage *self)
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                    _("Collect Every Process?"),
-                                   _("Every process on the node is garbage-collected, one after the other. "
-                                     "On a node with many processes this costs CPU for seconds; on a "
-                                     "production node, pick a quiet moment."));
+                                   _("Every process on the node is garbage-collected, one after "
+                                     "the other. On a node with many processes this costs CPU "
+                                     "for seconds; on a production node, pick a quiet moment."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "collect", _("_Collect"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "collect", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "collect",
+                                              ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_collect_confirmed), self, 0);
@@ -568,7 +576,9 @@ static void
 append_texts (GtkWidget *widget,
               GString   *out)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       if (GTK_IS_LABEL (child))
         g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (child)));
@@ -649,7 +659,8 @@ beam_memory_page_class_init (BeamMemoryPageClass *klass)
   beam_page_class_set_interval_key (page_class, "memory-refresh-interval");
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/beamscope/Beamscope/beam-memory-page.ui");
+                                               "/io/github/beamscope/Beamscope/"
+                                               "beam-memory-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, memory_bar);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, memory_grid);

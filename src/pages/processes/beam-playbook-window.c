@@ -91,8 +91,10 @@ show_ranks (BeamPlaybookWindow *self,
       char pid[32];
 
       beam_process_table_format_pid (table, rank->index, pid);
-      subtitle = g_strdup_printf ("%s · %s", pid, beam_process_table_get_string (table, record->current_function));
-      add_row (self, beam_process_table_get_display_name (table, rank->index), subtitle, value, pid);
+      subtitle = g_strdup_printf ("%s · %s", pid,
+                                  beam_process_table_get_string (table, record->current_function));
+      add_row (self, beam_process_table_get_display_name (table, rank->index),
+               subtitle, value, pid);
     }
 }
 
@@ -107,7 +109,8 @@ show_results (BeamPlaybookWindow *self,
     case BEAM_PLAYBOOK_TOP:
       {
         g_autoptr(GArray) ranks = beam_process_table_top (table, NULL, self->column, TOP_N);
-        summary = g_strdup_printf (_("recon:proc_count(%s, %d): the biggest first"), column_name (self->column), TOP_N);
+        summary = g_strdup_printf (_("recon:proc_count(%s, %d): the biggest first"),
+                                   column_name (self->column), TOP_N);
         show_ranks (self, table, ranks);
       }
       break;
@@ -116,7 +119,8 @@ show_results (BeamPlaybookWindow *self,
         g_autoptr(GArray) ranks = beam_process_table_top (table, self->first, self->column, TOP_N);
         summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): the most growth over %d s; "
                                      "a process born meanwhile counts whole"),
-                                   column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000, GROWTH_WINDOW_S);
+                                   column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000,
+                                   GROWTH_WINDOW_S);
         show_ranks (self, table, ranks);
       }
       break;
@@ -129,7 +133,8 @@ show_results (BeamPlaybookWindow *self,
           {
             BeamProcessGroup *group = &g_array_index (groups, BeamProcessGroup, i);
             g_autofree char *count = g_strdup_printf ("%u", group->count);
-            add_row (self, beam_process_table_get_string (table, group->initial_call), "", count, NULL);
+            add_row (self, beam_process_table_get_string (table, group->initial_call),
+                     "", count, NULL);
           }
       }
       break;
@@ -138,7 +143,8 @@ show_results (BeamPlaybookWindow *self,
       {
         g_autoptr(GArray) found = beam_process_table_in_module (table, self->module);
         summary = g_strdup_printf (ngettext ("%u process is in a function of %s now",
-                                             "%u processes are in a function of %s now", found->len),
+                                             "%u processes are in a function of %s now",
+                                             found->len),
                                    found->len, self->module);
         for (guint i = 0; i < found->len; i++)
           {
@@ -191,7 +197,8 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
 
   if (self->playbook == BEAM_PLAYBOOK_GROWTH && self->first == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("First sample taken; the second in %d s…"), GROWTH_WINDOW_S);
+      g_autofree char *text = g_strdup_printf (_("First sample taken; the second in %d s…"),
+                                               GROWTH_WINDOW_S);
       self->first = g_steal_pointer (&table);
       adw_status_page_set_description (self->status, text);
       self->timeout_id = g_timeout_add_seconds (GROWTH_WINDOW_S, on_window_elapsed, self);
@@ -203,8 +210,8 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
 static void
 fetch (BeamPlaybookWindow *self)
 {
-  beam_process_list_fetch_async (beam_node_get_connection (self->node), NULL, TRUE, self->cancellable,
-                                 fetch_done, g_object_ref (self));
+  beam_process_list_fetch_async (beam_node_get_connection (self->node), NULL, TRUE,
+                                 self->cancellable, fetch_done, g_object_ref (self));
 }
 
 static void
@@ -253,14 +260,16 @@ beam_playbook_window_class_init (BeamPlaybookWindowClass *klass)
   object_class->finalize = beam_playbook_window_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/beamscope/Beamscope/beam-playbook-window.ui");
+                                               "/io/github/beamscope/Beamscope/"
+                                               "beam-playbook-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, status);
   gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, list);
   gtk_widget_class_bind_template_child (widget_class, BeamPlaybookWindow, summary);
 
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close",
+                                       NULL);
 }
 
 static void

@@ -79,10 +79,12 @@ static const ColumnSpec column_specs[] = {
   { BEAM_PROCESS_COLUMN_PID, "pid", N_("Pid"), FALSE, FALSE, 110 },
   { BEAM_PROCESS_COLUMN_NAME, "name", N_("Name or Initial Call"), FALSE, TRUE, 260 },
   { BEAM_PROCESS_COLUMN_REDUCTIONS, "reductions", N_("Reductions"), TRUE, FALSE, 110 },
-  { BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND, "reductions_per_second", N_("Reds/s"), TRUE, FALSE, 90 },
+  { BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND, "reductions_per_second", N_("Reds/s"),
+    TRUE, FALSE, 90 },
   { BEAM_PROCESS_COLUMN_MEMORY, "memory", N_("Memory"), TRUE, FALSE, 90 },
   { BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN, "message_queue_len", N_("MsgQ"), TRUE, FALSE, 70 },
-  { BEAM_PROCESS_COLUMN_CURRENT_FUNCTION, "current_function", N_("Current Function"), FALSE, TRUE, 260 },
+  { BEAM_PROCESS_COLUMN_CURRENT_FUNCTION, "current_function", N_("Current Function"),
+    FALSE, TRUE, 260 },
   { BEAM_PROCESS_COLUMN_STATUS, "status", N_("Status"), FALSE, FALSE, 90 },
 };
 
@@ -194,7 +196,8 @@ bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
 {
   GtkWidget *label = gtk_list_item_get_child (item);
   BeamProcessRow *row = gtk_list_item_get_item (item);
-  gulong handler = g_signal_connect_object (row, "changed", G_CALLBACK (update_cell), label, G_CONNECT_SWAPPED);
+  gulong handler = g_signal_connect_object (row, "changed", G_CALLBACK (update_cell), label,
+                                            G_CONNECT_SWAPPED);
 
   g_object_set_data (G_OBJECT (label), "changed-handler", GSIZE_TO_POINTER (handler));
   update_cell (GTK_LABEL (label), row);
@@ -273,9 +276,11 @@ on_model_busy_changed (BeamProcessesPage *self)
   update_count (self);
   if (self->has_selection)
     {
-      gint position = beam_process_model_find_pid (self->model, self->selected_num, self->selected_serial);
+      gint position = beam_process_model_find_pid (self->model, self->selected_num,
+                                                   self->selected_serial);
       gtk_single_selection_set_selected (self->selection,
-                                         position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+                                         position >= 0 ? (guint) position
+                                                       : GTK_INVALID_LIST_POSITION);
     }
 }
 
@@ -283,7 +288,8 @@ static void
 on_selection_changed (BeamProcessesPage *self)
 {
   BeamProcessRow *row = gtk_single_selection_get_selected_item (self->selection);
-  const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, NULL, NULL) : NULL;
+  const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, NULL, NULL)
+                                                : NULL;
 
   /* A selection lost only because the model is busy is kept by pid. */
   if (record == NULL)
@@ -432,7 +438,8 @@ beam_processes_page_node_changed (BeamPage *page,
 static void
 on_filter_changed (BeamProcessesPage *self)
 {
-  beam_process_model_set_filter (self->model, gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
+  beam_process_model_set_filter (self->model,
+                                 gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
 }
 
 static BeamProcessColumn
@@ -535,7 +542,8 @@ in_module_action (GtkWidget  *widget,
                                         ":", 2);
       gtk_editable_set_text (GTK_EDITABLE (entry), parts[0] != NULL ? parts[0] : "");
     }
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Module, as gen_server or Elixir.MyApp.Worker"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry),
+                                  _("Module, as gen_server or Elixir.MyApp.Worker"));
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
@@ -572,7 +580,8 @@ save_columns (BeamProcessesPage *self)
       g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
       const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
 
-      g_variant_builder_add (&builder, "(sbi)", spec->id, gtk_column_view_column_get_visible (column),
+      g_variant_builder_add (&builder, "(sbi)", spec->id,
+                             gtk_column_view_column_get_visible (column),
                              gtk_column_view_column_get_fixed_width (column));
     }
   g_settings_set_value (self->settings, "processes-columns", g_variant_builder_end (&builder));
@@ -599,7 +608,8 @@ add_column (BeamProcessesPage  *self,
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   BeamColumnSorter *sorter = g_object_new (BEAM_TYPE_COLUMN_SORTER, NULL);
-  g_autoptr(GSimpleAction) action = g_simple_action_new_stateful (spec->id, NULL, g_variant_new_boolean (visible));
+  g_autoptr(GSimpleAction) action = g_simple_action_new_stateful (spec->id, NULL,
+                                                                  g_variant_new_boolean (visible));
   g_autofree char *detailed = g_strconcat ("columns.", spec->id, NULL);
   GtkColumnViewColumn *column;
 
@@ -618,8 +628,10 @@ add_column (BeamProcessesPage  *self,
   gtk_column_view_column_set_visible (column, visible);
   gtk_column_view_column_set_header_menu (column, G_MENU_MODEL (menu));
   gtk_column_view_append_column (self->column_view, column);
-  g_signal_connect_object (column, "notify::fixed-width", G_CALLBACK (save_columns), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (column, "notify::visible", G_CALLBACK (save_columns), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (column, "notify::fixed-width", G_CALLBACK (save_columns), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (column, "notify::visible", G_CALLBACK (save_columns), self,
+                           G_CONNECT_SWAPPED);
 
   /* The header menu shows or hides any column. */
   g_object_set_data (G_OBJECT (action), "column", column);
@@ -700,7 +712,8 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
   beam_page_class_set_interval_key (page_class, "processes-refresh-interval");
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/beamscope/Beamscope/beam-processes-page.ui");
+                                               "/io/github/beamscope/Beamscope/"
+                                               "beam-processes-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, count_label);

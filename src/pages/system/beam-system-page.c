@@ -152,15 +152,20 @@ format_queue_lengths (const BeamSystemInfo *info)
 }
 
 #define STRING_FIELD(name) \
-  static char *format_##name (const BeamSystemInfo *info) { return g_strdup (info->name ? info->name : _("unknown")); }
+  static char *format_##name (const BeamSystemInfo *info) \
+  { return g_strdup (info->name ? info->name : _("unknown")); }
 #define COUNT_FIELD(name) \
   static char *format_##name (const BeamSystemInfo *info) { return format_count (info->name); }
 #define BYTES_FIELD(name) \
-  static char *format_memory_##name (const BeamSystemInfo *info) { return format_size (info->memory.name); } \
-  static double fraction_memory_##name (const BeamSystemInfo *info) { return fraction_of (info->memory.name, info->memory.total); }
+  static char *format_memory_##name (const BeamSystemInfo *info) \
+  { return format_size (info->memory.name); } \
+  static double fraction_memory_##name (const BeamSystemInfo *info) \
+  { return fraction_of (info->memory.name, info->memory.total); }
 #define LIMIT_FIELD(name) \
-  static char *format_##name##_count (const BeamSystemInfo *info) { return format_count_of (info->name##_count, info->name##_limit); } \
-  static double fraction_##name##_count (const BeamSystemInfo *info) { return fraction_of (info->name##_count, info->name##_limit); }
+  static char *format_##name##_count (const BeamSystemInfo *info) \
+  { return format_count_of (info->name##_count, info->name##_limit); } \
+  static double fraction_##name##_count (const BeamSystemInfo *info) \
+  { return fraction_of (info->name##_count, info->name##_limit); }
 #define YES_NO_FIELD(name) \
   static char *format_##name (const BeamSystemInfo *info) { return format_yes_no (info->name); }
 
@@ -182,7 +187,8 @@ COUNT_FIELD (run_queue)
 COUNT_FIELD (reductions)
 COUNT_FIELD (garbage_collections)
 COUNT_FIELD (context_switches)
-static char *format_memory_total (const BeamSystemInfo *info) { return format_size (info->memory.total); }
+static char *format_memory_total (const BeamSystemInfo *info)
+{ return format_size (info->memory.total); }
 BYTES_FIELD (processes)
 BYTES_FIELD (processes_used)
 BYTES_FIELD (system)
@@ -253,47 +259,71 @@ static const Field fields[] = {
   { "system_version", GROUP_SYSTEM, N_("System version"), NULL, format_system_version, NULL },
   { "otp_release", GROUP_SYSTEM, N_("OTP release"), NULL, format_otp_release, NULL },
   { "erts_version", GROUP_SYSTEM, N_("ERTS version"), NULL, format_erts_version, NULL },
-  { "system_architecture", GROUP_SYSTEM, N_("Compiled for"), NULL, format_system_architecture, NULL },
-  { "wordsize_external", GROUP_SYSTEM, N_("Emulator word size"), N_("Bytes"), format_wordsize_external, NULL },
-  { "wordsize_internal", GROUP_SYSTEM, N_("Process word size"), N_("Bytes"), format_wordsize_internal, NULL },
+  { "system_architecture", GROUP_SYSTEM, N_("Compiled for"), NULL,
+    format_system_architecture, NULL },
+  { "wordsize_external", GROUP_SYSTEM, N_("Emulator word size"), N_("Bytes"),
+    format_wordsize_external, NULL },
+  { "wordsize_internal", GROUP_SYSTEM, N_("Process word size"), N_("Bytes"),
+    format_wordsize_internal, NULL },
   { "smp_support", GROUP_SYSTEM, N_("SMP support"), NULL, format_smp_support, NULL },
   { "threads", GROUP_SYSTEM, N_("Thread support"), NULL, format_threads, NULL },
   { "kernel_poll", GROUP_SYSTEM, N_("Kernel poll"), NULL, format_kernel_poll, NULL },
-  { "thread_pool_size", GROUP_SYSTEM, N_("Async thread pool size"), NULL, format_thread_pool_size, NULL },
-  { "observer_backend", GROUP_SYSTEM, N_("observer_backend"), N_("runtime_tools on the node's code path"), format_observer_backend, NULL },
+  { "thread_pool_size", GROUP_SYSTEM, N_("Async thread pool size"), NULL,
+    format_thread_pool_size, NULL },
+  { "observer_backend", GROUP_SYSTEM, N_("observer_backend"),
+    N_("runtime_tools on the node's code path"), format_observer_backend, NULL },
 
   { "logical_processors", GROUP_CPUS, N_("Logical CPUs"), NULL, format_logical_processors, NULL },
-  { "logical_processors_online", GROUP_CPUS, N_("Online logical CPUs"), NULL, format_logical_processors_online, NULL },
-  { "logical_processors_available", GROUP_CPUS, N_("Available logical CPUs"), NULL, format_logical_processors_available, NULL },
+  { "logical_processors_online", GROUP_CPUS, N_("Online logical CPUs"), NULL,
+    format_logical_processors_online, NULL },
+  { "logical_processors_available", GROUP_CPUS, N_("Available logical CPUs"), NULL,
+    format_logical_processors_available, NULL },
   { "schedulers", GROUP_CPUS, N_("Schedulers"), NULL, format_schedulers, NULL },
-  { "schedulers_online", GROUP_CPUS, N_("Online schedulers"), NULL, format_schedulers_online, NULL },
-  { "dirty_cpu_schedulers", GROUP_CPUS, N_("Dirty CPU schedulers"), NULL, format_dirty_cpu_schedulers, NULL },
-  { "dirty_io_schedulers", GROUP_CPUS, N_("Dirty IO schedulers"), NULL, format_dirty_io_schedulers, NULL },
+  { "schedulers_online", GROUP_CPUS, N_("Online schedulers"), NULL,
+    format_schedulers_online, NULL },
+  { "dirty_cpu_schedulers", GROUP_CPUS, N_("Dirty CPU schedulers"), NULL,
+    format_dirty_cpu_schedulers, NULL },
+  { "dirty_io_schedulers", GROUP_CPUS, N_("Dirty IO schedulers"), NULL,
+    format_dirty_io_schedulers, NULL },
 
   { "memory.total", GROUP_MEMORY, N_("Total"), NULL, format_memory_total, NULL },
-  { "memory.processes", GROUP_MEMORY, N_("Processes"), NULL, format_memory_processes, fraction_memory_processes },
-  { "memory.processes_used", GROUP_MEMORY, N_("Processes used"), NULL, format_memory_processes_used, fraction_memory_processes_used },
-  { "memory.system", GROUP_MEMORY, N_("System"), NULL, format_memory_system, fraction_memory_system },
+  { "memory.processes", GROUP_MEMORY, N_("Processes"), NULL,
+    format_memory_processes, fraction_memory_processes },
+  { "memory.processes_used", GROUP_MEMORY, N_("Processes used"), NULL,
+    format_memory_processes_used, fraction_memory_processes_used },
+  { "memory.system", GROUP_MEMORY, N_("System"), NULL,
+    format_memory_system, fraction_memory_system },
   { "memory.atom", GROUP_MEMORY, N_("Atoms"), NULL, format_memory_atom, fraction_memory_atom },
-  { "memory.atom_used", GROUP_MEMORY, N_("Atoms used"), NULL, format_memory_atom_used, fraction_memory_atom_used },
-  { "memory.binary", GROUP_MEMORY, N_("Binaries"), NULL, format_memory_binary, fraction_memory_binary },
+  { "memory.atom_used", GROUP_MEMORY, N_("Atoms used"), NULL,
+    format_memory_atom_used, fraction_memory_atom_used },
+  { "memory.binary", GROUP_MEMORY, N_("Binaries"), NULL,
+    format_memory_binary, fraction_memory_binary },
   { "memory.code", GROUP_MEMORY, N_("Code"), NULL, format_memory_code, fraction_memory_code },
   { "memory.ets", GROUP_MEMORY, N_("ETS"), NULL, format_memory_ets, fraction_memory_ets },
 
   { "uptime_ms", GROUP_STATISTICS, N_("Up time"), NULL, format_uptime, NULL },
-  { "run_queue", GROUP_STATISTICS, N_("Run queue"), N_("Processes and ports ready to run"), format_run_queue, NULL },
-  { "run_queue_lengths", GROUP_STATISTICS, N_("Run queue per scheduler"), N_("Non-zero means contention"), format_queue_lengths, NULL },
-  { "io_input", GROUP_STATISTICS, N_("IO input"), N_("Since the node started"), format_io_input, NULL },
-  { "io_output", GROUP_STATISTICS, N_("IO output"), N_("Since the node started"), format_io_output, NULL },
+  { "run_queue", GROUP_STATISTICS, N_("Run queue"), N_("Processes and ports ready to run"),
+    format_run_queue, NULL },
+  { "run_queue_lengths", GROUP_STATISTICS, N_("Run queue per scheduler"),
+    N_("Non-zero means contention"), format_queue_lengths, NULL },
+  { "io_input", GROUP_STATISTICS, N_("IO input"), N_("Since the node started"),
+    format_io_input, NULL },
+  { "io_output", GROUP_STATISTICS, N_("IO output"), N_("Since the node started"),
+    format_io_output, NULL },
   { "reductions", GROUP_STATISTICS, N_("Reductions"), NULL, format_reductions, NULL },
-  { "garbage_collections", GROUP_STATISTICS, N_("Garbage collections"), NULL, format_garbage_collections, NULL },
-  { "context_switches", GROUP_STATISTICS, N_("Context switches"), NULL, format_context_switches, NULL },
+  { "garbage_collections", GROUP_STATISTICS, N_("Garbage collections"), NULL,
+    format_garbage_collections, NULL },
+  { "context_switches", GROUP_STATISTICS, N_("Context switches"), NULL,
+    format_context_switches, NULL },
 
-  { "process_count", GROUP_LIMITS, N_("Processes"), NULL, format_process_count, fraction_process_count },
-  { "atom_count", GROUP_LIMITS, N_("Atoms"), N_("Atoms are never collected"), format_atom_count, fraction_atom_count },
+  { "process_count", GROUP_LIMITS, N_("Processes"), NULL,
+    format_process_count, fraction_process_count },
+  { "atom_count", GROUP_LIMITS, N_("Atoms"), N_("Atoms are never collected"),
+    format_atom_count, fraction_atom_count },
   { "port_count", GROUP_LIMITS, N_("Ports"), NULL, format_port_count, fraction_port_count },
   { "ets_count", GROUP_LIMITS, N_("ETS tables"), NULL, format_ets_count, fraction_ets_count },
-  { "dist_buf_busy_limit", GROUP_LIMITS, N_("Distribution buffer busy limit"), NULL, format_dist_buf_busy_limit, NULL },
+  { "dist_buf_busy_limit", GROUP_LIMITS, N_("Distribution buffer busy limit"), NULL,
+    format_dist_buf_busy_limit, NULL },
 };
 
 /* ---- building ----------------------------------------------------------- */
@@ -353,7 +383,8 @@ build_rows (BeamSystemPage *self)
       if (field->fraction != NULL)
         {
           GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
-          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW, WARN_FRACTION);
+          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW,
+                                          WARN_FRACTION);
           gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH, 0.95);
           gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL, 1.0);
           gtk_widget_set_size_request (bar, 160, -1);
@@ -376,6 +407,7 @@ update_rows (BeamSystemPage *self)
   g_autofree char *uptime = format_duration_ms (info->uptime_ms);
   g_autofree char *online = format_count (info->schedulers_online);
   g_autofree char *summary = NULL;
+  const char *tooltip;
 
   gtk_label_set_label (self->node_label, info->node);
   summary = g_strdup_printf (_("Up %s · %s schedulers online\n%s"),
@@ -383,10 +415,10 @@ update_rows (BeamSystemPage *self)
   gtk_label_set_label (self->summary_label, summary);
   gtk_label_set_label (self->backend_label,
                        info->has_observer_backend ? _("observer_backend") : _("Plain BIF mode"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label),
-                               info->has_observer_backend
-                               ? _("runtime_tools is on the node's code path: bulk views use observer_backend")
-                               : _("runtime_tools is missing on the node: views use plain BIF calls"));
+  tooltip = info->has_observer_backend
+            ? _("runtime_tools is on the node's code path: bulk views use observer_backend")
+            : _("runtime_tools is missing on the node: views use plain BIF calls");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label), tooltip);
 
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -496,7 +528,8 @@ beam_system_page_class_init (BeamSystemPageClass *klass)
   beam_page_class_set_interval_key (page_class, "system-refresh-interval");
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/beamscope/Beamscope/beam-system-page.ui");
+                                               "/io/github/beamscope/Beamscope/"
+                                               "beam-system-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, stack);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, loading_status);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, node_label);
