@@ -21,12 +21,8 @@
 #include <string.h>
 
 #include "beam-chart-private.h"
+#include "beam-chart-tape.h"
 #include "beam-palette.h"
-
-#define PADDING_LEFT   64.0
-#define PADDING_RIGHT  12.0
-#define PADDING_TOP    10.0
-#define PADDING_BOTTOM 22.0
 
 typedef struct
 {
@@ -35,8 +31,6 @@ typedef struct
   gboolean visible;
   GdkRGBA  color;
 } Series;
-
-typedef struct _Tape Tape;
 
 struct _BeamChart
 {
@@ -357,338 +351,6 @@ draw_hover (BeamChart *self,
   g_object_unref (layout);
 }
 
-/* ---- the lines, on a worker thread -------------------------------------------- */
-
-/* The lines are kept on a tape: a surface twice the plot's width whose x
- * axis is time from a fixed origin, so a new sample only adds a strip at the
- * right end (a few pixels of 64 short strokes) instead of every line again.
- * A frame shows the tape shifted so that its newest sample meets the right
- * edge. The tape is drawn whole again only when what it was drawn for
- * changes (size, scale, window, the visible series) or when it is full,
- * once per window's worth of samples. */
-#define TAPE_MARGIN 8.0
-/* How far left of a strip a stroke can still leave pixels: half the line
- * width, the join, and the antialiasing, rounded up. */
-#define STROKE_REACH 3.0
-
-struct _Tape
-{
-  cairo_surface_t *surface;
-  /* What the tape was drawn for. */
-  int       width;
-  int       height;
-  int       scale;
-  double    max;
-  gint64    window_us;
-  guint     stride;
-  gboolean *visible;
-  /* The time at x = TAPE_MARGIN, and of the last sample drawn. */
-  gint64    origin;
-  /* Tests: a fresh tape drawn whole at this origin, its dashes in the
-   * phase line_length gives for drawn_until, as another tape's strips. */
-  gboolean  pinned;
-  gint64    drawn_until;
-  /* Per series, the length of its line from the tape's first sample to
-   * drawn_until, so a strip's dashes continue those before it. */
-  double   *line_length;
-};
-
-static void
-tape_free (Tape *tape)
-{
-  if (tape == NULL)
-    return;
-  g_clear_pointer (&tape->surface, cairo_surface_destroy);
-  g_free (tape->visible);
-  g_free (tape->line_length);
-  g_free (tape);
-}
-
-/* A copy of everything the lines need, so the worker shares nothing with
- * the GTK thread but the grid (read only) and the tape (lent for the job). */
-typedef struct
-{
-  int              width;
-  int              height;
-  int              scale;
-  double           max;
-  gint64           window_us;
-  guint            n_samples;
-  guint            stride;
-  gint64          *times;
-  double          *values;
-  gboolean        *visible;
-  gboolean        *dashed;
-  GdkRGBA         *colors;
-  GdkRGBA          fg;
-  guint            generation;
-  cairo_surface_t *grid;
-  Tape            *tape;
-  /* Decided on the GTK thread, which copied the samples for it: the tape
-   * drawn whole (the samples from first_drawn on), or a strip after the
-   * sample at `last_drawn` (the samples from the strip's reach on). */
-  gboolean         whole;
-  guint            last_drawn;
-  gboolean         drawn_whole;  /* out: the tape was drawn again whole */
-} LinesJob;
-
-static void
-lines_job_free (LinesJob *job)
-{
-  g_free (job->times);
-  g_free (job->values);
-  g_free (job->visible);
-  g_free (job->dashed);
-  g_free (job->colors);
-  g_clear_pointer (&job->grid, cairo_surface_destroy);
-  tape_free (job->tape);
-  g_free (job);
-}
-
-static double
-plot_width (int width)
-{
-  return MAX (1, width - PADDING_LEFT - PADDING_RIGHT);
-}
-
-/* Twice the plot, so that the tape holds a window of samples to come. */
-static double
-tape_width_for (int width)
-{
-  return 2 * TAPE_MARGIN + 2 * plot_width (width);
-}
-
-static double
-tape_x (const Tape *tape,
-        gint64      time)
-{
-  return TAPE_MARGIN
-         + plot_width (tape->width) * (double) (time - tape->origin) / (double) tape->window_us;
-}
-
-static double
-sample_y (const LinesJob *job,
-          guint           sample,
-          guint           series)
-{
-  double plot_h = MAX (1, job->height - PADDING_TOP - PADDING_BOTTOM);
-
-  return PADDING_TOP + plot_h * (1.0 - CLAMP (job->values[sample * job->stride + series] / job->max,
-                                              0.0, 1.0));
-}
-
-/* The length of a series' line from sample `from` to sample `to`, as cairo
- * measures it for dashes. */
-static double
-line_length (const LinesJob *job,
-             const Tape     *tape,
-             guint           series,
-             guint           from,
-             guint           to)
-{
-  double length = 0;
-
-  for (guint i = from; i < to; i++)
-    length += hypot (tape_x (tape, job->times[i + 1]) - tape_x (tape, job->times[i]),
-                     sample_y (job, i + 1, series) - sample_y (job, i, series));
-  return length;
-}
-
-static void
-stroke_series (cairo_t        *cr,
-               const LinesJob *job,
-               const Tape     *tape,
-               guint           series,
-               guint           from,
-               double          dash_offset)
-{
-  static const double dash[] = { 4, 3 };
-
-  gdk_cairo_set_source_rgba (cr, &job->colors[series]);
-  cairo_set_dash (cr, dash, job->dashed[series] ? 2 : 0, dash_offset);
-  for (guint i = from; i < job->n_samples; i++)
-    {
-      double x = tape_x (tape, job->times[i]);
-      double y = sample_y (job, i, series);
-
-      if (i == from)
-        cairo_move_to (cr, x, y);
-      else
-        cairo_line_to (cr, x, y);
-    }
-  cairo_stroke (cr);
-}
-
-static gboolean
-tape_fits (const Tape     *tape,
-           const LinesJob *job)
-{
-  return tape->surface != NULL && tape->width == job->width && tape->height == job->height &&
-         tape->scale == job->scale && tape->max == job->max && tape->window_us == job->window_us &&
-         tape->stride == job->stride &&
-         memcmp (tape->visible, job->visible, sizeof (gboolean) * job->stride) == 0;
-}
-
-static cairo_t *
-tape_cairo_create (Tape *tape)
-{
-  cairo_t *cr = cairo_create (tape->surface);
-
-  cairo_set_line_width (cr, 1.5);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  return cr;
-}
-
-/* Every line, on a new tape whose right half is free for the samples to come. */
-static void
-tape_draw_whole (Tape     *tape,
-                 LinesJob *job)
-{
-  double tape_width = tape_width_for (job->width);
-  guint newest = job->n_samples - 1;
-  cairo_t *cr;
-
-  g_clear_pointer (&tape->surface, cairo_surface_destroy);
-  tape->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                              (int) ceil (tape_width * job->scale),
-                                              job->height * job->scale);
-  cairo_surface_set_device_scale (tape->surface, job->scale, job->scale);
-  tape->width = job->width;
-  tape->height = job->height;
-  tape->scale = job->scale;
-  tape->max = job->max;
-  tape->window_us = job->window_us;
-  tape->stride = job->stride;
-  g_free (tape->visible);
-  tape->visible = g_memdup2 (job->visible, sizeof (gboolean) * job->stride);
-  if (!tape->pinned)
-    {
-      tape->origin = job->times[newest] - job->window_us;
-      g_free (tape->line_length);
-      tape->line_length = g_new0 (double, job->stride);
-    }
-  tape->drawn_until = job->times[newest];
-
-  cr = tape_cairo_create (tape);
-  for (guint s = 0; s < job->stride; s++)
-    if (job->visible[s])
-      {
-        double length = job->dashed[s] ? line_length (job, tape, s, 0, newest) : 0;
-
-        stroke_series (cr, job, tape, s, 0, tape->pinned ? tape->line_length[s] - length : 0);
-        if (!tape->pinned)
-          tape->line_length[s] = length;
-      }
-  cairo_destroy (cr);
-  tape->pinned = FALSE;
-  job->drawn_whole = TRUE;
-}
-
-/* Where a strip starts: the stroke reach left of the last sample drawn, on
- * a device pixel. */
-static double
-strip_left (const Tape *tape,
-            int         scale)
-{
-  return floor ((tape_x (tape, tape->drawn_until) - STROKE_REACH) * scale) / scale;
-}
-
-/* The samples after drawn_until: the tape from a little left of it on is
- * cleared and drawn again from the samples that reach there, so the joins
- * come out as if the lines had been stroked whole. */
-static void
-tape_draw_strip (Tape     *tape,
-                 LinesJob *job,
-                 guint     last_drawn)
-{
-  double strip_x = strip_left (tape, job->scale);
-  cairo_t *cr = tape_cairo_create (tape);
-
-  /* Right of the newest sample's reach the tape was never drawn on. */
-  cairo_rectangle (cr, strip_x, 0,
-                   tape_x (tape, job->times[job->n_samples - 1]) + STROKE_REACH + 1 - strip_x,
-                   job->height);
-  cairo_clip (cr);
-  cairo_set_operator (cr, CAIRO_OPERATOR_CLEAR);
-  cairo_paint (cr);
-  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
-  /* The job's samples start where the strip's strokes do: at sample 0. */
-  for (guint s = 0; s < job->stride; s++)
-    if (job->visible[s])
-      {
-        double offset = 0;
-
-        if (job->dashed[s])
-          {
-            offset = tape->line_length[s] - line_length (job, tape, s, 0, last_drawn);
-            tape->line_length[s] += line_length (job, tape, s, last_drawn, job->n_samples - 1);
-          }
-        stroke_series (cr, job, tape, s, 0, offset);
-      }
-  cairo_destroy (cr);
-  tape->drawn_until = job->times[job->n_samples - 1];
-}
-
-static void
-tape_update (Tape     *tape,
-             LinesJob *job)
-{
-  if (job->whole)
-    tape_draw_whole (tape, job);
-  else if (job->last_drawn < job->n_samples - 1)
-    tape_draw_strip (tape, job, job->last_drawn);
-}
-
-/* The picture a frame paints: the grid, and the tape's last window over it. */
-static cairo_surface_t *
-compose (LinesJob *job)
-{
-  cairo_surface_t *picture = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                                         job->width * job->scale,
-                                                         job->height * job->scale);
-  cairo_t *cr;
-
-  cairo_surface_set_device_scale (picture, job->scale, job->scale);
-  cr = cairo_create (picture);
-  cairo_set_source_surface (cr, job->grid, 0, 0);
-  cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_paint (cr);
-  cairo_set_operator (cr, CAIRO_OPERATOR_OVER);
-  if (job->tape->surface != NULL)
-    {
-      /* Whole device pixels: a fractional shift would blur every line. */
-      double shift = PADDING_LEFT + plot_width (job->width)
-                     - tape_x (job->tape, job->times[job->n_samples - 1]);
-
-      shift = round (shift * job->scale) / job->scale;
-      cairo_rectangle (cr, PADDING_LEFT, 0, job->width - PADDING_LEFT, job->height);
-      cairo_clip (cr);
-      cairo_set_source_surface (cr, job->tape->surface, shift, 0);
-      cairo_paint (cr);
-    }
-  cairo_destroy (cr);
-  cairo_surface_flush (picture);
-  return picture;
-}
-
-static cairo_surface_t *
-run_lines_job (LinesJob *job)
-{
-  if (job->n_samples > 0)
-    tape_update (job->tape, job);
-  return compose (job);
-}
-
-static void
-render_lines (GTask        *task,
-              gpointer      source_object G_GNUC_UNUSED,
-              gpointer      task_data,
-              GCancellable *cancellable G_GNUC_UNUSED)
-{
-  g_task_return_pointer (task, run_lines_job (task_data), (GDestroyNotify) cairo_surface_destroy);
-}
-
 /* ---- the GTK thread ------------------------------------------------------------- */
 
 static void start_rendering_if_shown (BeamChart *self);
@@ -708,15 +370,16 @@ plan_lines_job (BeamChart *self,
   double strip_x;
 
   job->whole = TRUE;
-  if (whole || !tape_fits (job->tape, job) ||
-      tape_x (job->tape, times[newest]) > tape_width_for (job->width) - TAPE_MARGIN)
+  if (whole || !_beam_chart_tape_fits (job->tape, job) ||
+      _beam_chart_tape_x (job->tape, times[newest])
+      > _beam_chart_tape_width_for (job->width) - TAPE_MARGIN)
     return first;
   for (guint i = newest + 1; i-- > first;)
     if (times[i] == job->tape->drawn_until)
       {
-        strip_x = strip_left (job->tape, job->scale);
+        strip_x = _beam_chart_strip_left (job->tape, job->scale);
         for (from = i;
-             from > first && tape_x (job->tape, times[from]) >= strip_x - STROKE_REACH;
+             from > first && _beam_chart_tape_x (job->tape, times[from]) >= strip_x - STROKE_REACH;
              from--)
           ;
         job->whole = FALSE;
@@ -806,8 +469,8 @@ start_rendering (BeamChart *self,
 
   self->rendering = TRUE;
   g_task_set_task_data (task, lines_job_new (self, width, height, scale, FALSE),
-                        (GDestroyNotify) lines_job_free);
-  g_task_run_in_thread (task, render_lines);
+                        (GDestroyNotify) _beam_chart_lines_job_free);
+  g_task_run_in_thread (task, _beam_chart_render_lines);
 }
 
 /* A new picture is drawn straight away when the chart is on screen; a
@@ -958,7 +621,7 @@ beam_chart_finalize (GObject *object)
   g_array_unref (self->values);
   g_clear_pointer (&self->picture, cairo_surface_destroy);
   g_clear_pointer (&self->grid, cairo_surface_destroy);
-  tape_free (self->tape);
+  _beam_chart_tape_free (self->tape);
 
   G_OBJECT_CLASS (beam_chart_parent_class)->finalize (object);
 }
@@ -1132,13 +795,13 @@ beam_chart_render_now (BeamChart *self,
           job->tape->pinned = TRUE;
         }
     }
-  picture = run_lines_job (job);
+  picture = _beam_chart_run_lines_job (job);
   if (!whole)
     {
       self->tape = g_steal_pointer (&job->tape);
       self->whole_redraws += job->drawn_whole;
     }
-  lines_job_free (job);
+  _beam_chart_lines_job_free (job);
   return picture;
 }
 
