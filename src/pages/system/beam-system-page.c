@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <langinfo.h>
+#include <string.h>
 
 #include "beam-system-info.h"
 #include "beam-system-page-private.h"
@@ -77,10 +79,25 @@ G_DEFINE_FINAL_TYPE (BeamSystemPage, beam_system_page, BEAM_TYPE_PAGE)
 static char *
 format_count (gint64 value)
 {
+  g_autofree char *digits = NULL;
+  const char *separator = nl_langinfo (THOUSEP);
+  GString *text;
+  gsize n;
+
   if (value < 0)
     return g_strdup (_("unknown"));
-  /* The ' flag groups digits as the locale does. */
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, value);
+  /* Digits in threes with the locale's separator, written out: printf's '
+   * flag is not C, and GLib's own printf need not have it. */
+  digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  n = strlen (digits);
+  text = g_string_sized_new (n * 2);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append (text, separator);
+      g_string_append_c (text, digits[i]);
+    }
+  return g_string_free (text, FALSE);
 }
 
 static char *
