@@ -15,7 +15,9 @@
 #include "beam-cookie.h"
 #include "beam-connection.h"
 #include "beam-epmd.h"
-#include "beam-load.h"
+#include "beam-allocators.h"
+#include "beam-memory-playbook.h"
+#include "beam-scheduler-usage.h"
 #include "beam-process-info.h"
 #include "beam-process-list.h"
 #include "beam-term-printer.h"
@@ -717,7 +719,7 @@ command_sched (const Options *options,
           json_builder_set_member_name (builder, "scheduler");
           json_builder_add_int_value (builder, entry->id);
           json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, beam_scheduler_type_to_string (entry->type));
+          json_builder_add_string_value (builder, beam_scheduler_usage_type_to_string (entry->type));
           json_builder_set_member_name (builder, "usage");
           json_builder_add_double_value (builder, entry->usage);
           json_builder_end_object (builder);
@@ -732,7 +734,7 @@ command_sched (const Options *options,
   for (guint i = 0; i < usage->len; i++)
     {
       BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
-      g_print ("%-10u %-10s %5.1f%%\n", entry->id, beam_scheduler_type_to_string (entry->type), 100 * entry->usage);
+      g_print ("%-10u %-10s %5.1f%%\n", entry->id, beam_scheduler_usage_type_to_string (entry->type), 100 * entry->usage);
     }
   return 0;
 }
@@ -910,8 +912,8 @@ command_ets (const Options *options,
   connection = connect_or_fail (options, wait, &status);
   if (connection == NULL)
     return status;
-  beam_ets_by_memory_async (connection, options->top_count, NULL, stash_result, wait);
-  tables = beam_ets_by_memory_finish (wait_for (wait), &error);
+  beam_memory_playbook_ets_async (connection, options->top_count, NULL, stash_result, wait);
+  tables = beam_memory_playbook_ets_finish (wait_for (wait), &error);
   beam_connection_close (connection);
   if (tables == NULL)
     return fail (error);
@@ -937,8 +939,8 @@ command_heaps (const Options *options,
   connection = connect_or_fail (options, wait, &status);
   if (connection == NULL)
     return status;
-  beam_big_heaps_async (connection, options->min_bytes, options->top_count, NULL, stash_result, wait);
-  heaps = beam_big_heaps_finish (wait_for (wait), &error);
+  beam_memory_playbook_heaps_async (connection, options->min_bytes, options->top_count, NULL, stash_result, wait);
+  heaps = beam_memory_playbook_heaps_finish (wait_for (wait), &error);
   beam_connection_close (connection);
   if (heaps == NULL)
     return fail (error);
@@ -964,8 +966,8 @@ command_binary_gc (const Options *options,
   connection = connect_or_fail (options, wait, &status);
   if (connection == NULL)
     return status;
-  beam_binary_collect_async (connection, NULL, stash_result, wait);
-  collection = beam_binary_collect_finish (wait_for (wait), &error);
+  beam_memory_playbook_binary_collect_async (connection, NULL, stash_result, wait);
+  collection = beam_memory_playbook_binary_collect_finish (wait_for (wait), &error);
   beam_connection_close (connection);
   if (collection == NULL)
     return fail (error);

@@ -331,7 +331,7 @@ holder_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamLoadPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  BeamTerm *holder = beam_load_flag_holder_start_finish (result, &error);
+  BeamTerm *holder = beam_load_sample_flag_holder_start_finish (result, &error);
 
   if (holder == NULL)
     {
@@ -357,7 +357,7 @@ on_node_state_changed (BeamLoadPage *self)
       return;
     }
   gtk_widget_set_opacity (GTK_WIDGET (self->charts_box), 1.0);
-  beam_load_flag_holder_start_async (beam_node_get_connection (self->node), self->cancellable, holder_done,
+  beam_load_sample_flag_holder_start_async (beam_node_get_connection (self->node), self->cancellable, holder_done,
                                      g_object_ref (self));
 }
 
@@ -465,7 +465,7 @@ beam_load_page_set_node (BeamLoadPage *self,
       g_signal_handlers_disconnect_by_data (self->node, self);
       /* The holder would go with the connection anyway; tell it now. */
       if (self->holder != NULL && beam_node_get_state (self->node) == BEAM_CONNECTION_STATE_CONNECTED)
-        beam_load_flag_holder_stop (beam_node_get_connection (self->node), self->holder);
+        beam_load_sample_flag_holder_stop (beam_node_get_connection (self->node), self->holder);
     }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

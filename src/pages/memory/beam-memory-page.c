@@ -15,8 +15,10 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-allocators.h"
 #include "beam-load-sample.h"
 #include "beam-memory-page.h"
+#include "beam-memory-playbook.h"
 #include "beam-page-refresher.h"
 #include "beam-process-window.h"
 
@@ -406,7 +408,7 @@ ets_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamMemoryPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) tables = beam_ets_by_memory_finish (result, &error);
+  g_autoptr(GPtrArray) tables = beam_memory_playbook_ets_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -441,7 +443,7 @@ list_ets (BeamMemoryPage *self)
   if (connection == NULL)
     return;
   grid_message (self->ets_grid, _("Asking the node…"));
-  beam_ets_by_memory_async (connection, PLAYBOOK_ROWS, self->cancellable, ets_done, g_object_ref (self));
+  beam_memory_playbook_ets_async (connection, PLAYBOOK_ROWS, self->cancellable, ets_done, g_object_ref (self));
 }
 
 static void
@@ -451,7 +453,7 @@ heaps_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamMemoryPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) heaps = beam_big_heaps_finish (result, &error);
+  g_autoptr(GPtrArray) heaps = beam_memory_playbook_heaps_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -492,7 +494,7 @@ find_heaps (BeamMemoryPage *self)
   if (connection == NULL)
     return;
   grid_message (self->heap_grid, _("Asking every process…"));
-  beam_big_heaps_async (connection, threshold, PLAYBOOK_ROWS, self->cancellable, heaps_done, g_object_ref (self));
+  beam_memory_playbook_heaps_async (connection, threshold, PLAYBOOK_ROWS, self->cancellable, heaps_done, g_object_ref (self));
 }
 
 static void
@@ -502,7 +504,7 @@ collect_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamMemoryPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree BeamBinaryCollection *collection = beam_binary_collect_finish (result, &error);
+  g_autofree BeamBinaryCollection *collection = beam_memory_playbook_binary_collect_finish (result, &error);
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -539,7 +541,7 @@ beam_memory_page_collect_binaries (BeamMemoryPage *self)
   self->collecting = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "memory.collect-binaries", FALSE);
   adw_action_row_set_subtitle (self->binary_row, _("Collecting every process…"));
-  beam_binary_collect_async (connection, self->cancellable, collect_done, g_object_ref (self));
+  beam_memory_playbook_binary_collect_async (connection, self->cancellable, collect_done, g_object_ref (self));
 }
 
 static void
