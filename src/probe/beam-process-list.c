@@ -607,14 +607,16 @@ finish_table (const BeamTerm  *reply,
   return beam_process_table_ref (fetch->table);
 }
 
+/* The call's own task ends first; ours holds the Fetch its decoders fill
+ * until then, so it is the one the caller gets. */
 static void
-fetch_done (GObject      *object,
+fetch_done (GObject      *object G_GNUC_UNUSED,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  BeamProcessTable *table = beam_connection_call_finish (BEAM_CONNECTION (object), result, &error);
+  BeamProcessTable *table = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (table == NULL)
     g_task_return_error (task, error);
@@ -644,15 +646,16 @@ beam_process_list_fetch_async (BeamConnection      *connection,
   fetch->statuses = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "erl_eval", .function = "exprs",
-                                .args = beam_process_list_build_program (CHUNK_SIZE, with_heap_sizes),
-                                .timeout_ms = FETCH_TIMEOUT_MS,
-                                .decode = finish_table, .decode_data = fetch,
-                                .result_free = (GDestroyNotify) beam_process_table_unref,
-                                .on_message = on_slice, .stream_data = fetch,
-                                .counted = TRUE,
-                              }, cancellable, fetch_done, g_object_ref (task));
+  beam_connection_call_task_async (connection, beam_process_list_fetch_async, &(BeamCall) {
+                                     .module = "erl_eval", .function = "exprs",
+                                     .args = beam_process_list_build_program (CHUNK_SIZE,
+                                                                              with_heap_sizes),
+                                     .timeout_ms = FETCH_TIMEOUT_MS,
+                                     .decode = finish_table, .decode_data = fetch,
+                                     .result_free = (GDestroyNotify) beam_process_table_unref,
+                                     .on_message = on_slice, .stream_data = fetch,
+                                     .counted = TRUE,
+                                   }, cancellable, fetch_done, g_object_ref (task));
 }
 
 BeamProcessTable *

@@ -58,7 +58,8 @@ typedef struct
   gint64      dist_buf_busy_limit;
 
   gint64      run_queue;             /* statistics(run_queue): normal + dirty CPU */
-  GArray     *run_queue_lengths;     /* gint64: one per normal scheduler, then dirty CPU, then dirty IO */
+  /* gint64: one per normal scheduler, then dirty CPU, then dirty IO */
+  GArray     *run_queue_lengths;
   gint64      io_input;
   gint64      io_output;
   gint64      reductions;
@@ -78,6 +79,15 @@ void            beam_system_info_fetch_async   (BeamConnection      *connection,
                                                 gpointer             user_data);
 BeamSystemInfo *beam_system_info_fetch_finish  (GAsyncResult    *result,
                                                 GError         **error);
+
+/* erlang:system_info(process_limit) alone: the limit, or -1 with `error`
+ * set (a reply other than a positive integer is BEAM_WIRE_ERROR_BAD_REPLY). */
+void            beam_system_info_process_limit_async  (BeamConnection      *connection,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gint64          beam_system_info_process_limit_finish (GAsyncResult        *result,
+                                                       GError             **error);
 
 /* Keys as erlang:system_info/1 and erlang:memory/0 name things. */
 JsonNode       *beam_system_info_to_json       (const BeamSystemInfo *info);
