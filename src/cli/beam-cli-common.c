@@ -68,33 +68,33 @@ _beam_cli_print_row (const char *label,
   g_print ("%-28s %s\n", label, value != NULL ? value : "-");
 }
 
-BeamConnection *
-_beam_cli_connect (BeamCli *cli,
-                   int     *status)
+GAsyncResult *
+_beam_cli_wait_and_close (BeamCli *cli)
+{
+  GAsyncResult *result = _beam_cli_wait (cli);
+
+  beam_connection_close (cli->connection);
+  return result;
+}
+
+int
+_beam_cli_connect (BeamCli *cli)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *cookie = NULL;
   g_autoptr(BeamConnection) connection = NULL;
 
   if (cli->node == NULL)
-    {
-      *status = _beam_cli_usage_error (_("this command needs --node NAME"));
-      return NULL;
-    }
+    return _beam_cli_usage_error (_("this command needs --node NAME"));
   if (!beam_node_name_split (cli->node, NULL, NULL, &error) ||
       !(cookie = beam_cookie_resolve (cli->cookie, cli->cookie_file, &error)))
-    {
-      *status = _beam_cli_fail (error);
-      return NULL;
-    }
+    return _beam_cli_fail (error);
 
   connection = beam_connection_new (cli->node, cookie);
   beam_connection_set_default_timeout (connection, cli->timeout_ms);
   beam_connection_connect_async (connection, cli->timeout_ms, NULL, _beam_cli_stash, cli);
   if (!beam_connection_connect_finish (connection, _beam_cli_wait (cli), &error))
-    {
-      *status = _beam_cli_fail (error);
-      return NULL;
-    }
-  return g_steal_pointer (&connection);
+    return _beam_cli_fail (error);
+  cli->connection = g_steal_pointer (&connection);
+  return 0;
 }

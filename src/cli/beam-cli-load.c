@@ -22,19 +22,16 @@ GOptionEntry _beam_cli_sched_options[] = {
 int
 _beam_cli_sched (BeamCli *cli)
 {
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(GArray) usage = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
   if (sched_ms <= 0)
     return _beam_cli_usage_error (_("--ms takes a positive number of milliseconds"));
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_scheduler_usage_async (connection, sched_ms, NULL, _beam_cli_stash, cli);
-  usage = beam_scheduler_usage_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_scheduler_usage_async (cli->connection, sched_ms, NULL, _beam_cli_stash, cli);
+  usage = beam_scheduler_usage_finish (_beam_cli_wait_and_close (cli), &error);
   if (usage == NULL)
     return _beam_cli_fail (error);
 

@@ -47,19 +47,17 @@ GOptionEntry _beam_cli_binary_gc_options[] = {
 int
 _beam_cli_memory (BeamCli *cli)
 {
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(BeamTerm) memory = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   int status = 0;
 
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_connection_rpc_async (connection, "erlang", "memory", NULL, 0, NULL, _beam_cli_stash, cli);
-  memory = beam_connection_rpc_finish (connection, _beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_connection_rpc_async (cli->connection, "erlang", "memory", NULL, 0, NULL,
+                             _beam_cli_stash, cli);
+  memory = beam_connection_rpc_finish (cli->connection, _beam_cli_wait_and_close (cli), &error);
   if (memory == NULL)
     return _beam_cli_fail (error);
 
@@ -97,17 +95,14 @@ _beam_cli_memory (BeamCli *cli)
 int
 _beam_cli_alloc (BeamCli *cli)
 {
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(BeamAllocators) allocators = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_allocators_fetch_async (connection, NULL, _beam_cli_stash, cli);
-  allocators = beam_allocators_fetch_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_allocators_fetch_async (cli->connection, NULL, _beam_cli_stash, cli);
+  allocators = beam_allocators_fetch_finish (_beam_cli_wait_and_close (cli), &error);
   if (allocators == NULL)
     return _beam_cli_fail (error);
 
@@ -223,19 +218,16 @@ _beam_cli_ets (BeamCli *cli)
     { "objects", N_("OBJECTS"), 10, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, objects) },
     { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, bytes) },
   };
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(GPtrArray) tables = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
   if ((status = _beam_cli_check_count (ets_count)) != 0)
     return status;
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_memory_playbook_ets_async (connection, ets_count, NULL, _beam_cli_stash, cli);
-  tables = beam_memory_playbook_ets_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_memory_playbook_ets_async (cli->connection, ets_count, NULL, _beam_cli_stash, cli);
+  tables = beam_memory_playbook_ets_finish (_beam_cli_wait_and_close (cli), &error);
   if (tables == NULL)
     return _beam_cli_fail (error);
   print_rows (cli, tables, columns, G_N_ELEMENTS (columns));
@@ -252,20 +244,17 @@ _beam_cli_heaps (BeamCli *cli)
       G_STRUCT_OFFSET (BeamHeapMemory, heap_bytes) },
     { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamHeapMemory, memory) },
   };
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(GPtrArray) heaps = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
   if ((status = _beam_cli_check_count (heaps_opts.count)) != 0)
     return status;
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_memory_playbook_heaps_async (connection, heaps_opts.min_bytes, heaps_opts.count, NULL,
-                                    _beam_cli_stash, cli);
-  heaps = beam_memory_playbook_heaps_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_memory_playbook_heaps_async (cli->connection, heaps_opts.min_bytes, heaps_opts.count,
+                                    NULL, _beam_cli_stash, cli);
+  heaps = beam_memory_playbook_heaps_finish (_beam_cli_wait_and_close (cli), &error);
   if (heaps == NULL)
     return _beam_cli_fail (error);
   print_rows (cli, heaps, columns, G_N_ELEMENTS (columns));
@@ -275,7 +264,6 @@ _beam_cli_heaps (BeamCli *cli)
 int
 _beam_cli_binary_gc (BeamCli *cli)
 {
-  g_autoptr(BeamConnection) connection = NULL;
   g_autofree BeamBinaryCollection *collection = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
@@ -283,12 +271,10 @@ _beam_cli_binary_gc (BeamCli *cli)
   if (!binary_gc_yes)
     return _beam_cli_usage_error (_("binary-gc garbage-collects every process on the node; "
                                     "pass --yes to do it"));
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_memory_playbook_binary_collect_async (connection, NULL, _beam_cli_stash, cli);
-  collection = beam_memory_playbook_binary_collect_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_memory_playbook_binary_collect_async (cli->connection, NULL, _beam_cli_stash, cli);
+  collection = beam_memory_playbook_binary_collect_finish (_beam_cli_wait_and_close (cli), &error);
   if (collection == NULL)
     return _beam_cli_fail (error);
 

@@ -19,15 +19,16 @@ typedef struct
 {
   /* The options every command takes (the connection ones only where it
    * connects). */
-  char          *node;
-  char          *cookie;
-  char          *cookie_file;
-  gboolean       json;
-  int            timeout_ms;
+  char            *node;
+  char            *cookie;
+  char            *cookie_file;
+  gboolean         json;
+  int              timeout_ms;
 
-  char         **args;    /* the command's arguments, after its options */
-  GMainLoop     *loop;
-  GAsyncResult  *result;  /* the last request's, kept by _beam_cli_stash */
+  char           **args;        /* the command's arguments, after its options */
+  BeamConnection  *connection;  /* from _beam_cli_connect */
+  GMainLoop       *loop;
+  GAsyncResult    *result;      /* the last request's, kept by _beam_cli_stash */
 } BeamCli;
 
 typedef int (*BeamCliCommandFunc) (BeamCli *cli);
@@ -38,9 +39,11 @@ void            _beam_cli_stash          (GObject        *object,
                                           GAsyncResult   *result,
                                           gpointer        user_data);
 GAsyncResult   *_beam_cli_wait           (BeamCli        *cli);
-/* Connects to --node, or prints why not; NULL with *status the exit status. */
-BeamConnection *_beam_cli_connect        (BeamCli        *cli,
-                                          int            *status);
+/* The same for the command's last request: the connection is closed. */
+GAsyncResult   *_beam_cli_wait_and_close (BeamCli        *cli);
+/* Connects `connection` to --node: 0, or the exit status once it printed
+ * why not. */
+int             _beam_cli_connect        (BeamCli        *cli);
 
 /* One line on stderr; the exit status to return. */
 int             _beam_cli_fail           (const GError   *error);

@@ -54,11 +54,10 @@ add_nullable_string (JsonBuilder *builder,
 }
 
 static BeamProcessTable *
-fetch_processes (BeamCli          *cli,
-                 BeamConnection   *connection,
-                 GError          **error)
+fetch_processes (BeamCli  *cli,
+                 GError  **error)
 {
-  beam_process_list_fetch_async (connection, NULL, TRUE, NULL, _beam_cli_stash, cli);
+  beam_process_list_fetch_async (cli->connection, NULL, TRUE, NULL, _beam_cli_stash, cli);
   return beam_process_list_fetch_finish (_beam_cli_wait (cli), error);
 }
 
@@ -91,17 +90,15 @@ add_process_identity (JsonBuilder            *builder,
 int
 _beam_cli_procs (BeamCli *cli)
 {
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(BeamProcessTable) table = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
   guint n;
 
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  table = fetch_processes (cli, connection, &error);
-  beam_connection_close (connection);
+  table = fetch_processes (cli, &error);
+  beam_connection_close (cli->connection);
   if (table == NULL)
     return _beam_cli_fail (error);
   n = beam_process_table_get_n_records (table);
@@ -181,7 +178,6 @@ int
 _beam_cli_top (BeamCli *cli)
 {
   g_autofree char *by = g_steal_pointer (&top_opts.by);
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(BeamProcessTable) first = NULL;
   g_autoptr(BeamProcessTable) table = NULL;
   g_autoptr(GError) error = NULL;
@@ -205,20 +201,19 @@ _beam_cli_top (BeamCli *cli)
   if (top_opts.window_ms < 0)
     return _beam_cli_usage_error (_("-n and --window take positive numbers"));
 
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
 
   if (top_opts.window_ms > 0)
     {
-      first = fetch_processes (cli, connection, &error);
+      first = fetch_processes (cli, &error);
       if (first == NULL)
         return _beam_cli_fail (error);
       g_timeout_add (top_opts.window_ms, quit_loop, cli->loop);
       g_main_loop_run (cli->loop);
     }
-  table = fetch_processes (cli, connection, &error);
-  beam_connection_close (connection);
+  table = fetch_processes (cli, &error);
+  beam_connection_close (cli->connection);
   if (table == NULL)
     return _beam_cli_fail (error);
 
@@ -358,19 +353,16 @@ int
 _beam_cli_proc (BeamCli *cli)
 {
   const char *who = cli->args[0];
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(BeamProcessInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
   int status = 0;
 
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_process_info_fetch_async (connection, who, NULL, _beam_cli_stash, cli);
-  info = beam_process_info_fetch_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_process_info_fetch_async (cli->connection, who, NULL, _beam_cli_stash, cli);
+  info = beam_process_info_fetch_finish (_beam_cli_wait_and_close (cli), &error);
   if (info == NULL)
     return _beam_cli_fail (error);
 
@@ -403,7 +395,6 @@ _beam_cli_state (BeamCli *cli)
 {
   g_autofree char *syntax = g_steal_pointer (&state_syntax);
   const char *who = cli->args[0];
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(BeamTerm) state = NULL;
   g_autoptr(GError) error = NULL;
   BeamPrintOptions print = { BEAM_SYNTAX_ERLANG, cli->node, 0, 0 };
@@ -416,12 +407,11 @@ _beam_cli_state (BeamCli *cli)
   if (g_strcmp0 (syntax, "elixir") == 0)
     print.syntax = BEAM_SYNTAX_ELIXIR;
 
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_process_state_fetch_async (connection, who, cli->timeout_ms, NULL, _beam_cli_stash, cli);
-  state = beam_process_state_fetch_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_process_state_fetch_async (cli->connection, who, cli->timeout_ms, NULL,
+                                  _beam_cli_stash, cli);
+  state = beam_process_state_fetch_finish (_beam_cli_wait_and_close (cli), &error);
   if (state == NULL)
     return _beam_cli_fail (error);
 

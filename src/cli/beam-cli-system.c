@@ -140,18 +140,15 @@ print_table (const BeamSystemInfo *info)
 int
 _beam_cli_info (BeamCli *cli)
 {
-  g_autoptr(BeamConnection) connection = NULL;
   g_autoptr(BeamSystemInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  connection = _beam_cli_connect (cli, &status);
-  if (connection == NULL)
+  if ((status = _beam_cli_connect (cli)) != 0)
     return status;
 
-  beam_system_info_fetch_async (connection, NULL, _beam_cli_stash, cli);
-  info = beam_system_info_fetch_finish (_beam_cli_wait (cli), &error);
-  beam_connection_close (connection);
+  beam_system_info_fetch_async (cli->connection, NULL, _beam_cli_stash, cli);
+  info = beam_system_info_fetch_finish (_beam_cli_wait_and_close (cli), &error);
   if (info == NULL)
     return _beam_cli_fail (error);
 

@@ -304,6 +304,7 @@ main (int    argc,
   g_ptr_array_add (rest, NULL);
   status = run_command (command, (int) rest->len - 1, (char **) rest->pdata);
 
+  g_clear_object (&cli.connection);
   g_clear_object (&cli.result);
   g_free (cli.node);
   g_free (cli.cookie);

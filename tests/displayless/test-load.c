@@ -232,20 +232,6 @@ test_binary_gc (void)
 }
 
 
-static BeamConnection *
-connect_node (void)
-{
-  g_autoptr(GError) error = NULL;
-  BeamConnection *connection = beam_connection_new (node->name, node->cookie);
-  BeamTestWait wait = { 0 };
-
-  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
-  g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
-  g_object_unref (wait.result);
-  return connection;
-}
-
 static BeamLoadSample *
 sample (BeamConnection *connection)
 {
@@ -292,7 +278,7 @@ flag_is (const char *expected_prefix)
 static void
 test_samples_and_flag_holder (void)
 {
-  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(BeamLoadSample) cold = sample (connection);
   g_autoptr(BeamLoadSample) first = NULL;
   g_autoptr(BeamLoadSample) second = NULL;
@@ -352,7 +338,7 @@ wall_as_erlang (const BeamLoadSample *sample)
 static void
 test_usage_as_recon (void)
 {
-  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(BeamTerm) holder = start_holder (connection);
   g_autoptr(BeamLoadSample) first = NULL;
   g_autoptr(BeamLoadSample) second = NULL;
@@ -407,7 +393,7 @@ test_usage_as_recon (void)
 static void
 test_flag_holder_stop (void)
 {
-  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(BeamTerm) holder = start_holder (connection);
 
   g_assert_true (flag_is ("["));
@@ -484,7 +470,7 @@ longest_gap (GArray *arrivals,
 static void
 test_sampling_during_big_fetch (void)
 {
-  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(BeamTerm) holder = start_holder (connection);
   g_autoptr(BeamProcessTable) table = NULL;
   g_autoptr(GError) error = NULL;

@@ -9,24 +9,10 @@
 
 static BeamTestNode *node;
 
-static BeamConnection *
-connect_node (void)
-{
-  g_autoptr(GError) error = NULL;
-  BeamConnection *connection = beam_connection_new (node->name, node->cookie);
-  BeamTestWait wait = { 0 };
-
-  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
-  g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
-  g_object_unref (wait.result);
-  return connection;
-}
-
 static void
 test_process_limit (void)
 {
-  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(GError) error = NULL;
   g_autofree char *says = beam_test_node_erl_call (node, "erlang", "system_info",
                                                    "[process_limit]", &error);
@@ -50,7 +36,7 @@ test_process_limit (void)
 static void
 test_process_limit_fails (void)
 {
-  g_autoptr(BeamConnection) connection = connect_node ();
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(GError) error = NULL;
   BeamTestWait wait = { 0 };
 
