@@ -61,6 +61,24 @@ _beam_cli_print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+int
+_beam_cli_print_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  _beam_cli_print_json (root);
+  return 0;
+}
+
+void
+_beam_cli_add_int (JsonBuilder *builder,
+                   const char  *key,
+                   gint64       value)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_add_int_value (builder, value);
+}
+
 void
 _beam_cli_print_row (const char *label,
                      const char *value)

@@ -38,7 +38,6 @@ _beam_cli_sched (BeamCli *cli)
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < usage->len; i++)
@@ -46,8 +45,7 @@ _beam_cli_sched (BeamCli *cli)
           BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "scheduler");
-          json_builder_add_int_value (builder, entry->id);
+          _beam_cli_add_int (builder, "scheduler", entry->id);
           json_builder_set_member_name (builder, "type");
           json_builder_add_string_value (builder,
                                          beam_scheduler_usage_type_to_string (entry->type));
@@ -56,9 +54,7 @@ _beam_cli_sched (BeamCli *cli)
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
-      return 0;
+      return _beam_cli_print_builder (builder);
     }
 
   g_print ("%-10s %-10s %s\n", _("SCHEDULER"), _("TYPE"), _("USAGE"));

@@ -50,7 +50,6 @@ _beam_cli_memory (BeamCli *cli)
   g_autoptr(BeamTerm) memory = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   int status = 0;
 
   if ((status = _beam_cli_connect (cli)) != 0)
@@ -84,12 +83,7 @@ _beam_cli_memory (BeamCli *cli)
         }
     }
   json_builder_end_object (builder);
-  if (cli->json)
-    {
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
-    }
-  return 0;
+  return cli->json ? _beam_cli_print_builder (builder) : 0;
 }
 
 int
@@ -164,7 +158,6 @@ print_rows (const BeamCli *cli,
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < rows->len; i++)
@@ -183,8 +176,7 @@ print_rows (const BeamCli *cli,
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
+      _beam_cli_print_builder (builder);
       return;
     }
 
@@ -281,19 +273,13 @@ _beam_cli_binary_gc (BeamCli *cli)
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "binary_before");
-      json_builder_add_int_value (builder, collection->before);
-      json_builder_set_member_name (builder, "binary_after");
-      json_builder_add_int_value (builder, collection->after);
-      json_builder_set_member_name (builder, "processes");
-      json_builder_add_int_value (builder, collection->processes);
+      _beam_cli_add_int (builder, "binary_before", collection->before);
+      _beam_cli_add_int (builder, "binary_after", collection->after);
+      _beam_cli_add_int (builder, "processes", collection->processes);
       json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
-      return 0;
+      return _beam_cli_print_builder (builder);
     }
   {
     g_autofree char *before = g_format_size_full (collection->before, G_FORMAT_SIZE_IEC_UNITS);

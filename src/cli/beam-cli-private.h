@@ -53,6 +53,12 @@ int             _beam_cli_usage_error    (const char     *message);
 int             _beam_cli_check_count    (int             count);
 
 void            _beam_cli_print_json     (JsonNode       *node);
+/* Prints what `builder` built: 0, the exit status. */
+int             _beam_cli_print_builder  (JsonBuilder    *builder);
+/* An integer member of the object `builder` is in. */
+void            _beam_cli_add_int        (JsonBuilder    *builder,
+                                          const char     *key,
+                                          gint64          value);
 /* The text output's "label   value" line. */
 void            _beam_cli_print_row      (const char     *label,
                                           const char     *value);

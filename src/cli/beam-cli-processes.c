@@ -106,7 +106,6 @@ _beam_cli_procs (BeamCli *cli)
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < n; i++)
@@ -118,22 +117,15 @@ _beam_cli_procs (BeamCli *cli)
           add_process_names (builder, table, record);
           json_builder_set_member_name (builder, "status");
           json_builder_add_string_value (builder, beam_process_status_to_string (record->status));
-          json_builder_set_member_name (builder, "reductions");
-          json_builder_add_int_value (builder, record->reductions);
-          json_builder_set_member_name (builder, "memory");
-          json_builder_add_int_value (builder, record->memory);
-          json_builder_set_member_name (builder, "message_queue_len");
-          json_builder_add_int_value (builder, record->message_queue_len);
-          json_builder_set_member_name (builder, "heap_size");
-          json_builder_add_int_value (builder, record->heap_size);
-          json_builder_set_member_name (builder, "total_heap_size");
-          json_builder_add_int_value (builder, record->total_heap_size);
+          _beam_cli_add_int (builder, "reductions", record->reductions);
+          _beam_cli_add_int (builder, "memory", record->memory);
+          _beam_cli_add_int (builder, "message_queue_len", record->message_queue_len);
+          _beam_cli_add_int (builder, "heap_size", record->heap_size);
+          _beam_cli_add_int (builder, "total_heap_size", record->total_heap_size);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
-      return 0;
+      return _beam_cli_print_builder (builder);
     }
 
   g_print ("%-16s %-40s %12s %10s %8s %-10s %s\n", _("PID"), _("NAME"), _("REDUCTIONS"),
@@ -223,7 +215,6 @@ _beam_cli_top (BeamCli *cli)
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_array (builder);
       for (guint k = 0; k < shown; k++)
@@ -234,15 +225,12 @@ _beam_cli_top (BeamCli *cli)
 
           json_builder_begin_object (builder);
           add_process_identity (builder, table, i);
-          json_builder_set_member_name (builder, "value");
-          json_builder_add_int_value (builder, (gint64) rank->value);
+          _beam_cli_add_int (builder, "value", (gint64) rank->value);
           add_process_names (builder, table, record);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
-      return 0;
+      return _beam_cli_print_builder (builder);
     }
 
   g_print ("%-16s %14s %-40s %s\n", _("PID"), first != NULL ? _("GROWTH") : _("VALUE"), _("NAME"),
@@ -421,7 +409,6 @@ _beam_cli_state (BeamCli *cli)
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "pid");
@@ -429,10 +416,8 @@ _beam_cli_state (BeamCli *cli)
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, text);
       json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
+      return _beam_cli_print_builder (builder);
     }
-  else
-    g_print ("%s\n", text);
+  g_print ("%s\n", text);
   return 0;
 }

@@ -26,7 +26,6 @@ _beam_cli_nodes (BeamCli *cli)
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_array (builder);
       for (guint i = 0; i < entries->len; i++)
@@ -35,14 +34,11 @@ _beam_cli_nodes (BeamCli *cli)
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "name");
           json_builder_add_string_value (builder, entry->name);
-          json_builder_set_member_name (builder, "port");
-          json_builder_add_int_value (builder, entry->port);
+          _beam_cli_add_int (builder, "port", entry->port);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      _beam_cli_print_json (root);
-      return 0;
+      return _beam_cli_print_builder (builder);
     }
 
   if (entries->len == 0)
