@@ -80,26 +80,10 @@ static GOptionEntry connection_options[] = {
 
 #define COOKIE_NOTE N_("The cookie is --cookie, else --cookie-file, else ~/.erlang.cookie.")
 
-static const GOptionEntry *
-find_option (const GOptionEntry *entries,
-             const char         *long_name,
-             gsize               long_name_len,
-             char                short_name)
-{
-  for (guint i = 0; entries != NULL && entries[i].long_name != NULL; i++)
-    if (long_name != NULL
-        ? strlen (entries[i].long_name) == long_name_len &&
-          strncmp (entries[i].long_name, long_name, long_name_len) == 0
-        : entries[i].short_name == short_name)
-      return &entries[i];
-  return NULL;
-}
-
-/* Whether some command's option, or a shared one, of that name takes its
- * value from the next argument. */
+/* Whether the option --long_name (or -short_name, long_name NULL) of some
+ * command, or a shared one, takes a value. */
 static gboolean
 takes_value (const char *long_name,
-             gsize       long_name_len,
              char        short_name)
 {
   const GOptionEntry *sets[G_N_ELEMENTS (commands) + 2] = { common_options, connection_options };
@@ -107,12 +91,10 @@ takes_value (const char *long_name,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     sets[i + 2] = commands[i].options;
   for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
-    {
-      const GOptionEntry *entry = find_option (sets[i], long_name, long_name_len, short_name);
-
-      if (entry != NULL)
+    for (const GOptionEntry *entry = sets[i]; entry != NULL && entry->long_name != NULL; entry++)
+      if (long_name != NULL ? g_str_equal (entry->long_name, long_name)
+                            : entry->short_name == short_name)
         return entry->arg != G_OPTION_ARG_NONE;
-    }
   return FALSE;
 }
 
@@ -134,13 +116,13 @@ find_command (int    argc,
       if (arg[1] == '-')
         {
           /* --name VALUE, unless it is --name=VALUE */
-          if (strchr (arg, '=') == NULL && takes_value (arg + 2, strlen (arg + 2), 0))
+          if (strchr (arg, '=') == NULL && takes_value (arg + 2, 0))
             i++;
           continue;
         }
       /* -abc: a short option with a value takes the rest, or the next argument */
       for (const char *c = arg + 1; *c != '\0'; c++)
-        if (takes_value (NULL, 0, *c))
+        if (takes_value (NULL, *c))
           {
             if (c[1] == '\0')
               i++;
