@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "beam-connection.h"
 #include "beam-epmd.h"
 #include "beam-test-node.h"
 
@@ -304,7 +305,8 @@ beam_test_node_erl_call (BeamTestNode  *node,
                          GError       **error)
 {
   const char *erl_call = g_getenv ("BEAMSCOPE_ERL_CALL");
-  const char *argv[] = { erl_call, node->long_names ? "-name" : "-sname", node->name, "-c", node->cookie, "-a", NULL, NULL };
+  const char *argv[] = { erl_call, node->long_names ? "-name" : "-sname", node->name,
+                         "-c", node->cookie, "-a", NULL, NULL };
   g_autofree char *apply = g_strdup_printf ("%s %s %s", module, function, args);
   char *out = NULL;
   g_autofree char *err = NULL;
@@ -312,7 +314,8 @@ beam_test_node_erl_call (BeamTestNode  *node,
 
   g_assert_nonnull (erl_call);
   argv[6] = apply;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, error))
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                     error))
     return NULL;
   if (!g_spawn_check_wait_status (status, error))
     {
@@ -399,4 +402,18 @@ beam_test_run_for (guint ms)
   gboolean never = FALSE;
 
   beam_test_wait_for (&never, ms);
+}
+
+BeamConnection *
+beam_test_node_connect (BeamTestNode *node)
+{
+  g_autoptr(GError) error = NULL;
+  BeamConnection *connection = beam_connection_new (node->name, node->cookie);
+  BeamTestWait wait = { 0 };
+
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
+  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
+  g_object_unref (wait.result);
+  return connection;
 }

@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "beam-connection.h"
+
 G_BEGIN_DECLS
 
 /* A real Erlang node for a test: random name and cookie, the fixture workload
@@ -67,6 +69,9 @@ gboolean      beam_test_wait_for          (gboolean           *flag,
                                            guint               timeout_ms);
 /* Runs the main context, blocking as the app's does, for ms. */
 void          beam_test_run_for           (guint               ms);
+
+/* A connection to the node, connected (or the test fails). */
+BeamConnection *beam_test_node_connect    (BeamTestNode       *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamTestNode, beam_test_node_free)
 

@@ -253,7 +253,7 @@ holder_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamLoadHistory) self = user_data;
   g_autoptr(GError) error = NULL;
-  BeamTerm *holder = beam_load_flag_holder_start_finish (result, &error);
+  BeamTerm *holder = beam_load_sample_flag_holder_start_finish (result, &error);
 
   if (holder == NULL)
     {
@@ -281,7 +281,7 @@ on_connection_state_changed (BeamLoadHistory *self)
   if (self->stopped ||
       beam_connection_get_state (self->connection) != BEAM_CONNECTION_STATE_CONNECTED)
     return;
-  beam_load_flag_holder_start_async (self->connection, self->cancellable, holder_done,
+  beam_load_sample_flag_holder_start_async (self->connection, self->cancellable, holder_done,
                                      g_object_ref (self));
 }
 
@@ -420,7 +420,7 @@ beam_load_history_stop (BeamLoadHistory *self)
   /* The holder would go with the connection anyway; tell it now. */
   if (self->holder != NULL && self->connection != NULL &&
       beam_connection_get_state (self->connection) == BEAM_CONNECTION_STATE_CONNECTED)
-    beam_load_flag_holder_stop (self->connection, self->holder);
+    beam_load_sample_flag_holder_stop (self->connection, self->holder);
   g_clear_pointer (&self->holder, beam_term_free);
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);

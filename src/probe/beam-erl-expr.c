@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Builders for erl_parse's abstract format. Every node carries the
  * annotation 1 (a line number), as the shell's parser would give it for a
- * one-line expression. */
+ * one-line expression. At the end, what every decoder of an erl_eval:exprs/2
+ * answer needs: its value, and the error for an answer of the wrong shape. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
+#include <glib/gi18n.h>
 #include <stdarg.h>
 
 #include "beam-erl-expr.h"
+#include "beam-wire-error.h"
 
 #define ANNO() beam_term_new_integer (1)
 
@@ -37,7 +40,8 @@ beam_erl_atom (const char *name)
 BeamTerm *
 beam_erl_integer (gint64 value)
 {
-  return beam_term_new_tuple (3, beam_term_new_atom ("integer"), ANNO (), beam_term_new_integer (value));
+  return beam_term_new_tuple (3, beam_term_new_atom ("integer"), ANNO (),
+                              beam_term_new_integer (value));
 }
 
 BeamTerm *
@@ -116,17 +120,6 @@ beam_erl_catch (BeamTerm *expression)
 }
 
 BeamTerm *
-beam_erl_string (const char *utf8)
-{
-  GPtrArray *characters = g_ptr_array_new ();
-
-  for (const char *c = utf8; *c != '\0'; c = g_utf8_next_char (c))
-    g_ptr_array_add (characters, beam_term_new_integer (g_utf8_get_char (c)));
-  return beam_term_new_tuple (3, beam_term_new_atom ("string"), ANNO (),
-                              beam_term_new_list_take (characters));
-}
-
-BeamTerm *
 beam_erl_match (BeamTerm *pattern,
                 BeamTerm *expression)
 {
@@ -138,7 +131,8 @@ beam_erl_op (const char *op,
              BeamTerm   *left,
              BeamTerm   *right)
 {
-  return beam_term_new_tuple (5, beam_term_new_atom ("op"), ANNO (), beam_term_new_atom (op), left, right);
+  return beam_term_new_tuple (5, beam_term_new_atom ("op"), ANNO (), beam_term_new_atom (op),
+                              left, right);
 }
 
 BeamTerm *
@@ -173,7 +167,8 @@ beam_erl_clause (BeamTerm *pattern,
                      : beam_term_new_list (0);
 
   return beam_term_new_tuple (5, beam_term_new_atom ("clause"), ANNO (),
-                              beam_term_new_list (1, pattern), guards, beam_term_new_list (1, body));
+                              beam_term_new_list (1, pattern), guards,
+                              beam_term_new_list (1, body));
 }
 
 BeamTerm *
@@ -183,7 +178,8 @@ beam_erl_fun (GPtrArray *args,
   BeamTerm *clause = beam_term_new_tuple (5, beam_term_new_atom ("clause"), ANNO (),
                                           beam_term_new_list_take (args), beam_term_new_list (0),
                                           beam_term_new_list_take (body));
-  BeamTerm *clauses = beam_term_new_tuple (2, beam_term_new_atom ("clauses"), beam_term_new_list (1, clause));
+  BeamTerm *clauses = beam_term_new_tuple (2, beam_term_new_atom ("clauses"),
+                                           beam_term_new_list (1, clause));
 
   return beam_term_new_tuple (3, beam_term_new_atom ("fun"), ANNO (), clauses);
 }
@@ -235,11 +231,41 @@ beam_erl_eval_args (GPtrArray *expressions,
 
   va_start (args, expressions);
   while ((name = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (bindings, beam_term_new_tuple (2, beam_term_new_atom (name), va_arg (args, BeamTerm *)));
+    g_ptr_array_add (bindings, beam_term_new_tuple (2, beam_term_new_atom (name),
+                                                    va_arg (args, BeamTerm *)));
   va_end (args);
 
   /* OTP 25's bindings are an orddict: a list sorted by name. (Later OTPs
    * take maps as well, and still take the orddict.) */
   g_ptr_array_sort (bindings, compare_bindings);
-  return beam_term_new_list (2, beam_term_new_list_take (expressions), beam_term_new_list_take (bindings));
+  return beam_term_new_list (2, beam_term_new_list_take (expressions),
+                             beam_term_new_list_take (bindings));
+}
+
+GPtrArray *
+beam_erl_exprs (guint n_expressions,
+                ...)
+{
+  GPtrArray *expressions = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, n_expressions);
+  for (guint i = 0; i < n_expressions; i++)
+    g_ptr_array_add (expressions, va_arg (args, BeamTerm *));
+  va_end (args);
+  return expressions;
+}
+
+const BeamTerm *
+beam_erl_eval_value (const BeamTerm *reply)
+{
+  return beam_term_tagged (reply, "value", 3) != NULL ? reply->children[1] : NULL;
+}
+
+void
+beam_erl_set_bad_reply (GError     **error,
+                        const char  *what)
+{
+  g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY, _("Unexpected answer to %s"),
+               what);
 }

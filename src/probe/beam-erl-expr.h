@@ -35,8 +35,6 @@ BeamTerm *beam_erl_export_fun (const char *module,
                                guint       arity);
 /* catch Expression */
 BeamTerm *beam_erl_catch      (BeamTerm   *expression);
-/* A string literal, as a charlist (list_to_atom and friends take these) */
-BeamTerm *beam_erl_string     (const char *utf8);
 BeamTerm *beam_erl_match      (BeamTerm   *pattern,
                                BeamTerm   *expression);
 BeamTerm *beam_erl_op         (const char *op,
@@ -48,6 +46,10 @@ BeamTerm *beam_erl_lc         (BeamTerm   *template_,
                                ...);
 BeamTerm *beam_erl_generate   (BeamTerm   *pattern,
                                BeamTerm   *list);
+/* A list of expressions (taken): a fun's body, or erl_eval:exprs/2's first
+ * argument through beam_erl_eval_args(). */
+GPtrArray *beam_erl_exprs     (guint       n_expressions,
+                               ...);
 /* fun(args) -> body end, one clause; args is a list of patterns (taken) */
 BeamTerm *beam_erl_fun        (GPtrArray  *args,
                                GPtrArray  *body);
@@ -66,5 +68,13 @@ BeamTerm *beam_erl_clause     (BeamTerm   *pattern,
  * given as name/value pairs (values taken), NULL-terminated. */
 BeamTerm *beam_erl_eval_args  (GPtrArray  *expressions,
                                ...) G_GNUC_NULL_TERMINATED;
+
+/* What erl_eval:exprs/2 answers, {value, Value, Bindings}: its Value, or
+ * NULL for anything else. */
+const BeamTerm *beam_erl_eval_value    (const BeamTerm  *reply);
+/* The error of a decoder given a reply it cannot read: "Unexpected answer
+ * to `what`" (what the program called, as erlang:memory(binary)). */
+void            beam_erl_set_bad_reply (GError         **error,
+                                        const char      *what);
 
 G_END_DECLS

@@ -25,18 +25,6 @@
 #include "beam-load-sample.h"
 #include "beam-wire-error.h"
 
-static const char * const memory_keys[] = {
-  "total", "processes", "processes_used", "system", "atom", "atom_used", "binary", "code", "ets",
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (memory_keys) == G_SIZEOF_MEMBER (BeamLoadSample, memory) / sizeof (gint64));
-
-const char *
-beam_load_memory_key (guint index)
-{
-  return index < G_N_ELEMENTS (memory_keys) ? memory_keys[index] : NULL;
-}
-
 void
 beam_load_sample_free (BeamLoadSample *sample)
 {
@@ -50,15 +38,6 @@ beam_load_sample_free (BeamLoadSample *sample)
 #define VAR(name)          beam_erl_var (name)
 #define ATOM(name)         beam_erl_atom (name)
 #define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
-
-static GPtrArray *
-one (BeamTerm *expression)
-{
-  GPtrArray *array = g_ptr_array_new ();
-
-  g_ptr_array_add (array, expression);
-  return array;
-}
 
 /* The sample's ten calls, made by compiled code in one rpc:
  *
@@ -90,38 +69,40 @@ sample_arguments (void)
     {
       g_ptr_array_add (modules, beam_term_new_atom ("erlang"));
       g_ptr_array_add (functions, beam_term_new_atom (sample_calls[i].function));
-      g_ptr_array_add (arguments, sample_calls[i].argument != NULL
-                                  ? beam_term_new_list (1, beam_term_new_atom (sample_calls[i].argument))
+      const char *argument = sample_calls[i].argument;
+
+      g_ptr_array_add (arguments, argument != NULL
+                                  ? beam_term_new_list (1, beam_term_new_atom (argument))
                                   : beam_term_new_list (0));
     }
-  return beam_term_new_list (4, beam_term_new_export_fun ("erlang", "apply", 3), beam_term_new_list_take (modules),
-                             beam_term_new_list_take (functions), beam_term_new_list_take (arguments));
+  return beam_term_new_list (4, beam_term_new_export_fun ("erlang", "apply", 3),
+                             beam_term_new_list_take (modules),
+                             beam_term_new_list_take (functions),
+                             beam_term_new_list_take (arguments));
 }
 
 static BeamTerm *
 holder_program (void)
 {
-  GPtrArray *body = g_ptr_array_new ();
   BeamTerm *down = beam_erl_tuple (5, ATOM ("DOWN"), VAR ("Ref"), VAR ("_"), VAR ("_"), VAR ("_"));
+  GPtrArray *body;
 
-  g_ptr_array_add (body, CALL ("erlang", "system_flag", 2, ATOM ("scheduler_wall_time"), ATOM ("true")));
-  g_ptr_array_add (body, beam_erl_match (VAR ("Ref"), CALL ("erlang", "monitor", 2, ATOM ("process"), VAR ("Reply"))));
-  g_ptr_array_add (body, beam_erl_receive (2,
+  body = beam_erl_exprs (3,
+                         CALL ("erlang", "system_flag", 2,
+                               ATOM ("scheduler_wall_time"), ATOM ("true")),
+                         beam_erl_match (VAR ("Ref"), CALL ("erlang", "monitor", 2,
+                                                            ATOM ("process"), VAR ("Reply"))),
+                         beam_erl_receive (2,
                                            beam_erl_clause (down, NULL, ATOM ("ok")),
                                            beam_erl_clause (ATOM ("stop"), NULL, ATOM ("ok"))));
-  return beam_erl_eval_args (one (CALL ("erlang", "spawn", 1, beam_erl_fun (g_ptr_array_new (), body))),
+  return beam_erl_eval_args (beam_erl_exprs (1, CALL ("erlang", "spawn", 1,
+                                                      beam_erl_fun (g_ptr_array_new (), body))),
                              "Reply", beam_term_new_reply_pid (), NULL);
 }
 
 #undef VAR
 #undef ATOM
 #undef CALL
-
-static const BeamTerm *
-eval_value (const BeamTerm *reply)
-{
-  return beam_term_tagged (reply, "value", 3) != NULL ? reply->children[1] : NULL;
-}
 
 static gint64
 first_int (const BeamTerm *tuple)
@@ -151,9 +132,11 @@ decode_sample (const BeamTerm  *reply,
   BeamLoadSample *sample;
   gint64 number = 0;
 
-  if (reply->kind != BEAM_TERM_LIST || reply->v.list.improper || reply->n_children != G_N_ELEMENTS (sample_calls))
+  if (reply->kind != BEAM_TERM_LIST || reply->v.list.improper ||
+      reply->n_children != G_N_ELEMENTS (sample_calls))
     {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY, _("Unexpected answer to a load sample"));
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                   _("Unexpected answer to a load sample"));
       return NULL;
     }
   v = (const BeamTerm **) reply->children;
@@ -170,8 +153,10 @@ decode_sample (const BeamTerm  *reply,
       BeamWallTime wall;
       gint64 id;
 
-      if (entry->kind == BEAM_TERM_TUPLE && entry->n_children == 3 && beam_term_get_int64 (entry->children[0], &id) &&
-          beam_term_get_int64 (entry->children[1], &wall.active) && beam_term_get_int64 (entry->children[2], &wall.total))
+      if (entry->kind == BEAM_TERM_TUPLE && entry->n_children == 3 &&
+          beam_term_get_int64 (entry->children[0], &id) &&
+          beam_term_get_int64 (entry->children[1], &wall.active) &&
+          beam_term_get_int64 (entry->children[2], &wall.total))
         {
           wall.id = (guint) id;
           g_array_append_val (sample->wall, wall);
@@ -186,9 +171,9 @@ decode_sample (const BeamTerm  *reply,
     sample->schedulers = (gint) number;
   if (beam_term_get_int64 (v[4], &number))
     sample->dirty_cpu_schedulers = (gint) number;
-  for (guint i = 0; i < G_N_ELEMENTS (memory_keys); i++)
+  for (guint i = 0; i < BEAM_MEMORY_N_CATEGORIES; i++)
     {
-      const BeamTerm *bytes = beam_term_lookup (v[5], memory_keys[i]);
+      const BeamTerm *bytes = beam_term_lookup (v[5], beam_memory_category_key (i));
       sample->memory[i] = -1;
       if (bytes != NULL)
         beam_term_get_int64 (bytes, &sample->memory[i]);
@@ -213,11 +198,12 @@ decode_holder (const BeamTerm  *reply,
                gpointer         user_data G_GNUC_UNUSED,
                GError         **error)
 {
-  const BeamTerm *value = eval_value (reply);
+  const BeamTerm *value = beam_erl_eval_value (reply);
 
   if (value == NULL || value->kind != BEAM_TERM_PID)
     {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY, _("Could not start the flag holder"));
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                   _("Could not start the flag holder"));
       return NULL;
     }
   return beam_term_copy (value);
@@ -225,6 +211,7 @@ decode_holder (const BeamTerm  *reply,
 
 static void
 start (BeamConnection      *connection,
+       gpointer             tag,
        const char          *module,
        const char          *function,
        BeamTerm            *args,
@@ -234,9 +221,12 @@ start (BeamConnection      *connection,
        GAsyncReadyCallback  callback,
        gpointer             user_data)
 {
-  beam_connection_call_task_async (connection, NULL, &(BeamCall) {
-                                     .module = module, .function = function, .args = args, .timeout_ms = 5000,
-                                     .decode = decode, .result_free = result_free,
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  beam_connection_call_task_async (connection, tag, &(BeamCall) {
+                                     .module = module, .function = function, .args = args,
+                                     .timeout_ms = 5000, .decode = decode,
+                                     .result_free = result_free,
                                    }, cancellable, callback, user_data);
 }
 
@@ -246,46 +236,48 @@ beam_load_sample_async (BeamConnection      *connection,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_return_if_fail (BEAM_IS_CONNECTION (connection));
-  start (connection, "lists", "zipwith3", sample_arguments (), decode_sample, (GDestroyNotify) beam_load_sample_free,
-         cancellable, callback, user_data);
+  start (connection, beam_load_sample_async, "lists", "zipwith3", sample_arguments (),
+         decode_sample, (GDestroyNotify) beam_load_sample_free, cancellable, callback, user_data);
 }
 
 BeamLoadSample *
 beam_load_sample_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-beam_load_flag_holder_start_async (BeamConnection      *connection,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+beam_load_sample_flag_holder_start_async (BeamConnection      *connection,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
 {
-  g_return_if_fail (BEAM_IS_CONNECTION (connection));
-  start (connection, "erl_eval", "exprs", holder_program (), decode_holder, (GDestroyNotify) beam_term_free,
+  start (connection, beam_load_sample_flag_holder_start_async, "erl_eval", "exprs",
+         holder_program (), decode_holder, (GDestroyNotify) beam_term_free,
          cancellable, callback, user_data);
 }
 
 BeamTerm *
-beam_load_flag_holder_start_finish (GAsyncResult  *result,
-                                    GError       **error)
+beam_load_sample_flag_holder_start_finish (GAsyncResult  *result,
+                                           GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-beam_load_flag_holder_stop (BeamConnection *connection,
-                            const BeamTerm *holder)
+beam_load_sample_flag_holder_stop (BeamConnection *connection,
+                                   const BeamTerm *holder)
 {
   g_return_if_fail (BEAM_IS_CONNECTION (connection));
   g_return_if_fail (holder != NULL);
 
   /* erlang:send(Holder, stop); the answer does not matter. */
   beam_connection_rpc_async (connection, "erlang", "send",
-                             beam_term_new_list (2, beam_term_copy (holder), beam_term_new_atom ("stop")),
+                             beam_term_new_list (2, beam_term_copy (holder),
+                                                 beam_term_new_atom ("stop")),
                              0, NULL, NULL, NULL);
 }
 
@@ -309,16 +301,19 @@ beam_load_sample_usage (const BeamLoadSample *before,
       for (guint k = 0; k < before->wall->len; k++)
         {
           const BeamWallTime *start_time = &g_array_index (before->wall, BeamWallTime, k);
+          gint id = (gint) end->id;
           BeamSchedulerUsage entry;
 
           if (start_time->id != end->id)
             continue;
           entry.id = end->id;
-          entry.type = (gint) end->id <= after->schedulers ? BEAM_SCHEDULER_NORMAL
-                     : (gint) end->id <= after->schedulers + after->dirty_cpu_schedulers ? BEAM_SCHEDULER_DIRTY_CPU
+          entry.type = id <= after->schedulers ? BEAM_SCHEDULER_NORMAL
+                     : id <= after->schedulers + after->dirty_cpu_schedulers
+                     ? BEAM_SCHEDULER_DIRTY_CPU
                      : BEAM_SCHEDULER_DIRTY_IO;
           entry.usage = end->total > start_time->total
-                        ? CLAMP ((double) (end->active - start_time->active) / (end->total - start_time->total), 0, 1)
+                        ? CLAMP ((double) (end->active - start_time->active)
+                                 / (end->total - start_time->total), 0, 1)
                         : 0;
           if (entry.type == BEAM_SCHEDULER_NORMAL)
             {

@@ -2,14 +2,14 @@
 #pragma once
 
 #include "beam-connection.h"
-#include "beam-load.h"
 #include "beam-memory-category.h"
+#include "beam-scheduler-usage.h"
 
 G_BEGIN_DECLS
 
 /* What the Load page charts, one sample at a time, and the rates between two
  * samples. Scheduler utilisation needs the scheduler_wall_time flag raised
- * for as long as we sample: beam_load_flag_holder_start_async() leaves one
+ * for as long as we sample: beam_load_sample_flag_holder_start_async() leaves one
  * process on the node that raises it and monitors our connection, so the
  * flag drops by itself the moment Beamscope disconnects (or dies). */
 
@@ -36,7 +36,6 @@ typedef struct
 } BeamLoadSample;
 
 void            beam_load_sample_free          (BeamLoadSample      *sample);
-const char     *beam_load_memory_key           (guint                index);
 
 void            beam_load_sample_async         (BeamConnection      *connection,
                                                 GCancellable        *cancellable,
@@ -57,16 +56,16 @@ double          beam_load_sample_rate          (const BeamLoadSample *before,
                                                 gint64                before_value,
                                                 gint64                after_value);
 
-void            beam_load_flag_holder_start_async  (BeamConnection      *connection,
-                                                    GCancellable        *cancellable,
-                                                    GAsyncReadyCallback  callback,
-                                                    gpointer             user_data);
-/* The holder's pid, as a term; stop it with beam_load_flag_holder_stop(). */
-BeamTerm       *beam_load_flag_holder_start_finish (GAsyncResult        *result,
-                                                    GError             **error);
+void      beam_load_sample_flag_holder_start_async  (BeamConnection      *connection,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+/* The holder's pid, as a term; stop it with beam_load_sample_flag_holder_stop(). */
+BeamTerm *beam_load_sample_flag_holder_start_finish (GAsyncResult        *result,
+                                                     GError             **error);
 /* Asks the holder to go (the flag drops with it); nothing to wait for. */
-void            beam_load_flag_holder_stop     (BeamConnection      *connection,
-                                                const BeamTerm      *holder);
+void      beam_load_sample_flag_holder_stop         (BeamConnection      *connection,
+                                                     const BeamTerm      *holder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamLoadSample, beam_load_sample_free)
 

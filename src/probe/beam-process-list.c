@@ -140,20 +140,6 @@ fetch_free (Fetch *fetch)
   g_free (fetch);
 }
 
-static GPtrArray *
-ptr_array (guint n,
-           ...)
-{
-  GPtrArray *array = g_ptr_array_new ();
-  va_list args;
-
-  va_start (args, n);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (array, va_arg (args, gpointer));
-  va_end (args);
-  return array;
-}
-
 /* [{{'$1', [{registered_name, '$2'}, ...]}, [], [{{'$1', '$2', ...}}]}] */
 static BeamTerm *
 compact_spec (guint n_items)
@@ -170,7 +156,8 @@ compact_spec (guint n_items)
                                                    beam_term_new_atom (match_variables[i + 1])));
       g_ptr_array_add (row, beam_term_new_atom (match_variables[i + 1]));
     }
-  head = beam_term_new_tuple (2, beam_term_new_atom (match_variables[0]), beam_term_new_list_take (pairs));
+  head = beam_term_new_tuple (2, beam_term_new_atom (match_variables[0]),
+                              beam_term_new_list_take (pairs));
   /* In a match spec body, a tuple is written {{...}}. */
   body = beam_term_new_tuple (1, beam_term_new_tuple_take (row));
   return beam_term_new_list (1, beam_term_new_tuple (3, head, beam_term_new_list (0),
@@ -183,142 +170,198 @@ static BeamTerm *
 select_spec (guint n_items)
 {
   GPtrArray *head = g_ptr_array_new ();
+  BeamTerm *body;
 
   g_ptr_array_add (head, beam_term_new_atom ("$1"));
   g_ptr_array_add (head, beam_term_new_atom ("_"));
-  g_ptr_array_add (head, beam_term_new_tuple (3, beam_term_new_atom ("proc_lib"), beam_term_new_atom ("init_p"),
+  g_ptr_array_add (head, beam_term_new_tuple (3, beam_term_new_atom ("proc_lib"),
+                                              beam_term_new_atom ("init_p"),
                                               beam_term_new_atom ("_")));
   for (guint i = 3; i < 1 + n_items; i++)
     g_ptr_array_add (head, beam_term_new_atom ("_"));
-  return beam_term_new_list (1, beam_term_new_tuple (3, beam_term_new_tuple_take (head), beam_term_new_list (0),
-                                                     beam_term_new_list (1, beam_term_new_atom ("$1"))));
+  body = beam_term_new_list (1, beam_term_new_atom ("$1"));
+  return beam_term_new_list (1, beam_term_new_tuple (3, beam_term_new_tuple_take (head),
+                                                     beam_term_new_list (0), body));
 }
 
 /* Shorthands for the program below. */
 #define VAR(name)            beam_erl_var (name)
+#define ATOM(name)           beam_erl_atom (name)
 #define CALL(m, f, n, ...)   beam_erl_call (m, f, n, __VA_ARGS__)
 #define INT(value)           beam_erl_integer (value)
+#define OP(op, left, right)  beam_erl_op (op, left, right)
+#define EXPRS(n, ...)        beam_erl_exprs (n, __VA_ARGS__)
+
+/* (Dividend + Divisor - 1) div Divisor: how many parts of Divisor make
+ * Dividend, the last one short. */
+static BeamTerm *
+div_up (BeamTerm   *dividend,
+        const char *divisor)
+{
+  return OP ("div", OP ("-", OP ("+", dividend, VAR (divisor)), INT (1)), VAR (divisor));
+}
+
+/* Rows = ets:match_spec_run(lists:zip(Slice, lists:zipwith(fun erlang:process_info/2,
+ *          Slice, lists:duplicate(length(Slice), Items))), Compact) */
+static BeamTerm *
+slice_rows (void)
+{
+  BeamTerm *infos = CALL ("lists", "zipwith", 3,
+                          beam_erl_export_fun ("erlang", "process_info", 2), VAR ("Slice"),
+                          CALL ("lists", "duplicate", 2,
+                                CALL ("erlang", "length", 1, VAR ("Slice")), VAR ("Items")));
+
+  return CALL ("ets", "match_spec_run", 2, CALL ("lists", "zip", 2, VAR ("Slice"), infos),
+               VAR ("Compact"));
+}
+
+/* Reply ! {beamscope_procs, lists:zip(ProcLib, lists:map(fun
+ *          proc_lib:translate_initial_call/1, ProcLib)), Rows} */
+static BeamTerm *
+send_slice (void)
+{
+  BeamTerm *translated = CALL ("lists", "map", 2,
+                               beam_erl_export_fun ("proc_lib", "translate_initial_call", 1),
+                               VAR ("ProcLib"));
+
+  return OP ("!", VAR ("Reply"),
+             beam_erl_tuple (3, ATOM ("beamscope_procs"),
+                             CALL ("lists", "zip", 2, VAR ("ProcLib"), translated),
+                             VAR ("Rows")));
+}
+
+/* Each worker goes through its part slice by slice, so that slices reach
+ * us steadily, from the first one on, while the rest is collected. */
+static BeamTerm *
+worker_program (void)
+{
+  BeamTerm *per_slice;
+
+  per_slice = beam_erl_fun (EXPRS (1, VAR ("S")),
+                            EXPRS (4,
+                                   beam_erl_match (VAR ("Slice"),
+                                                   CALL ("lists", "sublist", 3, VAR ("Part"),
+                                                         VAR ("S"), VAR ("Size"))),
+                                   beam_erl_match (VAR ("Rows"), slice_rows ()),
+                                   beam_erl_match (VAR ("ProcLib"),
+                                                   CALL ("ets", "match_spec_run", 2,
+                                                         VAR ("Rows"), VAR ("Select"))),
+                                   send_slice ()));
+  return beam_term_new_list (1, CALL ("lists", "foreach", 2, per_slice,
+                                      CALL ("lists", "seq", 3, INT (1),
+                                            CALL ("erlang", "length", 1, VAR ("Part")),
+                                            VAR ("Size"))));
+}
+
+/* fun (Part) -> erlang:spawn(erl_eval, exprs, [Worker, Bindings]) end, with
+ * Bindings [{'Compact', Compact}, {'Items', Items}, ...]: an orddict, sorted.
+ * The worker gets these bindings only: a fun would carry every binding in
+ * scope, Ps (every pid) among them, into every worker. */
+static BeamTerm *
+spawn_worker (void)
+{
+  static const char * const worker_variables[] = {
+    "Compact", "Items", "Part", "Reply", "Select", "Size",
+  };
+  BeamTerm *bindings = beam_erl_nil ();
+
+  for (gint i = G_N_ELEMENTS (worker_variables) - 1; i >= 0; i--)
+    bindings = beam_erl_cons (beam_erl_tuple (2, ATOM (worker_variables[i]),
+                                              VAR (worker_variables[i])),
+                              bindings);
+  return beam_erl_fun (EXPRS (1, VAR ("Part")),
+                       EXPRS (1, CALL ("erlang", "spawn", 3, ATOM ("erl_eval"), ATOM ("exprs"),
+                                       beam_erl_cons (VAR ("Worker"),
+                                                      beam_erl_cons (bindings,
+                                                                     beam_erl_nil ())))));
+}
+
+/* Size = min(MaxSize, max(MinSize, Len div (4 * Schedulers) + 1)) */
+static BeamTerm *
+slice_size (void)
+{
+  return CALL ("erlang", "min", 2, VAR ("MaxSize"),
+               CALL ("erlang", "max", 2, VAR ("MinSize"),
+                     OP ("+", OP ("div", VAR ("Len"), OP ("*", INT (4), VAR ("Schedulers"))),
+                         INT (1))));
+}
+
+/* K = max(1, min(Schedulers, (Len + Size - 1) div Size)) */
+static BeamTerm *
+n_workers (void)
+{
+  return CALL ("erlang", "max", 2, INT (1),
+               CALL ("erlang", "min", 2, VAR ("Schedulers"), div_up (VAR ("Len"), "Size")));
+}
+
+/* Parts = [lists:sublist(Ps, 1 + I * Big, Big) || Big <- [(Len + K - 1) div K],
+ *                                                 I <- lists:seq(0, K - 1)] */
+static BeamTerm *
+parts (void)
+{
+  return beam_erl_lc (CALL ("lists", "sublist", 3, VAR ("Ps"),
+                            OP ("+", INT (1), OP ("*", VAR ("I"), VAR ("Big"))), VAR ("Big")),
+                      2,
+                      beam_erl_generate (VAR ("Big"),
+                                         beam_erl_cons (div_up (VAR ("Len"), "K"),
+                                                        beam_erl_nil ())),
+                      beam_erl_generate (VAR ("I"),
+                                         CALL ("lists", "seq", 2, INT (0),
+                                               OP ("-", VAR ("K"), INT (1)))));
+}
 
 BeamTerm *
 beam_process_list_build_program (guint    chunk_size,
                                  gboolean with_heap_sizes)
 {
   guint n_items = with_heap_sizes ? N_ITEMS : N_PAGE_ITEMS;
-  static const char * const worker_variables[] = { "Compact", "Items", "Part", "Reply", "Select", "Size" };
   GPtrArray *item_atoms = g_ptr_array_new ();
-  BeamTerm *rows;
-  BeamTerm *per_slice;
-  BeamTerm *worker;
-  BeamTerm *worker_bindings;
-  BeamTerm *spawn_worker;
   BeamTerm *body;
 
   for (guint i = 0; i < n_items; i++)
     g_ptr_array_add (item_atoms, beam_term_new_atom (items[i]));
 
-  /* Rows = ets:match_spec_run(lists:zip(Slice, lists:zipwith(fun erlang:process_info/2,
-   *          Slice, lists:duplicate(length(Slice), Items))), Compact) */
-  rows = CALL ("ets", "match_spec_run", 2,
-               CALL ("lists", "zip", 2, VAR ("Slice"),
-                     CALL ("lists", "zipwith", 3, beam_erl_export_fun ("erlang", "process_info", 2), VAR ("Slice"),
-                           CALL ("lists", "duplicate", 2, CALL ("erlang", "length", 1, VAR ("Slice")), VAR ("Items")))),
-               VAR ("Compact"));
-
-  per_slice = beam_erl_fun (ptr_array (1, VAR ("S")),
-                            ptr_array (4,
-                                       beam_erl_match (VAR ("Slice"),
-                                                       CALL ("lists", "sublist", 3, VAR ("Part"), VAR ("S"), VAR ("Size"))),
-                                       beam_erl_match (VAR ("Rows"), rows),
-                                       beam_erl_match (VAR ("ProcLib"),
-                                                       CALL ("ets", "match_spec_run", 2, VAR ("Rows"), VAR ("Select"))),
-                                       beam_erl_op ("!", VAR ("Reply"),
-                                                    beam_erl_tuple (3, beam_erl_atom ("beamscope_procs"),
-                                                                    CALL ("lists", "zip", 2, VAR ("ProcLib"),
-                                                                          CALL ("lists", "map", 2,
-                                                                                beam_erl_export_fun ("proc_lib", "translate_initial_call", 1),
-                                                                                VAR ("ProcLib"))),
-                                                                    VAR ("Rows")))));
-
-  /* Each worker goes through its part slice by slice, so that slices reach
-   * us steadily, from the first one on, while the rest is collected. */
-  worker = beam_term_new_list (1, CALL ("lists", "foreach", 2, per_slice,
-                                        CALL ("lists", "seq", 3, INT (1), CALL ("erlang", "length", 1, VAR ("Part")),
-                                              VAR ("Size"))));
-
-  /* [{'Compact', Compact}, {'Items', Items}, ...]: an orddict, sorted. The
-   * worker gets these bindings only: a fun would carry every binding in
-   * scope, Ps (every pid) among them, into every worker. */
-  worker_bindings = beam_erl_nil ();
-  for (gint i = G_N_ELEMENTS (worker_variables) - 1; i >= 0; i--)
-    worker_bindings = beam_erl_cons (beam_erl_tuple (2, beam_erl_atom (worker_variables[i]), VAR (worker_variables[i])),
-                                     worker_bindings);
-  spawn_worker = beam_erl_fun (ptr_array (1, VAR ("Part")),
-                               ptr_array (1, CALL ("erlang", "spawn", 3, beam_erl_atom ("erl_eval"), beam_erl_atom ("exprs"),
-                                                   beam_erl_cons (VAR ("Worker"),
-                                                                  beam_erl_cons (worker_bindings, beam_erl_nil ())))));
-
   /* Inside a fun, so that Ps stays out of the bindings erl_eval answers with. */
   body = beam_erl_fun (g_ptr_array_new (),
-                       ptr_array (10,
-                                  beam_erl_match (VAR ("Compact"), CALL ("ets", "match_spec_compile", 1, VAR ("CompactSpec"))),
-                                  beam_erl_match (VAR ("Select"), CALL ("ets", "match_spec_compile", 1, VAR ("SelectSpec"))),
-                                  beam_erl_match (VAR ("Ps"), CALL ("erlang", "processes", 0, NULL)),
-                                  beam_erl_match (VAR ("Len"), CALL ("erlang", "length", 1, VAR ("Ps"))),
-                                  beam_erl_match (VAR ("Schedulers"),
-                                                  CALL ("erlang", "system_info", 1, beam_erl_atom ("schedulers_online"))),
-                                  /* Size = min(MaxSize, max(MinSize, Len div (4 * Schedulers) + 1)) */
-                                  beam_erl_match (VAR ("Size"),
-                                                  CALL ("erlang", "min", 2, VAR ("MaxSize"),
-                                                        CALL ("erlang", "max", 2, VAR ("MinSize"),
-                                                              beam_erl_op ("+", beam_erl_op ("div", VAR ("Len"),
-                                                                                             beam_erl_op ("*", INT (4), VAR ("Schedulers"))),
-                                                                           INT (1))))),
-                                  /* K = max(1, min(Schedulers, (Len + Size - 1) div Size)) */
-                                  beam_erl_match (VAR ("K"),
-                                                  CALL ("erlang", "max", 2, INT (1),
-                                                        CALL ("erlang", "min", 2, VAR ("Schedulers"),
-                                                              beam_erl_op ("div",
-                                                                           beam_erl_op ("-", beam_erl_op ("+", VAR ("Len"), VAR ("Size")), INT (1)),
-                                                                           VAR ("Size"))))),
-                                  /* Parts = [lists:sublist(Ps, 1 + I * Big, Big) || I <- lists:seq(0, K - 1)],
-                                   * Big = (Len + K - 1) div K */
-                                  beam_erl_match (VAR ("Parts"),
-                                                  beam_erl_lc (CALL ("lists", "sublist", 3, VAR ("Ps"),
-                                                                     beam_erl_op ("+", INT (1), beam_erl_op ("*", VAR ("I"), VAR ("Big"))),
-                                                                     VAR ("Big")),
-                                                               2,
-                                                               beam_erl_generate (VAR ("Big"),
-                                                                                  beam_erl_cons (beam_erl_op ("div",
-                                                                                                              beam_erl_op ("-", beam_erl_op ("+", VAR ("Len"), VAR ("K")), INT (1)),
-                                                                                                              VAR ("K")),
-                                                                                                 beam_erl_nil ())),
-                                                               beam_erl_generate (VAR ("I"),
-                                                                                  CALL ("lists", "seq", 2, INT (0),
-                                                                                        beam_erl_op ("-", VAR ("K"), INT (1)))))),
-                                  CALL ("lists", "foreach", 2, spawn_worker, VAR ("Parts")),
-                                  /* The number of slices: sum of (length(P) + Size - 1) div Size */
-                                  CALL ("lists", "sum", 1,
-                                        beam_erl_lc (beam_erl_op ("div",
-                                                                  beam_erl_op ("-", beam_erl_op ("+", CALL ("erlang", "length", 1, VAR ("P")),
-                                                                                                 VAR ("Size")),
-                                                                               INT (1)),
-                                                                  VAR ("Size")),
-                                                     1, beam_erl_generate (VAR ("P"), VAR ("Parts"))))));
+                       EXPRS (10,
+                              beam_erl_match (VAR ("Compact"), CALL ("ets", "match_spec_compile", 1,
+                                                                     VAR ("CompactSpec"))),
+                              beam_erl_match (VAR ("Select"), CALL ("ets", "match_spec_compile", 1,
+                                                                    VAR ("SelectSpec"))),
+                              beam_erl_match (VAR ("Ps"), CALL ("erlang", "processes", 0, NULL)),
+                              beam_erl_match (VAR ("Len"),
+                                              CALL ("erlang", "length", 1, VAR ("Ps"))),
+                              beam_erl_match (VAR ("Schedulers"),
+                                              CALL ("erlang", "system_info", 1,
+                                                    ATOM ("schedulers_online"))),
+                              beam_erl_match (VAR ("Size"), slice_size ()),
+                              beam_erl_match (VAR ("K"), n_workers ()),
+                              beam_erl_match (VAR ("Parts"), parts ()),
+                              CALL ("lists", "foreach", 2, spawn_worker (), VAR ("Parts")),
+                              /* The number of slices: sum of (length(P) + Size - 1) div Size */
+                              CALL ("lists", "sum", 1,
+                                    beam_erl_lc (div_up (CALL ("erlang", "length", 1, VAR ("P")),
+                                                         "Size"),
+                                                 1,
+                                                 beam_erl_generate (VAR ("P"), VAR ("Parts"))))));
 
-  return beam_erl_eval_args (ptr_array (1, beam_erl_apply (body, 0)),
+  return beam_erl_eval_args (EXPRS (1, beam_erl_apply (body, 0)),
                              "CompactSpec", compact_spec (n_items),
                              "Items", beam_term_new_list_take (item_atoms),
                              "MaxSize", beam_term_new_integer (chunk_size),
                              "MinSize", beam_term_new_integer (MIN_CHUNK_SIZE),
                              "Reply", beam_term_new_reply_pid (),
                              "SelectSpec", select_spec (n_items),
-                             "Worker", worker,
+                             "Worker", worker_program (),
                              NULL);
 }
 
 #undef VAR
+#undef ATOM
 #undef CALL
 #undef INT
+#undef OP
+#undef EXPRS
 
 /* ---- decoding, on the network thread ------------------------------------- */
 
@@ -511,7 +554,8 @@ decode_row (Fetch            *fetch,
 
   /* A proc_lib process: the initial call it was started for, as observer shows. */
   if (translated != NULL &&
-      g_hash_table_lookup_extended (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL, &name))
+      g_hash_table_lookup_extended (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL,
+                                    &name))
     record->initial_call = GPOINTER_TO_UINT (name);
   return TRUE;
 }
@@ -535,7 +579,8 @@ decode_translations (BeamProcessTable *table,
       if (ei_decode_tuple_header (buf, index, &arity) != 0 || arity != 2 ||
           ei_decode_pid (buf, index, &pid) != 0 || !decode_mfa (table, buf, index, &id))
         return FALSE;
-      g_hash_table_insert (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), GUINT_TO_POINTER (id));
+      g_hash_table_insert (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)),
+                           GUINT_TO_POINTER (id));
     }
   return n == 0 || (ei_decode_list_header (buf, index, &size) == 0 && size == 0);
 }
@@ -607,14 +652,16 @@ finish_table (const BeamTerm  *reply,
   return beam_process_table_ref (fetch->table);
 }
 
+/* The call's own task ends first; ours holds the Fetch its decoders fill
+ * until then, so it is the one the caller gets. */
 static void
-fetch_done (GObject      *object,
+fetch_done (GObject      *object G_GNUC_UNUSED,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  BeamProcessTable *table = beam_connection_call_finish (BEAM_CONNECTION (object), result, &error);
+  BeamProcessTable *table = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (table == NULL)
     g_task_return_error (task, error);
@@ -644,15 +691,16 @@ beam_process_list_fetch_async (BeamConnection      *connection,
   fetch->statuses = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "erl_eval", .function = "exprs",
-                                .args = beam_process_list_build_program (CHUNK_SIZE, with_heap_sizes),
-                                .timeout_ms = FETCH_TIMEOUT_MS,
-                                .decode = finish_table, .decode_data = fetch,
-                                .result_free = (GDestroyNotify) beam_process_table_unref,
-                                .on_message = on_slice, .stream_data = fetch,
-                                .counted = TRUE,
-                              }, cancellable, fetch_done, g_object_ref (task));
+  beam_connection_call_task_async (connection, beam_process_list_fetch_async, &(BeamCall) {
+                                     .module = "erl_eval", .function = "exprs",
+                                     .args = beam_process_list_build_program (CHUNK_SIZE,
+                                                                              with_heap_sizes),
+                                     .timeout_ms = FETCH_TIMEOUT_MS,
+                                     .decode = finish_table, .decode_data = fetch,
+                                     .result_free = (GDestroyNotify) beam_process_table_unref,
+                                     .on_message = on_slice, .stream_data = fetch,
+                                     .counted = TRUE,
+                                   }, cancellable, fetch_done, g_object_ref (task));
 }
 
 BeamProcessTable *

@@ -4,7 +4,8 @@
  * lists:map(fun erlang:system_info/1, Items), so the whole page costs one
  * round trip and four short-lived rex workers on the node, whether or not it
  * has runtime_tools. The decoders run on the network thread and each fills its
- * own part of one BeamSystemInfo; the owner sees it only when all four are in. */
+ * own part of one BeamSystemInfo; the owner sees it only when all four are in.
+ * process_limit is also asked alone, for the Processes page's count. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
@@ -129,7 +130,8 @@ static BeamTerm *
 map_args (const char *function,
           GPtrArray  *items)
 {
-  return beam_term_new_list (2, beam_term_new_export_fun ("erlang", function, 1), beam_term_new_list_take (items));
+  return beam_term_new_list (2, beam_term_new_export_fun ("erlang", function, 1),
+                             beam_term_new_list_take (items));
 }
 
 static gboolean
@@ -270,7 +272,7 @@ decode_backend (const BeamTerm  *reply,
 }
 
 static void
-call_done (GObject      *object,
+call_done (GObject      *object G_GNUC_UNUSED,
            GAsyncResult *result,
            gpointer      user_data)
 {
@@ -278,8 +280,7 @@ call_done (GObject      *object,
   Fetch *fetch = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (beam_connection_call_finish (BEAM_CONNECTION (object), result, &error) == NULL &&
-      fetch->error == NULL)
+  if (g_task_propagate_pointer (G_TASK (result), &error) == NULL && fetch->error == NULL)
     fetch->error = error;
   else
     g_clear_error (&error);
@@ -309,7 +310,8 @@ beam_system_info_fetch_async (BeamConnection      *connection,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GPtrArray *items;
+  GPtrArray *system;
+  GPtrArray *statistics;
   Fetch *fetch;
 
   g_return_if_fail (BEAM_IS_CONNECTION (connection));
@@ -321,40 +323,35 @@ beam_system_info_fetch_async (BeamConnection      *connection,
   fetch->pending = N_CALLS;
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
-  items = g_ptr_array_new ();
+  system = g_ptr_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (system_items); i++)
     {
       BeamTerm *item = beam_term_new_atom (system_items[i].item);
       if (system_items[i].qualifier != NULL)
         item = beam_term_new_tuple (2, item, beam_term_new_atom (system_items[i].qualifier));
-      g_ptr_array_add (items, item);
+      g_ptr_array_add (system, item);
     }
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "lists", .function = "map",
-                                .args = map_args ("system_info", items),
-                                .decode = decode_system_items, .decode_data = fetch->info,
-                              }, cancellable, call_done, g_object_ref (task));
-
-  items = g_ptr_array_new ();
+  statistics = g_ptr_array_new ();
   for (guint i = 0; i < G_N_ELEMENTS (statistics_items); i++)
-    g_ptr_array_add (items, beam_term_new_atom (statistics_items[i]));
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "lists", .function = "map",
-                                .args = map_args ("statistics", items),
-                                .decode = decode_statistics, .decode_data = fetch->info,
-                              }, cancellable, call_done, g_object_ref (task));
+    g_ptr_array_add (statistics, beam_term_new_atom (statistics_items[i]));
 
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "erlang", .function = "memory",
-                                .args = beam_term_new_list (0),
-                                .decode = decode_memory, .decode_data = fetch->info,
-                              }, cancellable, call_done, g_object_ref (task));
+  {
+    const BeamCall calls[N_CALLS] = {
+      { .module = "lists", .function = "map", .args = map_args ("system_info", system),
+        .decode = decode_system_items, .decode_data = fetch->info },
+      { .module = "lists", .function = "map", .args = map_args ("statistics", statistics),
+        .decode = decode_statistics, .decode_data = fetch->info },
+      { .module = "erlang", .function = "memory", .args = beam_term_new_list (0),
+        .decode = decode_memory, .decode_data = fetch->info },
+      { .module = "code", .function = "ensure_loaded",
+        .args = beam_term_new_list (1, beam_term_new_atom ("observer_backend")),
+        .decode = decode_backend, .decode_data = fetch->info },
+    };
 
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "code", .function = "ensure_loaded",
-                                .args = beam_term_new_list (1, beam_term_new_atom ("observer_backend")),
-                                .decode = decode_backend, .decode_data = fetch->info,
-                              }, cancellable, call_done, g_object_ref (task));
+    for (guint i = 0; i < N_CALLS; i++)
+      beam_connection_call_task_async (connection, beam_system_info_fetch_async, &calls[i],
+                                       cancellable, call_done, g_object_ref (task));
+  }
 }
 
 BeamSystemInfo *
@@ -363,6 +360,53 @@ beam_system_info_fetch_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* erlang:system_info(process_limit), as a gint64 of its own. */
+static gpointer
+decode_process_limit (const BeamTerm  *reply,
+                      gpointer         user_data G_GNUC_UNUSED,
+                      GError         **error)
+{
+  gint64 limit;
+
+  if (!beam_term_get_int64 (reply, &limit) || limit <= 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                   _("The node answered erlang:system_info(process_limit) with something "
+                     "other than a number"));
+      return NULL;
+    }
+  return g_memdup2 (&limit, sizeof limit);
+}
+
+void
+beam_system_info_process_limit_async (BeamConnection      *connection,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  BeamTerm *item;
+
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  item = beam_term_new_atom ("process_limit");
+  beam_connection_call_task_async (connection, beam_system_info_process_limit_async, &(BeamCall) {
+                                     .module = "erlang", .function = "system_info",
+                                     .args = beam_term_new_list (1, item),
+                                     .decode = decode_process_limit, .result_free = g_free,
+                                   }, cancellable, callback, user_data);
+}
+
+gint64
+beam_system_info_process_limit_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_autofree gint64 *limit = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
+  limit = g_task_propagate_pointer (G_TASK (result), error);
+  return limit != NULL ? *limit : -1;
 }
 
 static void
@@ -458,48 +502,4 @@ beam_system_info_to_json (const BeamSystemInfo *info)
 
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
-}
-
-static gpointer
-decode_process_limit (const BeamTerm  *reply,
-                      gpointer         user_data G_GNUC_UNUSED,
-                      GError         **error)
-{
-  gint64 limit;
-
-  if (!beam_term_get_int64 (reply, &limit) || limit <= 0)
-    {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
-                   _("Unexpected reply from the node"));
-      return NULL;
-    }
-  return g_memdup2 (&limit, sizeof limit);
-}
-
-void
-beam_system_info_process_limit_async (BeamConnection      *connection,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  g_return_if_fail (BEAM_IS_CONNECTION (connection));
-
-  beam_connection_call_task_async (connection, beam_system_info_process_limit_async, &(BeamCall) {
-                                     .module = "erlang", .function = "system_info",
-                                     .args = beam_term_new_list (1, beam_term_new_atom ("process_limit")),
-                                     .decode = decode_process_limit, .result_free = g_free,
-                                   }, cancellable, callback, user_data);
-}
-
-gint64
-beam_system_info_process_limit_finish (GAsyncResult  *result,
-                                       GError       **error)
-{
-  g_autofree gint64 *limit = NULL;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == beam_system_info_process_limit_async, -1);
-
-  limit = g_task_propagate_pointer (G_TASK (result), error);
-  return limit != NULL ? *limit : -1;
 }

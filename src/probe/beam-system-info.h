@@ -58,7 +58,8 @@ typedef struct
   gint64      dist_buf_busy_limit;
 
   gint64      run_queue;             /* statistics(run_queue): normal + dirty CPU */
-  GArray     *run_queue_lengths;     /* gint64: one per normal scheduler, then dirty CPU, then dirty IO */
+  /* gint64: one per normal scheduler, then dirty CPU, then dirty IO */
+  GArray     *run_queue_lengths;
   gint64      io_input;
   gint64      io_output;
   gint64      reductions;
@@ -79,12 +80,12 @@ void            beam_system_info_fetch_async   (BeamConnection      *connection,
 BeamSystemInfo *beam_system_info_fetch_finish  (GAsyncResult    *result,
                                                 GError         **error);
 
-/* erlang:system_info(process_limit): how many processes the node may have. */
+/* erlang:system_info(process_limit) alone: the limit, or -1 with `error`
+ * set (a reply other than a positive integer is BEAM_WIRE_ERROR_BAD_REPLY). */
 void            beam_system_info_process_limit_async  (BeamConnection      *connection,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
-/* The limit, or -1 with `error` set. */
 gint64          beam_system_info_process_limit_finish (GAsyncResult        *result,
                                                        GError             **error);
 

@@ -76,7 +76,8 @@ reductions (BeamConnection *connection)
   gint64 total = -1;
 
   beam_connection_rpc_async (connection, "erlang", "statistics",
-                             beam_term_new_list (1, beam_term_new_atom ("reductions")), 10000, NULL, beam_test_stash, &wait);
+                             beam_term_new_list (1, beam_term_new_atom ("reductions")), 10000,
+                             NULL, beam_test_stash, &wait);
   run_until (&wait);
   reply = beam_connection_rpc_finish (connection, wait.result, &error);
   g_clear_object (&wait.result);
@@ -110,9 +111,9 @@ start_holder (BeamConnection *connection)
   BeamTestWait wait = { 0 };
   BeamTerm *holder;
 
-  beam_load_flag_holder_start_async (connection, NULL, beam_test_stash, &wait);
+  beam_load_sample_flag_holder_start_async (connection, NULL, beam_test_stash, &wait);
   run_until (&wait);
-  holder = beam_load_flag_holder_start_finish (wait.result, &error);
+  holder = beam_load_sample_flag_holder_start_finish (wait.result, &error);
   g_clear_object (&wait.result);
   g_assert_no_error (error);
   return holder;
@@ -155,7 +156,7 @@ beamscope (BeamConnection *connection,
     }
   g_assert_cmpuint (wall_times, >, 0);  /* the holder's flag was up */
   stretch = (Stretch) { reductions (connection) - before, now_ms () - start };
-  beam_load_flag_holder_stop (connection, holder);
+  beam_load_sample_flag_holder_stop (connection, holder);
   beam_test_run_for (300);
   return stretch;
 }
@@ -174,14 +175,16 @@ observer (BeamTestNode *node,
   g_autofree char *n = g_strdup_printf ("%u", samples);
   const char *argv[] = { "erl", "-sname", alive, "-hidden", "-setcookie", node->cookie, "-noshell",
                          "-pa", g_getenv ("BEAMSCOPE_BENCH_EBIN"),
-                         "-run", "bench_baseline", "main", "fetch_stats", node->name, interval, n, NULL };
+                         "-run", "bench_baseline", "main", "fetch_stats", node->name, interval, n,
+                         NULL };
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *figures;
   int status;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
@@ -203,7 +206,8 @@ rpc (BeamConnection *connection,
   g_autoptr(BeamTerm) reply = NULL;
   BeamTestWait wait = { 0 };
 
-  beam_connection_rpc_async (connection, module, function, args, 10000, NULL, beam_test_stash, &wait);
+  beam_connection_rpc_async (connection, module, function, args, 10000, NULL, beam_test_stash,
+                             &wait);
   run_until (&wait);
   reply = beam_connection_rpc_finish (connection, wait.result, &error);
   g_clear_object (&wait.result);
@@ -279,7 +283,8 @@ main (int    argc G_GNUC_UNUSED,
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
   /* A quiet node: the fixture's busy loop would drown the signal. */
-  stopped = beam_test_node_erl_call (node, "supervisor", "terminate_child", "[beamscope_fixture_sup, busy]", &error);
+  stopped = beam_test_node_erl_call (node, "supervisor", "terminate_child",
+                                     "[beamscope_fixture_sup, busy]", &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (stopped, "ok"));
 
@@ -304,7 +309,8 @@ main (int    argc G_GNUC_UNUSED,
       theirs[r] = per_sample (erlang_busy, erlang_quiet, samples);
       idle_rate[r] = quiet.reductions / (quiet.ms / 1000);
       idle_rate_erlang[r] = erlang_quiet.reductions / (erlang_quiet.ms / 1000);
-      g_print ("{\"benchmark\": \"load sampling reductions: round %u\", \"interval_ms\": %u, \"samples\": %u, "
+      g_print ("{\"benchmark\": \"load sampling reductions: round %u\", \"interval_ms\": %u, "
+               "\"samples\": %u, "
                "\"beamscope_reductions\": %" G_GINT64_FORMAT ", \"beamscope_ms\": %.0f, "
                "\"beamscope_idle_reductions\": %" G_GINT64_FORMAT ", \"beamscope_idle_ms\": %.0f, "
                "\"observer_reductions\": %" G_GINT64_FORMAT ", \"observer_ms\": %.0f, "
@@ -315,12 +321,16 @@ main (int    argc G_GNUC_UNUSED,
                ours[r], theirs[r]);
     }
 
-  g_print ("{\"benchmark\": \"load sampling reductions (median of %u rounds)\", \"interval_ms\": %u, "
-           "\"samples\": %u, \"node_idle_reductions_per_s\": %.0f, \"node_idle_reductions_per_s_erlang_reader\": %.0f, ",
-           rounds, interval_ms, samples, median (idle_rate, rounds), median (idle_rate_erlang, rounds));
+  g_print ("{\"benchmark\": \"load sampling reductions (median of %u rounds)\", "
+           "\"interval_ms\": %u, "
+           "\"samples\": %u, \"node_idle_reductions_per_s\": %.0f, "
+           "\"node_idle_reductions_per_s_erlang_reader\": %.0f, ",
+           rounds, interval_ms, samples, median (idle_rate, rounds),
+           median (idle_rate_erlang, rounds));
   ours_median = median (ours, rounds);
   theirs_median = median (theirs, rounds);
-  g_print ("\"beamscope_reductions_per_sample\": %.0f, \"observer_fetch_stats_reductions_per_sample\": %.0f, "
+  g_print ("\"beamscope_reductions_per_sample\": %.0f, "
+           "\"observer_fetch_stats_reductions_per_sample\": %.0f, "
            "\"ratio\": %.2f, \"target\": \"at most observer's per sample\", \"verdict\": \"%s\"}\n",
            ours_median, theirs_median, ours_median / theirs_median,
            ours_median <= theirs_median ? "pass" : "fail");
@@ -335,9 +345,11 @@ main (int    argc G_GNUC_UNUSED,
 
     beam_test_run_for (300);
     sample_cost = per_call (connection, call_sample, samples);
-    beam_load_flag_holder_stop (connection, holder);
-    g_print ("{\"benchmark\": \"load sampling reductions: where they go (per call, back to back)\", "
-             "\"rex_call_erlang_node\": %.0f, \"rex_call_erl_eval_exprs_ok\": %.0f, \"beamscope_sample\": %.0f}\n",
+    beam_load_sample_flag_holder_stop (connection, holder);
+    g_print ("{\"benchmark\": \"load sampling reductions: where they go "
+             "(per call, back to back)\", "
+             "\"rex_call_erlang_node\": %.0f, \"rex_call_erl_eval_exprs_ok\": %.0f, "
+             "\"beamscope_sample\": %.0f}\n",
              rex_floor, eval_floor, sample_cost);
   }
 

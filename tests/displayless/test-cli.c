@@ -69,13 +69,28 @@ assert_one_line_error (const Run  *run,
   g_assert_cmpstr (run->out, ==, "");
 }
 
+static gint64
+int_of (JsonObject *object,
+        const char *member)
+{
+  return json_object_get_int_member (object, member);
+}
+
+static const char *
+text_of (JsonObject *object,
+         const char *member)
+{
+  return json_object_get_string_member (object, member);
+}
+
 static JsonObject *
 node_report (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (node->dir, "report.json", NULL);
   g_autofree char *args = g_strdup_printf ("[\"%s\"]", path);
-  g_autofree char *printed = beam_test_node_erl_call (node, "beamscope_fixture", "write_report", args, &error);
+  g_autofree char *printed = beam_test_node_erl_call (node, "beamscope_fixture", "write_report",
+                                                      args, &error);
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   g_assert_no_error (error);
@@ -106,7 +121,8 @@ test_info_json_agrees_with_node (void)
   /* The node reports on itself just before and just after the CLI asks it:
    * counters that only grow must fall between the two readings. */
   before = node_report ();
-  run_cli (&run, NULL, "--node", node->name, "--cookie-file", node->cookie_file, "--json", "info", NULL);
+  run_cli (&run, NULL, "--node", node->name, "--cookie-file", node->cookie_file, "--json", "info",
+           NULL);
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
   report = node_report ();
@@ -115,47 +131,49 @@ test_info_json_agrees_with_node (void)
   g_assert_no_error (error);
   info = json_node_get_object (json_parser_get_root (parser));
 
-  g_assert_cmpstr (json_object_get_string_member (info, "node"), ==, json_object_get_string_member (report, "node"));
-  g_assert_cmpstr (json_object_get_string_member (info, "otp_release"), ==, json_object_get_string_member (report, "otp_release"));
-  g_assert_cmpstr (json_object_get_string_member (info, "erts_version"), ==, json_object_get_string_member (report, "erts_version"));
+  g_assert_cmpstr (text_of (info, "node"), ==, text_of (report, "node"));
+  g_assert_cmpstr (text_of (info, "otp_release"), ==, text_of (report, "otp_release"));
+  g_assert_cmpstr (text_of (info, "erts_version"), ==, text_of (report, "erts_version"));
   for (guint i = 0; i < G_N_ELEMENTS (exact); i++)
     {
       g_test_message ("%s", exact[i]);
-      g_assert_cmpint (json_object_get_int_member (info, exact[i]), ==, json_object_get_int_member (report, exact[i]));
+      g_assert_cmpint (int_of (info, exact[i]), ==, int_of (report, exact[i]));
     }
 
   /* Counts move between the two readings by a few: our rex workers, erl_call's. */
-  g_assert_cmpint (ABS (json_object_get_int_member (info, "process_count") -
-                        json_object_get_int_member (report, "process_count")), <=, 5);
-  g_assert_cmpint (json_object_get_int_member (info, "atom_count"), >=, json_object_get_int_member (before, "atom_count"));
-  g_assert_cmpint (json_object_get_int_member (info, "atom_count"), <=, json_object_get_int_member (report, "atom_count"));
-  g_assert_cmpint (ABS (json_object_get_int_member (info, "port_count") -
-                        json_object_get_int_member (report, "port_count")), <=, 3);
-  g_assert_cmpint (ABS (json_object_get_int_member (info, "ets_count") -
-                        json_object_get_int_member (report, "ets_count")), <=, 3);
+  g_assert_cmpint (ABS (int_of (info, "process_count") -
+                        int_of (report, "process_count")), <=, 5);
+  g_assert_cmpint (int_of (info, "atom_count"), >=, int_of (before, "atom_count"));
+  g_assert_cmpint (int_of (info, "atom_count"), <=, int_of (report, "atom_count"));
+  g_assert_cmpint (ABS (int_of (info, "port_count") -
+                        int_of (report, "port_count")), <=, 3);
+  g_assert_cmpint (ABS (int_of (info, "ets_count") -
+                        int_of (report, "ets_count")), <=, 3);
   for (guint i = 0; i < G_N_ELEMENTS (growing); i++)
     {
       g_test_message ("%s", growing[i]);
-      g_assert_cmpint (json_object_get_int_member (info, growing[i]), >=, json_object_get_int_member (before, growing[i]));
-      g_assert_cmpint (json_object_get_int_member (info, growing[i]), <=, json_object_get_int_member (report, growing[i]));
+      g_assert_cmpint (int_of (info, growing[i]), >=, int_of (before, growing[i]));
+      g_assert_cmpint (int_of (info, growing[i]), <=, int_of (report, growing[i]));
     }
-  g_assert_cmpint (json_object_get_int_member (info, "run_queue"), >=, 0);
+  g_assert_cmpint (int_of (info, "run_queue"), >=, 0);
   g_assert_true (json_object_get_boolean_member (info, "observer_backend"));
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (info, "run_queue_lengths")), >=,
-                    json_object_get_int_member (report, "schedulers"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (info,
+                                                                         "run_queue_lengths")), >=,
+                    int_of (report, "schedulers"));
 
   memory = json_object_get_object_member (info, "memory");
   for (guint i = 0; i < G_N_ELEMENTS (memory_keys); i++)
     {
-      gint64 ours = json_object_get_int_member (memory, memory_keys[i]);
-      gint64 first = json_object_get_int_member (json_object_get_object_member (before, "memory"), memory_keys[i]);
-      gint64 last = json_object_get_int_member (json_object_get_object_member (report, "memory"), memory_keys[i]);
+      gint64 ours = int_of (memory, memory_keys[i]);
+      gint64 first = int_of (json_object_get_object_member (before, "memory"), memory_keys[i]);
+      gint64 last = int_of (json_object_get_object_member (report, "memory"), memory_keys[i]);
       /* Heaps grow and shrink with each GC between the readings: allow 10%
        * and 1 MiB around the range the node itself reported. */
       double low = MIN (first, last) * 0.9 - 1024 * 1024;
       double high = MAX (first, last) * 1.1 + 1024 * 1024;
 
-      g_test_message ("memory.%s: %" G_GINT64_FORMAT " in [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
+      g_test_message ("memory.%s: %" G_GINT64_FORMAT
+                      " in [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
                       memory_keys[i], ours, first, last);
       g_assert_cmpint (ours, >, 0);
       g_assert_cmpfloat (ours, >=, low);
@@ -181,8 +199,8 @@ test_info_without_runtime_tools (void)
   g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
   info = json_node_get_object (json_parser_get_root (parser));
   g_assert_false (json_object_get_boolean_member (info, "observer_backend"));
-  g_assert_cmpint (json_object_get_int_member (info, "process_count"), >, 10);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (info, "memory"), "total"), >, 0);
+  g_assert_cmpint (int_of (info, "process_count"), >, 10);
+  g_assert_cmpint (int_of (json_object_get_object_member (info, "memory"), "total"), >, 0);
 }
 
 static void
@@ -213,10 +231,10 @@ test_nodes (void)
   for (guint i = 0; i < json_array_get_length (nodes); i++)
     {
       JsonObject *entry = json_array_get_object_element (nodes, i);
-      if (g_str_equal (json_object_get_string_member (entry, "name"), node->alive))
+      if (g_str_equal (text_of (entry, "name"), node->alive))
         {
           found = TRUE;
-          g_assert_cmpint (json_object_get_int_member (entry, "port"), >, 0);
+          g_assert_cmpint (int_of (entry, "port"), >, 0);
         }
     }
   g_assert_true (found);
@@ -258,7 +276,8 @@ test_timed_out (void)
   gint64 start = g_get_monotonic_time ();
 
   beam_test_node_kill (node, SIGSTOP);
-  run_cli (&run, NULL, "--node", node->name, "--cookie", node->cookie, "--timeout", "1500", "info", NULL);
+  run_cli (&run, NULL, "--node", node->name, "--cookie", node->cookie, "--timeout", "1500", "info",
+           NULL);
   beam_test_node_kill (node, SIGCONT);
 
   assert_one_line_error (&run, node->name);
@@ -275,7 +294,8 @@ test_cookie_file_readable_by_others (void)
   g_autofree char *path = g_build_filename (node->dir, "open-cookie", NULL);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_file_set_contents_full (path, node->cookie, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error));
+  g_assert_true (g_file_set_contents_full (path, node->cookie, -1, G_FILE_SET_CONTENTS_NONE, 0644,
+                                           &error));
   run_cli (&run, NULL, "--node", node->name, "--cookie-file", path, "info", NULL);
   assert_one_line_error (&run, "owner only");
   g_unlink (path);
@@ -289,6 +309,99 @@ test_usage (void)
   run_cli (&run, NULL, "info", NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--node"));
+}
+
+/* Every command of the table, as --help lists them. */
+static const char * const commands[] = {
+  "nodes", "info", "procs", "top", "proc", "state", "sched", "memory", "alloc", "ets", "heaps",
+  "binary-gc",
+};
+
+/* The names --help lists under "Commands:", one a line, in order. */
+static GPtrArray *
+listed_commands (const char *help)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *section = strstr (help, "\nCommands:\n");
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_nonnull (section);
+  lines = g_strsplit (section + strlen ("\nCommands:\n"), "\n", -1);
+  for (guint i = 0; lines[i] != NULL && g_str_has_prefix (lines[i], "  "); i++)
+    {
+      g_auto(GStrv) words = g_strsplit (g_strchug (lines[i]), " ", 2);
+      g_ptr_array_add (names, g_strdup (words[0]));
+    }
+  return names;
+}
+
+/* --help lists each command of the table, and each one it lists answers
+ * COMMAND --help with its own usage: the list is the table. */
+static void
+test_help_lists_commands (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GPtrArray) names = NULL;
+
+  run_cli (&run, NULL, "--help", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  names = listed_commands (run.out);
+  g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (commands));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) help = { 0 };
+      /* "beamscope-cli [OPTION…] top", the ellipsis as the locale spells it */
+      g_autofree char *usage = g_strdup_printf ("] %s", commands[i]);
+
+      g_assert_cmpstr (g_ptr_array_index (names, i), ==, commands[i]);
+      run_cli (&help, NULL, commands[i], "--help", NULL);
+      g_assert_cmpint (help.status, ==, 0);
+      g_assert_nonnull (strstr (help.out, "beamscope-cli [OPTION"));
+      g_assert_nonnull (strstr (help.out, usage));
+      g_assert_nonnull (strstr (help.out, "--json"));
+    }
+
+  /* Without a command: the same help, on stderr, as a usage error. */
+  {
+    g_auto(Run) bare = { 0 };
+
+    run_cli (&bare, NULL, NULL);
+    g_assert_cmpint (bare.status, ==, 2);
+    g_assert_cmpstr (bare.err, ==, run.out);
+  }
+}
+
+/* Each command takes its own options only: top's --by is no option of info,
+ * and nodes, which connects to no node, takes no --node. The message names
+ * the command and the option, on one line, before anything is asked. */
+static void
+test_options_are_per_command (void)
+{
+  g_auto(Run) info = { 0 };
+  g_auto(Run) nodes = { 0 };
+  g_auto(Run) top_help = { 0 };
+  g_auto(Run) info_help = { 0 };
+
+  run_cli (&info, NULL, "--node", node->name, "--cookie", node->cookie, "info", "--by", "memory",
+           NULL);
+  g_assert_cmpint (info.status, ==, 2);
+  g_assert_cmpstr (info.out, ==, "");
+  g_assert_true (g_str_has_prefix (info.err, "beamscope-cli: info: "));
+  g_assert_nonnull (strstr (info.err, "--by"));
+  g_assert_true (strchr (info.err, '\n') == info.err + strlen (info.err) - 1);
+
+  run_cli (&nodes, NULL, "nodes", "--node", node->name, NULL);
+  g_assert_cmpint (nodes.status, ==, 2);
+  g_assert_true (g_str_has_prefix (nodes.err, "beamscope-cli: nodes: "));
+  g_assert_nonnull (strstr (nodes.err, "--node"));
+
+  run_cli (&top_help, NULL, "top", "--help", NULL);
+  g_assert_nonnull (strstr (top_help.out, "--by"));
+  g_assert_nonnull (strstr (top_help.out, "--window"));
+  run_cli (&info_help, NULL, "info", "--help", NULL);
+  g_assert_null (strstr (info_help.out, "--by"));
+  g_assert_nonnull (strstr (info_help.out, "--node"));
 }
 
 int
@@ -313,6 +426,8 @@ main (int    argc,
   g_test_add_func ("/cli/timed-out", test_timed_out);
   g_test_add_func ("/cli/cookie-file-readable-by-others", test_cookie_file_readable_by_others);
   g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/help-lists-commands", test_help_lists_commands);
+  g_test_add_func ("/cli/options-are-per-command", test_options_are_per_command);
 
   status = g_test_run ();
   beam_test_node_free (node);

@@ -15,8 +15,10 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-allocators.h"
 #include "beam-load-sample.h"
 #include "beam-memory-page-private.h"
+#include "beam-memory-playbook.h"
 #include "beam-palette.h"
 
 #define PLAYBOOK_ROWS      20
@@ -367,7 +369,7 @@ ets_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamMemoryPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) tables = beam_ets_by_memory_finish (result, &error);
+  g_autoptr(GPtrArray) tables = beam_memory_playbook_ets_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -403,7 +405,7 @@ list_ets (BeamMemoryPage *self)
   if (connection == NULL)
     return;
   grid_message (self->ets_grid, _("Asking the node…"));
-  beam_ets_by_memory_async (connection, PLAYBOOK_ROWS, beam_page_get_cancellable (BEAM_PAGE (self)),
+  beam_memory_playbook_ets_async (connection, PLAYBOOK_ROWS, beam_page_get_cancellable (BEAM_PAGE (self)),
                             ets_done, g_object_ref (self));
 }
 
@@ -414,7 +416,7 @@ heaps_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamMemoryPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) heaps = beam_big_heaps_finish (result, &error);
+  g_autoptr(GPtrArray) heaps = beam_memory_playbook_heaps_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -455,7 +457,7 @@ find_heaps (BeamMemoryPage *self)
   if (connection == NULL)
     return;
   grid_message (self->heap_grid, _("Asking every process…"));
-  beam_big_heaps_async (connection, threshold, PLAYBOOK_ROWS,
+  beam_memory_playbook_heaps_async (connection, threshold, PLAYBOOK_ROWS,
                         beam_page_get_cancellable (BEAM_PAGE (self)), heaps_done,
                         g_object_ref (self));
 }
@@ -467,7 +469,7 @@ collect_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamMemoryPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree BeamBinaryCollection *collection = beam_binary_collect_finish (result, &error);
+  g_autofree BeamBinaryCollection *collection = beam_memory_playbook_binary_collect_finish (result, &error);
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -504,7 +506,7 @@ beam_memory_page_collect_binaries (BeamMemoryPage *self)
   self->collecting = TRUE;
   update_actions (self);
   adw_action_row_set_subtitle (self->binary_row, _("Collecting every process…"));
-  beam_binary_collect_async (connection, beam_page_get_cancellable (BEAM_PAGE (self)),
+  beam_memory_playbook_binary_collect_async (connection, beam_page_get_cancellable (BEAM_PAGE (self)),
                              collect_done, g_object_ref (self));
 }
 

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What every beamscope-cli command does the same way: wait for its one
+ * request, connect, and print (a JSON document, or aligned rows), with every
+ * failure one line on stderr. */
+
+#define G_LOG_DOMAIN "beamscope-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-cli-private.h"
+#include "beam-cookie.h"
+#include "beam-epmd.h"
+
+void
+_beam_cli_stash (GObject      *object G_GNUC_UNUSED,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BeamCli *cli = user_data;
+
+  cli->result = g_object_ref (result);
+  g_main_loop_quit (cli->loop);
+}
+
+/* The CLI runs one request at a time; the app does the same calls concurrently. */
+GAsyncResult *
+_beam_cli_wait (BeamCli *cli)
+{
+  g_clear_object (&cli->result);
+  g_main_loop_run (cli->loop);
+  return cli->result;
+}
+
+int
+_beam_cli_fail (const GError *error)
+{
+  g_printerr ("beamscope-cli: %s\n", error->message);
+  return BEAM_CLI_EXIT_NODE_ERROR;
+}
+
+int
+_beam_cli_usage_error (const char *message)
+{
+  g_printerr ("beamscope-cli: %s\n", message);
+  return BEAM_CLI_EXIT_USAGE;
+}
+
+int
+_beam_cli_check_count (int count)
+{
+  return count > 0 ? 0 : _beam_cli_usage_error (_("--count must be a positive number"));
+}
+
+void
+_beam_cli_print_json (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, TRUE);
+
+  g_print ("%s\n", text);
+}
+
+int
+_beam_cli_print_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  _beam_cli_print_json (root);
+  return 0;
+}
+
+void
+_beam_cli_add_int (JsonBuilder *builder,
+                   const char  *key,
+                   gint64       value)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+_beam_cli_print_row (const char *label,
+                     const char *value)
+{
+  g_print ("%-28s %s\n", label, value != NULL ? value : "-");
+}
+
+GAsyncResult *
+_beam_cli_wait_and_close (BeamCli *cli)
+{
+  GAsyncResult *result = _beam_cli_wait (cli);
+
+  beam_connection_close (cli->connection);
+  return result;
+}
+
+int
+_beam_cli_connect (BeamCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cookie = NULL;
+  g_autoptr(BeamConnection) connection = NULL;
+
+  if (cli->node == NULL)
+    return _beam_cli_usage_error (_("this command needs --node NAME"));
+  if (!beam_node_name_split (cli->node, NULL, NULL, &error) ||
+      !(cookie = beam_cookie_resolve (cli->cookie, cli->cookie_file, &error)))
+    return _beam_cli_fail (error);
+
+  connection = beam_connection_new (cli->node, cookie);
+  beam_connection_set_default_timeout (connection, cli->timeout_ms);
+  beam_connection_connect_async (connection, cli->timeout_ms, NULL, _beam_cli_stash, cli);
+  if (!beam_connection_connect_finish (connection, _beam_cli_wait (cli), &error))
+    return _beam_cli_fail (error);
+  cli->connection = g_steal_pointer (&connection);
+  return 0;
+}

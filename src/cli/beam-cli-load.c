@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* beamscope-cli's commands about load: `sched`, scheduler usage over an
+ * interval as recon:scheduler_usage gives it. */
+
+#define G_LOG_DOMAIN "beamscope-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-cli-private.h"
+#include "beam-scheduler-usage.h"
+
+static int sched_ms = 1000;
+
+GOptionEntry _beam_cli_sched_options[] = {
+  { "ms", 0, 0, G_OPTION_ARG_INT, &sched_ms,
+    N_("Sample for MS milliseconds (default 1000)"), N_("MS") },
+  G_OPTION_ENTRY_NULL
+};
+
+int
+_beam_cli_sched (BeamCli *cli)
+{
+  g_autoptr(GArray) usage = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (sched_ms <= 0)
+    return _beam_cli_usage_error (_("--ms takes a positive number of milliseconds"));
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_scheduler_usage_async (cli->connection, sched_ms, NULL, _beam_cli_stash, cli);
+  usage = beam_scheduler_usage_finish (_beam_cli_wait_and_close (cli), &error);
+  if (usage == NULL)
+    return _beam_cli_fail (error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < usage->len; i++)
+        {
+          BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
+
+          json_builder_begin_object (builder);
+          _beam_cli_add_int (builder, "scheduler", entry->id);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder,
+                                         beam_scheduler_usage_type_to_string (entry->type));
+          json_builder_set_member_name (builder, "usage");
+          json_builder_add_double_value (builder, entry->usage);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      return _beam_cli_print_builder (builder);
+    }
+
+  g_print ("%-10s %-10s %s\n", _("SCHEDULER"), _("TYPE"), _("USAGE"));
+  for (guint i = 0; i < usage->len; i++)
+    {
+      BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
+      g_print ("%-10u %-10s %5.1f%%\n", entry->id,
+               beam_scheduler_usage_type_to_string (entry->type), 100 * entry->usage);
+    }
+  return 0;
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* beamscope-cli's commands about memory: `memory` (erlang:memory()),
+ * `alloc` (the allocators, as recon_alloc), and the memory playbook's
+ * `ets`, `heaps` and `binary-gc`, whose rows print through one table of
+ * columns (print_rows). */
+
+#define G_LOG_DOMAIN "beamscope-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-allocators.h"
+#include "beam-cli-private.h"
+#include "beam-memory-playbook.h"
+
+static int ets_count = 10;
+
+GOptionEntry _beam_cli_ets_options[] = {
+  { "count", 'n', 0, G_OPTION_ARG_INT, &ets_count,
+    N_("How many tables (default 10)"), N_("N") },
+  G_OPTION_ENTRY_NULL
+};
+
+static struct
+{
+  gint64 min_bytes;
+  int    count;
+} heaps_opts = { 1024 * 1024, 10 };
+
+GOptionEntry _beam_cli_heaps_options[] = {
+  { "min-bytes", 0, 0, G_OPTION_ARG_INT64, &heaps_opts.min_bytes,
+    N_("Only heaps of at least BYTES (default 1 MiB)"), N_("BYTES") },
+  { "count", 'n', 0, G_OPTION_ARG_INT, &heaps_opts.count,
+    N_("How many processes (default 10)"), N_("N") },
+  G_OPTION_ENTRY_NULL
+};
+
+static gboolean binary_gc_yes;
+
+GOptionEntry _beam_cli_binary_gc_options[] = {
+  { "yes", 'y', 0, G_OPTION_ARG_NONE, &binary_gc_yes,
+    N_("Yes, garbage-collect every process"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+int
+_beam_cli_memory (BeamCli *cli)
+{
+  g_autoptr(BeamTerm) memory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  int status = 0;
+
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_connection_rpc_async (cli->connection, "erlang", "memory", NULL, 0, NULL,
+                             _beam_cli_stash, cli);
+  memory = beam_connection_rpc_finish (cli->connection, _beam_cli_wait_and_close (cli), &error);
+  if (memory == NULL)
+    return _beam_cli_fail (error);
+
+  /* [{total, Bytes}, ...], every key the node has, in its order. */
+  json_builder_begin_object (builder);
+  for (guint i = 0; memory->kind == BEAM_TERM_LIST && i < memory->n_children; i++)
+    {
+      const BeamTerm *pair = memory->children[i];
+      gint64 bytes;
+
+      if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 ||
+          pair->children[0]->kind != BEAM_TERM_ATOM ||
+          !beam_term_get_int64 (pair->children[1], &bytes))
+        continue;
+      if (cli->json)
+        {
+          json_builder_set_member_name (builder, pair->children[0]->v.atom.name);
+          json_builder_add_int_value (builder, bytes);
+        }
+      else
+        {
+          g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+          _beam_cli_print_row (pair->children[0]->v.atom.name, size);
+        }
+    }
+  json_builder_end_object (builder);
+  return cli->json ? _beam_cli_print_builder (builder) : 0;
+}
+
+int
+_beam_cli_alloc (BeamCli *cli)
+{
+  g_autoptr(BeamAllocators) allocators = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_allocators_fetch_async (cli->connection, NULL, _beam_cli_stash, cli);
+  allocators = beam_allocators_fetch_finish (_beam_cli_wait_and_close (cli), &error);
+  if (allocators == NULL)
+    return _beam_cli_fail (error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) root = beam_allocators_to_json (allocators);
+      _beam_cli_print_json (root);
+      return 0;
+    }
+
+  g_print ("%-16s %12s %12s %7s\n", _("ALLOCATOR"), _("ALLOCATED"), _("USED"), _("USAGE"));
+  for (guint i = 0; i < allocators->types->len; i++)
+    {
+      const BeamAllocator *allocator = g_ptr_array_index (allocators->types, i);
+      g_print ("%-16s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT " %6.1f%%\n", allocator->type,
+               allocator->allocated, allocator->used,
+               allocator->allocated > 0 ? 100.0 * allocator->used / allocator->allocated : 0.0);
+    }
+  g_print ("%-16s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n", _("total"),
+           allocators->allocated, allocators->used);
+  if (allocators->cache_calls > 0)
+    g_print (_("segment cache hit rate %.1f%% (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")\n"),
+             100.0 * allocators->cache_hits / allocators->cache_calls, allocators->cache_hits,
+             allocators->cache_calls);
+  return 0;
+}
+
+/* A column of a list of structs the CLI prints: as a JSON member, or as a
+ * column of text `width` wide (negative: left-aligned). */
+typedef struct
+{
+  const char *key;
+  const char *heading;
+  int         width;
+  gboolean    is_text;   /* a char * member, else a gint64 */
+  gsize       offset;
+} Column;
+
+static const char *
+text_at (const char   *row,
+         const Column *column)
+{
+  return *(char * const *) (row + column->offset);
+}
+
+static gint64
+int_at (const char   *row,
+        const Column *column)
+{
+  return *(const gint64 *) (row + column->offset);
+}
+
+static void
+print_rows (const BeamCli *cli,
+            GPtrArray     *rows,
+            const Column  *columns,
+            guint          n_columns)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          const char *row = g_ptr_array_index (rows, i);
+
+          json_builder_begin_object (builder);
+          for (guint c = 0; c < n_columns; c++)
+            {
+              json_builder_set_member_name (builder, columns[c].key);
+              if (columns[c].is_text)
+                json_builder_add_string_value (builder, text_at (row, &columns[c]));
+              else
+                json_builder_add_int_value (builder, int_at (row, &columns[c]));
+            }
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      _beam_cli_print_builder (builder);
+      return;
+    }
+
+  for (guint c = 0; c < n_columns; c++)
+    g_print ("%*s%s", columns[c].width, _(columns[c].heading), c + 1 < n_columns ? " " : "\n");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *row = g_ptr_array_index (rows, i);
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          const char *end = c + 1 < n_columns ? " " : "\n";
+
+          if (columns[c].is_text)
+            {
+              const char *text = text_at (row, &columns[c]);
+              g_print ("%*s%s", columns[c].width, text != NULL ? text : "", end);
+            }
+          else
+            g_print ("%*" G_GINT64_FORMAT "%s", columns[c].width, int_at (row, &columns[c]), end);
+        }
+    }
+}
+
+int
+_beam_cli_ets (BeamCli *cli)
+{
+  static const Column columns[] = {
+    { "table", N_("TABLE"), -32, TRUE, G_STRUCT_OFFSET (BeamEtsTableMemory, table) },
+    { "owner", N_("OWNER"), -16, TRUE, G_STRUCT_OFFSET (BeamEtsTableMemory, owner) },
+    { "objects", N_("OBJECTS"), 10, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, objects) },
+    { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, bytes) },
+  };
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if ((status = _beam_cli_check_count (ets_count)) != 0)
+    return status;
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_memory_playbook_ets_async (cli->connection, ets_count, NULL, _beam_cli_stash, cli);
+  tables = beam_memory_playbook_ets_finish (_beam_cli_wait_and_close (cli), &error);
+  if (tables == NULL)
+    return _beam_cli_fail (error);
+  print_rows (cli, tables, columns, G_N_ELEMENTS (columns));
+  return 0;
+}
+
+int
+_beam_cli_heaps (BeamCli *cli)
+{
+  static const Column columns[] = {
+    { "pid", N_("PID"), -16, TRUE, G_STRUCT_OFFSET (BeamHeapMemory, pid) },
+    { "registered_name", N_("NAME"), -28, TRUE, G_STRUCT_OFFSET (BeamHeapMemory, name) },
+    { "total_heap_size", N_("HEAP (BYTES)"), 14, FALSE,
+      G_STRUCT_OFFSET (BeamHeapMemory, heap_bytes) },
+    { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamHeapMemory, memory) },
+  };
+  g_autoptr(GPtrArray) heaps = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if ((status = _beam_cli_check_count (heaps_opts.count)) != 0)
+    return status;
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_memory_playbook_heaps_async (cli->connection, heaps_opts.min_bytes, heaps_opts.count,
+                                    NULL, _beam_cli_stash, cli);
+  heaps = beam_memory_playbook_heaps_finish (_beam_cli_wait_and_close (cli), &error);
+  if (heaps == NULL)
+    return _beam_cli_fail (error);
+  print_rows (cli, heaps, columns, G_N_ELEMENTS (columns));
+  return 0;
+}
+
+int
+_beam_cli_binary_gc (BeamCli *cli)
+{
+  g_autofree BeamBinaryCollection *collection = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!binary_gc_yes)
+    return _beam_cli_usage_error (_("binary-gc garbage-collects every process on the node; "
+                                    "pass --yes to do it"));
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_memory_playbook_binary_collect_async (cli->connection, NULL, _beam_cli_stash, cli);
+  collection = beam_memory_playbook_binary_collect_finish (_beam_cli_wait_and_close (cli), &error);
+  if (collection == NULL)
+    return _beam_cli_fail (error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      _beam_cli_add_int (builder, "binary_before", collection->before);
+      _beam_cli_add_int (builder, "binary_after", collection->after);
+      _beam_cli_add_int (builder, "processes", collection->processes);
+      json_builder_end_object (builder);
+      return _beam_cli_print_builder (builder);
+    }
+  {
+    g_autofree char *before = g_format_size_full (collection->before, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *after = g_format_size_full (collection->after, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, collection->processes);
+
+    _beam_cli_print_row (_("binary before"), before);
+    _beam_cli_print_row (_("binary after"), after);
+    _beam_cli_print_row (_("processes collected"), count);
+  }
+  return 0;
+}

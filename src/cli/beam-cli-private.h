@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "beam-connection.h"
+
+G_BEGIN_DECLS
+
+/* What beamscope-cli's commands share: the run's context, the helpers every
+ * command prints and connects with, and each command's entry point and
+ * options, which beamscope-cli.c lists in its command table. */
+
+#define BEAM_CLI_EXIT_NODE_ERROR 1  /* talking to the node failed */
+#define BEAM_CLI_EXIT_USAGE      2
+
+typedef struct
+{
+  /* The options every command takes (the connection ones only where it
+   * connects). */
+  char            *node;
+  char            *cookie;
+  char            *cookie_file;
+  gboolean         json;
+  int              timeout_ms;
+
+  char           **args;        /* the command's arguments, after its options */
+  BeamConnection  *connection;  /* from _beam_cli_connect */
+  GMainLoop       *loop;
+  GAsyncResult    *result;      /* the last request's, kept by _beam_cli_stash */
+} BeamCli;
+
+typedef int (*BeamCliCommandFunc) (BeamCli *cli);
+
+/* The CLI runs one request at a time: start it with _beam_cli_stash and
+ * `cli` as its callback and data, then take its result from _beam_cli_wait. */
+void            _beam_cli_stash          (GObject        *object,
+                                          GAsyncResult   *result,
+                                          gpointer        user_data);
+GAsyncResult   *_beam_cli_wait           (BeamCli        *cli);
+/* The same for the command's last request: the connection is closed. */
+GAsyncResult   *_beam_cli_wait_and_close (BeamCli        *cli);
+/* Connects `connection` to --node: 0, or the exit status once it printed
+ * why not. */
+int             _beam_cli_connect        (BeamCli        *cli);
+
+/* One line on stderr; the exit status to return. */
+int             _beam_cli_fail           (const GError   *error);
+int             _beam_cli_usage_error    (const char     *message);
+/* -n N of the commands that list the biggest few: 0 if N is positive, else
+ * the usage error's exit status. */
+int             _beam_cli_check_count    (int             count);
+
+void            _beam_cli_print_json     (JsonNode       *node);
+/* Prints what `builder` built: 0, the exit status. */
+int             _beam_cli_print_builder  (JsonBuilder    *builder);
+/* An integer member of the object `builder` is in. */
+void            _beam_cli_add_int        (JsonBuilder    *builder,
+                                          const char     *key,
+                                          gint64          value);
+/* The text output's "label   value" line. */
+void            _beam_cli_print_row      (const char     *label,
+                                          const char     *value);
+
+/* The commands, by subject. */
+int             _beam_cli_nodes          (BeamCli        *cli);
+int             _beam_cli_info           (BeamCli        *cli);
+
+int             _beam_cli_procs          (BeamCli        *cli);
+int             _beam_cli_top            (BeamCli        *cli);
+int             _beam_cli_proc           (BeamCli        *cli);
+int             _beam_cli_state          (BeamCli        *cli);
+
+int             _beam_cli_sched          (BeamCli        *cli);
+
+int             _beam_cli_memory         (BeamCli        *cli);
+int             _beam_cli_alloc          (BeamCli        *cli);
+int             _beam_cli_ets            (BeamCli        *cli);
+int             _beam_cli_heaps          (BeamCli        *cli);
+int             _beam_cli_binary_gc      (BeamCli        *cli);
+
+/* The options of one command each, NULL-terminated. */
+extern GOptionEntry _beam_cli_top_options[];
+extern GOptionEntry _beam_cli_state_options[];
+extern GOptionEntry _beam_cli_sched_options[];
+extern GOptionEntry _beam_cli_ets_options[];
+extern GOptionEntry _beam_cli_heaps_options[];
+extern GOptionEntry _beam_cli_binary_gc_options[];
+
+G_END_DECLS

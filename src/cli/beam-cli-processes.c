@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* beamscope-cli's commands about processes: `procs` (every process, the
+ * Processes page's columns), `top` (the biggest few, as recon:proc_count and
+ * recon:proc_window), `proc` (one process's process_info items) and `state`
+ * (sys:get_state). Terms go to JSON as a script wants them (term_to_json). */
+
+#define G_LOG_DOMAIN "beamscope-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-cli-private.h"
+#include "beam-process-info.h"
+#include "beam-process-list.h"
+#include "beam-term-printer.h"
+
+static struct
+{
+  char *by;
+  int   count;
+  int   window_ms;
+} top_opts = { NULL, 10, 0 };
+
+GOptionEntry _beam_cli_top_options[] = {
+  { "by", 0, 0, G_OPTION_ARG_STRING, &top_opts.by,
+    N_("Rank by memory (default), message_queue_len, reductions, heap_size or total_heap_size"),
+    N_("ATTRIBUTE") },
+  { "count", 'n', 0, G_OPTION_ARG_INT, &top_opts.count,
+    N_("How many processes (default 10)"), N_("N") },
+  { "window", 'w', 0, G_OPTION_ARG_INT, &top_opts.window_ms,
+    N_("The growth over MS milliseconds, as recon:proc_window"), N_("MS") },
+  G_OPTION_ENTRY_NULL
+};
+
+static char *state_syntax;
+
+GOptionEntry _beam_cli_state_options[] = {
+  { "syntax", 0, 0, G_OPTION_ARG_STRING, &state_syntax,
+    N_("Print in erlang (default) or elixir syntax"), N_("SYNTAX") },
+  G_OPTION_ENTRY_NULL
+};
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *key,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value == NULL || *value == '\0')
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, value);
+}
+
+static BeamProcessTable *
+fetch_processes (BeamCli  *cli,
+                 GError  **error)
+{
+  beam_process_list_fetch_async (cli->connection, NULL, TRUE, NULL, _beam_cli_stash, cli);
+  return beam_process_list_fetch_finish (_beam_cli_wait (cli), error);
+}
+
+/* name is null for a process without one, as registered_name in `proc`. */
+static void
+add_process_names (JsonBuilder             *builder,
+                   const BeamProcessTable  *table,
+                   const BeamProcessRecord *record)
+{
+  add_nullable_string (builder, "name",
+                       record->registered ? beam_process_table_get_string (table, record->name)
+                                          : NULL);
+  add_nullable_string (builder, "initial_call",
+                       beam_process_table_get_string (table, record->initial_call));
+  add_nullable_string (builder, "current_function",
+                       beam_process_table_get_string (table, record->current_function));
+}
+
+static void
+add_process_identity (JsonBuilder            *builder,
+                      const BeamProcessTable *table,
+                      guint                   index)
+{
+  char pid[32];
+
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_string_value (builder, beam_process_table_format_pid (table, index, pid));
+}
+
+int
+_beam_cli_procs (BeamCli *cli)
+{
+  g_autoptr(BeamProcessTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  guint n;
+
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  table = fetch_processes (cli, &error);
+  beam_connection_close (cli->connection);
+  if (table == NULL)
+    return _beam_cli_fail (error);
+  n = beam_process_table_get_n_records (table);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+
+          json_builder_begin_object (builder);
+          add_process_identity (builder, table, i);
+          add_process_names (builder, table, record);
+          json_builder_set_member_name (builder, "status");
+          json_builder_add_string_value (builder, beam_process_status_to_string (record->status));
+          _beam_cli_add_int (builder, "reductions", record->reductions);
+          _beam_cli_add_int (builder, "memory", record->memory);
+          _beam_cli_add_int (builder, "message_queue_len", record->message_queue_len);
+          _beam_cli_add_int (builder, "heap_size", record->heap_size);
+          _beam_cli_add_int (builder, "total_heap_size", record->total_heap_size);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      return _beam_cli_print_builder (builder);
+    }
+
+  g_print ("%-16s %-40s %12s %10s %8s %-10s %s\n", _("PID"), _("NAME"), _("REDUCTIONS"),
+           _("MEMORY"), _("MSGQ"), _("STATUS"), _("CURRENT FUNCTION"));
+  for (guint i = 0; i < n; i++)
+    {
+      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      char pid[32];
+
+      g_print ("%-16s %-40.40s %12" G_GINT64_FORMAT " %10" G_GINT64_FORMAT " %8u %-10s %s\n",
+               beam_process_table_format_pid (table, i, pid),
+               beam_process_table_get_display_name (table, i), record->reductions, record->memory,
+               record->message_queue_len, beam_process_status_to_string (record->status),
+               beam_process_table_get_string (table, record->current_function));
+    }
+  return 0;
+}
+
+static const struct
+{
+  const char        *name;
+  BeamProcessColumn  column;
+} top_attributes[] = {
+  { "memory", BEAM_PROCESS_COLUMN_MEMORY },
+  { "message_queue_len", BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN },
+  { "reductions", BEAM_PROCESS_COLUMN_REDUCTIONS },
+  { "heap_size", BEAM_PROCESS_COLUMN_HEAP_SIZE },
+  { "total_heap_size", BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE },
+};
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* recon:proc_count/2, and with a window recon:proc_window/3: the growth of
+ * each process between two samples; a process that appeared in between
+ * counts whole, one that went away is gone. */
+int
+_beam_cli_top (BeamCli *cli)
+{
+  g_autofree char *by = g_steal_pointer (&top_opts.by);
+  g_autoptr(BeamProcessTable) first = NULL;
+  g_autoptr(BeamProcessTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ranks = NULL;
+  BeamProcessColumn column = BEAM_PROCESS_COLUMN_MEMORY;
+  gboolean known = FALSE;
+  int status = 0;
+  guint shown;
+
+  if ((status = _beam_cli_check_count (top_opts.count)) != 0)
+    return status;
+  for (guint i = 0; i < G_N_ELEMENTS (top_attributes); i++)
+    if (g_strcmp0 (by, top_attributes[i].name) == 0)
+      {
+        column = top_attributes[i].column;
+        known = TRUE;
+      }
+  if (by != NULL && !known)
+    return _beam_cli_usage_error (_("--by takes memory, message_queue_len, reductions, "
+                                    "heap_size or total_heap_size"));
+  if (top_opts.window_ms < 0)
+    return _beam_cli_usage_error (_("-n and --window take positive numbers"));
+
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+
+  if (top_opts.window_ms > 0)
+    {
+      first = fetch_processes (cli, &error);
+      if (first == NULL)
+        return _beam_cli_fail (error);
+      g_timeout_add (top_opts.window_ms, quit_loop, cli->loop);
+      g_main_loop_run (cli->loop);
+    }
+  table = fetch_processes (cli, &error);
+  beam_connection_close (cli->connection);
+  if (table == NULL)
+    return _beam_cli_fail (error);
+
+  ranks = beam_process_table_top (table, first, column, (guint) top_opts.count);
+  shown = ranks->len;
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < shown; k++)
+        {
+          const BeamProcessRank *rank = &g_array_index (ranks, BeamProcessRank, k);
+          guint i = rank->index;
+          const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+
+          json_builder_begin_object (builder);
+          add_process_identity (builder, table, i);
+          _beam_cli_add_int (builder, "value", (gint64) rank->value);
+          add_process_names (builder, table, record);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      return _beam_cli_print_builder (builder);
+    }
+
+  g_print ("%-16s %14s %-40s %s\n", _("PID"), first != NULL ? _("GROWTH") : _("VALUE"), _("NAME"),
+           _("CURRENT FUNCTION"));
+  for (guint k = 0; k < shown; k++)
+    {
+      const BeamProcessRank *rank = &g_array_index (ranks, BeamProcessRank, k);
+      guint i = rank->index;
+      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      char pid[32];
+
+      g_print ("%-16s %14.0f %-40.40s %s\n", beam_process_table_format_pid (table, i, pid),
+               rank->value, beam_process_table_get_display_name (table, i),
+               beam_process_table_get_string (table, record->current_function));
+    }
+  return 0;
+}
+
+/* ---- one process ------------------------------------------------------------ */
+
+static JsonNode *term_to_json (const BeamTerm *term, const char *node);
+
+static gboolean
+is_mfa (const BeamTerm *term)
+{
+  return term->kind == BEAM_TERM_TUPLE && term->n_children == 3 &&
+         term->children[0]->kind == BEAM_TERM_ATOM && term->children[1]->kind == BEAM_TERM_ATOM &&
+         term->children[2]->kind == BEAM_TERM_INTEGER;
+}
+
+static gboolean
+is_proplist (const BeamTerm *term)
+{
+  if (term->kind != BEAM_TERM_LIST || term->v.list.improper || term->n_children == 0)
+    return FALSE;
+  for (guint i = 0; i < term->n_children; i++)
+    if (!(term->children[i]->kind == BEAM_TERM_TUPLE && term->children[i]->n_children == 2 &&
+          term->children[i]->children[0]->kind == BEAM_TERM_ATOM))
+      return FALSE;
+  return TRUE;
+}
+
+/* Terms as a script wants them: pids as "<0.1.0>", {M,F,A} as "m:f/a",
+ * [{atom, V}] as objects, lists as arrays, anything else as Erlang text. */
+static JsonNode *
+term_to_json (const BeamTerm *term,
+              const char     *node)
+{
+  BeamPrintOptions options = { BEAM_SYNTAX_ERLANG, node, 0, 0 };
+  JsonNode *json = json_node_new (JSON_NODE_VALUE);
+
+  switch (term->kind)
+    {
+    case BEAM_TERM_INTEGER:
+      json_node_set_int (json, term->v.integer);
+      return json;
+    case BEAM_TERM_FLOAT:
+      json_node_set_double (json, term->v.floating);
+      return json;
+    case BEAM_TERM_ATOM:
+      if (g_str_equal (term->v.atom.name, "true") || g_str_equal (term->v.atom.name, "false"))
+        json_node_set_boolean (json, g_str_equal (term->v.atom.name, "true"));
+      else
+        json_node_set_string (json, term->v.atom.name);
+      return json;
+    case BEAM_TERM_LIST:
+      if (is_proplist (term))
+        {
+          JsonObject *object = json_object_new ();
+          for (guint i = 0; i < term->n_children; i++)
+            json_object_set_member (object, term->children[i]->children[0]->v.atom.name,
+                                    term_to_json (term->children[i]->children[1], node));
+          json_node_free (json);
+          return json_node_init_object (json_node_alloc (), object);
+        }
+      if (!term->v.list.improper)
+        {
+          JsonArray *array = json_array_new ();
+          for (guint i = 0; i < term->n_children; i++)
+            json_array_add_element (array, term_to_json (term->children[i], node));
+          json_node_free (json);
+          return json_node_init_array (json_node_alloc (), array);
+        }
+      break;
+    case BEAM_TERM_TUPLE:
+      if (is_mfa (term))
+        {
+          g_autofree char *text = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT,
+                                                   term->children[0]->v.atom.name,
+                                                   term->children[1]->v.atom.name,
+                                                   term->children[2]->v.integer);
+          json_node_set_string (json, text);
+          return json;
+        }
+      break;
+    default:
+      break;
+    }
+
+  {
+    g_autofree char *text = beam_term_print (term, &options);
+    json_node_set_string (json, text);
+  }
+  return json;
+}
+
+int
+_beam_cli_proc (BeamCli *cli)
+{
+  const char *who = cli->args[0];
+  g_autoptr(BeamProcessInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  int status = 0;
+
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_process_info_fetch_async (cli->connection, who, NULL, _beam_cli_stash, cli);
+  info = beam_process_info_fetch_finish (_beam_cli_wait_and_close (cli), &error);
+  if (info == NULL)
+    return _beam_cli_fail (error);
+
+  root = term_to_json (info->items, cli->node);
+  object = json_node_get_object (root);
+  json_object_set_member (object, "pid", term_to_json (info->pid, cli->node));
+  /* registered_name is [] for none: null, as in top's "name". */
+  if (json_object_has_member (object, "registered_name") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "registered_name")))
+    json_object_set_null_member (object, "registered_name");
+  if (info->initial_call != NULL)
+    json_object_set_string_member (object, "initial_call", info->initial_call);
+
+  if (cli->json)
+    _beam_cli_print_json (root);
+  else
+    {
+      g_autoptr(GList) members = json_object_get_members (object);
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          g_autofree char *value = json_to_string (json_object_get_member (object, l->data), FALSE);
+          _beam_cli_print_row (l->data, value);
+        }
+    }
+  return 0;
+}
+
+int
+_beam_cli_state (BeamCli *cli)
+{
+  g_autofree char *syntax = g_steal_pointer (&state_syntax);
+  const char *who = cli->args[0];
+  g_autoptr(BeamTerm) state = NULL;
+  g_autoptr(GError) error = NULL;
+  BeamPrintOptions print = { BEAM_SYNTAX_ERLANG, cli->node, 0, 0 };
+  g_autofree char *pid = NULL;
+  g_autofree char *text = NULL;
+  int status = 0;
+
+  if (syntax != NULL && !g_str_equal (syntax, "erlang") && !g_str_equal (syntax, "elixir"))
+    return _beam_cli_usage_error (_("--syntax takes erlang or elixir"));
+  if (g_strcmp0 (syntax, "elixir") == 0)
+    print.syntax = BEAM_SYNTAX_ELIXIR;
+
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_process_state_fetch_async (cli->connection, who, cli->timeout_ms, NULL,
+                                  _beam_cli_stash, cli);
+  state = beam_process_state_fetch_finish (_beam_cli_wait_and_close (cli), &error);
+  if (state == NULL)
+    return _beam_cli_fail (error);
+
+  pid = beam_term_print (state->children[0],
+                         &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, cli->node, 0, 0 });
+  text = beam_term_print (state->children[1], &print);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "pid");
+      json_builder_add_string_value (builder, pid);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+      return _beam_cli_print_builder (builder);
+    }
+  g_print ("%s\n", text);
+  return 0;
+}

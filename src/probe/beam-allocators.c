@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The allocators, as an erl_eval program:
+ *
+ *   {[{A, erlang:system_info({allocator, A})} || A <- erlang:system_info(alloc_util_allocators)],
+ *    erlang:memory(total), catch erlang:system_info({allocator, mseg_alloc})}
+ *
+ * allocated is the carriers' size and used the blocks' size, multiblock and
+ * singleblock carriers of every instance, as recon_alloc:memory/1. */
+
+#define G_LOG_DOMAIN "beamscope-probe"
+
+#include "beam-allocators.h"
+#include "beam-erl-expr.h"
+
+#define VAR(name)          beam_erl_var (name)
+#define ATOM(name)         beam_erl_atom (name)
+#define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
+
+static BeamTerm *
+allocator_info (BeamTerm *allocator)
+{
+  return CALL ("erlang", "system_info", 1, beam_erl_tuple (2, ATOM ("allocator"), allocator));
+}
+
+static BeamTerm *
+allocators_program (void)
+{
+  BeamTerm *each = beam_erl_lc (beam_erl_tuple (2, VAR ("A"), allocator_info (VAR ("A"))),
+                                1,
+                                beam_erl_generate (VAR ("A"),
+                                                   CALL ("erlang", "system_info", 1,
+                                                         ATOM ("alloc_util_allocators"))));
+  BeamTerm *segment_cache = beam_erl_catch (allocator_info (ATOM ("mseg_alloc")));
+
+  return beam_erl_eval_args (beam_erl_exprs (1, beam_erl_tuple (3, each,
+                                                                CALL ("erlang", "memory", 1,
+                                                                      ATOM ("total")),
+                                                                segment_cache)),
+                             NULL);
+}
+
+#undef VAR
+#undef ATOM
+#undef CALL
+
+static void
+allocator_free (BeamAllocator *allocator)
+{
+  g_free (allocator->type);
+  g_free (allocator);
+}
+
+void
+beam_allocators_free (BeamAllocators *allocators)
+{
+  if (allocators == NULL)
+    return;
+  g_clear_pointer (&allocators->types, g_ptr_array_unref);
+  g_free (allocators);
+}
+
+/* {carriers_size, Current, LastMax, Max} and the blocks' current sizes:
+ * [{blocks, [{Type, [{count, ...}, {size, Current, LastMax, Max}]}]}], or the
+ * older {blocks_size, Current, ...}. */
+/* The first element after the tag of {Tag, Value, ...} in a list: the
+ * allocator statistics are tuples of 2 to 4 elements. */
+static const BeamTerm *
+tagged_value (const BeamTerm *list,
+              const char     *tag)
+{
+  for (guint i = 0; list != NULL && list->kind == BEAM_TERM_LIST && i < list->n_children; i++)
+    {
+      const BeamTerm *entry = list->children[i];
+
+      if (entry->kind == BEAM_TERM_TUPLE && entry->n_children >= 2 &&
+          beam_term_is_atom (entry->children[0], tag))
+        return entry->children[1];
+    }
+  return NULL;
+}
+
+static void
+add_carrier_kind (const BeamTerm *properties,
+                  gint64         *carriers_size,
+                  gint64         *blocks_size)
+{
+  const BeamTerm *carriers = tagged_value (properties, "carriers_size");
+  const BeamTerm *blocks = tagged_value (properties, "blocks");
+  const BeamTerm *old_blocks = tagged_value (properties, "blocks_size");
+  gint64 value;
+
+  if (carriers != NULL && beam_term_get_int64 (carriers, &value))
+    *carriers_size += value;
+  if (blocks != NULL && blocks->kind == BEAM_TERM_LIST)
+    for (guint i = 0; i < blocks->n_children; i++)
+      {
+        const BeamTerm *entry = blocks->children[i];
+        const BeamTerm *size;
+
+        if (entry->kind == BEAM_TERM_TUPLE && entry->n_children == 2 &&
+            (size = tagged_value (entry->children[1], "size")) != NULL &&
+            beam_term_get_int64 (size, &value))
+          *blocks_size += value;
+      }
+  else if (old_blocks != NULL && beam_term_get_int64 (old_blocks, &value))
+    *blocks_size += value;
+}
+
+/* [{instance, N, [..., {memkind, [{status, [{cache_hits, Hits} | _]},
+ *                                 {calls, [{mseg_alloc, Giga, Ones} | _]}]}]}] */
+static void
+add_segment_cache (BeamAllocators *allocators,
+                   const BeamTerm *instances)
+{
+  for (guint i = 0; instances->kind == BEAM_TERM_LIST && i < instances->n_children; i++)
+    {
+      const BeamTerm *instance = instances->children[i];
+      const BeamTerm *kind, *hits, *calls;
+      gint64 value;
+
+      if (beam_term_tagged (instance, "instance", 3) == NULL ||
+          (kind = tagged_value (instance->children[2], "memkind")) == NULL)
+        continue;
+      if ((hits = tagged_value (tagged_value (kind, "status"), "cache_hits")) != NULL &&
+          beam_term_get_int64 (hits, &value))
+        allocators->cache_hits += value;
+      if ((calls = tagged_value (kind, "calls")) != NULL && calls->kind == BEAM_TERM_LIST)
+        for (guint k = 0; k < calls->n_children; k++)
+          {
+            const BeamTerm *count = beam_term_tagged (calls->children[k], "mseg_alloc", 3);
+            gint64 giga, ones;
+
+            if (count != NULL && beam_term_get_int64 (count->children[1], &giga) &&
+                beam_term_get_int64 (count->children[2], &ones))
+              allocators->cache_calls += giga * 1000000000 + ones;
+          }
+    }
+}
+
+static gpointer
+decode_allocators (const BeamTerm  *reply,
+                   gpointer         user_data G_GNUC_UNUSED,
+                   GError         **error)
+{
+  const BeamTerm *value = beam_erl_eval_value (reply);
+  const BeamTerm *types;
+  BeamAllocators *allocators;
+
+  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 3 ||
+      value->children[0]->kind != BEAM_TERM_LIST)
+    {
+      beam_erl_set_bad_reply (error, "erlang:system_info({allocator, A})");
+      return NULL;
+    }
+
+  allocators = g_new0 (BeamAllocators, 1);
+  allocators->types = g_ptr_array_new_with_free_func ((GDestroyNotify) allocator_free);
+  beam_term_get_int64 (value->children[1], &allocators->memory_total);
+  types = value->children[0];
+
+  for (guint i = 0; i < types->n_children; i++)
+    {
+      const BeamTerm *pair = types->children[i];
+      const BeamTerm *instances;
+      BeamAllocator *allocator;
+
+      if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 ||
+          pair->children[0]->kind != BEAM_TERM_ATOM)
+        continue;
+      allocator = g_new0 (BeamAllocator, 1);
+      allocator->type = g_strdup (pair->children[0]->v.atom.name);
+      instances = pair->children[1];
+
+      /* [{instance, N, Properties}]; a disabled allocator answers false. */
+      for (guint k = 0; instances->kind == BEAM_TERM_LIST && k < instances->n_children; k++)
+        {
+          const BeamTerm *instance = instances->children[k];
+          const BeamTerm *properties;
+
+          if (beam_term_tagged (instance, "instance", 3) == NULL)
+            continue;
+          properties = instance->children[2];
+          allocator->instances++;
+          add_carrier_kind (tagged_value (properties, "mbcs"), &allocator->mbcs_carriers_size,
+                            &allocator->mbcs_blocks_size);
+          add_carrier_kind (tagged_value (properties, "sbcs"), &allocator->sbcs_carriers_size,
+                            &allocator->sbcs_blocks_size);
+        }
+      allocator->allocated = allocator->mbcs_carriers_size + allocator->sbcs_carriers_size;
+      allocator->used = allocator->mbcs_blocks_size + allocator->sbcs_blocks_size;
+      allocators->allocated += allocator->allocated;
+      allocators->used += allocator->used;
+      g_ptr_array_add (allocators->types, allocator);
+    }
+  add_segment_cache (allocators, value->children[2]);
+  return allocators;
+}
+
+void
+beam_allocators_fetch_async (BeamConnection      *connection,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+
+  beam_connection_call_task_async (connection, beam_allocators_fetch_async, &(BeamCall) {
+                                     .module = "erl_eval", .function = "exprs",
+                                     .args = allocators_program (), .timeout_ms = 10000,
+                                     .decode = decode_allocators,
+                                     .result_free = (GDestroyNotify) beam_allocators_free,
+                                   }, cancellable, callback, user_data);
+}
+
+BeamAllocators *
+beam_allocators_fetch_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static double
+ratio (gint64 part,
+       gint64 whole)
+{
+  return whole > 0 ? (double) part / whole : 0.0;
+}
+
+JsonNode *
+beam_allocators_to_json (const BeamAllocators *allocators)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "allocated");
+  json_builder_add_int_value (builder, allocators->allocated);
+  json_builder_set_member_name (builder, "used");
+  json_builder_add_int_value (builder, allocators->used);
+  json_builder_set_member_name (builder, "usage");
+  json_builder_add_double_value (builder, ratio (allocators->used, allocators->allocated));
+  json_builder_set_member_name (builder, "cache_hits");
+  json_builder_add_int_value (builder, allocators->cache_hits);
+  json_builder_set_member_name (builder, "cache_calls");
+  json_builder_add_int_value (builder, allocators->cache_calls);
+  json_builder_set_member_name (builder, "cache_hit_rate");
+  json_builder_add_double_value (builder, ratio (allocators->cache_hits, allocators->cache_calls));
+  json_builder_set_member_name (builder, "types");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < allocators->types->len; i++)
+    {
+      const BeamAllocator *allocator = g_ptr_array_index (allocators->types, i);
+      struct { const char *key; gint64 value; } fields[] = {
+        { "allocated", allocator->allocated },
+        { "used", allocator->used },
+        { "mbcs_carriers_size", allocator->mbcs_carriers_size },
+        { "sbcs_carriers_size", allocator->sbcs_carriers_size },
+        { "mbcs_blocks_size", allocator->mbcs_blocks_size },
+        { "sbcs_blocks_size", allocator->sbcs_blocks_size },
+        { "instances", allocator->instances },
+      };
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, allocator->type);
+      for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
+        {
+          json_builder_set_member_name (builder, fields[k].key);
+          json_builder_add_int_value (builder, fields[k].value);
+        }
+      json_builder_set_member_name (builder, "usage");
+      json_builder_add_double_value (builder, ratio (allocator->used, allocator->allocated));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
