@@ -5,7 +5,7 @@
 
 #include <signal.h>
 
-#include "beam-connection.h"
+#include "beam-connection-private.h"
 #include "beam-epmd.h"
 #include "beam-term-private.h"
 #include "beam-term-printer.h"
@@ -428,7 +428,7 @@ test_drop_reconnects (void)
   g_autoptr(BeamTerm) reply = NULL;
 
   g_assert_no_error (error);
-  beam_connection_drop (connection);
+  _beam_connection_drop (connection);
   g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_RECONNECTING, 5000));
   g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_CONNECTED, 10000));
   reply = rpc (connection, "erlang", "node", NULL, 5000, &error);
