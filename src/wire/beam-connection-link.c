@@ -7,9 +7,10 @@
  * they are addressed to and any number of calls run at once; rex has no
  * timeout, so every call carries a deadline that this thread enforces.
  *
- * Apart from beam-connection.c so that one file holds only what this thread
- * runs: it never touches the BeamConnection, and hands results and state
- * back through beam-connection.c's hand-overs. */
+ * Kept apart from beam-connection.c, the GObject, which this thread never
+ * touches: results and state go back through that file's hand-overs. The
+ * owner's side makes, queues to and wakes the link with functions from here
+ * too, because only this file knows what a request holds. */
 
 #define G_LOG_DOMAIN "beamscope-wire"
 

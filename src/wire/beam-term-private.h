@@ -6,9 +6,9 @@
 G_BEGIN_DECLS
 
 /* What beam-term.c and its decoder, validator and encoder share, and the
- * entry points only the tests use: the app decodes replies in place with
- * beam_term_decode_at_len() and builds arguments from integers, atoms and
- * containers only. */
+ * entry points only the tests use (the app decodes with
+ * beam_term_decode_at_len() and never builds floats or binaries), kept out
+ * of the public header so that it shows what the app relies on. */
 
 #define BEAM_TERM_VERSION_MAGIC 131
 
