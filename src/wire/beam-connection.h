@@ -52,7 +52,8 @@ typedef struct
   GDestroyNotify       result_free;   /* frees what decode returned */
   BeamStreamFunc       on_message;    /* NULL: no stream expected */
   gpointer             stream_data;
-  gboolean             until_exit;    /* the stream ends with an exit signal to the reply pid, not with the reply */
+  gboolean             until_exit;    /* the stream ends with an exit signal to the reply pid,
+                                       * not with the reply */
   gboolean             counted;       /* the reply (or erl_eval's {value, N, _}) is the number N of
                                        * stream messages, sent by other processes in any order;
                                        * the call ends when all N are in */
@@ -89,8 +90,6 @@ gboolean             beam_connection_connect_finish   (BeamConnection       *sel
  * network: the state is DISCONNECTED from here on, a pending connect fails
  * with G_IO_ERROR_CANCELLED, and calls in flight fail soon after. */
 void                 beam_connection_close            (BeamConnection       *self);
-/* Drops the current socket as if the node had gone, to test reconnecting. */
-void                 beam_connection_drop             (BeamConnection       *self);
 /* Skips the back-off wait of a reconnecting connection. */
 void                 beam_connection_retry_now        (BeamConnection       *self);
 

@@ -90,19 +90,8 @@ struct _BeamTerm
   } v;
 };
 
-/* Decoding. `buf` starts at a term (no version byte) unless `with_version`,
- * and holds that one term and nothing after it. */
-BeamTerm   *beam_term_decode           (const char     *buf,
-                                        gsize           len,
-                                        gboolean        with_version,
-                                        GError        **error);
-/* Decodes the term at *index and advances it (ei's convention). Like ei's own
- * decoders it trusts `buf` to hold a whole term; use the _len variant for
- * anything that did not come straight out of ei. */
-BeamTerm   *beam_term_decode_at        (const char     *buf,
-                                        int            *index,
-                                        GError        **error);
-/* Same, but never reads at or past buf[len]. */
+/* Decodes the term at *index and advances it (ei's convention), never reading
+ * at or past buf[len]. */
 BeamTerm   *beam_term_decode_at_len    (const char     *buf,
                                         gsize           len,
                                         int            *index,
@@ -118,11 +107,7 @@ gboolean    beam_term_validate         (const char     *buf,
 /* Builders, for request arguments. Atoms are only ever made from literals in
  * our own code, never from what a user typed: see DESIGN.md. */
 BeamTerm   *beam_term_new_integer      (gint64          value);
-BeamTerm   *beam_term_new_float        (double          value);
 BeamTerm   *beam_term_new_atom         (const char     *name);
-BeamTerm   *beam_term_new_binary       (gconstpointer   data,
-                                        gsize           size);
-BeamTerm   *beam_term_new_string       (const char     *utf8);  /* a binary */
 BeamTerm   *beam_term_new_tuple        (guint           n_children,
                                         ...) G_GNUC_WARN_UNUSED_RESULT;   /* takes ownership */
 BeamTerm   *beam_term_new_list         (guint           n_children,

@@ -5,8 +5,9 @@
 
 #include <signal.h>
 
-#include "beam-connection.h"
+#include "beam-connection-private.h"
 #include "beam-epmd.h"
+#include "beam-term-private.h"
 #include "beam-term-printer.h"
 #include "beam-test-node.h"
 #include "beam-wire-error.h"
@@ -152,7 +153,7 @@ on_stream_message (const char *buf,
                    gpointer    user_data)
 {
   Stream *stream = user_data;
-  g_autoptr(BeamTerm) term = beam_term_decode (buf, len, TRUE, NULL);
+  g_autoptr(BeamTerm) term = _beam_term_decode (buf, len, TRUE, NULL);
   const BeamTerm *item = beam_term_tagged (term, "item", 2);
   gint64 index;
 
@@ -205,7 +206,7 @@ on_procs_info (const char *buf,
                gpointer    user_data)
 {
   ProcsInfo *info = user_data;
-  g_autoptr(BeamTerm) term = beam_term_decode (buf, len, TRUE, NULL);
+  g_autoptr(BeamTerm) term = _beam_term_decode (buf, len, TRUE, NULL);
   const BeamTerm *chunk = beam_term_tagged (term, "procs_info", 3);
 
   g_assert_nonnull (chunk);
@@ -427,7 +428,7 @@ test_drop_reconnects (void)
   g_autoptr(BeamTerm) reply = NULL;
 
   g_assert_no_error (error);
-  beam_connection_drop (connection);
+  _beam_connection_drop (connection);
   g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_RECONNECTING, 5000));
   g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_CONNECTED, 10000));
   reply = rpc (connection, "erlang", "node", NULL, 5000, &error);

@@ -17,7 +17,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "beam-term.h"
+#include "beam-term-private.h"
 #include "beam-term-printer.h"
 
 #define LOCAL_NODE "nonode@nohost"
@@ -178,7 +178,7 @@ decode_entry (const CorpusEntry *entry,
   gsize n;
   const char *data = g_bytes_get_data (entry->etf, &n);
 
-  return beam_term_decode (data, n, TRUE, error);
+  return _beam_term_decode (data, n, TRUE, error);
 }
 
 static char *
@@ -356,7 +356,7 @@ check_reencode (const BeamTerm *term)
       return;
     }
 
-  back = beam_term_decode (x.buff, x.index, TRUE, &error);
+  back = _beam_term_decode (x.buff, x.index, TRUE, &error);
   g_assert_no_error (error);
   g_assert_true (terms_equal (term, back));
   ei_x_free (&x);
@@ -403,7 +403,7 @@ encode_decode (const BeamTerm   *term,
   ei_x_new (&x);
   g_assert_true (beam_term_encode (term, &x, reply_pid, &error));
   g_assert_no_error (error);
-  back = beam_term_decode (x.buff, x.index, FALSE, &error);
+  back = _beam_term_decode (x.buff, x.index, FALSE, &error);
   g_assert_no_error (error);
   ei_x_free (&x);
   return back;
@@ -436,9 +436,9 @@ test_roundtrip_builders (void)
   request = beam_term_new_tuple (10,
                                  beam_term_new_atom ("call"),
                                  beam_term_new_atom ("λ"),
-                                 beam_term_new_float (-0.5),
-                                 beam_term_new_string ("héllo"),
-                                 beam_term_new_binary (raw, sizeof raw),
+                                 _beam_term_new_float (-0.5),
+                                 _beam_term_new_string ("héllo"),
+                                 _beam_term_new_binary (raw, sizeof raw),
                                  beam_term_new_list_take (g_steal_pointer (&items)),
                                  beam_term_new_list (3, g_steal_pointer (&big), g_steal_pointer (&nbig),
                                                      beam_term_new_list (0)),
@@ -469,7 +469,7 @@ test_roundtrip_builders (void)
 static void
 test_encode_errors (void)
 {
-  g_autoptr(BeamTerm) nan = beam_term_new_float (NAN);
+  g_autoptr(BeamTerm) nan = _beam_term_new_float (NAN);
   g_autoptr(BeamTerm) reply = beam_term_new_tuple (2, beam_term_new_atom ("ok"), beam_term_new_reply_pid ());
   g_autoptr(BeamTerm) long_atom = NULL;
   g_autoptr(BeamTerm) odd_map = beam_term_new_tuple (1, beam_term_new_atom ("k"));
@@ -511,7 +511,7 @@ assert_decode_fails (const guint8 *data,
                      int           code)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) term = beam_term_decode ((const char *) data, len, with_version, &error);
+  g_autoptr(BeamTerm) term = _beam_term_decode ((const char *) data, len, with_version, &error);
 
   g_assert_null (term);
   g_assert_error (error, BEAM_TERM_ERROR, code);
@@ -582,7 +582,7 @@ decode_anything (const guint8 *data,
                  gsize         len)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) term = beam_term_decode ((const char *) data, len, TRUE, &error);
+  g_autoptr(BeamTerm) term = _beam_term_decode ((const char *) data, len, TRUE, &error);
 
   if (term == NULL)
     {
@@ -724,7 +724,7 @@ test_decode_at (void)
   first = beam_term_decode_at_len ((const char *) two, sizeof two, &index, &error);
   g_assert_no_error (error);
   g_assert_cmpint (index, ==, 3);
-  second = beam_term_decode_at ((const char *) two, &index, &error);
+  second = _beam_term_decode_at ((const char *) two, &index, &error);
   g_assert_no_error (error);
   g_assert_cmpint (index, ==, 7);
   third = beam_term_decode_at_len ((const char *) two, sizeof two, &index, &error);
@@ -770,7 +770,7 @@ test_decode_depth (void)
   g_autoptr(BeamTerm) back = NULL;
   g_autofree char *printed = NULL;
 
-  term = beam_term_decode ((const char *) ok->data, ok->len, TRUE, &error);
+  term = _beam_term_decode ((const char *) ok->data, ok->len, TRUE, &error);
   g_assert_no_error (error);
   printed = beam_term_print (term, NULL);
   g_assert_cmpuint (strlen (printed), ==, 2 * BEAM_TERM_MAX_DEPTH + 1);
@@ -835,7 +835,7 @@ test_print_limits (void)
     { BEAM_SYNTAX_ERLANG, 0, 1, "{a,...}" },
   };
 
-  term = beam_term_decode (data, len, TRUE, &error);
+  term = _beam_term_decode (data, len, TRUE, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -919,7 +919,7 @@ test_accessors (void)
   const char *data = g_bytes_get_data (etf, &len);
   gint64 count = 0;
 
-  list = beam_term_decode (data, len, TRUE, &error);
+  list = _beam_term_decode (data, len, TRUE, &error);
   g_assert_no_error (error);
 
   g_assert_true (beam_term_get_int64 (beam_term_lookup (list, "pid_count"), &count));
