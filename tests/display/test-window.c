@@ -22,30 +22,11 @@
 static BeamTestNode *node;
 static BeamApplication *app;
 
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  return condition (data);
-}
-
-static gboolean
-always_false (gpointer data G_GNUC_UNUSED)
-{
-  return FALSE;
-}
-
 /* Lets the window lay out and draw what it now holds. */
 static void
 settle (guint ms)
 {
-  wait_until (always_false, NULL, ms);
+  beam_test_run_for (ms);
 }
 
 static void
@@ -108,10 +89,10 @@ test_connect_screen (void)
 
   g_assert_nonnull (page);
 
-  g_assert_true (wait_until (found_node, page, 10000));
+  beam_test_wait_until (found_node, page, 10000);
 
   beam_window_connect (window, node->name, "a-wrong-cookie", NULL);
-  g_assert_true (wait_until (has_error, window, 15000));
+  beam_test_wait_until (has_error, window, 15000);
   g_assert_nonnull (strstr (beam_window_get_error (window), "cookie"));
   settle (300);
   save_screenshot (GTK_WIDGET (window), "connect-wrong-cookie.png");
@@ -161,9 +142,9 @@ test_system_page (void)
   g_autofree char *otp = NULL;
 
   beam_window_connect (window, node->name, node->cookie, "system");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_SYSTEM_PAGE (beam_window_get_page (window, "system"));
-  g_assert_true (wait_until (page_has_data, page, 15000));
+  beam_test_wait_until (page_has_data, page, 15000);
   settle (500);
 
   /* Every field shows a value the node gave. */
@@ -187,7 +168,7 @@ test_system_page (void)
 
   /* The node dies: the data stays, dimmed, and the header says so. */
   beam_test_node_kill (node, SIGKILL);
-  g_assert_true (wait_until (is_reconnecting, window, 10000));
+  beam_test_wait_until (is_reconnecting, window, 10000);
   settle (500);
   save_screenshot (GTK_WIDGET (window), "system-page-reconnecting.png");
   {
@@ -197,8 +178,8 @@ test_system_page (void)
 
   /* It comes back, and so does the page, by itself. */
   g_assert_true (beam_test_node_restart (node, NULL));
-  g_assert_true (wait_until (is_connected, window, 20000));
-  g_assert_true (wait_until (page_refreshed_twice, page, 15000));
+  beam_test_wait_until (is_connected, window, 20000);
+  beam_test_wait_until (page_refreshed_twice, page, 15000);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -242,9 +223,9 @@ test_processes_page (void)
   const BeamProcessRecord *record;
 
     beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
-  g_assert_true (wait_until (processes_listed, page, 20000));
+  beam_test_wait_until (processes_listed, page, 20000);
   settle (500);
 
   /* Sorted by memory, biggest first: the fixture's big process. */
@@ -255,7 +236,7 @@ test_processes_page (void)
 
   /* The filter finds the process with the long mailbox by its name. */
   beam_processes_page_set_filter (page, "mailbox");
-  g_assert_true (wait_until (filtered_to_one, page, 10000));
+  beam_test_wait_until (filtered_to_one, page, 10000);
   record = record_at (page, 0, &table, &index);
   g_assert_cmpuint (record->message_queue_len, ==, 1500);
   settle (300);
@@ -327,13 +308,13 @@ test_playbooks (void)
   BeamPlaybookWindow *playbook;
 
   beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
-  g_assert_true (wait_until (processes_listed, page, 20000));
+  beam_test_wait_until (processes_listed, page, 20000);
 
   /* Top by message queue: the fixture's mailbox, 1500, first. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.top", "s", "message_queue_len"));
-  g_assert_true (wait_until (playbook_answered, NULL, 15000));
+  beam_test_wait_until (playbook_answered, NULL, 15000);
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
   g_assert_true (g_str_has_prefix (rows[0], "beamscope_mailbox\t"));
@@ -346,7 +327,7 @@ test_playbooks (void)
 
   /* Grouped by initial call: the counts add up to the processes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.groups", NULL));
-  g_assert_true (wait_until (playbook_answered, NULL, 15000));
+  beam_test_wait_until (playbook_answered, NULL, 15000);
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
   g_assert_cmpuint (g_strv_length (rows), >, 5);
@@ -396,9 +377,9 @@ test_load_page (void)
   BeamLoadPage *page;
 
   beam_window_connect (window, node->name, node->cookie, "load");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_LOAD_PAGE (beam_window_get_page (window, "load"));
-  g_assert_true (wait_until (load_charted, page, 20000));
+  beam_test_wait_until (load_charted, page, 20000);
   g_test_message ("busiest scheduler %.2f", beam_load_page_get_busiest (page));
   g_assert_cmpfloat (beam_load_page_get_busiest (page), >, 0.15);
   settle (300);
@@ -435,7 +416,7 @@ test_load_page (void)
   }
 
   beam_window_disconnect (window);
-  g_assert_true (wait_until (flag_off, NULL, 10000));
+  beam_test_wait_until (flag_off, NULL, 10000);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -496,13 +477,13 @@ test_process_window (void)
   g_autofree char *state = NULL;
 
   beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
 
   process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
   gtk_window_present (GTK_WINDOW (process));
-  g_assert_true (wait_until (window_loaded, process, 15000));
+  beam_test_wait_until (window_loaded, process, 15000);
   name = beam_process_window_dup_field (process, "registered_name");
   g_assert_cmpstr (name, ==, "beamscope_cache");
   queue = beam_process_window_dup_field (process, "message_queue_len");
@@ -513,7 +494,7 @@ test_process_window (void)
   /* The state of the gen_server, asked from the State page. */
   beam_process_window_show_page (process, "state");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
-  g_assert_true (wait_until (state_shown, process, 10000));
+  beam_test_wait_until (state_shown, process, 10000);
   state = beam_process_window_dup_state (process);
   g_assert_cmpstr (state, ==, "#{hits => 42,name => <<\"cache\">>}\n");
   settle (300);
@@ -525,11 +506,11 @@ test_process_window (void)
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
   gtk_window_present (GTK_WINDOW (process));
-  g_assert_true (wait_until (window_loaded, process, 15000));
+  beam_test_wait_until (window_loaded, process, 15000);
   g_assert_nonnull (strstr (beam_process_window_get_messages_text (process), "1500 messages waiting"));
   beam_process_window_show_page (process, "messages");
   beam_process_window_load_messages (process);
-  g_assert_true (wait_until (messages_loaded, process, 10000));
+  beam_test_wait_until (messages_loaded, process, 10000);
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-messages.png");
   gtk_window_destroy (GTK_WINDOW (process));
@@ -541,15 +522,15 @@ test_process_window (void)
   gtk_window_set_application (GTK_WINDOW (victim), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (victim), 900, 800);
   gtk_window_present (GTK_WINDOW (victim));
-  g_assert_true (wait_until (window_loaded, victim, 15000));
+  beam_test_wait_until (window_loaded, victim, 15000);
   g_assert_null (beam_process_window_get_error (victim));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (victim), "process.kill", NULL));
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
   settle (200);
   save_screenshot (GTK_WIDGET (find_dialog ()), "process-kill-dialog.png");
   adw_message_dialog_response (find_dialog (), "do");
   /* After the kill the window refreshes, and the process is no more. */
-  g_assert_true (wait_until (has_window_error, victim, 10000));
+  beam_test_wait_until (has_window_error, victim, 10000);
   g_assert_nonnull (strstr (beam_process_window_get_error (victim), "No process"));
   gtk_window_destroy (GTK_WINDOW (victim));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -590,30 +571,33 @@ test_memory_page (void)
   AdwMessageDialog *dialog;
 
   beam_window_connect (window, node->name, node->cookie, "memory");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_MEMORY_PAGE (beam_window_get_page (window, "memory"));
-  g_assert_true (wait_until (memory_loaded, page, 15000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "memory", "binary" }, 1000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "memory", "MB" }, 1000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "allocators", "eheap_alloc" }, 1000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "allocators", "Segment cache hit rate" }, 1000));
+  beam_test_wait_until (memory_loaded, page, 15000);
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "binary" }), 1000);
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "MB" }), 1000);
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "allocators", "eheap_alloc" }), 1000);
+  beam_test_wait_until (section_says,
+                        (&(SectionSays) { page, "allocators", "Segment cache hit rate" }), 1000);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.list-ets", NULL));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "ets", "beamscope_cache_tab" }, 15000));
+  beam_test_wait_until (section_says,
+                        (&(SectionSays) { page, "ets", "beamscope_cache_tab" }), 15000);
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON)), 4);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.find-heaps", NULL));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "heaps", "beamscope_big" }, 15000));
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "heaps", "beamscope_big" }), 15000);
 
   made = beam_test_node_erl_call (node, "beamscope_fixture", "binary_garbage", "[20000000]", NULL);
   g_assert_nonnull (made);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.collect-binaries", NULL));
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
   dialog = find_dialog ();
   settle (200);
   save_screenshot (GTK_WIDGET (dialog), "memory-collect-dialog.png");
   adw_message_dialog_response (dialog, "collect");
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "binary", "freed by collecting" }, 30000));
+  beam_test_wait_until (section_says,
+                        (&(SectionSays) { page, "binary", "freed by collecting" }), 30000);
   {
     /* 20 MB of garbage: megabytes freed, not kilobytes. */
     g_autofree char *text = beam_memory_page_dup_text (page, "binary");
@@ -638,12 +622,12 @@ test_read_only (void)
 
   gtk_window_present (GTK_WINDOW (window));
   beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 800);
   gtk_window_present (GTK_WINDOW (process));
-  g_assert_true (wait_until (window_loaded, process, 15000));
+  beam_test_wait_until (window_loaded, process, 15000);
   settle (300);
 
   gtk_widget_activate_action (GTK_WIDGET (process), "process.kill", NULL);
