@@ -54,6 +54,62 @@ save_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+/* What the tests hold of a window when they close it: the window and what
+ * was in it must be finalized then, so a page or refresher kept alive by a
+ * reference cycle fails the test. Work still in flight (a task holding a
+ * page until the node answers) has a few seconds to end first. */
+static gboolean
+nothing_else_holds (gpointer object)
+{
+  return g_atomic_int_get (&((GObject *) object)->ref_count) == 1;
+}
+
+static gboolean
+finalized (gpointer weak_pointer)
+{
+  return *(gpointer *) weak_pointer == NULL;
+}
+
+static void
+watch_finalize (GPtrArray *weak,
+                gpointer   object)
+{
+  gpointer *location = g_new (gpointer, 1);
+
+  *location = object;
+  g_object_add_weak_pointer (object, location);
+  g_ptr_array_add (weak, location);
+}
+
+/* Destroys `window`, taking the caller's reference, and asserts that it is
+ * finalized, and with it the pages and the node of a BeamWindow. */
+static void
+destroy_and_finalize (gpointer window)
+{
+  g_autoptr(GPtrArray) weak = g_ptr_array_new_with_free_func (g_free);
+  const char * const pages[] = { "system", "processes", "load", "memory" };
+
+  if (BEAM_IS_WINDOW (window))
+    {
+      watch_finalize (weak, beam_window_get_connect_page (window));
+      for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+        watch_finalize (weak, beam_window_get_page (window, pages[i]));
+      if (beam_window_get_node (window) != NULL)
+        watch_finalize (weak, beam_window_get_node (window));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  beam_test_wait_until (nothing_else_holds, window, 10000);
+  g_assert_finalize_object (window);
+  for (guint i = 0; i < weak->len; i++)
+    {
+      gpointer *location = weak->pdata[i];
+
+      if (*location != NULL)
+        g_test_message ("waiting for the %s to be finalized", G_OBJECT_TYPE_NAME (*location));
+      beam_test_wait_until (finalized, location, 10000);
+    }
+}
+
 static BeamWindow *
 new_window (void)
 {
@@ -84,7 +140,7 @@ has_error (gpointer data)
 static void
 test_connect_screen (void)
 {
-  BeamWindow *window = new_window ();
+  BeamWindow *window = g_object_ref_sink (new_window ());
   BeamConnectPage *page = BEAM_CONNECT_PAGE (beam_window_get_connect_page (window));
 
   g_assert_nonnull (page);
@@ -97,7 +153,7 @@ test_connect_screen (void)
   settle (300);
   save_screenshot (GTK_WIDGET (window), "connect-wrong-cookie.png");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -181,7 +237,7 @@ test_system_page (void)
   beam_test_wait_until (is_connected, window, 20000);
   beam_test_wait_until (page_refreshed_twice, page, 15000);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -275,7 +331,7 @@ test_processes_page (void)
     g_settings_reset (settings, "processes-sort");
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static BeamPlaybookWindow *
@@ -322,7 +378,7 @@ test_playbooks (void)
   gtk_window_set_default_size (GTK_WINDOW (playbook), 700, 900);
   settle (400);
   save_screenshot (GTK_WIDGET (playbook), "playbook-top-queue.png");
-  gtk_window_destroy (GTK_WINDOW (playbook));
+  destroy_and_finalize (g_object_ref (playbook));
   g_clear_pointer (&rows, g_strfreev);
 
   /* Grouped by initial call: the counts add up to the processes. */
@@ -333,10 +389,10 @@ test_playbooks (void)
   g_assert_cmpuint (g_strv_length (rows), >, 5);
   settle (200);
   save_screenshot (GTK_WIDGET (playbook), "playbook-groups.png");
-  gtk_window_destroy (GTK_WINDOW (playbook));
+  destroy_and_finalize (g_object_ref (playbook));
   settle (200);
   save_screenshot (GTK_WIDGET (window), "processes-page-limit.png");
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -417,7 +473,7 @@ test_load_page (void)
 
   beam_window_disconnect (window);
   beam_test_wait_until (flag_off, NULL, 10000);
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -499,7 +555,7 @@ test_process_window (void)
   g_assert_cmpstr (state, ==, "#{hits => 42,name => <<\"cache\">>}\n");
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-state.png");
-  gtk_window_destroy (GTK_WINDOW (process));
+  destroy_and_finalize (g_object_ref (process));
 
   /* Messages: the count at once, the first 100 on request, more after. */
   process = beam_process_window_new (beam_window_get_node (window), "beamscope_mailbox");
@@ -513,7 +569,7 @@ test_process_window (void)
   beam_test_wait_until (messages_loaded, process, 10000);
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-messages.png");
-  gtk_window_destroy (GTK_WINDOW (process));
+  destroy_and_finalize (g_object_ref (process));
 
   /* Kill, confirmed: the process is gone. */
   g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_victim", "[]", &error));
@@ -532,8 +588,8 @@ test_process_window (void)
   /* After the kill the window refreshes, and the process is no more. */
   beam_test_wait_until (has_window_error, victim, 10000);
   g_assert_nonnull (strstr (beam_process_window_get_error (victim), "No process"));
-  gtk_window_destroy (GTK_WINDOW (victim));
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_object_ref (victim));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 typedef struct
@@ -610,7 +666,7 @@ test_memory_page (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.open-processes", NULL));
   settle (300);
   g_assert_true (gtk_widget_get_mapped (beam_window_get_page (window, "processes")));
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 /* --read-only: the actions that change a process cannot even be started. */
@@ -644,8 +700,8 @@ test_read_only (void)
   /* Reading stays possible. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
 
-  gtk_window_destroy (GTK_WINDOW (process));
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_object_ref (process));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 int
