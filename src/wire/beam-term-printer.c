@@ -519,6 +519,26 @@ ex_char_class (gunichar c)
     case G_UNICODE_CONNECT_PUNCTUATION:
       return EX_CHAR_CONTINUE;
 
+    case G_UNICODE_CONTROL:
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_UNASSIGNED:
+    case G_UNICODE_PRIVATE_USE:
+    case G_UNICODE_SURROGATE:
+    case G_UNICODE_ENCLOSING_MARK:
+    case G_UNICODE_OTHER_NUMBER:
+    case G_UNICODE_DASH_PUNCTUATION:
+    case G_UNICODE_CLOSE_PUNCTUATION:
+    case G_UNICODE_FINAL_PUNCTUATION:
+    case G_UNICODE_INITIAL_PUNCTUATION:
+    case G_UNICODE_OTHER_PUNCTUATION:
+    case G_UNICODE_OPEN_PUNCTUATION:
+    case G_UNICODE_CURRENCY_SYMBOL:
+    case G_UNICODE_MODIFIER_SYMBOL:
+    case G_UNICODE_MATH_SYMBOL:
+    case G_UNICODE_OTHER_SYMBOL:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+    case G_UNICODE_SPACE_SEPARATOR:
     default:
       break;
     }
@@ -836,6 +856,17 @@ append_ident_body (Printer        *p,
         g_string_append_printf (p->out, ".%u", term->v.ident.ref_words[i]);
       break;
 
+    case BEAM_TERM_INTEGER:
+    case BEAM_TERM_BIG_INTEGER:
+    case BEAM_TERM_FLOAT:
+    case BEAM_TERM_ATOM:
+    case BEAM_TERM_BINARY:
+    case BEAM_TERM_BITSTRING:
+    case BEAM_TERM_TUPLE:
+    case BEAM_TERM_LIST:
+    case BEAM_TERM_MAP:
+    case BEAM_TERM_FUN:
+    case BEAM_TERM_REPLY_PID:
     default:
       g_assert_not_reached ();
     }
