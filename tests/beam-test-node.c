@@ -379,6 +379,14 @@ beam_test_stash (GObject      *object G_GNUC_UNUSED,
   wait->done = TRUE;
 }
 
+static BeamTestIterate iterate_hook;
+
+void
+beam_test_set_iterate (BeamTestIterate iterate)
+{
+  iterate_hook = iterate;
+}
+
 /* Wakes a blocked iteration at least this often, so that a predicate
  * reading what another thread changes is looked at again. */
 #define WAIT_TICK_MS 20
@@ -404,7 +412,12 @@ iterate_until (BeamTestPredicate predicate,
 
   while (!(held = predicate != NULL && predicate (data)) &&
          !timed_out && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      if (iterate_hook != NULL)
+        iterate_hook ();
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
   if (!timed_out)
     g_source_remove (timeout_id);
   g_source_remove (tick_id);

@@ -73,6 +73,11 @@ void          beam_test_wait_until_at     (const char         *file,
 gboolean      beam_test_flag_is_set       (gpointer            flag);
 /* Runs the main context, blocking as the app's does, for ms. */
 void          beam_test_run_for           (guint               ms);
+/* For a benchmark that times each main-loop iteration: the waits above call
+ * `iterate` (which runs one blocking iteration) in place of
+ * g_main_context_iteration (NULL, TRUE); NULL goes back to that. */
+typedef void (*BeamTestIterate) (void);
+void          beam_test_set_iterate       (BeamTestIterate     iterate);
 
 /* An async call's result, caught by beam_test_stash() (the callback, with
  * the BeamTestWait as user data) and waited for with beam_test_wait_for
