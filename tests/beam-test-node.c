@@ -382,26 +382,79 @@ beam_test_stash (GObject      *object G_GNUC_UNUSED,
   wait->done = TRUE;
 }
 
-gboolean
-beam_test_wait_for (gboolean *flag,
-                    guint     timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+static BeamTestIterate iterate_hook;
 
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
+void
+beam_test_set_iterate (BeamTestIterate iterate)
+{
+  iterate_hook = iterate;
+}
+
+/* Wakes a blocked iteration at least this often, so that a predicate
+ * reading what another thread changes is looked at again. */
+#define WAIT_TICK_MS 20
+
+static gboolean
+on_wait_tick (gpointer user_data G_GNUC_UNUSED)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* The one loop: TRUE once predicate (data) holds (never, for a NULL
+ * predicate), FALSE when timeout_ms have passed. */
+static gboolean
+iterate_until (BeamTestPredicate predicate,
+               gpointer          data,
+               guint             timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+  guint tick_id = g_timeout_add (WAIT_TICK_MS, on_wait_tick, NULL);
+  gboolean held;
+
+  while (!(held = predicate != NULL && predicate (data)) &&
+         !timed_out && g_get_monotonic_time () < deadline)
+    {
+      if (iterate_hook != NULL)
+        iterate_hook ();
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
   if (!timed_out)
-    g_source_remove (id);
-  return *flag;
+    g_source_remove (timeout_id);
+  g_source_remove (tick_id);
+  return held;
+}
+
+void
+beam_test_wait_until_at (const char        *file,
+                         int                line,
+                         const char        *func,
+                         const char        *what,
+                         BeamTestPredicate  predicate,
+                         gpointer           data,
+                         guint              timeout_ms)
+{
+  g_autofree char *message = NULL;
+
+  g_assert_nonnull (predicate);
+  if (iterate_until (predicate, data, timeout_ms))
+    return;
+  message = g_strdup_printf ("waited %u ms for %s, in vain", timeout_ms, what);
+  g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
+}
+
+gboolean
+beam_test_flag_is_set (gpointer flag)
+{
+  return *(gboolean *) flag;
 }
 
 void
 beam_test_run_for (guint ms)
 {
-  gboolean never = FALSE;
-
-  beam_test_wait_for (&never, ms);
+  iterate_until (NULL, NULL, ms);
 }
 
 BeamConnection *
@@ -412,7 +465,7 @@ beam_test_node_connect (BeamTestNode *node)
   BeamTestWait wait = { 0 };
 
   beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
   g_object_unref (wait.result);
   return connection;

@@ -51,6 +51,36 @@ JsonNode     *beam_test_node_cli_json     (BeamTestNode       *node,
                                            const char         *first_arg,
                                            ...) G_GNUC_NULL_TERMINATED;
 
+/* Every wait of the tests and benchmarks on the main loop goes through
+ * beam_test_wait_until, so that none is unbounded: it runs the default main
+ * context until predicate (data) holds, and if timeout_ms pass first it
+ * fails the test there, naming the predicate and the line that waited. */
+typedef gboolean (*BeamTestPredicate) (gpointer data);
+
+#define beam_test_wait_until(predicate, data, timeout_ms) \
+  beam_test_wait_until_at (__FILE__, __LINE__, G_STRFUNC, #predicate, \
+                           (predicate), (data), (timeout_ms))
+/* The same, until *flag is TRUE. */
+#define beam_test_wait_for(flag, timeout_ms) \
+  beam_test_wait_until_at (__FILE__, __LINE__, G_STRFUNC, "*" #flag, \
+                           beam_test_flag_is_set, (flag), (timeout_ms))
+
+void          beam_test_wait_until_at     (const char         *file,
+                                           int                 line,
+                                           const char         *func,
+                                           const char         *what,
+                                           BeamTestPredicate   predicate,
+                                           gpointer            data,
+                                           guint               timeout_ms);
+gboolean      beam_test_flag_is_set       (gpointer            flag);
+/* Runs the main context, blocking as the app's does, for ms. */
+void          beam_test_run_for           (guint               ms);
+/* For a benchmark that times each main-loop iteration: the waits above call
+ * `iterate` (which runs one blocking iteration) in place of
+ * g_main_context_iteration (NULL, TRUE); NULL goes back to that. */
+typedef void (*BeamTestIterate) (void);
+void          beam_test_set_iterate       (BeamTestIterate     iterate);
+
 /* An async call's result, caught by beam_test_stash() (the callback, with
  * the BeamTestWait as user data) and waited for with beam_test_wait_for
  * (&wait.done, ...). The caller unrefs wait.result. */
@@ -63,12 +93,6 @@ typedef struct
 void          beam_test_stash             (GObject            *object,
                                            GAsyncResult       *result,
                                            gpointer            user_data);
-
-/* Runs the main context until *flag is TRUE or timeout_ms passes. */
-gboolean      beam_test_wait_for          (gboolean           *flag,
-                                           guint               timeout_ms);
-/* Runs the main context, blocking as the app's does, for ms. */
-void          beam_test_run_for           (guint               ms);
 
 /* A connection to the node, connected (or the test fails). */
 BeamConnection *beam_test_node_connect    (BeamTestNode       *node);

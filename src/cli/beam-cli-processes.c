@@ -326,6 +326,15 @@ term_to_json (const BeamTerm *term,
           return json;
         }
       break;
+    case BEAM_TERM_BIG_INTEGER:
+    case BEAM_TERM_BINARY:
+    case BEAM_TERM_BITSTRING:
+    case BEAM_TERM_MAP:
+    case BEAM_TERM_PID:
+    case BEAM_TERM_PORT:
+    case BEAM_TERM_REFERENCE:
+    case BEAM_TERM_FUN:
+    case BEAM_TERM_REPLY_PID:
     default:
       break;
     }

@@ -449,6 +449,13 @@ beam_process_table_sort (const BeamProcessTable *self,
         case BEAM_PROCESS_COLUMN_STATUS:
           key = record->status;
           break;
+        case BEAM_PROCESS_COLUMN_PID:
+        case BEAM_PROCESS_COLUMN_REDUCTIONS:
+        case BEAM_PROCESS_COLUMN_MEMORY:
+        case BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN:
+        case BEAM_PROCESS_COLUMN_HEAP_SIZE:
+        case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
+        case BEAM_PROCESS_N_COLUMNS:
         default:
           key = int_key ((gint64) beam_process_table_get_number (self, order[i], column));
           break;

@@ -205,7 +205,7 @@ beam_epmd_names_at (const char            *host,
         break;
       else if (errno == EINTR)
         continue;
-      else if (errno != EAGAIN && errno != EWOULDBLOCK)
+      else if (errno != EAGAIN)  /* EWOULDBLOCK is EAGAIN on Linux */
         failure = g_strerror (errno);
       else if (!wait_for (fd, POLLIN, deadline, cancellable))
         failure = g_cancellable_is_cancelled (cancellable) ? _("cancelled") : g_strerror (ETIMEDOUT);

@@ -84,6 +84,17 @@ append_ident_body (BeamTermPrinter *p,
         g_string_append_printf (p->out, ".%u", term->v.ident.ref_words[i]);
       break;
 
+    case BEAM_TERM_INTEGER:
+    case BEAM_TERM_BIG_INTEGER:
+    case BEAM_TERM_FLOAT:
+    case BEAM_TERM_ATOM:
+    case BEAM_TERM_BINARY:
+    case BEAM_TERM_BITSTRING:
+    case BEAM_TERM_TUPLE:
+    case BEAM_TERM_LIST:
+    case BEAM_TERM_MAP:
+    case BEAM_TERM_FUN:
+    case BEAM_TERM_REPLY_PID:
     default:
       g_assert_not_reached ();
     }

@@ -36,6 +36,7 @@
 
 #include "beam-application.h"
 #include "beam-chart-private.h"
+#include "beam-test-node.h"
 
 #define N_SERIES     64
 #define N_SAMPLES    600          /* 10 minutes at 1 s */
@@ -288,7 +289,7 @@ fill (BeamChart *chart)
 }
 
 static gboolean
-enough_frames (void)
+enough_frames (gpointer data G_GNUC_UNUSED)
 {
   return run.frame_ms->len >= run.wanted;
 }
@@ -297,17 +298,19 @@ enough_frames (void)
 static void
 count_frames (guint n)
 {
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
   run.wanted = n;
   g_array_set_size (run.snapshot_ms, 0);
   g_array_set_size (run.frame_ms, 0);
   g_array_set_size (run.frame_cpu_ms, 0);
   run.counting = TRUE;
-  while (!enough_frames () && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  beam_test_wait_until (enough_frames, NULL, 120000);
   run.counting = FALSE;
-  g_assert_true (enough_frames ());
+}
+
+static gboolean
+laid_out (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
 }
 
 /* As on the Load page: the window's only child, 18 px from its edges. */
@@ -315,8 +318,6 @@ static void
 place_in_window (GtkWidget *widget,
                  GtkWidget *window)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
   gtk_widget_set_halign (widget, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (widget, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_start (widget, 18);
@@ -325,8 +326,7 @@ place_in_window (GtkWidget *widget,
   gtk_widget_set_margin_bottom (widget, 18);
   gtk_window_set_child (GTK_WINDOW (window), widget);
   /* Mapped and laid out before anything counts. */
-  while ((!gtk_widget_get_mapped (widget) || gtk_widget_get_width (widget) == 0) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  beam_test_wait_until (laid_out, widget, 5000);
   g_assert_cmpint (gtk_widget_get_width (widget), ==, CHART_WIDTH);
   g_assert_cmpint (gtk_widget_get_height (widget), ==, CHART_HEIGHT);
   if (run.frame_clock == NULL)
@@ -400,7 +400,6 @@ main (int    argc G_GNUC_UNUSED,
   double cpu_median, cpu_max, x_before, x_after, start, worker_before, worker_ms, baseline_ms;
   double frames_per_second;
   guint whole_before, wanted;
-  gint64 deadline;
 
   beam_application_tune_allocator ();  /* as the app's main does */
   gtk_init ();
@@ -495,9 +494,7 @@ main (int    argc G_GNUC_UNUSED,
   frames_per_second = run.frame_ms->len / ((now_ms () - start) / 1000.0);
   pushing = FALSE;
   /* The last job finishes before the worker's time is read. */
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  beam_test_run_for (2000);
   worker_ms = other_threads_cpu_ms () - worker_before;
   median_max (run.frame_cpu_ms, &cpu_median, &cpu_max);
   g_free (frame_extra);
@@ -522,9 +519,7 @@ main (int    argc G_GNUC_UNUSED,
 
     /* Hidden, the chart starts no job of its own; the last one finishes. */
     gtk_widget_set_visible (chart, FALSE);
-    deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
-    while (g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, FALSE);
+    beam_test_run_for (1000);
 
     for (guint i = 0; i < 50; i++)
       {

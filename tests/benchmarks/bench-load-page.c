@@ -41,18 +41,6 @@ on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
 }
 
 static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data) && g_get_monotonic_time () < deadline)
-    beam_test_run_for (20);
-  return condition (data);
-}
-
-static gboolean
 is_connected (gpointer data)
 {
   BeamNode *node = beam_window_get_node (data);
@@ -215,12 +203,12 @@ measure (BeamApplication    *app,
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
   gtk_window_present (GTK_WINDOW (window));
   beam_window_connect (window, node->name, node->cookie, "load");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_LOAD_PAGE (beam_window_get_page (window, "load"));
-  g_assert_true (wait_until (is_mapped, page, 5000));
+  beam_test_wait_until (is_mapped, page, 5000);
   choose (page, 0, "Every 1 s");
   choose (page, 1, window_label);
-  g_assert_true (wait_until (has_samples, page, 20000));
+  beam_test_wait_until (has_samples, page, 20000);
   usage_chart = BEAM_CHART (find_widget (GTK_WIDGET (page), BEAM_TYPE_CHART));
   g_assert_nonnull (usage_chart);
 
@@ -228,7 +216,7 @@ measure (BeamApplication    *app,
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
   /* Steady state: the window full, so each redraw draws as many points as
    * it ever will at this window. */
-  g_assert_true (wait_until (window_full, page, (window_min * 72 + 30) * 1000));
+  beam_test_wait_until (window_full, page, (window_min * 72 + 30) * 1000);
   beam_test_run_for (WARM_UP_S * 1000);
 
   frames = 0;

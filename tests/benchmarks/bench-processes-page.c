@@ -61,7 +61,8 @@ on_tick (GtkWidget     *widget G_GNUC_UNUSED,
 }
 
 /* CPU time the GTK thread spends in one main-loop iteration: what it did,
- * whatever else competes for the machine's two cores meanwhile. */
+ * whatever else competes for the machine's two cores meanwhile. Every wait
+ * (beam_test_wait_until, beam_test_run_for) iterates through here. */
 static double longest_iteration_ms;
 static guint  iterations_over_16_ms;
 
@@ -74,37 +75,16 @@ thread_cpu_ms (void)
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static gboolean
+static void
 iterate (void)
 {
   double before = thread_cpu_ms ();
-  gboolean dispatched = g_main_context_iteration (NULL, FALSE);
-  double spent = thread_cpu_ms () - before;
+  double spent;
 
+  g_main_context_iteration (NULL, TRUE);
+  spent = thread_cpu_ms () - before;
   longest_iteration_ms = MAX (longest_iteration_ms, spent);
   iterations_over_16_ms += spent > 16.0;
-  return dispatched;
-}
-
-static void
-run_for (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < until)
-    iterate () || (g_usleep (500), TRUE);
-}
-
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 until = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data) && g_get_monotonic_time () < until)
-    iterate () || (g_usleep (500), TRUE);
-  return condition (data);
 }
 
 static gboolean
@@ -197,6 +177,7 @@ main (int    argc G_GNUC_UNUSED,
   g_assert_true (beam_connection_init_process (NULL));
   beam_application_tune_allocator ();  /* as the app's main does */
   gtk_init ();
+  beam_test_set_iterate (iterate);
   app = beam_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
 
@@ -209,27 +190,27 @@ main (int    argc G_GNUC_UNUSED,
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick, &frames, NULL);
-  run_for (200);
+  beam_test_run_for (200);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint", G_CALLBACK (on_before_paint), &frames);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint", G_CALLBACK (on_after_paint), &frames);
   g_array_set_size (frames.gaps, 0);
-  run_for (500);
+  beam_test_run_for (500);
   report ("idle", &frames, 500);
 
   beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   progress.page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
   view = beam_processes_page_get_view (progress.page);
 
   start = g_get_monotonic_time ();
-  g_assert_true (wait_until (refreshed_and_ordered, &progress, 120000));
+  beam_test_wait_until (refreshed_and_ordered, &progress, 120000);
   report ("first list", &frames, (g_get_monotonic_time () - start) / 1000.0);
   g_print ("{\"rows\": %u}\n", g_list_model_get_n_items (G_LIST_MODEL (beam_processes_page_get_model (progress.page))));
 
   progress_mark (&progress);
   start = g_get_monotonic_time ();
   beam_page_refresh (BEAM_PAGE (progress.page));
-  g_assert_true (wait_until (refreshed_and_ordered, &progress, 120000));
+  beam_test_wait_until (refreshed_and_ordered, &progress, 120000);
   report ("refresh", &frames, (g_get_monotonic_time () - start) / 1000.0);
 
   /* Sort by the name column, then by pid: the arrays sort on a worker. */
@@ -240,20 +221,20 @@ main (int    argc G_GNUC_UNUSED,
       progress_mark (&progress);
       start = g_get_monotonic_time ();
       gtk_column_view_sort_by_column (view, column, GTK_SORT_ASCENDING);
-      g_assert_true (wait_until (ordered, &progress, 60000));
+      beam_test_wait_until (ordered, &progress, 60000);
       report (c == 0 ? "sort by name" : "sort by pid", &frames, (g_get_monotonic_time () - start) / 1000.0);
     }
 
   progress_mark (&progress);
   start = g_get_monotonic_time ();
   beam_processes_page_set_filter (progress.page, "beamscope");
-  g_assert_true (wait_until (ordered, &progress, 60000));
+  beam_test_wait_until (ordered, &progress, 60000);
   report ("filter", &frames, (g_get_monotonic_time () - start) / 1000.0);
 
   progress_mark (&progress);
   start = g_get_monotonic_time ();
   beam_processes_page_set_filter (progress.page, "");
-  g_assert_true (wait_until (ordered, &progress, 60000));
+  beam_test_wait_until (ordered, &progress, 60000);
   report ("clear filter", &frames, (g_get_monotonic_time () - start) / 1000.0);
 
   gtk_window_destroy (GTK_WINDOW (window));

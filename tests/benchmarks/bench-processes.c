@@ -17,8 +17,7 @@
 static void
 run_until (BeamTestWait *wait)
 {
-  while (!wait->done)
-    g_main_context_iteration (NULL, TRUE);
+  beam_test_wait_for (&wait->done, 600000);
   wait->done = FALSE;
 }
 

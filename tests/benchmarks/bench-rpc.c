@@ -43,11 +43,16 @@ drop_reply (GObject      *object,
   (*(guint *) user_data)--;
 }
 
+static gboolean
+none_pending (gpointer pending)
+{
+  return *(guint *) pending == 0;
+}
+
 static void
 run_until (guint *pending)
 {
-  while (*pending > 0)
-    g_main_context_iteration (NULL, TRUE);
+  beam_test_wait_until (none_pending, pending, 120000);
 }
 
 static double

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "beam-chart-private.h"
+#include "beam-test-node.h"
 
 #define WIDTH    600
 #define HEIGHT   180
@@ -100,7 +101,7 @@ static void
 test_strips_match_whole (gconstpointer data)
 {
   const Pace *pace = data;
-  g_autoptr(BeamChart) chart = new_chart ();
+  BeamChart *chart = new_chart ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   gint64 t = 0;
   guint worst_differing = 0;
@@ -149,6 +150,7 @@ test_strips_match_whole (gconstpointer data)
     g_assert_cmpuint (beam_chart_get_n_samples (chart), ==, 60 * G_USEC_PER_SEC / pace->spacing_us + 2);
   else
     g_assert_cmpuint (beam_chart_get_n_samples (chart), ==, t / pace->spacing_us);
+  g_assert_finalize_object (chart);
 }
 
 /* A step: every series at 0, then the newest sample at 1. The top of the
@@ -156,7 +158,7 @@ test_strips_match_whole (gconstpointer data)
 static void
 test_newest_at_right_edge (void)
 {
-  g_autoptr(BeamChart) chart = new_chart ();
+  BeamChart *chart = new_chart ();
   double zero[N_SERIES] = { 0 };
   double one[N_SERIES];
   cairo_surface_t *picture;
@@ -177,13 +179,14 @@ test_newest_at_right_edge (void)
   /* The oldest sample is half a window old: the lines start mid-plot. */
   g_assert_cmphex (pixel (picture, 64 + 20, bottom) >> 24, <, 0x40);
   cairo_surface_destroy (picture);
+  g_assert_finalize_object (chart);
 }
 
 /* Hiding every series but one leaves only its colour on the plot. */
 static void
 test_hidden_series_redraw (void)
 {
-  g_autoptr(BeamChart) chart = new_chart ();
+  BeamChart *chart = new_chart ();
   double values[N_SERIES];
   cairo_surface_t *picture;
   GdkRGBA first;
@@ -209,6 +212,47 @@ test_hidden_series_redraw (void)
   seen = pixel (picture, WIDTH - 100, 84);
   g_assert_cmphex (seen, ==, expected);
   cairo_surface_destroy (picture);
+  g_assert_finalize_object (chart);
+}
+
+static gboolean
+drawn (gpointer chart)
+{
+  return beam_chart_get_whole_redraws (chart) > 0 && gtk_widget_get_mapped (chart);
+}
+
+static gboolean
+nothing_else_holds (gpointer object)
+{
+  return g_atomic_int_get (&((GObject *) object)->ref_count) == 1;
+}
+
+/* In a window, drawn by its worker as samples come: once the window is
+ * closed, nothing (a tick callback, a job on the worker) keeps the chart. */
+static void
+test_finalized_with_window (void)
+{
+  GtkWidget *window = g_object_ref_sink (gtk_window_new ());
+  BeamChart *chart = g_object_ref (new_chart ());
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (chart));
+  g_object_unref (chart);  /* the window's now, and ours */
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint i = 0; i < 30; i++)
+    push_random (chart, rand, (gint64) i * G_USEC_PER_SEC);
+  beam_test_wait_until (drawn, chart, 10000);
+  for (guint i = 30; i < 40; i++)
+    {
+      push_random (chart, rand, (gint64) i * G_USEC_PER_SEC);
+      beam_test_run_for (20);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  beam_test_wait_until (nothing_else_holds, chart, 10000);
+  g_assert_finalize_object (chart);
 }
 
 int
@@ -223,5 +267,6 @@ main (int    argc,
   g_test_add_data_func ("/chart/strips-match-whole-densest", &densest, test_strips_match_whole);
   g_test_add_func ("/chart/newest-at-right-edge", test_newest_at_right_edge);
   g_test_add_func ("/chart/hidden-series-redraw", test_hidden_series_redraw);
+  g_test_add_func ("/chart/finalized-with-window", test_finalized_with_window);
   return g_test_run ();
 }

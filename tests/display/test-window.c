@@ -22,30 +22,32 @@
 static BeamTestNode *node;
 static BeamApplication *app;
 
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-  return condition (data);
-}
-
-static gboolean
-always_false (gpointer data G_GNUC_UNUSED)
-{
-  return FALSE;
-}
-
 /* Lets the window lay out and draw what it now holds. */
 static void
 settle (guint ms)
 {
-  wait_until (always_false, NULL, ms);
+  beam_test_run_for (ms);
+}
+
+static GskRenderNode *
+picture_of (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
+                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+/* A widget has no picture between a redraw being queued and its frame (a
+ * dialog just closed over the window, on a busy machine). */
+static gboolean
+has_picture (gpointer widget)
+{
+  g_autoptr(GskRenderNode) render_node = picture_of (widget);
+
+  return render_node != NULL;
 }
 
 static gboolean
@@ -58,8 +60,6 @@ static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) render_node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *dir = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), NULL);
@@ -68,12 +68,11 @@ save_screenshot (GtkWidget  *widget,
 
   /* A window just presented is laid out a frame later; on a busy machine,
    * later than a fixed wait. */
-  g_assert_true (wait_until (is_drawn, widget, 5000));
-  settle (50);
+  beam_test_wait_until (is_drawn, widget, 5000);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  render_node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  beam_test_wait_until (has_picture, widget, 5000);
+  render_node = picture_of (widget);
   g_assert_nonnull (render_node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -81,6 +80,62 @@ save_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* What the tests hold of a window when they close it: the window and what
+ * was in it must be finalized then, so a page or refresher kept alive by a
+ * reference cycle fails the test. Work still in flight (a task holding a
+ * page until the node answers) has a few seconds to end first. */
+static gboolean
+nothing_else_holds (gpointer object)
+{
+  return g_atomic_int_get (&((GObject *) object)->ref_count) == 1;
+}
+
+static gboolean
+finalized (gpointer weak_pointer)
+{
+  return *(gpointer *) weak_pointer == NULL;
+}
+
+static void
+watch_finalize (GPtrArray *weak,
+                gpointer   object)
+{
+  gpointer *location = g_new (gpointer, 1);
+
+  *location = object;
+  g_object_add_weak_pointer (object, location);
+  g_ptr_array_add (weak, location);
+}
+
+/* Destroys `window`, taking the caller's reference, and asserts that it is
+ * finalized, and with it the pages and the node of a BeamWindow. */
+static void
+destroy_and_finalize (gpointer window)
+{
+  g_autoptr(GPtrArray) weak = g_ptr_array_new_with_free_func (g_free);
+  const char * const pages[] = { "system", "processes", "load", "memory" };
+
+  if (BEAM_IS_WINDOW (window))
+    {
+      watch_finalize (weak, beam_window_get_connect_page (window));
+      for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+        watch_finalize (weak, beam_window_get_page (window, pages[i]));
+      if (beam_window_get_node (window) != NULL)
+        watch_finalize (weak, beam_window_get_node (window));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  beam_test_wait_until (nothing_else_holds, window, 10000);
+  g_assert_finalize_object (window);
+  for (guint i = 0; i < weak->len; i++)
+    {
+      gpointer *location = weak->pdata[i];
+
+      if (*location != NULL)
+        g_test_message ("waiting for the %s to be finalized", G_OBJECT_TYPE_NAME (*location));
+      beam_test_wait_until (finalized, location, 10000);
+    }
 }
 
 static BeamWindow *
@@ -113,20 +168,20 @@ has_error (gpointer data)
 static void
 test_connect_screen (void)
 {
-  BeamWindow *window = new_window ();
+  BeamWindow *window = g_object_ref_sink (new_window ());
   BeamConnectPage *page = BEAM_CONNECT_PAGE (beam_window_get_connect_page (window));
 
   g_assert_nonnull (page);
 
-  g_assert_true (wait_until (found_node, page, 10000));
+  beam_test_wait_until (found_node, page, 10000);
 
   beam_window_connect (window, node->name, "a-wrong-cookie", NULL);
-  g_assert_true (wait_until (has_error, window, 15000));
+  beam_test_wait_until (has_error, window, 15000);
   g_assert_nonnull (strstr (beam_window_get_error (window), "cookie"));
   settle (300);
   save_screenshot (GTK_WIDGET (window), "connect-wrong-cookie.png");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -171,9 +226,9 @@ test_system_page (void)
   g_autofree char *otp = NULL;
 
   beam_window_connect (window, node->name, node->cookie, "system");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_SYSTEM_PAGE (beam_window_get_page (window, "system"));
-  g_assert_true (wait_until (page_has_data, page, 15000));
+  beam_test_wait_until (page_has_data, page, 15000);
   settle (500);
 
   /* Every field shows a value the node gave. */
@@ -197,7 +252,7 @@ test_system_page (void)
 
   /* The node dies: the data stays, dimmed, and the header says so. */
   beam_test_node_kill (node, SIGKILL);
-  g_assert_true (wait_until (is_reconnecting, window, 10000));
+  beam_test_wait_until (is_reconnecting, window, 10000);
   settle (500);
   save_screenshot (GTK_WIDGET (window), "system-page-reconnecting.png");
   {
@@ -207,10 +262,10 @@ test_system_page (void)
 
   /* It comes back, and so does the page, by itself. */
   g_assert_true (beam_test_node_restart (node, NULL));
-  g_assert_true (wait_until (is_connected, window, 20000));
-  g_assert_true (wait_until (page_refreshed_twice, page, 15000));
+  beam_test_wait_until (is_connected, window, 20000);
+  beam_test_wait_until (page_refreshed_twice, page, 15000);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -252,9 +307,9 @@ test_processes_page (void)
   const BeamProcessRecord *record;
 
     beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
-  g_assert_true (wait_until (processes_listed, page, 20000));
+  beam_test_wait_until (processes_listed, page, 20000);
   settle (500);
 
   /* Sorted by memory, biggest first: the fixture's big process. */
@@ -265,7 +320,7 @@ test_processes_page (void)
 
   /* The filter finds the process with the long mailbox by its name. */
   beam_processes_page_set_filter (page, "mailbox");
-  g_assert_true (wait_until (filtered_to_one, page, 10000));
+  beam_test_wait_until (filtered_to_one, page, 10000);
   record = record_at (page, 0, &table, &index);
   g_assert_cmpuint (record->message_queue_len, ==, 1500);
   settle (300);
@@ -304,7 +359,7 @@ test_processes_page (void)
     g_settings_reset (settings, "processes-sort");
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static BeamPlaybookWindow *
@@ -337,13 +392,13 @@ test_playbooks (void)
   BeamPlaybookWindow *playbook;
 
   beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
-  g_assert_true (wait_until (processes_listed, page, 20000));
+  beam_test_wait_until (processes_listed, page, 20000);
 
   /* Top by message queue: the fixture's mailbox, 1500, first. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.top", "s", "message_queue_len"));
-  g_assert_true (wait_until (playbook_answered, NULL, 15000));
+  beam_test_wait_until (playbook_answered, NULL, 15000);
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
   g_assert_true (g_str_has_prefix (rows[0], "beamscope_mailbox\t"));
@@ -351,21 +406,21 @@ test_playbooks (void)
   gtk_window_set_default_size (GTK_WINDOW (playbook), 700, 900);
   settle (400);
   save_screenshot (GTK_WIDGET (playbook), "playbook-top-queue.png");
-  gtk_window_destroy (GTK_WINDOW (playbook));
+  destroy_and_finalize (g_object_ref (playbook));
   g_clear_pointer (&rows, g_strfreev);
 
   /* Grouped by initial call: the counts add up to the processes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.groups", NULL));
-  g_assert_true (wait_until (playbook_answered, NULL, 15000));
+  beam_test_wait_until (playbook_answered, NULL, 15000);
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
   g_assert_cmpuint (g_strv_length (rows), >, 5);
   settle (200);
   save_screenshot (GTK_WIDGET (playbook), "playbook-groups.png");
-  gtk_window_destroy (GTK_WINDOW (playbook));
+  destroy_and_finalize (g_object_ref (playbook));
   settle (200);
   save_screenshot (GTK_WIDGET (window), "processes-page-limit.png");
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -406,9 +461,9 @@ test_load_page (void)
   BeamLoadPage *page;
 
   beam_window_connect (window, node->name, node->cookie, "load");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_LOAD_PAGE (beam_window_get_page (window, "load"));
-  g_assert_true (wait_until (load_charted, page, 20000));
+  beam_test_wait_until (load_charted, page, 20000);
   g_test_message ("busiest scheduler %.2f", beam_load_page_get_busiest (page));
   g_assert_cmpfloat (beam_load_page_get_busiest (page), >, 0.15);
   settle (300);
@@ -445,8 +500,8 @@ test_load_page (void)
   }
 
   beam_window_disconnect (window);
-  g_assert_true (wait_until (flag_off, NULL, 10000));
-  gtk_window_destroy (GTK_WINDOW (window));
+  beam_test_wait_until (flag_off, NULL, 10000);
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
@@ -506,13 +561,13 @@ test_process_window (void)
   g_autofree char *state = NULL;
 
   beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
 
   process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
   gtk_window_present (GTK_WINDOW (process));
-  g_assert_true (wait_until (window_loaded, process, 15000));
+  beam_test_wait_until (window_loaded, process, 15000);
   name = beam_process_window_dup_field (process, "registered_name");
   g_assert_cmpstr (name, ==, "beamscope_cache");
   queue = beam_process_window_dup_field (process, "message_queue_len");
@@ -523,26 +578,26 @@ test_process_window (void)
   /* The state of the gen_server, asked from the State page. */
   beam_process_window_show_page (process, "state");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
-  g_assert_true (wait_until (state_shown, process, 10000));
+  beam_test_wait_until (state_shown, process, 10000);
   state = beam_process_window_dup_state (process);
   g_assert_cmpstr (state, ==, "#{hits => 42,name => <<\"cache\">>}\n");
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-state.png");
-  gtk_window_destroy (GTK_WINDOW (process));
+  destroy_and_finalize (g_object_ref (process));
 
   /* Messages: the count at once, the first 100 on request, more after. */
   process = beam_process_window_new (beam_window_get_node (window), "beamscope_mailbox");
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
   gtk_window_present (GTK_WINDOW (process));
-  g_assert_true (wait_until (window_loaded, process, 15000));
+  beam_test_wait_until (window_loaded, process, 15000);
   g_assert_nonnull (strstr (beam_process_window_get_messages_text (process), "1500 messages waiting"));
   beam_process_window_show_page (process, "messages");
   beam_process_window_load_messages (process);
-  g_assert_true (wait_until (messages_loaded, process, 10000));
+  beam_test_wait_until (messages_loaded, process, 10000);
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-messages.png");
-  gtk_window_destroy (GTK_WINDOW (process));
+  destroy_and_finalize (g_object_ref (process));
 
   /* Kill, confirmed: the process is gone. */
   g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_victim", "[]", &error));
@@ -551,18 +606,18 @@ test_process_window (void)
   gtk_window_set_application (GTK_WINDOW (victim), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (victim), 900, 800);
   gtk_window_present (GTK_WINDOW (victim));
-  g_assert_true (wait_until (window_loaded, victim, 15000));
+  beam_test_wait_until (window_loaded, victim, 15000);
   g_assert_null (beam_process_window_get_error (victim));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (victim), "process.kill", NULL));
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
   settle (200);
   save_screenshot (GTK_WIDGET (find_dialog ()), "process-kill-dialog.png");
   adw_message_dialog_response (find_dialog (), "do");
   /* After the kill the window refreshes, and the process is no more. */
-  g_assert_true (wait_until (has_window_error, victim, 10000));
+  beam_test_wait_until (has_window_error, victim, 10000);
   g_assert_nonnull (strstr (beam_process_window_get_error (victim), "No process"));
-  gtk_window_destroy (GTK_WINDOW (victim));
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_object_ref (victim));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 typedef struct
@@ -600,30 +655,33 @@ test_memory_page (void)
   AdwMessageDialog *dialog;
 
   beam_window_connect (window, node->name, node->cookie, "memory");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_MEMORY_PAGE (beam_window_get_page (window, "memory"));
-  g_assert_true (wait_until (memory_loaded, page, 15000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "memory", "binary" }, 1000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "memory", "MB" }, 1000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "allocators", "eheap_alloc" }, 1000));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "allocators", "Segment cache hit rate" }, 1000));
+  beam_test_wait_until (memory_loaded, page, 15000);
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "binary" }), 1000);
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "MB" }), 1000);
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "allocators", "eheap_alloc" }), 1000);
+  beam_test_wait_until (section_says,
+                        (&(SectionSays) { page, "allocators", "Segment cache hit rate" }), 1000);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.list-ets", NULL));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "ets", "beamscope_cache_tab" }, 15000));
+  beam_test_wait_until (section_says,
+                        (&(SectionSays) { page, "ets", "beamscope_cache_tab" }), 15000);
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON)), 4);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.find-heaps", NULL));
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "heaps", "beamscope_big" }, 15000));
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "heaps", "beamscope_big" }), 15000);
 
   made = beam_test_node_erl_call (node, "beamscope_fixture", "binary_garbage", "[20000000]", NULL);
   g_assert_nonnull (made);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.collect-binaries", NULL));
-  g_assert_true (wait_until (dialog_shown, NULL, 5000));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
   dialog = find_dialog ();
   settle (200);
   save_screenshot (GTK_WIDGET (dialog), "memory-collect-dialog.png");
   adw_message_dialog_response (dialog, "collect");
-  g_assert_true (wait_until (section_says, &(SectionSays) { page, "binary", "freed by collecting" }, 30000));
+  beam_test_wait_until (section_says,
+                        (&(SectionSays) { page, "binary", "freed by collecting" }), 30000);
   {
     /* 20 MB of garbage: megabytes freed, not kilobytes. */
     g_autofree char *text = beam_memory_page_dup_text (page, "binary");
@@ -637,7 +695,7 @@ test_memory_page (void)
                                              "processes", "memory"));
   settle (300);
   g_assert_true (gtk_widget_get_mapped (beam_window_get_page (window, "processes")));
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 /* --read-only: the actions that change a process cannot even be started. */
@@ -649,12 +707,12 @@ test_read_only (void)
 
   gtk_window_present (GTK_WINDOW (window));
   beam_window_connect (window, node->name, node->cookie, "processes");
-  g_assert_true (wait_until (is_connected, window, 15000));
+  beam_test_wait_until (is_connected, window, 15000);
   process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 800);
   gtk_window_present (GTK_WINDOW (process));
-  g_assert_true (wait_until (window_loaded, process, 15000));
+  beam_test_wait_until (window_loaded, process, 15000);
   settle (300);
 
   gtk_widget_activate_action (GTK_WIDGET (process), "process.kill", NULL);
@@ -671,8 +729,8 @@ test_read_only (void)
   /* Reading stays possible. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
 
-  gtk_window_destroy (GTK_WINDOW (process));
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_and_finalize (g_object_ref (process));
+  destroy_and_finalize (g_steal_pointer (&window));
 }
 
 int

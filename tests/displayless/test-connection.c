@@ -25,7 +25,7 @@ connect_to (BeamTestNode *node,
   gboolean ok;
 
   beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   ok = beam_connection_connect_finish (connection, wait.result, error);
   g_object_unref (wait.result);
   return ok ? g_steal_pointer (&connection) : NULL;
@@ -44,7 +44,7 @@ rpc (BeamConnection *connection,
   BeamTerm *reply;
 
   beam_connection_rpc_async (connection, module, function, args, timeout_ms, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, timeout_ms + 15000));
+  beam_test_wait_for (&wait.done, timeout_ms + 15000);
   reply = beam_connection_rpc_finish (connection, wait.result, error);
   g_object_unref (wait.result);
   return reply;
@@ -106,6 +106,12 @@ concurrent_done (GObject      *object,
   state->pending--;
 }
 
+static gboolean
+all_answered (gpointer user_data)
+{
+  return ((Concurrent *) user_data)->pending == 0;
+}
+
 static void
 test_concurrent_rpcs (void)
 {
@@ -131,8 +137,7 @@ test_concurrent_rpcs (void)
       beam_connection_rpc_async (connection, "beamscope_fixture", "sleep_then", args, 10000, NULL,
                                  concurrent_done, &state);
     }
-  while (state.pending > 0 && g_get_monotonic_time () - start < 20 * G_USEC_PER_SEC)
-    g_main_context_iteration (NULL, TRUE);
+  beam_test_wait_until (all_answered, &state, 20000);
   elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
 
   g_assert_cmpuint (state.correct, ==, n);
@@ -182,7 +187,7 @@ test_stream (void)
                                                             beam_term_new_integer (5000)),
                                 .on_message = on_stream_message, .stream_data = &stream,
                               }, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   reply = beam_connection_call_finish (connection, wait.result, &error);
   g_object_unref (wait.result);
   g_assert_no_error (error);
@@ -237,7 +242,7 @@ test_stream_procs_info (void)
                                 .args = beam_term_new_list (1, beam_term_new_reply_pid ()),
                                 .on_message = on_procs_info, .stream_data = &info,
                               }, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   reply = beam_connection_call_finish (connection, wait.result, &error);
   g_object_unref (wait.result);
   g_assert_no_error (error);
@@ -313,7 +318,7 @@ test_unknown_node (void)
   BeamTestWait wait = { 0 };
 
   beam_connection_connect_async (connection, 3000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 10000));
+  beam_test_wait_for (&wait.done, 10000);
   g_assert_false (beam_connection_connect_finish (connection, wait.result, &error));
   g_object_unref (wait.result);
   g_assert_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_NO_SUCH_NODE);
@@ -366,15 +371,15 @@ on_state_changed (BeamConnection *connection,
 }
 
 static gboolean
-wait_for_state (BeamConnection      *connection,
-                BeamConnectionState  state,
-                guint                timeout_ms)
+is_reconnecting (gpointer connection)
 {
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+  return beam_connection_get_state (connection) == BEAM_CONNECTION_STATE_RECONNECTING;
+}
 
-  while (beam_connection_get_state (connection) != state && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (5000), TRUE);
-  return beam_connection_get_state (connection) == state;
+static gboolean
+is_connected (gpointer connection)
+{
+  return beam_connection_get_state (connection) == BEAM_CONNECTION_STATE_CONNECTED;
 }
 
 static void
@@ -399,18 +404,18 @@ test_killed_node_reconnects (void)
                              60000, NULL, beam_test_stash, &in_flight);
   g_usleep (100 * 1000);
   beam_test_node_kill (node, SIGKILL);
-  g_assert_true (beam_test_wait_for (&in_flight.done, 5000));
+  beam_test_wait_for (&in_flight.done, 5000);
   g_assert_null (beam_connection_rpc_finish (connection, in_flight.result, &flight_error));
   g_assert_error (flight_error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_DISCONNECTED);
   g_clear_error (&flight_error);
   g_object_unref (in_flight.result);
 
-  g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_RECONNECTING, 5000));
+  beam_test_wait_until (is_reconnecting, connection, 5000);
 
   /* The node comes back under the same name: we find it again by ourselves. */
   g_assert_true (beam_test_node_restart (node, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_CONNECTED, 20000));
+  beam_test_wait_until (is_connected, connection, 20000);
 
   reply = rpc (connection, "erlang", "node", NULL, 5000, &error);
   g_assert_no_error (error);
@@ -429,8 +434,8 @@ test_drop_reconnects (void)
 
   g_assert_no_error (error);
   _beam_connection_drop (connection);
-  g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_RECONNECTING, 5000));
-  g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_CONNECTED, 10000));
+  beam_test_wait_until (is_reconnecting, connection, 5000);
+  beam_test_wait_until (is_connected, connection, 10000);
   reply = rpc (connection, "erlang", "node", NULL, 5000, &error);
   g_assert_no_error (error);
 }
@@ -462,10 +467,10 @@ test_stopped_node_times_out (void)
   g_assert_cmpfloat (elapsed_ms, <, 2000);
   g_clear_error (&error);
 
-  g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_RECONNECTING, 15000));
+  beam_test_wait_until (is_reconnecting, connection, 15000);
 
   beam_test_node_kill (node, SIGCONT);
-  g_assert_true (wait_for_state (connection, BEAM_CONNECTION_STATE_CONNECTED, 30000));
+  beam_test_wait_until (is_connected, connection, 30000);
 }
 
 /* A node with a long name gets a long-named C-node, as erl would insist. */
@@ -514,7 +519,7 @@ test_close_while_connecting (void)
   g_assert_cmpfloat (close_ms, <, 50);
   g_assert_cmpint (beam_connection_get_state (connection), ==, BEAM_CONNECTION_STATE_DISCONNECTED);
 
-  g_assert_true (beam_test_wait_for (&wait.done, 1000));
+  beam_test_wait_for (&wait.done, 1000);
   g_assert_false (beam_connection_connect_finish (connection, wait.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_object_unref (wait.result);
@@ -537,7 +542,7 @@ test_cancel_connect (void)
   g_usleep (100 * 1000);
   g_cancellable_cancel (cancellable);
 
-  g_assert_true (beam_test_wait_for (&wait.done, 1000));
+  beam_test_wait_for (&wait.done, 1000);
   g_assert_false (beam_connection_connect_finish (connection, wait.result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_object_unref (wait.result);

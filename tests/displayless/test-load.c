@@ -240,7 +240,7 @@ sample (BeamConnection *connection)
   BeamLoadSample *result;
 
   beam_load_sample_async (connection, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 10000));
+  beam_test_wait_for (&wait.done, 10000);
   result = beam_load_sample_finish (wait.result, &error);
   g_object_unref (wait.result);
   g_assert_no_error (error);
@@ -255,7 +255,7 @@ start_holder (BeamConnection *connection)
   BeamTerm *holder;
 
   beam_load_sample_flag_holder_start_async (connection, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 10000));
+  beam_test_wait_for (&wait.done, 10000);
   holder = beam_load_sample_flag_holder_start_finish (wait.result, &error);
   g_object_unref (wait.result);
   g_assert_no_error (error);
@@ -352,8 +352,8 @@ test_usage_as_recon (void)
   guint compared = 0;
   double busiest = 0;
 
-  /* The holder raises the flag after spawn answers: a sample at once may
-   * find it still down, with no wall times. */
+  /* The holder sets the flag after its spawn has answered: a sample taken
+   * before that has no wall times. */
   g_assert_true (flag_is ("["));
   first = sample (connection);
   beam_test_run_for (500);
@@ -440,6 +440,12 @@ sampler_ask (Sampler *sampler)
   beam_load_sample_async (sampler->connection, NULL, on_sampled, sampler);
 }
 
+static gboolean
+sampler_idle (gpointer user_data)
+{
+  return !((Sampler *) user_data)->in_flight;
+}
+
 /* The longest wait between two samples that came back within [from, to],
  * counting from `from`, and how many came. */
 static double
@@ -488,7 +494,7 @@ test_sampling_during_big_fetch (void)
 
   fetch_from = g_get_monotonic_time () / 1000.0;
   beam_process_list_fetch_async (connection, NULL, FALSE, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 120000));
+  beam_test_wait_for (&wait.done, 120000);
   fetch_to = g_get_monotonic_time () / 1000.0;
   table = beam_process_list_fetch_finish (wait.result, &error);
   g_object_unref (wait.result);
@@ -496,8 +502,7 @@ test_sampling_during_big_fetch (void)
   g_assert_cmpuint (beam_process_table_get_n_records (table), >=, 200000);
 
   sampler.stopping = TRUE;
-  while (sampler.in_flight)
-    g_main_context_iteration (NULL, TRUE);
+  beam_test_wait_until (sampler_idle, &sampler, 10000);
 
   quiet_gap = longest_gap (sampler.arrivals, quiet_from + 200, fetch_from, &quiet_samples);
   fetch_gap = longest_gap (sampler.arrivals, fetch_from, fetch_to, &fetch_samples);

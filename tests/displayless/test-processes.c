@@ -24,7 +24,7 @@ fetch (BeamProcessTable *previous)
   BeamProcessTable *table;
 
   beam_process_list_fetch_async (connection, previous, TRUE, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 60000));
+  beam_test_wait_for (&wait.done, 60000);
   table = beam_process_list_fetch_finish (wait.result, &error);
   g_object_unref (wait.result);
   g_assert_no_error (error);
@@ -404,7 +404,7 @@ act (BeamProcessAction action,
   BeamTerm *result;
 
   beam_process_action_async (connection, who, action, reason, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   result = beam_process_call_finish (wait.result, error);
   g_object_unref (wait.result);
   return result;
@@ -419,7 +419,7 @@ sys_request (BeamProcessSysRequest request,
   BeamTerm *result;
 
   beam_process_sys_async (connection, who, request, 2000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   result = beam_process_state_fetch_finish (wait.result, error);
   g_object_unref (wait.result);
   return result;
@@ -435,7 +435,7 @@ item (BeamProcessItem which,
   BeamTerm *result;
 
   beam_process_item_async (connection, who, which, limit, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   result = beam_process_call_finish (wait.result, &error);
   g_object_unref (wait.result);
   g_assert_no_error (error);
@@ -541,7 +541,7 @@ main (int    argc,
   g_assert_no_error (error);
   connection = beam_connection_new (node->name, node->cookie);
   beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
-  g_assert_true (beam_test_wait_for (&wait.done, 15000));
+  beam_test_wait_for (&wait.done, 15000);
   g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
   g_object_unref (wait.result);
 

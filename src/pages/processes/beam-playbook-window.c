@@ -47,6 +47,12 @@ column_name (BeamProcessColumn column)
     case BEAM_PROCESS_COLUMN_REDUCTIONS: return "reductions";
     case BEAM_PROCESS_COLUMN_HEAP_SIZE: return "heap_size";
     case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE: return "total_heap_size";
+    case BEAM_PROCESS_COLUMN_PID:
+    case BEAM_PROCESS_COLUMN_NAME:
+    case BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND:
+    case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
+    case BEAM_PROCESS_COLUMN_STATUS:
+    case BEAM_PROCESS_N_COLUMNS:
     default: return "?";
     }
 }

@@ -166,6 +166,11 @@ update_cell (GtkLabel       *label,
       if (record->message_queue_len > MAILBOX_RED_FLAG)
         gtk_widget_add_css_class (GTK_WIDGET (label), "error");
       break;
+    case BEAM_PROCESS_COLUMN_REDUCTIONS:
+    case BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND:
+    case BEAM_PROCESS_COLUMN_HEAP_SIZE:
+    case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
+    case BEAM_PROCESS_N_COLUMNS:
     default:
       text = format_number (beam_process_table_get_number (table, index, column));
       break;
