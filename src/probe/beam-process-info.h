@@ -25,7 +25,9 @@ typedef enum
 
 GQuark                     beam_process_info_error_quark        (void);
 
-/* At most this many pids of one item become BeamProcessInfoItem.pids. */
+/* At most this many pids of one item become BeamProcessInfoItem.pids: each
+ * is a button to open, and a process with thousands of links would
+ * otherwise get thousands of them. */
 #define BEAM_PROCESS_INFO_MAX_PIDS 12
 
 typedef struct
@@ -48,7 +50,7 @@ typedef struct
 
 typedef struct
 {
-  BeamTerm            *pid;
+  BeamTerm            *pid;                /* to print, with the node as local */
   BeamTerm            *items;              /* [{Item, Value}] as sent, to print whole */
   char                *initial_call;       /* "m:f/a", proc_lib's translation, or NULL */
   char                *registered_name;    /* NULL when not registered */
