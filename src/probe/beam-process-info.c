@@ -1,52 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* One process's details and its state, each one erl_eval program that finds
- * the process first:
+/* One process's details, its messages and dictionary, sys requests and
+ * actions: each one erl_eval program (beam-process-info-programs.c) that
+ * finds the process first, by name or pid, and answers `undefined` when
+ * there is none.
  *
- *   Found = [P || N <- Names, A <- [catch erlang:list_to_existing_atom(N)],
- *                 erlang:is_atom(A), P <- [erlang:whereis(A)], erlang:is_pid(P)]
- *           ++ [P || S <- Pids, P <- [catch erlang:list_to_pid(S)], erlang:is_pid(P)],
- *
- * Names and Pids are strings (the user's text, "Elixir."-prefixed as well
- * for an alias), so nothing the user types becomes an atom: a name the node
- * has never seen fails list_to_existing_atom/1 and finds nothing. Then:
- *
- *   info:  case Found of
- *            [P | _] -> case erlang:process_info(P, Items) of
- *                         undefined -> undefined;
- *                         I -> {P, I, proc_lib:translate_initial_call(P)}
- *                       end;
- *            _ -> undefined
- *          end
- *
- *   state: case Found of
- *            [P | _] -> case erlang:process_info(P, [initial_call, current_function]) of
- *                         [{initial_call, {proc_lib, init_p, _}}, {current_function, {M, _, _}}]
- *                             when M =:= gen_server orelse M =:= gen_statem orelse
- *                                  M =:= gen_event orelse M =:= sys ->
- *                           {ok, P, catch sys:get_state(P, Timeout)};
- *                         [{initial_call, {proc_lib, init_p, _}}, {current_function, {erlang, hibernate, _}}] ->
- *                           {ok, P, catch sys:get_state(P, Timeout)};
- *                         undefined -> undefined;
- *                         _ -> {false, P}
- *                       end;
- *            _ -> undefined
- *          end
- *
- * sys:get_state/2 sends a system message that only the OTP receive loops
- * (gen_server, gen_statem, gen_event, and supervisors, GenServers and Agents
- * built on them) read. A plain process, even one started by proc_lib, would
- * keep it in its mailbox for good. So the state is asked only of a proc_lib
- * process found waiting in one of those loops, or hibernating in one: that
- * process reads the message, now or after the messages queued before it, and
- * if it answers too late it answers a caller that has gone. Nothing stays
- * behind. Any other process is said not to be one, and is sent nothing. */
+ * The replies are checked against the programs' shapes here, on the network
+ * thread, so that the window reads typed fields and never a term's insides:
+ * a node can send anything, and whatever is not one of these shapes is one
+ * error. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
 #include <glib/gi18n.h>
 
-#include "beam-erl-expr.h"
-#include "beam-process-info.h"
+#include "beam-process-info-private.h"
 #include "beam-term-printer.h"
 #include "beam-wire-error.h"
 
@@ -61,10 +28,23 @@ static const char * const items[] = {
   "current_stacktrace", NULL,
 };
 
+/* The items whose pids open a process from the window. */
+static const char * const pid_items[] = {
+  "links", "monitors", "monitored_by", "group_leader", "parent", NULL,
+};
+
 const char * const *
 beam_process_info_items (void)
 {
   return items;
+}
+
+static void
+frame_clear (BeamProcessFrame *frame)
+{
+  g_free (frame->module);
+  g_free (frame->function);
+  g_free (frame->file);
 }
 
 void
@@ -75,7 +55,39 @@ beam_process_info_free (BeamProcessInfo *info)
   g_clear_pointer (&info->pid, beam_term_free);
   g_clear_pointer (&info->items, beam_term_free);
   g_free (info->initial_call);
+  g_free (info->registered_name);
+  for (guint i = 0; i < info->n_fields; i++)
+    {
+      beam_term_free (info->fields[i].value);
+      g_strfreev (info->fields[i].pids);
+    }
+  g_free (info->fields);
+  for (guint i = 0; i < info->n_frames; i++)
+    frame_clear (&info->frames[i]);
+  g_free (info->frames);
   g_free (info);
+}
+
+const BeamProcessInfoItem *
+beam_process_info_get_field (const BeamProcessInfo *info,
+                             const char            *name)
+{
+  g_return_val_if_fail (info != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < info->n_fields; i++)
+    if (g_str_equal (info->fields[i].name, name))
+      return &info->fields[i];
+  return NULL;
+}
+
+void
+beam_process_entries_free (BeamProcessEntries *entries)
+{
+  if (entries == NULL)
+    return;
+  g_clear_pointer (&entries->entries, g_ptr_array_unref);
+  g_free (entries);
 }
 
 char *
@@ -101,201 +113,302 @@ beam_process_info_normalize_pid (const char *text)
   return g_strdup_printf ("<%s.%s.%s>", parts[0], parts[1], parts[2]);
 }
 
-static BeamTerm *
-charlist (const char *utf8)
-{
-  GPtrArray *characters = g_ptr_array_new ();
-
-  for (const char *c = utf8; *c != '\0'; c = g_utf8_next_char (c))
-    g_ptr_array_add (characters, beam_term_new_integer (g_utf8_get_char (c)));
-  return beam_term_new_list_take (characters);
-}
-
-/* The Names and Pids bindings for what the user typed. */
-static void
-candidates (const char  *who,
-            BeamTerm   **out_names,
-            BeamTerm   **out_pids)
-{
-  g_autofree char *pid = beam_process_info_normalize_pid (who);
-  g_autofree char *name = g_strstrip (g_strdup (who));
-  GPtrArray *names = g_ptr_array_new ();
-  GPtrArray *pids = g_ptr_array_new ();
-
-  if (pid != NULL)
-    g_ptr_array_add (pids, charlist (pid));
-  else
-    {
-      /* Elixir users type MyApp.Cache and Erlang users 'my_server'. */
-      if (name[0] == ':')
-        memmove (name, name + 1, strlen (name));
-      g_ptr_array_add (names, charlist (name));
-      if (g_ascii_isupper (name[0]) && !g_str_has_prefix (name, "Elixir."))
-        {
-          g_autofree char *alias = g_strconcat ("Elixir.", name, NULL);
-          g_ptr_array_add (names, charlist (alias));
-        }
-    }
-  *out_names = beam_term_new_list_take (names);
-  *out_pids = beam_term_new_list_take (pids);
-}
-
-#define VAR(name)          beam_erl_var (name)
-#define ATOM(name)         beam_erl_atom (name)
-#define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
-
-static BeamTerm *
-find_expression (void)
-{
-  BeamTerm *by_name = beam_erl_lc (VAR ("P"), 5,
-                                   beam_erl_generate (VAR ("N"), VAR ("Names")),
-                                   beam_erl_generate (VAR ("A"),
-                                                      beam_erl_cons (beam_erl_catch (CALL ("erlang", "list_to_existing_atom", 1, VAR ("N"))),
-                                                                     beam_erl_nil ())),
-                                   CALL ("erlang", "is_atom", 1, VAR ("A")),
-                                   beam_erl_generate (VAR ("P"),
-                                                      beam_erl_cons (CALL ("erlang", "whereis", 1, VAR ("A")), beam_erl_nil ())),
-                                   CALL ("erlang", "is_pid", 1, VAR ("P")));
-  BeamTerm *by_pid = beam_erl_lc (VAR ("P"), 3,
-                                  beam_erl_generate (VAR ("S"), VAR ("Pids")),
-                                  beam_erl_generate (VAR ("P"),
-                                                     beam_erl_cons (beam_erl_catch (CALL ("erlang", "list_to_pid", 1, VAR ("S"))),
-                                                                    beam_erl_nil ())),
-                                  CALL ("erlang", "is_pid", 1, VAR ("P")));
-
-  return beam_erl_match (VAR ("Found"), beam_erl_op ("++", by_name, by_pid));
-}
-
-static BeamTerm *
-program (BeamTerm   *on_found,
-         const char *who,
-         const char *extra_name,
-         BeamTerm   *extra_value)
-{
-  BeamTerm *names, *pids;
-  BeamTerm *body = beam_erl_case (VAR ("Found"), 2,
-                                  beam_erl_clause (beam_erl_cons (VAR ("P"), VAR ("_")), NULL, on_found),
-                                  beam_erl_clause (VAR ("_"), NULL, ATOM ("undefined")));
-  GPtrArray *exprs = g_ptr_array_new ();
-
-  candidates (who, &names, &pids);
-  g_ptr_array_add (exprs, find_expression ());
-  g_ptr_array_add (exprs, body);
-  return beam_erl_eval_args (exprs, "Names", names, "Pids", pids, extra_name, extra_value, NULL);
-}
-
-static BeamTerm *
-info_program (const char *who)
-{
-  GPtrArray *item_atoms = g_ptr_array_new ();
-  BeamTerm *on_found;
-
-  for (guint i = 0; items[i] != NULL; i++)
-    g_ptr_array_add (item_atoms, beam_term_new_atom (items[i]));
-
-  on_found = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), VAR ("Items")), 2,
-                            beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),
-                            beam_erl_clause (VAR ("I"), NULL,
-                                             beam_erl_tuple (3, VAR ("P"), VAR ("I"),
-                                                             CALL ("proc_lib", "translate_initial_call", 1, VAR ("P")))));
-  return program (on_found, who, "Items", beam_term_new_list_take (item_atoms));
-}
-
-/* The OTP receive loops that read system messages; sys's own is where a
- * suspended process waits. */
-static const char * const otp_loop_modules[] = { "gen_server", "gen_statem", "gen_event", "sys" };
-
-/* sys:Function(P, [Flag,] Timeout), caught. */
-static BeamTerm *
-sys_expression (BeamProcessSysRequest request)
-{
-  switch (request)
-    {
-    case BEAM_PROCESS_SYS_GET_STATE:
-      return CALL ("sys", "get_state", 2, VAR ("P"), VAR ("Timeout"));
-    case BEAM_PROCESS_SYS_SUSPEND:
-      return CALL ("sys", "suspend", 2, VAR ("P"), VAR ("Timeout"));
-    case BEAM_PROCESS_SYS_RESUME:
-      return CALL ("sys", "resume", 2, VAR ("P"), VAR ("Timeout"));
-    case BEAM_PROCESS_SYS_STATISTICS_ON:
-      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("true"), VAR ("Timeout"));
-    case BEAM_PROCESS_SYS_STATISTICS_GET:
-      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("get"), VAR ("Timeout"));
-    case BEAM_PROCESS_SYS_STATISTICS_OFF:
-    default:
-      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("false"), VAR ("Timeout"));
-    }
-}
-
-static BeamTerm *
-sys_program (const char            *who,
-             BeamProcessSysRequest  request,
-             guint                  timeout_ms)
-{
-  BeamTerm *guard = NULL;
-  BeamTerm *ask = beam_erl_tuple (3, ATOM ("ok"), VAR ("P"), beam_erl_catch (sys_expression (request)));
-  BeamTerm *info = CALL ("erlang", "process_info", 2, VAR ("P"),
-                         beam_erl_cons (ATOM ("initial_call"), beam_erl_cons (ATOM ("current_function"), beam_erl_nil ())));
-  BeamTerm *on_found;
-
-  /* M =:= gen_server orelse M =:= gen_statem orelse ... */
-  for (guint i = 0; i < G_N_ELEMENTS (otp_loop_modules); i++)
-    {
-      BeamTerm *test = beam_erl_op ("=:=", VAR ("M"), ATOM (otp_loop_modules[i]));
-      guard = guard == NULL ? test : beam_erl_op ("orelse", guard, test);
-    }
-
-  /* Started by proc_lib, and waiting in an OTP loop (or hibernating, which
-   * such a loop wakes from): the message will be read, now or later. */
-  on_found = beam_erl_case (info, 4,
-                            beam_erl_clause (beam_erl_cons (beam_erl_tuple (2, ATOM ("initial_call"),
-                                                                            beam_erl_tuple (3, ATOM ("proc_lib"), ATOM ("init_p"), VAR ("_"))),
-                                                            beam_erl_cons (beam_erl_tuple (2, ATOM ("current_function"),
-                                                                                           beam_erl_tuple (3, VAR ("M"), VAR ("_"), VAR ("_"))),
-                                                                           beam_erl_nil ())),
-                                             guard, ask),
-                            beam_erl_clause (beam_erl_cons (beam_erl_tuple (2, ATOM ("initial_call"),
-                                                                            beam_erl_tuple (3, ATOM ("proc_lib"), ATOM ("init_p"), VAR ("_"))),
-                                                            beam_erl_cons (beam_erl_tuple (2, ATOM ("current_function"),
-                                                                                           beam_erl_tuple (3, ATOM ("erlang"), ATOM ("hibernate"), VAR ("_"))),
-                                                                           beam_erl_nil ())),
-                                             NULL, beam_term_copy (ask)),
-                            beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),
-                            beam_erl_clause (VAR ("_"), NULL, beam_erl_tuple (2, ATOM ("false"), VAR ("P"))));
-
-  return program (on_found, who, "Timeout", beam_term_new_integer (timeout_ms));
-}
-
-#undef VAR
-#undef ATOM
-#undef CALL
-
-/* {value, Value, Bindings} -> Value */
-static const BeamTerm *
-eval_value (const BeamTerm *reply)
-{
-  return beam_term_tagged (reply, "value", 3) != NULL ? reply->children[1] : NULL;
-}
+/* ---- the replies ------------------------------------------------------------------ */
 
 static void
 set_no_such_process (GError     **error,
                      const char  *who)
 {
   g_set_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS,
-               _("No process %s on the node: no such pid, or no process registered by that name"), who);
+               _("No process %s on the node: no such pid, or no process registered by that "
+                 "name"), who);
+}
+
+static void
+set_unexpected (GError     **error,
+                const char  *who)
+{
+  g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+               _("Unexpected reply from the node about %s"), who);
+}
+
+static gboolean
+is_proper_list (const BeamTerm *term)
+{
+  return term->kind == BEAM_TERM_LIST && !term->v.list.improper;
+}
+
+static gboolean
+is_tuple (const BeamTerm *term,
+          guint           arity)
+{
+  return term->kind == BEAM_TERM_TUPLE && term->n_children == arity;
+}
+
+/* What the program evaluated to: {value, Value, Bindings} -> Value. NULL,
+ * with `error` set, for a reply of another shape and for the program's
+ * `undefined`, which says that no such process was found. */
+static const BeamTerm *
+program_value (const BeamTerm  *reply,
+               const char      *who,
+               GError         **error)
+{
+  const BeamTerm *value = beam_term_tagged (reply, "value", 3) != NULL ? reply->children[1]
+                                                                      : NULL;
+
+  if (value == NULL)
+    set_unexpected (error, who);
+  else if (beam_term_is_atom (value, "undefined"))
+    {
+      set_no_such_process (error, who);
+      value = NULL;
+    }
+  return value;
+}
+
+/* found_program's {ok, P, Result} -> Result */
+static const BeamTerm *
+found_result (const BeamTerm  *reply,
+              const char      *who,
+              GError         **error)
+{
+  const BeamTerm *value = program_value (reply, who, error);
+
+  if (value == NULL)
+    return NULL;
+  if (beam_term_tagged (value, "ok", 3) == NULL || value->children[1]->kind != BEAM_TERM_PID)
+    {
+      set_unexpected (error, who);
+      return NULL;
+    }
+  return value->children[2];
+}
+
+static char *
+print_pid (const BeamTerm *pid,
+           const char     *node)
+{
+  return beam_term_print (pid, &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, node, 0, 0 });
+}
+
+/* The pids in a value: a pid, a list of pids, monitors' {process, Pid}. */
+static void
+collect_pids (const BeamTerm *term,
+              const char     *node,
+              GPtrArray      *pids)
+{
+  if (term->kind == BEAM_TERM_PID)
+    g_ptr_array_add (pids, print_pid (term, node));
+  else if (term->kind == BEAM_TERM_LIST || term->kind == BEAM_TERM_TUPLE)
+    for (guint i = 0; i < term->n_children && pids->len < BEAM_PROCESS_INFO_MAX_PIDS; i++)
+      collect_pids (term->children[i], node, pids);
+}
+
+static gboolean
+decode_frame (const BeamTerm   *term,
+              BeamProcessFrame *frame)
+{
+  const BeamTerm *arity, *location, *file, *line;
+
+  /* {M, F, Arity | Args, Location} */
+  if (!is_tuple (term, 4) || term->children[0]->kind != BEAM_TERM_ATOM ||
+      term->children[1]->kind != BEAM_TERM_ATOM || !is_proper_list (term->children[3]))
+    return FALSE;
+  arity = term->children[2];
+  location = term->children[3];
+  if (is_proper_list (arity))
+    frame->arity = arity->n_children;
+  else if (!beam_term_get_int64 (arity, &frame->arity))
+    return FALSE;
+  frame->module = beam_term_print (term->children[0], NULL);
+  frame->function = beam_term_print (term->children[1], NULL);
+
+  file = beam_term_lookup (location, "file");
+  line = beam_term_lookup (location, "line");
+  if (file != NULL && (frame->file = beam_term_dup_string (file)) == NULL)
+    return FALSE;
+  if (line != NULL && !beam_term_get_int64 (line, &frame->line))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+decode_stack (BeamProcessInfo *info,
+              const BeamTerm  *stack)
+{
+  if (!is_proper_list (stack))
+    return FALSE;
+  info->frames = g_new0 (BeamProcessFrame, stack->n_children);
+  for (guint i = 0; i < stack->n_children; i++)
+    {
+      /* Counted first, so that a frame half filled is freed with the rest. */
+      info->n_frames++;
+      if (!decode_frame (stack->children[i], &info->frames[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The typed reading of one item, beside its value. */
+static gboolean
+decode_field (BeamProcessInfo     *info,
+              BeamProcessInfoItem *field,
+              const BeamTerm      *value,
+              const char          *node)
+{
+  if (g_str_equal (field->name, "registered_name"))
+    {
+      /* An atom, or [] for none. */
+      if (value->kind == BEAM_TERM_ATOM)
+        info->registered_name = g_strdup (value->v.atom.name);
+      else if (!is_proper_list (value) || value->n_children != 0)
+        return FALSE;
+    }
+  else if (g_str_equal (field->name, "message_queue_len"))
+    {
+      if (!beam_term_get_int64 (value, &info->message_queue_len) || info->message_queue_len < 0)
+        return FALSE;
+    }
+  else if (g_str_equal (field->name, "current_stacktrace"))
+    return decode_stack (info, value);
+  else if (g_strv_contains (pid_items, field->name))
+    {
+      GPtrArray *pids = g_ptr_array_new ();
+
+      collect_pids (value, node, pids);
+      g_ptr_array_add (pids, NULL);
+      field->pids = (GStrv) g_ptr_array_free (pids, FALSE);
+    }
+  return TRUE;
+}
+
+/* process_info/2's [{Item, Value}], exactly the items asked, in order. */
+static gboolean
+decode_items (BeamProcessInfo *info,
+              const BeamTerm  *list,
+              const char      *node)
+{
+  guint n_items = g_strv_length ((GStrv) items);
+
+  if (!is_proper_list (list) || list->n_children != n_items)
+    return FALSE;
+  info->fields = g_new0 (BeamProcessInfoItem, n_items);
+  for (guint i = 0; i < n_items; i++)
+    {
+      const BeamTerm *pair = list->children[i];
+      BeamProcessInfoItem *field = &info->fields[i];
+
+      if (!is_tuple (pair, 2) || !beam_term_is_atom (pair->children[0], items[i]))
+        return FALSE;
+      info->n_fields++;
+      field->name = items[i];
+      field->value = beam_term_copy (pair->children[1]);
+      if (!decode_field (info, field, pair->children[1], node))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* proc_lib's translation, {M, F, A}, as "m:f/a"; an atom (false) for none. */
+static gboolean
+decode_initial_call (BeamProcessInfo *info,
+                     const BeamTerm  *mfa)
+{
+  gint64 arity;
+
+  if (mfa->kind == BEAM_TERM_ATOM)
+    return TRUE;
+  if (!is_tuple (mfa, 3) || mfa->children[0]->kind != BEAM_TERM_ATOM ||
+      mfa->children[1]->kind != BEAM_TERM_ATOM || !beam_term_get_int64 (mfa->children[2], &arity))
+    return FALSE;
+  info->initial_call = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, mfa->children[0]->v.atom.name,
+                                        mfa->children[1]->v.atom.name, arity);
+  return TRUE;
+}
+
+BeamProcessInfo *
+_beam_process_info_decode (const BeamTerm  *reply,
+                           const char      *who,
+                           const char      *node,
+                           GError         **error)
+{
+  const BeamTerm *value = program_value (reply, who, error);
+  g_autoptr(BeamProcessInfo) info = NULL;
+
+  if (value == NULL)
+    return NULL;
+
+  /* {P, Items, InitialCall} */
+  info = g_new0 (BeamProcessInfo, 1);
+  if (!is_tuple (value, 3) || value->children[0]->kind != BEAM_TERM_PID ||
+      !decode_items (info, value->children[1], node) ||
+      !decode_initial_call (info, value->children[2]))
+    {
+      set_unexpected (error, who);
+      return NULL;
+    }
+  info->pid = beam_term_copy (value->children[0]);
+  info->items = beam_term_copy (value->children[1]);
+  return g_steal_pointer (&info);
+}
+
+BeamProcessEntries *
+_beam_process_entries_decode (const BeamTerm  *reply,
+                              const char      *who,
+                              gboolean         dictionary,
+                              GError         **error)
+{
+  const BeamTerm *found = found_result (reply, who, error);
+  const BeamTerm *first;
+  g_autoptr(BeamProcessEntries) entries = NULL;
+
+  if (found == NULL)
+    return NULL;
+  /* [] when the process went between being found and being read. */
+  if (is_proper_list (found) && found->n_children == 0)
+    {
+      set_no_such_process (error, who);
+      return NULL;
+    }
+
+  /* [{Count, FirstN}] */
+  entries = g_new0 (BeamProcessEntries, 1);
+  entries->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_term_free);
+  if (!is_proper_list (found) || found->n_children != 1 || !is_tuple (found->children[0], 2) ||
+      !beam_term_get_int64 (found->children[0]->children[0], &entries->count) ||
+      entries->count < 0 || !is_proper_list (found->children[0]->children[1]))
+    {
+      set_unexpected (error, who);
+      return NULL;
+    }
+  first = found->children[0]->children[1];
+  for (guint i = 0; i < first->n_children; i++)
+    {
+      /* The dictionary is {Key, Value} pairs. */
+      if (dictionary && !is_tuple (first->children[i], 2))
+        {
+          set_unexpected (error, who);
+          return NULL;
+        }
+      g_ptr_array_add (entries->entries, beam_term_copy (first->children[i]));
+    }
+  return g_steal_pointer (&entries);
 }
 
 typedef struct
 {
   char                  *who;
+  char                  *node;      /* pids of this node print as <0.N.S> */
   guint                  timeout_ms;
   BeamProcessSysRequest  request;
+  GDestroyNotify         result_free;
 } Query;
 
 static void
 query_free (Query *query)
 {
   g_free (query->who);
+  g_free (query->node);
   g_free (query);
 }
 
@@ -305,29 +418,28 @@ decode_info (const BeamTerm  *reply,
              GError         **error)
 {
   Query *query = user_data;
-  const BeamTerm *value = eval_value (reply);
-  BeamProcessInfo *info;
 
-  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 3 ||
-      value->children[0]->kind != BEAM_TERM_PID)
-    {
-      set_no_such_process (error, query->who);
-      return NULL;
-    }
-  info = g_new0 (BeamProcessInfo, 1);
-  info->pid = beam_term_copy (value->children[0]);
-  info->items = beam_term_copy (value->children[1]);
-  if (value->children[2]->kind == BEAM_TERM_TUPLE && value->children[2]->n_children == 3)
-    {
-      const BeamTerm *mfa = value->children[2];
-      gint64 arity = 0;
+  return _beam_process_info_decode (reply, query->who, query->node, error);
+}
 
-      beam_term_get_int64 (mfa->children[2], &arity);
-      if (mfa->children[0]->kind == BEAM_TERM_ATOM && mfa->children[1]->kind == BEAM_TERM_ATOM)
-        info->initial_call = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, mfa->children[0]->v.atom.name,
-                                              mfa->children[1]->v.atom.name, arity);
-    }
-  return info;
+static gpointer
+decode_messages (const BeamTerm  *reply,
+                 gpointer         user_data,
+                 GError         **error)
+{
+  Query *query = user_data;
+
+  return _beam_process_entries_decode (reply, query->who, FALSE, error);
+}
+
+static gpointer
+decode_dictionary (const BeamTerm  *reply,
+                   gpointer         user_data,
+                   GError         **error)
+{
+  Query *query = user_data;
+
+  return _beam_process_entries_decode (reply, query->who, TRUE, error);
 }
 
 static const char * const sys_names[] = {
@@ -339,16 +451,19 @@ static const char * const sys_names[] = {
   [BEAM_PROCESS_SYS_STATISTICS_OFF] = "sys:statistics",
 };
 
-static gpointer
-decode_state (const BeamTerm  *reply,
-              gpointer         user_data,
-              GError         **error)
+/* sys_program's {ok, P, Answer}: Answer, and P in `out_pid`. */
+static const BeamTerm *
+sys_answer (const BeamTerm  *reply,
+            const Query     *query,
+            const BeamTerm **out_pid,
+            GError         **error)
 {
-  Query *query = user_data;
-  const BeamTerm *value = eval_value (reply);
-  const BeamTerm *state;
+  const BeamTerm *value = program_value (reply, query->who, error);
+  const BeamTerm *answer;
 
-  if (value != NULL && beam_term_tagged (value, "false", 2) != NULL)
+  if (value == NULL)
+    return NULL;
+  if (beam_term_tagged (value, "false", 2) != NULL)
     {
       g_set_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NOT_OTP,
                    _("%s is not an OTP process waiting in its loop (gen_server, gen_statem, "
@@ -356,30 +471,77 @@ decode_state (const BeamTerm  *reply,
                    query->who);
       return NULL;
     }
-  if (value == NULL || beam_term_tagged (value, "ok", 3) == NULL)
+  if (beam_term_tagged (value, "ok", 3) == NULL || value->children[1]->kind != BEAM_TERM_PID)
     {
-      set_no_such_process (error, query->who);
+      set_unexpected (error, query->who);
       return NULL;
     }
 
-  state = value->children[2];
-  if (beam_term_tagged (state, "EXIT", 2) != NULL)
+  answer = value->children[2];
+  if (beam_term_tagged (answer, "EXIT", 2) != NULL)
     {
-      const BeamTerm *reason = state->children[1];
+      const BeamTerm *reason = answer->children[1];
       BeamPrintOptions options = { BEAM_SYNTAX_ERLANG, NULL, 4, 8 };
       g_autofree char *text = beam_term_print (reason, &options);
 
       if (beam_term_tagged (reason, "timeout", 2) != NULL)
         g_set_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_ANSWER,
-                     _("%s did not answer %s within %u ms"), query->who, sys_names[query->request],
-                     query->timeout_ms);
+                     _("%s did not answer %s within %u ms"), query->who,
+                     sys_names[query->request], query->timeout_ms);
       else
         g_set_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_ANSWER,
                      _("%s of %s failed: %s"), sys_names[query->request], query->who, text);
       return NULL;
     }
-  return beam_term_new_tuple (2, beam_term_copy (value->children[1]), beam_term_copy (state));
+  *out_pid = value->children[1];
+  return answer;
 }
+
+static gpointer
+decode_sys (const BeamTerm  *reply,
+            gpointer         user_data,
+            GError         **error)
+{
+  const BeamTerm *pid;
+  const BeamTerm *answer = sys_answer (reply, user_data, &pid, error);
+
+  return answer != NULL ? beam_term_copy (answer) : NULL;
+}
+
+static gpointer
+decode_state (const BeamTerm  *reply,
+              gpointer         user_data,
+              GError         **error)
+{
+  const BeamTerm *pid;
+  const BeamTerm *state = sys_answer (reply, user_data, &pid, error);
+
+  if (state == NULL)
+    return NULL;
+  return beam_term_new_tuple (2, beam_term_copy (pid), beam_term_copy (state));
+}
+
+static gpointer
+decode_action (const BeamTerm  *reply,
+               gpointer         user_data,
+               GError         **error)
+{
+  Query *query = user_data;
+  const BeamTerm *result = found_result (reply, query->who, error);
+
+  if (result == NULL)
+    return NULL;
+  /* exit/2 answers true; garbage_collect/1 true, or false for a process
+   * that ended meanwhile, which needs collecting no more. */
+  if (!beam_term_is_atom (result, "true") && !beam_term_is_atom (result, "false"))
+    {
+      set_unexpected (error, query->who);
+      return NULL;
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* ---- the calls -------------------------------------------------------------------- */
 
 static void
 call_done (GObject      *object,
@@ -387,43 +549,56 @@ call_done (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  Query *query = g_task_get_task_data (task);
   GError *error = NULL;
   gpointer value = beam_connection_call_finish (BEAM_CONNECTION (object), result, &error);
 
   if (value == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, value, g_task_get_source_tag (task) == beam_process_info_fetch_async
-                                        ? (GDestroyNotify) beam_process_info_free
-                                        : (GDestroyNotify) beam_term_free);
+    g_task_return_pointer (task, value, query->result_free);
 }
 
 static void
-start (BeamConnection      *connection,
-       gpointer             tag,
-       const char          *who,
-       BeamProcessSysRequest request,
-       guint                timeout_ms,
-       BeamTerm            *args,
-       BeamReplyDecodeFunc  decode,
-       GDestroyNotify       result_free,
-       GCancellable        *cancellable,
-       GAsyncReadyCallback  callback,
-       gpointer             user_data)
+start (BeamConnection        *connection,
+       gpointer               tag,
+       const char            *who,
+       BeamProcessSysRequest  request,
+       guint                  timeout_ms,
+       BeamTerm              *args,
+       BeamReplyDecodeFunc    decode,
+       GDestroyNotify         result_free,
+       GCancellable          *cancellable,
+       GAsyncReadyCallback    callback,
+       gpointer               user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   Query *query = g_new0 (Query, 1);
 
   query->who = g_strdup (who);
+  query->node = g_strdup (beam_connection_get_target_node (connection));
   query->timeout_ms = timeout_ms;
   query->request = request;
+  query->result_free = result_free;
   g_task_set_source_tag (task, tag);
   g_task_set_task_data (task, query, (GDestroyNotify) query_free);
   beam_connection_call_async (connection, &(BeamCall) {
                                 .module = "erl_eval", .function = "exprs", .args = args,
                                 .timeout_ms = timeout_ms + MARGIN_MS,
-                                .decode = decode, .decode_data = query, .result_free = result_free,
+                                .decode = decode, .decode_data = query,
+                                .result_free = result_free,
                               }, cancellable, call_done, g_object_ref (task));
+}
+
+/* The result of the call `tag` started. */
+static gpointer
+finish (GAsyncResult  *result,
+        gpointer       tag,
+        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -436,7 +611,8 @@ beam_process_info_fetch_async (BeamConnection      *connection,
   g_return_if_fail (BEAM_IS_CONNECTION (connection));
   g_return_if_fail (who != NULL);
 
-  start (connection, beam_process_info_fetch_async, who, 0, 5000, info_program (who), decode_info,
+  start (connection, beam_process_info_fetch_async, who, 0, 5000,
+         _beam_process_info_program (who), decode_info,
          (GDestroyNotify) beam_process_info_free, cancellable, callback, user_data);
 }
 
@@ -444,8 +620,53 @@ BeamProcessInfo *
 beam_process_info_fetch_finish (GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish (result, beam_process_info_fetch_async, error);
+}
+
+void
+beam_process_messages_fetch_async (BeamConnection      *connection,
+                                   const char          *who,
+                                   guint                limit,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_messages_fetch_async, who, 0, 15000,
+         _beam_process_item_program (who, "messages", limit), decode_messages,
+         (GDestroyNotify) beam_process_entries_free, cancellable, callback, user_data);
+}
+
+BeamProcessEntries *
+beam_process_messages_fetch_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish (result, beam_process_messages_fetch_async, error);
+}
+
+void
+beam_process_dictionary_fetch_async (BeamConnection      *connection,
+                                     const char          *who,
+                                     guint                limit,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_dictionary_fetch_async, who, 0, 15000,
+         _beam_process_item_program (who, "dictionary", limit), decode_dictionary,
+         (GDestroyNotify) beam_process_entries_free, cancellable, callback, user_data);
+}
+
+BeamProcessEntries *
+beam_process_dictionary_fetch_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  return finish (result, beam_process_dictionary_fetch_async, error);
 }
 
 void
@@ -461,8 +682,15 @@ beam_process_sys_async (BeamConnection        *connection,
   g_return_if_fail (who != NULL);
 
   start (connection, beam_process_sys_async, who, request, timeout_ms,
-         sys_program (who, request, timeout_ms), decode_state, (GDestroyNotify) beam_term_free,
-         cancellable, callback, user_data);
+         _beam_process_sys_program (who, request, timeout_ms), decode_sys,
+         (GDestroyNotify) beam_term_free, cancellable, callback, user_data);
+}
+
+BeamTerm *
+beam_process_sys_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  return finish (result, beam_process_sys_async, error);
 }
 
 void
@@ -473,94 +701,19 @@ beam_process_state_fetch_async (BeamConnection      *connection,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  beam_process_sys_async (connection, who, BEAM_PROCESS_SYS_GET_STATE, timeout_ms, cancellable,
-                          callback, user_data);
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_state_fetch_async, who, BEAM_PROCESS_SYS_GET_STATE, timeout_ms,
+         _beam_process_sys_program (who, BEAM_PROCESS_SYS_GET_STATE, timeout_ms), decode_state,
+         (GDestroyNotify) beam_term_free, cancellable, callback, user_data);
 }
 
 BeamTerm *
 beam_process_state_fetch_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* ---- actions and the big items ------------------------------------------------ */
-
-#define VAR(name)          beam_erl_var (name)
-#define ATOM(name)         beam_erl_atom (name)
-#define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
-
-/* {ok, P, Result} for the process found, whatever Result is. */
-static BeamTerm *
-found_program (const char *who,
-               BeamTerm   *result,
-               const char *extra_name,
-               BeamTerm   *extra_value)
-{
-  return program (beam_erl_tuple (3, ATOM ("ok"), VAR ("P"), result), who, extra_name, extra_value);
-}
-
-static BeamTerm *
-action_program (const char        *who,
-                BeamProcessAction  action,
-                const char        *reason)
-{
-  BeamTerm *exit_reason;
-
-  switch (action)
-    {
-    case BEAM_PROCESS_ACTION_GARBAGE_COLLECT:
-      return found_program (who, CALL ("erlang", "garbage_collect", 1, VAR ("P")), NULL, NULL);
-
-    case BEAM_PROCESS_ACTION_KILL:
-    default:
-      /* A typed reason is an atom only if the node has it already
-       * (shutdown, normal...); otherwise it goes as the string typed. */
-      exit_reason = beam_erl_case (beam_erl_catch (CALL ("erlang", "list_to_existing_atom", 1, VAR ("Reason"))), 2,
-                                   beam_erl_clause (VAR ("A"), CALL ("erlang", "is_atom", 1, VAR ("A")), VAR ("A")),
-                                   beam_erl_clause (VAR ("_"), NULL, VAR ("Reason")));
-      return found_program (who, CALL ("erlang", "exit", 2, VAR ("P"), exit_reason),
-                            "Reason", charlist (reason != NULL && *reason != '\0' ? reason : "kill"));
-    }
-}
-
-/* [{Count, FirstN}] of the messages or the dictionary: the whole list is
- * copied on the node (no BIF reads part of a mailbox), but only `limit`
- * entries travel. */
-static BeamTerm *
-item_program (const char *who,
-              const char *item,
-              guint       limit)
-{
-  BeamTerm *first = beam_erl_lc (beam_erl_tuple (2, CALL ("erlang", "length", 1, VAR ("Q")),
-                                                 CALL ("lists", "sublist", 2, VAR ("Q"), VAR ("Limit"))),
-                                 1,
-                                 beam_erl_generate (beam_erl_tuple (2, VAR ("_"), VAR ("Q")),
-                                                    beam_erl_cons (CALL ("erlang", "process_info", 2, VAR ("P"), ATOM (item)),
-                                                                   beam_erl_nil ())));
-
-  return found_program (who, first, "Limit", beam_term_new_integer (limit));
-}
-
-#undef VAR
-#undef ATOM
-#undef CALL
-
-static gpointer
-decode_found (const BeamTerm  *reply,
-              gpointer         user_data,
-              GError         **error)
-{
-  Query *query = user_data;
-  const BeamTerm *value = eval_value (reply);
-
-  if (value == NULL || beam_term_tagged (value, "ok", 3) == NULL)
-    {
-      set_no_such_process (error, query->who);
-      return NULL;
-    }
-  return beam_term_copy (value->children[2]);
+  return finish (result, beam_process_state_fetch_async, error);
 }
 
 void
@@ -575,31 +728,14 @@ beam_process_action_async (BeamConnection      *connection,
   g_return_if_fail (BEAM_IS_CONNECTION (connection));
   g_return_if_fail (who != NULL);
 
-  start (connection, beam_process_action_async, who, 0, 5000, action_program (who, action, reason),
-         decode_found, (GDestroyNotify) beam_term_free, cancellable, callback, user_data);
+  start (connection, beam_process_action_async, who, 0, 5000,
+         _beam_process_action_program (who, action, reason), decode_action, NULL, cancellable,
+         callback, user_data);
 }
 
-void
-beam_process_item_async (BeamConnection      *connection,
-                         const char          *who,
-                         BeamProcessItem      item,
-                         guint                limit,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+gboolean
+beam_process_action_finish (GAsyncResult  *result,
+                            GError       **error)
 {
-  g_return_if_fail (BEAM_IS_CONNECTION (connection));
-  g_return_if_fail (who != NULL);
-
-  start (connection, beam_process_item_async, who, 0, 15000,
-         item_program (who, item == BEAM_PROCESS_ITEM_MESSAGES ? "messages" : "dictionary", limit),
-         decode_found, (GDestroyNotify) beam_term_free, cancellable, callback, user_data);
-}
-
-BeamTerm *
-beam_process_call_finish (GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish (result, beam_process_action_async, error) != NULL;
 }

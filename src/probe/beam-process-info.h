@@ -8,7 +8,11 @@ G_BEGIN_DECLS
 /* One process, named by a pid ("<0.123.0>" or "0.123.0") or a registered
  * name (an Elixir alias such as MyApp.Cache works too). Names are resolved on
  * the node with list_to_existing_atom/1: an unknown name is an error, never a
- * new atom. */
+ * new atom.
+ *
+ * Every answer is shape-checked here, on the network thread: callers get
+ * typed results, and terms only where they are shown as they came. A reply
+ * of any other shape fails with BEAM_WIRE_ERROR_BAD_REPLY. */
 
 #define BEAM_PROCESS_INFO_ERROR (beam_process_info_error_quark ())
 
@@ -19,27 +23,89 @@ typedef enum
   BEAM_PROCESS_INFO_ERROR_NO_ANSWER,     /* the process did not answer in time */
 } BeamProcessInfoError;
 
-GQuark    beam_process_info_error_quark   (void);
+GQuark                     beam_process_info_error_quark        (void);
+
+/* At most this many pids of one item become BeamProcessInfoItem.pids: each
+ * is a button to open, and a process with thousands of links would
+ * otherwise get thousands of them. */
+#define BEAM_PROCESS_INFO_MAX_PIDS 12
 
 typedef struct
 {
-  BeamTerm *pid;
-  BeamTerm *items;         /* [{Item, Value}]: process_info/2 of the seeds' items */
-  char     *initial_call;  /* "m:f/a", proc_lib's translation */
+  const char *name;    /* one of beam_process_info_items () */
+  BeamTerm   *value;   /* as the node sent it, to be printed */
+  GStrv       pids;    /* links, monitors, monitored_by, group_leader, parent: the
+                        * pids in the value as "<0.N.S>", in order; NULL otherwise */
+} BeamProcessInfoItem;
+
+/* One frame of current_stacktrace. */
+typedef struct
+{
+  char   *module;      /* as Erlang writes the atom ('Elixir.Foo' quoted) */
+  char   *function;    /* the same */
+  gint64  arity;       /* the arity, or the number of arguments given */
+  char   *file;        /* NULL when the frame has no location */
+  gint64  line;        /* 0 when unknown */
+} BeamProcessFrame;
+
+typedef struct
+{
+  BeamTerm            *pid;                /* to print, with the node as local */
+  BeamTerm            *items;              /* [{Item, Value}] as sent, to print whole */
+  char                *initial_call;       /* "m:f/a", proc_lib's translation, or NULL */
+  char                *registered_name;    /* NULL when not registered */
+  gint64               message_queue_len;
+  BeamProcessInfoItem *fields;             /* every item, in the order asked */
+  guint                n_fields;
+  BeamProcessFrame    *frames;             /* current_stacktrace, innermost first */
+  guint                n_frames;
 } BeamProcessInfo;
 
-void             beam_process_info_free         (BeamProcessInfo *info);
+void                       beam_process_info_free               (BeamProcessInfo *info);
+/* The field named `name`, or NULL. */
+const BeamProcessInfoItem *beam_process_info_get_field          (const BeamProcessInfo *info,
+                                                                 const char            *name);
 
 /* "0.123.0" and "<0.123.0>" as "<0.123.0>"; NULL if `text` is not a pid. */
-char            *beam_process_info_normalize_pid (const char     *text);
+char                      *beam_process_info_normalize_pid      (const char *text);
 
-void             beam_process_info_fetch_async  (BeamConnection      *connection,
-                                                 const char          *who,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-BeamProcessInfo *beam_process_info_fetch_finish (GAsyncResult        *result,
-                                                 GError             **error);
+void                       beam_process_info_fetch_async        (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+BeamProcessInfo           *beam_process_info_fetch_finish       (GAsyncResult  *result,
+                                                                 GError       **error);
+
+/* The first entries of the message queue or the dictionary: `count` in all,
+ * `entries` (BeamTerm) the first ones sent, to be shown. Dictionary entries
+ * are {Key, Value} tuples. */
+typedef struct
+{
+  gint64     count;
+  GPtrArray *entries;
+} BeamProcessEntries;
+
+void                       beam_process_entries_free            (BeamProcessEntries *entries);
+
+/* The whole queue is copied on the node (no BIF reads part of a mailbox),
+ * but only `limit` messages travel. */
+void                       beam_process_messages_fetch_async    (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 guint                limit,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+BeamProcessEntries        *beam_process_messages_fetch_finish   (GAsyncResult  *result,
+                                                                 GError       **error);
+void                       beam_process_dictionary_fetch_async  (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 guint                limit,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+BeamProcessEntries        *beam_process_dictionary_fetch_finish (GAsyncResult  *result,
+                                                                 GError       **error);
 
 typedef enum
 {
@@ -57,58 +123,47 @@ typedef enum
   BEAM_PROCESS_ACTION_GARBAGE_COLLECT,
 } BeamProcessAction;
 
-typedef enum
-{
-  BEAM_PROCESS_ITEM_MESSAGES,
-  BEAM_PROCESS_ITEM_DICTIONARY,
-} BeamProcessItem;
-
 /* A sys request of an OTP process found waiting in its loop (see the .c for
- * why only those): {Pid, Result} as a 2-tuple term. Finish with
- * beam_process_state_fetch_finish(). */
-void             beam_process_sys_async         (BeamConnection        *connection,
-                                                 const char            *who,
-                                                 BeamProcessSysRequest  request,
-                                                 guint                  timeout_ms,
-                                                 GCancellable          *cancellable,
-                                                 GAsyncReadyCallback    callback,
-                                                 gpointer               user_data);
+ * why only those). The finish returns what sys answered, to be shown: the
+ * state, the statistics, or ok. */
+void                       beam_process_sys_async               (BeamConnection        *connection,
+                                                                 const char            *who,
+                                                                 BeamProcessSysRequest  request,
+                                                                 guint                  timeout_ms,
+                                                                 GCancellable          *cancellable,
+                                                                 GAsyncReadyCallback    callback,
+                                                                 gpointer               user_data);
+BeamTerm                  *beam_process_sys_finish              (GAsyncResult  *result,
+                                                                 GError       **error);
+
 /* exit(P, Reason) (Reason: "kill" by default; an atom only if the node has
  * it already, else the string) or garbage_collect(P). Mutating: callers ask
- * first and honour --read-only. Finish with beam_process_call_finish(). */
-void             beam_process_action_async      (BeamConnection      *connection,
-                                                 const char          *who,
-                                                 BeamProcessAction    action,
-                                                 const char          *reason,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-/* [{Count, FirstEntries}] of the messages or the dictionary, at most `limit`
- * entries sent. Finish with beam_process_call_finish(). */
-void             beam_process_item_async        (BeamConnection      *connection,
-                                                 const char          *who,
-                                                 BeamProcessItem      item,
-                                                 guint                limit,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-BeamTerm        *beam_process_call_finish       (GAsyncResult        *result,
-                                                 GError             **error);
+ * first and honour --read-only. */
+void                       beam_process_action_async            (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 BeamProcessAction    action,
+                                                                 const char          *reason,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean                   beam_process_action_finish           (GAsyncResult  *result,
+                                                                 GError       **error);
 
 /* sys:get_state(P, timeout_ms), as beam_process_sys_async(). Returns {Pid,
  * State} as a 2-tuple term. */
-void             beam_process_state_fetch_async (BeamConnection      *connection,
-                                                 const char          *who,
-                                                 guint                timeout_ms,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-BeamTerm        *beam_process_state_fetch_finish (GAsyncResult       *result,
-                                                  GError            **error);
+void                       beam_process_state_fetch_async       (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 guint                timeout_ms,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+BeamTerm                  *beam_process_state_fetch_finish      (GAsyncResult  *result,
+                                                                 GError       **error);
 
 /* The items asked, in order (the seeds' Process.info list). */
-const char * const *beam_process_info_items     (void);
+const char * const        *beam_process_info_items              (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamProcessInfo, beam_process_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamProcessEntries, beam_process_entries_free)
 
 G_END_DECLS

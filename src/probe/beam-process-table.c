@@ -100,12 +100,6 @@ beam_process_table_get_record (const BeamProcessTable *self,
 }
 
 const char *
-beam_process_table_get_node (const BeamProcessTable *self)
-{
-  return self->node;
-}
-
-const char *
 beam_process_table_get_string (const BeamProcessTable *self,
                                guint32                 id)
 {
@@ -116,12 +110,6 @@ guint
 beam_process_table_get_n_strings (const BeamProcessTable *self)
 {
   return self->strings->len;
-}
-
-gint64
-beam_process_table_get_sampled_at (const BeamProcessTable *self)
-{
-  return self->sampled_at;
 }
 
 void
@@ -145,7 +133,8 @@ beam_process_table_get_display_name (const BeamProcessTable *self,
 {
   const BeamProcessRecord *record = beam_process_table_get_record (self, index);
 
-  return beam_process_table_get_string (self, record->registered ? record->name : record->initial_call);
+  return beam_process_table_get_string (self, record->registered ? record->name
+                                                                 : record->initial_call);
 }
 
 const char *
@@ -157,17 +146,6 @@ beam_process_table_format_pid (const BeamProcessTable *self,
 
   g_snprintf (buf, 32, "<0.%u.%u>", record->pid_num, record->pid_serial);
   return buf;
-}
-
-gint
-beam_process_table_find_pid (const BeamProcessTable *self,
-                             guint32                 num,
-                             guint32                 serial)
-{
-  for (guint i = 0; i < self->n_records; i++)
-    if (self->records[i].pid_num == num && self->records[i].pid_serial == serial)
-      return (gint) i;
-  return -1;
 }
 
 guint32
@@ -261,7 +239,8 @@ beam_process_table_compute_rates (BeamProcessTable       *self,
             {
               before = g_hash_table_new (pid_hash, g_direct_equal);
               for (guint k = 0; k < previous->n_records; k++)
-                g_hash_table_insert (before, GSIZE_TO_POINTER ((gsize) pid_key (&previous->records[k])),
+                g_hash_table_insert (before,
+                                     GSIZE_TO_POINTER ((gsize) pid_key (&previous->records[k])),
                                      GUINT_TO_POINTER (k + 1));
             }
           found = GPOINTER_TO_UINT (g_hash_table_lookup (before, GSIZE_TO_POINTER ((gsize) key)));
@@ -272,8 +251,9 @@ beam_process_table_compute_rates (BeamProcessTable       *self,
             }
         }
 
-      record->reductions_per_second = old != NULL ? MAX (0, record->reductions - old->reductions) / seconds
-                                                  : record->reductions / seconds;
+      record->reductions_per_second = old != NULL
+                                      ? MAX (0, record->reductions - old->reductions) / seconds
+                                      : record->reductions / seconds;
     }
 }
 
@@ -464,20 +444,6 @@ beam_process_table_sort (const BeamProcessTable *self,
     }
   radix_sort (keys, order, n);
   return order;
-}
-
-gboolean
-beam_process_table_matches (const BeamProcessTable *self,
-                            guint                   index,
-                            const char             *needle)
-{
-  const BeamProcessRecord *record = beam_process_table_get_record (self, index);
-  g_autofree char *name = g_utf8_casefold (beam_process_table_get_display_name (self, index), -1);
-  g_autofree char *function = g_utf8_casefold (beam_process_table_get_string (self, record->current_function), -1);
-  char pid[32];
-
-  beam_process_table_format_pid (self, index, pid);
-  return strstr (pid, needle) != NULL || strstr (name, needle) != NULL || strstr (function, needle) != NULL;
 }
 
 /* ---- playbooks -------------------------------------------------------------------- */

@@ -62,13 +62,10 @@ void                     beam_process_table_unref            (BeamProcessTable  
 guint                    beam_process_table_get_n_records    (const BeamProcessTable *self);
 const BeamProcessRecord *beam_process_table_get_record       (const BeamProcessTable *self,
                                                               guint                   index);
-const char              *beam_process_table_get_node         (const BeamProcessTable *self);
 const char              *beam_process_table_get_string       (const BeamProcessTable *self,
                                                               guint32                 id);
 /* Ids run from 0 (the empty string) to this, excluded. */
 guint                    beam_process_table_get_n_strings    (const BeamProcessTable *self);
-/* When the last record arrived (monotonic µs). */
-gint64                   beam_process_table_get_sampled_at   (const BeamProcessTable *self);
 /* Bytes this table holds, records and strings, for the memory budget. */
 gsize                    beam_process_table_get_memory_size  (const BeamProcessTable *self);
 
@@ -79,10 +76,6 @@ const char              *beam_process_table_get_display_name (const BeamProcessT
 const char              *beam_process_table_format_pid       (const BeamProcessTable *self,
                                                               guint                   index,
                                                               char                   *buf);
-/* The index of the record for pid <0.num.serial>, or -1. */
-gint                     beam_process_table_find_pid         (const BeamProcessTable *self,
-                                                              guint32                 num,
-                                                              guint32                 serial);
 const char              *beam_process_status_to_string       (BeamProcessStatus       status);
 BeamProcessStatus        beam_process_status_from_string     (const char             *status);
 
@@ -107,11 +100,6 @@ guint32                 *beam_process_table_sort             (const BeamProcessT
 double                   beam_process_table_get_number       (const BeamProcessTable *self,
                                                               guint                   index,
                                                               BeamProcessColumn       column);
-/* TRUE if `needle` (already case-folded) is in the pid, name, or current
- * function of the record. */
-gboolean                 beam_process_table_matches          (const BeamProcessTable *self,
-                                                              guint                   index,
-                                                              const char             *needle);
 
 /* The playbooks. */
 typedef struct

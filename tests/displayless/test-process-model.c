@@ -231,6 +231,35 @@ test_sort (void)
   g_assert_cmpint (beam_process_model_find_pid (model, 999, 0), ==, -1);
 }
 
+/* The test's own oracles: what the filter should keep, worked out on the
+ * table apart from the model's worker. */
+static gint
+find_pid (BeamProcessTable *table,
+          guint32           num)
+{
+  for (guint i = 0; i < beam_process_table_get_n_records (table); i++)
+    if (beam_process_table_get_record (table, i)->pid_num == num)
+      return (gint) i;
+  return -1;
+}
+
+static gboolean
+matches (BeamProcessTable *table,
+         guint             index,
+         const char       *needle)
+{
+  const BeamProcessRecord *record = beam_process_table_get_record (table, index);
+  g_autofree char *name = g_utf8_casefold (beam_process_table_get_display_name (table, index), -1);
+  g_autofree char *function = g_utf8_casefold (beam_process_table_get_string (table,
+                                                                              record->current_function),
+                                               -1);
+  char pid[32];
+
+  beam_process_table_format_pid (table, index, pid);
+  return strstr (pid, needle) != NULL || strstr (name, needle) != NULL ||
+         strstr (function, needle) != NULL;
+}
+
 static guint
 count_matching (BeamProcessTable *table,
                 const char       *needle)
@@ -238,7 +267,7 @@ count_matching (BeamProcessTable *table,
   guint n = 0;
 
   for (guint i = 0; i < beam_process_table_get_n_records (table); i++)
-    n += beam_process_table_matches (table, i, needle);
+    n += matches (table, i, needle);
   return n;
 }
 
@@ -275,9 +304,9 @@ test_filter (void)
       for (guint k = 0; k < n; k++)
         {
           guint32 num = record_at (model, k, NULL)->pid_num;
-          gint index = beam_process_table_find_pid (table, num, 0);
+          gint index = find_pid (table, num);
 
-          g_assert_true (beam_process_table_matches (table, index, filters[f].folded));
+          g_assert_true (matches (table, index, filters[f].folded));
           if (k > 0)  /* still in the order asked for */
             g_assert_cmpint (record_at (model, k - 1, NULL)->memory, >=,
                              record_at (model, k, NULL)->memory);

@@ -50,7 +50,9 @@ find_named (const BeamProcessTable *table,
   for (guint i = 0; i < beam_process_table_get_n_records (table); i++)
     {
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
-      if (record->registered && g_str_equal (beam_process_table_get_string (table, record->name), name))
+
+      if (record->registered &&
+          g_str_equal (beam_process_table_get_string (table, record->name), name))
         return (gint) i;
     }
   return -1;
@@ -93,12 +95,14 @@ test_table_contents (void)
     char pid[32];
     g_autofree char *expected = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *printed = beam_test_node_erl_call (node, "erlang", "whereis", "[beamscope_mailbox]", &error);
+    g_autofree char *printed = beam_test_node_erl_call (node, "erlang", "whereis",
+                                                        "[beamscope_mailbox]", &error);
 
     /* erl_call, another node, prints <node.N.S>; the node itself <0.N.S>. */
     g_assert_no_error (error);
     g_assert_nonnull (strstr (printed, node->name));
-    expected = g_strdup_printf ("<0%s", g_strstrip (strstr (printed, node->name) + strlen (node->name)));
+    expected = g_strdup_printf ("<0%s", g_strstrip (strstr (printed, node->name) +
+                                                    strlen (node->name)));
     beam_process_table_format_pid (table, find_named (table, "beamscope_mailbox"), pid);
     g_assert_cmpstr (pid, ==, expected);
   }
@@ -127,7 +131,8 @@ test_sorting (void)
           {
             guint a = order[k - 1], b = order[k];
 
-            if (column == BEAM_PROCESS_COLUMN_NAME || column == BEAM_PROCESS_COLUMN_CURRENT_FUNCTION ||
+            if (column == BEAM_PROCESS_COLUMN_NAME ||
+                column == BEAM_PROCESS_COLUMN_CURRENT_FUNCTION ||
                 column == BEAM_PROCESS_COLUMN_PID)
               continue;  /* checked below */
             if (descending)
@@ -148,13 +153,14 @@ test_sorting (void)
       {
         const BeamProcessRecord *a = beam_process_table_get_record (table, order[k - 1]);
         const BeamProcessRecord *b = beam_process_table_get_record (table, order[k]);
+        const char *a_name = beam_process_table_get_display_name (table, order[k - 1]);
+        const char *b_name = beam_process_table_get_display_name (table, order[k]);
 
         if (!b->registered)
           in_registered = FALSE;
         g_assert_true (b->registered ? in_registered : TRUE);
         if (a->registered == b->registered)
-          g_assert_cmpint (g_ascii_strcasecmp (beam_process_table_get_display_name (table, order[k - 1]),
-                                               beam_process_table_get_display_name (table, order[k])), <=, 0);
+          g_assert_cmpint (g_ascii_strcasecmp (a_name, b_name), <=, 0);
       }
   }
 }
@@ -173,7 +179,10 @@ test_rates (void)
   /* The busy process works two thirds of the time: far more than anyone. */
   g_assert_cmpfloat (beam_process_table_get_record (second, busy)->reductions_per_second, >, 10000);
   {
-    g_autofree guint32 *order = beam_process_table_sort (second, BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND, TRUE);
+    g_autofree guint32 *order = beam_process_table_sort (second,
+                                                         BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND,
+                                                         TRUE);
+
     g_assert_cmpint (order[0], ==, busy);
   }
 }
@@ -184,7 +193,9 @@ test_playbooks (void)
   g_autoptr(BeamProcessTable) table = fetch (NULL);
   g_autoptr(GArray) groups = beam_process_table_group_by_initial_call (table);
   g_autoptr(GArray) in_module = beam_process_table_in_module (table, "beamscope_fixture");
-  g_autoptr(GArray) top = beam_process_table_top (table, NULL, BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN, 3);
+  g_autoptr(GArray) top = beam_process_table_top (table, NULL,
+                                                  BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN, 3);
+  guint first;
   guint total = 0;
   gboolean mailbox = FALSE, big = FALSE;
 
@@ -203,16 +214,18 @@ test_playbooks (void)
     {
       guint index = g_array_index (in_module, guint32, i);
       const char *name = beam_process_table_get_display_name (table, index);
+      guint32 function = beam_process_table_get_record (table, index)->current_function;
+
       mailbox |= g_str_equal (name, "beamscope_mailbox");
       big |= g_str_equal (name, "beamscope_big");
-      g_assert_true (g_str_has_prefix (beam_process_table_get_string (table,
-                     beam_process_table_get_record (table, index)->current_function), "beamscope_fixture:"));
+      g_assert_true (g_str_has_prefix (beam_process_table_get_string (table, function),
+                                       "beamscope_fixture:"));
     }
   g_assert_true (mailbox && big);
 
   g_assert_cmpuint (top->len, ==, 3);
-  g_assert_cmpstr (beam_process_table_get_display_name (table, g_array_index (top, BeamProcessRank, 0).index), ==,
-                   "beamscope_mailbox");
+  first = g_array_index (top, BeamProcessRank, 0).index;
+  g_assert_cmpstr (beam_process_table_get_display_name (table, first), ==, "beamscope_mailbox");
   g_assert_cmpfloat (g_array_index (top, BeamProcessRank, 0).value, ==, 1500);
 }
 
@@ -259,11 +272,16 @@ first_name (JsonNode *root)
 static void
 test_cli_top (void)
 {
-  g_autoptr(JsonNode) by_queue = beam_test_node_cli_json (node, "top", "--by", "message_queue_len", "-n", "3", NULL);
-  g_autoptr(JsonNode) by_memory = beam_test_node_cli_json (node, "top", "--by", "memory", "-n", "5", NULL);
-  g_autoptr(JsonNode) by_heap = beam_test_node_cli_json (node, "top", "--by", "total_heap_size", NULL);
-  g_autoptr(JsonNode) by_window = beam_test_node_cli_json (node, "top", "--by", "reductions", "--window", "500", "-n", "3", NULL);
-  g_autoptr(JsonNode) many = beam_test_node_cli_json (node, "top", "--by", "heap_size", "-n", "40", NULL);
+  g_autoptr(JsonNode) by_queue = beam_test_node_cli_json (node, "top", "--by", "message_queue_len",
+                                                          "-n", "3", NULL);
+  g_autoptr(JsonNode) by_memory = beam_test_node_cli_json (node, "top", "--by", "memory",
+                                                           "-n", "5", NULL);
+  g_autoptr(JsonNode) by_heap = beam_test_node_cli_json (node, "top", "--by", "total_heap_size",
+                                                         NULL);
+  g_autoptr(JsonNode) by_window = beam_test_node_cli_json (node, "top", "--by", "reductions",
+                                                           "--window", "500", "-n", "3", NULL);
+  g_autoptr(JsonNode) many = beam_test_node_cli_json (node, "top", "--by", "heap_size",
+                                                      "-n", "40", NULL);
   JsonArray *queue = json_node_get_array (by_queue);
   JsonObject *mailbox = json_array_get_object_element (queue, 0);
   JsonObject *unregistered = NULL;
@@ -271,8 +289,10 @@ test_cli_top (void)
   g_assert_cmpuint (json_array_get_length (queue), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (mailbox, "name"), ==, "beamscope_mailbox");
   g_assert_cmpint (json_object_get_int_member (mailbox, "value"), ==, 1500);
-  g_assert_cmpstr (json_object_get_string_member (mailbox, "initial_call"), ==, "beamscope_fixture:mailbox_owner/0");
-  g_assert_true (g_regex_match_simple ("^<0\\.[0-9]+\\.[0-9]+>$", json_object_get_string_member (mailbox, "pid"), 0, 0));
+  g_assert_cmpstr (json_object_get_string_member (mailbox, "initial_call"), ==,
+                   "beamscope_fixture:mailbox_owner/0");
+  g_assert_true (g_regex_match_simple ("^<0\\.[0-9]+\\.[0-9]+>$",
+                                       json_object_get_string_member (mailbox, "pid"), 0, 0));
 
   g_assert_cmpuint (json_array_get_length (json_node_get_array (by_memory)), ==, 5);
   g_assert_cmpstr (first_name (by_memory), ==, "beamscope_big");
@@ -283,10 +303,13 @@ test_cli_top (void)
   /* Biggest first, and name is null for processes without one. */
   for (guint i = 0; i < json_array_get_length (json_node_get_array (by_memory)); i++)
     {
-      JsonObject *entry = json_array_get_object_element (json_node_get_array (by_memory), i);
+      JsonArray *memory = json_node_get_array (by_memory);
+      JsonObject *entry = json_array_get_object_element (memory, i);
+
       if (i > 0)
         g_assert_cmpint (json_object_get_int_member (entry, "value"), <=,
-                         json_object_get_int_member (json_array_get_object_element (json_node_get_array (by_memory), i - 1), "value"));
+                         json_object_get_int_member (json_array_get_object_element (memory, i - 1),
+                                                     "value"));
     }
   g_assert_cmpuint (json_array_get_length (json_node_get_array (many)), ==, 40);
   for (guint i = 0; i < json_array_get_length (json_node_get_array (many)); i++)
@@ -311,7 +334,9 @@ test_cli_procs (void)
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *entry = json_array_get_object_element (list, i);
-      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "name", NULL), "beamscope_mailbox") == 0)
+      const char *name = json_object_get_string_member_with_default (entry, "name", NULL);
+
+      if (g_strcmp0 (name, "beamscope_mailbox") == 0)
         {
           found = TRUE;
           g_assert_cmpint (json_object_get_int_member (entry, "message_queue_len"), ==, 1500);
@@ -325,7 +350,8 @@ test_cli_procs (void)
 static void
 test_cli_proc (void)
 {
-  g_autoptr(JsonNode) by_name = beam_test_node_cli_json (node, "proc", "beamscope_mailbox", NULL);
+  g_autoptr(JsonNode) by_name = beam_test_node_cli_json (node, "proc", "beamscope_mailbox",
+                                                         NULL);
   JsonObject *info = json_node_get_object (by_name);
   const char * const *items = beam_process_info_items ();
   g_autofree char *bare_pid = NULL;
@@ -337,8 +363,10 @@ test_cli_proc (void)
       g_assert_true (json_object_has_member (info, items[i]));
     }
   g_assert_cmpint (json_object_get_int_member (info, "message_queue_len"), ==, 1500);
-  g_assert_cmpstr (json_object_get_string_member (info, "registered_name"), ==, "beamscope_mailbox");
-  g_assert_cmpstr (json_object_get_string_member (info, "initial_call"), ==, "beamscope_fixture:mailbox_owner/0");
+  g_assert_cmpstr (json_object_get_string_member (info, "registered_name"), ==,
+                   "beamscope_mailbox");
+  g_assert_cmpstr (json_object_get_string_member (info, "initial_call"), ==,
+                   "beamscope_fixture:mailbox_owner/0");
   g_assert_cmpstr (json_object_get_string_member (info, "status"), ==, "waiting");
   g_assert_true (json_object_get_boolean_member (info, "trap_exit") == FALSE);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (info, "links")), ==, 1);
@@ -347,8 +375,9 @@ test_cli_proc (void)
   bare_pid = g_strndup (json_object_get_string_member (info, "pid") + 1,
                         strlen (json_object_get_string_member (info, "pid")) - 2);
   by_pid = beam_test_node_cli_json (node, "proc", bare_pid, NULL);
-  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_pid), "registered_name"), ==,
-                   "beamscope_mailbox");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_pid),
+                                                  "registered_name"),
+                   ==, "beamscope_mailbox");
 }
 
 /* A name the node does not know is a clear error, and no new atom. */
@@ -376,7 +405,9 @@ static void
 test_cli_state (void)
 {
   g_autoptr(JsonNode) erlang = beam_test_node_cli_json (node, "state", "beamscope_cache", NULL);
-  g_autoptr(JsonNode) elixir = beam_test_node_cli_json (node, "state", "beamscope_cache", "--syntax", "elixir", NULL);
+  g_autoptr(JsonNode) elixir = beam_test_node_cli_json (node, "state", "beamscope_cache",
+                                                        "--syntax", "elixir", NULL);
+  g_autoptr(JsonNode) mailbox = NULL;
   g_autofree char *err = NULL;
   int status;
 
@@ -390,122 +421,9 @@ test_cli_state (void)
   status = run_cli_status (&err, "state", "beamscope_mailbox", NULL);
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "not an OTP process"));
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (beam_test_node_cli_json (node, "proc", "beamscope_mailbox", NULL)),
-                                               "message_queue_len"), ==, 1500);
-}
-
-static BeamTerm *
-act (BeamProcessAction action,
-     const char       *who,
-     const char       *reason,
-     GError          **error)
-{
-  BeamTestWait wait = { 0 };
-  BeamTerm *result;
-
-  beam_process_action_async (connection, who, action, reason, NULL, beam_test_stash, &wait);
-  beam_test_wait_for (&wait.done, 15000);
-  result = beam_process_call_finish (wait.result, error);
-  g_object_unref (wait.result);
-  return result;
-}
-
-static BeamTerm *
-sys_request (BeamProcessSysRequest request,
-             const char           *who,
-             GError              **error)
-{
-  BeamTestWait wait = { 0 };
-  BeamTerm *result;
-
-  beam_process_sys_async (connection, who, request, 2000, NULL, beam_test_stash, &wait);
-  beam_test_wait_for (&wait.done, 15000);
-  result = beam_process_state_fetch_finish (wait.result, error);
-  g_object_unref (wait.result);
-  return result;
-}
-
-static BeamTerm *
-item (BeamProcessItem which,
-      const char     *who,
-      guint           limit)
-{
-  g_autoptr(GError) error = NULL;
-  BeamTestWait wait = { 0 };
-  BeamTerm *result;
-
-  beam_process_item_async (connection, who, which, limit, NULL, beam_test_stash, &wait);
-  beam_test_wait_for (&wait.done, 15000);
-  result = beam_process_call_finish (wait.result, &error);
-  g_object_unref (wait.result);
-  g_assert_no_error (error);
-  return result;
-}
-
-static void
-test_actions (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) gc = act (BEAM_PROCESS_ACTION_GARBAGE_COLLECT, "beamscope_big", NULL, &error);
-  g_autoptr(BeamTerm) on = NULL;
-  g_autoptr(BeamTerm) stats = NULL;
-  g_autoptr(BeamTerm) off = NULL;
-  g_autoptr(BeamTerm) suspended = NULL;
-  g_autoptr(BeamTerm) resumed = NULL;
-  g_autoptr(BeamTerm) killed = NULL;
-  g_autoptr(BeamTerm) gone = NULL;
-
-  g_assert_no_error (error);
-  g_assert_true (beam_term_is_atom (gc, "true"));
-
-  /* sys:statistics on, read, off, of the gen_server. */
-  on = sys_request (BEAM_PROCESS_SYS_STATISTICS_ON, "beamscope_cache", &error);
-  g_assert_no_error (error);
-  stats = sys_request (BEAM_PROCESS_SYS_STATISTICS_GET, "beamscope_cache", &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (beam_term_tagged (stats->children[1], "ok", 2));
-  off = sys_request (BEAM_PROCESS_SYS_STATISTICS_OFF, "beamscope_cache", &error);
-  g_assert_no_error (error);
-
-  /* Suspended, the process sits in sys's loop; resumed, back in its own. */
-  suspended = sys_request (BEAM_PROCESS_SYS_SUSPEND, "beamscope_cache", &error);
-  g_assert_no_error (error);
-  g_assert_true (beam_term_is_atom (suspended->children[1], "ok"));
-  resumed = sys_request (BEAM_PROCESS_SYS_RESUME, "beamscope_cache", &error);
-  g_assert_no_error (error);
-  g_assert_true (beam_term_is_atom (resumed->children[1], "ok"));
-
-  /* Kill: the process is gone. */
-  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_victim", "[]", &error));
-  g_assert_no_error (error);
-  killed = act (BEAM_PROCESS_ACTION_KILL, "beamscope_victim", NULL, &error);
-  g_assert_no_error (error);
-  g_usleep (100 * 1000);
-  gone = act (BEAM_PROCESS_ACTION_GARBAGE_COLLECT, "beamscope_victim", NULL, &error);
-  g_assert_null (gone);
-  g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
-}
-
-static void
-test_messages_and_dictionary (void)
-{
-  g_autoptr(BeamTerm) messages = item (BEAM_PROCESS_ITEM_MESSAGES, "beamscope_mailbox", 100);
-  g_autoptr(BeamTerm) dictionary = item (BEAM_PROCESS_ITEM_DICTIONARY, "beamscope_cache", 50);
-  const BeamTerm *first;
-  gint64 count = 0;
-  g_autofree char *head = NULL;
-
-  g_assert_cmpuint (messages->n_children, ==, 1);
-  first = messages->children[0];
-  g_assert_true (beam_term_get_int64 (first->children[0], &count));
-  g_assert_cmpint (count, ==, 1500);
-  g_assert_cmpuint (first->children[1]->n_children, ==, 100);
-  head = beam_term_print (first->children[1]->children[0], NULL);
-  g_assert_cmpstr (head, ==, "{pending,1}");
-
-  /* proc_lib keeps the initial call and the ancestors in the dictionary. */
-  g_assert_nonnull (beam_term_lookup (dictionary->children[0]->children[1], "$initial_call"));
-  g_assert_nonnull (beam_term_lookup (dictionary->children[0]->children[1], "$ancestors"));
+  mailbox = beam_test_node_cli_json (node, "proc", "beamscope_mailbox", NULL);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (mailbox), "message_queue_len"),
+                   ==, 1500);
 }
 
 /* Listing processes again and again creates no atom on the node: the few
@@ -555,8 +473,6 @@ main (int    argc,
   g_test_add_func ("/processes/cli-proc", test_cli_proc);
   g_test_add_func ("/processes/cli-unknown-name", test_cli_unknown_name_makes_no_atom);
   g_test_add_func ("/processes/cli-state", test_cli_state);
-  g_test_add_func ("/processes/actions", test_actions);
-  g_test_add_func ("/processes/messages-and-dictionary", test_messages_and_dictionary);
 
   status = g_test_run ();
   g_clear_object (&connection);

@@ -3,7 +3,11 @@
  * seeds' process_info items, the first messages and dictionary entries (a
  * bounded number; messages only on request, as the node copies the whole
  * queue to read it), sys requests and the mutating actions. Every action that
- * changes the process asks first, and none exists with --read-only. */
+ * changes the process asks first, and none exists with --read-only.
+ *
+ * The probe hands over typed results, already checked: this file reads their
+ * fields, and passes terms only to the printer or a BeamTermView, never
+ * looking inside one, so that nothing a node sends can trip it. */
 
 #define G_LOG_DOMAIN "beamscope-process"
 
@@ -20,7 +24,6 @@
 #define FIRST_ENTRIES       200
 #define BIG_QUEUE           10000  /* past this, loading messages gets a warning */
 #define SYS_TIMEOUT_MS      2000
-#define MAX_PID_BUTTONS     12
 
 struct _BeamProcessWindow
 {
@@ -46,7 +49,6 @@ struct _BeamProcessWindow
   GCancellable         *cancellable;
   BeamProcessInfo      *info;
   GPtrArray            *info_rows;   /* GtkWidget rows in info_group */
-  gint64                queue_len;
   guint                 messages_limit;  /* how many the next load asks for */
   guint                 loads;
   char                 *error;
@@ -57,7 +59,8 @@ G_DEFINE_FINAL_TYPE (BeamProcessWindow, beam_process_window, ADW_TYPE_WINDOW)
 static BeamSyntax
 current_syntax (BeamProcessWindow *self)
 {
-  return gtk_toggle_button_get_active (self->elixir_button) ? BEAM_SYNTAX_ELIXIR : BEAM_SYNTAX_ERLANG;
+  return gtk_toggle_button_get_active (self->elixir_button) ? BEAM_SYNTAX_ELIXIR
+                                                             : BEAM_SYNTAX_ERLANG;
 }
 
 static BeamConnection *
@@ -89,89 +92,121 @@ static void
 open_pid (GtkButton         *button,
           BeamProcessWindow *self)
 {
-  BeamProcessWindow *window = beam_process_window_new (self->node, gtk_button_get_label (button));
+  BeamProcessWindow *window = beam_process_window_new (self->node,
+                                                       gtk_button_get_label (button));
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   gtk_window_set_transient_for (GTK_WINDOW (window), NULL);
-  if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
-    gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (GTK_WINDOW (self)));
+  if (application != NULL)
+    gtk_window_set_application (GTK_WINDOW (window), application);
   gtk_window_present (GTK_WINDOW (window));
 }
 
-/* The pids in a value: a pid, a list of pids, monitors' {process, Pid}. */
-static void
-collect_pids (const BeamTerm *term,
-              GPtrArray      *pids)
+static GtkWidget *
+pid_buttons (BeamProcessWindow *self,
+             GStrv              pids)
 {
-  if (term->kind == BEAM_TERM_PID)
-    g_ptr_array_add (pids, (gpointer) term);
-  else if (term->kind == BEAM_TERM_LIST || term->kind == BEAM_TERM_TUPLE)
-    for (guint i = 0; i < term->n_children && pids->len < MAX_PID_BUTTONS; i++)
-      collect_pids (term->children[i], pids);
+  GtkWidget *box = gtk_flow_box_new ();
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 4);
+  for (guint i = 0; pids[i] != NULL; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_label (pids[i]);
+
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Open this process"));
+      g_signal_connect_object (button, "clicked", G_CALLBACK (open_pid), self, 0);
+      gtk_flow_box_append (GTK_FLOW_BOX (box), button);
+    }
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  return box;
 }
 
 static GtkWidget *
-value_widget (BeamProcessWindow *self,
-              const char        *item,
-              const BeamTerm    *value)
+value_widget (BeamProcessWindow         *self,
+              const BeamProcessInfoItem *field)
 {
-  const char *node = beam_node_get_name (self->node);
-  BeamPrintOptions options = { current_syntax (self), node, 4, 16 };
-  g_autoptr(GPtrArray) pids = g_ptr_array_new ();
+  BeamPrintOptions options = { current_syntax (self), beam_node_get_name (self->node), 4, 16 };
+  g_autofree char *text = NULL;
+  GtkWidget *label;
 
   /* Links, monitors, the group leader and the parent open their process. */
-  if (g_str_equal (item, "links") || g_str_equal (item, "monitors") || g_str_equal (item, "monitored_by") ||
-      g_str_equal (item, "group_leader") || g_str_equal (item, "parent"))
-    collect_pids (value, pids);
+  if (field->pids != NULL && field->pids[0] != NULL)
+    return pid_buttons (self, field->pids);
 
-  if (pids->len > 0)
+  text = beam_term_print (field->value, &options);
+  label = gtk_label_new (text);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+  /* Short values stay on one line; long ones wrap, but never letter by letter. */
+  if (g_utf8_strlen (text, -1) > 40)
     {
-      GtkWidget *box = gtk_flow_box_new ();
-
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 4);
-      for (guint i = 0; i < pids->len; i++)
-        {
-          g_autofree char *pid = beam_term_print (g_ptr_array_index (pids, i),
-                                                  &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, node, 0, 0 });
-          GtkWidget *button = gtk_button_new_with_label (pid);
-
-          gtk_widget_add_css_class (button, "flat");
-          gtk_widget_set_tooltip_text (button, _("Open this process"));
-          g_signal_connect_object (button, "clicked", G_CALLBACK (open_pid), self, 0);
-          gtk_flow_box_append (GTK_FLOW_BOX (box), button);
-        }
-      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-      return box;
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), 40);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
     }
-  else
-    {
-      g_autofree char *text = beam_term_print (value, &options);
-      GtkWidget *label = gtk_label_new (text);
+  gtk_widget_add_css_class (label, "monospace");
+  return label;
+}
 
-      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 1.0);
-      /* Short values stay on one line; long ones wrap, but never letter by letter. */
-      if (g_utf8_strlen (text, -1) > 40)
-        {
-          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-          gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-          gtk_label_set_width_chars (GTK_LABEL (label), 40);
-          gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
-        }
-      gtk_widget_add_css_class (label, "monospace");
-      return label;
+static void
+show_messages_count (BeamProcessWindow *self)
+{
+  gint64 queue_len = self->info->message_queue_len;
+  g_autofree char *text = NULL;
+
+  if (queue_len > BIG_QUEUE)
+    text = g_strdup_printf (_("%" G_GINT64_FORMAT " messages waiting. Loading copies the "
+                              "whole queue on the node to send the first %d: on a queue this "
+                              "long that takes memory and time there."),
+                            queue_len, FIRST_MESSAGES);
+  else
+    text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " message waiting; the first %d "
+                                      "are shown when loaded.",
+                                      "%" G_GINT64_FORMAT " messages waiting; the first %d "
+                                      "are shown when loaded.",
+                                      queue_len),
+                            queue_len, FIRST_MESSAGES);
+  gtk_label_set_label (self->messages_label, text);
+}
+
+static void
+show_stack (BeamProcessWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stack_list))) != NULL)
+    gtk_list_box_remove (self->stack_list, child);
+  for (guint i = 0; i < self->info->n_frames; i++)
+    {
+      const BeamProcessFrame *frame = &self->info->frames[i];
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, frame->module,
+                                                frame->function, frame->arity);
+      g_autofree char *where = NULL;
+
+      if (frame->file != NULL)
+        where = g_strdup_printf ("%s:%" G_GINT64_FORMAT, frame->file, frame->line);
+      else
+        where = g_strdup (_("no file information"));
+      /* What the node sends is text, not markup: a pid's "<" would break it. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
+      gtk_list_box_append (self->stack_list, row);
     }
 }
 
 static void
 show_info (BeamProcessWindow *self)
 {
-  const BeamTerm *items = self->info->items;
-  const BeamTerm *stack;
-  g_autofree char *pid = beam_term_print (self->info->pid, &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG,
-                                          beam_node_get_name (self->node), 0, 0 });
-  const BeamTerm *name = beam_term_lookup (items, "registered_name");
-  GtkWidget *child;
+  const BeamProcessInfo *info = self->info;
+  g_autofree char *pid = beam_term_print (info->pid,
+                                          &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG,
+                                                                beam_node_get_name (self->node),
+                                                                0, 0 });
 
   for (guint i = 0; i < self->info_rows->len; i++)
     adw_preferences_group_remove (self->info_group, g_ptr_array_index (self->info_rows, i));
@@ -179,87 +214,29 @@ show_info (BeamProcessWindow *self)
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, pid);
   adw_view_switcher_title_set_title (self->switcher_title,
-                                     name != NULL && name->kind == BEAM_TERM_ATOM ? name->v.atom.name
-                                     : self->info->initial_call != NULL ? self->info->initial_call : pid);
+                                     info->registered_name != NULL ? info->registered_name
+                                     : info->initial_call != NULL ? info->initial_call : pid);
 
-  for (guint i = 0; i < items->n_children; i++)
+  for (guint i = 0; i < info->n_fields; i++)
     {
-      const BeamTerm *pair = items->children[i];
+      const BeamProcessInfoItem *field = &info->fields[i];
       GtkWidget *row;
-      const char *item;
 
-      if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 || pair->children[0]->kind != BEAM_TERM_ATOM)
-        continue;
-      item = pair->children[0]->v.atom.name;
-      if (g_str_equal (item, "current_stacktrace"))
+      if (g_str_equal (field->name, "current_stacktrace"))
         continue;  /* its own page */
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item);
-      if (g_str_equal (item, "initial_call") && self->info->initial_call != NULL)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), self->info->initial_call);
-      if (g_str_equal (item, "message_queue_len"))
-        beam_term_get_int64 (pair->children[1], &self->queue_len);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_widget (self, item, pair->children[1]));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->name);
+      if (g_str_equal (field->name, "initial_call") && info->initial_call != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), info->initial_call);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_widget (self, field));
       adw_preferences_group_add (self->info_group, row);
       g_ptr_array_add (self->info_rows, row);
     }
 
   /* Messages: the count now, the messages on request. */
-  {
-    g_autofree char *text = NULL;
-
-    if (self->queue_len > BIG_QUEUE)
-      text = g_strdup_printf (_("%" G_GINT64_FORMAT " messages waiting. Loading copies the whole queue "
-                                "on the node to send the first %d: on a queue this long that takes "
-                                "memory and time there."), self->queue_len, FIRST_MESSAGES);
-    else
-      text = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " message waiting; the first %d are shown when loaded.",
-                                        "%" G_GINT64_FORMAT " messages waiting; the first %d are shown when loaded.",
-                                        self->queue_len), self->queue_len, FIRST_MESSAGES);
-    gtk_label_set_label (self->messages_label, text);
-  }
-
-  /* Stack trace: {M, F, Arity | Args, Location} frames. */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->stack_list))) != NULL)
-    gtk_list_box_remove (self->stack_list, child);
-  stack = beam_term_lookup (items, "current_stacktrace");
-  for (guint i = 0; stack != NULL && stack->kind == BEAM_TERM_LIST && i < stack->n_children; i++)
-    {
-      const BeamTerm *frame = stack->children[i];
-      GtkWidget *row = adw_action_row_new ();
-
-  /* What the node sends is text, not markup: a pid's "<" would break it. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      g_autofree char *title = NULL;
-      g_autofree char *where = NULL;
-
-      if (frame->kind != BEAM_TERM_TUPLE || frame->n_children != 4)
-        continue;
-      {
-        g_autofree char *m = beam_term_print (frame->children[0], NULL);
-        g_autofree char *f = beam_term_print (frame->children[1], NULL);
-        gint64 arity = frame->children[2]->kind == BEAM_TERM_LIST ? frame->children[2]->n_children : 0;
-
-        if (frame->children[2]->kind != BEAM_TERM_LIST)
-          beam_term_get_int64 (frame->children[2], &arity);
-        title = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, m, f, arity);
-      }
-      {
-        const BeamTerm *file = beam_term_lookup (frame->children[3], "file");
-        const BeamTerm *line = beam_term_lookup (frame->children[3], "line");
-        g_autofree char *file_text = file != NULL ? beam_term_dup_string (file) : NULL;
-        gint64 line_number = 0;
-
-        if (line != NULL)
-          beam_term_get_int64 (line, &line_number);
-        where = file_text != NULL ? g_strdup_printf ("%s:%" G_GINT64_FORMAT, file_text, line_number)
-                                  : g_strdup (_("no file information"));
-      }
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), where);
-      gtk_list_box_append (self->stack_list, row);
-    }
+  show_messages_count (self);
+  show_stack (self);
 }
 
 static void
@@ -288,19 +265,13 @@ dictionary_done (GObject      *object G_GNUC_UNUSED,
                  gpointer      user_data)
 {
   g_autoptr(BeamProcessWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) found = beam_process_call_finish (result, &error);
-  GPtrArray *entries = g_ptr_array_new ();
+  g_autoptr(BeamProcessEntries) dictionary = NULL;
 
-  if (found == NULL || found->n_children != 1)
-    {
-      g_ptr_array_unref (entries);
-      return;
-    }
-  /* [{Count, Entries}]: one row an entry, {Key, Value}. */
-  for (guint i = 0; i < found->children[0]->children[1]->n_children; i++)
-    g_ptr_array_add (entries, beam_term_copy (found->children[0]->children[1]->children[i]));
-  beam_term_view_set_terms (self->dictionary_view, entries, NULL);
+  /* Its failure is the info's too, and the info says it. */
+  dictionary = beam_process_dictionary_fetch_finish (result, NULL);
+  if (dictionary == NULL)
+    return;
+  beam_term_view_set_terms (self->dictionary_view, g_steal_pointer (&dictionary->entries), NULL);
 }
 
 void
@@ -308,9 +279,10 @@ beam_process_window_refresh (BeamProcessWindow *self)
 {
   g_return_if_fail (BEAM_IS_PROCESS_WINDOW (self));
 
-  beam_process_info_fetch_async (connection (self), self->who, self->cancellable, info_done, g_object_ref (self));
-  beam_process_item_async (connection (self), self->who, BEAM_PROCESS_ITEM_DICTIONARY, FIRST_ENTRIES,
-                           self->cancellable, dictionary_done, g_object_ref (self));
+  beam_process_info_fetch_async (connection (self), self->who, self->cancellable, info_done,
+                                 g_object_ref (self));
+  beam_process_dictionary_fetch_async (connection (self), self->who, FIRST_ENTRIES,
+                                       self->cancellable, dictionary_done, g_object_ref (self));
 }
 
 /* ---- Messages ------------------------------------------------------------------- */
@@ -322,27 +294,25 @@ messages_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamProcessWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) found = beam_process_call_finish (result, &error);
-  GPtrArray *messages = g_ptr_array_new ();
-  gint64 count = 0;
+  g_autoptr(BeamProcessEntries) messages = beam_process_messages_fetch_finish (result, &error);
   g_autofree char *text = NULL;
 
+  /* Cancelled: the window is going, its widgets with it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->messages_button), TRUE);
-  if (found == NULL || found->n_children != 1)
+  if (messages == NULL)
     {
-      g_ptr_array_unref (messages);
       show_error (self, error);
       return;
     }
-  beam_term_get_int64 (found->children[0]->children[0], &count);
-  for (guint i = 0; i < found->children[0]->children[1]->n_children; i++)
-    g_ptr_array_add (messages, beam_term_copy (found->children[0]->children[1]->children[i]));
-  text = g_strdup_printf (_("The first %u of %" G_GINT64_FORMAT " messages"), messages->len, count);
+  text = g_strdup_printf (_("The first %u of %" G_GINT64_FORMAT " messages"),
+                          messages->entries->len, messages->count);
   gtk_label_set_label (self->messages_label, text);
-  beam_term_view_set_terms (self->messages_view, messages, NULL);
+  beam_term_view_set_terms (self->messages_view, g_steal_pointer (&messages->entries), NULL);
 
   /* More, ten times as many each time, only if asked. */
-  if (count > self->messages_limit && self->messages_limit < MAX_MESSAGES)
+  if (messages->count > self->messages_limit && self->messages_limit < MAX_MESSAGES)
     {
       g_autofree char *more = NULL;
 
@@ -358,8 +328,8 @@ static void
 on_load_messages (BeamProcessWindow *self)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->messages_button), FALSE);
-  beam_process_item_async (connection (self), self->who, BEAM_PROCESS_ITEM_MESSAGES, self->messages_limit,
-                           self->cancellable, messages_done, g_object_ref (self));
+  beam_process_messages_fetch_async (connection (self), self->who, self->messages_limit,
+                                     self->cancellable, messages_done, g_object_ref (self));
 }
 
 /* ---- State and sys --------------------------------------------------------------- */
@@ -378,7 +348,7 @@ sys_done (GObject      *object G_GNUC_UNUSED,
   SysCall *call = user_data;
   g_autoptr(BeamProcessWindow) self = call->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) answer = beam_process_state_fetch_finish (result, &error);
+  g_autoptr(BeamTerm) answer = beam_process_sys_finish (result, &error);
   BeamProcessSysRequest request = call->request;
 
   g_free (call);
@@ -403,7 +373,7 @@ sys_done (GObject      *object G_GNUC_UNUSED,
                                                  ? _("sys:get_state, answered within %d ms")
                                                  : _("sys:statistics(Pid, get)"), SYS_TIMEOUT_MS);
 
-        g_ptr_array_add (terms, beam_term_copy (answer->children[1]));
+        g_ptr_array_add (terms, g_steal_pointer (&answer));
         beam_term_view_set_terms (self->state_view, terms, NULL);
         gtk_label_set_label (self->state_label, text);
       }
@@ -446,11 +416,11 @@ action_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamProcessWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BeamTerm) answer = beam_process_call_finish (result, &error);
+  gboolean done = beam_process_action_finish (result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  toast (self, answer != NULL ? _("Done") : error->message);
+  toast (self, done ? _("Done") : error->message);
   beam_process_window_refresh (self);
 }
 
@@ -485,8 +455,9 @@ on_confirmed (AdwMessageDialog  *dialog,
                                  action_done, g_object_ref (self));
       break;
     case CONFIRM_GARBAGE_COLLECT:
-      beam_process_action_async (connection (self), self->who, BEAM_PROCESS_ACTION_GARBAGE_COLLECT, NULL,
-                                 self->cancellable, action_done, g_object_ref (self));
+      beam_process_action_async (connection (self), self->who,
+                                 BEAM_PROCESS_ACTION_GARBAGE_COLLECT, NULL, self->cancellable,
+                                 action_done, g_object_ref (self));
       break;
     case CONFIRM_SUSPEND:
       sys_request (self, BEAM_PROCESS_SYS_SUSPEND);
@@ -508,28 +479,50 @@ static void
 confirm (BeamProcessWindow *self,
          Confirm            what)
 {
-  static const struct { const char *heading; const char *body; const char *verb; gboolean destructive; } texts[] = {
-    [CONFIRM_KILL] = { N_("Kill This Process?"), N_("exit(Pid, Reason): with kill it cannot be trapped. "
-                                                    "Linked processes and supervisors react as they would in production."),
-                       N_("_Kill"), TRUE },
-    [CONFIRM_GARBAGE_COLLECT] = { N_("Garbage Collect?"), N_("erlang:garbage_collect(Pid): a full sweep of the process's heap."),
-                                  N_("_Collect"), FALSE },
-    [CONFIRM_SUSPEND] = { N_("Suspend This Process?"), N_("sys:suspend: the process stops handling messages, and every "
-                                                          "caller waiting on it blocks until it is resumed."),
-                          N_("_Suspend"), TRUE },
-    [CONFIRM_RESUME] = { N_("Resume This Process?"), N_("sys:resume: the process handles its messages again."),
-                         N_("_Resume"), FALSE },
-    [CONFIRM_STATISTICS_ON] = { N_("Collect Statistics?"), N_("sys:statistics(Pid, true): the process counts its "
-                                                              "messages and reductions until turned off."),
-                                N_("_Turn On"), FALSE },
-    [CONFIRM_STATISTICS_OFF] = { N_("Stop Collecting Statistics?"), N_("sys:statistics(Pid, false)."),
-                                 N_("_Turn Off"), FALSE },
+  static const struct
+  {
+    const char *heading;
+    const char *body;
+    const char *verb;
+    gboolean    destructive;
+  } texts[] = {
+    [CONFIRM_KILL] = {
+      N_("Kill This Process?"),
+      N_("exit(Pid, Reason): with kill it cannot be trapped. Linked processes and supervisors "
+         "react as they would in production."),
+      N_("_Kill"), TRUE },
+    [CONFIRM_GARBAGE_COLLECT] = {
+      N_("Garbage Collect?"),
+      N_("erlang:garbage_collect(Pid): a full sweep of the process's heap."),
+      N_("_Collect"), FALSE },
+    [CONFIRM_SUSPEND] = {
+      N_("Suspend This Process?"),
+      N_("sys:suspend: the process stops handling messages, and every caller waiting on it "
+         "blocks until it is resumed."),
+      N_("_Suspend"), TRUE },
+    [CONFIRM_RESUME] = {
+      N_("Resume This Process?"),
+      N_("sys:resume: the process handles its messages again."),
+      N_("_Resume"), FALSE },
+    [CONFIRM_STATISTICS_ON] = {
+      N_("Collect Statistics?"),
+      N_("sys:statistics(Pid, true): the process counts its messages and reductions until "
+         "turned off."),
+      N_("_Turn On"), FALSE },
+    [CONFIRM_STATISTICS_OFF] = {
+      N_("Stop Collecting Statistics?"),
+      N_("sys:statistics(Pid, false)."),
+      N_("_Turn Off"), FALSE },
   };
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _(texts[what].heading), _(texts[what].body));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _(texts[what].heading),
+                                              _(texts[what].body));
 
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "do", _(texts[what].verb), NULL);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "do", _(texts[what].verb), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "do",
-                                              texts[what].destructive ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
+                                              texts[what].destructive
+                                              ? ADW_RESPONSE_DESTRUCTIVE
+                                              : ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   if (what == CONFIRM_KILL)
@@ -665,8 +658,8 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
   object_class->finalize = beam_process_window_finalize;
 
   g_type_ensure (BEAM_TYPE_TERM_VIEW);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/beamscope/Beamscope/beam-process-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/beamscope/Beamscope/"
+                                               "beam-process-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_bar);
@@ -686,8 +679,10 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i], NULL, action_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "process.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "process.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
 }
 
 static void
@@ -721,7 +716,8 @@ beam_process_window_new (BeamNode   *node,
 
   /* --read-only: nothing that changes the process exists. */
   for (guint i = 0; mutating_actions[i] != NULL; i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), mutating_actions[i], !beam_node_get_read_only (node));
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), mutating_actions[i],
+                                   !beam_node_get_read_only (node));
 
   beam_process_window_refresh (self);
   return self;
@@ -738,13 +734,15 @@ char *
 beam_process_window_dup_field (BeamProcessWindow *self,
                                const char        *item)
 {
-  const BeamTerm *value;
+  const BeamProcessInfoItem *field;
 
   g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
 
-  if (self->info == NULL || (value = beam_term_lookup (self->info->items, item)) == NULL)
+  if (self->info == NULL || (field = beam_process_info_get_field (self->info, item)) == NULL)
     return NULL;
-  return beam_term_print (value, &(BeamPrintOptions) { current_syntax (self), beam_node_get_name (self->node), 0, 0 });
+  return beam_term_print (field->value, &(BeamPrintOptions) { current_syntax (self),
+                                                               beam_node_get_name (self->node),
+                                                               0, 0 });
 }
 
 char *

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The erl_eval programs of beam-process-info: each finds the process first,
+ *
+ *   Found = [P || N <- Names, A <- [catch erlang:list_to_existing_atom(N)],
+ *                 erlang:is_atom(A), P <- [erlang:whereis(A)], erlang:is_pid(P)]
+ *           ++ [P || S <- Pids, P <- [catch erlang:list_to_pid(S)], erlang:is_pid(P)],
+ *
+ * Names and Pids are strings (the user's text, "Elixir."-prefixed as well
+ * for an alias), so nothing the user types becomes an atom: a name the node
+ * has never seen fails list_to_existing_atom/1 and finds nothing. Then:
+ *
+ *   info:  case Found of
+ *            [P | _] -> case erlang:process_info(P, Items) of
+ *                         undefined -> undefined;
+ *                         I -> {P, I, proc_lib:translate_initial_call(P)}
+ *                       end;
+ *            _ -> undefined
+ *          end
+ *
+ *   state: case Found of
+ *            [P | _] -> case erlang:process_info(P, [initial_call, current_function]) of
+ *                         [{initial_call, {proc_lib, init_p, _}}, {current_function, {M, _, _}}]
+ *                             when M =:= gen_server orelse M =:= gen_statem orelse
+ *                                  M =:= gen_event orelse M =:= sys ->
+ *                           {ok, P, catch sys:get_state(P, Timeout)};
+ *                         [{initial_call, {proc_lib, init_p, _}},
+ *                          {current_function, {erlang, hibernate, _}}] ->
+ *                           {ok, P, catch sys:get_state(P, Timeout)};
+ *                         undefined -> undefined;
+ *                         _ -> {false, P}
+ *                       end;
+ *            _ -> undefined
+ *          end
+ *
+ * sys:get_state/2 sends a system message that only the OTP receive loops
+ * (gen_server, gen_statem, gen_event, and supervisors, GenServers and Agents
+ * built on them) read. A plain process, even one started by proc_lib, would
+ * keep it in its mailbox for good. So the state is asked only of a proc_lib
+ * process found waiting in one of those loops, or hibernating in one: that
+ * process reads the message, now or after the messages queued before it, and
+ * if it answers too late it answers a caller that has gone. Nothing stays
+ * behind. Any other process is said not to be one, and is sent nothing.
+ *
+ * The actions and the messages or dictionary answer {ok, P, Result} for the
+ * process found. beam-process-info.c decodes the answers. */
+
+#define G_LOG_DOMAIN "beamscope-probe"
+
+#include "beam-erl-expr.h"
+#include "beam-process-info-private.h"
+
+static BeamTerm *
+charlist (const char *utf8)
+{
+  GPtrArray *characters = g_ptr_array_new ();
+
+  for (const char *c = utf8; *c != '\0'; c = g_utf8_next_char (c))
+    g_ptr_array_add (characters, beam_term_new_integer (g_utf8_get_char (c)));
+  return beam_term_new_list_take (characters);
+}
+
+/* The Names and Pids bindings for what the user typed. */
+static void
+candidates (const char  *who,
+            BeamTerm   **out_names,
+            BeamTerm   **out_pids)
+{
+  g_autofree char *pid = beam_process_info_normalize_pid (who);
+  g_autofree char *name = g_strstrip (g_strdup (who));
+  GPtrArray *names = g_ptr_array_new ();
+  GPtrArray *pids = g_ptr_array_new ();
+
+  if (pid != NULL)
+    g_ptr_array_add (pids, charlist (pid));
+  else
+    {
+      /* Elixir users type MyApp.Cache and Erlang users 'my_server'. */
+      if (name[0] == ':')
+        memmove (name, name + 1, strlen (name));
+      g_ptr_array_add (names, charlist (name));
+      if (g_ascii_isupper (name[0]) && !g_str_has_prefix (name, "Elixir."))
+        {
+          g_autofree char *alias = g_strconcat ("Elixir.", name, NULL);
+          g_ptr_array_add (names, charlist (alias));
+        }
+    }
+  *out_names = beam_term_new_list_take (names);
+  *out_pids = beam_term_new_list_take (pids);
+}
+
+#define VAR(name)          beam_erl_var (name)
+#define ATOM(name)         beam_erl_atom (name)
+#define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
+
+/* [Expression]: a generator over one value. */
+static BeamTerm *
+one (BeamTerm *expression)
+{
+  return beam_erl_cons (expression, beam_erl_nil ());
+}
+
+static BeamTerm *
+find_expression (void)
+{
+  BeamTerm *by_name, *by_pid;
+
+  by_name = beam_erl_lc (VAR ("P"), 5,
+                         beam_erl_generate (VAR ("N"), VAR ("Names")),
+                         beam_erl_generate (VAR ("A"),
+                                            one (beam_erl_catch (CALL ("erlang",
+                                                                       "list_to_existing_atom",
+                                                                       1, VAR ("N"))))),
+                         CALL ("erlang", "is_atom", 1, VAR ("A")),
+                         beam_erl_generate (VAR ("P"),
+                                            one (CALL ("erlang", "whereis", 1, VAR ("A")))),
+                         CALL ("erlang", "is_pid", 1, VAR ("P")));
+  by_pid = beam_erl_lc (VAR ("P"), 3,
+                        beam_erl_generate (VAR ("S"), VAR ("Pids")),
+                        beam_erl_generate (VAR ("P"),
+                                           one (beam_erl_catch (CALL ("erlang", "list_to_pid",
+                                                                      1, VAR ("S"))))),
+                        CALL ("erlang", "is_pid", 1, VAR ("P")));
+
+  return beam_erl_match (VAR ("Found"), beam_erl_op ("++", by_name, by_pid));
+}
+
+static BeamTerm *
+program (BeamTerm   *on_found,
+         const char *who,
+         const char *extra_name,
+         BeamTerm   *extra_value)
+{
+  BeamTerm *names, *pids;
+  BeamTerm *body;
+  GPtrArray *exprs = g_ptr_array_new ();
+
+  body = beam_erl_case (VAR ("Found"), 2,
+                        beam_erl_clause (beam_erl_cons (VAR ("P"), VAR ("_")), NULL, on_found),
+                        beam_erl_clause (VAR ("_"), NULL, ATOM ("undefined")));
+  candidates (who, &names, &pids);
+  g_ptr_array_add (exprs, find_expression ());
+  g_ptr_array_add (exprs, body);
+  return beam_erl_eval_args (exprs, "Names", names, "Pids", pids, extra_name, extra_value,
+                             NULL);
+}
+
+BeamTerm *
+_beam_process_info_program (const char *who)
+{
+  const char * const *items = beam_process_info_items ();
+  GPtrArray *item_atoms = g_ptr_array_new ();
+  BeamTerm *found;
+  BeamTerm *on_found;
+
+  for (guint i = 0; items[i] != NULL; i++)
+    g_ptr_array_add (item_atoms, beam_term_new_atom (items[i]));
+
+  found = beam_erl_tuple (3, VAR ("P"), VAR ("I"),
+                          CALL ("proc_lib", "translate_initial_call", 1, VAR ("P")));
+  on_found = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), VAR ("Items")), 2,
+                            beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),
+                            beam_erl_clause (VAR ("I"), NULL, found));
+  return program (on_found, who, "Items", beam_term_new_list_take (item_atoms));
+}
+
+/* The OTP receive loops that read system messages; sys's own is where a
+ * suspended process waits. */
+static const char * const otp_loop_modules[] = {
+  "gen_server", "gen_statem", "gen_event", "sys",
+};
+
+/* sys:Function(P, [Flag,] Timeout), caught. */
+static BeamTerm *
+sys_expression (BeamProcessSysRequest request)
+{
+  switch (request)
+    {
+    case BEAM_PROCESS_SYS_GET_STATE:
+      return CALL ("sys", "get_state", 2, VAR ("P"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_SUSPEND:
+      return CALL ("sys", "suspend", 2, VAR ("P"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_RESUME:
+      return CALL ("sys", "resume", 2, VAR ("P"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_STATISTICS_ON:
+      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("true"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_STATISTICS_GET:
+      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("get"), VAR ("Timeout"));
+    case BEAM_PROCESS_SYS_STATISTICS_OFF:
+    default:
+      return CALL ("sys", "statistics", 3, VAR ("P"), ATOM ("false"), VAR ("Timeout"));
+    }
+}
+
+/* [{initial_call, {proc_lib, init_p, _}}, {current_function, Current}] */
+static BeamTerm *
+proc_lib_pattern (BeamTerm *current)
+{
+  BeamTerm *initial = beam_erl_tuple (3, ATOM ("proc_lib"), ATOM ("init_p"), VAR ("_"));
+
+  return beam_erl_cons (beam_erl_tuple (2, ATOM ("initial_call"), initial),
+                        one (beam_erl_tuple (2, ATOM ("current_function"), current)));
+}
+
+BeamTerm *
+_beam_process_sys_program (const char            *who,
+             BeamProcessSysRequest  request,
+             guint                  timeout_ms)
+{
+  BeamTerm *guard = NULL;
+  BeamTerm *ask = beam_erl_tuple (3, ATOM ("ok"), VAR ("P"),
+                                  beam_erl_catch (sys_expression (request)));
+  BeamTerm *info = CALL ("erlang", "process_info", 2, VAR ("P"),
+                         beam_erl_cons (ATOM ("initial_call"), one (ATOM ("current_function"))));
+  BeamTerm *in_loop, *hibernating;
+  BeamTerm *on_found;
+
+  /* M =:= gen_server orelse M =:= gen_statem orelse ... */
+  for (guint i = 0; i < G_N_ELEMENTS (otp_loop_modules); i++)
+    {
+      BeamTerm *test = beam_erl_op ("=:=", VAR ("M"), ATOM (otp_loop_modules[i]));
+      guard = guard == NULL ? test : beam_erl_op ("orelse", guard, test);
+    }
+
+  /* Started by proc_lib, and waiting in an OTP loop (or hibernating, which
+   * such a loop wakes from): the message will be read, now or later. */
+  in_loop = proc_lib_pattern (beam_erl_tuple (3, VAR ("M"), VAR ("_"), VAR ("_")));
+  hibernating = proc_lib_pattern (beam_erl_tuple (3, ATOM ("erlang"), ATOM ("hibernate"),
+                                                  VAR ("_")));
+  on_found = beam_erl_case (info, 4,
+                            beam_erl_clause (in_loop, guard, ask),
+                            beam_erl_clause (hibernating, NULL, beam_term_copy (ask)),
+                            beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),
+                            beam_erl_clause (VAR ("_"), NULL,
+                                             beam_erl_tuple (2, ATOM ("false"), VAR ("P"))));
+
+  return program (on_found, who, "Timeout", beam_term_new_integer (timeout_ms));
+}
+
+/* {ok, P, Result} for the process found, whatever Result is. */
+static BeamTerm *
+found_program (const char *who,
+               BeamTerm   *result,
+               const char *extra_name,
+               BeamTerm   *extra_value)
+{
+  return program (beam_erl_tuple (3, ATOM ("ok"), VAR ("P"), result), who, extra_name,
+                  extra_value);
+}
+
+BeamTerm *
+_beam_process_action_program (const char        *who,
+                BeamProcessAction  action,
+                const char        *reason)
+{
+  BeamTerm *exit_reason;
+  BeamTerm *existing;
+
+  switch (action)
+    {
+    case BEAM_PROCESS_ACTION_GARBAGE_COLLECT:
+      return found_program (who, CALL ("erlang", "garbage_collect", 1, VAR ("P")), NULL, NULL);
+
+    case BEAM_PROCESS_ACTION_KILL:
+    default:
+      /* A typed reason is an atom only if the node has it already
+       * (shutdown, normal...); otherwise it goes as the string typed. */
+      existing = beam_erl_catch (CALL ("erlang", "list_to_existing_atom", 1, VAR ("Reason")));
+      exit_reason = beam_erl_case (existing, 2,
+                                   beam_erl_clause (VAR ("A"),
+                                                    CALL ("erlang", "is_atom", 1, VAR ("A")),
+                                                    VAR ("A")),
+                                   beam_erl_clause (VAR ("_"), NULL, VAR ("Reason")));
+      return found_program (who, CALL ("erlang", "exit", 2, VAR ("P"), exit_reason),
+                            "Reason",
+                            charlist (reason != NULL && *reason != '\0' ? reason : "kill"));
+    }
+}
+
+/* [{Count, FirstN}] of the messages or the dictionary ([] if the process
+ * went in between): the whole list is copied on the node (no BIF reads part
+ * of a mailbox), but only `limit` entries travel. */
+BeamTerm *
+_beam_process_item_program (const char *who,
+                            const char *item,
+                            guint       limit)
+{
+  BeamTerm *count_and_first;
+  BeamTerm *first;
+
+  count_and_first = beam_erl_tuple (2, CALL ("erlang", "length", 1, VAR ("Q")),
+                                    CALL ("lists", "sublist", 2, VAR ("Q"), VAR ("Limit")));
+  first = beam_erl_lc (count_and_first, 1,
+                       beam_erl_generate (beam_erl_tuple (2, VAR ("_"), VAR ("Q")),
+                                          one (CALL ("erlang", "process_info", 2, VAR ("P"),
+                                                     ATOM (item)))));
+
+  return found_program (who, first, "Limit", beam_term_new_integer (limit));
+}
+
+#undef VAR
+#undef ATOM
+#undef CALL

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One process's details through probe/beam-process-info, against a fixture
+ * node whose processes are known: the typed info, messages, dictionary and
+ * stack of the registered mailbox owner and of the gen_server cache, the sys
+ * requests and the actions. Then the decoders fed replies no node sends,
+ * built from a real one: each must be one error, never a crash. */
+
+#include "beam-connection.h"
+#include "beam-process-info-private.h"
+#include "beam-term-private.h"
+#include "beam-term-printer.h"
+#include "beam-test-node.h"
+#include "beam-wire-error.h"
+
+static BeamTestNode *node;
+static BeamConnection *connection;
+
+static BeamProcessInfo *
+fetch_info (const char  *who,
+            GError     **error)
+{
+  BeamTestWait wait = { 0 };
+  BeamProcessInfo *info;
+
+  beam_process_info_fetch_async (connection, who, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  info = beam_process_info_fetch_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return info;
+}
+
+static BeamProcessEntries *
+fetch_entries (gboolean    dictionary,
+               const char *who,
+               guint       limit)
+{
+  g_autoptr(GError) error = NULL;
+  BeamTestWait wait = { 0 };
+  BeamProcessEntries *entries;
+
+  if (dictionary)
+    beam_process_dictionary_fetch_async (connection, who, limit, NULL, beam_test_stash, &wait);
+  else
+    beam_process_messages_fetch_async (connection, who, limit, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  entries = dictionary ? beam_process_dictionary_fetch_finish (wait.result, &error)
+                       : beam_process_messages_fetch_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return entries;
+}
+
+static gboolean
+act (BeamProcessAction   action,
+     const char         *who,
+     const char         *reason,
+     GError            **error)
+{
+  BeamTestWait wait = { 0 };
+  gboolean done;
+
+  beam_process_action_async (connection, who, action, reason, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  done = beam_process_action_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return done;
+}
+
+static BeamTerm *
+sys_request (BeamProcessSysRequest   request,
+             const char             *who,
+             GError                **error)
+{
+  BeamTestWait wait = { 0 };
+  BeamTerm *result;
+
+  beam_process_sys_async (connection, who, request, 2000, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  result = beam_process_sys_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return result;
+}
+
+static char *
+print (const BeamTerm *term)
+{
+  return beam_term_print (term, NULL);
+}
+
+/* A registered process's pid as the node prints it, <0.N.S>, from erl_call,
+ * which, on another node, prints <node.N.S>. */
+static char *
+whereis (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = g_strdup_printf ("[%s]", name);
+  g_autofree char *printed = beam_test_node_erl_call (node, "erlang", "whereis", args, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (printed, node->name));
+  return g_strdup_printf ("<0%s", g_strstrip (strstr (printed, node->name) +
+                                              strlen (node->name)));
+}
+
+static void
+test_info (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) info = fetch_info ("beamscope_mailbox", &error);
+  g_autofree char *supervisor = whereis ("beamscope_fixture_sup");
+  const char * const *items = beam_process_info_items ();
+  const BeamProcessInfoItem *field;
+  g_autofree char *status = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->registered_name, ==, "beamscope_mailbox");
+  g_assert_cmpstr (info->initial_call, ==, "beamscope_fixture:mailbox_owner/0");
+  g_assert_cmpint (info->message_queue_len, ==, 1500);
+
+  /* Every item, in the order asked, each with its value to print. */
+  g_assert_cmpuint (info->n_fields, ==, g_strv_length ((GStrv) items));
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_assert_cmpstr (info->fields[i].name, ==, items[i]);
+      g_assert_nonnull (info->fields[i].value);
+    }
+  status = print (beam_process_info_get_field (info, "status")->value);
+  g_assert_cmpstr (status, ==, "waiting");
+  g_assert_null (beam_process_info_get_field (info, "no_such_item"));
+
+  /* Its supervisor is its one link and its parent, as pids to open. */
+  field = beam_process_info_get_field (info, "links");
+  g_assert_cmpuint (g_strv_length (field->pids), ==, 1);
+  g_assert_cmpstr (field->pids[0], ==, supervisor);
+  field = beam_process_info_get_field (info, "parent");
+  g_assert_cmpuint (g_strv_length (field->pids), ==, 1);
+  g_assert_cmpstr (field->pids[0], ==, supervisor);
+  field = beam_process_info_get_field (info, "monitors");
+  g_assert_nonnull (field->pids);
+  g_assert_cmpuint (g_strv_length (field->pids), ==, 0);
+  /* Items that name no process have no pids at all. */
+  g_assert_null (beam_process_info_get_field (info, "memory")->pids);
+
+  /* That pid opens the supervisor. */
+  {
+    g_autoptr(BeamProcessInfo) parent = fetch_info (supervisor, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (parent->registered_name, ==, "beamscope_fixture_sup");
+  }
+}
+
+/* The mailbox owner waits in its receive, called by proc_lib. */
+static void
+test_stack (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) info = fetch_info ("beamscope_mailbox", &error);
+  const BeamProcessFrame *top;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->n_frames, >=, 2);
+  top = &info->frames[0];
+  g_assert_cmpstr (top->module, ==, "beamscope_fixture");
+  g_assert_cmpstr (top->function, ==, "mailbox_owner");
+  g_assert_cmpint (top->arity, ==, 0);
+  g_assert_nonnull (top->file);
+  g_assert_true (g_str_has_suffix (top->file, "beamscope_fixture.erl"));
+  g_assert_cmpint (top->line, >, 0);
+  g_assert_cmpstr (info->frames[info->n_frames - 1].module, ==, "proc_lib");
+}
+
+static void
+test_messages_and_dictionary (void)
+{
+  g_autoptr(BeamProcessEntries) messages = fetch_entries (FALSE, "beamscope_mailbox", 100);
+  g_autoptr(BeamProcessEntries) dictionary = fetch_entries (TRUE, "beamscope_cache", 50);
+  g_autofree char *head = NULL;
+  g_autofree char *last = NULL;
+  gboolean initial_call = FALSE, ancestors = FALSE;
+
+  g_assert_cmpint (messages->count, ==, 1500);
+  g_assert_cmpuint (messages->entries->len, ==, 100);
+  head = print (g_ptr_array_index (messages->entries, 0));
+  last = print (g_ptr_array_index (messages->entries, 99));
+  g_assert_cmpstr (head, ==, "{pending,1}");
+  g_assert_cmpstr (last, ==, "{pending,100}");
+
+  /* proc_lib keeps the initial call and the ancestors in the dictionary. */
+  g_assert_cmpint (dictionary->count, ==, dictionary->entries->len);
+  for (guint i = 0; i < dictionary->entries->len; i++)
+    {
+      g_autofree char *entry = print (g_ptr_array_index (dictionary->entries, i));
+
+      if (g_str_equal (entry, "{'$initial_call',{beamscope_fixture,cache_init,0}}"))
+        initial_call = TRUE;
+      if (g_str_has_prefix (entry, "{'$ancestors',["))
+        ancestors = TRUE;
+    }
+  g_assert_true (initial_call);
+  g_assert_true (ancestors);
+}
+
+static void
+test_actions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) state = NULL;
+  g_autoptr(BeamTerm) on = NULL;
+  g_autoptr(BeamTerm) stats = NULL;
+  g_autoptr(BeamTerm) off = NULL;
+  g_autoptr(BeamTerm) suspended = NULL;
+  g_autoptr(BeamTerm) resumed = NULL;
+  g_autoptr(BeamTerm) refused = NULL;
+  g_autofree char *printed = NULL;
+
+  g_assert_true (act (BEAM_PROCESS_ACTION_GARBAGE_COLLECT, "beamscope_big", NULL, &error));
+  g_assert_no_error (error);
+
+  /* The state alone, as sys answered it. */
+  state = sys_request (BEAM_PROCESS_SYS_GET_STATE, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  printed = print (state);
+  g_assert_cmpstr (printed, ==, "#{hits => 42,name => <<\"cache\">>}");
+
+  /* sys:statistics on, read, off, of the gen_server. */
+  on = sys_request (BEAM_PROCESS_SYS_STATISTICS_ON, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  stats = sys_request (BEAM_PROCESS_SYS_STATISTICS_GET, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (beam_term_tagged (stats, "ok", 2));
+  off = sys_request (BEAM_PROCESS_SYS_STATISTICS_OFF, "beamscope_cache", &error);
+  g_assert_no_error (error);
+
+  /* Suspended, the process sits in sys's loop; resumed, back in its own. */
+  suspended = sys_request (BEAM_PROCESS_SYS_SUSPEND, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_true (beam_term_is_atom (suspended, "ok"));
+  resumed = sys_request (BEAM_PROCESS_SYS_RESUME, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_true (beam_term_is_atom (resumed, "ok"));
+
+  /* Not an OTP loop: nothing sent. */
+  refused = sys_request (BEAM_PROCESS_SYS_GET_STATE, "beamscope_mailbox", &error);
+  g_assert_null (refused);
+  g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NOT_OTP);
+  g_clear_error (&error);
+
+  /* Kill: the process is gone. */
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_victim", "[]", &error));
+  g_assert_no_error (error);
+  g_assert_true (act (BEAM_PROCESS_ACTION_KILL, "beamscope_victim", NULL, &error));
+  g_assert_no_error (error);
+  g_usleep (100 * 1000);
+  g_assert_false (act (BEAM_PROCESS_ACTION_GARBAGE_COLLECT, "beamscope_victim", NULL, &error));
+  g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
+}
+
+/* ---- replies no node sends ------------------------------------------------------ */
+
+/* {value, Value, []}, as erl_eval answers; takes `value`. */
+static BeamTerm *
+eval_reply (BeamTerm *value)
+{
+  return beam_term_new_tuple (3, beam_term_new_atom ("value"), value, beam_term_new_list (0));
+}
+
+/* Replaces term->children[index] with `child` (taken). */
+static void
+replace (BeamTerm *term,
+         guint     index,
+         BeamTerm *child)
+{
+  g_assert_cmpuint (index, <, term->n_children);
+  beam_term_free (term->children[index]);
+  term->children[index] = child;
+}
+
+/* An info reply built from the real process's pid and items; `breaking`
+ * is the item whose value is replaced by `value` (taken), if any. */
+static BeamTerm *
+info_reply (const BeamProcessInfo *real,
+            const char            *breaking,
+            BeamTerm              *value)
+{
+  BeamTerm *items = beam_term_copy (real->items);
+  BeamTerm *mfa = beam_term_new_tuple (3, beam_term_new_atom ("beamscope_fixture"),
+                                       beam_term_new_atom ("mailbox_owner"),
+                                       beam_term_new_integer (0));
+
+  for (guint i = 0; breaking != NULL && i < items->n_children; i++)
+    if (beam_term_is_atom (items->children[i]->children[0], breaking))
+      replace (items->children[i], 1, value);
+  return eval_reply (beam_term_new_tuple (3, beam_term_copy (real->pid), items, mfa));
+}
+
+/* {m, f, 0, [{file, File}]}, or the malformed {m} without a file. */
+static BeamTerm *
+frame_of (BeamTerm *file)
+{
+  BeamTerm *location;
+
+  if (file == NULL)
+    return beam_term_new_tuple (1, beam_term_new_atom ("m"));
+  location = beam_term_new_list (1, beam_term_new_tuple (2, beam_term_new_atom ("file"), file));
+  return beam_term_new_tuple (4, beam_term_new_atom ("m"), beam_term_new_atom ("f"),
+                              beam_term_new_integer (0), location);
+}
+
+static void
+assert_bad_info (BeamTerm *reply)
+{
+  g_autoptr(BeamTerm) owned = reply;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) info = _beam_process_info_decode (owned, "x", node->name, &error);
+
+  g_assert_null (info);
+  g_assert_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY);
+}
+
+static void
+test_malformed_info (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) real = fetch_info ("beamscope_mailbox", &error);
+  g_autoptr(BeamTerm) good = NULL;
+  g_autoptr(BeamTerm) gone = eval_reply (beam_term_new_atom ("undefined"));
+  g_autoptr(BeamProcessInfo) decoded = NULL;
+  g_autoptr(BeamProcessInfo) none = NULL;
+  BeamTerm *short_list;
+
+  g_assert_no_error (error);
+
+  /* Rebuilt unchanged, the reply decodes as the real one did. */
+  good = info_reply (real, NULL, NULL);
+  decoded = _beam_process_info_decode (good, "x", node->name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (decoded->message_queue_len, ==, 1500);
+  g_assert_cmpuint (decoded->n_frames, ==, real->n_frames);
+  g_assert_cmpstr (beam_process_info_get_field (decoded, "links")->pids[0], ==,
+                   beam_process_info_get_field (real, "links")->pids[0]);
+
+  none = _beam_process_info_decode (gone, "x", node->name, &error);
+  g_assert_null (none);
+  g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
+
+  /* Not erl_eval's answer; not {Pid, Items, InitialCall}. */
+  assert_bad_info (beam_term_new_atom ("ok"));
+  assert_bad_info (eval_reply (beam_term_new_tuple (2, beam_term_copy (real->pid),
+                                                    beam_term_copy (real->items))));
+  /* A queue length that is no count, a name that is no atom. */
+  assert_bad_info (info_reply (real, "message_queue_len", beam_term_new_atom ("many")));
+  assert_bad_info (info_reply (real, "message_queue_len", beam_term_new_integer (-1)));
+  assert_bad_info (info_reply (real, "registered_name", beam_term_new_integer (7)));
+  /* Stack frames of the wrong shape, or with a file that is no string. */
+  assert_bad_info (info_reply (real, "current_stacktrace", beam_term_new_atom ("deep")));
+  assert_bad_info (info_reply (real, "current_stacktrace",
+                               beam_term_new_list (1, frame_of (NULL))));
+  assert_bad_info (info_reply (real, "current_stacktrace",
+                               beam_term_new_list (1, frame_of (_beam_term_new_float (1.5)))));
+  /* An item missing. */
+  short_list = info_reply (real, NULL, NULL);
+  {
+    BeamTerm *items = short_list->children[1]->children[1];
+
+    beam_term_free (items->children[--items->n_children]);
+  }
+  assert_bad_info (short_list);
+}
+
+static void
+assert_entries (BeamTerm   *found,
+                gboolean    dictionary,
+                GQuark      domain,
+                int         code)
+{
+  g_autoptr(BeamTerm) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessEntries) entries = NULL;
+  g_autoptr(BeamProcessInfo) real = fetch_info ("beamscope_mailbox", NULL);
+
+  reply = eval_reply (beam_term_new_tuple (3, beam_term_new_atom ("ok"),
+                                           beam_term_copy (real->pid), found));
+  entries = _beam_process_entries_decode (reply, "x", dictionary, &error);
+  if (domain == 0)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpint (entries->count, ==, 1);
+      g_assert_cmpuint (entries->entries->len, ==, 1);
+    }
+  else
+    {
+      g_assert_null (entries);
+      g_assert_error (error, domain, code);
+    }
+}
+
+/* [{Count, FirstN}] with `first` (taken) as FirstN. */
+static BeamTerm *
+count_and (gint64    count,
+           BeamTerm *first)
+{
+  return beam_term_new_list (1, beam_term_new_tuple (2, beam_term_new_integer (count), first));
+}
+
+static void
+test_malformed_entries (void)
+{
+  GQuark bad = BEAM_WIRE_ERROR;
+
+  /* A message may be anything; a dictionary entry only {Key, Value}. */
+  assert_entries (count_and (1, beam_term_new_list (1, beam_term_new_atom ("hello"))), FALSE,
+                  0, 0);
+  assert_entries (count_and (1, beam_term_new_list (1, beam_term_new_atom ("hello"))), TRUE,
+                  bad, BEAM_WIRE_ERROR_BAD_REPLY);
+  assert_entries (count_and (-1, beam_term_new_list (0)), FALSE, bad, BEAM_WIRE_ERROR_BAD_REPLY);
+  assert_entries (count_and (1, beam_term_new_atom ("hello")), FALSE,
+                  bad, BEAM_WIRE_ERROR_BAD_REPLY);
+  assert_entries (beam_term_new_atom ("hello"), FALSE, bad, BEAM_WIRE_ERROR_BAD_REPLY);
+  /* The process went between being found and being read. */
+  assert_entries (beam_term_new_list (0), TRUE,
+                  BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  BeamTestWait wait = { 0 };
+  int status;
+
+  g_assert_true (beam_connection_init_process (NULL));
+  g_test_init (&argc, &argv, NULL);
+
+  node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+  connection = beam_connection_new (node->name, node->cookie);
+  beam_connection_connect_async (connection, 5000, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
+  g_object_unref (wait.result);
+
+  g_test_add_func ("/process-info/info", test_info);
+  g_test_add_func ("/process-info/stack", test_stack);
+  g_test_add_func ("/process-info/messages-and-dictionary", test_messages_and_dictionary);
+  g_test_add_func ("/process-info/actions", test_actions);
+  g_test_add_func ("/process-info/malformed-info", test_malformed_info);
+  g_test_add_func ("/process-info/malformed-entries", test_malformed_entries);
+
+  status = g_test_run ();
+  g_clear_object (&connection);
+  beam_test_node_free (node);
+  return status;
+}
