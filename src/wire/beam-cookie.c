@@ -89,9 +89,11 @@ char *
 beam_cookie_dup_default_path (void)
 {
   g_autofree char *home_cookie = g_build_filename (g_get_home_dir (), ".erlang.cookie", NULL);
-  g_autofree char *xdg_cookie = g_build_filename (g_get_user_config_dir (), "erlang", ".erlang.cookie", NULL);
+  g_autofree char *xdg_cookie = g_build_filename (g_get_user_config_dir (), "erlang",
+                                                  ".erlang.cookie", NULL);
 
-  if (g_file_test (home_cookie, G_FILE_TEST_EXISTS) || !g_file_test (xdg_cookie, G_FILE_TEST_EXISTS))
+  if (g_file_test (home_cookie, G_FILE_TEST_EXISTS) ||
+      !g_file_test (xdg_cookie, G_FILE_TEST_EXISTS))
     return g_steal_pointer (&home_cookie);
   return g_steal_pointer (&xdg_cookie);
 }

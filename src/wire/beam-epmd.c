@@ -2,9 +2,10 @@
 /* We speak EPMD ourselves instead of using ei's lookup: ei reports every
  * failure as EIO, and a user needs to know whether the host has no EPMD or
  * EPMD has no such node. Plain non-blocking sockets and poll(), so that one
- * deadline bounds the whole exchange, to the millisecond; IPv4, as ei. The NAMES request is tiny: the two-byte length 1,
- * the byte 'n'; the answer is EPMD's own port (4 bytes) and then lines of
- * "name NAME at port PORT\n" until EPMD closes the connection. */
+ * deadline bounds the whole exchange, to the millisecond; IPv4, as ei. The
+ * NAMES request is tiny: the two-byte length 1, the byte 'n'; the answer is
+ * EPMD's own port (4 bytes) and then lines of "name NAME at port PORT\n"
+ * until EPMD closes the connection. */
 
 #define G_LOG_DOMAIN "beamscope-wire"
 
@@ -208,7 +209,9 @@ beam_epmd_names_at (const char            *host,
       else if (errno != EAGAIN)  /* EWOULDBLOCK is EAGAIN on Linux */
         failure = g_strerror (errno);
       else if (!wait_for (fd, POLLIN, deadline, cancellable))
-        failure = g_cancellable_is_cancelled (cancellable) ? _("cancelled") : g_strerror (ETIMEDOUT);
+        failure = g_cancellable_is_cancelled (cancellable)
+                  ? _("cancelled")
+                  : g_strerror (ETIMEDOUT);
     }
   close (fd);
 

@@ -19,13 +19,16 @@ typedef enum
 typedef struct
 {
   BeamSyntax  syntax;
-  const char *local_node;  /* pids/ports/refs of this node print as <0.N.S>; NULL: every node is local */
+  const char *local_node;  /* pids/ports/refs of this node print as <0.N.S>;
+                            * NULL: every node is local */
   guint       max_depth;   /* 0: unlimited; deeper terms print as ... (Erlang) or ... (Elixir) */
-  guint       max_width;   /* 0: unlimited; elements of a list/tuple/map/binary beyond it are elided */
+  guint       max_width;   /* 0: unlimited; elements of a list/tuple/map/binary
+                            * beyond it are elided */
 } BeamPrintOptions;
 
 char *beam_term_print       (const BeamTerm         *term,
-                             const BeamPrintOptions *options);  /* options may be NULL: Erlang, no limits */
+                             const BeamPrintOptions *options);  /* options may be NULL: Erlang,
+                                                                 * no limits */
 void  beam_term_print_to    (const BeamTerm         *term,
                              const BeamPrintOptions *options,
                              GString                *out);

@@ -82,8 +82,10 @@ other_threads_cpu_ms (void)
 
   getrusage (RUSAGE_SELF, &self);
   getrusage (RUSAGE_THREAD, &thread);
-  return (self.ru_utime.tv_sec - thread.ru_utime.tv_sec + self.ru_stime.tv_sec - thread.ru_stime.tv_sec) * 1e3 +
-         (self.ru_utime.tv_usec - thread.ru_utime.tv_usec + self.ru_stime.tv_usec - thread.ru_stime.tv_usec) / 1e3;
+  return (self.ru_utime.tv_sec - thread.ru_utime.tv_sec +
+          self.ru_stime.tv_sec - thread.ru_stime.tv_sec) * 1e3 +
+         (self.ru_utime.tv_usec - thread.ru_utime.tv_usec +
+          self.ru_stime.tv_usec - thread.ru_stime.tv_usec) / 1e3;
 }
 
 static guint pushed;
@@ -201,11 +203,15 @@ report (const char *what,
   median_max (values, &median, &max);
   /* "At most 2 ms a frame": every frame, so the verdict is the maximum's;
    * the median says whether it is the rule or the odd frame. */
-  g_print ("{\"benchmark\": \"chart draw: %s\", \"series\": %d, \"samples\": %d, \"width\": %d, \"height\": %d, "
-           "\"frames\": %u, \"median_ms\": %.3f, \"max_ms\": %.3f, \"frames_over_target\": %u, \"target_ms\": %.1f, "
+  g_print ("{\"benchmark\": \"chart draw: %s\", \"series\": %d, \"samples\": %d, "
+           "\"width\": %d, \"height\": %d, "
+           "\"frames\": %u, \"median_ms\": %.3f, \"max_ms\": %.3f, \"frames_over_target\": %u, "
+           "\"target_ms\": %.1f, "
            "\"median_verdict\": \"%s\", \"verdict\": \"%s\"%s, \"note\": \"%s\"}\n",
-           what, N_SERIES, N_SAMPLES, CHART_WIDTH, CHART_HEIGHT, values->len, median, max, over, TARGET_MS,
-           median <= TARGET_MS ? "pass" : "fail", max <= TARGET_MS ? "pass" : "fail", extra ? extra : "", note);
+           what, N_SERIES, N_SAMPLES, CHART_WIDTH, CHART_HEIGHT, values->len, median, max, over,
+           TARGET_MS,
+           median <= TARGET_MS ? "pass" : "fail", max <= TARGET_MS ? "pass" : "fail",
+           extra ? extra : "", note);
 }
 
 /* The X server's CPU time so far, in ms, or -1: Xvfb is the process whose
@@ -223,7 +229,8 @@ xserver_cpu_ms (void)
       g_autofree char *cmdline = NULL;
       gsize len = 0;
 
-      if (!g_ascii_isdigit (entry[0]) || !g_file_get_contents (cmdline_path, &cmdline, &len, NULL) || len == 0)
+      if (!g_ascii_isdigit (entry[0]) ||
+          !g_file_get_contents (cmdline_path, &cmdline, &len, NULL) || len == 0)
         continue;
       if (g_str_has_suffix (cmdline, "Xvfb") && strlen (cmdline) + 1 < len &&
           g_str_equal (cmdline + strlen (cmdline) + 1, display))
@@ -233,7 +240,8 @@ xserver_cpu_ms (void)
           g_auto(GStrv) fields = NULL;
           const char *after_name;
 
-          if (!g_file_get_contents (stat_path, &stat, NULL, NULL) || (after_name = strrchr (stat, ')')) == NULL)
+          if (!g_file_get_contents (stat_path, &stat, NULL, NULL) ||
+              (after_name = strrchr (stat, ')')) == NULL)
             return -1;
           /* Fields after the name start at 3 (state); utime is 14, stime 15. */
           fields = g_strsplit (after_name + 2, " ", -1);
@@ -277,7 +285,9 @@ fill (BeamChart *chart)
           if (s <= normal)
             level[s] = CLAMP (level[s] + g_rand_double_range (rand, -0.08, 0.08), 0, 1);
           else
-            level[s] = g_rand_int_range (rand, 0, 20) == 0 ? g_rand_double_range (rand, 0.1, 0.9) : 0.02;
+            level[s] = g_rand_int_range (rand, 0, 20) == 0
+                       ? g_rand_double_range (rand, 0.1, 0.9)
+                       : 0.02;
           values[s] = level[s];
           if (s <= normal)
             total += level[s];
@@ -379,9 +389,11 @@ measure_baseline (GtkWidget *window,
   gtk_widget_add_tick_callback (blank, redraw_every_frame, NULL, NULL);
   count_frames (10);  /* warm-up */
   count_frames (wanted);
-  extra = g_strdup_printf (", \"frames_over_target_in_gtk_thread_cpu\": %u", count_over_target (run.frame_cpu_ms));
+  extra = g_strdup_printf (", \"frames_over_target_in_gtk_thread_cpu\": %u",
+                           count_over_target (run.frame_cpu_ms));
   report ("baseline: a plain fill in the chart's place (Xvfb)",
-          "a frame's cost to GTK 4.8's cairo renderer and Xvfb for an area this size, whatever is in it; the chart's share is a frame less this",
+          "a frame's cost to GTK 4.8's cairo renderer and Xvfb for an area this size, "
+          "whatever is in it; the chart's share is a frame less this",
           run.frame_ms, extra);
   return frame_median (run.frame_ms);
 }
@@ -437,13 +449,17 @@ main (int    argc G_GNUC_UNUSED,
   median_max (run.frame_cpu_ms, &cpu_median, &cpu_max);
   /* The Load page redraws a chart once a sample: at 1 s, a frame's CPU
    * time in ms is a tenth of a percent of a core. */
-  frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, \"gtk_thread_cpu_max_ms\": %.3f, "
+  frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, "
+                                 "\"gtk_thread_cpu_max_ms\": %.3f, "
                                  "\"frames_over_target_in_gtk_thread_cpu\": %u, "
                                  "\"percent_of_core_at_one_redraw_per_s\": %.1f, "
                                  "\"xvfb_cpu_ms_per_frame\": %.3f, \"frames_per_second\": %.1f, "
                                  "\"baseline_median_ms\": %.3f, \"median_over_baseline_ms\": %.3f",
-                                 cpu_median, cpu_max, count_over_target (run.frame_cpu_ms), cpu_median / 10,
-                                 x_before >= 0 && x_after >= 0 ? (x_after - x_before) / run.frame_ms->len : -1.0,
+                                 cpu_median, cpu_max, count_over_target (run.frame_cpu_ms),
+                                 cpu_median / 10,
+                                 x_before >= 0 && x_after >= 0
+                                 ? (x_after - x_before) / run.frame_ms->len
+                                 : -1.0,
                                  run.frame_ms->len / ((now_ms () - start) / 1000.0),
                                  baseline_ms, frame_median (run.frame_ms) - baseline_ms);
 
@@ -453,7 +469,8 @@ main (int    argc G_GNUC_UNUSED,
     {
       g_autoptr(GskRenderNode) node = NULL;
       GtkSnapshot *snapshot = gtk_snapshot_new ();
-      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, CHART_WIDTH, CHART_HEIGHT);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                             CHART_WIDTH, CHART_HEIGHT);
       cairo_t *cr = cairo_create (surface);
       double t0, t1, t2, snapshot_took, raster_took;
 
@@ -498,16 +515,23 @@ main (int    argc G_GNUC_UNUSED,
   worker_ms = other_threads_cpu_ms () - worker_before;
   median_max (run.frame_cpu_ms, &cpu_median, &cpu_max);
   g_free (frame_extra);
-  frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, \"gtk_thread_cpu_max_ms\": %.3f, "
-                                 "\"frames_over_target_in_gtk_thread_cpu\": %u, \"percent_of_core_at_one_sample_per_s\": %.1f, "
-                                 "\"frames_per_second\": %.1f, \"samples_pushed\": %u, \"push_cpu_ms\": %.3f, \"worker_cpu_ms_per_sample\": %.2f, \"whole_redraws\": %u, "
+  frame_extra = g_strdup_printf (", \"gtk_thread_cpu_median_ms\": %.3f, "
+                                 "\"gtk_thread_cpu_max_ms\": %.3f, "
+                                 "\"frames_over_target_in_gtk_thread_cpu\": %u, "
+                                 "\"percent_of_core_at_one_sample_per_s\": %.1f, "
+                                 "\"frames_per_second\": %.1f, \"samples_pushed\": %u, "
+                                 "\"push_cpu_ms\": %.3f, \"worker_cpu_ms_per_sample\": %.2f, "
+                                 "\"whole_redraws\": %u, "
                                  "\"baseline_median_ms\": %.3f, \"median_over_baseline_ms\": %.3f",
-                                 cpu_median, cpu_max, count_over_target (run.frame_cpu_ms), cpu_median / 10,
-                                 frames_per_second, pushed, push_cpu_ms / MAX (pushed, 1), worker_ms / MAX (pushed, 1),
+                                 cpu_median, cpu_max, count_over_target (run.frame_cpu_ms),
+                                 cpu_median / 10,
+                                 frames_per_second, pushed, push_cpu_ms / MAX (pushed, 1),
+                                 worker_ms / MAX (pushed, 1),
                                  beam_chart_get_whole_redraws (BEAM_CHART (chart)) - whole_before,
                                  baseline_ms, frame_median (run.frame_ms) - baseline_ms);
   report ("full frame with a new sample (Xvfb)",
-          "once per sample interval: the new sample's strip drawn on the worker thread, the picture painted",
+          "once per sample interval: the new sample's strip drawn on the worker thread, "
+          "the picture painted",
           run.frame_ms, frame_extra);
 
   /* The worker's two ways of drawing, timed here one at a time: a new
@@ -531,11 +555,13 @@ main (int    argc G_GNUC_UNUSED,
         beam_chart_push (BEAM_CHART (chart), next_sample_us, values);
         next_sample_us += G_USEC_PER_SEC;
         t0 = now_ms ();
-        cairo_surface_destroy (beam_chart_render_now (BEAM_CHART (chart), CHART_WIDTH, CHART_HEIGHT, FALSE));
+        cairo_surface_destroy (beam_chart_render_now (BEAM_CHART (chart),
+                                                      CHART_WIDTH, CHART_HEIGHT, FALSE));
         t0 = now_ms () - t0;
         g_array_append_val (strip_ms, t0);
         t0 = now_ms ();
-        cairo_surface_destroy (beam_chart_render_now (BEAM_CHART (chart), CHART_WIDTH, CHART_HEIGHT, TRUE));
+        cairo_surface_destroy (beam_chart_render_now (BEAM_CHART (chart),
+                                                      CHART_WIDTH, CHART_HEIGHT, TRUE));
         t0 = now_ms () - t0;
         g_array_append_val (whole_ms, t0);
       }
@@ -547,8 +573,10 @@ main (int    argc G_GNUC_UNUSED,
       median_max (whole_ms, &whole_median, &whole_max);
       g_print ("{\"benchmark\": \"chart worker: strip vs whole\", \"series\": %d, \"samples\": %d, "
                "\"strip_median_ms\": %.2f, \"strip_max_ms\": %.2f, \"whole_median_ms\": %.1f, "
-               "\"whole_max_ms\": %.1f, \"whole_over_strip\": %.0f, \"note\": \"a new sample's strip added to "
-               "the tape and the picture composed, against every line drawn whole (after a resize or change of "
+               "\"whole_max_ms\": %.1f, \"whole_over_strip\": %.0f, "
+               "\"note\": \"a new sample's strip added to "
+               "the tape and the picture composed, against every line drawn whole "
+               "(after a resize or change of "
                "scale, or once per window as the tape fills); random data, the worst case\"}\n",
                N_SERIES, N_SAMPLES, strip_median, strip_max, whole_median, whole_max,
                whole_median / MAX (strip_median, 0.001));

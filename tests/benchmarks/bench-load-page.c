@@ -75,7 +75,9 @@ find_widget (GtkWidget *root,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
     return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_widget (child, type);
       if (found != NULL)
@@ -91,7 +93,9 @@ collect_widgets (GtkWidget *root,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
     g_ptr_array_add (found, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     collect_widgets (child, type, found);
 }
 
@@ -142,13 +146,15 @@ process_cpu_ms (GPid pid)
   g_auto(GStrv) fields = NULL;
   const char *after_name;
 
-  if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL) || (after_name = strrchr (stat, ')')) == NULL)
+  if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL) ||
+      (after_name = strrchr (stat, ')')) == NULL)
     return -1;
   /* Fields after the name start at 3 (state); utime is 14, stime 15. */
   fields = g_strsplit (after_name + 2, " ", -1);
   if (g_strv_length (fields) < 13)
     return -1;
-  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0 / sysconf (_SC_CLK_TCK);
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0 /
+         sysconf (_SC_CLK_TCK);
 }
 
 /* Xvfb is the process whose command line names our DISPLAY. */
@@ -165,7 +171,8 @@ find_xvfb (void)
       g_autofree char *cmdline = NULL;
       gsize len = 0;
 
-      if (g_ascii_isdigit (entry[0]) && g_file_get_contents (path, &cmdline, &len, NULL) && len > 0 &&
+      if (g_ascii_isdigit (entry[0]) &&
+          g_file_get_contents (path, &cmdline, &len, NULL) && len > 0 &&
           g_str_has_suffix (cmdline, "Xvfb") && strlen (cmdline) + 1 < len &&
           g_str_equal (cmdline + strlen (cmdline) + 1, display))
         return (GPid) g_ascii_strtoll (entry, NULL, 10);
@@ -196,7 +203,8 @@ measure (BeamApplication    *app,
   double self_before, thread_before, xvfb_before, node_before, wall_before;
   double self_ms, thread_ms, xvfb_ms, node_ms, wall_ms, self_percent;
   guint samples_before;
-  g_autofree char *window_label = g_strdup_printf (window_min == 1 ? "%u minute" : "%u minutes", window_min);
+  g_autofree char *window_label = g_strdup_printf (window_min == 1 ? "%u minute" : "%u minutes",
+                                                   window_min);
 
   g_assert_no_error (error);
   window = beam_window_new (ADW_APPLICATION (app), FALSE);
@@ -234,14 +242,18 @@ measure (BeamApplication    *app,
   node_ms = node_before >= 0 ? process_cpu_ms (node->pid) - node_before : -1;
   self_percent = percent (self_ms, wall_ms);
 
-  g_print ("{\"benchmark\": \"load page cpu: %s\", \"interval_ms\": 1000, \"window_min\": %u, \"usage_series\": %u, "
+  g_print ("{\"benchmark\": \"load page cpu: %s\", \"interval_ms\": 1000, \"window_min\": %u, "
+           "\"usage_series\": %u, "
            "\"chart_samples\": %u, \"wall_s\": %.1f, \"samples\": %u, \"frames\": %u, "
-           "\"beamscope_cpu_ms\": %.0f, \"beamscope_percent_of_core\": %.2f, \"gtk_thread_percent_of_core\": %.2f, "
+           "\"beamscope_cpu_ms\": %.0f, \"beamscope_percent_of_core\": %.2f, "
+           "\"gtk_thread_percent_of_core\": %.2f, "
            "\"target_percent\": %.1f, \"verdict\": \"%s\", \"xvfb_percent_of_core\": %.2f, "
            "\"node_percent_of_core\": %.2f}\n",
-           what, window_min, beam_chart_get_n_series (usage_chart), beam_chart_get_n_samples (usage_chart), wall_ms / 1000,
+           what, window_min, beam_chart_get_n_series (usage_chart),
+           beam_chart_get_n_samples (usage_chart), wall_ms / 1000,
            beam_load_page_get_samples (page) - samples_before, frames, self_ms, self_percent,
-           percent (thread_ms, wall_ms), TARGET_PERCENT, self_percent <= TARGET_PERCENT ? "pass" : "fail",
+           percent (thread_ms, wall_ms), TARGET_PERCENT,
+           self_percent <= TARGET_PERCENT ? "pass" : "fail",
            percent (xvfb_ms, wall_ms), percent (node_ms, wall_ms));
 
   g_signal_handlers_disconnect_by_func (clock, on_after_paint, NULL);

@@ -37,7 +37,9 @@ on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                 Frames        *frames)
 {
   double paint = (g_get_monotonic_time () - frames->paint_start) / 1000.0;
-  double gap = frames->gaps->len > 0 ? g_array_index (frames->gaps, double, frames->gaps->len - 1) : 0;
+  double gap = frames->gaps->len > 0
+               ? g_array_index (frames->gaps, double, frames->gaps->len - 1)
+               : 0;
 
   frames->longest_paint = MAX (frames->longest_paint, paint);
   frames->longest_other = MAX (frames->longest_other, gap - paint);
@@ -119,7 +121,8 @@ ordered (gpointer data)
   Progress *progress = data;
   BeamProcessModel *model = beam_processes_page_get_model (progress->page);
 
-  return beam_process_model_get_generation (model) > progress->generation && !beam_process_model_get_busy (model);
+  return beam_process_model_get_generation (model) > progress->generation &&
+         !beam_process_model_get_busy (model);
 }
 
 static void
@@ -138,8 +141,10 @@ report (const char *what,
       over_33 += gap > 33.4;
     }
   g_print ("{\"phase\": \"%s\", \"took_ms\": %.0f, \"longest_gtk_thread_cpu_ms\": %.1f, "
-           "\"gtk_thread_iterations_over_16_ms\": %u, \"frames\": %u, \"longest_frame_gap_ms\": %.1f, "
-           "\"longest_paint_ms\": %.1f, \"gaps_over_one_frame\": %u, \"gaps_over_two_frames\": %u}\n",
+           "\"gtk_thread_iterations_over_16_ms\": %u, \"frames\": %u, "
+           "\"longest_frame_gap_ms\": %.1f, "
+           "\"longest_paint_ms\": %.1f, \"gaps_over_one_frame\": %u, "
+           "\"gaps_over_two_frames\": %u}\n",
            what, took_ms, longest_iteration_ms, iterations_over_16_ms, frames->gaps->len, worst,
            frames->longest_paint, over_16, over_33);
   longest_iteration_ms = 0;
@@ -153,7 +158,8 @@ static void
 progress_mark (Progress *progress)
 {
   progress->refreshes = beam_page_get_refreshes (BEAM_PAGE (progress->page));
-  progress->generation = beam_process_model_get_generation (beam_processes_page_get_model (progress->page));
+  progress->generation =
+    beam_process_model_get_generation (beam_processes_page_get_model (progress->page));
 }
 
 int
@@ -191,8 +197,10 @@ main (int    argc G_GNUC_UNUSED,
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_add_tick_callback (GTK_WIDGET (window), on_tick, &frames, NULL);
   beam_test_run_for (200);
-  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint", G_CALLBACK (on_before_paint), &frames);
-  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint", G_CALLBACK (on_after_paint), &frames);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint",
+                    G_CALLBACK (on_before_paint), &frames);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (on_after_paint), &frames);
   g_array_set_size (frames.gaps, 0);
   beam_test_run_for (500);
   report ("idle", &frames, 500);
@@ -205,7 +213,8 @@ main (int    argc G_GNUC_UNUSED,
   start = g_get_monotonic_time ();
   beam_test_wait_until (refreshed_and_ordered, &progress, 120000);
   report ("first list", &frames, (g_get_monotonic_time () - start) / 1000.0);
-  g_print ("{\"rows\": %u}\n", g_list_model_get_n_items (G_LIST_MODEL (beam_processes_page_get_model (progress.page))));
+  g_print ("{\"rows\": %u}\n",
+           g_list_model_get_n_items (G_LIST_MODEL (beam_processes_page_get_model (progress.page))));
 
   progress_mark (&progress);
   start = g_get_monotonic_time ();
@@ -216,13 +225,15 @@ main (int    argc G_GNUC_UNUSED,
   /* Sort by the name column, then by pid: the arrays sort on a worker. */
   for (guint c = 0; c < 2; c++)
     {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (gtk_column_view_get_columns (view), c == 0 ? 1 : 0);
+      g_autoptr(GtkColumnViewColumn) column =
+        g_list_model_get_item (gtk_column_view_get_columns (view), c == 0 ? 1 : 0);
 
       progress_mark (&progress);
       start = g_get_monotonic_time ();
       gtk_column_view_sort_by_column (view, column, GTK_SORT_ASCENDING);
       beam_test_wait_until (ordered, &progress, 60000);
-      report (c == 0 ? "sort by name" : "sort by pid", &frames, (g_get_monotonic_time () - start) / 1000.0);
+      report (c == 0 ? "sort by name" : "sort by pid", &frames,
+              (g_get_monotonic_time () - start) / 1000.0);
     }
 
   progress_mark (&progress);

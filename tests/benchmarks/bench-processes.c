@@ -45,7 +45,8 @@ spawn_idle (BeamConnection *connection,
   gint64 count = 0;
 
   beam_connection_rpc_async (connection, "beamscope_fixture", "spawn_idle",
-                             beam_term_new_list (1, beam_term_new_integer (n)), 600000, NULL, beam_test_stash, &wait);
+                             beam_term_new_list (1, beam_term_new_integer (n)), 600000, NULL,
+                             beam_test_stash, &wait);
   run_until (&wait);
   reply = beam_connection_rpc_finish (connection, wait.result, &error);
   g_clear_object (&wait.result);
@@ -67,7 +68,8 @@ baseline (BeamTestNode *node)
   g_autoptr(JsonParser) parser = json_parser_new ();
   int status;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
@@ -138,7 +140,8 @@ main (int    argc G_GNUC_UNUSED,
 {
   const char * const args[] = { "+P", "4000000", NULL };
   const char *sizes_env = g_getenv ("BEAMSCOPE_BENCH_PROCESSES");
-  g_auto(GStrv) sizes = g_strsplit (sizes_env != NULL ? sizes_env : "10000,100000,1000000", ",", -1);
+  g_auto(GStrv) sizes = g_strsplit (sizes_env != NULL ? sizes_env : "10000,100000,1000000",
+                                    ",", -1);
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTestNode) node = NULL;
   g_autoptr(BeamConnection) connection = NULL;

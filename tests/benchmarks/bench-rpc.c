@@ -99,7 +99,8 @@ baseline (BeamTestNode *node)
   g_autoptr(JsonParser) parser = json_parser_new ();
   int status;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &out, NULL, &status, &error));
   g_assert_no_error (error);
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
@@ -142,7 +143,8 @@ main (int    argc G_GNUC_UNUSED,
   connection = connect_timed (node, &start);
   pending = 100;  /* warm-up, as the baseline does */
   for (guint i = 0; i < 100; i++)
-    beam_connection_rpc_async (connection, "erlang", "node", NULL, 10000, NULL, drop_reply, &pending);
+    beam_connection_rpc_async (connection, "erlang", "node", NULL, 10000, NULL,
+                               drop_reply, &pending);
   run_until (&pending);
 
   for (guint round = 0; round < N_ROUNDS; round++)
@@ -151,7 +153,8 @@ main (int    argc G_GNUC_UNUSED,
       for (guint i = 0; i < N_CALLS; i++)
         {
           pending = 1;
-          beam_connection_rpc_async (connection, "erlang", "node", NULL, 10000, NULL, drop_reply, &pending);
+          beam_connection_rpc_async (connection, "erlang", "node", NULL, 10000, NULL,
+                                     drop_reply, &pending);
           run_until (&pending);
         }
       sequential[round] = now_ms () - start;
@@ -159,7 +162,8 @@ main (int    argc G_GNUC_UNUSED,
       start = now_ms ();
       pending = N_CALLS;
       for (guint i = 0; i < N_CALLS; i++)
-        beam_connection_rpc_async (connection, "erlang", "node", NULL, 10000, NULL, drop_reply, &pending);
+        beam_connection_rpc_async (connection, "erlang", "node", NULL, 10000, NULL,
+                                   drop_reply, &pending);
       run_until (&pending);
       concurrent[round] = now_ms () - start;
     }

@@ -50,7 +50,8 @@ pixel (cairo_surface_t *surface,
        int              x,
        int              y)
 {
-  return *(guint32 *) (cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface) + 4 * x);
+  return *(guint32 *) (cairo_image_surface_get_data (surface) +
+                       y * cairo_image_surface_get_stride (surface) + 4 * x);
 }
 
 static BeamChart *
@@ -61,7 +62,8 @@ new_chart (void)
   for (guint s = 0; s < N_SERIES; s++)
     {
       g_autofree char *label = g_strdup_printf ("%u", s);
-      beam_chart_add_series (chart, label, s >= N_SERIES - 4);  /* the last four dashed, as dirty schedulers */
+      /* the last four dashed, as dirty schedulers */
+      beam_chart_add_series (chart, label, s >= N_SERIES - 4);
     }
   beam_chart_set_window (chart, 60 * G_USEC_PER_SEC);
   return chart;
@@ -138,8 +140,8 @@ test_strips_match_whole (gconstpointer data)
     }
   g_test_message ("worst picture: %u pixels more than 32 apart, largest channel difference %d; "
                   "%u of %u pictures added as strips, %u whole redraws; %u samples shown",
-                  worst_differing, worst_delta, strips, pace->pictures, beam_chart_get_whole_redraws (chart),
-                  beam_chart_get_n_samples (chart));
+                  worst_differing, worst_delta, strips, pace->pictures,
+                  beam_chart_get_whole_redraws (chart), beam_chart_get_n_samples (chart));
   /* The tape holds a window more: one whole redraw per window of samples. */
   g_assert_cmpuint (strips, >=, pace->pictures - 5);
   g_assert_cmpuint (beam_chart_get_whole_redraws (chart), <=, 4);
@@ -147,7 +149,8 @@ test_strips_match_whole (gconstpointer data)
   /* Samples that left the window are dropped (shown: one before its left
    * edge, then those from the edge to the newest). */
   if (t > 60 * G_USEC_PER_SEC)
-    g_assert_cmpuint (beam_chart_get_n_samples (chart), ==, 60 * G_USEC_PER_SEC / pace->spacing_us + 2);
+    g_assert_cmpuint (beam_chart_get_n_samples (chart), ==,
+                      60 * G_USEC_PER_SEC / pace->spacing_us + 2);
   else
     g_assert_cmpuint (beam_chart_get_n_samples (chart), ==, t / pace->spacing_us);
   g_assert_finalize_object (chart);
@@ -207,7 +210,8 @@ test_hidden_series_redraw (void)
   g_assert_cmpuint (beam_chart_get_whole_redraws (chart), ==, whole_before + 1);
 
   beam_chart_get_series_color (chart, 0, &first);
-  expected = 0xff000000u | ((guint32) (first.red * 255 + 0.5) << 16) | ((guint32) (first.green * 255 + 0.5) << 8) |
+  expected = 0xff000000u | ((guint32) (first.red * 255 + 0.5) << 16) |
+             ((guint32) (first.green * 255 + 0.5) << 8) |
              (guint32) (first.blue * 255 + 0.5);
   seen = pixel (picture, WIDTH - 100, 84);
   g_assert_cmphex (seen, ==, expected);

@@ -43,7 +43,8 @@ rpc (BeamConnection *connection,
   BeamTestWait wait = { 0 };
   BeamTerm *reply;
 
-  beam_connection_rpc_async (connection, module, function, args, timeout_ms, NULL, beam_test_stash, &wait);
+  beam_connection_rpc_async (connection, module, function, args, timeout_ms, NULL,
+                             beam_test_stash, &wait);
   beam_test_wait_for (&wait.done, timeout_ms + 15000);
   reply = beam_connection_rpc_finish (connection, wait.result, error);
   g_object_unref (wait.result);
@@ -74,8 +75,8 @@ test_connect_and_rpc (void)
   g_assert_true (beam_term_is_atom (reply, shared_node->name));
 
   /* We are a hidden node: nodes() stays empty, nodes(hidden) names us. */
-  hidden = rpc (connection, "erlang", "nodes", beam_term_new_list (1, beam_term_new_atom ("hidden")),
-                5000, &error);
+  hidden = rpc (connection, "erlang", "nodes",
+                beam_term_new_list (1, beam_term_new_atom ("hidden")), 5000, &error);
   g_assert_no_error (error);
   text = print (hidden);
   g_assert_nonnull (strstr (text, beam_connection_get_local_node (connection)));
@@ -261,7 +262,8 @@ test_badrpc (void)
 
   g_assert_no_error (error);
   reply = rpc (connection, "erlang", "list_to_integer",
-               beam_term_new_list (1, beam_term_new_list (1, beam_term_new_integer ('x'))), 5000, &error);
+               beam_term_new_list (1, beam_term_new_list (1, beam_term_new_integer ('x'))),
+               5000, &error);
   g_assert_null (reply);
   g_assert_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BADRPC);
   g_assert_nonnull (strstr (error->message, "badarg"));
@@ -400,7 +402,8 @@ test_killed_node_reconnects (void)
 
   /* A call in flight when the node dies fails at once, not at its deadline. */
   beam_connection_rpc_async (connection, "beamscope_fixture", "sleep_then",
-                             beam_term_new_list (2, beam_term_new_integer (30000), beam_term_new_atom ("x")),
+                             beam_term_new_list (2, beam_term_new_integer (30000),
+                                                 beam_term_new_atom ("x")),
                              60000, NULL, beam_test_stash, &in_flight);
   g_usleep (100 * 1000);
   beam_test_node_kill (node, SIGKILL);
@@ -421,7 +424,8 @@ test_killed_node_reconnects (void)
   g_assert_no_error (error);
   g_assert_true (beam_term_is_atom (reply, node->name));
   g_assert_cmpuint (states->len, >=, 2);
-  g_assert_cmpint (g_array_index (states, BeamConnectionState, 0), ==, BEAM_CONNECTION_STATE_RECONNECTING);
+  g_assert_cmpint (g_array_index (states, BeamConnectionState, 0), ==,
+                   BEAM_CONNECTION_STATE_RECONNECTING);
   g_signal_handlers_disconnect_by_data (connection, states);
 }
 
@@ -555,7 +559,8 @@ atom_count (BeamConnection *connection)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTerm) reply = rpc (connection, "erlang", "system_info",
-                                   beam_term_new_list (1, beam_term_new_atom ("atom_count")), 5000, &error);
+                                   beam_term_new_list (1, beam_term_new_atom ("atom_count")),
+                                   5000, &error);
   gint64 count = -1;
 
   g_assert_no_error (error);
@@ -591,7 +596,8 @@ static void
 test_not_connected (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BeamConnection) connection = beam_connection_new (shared_node->name, shared_node->cookie);
+  g_autoptr(BeamConnection) connection = beam_connection_new (shared_node->name,
+                                                              shared_node->cookie);
   g_autoptr(BeamTerm) reply = rpc (connection, "erlang", "node", NULL, 1000, &error);
 
   g_assert_null (reply);

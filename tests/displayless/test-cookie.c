@@ -20,7 +20,8 @@ write_cookie (const char *name,
   char *path = g_build_filename (scratch, name, NULL);
 
   g_unlink (path);
-  g_assert_true (g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_NONE, mode, &error));
+  g_assert_true (g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_NONE,
+                                           mode, &error));
   g_assert_no_error (error);
   return path;
 }
@@ -83,7 +84,8 @@ test_agrees_with_erl (void)
   int status;
 
   g_mkdir_with_parents (home, 0700);
-  g_assert_true (g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_NONE, 0400, &error));
+  g_assert_true (g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_NONE,
+                                           0400, &error));
   ours = beam_cookie_read_file (path, &error);
   g_assert_no_error (error);
 
@@ -145,11 +147,13 @@ test_resolve (void)
   /* No ~/.erlang.cookie: the XDG one. Then ~/.erlang.cookie wins. */
   g_mkdir_with_parents (xdg, 0700);
   g_mkdir_with_parents (home, 0700);
-  g_assert_true (g_file_set_contents_full (xdg_cookie, "XDG", -1, G_FILE_SET_CONTENTS_NONE, 0400, NULL));
+  g_assert_true (g_file_set_contents_full (xdg_cookie, "XDG", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0400, NULL));
   from_xdg = beam_cookie_resolve (NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (from_xdg, ==, "XDG");
-  g_assert_true (g_file_set_contents_full (home_cookie, "HOME", -1, G_FILE_SET_CONTENTS_NONE, 0400, NULL));
+  g_assert_true (g_file_set_contents_full (home_cookie, "HOME", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0400, NULL));
   from_home = beam_cookie_resolve (NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (from_home, ==, "HOME");

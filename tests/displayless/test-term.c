@@ -89,12 +89,14 @@ corpus_generate (const char *program,
 
   if (fixtures == NULL)
     {
-      corpus->skip_reason = g_strdup ("BEAMSCOPE_FIXTURES is not set: run this test with meson test");
+      corpus->skip_reason = g_strdup ("BEAMSCOPE_FIXTURES is not set: "
+                                      "run this test with meson test");
       return corpus;
     }
   if (path == NULL)
     {
-      corpus->skip_reason = g_strdup_printf ("“%s” is not on PATH: cannot generate %s", program, script);
+      corpus->skip_reason = g_strdup_printf ("“%s” is not on PATH: cannot generate %s",
+                                             program, script);
       return corpus;
     }
   script_path = g_build_filename (fixtures, script, NULL);
@@ -214,7 +216,8 @@ terms_equal (const BeamTerm *a,
     case BEAM_TERM_BINARY:
     case BEAM_TERM_BITSTRING:
       return a->v.bytes.size == b->v.bytes.size && a->v.bytes.last_bits == b->v.bytes.last_bits &&
-             (a->v.bytes.size == 0 || memcmp (a->v.bytes.data, b->v.bytes.data, a->v.bytes.size) == 0);
+             (a->v.bytes.size == 0 ||
+              memcmp (a->v.bytes.data, b->v.bytes.data, a->v.bytes.size) == 0);
     case BEAM_TERM_LIST:
       return a->v.list.improper == b->v.list.improper;
     case BEAM_TERM_PID:
@@ -440,7 +443,9 @@ test_roundtrip_builders (void)
                                  _beam_term_new_string ("héllo"),
                                  _beam_term_new_binary (raw, sizeof raw),
                                  beam_term_new_list_take (g_steal_pointer (&items)),
-                                 beam_term_new_list (3, g_steal_pointer (&big), g_steal_pointer (&nbig),
+                                 beam_term_new_list (3,
+                                                     g_steal_pointer (&big),
+                                                     g_steal_pointer (&nbig),
                                                      beam_term_new_list (0)),
                                  beam_term_new_tuple (0),
                                  beam_term_new_reply_pid (),
@@ -470,7 +475,8 @@ static void
 test_encode_errors (void)
 {
   g_autoptr(BeamTerm) nan = _beam_term_new_float (NAN);
-  g_autoptr(BeamTerm) reply = beam_term_new_tuple (2, beam_term_new_atom ("ok"), beam_term_new_reply_pid ());
+  g_autoptr(BeamTerm) reply = beam_term_new_tuple (2, beam_term_new_atom ("ok"),
+                                                   beam_term_new_reply_pid ());
   g_autoptr(BeamTerm) long_atom = NULL;
   g_autoptr(BeamTerm) odd_map = beam_term_new_tuple (1, beam_term_new_atom ("k"));
   g_autoptr(BeamTerm) bad_big = beam_term_new_integer (0);
@@ -824,7 +830,8 @@ test_print_limits (void)
     { BEAM_SYNTAX_ERLANG, 1, 0, "{...}" },
     { BEAM_SYNTAX_ELIXIR, 1, 0, "{...}" },
     { BEAM_SYNTAX_ERLANG, 2, 0,
-      "{a,[...],#{...},<<\"hello\">>,\"abcdef\",[...],{...},<<1,2,3,4,5>>,<<1,2,3:2>>,[...],[...]}" },
+      "{a,[...],#{...},<<\"hello\">>,\"abcdef\",[...],{...},"
+      "<<1,2,3,4,5>>,<<1,2,3:2>>,[...],[...]}" },
     { BEAM_SYNTAX_ELIXIR, 3, 0,
       "{:a, [1, 2, 3, 4, 5], %{j: [...], k: {...}}, \"hello\", 'abcdef', [k: :v, l: :w], "
       "{1, {...}}, <<1, 2, 3, 4, 5>>, <<1, 2, 3::size(2)>>, [955], [\"λ\"]}" },
@@ -840,7 +847,8 @@ test_print_limits (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *printed = print_limited (term, cases[i].syntax, cases[i].depth, cases[i].width);
+      g_autofree char *printed = print_limited (term, cases[i].syntax,
+                                                cases[i].depth, cases[i].width);
 
       g_assert_cmpstr (printed, ==, cases[i].expected);
     }

@@ -405,8 +405,9 @@ list_ets (BeamMemoryPage *self)
   if (connection == NULL)
     return;
   grid_message (self->ets_grid, _("Asking the node…"));
-  beam_memory_playbook_ets_async (connection, PLAYBOOK_ROWS, beam_page_get_cancellable (BEAM_PAGE (self)),
-                            ets_done, g_object_ref (self));
+  beam_memory_playbook_ets_async (connection, PLAYBOOK_ROWS,
+                                  beam_page_get_cancellable (BEAM_PAGE (self)),
+                                  ets_done, g_object_ref (self));
 }
 
 static void
@@ -469,7 +470,8 @@ collect_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamMemoryPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree BeamBinaryCollection *collection = beam_memory_playbook_binary_collect_finish (result, &error);
+  g_autofree BeamBinaryCollection *collection =
+    beam_memory_playbook_binary_collect_finish (result, &error);
   g_autofree char *text = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -506,8 +508,9 @@ beam_memory_page_collect_binaries (BeamMemoryPage *self)
   self->collecting = TRUE;
   update_actions (self);
   adw_action_row_set_subtitle (self->binary_row, _("Collecting every process…"));
-  beam_memory_playbook_binary_collect_async (connection, beam_page_get_cancellable (BEAM_PAGE (self)),
-                             collect_done, g_object_ref (self));
+  beam_memory_playbook_binary_collect_async (connection,
+                                             beam_page_get_cancellable (BEAM_PAGE (self)),
+                                             collect_done, g_object_ref (self));
 }
 
 static void
