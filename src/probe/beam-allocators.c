@@ -216,8 +216,7 @@ BeamAllocators *
 beam_allocators_fetch_finish (GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return beam_connection_call_task_finish (result, beam_allocators_fetch_async, error);
 }
 
 static double

@@ -244,8 +244,7 @@ BeamLoadSample *
 beam_load_sample_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return beam_connection_call_task_finish (result, beam_load_sample_async, error);
 }
 
 void
@@ -263,8 +262,7 @@ BeamTerm *
 beam_load_sample_flag_holder_start_finish (GAsyncResult  *result,
                                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return beam_connection_call_task_finish (result, beam_load_sample_flag_holder_start_async, error);
 }
 
 void

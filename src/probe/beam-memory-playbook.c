@@ -288,16 +288,6 @@ start (BeamConnection      *connection,
                                    }, cancellable, callback, user_data);
 }
 
-static gpointer
-finish (GAsyncResult  *result,
-        gpointer       tag,
-        GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 void
 beam_memory_playbook_ets_async (BeamConnection      *connection,
                                 guint                limit,
@@ -313,7 +303,7 @@ GPtrArray *
 beam_memory_playbook_ets_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  return finish (result, beam_memory_playbook_ets_async, error);
+  return beam_connection_call_task_finish (result, beam_memory_playbook_ets_async, error);
 }
 
 void
@@ -333,7 +323,7 @@ GPtrArray *
 beam_memory_playbook_heaps_finish (GAsyncResult  *result,
                                    GError       **error)
 {
-  return finish (result, beam_memory_playbook_heaps_async, error);
+  return beam_connection_call_task_finish (result, beam_memory_playbook_heaps_async, error);
 }
 
 void
@@ -350,5 +340,5 @@ BeamBinaryCollection *
 beam_memory_playbook_binary_collect_finish (GAsyncResult  *result,
                                             GError       **error)
 {
-  return finish (result, beam_memory_playbook_binary_collect_async, error);
+  return beam_connection_call_task_finish (result, beam_memory_playbook_binary_collect_async, error);
 }

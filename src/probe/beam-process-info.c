@@ -590,17 +590,6 @@ start (BeamConnection        *connection,
                               }, cancellable, call_done, g_object_ref (task));
 }
 
-/* The result of the call `tag` started. */
-static gpointer
-finish (GAsyncResult  *result,
-        gpointer       tag,
-        GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 void
 beam_process_info_fetch_async (BeamConnection      *connection,
                                const char          *who,
@@ -620,7 +609,7 @@ BeamProcessInfo *
 beam_process_info_fetch_finish (GAsyncResult  *result,
                                 GError       **error)
 {
-  return finish (result, beam_process_info_fetch_async, error);
+  return beam_connection_call_task_finish (result, beam_process_info_fetch_async, error);
 }
 
 void
@@ -643,7 +632,7 @@ BeamProcessEntries *
 beam_process_messages_fetch_finish (GAsyncResult  *result,
                                     GError       **error)
 {
-  return finish (result, beam_process_messages_fetch_async, error);
+  return beam_connection_call_task_finish (result, beam_process_messages_fetch_async, error);
 }
 
 void
@@ -666,7 +655,7 @@ BeamProcessEntries *
 beam_process_dictionary_fetch_finish (GAsyncResult  *result,
                                       GError       **error)
 {
-  return finish (result, beam_process_dictionary_fetch_async, error);
+  return beam_connection_call_task_finish (result, beam_process_dictionary_fetch_async, error);
 }
 
 void
@@ -690,7 +679,7 @@ BeamTerm *
 beam_process_sys_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  return finish (result, beam_process_sys_async, error);
+  return beam_connection_call_task_finish (result, beam_process_sys_async, error);
 }
 
 void
@@ -713,7 +702,7 @@ BeamTerm *
 beam_process_state_fetch_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  return finish (result, beam_process_state_fetch_async, error);
+  return beam_connection_call_task_finish (result, beam_process_state_fetch_async, error);
 }
 
 void
@@ -737,5 +726,5 @@ gboolean
 beam_process_action_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  return finish (result, beam_process_action_async, error) != NULL;
+  return beam_connection_call_task_finish (result, beam_process_action_async, error) != NULL;
 }

@@ -707,6 +707,5 @@ BeamProcessTable *
 beam_process_list_fetch_finish (GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return beam_connection_call_task_finish (result, beam_process_list_fetch_async, error);
 }

@@ -169,6 +169,5 @@ GArray *
 beam_scheduler_usage_finish (GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return beam_connection_call_task_finish (result, beam_scheduler_usage_async, error);
 }

@@ -358,8 +358,7 @@ BeamSystemInfo *
 beam_system_info_fetch_finish (GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return beam_connection_call_task_finish (result, beam_system_info_fetch_async, error);
 }
 
 /* erlang:system_info(process_limit), as a gint64 of its own. */
@@ -402,10 +401,10 @@ gint64
 beam_system_info_process_limit_finish (GAsyncResult  *result,
                                        GError       **error)
 {
-  g_autofree gint64 *limit = NULL;
+  g_autofree gint64 *limit = beam_connection_call_task_finish (result,
+                                                               beam_system_info_process_limit_async,
+                                                               error);
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
-  limit = g_task_propagate_pointer (G_TASK (result), error);
   return limit != NULL ? *limit : -1;
 }
 

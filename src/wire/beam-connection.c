@@ -622,3 +622,13 @@ beam_connection_call_task_async (BeamConnection      *self,
   g_task_set_task_data (task, call->result_free, NULL);
   beam_connection_call_async (self, call, cancellable, call_task_done, g_object_ref (task));
 }
+
+gpointer
+beam_connection_call_task_finish (GAsyncResult  *result,
+                                  gpointer       source_tag,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -112,6 +112,11 @@ void                 beam_connection_call_task_async  (BeamConnection       *sel
                                                        GCancellable         *cancellable,
                                                        GAsyncReadyCallback   callback,
                                                        gpointer              user_data);
+/* A probe's _finish for a call started with beam_connection_call_task_async:
+ * the result of the task tagged `source_tag`. */
+gpointer             beam_connection_call_task_finish (GAsyncResult         *result,
+                                                       gpointer              source_tag,
+                                                       GError              **error);
 /* The common case: args taken, result a BeamTerm to free. */
 void                 beam_connection_rpc_async        (BeamConnection       *self,
                                                        const char           *module,

@@ -172,6 +172,7 @@ ex_char_class (gunichar c)
 {
   char utf8[8];
   g_autofree char *nfkc = NULL;
+  GUnicodeType type;
 
   if (c == 0xb5)
     return EX_CHAR_MICRO;
@@ -181,27 +182,17 @@ ex_char_class (gunichar c)
   if (nfkc == NULL || strcmp (nfkc, utf8) != 0)
     return EX_CHAR_NONE;
 
-  switch (g_unichar_type (c))
-    {
-    case G_UNICODE_UPPERCASE_LETTER:
-    case G_UNICODE_TITLECASE_LETTER:
-      return EX_CHAR_UPPER;
-
-    case G_UNICODE_LOWERCASE_LETTER:
-    case G_UNICODE_MODIFIER_LETTER:
-    case G_UNICODE_OTHER_LETTER:
-    case G_UNICODE_LETTER_NUMBER:
-      return EX_CHAR_START;
-
-    case G_UNICODE_NON_SPACING_MARK:
-    case G_UNICODE_SPACING_MARK:
-    case G_UNICODE_DECIMAL_NUMBER:
-    case G_UNICODE_CONNECT_PUNCTUATION:
-      return EX_CHAR_CONTINUE;
-
-    default:
-      break;
-    }
+  /* The categories of Unicode's ID_Start and ID_Continue; tests, not a
+   * switch, as most of the thirty categories say nothing here. */
+  type = g_unichar_type (c);
+  if (type == G_UNICODE_UPPERCASE_LETTER || type == G_UNICODE_TITLECASE_LETTER)
+    return EX_CHAR_UPPER;
+  if (type == G_UNICODE_LOWERCASE_LETTER || type == G_UNICODE_MODIFIER_LETTER ||
+      type == G_UNICODE_OTHER_LETTER || type == G_UNICODE_LETTER_NUMBER)
+    return EX_CHAR_START;
+  if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
+      type == G_UNICODE_DECIMAL_NUMBER || type == G_UNICODE_CONNECT_PUNCTUATION)
+    return EX_CHAR_CONTINUE;
 
   /* Other_ID_Start and Other_ID_Continue */
   if (c == 0x1885 || c == 0x1886 || c == 0x2118 || c == 0x212e || c == 0x309b || c == 0x309c)

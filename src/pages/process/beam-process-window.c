@@ -88,23 +88,9 @@ toast (BeamProcessWindow *self,
 
 /* ---- Info ---------------------------------------------------------------------- */
 
-static void
-open_pid (GtkButton         *button,
-          BeamProcessWindow *self)
-{
-  BeamProcessWindow *window = beam_process_window_new (self->node,
-                                                       gtk_button_get_label (button));
-  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
-
-  gtk_window_set_transient_for (GTK_WINDOW (window), NULL);
-  if (application != NULL)
-    gtk_window_set_application (GTK_WINDOW (window), application);
-  gtk_window_present (GTK_WINDOW (window));
-}
-
+/* Each opens its process, through win.open-process. */
 static GtkWidget *
-pid_buttons (BeamProcessWindow *self,
-             GStrv              pids)
+pid_buttons (GStrv pids)
 {
   GtkWidget *box = gtk_flow_box_new ();
 
@@ -114,9 +100,10 @@ pid_buttons (BeamProcessWindow *self,
     {
       GtkWidget *button = gtk_button_new_with_label (pids[i]);
 
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-process");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", pids[i]);
       gtk_widget_add_css_class (button, "flat");
       gtk_widget_set_tooltip_text (button, _("Open this process"));
-      g_signal_connect_object (button, "clicked", G_CALLBACK (open_pid), self, 0);
       gtk_flow_box_append (GTK_FLOW_BOX (box), button);
     }
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
@@ -133,7 +120,7 @@ value_widget (BeamProcessWindow         *self,
 
   /* Links, monitors, the group leader and the parent open their process. */
   if (field->pids != NULL && field->pids[0] != NULL)
-    return pid_buttons (self, field->pids);
+    return pid_buttons (field->pids);
 
   text = beam_term_print (field->value, &options);
   label = gtk_label_new (text);
@@ -547,56 +534,133 @@ static const char * const mutating_actions[] = {
   "process.statistics-on", "process.statistics-off", NULL,
 };
 
+/* The one place the window's actions are enabled or not: --read-only
+ * leaves nothing that changes the process. */
 static void
-action_activated (GtkWidget  *widget,
-                  const char *name,
+update_actions (BeamProcessWindow *self)
+{
+  gboolean writable = self->node != NULL && !beam_node_get_read_only (self->node);
+
+  for (guint i = 0; mutating_actions[i] != NULL; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), mutating_actions[i], writable);
+}
+
+/* Disabled actions cannot be activated from the UI; this also holds for
+ * anything that calls them by name. */
+static void
+confirm_unless_read_only (BeamProcessWindow *self,
+                          Confirm            what)
+{
+  if (beam_node_get_read_only (self->node))
+    toast (self, _("Beamscope was started with --read-only"));
+  else
+    confirm (self, what);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name G_GNUC_UNUSED,
+                GVariant   *parameter G_GNUC_UNUSED)
+{
+  beam_process_window_refresh (BEAM_PROCESS_WINDOW (widget));
+}
+
+static void
+get_state_action (GtkWidget  *widget,
+                  const char *action_name G_GNUC_UNUSED,
                   GVariant   *parameter G_GNUC_UNUSED)
+{
+  sys_request (BEAM_PROCESS_WINDOW (widget), BEAM_PROCESS_SYS_GET_STATE);
+}
+
+static void
+statistics_get_action (GtkWidget  *widget,
+                       const char *action_name G_GNUC_UNUSED,
+                       GVariant   *parameter G_GNUC_UNUSED)
+{
+  sys_request (BEAM_PROCESS_WINDOW (widget), BEAM_PROCESS_SYS_STATISTICS_GET);
+}
+
+static void
+kill_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  confirm_unless_read_only (BEAM_PROCESS_WINDOW (widget), CONFIRM_KILL);
+}
+
+static void
+garbage_collect_action (GtkWidget  *widget,
+                        const char *action_name G_GNUC_UNUSED,
+                        GVariant   *parameter G_GNUC_UNUSED)
+{
+  confirm_unless_read_only (BEAM_PROCESS_WINDOW (widget), CONFIRM_GARBAGE_COLLECT);
+}
+
+static void
+suspend_action (GtkWidget  *widget,
+                const char *action_name G_GNUC_UNUSED,
+                GVariant   *parameter G_GNUC_UNUSED)
+{
+  confirm_unless_read_only (BEAM_PROCESS_WINDOW (widget), CONFIRM_SUSPEND);
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name G_GNUC_UNUSED,
+               GVariant   *parameter G_GNUC_UNUSED)
+{
+  confirm_unless_read_only (BEAM_PROCESS_WINDOW (widget), CONFIRM_RESUME);
+}
+
+static void
+statistics_on_action (GtkWidget  *widget,
+                      const char *action_name G_GNUC_UNUSED,
+                      GVariant   *parameter G_GNUC_UNUSED)
+{
+  confirm_unless_read_only (BEAM_PROCESS_WINDOW (widget), CONFIRM_STATISTICS_ON);
+}
+
+static void
+statistics_off_action (GtkWidget  *widget,
+                       const char *action_name G_GNUC_UNUSED,
+                       GVariant   *parameter G_GNUC_UNUSED)
+{
+  confirm_unless_read_only (BEAM_PROCESS_WINDOW (widget), CONFIRM_STATISTICS_OFF);
+}
+
+/* What the page on screen shows, as text. */
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamProcessWindow *self = BEAM_PROCESS_WINDOW (widget);
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (page, "messages") == 0)
+    text = beam_term_view_dup_text (self->messages_view);
+  else if (g_strcmp0 (page, "dictionary") == 0)
+    text = beam_term_view_dup_text (self->dictionary_view);
+  else if (g_strcmp0 (page, "state") == 0)
+    text = beam_term_view_dup_text (self->state_view);
+  else if (self->info != NULL)
+    text = beam_term_print (self->info->items, &(BeamPrintOptions) { current_syntax (self),
+                            beam_node_get_name (self->node), 0, 0 });
+  if (text != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+/* A pid of this window's (a link, a monitor...) in a window of its own. */
+static void
+open_process_action (GtkWidget  *widget,
+                     const char *action_name G_GNUC_UNUSED,
+                     GVariant   *parameter)
 {
   BeamProcessWindow *self = BEAM_PROCESS_WINDOW (widget);
 
-  /* Disabled actions cannot be activated from the UI; this also holds for
-   * anything that calls them by name. */
-  if (beam_node_get_read_only (self->node) && g_strv_contains (mutating_actions, name))
-    {
-      toast (self, _("Beamscope was started with --read-only"));
-      return;
-    }
-
-  if (g_str_equal (name, "process.refresh"))
-    beam_process_window_refresh (self);
-  else if (g_str_equal (name, "process.get-state"))
-    sys_request (self, BEAM_PROCESS_SYS_GET_STATE);
-  else if (g_str_equal (name, "process.statistics-get"))
-    sys_request (self, BEAM_PROCESS_SYS_STATISTICS_GET);
-  else if (g_str_equal (name, "process.kill"))
-    confirm (self, CONFIRM_KILL);
-  else if (g_str_equal (name, "process.garbage-collect"))
-    confirm (self, CONFIRM_GARBAGE_COLLECT);
-  else if (g_str_equal (name, "process.suspend"))
-    confirm (self, CONFIRM_SUSPEND);
-  else if (g_str_equal (name, "process.resume"))
-    confirm (self, CONFIRM_RESUME);
-  else if (g_str_equal (name, "process.statistics-on"))
-    confirm (self, CONFIRM_STATISTICS_ON);
-  else if (g_str_equal (name, "process.statistics-off"))
-    confirm (self, CONFIRM_STATISTICS_OFF);
-  else if (g_str_equal (name, "process.copy"))
-    {
-      const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
-      g_autofree char *text = NULL;
-
-      if (g_strcmp0 (page, "messages") == 0)
-        text = beam_term_view_dup_text (self->messages_view);
-      else if (g_strcmp0 (page, "dictionary") == 0)
-        text = beam_term_view_dup_text (self->dictionary_view);
-      else if (g_strcmp0 (page, "state") == 0)
-        text = beam_term_view_dup_text (self->state_view);
-      else if (self->info != NULL)
-        text = beam_term_print (self->info->items, &(BeamPrintOptions) { current_syntax (self),
-                                beam_node_get_name (self->node), 0, 0 });
-      if (text != NULL)
-        gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-    }
+  beam_process_window_open (GTK_WINDOW (self), self->node, g_variant_get_string (parameter, NULL));
 }
 
 
@@ -648,11 +712,6 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char * const actions[] = {
-    "process.refresh", "process.get-state", "process.statistics-get", "process.copy",
-    "process.kill", "process.garbage-collect", "process.suspend", "process.resume",
-    "process.statistics-on", "process.statistics-off",
-  };
 
   object_class->dispose = beam_process_window_dispose;
   object_class->finalize = beam_process_window_finalize;
@@ -677,8 +736,21 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_load_messages);
   gtk_widget_class_bind_template_callback (widget_class, on_syntax_toggled);
 
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_widget_class_install_action (widget_class, actions[i], NULL, action_activated);
+  gtk_widget_class_install_action (widget_class, "process.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "process.get-state", NULL, get_state_action);
+  gtk_widget_class_install_action (widget_class, "process.statistics-get", NULL,
+                                   statistics_get_action);
+  gtk_widget_class_install_action (widget_class, "process.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "process.kill", NULL, kill_action);
+  gtk_widget_class_install_action (widget_class, "process.garbage-collect", NULL,
+                                   garbage_collect_action);
+  gtk_widget_class_install_action (widget_class, "process.suspend", NULL, suspend_action);
+  gtk_widget_class_install_action (widget_class, "process.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "process.statistics-on", NULL,
+                                   statistics_on_action);
+  gtk_widget_class_install_action (widget_class, "process.statistics-off", NULL,
+                                   statistics_off_action);
+  gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "process.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
@@ -714,10 +786,7 @@ beam_process_window_new (BeamNode   *node,
   beam_term_view_set_local_node (self->dictionary_view, beam_node_get_name (node));
   beam_term_view_set_local_node (self->state_view, beam_node_get_name (node));
 
-  /* --read-only: nothing that changes the process exists. */
-  for (guint i = 0; mutating_actions[i] != NULL; i++)
-    gtk_widget_action_set_enabled (GTK_WIDGET (self), mutating_actions[i],
-                                   !beam_node_get_read_only (node));
+  update_actions (self);
 
   beam_process_window_refresh (self);
   return self;
