@@ -282,7 +282,8 @@ filtered_to_one (gpointer data)
 {
   BeamProcessModel *model = beam_processes_page_get_model (data);
 
-  return !beam_process_model_get_busy (model) && g_list_model_get_n_items (G_LIST_MODEL (model)) == 1;
+  return !beam_process_model_get_busy (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) == 1;
 }
 
 static const BeamProcessRecord *
@@ -291,8 +292,9 @@ record_at (BeamProcessesPage *page,
            BeamProcessTable **table,
            guint             *index)
 {
-  g_autoptr(BeamProcessRow) row = g_list_model_get_item (G_LIST_MODEL (beam_processes_page_get_model (page)), position);
+  g_autoptr(BeamProcessRow) row = NULL;
 
+  row = g_list_model_get_item (G_LIST_MODEL (beam_processes_page_get_model (page)), position);
   g_assert_nonnull (row);
   return beam_process_row_get_record (row, table, index);
 }
@@ -343,7 +345,8 @@ test_processes_page (void)
     view_columns = g_object_ref (gtk_column_view_get_columns (beam_processes_page_get_view (page)));
     {
       g_autoptr(GtkColumnViewColumn) pid_column = g_list_model_get_item (view_columns, 0);
-      gtk_column_view_sort_by_column (beam_processes_page_get_view (page), pid_column, GTK_SORT_ASCENDING);
+      gtk_column_view_sort_by_column (beam_processes_page_get_view (page), pid_column,
+                                      GTK_SORT_ASCENDING);
     }
     columns = g_settings_get_value (settings, "processes-columns");
     g_variant_iter_init (&iter, columns);
@@ -379,7 +382,8 @@ find_playbook (void)
 static gboolean
 playbook_answered (gpointer data G_GNUC_UNUSED)
 {
-  g_auto(GStrv) rows = find_playbook () != NULL ? beam_playbook_window_list_rows (find_playbook ()) : NULL;
+  g_auto(GStrv) rows = find_playbook () != NULL ? beam_playbook_window_list_rows (find_playbook ())
+                                                : NULL;
   return rows != NULL;
 }
 
@@ -397,7 +401,8 @@ test_playbooks (void)
   beam_test_wait_until (processes_listed, page, 20000);
 
   /* Top by message queue: the fixture's mailbox, 1500, first. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.top", "s", "message_queue_len"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.top", "s",
+                                             "message_queue_len"));
   beam_test_wait_until (playbook_answered, NULL, 15000);
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
@@ -432,7 +437,8 @@ load_charted (gpointer data)
 static gboolean
 flag_off (gpointer data G_GNUC_UNUSED)
 {
-  g_autofree char *flag = beam_test_node_erl_call (node, "erlang", "statistics", "[scheduler_wall_time]", NULL);
+  g_autofree char *flag = beam_test_node_erl_call (node, "erlang", "statistics",
+                                                   "[scheduler_wall_time]", NULL);
   return flag != NULL && g_str_has_prefix (flag, "undefined");
 }
 
@@ -442,7 +448,9 @@ find_descendant (GtkWidget *widget,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_descendant (child, type);
       if (found != NULL)
@@ -482,7 +490,9 @@ test_load_page (void)
     g_assert_nonnull (strstr (shown, "s ago)"));
     g_assert_nonnull (strstr (shown, "\ntotal: "));
     g_assert_nonnull (strstr (shown, "\n1: "));
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_descendant (legend, GTK_TYPE_TOGGLE_BUTTON)), FALSE);
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_descendant (legend,
+                                                                      GTK_TYPE_TOGGLE_BUTTON)),
+                                  FALSE);
     hidden = beam_chart_dup_readout (chart, right);
     g_assert_null (strstr (hidden, "\ntotal: "));
     g_assert_nonnull (strstr (hidden, "\n1: "));
@@ -495,7 +505,8 @@ test_load_page (void)
     beam_window_show_page (window, "system");
     settle (3500);  /* the page samples every second */
     g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
-    g_test_message ("samples while the System page was shown: %u", beam_load_page_get_samples (page) - before);
+    g_test_message ("samples while the System page was shown: %u",
+                    beam_load_page_get_samples (page) - before);
     g_assert_cmpuint (beam_load_page_get_samples (page), >=, before + 2);
   }
 
@@ -591,7 +602,8 @@ test_process_window (void)
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
   gtk_window_present (GTK_WINDOW (process));
   beam_test_wait_until (window_loaded, process, 15000);
-  g_assert_nonnull (strstr (beam_process_window_get_messages_text (process), "1500 messages waiting"));
+  g_assert_nonnull (strstr (beam_process_window_get_messages_text (process),
+                            "1500 messages waiting"));
   beam_process_window_show_page (process, "messages");
   beam_process_window_load_messages (process);
   beam_test_wait_until (messages_loaded, process, 10000);
@@ -668,7 +680,9 @@ test_memory_page (void)
   beam_test_wait_until (section_says,
                         (&(SectionSays) { page, "ets", "beamscope_cache_tab" }), 15000);
 
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page), GTK_TYPE_SPIN_BUTTON)), 4);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page),
+                                                               GTK_TYPE_SPIN_BUTTON)),
+                             4);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.find-heaps", NULL));
   beam_test_wait_until (section_says, (&(SectionSays) { page, "heaps", "beamscope_big" }), 15000);
 
@@ -723,7 +737,8 @@ test_read_only (void)
   g_assert_null (find_dialog ());
   /* Nor the Memory page's node-wide collection. */
   beam_window_show_page (window, "memory");
-  gtk_widget_activate_action (beam_window_get_page (window, "memory"), "memory.collect-binaries", NULL);
+  gtk_widget_activate_action (beam_window_get_page (window, "memory"),
+                              "memory.collect-binaries", NULL);
   settle (300);
   g_assert_null (find_dialog ());
   /* Reading stays possible. */
