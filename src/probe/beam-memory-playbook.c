@@ -340,5 +340,6 @@ BeamBinaryCollection *
 beam_memory_playbook_binary_collect_finish (GAsyncResult  *result,
                                             GError       **error)
 {
-  return beam_connection_call_task_finish (result, beam_memory_playbook_binary_collect_async, error);
+  return beam_connection_call_task_finish (result, beam_memory_playbook_binary_collect_async,
+                                           error);
 }

@@ -250,6 +250,18 @@ test_system_page (void)
 
   save_screenshot (GTK_WIDGET (window), "system-page.png");
 
+  /* The page's interval is its GSettings key's (BeamPage binds it). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+
+    g_assert_cmpuint (beam_page_get_refresh_interval (BEAM_PAGE (page)), ==,
+                      g_settings_get_uint (settings, "system-refresh-interval"));
+    g_settings_set_uint (settings, "system-refresh-interval", 7);
+    g_assert_cmpuint (beam_page_get_refresh_interval (BEAM_PAGE (page)), ==, 7);
+    g_settings_reset (settings, "system-refresh-interval");
+  }
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (page), "stale"));
+
   /* The node dies: the data stays, dimmed, and the header says so. */
   beam_test_node_kill (node, SIGKILL);
   beam_test_wait_until (is_reconnecting, window, 10000);
@@ -259,11 +271,13 @@ test_system_page (void)
     g_autofree char *still = beam_system_page_dup_field_text (page, "otp_release");
     g_assert_cmpstr (still, ==, "25");
   }
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page), "stale"));
 
   /* It comes back, and so does the page, by itself. */
   g_assert_true (beam_test_node_restart (node, NULL));
   beam_test_wait_until (is_connected, window, 20000);
   beam_test_wait_until (page_refreshed_twice, page, 15000);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (page), "stale"));
 
   destroy_and_finalize (g_steal_pointer (&window));
 }
@@ -510,6 +524,17 @@ test_load_page (void)
     g_assert_cmpuint (beam_load_page_get_samples (page), >=, before + 2);
   }
 
+  /* The interval is a setting, kept across runs; the node's history follows it. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+    BeamLoadHistory *history = beam_node_get_load_history (beam_window_get_node (window));
+
+    g_settings_set_uint (settings, "load-sample-interval", 250);
+    g_assert_cmpuint (beam_load_history_get_interval_ms (history), ==, 250);
+    g_settings_reset (settings, "load-sample-interval");
+    g_assert_cmpuint (beam_load_history_get_interval_ms (history), ==, 1000);
+  }
+
   beam_window_disconnect (window);
   beam_test_wait_until (flag_off, NULL, 10000);
   destroy_and_finalize (g_steal_pointer (&window));
@@ -748,6 +773,25 @@ test_read_only (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* --page is checked against the view stack, which names the pages. */
+static void
+test_unknown_page (void)
+{
+  const char *argv[] = { g_getenv ("BEAMSCOPE_APP"), "--page", "nope", NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (argv[0]);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "“nope”"));
+  g_assert_nonnull (strstr (err, "system, load, memory, processes"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -778,6 +822,7 @@ main (int    argc,
   g_test_add_func ("/window/load-page", test_load_page);
   g_test_add_func ("/window/memory-page", test_memory_page);
   g_test_add_func ("/window/read-only", test_read_only);
+  g_test_add_func ("/window/unknown-page", test_unknown_page);
 
   status = g_test_run ();
   beam_test_node_free (node);

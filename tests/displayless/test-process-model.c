@@ -250,9 +250,8 @@ matches (BeamProcessTable *table,
 {
   const BeamProcessRecord *record = beam_process_table_get_record (table, index);
   g_autofree char *name = g_utf8_casefold (beam_process_table_get_display_name (table, index), -1);
-  g_autofree char *function = g_utf8_casefold (beam_process_table_get_string (table,
-                                                                              record->current_function),
-                                               -1);
+  const char *current = beam_process_table_get_string (table, record->current_function);
+  g_autofree char *function = g_utf8_casefold (current, -1);
   char pid[32];
 
   beam_process_table_format_pid (table, index, pid);
