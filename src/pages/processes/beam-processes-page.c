@@ -93,6 +93,7 @@ struct _BeamProcessesPage
   BeamPage            parent_instance;
 
   GtkSearchEntry     *filter_entry;
+  GtkSpinner         *busy_spinner;
   GtkLabel           *count_label;
   GtkDropDown        *interval_dropdown;
   GtkColumnView      *column_view;
@@ -109,23 +110,6 @@ struct _BeamProcessesPage
 };
 
 G_DEFINE_FINAL_TYPE (BeamProcessesPage, beam_processes_page, BEAM_TYPE_PAGE)
-
-enum {
-  PROP_0,
-  PROP_MODEL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-/* For the .ui: the spinner turns while the node is asked or the model sorts. */
-static gboolean
-either (gpointer data G_GNUC_UNUSED,
-        gboolean asking,
-        gboolean sorting)
-{
-  return asking || sorting;
-}
 
 static char *
 format_number (double value)
@@ -288,7 +272,10 @@ sort_by (BeamProcessesPage *self,
 static void
 on_model_busy_changed (BeamProcessesPage *self)
 {
-  if (beam_process_model_get_busy (self->model))
+  gboolean busy = beam_process_model_get_busy (self->model);
+
+  gtk_spinner_set_spinning (self->busy_spinner, busy || beam_page_get_busy (BEAM_PAGE (self)));
+  if (busy)
     return;
 
   update_count (self);
@@ -411,6 +398,7 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   beam_page_refresh_done (BEAM_PAGE (self), error);
+  gtk_spinner_set_spinning (self->busy_spinner, beam_process_model_get_busy (self->model));
 
   if (table == NULL)
     {
@@ -431,6 +419,7 @@ beam_processes_page_refresh (BeamPage       *page,
 {
   BeamProcessesPage *self = BEAM_PROCESSES_PAGE (page);
 
+  gtk_spinner_set_spinning (self->busy_spinner, TRUE);
   if (self->process_limit < 0)
     {
       self->process_limit = 0;  /* asked */
@@ -715,24 +704,6 @@ beam_processes_page_show_detail (BeamPage   *page,
 }
 
 static void
-beam_processes_page_get_property (GObject    *object,
-                                  guint       prop_id,
-                                  GValue     *value,
-                                  GParamSpec *pspec)
-{
-  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODEL:
-      g_value_set_object (value, self->model);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 beam_processes_page_class_init (BeamProcessesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -740,12 +711,6 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
   BeamPageClass *page_class = BEAM_PAGE_CLASS (klass);
 
   object_class->dispose = beam_processes_page_dispose;
-  object_class->get_property = beam_processes_page_get_property;
-
-  properties[PROP_MODEL] =
-    g_param_spec_object ("model", NULL, NULL, BEAM_TYPE_PROCESS_MODEL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
   page_class->refresh = beam_processes_page_refresh;
   page_class->node_changed = beam_processes_page_node_changed;
   page_class->show_detail = beam_processes_page_show_detail;
@@ -755,11 +720,11 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
                                                "/io/github/beamscope/Beamscope/"
                                                "beam-processes-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, interval_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, column_view);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
-  gtk_widget_class_bind_template_callback (widget_class, either);
 
   gtk_widget_class_install_action (widget_class, "processes.top", "s", top_action);
   gtk_widget_class_install_action (widget_class, "processes.growth", "s", growth_action);
@@ -803,14 +768,13 @@ beam_processes_page_init (BeamProcessesPage *self)
   g_autofree char *sort_id = NULL;
   gboolean sort_descending = TRUE;
 
-  /* Before the template, whose spinner binds to the model's busy. */
-  self->model = beam_process_model_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->process_limit = -1;
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
   g_settings_bind_with_mapping (self->settings, "processes-refresh-interval",
                                 self->interval_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
                                 get_interval, set_interval, NULL, NULL);
+  self->model = beam_process_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
