@@ -44,27 +44,6 @@ _beam_chart_lines_job_free (LinesJob *job)
 }
 
 static double
-plot_width (int width)
-{
-  return MAX (1, width - PADDING_LEFT - PADDING_RIGHT);
-}
-
-/* Twice the plot, so that the tape holds a window of samples to come. */
-double
-_beam_chart_tape_width_for (int width)
-{
-  return 2 * TAPE_MARGIN + 2 * plot_width (width);
-}
-
-double
-_beam_chart_tape_x (const Tape *tape,
-                    gint64      time)
-{
-  return TAPE_MARGIN
-         + plot_width (tape->width) * (double) (time - tape->origin) / (double) tape->window_us;
-}
-
-static double
 sample_y (const LinesJob *job,
           guint           sample,
           guint           series)
@@ -260,7 +239,7 @@ compose (LinesJob *job)
   if (job->tape->surface != NULL)
     {
       /* Whole device pixels: a fractional shift would blur every line. */
-      double shift = PADDING_LEFT + plot_width (job->width)
+      double shift = PADDING_LEFT + _beam_chart_plot_width (job->width)
                      - _beam_chart_tape_x (job->tape, job->times[job->n_samples - 1]);
 
       shift = round (shift * job->scale) / job->scale;

@@ -73,12 +73,31 @@ typedef struct
   gboolean         drawn_whole;  /* out: the tape was drawn again whole */
 } LinesJob;
 
+/* Inline: both threads call them per sample. */
+static inline double
+_beam_chart_plot_width (int width)
+{
+  return MAX (1, width - PADDING_LEFT - PADDING_RIGHT);
+}
+
+/* Twice the plot, so that the tape holds a window of samples to come. */
+static inline double
+_beam_chart_tape_width_for (int width)
+{
+  return 2 * TAPE_MARGIN + 2 * _beam_chart_plot_width (width);
+}
+
+/* x of a time on the tape. */
+static inline double
+_beam_chart_tape_x (const Tape *tape,
+                    gint64      time)
+{
+  return TAPE_MARGIN + _beam_chart_plot_width (tape->width) * (double) (time - tape->origin)
+                       / (double) tape->window_us;
+}
+
 void             _beam_chart_tape_free      (Tape           *tape);
 void             _beam_chart_lines_job_free (LinesJob       *job);
-/* The tape's width for a chart of that width, and x of a time on it. */
-double           _beam_chart_tape_width_for (int             width);
-double           _beam_chart_tape_x         (const Tape     *tape,
-                                             gint64          time);
 /* Series' line length between two of the job's samples, in tape pixels. */
 double           _beam_chart_line_length    (const LinesJob *job,
                                              const Tape     *tape,

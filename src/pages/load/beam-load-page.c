@@ -232,7 +232,9 @@ update_status (BeamLoadPage *self)
   else
     text = g_strdup_printf (_("Sampling every %u ms"),
                             beam_load_history_get_interval_ms (self->history));
-  gtk_label_set_label (self->status_label, text);
+  /* Every sample comes here: a label set again relays the page out. */
+  if (g_strcmp0 (gtk_label_get_label (self->status_label), text) != 0)
+    gtk_label_set_label (self->status_label, text);
 }
 
 static void
