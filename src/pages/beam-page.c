@@ -442,6 +442,51 @@ beam_page_show_detail (BeamPage   *self,
     BEAM_PAGE_GET_CLASS (self)->show_detail (self, detail);
 }
 
+static gboolean
+choice_from_setting (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  const guint *choices = user_data;
+  guint wanted = g_variant_get_uint32 (variant);
+
+  for (guint i = 0; choices[i] != 0; i++)
+    if (choices[i] == wanted)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+setting_from_choice (const GValue       *value,
+                     const GVariantType *type G_GNUC_UNUSED,
+                     gpointer            user_data)
+{
+  const guint *choices = user_data;
+  guint selected = g_value_get_uint (value);
+
+  for (guint i = 0; choices[i] != 0; i++)
+    if (i == selected)
+      return g_variant_new_uint32 (choices[i]);
+  return NULL;
+}
+
+void
+beam_page_bind_choices (GSettings   *settings,
+                        const char  *key,
+                        GtkDropDown *dropdown,
+                        const guint *choices)
+{
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
+
+  g_settings_bind_with_mapping (settings, key, dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_from_setting, setting_from_choice, (gpointer) choices,
+                                NULL);
+}
+
 void
 beam_page_dispose_template (BeamPage *self,
                             GType     type)

@@ -314,39 +314,6 @@ on_window_chosen (BeamLoadPage *self)
       beam_chart_set_window (charts[i], window_us (self));
 }
 
-/* The dropdowns show a list; the settings hold its values. */
-
-static gboolean
-get_choice (GValue   *value,
-            GVariant *variant,
-            gpointer  user_data)
-{
-  const guint *choices = user_data;
-  guint wanted = g_variant_get_uint32 (variant);
-
-  for (guint i = 0; choices[i] != 0; i++)
-    if (choices[i] == wanted)
-      {
-        g_value_set_uint (value, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static GVariant *
-set_choice (const GValue       *value,
-            const GVariantType *type G_GNUC_UNUSED,
-            gpointer            user_data)
-{
-  const guint *choices = user_data;
-  guint selected = g_value_get_uint (value);
-
-  for (guint i = 0; choices[i] != 0; i++)
-    if (i == selected)
-      return g_variant_new_uint32 (choices[i]);
-  return NULL;
-}
-
 /* ---- GObject -------------------------------------------------------------------- */
 
 static void
@@ -387,12 +354,9 @@ beam_load_page_init (BeamLoadPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
-  g_settings_bind_with_mapping (self->settings, "load-sample-interval",
-                                self->interval_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                get_choice, set_choice, (gpointer) intervals_ms, NULL);
-  g_settings_bind_with_mapping (self->settings, "load-window",
-                                self->window_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                get_choice, set_choice, (gpointer) windows_min, NULL);
+  beam_page_bind_choices (self->settings, "load-sample-interval", self->interval_dropdown,
+                          intervals_ms);
+  beam_page_bind_choices (self->settings, "load-window", self->window_dropdown, windows_min);
   update_status (self);
 }
 

@@ -735,33 +735,6 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
 /* As the interval dropdown lists them in the .ui; a 0 ends them. */
 static const guint intervals_s[] = { 1, 2, 5, 10, 30, 60, 0 };
 
-static gboolean
-get_interval (GValue   *value,
-              GVariant *variant,
-              gpointer  user_data G_GNUC_UNUSED)
-{
-  guint wanted = g_variant_get_uint32 (variant);
-
-  for (guint i = 0; intervals_s[i] != 0; i++)
-    if (intervals_s[i] == wanted)
-      {
-        g_value_set_uint (value, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static GVariant *
-set_interval (const GValue       *value,
-              const GVariantType *type G_GNUC_UNUSED,
-              gpointer            user_data G_GNUC_UNUSED)
-{
-  guint selected = g_value_get_uint (value);
-
-  return selected < G_N_ELEMENTS (intervals_s) - 1 ? g_variant_new_uint32 (intervals_s[selected])
-                                                   : NULL;
-}
-
 static void
 beam_processes_page_init (BeamProcessesPage *self)
 {
@@ -771,9 +744,8 @@ beam_processes_page_init (BeamProcessesPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->process_limit = -1;
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
-  g_settings_bind_with_mapping (self->settings, "processes-refresh-interval",
-                                self->interval_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                get_interval, set_interval, NULL, NULL);
+  beam_page_bind_choices (self->settings, "processes-refresh-interval", self->interval_dropdown,
+                          intervals_s);
   self->model = beam_process_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
