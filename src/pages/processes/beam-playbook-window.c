@@ -197,7 +197,12 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
     {
       adw_status_page_set_icon_name (self->status, "dialog-warning-symbolic");
       adw_status_page_set_title (self->status, _("Could not list the processes"));
-      adw_status_page_set_description (self->status, error->message);
+      {
+        /* The description is markup; the message may quote the node. */
+        g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+        adw_status_page_set_description (self->status, escaped);
+      }
       return;
     }
 

@@ -477,7 +477,12 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
         {
           adw_status_page_set_icon_name (self->loading_status, "dialog-warning-symbolic");
           adw_status_page_set_title (self->loading_status, _("Could not read the node"));
-          adw_status_page_set_description (self->loading_status, error->message);
+          {
+            /* The description is markup; the message may quote the node. */
+            g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+            adw_status_page_set_description (self->loading_status, escaped);
+          }
         }
       g_debug ("System refresh failed: %s", error->message);
       return;
