@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "beam-connection.h"
+
+G_BEGIN_DECLS
+
+/* One application's supervision tree, gathered on the node by one short-lived
+ * program (programs/supervision-tree.erl-exprs) that asks every supervisor
+ * with gen:call/4 and a deadline, never the infinite which_children/1: a
+ * supervisor that does not answer in time is a node marked NOT_ANSWERING, the
+ * rest of the tree still comes, and nothing is left waiting on the node. */
+
+typedef enum
+{
+  BEAM_SUPERVISION_SUPERVISOR,
+  BEAM_SUPERVISION_WORKER,
+  /* Links mode: a process or port linked to the tree that no supervisor owns. */
+  BEAM_SUPERVISION_LINKED,
+} BeamSupervisionKind;
+
+typedef enum
+{
+  BEAM_SUPERVISION_RUNNING,
+  BEAM_SUPERVISION_RESTARTING,   /* its supervisor is restarting it: no pid */
+  BEAM_SUPERVISION_UNDEFINED,    /* not running (a temporary child gone, a failed start) */
+} BeamSupervisionState;
+
+/* What is known of a supervisor's children. */
+typedef enum
+{
+  BEAM_SUPERVISOR_ANSWERED,      /* all children are in the tree */
+  BEAM_SUPERVISOR_NOT_ANSWERING, /* it did not answer within the deadline */
+  BEAM_SUPERVISOR_COUNTED,       /* too many: counted, and only the first ones fetched */
+  BEAM_SUPERVISOR_UNEXPLORED,    /* below the depth asked for, or past the tree's size limit */
+} BeamSupervisorStatus;
+
+typedef struct _BeamSupervisionNode BeamSupervisionNode;
+
+/* Strings are held by the tree (interned); NULL means unknown or none. */
+struct _BeamSupervisionNode
+{
+  guint                 index;          /* in the tree's array */
+  guint                 parent;         /* index, or BEAM_SUPERVISION_NO_PARENT for the root */
+  guint                 depth;          /* 0 for the root */
+  BeamSupervisionKind   kind;
+  BeamSupervisionState  state;
+  const char           *pid;            /* "<0.83.0>", "#Port<0.5>"; NULL unless running */
+  const char           *name;           /* registered name */
+  const char           *id;             /* child id as Erlang prints it; NULL for dynamic
+                                         * children (simple_one_for_one, DynamicSupervisor) */
+  const char           *module;         /* a supervisor's callback module, a worker's
+                                         * first module of its child spec */
+  const char           *restart;        /* permanent, transient, temporary */
+  const char           *shutdown;       /* brutal_kill, infinity, or milliseconds */
+
+  /* Supervisors only */
+  BeamSupervisorStatus  status;
+  const char           *strategy;       /* one_for_one, ... */
+  gint64                intensity;      /* -1: unknown */
+  gint64                period;         /* seconds; -1: unknown */
+  guint64               children_count; /* all its children, fetched or not */
+  guint                *child_nodes;    /* indices of the children fetched, in start order */
+  guint                 n_child_nodes;
+
+  /* From one batched process_info over the tree; -1 when unknown (gone, a port). */
+  gint64                memory;         /* bytes */
+  gint64                message_queue_len;
+  gint64                reductions;
+};
+
+#define BEAM_SUPERVISION_NO_PARENT G_MAXUINT
+
+typedef struct
+{
+  guint first;   /* node indices */
+  guint second;
+} BeamSupervisionLink;
+
+typedef struct
+{
+  char                *application;
+  char                *master_pid;      /* the application master */
+  BeamSupervisionNode *nodes;           /* preorder; nodes[0] is the top supervisor */
+  guint                n_nodes;
+  BeamSupervisionLink *links;           /* links mode: links that are not supervision */
+  guint                n_links;
+  GStringChunk        *strings;
+} BeamSupervisionTree;
+
+typedef struct
+{
+  guint    max_depth;        /* 0: no limit */
+  guint    max_children;     /* a supervisor with more is COUNTED: the first these are fetched */
+  guint    fetch_limit;      /* a supervisor with up to this many children has all fetched */
+  guint    timeout_ms;       /* the deadline for each supervisor to answer */
+  gboolean links;           /* also the processes and ports linked to the tree */
+} BeamSupervisionOptions;
+
+/* Defaults: no depth limit, 50 children shown of a bigger supervisor,
+ * all fetched up to 10,000, 1 s per supervisor, no links. */
+void                 beam_supervision_options_init (BeamSupervisionOptions *options);
+
+#define BEAM_SUPERVISION_ERROR (beam_supervision_error_quark ())
+GQuark beam_supervision_error_quark (void);
+
+typedef enum
+{
+  BEAM_SUPERVISION_ERROR_UNKNOWN_APPLICATION,  /* no such application is loaded */
+  BEAM_SUPERVISION_ERROR_NOT_RUNNING,          /* loaded, not started */
+  BEAM_SUPERVISION_ERROR_NO_PROCESSES,         /* a library application: no master */
+} BeamSupervisionError;
+
+/* `application` is the name a user typed: it is matched on the node against
+ * the loaded applications' names, never made an atom. */
+void                 beam_supervision_tree_async  (BeamConnection               *connection,
+                                                   const char                   *application,
+                                                   const BeamSupervisionOptions *options,
+                                                   GCancellable                 *cancellable,
+                                                   GAsyncReadyCallback           callback,
+                                                   gpointer                      user_data);
+BeamSupervisionTree *beam_supervision_tree_finish (GAsyncResult                 *result,
+                                                   GError                      **error);
+
+void                 beam_supervision_tree_free   (BeamSupervisionTree          *tree);
+
+const BeamSupervisionNode *beam_supervision_tree_get_root (const BeamSupervisionTree *tree);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamSupervisionTree, beam_supervision_tree_free)
+
+G_END_DECLS
