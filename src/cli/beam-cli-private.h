@@ -79,6 +79,8 @@ int             _beam_cli_alloc          (BeamCli        *cli);
 int             _beam_cli_ets            (BeamCli        *cli);
 int             _beam_cli_heaps          (BeamCli        *cli);
 int             _beam_cli_binary_gc      (BeamCli        *cli);
+int             _beam_cli_apps           (BeamCli        *cli);
+int             _beam_cli_tree           (BeamCli        *cli);
 
 /* The options of one command each, NULL-terminated. */
 extern GOptionEntry _beam_cli_top_options[];
@@ -87,5 +89,6 @@ extern GOptionEntry _beam_cli_sched_options[];
 extern GOptionEntry _beam_cli_ets_options[];
 extern GOptionEntry _beam_cli_heaps_options[];
 extern GOptionEntry _beam_cli_binary_gc_options[];
+extern GOptionEntry _beam_cli_tree_options[];
 
 G_END_DECLS

@@ -57,6 +57,10 @@ static const Command commands[] = {
     N_("processes with heaps over --min-bytes BYTES (-n N)"), _beam_cli_heaps },
   { "binary-gc", NULL, 0, 0, _beam_cli_binary_gc_options, TRUE,
     N_("binary memory before and after collecting every process (--yes)"), _beam_cli_binary_gc },
+  { "apps", NULL, 0, 0, NULL, TRUE,
+    N_("the applications: loaded, started, and what their processes hold"), _beam_cli_apps },
+  { "tree", N_("APP"), 1, 1, _beam_cli_tree_options, TRUE,
+    N_("an application's supervision tree (--depth N, --max-children N)"), _beam_cli_tree },
 };
 
 /* The options every command takes, and those of the commands that connect. */

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 #include "beam-erl-expr.h"
+#include "beam-probe-programs.h"
 #include "beam-wire-error.h"
 
 #define ANNO() beam_term_new_integer (1)
@@ -221,25 +222,81 @@ compare_bindings (gconstpointer a,
   return strcmp (x->children[0]->v.atom.name, y->children[0]->v.atom.name);
 }
 
+/* OTP 25's bindings are an orddict: a list sorted by name. (Later OTPs
+ * take maps as well, and still take the orddict.) */
+static BeamTerm *
+take_bindings (va_list args)
+{
+  GPtrArray *bindings = g_ptr_array_new ();
+  const char *name;
+
+  while ((name = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (bindings, beam_term_new_tuple (2, beam_term_new_atom (name),
+                                                    va_arg (args, BeamTerm *)));
+  g_ptr_array_sort (bindings, compare_bindings);
+  return beam_term_new_list_take (bindings);
+}
+
 BeamTerm *
 beam_erl_eval_args (GPtrArray *expressions,
                     ...)
 {
-  GPtrArray *bindings = g_ptr_array_new ();
-  const char *name;
+  BeamTerm *bindings;
   va_list args;
 
   va_start (args, expressions);
-  while ((name = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (bindings, beam_term_new_tuple (2, beam_term_new_atom (name),
-                                                    va_arg (args, BeamTerm *)));
+  bindings = take_bindings (args);
+  va_end (args);
+  return beam_term_new_list (2, beam_term_new_list_take (expressions), bindings);
+}
+
+/* A string literal of the abstract format, "text" */
+static BeamTerm *
+string_literal (const char *text,
+                gsize       size)
+{
+  GPtrArray *characters = g_ptr_array_sized_new (size);
+
+  for (gsize i = 0; i < size; i++)
+    g_ptr_array_add (characters, beam_term_new_integer ((guchar) text[i]));
+  return beam_term_new_tuple (3, beam_term_new_atom ("string"), ANNO (),
+                              beam_term_new_list_take (characters));
+}
+
+/* element(2, erl_eval:exprs(
+ *              element(2, erl_parse:parse_exprs(
+ *                           element(2, erl_scan:string("<the program>")))),
+ *              Bindings))
+ * The source is a literal, not a binding, and nothing is bound on the way:
+ * erl_eval answers with every binding it made, and those come back to us. */
+BeamTerm *
+beam_erl_source_args (const char *program,
+                      ...)
+{
+  g_autoptr(GBytes) source = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strconcat ("/io/github/beamscope/probe/", program, ".exprs", NULL);
+  BeamTerm *bindings, *tokens, *exprs, *value;
+  const char *text;
+  va_list args;
+  gsize size;
+
+  source = g_resource_lookup_data (beam_probe_programs_get_resource (), path,
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  if (source == NULL)
+    g_error ("The probe's program %s is not in its resources: %s", program, error->message);
+  text = g_bytes_get_data (source, &size);
+
+  va_start (args, program);
+  bindings = take_bindings (args);
   va_end (args);
 
-  /* OTP 25's bindings are an orddict: a list sorted by name. (Later OTPs
-   * take maps as well, and still take the orddict.) */
-  g_ptr_array_sort (bindings, compare_bindings);
-  return beam_term_new_list (2, beam_term_new_list_take (expressions),
-                             beam_term_new_list_take (bindings));
+#define SECOND(e) beam_erl_call ("erlang", "element", 2, beam_erl_integer (2), (e))
+  tokens = SECOND (beam_erl_call ("erl_scan", "string", 1, string_literal (text, size)));
+  exprs = SECOND (beam_erl_call ("erl_parse", "parse_exprs", 1, tokens));
+  value = SECOND (beam_erl_call ("erl_eval", "exprs", 2, exprs, beam_erl_var ("Bindings")));
+#undef SECOND
+  return beam_erl_eval_args (beam_erl_exprs (1, value), "Bindings", bindings, NULL);
 }
 
 GPtrArray *

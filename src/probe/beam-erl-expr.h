@@ -69,6 +69,14 @@ BeamTerm *beam_erl_clause     (BeamTerm   *pattern,
 BeamTerm *beam_erl_eval_args  (GPtrArray  *expressions,
                                ...) G_GNUC_NULL_TERMINATED;
 
+/* The arguments of erl_eval:exprs/2 for a longer program, one kept as Erlang
+ * source in probe/programs/PROGRAM.exprs (the probe's resources): the node
+ * scans, parses and evaluates it with the given name/value bindings (values
+ * taken), NULL-terminated. Its atoms are literals of ours, as in a built
+ * tree; what erl_eval answers holds the program's value as for any other. */
+BeamTerm *beam_erl_source_args  (const char *program,
+                                 ...) G_GNUC_NULL_TERMINATED;
+
 /* What erl_eval:exprs/2 answers, {value, Value, Bindings}: its Value, or
  * NULL for anything else. */
 const BeamTerm *beam_erl_eval_value    (const BeamTerm  *reply);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "beam-connection.h"
 
 G_BEGIN_DECLS
@@ -60,7 +62,8 @@ struct _BeamSupervisionNode
   gint64                intensity;      /* -1: unknown */
   gint64                period;         /* seconds; -1: unknown */
   guint64               children_count; /* all its children, fetched or not */
-  guint                *child_nodes;    /* indices of the children fetched, in start order */
+  guint                *child_nodes;    /* indices of the children fetched, in start order,
+                                         * then the LINKED nodes linked to it (links mode) */
   guint                 n_child_nodes;
 
   /* From one batched process_info over the tree; -1 when unknown (gone, a port). */
@@ -83,9 +86,11 @@ typedef struct
   char                *master_pid;      /* the application master */
   BeamSupervisionNode *nodes;           /* preorder; nodes[0] is the top supervisor */
   guint                n_nodes;
-  BeamSupervisionLink *links;           /* links mode: links that are not supervision */
+  BeamSupervisionLink *links;           /* links mode: from a node of the tree to a LINKED
+                                         * node (which is also its child) */
   guint                n_links;
   GStringChunk        *strings;
+  guint               *child_slots;     /* every node's child_nodes, in one array */
 } BeamSupervisionTree;
 
 typedef struct
@@ -125,6 +130,15 @@ BeamSupervisionTree *beam_supervision_tree_finish (GAsyncResult                 
 void                 beam_supervision_tree_free   (BeamSupervisionTree          *tree);
 
 const BeamSupervisionNode *beam_supervision_tree_get_root (const BeamSupervisionTree *tree);
+
+/* Rooted at the top supervisor, each node {"pid", "name", "id", "type":
+ * "supervisor" | "worker" | "linked", "module", "restart", "shutdown",
+ * "memory", "message_queue_len", "reductions", "children": [...]} (null for
+ * what is unknown; "state" for a child restarting or undefined), a
+ * supervisor's also with "strategy", "intensity", "period" and
+ * "children_count" (all its children, of which "children" may hold only the
+ * first), or "not_answering": true, or "unexplored": true. */
+JsonNode            *beam_supervision_tree_to_json (const BeamSupervisionTree *tree);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamSupervisionTree, beam_supervision_tree_free)
 

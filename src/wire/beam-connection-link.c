@@ -66,6 +66,8 @@ request_free (Request *request)
   g_clear_pointer (&request->call.args, beam_term_free);
   g_clear_pointer (&request->reply, beam_term_free);
   g_clear_object (&request->task);
+  if (request->call.decode_data_free != NULL)
+    request->call.decode_data_free (request->call.decode_data);
   g_free (request);
 }
 

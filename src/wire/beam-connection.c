@@ -547,6 +547,8 @@ beam_connection_call_async (BeamConnection      *self,
     {
       if (call->args != NULL)
         beam_term_free (call->args);
+      if (call->decode_data_free != NULL)
+        call->decode_data_free (call->decode_data);
       g_task_return_new_error (task, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_NOT_CONNECTED,
                                _("Not connected to %s"), self->link->target_node);
       return;

@@ -49,6 +49,7 @@ typedef struct
   guint                timeout_ms;    /* 0: the connection's default */
   BeamReplyDecodeFunc  decode;        /* NULL: the result is a BeamTerm */
   gpointer             decode_data;
+  GDestroyNotify       decode_data_free;  /* frees decode_data once the call is over */
   GDestroyNotify       result_free;   /* frees what decode returned */
   BeamStreamFunc       on_message;    /* NULL: no stream expected */
   gpointer             stream_data;

@@ -51,8 +51,6 @@ BeamTerm   *_beam_term_decode_at       (const char     *buf,
                                         int            *index,
                                         GError        **error);
 BeamTerm   *_beam_term_new_float       (double          value);
-BeamTerm   *_beam_term_new_binary      (gconstpointer   data,
-                                        gsize           size);
 BeamTerm   *_beam_term_new_string      (const char     *utf8);  /* a binary */
 
 G_END_DECLS

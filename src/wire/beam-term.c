@@ -127,7 +127,7 @@ beam_term_new_atom (const char *name)
 }
 
 BeamTerm *
-_beam_term_new_binary (gconstpointer data,
+beam_term_new_binary (gconstpointer data,
                        gsize         size)
 {
   BeamTerm *term;
@@ -146,7 +146,7 @@ _beam_term_new_string (const char *utf8)
 {
   g_return_val_if_fail (utf8 != NULL, NULL);
 
-  return _beam_term_new_binary (utf8, strlen (utf8));
+  return beam_term_new_binary (utf8, strlen (utf8));
 }
 
 static BeamTerm *

@@ -108,6 +108,9 @@ gboolean    beam_term_validate         (const char     *buf,
  * our own code, never from what a user typed: see DESIGN.md. */
 BeamTerm   *beam_term_new_integer      (gint64          value);
 BeamTerm   *beam_term_new_atom         (const char     *name);
+/* Bytes as a binary: how text a user typed travels, never as an atom. */
+BeamTerm   *beam_term_new_binary       (gconstpointer   data,
+                                        gsize           size);
 BeamTerm   *beam_term_new_tuple        (guint           n_children,
                                         ...) G_GNUC_WARN_UNUSED_RESULT;   /* takes ownership */
 BeamTerm   *beam_term_new_list         (guint           n_children,

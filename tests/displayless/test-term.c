@@ -441,7 +441,7 @@ test_roundtrip_builders (void)
                                  beam_term_new_atom ("λ"),
                                  _beam_term_new_float (-0.5),
                                  _beam_term_new_string ("héllo"),
-                                 _beam_term_new_binary (raw, sizeof raw),
+                                 beam_term_new_binary (raw, sizeof raw),
                                  beam_term_new_list_take (g_steal_pointer (&items)),
                                  beam_term_new_list (3,
                                                      g_steal_pointer (&big),

@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Applications page's questions, asked through the probes and the CLI of
+ * a node running the fixture application (fixtures/beamscope_demo_app.erl),
+ * whose tree is known: nested supervisors of each strategy, a
+ * simple_one_for_one of 120 workers, a worker the test kills, a supervisor
+ * that never answers, and a process and a port linked outside any supervisor. */
+
+#include <string.h>
+
+#include "beam-application-list.h"
+#include "beam-connection.h"
+#include "beam-supervision-tree.h"
+#include "beam-test-node.h"
+
+/* The fixture's supervisor that never answers costs its deadline. */
+#define SHORT_TIMEOUT_MS 300
+
+static BeamTestNode *node;
+
+static char *
+erl_call (const char *module,
+          const char *function,
+          const char *args)
+{
+  g_autoptr(GError) error = NULL;
+  char *printed = beam_test_node_erl_call (node, module, function, args, &error);
+
+  g_assert_no_error (error);
+  return g_strstrip (printed);
+}
+
+static gint64
+erl_call_integer (const char *module,
+                  const char *function,
+                  const char *args)
+{
+  g_autofree char *printed = erl_call (module, function, args);
+
+  return g_ascii_strtoll (printed, NULL, 10);
+}
+
+/* erl_call prints a pid with its node's name, <name@host.96.0>; we print it
+ * as the node itself does, <0.96.0>. */
+static void
+assert_same_pid (const char *ours,
+                 const char *erl_calls)
+{
+  g_assert_nonnull (ours);
+  g_assert_nonnull (strchr (erl_calls, '.'));
+  g_assert_cmpstr (strchr (ours, '.'), ==, strrchr (erl_calls, '@') != NULL
+                                            ? strchr (strrchr (erl_calls, '@'), '.')
+                                            : strchr (erl_calls, '.'));
+}
+
+static BeamApplicationList *
+list_applications (BeamConnection *connection,
+                   gboolean        count)
+{
+  g_autoptr(GError) error = NULL;
+  BeamTestWait wait = { 0 };
+  BeamApplicationList *list;
+
+  beam_application_list_async (connection, count, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 30000);
+  list = beam_application_list_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return list;
+}
+
+static BeamSupervisionTree *
+gather (BeamConnection               *connection,
+        const char                   *application,
+        const BeamSupervisionOptions *options,
+        GError                      **error)
+{
+  BeamTestWait wait = { 0 };
+  BeamSupervisionTree *tree;
+
+  beam_supervision_tree_async (connection, application, options, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 30000);
+  tree = beam_supervision_tree_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return tree;
+}
+
+static const BeamSupervisionNode *
+child_with_id (const BeamSupervisionTree *tree,
+               const BeamSupervisionNode *parent,
+               const char                *id)
+{
+  for (guint i = 0; i < parent->n_child_nodes; i++)
+    {
+      const BeamSupervisionNode *child = &tree->nodes[parent->child_nodes[i]];
+
+      if (g_strcmp0 (child->id, id) == 0)
+        return child;
+    }
+  g_error ("%s has no child %s", parent->name != NULL ? parent->name : parent->pid, id);
+}
+
+static void
+assert_child (const BeamSupervisionTree *tree,
+              const BeamSupervisionNode *parent,
+              guint                      position,
+              const char                *id,
+              BeamSupervisionKind        kind,
+              const char                *restart,
+              const char                *shutdown)
+{
+  const BeamSupervisionNode *child;
+
+  g_assert_cmpuint (position, <, parent->n_child_nodes);
+  child = &tree->nodes[parent->child_nodes[position]];
+  g_assert_cmpstr (child->id, ==, id);
+  g_assert_cmpint (child->kind, ==, kind);
+  g_assert_cmpstr (child->restart, ==, restart);
+  g_assert_cmpstr (child->shutdown, ==, shutdown);
+  g_assert_cmpuint (child->parent, ==, parent->index);
+  g_assert_cmpuint (child->depth, ==, parent->depth + 1);
+}
+
+static void
+test_list (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamApplicationList) list = list_applications (connection, TRUE);
+  g_autoptr(BeamApplicationList) uncounted = list_applications (connection, FALSE);
+  const BeamApplication *demo, *kernel, *stdlib, *sasl;
+  g_autofree char *master = erl_call ("application_controller", "get_master",
+                                      "[beamscope_demo]");
+  gint64 processes;
+
+  g_assert_true (list->types_known);
+  g_assert_true (list->counted);
+  for (guint i = 1; i < list->n_applications; i++)
+    g_assert_cmpstr (list->applications[i - 1].name, <, list->applications[i].name);
+
+  demo = beam_application_list_find (list, "beamscope_demo");
+  g_assert_nonnull (demo);
+  g_assert_cmpstr (demo->description, ==, "Beamscope's demo supervision tree");
+  g_assert_cmpstr (demo->vsn, ==, "1.0.0");
+  g_assert_cmpstr (demo->start_type, ==, "temporary");
+  g_assert_true (demo->running);
+  assert_same_pid (demo->master_pid, master);
+  /* Its processes: the master and its loop, 5 supervisors, 5 workers, 120 in
+   * the pool, and the one the flaky worker linked. */
+  processes = demo->processes;
+  g_assert_cmpint (processes, ==, 2 + 5 + 5 + 120 + 1);
+  g_assert_cmpint (demo->memory, >, processes * 1000);
+  g_assert_cmpint (demo->reductions, >, 0);
+
+  kernel = beam_application_list_find (list, "kernel");
+  g_assert_nonnull (kernel);
+  g_assert_cmpstr (kernel->start_type, ==, "permanent");
+  g_assert_cmpint (kernel->processes, >, 10);
+
+  /* A library application runs without a master; a loaded one not at all. */
+  stdlib = beam_application_list_find (list, "stdlib");
+  g_assert_nonnull (stdlib);
+  g_assert_true (stdlib->running);
+  g_assert_null (stdlib->master_pid);
+  g_assert_cmpint (stdlib->processes, ==, -1);
+  sasl = beam_application_list_find (list, "sasl");
+  g_assert_nonnull (sasl);
+  g_assert_false (sasl->running);
+  g_assert_null (sasl->start_type);
+
+  /* Not counted: the same list, without the sums. */
+  g_assert_false (uncounted->counted);
+  g_assert_cmpuint (uncounted->n_applications, ==, list->n_applications);
+  g_assert_cmpint (beam_application_list_find (uncounted, "beamscope_demo")->processes, ==, -1);
+  beam_connection_close (connection);
+}
+
+static void
+test_tree (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamSupervisionTree) tree = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *top_pid = erl_call ("erlang", "whereis", "[beamscope_demo_sup]");
+  const BeamSupervisionNode *top, *rest, *all, *pool, *flaky, *hung;
+  BeamSupervisionOptions options;
+  gint64 processes_before, started;
+  guint64 elapsed_ms;
+
+  beam_supervision_options_init (&options);
+  options.timeout_ms = SHORT_TIMEOUT_MS;
+  processes_before = erl_call_integer ("erlang", "system_info", "[process_count]");
+  started = g_get_monotonic_time ();
+  tree = gather (connection, "beamscope_demo", &options, &error);
+  elapsed_ms = (guint64) (g_get_monotonic_time () - started) / 1000;
+  g_assert_no_error (error);
+
+  /* The supervisor that never answers costs its deadline, once. */
+  g_assert_cmpuint (elapsed_ms, >=, SHORT_TIMEOUT_MS);
+  g_assert_cmpuint (elapsed_ms, <, 10 * SHORT_TIMEOUT_MS);
+  /* Nothing is left waiting on the node. */
+  g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[process_count]"), ==,
+                   processes_before);
+
+  top = beam_supervision_tree_get_root (tree);
+  assert_same_pid (top->pid, top_pid);
+  g_assert_cmpstr (top->name, ==, "beamscope_demo_sup");
+  g_assert_cmpint (top->kind, ==, BEAM_SUPERVISION_SUPERVISOR);
+  g_assert_cmpint (top->status, ==, BEAM_SUPERVISOR_ANSWERED);
+  g_assert_cmpstr (top->strategy, ==, "one_for_one");
+  g_assert_cmpint (top->intensity, ==, 10);
+  g_assert_cmpint (top->period, ==, 60);
+  g_assert_cmpstr (top->module, ==, "beamscope_demo_app");
+  g_assert_cmpuint (top->parent, ==, BEAM_SUPERVISION_NO_PARENT);
+  g_assert_cmpuint (top->children_count, ==, 5);
+  g_assert_cmpuint (top->n_child_nodes, ==, 5);
+
+  /* In the order of the child specs, with their restart types and shutdowns. */
+  assert_child (tree, top, 0, "rest", BEAM_SUPERVISION_SUPERVISOR, "permanent", "infinity");
+  assert_child (tree, top, 1, "all", BEAM_SUPERVISION_SUPERVISOR, "permanent", "infinity");
+  assert_child (tree, top, 2, "pool", BEAM_SUPERVISION_SUPERVISOR, "permanent", "infinity");
+  assert_child (tree, top, 3, "flaky", BEAM_SUPERVISION_WORKER, "permanent", "brutal_kill");
+  assert_child (tree, top, 4, "hung", BEAM_SUPERVISION_SUPERVISOR, "permanent", "brutal_kill");
+
+  rest = child_with_id (tree, top, "rest");
+  g_assert_cmpstr (rest->strategy, ==, "rest_for_one");
+  g_assert_cmpint (rest->intensity, ==, 1);
+  g_assert_cmpint (rest->period, ==, 5);
+  assert_child (tree, rest, 0, "rest_a", BEAM_SUPERVISION_WORKER, "permanent", "5000");
+  assert_child (tree, rest, 1, "rest_b", BEAM_SUPERVISION_WORKER, "permanent", "2000");
+
+  all = child_with_id (tree, top, "all");
+  g_assert_cmpstr (all->strategy, ==, "one_for_all");
+  g_assert_cmpint (all->intensity, ==, 3);
+  assert_child (tree, all, 0, "all_a", BEAM_SUPERVISION_WORKER, "transient", "5000");
+  assert_child (tree, all, 1, "all_b", BEAM_SUPERVISION_WORKER, "temporary", "infinity");
+
+  /* The simple_one_for_one: all 120 asked for, under the fetch limit. */
+  pool = child_with_id (tree, top, "pool");
+  g_assert_cmpstr (pool->name, ==, "beamscope_demo_pool");
+  g_assert_cmpstr (pool->strategy, ==, "simple_one_for_one");
+  g_assert_cmpint (pool->status, ==, BEAM_SUPERVISOR_ANSWERED);
+  g_assert_cmpuint (pool->children_count, ==, 120);
+  g_assert_cmpuint (pool->n_child_nodes, ==, 120);
+  for (guint i = 0; i < pool->n_child_nodes; i++)
+    {
+      const BeamSupervisionNode *worker = &tree->nodes[pool->child_nodes[i]];
+
+      g_assert_null (worker->id);
+      g_assert_nonnull (worker->pid);
+      g_assert_cmpint (worker->kind, ==, BEAM_SUPERVISION_WORKER);
+      g_assert_cmpstr (worker->restart, ==, "permanent");
+      g_assert_cmpint (worker->memory, >, 0);
+      g_assert_cmpint (worker->message_queue_len, ==, 0);
+    }
+
+  flaky = child_with_id (tree, top, "flaky");
+  g_assert_cmpstr (flaky->name, ==, "beamscope_demo_flaky");
+  g_assert_cmpuint (flaky->n_child_nodes, ==, 0);   /* no links asked for */
+
+  hung = child_with_id (tree, top, "hung");
+  g_assert_cmpint (hung->status, ==, BEAM_SUPERVISOR_NOT_ANSWERING);
+  g_assert_nonnull (hung->pid);
+  g_assert_cmpuint (hung->n_child_nodes, ==, 0);
+
+  g_assert_cmpuint (tree->n_nodes, ==, 1 + 5 + 2 + 2 + 120);
+  g_assert_cmpuint (tree->n_links, ==, 0);
+  g_assert_nonnull (tree->master_pid);
+  beam_connection_close (connection);
+}
+
+/* A supervisor with more children than the fetch limit is counted, and only
+ * the first few are listed; a depth limit leaves supervisors unexplored. */
+static void
+test_tree_limits (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamSupervisionTree) counted = NULL;
+  g_autoptr(BeamSupervisionTree) shallow = NULL;
+  g_autoptr(GError) error = NULL;
+  const BeamSupervisionNode *pool;
+  BeamSupervisionOptions options;
+
+  beam_supervision_options_init (&options);
+  options.timeout_ms = SHORT_TIMEOUT_MS;
+  options.fetch_limit = 50;
+  options.max_children = 7;
+  counted = gather (connection, "beamscope_demo", &options, &error);
+  g_assert_no_error (error);
+  pool = child_with_id (counted, beam_supervision_tree_get_root (counted), "pool");
+  g_assert_cmpint (pool->status, ==, BEAM_SUPERVISOR_COUNTED);
+  g_assert_cmpuint (pool->children_count, ==, 120);
+  g_assert_cmpuint (pool->n_child_nodes, ==, 7);
+  g_assert_cmpstr (pool->strategy, ==, "simple_one_for_one");
+
+  options.max_depth = 1;
+  shallow = gather (connection, "beamscope_demo", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (shallow->n_nodes, ==, 6);
+  g_assert_cmpint (child_with_id (shallow, &shallow->nodes[0], "rest")->status, ==,
+                   BEAM_SUPERVISOR_UNEXPLORED);
+  beam_connection_close (connection);
+}
+
+/* Links mode: the flaky worker's own process and port, which no supervisor
+ * owns, come as LINKED nodes under it, with their links. */
+static void
+test_tree_links (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamSupervisionTree) tree = NULL;
+  g_autoptr(GError) error = NULL;
+  const BeamSupervisionNode *flaky;
+  BeamSupervisionOptions options;
+  gboolean saw_port = FALSE, saw_process = FALSE;
+
+  beam_supervision_options_init (&options);
+  options.timeout_ms = SHORT_TIMEOUT_MS;
+  options.links = TRUE;
+  tree = gather (connection, "beamscope_demo", &options, &error);
+  g_assert_no_error (error);
+
+  flaky = child_with_id (tree, beam_supervision_tree_get_root (tree), "flaky");
+  g_assert_cmpuint (flaky->n_child_nodes, ==, 2);
+  for (guint i = 0; i < flaky->n_child_nodes; i++)
+    {
+      const BeamSupervisionNode *linked = &tree->nodes[flaky->child_nodes[i]];
+
+      g_assert_cmpint (linked->kind, ==, BEAM_SUPERVISION_LINKED);
+      if (g_str_has_prefix (linked->pid, "#Port<"))
+        {
+          saw_port = TRUE;
+          g_assert_cmpstr (linked->id, ==, "cat");
+        }
+      else
+        {
+          saw_process = TRUE;
+          g_assert_cmpint (linked->memory, >, 0);
+        }
+    }
+  g_assert_true (saw_port && saw_process);
+  /* Nothing else in the tree links outside it. */
+  g_assert_cmpuint (tree->n_links, ==, 2);
+  for (guint i = 0; i < tree->n_links; i++)
+    g_assert_cmpuint (tree->links[i].first, ==, flaky->index);
+  beam_connection_close (connection);
+}
+
+/* Killed, the flaky worker comes back under the same id with a new pid. */
+static void
+test_tree_restart (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamSupervisionTree) before = NULL;
+  g_autoptr(BeamSupervisionTree) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *killed = NULL;
+  const BeamSupervisionNode *old_flaky, *new_flaky;
+  BeamSupervisionOptions options;
+
+  beam_supervision_options_init (&options);
+  options.timeout_ms = SHORT_TIMEOUT_MS;
+  before = gather (connection, "beamscope_demo", &options, &error);
+  g_assert_no_error (error);
+  killed = erl_call ("beamscope_fixture", "kill_registered", "[beamscope_demo_flaky]");
+  g_assert_cmpstr (killed, ==, "true");
+  after = gather (connection, "beamscope_demo", &options, &error);
+  g_assert_no_error (error);
+
+  old_flaky = child_with_id (before, beam_supervision_tree_get_root (before), "flaky");
+  new_flaky = child_with_id (after, beam_supervision_tree_get_root (after), "flaky");
+  g_assert_nonnull (new_flaky->pid);
+  g_assert_cmpstr (old_flaky->pid, !=, new_flaky->pid);
+  beam_connection_close (connection);
+}
+
+/* What a user types is matched on the node, never made an atom there. */
+static void
+test_tree_errors (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(GError) error = NULL;
+  gint64 atoms_before;
+  g_autofree char *name = g_strdup_printf ("no_such_app_%u", g_random_int ());
+
+  atoms_before = erl_call_integer ("erlang", "system_info", "[atom_count]");
+  g_assert_null (gather (connection, name, NULL, &error));
+  g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_UNKNOWN_APPLICATION);
+  g_assert_nonnull (strstr (error->message, name));
+  g_clear_error (&error);
+  g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[atom_count]"), ==,
+                   atoms_before);
+
+  g_assert_null (gather (connection, "stdlib", NULL, &error));
+  g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NO_PROCESSES);
+  g_clear_error (&error);
+  g_assert_null (gather (connection, "sasl", NULL, &error));
+  g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_RUNNING);
+  beam_connection_close (connection);
+}
+
+static JsonObject *
+json_child_with_id (JsonObject *parent,
+                    const char *id)
+{
+  JsonArray *children = json_object_get_array_member (parent, "children");
+
+  for (guint i = 0; i < json_array_get_length (children); i++)
+    {
+      JsonObject *child = json_array_get_object_element (children, i);
+
+      if (!json_object_get_null_member (child, "id") &&
+          g_strcmp0 (json_object_get_string_member (child, "id"), id) == 0)
+        return child;
+    }
+  g_error ("no child %s", id);
+}
+
+static void
+test_cli (void)
+{
+  g_autoptr(JsonNode) apps = beam_test_node_cli_json (node, "apps", NULL);
+  g_autoptr(JsonNode) tree = beam_test_node_cli_json (node, "tree", "beamscope_demo",
+                                                      "--max-children", "5", NULL);
+  JsonArray *list = json_node_get_array (apps);
+  JsonObject *top, *pool, *hung, *demo = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *argv[] = { g_getenv ("BEAMSCOPE_CLI"), "tree", "no_such_app", "--node", node->name,
+                         "--cookie", node->cookie, NULL };
+  int status;
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *app = json_array_get_object_element (list, i);
+
+      if (g_strcmp0 (json_object_get_string_member (app, "name"), "beamscope_demo") == 0)
+        demo = app;
+    }
+  g_assert_nonnull (demo);
+  g_assert_cmpstr (json_object_get_string_member (demo, "vsn"), ==, "1.0.0");
+  g_assert_cmpstr (json_object_get_string_member (demo, "type"), ==, "temporary");
+  g_assert_cmpstr (json_object_get_string_member (demo, "description"), ==,
+                   "Beamscope's demo supervision tree");
+
+  top = json_node_get_object (tree);
+  g_assert_cmpstr (json_object_get_string_member (top, "name"), ==, "beamscope_demo_sup");
+  g_assert_cmpstr (json_object_get_string_member (top, "type"), ==, "supervisor");
+  g_assert_cmpstr (json_object_get_string_member (top, "module"), ==, "beamscope_demo_app");
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (top, "children")), ==, 5);
+  pool = json_child_with_id (top, "pool");
+  g_assert_cmpint (json_object_get_int_member (pool, "children_count"), ==, 120);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (pool, "children")), ==, 5);
+  hung = json_child_with_id (top, "hung");
+  g_assert_true (json_object_get_boolean_member (hung, "not_answering"));
+  g_assert_nonnull (json_object_get_string_member (hung, "pid"));
+  g_assert_cmpstr (json_object_get_string_member (json_child_with_id (top, "rest"), "restart"),
+                   ==, "permanent");
+
+  /* An unknown application: an error naming it, on one line. */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "no_such_app"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *started = NULL;
+  int status;
+
+  g_assert_true (beam_connection_init_process (NULL));
+  g_test_init (&argc, &argv, NULL);
+  node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+  started = erl_call ("application", "ensure_all_started", "[beamscope_demo]");
+  g_assert_true (g_str_has_prefix (started, "{ok,"));
+  g_free (erl_call ("application", "load", "[sasl]"));
+
+  g_test_add_func ("/applications/list", test_list);
+  g_test_add_func ("/applications/tree", test_tree);
+  g_test_add_func ("/applications/tree-limits", test_tree_limits);
+  g_test_add_func ("/applications/tree-links", test_tree_links);
+  g_test_add_func ("/applications/tree-restart", test_tree_restart);
+  g_test_add_func ("/applications/tree-errors", test_tree_errors);
+  g_test_add_func ("/applications/cli", test_cli);
+
+  status = g_test_run ();
+  beam_test_node_free (node);
+  return status;
+}
