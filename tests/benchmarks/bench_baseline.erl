@@ -55,7 +55,10 @@ main([TargetText, NText]) ->
 %% rpc:call is what a shell user types; erpc requests in flight together are
 %% the fastest an Erlang node can do the same calls.
 round(Target, N) ->
-    {Seq, _} = timer:tc(fun() -> [Target = rpc:call(Target, erlang, node, []) || _ <- lists:seq(1, N)] end),
+    {Seq, _} = timer:tc(fun() ->
+                                [Target = rpc:call(Target, erlang, node, [])
+                                 || _ <- lists:seq(1, N)]
+                        end),
     {Conc, _} = timer:tc(fun() ->
         Reqs = [erpc:send_request(Target, erlang, node, []) || _ <- lists:seq(1, N)],
         [Target = erpc:receive_response(R, 10000) || R <- Reqs]
