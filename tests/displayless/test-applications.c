@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "beam-application-list.h"
+#include "beam-application-row.h"
 #include "beam-connection.h"
+#include "beam-supervision-history.h"
 #include "beam-supervision-tree.h"
 #include "beam-test-node.h"
 
@@ -126,6 +128,9 @@ test_list (void)
   g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(BeamApplicationList) list = list_applications (connection, TRUE);
   g_autoptr(BeamApplicationList) uncounted = list_applications (connection, FALSE);
+  g_autoptr(GListStore) store = NULL;
+  g_autoptr(BeamApplicationRow) first_row = NULL;
+  g_autoptr(BeamApplicationRow) same_row = NULL;
   const BeamApplication *demo, *kernel, *stdlib, *sasl;
   g_autofree char *master = erl_call ("application_controller", "get_master",
                                       "[beamscope_demo]");
@@ -165,6 +170,25 @@ test_list (void)
   g_assert_nonnull (sasl);
   g_assert_false (sasl->running);
   g_assert_null (sasl->start_type);
+
+  /* As rows: updated in place, so a selection survives a refresh; what a
+   * list without counts does not know keeps its last value. */
+  store = g_list_store_new (BEAM_TYPE_APPLICATION_ROW);
+  beam_application_rows_update (store, list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, list->n_applications);
+  first_row = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  beam_application_rows_update (store, uncounted);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, list->n_applications);
+  same_row = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_assert_true (first_row == same_row);
+  for (guint i = 0; i < list->n_applications; i++)
+    {
+      g_autoptr(BeamApplicationRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_assert_cmpstr (beam_application_row_get_name (row), ==, list->applications[i].name);
+      g_assert_cmpint (beam_application_row_get_processes (row), ==,
+                       list->applications[i].processes);
+    }
 
   /* Not counted: the same list, without the sums. */
   g_assert_false (uncounted->counted);
@@ -351,6 +375,8 @@ test_tree_restart (void)
   g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(BeamSupervisionTree) before = NULL;
   g_autoptr(BeamSupervisionTree) after = NULL;
+  g_autoptr(BeamSupervisionTree) again = NULL;
+  g_autoptr(BeamSupervisionHistory) history = beam_supervision_history_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *killed = NULL;
   const BeamSupervisionNode *old_flaky, *new_flaky;
@@ -369,6 +395,24 @@ test_tree_restart (void)
   new_flaky = child_with_id (after, beam_supervision_tree_get_root (after), "flaky");
   g_assert_nonnull (new_flaky->pid);
   g_assert_cmpstr (old_flaky->pid, !=, new_flaky->pid);
+
+  /* The history marks it, once, and its supervisor counts it from then on. */
+  beam_supervision_history_update (history, before);
+  for (guint i = 0; i < before->n_nodes; i++)
+    g_assert_cmpuint (beam_supervision_history_get_restarted (history)[i], ==, 0);
+  beam_supervision_history_update (history, after);
+  for (guint i = 0; i < after->n_nodes; i++)
+    g_assert_cmpuint (beam_supervision_history_get_restarted (history)[i], ==,
+                      i == new_flaky->index ? 1 : 0);
+  g_assert_cmpuint (beam_supervision_history_get_restart_counts (history)[0], ==, 1);
+  again = gather (connection, "beamscope_demo", &options, &error);
+  g_assert_no_error (error);
+  beam_supervision_history_update (history, again);
+  for (guint i = 0; i < again->n_nodes; i++)
+    g_assert_cmpuint (beam_supervision_history_get_restarted (history)[i], ==, 0);
+  g_assert_cmpuint (beam_supervision_history_get_restart_counts (history)[0], ==, 1);
+  g_assert_cmpuint (beam_supervision_history_get_restart_counts (
+                      history)[child_with_id (again, &again->nodes[0], "rest")->index], ==, 0);
   beam_connection_close (connection);
 }
 
