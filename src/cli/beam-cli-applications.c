@@ -103,8 +103,12 @@ describe (const BeamSupervisionNode *node)
             g_string_append_printf (line, " %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "s",
                                     node->intensity, node->period);
           if (node->status == BEAM_SUPERVISOR_COUNTED)
-            g_string_append_printf (line, _(", %" G_GUINT64_FORMAT " children"),
-                                    node->children_count);
+            {
+              g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                        node->children_count);
+
+              g_string_append_printf (line, _(", %s children"), count);
+            }
         }
       break;
     case BEAM_SUPERVISION_WORKER:
@@ -146,9 +150,10 @@ print_node (const BeamSupervisionTree *tree,
                 node->children_count <= node->n_child_nodes);
   if (node->kind == BEAM_SUPERVISION_SUPERVISOR && node->children_count > node->n_child_nodes)
     {
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                node->children_count - node->n_child_nodes);
       /* Translators: the children of a supervisor that are not listed */
-      g_autofree char *more = g_strdup_printf (_("… %" G_GUINT64_FORMAT " more"),
-                                               node->children_count - node->n_child_nodes);
+      g_autofree char *more = g_strdup_printf (_("… %s more"), count);
       g_print ("%s└── %s\n", prefix->str, more);
     }
   g_string_truncate (prefix, length);

@@ -480,3 +480,102 @@ beam_supervision_tree_to_json (const BeamSupervisionTree *tree)
   add_node (builder, tree, &tree->nodes[0]);
   return json_builder_get_root (builder);
 }
+
+/* ---- one supervisor's details ------------------------------------------------- */
+
+#define DETAILS_TIMEOUT_MS 2000
+#define DETAILS_SPECS      50
+
+void
+beam_supervisor_details_free (BeamSupervisorDetails *details)
+{
+  if (details == NULL)
+    return;
+  g_clear_pointer (&details->child_specs, g_ptr_array_unref);
+  g_free (details);
+}
+
+static gint64
+count_of (const BeamTerm *counts,
+          const char     *key)
+{
+  gint64 value;
+
+  return beam_term_get_int64 (beam_term_lookup (counts, key), &value) ? value : -1;
+}
+
+static gpointer
+decode_details (const BeamTerm  *reply,
+                gpointer         user_data,
+                GError         **error)
+{
+  static const BeamPrintOptions spec_form = { BEAM_SYNTAX_ERLANG, NULL, 8, 32 };
+  const char *pid = user_data;
+  const BeamTerm *value = beam_erl_eval_value (reply);
+  BeamSupervisorDetails *details;
+  const BeamTerm *specs;
+
+  if (beam_term_is_atom (value, "not_answering"))
+    {
+      g_set_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_ANSWERING,
+                   _("The supervisor %s did not answer in time"), pid);
+      return NULL;
+    }
+  if (beam_term_is_atom (value, "no_such_process"))
+    {
+      g_set_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NO_SUCH_PROCESS,
+                   _("%s is not a process of the node (any more)"), pid);
+      return NULL;
+    }
+  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 2 ||
+      value->children[0]->kind != BEAM_TERM_LIST || value->children[1]->kind != BEAM_TERM_LIST)
+    {
+      beam_erl_set_bad_reply (error, "supervisor:count_children/1");
+      return NULL;
+    }
+
+  details = g_new0 (BeamSupervisorDetails, 1);
+  details->specs = count_of (value->children[0], "specs");
+  details->active = count_of (value->children[0], "active");
+  details->supervisors = count_of (value->children[0], "supervisors");
+  details->workers = count_of (value->children[0], "workers");
+  details->child_specs = g_ptr_array_new_with_free_func (g_free);
+  specs = value->children[1];
+  for (guint i = 0; i < specs->n_children && i < DETAILS_SPECS; i++)
+    g_ptr_array_add (details->child_specs, beam_term_print (specs->children[i], &spec_form));
+  return details;
+}
+
+void
+beam_supervisor_details_async (BeamConnection      *connection,
+                               const char          *pid,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (pid != NULL);
+
+  beam_connection_call_task_async (connection, beam_supervisor_details_async, &(BeamCall) {
+                                     .module = "erl_eval", .function = "exprs",
+                                     .args = beam_erl_source_args (
+                                       "supervisor-details",
+                                       "SupText", beam_term_new_binary (pid, strlen (pid)),
+                                       "Timeout", beam_term_new_integer (DETAILS_TIMEOUT_MS),
+                                       "Limit", beam_term_new_integer (DETAILS_SPECS),
+                                       NULL),
+                                     /* count_children, which_children, and a spec each */
+                                     .timeout_ms = DETAILS_TIMEOUT_MS * (DETAILS_SPECS + 2) + 5000,
+                                     .decode = decode_details,
+                                     .decode_data = g_strdup (pid),
+                                     .decode_data_free = g_free,
+                                     .result_free = (GDestroyNotify) beam_supervisor_details_free,
+                                   }, cancellable, callback, user_data);
+}
+
+BeamSupervisorDetails *
+beam_supervisor_details_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  return beam_connection_call_task_finish (result, beam_supervisor_details_async, error);
+}

@@ -114,6 +114,8 @@ typedef enum
   BEAM_SUPERVISION_ERROR_UNKNOWN_APPLICATION,  /* no such application is loaded */
   BEAM_SUPERVISION_ERROR_NOT_RUNNING,          /* loaded, not started */
   BEAM_SUPERVISION_ERROR_NO_PROCESSES,         /* a library application: no master */
+  BEAM_SUPERVISION_ERROR_NOT_ANSWERING,        /* a supervisor past its deadline */
+  BEAM_SUPERVISION_ERROR_NO_SUCH_PROCESS,      /* the pid is not (or no longer) a process */
 } BeamSupervisionError;
 
 /* `application` is the name a user typed: it is matched on the node against
@@ -140,6 +142,31 @@ const BeamSupervisionNode *beam_supervision_tree_get_root (const BeamSupervision
  * first), or "not_answering": true, or "unexplored": true. */
 JsonNode            *beam_supervision_tree_to_json (const BeamSupervisionTree *tree);
 
+/* What one supervisor tells of itself (programs/supervisor-details.exprs):
+ * supervisor:count_children/1, and supervisor:get_childspec/2 of its first
+ * children (one for a simple_one_for_one: they share it), each asked with a
+ * deadline. */
+typedef struct
+{
+  gint64     specs;
+  gint64     active;
+  gint64     supervisors;
+  gint64     workers;
+  GPtrArray *child_specs;   /* each as Erlang prints it */
+} BeamSupervisorDetails;
+
+/* `pid` as the node prints it, <0.95.0>. A supervisor that does not answer
+ * fails with BEAM_SUPERVISION_ERROR_NOT_ANSWERING. */
+void                   beam_supervisor_details_async  (BeamConnection        *connection,
+                                                       const char            *pid,
+                                                       GCancellable          *cancellable,
+                                                       GAsyncReadyCallback    callback,
+                                                       gpointer               user_data);
+BeamSupervisorDetails *beam_supervisor_details_finish (GAsyncResult          *result,
+                                                       GError               **error);
+void                   beam_supervisor_details_free   (BeamSupervisorDetails *details);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamSupervisionTree, beam_supervision_tree_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamSupervisorDetails, beam_supervisor_details_free)
 
 G_END_DECLS

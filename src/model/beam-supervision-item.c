@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "beamscope-model"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-supervision-item.h"
+
+struct _BeamSupervisionItem
+{
+  GObject  parent_instance;
+  guint    index;
+  gboolean is_more;
+  gboolean restarted;
+  char    *title;
+  char    *pid;
+  char    *kind;
+  char    *restart;
+  char    *detail;       /* a supervisor's strategy, or what is known of its state */
+  gint64   memory;
+  gint64   message_queue_len;
+  gint64   reductions;
+};
+
+G_DEFINE_FINAL_TYPE (BeamSupervisionItem, beam_supervision_item, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_PID,
+  PROP_KIND,
+  PROP_RESTART,
+  PROP_DETAIL,
+  PROP_MEMORY,
+  PROP_MESSAGE_QUEUE_LEN,
+  PROP_REDUCTIONS,
+  PROP_RESTARTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+beam_supervision_item_finalize (GObject *object)
+{
+  BeamSupervisionItem *self = BEAM_SUPERVISION_ITEM (object);
+
+  g_free (self->title);
+  g_free (self->pid);
+  g_free (self->kind);
+  g_free (self->restart);
+  g_free (self->detail);
+
+  G_OBJECT_CLASS (beam_supervision_item_parent_class)->finalize (object);
+}
+
+static void
+beam_supervision_item_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  BeamSupervisionItem *self = BEAM_SUPERVISION_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE: g_value_set_string (value, self->title); break;
+    case PROP_PID: g_value_set_string (value, self->pid); break;
+    case PROP_KIND: g_value_set_string (value, self->kind); break;
+    case PROP_RESTART: g_value_set_string (value, self->restart); break;
+    case PROP_DETAIL: g_value_set_string (value, self->detail); break;
+    case PROP_MEMORY: g_value_set_int64 (value, self->memory); break;
+    case PROP_MESSAGE_QUEUE_LEN: g_value_set_int64 (value, self->message_queue_len); break;
+    case PROP_REDUCTIONS: g_value_set_int64 (value, self->reductions); break;
+    case PROP_RESTARTED: g_value_set_boolean (value, self->restarted); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beam_supervision_item_class_init (BeamSupervisionItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = beam_supervision_item_finalize;
+  object_class->get_property = beam_supervision_item_get_property;
+
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  properties[PROP_PID] = g_param_spec_string ("pid", NULL, NULL, NULL, flags);
+  properties[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, NULL, flags);
+  properties[PROP_RESTART] = g_param_spec_string ("restart", NULL, NULL, NULL, flags);
+  properties[PROP_DETAIL] = g_param_spec_string ("detail", NULL, NULL, NULL, flags);
+  properties[PROP_MEMORY] = g_param_spec_int64 ("memory", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  properties[PROP_MESSAGE_QUEUE_LEN] = g_param_spec_int64 ("message-queue-len", NULL, NULL,
+                                                           -1, G_MAXINT64, -1, flags);
+  properties[PROP_REDUCTIONS] = g_param_spec_int64 ("reductions", NULL, NULL,
+                                                    -1, G_MAXINT64, -1, flags);
+  properties[PROP_RESTARTED] = g_param_spec_boolean ("restarted", NULL, NULL, FALSE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+beam_supervision_item_init (BeamSupervisionItem *self)
+{
+  self->memory = self->message_queue_len = self->reductions = -1;
+}
+
+static char *
+describe_supervisor (const BeamSupervisionNode *node)
+{
+  switch (node->status)
+    {
+    case BEAM_SUPERVISOR_NOT_ANSWERING:
+      return g_strdup (_("not answering"));
+    case BEAM_SUPERVISOR_UNEXPLORED:
+      return g_strdup (_("not explored"));
+    case BEAM_SUPERVISOR_ANSWERED:
+    case BEAM_SUPERVISOR_COUNTED:
+    default:
+      if (node->intensity >= 0 && node->period >= 0)
+        return g_strdup_printf ("%s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "s",
+                                node->strategy != NULL ? node->strategy : "",
+                                node->intensity, node->period);
+      return g_strdup (node->strategy);
+    }
+}
+
+BeamSupervisionItem *
+beam_supervision_item_new (const BeamSupervisionTree *tree,
+                           guint                      index,
+                           gboolean                   restarted)
+{
+  const BeamSupervisionNode *node;
+  BeamSupervisionItem *self;
+
+  g_return_val_if_fail (tree != NULL && index < tree->n_nodes, NULL);
+
+  node = &tree->nodes[index];
+  self = g_object_new (BEAM_TYPE_SUPERVISION_ITEM, NULL);
+  self->index = index;
+  self->restarted = restarted;
+  self->title = g_strdup (node->name != NULL ? node->name
+                          : node->id != NULL ? node->id
+                          : node->pid != NULL ? node->pid : "");
+  self->pid = g_strdup (node->pid);
+  switch (node->kind)
+    {
+    case BEAM_SUPERVISION_SUPERVISOR:
+      self->kind = g_strdup (_("supervisor"));
+      self->detail = describe_supervisor (node);
+      break;
+    case BEAM_SUPERVISION_WORKER:
+      self->kind = g_strdup (_("worker"));
+      break;
+    case BEAM_SUPERVISION_LINKED:
+    default:
+      self->kind = g_strdup (_("linked"));
+      break;
+    }
+  if (node->state == BEAM_SUPERVISION_RESTARTING)
+    self->detail = g_strdup (_("restarting"));
+  else if (node->state == BEAM_SUPERVISION_UNDEFINED)
+    self->detail = g_strdup (_("not running"));
+  self->restart = g_strdup (node->restart);
+  self->memory = node->memory;
+  self->message_queue_len = node->message_queue_len;
+  self->reductions = node->reductions;
+  return self;
+}
+
+BeamSupervisionItem *
+beam_supervision_item_new_more (guint64 not_shown)
+{
+  BeamSupervisionItem *self = g_object_new (BEAM_TYPE_SUPERVISION_ITEM, NULL);
+  g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, not_shown);
+
+  self->index = BEAM_SUPERVISION_NO_PARENT;
+  self->is_more = TRUE;
+  self->title = g_strdup_printf (ngettext ("… %s more child", "… %s more children",
+                                           (unsigned long) MIN (not_shown, G_MAXULONG)),
+                                 count);
+  return self;
+}
+
+guint
+beam_supervision_item_get_index (BeamSupervisionItem *self)
+{
+  g_return_val_if_fail (BEAM_IS_SUPERVISION_ITEM (self), BEAM_SUPERVISION_NO_PARENT);
+  return self->index;
+}
+
+const char *
+beam_supervision_item_get_pid (BeamSupervisionItem *self)
+{
+  g_return_val_if_fail (BEAM_IS_SUPERVISION_ITEM (self), NULL);
+  return self->pid;
+}
+
+gboolean
+beam_supervision_item_get_is_more (BeamSupervisionItem *self)
+{
+  g_return_val_if_fail (BEAM_IS_SUPERVISION_ITEM (self), FALSE);
+  return self->is_more;
+}
+
+GListModel *
+beam_supervision_item_list_children (const BeamSupervisionTree *tree,
+                                     guint                      index,
+                                     const guint8              *restarted)
+{
+  const BeamSupervisionNode *node;
+  GListStore *children;
+
+  g_return_val_if_fail (tree != NULL, NULL);
+
+  if (index >= tree->n_nodes)
+    return NULL;
+  node = &tree->nodes[index];
+  if (node->n_child_nodes == 0 && node->children_count == 0)
+    return NULL;
+
+  children = g_list_store_new (BEAM_TYPE_SUPERVISION_ITEM);
+  for (guint i = 0; i < node->n_child_nodes; i++)
+    {
+      guint child = node->child_nodes[i];
+      g_autoptr(BeamSupervisionItem) item =
+        beam_supervision_item_new (tree, child, restarted != NULL && restarted[child]);
+
+      g_list_store_append (children, item);
+    }
+  if (node->kind == BEAM_SUPERVISION_SUPERVISOR && node->children_count > node->n_child_nodes)
+    {
+      g_autoptr(BeamSupervisionItem) more =
+        beam_supervision_item_new_more (node->children_count - node->n_child_nodes);
+
+      g_list_store_append (children, more);
+    }
+  return G_LIST_MODEL (children);
+}

@@ -1,0 +1,1078 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Applications page: the node's applications, loaded and started, with
+ * what their processes hold; and the supervision tree of the one selected,
+ * drawn (BeamSupervisionCanvas) beside an outline of the same tree, the two
+ * selecting together. Refreshed while on screen: the list first, then the
+ * tree, whose restarted children are marked (BeamSupervisionHistory).
+ *
+ * Counting every process of the node for the list's sums takes seconds on a
+ * node with a million of them: the list is counted again only when that
+ * costs at most a tenth of the time since the last count. */
+
+#define G_LOG_DOMAIN "beamscope-applications"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-application-list.h"
+#include "beam-application-row.h"
+#include "beam-applications-page-private.h"
+#include "beam-process-info.h"
+#include "beam-supervision-canvas.h"
+#include "beam-supervision-history.h"
+#include "beam-supervision-item.h"
+#include "beam-supervision-tree.h"
+
+/* Counting may cost a tenth of the time between counts, and is done at
+ * least this often. */
+#define COUNT_SHARE        10
+#define COUNT_EVERY_US     (60 * G_USEC_PER_SEC)
+
+struct _BeamApplicationsPage
+{
+  BeamPage               parent_instance;
+
+  GtkPaned              *paned;
+  GtkColumnView         *applications_view;
+  GtkSingleSelection    *applications_selection;
+  GListStore            *applications;
+  GtkStack              *tree_stack;
+  AdwStatusPage         *status_page;
+  GtkSearchEntry        *search_entry;
+  GtkLabel              *matches_label;
+  GtkLabel              *tree_status_label;
+  GtkToggleButton       *links_toggle;
+  GtkToggleButton       *pause_button;
+  GtkButton             *zoom_in_button;
+  GtkButton             *zoom_out_button;
+  GtkButton             *zoom_fit_button;
+  GtkMenuButton         *node_menu_button;
+  GMenuModel            *node_menu;
+  BeamSupervisionCanvas *canvas;
+  GtkColumnView         *outline_view;
+  GtkSingleSelection    *outline_selection;
+  GtkColumnViewColumn   *outline_name_column;
+  GtkColumnViewColumn   *outline_pid_column;
+  GtkColumnViewColumn   *outline_type_column;
+  GtkColumnViewColumn   *outline_restart_column;
+  GtkColumnViewColumn   *outline_memory_column;
+  GtkColumnViewColumn   *outline_queue_column;
+  GtkColumnViewColumn   *outline_reductions_column;
+
+  GSettings             *settings;
+  BeamSupervisionHistory *history;
+  GtkPopoverMenu        *context_menu;
+  char                  *application;      /* the one selected, or NULL */
+  gint64                 counted_at_us;    /* when the list was last counted */
+  gint64                 count_cost_us;    /* what that count took */
+  gint64                 asked_at_us;
+  gboolean               counting;
+  gboolean               ask_again;        /* the selection changed while asking */
+  gboolean               syncing;          /* selecting in one view from the other */
+  guint                  trees;
+};
+
+G_DEFINE_FINAL_TYPE (BeamApplicationsPage, beam_applications_page, BEAM_TYPE_PAGE)
+
+static void ask_tree (BeamApplicationsPage *self);
+
+/* ---- closures of the .ui ------------------------------------------------------- */
+
+char *
+beam_applications_page_format_count (gpointer unused G_GNUC_UNUSED,
+                                     gint64   count)
+{
+  return count >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, count) : g_strdup ("—");
+}
+
+char *
+beam_applications_page_format_bytes (gpointer unused G_GNUC_UNUSED,
+                                     gint64   bytes)
+{
+  return bytes >= 0 ? g_format_size ((guint64) bytes) : g_strdup ("—");
+}
+
+char *
+beam_applications_page_format_reductions (gpointer unused G_GNUC_UNUSED,
+                                          gint64   reductions)
+{
+  return reductions >= 0
+         ? g_strdup_printf (_("%" G_GINT64_FORMAT " reductions"), reductions)
+         : NULL;
+}
+
+char *
+beam_applications_page_describe_state (gpointer    unused G_GNUC_UNUSED,
+                                       gboolean    running,
+                                       gboolean    library,
+                                       const char *start_type,
+                                       const char *vsn)
+{
+  const char *state = !running ? _("stopped")
+                      : library ? _("library")
+                      : start_type != NULL ? start_type : _("running");
+
+  return vsn != NULL ? g_strdup_printf ("%s · %s", vsn, state) : g_strdup (state);
+}
+
+/* ---- the selected node ---------------------------------------------------------- */
+
+static const BeamSupervisionNode *
+selected_node (BeamApplicationsPage *self)
+{
+  const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
+  guint selected = beam_supervision_canvas_get_selected (self->canvas);
+
+  if (tree == NULL || selected >= tree->n_nodes)
+    return NULL;
+  return &tree->nodes[selected];
+}
+
+/* A process's pid, not a port's. */
+static const char *
+selected_pid (BeamApplicationsPage *self)
+{
+  const BeamSupervisionNode *node = selected_node (self);
+
+  if (node == NULL || node->pid == NULL || node->pid[0] != '<')
+    return NULL;
+  return node->pid;
+}
+
+/* The one place the page's actions are enabled or not: --read-only leaves
+ * no kill. */
+static void
+update_actions (BeamApplicationsPage *self)
+{
+  const BeamSupervisionNode *node = selected_node (self);
+  BeamNode *beam_node = beam_page_get_node (BEAM_PAGE (self));
+  gboolean writable = beam_node != NULL && !beam_node_get_read_only (beam_node);
+  gboolean has_pid = selected_pid (self) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.open-process", has_pid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.kill", has_pid && writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.supervisor-details",
+                                 has_pid && node->kind == BEAM_SUPERVISION_SUPERVISOR);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->node_menu_button), has_pid);
+}
+
+/* ---- the outline ------------------------------------------------------------------ */
+
+static GListModel *
+create_children (gpointer item,
+                 gpointer user_data)
+{
+  BeamApplicationsPage *self = user_data;
+  const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
+
+  if (tree == NULL || beam_supervision_item_get_is_more (item))
+    return NULL;
+  return beam_supervision_item_list_children (tree, beam_supervision_item_get_index (item),
+                                              beam_supervision_history_get_restarted (
+                                                self->history));
+}
+
+/* The pids of the rows expanded now, to expand them again in a new tree. */
+static GHashTable *
+expanded_pids (BeamApplicationsPage *self)
+{
+  GListModel *rows = gtk_single_selection_get_model (self->outline_selection);
+  GHashTable *pids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = rows != NULL ? g_list_model_get_n_items (rows) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(BeamSupervisionItem) item = gtk_tree_list_row_get_item (row);
+
+      if (gtk_tree_list_row_get_expanded (row) && beam_supervision_item_get_pid (item) != NULL)
+        g_hash_table_add (pids, g_strdup (beam_supervision_item_get_pid (item)));
+    }
+  return pids;
+}
+
+static void
+rebuild_outline (BeamApplicationsPage *self)
+{
+  const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
+  g_autoptr(GHashTable) expanded = expanded_pids (self);
+  gboolean first = g_hash_table_size (expanded) == 0;
+  GtkTreeListModel *rows;
+  GListStore *root;
+  guint n;
+
+  if (tree == NULL || tree->n_nodes == 0)
+    {
+      gtk_single_selection_set_model (self->outline_selection, NULL);
+      return;
+    }
+
+  root = g_list_store_new (BEAM_TYPE_SUPERVISION_ITEM);
+  {
+    g_autoptr(BeamSupervisionItem) top = beam_supervision_item_new (tree, 0, FALSE);
+    g_list_store_append (root, top);
+  }
+  rows = gtk_tree_list_model_new (G_LIST_MODEL (root), FALSE, FALSE, create_children, self, NULL);
+
+  self->syncing = TRUE;
+  gtk_single_selection_set_model (self->outline_selection, G_LIST_MODEL (rows));
+  /* Expanded again as they were; a first tree opens its top supervisor. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (rows));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (rows, i);
+      g_autoptr(BeamSupervisionItem) item = gtk_tree_list_row_get_item (row);
+      const char *pid = beam_supervision_item_get_pid (item);
+
+      if ((first && i == 0) || (pid != NULL && g_hash_table_contains (expanded, pid)))
+        {
+          gtk_tree_list_row_set_expanded (row, TRUE);
+          n = g_list_model_get_n_items (G_LIST_MODEL (rows));
+        }
+    }
+  gtk_single_selection_set_selected (self->outline_selection, GTK_INVALID_LIST_POSITION);
+  self->syncing = FALSE;
+  g_object_unref (rows);
+}
+
+/* GTK 4.8's column view has no scroll_to(): its list view has the action. */
+static void
+scroll_outline_to (BeamApplicationsPage *self,
+                   guint                 position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->outline_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+}
+
+/* Selects `index` in the outline, expanding the rows above it. */
+static void
+select_in_outline (BeamApplicationsPage *self,
+                   guint                 index)
+{
+  const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
+  GtkTreeListModel *rows = GTK_TREE_LIST_MODEL (gtk_single_selection_get_model (
+                                                  self->outline_selection));
+  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GtkTreeListRow) row = NULL;
+
+  if (tree == NULL || rows == NULL || index >= tree->n_nodes)
+    {
+      gtk_single_selection_set_selected (self->outline_selection, GTK_INVALID_LIST_POSITION);
+      return;
+    }
+  for (guint at = index; at != BEAM_SUPERVISION_NO_PARENT; at = tree->nodes[at].parent)
+    g_array_prepend_val (path, at);
+
+  row = gtk_tree_list_model_get_row (rows, 0);
+  for (guint step = 1; step < path->len && row != NULL; step++)
+    {
+      const BeamSupervisionNode *parent = &tree->nodes[g_array_index (path, guint, step - 1)];
+      guint child = g_array_index (path, guint, step);
+      GtkTreeListRow *next = NULL;
+
+      gtk_tree_list_row_set_expanded (row, TRUE);
+      for (guint k = 0; k < parent->n_child_nodes; k++)
+        if (parent->child_nodes[k] == child)
+          next = gtk_tree_list_row_get_child_row (row, k);
+      g_object_unref (row);
+      row = next;
+    }
+  if (row != NULL)
+    {
+      guint position = gtk_tree_list_row_get_position (row);
+
+      gtk_single_selection_set_selected (self->outline_selection, position);
+      scroll_outline_to (self, position);
+    }
+}
+
+static void
+on_canvas_selected (BeamApplicationsPage *self)
+{
+  update_actions (self);
+  if (self->syncing)
+    return;
+  self->syncing = TRUE;
+  select_in_outline (self, beam_supervision_canvas_get_selected (self->canvas));
+  self->syncing = FALSE;
+}
+
+static void
+on_outline_selected (BeamApplicationsPage *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->outline_selection);
+  g_autoptr(BeamSupervisionItem) item = NULL;
+
+  if (self->syncing || row == NULL)
+    return;
+  item = gtk_tree_list_row_get_item (row);
+  if (beam_supervision_item_get_is_more (item))
+    return;
+  self->syncing = TRUE;
+  beam_supervision_canvas_set_selected (self->canvas, beam_supervision_item_get_index (item));
+  self->syncing = FALSE;
+  update_actions (self);
+}
+
+/* Cells of the outline: a label bound to one property of the row's item. */
+typedef struct
+{
+  const char *property;
+  gboolean    numeric;
+  gboolean    bytes;
+} OutlineCell;
+
+static const OutlineCell name_cell = { "title", FALSE, FALSE };
+static const OutlineCell pid_cell = { "pid", FALSE, FALSE };
+static const OutlineCell type_cell = { "kind", FALSE, FALSE };
+static const OutlineCell restart_cell = { "restart", FALSE, FALSE };
+static const OutlineCell memory_cell = { "memory", TRUE, TRUE };
+static const OutlineCell queue_cell = { "message-queue-len", TRUE, FALSE };
+static const OutlineCell reductions_cell = { "reductions", TRUE, FALSE };
+
+static void
+setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+            GtkListItem              *list_item,
+            const OutlineCell        *cell)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), cell->numeric ? 1.0f : 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (cell->numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  if (cell == &name_cell)
+    {
+      GtkWidget *expander = gtk_tree_expander_new ();
+
+      gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+      gtk_list_item_set_child (list_item, expander);
+    }
+  else
+    gtk_list_item_set_child (list_item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+           GtkListItem              *list_item,
+           const OutlineCell        *cell)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  g_autoptr(BeamSupervisionItem) item = gtk_tree_list_row_get_item (row);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *label = child;
+  g_autofree char *text = NULL;
+  gboolean restarted = FALSE;
+
+  if (cell == &name_cell)
+    {
+      gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), row);
+      label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
+      g_object_get (item, "restarted", &restarted, NULL);
+    }
+  if (cell->numeric)
+    {
+      gint64 value;
+
+      g_object_get (item, cell->property, &value, NULL);
+      text = value < 0 ? g_strdup ("")
+             : cell->bytes ? g_format_size ((guint64) value)
+             : g_strdup_printf ("%" G_GINT64_FORMAT, value);
+    }
+  else
+    g_object_get (item, cell->property, &text, NULL);
+  if (cell == &name_cell && restarted)
+    {
+      g_autofree char *marked = g_strdup_printf (_("%s (restarted)"), text);
+      gtk_label_set_text (GTK_LABEL (label), marked);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  if (cell == &name_cell)
+    {
+      if (beam_supervision_item_get_is_more (item))
+        gtk_widget_add_css_class (label, "dim-label");
+      else
+        gtk_widget_remove_css_class (label, "dim-label");
+    }
+}
+
+static void
+set_up_outline_column (GtkColumnViewColumn *column,
+                       const OutlineCell   *cell)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) cell);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) cell);
+  gtk_column_view_column_set_factory (column, factory);
+  g_object_unref (factory);
+}
+
+/* ---- asking the node ---------------------------------------------------------------- */
+
+static void
+show_status (BeamApplicationsPage *self,
+             const char           *icon,
+             const char           *title,
+             const char           *description)
+{
+  /* The description is markup, and may quote what the node said. */
+  g_autofree char *escaped = description != NULL ? g_markup_escape_text (description, -1) : NULL;
+
+  adw_status_page_set_icon_name (self->status_page, icon);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, escaped);
+  gtk_stack_set_visible_child_name (self->tree_stack, "status");
+}
+
+static BeamApplicationRow *
+selected_row (BeamApplicationsPage *self)
+{
+  return gtk_single_selection_get_selected_item (self->applications_selection);
+}
+
+static void
+finish (BeamApplicationsPage *self,
+        const GError         *error)
+{
+  beam_page_refresh_done (BEAM_PAGE (self), error);
+  if (self->ask_again)
+    {
+      self->ask_again = FALSE;
+      beam_page_refresh (BEAM_PAGE (self));
+    }
+}
+
+static void
+update_tree_status (BeamApplicationsPage *self,
+                    guint                 elapsed_ms)
+{
+  const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
+  guint processes = 0, silent = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < tree->n_nodes; i++)
+    {
+      if (tree->nodes[i].pid != NULL && tree->nodes[i].kind != BEAM_SUPERVISION_LINKED)
+        processes++;
+      if (tree->nodes[i].kind == BEAM_SUPERVISION_SUPERVISOR &&
+          tree->nodes[i].status == BEAM_SUPERVISOR_NOT_ANSWERING)
+        silent++;
+    }
+  if (silent > 0)
+    text = g_strdup_printf (ngettext ("%u processes · %u supervisor not answering · %u ms",
+                                      "%u processes · %u supervisors not answering · %u ms",
+                                      silent),
+                            processes, silent, elapsed_ms);
+  else
+    text = g_strdup_printf (_("%u processes · %u ms"), processes, elapsed_ms);
+  gtk_label_set_text (self->tree_status_label, text);
+}
+
+static void
+tree_done (GObject      *object G_GNUC_UNUSED,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BeamApplicationsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BeamSupervisionTree *tree = beam_supervision_tree_finish (result, &error);
+  guint elapsed_ms = (guint) ((g_get_monotonic_time () - self->asked_at_us) / 1000);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (tree != NULL && g_strcmp0 (tree->application, self->application) != 0)
+    {
+      /* Another application was selected meanwhile. */
+      beam_supervision_tree_free (tree);
+      self->ask_again = TRUE;
+      finish (self, NULL);
+      return;
+    }
+  if (tree == NULL)
+    {
+      if (g_error_matches (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_RUNNING))
+        show_status (self, "media-playback-stop-symbolic", _("Application Stopped"),
+                     error->message);
+      else if (g_error_matches (error, BEAM_SUPERVISION_ERROR,
+                                BEAM_SUPERVISION_ERROR_NO_PROCESSES))
+        show_status (self, "accessories-dictionary-symbolic", _("Library Application"),
+                     error->message);
+      else if (g_error_matches (error, BEAM_SUPERVISION_ERROR,
+                                BEAM_SUPERVISION_ERROR_UNKNOWN_APPLICATION))
+        show_status (self, "dialog-question-symbolic", _("Application Gone"), error->message);
+      else
+        show_status (self, "dialog-warning-symbolic", _("Could Not Read the Tree"),
+                     error->message);
+      beam_supervision_canvas_set_tree (self->canvas, NULL, NULL);
+      rebuild_outline (self);
+      update_actions (self);
+      finish (self, error);
+      return;
+    }
+
+  beam_supervision_history_update (self->history, tree);
+  beam_supervision_canvas_set_tree (self->canvas, tree,
+                                    (GDestroyNotify) beam_supervision_tree_free);
+  beam_supervision_canvas_set_marks (self->canvas,
+                                     beam_supervision_history_get_restarted (self->history),
+                                     beam_supervision_history_get_restart_counts (self->history));
+  rebuild_outline (self);
+  self->syncing = TRUE;
+  select_in_outline (self, beam_supervision_canvas_get_selected (self->canvas));
+  self->syncing = FALSE;
+  gtk_stack_set_visible_child_name (self->tree_stack, "tree");
+  update_tree_status (self, elapsed_ms);
+  update_actions (self);
+  self->trees++;
+  finish (self, NULL);
+}
+
+static void
+ask_tree (BeamApplicationsPage *self)
+{
+  BeamConnection *connection = beam_page_get_connection (BEAM_PAGE (self));
+  BeamApplicationRow *row = selected_row (self);
+  BeamSupervisionOptions options;
+
+  if (connection == NULL || row == NULL)
+    {
+      show_status (self, "view-list-bullet-symbolic", _("No Application Selected"),
+                   _("Choose an application to see its supervision tree"));
+      finish (self, NULL);
+      return;
+    }
+
+  beam_supervision_options_init (&options);
+  options.links = gtk_toggle_button_get_active (self->links_toggle);
+  self->asked_at_us = g_get_monotonic_time ();
+  beam_supervision_tree_async (connection, beam_application_row_get_name (row), &options,
+                               beam_page_get_cancellable (BEAM_PAGE (self)), tree_done,
+                               g_object_ref (self));
+}
+
+static void
+list_done (GObject      *object G_GNUC_UNUSED,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BeamApplicationsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamApplicationList) list = beam_application_list_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->counting && list != NULL)
+    {
+      self->counted_at_us = g_get_monotonic_time ();
+      self->count_cost_us = self->counted_at_us - self->asked_at_us;
+    }
+  if (list == NULL)
+    {
+      show_status (self, "dialog-warning-symbolic", _("Could Not List the Applications"),
+                   error->message);
+      finish (self, error);
+      return;
+    }
+  beam_application_rows_update (self->applications, list);
+  ask_tree (self);
+}
+
+static void
+beam_applications_page_refresh (BeamPage       *page,
+                                BeamConnection *connection,
+                                GCancellable   *cancellable)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (page);
+  gint64 now = g_get_monotonic_time ();
+
+  self->counting = self->counted_at_us == 0 ||
+                   now - self->counted_at_us >= MIN (COUNT_EVERY_US,
+                                                     COUNT_SHARE * self->count_cost_us);
+  self->asked_at_us = now;
+  beam_application_list_async (connection, self->counting, cancellable, list_done,
+                               g_object_ref (self));
+}
+
+static void
+on_application_selected (BeamApplicationsPage *self)
+{
+  BeamApplicationRow *row = selected_row (self);
+  const char *name = row != NULL ? beam_application_row_get_name (row) : NULL;
+
+  if (g_strcmp0 (name, self->application) == 0)
+    return;
+  g_free (self->application);
+  self->application = g_strdup (name);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  beam_supervision_canvas_set_tree (self->canvas, NULL, NULL);
+  rebuild_outline (self);
+  gtk_label_set_text (self->tree_status_label, "");
+  if (name != NULL)
+    {
+      g_autofree char *reading = g_strdup_printf (_("Reading the supervision tree of %s…"),
+                                                  name);
+      show_status (self, "content-loading-symbolic", name, reading);
+    }
+  if (beam_page_get_busy (BEAM_PAGE (self)))
+    self->ask_again = TRUE;
+  else
+    beam_page_refresh (BEAM_PAGE (self));
+  update_actions (self);
+}
+
+static void
+on_links_toggled (BeamApplicationsPage *self)
+{
+  if (beam_page_get_busy (BEAM_PAGE (self)))
+    self->ask_again = TRUE;
+  else
+    beam_page_refresh (BEAM_PAGE (self));
+}
+
+/* ---- search ---------------------------------------------------------------------- */
+
+static void
+update_matches (BeamApplicationsPage *self,
+                guint                 matches)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *label = NULL;
+
+  if (text[0] != '\0')
+    label = matches > 0 ? g_strdup_printf (ngettext ("%u match", "%u matches", matches), matches)
+                        : g_strdup (_("No match"));
+  gtk_label_set_text (self->matches_label, label != NULL ? label : "");
+}
+
+static void
+on_search_changed (BeamApplicationsPage *self)
+{
+  update_matches (self, beam_supervision_canvas_set_search (
+                          self->canvas, gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+}
+
+static void
+on_search_activate (BeamApplicationsPage *self)
+{
+  beam_supervision_canvas_next_match (self->canvas);
+}
+
+static void
+on_search_stop (BeamApplicationsPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* ---- acting on the selected process --------------------------------------------------- */
+
+static void
+open_process_action (GtkWidget  *widget,
+                     const char *action_name G_GNUC_UNUSED,
+                     GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (widget);
+  const char *pid = selected_pid (self);
+
+  if (pid != NULL)
+    gtk_widget_activate_action (widget, "win.open-process", "s", pid);
+}
+
+static void
+on_activate_node (BeamApplicationsPage *self,
+                  guint                 index G_GNUC_UNUSED)
+{
+  open_process_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+static void
+kill_done (GObject      *object G_GNUC_UNUSED,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BeamApplicationsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!beam_process_action_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->tree_status_label, error->message);
+      return;
+    }
+  /* Show what its supervisor did about it. */
+  if (beam_page_get_busy (BEAM_PAGE (self)))
+    self->ask_again = TRUE;
+  else
+    beam_page_refresh (BEAM_PAGE (self));
+}
+
+void
+beam_applications_page_kill_selected (BeamApplicationsPage *self)
+{
+  BeamConnection *connection = beam_page_get_connection (BEAM_PAGE (self));
+  BeamNode *node = beam_page_get_node (BEAM_PAGE (self));
+  const char *pid = selected_pid (self);
+
+  g_return_if_fail (BEAM_IS_APPLICATIONS_PAGE (self));
+
+  if (connection == NULL || pid == NULL || node == NULL || beam_node_get_read_only (node))
+    return;
+  beam_process_action_async (connection, pid, BEAM_PROCESS_ACTION_KILL, NULL,
+                             beam_page_get_cancellable (BEAM_PAGE (self)), kill_done,
+                             g_object_ref (self));
+}
+
+static void
+on_kill_confirmed (AdwMessageDialog     *dialog G_GNUC_UNUSED,
+                   const char           *response,
+                   BeamApplicationsPage *self)
+{
+  if (g_str_equal (response, "kill"))
+    beam_applications_page_kill_selected (self);
+}
+
+static void
+kill_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (widget);
+  const BeamSupervisionNode *node = selected_node (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  if (selected_pid (self) == NULL)
+    return;
+  heading = g_strdup_printf (_("Kill %s?"), node->name != NULL ? node->name : node->pid);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("exit(Pid, kill): it cannot be trapped. Its supervisor "
+                                     "reacts as it would in production, by its restart "
+                                     "strategy."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "kill", _("_Kill"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "kill",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_kill_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+details_done (GObject      *object G_GNUC_UNUSED,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GtkLabel) label = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamSupervisorDetails) details = beam_supervisor_details_finish (result, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (details == NULL)
+    {
+      gtk_label_set_text (label, error->message);
+      return;
+    }
+  g_string_append_printf (text, _("supervisor:count_children/1\n"
+                                  "specs %" G_GINT64_FORMAT ", active %" G_GINT64_FORMAT
+                                  ", supervisors %" G_GINT64_FORMAT
+                                  ", workers %" G_GINT64_FORMAT "\n"),
+                          details->specs, details->active, details->supervisors,
+                          details->workers);
+  g_string_append (text, _("\nsupervisor:get_childspec/2\n"));
+  for (guint i = 0; i < details->child_specs->len; i++)
+    g_string_append_printf (text, "%s\n", (char *) g_ptr_array_index (details->child_specs, i));
+  g_string_truncate (text, text->len > 0 ? text->len - 1 : 0);
+  gtk_label_set_text (label, text->str);
+}
+
+static void
+supervisor_details_action (GtkWidget  *widget,
+                           const char *action_name G_GNUC_UNUSED,
+                           GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (widget);
+  BeamConnection *connection = beam_page_get_connection (BEAM_PAGE (self));
+  const char *pid = selected_pid (self);
+  GtkWidget *popover, *scrolled, *label;
+
+  if (connection == NULL || pid == NULL)
+    return;
+
+  label = gtk_label_new (_("Asking the supervisor…"));
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 80);
+  gtk_widget_add_css_class (label, "monospace");
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 480);
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
+  gtk_widget_set_parent (popover, GTK_WIDGET (self->node_menu_button));
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+
+  beam_supervisor_details_async (connection, pid, beam_page_get_cancellable (BEAM_PAGE (self)),
+                                 details_done, g_object_ref (label));
+}
+
+static void
+on_context_menu (BeamApplicationsPage *self,
+                 guint                 index G_GNUC_UNUSED,
+                 double                x,
+                 double                y)
+{
+  update_actions (self);
+  if (selected_pid (self) == NULL)
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+on_zoom_in (BeamApplicationsPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self->canvas), "canvas.zoom-in", NULL);
+}
+
+static void
+on_zoom_out (BeamApplicationsPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self->canvas), "canvas.zoom-out", NULL);
+}
+
+static void
+on_zoom_fit (BeamApplicationsPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self->canvas), "canvas.zoom-fit", NULL);
+}
+
+/* ---- for tests -------------------------------------------------------------------- */
+
+guint
+beam_applications_page_get_trees (BeamApplicationsPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_APPLICATIONS_PAGE (self), 0);
+  return self->trees;
+}
+
+gboolean
+beam_applications_page_select_application (BeamApplicationsPage *self,
+                                           const char           *name)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->applications));
+
+  g_return_val_if_fail (BEAM_IS_APPLICATIONS_PAGE (self), FALSE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BeamApplicationRow) row = g_list_model_get_item (G_LIST_MODEL (self->applications),
+                                                                 i);
+
+      if (g_strcmp0 (beam_application_row_get_name (row), name) == 0)
+        {
+          gtk_single_selection_set_selected (self->applications_selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+BeamSupervisionCanvas *
+beam_applications_page_get_canvas (BeamApplicationsPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_APPLICATIONS_PAGE (self), NULL);
+  return self->canvas;
+}
+
+GtkSingleSelection *
+beam_applications_page_get_outline_selection (BeamApplicationsPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_APPLICATIONS_PAGE (self), NULL);
+  return self->outline_selection;
+}
+
+GListModel *
+beam_applications_page_get_applications (BeamApplicationsPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_APPLICATIONS_PAGE (self), NULL);
+  return G_LIST_MODEL (self->applications);
+}
+
+/* ---- GObject ------------------------------------------------------------------------ */
+
+static void
+beam_applications_page_node_changed (BeamPage *page,
+                                     BeamNode *node G_GNUC_UNUSED)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (page);
+
+  g_list_store_remove_all (self->applications);
+  g_clear_pointer (&self->application, g_free);
+  g_clear_pointer (&self->history, beam_supervision_history_free);
+  self->history = beam_supervision_history_new ();
+  self->counted_at_us = self->count_cost_us = 0;
+  self->ask_again = FALSE;
+  beam_supervision_canvas_set_tree (self->canvas, NULL, NULL);
+  rebuild_outline (self);
+  update_actions (self);
+}
+
+static void
+beam_applications_page_dispose (GObject *object)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (object);
+
+  if (self->context_menu != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->context_menu));
+      self->context_menu = NULL;
+    }
+  beam_page_dispose_template (BEAM_PAGE (object), BEAM_TYPE_APPLICATIONS_PAGE);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (beam_applications_page_parent_class)->dispose (object);
+}
+
+static void
+beam_applications_page_finalize (GObject *object)
+{
+  BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (object);
+
+  g_clear_pointer (&self->history, beam_supervision_history_free);
+  g_free (self->application);
+
+  G_OBJECT_CLASS (beam_applications_page_parent_class)->finalize (object);
+}
+
+static void
+beam_applications_page_class_init (BeamApplicationsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  BeamPageClass *page_class = BEAM_PAGE_CLASS (klass);
+
+  object_class->dispose = beam_applications_page_dispose;
+  object_class->finalize = beam_applications_page_finalize;
+  page_class->refresh = beam_applications_page_refresh;
+  page_class->node_changed = beam_applications_page_node_changed;
+  beam_page_class_set_interval_key (page_class, "applications-refresh-interval");
+
+  g_type_ensure (BEAM_TYPE_APPLICATION_ROW);
+  g_type_ensure (BEAM_TYPE_SUPERVISION_CANVAS);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/"
+                                               "beam-applications-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, applications_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage,
+                                        applications_selection);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, applications);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, tree_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, matches_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, tree_status_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, links_toggle);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, zoom_in_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, zoom_out_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, zoom_fit_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, node_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, node_menu);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, canvas);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, outline_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, outline_selection);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, outline_name_column);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, outline_pid_column);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, outline_type_column);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage,
+                                        outline_restart_column);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage,
+                                        outline_memory_column);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage, outline_queue_column);
+  gtk_widget_class_bind_template_child (widget_class, BeamApplicationsPage,
+                                        outline_reductions_column);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+
+  gtk_widget_class_install_action (widget_class, "applications.open-process", NULL,
+                                   open_process_action);
+  gtk_widget_class_install_action (widget_class, "applications.kill", NULL, kill_action);
+  gtk_widget_class_install_action (widget_class, "applications.supervisor-details", NULL,
+                                   supervisor_details_action);
+  gtk_widget_class_install_action (widget_class, "applications.find", NULL, find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "applications.find", NULL);
+}
+
+static void
+beam_applications_page_init (BeamApplicationsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->history = beam_supervision_history_new ();
+
+  set_up_outline_column (self->outline_name_column, &name_cell);
+  set_up_outline_column (self->outline_pid_column, &pid_cell);
+  set_up_outline_column (self->outline_type_column, &type_cell);
+  set_up_outline_column (self->outline_restart_column, &restart_cell);
+  set_up_outline_column (self->outline_memory_column, &memory_cell);
+  set_up_outline_column (self->outline_queue_column, &queue_cell);
+  set_up_outline_column (self->outline_reductions_column, &reductions_cell);
+
+  g_signal_connect_object (self->applications_selection, "notify::selected",
+                           G_CALLBACK (on_application_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outline_selection, "notify::selected",
+                           G_CALLBACK (on_outline_selected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::selected", G_CALLBACK (on_canvas_selected),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "activate-node", G_CALLBACK (on_activate_node), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "context-menu", G_CALLBACK (on_context_menu), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "activate", G_CALLBACK (on_search_activate),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "stop-search", G_CALLBACK (on_search_stop), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->links_toggle, "toggled", G_CALLBACK (on_links_toggled), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->zoom_in_button, "clicked", G_CALLBACK (on_zoom_in), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->zoom_out_button, "clicked", G_CALLBACK (on_zoom_out), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->zoom_fit_button, "clicked", G_CALLBACK (on_zoom_fit), self,
+                           G_CONNECT_SWAPPED);
+
+  self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (self->node_menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
+  gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self->canvas));
+
+  self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
+  g_settings_bind (self->settings, "applications-links", self->links_toggle, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (self->pause_button, "active", self, "paused",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  update_actions (self);
+}
