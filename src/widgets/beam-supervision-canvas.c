@@ -353,8 +353,8 @@ place_leaf (GArray *boxes,
 }
 
 static void
-child_placed (WalkFrame  *parent,
-              double  row)
+child_placed (WalkFrame *parent,
+              double     row)
 {
   if (parent->first_row < 0)
     parent->first_row = row;
@@ -1121,7 +1121,7 @@ screen_y (BeamSupervisionCanvas *self,
 
 static inline gboolean
 box_on_screen (const Paint *paint,
-               const Box    *box)
+               const Box   *box)
 {
   return box->row >= paint->first_row && box->row <= paint->last_row;
 }
@@ -1158,12 +1158,12 @@ rounded_rectangle (cairo_t *cr,
 /* A box's rectangle on screen, snapped, grown by `grow` logical pixels. */
 static void
 screen_rect (const Paint *paint,
-             const Box    *box,
-             double        grow,
-             double       *x,
-             double       *y,
-             double       *width,
-             double       *height)
+             const Box   *box,
+             double       grow,
+             double      *x,
+             double      *y,
+             double      *width,
+             double      *height)
 {
   BeamSupervisionCanvas *self = paint->self;
   double left = snap (screen_x (self, box_left (box)), paint->scale) - grow;
@@ -1180,7 +1180,7 @@ screen_rect (const Paint *paint,
 /* The boxes the screen shows, and the parents whose connectors cross it. */
 static void
 find_visible (BeamSupervisionCanvas *self,
-              Paint                *paint)
+              Paint                 *paint)
 {
   double x0 = self->view_x, x1 = self->view_x + paint->width / self->zoom;
   double y0 = self->view_y, y1 = self->view_y + paint->height / self->zoom;
@@ -1204,7 +1204,7 @@ find_visible (BeamSupervisionCanvas *self,
 
 static void
 draw_connectors (const Paint *paint,
-                 gboolean      stubs)
+                 gboolean     stubs)
 {
   BeamSupervisionCanvas *self = paint->self;
   cairo_t *cr = paint->cr;
@@ -1261,7 +1261,7 @@ is_dashed (BoxStyle style)
 /* Every box of one style in one path: filled, then outlined. */
 static void
 draw_style (const Paint *paint,
-            BoxStyle      style)
+            BoxStyle     style)
 {
   BeamSupervisionCanvas *self = paint->self;
   cairo_t *cr = paint->cr;
@@ -1300,7 +1300,7 @@ draw_style (const Paint *paint,
  * as one rectangle, in its outline colour. */
 static void
 draw_style_tiny (const Paint *paint,
-                 BoxStyle      style)
+                 BoxStyle     style)
 {
   BeamSupervisionCanvas *self = paint->self;
   cairo_t *cr = paint->cr;
@@ -1316,7 +1316,8 @@ draw_style_tiny (const Paint *paint,
       if (box->style != style || !box_on_screen (paint, box))
         continue;
       screen_rect (paint, box, 0, &x, &y, &width, &height);
-      if (run_bottom >= run_top && x == run_x && y <= run_bottom + pixel)
+      /* Boxes a pixel apart stay apart: runs merge only what touches. */
+      if (run_bottom >= run_top && x == run_x && y <= run_bottom + pixel / 2)
         {
           run_bottom = MAX (run_bottom, y + height);
           continue;
@@ -1567,6 +1568,9 @@ beam_supervision_canvas_snapshot (GtkWidget   *widget,
   draw_matches (&paint);
   /* Connectors to each child only while rows are far enough apart to tell. */
   draw_connectors (&paint, ROW_PITCH * self->zoom >= 4);
+  /* Under the boxes: they cross the tree's columns. */
+  if (self->tree->n_links > 0)
+    draw_links (&paint);
   for (BoxStyle style = 0; style < N_STYLES; style++)
     {
       if (tiny)
@@ -1574,8 +1578,6 @@ beam_supervision_canvas_snapshot (GtkWidget   *widget,
       else
         draw_style (&paint, style);
     }
-  if (self->tree->n_links > 0)
-    draw_links (&paint);
   if (with_text)
     draw_texts (&paint);
   else
