@@ -1187,19 +1187,31 @@ find_visible (BeamSupervisionCanvas *self,
   /* A column owns the half gaps either side of it, where its connectors run. */
   double first_column = floor ((x0 - MARGIN + GAP_X / 2) / COLUMN_PITCH);
   double last_column = floor ((x1 - MARGIN + GAP_X / 2) / COLUMN_PITCH);
+  double pixel_rows;
 
   g_array_set_size (self->visible, 0);
   paint->first_row = (y0 - MARGIN - BOX_HEIGHT) / ROW_PITCH;
   paint->last_row = (y1 - MARGIN) / ROW_PITCH;
   if (self->boxes->len == 0 || last_column < 0 || first_column >= self->n_columns)
     return;
+  /* Rows closer than a device pixel: one box per pixel row is drawn, the
+   * rest skipped, so that a frame costs the screen's height however many
+   * children an expanded supervisor has. */
+  pixel_rows = 1 / (ROW_PITCH * self->zoom * paint->scale);
   for (guint column = MAX (first_column, 0); column <= MIN (last_column, self->n_columns - 1);
        column++)
     for (guint i = first_box_reaching (self, column, paint->first_row);
          i < self->column_start[column + 1] &&
-         g_array_index (self->boxes, Box, i).span_top <= paint->last_row;
-         i++)
-      g_array_append_val (self->visible, i);
+         g_array_index (self->boxes, Box, i).span_top <= paint->last_row;)
+      {
+        g_array_append_val (self->visible, i);
+        if (pixel_rows > 1)
+          i = MAX (i + 1, first_box_reaching (self, column,
+                                              g_array_index (self->boxes, Box, i).row +
+                                              pixel_rows));
+        else
+          i++;
+      }
 }
 
 static void
