@@ -1954,6 +1954,24 @@ on_expand_key (GtkWidget *widget,
   return TRUE;
 }
 
+/* The menu key: the page's menu at the selected box. */
+static gboolean
+on_menu_key (GtkWidget *widget,
+             GVariant  *args G_GNUC_UNUSED,
+             gpointer   user_data G_GNUC_UNUSED)
+{
+  BeamSupervisionCanvas *self = BEAM_SUPERVISION_CANVAS (widget);
+  const Box *box;
+
+  if (self->selected == NO_NODE || self->node_box[self->selected] == NO_BOX)
+    return FALSE;
+  box = &g_array_index (self->boxes, Box, self->node_box[self->selected]);
+  g_signal_emit (self, signals[CONTEXT_MENU], 0, self->selected,
+                 screen_x (self, box_left (box) + BOX_WIDTH / 2),
+                 screen_y (self, row_centre (box->row)));
+  return TRUE;
+}
+
 static void
 zoom_in_action (GtkWidget  *widget,
                 const char *action_name G_GNUC_UNUSED,
@@ -2032,6 +2050,13 @@ beam_supervision_canvas_system_setting_changed (GtkWidget        *widget,
                                                                                    setting);
   drop_texts (BEAM_SUPERVISION_CANVAS (widget));
   gtk_widget_queue_draw (widget);
+}
+
+/* The selection is drawn dimmer without the focus. */
+static void
+on_focus_changed (BeamSupervisionCanvas *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -2190,6 +2215,8 @@ beam_supervision_canvas_class_init (BeamSupervisionCanvasClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0, on_activate_key, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0, on_activate_key, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_space, 0, on_activate_key, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, on_menu_key, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, on_menu_key, NULL);
   /* Expand and collapse a big supervisor, as in a tree view. */
   gtk_widget_class_add_binding (widget_class, GDK_KEY_plus, 0, on_expand_key, "b", TRUE);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Add, 0, on_expand_key, "b", TRUE);
@@ -2237,6 +2264,7 @@ beam_supervision_canvas_init (BeamSupervisionCanvas *self)
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (widget, motion);
   g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed), NULL);
+  g_signal_connect (self, "notify::has-focus", G_CALLBACK (on_focus_changed), NULL);
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_focus_on_click (widget, TRUE);

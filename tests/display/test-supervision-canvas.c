@@ -353,12 +353,27 @@ on_activate_node (BeamSupervisionCanvas *canvas G_GNUC_UNUSED,
 }
 
 static void
+on_context_menu (BeamSupervisionCanvas *canvas,
+                 guint                  index,
+                 double                 x,
+                 double                 y,
+                 guint                 *menu_for)
+{
+  /* At the box, in the canvas's coordinates. */
+  g_assert_cmpfloat (x, >=, 0);
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (x, <=, gtk_widget_get_width (GTK_WIDGET (canvas)));
+  g_assert_cmpfloat (y, <=, gtk_widget_get_height (GTK_WIDGET (canvas)));
+  *menu_for = index;
+}
+
+static void
 test_keyboard (void)
 {
   GtkWidget *window;
   GtkWidget *widget = canvas_in_window (&window);
   BeamSupervisionCanvas *canvas = BEAM_SUPERVISION_CANVAS (widget);
-  guint activated = G_MAXUINT;
+  guint activated = G_MAXUINT, menu_for = G_MAXUINT;
   graphene_rect_t visible, rect;
 
   beam_supervision_canvas_set_tree (canvas, demo_tree (), free_tree);
@@ -414,6 +429,9 @@ test_keyboard (void)
 
   press (widget, GDK_KEY_Return, 0);
   g_assert_cmpuint (activated, ==, CONNS_SUP);
+  g_signal_connect (canvas, "context-menu", G_CALLBACK (on_context_menu), &menu_for);
+  press (widget, GDK_KEY_Menu, 0);
+  g_assert_cmpuint (menu_for, ==, CONNS_SUP);
 
   /* Zoom keys go through the actions. */
   {
