@@ -36,7 +36,7 @@ beam_test_tree_intern (BeamTestTreeBuilder *builder,
 guint
 beam_test_tree_add (BeamTestTreeBuilder *builder,
                     guint                parent,
-                    BeamSupervisionKind  kind,
+                    BeamSupervisionType  kind,
                     const char          *name,
                     const char          *id)
 {
@@ -45,7 +45,7 @@ beam_test_tree_add (BeamTestTreeBuilder *builder,
 
   node.index = builder->nodes->len;
   node.parent = parent;
-  node.kind = kind;
+  node.type = kind;
   node.state = BEAM_SUPERVISION_RUNNING;
   g_snprintf (pid, sizeof pid, "<0.%u.0>", 100 + node.index);
   node.pid = beam_test_tree_intern (builder, pid);

@@ -18,7 +18,7 @@ BeamTestTreeBuilder *beam_test_tree_builder_new  (const char          *applicati
  * running, with the pid "<0.N.0>" from its index; returns its index. */
 guint                beam_test_tree_add          (BeamTestTreeBuilder *builder,
                                                   guint                parent,
-                                                  BeamSupervisionKind  kind,
+                                                  BeamSupervisionType  kind,
                                                   const char          *name,
                                                   const char          *id);
 /* The node, to set more of it before the tree is finished. Valid until the

@@ -87,7 +87,7 @@ describe (const BeamSupervisionNode *node)
   else if (node->state == BEAM_SUPERVISION_UNDEFINED)
     g_string_append (line, _(" (not running)"));
 
-  switch (node->kind)
+  switch (node->type)
     {
     case BEAM_SUPERVISION_SUPERVISOR:
       g_string_append (line, _("  supervisor"));
@@ -148,7 +148,7 @@ print_node (const BeamSupervisionTree *tree,
     print_node (tree, &tree->nodes[node->child_nodes[i]], prefix,
                 i + 1 == node->n_child_nodes &&
                 node->children_count <= node->n_child_nodes);
-  if (node->kind == BEAM_SUPERVISION_SUPERVISOR && node->children_count > node->n_child_nodes)
+  if (node->type == BEAM_SUPERVISION_SUPERVISOR && node->children_count > node->n_child_nodes)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT,
                                                 node->children_count - node->n_child_nodes);

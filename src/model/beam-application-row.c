@@ -228,7 +228,7 @@ void
 beam_application_rows_update (GListStore                *store,
                               const BeamApplicationList *list)
 {
-  guint position = 0, next = 0;
+  guint position = 0, next = 0, n_rows;
 
   g_return_if_fail (G_IS_LIST_STORE (store));
   g_return_if_fail (list != NULL);
@@ -256,7 +256,7 @@ beam_application_rows_update (GListStore                *store,
       position++;
       next++;
     }
-  if (position < g_list_model_get_n_items (G_LIST_MODEL (store)))
-    g_list_store_splice (store, position, g_list_model_get_n_items (G_LIST_MODEL (store)) - position,
-                         NULL, 0);
+  n_rows = g_list_model_get_n_items (G_LIST_MODEL (store));
+  if (position < n_rows)
+    g_list_store_splice (store, position, n_rows - position, NULL, 0);
 }

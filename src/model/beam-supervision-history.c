@@ -51,7 +51,7 @@ paths_of (const BeamSupervisionTree *tree)
       const BeamSupervisionNode *node = &tree->nodes[i];
       const char *above = paths[node->parent];
 
-      if (above != NULL && node->id != NULL && node->kind != BEAM_SUPERVISION_LINKED)
+      if (above != NULL && node->id != NULL && node->type != BEAM_SUPERVISION_LINKED)
         paths[i] = *above != '\0' ? g_strconcat (above, "/", node->id, NULL)
                                   : g_strdup (node->id);
     }
@@ -101,7 +101,7 @@ beam_supervision_history_update (BeamSupervisionHistory    *self,
       g_hash_table_insert (self->pids, g_strdup (paths[i]), g_strdup (node->pid));
     }
   for (guint i = 0; i < tree->n_nodes; i++)
-    if (paths[i] != NULL && tree->nodes[i].kind == BEAM_SUPERVISION_SUPERVISOR)
+    if (paths[i] != NULL && tree->nodes[i].type == BEAM_SUPERVISION_SUPERVISOR)
       self->restart_counts[i] = GPOINTER_TO_UINT (g_hash_table_lookup (self->restarts, paths[i]));
 
   for (guint i = 0; i < tree->n_nodes; i++)

@@ -16,7 +16,7 @@ struct _BeamSupervisionItem
   gboolean restarted;
   char    *title;
   char    *pid;
-  char    *kind;
+  char    *type;
   char    *restart;
   char    *detail;       /* a supervisor's strategy, or what is known of its state */
   gint64   memory;
@@ -30,7 +30,7 @@ enum {
   PROP_0,
   PROP_TITLE,
   PROP_PID,
-  PROP_KIND,
+  PROP_TYPE,
   PROP_RESTART,
   PROP_DETAIL,
   PROP_MEMORY,
@@ -49,7 +49,7 @@ beam_supervision_item_finalize (GObject *object)
 
   g_free (self->title);
   g_free (self->pid);
-  g_free (self->kind);
+  g_free (self->type);
   g_free (self->restart);
   g_free (self->detail);
 
@@ -68,7 +68,7 @@ beam_supervision_item_get_property (GObject    *object,
     {
     case PROP_TITLE: g_value_set_string (value, self->title); break;
     case PROP_PID: g_value_set_string (value, self->pid); break;
-    case PROP_KIND: g_value_set_string (value, self->kind); break;
+    case PROP_TYPE: g_value_set_string (value, self->type); break;
     case PROP_RESTART: g_value_set_string (value, self->restart); break;
     case PROP_DETAIL: g_value_set_string (value, self->detail); break;
     case PROP_MEMORY: g_value_set_int64 (value, self->memory); break;
@@ -90,7 +90,7 @@ beam_supervision_item_class_init (BeamSupervisionItemClass *klass)
 
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
   properties[PROP_PID] = g_param_spec_string ("pid", NULL, NULL, NULL, flags);
-  properties[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, NULL, flags);
+  properties[PROP_TYPE] = g_param_spec_string ("type", NULL, NULL, NULL, flags);
   properties[PROP_RESTART] = g_param_spec_string ("restart", NULL, NULL, NULL, flags);
   properties[PROP_DETAIL] = g_param_spec_string ("detail", NULL, NULL, NULL, flags);
   properties[PROP_MEMORY] = g_param_spec_int64 ("memory", NULL, NULL, -1, G_MAXINT64, -1, flags);
@@ -146,18 +146,18 @@ beam_supervision_item_new (const BeamSupervisionTree *tree,
                           : node->id != NULL ? node->id
                           : node->pid != NULL ? node->pid : "");
   self->pid = g_strdup (node->pid);
-  switch (node->kind)
+  switch (node->type)
     {
     case BEAM_SUPERVISION_SUPERVISOR:
-      self->kind = g_strdup (_("supervisor"));
+      self->type = g_strdup (_("supervisor"));
       self->detail = describe_supervisor (node);
       break;
     case BEAM_SUPERVISION_WORKER:
-      self->kind = g_strdup (_("worker"));
+      self->type = g_strdup (_("worker"));
       break;
     case BEAM_SUPERVISION_LINKED:
     default:
-      self->kind = g_strdup (_("linked"));
+      self->type = g_strdup (_("linked"));
       break;
     }
   if (node->state == BEAM_SUPERVISION_RESTARTING)
@@ -231,7 +231,7 @@ beam_supervision_item_list_children (const BeamSupervisionTree *tree,
 
       g_list_store_append (children, item);
     }
-  if (node->kind == BEAM_SUPERVISION_SUPERVISOR && node->children_count > node->n_child_nodes)
+  if (node->type == BEAM_SUPERVISION_SUPERVISOR && node->children_count > node->n_child_nodes)
     {
       g_autoptr(BeamSupervisionItem) more =
         beam_supervision_item_new_more (node->children_count - node->n_child_nodes);

@@ -135,11 +135,11 @@ read_row (BeamSupervisionTree *tree,
   node->intensity = node->period = -1;
 
   if (beam_term_is_atom (kind, "supervisor"))
-    node->kind = BEAM_SUPERVISION_SUPERVISOR;
+    node->type = BEAM_SUPERVISION_SUPERVISOR;
   else if (beam_term_is_atom (kind, "worker"))
-    node->kind = BEAM_SUPERVISION_WORKER;
+    node->type = BEAM_SUPERVISION_WORKER;
   else if (beam_term_is_atom (kind, "linked"))
-    node->kind = BEAM_SUPERVISION_LINKED;
+    node->type = BEAM_SUPERVISION_LINKED;
   else
     return FALSE;
 
@@ -161,7 +161,7 @@ read_row (BeamSupervisionTree *tree,
   node->restart = intern_atom_or_null (tree->strings, row->children[5]);
   node->shutdown = intern_printed (tree->strings, row->children[6]);
 
-  if (node->kind == BEAM_SUPERVISION_SUPERVISOR)
+  if (node->type == BEAM_SUPERVISION_SUPERVISOR)
     return read_supervisor (node, tree->strings, sup);
   return beam_term_is_atom (sup, "none");
 }
@@ -377,7 +377,7 @@ beam_supervision_tree_get_root (const BeamSupervisionTree *tree)
 }
 
 static const char *
-kind_name (BeamSupervisionKind kind)
+kind_name (BeamSupervisionType kind)
 {
   switch (kind)
     {
@@ -422,7 +422,7 @@ add_node (JsonBuilder               *builder,
   add_string_or_null (builder, "pid", node->pid);
   add_string_or_null (builder, "name", node->name);
   add_string_or_null (builder, "id", node->id);
-  add_string_or_null (builder, "type", kind_name (node->kind));
+  add_string_or_null (builder, "type", kind_name (node->type));
   add_string_or_null (builder, "module", node->module);
   add_string_or_null (builder, "restart", node->restart);
   add_string_or_null (builder, "shutdown", node->shutdown);
@@ -433,7 +433,7 @@ add_node (JsonBuilder               *builder,
   add_int_or_null (builder, "message_queue_len", node->message_queue_len);
   add_int_or_null (builder, "reductions", node->reductions);
 
-  if (node->kind == BEAM_SUPERVISION_SUPERVISOR)
+  if (node->type == BEAM_SUPERVISION_SUPERVISOR)
     {
       switch (node->status)
         {
@@ -458,8 +458,8 @@ add_node (JsonBuilder               *builder,
         }
     }
 
-  if (node->kind != BEAM_SUPERVISION_LINKED &&
-      (node->kind == BEAM_SUPERVISION_SUPERVISOR || node->n_child_nodes > 0))
+  if (node->type != BEAM_SUPERVISION_LINKED &&
+      (node->type == BEAM_SUPERVISION_SUPERVISOR || node->n_child_nodes > 0))
     {
       json_builder_set_member_name (builder, "children");
       json_builder_begin_array (builder);

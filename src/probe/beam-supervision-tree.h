@@ -19,7 +19,7 @@ typedef enum
   BEAM_SUPERVISION_WORKER,
   /* Links mode: a process or port linked to the tree that no supervisor owns. */
   BEAM_SUPERVISION_LINKED,
-} BeamSupervisionKind;
+} BeamSupervisionType;
 
 typedef enum
 {
@@ -45,7 +45,7 @@ struct _BeamSupervisionNode
   guint                 index;          /* in the tree's array */
   guint                 parent;         /* index, or BEAM_SUPERVISION_NO_PARENT for the root */
   guint                 depth;          /* 0 for the root */
-  BeamSupervisionKind   kind;
+  BeamSupervisionType   type;
   BeamSupervisionState  state;
   const char           *pid;            /* "<0.83.0>", "#Port<0.5>"; NULL unless running */
   const char           *name;           /* registered name */

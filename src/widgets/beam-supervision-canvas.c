@@ -222,7 +222,7 @@ parent_of (BeamSupervisionCanvas *self,
 static inline gboolean
 is_supervisor (const BeamSupervisionNode *node)
 {
-  return node->kind == BEAM_SUPERVISION_SUPERVISOR;
+  return node->type == BEAM_SUPERVISION_SUPERVISOR;
 }
 
 /* Drawn as one "N children" box: big, or counted (only some fetched), and
@@ -276,7 +276,7 @@ unfetched_count (BeamSupervisionCanvas *self,
 static BoxStyle
 node_style (const BeamSupervisionNode *node)
 {
-  if (node->kind == BEAM_SUPERVISION_LINKED)
+  if (node->type == BEAM_SUPERVISION_LINKED)
     return STYLE_LINKED;
   if (node->state != BEAM_SUPERVISION_RUNNING)
     return STYLE_INACTIVE;
@@ -914,7 +914,7 @@ worker_detail (const BeamSupervisionNode *node)
 {
   const char *restart = node->restart != NULL ? node->restart : _("worker");
 
-  if (node->kind == BEAM_SUPERVISION_LINKED)
+  if (node->type == BEAM_SUPERVISION_LINKED)
     return g_strdup (node->pid != NULL && g_str_has_prefix (node->pid, "#Port")
                      ? _("linked port") : _("linked process"));
   if (node->state == BEAM_SUPERVISION_RESTARTING)
@@ -2296,6 +2296,9 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
   g_autoptr(GHashTable) kept_expanded = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                                g_free, NULL);
   g_autofree char *selected_key = NULL;
+  g_autofree char *selected_name = NULL;
+  g_autofree char *selected_id = NULL;
+  g_autofree char *selected_parent = NULL;
   g_autofree char *search = NULL;
   gboolean same_application;
   guint selected = NO_NODE;
@@ -2315,7 +2318,15 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
         if (self->expanded[i] && node_key (node_at (self, i)) != NULL)
           g_hash_table_add (kept_expanded, g_strdup (node_key (node_at (self, i))));
       if (self->selected != NO_NODE)
-        selected_key = g_strdup (node_key (node_at (self, self->selected)));
+        {
+          const BeamSupervisionNode *was = node_at (self, self->selected);
+
+          selected_key = g_strdup (node_key (was));
+          selected_name = g_strdup (was->name);
+          selected_id = g_strdup (was->id);
+          if (was->parent != BEAM_SUPERVISION_NO_PARENT)
+            selected_parent = g_strdup (node_key (node_at (self, was->parent)));
+        }
     }
   else
     self->view_placed = FALSE;
@@ -2346,6 +2357,18 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
           if (g_hash_table_contains (kept_expanded, key))
             self->expanded[i] = TRUE;
           if (selected == NO_NODE && g_strcmp0 (key, selected_key) == 0)
+            selected = i;
+        }
+      /* A selected process restarted since: the same name, else the same
+       * child id under the same supervisor. */
+      for (guint i = 0; i < n && selected == NO_NODE && selected_key != NULL; i++)
+        {
+          const BeamSupervisionNode *node = node_at (self, i);
+
+          if ((selected_name != NULL && g_strcmp0 (node->name, selected_name) == 0) ||
+              (selected_id != NULL && g_strcmp0 (node->id, selected_id) == 0 &&
+               node->parent != BEAM_SUPERVISION_NO_PARENT &&
+               g_strcmp0 (node_key (node_at (self, node->parent)), selected_parent) == 0))
             selected = i;
         }
       /* The matches again, without moving to the first. */

@@ -262,7 +262,7 @@ measure (GtkWidget           *canvas,
        * the top one and those of 100 are expanded. */
       if (g_str_equal (tree->application, "bench_10k"))
         for (guint i = 0; i < tree->n_nodes; i++)
-          if (tree->nodes[i].kind == BEAM_SUPERVISION_SUPERVISOR &&
+          if (tree->nodes[i].type == BEAM_SUPERVISION_SUPERVISOR &&
               tree->nodes[i].status != BEAM_SUPERVISOR_COUNTED)
             beam_supervision_canvas_set_expanded (self, i, TRUE);
     }

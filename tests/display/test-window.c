@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "beam-application.h"
+#include "beam-applications-page-private.h"
 #include "beam-chart-private.h"
 #include "beam-connect-page-private.h"
 #include "beam-load-page-private.h"
@@ -115,7 +116,7 @@ static void
 destroy_and_finalize (gpointer window)
 {
   g_autoptr(GPtrArray) weak = g_ptr_array_new_with_free_func (g_free);
-  const char * const pages[] = { "system", "processes", "load", "memory" };
+  const char * const pages[] = { "system", "processes", "load", "memory", "applications" };
 
   if (BEAM_IS_WINDOW (window))
     {
@@ -738,6 +739,111 @@ test_memory_page (void)
 }
 
 /* --read-only: the actions that change a process cannot even be started. */
+/* ---- the Applications page -------------------------------------------------------- */
+
+static gboolean
+applications_listed (gpointer data)
+{
+  return g_list_model_get_n_items (beam_applications_page_get_applications (data)) > 0;
+}
+
+typedef struct
+{
+  BeamApplicationsPage *page;
+  guint                 trees;
+} TreeWait;
+
+static gboolean
+tree_shown_after (gpointer data)
+{
+  TreeWait *wait = data;
+
+  return beam_applications_page_get_trees (wait->page) > wait->trees;
+}
+
+static void
+wait_for_next_tree (BeamApplicationsPage *page)
+{
+  TreeWait wait = { page, beam_applications_page_get_trees (page) };
+
+  beam_test_wait_until (tree_shown_after, &wait, 20000);
+}
+
+static const BeamSupervisionNode *
+tree_node_named (BeamApplicationsPage *page,
+                 const char           *name)
+{
+  const BeamSupervisionTree *tree =
+    beam_supervision_canvas_get_tree (beam_applications_page_get_canvas (page));
+
+  for (guint i = 0; tree != NULL && i < tree->n_nodes; i++)
+    if (g_strcmp0 (tree->nodes[i].name, name) == 0)
+      return &tree->nodes[i];
+  return NULL;
+}
+
+static void
+test_applications_page (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(GError) error = NULL;
+  g_autofree char *started = beam_test_node_erl_call (node, "application", "ensure_all_started",
+                                                      "[beamscope_demo]", &error);
+  g_autofree char *flaky_before = NULL;
+  BeamApplicationsPage *page;
+  BeamSupervisionCanvas *canvas;
+  GtkSingleSelection *outline;
+  const BeamSupervisionNode *flaky;
+
+  g_assert_no_error (error);
+  beam_window_connect (window, node->name, node->cookie, "applications");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_APPLICATIONS_PAGE (beam_window_get_page (window, "applications"));
+  canvas = beam_applications_page_get_canvas (page);
+  outline = beam_applications_page_get_outline_selection (page);
+  beam_test_wait_until (applications_listed, page, 20000);
+
+  g_assert_true (beam_applications_page_select_application (page, "beamscope_demo"));
+  wait_for_next_tree (page);
+  g_assert_nonnull (tree_node_named (page, "beamscope_demo_sup"));
+  g_assert_cmpstr (beam_supervision_canvas_get_tree (canvas)->application, ==, "beamscope_demo");
+  /* The outline opens on the top supervisor and its five children. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_single_selection_get_model (outline)), ==, 6);
+
+  /* Searching selects the first match in both views. */
+  g_assert_cmpuint (beam_supervision_canvas_set_search (canvas, "flaky"), ==, 1);
+  flaky = tree_node_named (page, "beamscope_demo_flaky");
+  g_assert_nonnull (flaky);
+  g_assert_cmpuint (beam_supervision_canvas_get_selected (canvas), ==, flaky->index);
+  g_assert_cmpuint (gtk_single_selection_get_selected (outline), !=, GTK_INVALID_LIST_POSITION);
+  flaky_before = g_strdup (flaky->pid);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "applications-page.png");
+
+  /* Kill, confirmed: its supervisor restarts it, and the next tree marks it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "applications.kill", NULL));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
+  settle (200);
+  save_screenshot (GTK_WIDGET (find_dialog ()), "applications-kill-dialog.png");
+  adw_message_dialog_response (find_dialog (), "kill");
+  wait_for_next_tree (page);
+  flaky = tree_node_named (page, "beamscope_demo_flaky");
+  g_assert_nonnull (flaky);
+  g_assert_cmpstr (flaky->pid, !=, flaky_before);
+  /* Still selected, under its new pid, in both views. */
+  g_assert_cmpuint (beam_supervision_canvas_get_selected (canvas), ==, flaky->index);
+  g_assert_cmpuint (gtk_single_selection_get_selected (outline), !=, GTK_INVALID_LIST_POSITION);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "applications-page-restarted.png");
+
+  /* A library application says what it is. */
+  g_assert_true (beam_applications_page_select_application (page, "stdlib"));
+  wait_for_next_tree (page);
+  g_assert_null (beam_supervision_canvas_get_tree (canvas));
+
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static void
 test_read_only (void)
 {
@@ -766,6 +872,12 @@ test_read_only (void)
                               "memory.collect-binaries", NULL);
   settle (300);
   g_assert_null (find_dialog ());
+  /* Nor a kill from the Applications page. */
+  beam_window_show_page (window, "applications");
+  gtk_widget_activate_action (beam_window_get_page (window, "applications"),
+                              "applications.kill", NULL);
+  settle (300);
+  g_assert_null (find_dialog ());
   /* Reading stays possible. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
 
@@ -789,7 +901,7 @@ test_unknown_page (void)
   g_test_message ("%s", err);
   g_assert_false (g_spawn_check_wait_status (status, NULL));
   g_assert_nonnull (strstr (err, "“nope”"));
-  g_assert_nonnull (strstr (err, "system, load, memory, processes"));
+  g_assert_nonnull (strstr (err, "system, load, memory, applications, processes"));
 }
 
 int
@@ -821,6 +933,7 @@ main (int    argc,
   g_test_add_func ("/window/playbooks", test_playbooks);
   g_test_add_func ("/window/load-page", test_load_page);
   g_test_add_func ("/window/memory-page", test_memory_page);
+  g_test_add_func ("/window/applications-page", test_applications_page);
   g_test_add_func ("/window/read-only", test_read_only);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
 

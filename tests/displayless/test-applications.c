@@ -106,7 +106,7 @@ assert_child (const BeamSupervisionTree *tree,
               const BeamSupervisionNode *parent,
               guint                      position,
               const char                *id,
-              BeamSupervisionKind        kind,
+              BeamSupervisionType        kind,
               const char                *restart,
               const char                *shutdown)
 {
@@ -115,7 +115,7 @@ assert_child (const BeamSupervisionTree *tree,
   g_assert_cmpuint (position, <, parent->n_child_nodes);
   child = &tree->nodes[parent->child_nodes[position]];
   g_assert_cmpstr (child->id, ==, id);
-  g_assert_cmpint (child->kind, ==, kind);
+  g_assert_cmpint (child->type, ==, kind);
   g_assert_cmpstr (child->restart, ==, restart);
   g_assert_cmpstr (child->shutdown, ==, shutdown);
   g_assert_cmpuint (child->parent, ==, parent->index);
@@ -227,7 +227,7 @@ test_tree (void)
   top = beam_supervision_tree_get_root (tree);
   assert_same_pid (top->pid, top_pid);
   g_assert_cmpstr (top->name, ==, "beamscope_demo_sup");
-  g_assert_cmpint (top->kind, ==, BEAM_SUPERVISION_SUPERVISOR);
+  g_assert_cmpint (top->type, ==, BEAM_SUPERVISION_SUPERVISOR);
   g_assert_cmpint (top->status, ==, BEAM_SUPERVISOR_ANSWERED);
   g_assert_cmpstr (top->strategy, ==, "one_for_one");
   g_assert_cmpint (top->intensity, ==, 10);
@@ -270,7 +270,7 @@ test_tree (void)
 
       g_assert_null (worker->id);
       g_assert_nonnull (worker->pid);
-      g_assert_cmpint (worker->kind, ==, BEAM_SUPERVISION_WORKER);
+      g_assert_cmpint (worker->type, ==, BEAM_SUPERVISION_WORKER);
       g_assert_cmpstr (worker->restart, ==, "permanent");
       g_assert_cmpint (worker->memory, >, 0);
       g_assert_cmpint (worker->message_queue_len, ==, 0);
@@ -348,7 +348,7 @@ test_tree_links (void)
     {
       const BeamSupervisionNode *linked = &tree->nodes[flaky->child_nodes[i]];
 
-      g_assert_cmpint (linked->kind, ==, BEAM_SUPERVISION_LINKED);
+      g_assert_cmpint (linked->type, ==, BEAM_SUPERVISION_LINKED);
       if (g_str_has_prefix (linked->pid, "#Port<"))
         {
           saw_port = TRUE;

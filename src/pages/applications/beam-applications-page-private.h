@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* For tests: how many trees the page has shown, selecting an application by
+/* For tests: how many trees (or why not a tree) the page has shown, selecting an application by
  * name, the page's views, and what the kill dialog's Kill does. */
 guint                  beam_applications_page_get_trees             (BeamApplicationsPage *self);
 gboolean               beam_applications_page_select_application    (BeamApplicationsPage *self,

@@ -153,7 +153,7 @@ update_actions (BeamApplicationsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.open-process", has_pid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.kill", has_pid && writable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.supervisor-details",
-                                 has_pid && node->kind == BEAM_SUPERVISION_SUPERVISOR);
+                                 has_pid && node->type == BEAM_SUPERVISION_SUPERVISOR);
   gtk_widget_set_sensitive (GTK_WIDGET (self->node_menu_button), has_pid);
 }
 
@@ -328,7 +328,7 @@ typedef struct
 
 static const OutlineCell name_cell = { "title", FALSE, FALSE };
 static const OutlineCell pid_cell = { "pid", FALSE, FALSE };
-static const OutlineCell type_cell = { "kind", FALSE, FALSE };
+static const OutlineCell type_cell = { "type", FALSE, FALSE };
 static const OutlineCell restart_cell = { "restart", FALSE, FALSE };
 static const OutlineCell memory_cell = { "memory", TRUE, TRUE };
 static const OutlineCell queue_cell = { "message-queue-len", TRUE, FALSE };
@@ -458,9 +458,9 @@ update_tree_status (BeamApplicationsPage *self,
 
   for (guint i = 0; i < tree->n_nodes; i++)
     {
-      if (tree->nodes[i].pid != NULL && tree->nodes[i].kind != BEAM_SUPERVISION_LINKED)
+      if (tree->nodes[i].pid != NULL && tree->nodes[i].type != BEAM_SUPERVISION_LINKED)
         processes++;
-      if (tree->nodes[i].kind == BEAM_SUPERVISION_SUPERVISOR &&
+      if (tree->nodes[i].type == BEAM_SUPERVISION_SUPERVISOR &&
           tree->nodes[i].status == BEAM_SUPERVISOR_NOT_ANSWERING)
         silent++;
     }
@@ -512,6 +512,7 @@ tree_done (GObject      *object G_GNUC_UNUSED,
       beam_supervision_canvas_set_tree (self->canvas, NULL, NULL);
       rebuild_outline (self);
       update_actions (self);
+      self->trees++;
       finish (self, error);
       return;
     }
@@ -758,7 +759,7 @@ kill_action (GtkWidget  *widget,
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
-  if (selected_pid (self) == NULL)
+  if (selected_pid (self) == NULL || beam_page_get_read_only (BEAM_PAGE (self)))
     return;
   heading = g_strdup_printf (_("Kill %s?"), node->name != NULL ? node->name : node->pid);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
