@@ -19,6 +19,20 @@ main(["procs", TargetText, RoundsText]) ->
               [Us / 1000, Chunks, Records, Bytes]),
     erlang:halt(0);
 
+%% bench-applications: the supervision tree of App walked as observer's
+%% appmon_info walks it, supervisor:which_children/1 for every supervisor,
+%% here over rpc from this hidden node; the median of Rounds walks.
+main(["tree", TargetText, TopText, RoundsText]) ->
+    Target = list_to_atom(TargetText),
+    true = net_kernel:connect_node(Target),
+    Top = rpc:call(Target, erlang, whereis, [list_to_atom(TopText)]),
+    Times = [timer:tc(fun() -> walk(Target, Top) end)
+             || _ <- lists:seq(1, list_to_integer(RoundsText))],
+    {Us, Processes} = lists:nth((length(Times) + 1) div 2, lists:sort(Times)),
+    io:format("{\"which_children_walk_ms\": ~.3f, \"processes\": ~b}~n",
+              [Us / 1000, Processes]),
+    erlang:halt(0);
+
 %% bench-load: the reductions observer's sampling costs the target, as
 %% observer_perf_wx does it: observer_backend:fetch_stats/2 spawned on the
 %% target, sending {stats, ...} every Interval ms, for N samples; and an idle
@@ -130,3 +144,14 @@ stats(N) ->
 
 flush_stats() ->
     receive {stats, 1, _, _, _} -> flush_stats() after 0 -> ok end.
+
+%% The processes under Sup, itself included; one rpc per supervisor, each
+%% waiting as long as the supervisor takes, as which_children/1 does. The
+%% fixture's supervisor `hung` is not asked: that walk would never end.
+walk(Target, Sup) ->
+    Children = rpc:call(Target, supervisor, which_children, [Sup]),
+    1 + lists:sum([case {Id, Type} of
+                       {hung, _} -> 1;
+                       {_, supervisor} -> walk(Target, Pid);
+                       {_, worker} -> 1
+                   end || {Id, Pid, Type, _} <- Children, is_pid(Pid)]).
