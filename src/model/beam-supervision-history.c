@@ -38,7 +38,7 @@ beam_supervision_history_free (BeamSupervisionHistory *self)
 
 /* "rest/rest_a": the ids from below the top supervisor down to the node
  * (the top's own is ""); NULL for a node that has no id, or under one. Nodes
- * come in preorder, so a node's parent has its path already. */
+ * come parent first, so a node's parent has its path already. */
 static char **
 paths_of (const BeamSupervisionTree *tree)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One application's supervision tree: programs/supervision-tree.exprs, and its
- * flat answer (rows in preorder, each naming its parent's row) read into a
- * BeamSupervisionTree. A row may only name a row before it as its parent, so
+ * flat answer (rows breadth first, each naming its parent's row, and what
+ * each supervisor told) read into a BeamSupervisionTree. A row may only name a row before it as its parent, so
  * whatever the node sends, what we build is a tree. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
@@ -21,6 +21,9 @@ G_DEFINE_QUARK (beam-supervision-error-quark, beam_supervision_error)
  * links), so the node's answer and our memory stay bounded. */
 #define MAX_ROWS             100000
 #define UNLIMITED_DEPTH      1000
+/* A counted supervisor's first children are read from its links, a copy of
+ * all of them: 0.7 s for a million. Past this many, none are listed. */
+#define LIST_LIMIT           100000
 /* The program's own work beyond waiting on supervisors: reading 100,000
  * rows takes about a second. */
 #define CALL_MARGIN_MS       10000
@@ -114,15 +117,14 @@ read_row (BeamSupervisionTree *tree,
           const BeamTerm      *row)
 {
   BeamSupervisionNode *node = &tree->nodes[index];
-  const BeamTerm *kind, *pid, *sup;
+  const BeamTerm *kind, *pid;
   gint64 parent;
 
-  if (row->kind != BEAM_TERM_TUPLE || row->n_children != 8 ||
+  if (row->kind != BEAM_TERM_TUPLE || row->n_children != 7 ||
       !beam_term_get_int64 (row->children[0], &parent) || parent < 0 || parent > index)
     return FALSE;
   kind = row->children[1];
   pid = row->children[2];
-  sup = row->children[7];
 
   node->index = index;
   node->parent = parent == 0 ? BEAM_SUPERVISION_NO_PARENT : (guint) parent - 1;
@@ -161,9 +163,9 @@ read_row (BeamSupervisionTree *tree,
   node->restart = intern_atom_or_null (tree->strings, row->children[5]);
   node->shutdown = intern_printed (tree->strings, row->children[6]);
 
-  if (node->type == BEAM_SUPERVISION_SUPERVISOR)
-    return read_supervisor (node, tree->strings, sup);
-  return beam_term_is_atom (sup, "none");
+  /* Until the supervisors' list says what asking it told. */
+  node->status = BEAM_SUPERVISOR_UNEXPLORED;
+  return TRUE;
 }
 
 /* [{registered_name, Name}, {memory, M}, {message_queue_len, Q}, {reductions, R}]
@@ -219,11 +221,13 @@ read_tree (BeamSupervisionTree *tree,
            const BeamTerm      *value)
 {
   const BeamTerm *rows = value->children[2];
-  const BeamTerm *infos = value->children[3];
-  const BeamTerm *pairs = value->children[4];
+  const BeamTerm *sups = value->children[3];
+  const BeamTerm *infos = value->children[4];
+  const BeamTerm *pairs = value->children[5];
   guint next_info = 0;
 
   if (rows->kind != BEAM_TERM_LIST || rows->v.list.improper || rows->n_children == 0 ||
+      sups->kind != BEAM_TERM_LIST || sups->v.list.improper ||
       infos->kind != BEAM_TERM_LIST || infos->v.list.improper ||
       pairs->kind != BEAM_TERM_LIST || pairs->v.list.improper ||
       value->children[1]->kind != BEAM_TERM_PID)
@@ -239,6 +243,25 @@ read_tree (BeamSupervisionTree *tree,
   for (guint i = 0; i < tree->n_nodes; i++)
     if (!read_row (tree, i, rows->children[i]))
       return FALSE;
+
+  /* What each supervisor asked told: {Row, Module, Sup}. */
+  for (guint i = 0; i < sups->n_children; i++)
+    {
+      const BeamTerm *told = sups->children[i];
+      BeamSupervisionNode *node;
+      gint64 row;
+
+      if (told->kind != BEAM_TERM_TUPLE || told->n_children != 3 ||
+          !beam_term_get_int64 (told->children[0], &row) || row < 1 || row > tree->n_nodes)
+        return FALSE;
+      node = &tree->nodes[row - 1];
+      if (node->type != BEAM_SUPERVISION_SUPERVISOR ||
+          !read_supervisor (node, tree->strings, told->children[2]))
+        return FALSE;
+      if (told->children[1]->kind == BEAM_TERM_ATOM &&
+          !beam_term_is_atom (told->children[1], "undefined"))
+        node->module = intern_atom_or_null (tree->strings, told->children[1]);
+    }
 
   /* The infos are those of the rows whose pid is a pid, in order. */
   for (guint i = 0; i < tree->n_nodes && next_info < infos->n_children; i++)
@@ -292,7 +315,7 @@ decode_tree (const BeamTerm  *reply,
   tree = g_new0 (BeamSupervisionTree, 1);
   tree->application = g_strdup (application);
   tree->strings = g_string_chunk_new (8192);
-  if (value == NULL || beam_term_tagged (value, "ok", 5) == NULL || !read_tree (tree, value))
+  if (value == NULL || beam_term_tagged (value, "ok", 6) == NULL || !read_tree (tree, value))
     {
       beam_erl_set_bad_reply (error, "supervisor:which_children/1");
       return NULL;
@@ -336,6 +359,7 @@ beam_supervision_tree_async (BeamConnection               *connection,
                                          options->max_depth > 0 ? options->max_depth
                                                                 : UNLIMITED_DEPTH),
                                        "MaxRows", beam_term_new_integer (MAX_ROWS),
+                                       "ListLimit", beam_term_new_integer (LIST_LIMIT),
                                        "Links", beam_term_new_atom (options->links ? "true"
                                                                                    : "false"),
                                        NULL),

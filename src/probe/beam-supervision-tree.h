@@ -33,7 +33,8 @@ typedef enum
 {
   BEAM_SUPERVISOR_ANSWERED,      /* all children are in the tree */
   BEAM_SUPERVISOR_NOT_ANSWERING, /* it did not answer within the deadline */
-  BEAM_SUPERVISOR_COUNTED,       /* too many: counted, and only the first ones fetched */
+  BEAM_SUPERVISOR_COUNTED,       /* too many: counted, and only the first ones fetched
+                                  * (none past 100,000 children) */
   BEAM_SUPERVISOR_UNEXPLORED,    /* below the depth asked for, or past the tree's size limit */
 } BeamSupervisorStatus;
 
@@ -84,7 +85,8 @@ typedef struct
 {
   char                *application;
   char                *master_pid;      /* the application master */
-  BeamSupervisionNode *nodes;           /* preorder; nodes[0] is the top supervisor */
+  BeamSupervisionNode *nodes;           /* breadth first: a parent before its children;
+                                         * nodes[0] is the top supervisor */
   guint                n_nodes;
   BeamSupervisionLink *links;           /* links mode: from a node of the tree to a LINKED
                                          * node (which is also its child) */

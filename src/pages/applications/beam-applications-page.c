@@ -6,8 +6,9 @@
  * tree, whose restarted children are marked (BeamSupervisionHistory).
  *
  * Counting every process of the node for the list's sums takes seconds on a
- * node with a million of them: the list is counted again only when that
- * costs at most a tenth of the time since the last count. */
+ * node with a million of them: the sums are a question of their own beside
+ * the refreshes, asked again only when that costs at most a tenth of the
+ * time since the last count. */
 
 #define G_LOG_DOMAIN "beamscope-applications"
 
@@ -67,7 +68,8 @@ struct _BeamApplicationsPage
   gint64                 counted_at_us;    /* when the list was last counted */
   gint64                 count_cost_us;    /* what that count took */
   gint64                 asked_at_us;
-  gboolean               counting;
+  gboolean               counting;         /* a count is out */
+  gint64                 count_started_us;
   gboolean               ask_again;        /* the selection changed while asking */
   gboolean               syncing;          /* selecting in one view from the other */
   guint                  trees;
@@ -568,11 +570,6 @@ list_done (GObject      *object G_GNUC_UNUSED,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (self->counting && list != NULL)
-    {
-      self->counted_at_us = g_get_monotonic_time ();
-      self->count_cost_us = self->counted_at_us - self->asked_at_us;
-    }
   if (list == NULL)
     {
       show_status (self, "dialog-warning-symbolic", _("Could Not List the Applications"),
@@ -584,6 +581,26 @@ list_done (GObject      *object G_GNUC_UNUSED,
   ask_tree (self);
 }
 
+/* The sums, asked beside the refreshes: a question of its own, which on a
+ * node with a million processes takes seconds that the tree need not wait. */
+static void
+count_done (GObject      *object G_GNUC_UNUSED,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BeamApplicationsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamApplicationList) list = beam_application_list_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->counting = FALSE;
+  self->counted_at_us = g_get_monotonic_time ();
+  self->count_cost_us = self->counted_at_us - self->count_started_us;
+  if (list != NULL)
+    beam_application_rows_update (self->applications, list);
+}
+
 static void
 beam_applications_page_refresh (BeamPage       *page,
                                 BeamConnection *connection,
@@ -592,12 +609,17 @@ beam_applications_page_refresh (BeamPage       *page,
   BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (page);
   gint64 now = g_get_monotonic_time ();
 
-  self->counting = self->counted_at_us == 0 ||
-                   now - self->counted_at_us >= MIN (COUNT_EVERY_US,
-                                                     COUNT_SHARE * self->count_cost_us);
   self->asked_at_us = now;
-  beam_application_list_async (connection, self->counting, cancellable, list_done,
-                               g_object_ref (self));
+  beam_application_list_async (connection, FALSE, cancellable, list_done, g_object_ref (self));
+  if (!self->counting &&
+      (self->counted_at_us == 0 ||
+       now - self->counted_at_us >= MIN (COUNT_EVERY_US, COUNT_SHARE * self->count_cost_us)))
+    {
+      self->counting = TRUE;
+      self->count_started_us = now;
+      beam_application_list_async (connection, TRUE, cancellable, count_done,
+                                   g_object_ref (self));
+    }
 }
 
 static void
@@ -935,6 +957,7 @@ beam_applications_page_node_changed (BeamPage *page,
   g_clear_pointer (&self->history, beam_supervision_history_free);
   self->history = beam_supervision_history_new ();
   self->counted_at_us = self->count_cost_us = 0;
+  self->counting = FALSE;
   self->ask_again = FALSE;
   beam_supervision_canvas_set_tree (self->canvas, NULL, NULL);
   rebuild_outline (self);
