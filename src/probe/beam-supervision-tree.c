@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One application's supervision tree: programs/supervision-tree.exprs, and its
  * flat answer (rows breadth first, each naming its parent's row, and what
- * each supervisor told) read into a BeamSupervisionTree. A row may only name a row before it as its parent, so
- * whatever the node sends, what we build is a tree. */
+ * each supervisor told) read into a BeamSupervisionTree. A row may only name
+ * a row before it as its parent, so whatever the node sends, what we build
+ * is a tree. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
