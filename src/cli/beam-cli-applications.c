@@ -67,7 +67,7 @@ _beam_cli_apps (BeamCli *cli)
                                 : g_strdup ("-");
 
       g_print ("%-24s %-10s %-10s %-9s %10s %14s  %s\n", app->name, or_dash (app->vsn),
-               or_dash (app->start_type), app->running ? _("running") : _("loaded"),
+               or_dash (app->start_type), beam_application_state_to_string (app->state),
                processes, memory, or_dash (app->description));
     }
   return 0;

@@ -11,6 +11,7 @@ struct _BeamApplicationRow
   char    *description;
   char    *vsn;
   char    *start_type;
+  char    *state;
   gboolean running;
   gboolean library;
   gint64   processes;
@@ -26,6 +27,7 @@ enum {
   PROP_DESCRIPTION,
   PROP_VSN,
   PROP_START_TYPE,
+  PROP_STATE,
   PROP_RUNNING,
   PROP_LIBRARY,
   PROP_PROCESSES,
@@ -45,6 +47,7 @@ beam_application_row_finalize (GObject *object)
   g_free (self->description);
   g_free (self->vsn);
   g_free (self->start_type);
+  g_free (self->state);
 
   G_OBJECT_CLASS (beam_application_row_parent_class)->finalize (object);
 }
@@ -63,6 +66,7 @@ beam_application_row_get_property (GObject    *object,
     case PROP_DESCRIPTION: g_value_set_string (value, self->description); break;
     case PROP_VSN: g_value_set_string (value, self->vsn); break;
     case PROP_START_TYPE: g_value_set_string (value, self->start_type); break;
+    case PROP_STATE: g_value_set_string (value, self->state); break;
     case PROP_RUNNING: g_value_set_boolean (value, self->running); break;
     case PROP_LIBRARY: g_value_set_boolean (value, self->library); break;
     case PROP_PROCESSES: g_value_set_int64 (value, self->processes); break;
@@ -85,6 +89,7 @@ beam_application_row_class_init (BeamApplicationRowClass *klass)
   properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);
   properties[PROP_VSN] = g_param_spec_string ("vsn", NULL, NULL, NULL, flags);
   properties[PROP_START_TYPE] = g_param_spec_string ("start-type", NULL, NULL, NULL, flags);
+  properties[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, NULL, flags);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, flags);
   properties[PROP_LIBRARY] = g_param_spec_boolean ("library", NULL, NULL, FALSE, flags);
   properties[PROP_PROCESSES] = g_param_spec_int64 ("processes", NULL, NULL,
@@ -147,8 +152,13 @@ update_row (BeamApplicationRow        *self,
   set_string (self, &self->name, app->name, PROP_NAME);
   set_string (self, &self->description, app->description, PROP_DESCRIPTION);
   set_string (self, &self->vsn, app->vsn, PROP_VSN);
-  set_boolean (self, &self->running, app->running, PROP_RUNNING);
-  set_boolean (self, &self->library, app->running && app->master_pid == NULL, PROP_LIBRARY);
+  /* A library application while the controller is busy: as it was. */
+  if (app->state != BEAM_APPLICATION_UNKNOWN || self->state == NULL)
+    {
+      set_string (self, &self->state, beam_application_state_to_string (app->state), PROP_STATE);
+      set_boolean (self, &self->running, app->running, PROP_RUNNING);
+      set_boolean (self, &self->library, app->running && app->master_pid == NULL, PROP_LIBRARY);
+    }
   if (list->types_known || !app->running)
     set_string (self, &self->start_type, app->running ? app->start_type : NULL, PROP_START_TYPE);
   if (list->counted || !app->running)
@@ -186,6 +196,13 @@ beam_application_row_get_start_type (BeamApplicationRow *self)
 {
   g_return_val_if_fail (BEAM_IS_APPLICATION_ROW (self), NULL);
   return self->start_type;
+}
+
+const char *
+beam_application_row_get_state (BeamApplicationRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_APPLICATION_ROW (self), NULL);
+  return self->state;
 }
 
 gboolean

@@ -20,6 +20,8 @@ const char *beam_application_row_get_description (BeamApplicationRow *self);
 const char *beam_application_row_get_vsn         (BeamApplicationRow *self);
 /* permanent, transient, temporary; NULL when stopped or not known */
 const char *beam_application_row_get_start_type  (BeamApplicationRow *self);
+/* loaded, starting, running, stopping (beam_application_state_to_string) */
+const char *beam_application_row_get_state       (BeamApplicationRow *self);
 gboolean    beam_application_row_get_running     (BeamApplicationRow *self);
 /* -1 when not known (a library application, or not counted yet) */
 gint64      beam_application_row_get_processes   (BeamApplicationRow *self);

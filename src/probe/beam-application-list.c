@@ -67,7 +67,21 @@ read_application (GStringChunk    *strings,
   app->master_pid = intern_pid (strings, row->children[3]);
   app->start_type = row->children[4]->kind == BEAM_TERM_ATOM
                     ? intern_text (strings, row->children[4]) : NULL;
-  app->running = beam_term_is_atom (row->children[5], "true");
+  if (beam_term_is_atom (row->children[5], "running"))
+    app->state = BEAM_APPLICATION_RUNNING;
+  else if (beam_term_is_atom (row->children[5], "starting"))
+    app->state = BEAM_APPLICATION_STARTING;
+  else if (beam_term_is_atom (row->children[5], "stopping"))
+    app->state = BEAM_APPLICATION_STOPPING;
+  else if (beam_term_is_atom (row->children[5], "loaded"))
+    app->state = BEAM_APPLICATION_LOADED;
+  else if (beam_term_is_atom (row->children[5], "unknown"))
+    app->state = BEAM_APPLICATION_UNKNOWN;
+  else
+    return FALSE;
+  app->running = app->state == BEAM_APPLICATION_RUNNING ||
+                 app->state == BEAM_APPLICATION_STARTING ||
+                 app->state == BEAM_APPLICATION_STOPPING;
   app->processes = app->memory = app->reductions = -1;
 
   stats = row->children[6];
@@ -217,6 +231,7 @@ beam_application_list_to_json (const BeamApplicationList *list)
       add_string_or_null (builder, "description", app->description);
       add_string_or_null (builder, "vsn", app->vsn);
       add_string_or_null (builder, "type", app->start_type);
+      add_string_or_null (builder, "state", beam_application_state_to_string (app->state));
       json_builder_set_member_name (builder, "running");
       json_builder_add_boolean_value (builder, app->running);
       add_string_or_null (builder, "master", app->master_pid);
@@ -227,4 +242,18 @@ beam_application_list_to_json (const BeamApplicationList *list)
     }
   json_builder_end_array (builder);
   return json_builder_get_root (builder);
+}
+
+const char *
+beam_application_state_to_string (BeamApplicationState state)
+{
+  switch (state)
+    {
+    case BEAM_APPLICATION_LOADED: return "loaded";
+    case BEAM_APPLICATION_STARTING: return "starting";
+    case BEAM_APPLICATION_RUNNING: return "running";
+    case BEAM_APPLICATION_STOPPING: return "stopping";
+    case BEAM_APPLICATION_UNKNOWN: return "unknown";
+    default: g_return_val_if_reached (NULL);
+    }
 }

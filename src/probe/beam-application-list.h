@@ -13,6 +13,15 @@ G_BEGIN_DECLS
  * is busy starting or stopping an application (RabbitMQ's stop_app); only
  * the start types need the controller itself, asked with a deadline. */
 
+typedef enum
+{
+  BEAM_APPLICATION_LOADED,     /* loaded, not started (or stopped) */
+  BEAM_APPLICATION_STARTING,
+  BEAM_APPLICATION_RUNNING,
+  BEAM_APPLICATION_STOPPING,   /* application_controller waits on its master */
+  BEAM_APPLICATION_UNKNOWN,    /* a library application while the controller is busy */
+} BeamApplicationState;
+
 typedef struct
 {
   const char *name;
@@ -20,7 +29,8 @@ typedef struct
   const char *vsn;
   const char *start_type;    /* permanent, transient, temporary; NULL when not started
                               * or when the controller did not answer */
-  gboolean    running;
+  BeamApplicationState state;
+  gboolean    running;       /* started: starting, running or stopping */
   const char *master_pid;    /* NULL for a library application or one not started */
   /* Processes whose group leader is its master, as one sum over the node's
    * processes: -1 when not counted (see `counted`) or without a master. */
@@ -51,8 +61,10 @@ BeamApplicationList *beam_application_list_finish  (GAsyncResult              *r
 void                 beam_application_list_free    (BeamApplicationList       *list);
 const BeamApplication *beam_application_list_find  (const BeamApplicationList *list,
                                                     const char                *name);
-/* [{"name", "description", "vsn", "type", "running", "processes", "memory",
- *   "reductions"}], "type" null when unknown or not started. */
+const char          *beam_application_state_to_string (BeamApplicationState   state);
+/* [{"name", "description", "vsn", "type", "state", "running", "master",
+ *   "processes", "memory", "reductions"}], "type" null when unknown or not
+ *   started; "state" loaded, starting, running, stopping or unknown. */
 JsonNode            *beam_application_list_to_json (const BeamApplicationList *list);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamApplicationList, beam_application_list_free)

@@ -147,6 +147,7 @@ test_list (void)
   g_assert_cmpstr (demo->vsn, ==, "1.0.0");
   g_assert_cmpstr (demo->start_type, ==, "temporary");
   g_assert_true (demo->running);
+  g_assert_cmpint (demo->state, ==, BEAM_APPLICATION_RUNNING);
   assert_same_pid (demo->master_pid, master);
   /* Its processes: the master and its loop, 5 supervisors, 5 workers, 120 in
    * the pool, and the one the flaky worker linked. */
@@ -506,6 +507,116 @@ test_cli (void)
   g_assert_nonnull (strstr (err, "no_such_app"));
 }
 
+/* One supervisor's count_children and child specs; one that never answers,
+ * and a pid that is no process, fail saying so. */
+static BeamSupervisorDetails *
+details_of (BeamConnection *connection,
+            const char     *pid,
+            GError        **error)
+{
+  BeamTestWait wait = { 0 };
+  BeamSupervisorDetails *details;
+
+  beam_supervisor_details_async (connection, pid, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 30000);
+  details = beam_supervisor_details_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return details;
+}
+
+static void
+test_supervisor_details (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamSupervisionTree) tree = gather (connection, "beamscope_demo", NULL, NULL);
+  const BeamSupervisionNode *top = beam_supervision_tree_get_root (tree);
+  g_autoptr(BeamSupervisorDetails) details = NULL;
+  g_autoptr(BeamSupervisorDetails) pool = NULL;
+  g_autoptr(GError) error = NULL;
+
+  details = details_of (connection, top->pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (details->specs, ==, 5);
+  g_assert_cmpint (details->active, ==, 5);
+  g_assert_cmpint (details->supervisors, ==, 4);
+  g_assert_cmpint (details->workers, ==, 1);
+  g_assert_cmpuint (details->child_specs->len, ==, 5);
+  g_assert_nonnull (strstr (g_ptr_array_index (details->child_specs, 0), "id => rest"));
+
+  pool = details_of (connection, child_with_id (tree, top, "pool")->pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pool->specs, ==, 1);
+  g_assert_cmpint (pool->active, ==, 120);
+  g_assert_cmpuint (pool->child_specs->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (pool->child_specs, 0), "pool_worker"));
+
+  g_assert_null (details_of (connection, child_with_id (tree, top, "hung")->pid, &error));
+  g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_ANSWERING);
+  g_clear_error (&error);
+  g_assert_null (details_of (connection, "<0.99999.0>", &error));
+  g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NO_SUCH_PROCESS);
+  beam_connection_close (connection);
+}
+
+/* RabbitMQ's stop_app: while an application stops, application_controller
+ * answers nobody. The list still comes, at once, and says it is stopping;
+ * then stopped, and its tree says why there is none. */
+static gboolean
+stopped (gpointer data)
+{
+  BeamConnection *connection = data;
+  g_autoptr(BeamApplicationList) list = list_applications (connection, FALSE);
+
+  return beam_application_list_find (list, "beamscope_demo")->state == BEAM_APPLICATION_LOADED;
+}
+
+static void
+test_stopping (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamApplicationList) before = list_applications (connection, FALSE);
+  g_autoptr(BeamApplicationList) during = NULL;
+  g_autoptr(GListStore) store = g_list_store_new (BEAM_TYPE_APPLICATION_ROW);
+  g_autoptr(BeamSupervisionTree) tree = NULL;
+  g_autoptr(GError) error = NULL;
+  const BeamApplication *demo;
+  gint64 started;
+
+  beam_application_rows_update (store, before);
+  g_free (erl_call ("application", "set_env", "[beamscope_demo, slow_stop, 4000]"));
+  g_free (erl_call ("erlang", "spawn", "[application, stop, [beamscope_demo]]"));
+  g_usleep (300 * 1000);
+
+  started = g_get_monotonic_time ();
+  during = list_applications (connection, FALSE);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 2500 * 1000);
+  g_assert_false (during->types_known);
+  demo = beam_application_list_find (during, "beamscope_demo");
+  g_assert_cmpint (demo->state, ==, BEAM_APPLICATION_STOPPING);
+  g_assert_cmpint (beam_application_list_find (during, "stdlib")->state, ==,
+                   BEAM_APPLICATION_UNKNOWN);
+  /* The rows keep what the busy controller could not tell. */
+  beam_application_rows_update (store, during);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(BeamApplicationRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+      const char *name = beam_application_row_get_name (row);
+
+      if (g_str_equal (name, "stdlib"))
+        g_assert_true (beam_application_row_get_library (row));
+      else if (g_str_equal (name, "beamscope_demo"))
+        {
+          g_assert_cmpstr (beam_application_row_get_state (row), ==, "stopping");
+          g_assert_cmpstr (beam_application_row_get_start_type (row), ==, "temporary");
+        }
+    }
+
+  beam_test_wait_until (stopped, connection, 15000);
+  g_assert_null (gather (connection, "beamscope_demo", NULL, &error));
+  g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_RUNNING);
+  beam_connection_close (connection);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -529,6 +640,9 @@ main (int    argc,
   g_test_add_func ("/applications/tree-restart", test_tree_restart);
   g_test_add_func ("/applications/tree-errors", test_tree_errors);
   g_test_add_func ("/applications/cli", test_cli);
+  g_test_add_func ("/applications/supervisor-details", test_supervisor_details);
+  /* Last: the application is stopped. */
+  g_test_add_func ("/applications/stopping", test_stopping);
 
   status = g_test_run ();
   beam_test_node_free (node);

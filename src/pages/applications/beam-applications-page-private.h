@@ -24,7 +24,7 @@ char *beam_applications_page_format_bytes      (gpointer    unused,
 char *beam_applications_page_format_reductions (gpointer    unused,
                                                 gint64      reductions);
 char *beam_applications_page_describe_state    (gpointer    unused,
-                                                gboolean    running,
+                                                const char *state,
                                                 gboolean    library,
                                                 const char *start_type,
                                                 const char *vsn);

@@ -106,12 +106,14 @@ beam_applications_page_format_reductions (gpointer unused G_GNUC_UNUSED,
 
 char *
 beam_applications_page_describe_state (gpointer    unused G_GNUC_UNUSED,
-                                       gboolean    running,
+                                       const char *state_name,
                                        gboolean    library,
                                        const char *start_type,
                                        const char *vsn)
 {
-  const char *state = !running ? _("stopped")
+  const char *state = g_strcmp0 (state_name, "loaded") == 0 ? _("stopped")
+                      : g_strcmp0 (state_name, "starting") == 0 ? _("starting…")
+                      : g_strcmp0 (state_name, "stopping") == 0 ? _("stopping…")
                       : library ? _("library")
                       : start_type != NULL ? start_type : _("running");
 
