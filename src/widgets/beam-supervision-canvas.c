@@ -2006,6 +2006,13 @@ beam_supervision_canvas_size_allocate (GtkWidget *widget,
 {
   BeamSupervisionCanvas *self = BEAM_SUPERVISION_CANVAS (widget);
 
+  /* A page may hang its context menu on the canvas, pointing at a box. */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      gtk_popover_present (GTK_POPOVER (child));
+
   if (self->tree == NULL)
     return;
   if (!self->view_placed)

@@ -8,6 +8,7 @@
 
 #include "beam-application.h"
 #include "beam-applications-page-private.h"
+#include "beam-supervision-canvas-private.h"
 #include "beam-chart-private.h"
 #include "beam-connect-page-private.h"
 #include "beam-load-page-private.h"
@@ -819,6 +820,22 @@ test_applications_page (void)
   flaky_before = g_strdup (flaky->pid);
   settle (300);
   save_screenshot (GTK_WIDGET (window), "applications-page.png");
+
+  /* The menu of a box, as a right click opens it. */
+  {
+    graphene_rect_t box;
+    GtkWidget *menu;
+
+    g_assert_true (_beam_supervision_canvas_get_node_rect (canvas, flaky->index, &box));
+    g_signal_emit_by_name (canvas, "context-menu", flaky->index, 200.0, 200.0);
+    settle (300);
+    menu = find_descendant (GTK_WIDGET (canvas), GTK_TYPE_POPOVER_MENU);
+    g_assert_nonnull (menu);
+    g_assert_true (gtk_widget_get_visible (menu));
+    save_screenshot (menu, "applications-context-menu.png");
+    gtk_popover_popdown (GTK_POPOVER (menu));
+    settle (200);
+  }
 
   /* Kill, confirmed: its supervisor restarts it, and the next tree marks it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "applications.kill", NULL));
