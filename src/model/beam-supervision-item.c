@@ -172,12 +172,13 @@ beam_supervision_item_new (const BeamSupervisionTree *tree,
 }
 
 BeamSupervisionItem *
-beam_supervision_item_new_more (guint64 not_shown)
+beam_supervision_item_new_more (guint   supervisor,
+                                guint64 not_shown)
 {
   BeamSupervisionItem *self = g_object_new (BEAM_TYPE_SUPERVISION_ITEM, NULL);
   g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, not_shown);
 
-  self->index = BEAM_SUPERVISION_NO_PARENT;
+  self->index = supervisor;
   self->is_more = TRUE;
   self->title = g_strdup_printf (ngettext ("… %s more child", "… %s more children",
                                            (unsigned long) MIN (not_shown, G_MAXULONG)),
@@ -234,7 +235,7 @@ beam_supervision_item_list_children (const BeamSupervisionTree *tree,
   if (node->type == BEAM_SUPERVISION_SUPERVISOR && node->children_count > node->n_child_nodes)
     {
       g_autoptr(BeamSupervisionItem) more =
-        beam_supervision_item_new_more (node->children_count - node->n_child_nodes);
+        beam_supervision_item_new_more (index, node->children_count - node->n_child_nodes);
 
       g_list_store_append (children, more);
     }

@@ -19,8 +19,10 @@ G_DECLARE_FINAL_TYPE (BeamSupervisionItem, beam_supervision_item, BEAM, SUPERVIS
 BeamSupervisionItem *beam_supervision_item_new          (const BeamSupervisionTree *tree,
                                                          guint                      index,
                                                          gboolean                   restarted);
-/* A row standing for the children of a counted supervisor not fetched. */
-BeamSupervisionItem *beam_supervision_item_new_more     (guint64                    not_shown);
+/* A row standing for the children of a counted supervisor not fetched; its
+ * index is the supervisor's. */
+BeamSupervisionItem *beam_supervision_item_new_more     (guint                      supervisor,
+                                                         guint64                    not_shown);
 guint                beam_supervision_item_get_index    (BeamSupervisionItem       *self);
 const char          *beam_supervision_item_get_pid      (BeamSupervisionItem       *self);
 gboolean             beam_supervision_item_get_is_more  (BeamSupervisionItem       *self);

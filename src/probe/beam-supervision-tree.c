@@ -38,6 +38,7 @@ beam_supervision_options_init (BeamSupervisionOptions *options)
     .fetch_limit = DEFAULT_FETCH_LIMIT,
     .timeout_ms = DEFAULT_TIMEOUT_MS,
     .links = FALSE,
+    .more_children = NULL,
   };
 }
 
@@ -324,6 +325,25 @@ decode_tree (const BeamTerm  *reply,
   return g_steal_pointer (&tree);
 }
 
+/* [{<<"<0.95.0>">>, N}] */
+static BeamTerm *
+more_children_term (GHashTable *more_children)
+{
+  GPtrArray *pairs = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer pid, count;
+
+  if (more_children != NULL)
+    {
+      g_hash_table_iter_init (&iter, more_children);
+      while (g_hash_table_iter_next (&iter, &pid, &count))
+        g_ptr_array_add (pairs, beam_term_new_tuple (
+                                  2, beam_term_new_binary (pid, strlen (pid)),
+                                  beam_term_new_integer (MIN (GPOINTER_TO_UINT (count), MAX_ROWS))));
+    }
+  return beam_term_new_list_take (pairs);
+}
+
 void
 beam_supervision_tree_async (BeamConnection               *connection,
                              const char                   *application,
@@ -361,6 +381,7 @@ beam_supervision_tree_async (BeamConnection               *connection,
                                                                 : UNLIMITED_DEPTH),
                                        "MaxRows", beam_term_new_integer (MAX_ROWS),
                                        "ListLimit", beam_term_new_integer (LIST_LIMIT),
+                                       "More", more_children_term (options->more_children),
                                        "Links", beam_term_new_atom (options->links ? "true"
                                                                                    : "false"),
                                        NULL),

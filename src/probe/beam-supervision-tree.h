@@ -102,6 +102,9 @@ typedef struct
   guint    fetch_limit;      /* a supervisor with up to this many children has all fetched */
   guint    timeout_ms;       /* the deadline for each supervisor to answer */
   gboolean links;           /* also the processes and ports linked to the tree */
+  /* Counted supervisors (pid text -> GUINT_TO_POINTER (n)) whose first n
+   * children the user asked to see, fetched whatever their number; or NULL. */
+  GHashTable *more_children;
 } BeamSupervisionOptions;
 
 /* Defaults: no depth limit, 50 children shown of a bigger supervisor,

@@ -179,6 +179,7 @@ enum
 {
   ACTIVATE_NODE,
   CONTEXT_MENU,
+  FETCH_MORE,
   N_SIGNALS
 };
 
@@ -990,8 +991,16 @@ box_text_new (BeamSupervisionCanvas *self,
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s more", "%s more",
                                             count > G_MAXULONG ? G_MAXULONG : (gulong) count),
                                number);
-      detail = g_strdup (_("not fetched"));
-      dim = TRUE;
+      if (node_at (self, box->node)->status == BEAM_SUPERVISOR_COUNTED)
+        {
+          detail = g_strdup (_("Click to fetch more"));
+          detail_color = &c->accent;
+        }
+      else
+        {
+          detail = g_strdup (_("not fetched"));
+          dim = TRUE;
+        }
     }
   else
     {
@@ -1743,6 +1752,12 @@ on_click_pressed (GtkGestureClick       *gesture,
       set_expanded (self, box->node, TRUE);
       return;
     }
+  if (box->kind == _BEAM_CANVAS_BOX_MORE && button == GDK_BUTTON_PRIMARY &&
+      node_at (self, box->node)->status == BEAM_SUPERVISOR_COUNTED)
+    {
+      g_signal_emit (self, signals[FETCH_MORE], 0, box->node);
+      return;
+    }
   if (box->kind != _BEAM_CANVAS_BOX_NODE)
     return;
   select_node (self, box->node, FALSE);
@@ -2196,6 +2211,12 @@ beam_supervision_canvas_class_init (BeamSupervisionCanvasClass *klass)
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE,
                                         G_TYPE_DOUBLE);
+
+  /* The "N more" box of a counted supervisor was clicked: the page asks
+   * the node for more of its children. */
+  signals[FETCH_MORE] = g_signal_new ("fetch-more", G_TYPE_FROM_CLASS (klass),
+                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                      G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_action (widget_class, "canvas.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "canvas.zoom-out", NULL, zoom_out_action);

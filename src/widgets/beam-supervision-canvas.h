@@ -12,7 +12,9 @@ G_BEGIN_DECLS
  * on, one column per depth. Big supervisors are drawn collapsed to one
  * "N children" box until expanded. The view pans (drag, scroll) and zooms
  * (Ctrl+scroll, pinch, and the actions canvas.zoom-in, canvas.zoom-out,
- * canvas.zoom-fit); arrows move the selection along the tree. */
+ * canvas.zoom-fit); arrows move the selection along the tree. Signals:
+ * activate-node (Enter, double click), context-menu (right click, Menu) and
+ * fetch-more (a click on the "N more" box of a counted supervisor). */
 
 #define BEAM_TYPE_SUPERVISION_CANVAS (beam_supervision_canvas_get_type ())
 

@@ -788,14 +788,21 @@ test_applications_page (void)
 {
   g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
   g_autoptr(GError) error = NULL;
-  g_autofree char *started = beam_test_node_erl_call (node, "application", "ensure_all_started",
-                                                      "[beamscope_demo]", &error);
+  g_autofree char *started = NULL;
   g_autofree char *flaky_before = NULL;
   BeamApplicationsPage *page;
   BeamSupervisionCanvas *canvas;
   GtkSingleSelection *outline;
   const BeamSupervisionNode *flaky;
 
+  /* A pool past the 10,000 children a tree fetches whole: counted. */
+  g_free (beam_test_node_erl_call (node, "application", "load", "[beamscope_demo]", &error));
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (node, "application", "set_env",
+                                   "[beamscope_demo, pool_size, 12000]", &error));
+  g_assert_no_error (error);
+  started = beam_test_node_erl_call (node, "application", "ensure_all_started",
+                                     "[beamscope_demo]", &error);
   g_assert_no_error (error);
   beam_window_connect (window, node->name, node->cookie, "applications");
   beam_test_wait_until (is_connected, window, 15000);
@@ -820,6 +827,27 @@ test_applications_page (void)
   flaky_before = g_strdup (flaky->pid);
   settle (300);
   save_screenshot (GTK_WIDGET (window), "applications-page.png");
+
+  /* The pool is counted, its first 50 listed; "N more" lists 1,000 more. */
+  {
+    const BeamSupervisionNode *pool = tree_node_named (page, "beamscope_demo_pool");
+
+    g_assert_nonnull (pool);
+    g_assert_cmpint (pool->status, ==, BEAM_SUPERVISOR_COUNTED);
+    g_assert_cmpuint (pool->children_count, ==, 12000);
+    g_assert_cmpuint (pool->n_child_nodes, ==, 50);
+    beam_supervision_canvas_set_expanded (canvas, pool->index, TRUE);
+    g_signal_emit_by_name (canvas, "fetch-more", pool->index);
+    wait_for_next_tree (page);
+    pool = tree_node_named (page, "beamscope_demo_pool");
+    g_assert_cmpuint (pool->n_child_nodes, ==, 1050);
+    g_assert_true (beam_supervision_canvas_get_expanded (canvas, pool->index));
+    settle (300);
+    save_screenshot (GTK_WIDGET (window), "applications-page-more.png");
+    beam_supervision_canvas_set_expanded (canvas, pool->index, FALSE);
+    flaky = tree_node_named (page, "beamscope_demo_flaky");
+    beam_supervision_canvas_set_selected (canvas, flaky->index);
+  }
 
   /* The menu of a box, as a right click opens it. */
   {

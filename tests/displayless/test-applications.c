@@ -300,6 +300,7 @@ test_tree_limits (void)
   g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
   g_autoptr(BeamSupervisionTree) counted = NULL;
   g_autoptr(BeamSupervisionTree) shallow = NULL;
+  g_autoptr(BeamSupervisionTree) more = NULL;
   g_autoptr(GError) error = NULL;
   const BeamSupervisionNode *pool;
   BeamSupervisionOptions options;
@@ -315,6 +316,16 @@ test_tree_limits (void)
   g_assert_cmpuint (pool->children_count, ==, 120);
   g_assert_cmpuint (pool->n_child_nodes, ==, 7);
   g_assert_cmpstr (pool->strategy, ==, "simple_one_for_one");
+
+  /* Asked for more of its children, the pool lists that many. */
+  options.more_children = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (options.more_children, (gpointer) pool->pid, GUINT_TO_POINTER (30));
+  more = gather (connection, "beamscope_demo", &options, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&options.more_children, g_hash_table_unref);
+  pool = child_with_id (more, beam_supervision_tree_get_root (more), "pool");
+  g_assert_cmpint (pool->status, ==, BEAM_SUPERVISOR_COUNTED);
+  g_assert_cmpuint (pool->n_child_nodes, ==, 30);
 
   options.max_depth = 1;
   shallow = gather (connection, "beamscope_demo", &options, &error);

@@ -29,6 +29,10 @@
  * least this often. */
 #define COUNT_SHARE        10
 #define COUNT_EVERY_US     (60 * G_USEC_PER_SEC)
+/* A counted supervisor's children are listed this many more at a time, up
+ * to the limit of the ones the tree fetches whole. */
+#define MORE_STEP          1000
+#define MORE_LIMIT         10000
 
 struct _BeamApplicationsPage
 {
@@ -62,6 +66,7 @@ struct _BeamApplicationsPage
   GtkColumnViewColumn   *outline_reductions_column;
 
   GSettings             *settings;
+  GHashTable            *more_children;    /* pid -> how many of its children to list */
   BeamSupervisionHistory *history;
   GtkPopoverMenu        *context_menu;
   char                  *application;      /* the one selected, or NULL */
@@ -77,7 +82,10 @@ struct _BeamApplicationsPage
 
 G_DEFINE_FINAL_TYPE (BeamApplicationsPage, beam_applications_page, BEAM_TYPE_PAGE)
 
-static void ask_tree (BeamApplicationsPage *self);
+static void ask_tree            (BeamApplicationsPage *self);
+static void open_process_action (GtkWidget            *widget,
+                                 const char           *action_name,
+                                 GVariant             *parameter);
 
 /* ---- closures of the .ui ------------------------------------------------------- */
 
@@ -555,6 +563,7 @@ ask_tree (BeamApplicationsPage *self)
 
   beam_supervision_options_init (&options);
   options.links = gtk_toggle_button_get_active (self->links_toggle);
+  options.more_children = self->more_children;
   self->asked_at_us = g_get_monotonic_time ();
   beam_supervision_tree_async (connection, beam_application_row_get_name (row), &options,
                                beam_page_get_cancellable (BEAM_PAGE (self)), tree_done,
@@ -634,6 +643,7 @@ on_application_selected (BeamApplicationsPage *self)
     return;
   g_free (self->application);
   self->application = g_strdup (name);
+  g_hash_table_remove_all (self->more_children);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   beam_supervision_canvas_set_tree (self->canvas, NULL, NULL);
   rebuild_outline (self);
@@ -649,6 +659,47 @@ on_application_selected (BeamApplicationsPage *self)
   else
     beam_page_refresh (BEAM_PAGE (self));
   update_actions (self);
+}
+
+/* A counted supervisor's "N more": the next MORE_STEP of its children are
+ * listed, in this refresh and the next ones. */
+static void
+on_fetch_more (BeamApplicationsPage *self,
+               guint                 index)
+{
+  const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
+  const BeamSupervisionNode *node;
+
+  if (tree == NULL || index >= tree->n_nodes)
+    return;
+  node = &tree->nodes[index];
+  if (node->pid == NULL || node->status != BEAM_SUPERVISOR_COUNTED)
+    return;
+  g_hash_table_insert (self->more_children, g_strdup (node->pid),
+                       GUINT_TO_POINTER (MIN (node->n_child_nodes + MORE_STEP, MORE_LIMIT)));
+  gtk_label_set_text (self->tree_status_label, _("Fetching more children…"));
+  if (beam_page_get_busy (BEAM_PAGE (self)))
+    self->ask_again = TRUE;
+  else
+    beam_page_refresh (BEAM_PAGE (self));
+}
+
+/* Enter or a double click on a row: its process window, or for the row of
+ * a counted supervisor's children not listed, more of them. */
+static void
+on_outline_activate (BeamApplicationsPage *self,
+                     guint                 position)
+{
+  GListModel *rows = gtk_single_selection_get_model (self->outline_selection);
+  g_autoptr(GtkTreeListRow) row = rows != NULL ? g_list_model_get_item (rows, position) : NULL;
+  g_autoptr(BeamSupervisionItem) item = row != NULL ? gtk_tree_list_row_get_item (row) : NULL;
+
+  if (item == NULL)
+    return;
+  if (beam_supervision_item_get_is_more (item))
+    on_fetch_more (self, beam_supervision_item_get_index (item));
+  else
+    open_process_action (GTK_WIDGET (self), NULL, NULL);
 }
 
 static void
@@ -988,6 +1039,7 @@ beam_applications_page_finalize (GObject *object)
   BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (object);
 
   g_clear_pointer (&self->history, beam_supervision_history_free);
+  g_clear_pointer (&self->more_children, g_hash_table_unref);
   g_free (self->application);
 
   G_OBJECT_CLASS (beam_applications_page_parent_class)->finalize (object);
@@ -1058,6 +1110,7 @@ beam_applications_page_init (BeamApplicationsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->history = beam_supervision_history_new ();
+  self->more_children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   set_up_outline_column (self->outline_name_column, &name_cell);
   set_up_outline_column (self->outline_pid_column, &pid_cell);
@@ -1076,6 +1129,10 @@ beam_applications_page_init (BeamApplicationsPage *self)
   g_signal_connect_object (self->canvas, "activate-node", G_CALLBACK (on_activate_node), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "context-menu", G_CALLBACK (on_context_menu), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "fetch-more", G_CALLBACK (on_fetch_more), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->outline_view, "activate", G_CALLBACK (on_outline_activate), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "activate", G_CALLBACK (on_search_activate),
                            self, G_CONNECT_SWAPPED);
