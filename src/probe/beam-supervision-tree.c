@@ -337,9 +337,12 @@ more_children_term (GHashTable *more_children)
     {
       g_hash_table_iter_init (&iter, more_children);
       while (g_hash_table_iter_next (&iter, &pid, &count))
-        g_ptr_array_add (pairs, beam_term_new_tuple (
-                                  2, beam_term_new_binary (pid, strlen (pid)),
-                                  beam_term_new_integer (MIN (GPOINTER_TO_UINT (count), MAX_ROWS))));
+        {
+          guint wanted = MIN (GPOINTER_TO_UINT (count), MAX_ROWS);
+
+          g_ptr_array_add (pairs, beam_term_new_tuple (2, beam_term_new_binary (pid, strlen (pid)),
+                                                       beam_term_new_integer (wanted)));
+        }
     }
   return beam_term_new_list_take (pairs);
 }
