@@ -6,6 +6,7 @@
 
 #include "beam-application-list.h"
 #include "beam-erl-expr.h"
+#include "beam-probe-json.h"
 #include "beam-term-printer.h"
 
 /* How long application_controller has to tell the start types. It answers
@@ -190,30 +191,6 @@ beam_application_list_find (const BeamApplicationList *list,
   return NULL;
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_count_or_null (JsonBuilder *builder,
-                   const char  *member,
-                   gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value >= 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 JsonNode *
 beam_application_list_to_json (const BeamApplicationList *list)
 {
@@ -227,17 +204,18 @@ beam_application_list_to_json (const BeamApplicationList *list)
       const BeamApplication *app = &list->applications[i];
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "name", app->name);
-      add_string_or_null (builder, "description", app->description);
-      add_string_or_null (builder, "vsn", app->vsn);
-      add_string_or_null (builder, "type", app->start_type);
-      add_string_or_null (builder, "state", beam_application_state_to_string (app->state));
+      beam_json_add_string_or_null (builder, "name", app->name);
+      beam_json_add_string_or_null (builder, "description", app->description);
+      beam_json_add_string_or_null (builder, "vsn", app->vsn);
+      beam_json_add_string_or_null (builder, "type", app->start_type);
+      beam_json_add_string_or_null (builder, "state",
+                                    beam_application_state_to_string (app->state));
       json_builder_set_member_name (builder, "running");
       json_builder_add_boolean_value (builder, app->running);
-      add_string_or_null (builder, "master", app->master_pid);
-      add_count_or_null (builder, "processes", app->processes);
-      add_count_or_null (builder, "memory", app->memory);
-      add_count_or_null (builder, "reductions", app->reductions);
+      beam_json_add_string_or_null (builder, "master", app->master_pid);
+      beam_json_add_count_or_null (builder, "processes", app->processes);
+      beam_json_add_count_or_null (builder, "memory", app->memory);
+      beam_json_add_count_or_null (builder, "reductions", app->reductions);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

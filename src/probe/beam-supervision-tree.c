@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-erl-expr.h"
+#include "beam-probe-json.h"
 #include "beam-supervision-tree.h"
 #include "beam-term-printer.h"
 
@@ -437,30 +438,6 @@ kind_name (BeamSupervisionType kind)
     }
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int_or_null (JsonBuilder *builder,
-                 const char  *member,
-                 gint64       value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value >= 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* Recursive: the decoder refuses trees deeper than we ask for. */
 static void
 add_node (JsonBuilder               *builder,
@@ -468,19 +445,19 @@ add_node (JsonBuilder               *builder,
           const BeamSupervisionNode *node)
 {
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "pid", node->pid);
-  add_string_or_null (builder, "name", node->name);
-  add_string_or_null (builder, "id", node->id);
-  add_string_or_null (builder, "type", kind_name (node->type));
-  add_string_or_null (builder, "module", node->module);
-  add_string_or_null (builder, "restart", node->restart);
-  add_string_or_null (builder, "shutdown", node->shutdown);
+  beam_json_add_string_or_null (builder, "pid", node->pid);
+  beam_json_add_string_or_null (builder, "name", node->name);
+  beam_json_add_string_or_null (builder, "id", node->id);
+  beam_json_add_string_or_null (builder, "type", kind_name (node->type));
+  beam_json_add_string_or_null (builder, "module", node->module);
+  beam_json_add_string_or_null (builder, "restart", node->restart);
+  beam_json_add_string_or_null (builder, "shutdown", node->shutdown);
   if (node->state != BEAM_SUPERVISION_RUNNING)
-    add_string_or_null (builder, "state",
+    beam_json_add_string_or_null (builder, "state",
                         node->state == BEAM_SUPERVISION_RESTARTING ? "restarting" : "undefined");
-  add_int_or_null (builder, "memory", node->memory);
-  add_int_or_null (builder, "message_queue_len", node->message_queue_len);
-  add_int_or_null (builder, "reductions", node->reductions);
+  beam_json_add_count_or_null (builder, "memory", node->memory);
+  beam_json_add_count_or_null (builder, "message_queue_len", node->message_queue_len);
+  beam_json_add_count_or_null (builder, "reductions", node->reductions);
 
   if (node->type == BEAM_SUPERVISION_SUPERVISOR)
     {
@@ -496,9 +473,9 @@ add_node (JsonBuilder               *builder,
           break;
         case BEAM_SUPERVISOR_ANSWERED:
         case BEAM_SUPERVISOR_COUNTED:
-          add_string_or_null (builder, "strategy", node->strategy);
-          add_int_or_null (builder, "intensity", node->intensity);
-          add_int_or_null (builder, "period", node->period);
+          beam_json_add_string_or_null (builder, "strategy", node->strategy);
+          beam_json_add_count_or_null (builder, "intensity", node->intensity);
+          beam_json_add_count_or_null (builder, "period", node->period);
           json_builder_set_member_name (builder, "children_count");
           json_builder_add_int_value (builder, (gint64) MIN (node->children_count, G_MAXINT64));
           break;

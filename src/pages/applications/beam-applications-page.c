@@ -460,6 +460,16 @@ finish (BeamApplicationsPage *self,
     }
 }
 
+/* Now, or as soon as the question out is answered. */
+static void
+refresh_soon (BeamApplicationsPage *self)
+{
+  if (beam_page_get_busy (BEAM_PAGE (self)))
+    self->ask_again = TRUE;
+  else
+    beam_page_refresh (BEAM_PAGE (self));
+}
+
 static void
 update_tree_status (BeamApplicationsPage *self,
                     guint                 elapsed_ms)
@@ -654,10 +664,7 @@ on_application_selected (BeamApplicationsPage *self)
                                                   name);
       show_status (self, "content-loading-symbolic", name, reading);
     }
-  if (beam_page_get_busy (BEAM_PAGE (self)))
-    self->ask_again = TRUE;
-  else
-    beam_page_refresh (BEAM_PAGE (self));
+  refresh_soon (self);
   update_actions (self);
 }
 
@@ -678,10 +685,7 @@ on_fetch_more (BeamApplicationsPage *self,
   g_hash_table_insert (self->more_children, g_strdup (node->pid),
                        GUINT_TO_POINTER (MIN (node->n_child_nodes + MORE_STEP, MORE_LIMIT)));
   gtk_label_set_text (self->tree_status_label, _("Fetching more children…"));
-  if (beam_page_get_busy (BEAM_PAGE (self)))
-    self->ask_again = TRUE;
-  else
-    beam_page_refresh (BEAM_PAGE (self));
+  refresh_soon (self);
 }
 
 /* Enter or a double click on a row: its process window, or for the row of
@@ -705,10 +709,7 @@ on_outline_activate (BeamApplicationsPage *self,
 static void
 on_links_toggled (BeamApplicationsPage *self)
 {
-  if (beam_page_get_busy (BEAM_PAGE (self)))
-    self->ask_again = TRUE;
-  else
-    beam_page_refresh (BEAM_PAGE (self));
+  refresh_soon (self);
 }
 
 /* ---- search ---------------------------------------------------------------------- */
@@ -792,10 +793,7 @@ kill_done (GObject      *object G_GNUC_UNUSED,
       return;
     }
   /* Show what its supervisor did about it. */
-  if (beam_page_get_busy (BEAM_PAGE (self)))
-    self->ask_again = TRUE;
-  else
-    beam_page_refresh (BEAM_PAGE (self));
+  refresh_soon (self);
 }
 
 void
