@@ -40,6 +40,7 @@ beam_supervision_options_init (BeamSupervisionOptions *options)
     .timeout_ms = DEFAULT_TIMEOUT_MS,
     .links = FALSE,
     .more_children = NULL,
+    .silent = NULL,
   };
 }
 
@@ -348,6 +349,23 @@ more_children_term (GHashTable *more_children)
   return beam_term_new_list_take (pairs);
 }
 
+/* [<<"<0.95.0>">>] */
+static BeamTerm *
+silent_term (GHashTable *silent)
+{
+  GPtrArray *pids = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer pid;
+
+  if (silent != NULL)
+    {
+      g_hash_table_iter_init (&iter, silent);
+      while (g_hash_table_iter_next (&iter, &pid, NULL))
+        g_ptr_array_add (pids, beam_term_new_binary (pid, strlen (pid)));
+    }
+  return beam_term_new_list_take (pids);
+}
+
 void
 beam_supervision_tree_async (BeamConnection               *connection,
                              const char                   *application,
@@ -386,6 +404,7 @@ beam_supervision_tree_async (BeamConnection               *connection,
                                        "MaxRows", beam_term_new_integer (MAX_ROWS),
                                        "ListLimit", beam_term_new_integer (LIST_LIMIT),
                                        "More", more_children_term (options->more_children),
+                                       "Silent", silent_term (options->silent),
                                        "Links", beam_term_new_atom (options->links ? "true"
                                                                                    : "false"),
                                        NULL),

@@ -105,6 +105,10 @@ typedef struct
   /* Counted supervisors (pid text -> GUINT_TO_POINTER (n)) whose first n
    * children the user asked to see, fetched whatever their number; or NULL. */
   GHashTable *more_children;
+  /* Supervisors (a set of pid texts) that did not answer lately: marked as
+   * not answering without being asked, since every question left unanswered
+   * stays in a hung supervisor's mailbox; or NULL. */
+  GHashTable *silent;
 } BeamSupervisionOptions;
 
 /* Defaults: no depth limit, 50 children shown of a bigger supervisor,

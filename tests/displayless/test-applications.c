@@ -289,6 +289,25 @@ test_tree (void)
   g_assert_cmpuint (tree->n_nodes, ==, 1 + 5 + 2 + 2 + 120);
   g_assert_cmpuint (tree->n_links, ==, 0);
   g_assert_nonnull (tree->master_pid);
+
+  /* Told it was silent, the next gathering does not ask it again: no wait,
+   * and no question more left waiting in its mailbox. */
+  {
+    g_autoptr(BeamSupervisionTree) again = NULL;
+    const BeamSupervisionNode *still;
+
+    options.silent = g_hash_table_new (g_str_hash, g_str_equal);
+    g_hash_table_add (options.silent, (gpointer) hung->pid);
+    started = g_get_monotonic_time ();
+    again = gather (connection, "beamscope_demo", &options, &error);
+    elapsed_ms = (guint64) (g_get_monotonic_time () - started) / 1000;
+    g_assert_no_error (error);
+    g_clear_pointer (&options.silent, g_hash_table_unref);
+    g_assert_cmpuint (elapsed_ms, <, SHORT_TIMEOUT_MS);
+    still = child_with_id (again, beam_supervision_tree_get_root (again), "hung");
+    g_assert_cmpint (still->status, ==, BEAM_SUPERVISOR_NOT_ANSWERING);
+    g_assert_cmpint (still->message_queue_len, ==, hung->message_queue_len);
+  }
   beam_connection_close (connection);
 }
 

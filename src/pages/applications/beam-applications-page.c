@@ -31,6 +31,9 @@
 #define COUNT_EVERY_US     (60 * G_USEC_PER_SEC)
 /* A counted supervisor's children are listed this many more at a time, up
  * to the limit of the ones the tree fetches whole. */
+/* A supervisor that did not answer is not asked again for this long: each
+ * question it leaves unanswered stays in its mailbox. */
+#define SILENT_US          (60 * G_USEC_PER_SEC)
 #define MORE_STEP          1000
 #define MORE_LIMIT         10000
 
@@ -67,6 +70,7 @@ struct _BeamApplicationsPage
 
   GSettings             *settings;
   GHashTable            *more_children;    /* pid -> how many of its children to list */
+  GHashTable            *silent;           /* pid -> when it last did not answer (µs) */
   BeamSupervisionHistory *history;
   GtkPopoverMenu        *context_menu;
   char                  *application;      /* the one selected, or NULL */
@@ -496,6 +500,35 @@ update_tree_status (BeamApplicationsPage *self,
   gtk_label_set_text (self->tree_status_label, text);
 }
 
+static gboolean
+silent_for_long (gpointer key G_GNUC_UNUSED,
+                 gpointer value,
+                 gpointer user_data G_GNUC_UNUSED)
+{
+  return g_get_monotonic_time () - *(gint64 *) value >= SILENT_US;
+}
+
+/* The supervisors that did not answer, newly: not asked again for a while. */
+static void
+note_silent (BeamApplicationsPage      *self,
+             const BeamSupervisionTree *tree)
+{
+  for (guint i = 0; i < tree->n_nodes; i++)
+    {
+      const BeamSupervisionNode *node = &tree->nodes[i];
+
+      if (node->type == BEAM_SUPERVISION_SUPERVISOR && node->pid != NULL &&
+          node->status == BEAM_SUPERVISOR_NOT_ANSWERING &&
+          !g_hash_table_contains (self->silent, node->pid))
+        {
+          gint64 *since = g_new (gint64, 1);
+
+          *since = g_get_monotonic_time ();
+          g_hash_table_insert (self->silent, g_strdup (node->pid), since);
+        }
+    }
+}
+
 static void
 tree_done (GObject      *object G_GNUC_UNUSED,
            GAsyncResult *result,
@@ -539,6 +572,7 @@ tree_done (GObject      *object G_GNUC_UNUSED,
       return;
     }
 
+  note_silent (self, tree);
   beam_supervision_history_update (self->history, tree);
   beam_supervision_canvas_set_tree (self->canvas, tree,
                                     (GDestroyNotify) beam_supervision_tree_free);
@@ -574,6 +608,8 @@ ask_tree (BeamApplicationsPage *self)
   beam_supervision_options_init (&options);
   options.links = gtk_toggle_button_get_active (self->links_toggle);
   options.more_children = self->more_children;
+  options.silent = self->silent;
+  g_hash_table_foreach_remove (self->silent, silent_for_long, NULL);
   self->asked_at_us = g_get_monotonic_time ();
   beam_supervision_tree_async (connection, beam_application_row_get_name (row), &options,
                                beam_page_get_cancellable (BEAM_PAGE (self)), tree_done,
@@ -1007,6 +1043,7 @@ beam_applications_page_node_changed (BeamPage *page,
   g_clear_pointer (&self->application, g_free);
   g_clear_pointer (&self->history, beam_supervision_history_free);
   self->history = beam_supervision_history_new ();
+  g_hash_table_remove_all (self->silent);
   self->counted_at_us = self->count_cost_us = 0;
   self->counting = FALSE;
   self->ask_again = FALSE;
@@ -1038,6 +1075,7 @@ beam_applications_page_finalize (GObject *object)
 
   g_clear_pointer (&self->history, beam_supervision_history_free);
   g_clear_pointer (&self->more_children, g_hash_table_unref);
+  g_clear_pointer (&self->silent, g_hash_table_unref);
   g_free (self->application);
 
   G_OBJECT_CLASS (beam_applications_page_parent_class)->finalize (object);
@@ -1109,6 +1147,7 @@ beam_applications_page_init (BeamApplicationsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->history = beam_supervision_history_new ();
   self->more_children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->silent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   set_up_outline_column (self->outline_name_column, &name_cell);
   set_up_outline_column (self->outline_pid_column, &pid_cell);
