@@ -1,17 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The tree is laid out once per tree (and again when a supervisor is
- * expanded or collapsed), in one walk of what is shown: leaves take
- * successive rows, a parent sits at the middle of its children's rows, one
- * column per depth. The result is a flat array of boxes sorted by column,
- * then by row, which is also the walk's order within a column: a frame finds
- * the boxes it shows by a binary search per visible column, so it costs what
- * is on screen, never what is in the tree, and a collapsed supervisor is one
- * "N children" box whatever N is.
- *
- * A box's span (the rows of its children) is sorted in a column as its row
- * is, because the spans of a column's boxes never overlap: the search on the
- * span finds a parent whose connector crosses the screen while it and its
- * children are off it.
+/* The widget: its view (pan and zoom), selection, search and marks, its
+ * properties, signals, actions and public API. The boxes it shows are laid
+ * out by beam-supervision-canvas-layout.c; the files share
+ * beam-supervision-canvas-internal.h.
  *
  * A frame draws in passes over the boxes found, one path per style (fill,
  * then outline), then the text, so cairo sees a few dozen operations, not
@@ -30,137 +21,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "beam-supervision-canvas-private.h"
-
-/* Canvas units: logical pixels at zoom 1. */
-#define BOX_WIDTH      208.0
-#define BOX_HEIGHT     60.0
-#define GAP_X          44.0
-#define GAP_Y          12.0
-#define COLUMN_PITCH   (BOX_WIDTH + GAP_X)
-#define ROW_PITCH      (BOX_HEIGHT + GAP_Y)
-#define MARGIN         24.0
-#define BOX_PADDING    10.0
-#define CORNER_RADIUS  8.0
-
-/* As observer does: a supervisor with more children than this is shown as
- * one box until asked. */
-#define COLLAPSE_ABOVE 50
-
-/* The body text is about 12 px at zoom 1: under this zoom it would be under 6 px. */
-#define TEXT_MIN_ZOOM  0.5
-#define ZOOM_MAX       4.0
-#define ZOOM_MIN       0.1   /* or less, if that is what the whole tree needs */
-#define ZOOM_STEP      1.25
-/* A wheel notch pans this many pixels. */
-#define SCROLL_STEP    64.0
-/* Room kept between a selection scrolled into view and the widget's edge. */
-#define SCROLL_MARGIN  24.0
-/* Layouts kept; more than are on screen at the smallest zoom with text. */
-#define TEXT_CACHE_MAX 2048
-
-#define NO_BOX G_MAXUINT
-#define NO_NODE BEAM_SUPERVISION_CANVAS_NO_NODE
-
-typedef enum
-{
-  STYLE_MASTER,
-  STYLE_SUPERVISOR,
-  STYLE_WORKER,
-  STYLE_INACTIVE,       /* a child restarting or undefined: no process */
-  STYLE_NOT_ANSWERING,
-  STYLE_LINKED,
-  STYLE_SUMMARY,
-  STYLE_MORE,
-  N_STYLES
-} BoxStyle;
-
-typedef struct
-{
-  guint  node;         /* NO_NODE for the master; the supervisor for a summary or more box */
-  guint  column;
-  double row;          /* of its centre, in rows */
-  double span_top;     /* the rows of its children's centres, or its own row */
-  double span_bottom;
-  guint8 kind;         /* BeamCanvasBoxKind */
-  guint8 style;        /* BoxStyle */
-  guint8 has_children; /* shown ones: it draws the connector to them */
-} Box;
-
-typedef struct
-{
-  PangoLayout *text;   /* title, subtitle, detail: one line each */
-  PangoLayout *count;  /* "↻ N", or NULL */
-  int          text_height;
-  int          count_width;
-  int          count_height;
-} BoxText;
-
-typedef struct
-{
-  GdkRGBA fg;
-  GdkRGBA view_bg;
-  GdkRGBA accent;      /* text and lines on the view */
-  GdkRGBA fill[N_STYLES];
-  GdkRGBA outline[N_STYLES];
-  GdkRGBA connector;
-  GdkRGBA selection;
-  GdkRGBA search;
-  GdkRGBA warning_bg;
-  GdkRGBA warning_fg;
-  GdkRGBA warning_text;
-} Colors;
-
-struct _BeamSupervisionCanvas
-{
-  GtkWidget            parent_instance;
-
-  BeamSupervisionTree *tree;
-  GDestroyNotify       free_tree;
-
-  /* Per tree, parallel to tree->nodes. Children are found from the nodes'
-   * parents, so a linked process's links hang under it too. */
-  guint               *child_start;      /* n_nodes + 1 */
-  guint               *child_list;
-  guint               *roots;            /* the nodes with no parent: the master's children */
-  guint                n_roots;
-  guint8              *expanded;         /* asked for: shown even when big */
-  guint8              *matched;
-  guint8              *restarted;
-  guint               *restart_counts;
-  guint               *node_box;         /* its box in `boxes`, or NO_BOX if hidden */
-  guint8              *match_below;      /* a shown node with a match hidden under it */
-
-  /* Per layout. */
-  GArray              *boxes;            /* Box, by column then row */
-  guint               *column_start;     /* n_columns + 1 */
-  guint                n_columns;
-  guint                n_rows;
-
-  /* The canvas point at the widget's top left, and logical pixels per canvas unit. */
-  double               view_x;
-  double               view_y;
-  double               zoom;
-  gboolean             view_placed;      /* for this application, by the first allocation */
-  double               drag_view_x;
-  double               drag_view_y;
-  double               pinch_zoom;
-  double               pointer_x;        /* < 0: the pointer is elsewhere */
-  double               pointer_y;
-
-  guint                selected;
-  char                *search;           /* case-folded; NULL: none */
-  GArray              *matches;          /* guint node indices, in tree order */
-  guint                current_match;
-
-  Colors               colors;
-  gboolean             colors_valid;
-  GHashTable          *texts;            /* box key -> BoxText */
-  PangoLayout         *restarted_layout;
-  GArray              *visible;          /* guint box indices, a frame's scratch */
-  guint                n_drawn;
-  gboolean             drawn_with_text;
-};
+#include "beam-supervision-canvas-internal.h"
 
 G_DEFINE_FINAL_TYPE (BeamSupervisionCanvas, beam_supervision_canvas, GTK_TYPE_WIDGET)
 
@@ -185,398 +46,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static void relayout (BeamSupervisionCanvas *self);
-
-/* ---- the tree ------------------------------------------------------------------ */
-
-static inline const BeamSupervisionNode *
-node_at (BeamSupervisionCanvas *self,
-         guint                  index)
-{
-  return &self->tree->nodes[index];
-}
-
-static inline guint
-n_children (BeamSupervisionCanvas *self,
-            guint                  node)
-{
-  return node == NO_NODE ? self->n_roots
-                         : self->child_start[node + 1] - self->child_start[node];
-}
-
-static inline const guint *
-children_of (BeamSupervisionCanvas *self,
-             guint                  node)
-{
-  return node == NO_NODE ? self->roots : self->child_list + self->child_start[node];
-}
-
-static inline guint
-parent_of (BeamSupervisionCanvas *self,
-           guint                  node)
-{
-  guint parent = node_at (self, node)->parent;
-
-  return parent < self->tree->n_nodes && parent != node ? parent : NO_NODE;
-}
-
-static inline gboolean
-is_supervisor (const BeamSupervisionNode *node)
-{
-  return node->type == BEAM_SUPERVISION_SUPERVISOR;
-}
-
-/* Drawn as one "N children" box: big, or counted (only some fetched), and
- * not expanded. */
-static gboolean
-is_collapsed (BeamSupervisionCanvas *self,
-              guint                  node)
-{
-  const BeamSupervisionNode *n = node_at (self, node);
-
-  if (self->expanded[node])
-    return FALSE;
-  if (n_children (self, node) > COLLAPSE_ABOVE)
-    return TRUE;
-  return is_supervisor (n) && n->status == BEAM_SUPERVISOR_COUNTED;
-}
-
-static gboolean
-can_collapse (BeamSupervisionCanvas *self,
-              guint                  node)
-{
-  const BeamSupervisionNode *n = node_at (self, node);
-
-  return n_children (self, node) > COLLAPSE_ABOVE ||
-         (is_supervisor (n) && n->status == BEAM_SUPERVISOR_COUNTED);
-}
-
-static guint64
-all_children_count (BeamSupervisionCanvas *self,
-                    guint                  node)
-{
-  const BeamSupervisionNode *n = node_at (self, node);
-  guint64 fetched = n_children (self, node);
-
-  return is_supervisor (n) ? MAX (n->children_count, fetched) : fetched;
-}
-
-/* Children the node has but the probe did not fetch. */
-static guint64
-unfetched_count (BeamSupervisionCanvas *self,
-                 guint                  node)
-{
-  const BeamSupervisionNode *n = node_at (self, node);
-
-  if (!is_supervisor (n) ||
-      (n->status != BEAM_SUPERVISOR_COUNTED && n->status != BEAM_SUPERVISOR_UNEXPLORED))
-    return 0;
-  return all_children_count (self, node) - n_children (self, node);
-}
-
-static BoxStyle
-node_style (const BeamSupervisionNode *node)
-{
-  if (node->type == BEAM_SUPERVISION_LINKED)
-    return STYLE_LINKED;
-  if (node->state != BEAM_SUPERVISION_RUNNING)
-    return STYLE_INACTIVE;
-  if (!is_supervisor (node))
-    return STYLE_WORKER;
-  return node->status == BEAM_SUPERVISOR_NOT_ANSWERING ? STYLE_NOT_ANSWERING : STYLE_SUPERVISOR;
-}
-
-/* Children lists from the parents, in tree order: a counting sort, O(n). */
-static void
-index_children (BeamSupervisionCanvas *self)
-{
-  guint n = self->tree->n_nodes;
-  guint *fill;
-
-  self->child_start = g_new0 (guint, n + 1);
-  self->child_list = g_new (guint, MAX (n, 1));
-  self->roots = g_new (guint, MAX (n, 1));
-  self->n_roots = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      guint parent = parent_of (self, i);
-
-      if (parent == NO_NODE)
-        self->roots[self->n_roots++] = i;
-      else
-        self->child_start[parent + 1]++;
-    }
-  for (guint i = 0; i < n; i++)
-    self->child_start[i + 1] += self->child_start[i];
-  fill = g_memdup2 (self->child_start, sizeof (guint) * n);
-  for (guint i = 0; i < n; i++)
-    {
-      guint parent = parent_of (self, i);
-
-      if (parent != NO_NODE)
-        self->child_list[fill[parent]++] = i;
-    }
-  g_free (fill);
-}
-
-/* ---- layout -------------------------------------------------------------------- */
-
-typedef struct
-{
-  guint  node;       /* NO_NODE: the master */
-  guint  box;        /* its box, in the walk's array */
-  guint  next;       /* the next child to place */
-  double first_row;  /* < 0 until a child is placed */
-  double last_row;
-} WalkFrame;
-
-static guint
-append_box (GArray            *boxes,
-            BeamCanvasBoxKind  kind,
-            BoxStyle           style,
-            guint              node,
-            guint              column)
-{
-  Box box = { .node = node, .column = column, .kind = kind, .style = style };
-
-  g_array_append_val (boxes, box);
-  return boxes->len - 1;
-}
-
-static void
-place_leaf (GArray *boxes,
-            guint   box,
-            double  row)
-{
-  Box *b = &g_array_index (boxes, Box, box);
-
-  b->row = b->span_top = b->span_bottom = row;
-}
-
-static void
-child_placed (WalkFrame *parent,
-              double     row)
-{
-  if (parent->first_row < 0)
-    parent->first_row = row;
-  parent->last_row = row;
-}
-
-static void
-relayout (BeamSupervisionCanvas *self)
-{
-  g_autoptr(GArray) walk = g_array_new (FALSE, FALSE, sizeof (Box));
-  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (WalkFrame));
-  guint next_row = 0;
-  guint *column_fill;
-  WalkFrame master = { NO_NODE, 0, 0, -1, -1 };
-
-  g_array_set_size (self->boxes, 0);
-  g_clear_pointer (&self->column_start, g_free);
-  self->n_columns = 0;
-  self->n_rows = 0;
-  if (self->tree == NULL)
-    return;
-
-  /* Preorder walk; a box's row is known when its children are placed. */
-  master.box = append_box (walk, _BEAM_CANVAS_BOX_MASTER, STYLE_MASTER, NO_NODE, 0);
-  g_array_append_val (stack, master);
-  while (stack->len > 0)
-    {
-      WalkFrame *frame = &g_array_index (stack, WalkFrame, stack->len - 1);
-      guint column = g_array_index (walk, Box, frame->box).column + 1;
-
-      if (frame->next < n_children (self, frame->node))
-        {
-          guint child = children_of (self, frame->node)[frame->next++];
-          const BeamSupervisionNode *node = node_at (self, child);
-          guint box = append_box (walk, _BEAM_CANVAS_BOX_NODE, node_style (node), child, column);
-
-          self->n_columns = MAX (self->n_columns, column + 1);
-          if (is_collapsed (self, child))
-            {
-              guint summary = append_box (walk, _BEAM_CANVAS_BOX_SUMMARY, STYLE_SUMMARY, child,
-                                          column + 1);
-
-              self->n_columns = MAX (self->n_columns, column + 2);
-              place_leaf (walk, box, next_row);
-              place_leaf (walk, summary, next_row);
-              g_array_index (walk, Box, box).has_children = TRUE;
-              child_placed (frame, next_row++);
-            }
-          else if (n_children (self, child) == 0 && unfetched_count (self, child) == 0)
-            {
-              place_leaf (walk, box, next_row);
-              child_placed (frame, next_row++);
-            }
-          else
-            {
-              WalkFrame below = { child, box, 0, -1, -1 };
-
-              g_array_append_val (stack, below);
-            }
-          continue;
-        }
-
-      /* All its children are placed: then the ones not fetched, as one box. */
-      if (frame->node != NO_NODE && unfetched_count (self, frame->node) > 0)
-        {
-          guint more = append_box (walk, _BEAM_CANVAS_BOX_MORE, STYLE_MORE, frame->node, column);
-
-          self->n_columns = MAX (self->n_columns, column + 1);
-          place_leaf (walk, more, next_row);
-          child_placed (frame, next_row++);
-        }
-      {
-        Box *box = &g_array_index (walk, Box, frame->box);
-        WalkFrame done = *frame;
-
-        if (done.first_row < 0)
-          {
-            place_leaf (walk, done.box, next_row);
-            done.first_row = done.last_row = next_row++;
-          }
-        else
-          {
-            box->row = (done.first_row + done.last_row) / 2;
-            box->span_top = done.first_row;
-            box->span_bottom = done.last_row;
-            box->has_children = TRUE;
-          }
-        g_array_set_size (stack, stack->len - 1);
-        if (stack->len > 0)
-          child_placed (&g_array_index (stack, WalkFrame, stack->len - 1),
-                        g_array_index (walk, Box, done.box).row);
-      }
-    }
-  self->n_columns = MAX (self->n_columns, 1);
-  self->n_rows = MAX (next_row, 1);
-
-  /* By column, keeping the walk's order (which is the rows' order) in each. */
-  self->column_start = g_new0 (guint, self->n_columns + 1);
-  for (guint i = 0; i < walk->len; i++)
-    self->column_start[g_array_index (walk, Box, i).column + 1]++;
-  for (guint c = 0; c < self->n_columns; c++)
-    self->column_start[c + 1] += self->column_start[c];
-  column_fill = g_memdup2 (self->column_start, sizeof (guint) * self->n_columns);
-  g_array_set_size (self->boxes, walk->len);
-  for (guint i = 0; i < walk->len; i++)
-    {
-      const Box *box = &g_array_index (walk, Box, i);
-
-      g_array_index (self->boxes, Box, column_fill[box->column]++) = *box;
-    }
-  g_free (column_fill);
-
-  for (guint i = 0; i < self->tree->n_nodes; i++)
-    self->node_box[i] = NO_BOX;
-  for (guint i = 0; i < self->boxes->len; i++)
-    {
-      const Box *box = &g_array_index (self->boxes, Box, i);
-
-      if (box->kind == _BEAM_CANVAS_BOX_NODE)
-        self->node_box[box->node] = i;
-    }
-
-  /* A match hidden in a collapsed supervisor marks the box that hides it. */
-  memset (self->match_below, 0, self->tree->n_nodes);
-  for (guint m = 0; m < self->matches->len; m++)
-    {
-      guint node = g_array_index (self->matches, guint, m);
-      guint steps = 0;
-
-      while (node != NO_NODE && self->node_box[node] == NO_BOX && steps++ < self->tree->n_nodes)
-        node = parent_of (self, node);
-      if (node != g_array_index (self->matches, guint, m) && node != NO_NODE)
-        self->match_below[node] = TRUE;
-    }
-}
-
-static inline double
-box_left (const Box *box)
-{
-  return MARGIN + box->column * COLUMN_PITCH;
-}
-
-static inline double
-row_top (double row)
-{
-  return MARGIN + row * ROW_PITCH;
-}
-
-static inline double
-row_centre (double row)
-{
-  return MARGIN + row * ROW_PITCH + BOX_HEIGHT / 2;
-}
-
-static void
-box_rect (const Box       *box,
-          graphene_rect_t *rect)
-{
-  graphene_rect_init (rect, box_left (box), row_top (box->row), BOX_WIDTH, BOX_HEIGHT);
-}
-
-static double
-bounds_width (BeamSupervisionCanvas *self)
-{
-  return 2 * MARGIN + self->n_columns * COLUMN_PITCH - GAP_X;
-}
-
-static double
-bounds_height (BeamSupervisionCanvas *self)
-{
-  return 2 * MARGIN + self->n_rows * ROW_PITCH - GAP_Y;
-}
-
-/* The first box of `column` whose span reaches `row`. */
-static guint
-first_box_reaching (BeamSupervisionCanvas *self,
-                    guint                  column,
-                    double                 row)
-{
-  guint low = self->column_start[column];
-  guint high = self->column_start[column + 1];
-
-  while (low < high)
-    {
-      guint middle = low + (high - low) / 2;
-
-      if (g_array_index (self->boxes, Box, middle).span_bottom < row)
-        low = middle + 1;
-      else
-        high = middle;
-    }
-  return low;
-}
-
-/* The box under canvas point (x, y), or NO_BOX. */
-static guint
-box_at (BeamSupervisionCanvas *self,
-        double                 x,
-        double                 y)
-{
-  double column_f = (x - MARGIN) / COLUMN_PITCH;
-  double row = (y - MARGIN) / ROW_PITCH;
-  guint column;
-
-  if (self->boxes->len == 0 || column_f < 0 || column_f >= self->n_columns ||
-      x - MARGIN - floor (column_f) * COLUMN_PITCH > BOX_WIDTH)
-    return NO_BOX;
-  column = (guint) column_f;
-  for (guint i = first_box_reaching (self, column, row - BOX_HEIGHT / ROW_PITCH);
-       i < self->column_start[column + 1]; i++)
-    {
-      const Box *box = &g_array_index (self->boxes, Box, i);
-
-      if (box->span_top > row)
-        break;
-      if (row >= box->row && row <= box->row + BOX_HEIGHT / ROW_PITCH)
-        return i;
-    }
-  return NO_BOX;
-}
-
 /* ---- the view ------------------------------------------------------------------ */
 
 static double
@@ -587,7 +56,8 @@ fit_zoom (BeamSupervisionCanvas *self)
 
   if (width <= 0 || height <= 0)
     return 1.0;
-  return MIN (1.0, MIN (width / bounds_width (self), height / bounds_height (self)));
+  return MIN (1.0, MIN (width / _beam_canvas_bounds_width (self),
+                        height / _beam_canvas_bounds_height (self)));
 }
 
 static double
@@ -638,8 +108,8 @@ set_view (BeamSupervisionCanvas *self,
   self->view_y = y;
   if (width > 0 && height > 0)
     {
-      clamp_axis (&self->view_x, bounds_width (self), width / zoom);
-      clamp_axis (&self->view_y, bounds_height (self), height / zoom);
+      clamp_axis (&self->view_x, _beam_canvas_bounds_width (self), width / zoom);
+      clamp_axis (&self->view_y, _beam_canvas_bounds_height (self), height / zoom);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (zoom_changed)
@@ -676,7 +146,8 @@ zoom_by (BeamSupervisionCanvas *self,
       graphene_rect_t rect;
       double sx, sy;
 
-      box_rect (&g_array_index (self->boxes, Box, self->node_box[self->selected]), &rect);
+      _beam_canvas_box_rect (&g_array_index (self->boxes, Box, self->node_box[self->selected]),
+                             &rect);
       sx = (rect.origin.x + rect.size.width / 2 - self->view_x) * self->zoom;
       sy = (rect.origin.y + rect.size.height / 2 - self->view_y) * self->zoom;
       if (sx >= 0 && sy >= 0 && sx <= 2 * x && sy <= 2 * y)
@@ -692,8 +163,8 @@ zoom_to_fit (BeamSupervisionCanvas *self)
   double height = gtk_widget_get_height (GTK_WIDGET (self));
   double zoom = fit_zoom (self);
 
-  set_view (self, (bounds_width (self) - width / zoom) / 2,
-            (bounds_height (self) - height / zoom) / 2, zoom);
+  set_view (self, (_beam_canvas_bounds_width (self) - width / zoom) / 2,
+            (_beam_canvas_bounds_height (self) - height / zoom) / 2, zoom);
 }
 
 static void
@@ -706,7 +177,7 @@ centre_on (BeamSupervisionCanvas *self,
   /* Small enough to read what is centred. */
   double zoom = MAX (self->zoom, TEXT_MIN_ZOOM * 1.5);
 
-  box_rect (box, &rect);
+  _beam_canvas_box_rect (box, &rect);
   set_view (self, rect.origin.x + rect.size.width / 2 - width / 2 / zoom,
             rect.origin.y + rect.size.height / 2 - height / 2 / zoom, zoom);
 }
@@ -722,7 +193,7 @@ scroll_to (BeamSupervisionCanvas *self,
   double room = SCROLL_MARGIN / self->zoom;
   double x = self->view_x, y = self->view_y;
 
-  box_rect (box, &rect);
+  _beam_canvas_box_rect (box, &rect);
   if (rect.origin.x + rect.size.width + room > x + shown_w)
     x = rect.origin.x + rect.size.width + room - shown_w;
   if (rect.origin.x - room < x)
@@ -751,7 +222,7 @@ place_view (BeamSupervisionCanvas *self)
       return;
     }
   master = &g_array_index (self->boxes, Box, self->column_start[0]);
-  set_view (self, 0, row_centre (master->row) - height / 2, 1.0);
+  set_view (self, 0, _beam_canvas_row_centre (master->row) - height / 2, 1.0);
 }
 
 /* Expands or collapses keeping `anchor`'s box where it is on screen. */
@@ -766,15 +237,16 @@ relayout_keeping (BeamSupervisionCanvas *self,
     {
       const Box *box = &g_array_index (self->boxes, Box, self->node_box[anchor]);
 
-      before_x = box_left (box) - self->view_x;
-      before_y = row_top (box->row) - self->view_y;
+      before_x = _beam_canvas_box_left (box) - self->view_x;
+      before_y = _beam_canvas_row_top (box->row) - self->view_y;
     }
-  relayout (self);
+  _beam_canvas_relayout (self);
   if (anchored && self->node_box[anchor] != NO_BOX)
     {
       const Box *box = &g_array_index (self->boxes, Box, self->node_box[anchor]);
 
-      set_view (self, box_left (box) - before_x, row_top (box->row) - before_y, self->zoom);
+      set_view (self, _beam_canvas_box_left (box) - before_x,
+                _beam_canvas_row_top (box->row) - before_y, self->zoom);
     }
   else
     set_view (self, self->view_x, self->view_y, self->zoom);
@@ -973,7 +445,7 @@ box_text_new (BeamSupervisionCanvas *self,
     }
   else if (box->kind == _BEAM_CANVAS_BOX_SUMMARY)
     {
-      guint64 count = all_children_count (self, box->node);
+      guint64 count = _beam_canvas_all_children_count (self, box->node);
       g_autofree char *number = format_count (count);
 
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s child", "%s children",
@@ -985,13 +457,13 @@ box_text_new (BeamSupervisionCanvas *self,
     }
   else if (box->kind == _BEAM_CANVAS_BOX_MORE)
     {
-      guint64 count = unfetched_count (self, box->node);
+      guint64 count = _beam_canvas_unfetched_count (self, box->node);
       g_autofree char *number = format_count (count);
 
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s more", "%s more",
                                             count > G_MAXULONG ? G_MAXULONG : (gulong) count),
                                number);
-      if (node_at (self, box->node)->status == BEAM_SUPERVISOR_COUNTED)
+      if (_beam_canvas_node_at (self, box->node)->status == BEAM_SUPERVISOR_COUNTED)
         {
           detail = g_strdup (_("Click to fetch more"));
           detail_color = &c->accent;
@@ -1004,7 +476,7 @@ box_text_new (BeamSupervisionCanvas *self,
     }
   else
     {
-      const BeamSupervisionNode *node = node_at (self, box->node);
+      const BeamSupervisionNode *node = _beam_canvas_node_at (self, box->node);
       g_autoptr(GString) names = g_string_new (NULL);
 
       title = g_strdup (node->name != NULL ? node->name
@@ -1018,8 +490,8 @@ box_text_new (BeamSupervisionCanvas *self,
       if (names->len == 0 && node->module != NULL && g_strcmp0 (node->module, title) != 0)
         g_string_append (names, node->module);
       subtitle = g_string_free (g_steal_pointer (&names), FALSE);
-      detail = is_supervisor (node) ? supervisor_detail (node) : worker_detail (node);
-      bold = is_supervisor (node);
+      detail = _beam_canvas_is_supervisor (node) ? supervisor_detail (node) : worker_detail (node);
+      bold = _beam_canvas_is_supervisor (node);
       dim = box->style == STYLE_NOT_ANSWERING || box->style == STYLE_INACTIVE;
       if (node->state == BEAM_SUPERVISION_RESTARTING)
         detail_color = &c->warning_text;
@@ -1175,10 +647,12 @@ screen_rect (const Paint *paint,
              double      *height)
 {
   BeamSupervisionCanvas *self = paint->self;
-  double left = snap (screen_x (self, box_left (box)), paint->scale) - grow;
-  double top = snap (screen_y (self, row_top (box->row)), paint->scale) - grow;
-  double right = snap (screen_x (self, box_left (box) + BOX_WIDTH), paint->scale) + grow;
-  double bottom = snap (screen_y (self, row_top (box->row) + BOX_HEIGHT), paint->scale) + grow;
+  double left = snap (screen_x (self, _beam_canvas_box_left (box)), paint->scale) - grow;
+  double top = snap (screen_y (self, _beam_canvas_row_top (box->row)), paint->scale) - grow;
+  double right = snap (screen_x (self, _beam_canvas_box_left (box) + BOX_WIDTH),
+                       paint->scale) + grow;
+  double bottom = snap (screen_y (self, _beam_canvas_row_top (box->row) + BOX_HEIGHT),
+                        paint->scale) + grow;
 
   *x = left;
   *y = top;
@@ -1209,15 +683,15 @@ find_visible (BeamSupervisionCanvas *self,
   pixel_rows = 1 / (ROW_PITCH * self->zoom * paint->scale);
   for (guint column = MAX (first_column, 0); column <= MIN (last_column, self->n_columns - 1);
        column++)
-    for (guint i = first_box_reaching (self, column, paint->first_row);
+    for (guint i = _beam_canvas_first_box_reaching (self, column, paint->first_row);
          i < self->column_start[column + 1] &&
          g_array_index (self->boxes, Box, i).span_top <= paint->last_row;)
       {
         g_array_append_val (self->visible, i);
         if (pixel_rows > 1)
-          i = MAX (i + 1, first_box_reaching (self, column,
-                                              g_array_index (self->boxes, Box, i).row +
-                                              pixel_rows));
+          i = MAX (i + 1, _beam_canvas_first_box_reaching (self, column,
+                                                           g_array_index (self->boxes, Box, i).row +
+                                                           pixel_rows));
         else
           i++;
       }
@@ -1236,22 +710,23 @@ draw_connectors (const Paint *paint,
   for (guint v = 0; v < self->visible->len; v++)
     {
       const Box *box = &g_array_index (self->boxes, Box, g_array_index (self->visible, guint, v));
-      double y = snap (screen_y (self, row_centre (box->row)), paint->scale) + half;
+      double y = snap (screen_y (self, _beam_canvas_row_centre (box->row)), paint->scale) + half;
 
       if (stubs && box->column > 0 && box_on_screen (paint, box))
         {
-          double x = snap (screen_x (self, box_left (box) - GAP_X / 2), paint->scale);
+          double x = snap (screen_x (self, _beam_canvas_box_left (box) - GAP_X / 2), paint->scale);
 
           cairo_move_to (cr, x, y);
-          cairo_line_to (cr, snap (screen_x (self, box_left (box)), paint->scale), y);
+          cairo_line_to (cr, snap (screen_x (self, _beam_canvas_box_left (box)), paint->scale), y);
         }
       if (box->has_children)
         {
-          double right = snap (screen_x (self, box_left (box) + BOX_WIDTH), paint->scale);
-          double x = snap (screen_x (self, box_left (box) + BOX_WIDTH + GAP_X / 2),
+          double right = snap (screen_x (self, _beam_canvas_box_left (box) + BOX_WIDTH),
+                               paint->scale);
+          double x = snap (screen_x (self, _beam_canvas_box_left (box) + BOX_WIDTH + GAP_X / 2),
                            paint->scale) + half;
-          double span_top = screen_y (self, row_centre (box->span_top));
-          double span_bottom = screen_y (self, row_centre (box->span_bottom));
+          double span_top = screen_y (self, _beam_canvas_row_centre (box->span_top));
+          double span_bottom = screen_y (self, _beam_canvas_row_centre (box->span_bottom));
 
           if (box_on_screen (paint, box))
             {
@@ -1542,10 +1017,10 @@ draw_links (const Paint *paint)
         continue;
       a = &g_array_index (self->boxes, Box, self->node_box[link->first]);
       b = &g_array_index (self->boxes, Box, self->node_box[link->second]);
-      ax = screen_x (self, box_left (a) + BOX_WIDTH / 2);
-      ay = screen_y (self, row_centre (a->row));
-      bx = screen_x (self, box_left (b) + BOX_WIDTH / 2);
-      by = screen_y (self, row_centre (b->row));
+      ax = screen_x (self, _beam_canvas_box_left (a) + BOX_WIDTH / 2);
+      ay = screen_y (self, _beam_canvas_row_centre (a->row));
+      bx = screen_x (self, _beam_canvas_box_left (b) + BOX_WIDTH / 2);
+      by = screen_y (self, _beam_canvas_row_centre (b->row));
       if (MAX (ax, bx) < 0 || MIN (ax, bx) > paint->width ||
           MAX (ay, by) < 0 || MIN (ay, by) > paint->height)
         continue;
@@ -1619,12 +1094,13 @@ static char *
 describe_node (BeamSupervisionCanvas *self,
                guint                  index)
 {
-  const BeamSupervisionNode *node = node_at (self, index);
+  const BeamSupervisionNode *node = _beam_canvas_node_at (self, index);
   const char *title = node->name != NULL ? node->name : node->pid != NULL ? node->pid : node->id;
-  g_autofree char *detail = is_supervisor (node) ? supervisor_detail (node)
+  g_autofree char *detail = _beam_canvas_is_supervisor (node) ? supervisor_detail (node)
                                                  : worker_detail (node);
 
-  return g_strdup_printf (is_supervisor (node) ? _("Supervisor %s, %s") : _("Worker %s, %s"),
+  return g_strdup_printf (_beam_canvas_is_supervisor (node) ? _("Supervisor %s, %s")
+                                                             : _("Worker %s, %s"),
                           title != NULL ? title : "", detail);
 }
 
@@ -1636,9 +1112,10 @@ reveal (BeamSupervisionCanvas *self,
   gboolean changed = FALSE;
   guint steps = 0;
 
-  for (guint node = parent_of (self, index); node != NO_NODE && steps++ < self->tree->n_nodes;
-       node = parent_of (self, node))
-    if (is_collapsed (self, node))
+  for (guint node = _beam_canvas_parent_of (self, index);
+       node != NO_NODE && steps++ < self->tree->n_nodes;
+       node = _beam_canvas_parent_of (self, node))
+    if (_beam_canvas_is_collapsed (self, node))
       {
         self->expanded[node] = TRUE;
         changed = TRUE;
@@ -1652,7 +1129,8 @@ select_node (BeamSupervisionCanvas *self,
              gboolean               scroll)
 {
   if (index != NO_NODE && reveal (self, index))
-    relayout_keeping (self, self->selected != NO_NODE ? self->selected : parent_of (self, index));
+    relayout_keeping (self, self->selected != NO_NODE ? self->selected
+                                                      : _beam_canvas_parent_of (self, index));
   if (scroll && index != NO_NODE && self->node_box[index] != NO_BOX)
     scroll_to (self, &g_array_index (self->boxes, Box, self->node_box[index]));
   if (self->selected == index)
@@ -1676,18 +1154,19 @@ set_expanded (BeamSupervisionCanvas *self,
               guint                  index,
               gboolean               expanded)
 {
-  gboolean was_collapsed = is_collapsed (self, index);
+  gboolean was_collapsed = _beam_canvas_is_collapsed (self, index);
 
   self->expanded[index] = expanded;
-  if (was_collapsed == is_collapsed (self, index))
+  if (was_collapsed == _beam_canvas_is_collapsed (self, index))
     return;
   /* A selection inside what closes goes to the supervisor closing it. */
   if (!expanded && self->selected != NO_NODE)
     {
       guint steps = 0;
 
-      for (guint node = parent_of (self, self->selected);
-           node != NO_NODE && steps++ < self->tree->n_nodes; node = parent_of (self, node))
+      for (guint node = _beam_canvas_parent_of (self, self->selected);
+           node != NO_NODE && steps++ < self->tree->n_nodes;
+           node = _beam_canvas_parent_of (self, node))
         if (node == index)
           {
             select_node (self, index, FALSE);
@@ -1715,7 +1194,7 @@ find_matches (BeamSupervisionCanvas *self)
 {
   for (guint i = 0; i < self->tree->n_nodes; i++)
     {
-      const BeamSupervisionNode *node = node_at (self, i);
+      const BeamSupervisionNode *node = _beam_canvas_node_at (self, i);
 
       if (contains_folded (node->name, self->search) ||
           contains_folded (node->pid, self->search) ||
@@ -1743,7 +1222,7 @@ on_click_pressed (GtkGestureClick       *gesture,
   gtk_widget_grab_focus (GTK_WIDGET (self));
   if (self->tree == NULL)
     return;
-  index = box_at (self, self->view_x + x / self->zoom, self->view_y + y / self->zoom);
+  index = _beam_canvas_box_at (self, self->view_x + x / self->zoom, self->view_y + y / self->zoom);
   if (index == NO_BOX)
     return;
   box = &g_array_index (self->boxes, Box, index);
@@ -1753,7 +1232,7 @@ on_click_pressed (GtkGestureClick       *gesture,
       return;
     }
   if (box->kind == _BEAM_CANVAS_BOX_MORE && button == GDK_BUTTON_PRIMARY &&
-      node_at (self, box->node)->status == BEAM_SUPERVISOR_COUNTED)
+      _beam_canvas_node_at (self, box->node)->status == BEAM_SUPERVISOR_COUNTED)
     {
       g_signal_emit (self, signals[FETCH_MORE], 0, box->node);
       return;
@@ -1887,11 +1366,11 @@ static void
 move_to_sibling (BeamSupervisionCanvas *self,
                  int                    step)
 {
-  guint parent = parent_of (self, self->selected);
-  const guint *siblings = children_of (self, parent);
-  guint n = n_children (self, parent);
+  guint parent = _beam_canvas_parent_of (self, self->selected);
+  const guint *siblings = _beam_canvas_children_of (self, parent);
+  guint n = _beam_canvas_n_children (self, parent);
 
-  if (parent != NO_NODE && is_collapsed (self, parent))
+  if (parent != NO_NODE && _beam_canvas_is_collapsed (self, parent))
     return;
   for (guint i = 0; i < n; i++)
     if (siblings[i] == self->selected)
@@ -1920,15 +1399,15 @@ on_arrow (GtkWidget *widget,
   switch (key)
     {
     case GDK_KEY_Left:
-      if (parent_of (self, self->selected) != NO_NODE)
-        select_node (self, parent_of (self, self->selected), TRUE);
+      if (_beam_canvas_parent_of (self, self->selected) != NO_NODE)
+        select_node (self, _beam_canvas_parent_of (self, self->selected), TRUE);
       break;
     case GDK_KEY_Right:
-      if (n_children (self, self->selected) > 0)
+      if (_beam_canvas_n_children (self, self->selected) > 0)
         {
-          if (is_collapsed (self, self->selected))
+          if (_beam_canvas_is_collapsed (self, self->selected))
             set_expanded (self, self->selected, TRUE);
-          select_node (self, children_of (self, self->selected)[0], TRUE);
+          select_node (self, _beam_canvas_children_of (self, self->selected)[0], TRUE);
         }
       break;
     case GDK_KEY_Up:
@@ -1963,7 +1442,7 @@ on_expand_key (GtkWidget *widget,
 {
   BeamSupervisionCanvas *self = BEAM_SUPERVISION_CANVAS (widget);
 
-  if (self->selected == NO_NODE || !can_collapse (self, self->selected))
+  if (self->selected == NO_NODE || !_beam_canvas_can_collapse (self, self->selected))
     return FALSE;
   set_expanded (self, self->selected, g_variant_get_boolean (args));
   return TRUE;
@@ -1982,8 +1461,8 @@ on_menu_key (GtkWidget *widget,
     return FALSE;
   box = &g_array_index (self->boxes, Box, self->node_box[self->selected]);
   g_signal_emit (self, signals[CONTEXT_MENU], 0, self->selected,
-                 screen_x (self, box_left (box) + BOX_WIDTH / 2),
-                 screen_y (self, row_centre (box->row)));
+                 screen_x (self, _beam_canvas_box_left (box) + BOX_WIDTH / 2),
+                 screen_y (self, _beam_canvas_row_centre (box->row)));
   return TRUE;
 }
 
@@ -2343,17 +1822,17 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
   if (same_application)
     {
       for (guint i = 0; i < self->tree->n_nodes; i++)
-        if (self->expanded[i] && node_key (node_at (self, i)) != NULL)
-          g_hash_table_add (kept_expanded, g_strdup (node_key (node_at (self, i))));
+        if (self->expanded[i] && node_key (_beam_canvas_node_at (self, i)) != NULL)
+          g_hash_table_add (kept_expanded, g_strdup (node_key (_beam_canvas_node_at (self, i))));
       if (self->selected != NO_NODE)
         {
-          const BeamSupervisionNode *was = node_at (self, self->selected);
+          const BeamSupervisionNode *was = _beam_canvas_node_at (self, self->selected);
 
           selected_key = g_strdup (node_key (was));
           selected_name = g_strdup (was->name);
           selected_id = g_strdup (was->id);
           if (was->parent != BEAM_SUPERVISION_NO_PARENT)
-            selected_parent = g_strdup (node_key (node_at (self, was->parent)));
+            selected_parent = g_strdup (node_key (_beam_canvas_node_at (self, was->parent)));
         }
     }
   else
@@ -2370,7 +1849,7 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
                                                 ? tree->application : "");
       guint n = tree->n_nodes;
 
-      index_children (self);
+      _beam_canvas_index_children (self);
       self->expanded = g_new0 (guint8, MAX (n, 1));
       self->matched = g_new0 (guint8, MAX (n, 1));
       self->node_box = g_new (guint, MAX (n, 1));
@@ -2378,7 +1857,7 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
       for (guint i = 0; i < n && (g_hash_table_size (kept_expanded) > 0 || selected_key != NULL);
            i++)
         {
-          const char *key = node_key (node_at (self, i));
+          const char *key = node_key (_beam_canvas_node_at (self, i));
 
           if (key == NULL)
             continue;
@@ -2391,12 +1870,13 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
        * child id under the same supervisor. */
       for (guint i = 0; i < n && selected == NO_NODE && selected_key != NULL; i++)
         {
-          const BeamSupervisionNode *node = node_at (self, i);
+          const BeamSupervisionNode *node = _beam_canvas_node_at (self, i);
 
           if ((selected_name != NULL && g_strcmp0 (node->name, selected_name) == 0) ||
               (selected_id != NULL && g_strcmp0 (node->id, selected_id) == 0 &&
                node->parent != BEAM_SUPERVISION_NO_PARENT &&
-               g_strcmp0 (node_key (node_at (self, node->parent)), selected_parent) == 0))
+               g_strcmp0 (node_key (_beam_canvas_node_at (self, node->parent)),
+                          selected_parent) == 0))
             selected = i;
         }
       /* The matches again, without moving to the first. */
@@ -2411,7 +1891,7 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
 
-  relayout (self);
+  _beam_canvas_relayout (self);
   /* The selection by identity, without scrolling: a refresh must not move the view. */
   self->selected = NO_NODE;
   if (selected != NO_NODE)
@@ -2471,7 +1951,7 @@ beam_supervision_canvas_get_expanded (BeamSupervisionCanvas *self,
   g_return_val_if_fail (BEAM_IS_SUPERVISION_CANVAS (self), FALSE);
   g_return_val_if_fail (self->tree != NULL && node_index < self->tree->n_nodes, FALSE);
 
-  return !is_collapsed (self, node_index);
+  return !_beam_canvas_is_collapsed (self, node_index);
 }
 
 static void
@@ -2480,7 +1960,7 @@ show_match (BeamSupervisionCanvas *self)
   guint node = g_array_index (self->matches, guint, self->current_match);
 
   if (reveal (self, node))
-    relayout (self);
+    _beam_canvas_relayout (self);
   select_node (self, node, FALSE);
   centre_on (self, &g_array_index (self->boxes, Box, self->node_box[node]));
 }
@@ -2505,7 +1985,7 @@ beam_supervision_canvas_set_search (BeamSupervisionCanvas *self,
     }
   self->current_match = 0;
   if (self->tree != NULL)
-    relayout (self);
+    _beam_canvas_relayout (self);
   if (self->matches->len > 0)
     show_match (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -2585,7 +2065,7 @@ _beam_supervision_canvas_get_box (BeamSupervisionCanvas *self,
   if (node_index != NULL)
     *node_index = b->node;
   if (rect != NULL)
-    box_rect (b, rect);
+    _beam_canvas_box_rect (b, rect);
 }
 
 gboolean
@@ -2598,7 +2078,7 @@ _beam_supervision_canvas_get_node_rect (BeamSupervisionCanvas *self,
 
   if (self->node_box[node_index] == NO_BOX)
     return FALSE;
-  box_rect (&g_array_index (self->boxes, Box, self->node_box[node_index]), rect);
+  _beam_canvas_box_rect (&g_array_index (self->boxes, Box, self->node_box[node_index]), rect);
   return TRUE;
 }
 
@@ -2617,7 +2097,8 @@ _beam_supervision_canvas_get_bounds (BeamSupervisionCanvas *self,
                                      graphene_rect_t       *rect)
 {
   g_return_if_fail (BEAM_IS_SUPERVISION_CANVAS (self));
-  graphene_rect_init (rect, 0, 0, bounds_width (self), bounds_height (self));
+  graphene_rect_init (rect, 0, 0, _beam_canvas_bounds_width (self),
+                      _beam_canvas_bounds_height (self));
 }
 
 void
