@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * functions one of its files calls in another, grouped by the file that
  * defines them. beam-supervision-canvas.c is the widget (its view, selection,
  * properties, signals, actions and public API); beam-supervision-canvas-layout.c
- * the tree's children index and the layout of its boxes.
+ * the tree's children index and the layout of its boxes;
+ * beam-supervision-canvas-draw.c the texts, colours and cairo drawing of a frame.
  * What the tests read is in beam-supervision-canvas-private.h. */
 
 /* Canvas units: logical pixels at zoom 1. */
@@ -223,5 +224,29 @@ guint    _beam_canvas_first_box_reaching (BeamSupervisionCanvas *self,
 guint    _beam_canvas_box_at             (BeamSupervisionCanvas *self,
                                           double                 x,
                                           double                 y);
+
+/* ---- beam-supervision-canvas-draw.c: text, colours and drawing ---- */
+
+/* Widget coordinates of canvas ones. */
+static inline double
+_beam_canvas_screen_x (BeamSupervisionCanvas *self,
+                       double                 x)
+{
+  return (x - self->view_x) * self->zoom;
+}
+
+static inline double
+_beam_canvas_screen_y (BeamSupervisionCanvas *self,
+                       double                 y)
+{
+  return (y - self->view_y) * self->zoom;
+}
+
+void     _beam_canvas_drop_texts         (BeamSupervisionCanvas     *self);
+void     _beam_canvas_box_text_free      (gpointer                   data);
+char    *_beam_canvas_supervisor_detail  (const BeamSupervisionNode *node);
+char    *_beam_canvas_worker_detail      (const BeamSupervisionNode *node);
+void     _beam_canvas_draw               (BeamSupervisionCanvas     *self,
+                                          GtkSnapshot               *snapshot);
 
 G_END_DECLS
