@@ -11,7 +11,8 @@ G_BEGIN_DECLS
  * defines them. beam-supervision-canvas.c is the widget (its view, selection,
  * properties, signals, actions and public API); beam-supervision-canvas-layout.c
  * the tree's children index and the layout of its boxes;
- * beam-supervision-canvas-draw.c the texts, colours and cairo drawing of a frame.
+ * beam-supervision-canvas-draw.c the texts, colours and cairo drawing of a frame;
+ * beam-supervision-canvas-input.c the gestures, keys and scrolling.
  * What the tests read is in beam-supervision-canvas-private.h. */
 
 /* Canvas units: logical pixels at zoom 1. */
@@ -248,5 +249,38 @@ char    *_beam_canvas_supervisor_detail  (const BeamSupervisionNode *node);
 char    *_beam_canvas_worker_detail      (const BeamSupervisionNode *node);
 void     _beam_canvas_draw               (BeamSupervisionCanvas     *self,
                                           GtkSnapshot               *snapshot);
+
+/* ---- beam-supervision-canvas.c: the widget ---- */
+
+enum
+{
+  ACTIVATE_NODE,
+  CONTEXT_MENU,
+  FETCH_MORE,
+  N_SIGNALS
+};
+
+/* Created by the class, emitted by the input too. */
+extern guint _beam_canvas_signals[N_SIGNALS];
+
+void     _beam_canvas_set_view           (BeamSupervisionCanvas *self,
+                                          double                 x,
+                                          double                 y,
+                                          double                 zoom);
+void     _beam_canvas_zoom_at            (BeamSupervisionCanvas *self,
+                                          double                 zoom,
+                                          double                 x,
+                                          double                 y);
+void     _beam_canvas_select_node        (BeamSupervisionCanvas *self,
+                                          guint                  index,
+                                          gboolean               scroll);
+void     _beam_canvas_set_expanded       (BeamSupervisionCanvas *self,
+                                          guint                  index,
+                                          gboolean               expanded);
+
+/* ---- beam-supervision-canvas-input.c: gestures and keys ---- */
+
+void     _beam_canvas_input_class_init   (GtkWidgetClass        *widget_class);
+void     _beam_canvas_input_init         (BeamSupervisionCanvas *self);
 
 G_END_DECLS

@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 #include <string.h>
 
 #include "beam-supervision-canvas-internal.h"
@@ -28,15 +27,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-enum
-{
-  ACTIVATE_NODE,
-  CONTEXT_MENU,
-  FETCH_MORE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+guint _beam_canvas_signals[N_SIGNALS];
 
 /* ---- the view ------------------------------------------------------------------ */
 
@@ -83,11 +74,11 @@ clamp_axis (double *view,
   *view = CLAMP (*view, low, high);
 }
 
-static void
-set_view (BeamSupervisionCanvas *self,
-          double                 x,
-          double                 y,
-          double                 zoom)
+void
+_beam_canvas_set_view (BeamSupervisionCanvas *self,
+                       double                 x,
+                       double                 y,
+                       double                 zoom)
 {
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
@@ -112,17 +103,17 @@ set_view (BeamSupervisionCanvas *self,
 }
 
 /* Zooms keeping the canvas point under widget point (x, y) where it is. */
-static void
-zoom_at (BeamSupervisionCanvas *self,
-         double                 zoom,
-         double                 x,
-         double                 y)
+void
+_beam_canvas_zoom_at (BeamSupervisionCanvas *self,
+                      double                 zoom,
+                      double                 x,
+                      double                 y)
 {
   double canvas_x = self->view_x + x / self->zoom;
   double canvas_y = self->view_y + y / self->zoom;
 
   zoom = CLAMP (zoom, min_zoom (self), ZOOM_MAX);
-  set_view (self, canvas_x - x / zoom, canvas_y - y / zoom, zoom);
+  _beam_canvas_set_view (self, canvas_x - x / zoom, canvas_y - y / zoom, zoom);
 }
 
 static void
@@ -145,7 +136,7 @@ zoom_by (BeamSupervisionCanvas *self,
       if (sx >= 0 && sy >= 0 && sx <= 2 * x && sy <= 2 * y)
         x = sx, y = sy;
     }
-  zoom_at (self, self->zoom * factor, x, y);
+  _beam_canvas_zoom_at (self, self->zoom * factor, x, y);
 }
 
 static void
@@ -155,8 +146,8 @@ zoom_to_fit (BeamSupervisionCanvas *self)
   double height = gtk_widget_get_height (GTK_WIDGET (self));
   double zoom = fit_zoom (self);
 
-  set_view (self, (_beam_canvas_bounds_width (self) - width / zoom) / 2,
-            (_beam_canvas_bounds_height (self) - height / zoom) / 2, zoom);
+  _beam_canvas_set_view (self, (_beam_canvas_bounds_width (self) - width / zoom) / 2,
+                         (_beam_canvas_bounds_height (self) - height / zoom) / 2, zoom);
 }
 
 static void
@@ -170,8 +161,8 @@ centre_on (BeamSupervisionCanvas *self,
   double zoom = MAX (self->zoom, TEXT_MIN_ZOOM * 1.5);
 
   _beam_canvas_box_rect (box, &rect);
-  set_view (self, rect.origin.x + rect.size.width / 2 - width / 2 / zoom,
-            rect.origin.y + rect.size.height / 2 - height / 2 / zoom, zoom);
+  _beam_canvas_set_view (self, rect.origin.x + rect.size.width / 2 - width / 2 / zoom,
+                         rect.origin.y + rect.size.height / 2 - height / 2 / zoom, zoom);
 }
 
 /* Scrolls as little as shows the box with some room around it. */
@@ -194,7 +185,7 @@ scroll_to (BeamSupervisionCanvas *self,
     y = rect.origin.y + rect.size.height + room - shown_h;
   if (rect.origin.y - room < y)
     y = rect.origin.y - room;
-  set_view (self, x, y, self->zoom);
+  _beam_canvas_set_view (self, x, y, self->zoom);
 }
 
 /* The view a tree first gets: whole if it is readable so, else at zoom 1
@@ -214,7 +205,7 @@ place_view (BeamSupervisionCanvas *self)
       return;
     }
   master = &g_array_index (self->boxes, Box, self->column_start[0]);
-  set_view (self, 0, _beam_canvas_row_centre (master->row) - height / 2, 1.0);
+  _beam_canvas_set_view (self, 0, _beam_canvas_row_centre (master->row) - height / 2, 1.0);
 }
 
 /* Expands or collapses keeping `anchor`'s box where it is on screen. */
@@ -237,11 +228,11 @@ relayout_keeping (BeamSupervisionCanvas *self,
     {
       const Box *box = &g_array_index (self->boxes, Box, self->node_box[anchor]);
 
-      set_view (self, _beam_canvas_box_left (box) - before_x,
-                _beam_canvas_row_top (box->row) - before_y, self->zoom);
+      _beam_canvas_set_view (self, _beam_canvas_box_left (box) - before_x,
+                             _beam_canvas_row_top (box->row) - before_y, self->zoom);
     }
   else
-    set_view (self, self->view_x, self->view_y, self->zoom);
+    _beam_canvas_set_view (self, self->view_x, self->view_y, self->zoom);
   update_actions (self);
 }
 
@@ -281,10 +272,10 @@ reveal (BeamSupervisionCanvas *self,
   return changed;
 }
 
-static void
-select_node (BeamSupervisionCanvas *self,
-             guint                  index,
-             gboolean               scroll)
+void
+_beam_canvas_select_node (BeamSupervisionCanvas *self,
+                          guint                  index,
+                          gboolean               scroll)
 {
   if (index != NO_NODE && reveal (self, index))
     relayout_keeping (self, self->selected != NO_NODE ? self->selected
@@ -307,10 +298,10 @@ select_node (BeamSupervisionCanvas *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
-static void
-set_expanded (BeamSupervisionCanvas *self,
-              guint                  index,
-              gboolean               expanded)
+void
+_beam_canvas_set_expanded (BeamSupervisionCanvas *self,
+                           guint                  index,
+                           gboolean               expanded)
 {
   gboolean was_collapsed = _beam_canvas_is_collapsed (self, index);
 
@@ -327,7 +318,7 @@ set_expanded (BeamSupervisionCanvas *self,
            node = _beam_canvas_parent_of (self, node))
         if (node == index)
           {
-            select_node (self, index, FALSE);
+            _beam_canvas_select_node (self, index, FALSE);
             break;
           }
     }
@@ -364,265 +355,7 @@ find_matches (BeamSupervisionCanvas *self)
     }
 }
 
-/* ---- input --------------------------------------------------------------------- */
-
-static void
-on_click_pressed (GtkGestureClick       *gesture,
-                  int                    n_press,
-                  double                 x,
-                  double                 y,
-                  BeamSupervisionCanvas *self)
-{
-  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
-  guint index;
-  const Box *box;
-
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  if (self->tree == NULL)
-    return;
-  index = _beam_canvas_box_at (self, self->view_x + x / self->zoom, self->view_y + y / self->zoom);
-  if (index == NO_BOX)
-    return;
-  box = &g_array_index (self->boxes, Box, index);
-  if (box->kind == _BEAM_CANVAS_BOX_SUMMARY && button == GDK_BUTTON_PRIMARY)
-    {
-      set_expanded (self, box->node, TRUE);
-      return;
-    }
-  if (box->kind == _BEAM_CANVAS_BOX_MORE && button == GDK_BUTTON_PRIMARY &&
-      _beam_canvas_node_at (self, box->node)->status == BEAM_SUPERVISOR_COUNTED)
-    {
-      g_signal_emit (self, signals[FETCH_MORE], 0, box->node);
-      return;
-    }
-  if (box->kind != _BEAM_CANVAS_BOX_NODE)
-    return;
-  select_node (self, box->node, FALSE);
-  if (button == GDK_BUTTON_SECONDARY)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-      g_signal_emit (self, signals[CONTEXT_MENU], 0, box->node, x, y);
-    }
-  else if (button == GDK_BUTTON_PRIMARY && n_press == 2)
-    g_signal_emit (self, signals[ACTIVATE_NODE], 0, box->node);
-}
-
-static void
-on_drag_begin (GtkGestureDrag        *gesture,
-               double                 x G_GNUC_UNUSED,
-               double                 y G_GNUC_UNUSED,
-               BeamSupervisionCanvas *self)
-{
-  if (gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture)) ==
-      GDK_BUTTON_SECONDARY)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-  self->drag_view_x = self->view_x;
-  self->drag_view_y = self->view_y;
-}
-
-static void
-on_drag_update (GtkGestureDrag        *gesture G_GNUC_UNUSED,
-                double                 offset_x,
-                double                 offset_y,
-                BeamSupervisionCanvas *self)
-{
-  if (fabs (offset_x) + fabs (offset_y) > 2)
-    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
-  set_view (self, self->drag_view_x - offset_x / self->zoom,
-            self->drag_view_y - offset_y / self->zoom, self->zoom);
-}
-
-static void
-on_drag_end (GtkGestureDrag        *gesture G_GNUC_UNUSED,
-             double                 offset_x G_GNUC_UNUSED,
-             double                 offset_y G_GNUC_UNUSED,
-             BeamSupervisionCanvas *self)
-{
-  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
-}
-
-static gboolean
-on_scroll (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           BeamSupervisionCanvas    *self)
-{
-  GdkModifierType state =
-    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-  gboolean wheel = gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL;
-
-  if (self->tree == NULL)
-    return FALSE;
-  if (state & GDK_CONTROL_MASK)
-    {
-      double x = self->pointer_x, y = self->pointer_y;
-
-      if (x < 0)
-        {
-          x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-          y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
-        }
-      zoom_at (self, self->zoom * (wheel ? pow (ZOOM_STEP, -dy) : exp (-dy / 100)), x, y);
-      return TRUE;
-    }
-  if ((state & GDK_SHIFT_MASK) && dx == 0)
-    {
-      dx = dy;
-      dy = 0;
-    }
-  if (wheel)
-    {
-      dx *= SCROLL_STEP;
-      dy *= SCROLL_STEP;
-    }
-  set_view (self, self->view_x + dx / self->zoom, self->view_y + dy / self->zoom, self->zoom);
-  return TRUE;
-}
-
-static void
-on_pinch_begin (GtkGesture            *gesture G_GNUC_UNUSED,
-                GdkEventSequence      *sequence G_GNUC_UNUSED,
-                BeamSupervisionCanvas *self)
-{
-  self->pinch_zoom = self->zoom;
-}
-
-static void
-on_pinch_scale_changed (GtkGestureZoom        *gesture,
-                        double                 scale,
-                        BeamSupervisionCanvas *self)
-{
-  double x, y;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
-    return;
-  zoom_at (self, self->pinch_zoom * scale, x, y);
-}
-
-static void
-on_motion (GtkEventControllerMotion *controller G_GNUC_UNUSED,
-           double                    x,
-           double                    y,
-           BeamSupervisionCanvas    *self)
-{
-  self->pointer_x = x;
-  self->pointer_y = y;
-}
-
-static void
-on_leave (GtkEventControllerMotion *controller G_GNUC_UNUSED,
-          BeamSupervisionCanvas    *self)
-{
-  self->pointer_x = self->pointer_y = -1;
-}
-
-/* The selection's siblings: a parent's shown children, or the roots. */
-static void
-move_to_sibling (BeamSupervisionCanvas *self,
-                 int                    step)
-{
-  guint parent = _beam_canvas_parent_of (self, self->selected);
-  const guint *siblings = _beam_canvas_children_of (self, parent);
-  guint n = _beam_canvas_n_children (self, parent);
-
-  if (parent != NO_NODE && _beam_canvas_is_collapsed (self, parent))
-    return;
-  for (guint i = 0; i < n; i++)
-    if (siblings[i] == self->selected)
-      {
-        if ((step < 0 && i > 0) || (step > 0 && i + 1 < n))
-          select_node (self, siblings[i + step], TRUE);
-        return;
-      }
-}
-
-static gboolean
-on_arrow (GtkWidget *widget,
-          GVariant  *args,
-          gpointer   user_data G_GNUC_UNUSED)
-{
-  BeamSupervisionCanvas *self = BEAM_SUPERVISION_CANVAS (widget);
-  guint key = g_variant_get_uint32 (args);
-
-  if (self->tree == NULL || self->tree->n_nodes == 0)
-    return FALSE;
-  if (self->selected == NO_NODE)
-    {
-      select_node (self, self->n_roots > 0 ? self->roots[0] : 0, TRUE);
-      return TRUE;
-    }
-  switch (key)
-    {
-    case GDK_KEY_Left:
-      if (_beam_canvas_parent_of (self, self->selected) != NO_NODE)
-        select_node (self, _beam_canvas_parent_of (self, self->selected), TRUE);
-      break;
-    case GDK_KEY_Right:
-      if (_beam_canvas_n_children (self, self->selected) > 0)
-        {
-          if (_beam_canvas_is_collapsed (self, self->selected))
-            set_expanded (self, self->selected, TRUE);
-          select_node (self, _beam_canvas_children_of (self, self->selected)[0], TRUE);
-        }
-      break;
-    case GDK_KEY_Up:
-      move_to_sibling (self, -1);
-      break;
-    case GDK_KEY_Down:
-      move_to_sibling (self, 1);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  return TRUE;
-}
-
-static gboolean
-on_activate_key (GtkWidget *widget,
-                 GVariant  *args G_GNUC_UNUSED,
-                 gpointer   user_data G_GNUC_UNUSED)
-{
-  BeamSupervisionCanvas *self = BEAM_SUPERVISION_CANVAS (widget);
-
-  if (self->selected == NO_NODE)
-    return FALSE;
-  g_signal_emit (self, signals[ACTIVATE_NODE], 0, self->selected);
-  return TRUE;
-}
-
-static gboolean
-on_expand_key (GtkWidget *widget,
-               GVariant  *args,
-               gpointer   user_data G_GNUC_UNUSED)
-{
-  BeamSupervisionCanvas *self = BEAM_SUPERVISION_CANVAS (widget);
-
-  if (self->selected == NO_NODE || !_beam_canvas_can_collapse (self, self->selected))
-    return FALSE;
-  set_expanded (self, self->selected, g_variant_get_boolean (args));
-  return TRUE;
-}
-
-/* The menu key: the page's menu at the selected box. */
-static gboolean
-on_menu_key (GtkWidget *widget,
-             GVariant  *args G_GNUC_UNUSED,
-             gpointer   user_data G_GNUC_UNUSED)
-{
-  BeamSupervisionCanvas *self = BEAM_SUPERVISION_CANVAS (widget);
-  const Box *box;
-
-  if (self->selected == NO_NODE || self->node_box[self->selected] == NO_BOX)
-    return FALSE;
-  box = &g_array_index (self->boxes, Box, self->node_box[self->selected]);
-  g_signal_emit (self, signals[CONTEXT_MENU], 0, self->selected,
-                 _beam_canvas_screen_x (self, _beam_canvas_box_left (box) + BOX_WIDTH / 2),
-                 _beam_canvas_screen_y (self, _beam_canvas_row_centre (box->row)));
-  return TRUE;
-}
+/* ---- actions ------------------------------------------------------------------- */
 
 static void
 zoom_in_action (GtkWidget  *widget,
@@ -677,7 +410,7 @@ beam_supervision_canvas_size_allocate (GtkWidget *widget,
   if (!self->view_placed)
     place_view (self);
   else
-    set_view (self, self->view_x, self->view_y, self->zoom);
+    _beam_canvas_set_view (self, self->view_x, self->view_y, self->zoom);
   update_actions (self);
 }
 
@@ -812,15 +545,6 @@ beam_supervision_canvas_set_property (GObject      *object,
 }
 
 static void
-add_arrow_binding (GtkWidgetClass *widget_class,
-                   guint           key,
-                   guint           keypad_key)
-{
-  gtk_widget_class_add_binding (widget_class, key, 0, on_arrow, "u", key);
-  gtk_widget_class_add_binding (widget_class, keypad_key, 0, on_arrow, "u", key);
-}
-
-static void
 beam_supervision_canvas_class_init (BeamSupervisionCanvasClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -847,20 +571,23 @@ beam_supervision_canvas_class_init (BeamSupervisionCanvasClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The page opens the process window. */
-  signals[ACTIVATE_NODE] = g_signal_new ("activate-node", G_TYPE_FROM_CLASS (klass),
-                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                         G_TYPE_NONE, 1, G_TYPE_UINT);
+  _beam_canvas_signals[ACTIVATE_NODE] =
+    g_signal_new ("activate-node", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
   /* The page pops its menu at (x, y), in the canvas's coordinates. */
-  signals[CONTEXT_MENU] = g_signal_new ("context-menu", G_TYPE_FROM_CLASS (klass),
-                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                        G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE,
-                                        G_TYPE_DOUBLE);
+  _beam_canvas_signals[CONTEXT_MENU] =
+    g_signal_new ("context-menu", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_DOUBLE,
+                  G_TYPE_DOUBLE);
 
   /* The "N more" box of a counted supervisor was clicked: the page asks
    * the node for more of its children. */
-  signals[FETCH_MORE] = g_signal_new ("fetch-more", G_TYPE_FROM_CLASS (klass),
-                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                      G_TYPE_NONE, 1, G_TYPE_UINT);
+  _beam_canvas_signals[FETCH_MORE] =
+    g_signal_new ("fetch-more", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_install_action (widget_class, "canvas.zoom-in", NULL, zoom_in_action);
   gtk_widget_class_install_action (widget_class, "canvas.zoom-out", NULL, zoom_out_action);
@@ -880,21 +607,7 @@ beam_supervision_canvas_class_init (BeamSupervisionCanvasClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK,
                                        "canvas.zoom-fit", NULL);
 
-  add_arrow_binding (widget_class, GDK_KEY_Left, GDK_KEY_KP_Left);
-  add_arrow_binding (widget_class, GDK_KEY_Right, GDK_KEY_KP_Right);
-  add_arrow_binding (widget_class, GDK_KEY_Up, GDK_KEY_KP_Up);
-  add_arrow_binding (widget_class, GDK_KEY_Down, GDK_KEY_KP_Down);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0, on_activate_key, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0, on_activate_key, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_space, 0, on_activate_key, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, on_menu_key, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, on_menu_key, NULL);
-  /* Expand and collapse a big supervisor, as in a tree view. */
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_plus, 0, on_expand_key, "b", TRUE);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Add, 0, on_expand_key, "b", TRUE);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_minus, 0, on_expand_key, "b", FALSE);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Subtract, 0, on_expand_key, "b",
-                                FALSE);
+  _beam_canvas_input_class_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "supervisioncanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -904,12 +617,6 @@ static void
 beam_supervision_canvas_init (BeamSupervisionCanvas *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  GtkGesture *click = gtk_gesture_click_new ();
-  GtkGesture *drag = gtk_gesture_drag_new ();
-  GtkGesture *pinch = gtk_gesture_zoom_new ();
-  GtkEventController *scroll =
-    gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->boxes = g_array_new (FALSE, FALSE, sizeof (Box));
   self->matches = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -919,22 +626,7 @@ beam_supervision_canvas_init (BeamSupervisionCanvas *self)
   self->selected = NO_NODE;
   self->pointer_x = self->pointer_y = -1;
 
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
-  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
-  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
-  g_signal_connect (pinch, "begin", G_CALLBACK (on_pinch_begin), self);
-  g_signal_connect (pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
-  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (pinch));
-  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
-  gtk_widget_add_controller (widget, scroll);
-  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (widget, motion);
+  _beam_canvas_input_init (self);
   g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed), NULL);
   g_signal_connect (self, "notify::has-focus", G_CALLBACK (on_focus_changed), NULL);
 
@@ -1060,7 +752,7 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
   /* The selection by identity, without scrolling: a refresh must not move the view. */
   self->selected = NO_NODE;
   if (selected != NO_NODE)
-    select_node (self, selected, FALSE);
+    _beam_canvas_select_node (self, selected, FALSE);
   else if (old_selected != NO_NODE)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
   if (old_n_matches != self->matches->len)
@@ -1068,7 +760,7 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
   if (!self->view_placed)
     place_view (self);
   else
-    set_view (self, self->view_x, self->view_y, self->zoom);
+    _beam_canvas_set_view (self, self->view_x, self->view_y, self->zoom);
   update_actions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1095,7 +787,7 @@ beam_supervision_canvas_set_selected (BeamSupervisionCanvas *self,
   g_return_if_fail (node_index == NO_NODE ||
                     (self->tree != NULL && node_index < self->tree->n_nodes));
 
-  select_node (self, node_index, TRUE);
+  _beam_canvas_select_node (self, node_index, TRUE);
 }
 
 void
@@ -1106,7 +798,7 @@ beam_supervision_canvas_set_expanded (BeamSupervisionCanvas *self,
   g_return_if_fail (BEAM_IS_SUPERVISION_CANVAS (self));
   g_return_if_fail (self->tree != NULL && node_index < self->tree->n_nodes);
 
-  set_expanded (self, node_index, expanded);
+  _beam_canvas_set_expanded (self, node_index, expanded);
 }
 
 gboolean
@@ -1126,7 +818,7 @@ show_match (BeamSupervisionCanvas *self)
 
   if (reveal (self, node))
     _beam_canvas_relayout (self);
-  select_node (self, node, FALSE);
+  _beam_canvas_select_node (self, node, FALSE);
   centre_on (self, &g_array_index (self->boxes, Box, self->node_box[node]));
 }
 
@@ -1274,7 +966,7 @@ _beam_supervision_canvas_set_view (BeamSupervisionCanvas *self,
 {
   g_return_if_fail (BEAM_IS_SUPERVISION_CANVAS (self));
   self->view_placed = TRUE;
-  set_view (self, x, y, zoom);
+  _beam_canvas_set_view (self, x, y, zoom);
 }
 
 guint
