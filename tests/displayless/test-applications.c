@@ -447,6 +447,30 @@ test_tree_restart (void)
   beam_connection_close (connection);
 }
 
+/* kernel's own tree, as any node has it. */
+static void
+test_kernel_tree (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamSupervisionTree) tree = gather (connection, "kernel", NULL, &error);
+  const BeamSupervisionNode *top;
+  gboolean code_server = FALSE;
+
+  g_assert_no_error (error);
+  top = beam_supervision_tree_get_root (tree);
+  g_assert_cmpstr (top->name, ==, "kernel_sup");
+  g_assert_cmpstr (top->strategy, ==, "one_for_all");
+  g_assert_cmpint (top->status, ==, BEAM_SUPERVISOR_ANSWERED);
+  for (guint i = 0; i < top->n_child_nodes; i++)
+    code_server |= g_strcmp0 (tree->nodes[top->child_nodes[i]].name, "code_server") == 0;
+  g_assert_true (code_server);
+  for (guint i = 0; i < tree->n_nodes; i++)
+    if (tree->nodes[i].type == BEAM_SUPERVISION_SUPERVISOR && tree->nodes[i].pid != NULL)
+      g_assert_cmpint (tree->nodes[i].status, ==, BEAM_SUPERVISOR_ANSWERED);
+  beam_connection_close (connection);
+}
+
 /* What a user types is matched on the node, never made an atom there. */
 static void
 test_tree_errors (void)
@@ -668,6 +692,7 @@ main (int    argc,
   g_test_add_func ("/applications/tree-limits", test_tree_limits);
   g_test_add_func ("/applications/tree-links", test_tree_links);
   g_test_add_func ("/applications/tree-restart", test_tree_restart);
+  g_test_add_func ("/applications/kernel-tree", test_kernel_tree);
   g_test_add_func ("/applications/tree-errors", test_tree_errors);
   g_test_add_func ("/applications/cli", test_cli);
   g_test_add_func ("/applications/supervisor-details", test_supervisor_details);
