@@ -11,6 +11,8 @@
 #include "beam-supervision-tree.h"
 
 #define DEFAULT_TREE_MAX_CHILDREN 100
+/* As deep as the probe goes. */
+#define MAX_TREE_DEPTH            1000
 
 static struct
 {
@@ -168,8 +170,10 @@ _beam_cli_tree (BeamCli *cli)
   BeamSupervisionOptions options;
   int status;
 
-  if (tree_opts.depth < 0)
-    return _beam_cli_usage_error (_("--depth must be 0 (all) or more"));
+  if (tree_opts.depth < 0 || tree_opts.depth > MAX_TREE_DEPTH)
+    return _beam_cli_usage_error (_("--depth must be from 0 (all) to 1000"));
+  if (!g_utf8_validate (cli->args[0], -1, NULL))
+    return _beam_cli_usage_error (_("The application's name is not valid UTF-8"));
   if (tree_opts.max_children <= 0)
     return _beam_cli_usage_error (_("--max-children must be a positive number"));
   if ((status = _beam_cli_connect (cli)) != 0)

@@ -277,3 +277,30 @@ beam_application_rows_update (GListStore                *store,
   if (position < n_rows)
     g_list_store_splice (store, position, n_rows - position, NULL, 0);
 }
+
+void
+beam_application_rows_update_counts (GListStore                *store,
+                                     const BeamApplicationList *list)
+{
+  guint n_rows;
+
+  g_return_if_fail (G_IS_LIST_STORE (store));
+  g_return_if_fail (list != NULL);
+
+  if (!list->counted)
+    return;
+  n_rows = g_list_model_get_n_items (G_LIST_MODEL (store));
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr(BeamApplicationRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+      const BeamApplication *app = beam_application_list_find (list, row->name);
+
+      if (app == NULL)
+        continue;
+      g_object_freeze_notify (G_OBJECT (row));
+      set_count (row, &row->processes, app->processes, PROP_PROCESSES);
+      set_count (row, &row->memory, app->memory, PROP_MEMORY);
+      set_count (row, &row->reductions, app->reductions, PROP_REDUCTIONS);
+      g_object_thaw_notify (G_OBJECT (row));
+    }
+}

@@ -37,4 +37,9 @@ gboolean    beam_application_row_get_library     (BeamApplicationRow *self);
 void        beam_application_rows_update         (GListStore                *store,
                                                   const BeamApplicationList *list);
 
+/* Only the sums of processes, memory and reductions of a counted `list`,
+ * into the rows of the applications it names. */
+void        beam_application_rows_update_counts  (GListStore                *store,
+                                                  const BeamApplicationList *list);
+
 G_END_DECLS

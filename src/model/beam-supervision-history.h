@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 /* What changed in one application's supervision tree from one refresh to the
  * next: a child whose pid is new under the same child id (its path of ids
- * from the top supervisor) was restarted, and each supervisor counts the
+ * from the top supervisor, whole ids, not the shortened ones shown) was
+ * restarted, and each supervisor counts the
  * restarts of its children seen since the history began. Dynamic children
  * (simple_one_for_one, DynamicSupervisor) have no id to be known by, and are
  * not followed. */

@@ -128,47 +128,94 @@ describe_supervisor (const BeamSupervisionNode *node)
     }
 }
 
+static void
+replace_text (char       **field,
+              const char  *value)
+{
+  if (*field == value)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
+/* Copies what the row shows of node `index`; TRUE if any of it changed. */
+static gboolean
+fill (BeamSupervisionItem       *self,
+      const BeamSupervisionTree *tree,
+      guint                      index,
+      gboolean                   restarted)
+{
+  const BeamSupervisionNode *node = &tree->nodes[index];
+  g_autofree char *title = g_strdup (node->name != NULL ? node->name
+                                     : node->id != NULL ? node->id
+                                     : node->pid != NULL ? node->pid : "");
+  g_autofree char *type = NULL;
+  g_autofree char *detail = NULL;
+  gboolean changed;
+
+  switch (node->type)
+    {
+    case BEAM_SUPERVISION_SUPERVISOR:
+      type = g_strdup (_("supervisor"));
+      detail = describe_supervisor (node);
+      break;
+    case BEAM_SUPERVISION_WORKER:
+      type = g_strdup (_("worker"));
+      break;
+    case BEAM_SUPERVISION_LINKED:
+    default:
+      type = g_strdup (_("linked"));
+      break;
+    }
+  if (node->state == BEAM_SUPERVISION_RESTARTING)
+    replace_text (&detail, _("restarting"));
+  else if (node->state == BEAM_SUPERVISION_UNDEFINED)
+    replace_text (&detail, _("not running"));
+
+  changed = self->index != index || self->restarted != restarted ||
+            g_strcmp0 (self->title, title) != 0 || g_strcmp0 (self->pid, node->pid) != 0 ||
+            g_strcmp0 (self->type, type) != 0 || g_strcmp0 (self->restart, node->restart) != 0 ||
+            g_strcmp0 (self->detail, detail) != 0 || self->memory != node->memory ||
+            self->message_queue_len != node->message_queue_len ||
+            self->reductions != node->reductions;
+  self->index = index;
+  self->restarted = restarted;
+  replace_text (&self->title, title);
+  replace_text (&self->pid, node->pid);
+  replace_text (&self->type, type);
+  replace_text (&self->restart, node->restart);
+  replace_text (&self->detail, detail);
+  self->memory = node->memory;
+  self->message_queue_len = node->message_queue_len;
+  self->reductions = node->reductions;
+  return changed;
+}
+
 BeamSupervisionItem *
 beam_supervision_item_new (const BeamSupervisionTree *tree,
                            guint                      index,
                            gboolean                   restarted)
 {
-  const BeamSupervisionNode *node;
   BeamSupervisionItem *self;
 
   g_return_val_if_fail (tree != NULL && index < tree->n_nodes, NULL);
 
-  node = &tree->nodes[index];
   self = g_object_new (BEAM_TYPE_SUPERVISION_ITEM, NULL);
-  self->index = index;
-  self->restarted = restarted;
-  self->title = g_strdup (node->name != NULL ? node->name
-                          : node->id != NULL ? node->id
-                          : node->pid != NULL ? node->pid : "");
-  self->pid = g_strdup (node->pid);
-  switch (node->type)
-    {
-    case BEAM_SUPERVISION_SUPERVISOR:
-      self->type = g_strdup (_("supervisor"));
-      self->detail = describe_supervisor (node);
-      break;
-    case BEAM_SUPERVISION_WORKER:
-      self->type = g_strdup (_("worker"));
-      break;
-    case BEAM_SUPERVISION_LINKED:
-    default:
-      self->type = g_strdup (_("linked"));
-      break;
-    }
-  if (node->state == BEAM_SUPERVISION_RESTARTING)
-    self->detail = g_strdup (_("restarting"));
-  else if (node->state == BEAM_SUPERVISION_UNDEFINED)
-    self->detail = g_strdup (_("not running"));
-  self->restart = g_strdup (node->restart);
-  self->memory = node->memory;
-  self->message_queue_len = node->message_queue_len;
-  self->reductions = node->reductions;
+  fill (self, tree, index, restarted);
   return self;
+}
+
+void
+beam_supervision_item_update (BeamSupervisionItem       *self,
+                              const BeamSupervisionTree *tree,
+                              gboolean                   restarted)
+{
+  g_return_if_fail (BEAM_IS_SUPERVISION_ITEM (self));
+  g_return_if_fail (tree != NULL && self->index < tree->n_nodes);
+
+  /* One notification for the cells to show it all again. */
+  if (fill (self, tree, self->index, restarted))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
 BeamSupervisionItem *

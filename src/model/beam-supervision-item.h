@@ -19,6 +19,11 @@ G_DECLARE_FINAL_TYPE (BeamSupervisionItem, beam_supervision_item, BEAM, SUPERVIS
 BeamSupervisionItem *beam_supervision_item_new          (const BeamSupervisionTree *tree,
                                                          guint                      index,
                                                          gboolean                   restarted);
+/* Node `index` of a tree of the same shape, refreshed: its figures, marks
+ * and state again. Notifies when something changed. */
+void                 beam_supervision_item_update       (BeamSupervisionItem       *self,
+                                                         const BeamSupervisionTree *tree,
+                                                         gboolean                   restarted);
 /* A row standing for the children of a counted supervisor not fetched; its
  * index is the supervisor's. */
 BeamSupervisionItem *beam_supervision_item_new_more     (guint                      supervisor,

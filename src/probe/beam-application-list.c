@@ -106,7 +106,8 @@ decode_applications (const BeamTerm  *reply,
   GArray *apps;
 
   if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 2 ||
-      value->children[0]->kind != BEAM_TERM_ATOM || value->children[1]->kind != BEAM_TERM_LIST)
+      value->children[0]->kind != BEAM_TERM_ATOM || value->children[1]->kind != BEAM_TERM_LIST ||
+      value->children[1]->v.list.improper)
     {
       beam_erl_set_bad_reply (error, "application:loaded_applications()");
       return NULL;
@@ -119,7 +120,7 @@ decode_applications (const BeamTerm  *reply,
   list->counted = counted;
 
   apps = g_array_sized_new (FALSE, TRUE, sizeof (BeamApplication), rows->n_children);
-  for (guint i = 0; i < rows->n_children && !rows->v.list.improper; i++)
+  for (guint i = 0; i < rows->n_children; i++)
     {
       BeamApplication app = { 0 };
 

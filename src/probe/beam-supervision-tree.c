@@ -163,6 +163,13 @@ read_row (BeamSupervisionTree *tree,
     node->state = BEAM_SUPERVISION_UNDEFINED;
 
   node->id = intern_printed (tree->strings, row->children[3]);
+  if (node->id != NULL)
+    {
+      /* Two ids may print alike once shortened; their whole texts differ. */
+      g_autofree char *whole = beam_term_print (row->children[3], NULL);
+
+      node->id_hash = g_str_hash (whole);
+    }
   node->module = intern_atom_or_null (tree->strings, row->children[4]);
   node->restart = intern_atom_or_null (tree->strings, row->children[5]);
   node->shutdown = intern_printed (tree->strings, row->children[6]);
@@ -309,10 +316,12 @@ decode_tree (const BeamTerm  *reply,
       else if (beam_term_is_atom (failure->children[1], "not_running"))
         g_set_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_RUNNING,
                      _("The application “%s” is loaded but not started"), application);
-      else
+      else if (beam_term_is_atom (failure->children[1], "no_processes"))
         g_set_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NO_PROCESSES,
                      _("The application “%s” is a library application: it has no processes"),
                      application);
+      else
+        beam_erl_set_bad_reply (error, "the supervision tree's program");
       return NULL;
     }
 
@@ -321,7 +330,7 @@ decode_tree (const BeamTerm  *reply,
   tree->strings = g_string_chunk_new (8192);
   if (value == NULL || beam_term_tagged (value, "ok", 6) == NULL || !read_tree (tree, value))
     {
-      beam_erl_set_bad_reply (error, "supervisor:which_children/1");
+      beam_erl_set_bad_reply (error, "the supervision tree's program");
       return NULL;
     }
   return g_steal_pointer (&tree);
@@ -566,6 +575,12 @@ decode_details (const BeamTerm  *reply,
                    _("The supervisor %s did not answer in time"), pid);
       return NULL;
     }
+  if (beam_term_is_atom (value, "not_a_supervisor"))
+    {
+      g_set_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_A_SUPERVISOR,
+                   _("%s is not a supervisor Beamscope can ask"), pid);
+      return NULL;
+    }
   if (beam_term_is_atom (value, "no_such_process"))
     {
       g_set_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NO_SUCH_PROCESS,
@@ -609,8 +624,8 @@ beam_supervisor_details_async (BeamConnection      *connection,
                                        "Timeout", beam_term_new_integer (DETAILS_TIMEOUT_MS),
                                        "Limit", beam_term_new_integer (DETAILS_SPECS),
                                        NULL),
-                                     /* count_children, which_children, and a spec each */
-                                     .timeout_ms = DETAILS_TIMEOUT_MS * (DETAILS_SPECS + 2) + 5000,
+                                     /* every question within one deadline */
+                                     .timeout_ms = DETAILS_TIMEOUT_MS + 5000,
                                      .decode = decode_details,
                                      .decode_data = g_strdup (pid),
                                      .decode_data_free = g_free,

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* One application's supervision tree, gathered on the node by one short-lived
- * program (programs/supervision-tree.erl-exprs) that asks every supervisor
+ * program (programs/supervision-tree.exprs) that asks every supervisor
  * with gen:call/4 and a deadline, never the infinite which_children/1: a
  * supervisor that does not answer in time is a node marked NOT_ANSWERING, the
  * rest of the tree still comes, and nothing is left waiting on the node. */
@@ -50,8 +50,10 @@ struct _BeamSupervisionNode
   BeamSupervisionState  state;
   const char           *pid;            /* "<0.83.0>", "#Port<0.5>"; NULL unless running */
   const char           *name;           /* registered name */
-  const char           *id;             /* child id as Erlang prints it; NULL for dynamic
-                                         * children (simple_one_for_one, DynamicSupervisor) */
+  const char           *id;             /* child id as Erlang prints it, shortened; NULL
+                                         * for dynamic children (simple_one_for_one,
+                                         * DynamicSupervisor) */
+  guint                 id_hash;        /* of the whole id, which `id` may shorten */
   const char           *module;         /* a supervisor's callback module, a worker's
                                          * first module of its child spec */
   const char           *restart;        /* permanent, transient, temporary */
@@ -125,6 +127,7 @@ typedef enum
   BEAM_SUPERVISION_ERROR_NO_PROCESSES,         /* a library application: no master */
   BEAM_SUPERVISION_ERROR_NOT_ANSWERING,        /* a supervisor past its deadline */
   BEAM_SUPERVISION_ERROR_NO_SUCH_PROCESS,      /* the pid is not (or no longer) a process */
+  BEAM_SUPERVISION_ERROR_NOT_A_SUPERVISOR,     /* a process a spec calls a supervisor */
 } BeamSupervisionError;
 
 /* `application` is the name a user typed: it is matched on the node against

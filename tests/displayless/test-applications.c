@@ -149,10 +149,10 @@ test_list (void)
   g_assert_true (demo->running);
   g_assert_cmpint (demo->state, ==, BEAM_APPLICATION_RUNNING);
   assert_same_pid (demo->master_pid, master);
-  /* Its processes: the master and its loop, 5 supervisors, 5 workers, 120 in
-   * the pool, and the one the flaky worker linked. */
+  /* Its processes: the master and its loop, 5 supervisors, 5 workers, the
+   * imposter, 120 in the pool, and the one the flaky worker linked. */
   processes = demo->processes;
-  g_assert_cmpint (processes, ==, 2 + 5 + 5 + 120 + 1);
+  g_assert_cmpint (processes, ==, 2 + 5 + 5 + 1 + 120 + 1);
   g_assert_cmpint (demo->memory, >, processes * 1000);
   g_assert_cmpint (demo->reductions, >, 0);
 
@@ -205,7 +205,7 @@ test_tree (void)
   g_autoptr(BeamSupervisionTree) tree = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *top_pid = erl_call ("erlang", "whereis", "[beamscope_demo_sup]");
-  const BeamSupervisionNode *top, *rest, *all, *pool, *flaky, *hung;
+  const BeamSupervisionNode *top, *rest, *all, *pool, *flaky, *hung, *imposter;
   BeamSupervisionOptions options;
   gint64 processes_before, started;
   guint64 elapsed_ms;
@@ -235,8 +235,8 @@ test_tree (void)
   g_assert_cmpint (top->period, ==, 60);
   g_assert_cmpstr (top->module, ==, "beamscope_demo_app");
   g_assert_cmpuint (top->parent, ==, BEAM_SUPERVISION_NO_PARENT);
-  g_assert_cmpuint (top->children_count, ==, 5);
-  g_assert_cmpuint (top->n_child_nodes, ==, 5);
+  g_assert_cmpuint (top->children_count, ==, 6);
+  g_assert_cmpuint (top->n_child_nodes, ==, 6);
 
   /* In the order of the child specs, with their restart types and shutdowns. */
   assert_child (tree, top, 0, "rest", BEAM_SUPERVISION_SUPERVISOR, "permanent", "infinity");
@@ -244,6 +244,8 @@ test_tree (void)
   assert_child (tree, top, 2, "pool", BEAM_SUPERVISION_SUPERVISOR, "permanent", "infinity");
   assert_child (tree, top, 3, "flaky", BEAM_SUPERVISION_WORKER, "permanent", "brutal_kill");
   assert_child (tree, top, 4, "hung", BEAM_SUPERVISION_SUPERVISOR, "permanent", "brutal_kill");
+  assert_child (tree, top, 5, "imposter", BEAM_SUPERVISION_SUPERVISOR, "permanent",
+                "brutal_kill");
 
   rest = child_with_id (tree, top, "rest");
   g_assert_cmpstr (rest->strategy, ==, "rest_for_one");
@@ -286,7 +288,13 @@ test_tree (void)
   g_assert_nonnull (hung->pid);
   g_assert_cmpuint (hung->n_child_nodes, ==, 0);
 
-  g_assert_cmpuint (tree->n_nodes, ==, 1 + 5 + 2 + 2 + 120);
+  /* A plain process its spec calls a supervisor is not asked at all. */
+  imposter = child_with_id (tree, top, "imposter");
+  g_assert_cmpint (imposter->status, ==, BEAM_SUPERVISOR_ANSWERED);
+  g_assert_cmpstr (imposter->strategy, ==, "not a supervisor");
+  g_assert_cmpint (imposter->message_queue_len, ==, 0);
+
+  g_assert_cmpuint (tree->n_nodes, ==, 1 + 6 + 2 + 2 + 120);
   g_assert_cmpuint (tree->n_links, ==, 0);
   g_assert_nonnull (tree->master_pid);
 
@@ -349,7 +357,7 @@ test_tree_limits (void)
   options.max_depth = 1;
   shallow = gather (connection, "beamscope_demo", &options, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (shallow->n_nodes, ==, 6);
+  g_assert_cmpuint (shallow->n_nodes, ==, 7);
   g_assert_cmpint (child_with_id (shallow, &shallow->nodes[0], "rest")->status, ==,
                    BEAM_SUPERVISOR_UNEXPLORED);
   beam_connection_close (connection);
@@ -518,7 +526,7 @@ test_cli (void)
 {
   g_autoptr(JsonNode) apps = beam_test_node_cli_json (node, "apps", NULL);
   g_autoptr(JsonNode) tree = beam_test_node_cli_json (node, "tree", "beamscope_demo",
-                                                      "--max-children", "5", NULL);
+                                                      "--max-children", "10", NULL);
   JsonArray *list = json_node_get_array (apps);
   JsonObject *top, *pool, *hung, *demo = NULL;
   g_autofree char *out = NULL, *err = NULL;
@@ -543,10 +551,11 @@ test_cli (void)
   g_assert_cmpstr (json_object_get_string_member (top, "name"), ==, "beamscope_demo_sup");
   g_assert_cmpstr (json_object_get_string_member (top, "type"), ==, "supervisor");
   g_assert_cmpstr (json_object_get_string_member (top, "module"), ==, "beamscope_demo_app");
-  g_assert_cmpint (json_array_get_length (json_object_get_array_member (top, "children")), ==, 5);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (top, "children")), ==, 6);
   pool = json_child_with_id (top, "pool");
   g_assert_cmpint (json_object_get_int_member (pool, "children_count"), ==, 120);
-  g_assert_cmpint (json_array_get_length (json_object_get_array_member (pool, "children")), ==, 5);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (pool, "children")), ==,
+                   10);
   hung = json_child_with_id (top, "hung");
   g_assert_true (json_object_get_boolean_member (hung, "not_answering"));
   g_assert_nonnull (json_object_get_string_member (hung, "pid"));
@@ -590,11 +599,11 @@ test_supervisor_details (void)
 
   details = details_of (connection, top->pid, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (details->specs, ==, 5);
-  g_assert_cmpint (details->active, ==, 5);
-  g_assert_cmpint (details->supervisors, ==, 4);
+  g_assert_cmpint (details->specs, ==, 6);
+  g_assert_cmpint (details->active, ==, 6);
+  g_assert_cmpint (details->supervisors, ==, 5);
   g_assert_cmpint (details->workers, ==, 1);
-  g_assert_cmpuint (details->child_specs->len, ==, 5);
+  g_assert_cmpuint (details->child_specs->len, ==, 6);
   g_assert_nonnull (strstr (g_ptr_array_index (details->child_specs, 0), "id => rest"));
 
   pool = details_of (connection, child_with_id (tree, top, "pool")->pid, &error);
@@ -606,6 +615,9 @@ test_supervisor_details (void)
 
   g_assert_null (details_of (connection, child_with_id (tree, top, "hung")->pid, &error));
   g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_ANSWERING);
+  g_clear_error (&error);
+  g_assert_null (details_of (connection, child_with_id (tree, top, "imposter")->pid, &error));
+  g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_A_SUPERVISOR);
   g_clear_error (&error);
   g_assert_null (details_of (connection, "<0.99999.0>", &error));
   g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NO_SUCH_PROCESS);

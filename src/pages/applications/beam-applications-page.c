@@ -29,13 +29,15 @@
  * least this often. */
 #define COUNT_SHARE        10
 #define COUNT_EVERY_US     (60 * G_USEC_PER_SEC)
-/* A counted supervisor's children are listed this many more at a time, up
- * to the limit of the ones the tree fetches whole. */
 /* A supervisor that did not answer is not asked again for this long: each
  * question it leaves unanswered stays in its mailbox. */
 #define SILENT_US          (60 * G_USEC_PER_SEC)
+/* A counted supervisor's children are listed this many more at a time, up
+ * to the limit of the ones the tree fetches whole. */
 #define MORE_STEP          1000
 #define MORE_LIMIT         10000
+/* Past this many children, listing any copies them all (as the probe says). */
+#define LIST_LIMIT         100000
 
 struct _BeamApplicationsPage
 {
@@ -73,6 +75,9 @@ struct _BeamApplicationsPage
   GHashTable            *silent;           /* pid -> when it last did not answer (µs) */
   BeamSupervisionHistory *history;
   GtkPopoverMenu        *context_menu;
+  GtkPopover            *details_popover;  /* a supervisor's count_children and specs */
+  GtkLabel              *details_label;
+  GdkRectangle           menu_point;       /* where the menu was last opened */
   char                  *application;      /* the one selected, or NULL */
   gint64                 counted_at_us;    /* when the list was last counted */
   gint64                 count_cost_us;    /* what that count took */
@@ -81,6 +86,7 @@ struct _BeamApplicationsPage
   gint64                 count_started_us;
   gboolean               ask_again;        /* the selection changed while asking */
   gboolean               syncing;          /* selecting in one view from the other */
+  gboolean               outline_built;    /* for this tree's application */
   guint                  trees;
 };
 
@@ -111,9 +117,10 @@ char *
 beam_applications_page_format_reductions (gpointer unused G_GNUC_UNUSED,
                                           gint64   reductions)
 {
-  return reductions >= 0
-         ? g_strdup_printf (_("%" G_GINT64_FORMAT " reductions"), reductions)
-         : NULL;
+  g_autofree char *count = reductions >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, reductions)
+                                            : NULL;
+
+  return count != NULL ? g_strdup_printf (_("%s reductions"), count) : NULL;
 }
 
 char *
@@ -169,7 +176,9 @@ update_actions (BeamApplicationsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.open-process", has_pid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.kill", has_pid && writable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "applications.supervisor-details",
-                                 has_pid && node->type == BEAM_SUPERVISION_SUPERVISOR);
+                                 has_pid && node->type == BEAM_SUPERVISION_SUPERVISOR &&
+                                 node->status != BEAM_SUPERVISOR_NOT_ANSWERING &&
+                                 g_strcmp0 (node->strategy, "not a supervisor") != 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->node_menu_button), has_pid);
 }
 
@@ -208,12 +217,49 @@ expanded_pids (BeamApplicationsPage *self)
   return pids;
 }
 
+/* The same processes in the same places: the outline keeps its rows (and
+ * its scroll position), only their figures change. */
+static gboolean
+same_shape (const BeamSupervisionTree *a,
+            const BeamSupervisionTree *b)
+{
+  if (a == NULL || b == NULL || a->n_nodes != b->n_nodes ||
+      g_strcmp0 (a->application, b->application) != 0)
+    return FALSE;
+  for (guint i = 0; i < a->n_nodes; i++)
+    if (a->nodes[i].parent != b->nodes[i].parent || a->nodes[i].type != b->nodes[i].type ||
+        g_strcmp0 (a->nodes[i].pid, b->nodes[i].pid) != 0 ||
+        a->nodes[i].n_child_nodes != b->nodes[i].n_child_nodes ||
+        a->nodes[i].children_count != b->nodes[i].children_count)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+update_outline (BeamApplicationsPage *self)
+{
+  const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
+  const guint8 *restarted = beam_supervision_history_get_restarted (self->history);
+  GListModel *rows = gtk_single_selection_get_model (self->outline_selection);
+  guint n = rows != NULL ? g_list_model_get_n_items (rows) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(BeamSupervisionItem) item = gtk_tree_list_row_get_item (row);
+      guint index = beam_supervision_item_get_index (item);
+
+      if (!beam_supervision_item_get_is_more (item) && index < tree->n_nodes)
+        beam_supervision_item_update (item, tree, restarted != NULL && restarted[index]);
+    }
+}
+
 static void
 rebuild_outline (BeamApplicationsPage *self)
 {
   const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
   g_autoptr(GHashTable) expanded = expanded_pids (self);
-  gboolean first = g_hash_table_size (expanded) == 0;
+  gboolean first = !self->outline_built;
   GtkTreeListModel *rows;
   GListStore *root;
   guint n;
@@ -221,8 +267,10 @@ rebuild_outline (BeamApplicationsPage *self)
   if (tree == NULL || tree->n_nodes == 0)
     {
       gtk_single_selection_set_model (self->outline_selection, NULL);
+      self->outline_built = FALSE;
       return;
     }
+  self->outline_built = TRUE;
 
   root = g_list_store_new (BEAM_TYPE_SUPERVISION_ITEM);
   {
@@ -267,7 +315,8 @@ scroll_outline_to (BeamApplicationsPage *self,
 /* Selects `index` in the outline, expanding the rows above it. */
 static void
 select_in_outline (BeamApplicationsPage *self,
-                   guint                 index)
+                   guint                 index,
+                   gboolean              scroll)
 {
   const BeamSupervisionTree *tree = beam_supervision_canvas_get_tree (self->canvas);
   GtkTreeListModel *rows = GTK_TREE_LIST_MODEL (gtk_single_selection_get_model (
@@ -302,7 +351,8 @@ select_in_outline (BeamApplicationsPage *self,
       guint position = gtk_tree_list_row_get_position (row);
 
       gtk_single_selection_set_selected (self->outline_selection, position);
-      scroll_outline_to (self, position);
+      if (scroll)
+        scroll_outline_to (self, position);
     }
 }
 
@@ -313,7 +363,7 @@ on_canvas_selected (BeamApplicationsPage *self)
   if (self->syncing)
     return;
   self->syncing = TRUE;
-  select_in_outline (self, beam_supervision_canvas_get_selected (self->canvas));
+  select_in_outline (self, beam_supervision_canvas_get_selected (self->canvas), TRUE);
   self->syncing = FALSE;
 }
 
@@ -357,6 +407,7 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
 {
   GtkWidget *label = gtk_label_new (NULL);
 
+  g_object_set_data (G_OBJECT (list_item), "cell", (gpointer) cell);
   gtk_label_set_xalign (GTK_LABEL (label), cell->numeric ? 1.0f : 0.0f);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (cell->numeric)
@@ -372,11 +423,11 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
     gtk_list_item_set_child (list_item, label);
 }
 
+/* What the cell shows of its row's item, again whenever the item changes. */
 static void
-bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
-           GtkListItem              *list_item,
-           const OutlineCell        *cell)
+render_cell (GtkListItem *list_item)
 {
+  const OutlineCell *cell = g_object_get_data (G_OBJECT (list_item), "cell");
   GtkTreeListRow *row = gtk_list_item_get_item (list_item);
   g_autoptr(BeamSupervisionItem) item = gtk_tree_list_row_get_item (row);
   GtkWidget *child = gtk_list_item_get_child (list_item);
@@ -386,7 +437,6 @@ bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
 
   if (cell == &name_cell)
     {
-      gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), row);
       label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
       g_object_get (item, "restarted", &restarted, NULL);
     }
@@ -418,6 +468,39 @@ bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
 }
 
 static void
+bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+           GtkListItem              *list_item,
+           const OutlineCell        *cell)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (list_item);
+  BeamSupervisionItem *item = gtk_tree_list_row_get_item (row);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (cell == &name_cell)
+    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (child), row);
+  /* A refresh of the same tree updates the items in place. */
+  g_signal_connect_object (item, "notify", G_CALLBACK (render_cell), list_item,
+                           G_CONNECT_SWAPPED);
+  g_object_set_data_full (G_OBJECT (list_item), "item", item, g_object_unref);
+  render_cell (list_item);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+             GtkListItem              *list_item,
+             const OutlineCell        *cell)
+{
+  BeamSupervisionItem *item = g_object_get_data (G_OBJECT (list_item), "item");
+
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, render_cell, list_item);
+  g_object_set_data (G_OBJECT (list_item), "item", NULL);
+  if (cell == &name_cell)
+    gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)),
+                                    NULL);
+}
+
+static void
 set_up_outline_column (GtkColumnViewColumn *column,
                        const OutlineCell   *cell)
 {
@@ -425,6 +508,7 @@ set_up_outline_column (GtkColumnViewColumn *column,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) cell);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) cell);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) cell);
   gtk_column_view_column_set_factory (column, factory);
   g_object_unref (factory);
 }
@@ -538,6 +622,7 @@ tree_done (GObject      *object G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   BeamSupervisionTree *tree = beam_supervision_tree_finish (result, &error);
   guint elapsed_ms = (guint) ((g_get_monotonic_time () - self->asked_at_us) / 1000);
+  gboolean reshaped;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -573,16 +658,22 @@ tree_done (GObject      *object G_GNUC_UNUSED,
     }
 
   note_silent (self, tree);
+  reshaped = !same_shape (beam_supervision_canvas_get_tree (self->canvas), tree);
   beam_supervision_history_update (self->history, tree);
   beam_supervision_canvas_set_tree (self->canvas, tree,
                                     (GDestroyNotify) beam_supervision_tree_free);
   beam_supervision_canvas_set_marks (self->canvas,
                                      beam_supervision_history_get_restarted (self->history),
                                      beam_supervision_history_get_restart_counts (self->history));
-  rebuild_outline (self);
-  self->syncing = TRUE;
-  select_in_outline (self, beam_supervision_canvas_get_selected (self->canvas));
-  self->syncing = FALSE;
+  if (reshaped)
+    {
+      rebuild_outline (self);
+      self->syncing = TRUE;
+      select_in_outline (self, beam_supervision_canvas_get_selected (self->canvas), FALSE);
+      self->syncing = FALSE;
+    }
+  else
+    update_outline (self);
   gtk_stack_set_visible_child_name (self->tree_stack, "tree");
   update_tree_status (self, elapsed_ms);
   update_actions (self);
@@ -654,8 +745,9 @@ count_done (GObject      *object G_GNUC_UNUSED,
   self->counting = FALSE;
   self->counted_at_us = g_get_monotonic_time ();
   self->count_cost_us = self->counted_at_us - self->count_started_us;
+  /* The counts only: the rest may be older than the last list's. */
   if (list != NULL)
-    beam_application_rows_update (self->applications, list);
+    beam_application_rows_update_counts (self->applications, list);
 }
 
 static void
@@ -718,6 +810,13 @@ on_fetch_more (BeamApplicationsPage *self,
   node = &tree->nodes[index];
   if (node->pid == NULL || node->status != BEAM_SUPERVISOR_COUNTED)
     return;
+  if (node->children_count > LIST_LIMIT)
+    {
+      /* Listing them means copying all its links on every refresh. */
+      gtk_label_set_text (self->tree_status_label,
+                          _("Too many children to list: over 100,000"));
+      return;
+    }
   g_hash_table_insert (self->more_children, g_strdup (node->pid),
                        GUINT_TO_POINTER (MIN (node->n_child_nodes + MORE_STEP, MORE_LIMIT)));
   gtk_label_set_text (self->tree_status_label, _("Fetching more children…"));
@@ -738,8 +837,10 @@ on_outline_activate (BeamApplicationsPage *self,
     return;
   if (beam_supervision_item_get_is_more (item))
     on_fetch_more (self, beam_supervision_item_get_index (item));
-  else
-    open_process_action (GTK_WIDGET (self), NULL, NULL);
+  else if (beam_supervision_item_get_pid (item) != NULL &&
+           beam_supervision_item_get_pid (item)[0] == '<')
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-process", "s",
+                                beam_supervision_item_get_pid (item));
 }
 
 static void
@@ -790,7 +891,8 @@ find_action (GtkWidget  *widget,
 {
   BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (widget);
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->tree_stack), "tree") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
 /* ---- acting on the selected process --------------------------------------------------- */
@@ -832,14 +934,12 @@ kill_done (GObject      *object G_GNUC_UNUSED,
   refresh_soon (self);
 }
 
-void
-beam_applications_page_kill_selected (BeamApplicationsPage *self)
+static void
+kill_pid (BeamApplicationsPage *self,
+          const char           *pid)
 {
   BeamConnection *connection = beam_page_get_connection (BEAM_PAGE (self));
   BeamNode *node = beam_page_get_node (BEAM_PAGE (self));
-  const char *pid = selected_pid (self);
-
-  g_return_if_fail (BEAM_IS_APPLICATIONS_PAGE (self));
 
   if (connection == NULL || pid == NULL || node == NULL || beam_node_get_read_only (node))
     return;
@@ -848,13 +948,22 @@ beam_applications_page_kill_selected (BeamApplicationsPage *self)
                              g_object_ref (self));
 }
 
+void
+beam_applications_page_kill_selected (BeamApplicationsPage *self)
+{
+  g_return_if_fail (BEAM_IS_APPLICATIONS_PAGE (self));
+
+  kill_pid (self, selected_pid (self));
+}
+
+/* The pid the dialog named, whatever a refresh selected meanwhile. */
 static void
-on_kill_confirmed (AdwMessageDialog     *dialog G_GNUC_UNUSED,
+on_kill_confirmed (AdwMessageDialog     *dialog,
                    const char           *response,
                    BeamApplicationsPage *self)
 {
   if (g_str_equal (response, "kill"))
-    beam_applications_page_kill_selected (self);
+    kill_pid (self, g_object_get_data (G_OBJECT (dialog), "pid"));
 }
 
 static void
@@ -870,7 +979,8 @@ kill_action (GtkWidget  *widget,
 
   if (selected_pid (self) == NULL || beam_page_get_read_only (BEAM_PAGE (self)))
     return;
-  heading = g_strdup_printf (_("Kill %s?"), node->name != NULL ? node->name : node->pid);
+  heading = node->name != NULL ? g_strdup_printf (_("Kill %s (%s)?"), node->name, node->pid)
+                               : g_strdup_printf (_("Kill %s?"), node->pid);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
                                    _("exit(Pid, kill): it cannot be trapped. Its supervisor "
                                      "reacts as it would in production, by its restart "
@@ -881,6 +991,7 @@ kill_action (GtkWidget  *widget,
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "pid", g_strdup (node->pid), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_kill_confirmed), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -890,29 +1001,33 @@ details_done (GObject      *object G_GNUC_UNUSED,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(GtkLabel) label = user_data;
+  g_autoptr(BeamApplicationsPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamSupervisorDetails) details = beam_supervisor_details_finish (result, &error);
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *counts = NULL;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (details == NULL)
     {
-      gtk_label_set_text (label, error->message);
+      gtk_label_set_text (self->details_label, error->message);
       return;
     }
-  g_string_append_printf (text, _("supervisor:count_children/1\n"
-                                  "specs %" G_GINT64_FORMAT ", active %" G_GINT64_FORMAT
-                                  ", supervisors %" G_GINT64_FORMAT
-                                  ", workers %" G_GINT64_FORMAT "\n"),
-                          details->specs, details->active, details->supervisors,
-                          details->workers);
-  g_string_append (text, _("\nsupervisor:get_childspec/2\n"));
+  counts = g_strdup_printf ("specs %" G_GINT64_FORMAT ", active %" G_GINT64_FORMAT
+                            ", supervisors %" G_GINT64_FORMAT ", workers %" G_GINT64_FORMAT,
+                            details->specs, details->active, details->supervisors,
+                            details->workers);
+  g_string_append_printf (text, "supervisor:count_children/1\n%s\n", counts);
+  if (details->child_specs->len > 0)
+    g_string_append (text, "\nsupervisor:get_childspec/2\n");
   for (guint i = 0; i < details->child_specs->len; i++)
     g_string_append_printf (text, "%s\n", (char *) g_ptr_array_index (details->child_specs, i));
   g_string_truncate (text, text->len > 0 ? text->len - 1 : 0);
-  gtk_label_set_text (label, text->str);
+  gtk_label_set_text (self->details_label, text->str);
 }
 
+/* Shown on the canvas, pointing where its menu was opened, or at its middle. */
 static void
 supervisor_details_action (GtkWidget  *widget,
                            const char *action_name G_GNUC_UNUSED,
@@ -921,30 +1036,15 @@ supervisor_details_action (GtkWidget  *widget,
   BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (widget);
   BeamConnection *connection = beam_page_get_connection (BEAM_PAGE (self));
   const char *pid = selected_pid (self);
-  GtkWidget *popover, *scrolled, *label;
 
   if (connection == NULL || pid == NULL)
     return;
 
-  label = gtk_label_new (_("Asking the supervisor…"));
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 80);
-  gtk_widget_add_css_class (label, "monospace");
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 480);
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
-  gtk_widget_set_parent (popover, GTK_WIDGET (self->node_menu_button));
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-  gtk_popover_popup (GTK_POPOVER (popover));
-
+  gtk_label_set_text (self->details_label, _("Asking the supervisor…"));
+  gtk_popover_set_pointing_to (self->details_popover, &self->menu_point);
+  gtk_popover_popup (self->details_popover);
   beam_supervisor_details_async (connection, pid, beam_page_get_cancellable (BEAM_PAGE (self)),
-                                 details_done, g_object_ref (label));
+                                 details_done, g_object_ref (self));
 }
 
 static void
@@ -956,8 +1056,8 @@ on_context_menu (BeamApplicationsPage *self,
   update_actions (self);
   if (selected_pid (self) == NULL)
     return;
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
-                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  self->menu_point = (GdkRectangle) { (int) x, (int) y, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &self->menu_point);
   gtk_popover_popup (GTK_POPOVER (self->context_menu));
 }
 
@@ -1039,14 +1139,17 @@ beam_applications_page_node_changed (BeamPage *page,
 {
   BeamApplicationsPage *self = BEAM_APPLICATIONS_PAGE (page);
 
+  self->counted_at_us = self->count_cost_us = 0;
+  self->counting = FALSE;
+  self->ask_again = FALSE;
+  g_signal_handlers_block_by_func (self->applications_selection, on_application_selected, self);
   g_list_store_remove_all (self->applications);
+  g_signal_handlers_unblock_by_func (self->applications_selection, on_application_selected, self);
   g_clear_pointer (&self->application, g_free);
   g_clear_pointer (&self->history, beam_supervision_history_free);
   self->history = beam_supervision_history_new ();
   g_hash_table_remove_all (self->silent);
-  self->counted_at_us = self->count_cost_us = 0;
-  self->counting = FALSE;
-  self->ask_again = FALSE;
+  g_hash_table_remove_all (self->more_children);
   beam_supervision_canvas_set_tree (self->canvas, NULL, NULL);
   rebuild_outline (self);
   update_actions (self);
@@ -1061,6 +1164,11 @@ beam_applications_page_dispose (GObject *object)
     {
       gtk_widget_unparent (GTK_WIDGET (self->context_menu));
       self->context_menu = NULL;
+    }
+  if (self->details_popover != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->details_popover));
+      self->details_popover = NULL;
     }
   beam_page_dispose_template (BEAM_PAGE (object), BEAM_TYPE_APPLICATIONS_PAGE);
   g_clear_object (&self->settings);
@@ -1188,6 +1296,25 @@ beam_applications_page_init (BeamApplicationsPage *self)
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
   gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self->canvas));
+
+  {
+    GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+    self->details_label = GTK_LABEL (gtk_label_new (NULL));
+    gtk_label_set_selectable (self->details_label, TRUE);
+    gtk_label_set_wrap (self->details_label, TRUE);
+    gtk_label_set_xalign (self->details_label, 0);
+    gtk_label_set_max_width_chars (self->details_label, 80);
+    gtk_widget_add_css_class (GTK_WIDGET (self->details_label), "monospace");
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled),
+                                   GTK_WIDGET (self->details_label));
+    gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+    gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 480);
+    self->details_popover = GTK_POPOVER (gtk_popover_new ());
+    gtk_popover_set_child (self->details_popover, scrolled);
+    gtk_widget_set_parent (GTK_WIDGET (self->details_popover), GTK_WIDGET (self->canvas));
+  }
 
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
   g_settings_bind (self->settings, "applications-links", self->links_toggle, "active",
