@@ -147,11 +147,12 @@ flush_stats() ->
 
 %% The processes under Sup, itself included; one rpc per supervisor, each
 %% waiting as long as the supervisor takes, as which_children/1 does. The
-%% fixture's supervisor `hung` is not asked: that walk would never end.
+%% fixture's `hung` and `imposter` are not asked: the walk would never end.
 walk(Target, Sup) ->
     Children = rpc:call(Target, supervisor, which_children, [Sup]),
     1 + lists:sum([case {Id, Type} of
                        {hung, _} -> 1;
+                       {imposter, _} -> 1;
                        {_, supervisor} -> walk(Target, Pid);
                        {_, worker} -> 1
                    end || {Id, Pid, Type, _} <- Children, is_pid(Pid)]).
