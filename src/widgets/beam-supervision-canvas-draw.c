@@ -130,20 +130,20 @@ format_count (guint64 count)
 char *
 _beam_canvas_supervisor_detail (const BeamSupervisionNode *node)
 {
-  g_autofree char *intensity = node->intensity >= 0
-                               ? g_strdup_printf ("%" G_GINT64_FORMAT, node->intensity)
-                               : g_strdup ("?");
-  g_autofree char *period = node->period >= 0
-                            ? g_strdup_printf ("%" G_GINT64_FORMAT, node->period)
-                            : g_strdup ("?");
+  const char *strategy = node->strategy != NULL ? node->strategy : _("supervisor");
+  g_autofree char *intensity = NULL;
+  g_autofree char *period = NULL;
 
   if (node->status == BEAM_SUPERVISOR_NOT_ANSWERING)
     return g_strdup (_("not answering"));
+  /* A counted supervisor, a bridge: no intensity and period to tell. */
+  if (node->intensity < 0 || node->period < 0)
+    return g_strdup (strategy);
+  intensity = g_strdup_printf ("%" G_GINT64_FORMAT, node->intensity);
+  period = g_strdup_printf ("%" G_GINT64_FORMAT, node->period);
   /* TRANSLATORS: a supervisor's strategy, then its restart intensity and
-   * period: "one_for_one · 10/60s" */
-  return g_strdup_printf (_("%s · %s/%ss"),
-                          node->strategy != NULL ? node->strategy : _("supervisor"),
-                          intensity, period);
+   * period in seconds: "one_for_one · 10/60s" */
+  return g_strdup_printf (_("%s · %s/%ss"), strategy, intensity, period);
 }
 
 char *

@@ -845,6 +845,7 @@ test_applications_page (void)
     settle (300);
     save_screenshot (GTK_WIDGET (window), "applications-page-more.png");
     beam_supervision_canvas_set_expanded (canvas, pool->index, FALSE);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-fit", NULL));
     flaky = tree_node_named (page, "beamscope_demo_flaky");
     beam_supervision_canvas_set_selected (canvas, flaky->index);
   }
