@@ -626,7 +626,8 @@ test_supervisor_details (void)
 
 /* RabbitMQ's stop_app: while an application stops, application_controller
  * answers nobody. The list still comes, at once, and says it is stopping;
- * then stopped, and its tree says why there is none. */
+ * then stopped, and its tree says why there is none; started again slowly,
+ * it is starting, then running. */
 static gboolean
 stopped (gpointer data)
 {
@@ -634,6 +635,15 @@ stopped (gpointer data)
   g_autoptr(BeamApplicationList) list = list_applications (connection, FALSE);
 
   return beam_application_list_find (list, "beamscope_demo")->state == BEAM_APPLICATION_LOADED;
+}
+
+static gboolean
+running (gpointer data)
+{
+  BeamConnection *connection = data;
+  g_autoptr(BeamApplicationList) list = list_applications (connection, FALSE);
+
+  return beam_application_list_find (list, "beamscope_demo")->state == BEAM_APPLICATION_RUNNING;
 }
 
 static void
@@ -680,6 +690,18 @@ test_stopping (void)
   beam_test_wait_until (stopped, connection, 15000);
   g_assert_null (gather (connection, "beamscope_demo", NULL, &error));
   g_assert_error (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_RUNNING);
+
+  /* Started again, slowly: said to be starting meanwhile, then running. */
+  g_free (erl_call ("application", "set_env", "[beamscope_demo, slow_start, 3000]"));
+  g_free (erl_call ("erlang", "spawn", "[application, start, [beamscope_demo]]"));
+  g_usleep (300 * 1000);
+  {
+    g_autoptr(BeamApplicationList) starting = list_applications (connection, FALSE);
+
+    g_assert_cmpint (beam_application_list_find (starting, "beamscope_demo")->state, ==,
+                     BEAM_APPLICATION_STARTING);
+  }
+  beam_test_wait_until (running, connection, 15000);
   beam_connection_close (connection);
 }
 
@@ -708,7 +730,7 @@ main (int    argc,
   g_test_add_func ("/applications/tree-errors", test_tree_errors);
   g_test_add_func ("/applications/cli", test_cli);
   g_test_add_func ("/applications/supervisor-details", test_supervisor_details);
-  /* Last: the application is stopped. */
+  /* Last: the application is stopped and started again. */
   g_test_add_func ("/applications/stopping", test_stopping);
 
   status = g_test_run ();
