@@ -624,6 +624,84 @@ test_supervisor_details (void)
   beam_connection_close (connection);
 }
 
+/* Elixir's DynamicSupervisor, on a node of its own with Elixir's ebin on its
+ * path: asked as a supervisor (its own state, read through sys), and asked
+ * no get_childspec, which it does not know. */
+static void
+test_elixir_dynamic_supervisor (void)
+{
+  g_autofree char *elixir = g_find_program_in_path ("elixir");
+  g_autofree char *lib = NULL;
+  g_autofree char *ebin = NULL;
+  g_autoptr(GError) error = NULL;
+  BeamTestNode *elixir_node;
+  const char *args[3] = { "-pa", NULL, NULL };
+  const char *lib_argv[] = { elixir, "-e", "IO.write(:code.lib_dir(:elixir))", NULL };
+  g_autofree char *printed = NULL;
+  g_autoptr(BeamSupervisionTree) tree = NULL;
+  g_autoptr(BeamSupervisorDetails) details = NULL;
+  BeamConnection *connection;
+  const BeamSupervisionNode *dynamic;
+
+  if (elixir == NULL)
+    {
+      g_test_skip ("Elixir is not installed");
+      return;
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) lib_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &lib, NULL, NULL, &error));
+  g_assert_no_error (error);
+  ebin = g_build_filename (lib, "ebin", NULL);
+  args[1] = ebin;
+  elixir_node = beam_test_node_start (args, &error);
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (elixir_node, "application", "load", "[beamscope_demo]",
+                                   &error));
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (elixir_node, "application", "set_env",
+                                   "[beamscope_demo, dynamic, 3]", &error));
+  g_assert_no_error (error);
+  printed = beam_test_node_erl_call (elixir_node, "application", "ensure_all_started",
+                                     "[beamscope_demo]", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (printed, "{ok,"));
+
+  connection = beam_test_node_connect (elixir_node);
+  tree = gather (connection, "beamscope_demo", NULL, &error);
+  g_assert_no_error (error);
+  dynamic = child_with_id (tree, beam_supervision_tree_get_root (tree), "dynamic");
+  g_assert_cmpint (dynamic->status, ==, BEAM_SUPERVISOR_ANSWERED);
+  g_assert_cmpstr (dynamic->module, ==, "Elixir.DynamicSupervisor");
+  g_assert_cmpstr (dynamic->strategy, ==, "one_for_one");
+  g_assert_cmpint (dynamic->intensity, ==, 3);
+  g_assert_cmpint (dynamic->period, ==, 5);
+  g_assert_cmpuint (dynamic->n_child_nodes, ==, 3);
+  for (guint i = 0; i < dynamic->n_child_nodes; i++)
+    {
+      const BeamSupervisionNode *worker = &tree->nodes[dynamic->child_nodes[i]];
+
+      g_assert_cmpint (worker->type, ==, BEAM_SUPERVISION_WORKER);
+      g_assert_cmpstr (worker->restart, ==, "permanent");
+      g_assert_cmpstr (worker->shutdown, ==, "5000");
+    }
+
+  details = details_of (connection, dynamic->pid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (details->active, ==, 3);
+  g_assert_cmpuint (details->child_specs->len, ==, 0);
+  /* It is still there: nothing it does not know was asked of it. */
+  {
+    g_autoptr(BeamSupervisionTree) again = gather (connection, "beamscope_demo", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (child_with_id (again, beam_supervision_tree_get_root (again),
+                                    "dynamic")->pid, ==, dynamic->pid);
+  }
+  beam_connection_close (connection);
+  g_object_unref (connection);
+  beam_test_node_free (elixir_node);
+}
+
 /* RabbitMQ's stop_app: while an application stops, application_controller
  * answers nobody. The list still comes, at once, and says it is stopping;
  * then stopped, and its tree says why there is none; started again slowly,
@@ -730,6 +808,7 @@ main (int    argc,
   g_test_add_func ("/applications/tree-errors", test_tree_errors);
   g_test_add_func ("/applications/cli", test_cli);
   g_test_add_func ("/applications/supervisor-details", test_supervisor_details);
+  g_test_add_func ("/applications/elixir-dynamic-supervisor", test_elixir_dynamic_supervisor);
   /* Last: the application is stopped and started again. */
   g_test_add_func ("/applications/stopping", test_stopping);
 
