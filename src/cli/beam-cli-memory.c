@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* beamscope-cli's commands about memory: `memory` (erlang:memory()),
  * `alloc` (the allocators, as recon_alloc), and the memory playbook's
- * `ets`, `heaps` and `binary-gc`, whose rows print through one table of
- * columns (print_rows). */
+ * `heaps` and `binary-gc`, whose rows print through one table of columns
+ * (print_rows). */
 
 #define G_LOG_DOMAIN "beamscope-cli"
 
@@ -13,14 +13,6 @@
 #include "beam-allocators.h"
 #include "beam-cli-private.h"
 #include "beam-memory-playbook.h"
-
-static int ets_count = 10;
-
-GOptionEntry _beam_cli_ets_options[] = {
-  { "count", 'n', 0, G_OPTION_ARG_INT, &ets_count,
-    N_("How many tables (default 10)"), N_("N") },
-  G_OPTION_ENTRY_NULL
-};
 
 static struct
 {
@@ -199,31 +191,6 @@ print_rows (const BeamCli *cli,
             g_print ("%*" G_GINT64_FORMAT "%s", columns[c].width, int_at (row, &columns[c]), end);
         }
     }
-}
-
-int
-_beam_cli_ets (BeamCli *cli)
-{
-  static const Column columns[] = {
-    { "table", N_("TABLE"), -32, TRUE, G_STRUCT_OFFSET (BeamEtsTableMemory, table) },
-    { "owner", N_("OWNER"), -16, TRUE, G_STRUCT_OFFSET (BeamEtsTableMemory, owner) },
-    { "objects", N_("OBJECTS"), 10, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, objects) },
-    { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamEtsTableMemory, bytes) },
-  };
-  g_autoptr(GPtrArray) tables = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if ((status = _beam_cli_check_count (ets_count)) != 0)
-    return status;
-  if ((status = _beam_cli_connect (cli)) != 0)
-    return status;
-  beam_memory_playbook_ets_async (cli->connection, ets_count, NULL, _beam_cli_stash, cli);
-  tables = beam_memory_playbook_ets_finish (_beam_cli_wait_and_close (cli), &error);
-  if (tables == NULL)
-    return _beam_cli_fail (error);
-  print_rows (cli, tables, columns, G_N_ELEMENTS (columns));
-  return 0;
 }
 
 int

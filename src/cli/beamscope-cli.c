@@ -52,7 +52,7 @@ static const Command commands[] = {
   { "alloc", NULL, 0, 0, NULL, TRUE,
     N_("allocators: carriers against blocks, as recon_alloc:memory"), _beam_cli_alloc },
   { "ets", NULL, 0, 0, _beam_cli_ets_options, TRUE,
-    N_("the biggest ETS tables by memory (-n N)"), _beam_cli_ets },
+    N_("every ETS table, as ets:info/1 tells it (--all, -n N, --sort KEY)"), _beam_cli_ets },
   { "heaps", NULL, 0, 0, _beam_cli_heaps_options, TRUE,
     N_("processes with heaps over --min-bytes BYTES (-n N)"), _beam_cli_heaps },
   { "binary-gc", NULL, 0, 0, _beam_cli_binary_gc_options, TRUE,

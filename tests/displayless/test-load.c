@@ -157,10 +157,10 @@ test_ets_by_memory (void)
 
       g_assert_cmpint (bytes, <=, previous);
       previous = bytes;
-      if (g_str_equal (json_object_get_string_member (table, "table"), "beamscope_cache_tab"))
+      if (g_str_equal (json_object_get_string_member (table, "name"), "beamscope_cache_tab"))
         {
           found = TRUE;
-          g_assert_cmpint (json_object_get_int_member (table, "objects"), ==, 1000);
+          g_assert_cmpint (json_object_get_int_member (table, "size"), ==, 1000);
           g_assert_cmpint (bytes, ==, expected);
           g_assert_true (g_str_has_prefix (json_object_get_string_member (table, "owner"), "<0."));
         }
