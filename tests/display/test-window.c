@@ -9,6 +9,8 @@
 #include "beam-application.h"
 #include "beam-applications-page-private.h"
 #include "beam-supervision-canvas-private.h"
+#include "beam-tables-page-private.h"
+#include "beam-ets-table-row.h"
 #include "beam-chart-private.h"
 #include "beam-connect-page-private.h"
 #include "beam-load-page-private.h"
@@ -117,7 +119,8 @@ static void
 destroy_and_finalize (gpointer window)
 {
   g_autoptr(GPtrArray) weak = g_ptr_array_new_with_free_func (g_free);
-  const char * const pages[] = { "system", "processes", "load", "memory", "applications" };
+  const char * const pages[] = { "system", "processes", "load", "memory", "applications",
+                                  "tables" };
 
   if (BEAM_IS_WINDOW (window))
     {
@@ -890,6 +893,73 @@ test_applications_page (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* ---- the Tables page -------------------------------------------------------------- */
+
+static gboolean
+tables_listed (gpointer data)
+{
+  return g_list_model_get_n_items (beam_tables_page_get_shown (data)) > 0;
+}
+
+static gboolean
+shows_table (BeamTablesPage *page,
+             const char     *name)
+{
+  GListModel *shown = beam_tables_page_get_shown (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(BeamEtsTableRow) row = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (beam_ets_table_row_get_name (row), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_tables_page (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(GError) error = NULL;
+  BeamTablesPage *page;
+  GListModel *shown;
+  gint64 previous = G_MAXINT64;
+
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "make_tables", "[]", &error));
+  g_assert_no_error (error);
+  beam_window_connect (window, node->name, node->cookie, "tables");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_TABLES_PAGE (beam_window_get_page (window, "tables"));
+  shown = beam_tables_page_get_shown (page);
+  beam_test_wait_until (tables_listed, page, 20000);
+
+  /* Biggest first; the fixture's tables, and no system table by default. */
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(BeamEtsTableRow) row = g_list_model_get_item (shown, i);
+      gint64 memory;
+
+      g_object_get (row, "memory", &memory, NULL);
+      g_assert_cmpint (memory, <=, previous);
+      previous = memory;
+      g_assert_false (beam_ets_table_row_get_system (row));
+    }
+  g_assert_true (shows_table (page, "bs_set"));
+  g_assert_true (shows_table (page, "bs_unnamed"));
+  g_assert_false (shows_table (page, "code"));
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "tables-page.png");
+
+  beam_tables_page_set_filter (page, "bs_", FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
+  beam_tables_page_set_filter (page, "code", TRUE);
+  g_assert_true (shows_table (page, "code"));
+  beam_tables_page_set_filter (page, "", FALSE);
+
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static void
 test_read_only (void)
 {
@@ -947,7 +1017,7 @@ test_unknown_page (void)
   g_test_message ("%s", err);
   g_assert_false (g_spawn_check_wait_status (status, NULL));
   g_assert_nonnull (strstr (err, "“nope”"));
-  g_assert_nonnull (strstr (err, "system, load, memory, applications, processes"));
+  g_assert_nonnull (strstr (err, "system, load, memory, applications, tables, processes"));
 }
 
 int
@@ -980,6 +1050,7 @@ main (int    argc,
   g_test_add_func ("/window/load-page", test_load_page);
   g_test_add_func ("/window/memory-page", test_memory_page);
   g_test_add_func ("/window/applications-page", test_applications_page);
+  g_test_add_func ("/window/tables-page", test_tables_page);
   g_test_add_func ("/window/read-only", test_read_only);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
 

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "beamscope-model"
+
+#include "beam-ets-table-row.h"
+
+struct _BeamEtsTableRow
+{
+  GObject  parent_instance;
+  char    *name;
+  char    *id;
+  char    *type;
+  char    *owner;         /* pid */
+  char    *owner_label;   /* its registered name, else the pid */
+  char    *protection;
+  gint64   size;
+  gint64   memory;
+  gint64   keypos;
+  gboolean system;
+};
+
+G_DEFINE_FINAL_TYPE (BeamEtsTableRow, beam_ets_table_row, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_ID,
+  PROP_TYPE,
+  PROP_OWNER,
+  PROP_OWNER_LABEL,
+  PROP_PROTECTION,
+  PROP_SIZE,
+  PROP_MEMORY,
+  PROP_KEYPOS,
+  PROP_SYSTEM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+beam_ets_table_row_finalize (GObject *object)
+{
+  BeamEtsTableRow *self = BEAM_ETS_TABLE_ROW (object);
+
+  g_free (self->name);
+  g_free (self->id);
+  g_free (self->type);
+  g_free (self->owner);
+  g_free (self->owner_label);
+  g_free (self->protection);
+
+  G_OBJECT_CLASS (beam_ets_table_row_parent_class)->finalize (object);
+}
+
+static void
+beam_ets_table_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BeamEtsTableRow *self = BEAM_ETS_TABLE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME: g_value_set_string (value, self->name); break;
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_TYPE: g_value_set_string (value, self->type); break;
+    case PROP_OWNER: g_value_set_string (value, self->owner); break;
+    case PROP_OWNER_LABEL: g_value_set_string (value, self->owner_label); break;
+    case PROP_PROTECTION: g_value_set_string (value, self->protection); break;
+    case PROP_SIZE: g_value_set_int64 (value, self->size); break;
+    case PROP_MEMORY: g_value_set_int64 (value, self->memory); break;
+    case PROP_KEYPOS: g_value_set_int64 (value, self->keypos); break;
+    case PROP_SYSTEM: g_value_set_boolean (value, self->system); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beam_ets_table_row_class_init (BeamEtsTableRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = beam_ets_table_row_finalize;
+  object_class->get_property = beam_ets_table_row_get_property;
+
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
+  properties[PROP_TYPE] = g_param_spec_string ("type", NULL, NULL, NULL, flags);
+  properties[PROP_OWNER] = g_param_spec_string ("owner", NULL, NULL, NULL, flags);
+  properties[PROP_OWNER_LABEL] = g_param_spec_string ("owner-label", NULL, NULL, NULL, flags);
+  properties[PROP_PROTECTION] = g_param_spec_string ("protection", NULL, NULL, NULL, flags);
+  properties[PROP_SIZE] = g_param_spec_int64 ("size", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  properties[PROP_MEMORY] = g_param_spec_int64 ("memory", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  properties[PROP_KEYPOS] = g_param_spec_int64 ("keypos", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  properties[PROP_SYSTEM] = g_param_spec_boolean ("system", NULL, NULL, FALSE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+beam_ets_table_row_init (BeamEtsTableRow *self)
+{
+  self->size = self->memory = self->keypos = -1;
+}
+
+static void
+set_text (BeamEtsTableRow  *self,
+          char            **field,
+          const char       *value,
+          guint             prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_number (BeamEtsTableRow *self,
+            gint64          *field,
+            gint64           value,
+            guint            prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+update_row (BeamEtsTableRow    *self,
+            const BeamEtsTable *table)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  set_text (self, &self->name, table->name, PROP_NAME);
+  set_text (self, &self->id, table->id, PROP_ID);
+  set_text (self, &self->type, table->type, PROP_TYPE);
+  set_text (self, &self->owner, table->owner, PROP_OWNER);
+  set_text (self, &self->owner_label,
+            table->owner_name != NULL ? table->owner_name : table->owner, PROP_OWNER_LABEL);
+  set_text (self, &self->protection, table->protection, PROP_PROTECTION);
+  set_number (self, &self->size, table->size, PROP_SIZE);
+  set_number (self, &self->memory, table->memory, PROP_MEMORY);
+  set_number (self, &self->keypos, table->keypos, PROP_KEYPOS);
+  if (self->system != table->system)
+    {
+      self->system = table->system;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYSTEM]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+beam_ets_table_row_get_name (BeamEtsTableRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), NULL);
+  return self->name;
+}
+
+const char *
+beam_ets_table_row_get_id (BeamEtsTableRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), NULL);
+  return self->id;
+}
+
+const char *
+beam_ets_table_row_get_owner (BeamEtsTableRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), NULL);
+  return self->owner;
+}
+
+gboolean
+beam_ets_table_row_get_system (BeamEtsTableRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), FALSE);
+  return self->system;
+}
+
+void
+beam_ets_table_rows_update (GListStore          *store,
+                            const BeamEtsTables *tables)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n;
+
+  g_return_if_fail (G_IS_LIST_STORE (store));
+  g_return_if_fail (tables != NULL);
+
+  for (guint i = 0; i < tables->n_tables; i++)
+    g_hash_table_insert (by_id, (gpointer) tables->tables[i].id, &tables->tables[i]);
+
+  /* Backwards, so that removing does not move what is still to see. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(BeamEtsTableRow) row = g_list_model_get_item (G_LIST_MODEL (store), i - 1);
+      const BeamEtsTable *table = g_hash_table_lookup (by_id, row->id);
+
+      if (table == NULL)
+        g_list_store_remove (store, i - 1);
+      else
+        {
+          update_row (row, table);
+          g_hash_table_add (kept, (gpointer) table->id);
+        }
+    }
+  for (guint i = 0; i < tables->n_tables; i++)
+    if (!g_hash_table_contains (kept, tables->tables[i].id))
+      {
+        g_autoptr(BeamEtsTableRow) row = g_object_new (BEAM_TYPE_ETS_TABLE_ROW, NULL);
+
+        update_row (row, &tables->tables[i]);
+        g_list_store_append (store, row);
+      }
+}
