@@ -81,6 +81,7 @@ int             _beam_cli_heaps          (BeamCli        *cli);
 int             _beam_cli_binary_gc      (BeamCli        *cli);
 int             _beam_cli_apps           (BeamCli        *cli);
 int             _beam_cli_tree           (BeamCli        *cli);
+int             _beam_cli_rows           (BeamCli        *cli);
 
 /* The options of one command each, NULL-terminated. */
 extern GOptionEntry _beam_cli_top_options[];
@@ -90,5 +91,6 @@ extern GOptionEntry _beam_cli_ets_options[];
 extern GOptionEntry _beam_cli_heaps_options[];
 extern GOptionEntry _beam_cli_binary_gc_options[];
 extern GOptionEntry _beam_cli_tree_options[];
+extern GOptionEntry _beam_cli_rows_options[];
 
 G_END_DECLS

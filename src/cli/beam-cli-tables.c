@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* beamscope-cli's commands about tables: `ets`, every ETS table as the
- * Tables page lists it. */
+ * Tables page lists it, and `rows`, the rows of one. */
 
 #define G_LOG_DOMAIN "beamscope-cli"
 
@@ -10,6 +10,7 @@
 
 #include "beam-cli-private.h"
 #include "beam-ets-tables.h"
+#include "beam-term-printer.h"
 
 static struct
 {
@@ -25,6 +26,23 @@ GOptionEntry _beam_cli_ets_options[] = {
     N_("Only the first N tables (default: all)"), N_("N") },
   { "sort", 's', 0, G_OPTION_ARG_STRING, &ets_opts.sort,
     N_("memory (default), size or name"), N_("KEY") },
+  G_OPTION_ENTRY_NULL
+};
+
+static struct
+{
+  int   limit;
+  int   offset;
+  char *syntax;
+} rows_opts = { 100, 0, NULL };
+
+GOptionEntry _beam_cli_rows_options[] = {
+  { "limit", 'l', 0, G_OPTION_ARG_INT, &rows_opts.limit,
+    N_("At most N rows (default 100)"), N_("N") },
+  { "offset", 'o', 0, G_OPTION_ARG_INT, &rows_opts.offset,
+    N_("After the first N rows (default 0)"), N_("N") },
+  { "syntax", 0, 0, G_OPTION_ARG_STRING, &rows_opts.syntax,
+    N_("Print in erlang (default) or elixir syntax"), N_("SYNTAX") },
   G_OPTION_ENTRY_NULL
 };
 
@@ -86,5 +104,64 @@ _beam_cli_ets (BeamCli *cli)
                : table->owner != NULL ? table->owner : "-",
                table->protection != NULL ? table->protection : "-");
     }
+  return 0;
+}
+
+int
+_beam_cli_rows (BeamCli *cli)
+{
+  g_autoptr(BeamEtsRows) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  BeamPrintOptions print = { BEAM_SYNTAX_ERLANG, NULL, 0, 0 };
+  const char *table = cli->args[0];
+  int status;
+
+  if (rows_opts.syntax != NULL && !g_str_equal (rows_opts.syntax, "erlang") &&
+      !g_str_equal (rows_opts.syntax, "elixir"))
+    return _beam_cli_usage_error (_("--syntax takes erlang or elixir"));
+  if (g_strcmp0 (rows_opts.syntax, "elixir") == 0)
+    print.syntax = BEAM_SYNTAX_ELIXIR;
+  if (rows_opts.limit <= 0 || rows_opts.offset < 0 ||
+      (gint64) rows_opts.limit + rows_opts.offset > BEAM_ETS_ROWS_MAX)
+    return _beam_cli_usage_error (_("--limit must be positive, --offset not negative, and "
+                                    "the two together at most 100000"));
+  if (!g_utf8_validate (table, -1, NULL))
+    return _beam_cli_usage_error (_("The table's name is not valid UTF-8"));
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_ets_rows_async (cli->connection, table, (guint) rows_opts.offset, (guint) rows_opts.limit,
+                       NULL, _beam_cli_stash, cli);
+  rows = beam_ets_rows_finish (_beam_cli_wait_and_close (cli), &error);
+  if (rows == NULL)
+    return _beam_cli_fail (error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "table");
+      json_builder_add_string_value (builder, rows->name);
+      _beam_cli_add_int (builder, "size", rows->size);
+      json_builder_set_member_name (builder, "rows");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < rows->rows->len; i++)
+        {
+          g_autofree char *text = beam_term_print (g_ptr_array_index (rows->rows, i), &print);
+          json_builder_add_string_value (builder, text);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "more");
+      json_builder_add_boolean_value (builder, rows->more);
+      json_builder_end_object (builder);
+      return _beam_cli_print_builder (builder);
+    }
+  for (guint i = 0; i < rows->rows->len; i++)
+    {
+      g_autofree char *text = beam_term_print (g_ptr_array_index (rows->rows, i), &print);
+      g_print ("%s\n", text);
+    }
+  if (rows->more)
+    g_print (_("… more rows follow (--offset %d)\n"), rows_opts.offset + rows_opts.limit);
   return 0;
 }

@@ -4,6 +4,8 @@
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
+#include <glib/gi18n.h>
+
 #include "beam-erl-expr.h"
 #include "beam-ets-tables.h"
 #include "beam-probe-json.h"
@@ -30,6 +32,14 @@ intern_printed (GStringChunk   *strings,
     return NULL;
   text = beam_term_print (term, NULL);
   return g_string_chunk_insert_const (strings, text);
+}
+
+static gint64
+integer_of_term (const BeamTerm *term)
+{
+  gint64 value;
+
+  return beam_term_get_int64 (term, &value) ? value : -1;
 }
 
 static gint64
@@ -244,4 +254,93 @@ beam_ets_tables_to_json (const BeamEtsTables *tables,
     }
   json_builder_end_array (builder);
   return json_builder_get_root (builder);
+}
+
+/* ---- rows of one table ---------------------------------------------------------- */
+
+G_DEFINE_QUARK (beam-ets-error-quark, beam_ets_error)
+
+void
+beam_ets_rows_free (BeamEtsRows *rows)
+{
+  if (rows == NULL)
+    return;
+  g_free (rows->name);
+  g_clear_pointer (&rows->rows, g_ptr_array_unref);
+  g_free (rows);
+}
+
+static gpointer
+decode_rows (const BeamTerm  *reply,
+             gpointer         user_data,
+             GError         **error)
+{
+  const char *table = user_data;
+  const BeamTerm *value = beam_erl_eval_value (reply);
+  g_autoptr(BeamEtsRows) rows = NULL;
+  const BeamTerm *list;
+
+  if (beam_term_is_atom (value, "unknown"))
+    {
+      g_set_error (error, BEAM_ETS_ERROR, BEAM_ETS_ERROR_UNKNOWN_TABLE,
+                   _("No ETS table “%s” on the node"), table);
+      return NULL;
+    }
+  if (beam_term_is_atom (value, "private"))
+    {
+      g_set_error (error, BEAM_ETS_ERROR, BEAM_ETS_ERROR_PRIVATE,
+                   _("The table “%s” is private: only its owner can read its rows"), table);
+      return NULL;
+    }
+  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 4 ||
+      value->children[0]->kind != BEAM_TERM_ATOM ||
+      (list = value->children[2])->kind != BEAM_TERM_LIST || list->v.list.improper)
+    {
+      beam_erl_set_bad_reply (error, "ets:select/3");
+      return NULL;
+    }
+  rows = g_new0 (BeamEtsRows, 1);
+  rows->name = g_strdup (value->children[0]->v.atom.name);
+  rows->size = integer_of_term (value->children[1]);
+  rows->more = beam_term_is_atom (value->children[3], "true");
+  rows->rows = g_ptr_array_new_full (list->n_children, (GDestroyNotify) beam_term_free);
+  for (guint i = 0; i < list->n_children; i++)
+    g_ptr_array_add (rows->rows, beam_term_copy (list->children[i]));
+  return g_steal_pointer (&rows);
+}
+
+void
+beam_ets_rows_async (BeamConnection      *connection,
+                     const char          *table,
+                     guint                offset,
+                     guint                limit,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (table != NULL && g_utf8_validate (table, -1, NULL));
+  g_return_if_fail ((guint64) offset + limit <= BEAM_ETS_ROWS_MAX);
+
+  beam_connection_call_task_async (connection, beam_ets_rows_async, &(BeamCall) {
+                                     .module = "erl_eval", .function = "exprs",
+                                     .args = beam_erl_source_args (
+                                       "ets-rows",
+                                       "TableText", beam_term_new_binary (table, strlen (table)),
+                                       "Offset", beam_term_new_integer (offset),
+                                       "Limit", beam_term_new_integer (limit),
+                                       NULL),
+                                     .timeout_ms = CALL_TIMEOUT_MS,
+                                     .decode = decode_rows,
+                                     .decode_data = g_strdup (table),
+                                     .decode_data_free = g_free,
+                                     .result_free = (GDestroyNotify) beam_ets_rows_free,
+                                   }, cancellable, callback, user_data);
+}
+
+BeamEtsRows *
+beam_ets_rows_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  return beam_connection_call_task_finish (result, beam_ets_rows_async, error);
 }

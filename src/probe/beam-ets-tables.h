@@ -64,6 +64,43 @@ JsonNode      *beam_ets_tables_to_json (const BeamEtsTables *tables,
                                         gboolean             with_system,
                                         guint                limit);
 
+/* Rows of one table (programs/ets-rows.exprs): `offset` rows skipped, then
+ * up to `limit`, in the table's order (key order for an ordered_set). A
+ * first step of the Table Viewer: offset + limit may not pass
+ * BEAM_ETS_ROWS_MAX, as the rows before offset are read on the node. */
+#define BEAM_ETS_ROWS_MAX 100000
+
+typedef struct
+{
+  char      *name;
+  gint64     size;       /* the table's, when read */
+  GPtrArray *rows;       /* BeamTerm */
+  gboolean   more;       /* rows follow */
+} BeamEtsRows;
+
+#define BEAM_ETS_ERROR (beam_ets_error_quark ())
+GQuark beam_ets_error_quark (void);
+
+typedef enum
+{
+  BEAM_ETS_ERROR_UNKNOWN_TABLE,
+  BEAM_ETS_ERROR_PRIVATE,        /* only its owner can read it */
+} BeamEtsError;
+
+/* `table` is what a user typed, a name or an id (#Ref<...>): never made an
+ * atom on the node. */
+void         beam_ets_rows_async  (BeamConnection      *connection,
+                                   const char          *table,
+                                   guint                offset,
+                                   guint                limit,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+BeamEtsRows *beam_ets_rows_finish (GAsyncResult        *result,
+                                   GError             **error);
+void         beam_ets_rows_free   (BeamEtsRows         *rows);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamEtsTables, beam_ets_tables_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamEtsRows, beam_ets_rows_free)
 
 G_END_DECLS

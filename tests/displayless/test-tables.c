@@ -127,6 +127,67 @@ test_limits (void)
   g_assert_nonnull (strstr (err, "--sort"));
 }
 
+/* `rows` shows what the node's own select gives, in the table's order. */
+static void
+test_rows (void)
+{
+  g_autoptr(JsonNode) set = beam_test_node_cli_json (node, "rows", "bs_set", NULL);
+  g_autoptr(JsonNode) window = beam_test_node_cli_json (node, "rows", "bs_unnamed", "--offset",
+                                                        "8", "--limit", "5", NULL);
+  g_autoptr(JsonNode) elixir = beam_test_node_cli_json (node, "rows", "bs_set", "--syntax",
+                                                        "elixir", "--limit", "1", NULL);
+  g_autofree char *lookup = erl_call ("ets", "lookup", "[bs_set, 2]");
+  JsonObject *object = json_node_get_object (set);
+  JsonArray *rows = json_object_get_array_member (object, "rows");
+  gboolean found = FALSE;
+
+  g_assert_cmpstr (json_object_get_string_member (object, "table"), ==, "bs_set");
+  g_assert_cmpint (json_object_get_int_member (object, "size"), ==, 3);
+  g_assert_false (json_object_get_boolean_member (object, "more"));
+  g_assert_cmpuint (json_array_get_length (rows), ==, 3);
+  /* The row ets:lookup(bs_set, 2) gives is listed, printed as the node does. */
+  g_assert_cmpstr (lookup, ==, "[{2, two}]");   /* erl_call prints with spaces */
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    found |= g_strcmp0 (json_array_get_string_element (rows, i), "{2,two}") == 0;
+  g_assert_true (found);
+
+  /* An ordered_set in key order, from an offset; more when rows follow. */
+  object = json_node_get_object (window);
+  rows = json_object_get_array_member (object, "rows");
+  g_assert_cmpuint (json_array_get_length (rows), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (rows, 0), ==, "{9,81}");
+  g_assert_cmpstr (json_array_get_string_element (rows, 1), ==, "{10,100}");
+  g_assert_false (json_object_get_boolean_member (object, "more"));
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (elixir), "more"));
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (
+                   json_object_get_array_member (json_node_get_object (elixir), "rows"), 0),
+                   "{"));
+}
+
+/* A private table says so; an unknown name is named, and made no atom. */
+static void
+test_rows_errors (void)
+{
+  g_autofree char *name = g_strdup_printf ("no_such_table_%u", g_random_int ());
+  const char *private_argv[] = { g_getenv ("BEAMSCOPE_CLI"), "rows", "bs_private", "--node",
+                                 node->name, "--cookie", node->cookie, NULL };
+  const char *unknown_argv[] = { g_getenv ("BEAMSCOPE_CLI"), "rows", name, "--node",
+                                 node->name, "--cookie", node->cookie, NULL };
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  gint64 atoms = erl_call_integer ("erlang", "system_info", "[atom_count]");
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) private_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "private"));
+  g_assert_true (g_spawn_sync (NULL, (char **) unknown_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out2, &err2, &status, NULL));
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err2, name));
+  g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[atom_count]"), ==, atoms);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -142,6 +203,8 @@ main (int    argc,
 
   g_test_add_func ("/tables/list", test_list);
   g_test_add_func ("/tables/limits", test_limits);
+  g_test_add_func ("/tables/rows", test_rows);
+  g_test_add_func ("/tables/rows-errors", test_rows_errors);
 
   status = g_test_run ();
   beam_test_node_free (node);
