@@ -13,6 +13,8 @@ struct _BeamEtsTableRow
   char    *owner;         /* pid */
   char    *owner_label;   /* its registered name, else the pid */
   char    *protection;
+  char    *heir;          /* pid, or NULL */
+  char    *options;       /* read and write concurrency, compressed, decentralized counters */
   gint64   size;
   gint64   memory;
   gint64   keypos;
@@ -29,6 +31,8 @@ enum {
   PROP_OWNER,
   PROP_OWNER_LABEL,
   PROP_PROTECTION,
+  PROP_HEIR,
+  PROP_OPTIONS,
   PROP_SIZE,
   PROP_MEMORY,
   PROP_KEYPOS,
@@ -49,6 +53,8 @@ beam_ets_table_row_finalize (GObject *object)
   g_free (self->owner);
   g_free (self->owner_label);
   g_free (self->protection);
+  g_free (self->heir);
+  g_free (self->options);
 
   G_OBJECT_CLASS (beam_ets_table_row_parent_class)->finalize (object);
 }
@@ -69,6 +75,8 @@ beam_ets_table_row_get_property (GObject    *object,
     case PROP_OWNER: g_value_set_string (value, self->owner); break;
     case PROP_OWNER_LABEL: g_value_set_string (value, self->owner_label); break;
     case PROP_PROTECTION: g_value_set_string (value, self->protection); break;
+    case PROP_HEIR: g_value_set_string (value, self->heir); break;
+    case PROP_OPTIONS: g_value_set_string (value, self->options); break;
     case PROP_SIZE: g_value_set_int64 (value, self->size); break;
     case PROP_MEMORY: g_value_set_int64 (value, self->memory); break;
     case PROP_KEYPOS: g_value_set_int64 (value, self->keypos); break;
@@ -92,6 +100,8 @@ beam_ets_table_row_class_init (BeamEtsTableRowClass *klass)
   properties[PROP_OWNER] = g_param_spec_string ("owner", NULL, NULL, NULL, flags);
   properties[PROP_OWNER_LABEL] = g_param_spec_string ("owner-label", NULL, NULL, NULL, flags);
   properties[PROP_PROTECTION] = g_param_spec_string ("protection", NULL, NULL, NULL, flags);
+  properties[PROP_HEIR] = g_param_spec_string ("heir", NULL, NULL, NULL, flags);
+  properties[PROP_OPTIONS] = g_param_spec_string ("options", NULL, NULL, NULL, flags);
   properties[PROP_SIZE] = g_param_spec_int64 ("size", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_MEMORY] = g_param_spec_int64 ("memory", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_KEYPOS] = g_param_spec_int64 ("keypos", NULL, NULL, -1, G_MAXINT64, -1, flags);
@@ -130,11 +140,36 @@ set_number (BeamEtsTableRow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+/* "read_concurrency, write_concurrency: auto, compressed": the options
+ * ets:new/2 was given, as they read there; empty for none. */
+static char *
+describe_options (const BeamEtsTable *table)
+{
+  g_autoptr(GPtrArray) options = g_ptr_array_new ();
+
+  if (table->read_concurrency)
+    g_ptr_array_add (options, (gpointer) "read_concurrency");
+  if (g_strcmp0 (table->write_concurrency, "true") == 0)
+    g_ptr_array_add (options, (gpointer) "write_concurrency");
+  else if (g_strcmp0 (table->write_concurrency, "auto") == 0)
+    g_ptr_array_add (options, (gpointer) "write_concurrency: auto");
+  if (table->compressed)
+    g_ptr_array_add (options, (gpointer) "compressed");
+  if (table->decentralized_counters)
+    g_ptr_array_add (options, (gpointer) "decentralized_counters");
+  g_ptr_array_add (options, NULL);
+  return g_strjoinv (", ", (char **) options->pdata);
+}
+
 static void
 update_row (BeamEtsTableRow    *self,
             const BeamEtsTable *table)
 {
+  g_autofree char *options = describe_options (table);
+
   g_object_freeze_notify (G_OBJECT (self));
+  set_text (self, &self->heir, table->heir, PROP_HEIR);
+  set_text (self, &self->options, options, PROP_OPTIONS);
   set_text (self, &self->name, table->name, PROP_NAME);
   set_text (self, &self->id, table->id, PROP_ID);
   set_text (self, &self->type, table->type, PROP_TYPE);
