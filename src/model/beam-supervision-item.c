@@ -18,7 +18,6 @@ struct _BeamSupervisionItem
   char    *pid;
   char    *type;
   char    *restart;
-  char    *detail;       /* a supervisor's strategy, or what is known of its state */
   gint64   memory;
   gint64   message_queue_len;
   gint64   reductions;
@@ -32,7 +31,6 @@ enum {
   PROP_PID,
   PROP_TYPE,
   PROP_RESTART,
-  PROP_DETAIL,
   PROP_MEMORY,
   PROP_MESSAGE_QUEUE_LEN,
   PROP_REDUCTIONS,
@@ -51,7 +49,6 @@ beam_supervision_item_finalize (GObject *object)
   g_free (self->pid);
   g_free (self->type);
   g_free (self->restart);
-  g_free (self->detail);
 
   G_OBJECT_CLASS (beam_supervision_item_parent_class)->finalize (object);
 }
@@ -70,7 +67,6 @@ beam_supervision_item_get_property (GObject    *object,
     case PROP_PID: g_value_set_string (value, self->pid); break;
     case PROP_TYPE: g_value_set_string (value, self->type); break;
     case PROP_RESTART: g_value_set_string (value, self->restart); break;
-    case PROP_DETAIL: g_value_set_string (value, self->detail); break;
     case PROP_MEMORY: g_value_set_int64 (value, self->memory); break;
     case PROP_MESSAGE_QUEUE_LEN: g_value_set_int64 (value, self->message_queue_len); break;
     case PROP_REDUCTIONS: g_value_set_int64 (value, self->reductions); break;
@@ -92,7 +88,6 @@ beam_supervision_item_class_init (BeamSupervisionItemClass *klass)
   properties[PROP_PID] = g_param_spec_string ("pid", NULL, NULL, NULL, flags);
   properties[PROP_TYPE] = g_param_spec_string ("type", NULL, NULL, NULL, flags);
   properties[PROP_RESTART] = g_param_spec_string ("restart", NULL, NULL, NULL, flags);
-  properties[PROP_DETAIL] = g_param_spec_string ("detail", NULL, NULL, NULL, flags);
   properties[PROP_MEMORY] = g_param_spec_int64 ("memory", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_MESSAGE_QUEUE_LEN] = g_param_spec_int64 ("message-queue-len", NULL, NULL,
                                                            -1, G_MAXINT64, -1, flags);
@@ -106,26 +101,6 @@ static void
 beam_supervision_item_init (BeamSupervisionItem *self)
 {
   self->memory = self->message_queue_len = self->reductions = -1;
-}
-
-static char *
-describe_supervisor (const BeamSupervisionNode *node)
-{
-  switch (node->status)
-    {
-    case BEAM_SUPERVISOR_NOT_ANSWERING:
-      return g_strdup (_("not answering"));
-    case BEAM_SUPERVISOR_UNEXPLORED:
-      return g_strdup (_("not explored"));
-    case BEAM_SUPERVISOR_ANSWERED:
-    case BEAM_SUPERVISOR_COUNTED:
-    default:
-      if (node->intensity >= 0 && node->period >= 0)
-        return g_strdup_printf ("%s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "s",
-                                node->strategy != NULL ? node->strategy : "",
-                                node->intensity, node->period);
-      return g_strdup (node->strategy);
-    }
 }
 
 static void
@@ -149,33 +124,15 @@ fill (BeamSupervisionItem       *self,
   g_autofree char *title = g_strdup (node->name != NULL ? node->name
                                      : node->id != NULL ? node->id
                                      : node->pid != NULL ? node->pid : "");
-  g_autofree char *type = NULL;
-  g_autofree char *detail = NULL;
+  const char *type = node->type == BEAM_SUPERVISION_SUPERVISOR ? _("supervisor")
+                     : node->type == BEAM_SUPERVISION_WORKER ? _("worker")
+                     : _("linked");
   gboolean changed;
-
-  switch (node->type)
-    {
-    case BEAM_SUPERVISION_SUPERVISOR:
-      type = g_strdup (_("supervisor"));
-      detail = describe_supervisor (node);
-      break;
-    case BEAM_SUPERVISION_WORKER:
-      type = g_strdup (_("worker"));
-      break;
-    case BEAM_SUPERVISION_LINKED:
-    default:
-      type = g_strdup (_("linked"));
-      break;
-    }
-  if (node->state == BEAM_SUPERVISION_RESTARTING)
-    replace_text (&detail, _("restarting"));
-  else if (node->state == BEAM_SUPERVISION_UNDEFINED)
-    replace_text (&detail, _("not running"));
 
   changed = self->index != index || self->restarted != restarted ||
             g_strcmp0 (self->title, title) != 0 || g_strcmp0 (self->pid, node->pid) != 0 ||
             g_strcmp0 (self->type, type) != 0 || g_strcmp0 (self->restart, node->restart) != 0 ||
-            g_strcmp0 (self->detail, detail) != 0 || self->memory != node->memory ||
+            self->memory != node->memory ||
             self->message_queue_len != node->message_queue_len ||
             self->reductions != node->reductions;
   self->index = index;
@@ -184,7 +141,6 @@ fill (BeamSupervisionItem       *self,
   replace_text (&self->pid, node->pid);
   replace_text (&self->type, type);
   replace_text (&self->restart, node->restart);
-  replace_text (&self->detail, detail);
   self->memory = node->memory;
   self->message_queue_len = node->message_queue_len;
   self->reductions = node->reductions;
