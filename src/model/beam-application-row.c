@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "beamscope-model"
 
 #include "beam-application-row.h"
+#include "beam-row-field.h"
 
 struct _BeamApplicationRow
 {
@@ -37,6 +38,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* One field of `self` set, and its property notified if it changed. */
+#define SET_STRING(field, value, prop) \
+  beam_row_field_set_string (G_OBJECT (self), &self->field, (value), properties[prop])
+#define SET_INT64(field, value, prop) \
+  beam_row_field_set_int64 (G_OBJECT (self), &self->field, (value), properties[prop])
+#define SET_BOOLEAN(field, value, prop) \
+  beam_row_field_set_boolean (G_OBJECT (self), &self->field, (value), properties[prop])
 
 static void
 beam_application_row_finalize (GObject *object)
@@ -107,40 +116,12 @@ beam_application_row_init (BeamApplicationRow *self)
 }
 
 static void
-set_string (BeamApplicationRow *self,
-            char              **field,
-            const char         *value,
-            guint               prop)
+update_counts (BeamApplicationRow    *self,
+               const BeamApplication *app)
 {
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_boolean (BeamApplicationRow *self,
-             gboolean           *field,
-             gboolean            value,
-             guint               prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_count (BeamApplicationRow *self,
-           gint64             *field,
-           gint64              value,
-           guint               prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  SET_INT64 (processes, app->processes, PROP_PROCESSES);
+  SET_INT64 (memory, app->memory, PROP_MEMORY);
+  SET_INT64 (reductions, app->reductions, PROP_REDUCTIONS);
 }
 
 static void
@@ -149,24 +130,20 @@ update_row (BeamApplicationRow        *self,
             const BeamApplication     *app)
 {
   g_object_freeze_notify (G_OBJECT (self));
-  set_string (self, &self->name, app->name, PROP_NAME);
-  set_string (self, &self->description, app->description, PROP_DESCRIPTION);
-  set_string (self, &self->vsn, app->vsn, PROP_VSN);
+  SET_STRING (name, app->name, PROP_NAME);
+  SET_STRING (description, app->description, PROP_DESCRIPTION);
+  SET_STRING (vsn, app->vsn, PROP_VSN);
   /* A library application while the controller is busy: as it was. */
   if (app->state != BEAM_APPLICATION_UNKNOWN || self->state == NULL)
     {
-      set_string (self, &self->state, beam_application_state_to_string (app->state), PROP_STATE);
-      set_boolean (self, &self->running, app->running, PROP_RUNNING);
-      set_boolean (self, &self->library, app->running && app->master_pid == NULL, PROP_LIBRARY);
+      SET_STRING (state, beam_application_state_to_string (app->state), PROP_STATE);
+      SET_BOOLEAN (running, app->running, PROP_RUNNING);
+      SET_BOOLEAN (library, app->running && app->master_pid == NULL, PROP_LIBRARY);
     }
   if (list->types_known || !app->running)
-    set_string (self, &self->start_type, app->running ? app->start_type : NULL, PROP_START_TYPE);
+    SET_STRING (start_type, app->running ? app->start_type : NULL, PROP_START_TYPE);
   if (list->counted || !app->running)
-    {
-      set_count (self, &self->processes, app->processes, PROP_PROCESSES);
-      set_count (self, &self->memory, app->memory, PROP_MEMORY);
-      set_count (self, &self->reductions, app->reductions, PROP_REDUCTIONS);
-    }
+    update_counts (self, app);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -298,9 +275,7 @@ beam_application_rows_update_counts (GListStore                *store,
       if (app == NULL)
         continue;
       g_object_freeze_notify (G_OBJECT (row));
-      set_count (row, &row->processes, app->processes, PROP_PROCESSES);
-      set_count (row, &row->memory, app->memory, PROP_MEMORY);
-      set_count (row, &row->reductions, app->reductions, PROP_REDUCTIONS);
+      update_counts (row, app);
       g_object_thaw_notify (G_OBJECT (row));
     }
 }

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "beamscope-model"
 
 #include "beam-ets-table-row.h"
+#include "beam-row-field.h"
 
 struct _BeamEtsTableRow
 {
@@ -41,6 +42,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* One field of `self` set, and its property notified if it changed. */
+#define SET_STRING(field, value, prop) \
+  beam_row_field_set_string (G_OBJECT (self), &self->field, (value), properties[prop])
+#define SET_INT64(field, value, prop) \
+  beam_row_field_set_int64 (G_OBJECT (self), &self->field, (value), properties[prop])
+#define SET_BOOLEAN(field, value, prop) \
+  beam_row_field_set_boolean (G_OBJECT (self), &self->field, (value), properties[prop])
 
 static void
 beam_ets_table_row_finalize (GObject *object)
@@ -115,31 +124,6 @@ beam_ets_table_row_init (BeamEtsTableRow *self)
   self->size = self->memory = self->keypos = -1;
 }
 
-static void
-set_text (BeamEtsTableRow  *self,
-          char            **field,
-          const char       *value,
-          guint             prop)
-{
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static void
-set_number (BeamEtsTableRow *self,
-            gint64          *field,
-            gint64           value,
-            guint            prop)
-{
-  if (*field == value)
-    return;
-  *field = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
 /* "read_concurrency, write_concurrency: auto, compressed": the options
  * ets:new/2 was given, as they read there; empty for none. */
 static char *
@@ -168,23 +152,19 @@ update_row (BeamEtsTableRow    *self,
   g_autofree char *options = describe_options (table);
 
   g_object_freeze_notify (G_OBJECT (self));
-  set_text (self, &self->heir, table->heir, PROP_HEIR);
-  set_text (self, &self->options, options, PROP_OPTIONS);
-  set_text (self, &self->name, table->name, PROP_NAME);
-  set_text (self, &self->id, table->id, PROP_ID);
-  set_text (self, &self->type, table->type, PROP_TYPE);
-  set_text (self, &self->owner, table->owner, PROP_OWNER);
-  set_text (self, &self->owner_label,
-            table->owner_name != NULL ? table->owner_name : table->owner, PROP_OWNER_LABEL);
-  set_text (self, &self->protection, table->protection, PROP_PROTECTION);
-  set_number (self, &self->size, table->size, PROP_SIZE);
-  set_number (self, &self->memory, table->memory, PROP_MEMORY);
-  set_number (self, &self->keypos, table->keypos, PROP_KEYPOS);
-  if (self->system != table->system)
-    {
-      self->system = table->system;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYSTEM]);
-    }
+  SET_STRING (heir, table->heir, PROP_HEIR);
+  SET_STRING (options, options, PROP_OPTIONS);
+  SET_STRING (name, table->name, PROP_NAME);
+  SET_STRING (id, table->id, PROP_ID);
+  SET_STRING (type, table->type, PROP_TYPE);
+  SET_STRING (owner, table->owner, PROP_OWNER);
+  SET_STRING (owner_label, table->owner_name != NULL ? table->owner_name : table->owner,
+              PROP_OWNER_LABEL);
+  SET_STRING (protection, table->protection, PROP_PROTECTION);
+  SET_INT64 (size, table->size, PROP_SIZE);
+  SET_INT64 (memory, table->memory, PROP_MEMORY);
+  SET_INT64 (keypos, table->keypos, PROP_KEYPOS);
+  SET_BOOLEAN (system, table->system, PROP_SYSTEM);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
