@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "beam-bench.h"
 #include "beam-application.h"
 #include "beam-applications-page-private.h"
 #include "beam-supervision-canvas-private.h"
@@ -30,15 +31,6 @@
 #define PAN_FRAMES         120
 
 static double
-thread_cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static double
 resident_mb (void)
 {
   g_autofree char *statm = NULL;
@@ -47,25 +39,6 @@ resident_mb (void)
   g_assert_true (g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL));
   g_assert_cmpint (sscanf (statm, "%lu %lu", &size, &resident), ==, 2);
   return resident * (double) sysconf (_SC_PAGESIZE) / (1024.0 * 1024.0);
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  fraction)
-{
-  g_array_sort (values, compare_doubles);
-  return values->len > 0
-         ? g_array_index (values, double, MIN (values->len - 1, (guint) (fraction * values->len)))
-         : 0;
 }
 
 /* ---- frames: the GTK thread's CPU from one frame's start to the next --------------- */
@@ -81,14 +54,14 @@ static void
 on_before_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                  Frames        *frames)
 {
-  frames->started = thread_cpu_ms ();
+  frames->started = beam_bench_thread_cpu_ms ();
 }
 
 static void
 on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                 Frames        *frames)
 {
-  double spent = thread_cpu_ms () - frames->started;
+  double spent = beam_bench_thread_cpu_ms () - frames->started;
 
   g_array_append_val (frames->cpu_ms, spent);
   frames->painted++;
@@ -271,8 +244,8 @@ report_frames (const char *what,
 {
   g_print ("{\"phase\": \"%s\", \"frames\": %u, \"frame_gtk_cpu_median_ms\": %.2f, "
            "\"frame_gtk_cpu_p95_ms\": %.2f, \"target_ms\": 16}\n",
-           what, frames->cpu_ms->len, percentile (frames->cpu_ms, 0.5),
-           percentile (frames->cpu_ms, 0.95));
+           what, frames->cpu_ms->len, beam_bench_percentile (frames->cpu_ms, 0.5),
+           beam_bench_percentile (frames->cpu_ms, 0.95));
   g_array_set_size (frames->cpu_ms, 0);
 }
 
@@ -318,7 +291,7 @@ main (int    argc G_GNUC_UNUSED,
   walk = observer_walk (node);
   g_print ("{\"phase\": \"10,000-process tree\", \"processes\": %u, \"open_ms\": %.0f, "
            "\"refresh_median_ms\": %.0f, \"target_ms\": 1000, \"observer_way\": %s}\n",
-           tree_processes (canvas), first_ms, percentile (refreshes, 0.5), walk);
+           tree_processes (canvas), first_ms, beam_bench_percentile (refreshes, 0.5), walk);
 
   /* Pan and zoom with every supervisor expanded. */
   beam_page_set_paused (BEAM_PAGE (page), TRUE);

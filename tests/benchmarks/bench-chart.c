@@ -34,6 +34,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "beam-bench.h"
 #include "beam-application.h"
 #include "beam-chart-private.h"
 #include "beam-test-node.h"
@@ -63,15 +64,6 @@ static Run run;
 static gboolean pushing;
 static gint64 next_sample_us = N_SAMPLES * G_USEC_PER_SEC;
 static void (*chart_snapshot) (GtkWidget *, GtkSnapshot *);
-
-static double
-thread_cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* CPU time of the whole process but this (the GTK) thread: the chart's
  * worker, which draws the lines. */
@@ -116,7 +108,7 @@ on_before_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                  gpointer       user_data G_GNUC_UNUSED)
 {
   run.paint_start = g_get_monotonic_time ();
-  run.paint_start_cpu = thread_cpu_ms ();
+  run.paint_start_cpu = beam_bench_thread_cpu_ms ();
 }
 
 static void
@@ -124,7 +116,7 @@ on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                 gpointer       user_data G_GNUC_UNUSED)
 {
   double wall = (g_get_monotonic_time () - run.paint_start) / 1000.0;
-  double cpu = thread_cpu_ms () - run.paint_start_cpu;
+  double cpu = beam_bench_thread_cpu_ms () - run.paint_start_cpu;
 
   if (!run.counting || run.paint_start == 0)
     return;
@@ -144,9 +136,9 @@ on_tick (GtkWidget     *widget,
 
       for (guint s = 0; s < N_SERIES; s++)
         values[s] = g_random_double_range (0.0, 1.0);
-      t0 = thread_cpu_ms ();
+      t0 = beam_bench_thread_cpu_ms ();
       beam_chart_push (BEAM_CHART (widget), next_sample_us, values);
-      push_cpu_ms += thread_cpu_ms () - t0;
+      push_cpu_ms += beam_bench_thread_cpu_ms () - t0;
       next_sample_us += G_USEC_PER_SEC;
       pushed++;
     }
@@ -154,20 +146,12 @@ on_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static void
 median_max (GArray *values,
             double *median,
             double *max)
 {
-  g_array_sort (values, compare_doubles);
+  g_array_sort (values, beam_bench_compare_doubles);
   *median = values->len > 0 ? g_array_index (values, double, values->len / 2) : 0;
   *max = values->len > 0 ? g_array_index (values, double, values->len - 1) : 0;
 }

@@ -23,6 +23,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "beam-bench.h"
 #include "beam-connection.h"
 #include "beam-erl-expr.h"
 #include "beam-load-sample.h"
@@ -50,19 +51,11 @@ env_uint (const char *name,
   return text != NULL ? (guint) g_ascii_strtoull (text, NULL, 10) : fallback;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 static double
 median (double *values,
         guint   n)
 {
-  qsort (values, n, sizeof (double), compare_doubles);
+  qsort (values, n, sizeof (double), beam_bench_compare_doubles);
   return values[n / 2];
 }
 

@@ -10,6 +10,7 @@
 
 #include <time.h>
 
+#include "beam-bench.h"
 #include "beam-application.h"
 #include "beam-connection.h"
 #include "beam-processes-page-private.h"
@@ -68,23 +69,14 @@ on_tick (GtkWidget     *widget G_GNUC_UNUSED,
 static double longest_iteration_ms;
 static guint  iterations_over_16_ms;
 
-static double
-thread_cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void
 iterate (void)
 {
-  double before = thread_cpu_ms ();
+  double before = beam_bench_thread_cpu_ms ();
   double spent;
 
   g_main_context_iteration (NULL, TRUE);
-  spent = thread_cpu_ms () - before;
+  spent = beam_bench_thread_cpu_ms () - before;
   longest_iteration_ms = MAX (longest_iteration_ms, spent);
   iterations_over_16_ms += spent > 16.0;
 }

@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "beam-bench.h"
 #include "beam-connection.h"
 #include "beam-process-list.h"
 #include "beam-test-node.h"
@@ -25,14 +26,6 @@ static double
 now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
 }
 
 static gint64
@@ -102,7 +95,7 @@ measure (BeamTestNode   *node,
       g_clear_object (&wait.result);
       g_assert_no_error (error);
     }
-  qsort (fetch_ms, ROUNDS, sizeof (double), compare_doubles);
+  qsort (fetch_ms, ROUNDS, sizeof (double), beam_bench_compare_doubles);
   n = beam_process_table_get_n_records (table);
 
   for (guint column = 0; column < BEAM_PROCESS_N_COLUMNS; column++)

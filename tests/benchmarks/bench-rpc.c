@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "beam-bench.h"
 #include "beam-connection.h"
 #include "beam-test-node.h"
 
@@ -59,14 +60,6 @@ static double
 now_ms (void)
 {
   return g_get_monotonic_time () / 1000.0;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
 }
 
 static BeamConnection *
@@ -138,7 +131,7 @@ main (int    argc G_GNUC_UNUSED,
       g_autoptr(BeamConnection) c = connect_timed (node, &connects[i]);
       beam_connection_close (c);
     }
-  qsort (connects, N_CONNECTS, sizeof (double), compare_doubles);
+  qsort (connects, N_CONNECTS, sizeof (double), beam_bench_compare_doubles);
 
   connection = connect_timed (node, &start);
   pending = 100;  /* warm-up, as the baseline does */
@@ -168,8 +161,8 @@ main (int    argc G_GNUC_UNUSED,
       concurrent[round] = now_ms () - start;
     }
   beam_connection_close (connection);
-  qsort (sequential, N_ROUNDS, sizeof (double), compare_doubles);
-  qsort (concurrent, N_ROUNDS, sizeof (double), compare_doubles);
+  qsort (sequential, N_ROUNDS, sizeof (double), beam_bench_compare_doubles);
+  qsort (concurrent, N_ROUNDS, sizeof (double), beam_bench_compare_doubles);
   sequential_ms = sequential[N_ROUNDS / 2];
   concurrent_ms = concurrent[N_ROUNDS / 2];
 

@@ -29,6 +29,7 @@
 #include <math.h>
 #include <time.h>
 
+#include "beam-bench.h"
 #include "beam-application.h"
 #include "beam-supervision-canvas-private.h"
 #include "beam-test-node.h"
@@ -68,15 +69,6 @@ now_ms (void)
   return g_get_monotonic_time () / 1000.0;
 }
 
-static double
-thread_cpu_ms (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static void
 timed_snapshot (GtkWidget   *widget,
                 GtkSnapshot *snapshot)
@@ -101,7 +93,7 @@ on_before_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                  gpointer       user_data G_GNUC_UNUSED)
 {
   run.paint_start = g_get_monotonic_time ();
-  run.paint_start_cpu = thread_cpu_ms ();
+  run.paint_start_cpu = beam_bench_thread_cpu_ms ();
 }
 
 static void
@@ -109,7 +101,7 @@ on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                 gpointer       user_data G_GNUC_UNUSED)
 {
   double wall = (g_get_monotonic_time () - run.paint_start) / 1000.0;
-  double cpu = thread_cpu_ms () - run.paint_start_cpu;
+  double cpu = beam_bench_thread_cpu_ms () - run.paint_start_cpu;
 
   if (!run.counting || run.paint_start == 0)
     return;
@@ -154,30 +146,6 @@ on_tick (GtkWidget     *widget,
 {
   move_view (BEAM_SUPERVISION_CANVAS (widget), run.step++);
   return G_SOURCE_CONTINUE;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  fraction)
-{
-  g_autoptr(GArray) sorted = NULL;
-  guint index;
-
-  if (values->len == 0)
-    return 0;
-  sorted = g_array_copy (values);
-  g_array_sort (sorted, compare_doubles);
-  index = MIN (sorted->len - 1, (guint) (fraction * sorted->len));
-  return g_array_index (sorted, double, index);
 }
 
 static gboolean
@@ -273,8 +241,8 @@ measure (GtkWidget           *canvas,
   run.step = 0;
   count_frames (10);  /* warm-up: fonts, glyphs, layouts */
   count_frames (frames);
-  figures.frame_cpu_median = percentile (run.frame_cpu_ms, 0.5);
-  figures.frame_cpu_p95 = percentile (run.frame_cpu_ms, 0.95);
+  figures.frame_cpu_median = beam_bench_percentile (run.frame_cpu_ms, 0.5);
+  figures.frame_cpu_p95 = beam_bench_percentile (run.frame_cpu_ms, 0.95);
 
   measure_offscreen (self, frames, offscreen_ms);
 
@@ -291,11 +259,15 @@ measure (GtkWidget           *canvas,
                           name, motion == MOTION_PAN ? "pan" : "zoom", n_nodes,
                           _beam_supervision_canvas_get_n_boxes (self),
                           CANVAS_WIDTH, CANVAS_HEIGHT, run.frame_ms->len,
-                          percentile (run.drawn, 0.5), percentile (run.drawn, 1.0),
+                          beam_bench_percentile (run.drawn, 0.5),
+                          beam_bench_percentile (run.drawn, 1.0),
                           figures.frame_cpu_median, figures.frame_cpu_p95,
-                          percentile (run.frame_ms, 0.5), percentile (run.frame_ms, 0.95),
-                          percentile (run.snapshot_ms, 0.5), percentile (run.snapshot_ms, 0.95),
-                          percentile (offscreen_ms, 0.5), percentile (offscreen_ms, 0.95),
+                          beam_bench_percentile (run.frame_ms, 0.5),
+                          beam_bench_percentile (run.frame_ms, 0.95),
+                          beam_bench_percentile (run.snapshot_ms, 0.5),
+                          beam_bench_percentile (run.snapshot_ms, 0.95),
+                          beam_bench_percentile (offscreen_ms, 0.5),
+                          beam_bench_percentile (offscreen_ms, 0.95),
                           set_tree_ms, TARGET_MS,
                           figures.frame_cpu_p95 <= TARGET_MS ? "pass" : "fail");
   if (baseline != NULL)
@@ -410,8 +382,8 @@ measure_plain_fill (GtkWidget *window,
   gtk_widget_add_tick_callback (blank, redraw_every_frame, NULL, NULL);
   count_frames (10);
   count_frames (frames);
-  figures.frame_cpu_median = percentile (run.frame_cpu_ms, 0.5);
-  figures.frame_cpu_p95 = percentile (run.frame_cpu_ms, 0.95);
+  figures.frame_cpu_median = beam_bench_percentile (run.frame_cpu_ms, 0.5);
+  figures.frame_cpu_p95 = beam_bench_percentile (run.frame_cpu_ms, 0.95);
   g_print ("{\"benchmark\": \"supervision canvas: baseline: a plain fill in its place\", "
            "\"width\": %d, \"height\": %d, \"frames\": %u, "
            "\"frame_gtk_cpu_median_ms\": %.3f, \"frame_gtk_cpu_p95_ms\": %.3f, "
@@ -419,7 +391,8 @@ measure_plain_fill (GtkWidget *window,
            "\"note\": \"what repainting an area this size costs GTK 4.8's cairo renderer "
            "and Xvfb, whatever is drawn there: the floor of every figure below\"}\n",
            CANVAS_WIDTH, CANVAS_HEIGHT, run.frame_ms->len, figures.frame_cpu_median,
-           figures.frame_cpu_p95, percentile (run.frame_ms, 0.5), percentile (run.frame_ms, 0.95));
+           figures.frame_cpu_p95, beam_bench_percentile (run.frame_ms, 0.5),
+           beam_bench_percentile (run.frame_ms, 0.95));
   return figures;
 }
 
