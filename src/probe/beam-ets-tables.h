@@ -85,6 +85,8 @@ typedef enum
 {
   BEAM_ETS_ERROR_UNKNOWN_TABLE,
   BEAM_ETS_ERROR_PRIVATE,        /* only its owner can read it */
+  BEAM_ETS_ERROR_DELETED,        /* gone since it was opened */
+  BEAM_ETS_ERROR_RESIZED,        /* a continuation that no longer fits the table */
 } BeamEtsError;
 
 /* `table` is what a user typed, a name or an id (#Ref<...>): never made an
