@@ -7,7 +7,8 @@
  *
  * The window names no page: each is a BeamPage in the view stack of
  * beam-window.ui, whose `node` is bound there to the window's. Pages reach
- * each other through the window's actions: win.show-page, win.open-process. */
+ * each other through the window's actions: win.show-page, win.open-process,
+ * win.open-table. */
 
 #define G_LOG_DOMAIN "beamscope-window"
 
@@ -18,6 +19,7 @@
 #include "beam-connect-page.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
+#include "beam-table-window.h"
 #include "beam-window-private.h"
 
 #define MAX_RECENT_NODES 8
@@ -66,6 +68,7 @@ update_actions (BeamWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", has_node && !connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-process", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-table", has_node);
 }
 
 /* The pages follow through the binding in beam-window.ui: set to NULL
@@ -305,6 +308,18 @@ open_process_action (GtkWidget  *widget,
 }
 
 static void
+open_table_action (GtkWidget  *widget,
+                   const char *action_name G_GNUC_UNUSED,
+                   GVariant   *parameter)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+
+  if (self->node != NULL)
+    beam_table_window_open (GTK_WINDOW (self), self->node,
+                            g_variant_get_string (parameter, NULL));
+}
+
+static void
 retry_action (GtkWidget  *widget,
               const char *action_name G_GNUC_UNUSED,
               GVariant   *parameter G_GNUC_UNUSED)
@@ -404,6 +419,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "(ss)", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
+  gtk_widget_class_install_action (widget_class, "win.open-table", "s", open_table_action);
   /* Ctrl+R and F5 are the application's accels for win.refresh, bound once
    * there (beam-application.c) so that menus show them. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect",

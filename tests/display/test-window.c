@@ -10,6 +10,8 @@
 #include "beam-applications-page-private.h"
 #include "beam-supervision-canvas-private.h"
 #include "beam-tables-page-private.h"
+#include "beam-table-window.h"
+#include "beam-ets-row-item.h"
 #include "beam-ets-table-row.h"
 #include "beam-chart-private.h"
 #include "beam-connect-page-private.h"
@@ -960,6 +962,124 @@ test_tables_page (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* ---- a table window --------------------------------------------------------------- */
+
+static gboolean
+table_window_settled (gpointer data)
+{
+  return g_strcmp0 (beam_table_window_get_state (data), "opening") != 0;
+}
+
+static gboolean
+row_loaded_at (BeamTableWindow *window,
+               guint            position)
+{
+  g_autoptr(BeamEtsRowItem) item = g_list_model_get_item (beam_table_window_get_rows (window),
+                                                          position);
+
+  return item != NULL && beam_ets_row_item_get_loaded (item);
+}
+
+static gboolean
+last_row_loaded (gpointer data)
+{
+  GListModel *rows = beam_table_window_get_rows (data);
+
+  return row_loaded_at (data, g_list_model_get_n_items (rows) - 1);
+}
+
+static gboolean
+first_row_selected (gpointer data)
+{
+  g_autofree char *text = beam_table_window_dup_selected (data);
+
+  return text != NULL && text[0] != '\0';
+}
+
+static BeamTableWindow *
+open_table_window (BeamWindow *window,
+                   const char *table)
+{
+  BeamTableWindow *table_window = beam_table_window_new (beam_window_get_node (window), table);
+
+  gtk_window_set_application (GTK_WINDOW (table_window), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (table_window), 1000, 640);
+  gtk_window_present (GTK_WINDOW (table_window));
+  beam_test_wait_until (table_window_settled, table_window, 10000);
+  return table_window;
+}
+
+static void
+test_table_window (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(GError) error = NULL;
+  BeamTableWindow *records, *big, *private_table;
+  g_autofree char *selected = NULL, *message = NULL;
+  GList *toplevels;
+  gboolean opened_from_page = FALSE;
+  gint64 timer;
+
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "make_browse_tables", "[]",
+                                   &error));
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "make_big_table",
+                                   "[bs_big_ordered, ordered_set, 1000000]", &error));
+  g_assert_no_error (error);
+  beam_window_connect (window, node->name, node->cookie, "tables");
+  beam_test_wait_until (is_connected, window, 15000);
+
+  /* Records of one arity: a column per element, the key's marked. */
+  records = open_table_window (window, "bs_records");
+  g_assert_cmpstr (beam_table_window_get_state (records), ==, "rows");
+  g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_rows (records)), ==, 50);
+  beam_test_wait_until (first_row_selected, records, 5000);
+  selected = beam_table_window_dup_selected (records);
+  g_assert_true (g_str_has_prefix (selected, "{person,"));
+  settle (300);
+  save_screenshot (GTK_WIDGET (records), "table-window-records.png");
+
+  /* A million rows: open at once, and the last ones when scrolled to the end. */
+  timer = g_get_monotonic_time ();
+  big = open_table_window (window, "bs_big_ordered");
+  g_test_message ("1,000,000-row table open after %.1f ms",
+                  (g_get_monotonic_time () - timer) / 1000.0);
+  g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_rows (big)), ==, 1000000);
+  beam_table_window_scroll_to (big, 999999);
+  beam_test_wait_until (last_row_loaded, big, 3000);
+  beam_test_wait_until (first_row_selected, big, 3000);
+  g_clear_pointer (&selected, g_free);
+  selected = beam_table_window_dup_selected (big);
+  g_assert_cmpstr (g_strstrip (selected), ==, "{1000000,<<\"value-1000000\">>}");
+  settle (1000);
+  save_screenshot (GTK_WIDGET (big), "table-window-end.png");
+
+  /* A private table says why its rows cannot be read. */
+  private_table = open_table_window (window, "bs_private");
+  g_assert_cmpstr (beam_table_window_get_state (private_table), ==, "error");
+  message = beam_table_window_dup_message (private_table);
+  g_assert_nonnull (strstr (message, "private"));
+  settle (200);
+  save_screenshot (GTK_WIDGET (private_table), "table-window-private.png");
+
+  /* The Tables page opens one through win.open-table. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-table", "s", "bs_set");
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    opened_from_page |= BEAM_IS_TABLE_WINDOW (l->data) && l->data != records &&
+                        l->data != big && l->data != private_table;
+  g_list_free (toplevels);
+  g_assert_true (opened_from_page);
+
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (BEAM_IS_TABLE_WINDOW (l->data))
+      gtk_window_destroy (l->data);
+  g_list_free (toplevels);
+  settle (100);
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static void
 test_read_only (void)
 {
@@ -1051,6 +1171,7 @@ main (int    argc,
   g_test_add_func ("/window/memory-page", test_memory_page);
   g_test_add_func ("/window/applications-page", test_applications_page);
   g_test_add_func ("/window/tables-page", test_tables_page);
+  g_test_add_func ("/window/table-window", test_table_window);
   g_test_add_func ("/window/read-only", test_read_only);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
 

@@ -83,6 +83,25 @@ on_filter_changed (BeamTablesPage *self)
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* Enter or a double-click: the table's rows in a window of their own. */
+static void
+on_table_activated (BeamTablesPage *self,
+                    guint           position)
+{
+  g_autoptr(BeamEtsTableRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                          position);
+
+  const char *id;
+
+  if (row == NULL)
+    return;
+  /* A named table by its name (its id, printed, may be quoted), another by its id. */
+  id = beam_ets_table_row_get_id (row);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-table", "s",
+                              g_str_has_prefix (id, "#Ref<") ? id
+                                                             : beam_ets_table_row_get_name (row));
+}
+
 static void
 update_status (BeamTablesPage *self)
 {
@@ -184,6 +203,7 @@ beam_tables_page_class_init (BeamTablesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamTablesPage, filtered);
   gtk_widget_class_bind_template_child (widget_class, BeamTablesPage, tables);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_table_activated);
 }
 
 static void

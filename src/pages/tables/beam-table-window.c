@@ -1,0 +1,563 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The table window: opens a table through beam-ets-window, then shows its
+ * BeamEtsRowWindow in a column view. The view asks only for the rows on
+ * screen, so a table of ten million rows opens as fast as one of ten; the
+ * size is read again every few seconds while the window is open. */
+
+#define G_LOG_DOMAIN "beamscope-tables"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beam-ets-row-window.h"
+#include "beam-table-window.h"
+#include "beam-term-view.h"
+
+/* How often the table's size is read again while the window is open. */
+#define SIZE_INTERVAL_S 2
+
+struct _BeamTableWindow
+{
+  AdwWindow         parent_instance;
+
+  BeamNode         *node;
+  char             *table;
+  GCancellable     *cancellable;
+  BeamEtsRowWindow *rows;
+  GtkSingleSelection *selection;
+  BeamEtsRowItem   *selected;         /* watched until its row comes */
+  guint             size_timer;
+  const char       *state;            /* opening, error, rows */
+
+  AdwWindowTitle   *window_title;
+  AdwToastOverlay  *toast_overlay;
+  GtkToggleButton  *find_button;
+  GtkToggleButton  *elixir_button;
+  GtkSearchBar     *search_bar;
+  GtkSearchEntry   *find_entry;
+  GtkRevealer      *notice_revealer;
+  GtkLabel         *notice_label;
+  GtkStack         *stack;
+  AdwStatusPage    *error_page;
+  GtkColumnView    *rows_view;
+  BeamTermView     *row_view;
+  GtkLabel         *status_label;
+  GtkSpinner       *loading_spinner;
+};
+
+G_DEFINE_FINAL_TYPE (BeamTableWindow, beam_table_window, ADW_TYPE_WINDOW)
+
+static BeamSyntax
+current_syntax (BeamTableWindow *self)
+{
+  return gtk_toggle_button_get_active (self->elixir_button) ? BEAM_SYNTAX_ELIXIR
+                                                            : BEAM_SYNTAX_ERLANG;
+}
+
+static void
+set_state (BeamTableWindow *self,
+           const char      *state)
+{
+  self->state = state;
+  gtk_stack_set_visible_child_name (self->stack, state);
+}
+
+/* ---- cells ---------------------------------------------------------------------- */
+
+static void
+fill_cell (GtkLabel        *label,
+           BeamEtsRowItem  *item)
+{
+  BeamTableWindow *self = g_object_get_data (G_OBJECT (label), "beam-window");
+  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "beam-column"));
+  g_autofree char *text = beam_ets_row_item_dup_cell (item, column, current_syntax (self));
+
+  gtk_label_set_text (label, text);
+}
+
+static void
+on_item_loaded (BeamEtsRowItem *item,
+                GParamSpec     *pspec G_GNUC_UNUSED,
+                GtkLabel       *label)
+{
+  fill_cell (label, item);
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            BeamTableWindow          *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  g_object_set_data (G_OBJECT (label), "beam-window", self);
+  g_object_set_data (G_OBJECT (label), "beam-column",
+                     g_object_get_data (G_OBJECT (factory), "beam-column"));
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+           GtkListItem              *list_item,
+           BeamTableWindow          *self G_GNUC_UNUSED)
+{
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  BeamEtsRowItem *item = gtk_list_item_get_item (list_item);
+
+  fill_cell (label, item);
+  g_signal_connect_object (item, "notify::loaded", G_CALLBACK (on_item_loaded), label, 0);
+}
+
+static void
+unbind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+             GtkListItem              *list_item,
+             BeamTableWindow          *self G_GNUC_UNUSED)
+{
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  BeamEtsRowItem *item = gtk_list_item_get_item (list_item);
+
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, on_item_loaded, label);
+}
+
+static GtkColumnViewColumn *
+new_column (BeamTableWindow *self,
+            const char      *title,
+            guint            column)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+
+  g_object_set_data (G_OBJECT (factory), "beam-column", GUINT_TO_POINTER (column));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), self);
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  return view_column;
+}
+
+/* One column per element of uniform tuples (the key's marked), else one for
+ * the whole row. Made again when the syntax changes, so every cell prints anew. */
+static void
+make_columns (BeamTableWindow *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->rows_view);
+  guint arity = beam_ets_row_window_get_columns (self->rows);
+  gint64 keypos = beam_ets_row_window_get_keypos (self->rows);
+
+  while (g_list_model_get_n_items (columns) > 0)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
+
+      gtk_column_view_remove_column (self->rows_view, column);
+    }
+  if (arity == 0)
+    {
+      g_autoptr(GtkColumnViewColumn) column = new_column (self, _("Row"), 0);
+
+      gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_append_column (self->rows_view, column);
+      return;
+    }
+  for (guint i = 1; i <= arity; i++)
+    {
+      g_autofree char *title = i == keypos ? g_strdup_printf (_("%u (key)"), i)
+                                           : g_strdup_printf ("%u", i);
+      g_autoptr(GtkColumnViewColumn) column = new_column (self, title, i);
+
+      gtk_column_view_column_set_expand (column, i == arity);
+      gtk_column_view_column_set_fixed_width (column, i == arity ? -1 : 160);
+      gtk_column_view_append_column (self->rows_view, column);
+    }
+}
+
+/* ---- what the window says ------------------------------------------------------- */
+
+static void
+update_status (BeamTableWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *count = NULL;
+  gint64 size;
+
+  if (self->rows == NULL)
+    return;
+  size = beam_ets_row_window_get_size (self->rows);
+  count = g_strdup_printf ("%'" G_GINT64_FORMAT, size);
+  /* TRANSLATORS: the table's type, its size and its protection. */
+  text = g_strdup_printf (ngettext ("%s, %s row, %s", "%s, %s rows, %s",
+                                    (gulong) MIN (size, G_MAXLONG)),
+                          beam_ets_row_window_get_kind (self->rows), count,
+                          beam_ets_row_window_get_protection (self->rows));
+  adw_window_title_set_subtitle (self->window_title, text);
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf (_("%u chunks of %u rows read, %u held"),
+                          beam_ets_row_window_get_fetches (self->rows) + 1,
+                          BEAM_ETS_ROW_WINDOW_CHUNK, beam_ets_row_window_get_held (self->rows));
+  gtk_label_set_text (self->status_label, text);
+  gtk_spinner_set_spinning (self->loading_spinner, beam_ets_row_window_get_loading (self->rows));
+}
+
+static void
+update_notice (BeamTableWindow *self)
+{
+  const char *error = beam_ets_row_window_get_error (self->rows);
+
+  if (beam_ets_row_window_get_deleted (self->rows))
+    gtk_label_set_text (self->notice_label,
+                        _("Table deleted: the rows shown are the last ones read."));
+  else if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Rows could not be read: %s"), error);
+
+      gtk_label_set_text (self->notice_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->notice_revealer,
+                                 beam_ets_row_window_get_deleted (self->rows) || error != NULL);
+}
+
+static void
+show_selected (BeamTableWindow *self)
+{
+  GPtrArray *terms = self->selected != NULL ? beam_ets_row_item_dup_terms (self->selected)
+                                            : NULL;
+
+  beam_term_view_set_terms (self->row_view, terms != NULL ? terms : g_ptr_array_new (), NULL);
+}
+
+static void
+on_selected (BeamTableWindow *self)
+{
+  BeamEtsRowItem *item = self->selection != NULL
+                         ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+
+  if (self->selected != NULL)
+    g_signal_handlers_disconnect_by_func (self->selected, show_selected, self);
+  g_set_object (&self->selected, item);
+  /* A row scrolled to comes a moment after it is selected. */
+  if (item != NULL)
+    g_signal_connect_object (item, "notify::loaded", G_CALLBACK (show_selected), self,
+                             G_CONNECT_SWAPPED);
+  show_selected (self);
+}
+
+static gboolean
+read_size_again (gpointer user_data)
+{
+  BeamTableWindow *self = user_data;
+
+  if (self->rows != NULL && !beam_ets_row_window_get_deleted (self->rows))
+    beam_ets_row_window_refresh (self->rows);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+opened (GObject      *object G_GNUC_UNUSED,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(BeamTableWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BeamEtsWindowOpened *opened = beam_ets_window_open_finish (result, &error);
+
+  if (opened == NULL)
+    {
+      g_autofree char *escaped = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* A status page reads its description as markup: the node's text is escaped. */
+      escaped = g_markup_escape_text (error->message, -1);
+      adw_status_page_set_title (self->error_page,
+                                 g_error_matches (error, BEAM_ETS_ERROR, BEAM_ETS_ERROR_PRIVATE)
+                                 ? _("Private Table") : _("Table Not Readable"));
+      adw_status_page_set_description (self->error_page, escaped);
+      set_state (self, "error");
+      return;
+    }
+
+  self->rows = beam_ets_row_window_new (beam_node_get_connection (self->node), opened);
+  adw_window_title_set_title (self->window_title, beam_ets_row_window_get_name (self->rows));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (on_selected),
+                           self, G_CONNECT_SWAPPED);
+  gtk_column_view_set_model (self->rows_view, GTK_SELECTION_MODEL (self->selection));
+  make_columns (self);
+  g_signal_connect_object (self->rows, "notify::size", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->rows, "notify::loading", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->rows, "notify::deleted", G_CALLBACK (update_notice), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->rows, "notify::error", G_CALLBACK (update_notice), self,
+                           G_CONNECT_SWAPPED);
+  update_status (self);
+  on_selected (self);
+  set_state (self, "rows");
+  self->size_timer = g_timeout_add_seconds (SIZE_INTERVAL_S, read_size_again, self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->rows_view));
+}
+
+/* ---- find, syntax, copy --------------------------------------------------------- */
+
+void
+beam_table_window_scroll_to (BeamTableWindow *self,
+                             guint            position)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (BEAM_IS_TABLE_WINDOW (self));
+
+  if (self->selection == NULL)
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  /* GTK 4.8's column view has no scroll_to; its inner list view has the action. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->rows_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+}
+
+static void
+find (BeamTableWindow *self,
+      gboolean         forward)
+{
+  const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->find_entry));
+  gint64 from, found;
+
+  if (self->rows == NULL || needle[0] == '\0')
+    return;
+  from = gtk_single_selection_get_selected (self->selection);
+  if (from == GTK_INVALID_LIST_POSITION)
+    from = forward ? -1 : G_MAXINT64;
+  found = beam_ets_row_window_find (self->rows, needle, current_syntax (self), from, forward);
+  if (found < 0)
+    {
+      g_autofree char *escaped = g_markup_escape_text (needle, -1);
+      g_autofree char *title = g_strdup_printf (_("No more rows read so far with “%s”"),
+                                                escaped);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+      return;
+    }
+  beam_table_window_scroll_to (self, (guint) found);
+}
+
+static void
+on_find_next (BeamTableWindow *self)
+{
+  find (self, TRUE);
+}
+
+static void
+on_find_previous (BeamTableWindow *self)
+{
+  find (self, FALSE);
+}
+
+static void
+on_syntax_toggled (BeamTableWindow *self)
+{
+  beam_term_view_set_syntax (self->row_view, current_syntax (self));
+  if (self->rows != NULL)
+    make_columns (self);
+}
+
+char *
+beam_table_window_dup_selected (BeamTableWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_TABLE_WINDOW (self), NULL);
+  return beam_term_view_dup_text (self->row_view);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamTableWindow *self = BEAM_TABLE_WINDOW (widget);
+  g_autofree char *text = beam_table_window_dup_selected (self);
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Row copied")));
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name G_GNUC_UNUSED,
+                GVariant   *parameter G_GNUC_UNUSED)
+{
+  read_size_again (widget);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamTableWindow *self = BEAM_TABLE_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->find_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->find_entry));
+}
+
+/* ---- public --------------------------------------------------------------------- */
+
+GListModel *
+beam_table_window_get_rows (BeamTableWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_TABLE_WINDOW (self), NULL);
+  return self->rows != NULL ? G_LIST_MODEL (self->rows) : NULL;
+}
+
+const char *
+beam_table_window_get_state (BeamTableWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_TABLE_WINDOW (self), NULL);
+  return self->state;
+}
+
+char *
+beam_table_window_dup_message (BeamTableWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_TABLE_WINDOW (self), NULL);
+
+  if (g_strcmp0 (self->state, "error") == 0)
+    return g_strdup_printf ("%s: %s", adw_status_page_get_title (self->error_page),
+                            adw_status_page_get_description (self->error_page));
+  if (gtk_revealer_get_reveal_child (self->notice_revealer))
+    return g_strdup (gtk_label_get_text (self->notice_label));
+  return NULL;
+}
+
+BeamTableWindow *
+beam_table_window_new (BeamNode   *node,
+                       const char *table)
+{
+  BeamTableWindow *self;
+
+  g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
+  g_return_val_if_fail (table != NULL, NULL);
+
+  self = g_object_new (BEAM_TYPE_TABLE_WINDOW, NULL);
+  self->node = g_object_ref (node);
+  self->table = g_strdup (table);
+  adw_window_title_set_title (self->window_title, table);
+  adw_window_title_set_subtitle (self->window_title, beam_node_get_name (node));
+  set_state (self, "opening");
+  beam_ets_window_open_async (beam_node_get_connection (node), table, BEAM_ETS_ROW_WINDOW_CHUNK,
+                              self->cancellable, opened, g_object_ref (self));
+  return self;
+}
+
+void
+beam_table_window_open (GtkWindow  *from,
+                        BeamNode   *node,
+                        const char *table)
+{
+  BeamTableWindow *window;
+
+  g_return_if_fail (GTK_IS_WINDOW (from));
+  g_return_if_fail (BEAM_IS_NODE (node));
+  g_return_if_fail (table != NULL);
+
+  window = beam_table_window_new (node, table);
+  if (gtk_window_get_application (from) != NULL)
+    gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (from));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* ---- GObject -------------------------------------------------------------------- */
+
+static void
+beam_table_window_dispose (GObject *object)
+{
+  BeamTableWindow *self = BEAM_TABLE_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->size_timer, g_source_remove);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  if (self->selected != NULL)
+    g_signal_handlers_disconnect_by_data (self->selected, self);
+  g_clear_object (&self->selected);
+  if (self->rows_view != NULL)
+    gtk_column_view_set_model (self->rows_view, NULL);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_TABLE_WINDOW);
+
+  G_OBJECT_CLASS (beam_table_window_parent_class)->dispose (object);
+}
+
+static void
+beam_table_window_finalize (GObject *object)
+{
+  BeamTableWindow *self = BEAM_TABLE_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->node);
+  g_free (self->table);
+
+  G_OBJECT_CLASS (beam_table_window_parent_class)->finalize (object);
+}
+
+static void
+beam_table_window_class_init (BeamTableWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = beam_table_window_dispose;
+  object_class->finalize = beam_table_window_finalize;
+
+  g_type_ensure (BEAM_TYPE_TERM_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beamscope/Beamscope/"
+                                               "beam-table-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, find_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, elixir_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, find_entry);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, rows_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, row_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamTableWindow, loading_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_syntax_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_next);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_previous);
+
+  gtk_widget_class_install_action (widget_class, "table.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "table.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "table.find", NULL, find_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
+                                       "table.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "table.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "table.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+}
+
+static void
+beam_table_window_init (BeamTableWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->find_entry));
+}
