@@ -571,12 +571,18 @@ parse_escape (Parser  *self,
               value = value * 16 + (guint) g_ascii_xdigit_value (*self->p++);
               n++;
             }
-          if (braced ? (n == 0 || !expect (self, "}", "`}`")) : n != 4)
+          if (braced && (n == 0 || peek (self, 0) != '}'))
             {
-              if (!braced)
-                fail_expected (self, _("four hexadecimal digits"));
+              fail_expected (self, _("hexadecimal digits and `}`"));
               return FALSE;
             }
+          if (!braced && n != 4)
+            {
+              fail_expected (self, _("four hexadecimal digits"));
+              return FALSE;
+            }
+          if (braced)
+            self->p++;
           if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
             {
               fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
@@ -1221,7 +1227,7 @@ try_elixir_key (Parser *self,
     }
 
   end = elixir_ident_end (self);
-  if (end == start)
+  if (end == start && strchr ("!%&*+-./<=>@\\^{|~", peek (self, 0)) != NULL)
     end = start + elixir_operator_length (self);
   if (end == start || end >= self->end || *end != ':' ||
       (end + 1 < self->end && end[1] == ':'))
@@ -2002,9 +2008,11 @@ parse_segment (Parser    *self,
 
   if (!parse_segment_spec (self, &spec))
     return FALSE;
+  /* Elixir reads a float literal as a float segment; Erlang wants /float. */
   if (spec.type == SEGMENT_DEFAULT)
     spec.type = elixir_string ? SEGMENT_BINARY
-                : number != NULL && number->kind == BEAM_TERM_FLOAT ? SEGMENT_FLOAT
+                : number != NULL && number->kind == BEAM_TERM_FLOAT && is_elixir (self)
+                ? SEGMENT_FLOAT
                 : SEGMENT_INTEGER;
 
   if (number != NULL && number->kind == BEAM_TERM_BIG_INTEGER)
