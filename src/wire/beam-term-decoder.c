@@ -431,7 +431,7 @@ decode_node (const char *buf,
         if (ei_decode_double (text, &at, &value) < 0 || at != 32 || !isfinite (value))
           return set_malformed (error, pos, "float");
         *index += at;
-        term = _beam_term_new_float (value);
+        term = beam_term_new_float (value);
       }
       break;
 
@@ -442,7 +442,7 @@ decode_node (const char *buf,
         /* binary_to_term refuses NaN and infinities; so do we. */
         if (ei_decode_double (buf, index, &value) < 0 || !isfinite (value))
           return set_malformed (error, pos, "float");
-        term = _beam_term_new_float (value);
+        term = beam_term_new_float (value);
       }
       break;
 

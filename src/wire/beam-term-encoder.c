@@ -309,3 +309,25 @@ beam_term_encode (const BeamTerm *term,
     }
   return TRUE;
 }
+
+GBytes *
+beam_term_to_external (const BeamTerm *term,
+                       GError        **error)
+{
+  ei_x_buff x;
+  GBytes *bytes;
+
+  g_return_val_if_fail (term != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (ei_x_new_with_version (&x) < 0)
+    g_error ("%s: out of memory", G_STRFUNC);
+  if (!beam_term_encode (term, &x, NULL, error))
+    {
+      ei_x_free (&x);
+      return NULL;
+    }
+  bytes = g_bytes_new (x.buff, x.index);
+  ei_x_free (&x);
+  return bytes;
+}

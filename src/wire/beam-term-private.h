@@ -7,8 +7,8 @@ G_BEGIN_DECLS
 
 /* What beam-term.c and its decoder, validator and encoder share, and the
  * entry points only the tests use (the app decodes with
- * beam_term_decode_at_len() and never builds floats or binaries), kept out
- * of the public header so that it shows what the app relies on. */
+ * beam_term_decode_at_len()), kept out of the public header so that it shows
+ * what the app relies on. */
 
 #define BEAM_TERM_VERSION_MAGIC 131
 
@@ -50,7 +50,6 @@ BeamTerm   *_beam_term_decode          (const char     *buf,
 BeamTerm   *_beam_term_decode_at       (const char     *buf,
                                         int            *index,
                                         GError        **error);
-BeamTerm   *_beam_term_new_float       (double          value);
 BeamTerm   *_beam_term_new_string      (const char     *utf8);  /* a binary */
 
 G_END_DECLS

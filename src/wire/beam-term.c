@@ -86,7 +86,7 @@ beam_term_new_integer (gint64 value)
 }
 
 BeamTerm *
-_beam_term_new_float (double value)
+beam_term_new_float (double value)
 {
   BeamTerm *term = _beam_term_new (BEAM_TERM_FLOAT);
 
@@ -240,6 +240,104 @@ BeamTerm *
 beam_term_new_tuple_take (GPtrArray *children)
 {
   return new_container_take (BEAM_TERM_TUPLE, children);
+}
+
+BeamTerm *
+beam_term_new_list_with_tail_take (GPtrArray *elements,
+                                   BeamTerm  *tail)
+{
+  BeamTerm *term;
+  gboolean improper;
+
+  g_return_val_if_fail (elements != NULL, NULL);
+  g_return_val_if_fail (tail != NULL, NULL);
+
+  if (tail->kind != BEAM_TERM_LIST)
+    {
+      if (elements->len == 0)
+        {
+          g_critical ("%s: an improper list needs an element before its tail", G_STRFUNC);
+          g_ptr_array_unref (elements);
+          beam_term_free (tail);
+          return NULL;
+        }
+      g_ptr_array_add (elements, tail);
+      term = new_container_take (BEAM_TERM_LIST, elements);
+      if (term != NULL)
+        term->v.list.improper = TRUE;
+      return term;
+    }
+
+  /* Joined rather than nested, so that each list has one shape. */
+  for (guint i = 0; i < tail->n_children; i++)
+    g_ptr_array_add (elements, g_steal_pointer (&tail->children[i]));
+  improper = tail->v.list.improper;
+  tail->n_children = 0;
+  beam_term_free (tail);
+  term = new_container_take (BEAM_TERM_LIST, elements);
+  if (term != NULL)
+    term->v.list.improper = improper;
+  return term;
+}
+
+BeamTerm *
+beam_term_new_map_take (GPtrArray *keys_and_values)
+{
+  g_return_val_if_fail (keys_and_values != NULL, NULL);
+  g_return_val_if_fail (keys_and_values->len % 2 == 0, NULL);
+
+  return new_container_take (BEAM_TERM_MAP, keys_and_values);
+}
+
+BeamTerm *
+beam_term_new_big_integer (const char *digits)
+{
+  const char *magnitude;
+  BeamTerm *term;
+  gboolean negative;
+  gint64 small;
+
+  g_return_val_if_fail (digits != NULL, NULL);
+
+  negative = digits[0] == '-';
+  magnitude = digits + (negative ? 1 : 0);
+  if (*magnitude == '\0' || strspn (magnitude, "0123456789") != strlen (magnitude))
+    {
+      g_critical ("%s: “%s” is not a decimal integer", G_STRFUNC, digits);
+      return NULL;
+    }
+
+  if (g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &small, NULL))
+    return beam_term_new_integer (small);
+
+  /* Too big for gint64, so not zero: no leading zeros, and "-" only before
+   * a magnitude. */
+  while (*magnitude == '0')
+    magnitude++;
+  term = _beam_term_new (BEAM_TERM_BIG_INTEGER);
+  term->v.big.digits = g_strconcat (negative ? "-" : "", magnitude, NULL);
+  return term;
+}
+
+BeamTerm *
+beam_term_new_bitstring (gconstpointer data,
+                         gsize         n_bits)
+{
+  BeamTerm *term;
+  gsize size = (n_bits + 7) / 8;
+
+  g_return_val_if_fail (data != NULL || n_bits == 0, NULL);
+
+  if (n_bits % 8 == 0)
+    return beam_term_new_binary (data, size);
+
+  term = _beam_term_new (BEAM_TERM_BITSTRING);
+  term->v.bytes.data = g_memdup2 (data, size);
+  term->v.bytes.size = size;
+  term->v.bytes.last_bits = n_bits % 8;
+  /* ETF keeps the unused low bits zero; equal bitstrings compare equal. */
+  term->v.bytes.data[size - 1] &= (guint8) (0xff << (8 - term->v.bytes.last_bits));
+  return term;
 }
 
 BeamTerm *
@@ -398,4 +496,175 @@ beam_term_dup_string (const BeamTerm *term)
       g_string_append_unichar (out, (gunichar) c->v.integer);
     }
   return g_string_free (out, FALSE);
+}
+
+/* Equality */
+
+static guint
+term_hash (const BeamTerm *term)
+{
+  guint h = (guint) term->kind * 2654435761u;
+
+  switch (term->kind)
+    {
+    case BEAM_TERM_INTEGER:
+      return h ^ g_int64_hash (&term->v.integer);
+    case BEAM_TERM_BIG_INTEGER:
+      return h ^ g_str_hash (term->v.big.digits);
+    case BEAM_TERM_FLOAT:
+      return h ^ g_double_hash (&term->v.floating);
+    case BEAM_TERM_ATOM:
+      return h ^ g_str_hash (term->v.atom.name);
+    case BEAM_TERM_BINARY:
+    case BEAM_TERM_BITSTRING:
+      for (gsize i = 0; i < term->v.bytes.size; i++)
+        h = h * 31 + term->v.bytes.data[i];
+      return h + term->v.bytes.last_bits;
+    case BEAM_TERM_MAP:
+      /* Order-free, as map equality is. */
+      for (guint i = 0; i + 1 < term->n_children; i += 2)
+        h += term_hash (term->children[i]) * 31 + term_hash (term->children[i + 1]);
+      return h;
+    case BEAM_TERM_TUPLE:
+    case BEAM_TERM_LIST:
+    case BEAM_TERM_PID:
+    case BEAM_TERM_PORT:
+    case BEAM_TERM_REFERENCE:
+    case BEAM_TERM_FUN:
+    case BEAM_TERM_REPLY_PID:
+    default:
+      for (guint i = 0; i < term->n_children; i++)
+        h = h * 31 + term_hash (term->children[i]);
+      return h + term->n_children;
+    }
+}
+
+static gboolean
+maps_equal (const BeamTerm *a,
+            const BeamTerm *b)
+{
+  g_autoptr(GHashTable) index = NULL;
+  guint n_pairs = a->n_children / 2;
+
+  /* Keys are distinct, so each of a's keys finding its twin in b, with the
+   * same value, is equality. Small maps by search, big ones by hash. */
+  if (n_pairs <= 8)
+    {
+      for (guint i = 0; i < a->n_children; i += 2)
+        {
+          gboolean found = FALSE;
+
+          for (guint j = 0; !found && j < b->n_children; j += 2)
+            if (beam_term_equal (a->children[i], b->children[j]))
+              {
+                if (!beam_term_equal (a->children[i + 1], b->children[j + 1]))
+                  return FALSE;
+                found = TRUE;
+              }
+          if (!found)
+            return FALSE;
+        }
+      return TRUE;
+    }
+
+  index = g_hash_table_new ((GHashFunc) term_hash, (GEqualFunc) beam_term_equal);
+  for (guint j = 0; j < b->n_children; j += 2)
+    g_hash_table_insert (index, b->children[j], b->children[j + 1]);
+  for (guint i = 0; i < a->n_children; i += 2)
+    {
+      gpointer value;
+
+      if (!g_hash_table_lookup_extended (index, a->children[i], NULL, &value) ||
+          !beam_term_equal (a->children[i + 1], value))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+beam_term_equal (const BeamTerm *a,
+                 const BeamTerm *b)
+{
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (b != NULL, FALSE);
+
+  if (a->kind != b->kind || a->n_children != b->n_children)
+    return FALSE;
+
+  switch (a->kind)
+    {
+    case BEAM_TERM_INTEGER:
+      return a->v.integer == b->v.integer;
+    case BEAM_TERM_BIG_INTEGER:
+      return strcmp (a->v.big.digits, b->v.big.digits) == 0;
+    case BEAM_TERM_FLOAT:
+      return memcmp (&a->v.floating, &b->v.floating, sizeof (double)) == 0;
+    case BEAM_TERM_ATOM:
+      return strcmp (a->v.atom.name, b->v.atom.name) == 0;
+    case BEAM_TERM_BINARY:
+    case BEAM_TERM_BITSTRING:
+      return a->v.bytes.size == b->v.bytes.size && a->v.bytes.last_bits == b->v.bytes.last_bits &&
+             (a->v.bytes.size == 0 ||
+              memcmp (a->v.bytes.data, b->v.bytes.data, a->v.bytes.size) == 0);
+    case BEAM_TERM_MAP:
+      return maps_equal (a, b);
+    case BEAM_TERM_LIST:
+      if (a->v.list.improper != b->v.list.improper)
+        return FALSE;
+      break;
+    case BEAM_TERM_PID:
+    case BEAM_TERM_PORT:
+    case BEAM_TERM_REFERENCE:
+      if (g_strcmp0 (a->v.ident.node, b->v.ident.node) != 0 || a->v.ident.id != b->v.ident.id ||
+          a->v.ident.serial != b->v.ident.serial || a->v.ident.creation != b->v.ident.creation ||
+          a->v.ident.ref_len != b->v.ident.ref_len ||
+          memcmp (a->v.ident.ref_words, b->v.ident.ref_words, sizeof a->v.ident.ref_words) != 0)
+        return FALSE;
+      break;
+    case BEAM_TERM_FUN:
+      if (g_strcmp0 (a->v.fun.module, b->v.fun.module) != 0 ||
+          g_strcmp0 (a->v.fun.function, b->v.fun.function) != 0 ||
+          a->v.fun.arity != b->v.fun.arity || a->v.fun.is_export != b->v.fun.is_export ||
+          a->v.fun.index != b->v.fun.index || a->v.fun.uniq != b->v.fun.uniq)
+        return FALSE;
+      break;
+    case BEAM_TERM_TUPLE:
+    case BEAM_TERM_REPLY_PID:
+    default:
+      break;
+    }
+
+  for (guint i = 0; i < a->n_children; i++)
+    if (!beam_term_equal (a->children[i], b->children[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+collect_atoms (const BeamTerm *term,
+               GHashTable     *seen,
+               GPtrArray      *names)
+{
+  if (term->kind == BEAM_TERM_ATOM && !g_hash_table_contains (seen, term->v.atom.name))
+    {
+      char *name = g_strdup (term->v.atom.name);
+
+      g_hash_table_add (seen, name);
+      g_ptr_array_add (names, name);
+    }
+  for (guint i = 0; i < term->n_children; i++)
+    collect_atoms (term->children[i], seen, names);
+}
+
+GPtrArray *
+beam_term_collect_atoms (const BeamTerm *term)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (term != NULL, names);
+
+  /* The array owns the names; the set only points at them. */
+  collect_atoms (term, seen, names);
+  return names;
 }

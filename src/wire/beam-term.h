@@ -117,6 +117,22 @@ BeamTerm   *beam_term_new_list         (guint           n_children,
                                         ...) G_GNUC_WARN_UNUSED_RESULT;   /* takes ownership */
 BeamTerm   *beam_term_new_list_take    (GPtrArray      *children);          /* takes the array */
 BeamTerm   *beam_term_new_tuple_take   (GPtrArray      *children);          /* takes the array */
+/* A list of `elements` (taken) ending in `tail` (taken) instead of []: a
+ * list tail is joined on, so [1 | [2]] is the proper list [1, 2]. */
+BeamTerm   *beam_term_new_list_with_tail_take (GPtrArray *elements,
+                                               BeamTerm  *tail);
+/* Keys and values alternating (taken); the keys must be distinct terms, as
+ * binary_to_term/1 refuses a map that repeats one. */
+BeamTerm   *beam_term_new_map_take     (GPtrArray      *keys_and_values);
+BeamTerm   *beam_term_new_float        (double          value);
+/* An integer of any size from decimal digits, with a leading '-' if negative;
+ * one that fits in gint64 is a BEAM_TERM_INTEGER, so that equal integers are
+ * equal terms. NULL for anything but digits. */
+BeamTerm   *beam_term_new_big_integer  (const char     *digits);
+/* The first `n_bits` bits of `data`, most significant first: a
+ * BEAM_TERM_BINARY when they are whole bytes, else a BEAM_TERM_BITSTRING. */
+BeamTerm   *beam_term_new_bitstring    (gconstpointer   data,
+                                        gsize           n_bits);
 BeamTerm   *beam_term_new_export_fun   (const char     *module,
                                         const char     *function,
                                         guint           arity);   /* fun M:F/A */
@@ -130,6 +146,19 @@ gboolean    beam_term_encode           (const BeamTerm *term,
                                         void           *ei_x_buff,
                                         const void     *reply_pid,
                                         GError        **error);
+
+/* The term as term_to_binary/1 writes it, version byte first: how a term a
+ * user typed travels, as a binary the node decodes with
+ * binary_to_term(B, [safe]), so that it makes no atom. */
+GBytes     *beam_term_to_external      (const BeamTerm *term,
+                                        GError        **error);
+
+/* Exact equality, as =:= sees it: map pairs in any order, floats bit for bit. */
+gboolean    beam_term_equal            (const BeamTerm *a,
+                                        const BeamTerm *b);
+/* The distinct atom names in `term` (char *, owned by the array), in the
+ * order they first appear: what a term would add to a node's atom table. */
+GPtrArray  *beam_term_collect_atoms    (const BeamTerm *term);
 
 /* Accessors that make probe code short and safe on whatever the node sent. */
 gboolean    beam_term_is_atom          (const BeamTerm *term,

@@ -357,7 +357,7 @@ test_malformed_info (void)
   assert_bad_info (info_reply (real, "current_stacktrace",
                                beam_term_new_list (1, frame_of (NULL))));
   assert_bad_info (info_reply (real, "current_stacktrace",
-                               beam_term_new_list (1, frame_of (_beam_term_new_float (1.5)))));
+                               beam_term_new_list (1, frame_of (beam_term_new_float (1.5)))));
   /* An item missing. */
   short_list = info_reply (real, NULL, NULL);
   {

@@ -439,7 +439,7 @@ test_roundtrip_builders (void)
   request = beam_term_new_tuple (10,
                                  beam_term_new_atom ("call"),
                                  beam_term_new_atom ("λ"),
-                                 _beam_term_new_float (-0.5),
+                                 beam_term_new_float (-0.5),
                                  _beam_term_new_string ("héllo"),
                                  beam_term_new_binary (raw, sizeof raw),
                                  beam_term_new_list_take (g_steal_pointer (&items)),
@@ -474,7 +474,7 @@ test_roundtrip_builders (void)
 static void
 test_encode_errors (void)
 {
-  g_autoptr(BeamTerm) nan = _beam_term_new_float (NAN);
+  g_autoptr(BeamTerm) nan = beam_term_new_float (NAN);
   g_autoptr(BeamTerm) reply = beam_term_new_tuple (2, beam_term_new_atom ("ok"),
                                                    beam_term_new_reply_pid ());
   g_autoptr(BeamTerm) long_atom = NULL;
