@@ -9,7 +9,10 @@
 #include <glib/gi18n.h>
 
 #include "beam-cli-private.h"
+#include "beam-ets-query.h"
 #include "beam-ets-tables.h"
+#include "beam-ets-window.h"
+#include "beam-term-parser.h"
 #include "beam-term-printer.h"
 
 static struct
@@ -34,7 +37,10 @@ static struct
   int   limit;
   int   offset;
   char *syntax;
-} rows_opts = { 100, 0, NULL };
+  char *key;
+  char *match;
+  char *select;
+} rows_opts = { 100, 0, NULL, NULL, NULL, NULL };
 
 GOptionEntry _beam_cli_rows_options[] = {
   { "limit", 'l', 0, G_OPTION_ARG_INT, &rows_opts.limit,
@@ -42,7 +48,13 @@ GOptionEntry _beam_cli_rows_options[] = {
   { "offset", 'o', 0, G_OPTION_ARG_INT, &rows_opts.offset,
     N_("After the first N rows (default 0)"), N_("N") },
   { "syntax", 0, 0, G_OPTION_ARG_STRING, &rows_opts.syntax,
-    N_("Print in erlang (default) or elixir syntax"), N_("SYNTAX") },
+    N_("Read and print terms in erlang (default) or elixir syntax"), N_("SYNTAX") },
+  { "key", 'k', 0, G_OPTION_ARG_STRING, &rows_opts.key,
+    N_("The rows with this key, as ets:lookup/2"), N_("TERM") },
+  { "match", 'm', 0, G_OPTION_ARG_STRING, &rows_opts.match,
+    N_("The rows matching a pattern ('_', '$1'...), as ets:match_object/3"), N_("PATTERN") },
+  { "select", 's', 0, G_OPTION_ARG_STRING, &rows_opts.select,
+    N_("What a match specification selects, as ets:select/3"), N_("MATCHSPEC") },
   G_OPTION_ENTRY_NULL
 };
 
@@ -107,6 +119,98 @@ _beam_cli_ets (BeamCli *cli)
   return 0;
 }
 
+static void
+print_rows_json (const char      *table,
+                 gint64           size,
+                 const GPtrArray *rows,
+                 const gint64    *row_bytes,
+                 gboolean         more,
+                 BeamPrintOptions *print)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "table");
+  json_builder_add_string_value (builder, table);
+  _beam_cli_add_int (builder, "size", size);
+  json_builder_set_member_name (builder, "rows");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_ptr_array_index (rows, i) != NULL)
+        text = beam_term_print (g_ptr_array_index (rows, i), print);
+      else
+        text = g_strdup_printf ("<row of %" G_GINT64_FORMAT " bytes, too big to fetch>",
+                                row_bytes != NULL ? row_bytes[i] : 0);
+      json_builder_add_string_value (builder, text);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "more");
+  json_builder_add_boolean_value (builder, more);
+  json_builder_end_object (builder);
+  _beam_cli_print_builder (builder);
+}
+
+/* --key, --match or --select: the term parsed here, the table found by
+ * name or id, then the node's own call on it. */
+static int
+query_rows (BeamCli          *cli,
+            const char       *table,
+            BeamEtsQueryKind  kind,
+            const char       *text,
+            BeamPrintOptions *print)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) term = beam_term_parse (text, print->syntax, &error);
+  g_autoptr(BeamEtsWindowOpened) opened = NULL;
+  g_autoptr(BeamEtsFound) found = NULL;
+  int status;
+
+  if (term == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot read “%s”: %s"), text,
+                                                  error->message);
+
+      return _beam_cli_usage_error (message);
+    }
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_ets_window_open_async (cli->connection, table, 1, NULL, _beam_cli_stash, cli);
+  opened = beam_ets_window_open_finish (_beam_cli_wait (cli), &error);
+  if (opened == NULL)
+    {
+      _beam_cli_wait_and_close (cli);
+      return _beam_cli_fail (error);
+    }
+  beam_ets_query_async (cli->connection, opened->table, kind, term, NULL,
+                        (guint) rows_opts.limit, NULL, _beam_cli_stash, cli);
+  found = beam_ets_query_finish (_beam_cli_wait_and_close (cli), &error);
+  if (found == NULL)
+    return _beam_cli_fail (error);
+  if (found->unknown_atom)
+    g_printerr (_("An atom in “%s” is unknown to the node: no row has it\n"), text);
+
+  if (cli->json)
+    {
+      print_rows_json (opened->name, found->table_size, found->rows, found->row_bytes,
+                       found->more, print);
+      return 0;
+    }
+  for (guint i = 0; i < found->rows->len; i++)
+    {
+      g_autofree char *row = found->rows->pdata[i] != NULL
+                             ? beam_term_print (found->rows->pdata[i], print)
+                             : g_strdup (_("(a row too big to fetch)"));
+
+      g_print ("%s\n", row);
+    }
+  if (found->more)
+    g_print (_("… more rows follow (--limit)\n"));
+  return 0;
+}
+
 int
 _beam_cli_rows (BeamCli *cli)
 {
@@ -127,6 +231,14 @@ _beam_cli_rows (BeamCli *cli)
                                     "the two together at most 100000"));
   if (!g_utf8_validate (table, -1, NULL))
     return _beam_cli_usage_error (_("The table's name is not valid UTF-8"));
+  if ((rows_opts.key != NULL) + (rows_opts.match != NULL) + (rows_opts.select != NULL) > 1)
+    return _beam_cli_usage_error (_("Give one of --key, --match and --select"));
+  if (rows_opts.key != NULL)
+    return query_rows (cli, table, BEAM_ETS_QUERY_LOOKUP, rows_opts.key, &print);
+  if (rows_opts.match != NULL)
+    return query_rows (cli, table, BEAM_ETS_QUERY_MATCH, rows_opts.match, &print);
+  if (rows_opts.select != NULL)
+    return query_rows (cli, table, BEAM_ETS_QUERY_SELECT, rows_opts.select, &print);
   if ((status = _beam_cli_connect (cli)) != 0)
     return status;
   beam_ets_rows_async (cli->connection, table, (guint) rows_opts.offset, (guint) rows_opts.limit,

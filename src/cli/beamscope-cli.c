@@ -54,7 +54,8 @@ static const Command commands[] = {
   { "ets", NULL, 0, 0, _beam_cli_ets_options, TRUE,
     N_("every ETS table, as ets:info/1 tells it (--all, -n N, --sort KEY)"), _beam_cli_ets },
   { "rows", N_("TABLE"), 1, 1, _beam_cli_rows_options, TRUE,
-    N_("the rows of an ETS table, by name or id (--limit N, --offset N, --syntax)"),
+    N_("the rows of an ETS table, by name or id (--limit N, --offset N, --key TERM, "
+       "--match PATTERN, --select MATCHSPEC, --syntax)"),
     _beam_cli_rows },
   { "heaps", NULL, 0, 0, _beam_cli_heaps_options, TRUE,
     N_("processes with heaps over --min-bytes BYTES (-n N)"), _beam_cli_heaps },

@@ -87,6 +87,8 @@ typedef enum
   BEAM_ETS_ERROR_PRIVATE,        /* only its owner can read it */
   BEAM_ETS_ERROR_DELETED,        /* gone since it was opened */
   BEAM_ETS_ERROR_RESIZED,        /* a continuation that no longer fits the table */
+  BEAM_ETS_ERROR_NOT_WRITABLE,   /* protected: only its owner may change it */
+  BEAM_ETS_ERROR_BAD_TERM,       /* no pattern, match specification or row for it */
 } BeamEtsError;
 
 /* `table` is what a user typed, a name or an id (#Ref<...>): never made an
