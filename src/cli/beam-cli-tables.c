@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* beamscope-cli's commands about tables: `ets`, every ETS table as the
- * Tables page lists it, and `rows`, the rows of one. */
+ * Tables page lists it, `rows`, the rows of one, and `mnesia`, Mnesia's
+ * tables as the page's Mnesia section lists them. */
 
 #define G_LOG_DOMAIN "beamscope-cli"
 
@@ -13,6 +14,7 @@
 #include "beam-ets-tables.h"
 #include "beam-ets-window.h"
 #include "beam-term-parser.h"
+#include "beam-mnesia-tables.h"
 #include "beam-term-printer.h"
 
 static struct
@@ -275,5 +277,74 @@ _beam_cli_rows (BeamCli *cli)
     }
   if (rows->more)
     g_print (_("… more rows follow (--offset %d)\n"), rows_opts.offset + rows_opts.limit);
+  return 0;
+}
+
+/* The nodes that hold a copy of the table, whatever its kind, as "a@h, b@h". */
+static char *
+join_replicas (const BeamMnesiaTable *table)
+{
+  g_autoptr(GStrvBuilder) nodes = g_strv_builder_new ();
+  g_auto(GStrv) joined = NULL;
+
+  g_strv_builder_addv (nodes, table->ram_copies);
+  g_strv_builder_addv (nodes, table->disc_copies);
+  g_strv_builder_addv (nodes, table->disc_only_copies);
+  joined = g_strv_builder_end (nodes);
+  return joined[0] != NULL ? g_strjoinv (", ", joined) : g_strdup ("-");
+}
+
+/* A node where Mnesia does not run has no Mnesia tables: that is an answer,
+ * not a failure, so the exit status is 0 (with an empty array for --json),
+ * and the text says so (on stderr with --json, so stdout stays JSON). */
+int
+_beam_cli_mnesia (BeamCli *cli)
+{
+  g_autoptr(BeamMnesiaTables) tables = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if ((status = _beam_cli_connect (cli)) != 0)
+    return status;
+  beam_mnesia_tables_async (cli->connection, NULL, _beam_cli_stash, cli);
+  tables = beam_mnesia_tables_finish (_beam_cli_wait_and_close (cli), &error);
+  if (tables == NULL)
+    return _beam_cli_fail (error);
+  beam_mnesia_tables_sort (tables);
+
+  if (!tables->running)
+    {
+      if (cli->json)
+        g_printerr (_("Mnesia is not running on %s\n"), cli->node);
+      else
+        g_print (_("Mnesia is not running on %s\n"), cli->node);
+    }
+  if (cli->json)
+    {
+      _beam_cli_print_json (beam_mnesia_tables_to_json (tables));
+      return 0;
+    }
+  if (!tables->running)
+    return 0;
+  g_print ("%-24s %-9s %-11s %10s %12s %-16s %-24s %s\n", _("NAME"), _("STORAGE"), _("TYPE"),
+           _("SIZE"), _("MEMORY"), _("RECORD"), _("ATTRIBUTES"), _("REPLICAS"));
+  for (guint i = 0; i < tables->n_tables; i++)
+    {
+      const BeamMnesiaTable *table = &tables->tables[i];
+      g_autofree char *attributes = g_strjoinv (",", (char **) table->attributes);
+      g_autofree char *replicas = join_replicas (table);
+      g_autofree char *size = table->size >= 0
+                              ? g_strdup_printf ("%" G_GINT64_FORMAT, table->size)
+                              : g_strdup ("-");
+      g_autofree char *memory = table->memory >= 0
+                                ? g_strdup_printf ("%" G_GINT64_FORMAT, table->memory)
+                                : g_strdup ("-");
+      const char *storage = beam_mnesia_storage_short_name (table->storage_type);
+
+      g_print ("%-24s %-9s %-11s %10s %12s %-16s %-24s %s\n", table->name,
+               storage != NULL ? storage : "-",
+               table->type != NULL ? table->type : "-", size, memory,
+               table->record_name != NULL ? table->record_name : "-", attributes, replicas);
+    }
   return 0;
 }

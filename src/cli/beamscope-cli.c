@@ -57,6 +57,9 @@ static const Command commands[] = {
     N_("the rows of an ETS table, by name or id (--limit N, --offset N, --key TERM, "
        "--match PATTERN, --select MATCHSPEC, --syntax)"),
     _beam_cli_rows },
+  { "mnesia", NULL, 0, 0, NULL, TRUE,
+    N_("Mnesia's tables: storage, size, memory in bytes, replicas (none if it is not running)"),
+    _beam_cli_mnesia },
   { "heaps", NULL, 0, 0, _beam_cli_heaps_options, TRUE,
     N_("processes with heaps over --min-bytes BYTES (-n N)"), _beam_cli_heaps },
   { "binary-gc", NULL, 0, 0, _beam_cli_binary_gc_options, TRUE,

@@ -5,6 +5,18 @@
 #include "beam-ets-table-row.h"
 #include "beam-row-field.h"
 
+#define HISTORY BEAM_ETS_TABLE_ROW_HISTORY
+
+/* The last samples of one figure, in a ring, and the first one ever. */
+typedef struct
+{
+  gint64 samples[HISTORY];
+  guint  n;        /* kept, up to HISTORY */
+  guint  next;     /* where the next one goes */
+  guint  steady;   /* how many of the newest samples are equal */
+  gint64 first;
+} History;
+
 struct _BeamEtsTableRow
 {
   GObject  parent_instance;
@@ -20,6 +32,10 @@ struct _BeamEtsTableRow
   gint64   memory;
   gint64   keypos;
   gboolean system;
+  History  size_history;
+  History  memory_history;
+  gint64   size_change;
+  gint64   memory_change;
 };
 
 G_DEFINE_FINAL_TYPE (BeamEtsTableRow, beam_ets_table_row, G_TYPE_OBJECT)
@@ -38,6 +54,10 @@ enum {
   PROP_MEMORY,
   PROP_KEYPOS,
   PROP_SYSTEM,
+  PROP_SIZE_CHANGE,
+  PROP_MEMORY_CHANGE,
+  PROP_SIZE_HISTORY,
+  PROP_MEMORY_HISTORY,
   N_PROPS
 };
 
@@ -50,6 +70,46 @@ static GParamSpec *properties[N_PROPS];
   beam_row_field_set_int64 (G_OBJECT (self), &self->field, (value), properties[prop])
 #define SET_BOOLEAN(field, value, prop) \
   beam_row_field_set_boolean (G_OBJECT (self), &self->field, (value), properties[prop])
+
+/* Adds a sample. Whether what the ring holds, oldest first, changed: it does
+ * not when a full ring of equal samples takes one more, as most tables'
+ * rings do on most refreshes, so their sparklines are not redrawn. */
+static gboolean
+history_push (History *history,
+              gint64   value)
+{
+  gboolean was_full = history->n == HISTORY;
+  gint64 newest = history->samples[(history->next + HISTORY - 1) % HISTORY];
+
+  if (history->n == 0)
+    history->first = value;
+  history->steady = history->n > 0 && value == newest ? history->steady + 1 : 1;
+  history->samples[history->next] = value;
+  history->next = (history->next + 1) % HISTORY;
+  history->n = MIN (history->n + 1, HISTORY);
+  return !was_full || history->steady <= HISTORY;
+}
+
+/* The samples, oldest first: made only when a view reads them, which only
+ * rows on screen do. */
+static GVariant *
+history_to_variant (const History *history)
+{
+  gint64 ordered[HISTORY];
+  guint oldest = (history->next + HISTORY - history->n) % HISTORY;
+
+  for (guint i = 0; i < history->n; i++)
+    ordered[i] = history->samples[(oldest + i) % HISTORY];
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, ordered, history->n, sizeof (gint64));
+}
+
+static gint64
+history_change (const History *history)
+{
+  return history->n > 0 ? history->samples[(history->next + HISTORY - 1) % HISTORY] -
+                          history->first
+                        : 0;
+}
 
 static void
 beam_ets_table_row_finalize (GObject *object)
@@ -90,6 +150,14 @@ beam_ets_table_row_get_property (GObject    *object,
     case PROP_MEMORY: g_value_set_int64 (value, self->memory); break;
     case PROP_KEYPOS: g_value_set_int64 (value, self->keypos); break;
     case PROP_SYSTEM: g_value_set_boolean (value, self->system); break;
+    case PROP_SIZE_CHANGE: g_value_set_int64 (value, self->size_change); break;
+    case PROP_MEMORY_CHANGE: g_value_set_int64 (value, self->memory_change); break;
+    case PROP_SIZE_HISTORY:
+      g_value_take_variant (value, history_to_variant (&self->size_history));
+      break;
+    case PROP_MEMORY_HISTORY:
+      g_value_take_variant (value, history_to_variant (&self->memory_history));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -115,6 +183,14 @@ beam_ets_table_row_class_init (BeamEtsTableRowClass *klass)
   properties[PROP_MEMORY] = g_param_spec_int64 ("memory", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_KEYPOS] = g_param_spec_int64 ("keypos", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_SYSTEM] = g_param_spec_boolean ("system", NULL, NULL, FALSE, flags);
+  properties[PROP_SIZE_CHANGE] = g_param_spec_int64 ("size-change", NULL, NULL,
+                                                     G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_MEMORY_CHANGE] = g_param_spec_int64 ("memory-change", NULL, NULL,
+                                                       G_MININT64, G_MAXINT64, 0, flags);
+  properties[PROP_SIZE_HISTORY] = g_param_spec_variant ("size-history", NULL, NULL,
+                                                        G_VARIANT_TYPE ("ax"), NULL, flags);
+  properties[PROP_MEMORY_HISTORY] = g_param_spec_variant ("memory-history", NULL, NULL,
+                                                          G_VARIANT_TYPE ("ax"), NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -146,6 +222,18 @@ describe_options (const BeamEtsTable *table)
 }
 
 static void
+add_sample (BeamEtsTableRow    *self,
+            const BeamEtsTable *table)
+{
+  if (table->size >= 0 && history_push (&self->size_history, table->size))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE_HISTORY]);
+  if (table->memory >= 0 && history_push (&self->memory_history, table->memory))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_HISTORY]);
+  SET_INT64 (size_change, history_change (&self->size_history), PROP_SIZE_CHANGE);
+  SET_INT64 (memory_change, history_change (&self->memory_history), PROP_MEMORY_CHANGE);
+}
+
+static void
 update_row (BeamEtsTableRow    *self,
             const BeamEtsTable *table)
 {
@@ -165,6 +253,7 @@ update_row (BeamEtsTableRow    *self,
   SET_INT64 (memory, table->memory, PROP_MEMORY);
   SET_INT64 (keypos, table->keypos, PROP_KEYPOS);
   SET_BOOLEAN (system, table->system, PROP_SYSTEM);
+  add_sample (self, table);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -194,6 +283,27 @@ beam_ets_table_row_get_system (BeamEtsTableRow *self)
 {
   g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), FALSE);
   return self->system;
+}
+
+gint64
+beam_ets_table_row_get_size_change (BeamEtsTableRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), 0);
+  return self->size_change;
+}
+
+gint64
+beam_ets_table_row_get_memory_change (BeamEtsTableRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), 0);
+  return self->memory_change;
+}
+
+guint
+beam_ets_table_row_get_n_samples (BeamEtsTableRow *self)
+{
+  g_return_val_if_fail (BEAM_IS_ETS_TABLE_ROW (self), 0);
+  return self->size_history.n;
 }
 
 void

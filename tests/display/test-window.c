@@ -13,6 +13,7 @@
 #include "beam-table-window.h"
 #include "beam-ets-row-item.h"
 #include "beam-ets-table-row.h"
+#include "beam-mnesia-table-row.h"
 #include "beam-chart-private.h"
 #include "beam-connect-page-private.h"
 #include "beam-load-page-private.h"
@@ -935,6 +936,11 @@ test_tables_page (void)
   page = BEAM_TABLES_PAGE (beam_window_get_page (window, "tables"));
   shown = beam_tables_page_get_shown (page);
   beam_test_wait_until (tables_listed, page, 20000);
+  beam_test_wait_until (page_has_data, page, 20000);
+  /* Mnesia does not run on this node: no way to its section. */
+  g_assert_false (beam_tables_page_get_mnesia_running (page));
+  beam_page_show_detail (BEAM_PAGE (page), "mnesia");
+  g_assert_cmpstr (beam_tables_page_get_section (page), ==, "ets");
 
   /* Biggest first; the fixture's tables, and no system table by default. */
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
@@ -1077,6 +1083,129 @@ test_table_window (void)
       gtk_window_destroy (l->data);
   g_list_free (toplevels);
   settle (100);
+static guint refreshes_awaited;
+
+static gboolean
+refreshed_since (gpointer data)
+{
+  return beam_page_get_refreshes (data) >= refreshes_awaited;
+}
+
+/* Lets the page refresh once more from now. */
+static void
+wait_for_refresh (BeamTablesPage *page)
+{
+  refreshes_awaited = beam_page_get_refreshes (BEAM_PAGE (page)) + 1;
+  beam_test_wait_until (refreshed_since, page, 20000);
+}
+
+static void
+grow_table (BeamTestNode *on,
+            guint         from,
+            guint         count)
+{
+  g_autoptr(GString) args = g_string_new ("[bs_set, [");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < count; i++)
+    g_string_append_printf (args, "%s{%u, grown}", i > 0 ? ", " : "", from + i);
+  g_string_append (args, "]]");
+  g_free (beam_test_node_erl_call (on, "ets", "insert", args->str, &error));
+  g_assert_no_error (error);
+}
+
+static BeamMnesiaTableRow *
+mnesia_row (BeamTablesPage *page,
+            const char     *name)
+{
+  GListModel *shown = beam_tables_page_get_mnesia_shown (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(BeamMnesiaTableRow) row = g_list_model_get_item (shown, i);
+
+      if (g_strcmp0 (beam_mnesia_table_row_get_name (row), name) == 0)
+        return row;   /* the store holds it */
+    }
+  return NULL;
+}
+
+/* On a node running Mnesia whose bs_set grows between refreshes: sorted by
+ * the change in size, the growing table comes first, its change the rows
+ * added since the page opened; the Mnesia section lists a table of each
+ * storage type with the fixture's sizes. */
+static void
+test_tables_growth_and_mnesia (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamTestNode) mnesia_node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL, *args = NULL, *started = NULL;
+  g_autoptr(BeamEtsTableRow) first = NULL;
+  BeamTablesPage *page;
+  const struct { const char *name, *storage; gint64 size; } expected[] = {
+    { "bs_ram", "ram", 100 }, { "bs_disc", "disc", 50 }, { "bs_disc_only", "disc_only", 25 },
+  };
+
+  mnesia_node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (mnesia_node, "beamscope_fixture", "make_tables", "[]",
+                                   &error));
+  g_assert_no_error (error);
+  dir = g_build_filename (mnesia_node->dir, "mnesia", NULL);
+  args = g_strdup_printf ("[\"%s\"]", dir);
+  started = beam_test_node_erl_call (mnesia_node, "beamscope_fixture", "start_mnesia", args,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_strstrip (started), ==, "ok");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1380, 900);
+  beam_window_connect (window, mnesia_node->name, mnesia_node->cookie, "tables");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_TABLES_PAGE (beam_window_get_page (window, "tables"));
+  beam_page_set_refresh_interval (BEAM_PAGE (page), 1);
+  wait_for_refresh (page);
+  g_assert_true (beam_tables_page_get_mnesia_running (page));
+
+  /* Sorted by growth, after a few refreshes of growth (the last waited for
+   * twice: the refresh under way may have read the table before). */
+  for (guint i = 0; i < 4; i++)
+    {
+      grow_table (mnesia_node, 1000 + 400 * i * i, 400 * (2 * i + 1));
+      wait_for_refresh (page);
+    }
+  wait_for_refresh (page);
+  beam_tables_page_sort_by (page, "size-change");
+  first = g_list_model_get_item (beam_tables_page_get_shown (page), 0);
+  g_assert_cmpstr (beam_ets_table_row_get_name (first), ==, "bs_set");
+  g_assert_cmpint (beam_ets_table_row_get_size_change (first), ==, 400 * 16);
+  g_assert_cmpint (beam_ets_table_row_get_memory_change (first), >, 0);
+  g_assert_cmpuint (beam_ets_table_row_get_n_samples (first), >=, 5);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "tables-page-growth.png");
+
+  beam_page_show_detail (BEAM_PAGE (page), "mnesia");
+  g_assert_cmpstr (beam_tables_page_get_section (page), ==, "mnesia");
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      BeamMnesiaTableRow *row = mnesia_row (page, expected[i].name);
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (beam_mnesia_table_row_get_storage (row), ==, expected[i].storage);
+      g_assert_cmpint (beam_mnesia_table_row_get_size (row), ==, expected[i].size);
+      g_assert_cmpint (beam_mnesia_table_row_get_memory (row), >, 0);
+      g_assert_nonnull (strstr (beam_mnesia_table_row_get_replicas (row), mnesia_node->name));
+    }
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "tables-page-mnesia.png");
+
+  /* Mnesia stops: its section goes, and the ETS tables show. */
+  g_free (beam_test_node_erl_call (mnesia_node, "mnesia", "stop", "[]", &error));
+  g_assert_no_error (error);
+  wait_for_refresh (page);
+  g_assert_false (beam_tables_page_get_mnesia_running (page));
+  g_assert_cmpstr (beam_tables_page_get_section (page), ==, "ets");
+
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
@@ -1172,6 +1301,7 @@ main (int    argc,
   g_test_add_func ("/window/applications-page", test_applications_page);
   g_test_add_func ("/window/tables-page", test_tables_page);
   g_test_add_func ("/window/table-window", test_table_window);
+  g_test_add_func ("/window/tables-growth-and-mnesia", test_tables_growth_and_mnesia);
   g_test_add_func ("/window/read-only", test_read_only);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
 

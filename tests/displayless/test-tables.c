@@ -1,25 +1,56 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The Table Viewer's list of tables (beam-ets-tables), through the CLI's
  * `ets`, against tables of known kinds made on a fixture node
- * (beamscope_fixture:make_tables/0) and what ets:info/2 says there. */
+ * (beamscope_fixture:make_tables/0) and what ets:info/2 says there; the
+ * growth the Tables page draws (beam-ets-table-row's samples) as a table
+ * grows between two real refreshes; and Mnesia's tables (beam-mnesia-tables,
+ * the CLI's `mnesia`) on a second node running Mnesia with a table of each
+ * storage type (beamscope_fixture:start_mnesia/1), against what
+ * mnesia:table_info/2 says there, and on the first, where Mnesia does not
+ * run and asking must not start it. */
 
 #include <string.h>
 
 #include "beam-connection.h"
+#include "beam-ets-table-row.h"
 #include "beam-test-node.h"
 
 static BeamTestNode *node;
+static BeamTestNode *mnesia_node;
+
+static char *
+erl_call_on (BeamTestNode *on,
+             const char   *module,
+             const char   *function,
+             const char   *args)
+{
+  g_autoptr(GError) error = NULL;
+  char *printed = beam_test_node_erl_call (on, module, function, args, &error);
+
+  g_assert_no_error (error);
+  return g_strstrip (printed);
+}
 
 static char *
 erl_call (const char *module,
           const char *function,
           const char *args)
 {
-  g_autoptr(GError) error = NULL;
-  char *printed = beam_test_node_erl_call (node, module, function, args, &error);
+  return erl_call_on (node, module, function, args);
+}
 
-  g_assert_no_error (error);
-  return g_strstrip (printed);
+static gint64
+erl_call_integer_on (BeamTestNode *on,
+                     const char   *module,
+                     const char   *function,
+                     const char   *args)
+{
+  g_autofree char *printed = erl_call_on (on, module, function, args);
+  char *end = NULL;
+  gint64 value = g_ascii_strtoll (printed, &end, 10);
+
+  g_assert_true (end != printed && *end == '\0');
+  return value;
 }
 
 static gint64
@@ -27,9 +58,7 @@ erl_call_integer (const char *module,
                   const char *function,
                   const char *args)
 {
-  g_autofree char *printed = erl_call (module, function, args);
-
-  return g_ascii_strtoll (printed, NULL, 10);
+  return erl_call_integer_on (node, module, function, args);
 }
 
 static JsonObject *
@@ -188,6 +217,338 @@ test_rows_errors (void)
   g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[atom_count]"), ==, atoms);
 }
 
+/* ---- growth between refreshes ------------------------------------------------------ */
+
+static BeamEtsTables *
+probe_tables (BeamConnection *connection)
+{
+  BeamTestWait wait = { 0 };
+  g_autoptr(GError) error = NULL;
+  BeamEtsTables *tables;
+
+  beam_ets_tables_async (connection, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 20000);
+  tables = beam_ets_tables_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return tables;
+}
+
+static const BeamEtsTable *
+find_table (const BeamEtsTables *tables,
+            const char          *name)
+{
+  for (guint i = 0; i < tables->n_tables; i++)
+    if (g_strcmp0 (tables->tables[i].name, name) == 0)
+      return &tables->tables[i];
+  g_assert_not_reached ();
+}
+
+static BeamEtsTableRow *
+find_row (GListStore *store,
+          const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(BeamEtsTableRow) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      if (g_strcmp0 (beam_ets_table_row_get_name (row), name) == 0)
+        return row;   /* the store holds it */
+    }
+  g_assert_not_reached ();
+}
+
+/* The row's samples of one figure, oldest first, as a sparkline reads them. */
+static GArray *
+history_of (BeamEtsTableRow *row,
+            const char      *property)
+{
+  g_autoptr(GVariant) history = NULL;
+  const gint64 *values;
+  gsize n;
+  GArray *array = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_object_get (row, property, &history, NULL);
+  g_assert_true (g_variant_is_of_type (history, G_VARIANT_TYPE ("ax")));
+  values = g_variant_get_fixed_array (history, &n, sizeof (gint64));
+  g_array_append_vals (array, values, n);
+  return array;
+}
+
+/* Rows are inserted into a fixture table between two refreshes fed by real
+ * probes: the row's change is what was inserted, its memory change what
+ * ets:info says it grew by, and its samples are the sizes seen. */
+static void
+test_growth (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(GListStore) store = g_list_store_new (BEAM_TYPE_ETS_TABLE_ROW);
+  g_autoptr(BeamEtsTables) before = probe_tables (connection);
+  g_autoptr(BeamEtsTables) after = NULL;
+  g_autoptr(BeamEtsTables) back = NULL;
+  g_autoptr(GString) rows = g_string_new ("[bs_set, [");
+  g_autoptr(GArray) sizes = NULL;
+  g_autoptr(GArray) memories = NULL;
+  const BeamEtsTable *set_before, *set_after;
+  BeamEtsTableRow *row;
+  const guint inserted = 1234;
+
+  beam_ets_table_rows_update (store, before);
+  row = find_row (store, "bs_set");
+  g_assert_cmpint (beam_ets_table_row_get_size_change (row), ==, 0);
+  g_assert_cmpint (beam_ets_table_row_get_memory_change (row), ==, 0);
+  g_assert_cmpuint (beam_ets_table_row_get_n_samples (row), ==, 1);
+
+  for (guint i = 0; i < inserted; i++)
+    g_string_append_printf (rows, "%s{%u, grown}", i > 0 ? ", " : "", 1000 + i);
+  g_string_append (rows, "]]");
+  g_free (erl_call ("ets", "insert", rows->str));
+  after = probe_tables (connection);
+  beam_ets_table_rows_update (store, after);
+  g_assert_true (find_row (store, "bs_set") == row);   /* updated in place */
+  set_before = find_table (before, "bs_set");
+  set_after = find_table (after, "bs_set");
+  g_assert_cmpint (set_after->size - set_before->size, ==, inserted);
+  g_assert_cmpint (beam_ets_table_row_get_size_change (row), ==, inserted);
+  g_assert_cmpint (beam_ets_table_row_get_memory_change (row), ==,
+                   set_after->memory - set_before->memory);
+  g_assert_cmpint (beam_ets_table_row_get_memory_change (row), >, 0);
+  g_assert_cmpuint (beam_ets_table_row_get_n_samples (row), ==, 2);
+  sizes = history_of (row, "size-history");
+  g_assert_cmpuint (sizes->len, ==, 2);
+  g_assert_cmpint (g_array_index (sizes, gint64, 0), ==, 3);
+  g_assert_cmpint (g_array_index (sizes, gint64, 1), ==, 3 + inserted);
+  /* A table that did not change has a flat history and no change. */
+  g_assert_cmpint (beam_ets_table_row_get_size_change (find_row (store, "bs_dup")), ==, 0);
+
+  /* Back to its size: the change is measured from the first sample. */
+  g_free (erl_call ("ets", "select_delete",
+                    "[bs_set, [{{'$1', '_'}, [{'>=', '$1', 1000}], [true]}]]"));
+  back = probe_tables (connection);
+  beam_ets_table_rows_update (store, back);
+  g_assert_cmpint (beam_ets_table_row_get_size_change (row), ==, 0);
+  memories = history_of (row, "memory-history");
+  g_assert_cmpuint (memories->len, ==, 3);
+  g_assert_cmpint (g_array_index (memories, gint64, 0), ==, set_before->memory);
+  g_assert_cmpint (g_array_index (memories, gint64, 1), ==, set_after->memory);
+}
+
+static void
+count_notify (GObject    *object G_GNUC_UNUSED,
+              GParamSpec *pspec G_GNUC_UNUSED,
+              gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* The ring keeps the last BEAM_ETS_TABLE_ROW_HISTORY samples, the change
+ * stays measured from the first ever, and once a full ring holds one value,
+ * more of it notify nothing (no sparkline redraws). */
+static void
+test_history_ring (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (BEAM_TYPE_ETS_TABLE_ROW);
+  BeamEtsTable table = { .name = "grows", .id = "grows", .type = "set", .memory = 800 };
+  BeamEtsTables tables = { &table, 1, NULL };
+  g_autoptr(BeamEtsTableRow) row = NULL;
+  g_autoptr(GArray) sizes = NULL;
+  guint notified = 0;
+
+  for (guint i = 0; i < BEAM_ETS_TABLE_ROW_HISTORY + 10; i++)
+    {
+      table.size = 100 + i;
+      beam_ets_table_rows_update (store, &tables);
+    }
+  row = g_list_model_get_item (G_LIST_MODEL (store), 0);
+  g_assert_cmpuint (beam_ets_table_row_get_n_samples (row), ==, BEAM_ETS_TABLE_ROW_HISTORY);
+  g_assert_cmpint (beam_ets_table_row_get_size_change (row), ==,
+                   BEAM_ETS_TABLE_ROW_HISTORY + 9);
+  g_assert_cmpint (beam_ets_table_row_get_memory_change (row), ==, 0);
+  sizes = history_of (row, "size-history");
+  g_assert_cmpuint (sizes->len, ==, BEAM_ETS_TABLE_ROW_HISTORY);
+  g_assert_cmpint (g_array_index (sizes, gint64, 0), ==, 110);
+  g_assert_cmpint (g_array_index (sizes, gint64, BEAM_ETS_TABLE_ROW_HISTORY - 1), ==,
+                   100 + BEAM_ETS_TABLE_ROW_HISTORY + 9);
+
+  g_signal_connect (row, "notify::size-history", G_CALLBACK (count_notify), &notified);
+  /* The ring's newest sample is the value repeated: after HISTORY - 1 more,
+   * the ring holds it alone, and what follows changes nothing. */
+  for (guint i = 0; i < BEAM_ETS_TABLE_ROW_HISTORY - 1; i++)
+    beam_ets_table_rows_update (store, &tables);
+  g_assert_cmpuint (notified, ==, BEAM_ETS_TABLE_ROW_HISTORY - 1);
+  for (guint i = 0; i < 3; i++)
+    beam_ets_table_rows_update (store, &tables);
+  g_assert_cmpuint (notified, ==, BEAM_ETS_TABLE_ROW_HISTORY - 1);
+  table.size++;
+  beam_ets_table_rows_update (store, &tables);
+  g_assert_cmpuint (notified, ==, BEAM_ETS_TABLE_ROW_HISTORY);
+}
+
+/* ---- Mnesia --------------------------------------------------------------------------- */
+
+static JsonObject *
+mnesia_table (JsonArray  *tables,
+              const char *name)
+{
+  JsonObject *table = table_named (tables, name);
+
+  g_assert_nonnull (table);
+  return table;
+}
+
+static void
+assert_strings (JsonArray  *array,
+                const char *first,
+                ...)
+{
+  va_list args;
+  guint i = 0;
+
+  va_start (args, first);
+  for (const char *expected = first; expected != NULL; expected = va_arg (args, const char *))
+    {
+      g_assert_cmpuint (i, <, json_array_get_length (array));
+      g_assert_cmpstr (json_array_get_string_element (array, i++), ==, expected);
+    }
+  va_end (args);
+  g_assert_cmpuint (i, ==, json_array_get_length (array));
+}
+
+/* Each storage type said as Mnesia names it, the sizes the fixture wrote,
+ * memory in bytes (mnesia:table_info's words times the word size for ram
+ * and disc copies, its bytes for disc_only), and the node as the one
+ * replica, read there. */
+static void
+test_mnesia (void)
+{
+  g_autoptr(JsonNode) listed = beam_test_node_cli_json (mnesia_node, "mnesia", NULL);
+  JsonArray *tables = json_node_get_array (listed);
+  gint64 word_size = erl_call_integer_on (mnesia_node, "erlang", "system_info", "[wordsize]");
+  const struct {
+    const char *name, *storage, *type;
+    gint64      size;
+    gboolean    words;
+  } expected[] = {
+    { "bs_ram", "ram_copies", "set", 100, TRUE },
+    { "bs_disc", "disc_copies", "ordered_set", 50, TRUE },
+    { "bs_disc_only", "disc_only_copies", "bag", 25, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      JsonObject *table = mnesia_table (tables, expected[i].name);
+      g_autofree char *args = g_strdup_printf ("[%s, memory]", expected[i].name);
+      gint64 memory = erl_call_integer_on (mnesia_node, "mnesia", "table_info", args);
+      JsonArray *holders;
+
+      g_test_message ("%s: %" G_GINT64_FORMAT " bytes", expected[i].name,
+                      json_object_get_int_member (table, "memory"));
+      g_assert_cmpstr (json_object_get_string_member (table, "storage_type"), ==,
+                       expected[i].storage);
+      g_assert_cmpstr (json_object_get_string_member (table, "type"), ==, expected[i].type);
+      g_assert_cmpint (json_object_get_int_member (table, "size"), ==, expected[i].size);
+      g_assert_cmpint (memory, >, 0);
+      g_assert_cmpint (json_object_get_int_member (table, "memory"), ==,
+                       expected[i].words ? memory * word_size : memory);
+      g_assert_cmpstr (json_object_get_string_member (table, "record_name"), ==,
+                       expected[i].name);
+      g_assert_cmpstr (json_object_get_string_member (table, "where_to_read"), ==,
+                       mnesia_node->name);
+      holders = json_object_get_array_member (table, expected[i].storage);
+      assert_strings (holders, mnesia_node->name, NULL);
+    }
+  assert_strings (json_object_get_array_member (mnesia_table (tables, "bs_ram"), "attributes"),
+                  "id", "name", "value", NULL);
+  assert_strings (json_object_get_array_member (mnesia_table (tables, "bs_disc"), "attributes"),
+                  "id", "value", NULL);
+  assert_strings (json_object_get_array_member (mnesia_table (tables, "bs_ram"), "disc_copies"),
+                  NULL);
+  /* Mnesia's own schema is one of its tables; by name, as --json sorts them. */
+  g_assert_cmpstr (json_object_get_string_member (mnesia_table (tables, "schema"),
+                                                  "storage_type"), ==, "disc_copies");
+  for (guint i = 1; i < json_array_get_length (tables); i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tables, i - 1),
+                                                    "name"), <,
+                     json_object_get_string_member (json_array_get_object_element (tables, i),
+                                                    "name"));
+}
+
+/* The text shows storage types as the page does. */
+static void
+test_mnesia_text (void)
+{
+  const char *argv[] = { g_getenv ("BEAMSCOPE_CLI"), "mnesia", "--node", mnesia_node->name,
+                         "--cookie", mnesia_node->cookie, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean seen = FALSE;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (err, ==, "");
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "bs_disc_only "))
+      {
+        g_auto(GStrv) fields = g_strsplit_set (lines[i], " ", -1);
+        g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+        for (guint j = 0; fields[j] != NULL; j++)
+          if (fields[j][0] != '\0')
+            g_ptr_array_add (words, fields[j]);
+        g_assert_cmpuint (words->len, >=, 8);
+        g_assert_cmpstr (words->pdata[1], ==, "disc_only");
+        g_assert_cmpstr (words->pdata[2], ==, "bag");
+        g_assert_cmpstr (words->pdata[3], ==, "25");
+        g_assert_cmpstr (words->pdata[6], ==, "id,value");
+        seen = TRUE;
+      }
+  g_assert_true (seen);
+}
+
+/* Where Mnesia does not run: an empty list and a note on stderr, exit 0;
+ * and asking neither starts nor loads Mnesia, nor, once our program's own
+ * atoms exist, makes an atom. */
+static void
+test_mnesia_not_running (void)
+{
+  const char *argv[] = { g_getenv ("BEAMSCOPE_CLI"), "mnesia", "--json", "--node", node->name,
+                         "--cookie", node->cookie, NULL };
+  const char *text_argv[] = { g_getenv ("BEAMSCOPE_CLI"), "mnesia", "--node", node->name,
+                              "--cookie", node->cookie, NULL };
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+  g_autofree char *sup = NULL, *loaded = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 atoms;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))),
+                    ==, 0);
+  g_assert_nonnull (strstr (err, "Mnesia is not running on"));
+  g_assert_nonnull (strstr (err, node->name));
+
+  atoms = erl_call_integer ("erlang", "system_info", "[atom_count]");
+  g_assert_true (g_spawn_sync (NULL, (char **) text_argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &text, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (text, "Mnesia is not running on"));
+  g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[atom_count]"), ==, atoms);
+
+  sup = erl_call ("erlang", "whereis", "[mnesia_sup]");
+  g_assert_cmpstr (sup, ==, "undefined");
+  loaded = erl_call ("code", "is_loaded", "[mnesia]");
+  g_assert_cmpstr (loaded, ==, "false");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -200,13 +561,29 @@ main (int    argc,
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
   g_free (erl_call ("beamscope_fixture", "make_tables", "[]"));
+  mnesia_node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *dir = g_build_filename (mnesia_node->dir, "mnesia", NULL);
+    g_autofree char *args = g_strdup_printf ("[\"%s\"]", dir);
+    g_autofree char *started = erl_call_on (mnesia_node, "beamscope_fixture", "start_mnesia",
+                                            args);
+
+    g_assert_cmpstr (started, ==, "ok");
+  }
 
   g_test_add_func ("/tables/list", test_list);
   g_test_add_func ("/tables/limits", test_limits);
   g_test_add_func ("/tables/rows", test_rows);
   g_test_add_func ("/tables/rows-errors", test_rows_errors);
+  g_test_add_func ("/tables/growth", test_growth);
+  g_test_add_func ("/tables/history-ring", test_history_ring);
+  g_test_add_func ("/tables/mnesia", test_mnesia);
+  g_test_add_func ("/tables/mnesia-text", test_mnesia_text);
+  g_test_add_func ("/tables/mnesia-not-running", test_mnesia_not_running);
 
   status = g_test_run ();
+  beam_test_node_free (mnesia_node);
   beam_test_node_free (node);
   return status;
 }

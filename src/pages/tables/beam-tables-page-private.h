@@ -6,16 +6,33 @@
 G_BEGIN_DECLS
 
 /* For tests: the rows shown (filtered and sorted), the filter's text and
- * whether system tables show. */
-GListModel *beam_tables_page_get_shown   (BeamTablesPage *self);
-void        beam_tables_page_set_filter  (BeamTablesPage *self,
-                                          const char     *text,
-                                          gboolean        with_system);
+ * whether system tables show; Mnesia's rows shown, whether it runs, and the
+ * section on screen ("ets" or "mnesia"); sorting the ETS tables by the
+ * column sorted on `property` of the rows, as a click on its title does. */
+GListModel *beam_tables_page_get_shown          (BeamTablesPage *self);
+void        beam_tables_page_set_filter         (BeamTablesPage *self,
+                                                 const char     *text,
+                                                 gboolean        with_system);
+GListModel *beam_tables_page_get_mnesia_shown   (BeamTablesPage *self);
+gboolean    beam_tables_page_get_mnesia_running (BeamTablesPage *self);
+const char *beam_tables_page_get_section        (BeamTablesPage *self);
+void        beam_tables_page_sort_by            (BeamTablesPage *self,
+                                                 const char     *property);
 
 /* The .ui's closures. */
-char *beam_tables_page_format_count (gpointer unused,
-                                     gint64   count);
-char *beam_tables_page_format_bytes (gpointer unused,
-                                     gint64   bytes);
+char      *beam_tables_page_format_count         (gpointer    unused,
+                                                  gint64      count);
+char      *beam_tables_page_format_bytes         (gpointer    unused,
+                                                  gint64      bytes);
+char      *beam_tables_page_format_size_change   (gpointer    unused,
+                                                  gint64      change);
+char      *beam_tables_page_format_memory_change (gpointer    unused,
+                                                  gint64      change);
+char     **beam_tables_page_growth_classes       (gpointer    unused,
+                                                  gint64      change);
+gboolean   beam_tables_page_is_ets               (gpointer    unused,
+                                                  const char *section);
+char      *beam_tables_page_filter_placeholder   (gpointer    unused,
+                                                  const char *section);
 
 G_END_DECLS

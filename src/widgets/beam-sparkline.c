@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The values are scaled to 0..1 when they are set, into an array that keeps
+ * its storage, so a frame only strokes a path. Values equal to the last
+ * ones neither redraw nor notify, and GTK keeps the last frame's render node
+ * until the next redraw: a row whose figures stay put costs nothing after
+ * its first frame. */
+
+#define G_LOG_DOMAIN "beamscope-widgets"
+
+#include "config.h"
+
+#include "beam-sparkline.h"
+
+#define NATURAL_WIDTH  44
+#define NATURAL_HEIGHT 18
+#define LINE_WIDTH     1.5
+
+struct _BeamSparkline
+{
+  GtkWidget  parent_instance;
+  GVariant  *values;
+  GArray    *scaled;    /* double, 0 for the least value, 1 for the greatest */
+  gboolean   flat;      /* all values equal */
+};
+
+G_DEFINE_FINAL_TYPE (BeamSparkline, beam_sparkline, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_VALUES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GtkWidget *
+beam_sparkline_new (void)
+{
+  return g_object_new (BEAM_TYPE_SPARKLINE, NULL);
+}
+
+GVariant *
+beam_sparkline_get_values (BeamSparkline *self)
+{
+  g_return_val_if_fail (BEAM_IS_SPARKLINE (self), NULL);
+  return self->values;
+}
+
+static void
+scale (BeamSparkline *self)
+{
+  gsize n = 0;
+  const gint64 *values = self->values != NULL
+                         ? g_variant_get_fixed_array (self->values, &n, sizeof (gint64))
+                         : NULL;
+  gint64 least = G_MAXINT64, greatest = G_MININT64;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      least = MIN (least, values[i]);
+      greatest = MAX (greatest, values[i]);
+    }
+  self->flat = greatest <= least;
+  g_array_set_size (self->scaled, n);
+  for (gsize i = 0; i < n; i++)
+    /* A flat series is a line across the middle. */
+    g_array_index (self->scaled, double, i) =
+      greatest > least ? (double) (values[i] - least) / (double) (greatest - least) : 0.5;
+}
+
+void
+beam_sparkline_set_values (BeamSparkline *self,
+                           GVariant      *values)
+{
+  g_return_if_fail (BEAM_IS_SPARKLINE (self));
+  g_return_if_fail (values == NULL || g_variant_is_of_type (values, G_VARIANT_TYPE ("ax")));
+
+  if (values != NULL)
+    g_variant_ref_sink (values);
+  if (self->values == values ||
+      (self->values != NULL && values != NULL && g_variant_equal (self->values, values)))
+    {
+      if (values != NULL)
+        g_variant_unref (values);
+      return;
+    }
+  g_clear_pointer (&self->values, g_variant_unref);
+  self->values = values;
+  scale (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUES]);
+}
+
+static void
+beam_sparkline_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  BeamSparkline *self = BEAM_SPARKLINE (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  guint n = self->scaled->len;
+  double top = LINE_WIDTH, bottom = height - LINE_WIDTH;
+  GdkRGBA color;
+  cairo_t *cr;
+
+  /* One sample is no trend yet. */
+  if (n < 2 || width <= 0 || height <= 0)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS   /* gtk_widget_get_color is GTK 4.10 */
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  for (guint i = 0; i < n; i++)
+    {
+      double x = LINE_WIDTH + i * (width - 2 * LINE_WIDTH) / (n - 1);
+      double y = bottom - g_array_index (self->scaled, double, i) * (bottom - top);
+
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_stroke_preserve (cr);
+  /* The area under the line, faint, so a rise reads as mass; none under a
+   * flat line, which says only "no change". */
+  if (!self->flat)
+    {
+      cairo_line_to (cr, width - LINE_WIDTH, height);
+      cairo_line_to (cr, LINE_WIDTH, height);
+      cairo_close_path (cr);
+      cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha * 0.2);
+      cairo_fill (cr);
+    }
+  cairo_new_path (cr);
+  cairo_destroy (cr);
+}
+
+static void
+beam_sparkline_measure (GtkWidget      *widget G_GNUC_UNUSED,
+                        GtkOrientation  orientation,
+                        int             for_size G_GNUC_UNUSED,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline G_GNUC_UNUSED,
+                        int            *natural_baseline G_GNUC_UNUSED)
+{
+  int size = orientation == GTK_ORIENTATION_HORIZONTAL ? NATURAL_WIDTH : NATURAL_HEIGHT;
+
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? size / 2 : size;
+  *natural = size;
+}
+
+static void
+beam_sparkline_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  BeamSparkline *self = BEAM_SPARKLINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUES: g_value_set_variant (value, self->values); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beam_sparkline_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  BeamSparkline *self = BEAM_SPARKLINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUES: beam_sparkline_set_values (self, g_value_get_variant (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beam_sparkline_finalize (GObject *object)
+{
+  BeamSparkline *self = BEAM_SPARKLINE (object);
+
+  g_clear_pointer (&self->values, g_variant_unref);
+  g_array_unref (self->scaled);
+
+  G_OBJECT_CLASS (beam_sparkline_parent_class)->finalize (object);
+}
+
+static void
+beam_sparkline_class_init (BeamSparklineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = beam_sparkline_finalize;
+  object_class->get_property = beam_sparkline_get_property;
+  object_class->set_property = beam_sparkline_set_property;
+  widget_class->snapshot = beam_sparkline_snapshot;
+  widget_class->measure = beam_sparkline_measure;
+
+  properties[PROP_VALUES] =
+    g_param_spec_variant ("values", NULL, NULL, G_VARIANT_TYPE ("ax"), NULL,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "sparkline");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+beam_sparkline_init (BeamSparkline *self)
+{
+  self->scaled = g_array_new (FALSE, FALSE, sizeof (double));
+}
