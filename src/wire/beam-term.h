@@ -105,7 +105,8 @@ gboolean    beam_term_validate         (const char     *buf,
                                         GError        **error);
 
 /* Builders, for request arguments. Atoms are only ever made from literals in
- * our own code, never from what a user typed: see DESIGN.md. */
+ * our own code, never from what a user typed, except by beam_term_parse(),
+ * whose terms travel as binaries decoded with [safe]: see DESIGN.md. */
 BeamTerm   *beam_term_new_integer      (gint64          value);
 BeamTerm   *beam_term_new_atom         (const char     *name);
 /* Bytes as a binary: how text a user typed travels, never as an atom. */
