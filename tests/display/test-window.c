@@ -1083,6 +1083,9 @@ test_table_window (void)
       gtk_window_destroy (l->data);
   g_list_free (toplevels);
   settle (100);
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static guint refreshes_awaited;
 
 static gboolean

@@ -549,6 +549,110 @@ test_mnesia_not_running (void)
   g_assert_cmpstr (loaded, ==, "false");
 }
 
+static JsonArray *
+rows_of (JsonNode *answer)
+{
+  return json_object_get_array_member (json_node_get_object (answer), "rows");
+}
+
+static void
+assert_rows (JsonNode   *answer,
+             const char *first,
+             ...)
+{
+  JsonArray *rows = rows_of (answer);
+  va_list args;
+  guint n = 0;
+
+  va_start (args, first);
+  for (const char *row = first; row != NULL; row = va_arg (args, const char *), n++)
+    {
+      g_assert_cmpuint (n, <, json_array_get_length (rows));
+      g_assert_cmpstr (json_array_get_string_element (rows, n), ==, row);
+    }
+  va_end (args);
+  g_assert_cmpuint (json_array_get_length (rows), ==, n);
+}
+
+/* rows --key, --match and --select give what ets:lookup, ets:match_object
+ * and ets:select give on the node, typed in Erlang or Elixir. */
+static void
+test_rows_queries (void)
+{
+  g_autoptr(JsonNode) key = beam_test_node_cli_json (node, "rows", "bs_set", "--key", "2", NULL);
+  g_autoptr(JsonNode) elixir = beam_test_node_cli_json (node, "rows", "bs_set", "--key", "3",
+                                                        "--syntax", "elixir", NULL);
+  g_autoptr(JsonNode) match = beam_test_node_cli_json (node, "rows", "bs_unnamed", "--match",
+                                                       "{'_', 81}", NULL);
+  g_autoptr(JsonNode) select = beam_test_node_cli_json (
+    node, "rows", "bs_unnamed", "--select", "[{{'$1','$2'}, [{'>', '$1', 7}], ['$2']}]", NULL);
+  g_autoptr(JsonNode) select_elixir = beam_test_node_cli_json (
+    node, "rows", "bs_unnamed", "--syntax", "elixir", "--select",
+    "[{{:\"$1\", :\"$7\"}, [{:<, :\"$1\", 3}], [{{:\"$7\", :\"$1\"}}]}]", NULL);
+  g_autoptr(JsonNode) limited = beam_test_node_cli_json (node, "rows", "bs_unnamed", "--match",
+                                                         "{'_', '_'}", "--limit", "4", NULL);
+  g_autofree char *lookup = erl_call ("ets", "lookup", "[bs_set, 2]");
+  g_autoptr(JsonNode) select_set = beam_test_node_cli_json (
+    node, "rows", "bs_set", "--select", "[{{'$1','$2'}, [{'>', '$1', 1}], ['$2']}]", NULL);
+  g_autofree char *selected = erl_call ("ets", "select",
+                                        "[bs_set, [{{'$1','$2'}, [{'>', '$1', 1}], ['$2']}]]");
+  g_autofree char *printed = NULL;
+
+  g_assert_cmpstr (lookup, ==, "[{2, two}]");
+  assert_rows (key, "{2,two}", NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (key), "table"), ==,
+                   "bs_set");
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (key), "more"));
+  assert_rows (elixir, "{3, :three}", NULL);
+  assert_rows (match, "{9,81}", NULL);
+  assert_rows (select, "64", "81", "100", NULL);
+  /* The node's own select, in its order (erl_call prints [a, b]). */
+  {
+    JsonArray *rows = rows_of (select_set);
+    g_autoptr(GString) joined = g_string_new ("[");
+
+    for (guint i = 0; i < json_array_get_length (rows); i++)
+      g_string_append_printf (joined, "%s%s", i > 0 ? ", " : "",
+                              json_array_get_string_element (rows, i));
+    g_string_append (joined, "]");
+    printed = g_string_free (g_steal_pointer (&joined), FALSE);
+  }
+  g_assert_cmpstr (printed, ==, selected);
+  g_assert_cmpuint (json_array_get_length (rows_of (select_set)), ==, 2);
+  /* '$7' exists on no fresh node: made once, from the fixed '$1'..'$32'. */
+  assert_rows (select_elixir, "{1, 1}", "{4, 2}", NULL);
+  g_assert_cmpuint (json_array_get_length (rows_of (limited)), ==, 4);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (limited), "more"));
+}
+
+/* A key or pattern naming an atom the node lacks matches nothing, and the
+ * node's atom count does not move; a term that does not parse is refused
+ * before connecting. */
+static void
+test_rows_unknown_atoms (void)
+{
+  g_autofree char *atom = g_strdup_printf ("never_seen_%u", g_random_int ());
+  g_autofree char *pattern = g_strdup_printf ("{%s, '_'}", atom);
+  gint64 atoms = erl_call_integer ("erlang", "system_info", "[atom_count]");
+  g_autoptr(JsonNode) key = beam_test_node_cli_json (node, "rows", "bs_set", "--key", atom, NULL);
+  g_autoptr(JsonNode) match = beam_test_node_cli_json (node, "rows", "bs_set", "--match", pattern,
+                                                       NULL);
+  const char *bad_argv[] = { g_getenv ("BEAMSCOPE_CLI"), "rows", "bs_set", "--key", "{1,",
+                             "--node", node->name, "--cookie", node->cookie, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  assert_rows (key, NULL);
+  assert_rows (match, NULL);
+  g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[atom_count]"), ==, atoms);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) bad_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, NULL));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_nonnull (strstr (err, "{1,"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -576,6 +680,8 @@ main (int    argc,
   g_test_add_func ("/tables/limits", test_limits);
   g_test_add_func ("/tables/rows", test_rows);
   g_test_add_func ("/tables/rows-errors", test_rows_errors);
+  g_test_add_func ("/tables/rows-queries", test_rows_queries);
+  g_test_add_func ("/tables/rows-unknown-atoms", test_rows_unknown_atoms);
   g_test_add_func ("/tables/growth", test_growth);
   g_test_add_func ("/tables/history-ring", test_history_ring);
   g_test_add_func ("/tables/mnesia", test_mnesia);
