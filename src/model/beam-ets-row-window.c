@@ -767,6 +767,49 @@ beam_ets_row_window_refresh (BeamEtsRowWindow *self)
                               g_object_ref (self));
 }
 
+static void
+size_reread (GObject      *object G_GNUC_UNUSED,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(BeamEtsRowWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 size = beam_ets_window_size_finish (result, &error);
+  guint old = self->n_items;
+
+  if (size < 0)
+    {
+      if (g_error_matches (error, BEAM_ETS_ERROR, BEAM_ETS_ERROR_DELETED))
+        set_deleted (self);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        set_error (self, error->message);
+      return;
+    }
+  g_hash_table_remove_all (self->chunks);
+  self->n_held = 0;
+  g_queue_clear (&self->wanted);
+  g_clear_pointer (&self->key_index, beam_ets_key_index_free);
+  self->buckets = 0;
+  if (self->size != size)
+    {
+      self->size = size;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+    }
+  self->n_items = (guint) CLAMP (size, 0, G_MAXUINT);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+}
+
+void
+beam_ets_row_window_reload (BeamEtsRowWindow *self)
+{
+  g_return_if_fail (BEAM_IS_ETS_ROW_WINDOW (self));
+
+  if (self->deleted)
+    return;
+  beam_ets_window_size_async (self->connection, self->table, self->cancellable, size_reread,
+                              g_object_ref (self));
+}
+
 static gint
 compare_indexes (gconstpointer a,
                  gconstpointer b)

@@ -47,6 +47,10 @@ const BeamTerm   *beam_ets_row_window_get_table     (BeamEtsRowWindow    *self);
 /* Reads the table's size again (the list grows or shrinks at its end), and
  * fetches again what a failed fetch left empty. */
 void              beam_ets_row_window_refresh       (BeamEtsRowWindow    *self);
+/* Forgets every chunk read (after a change made to the table) and reads
+ * the size again: the list is replaced, so a view asks again for what it
+ * shows. */
+void              beam_ets_row_window_reload        (BeamEtsRowWindow    *self);
 /* The next (or previous) position from `from` whose fetched row prints with
  * `needle` in it (case-folded), or -1: a search of the rows fetched so far. */
 gint64            beam_ets_row_window_find          (BeamEtsRowWindow    *self,

@@ -1086,6 +1086,170 @@ test_table_window (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* ---- finding and changing rows in a table window --------------------------------- */
+
+static gboolean
+query_answered_now (gpointer data)
+{
+  const char *message = beam_table_window_get_query_message (data);
+
+  return message != NULL && g_str_has_suffix (message, "…") == FALSE && message[0] != '\0';
+}
+
+static char *
+result_text (BeamTableWindow *window,
+             guint            position)
+{
+  g_autoptr(BeamEtsRowItem) item = g_list_model_get_item (beam_table_window_get_results (window),
+                                                          position);
+
+  return beam_ets_row_item_dup_cell (item, 0, BEAM_SYNTAX_ERLANG);
+}
+
+static void
+run_query (BeamTableWindow *window,
+           guint            kind,
+           const char      *text)
+{
+  beam_table_window_query (window, kind, text);
+  beam_test_wait_until (query_answered_now, window, 5000);
+}
+
+static gint64
+table_size (const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = g_strdup_printf ("[%s, size]", table);
+  g_autofree char *printed = beam_test_node_erl_call (node, "ets", "info", args, &error);
+
+  g_assert_no_error (error);
+  return g_ascii_strtoll (printed, NULL, 10);
+}
+
+static gint64 awaited_size;
+/* Dialogs answered already: closed, they may still be listed a moment. */
+static GPtrArray *answered_dialogs;
+
+/* A dialog shown that was not answered yet. */
+static AdwMessageDialog *
+find_other_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) shown = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (shown) && gtk_widget_get_visible (GTK_WIDGET (shown)) &&
+          !g_ptr_array_find (answered_dialogs, shown, NULL))
+        return ADW_MESSAGE_DIALOG (shown);
+    }
+  return NULL;
+}
+
+static gboolean
+other_dialog_shown (gpointer data G_GNUC_UNUSED)
+{
+  return find_other_dialog () != NULL;
+}
+
+static gboolean
+records_sized (gpointer data G_GNUC_UNUSED)
+{
+  return table_size ("bs_records") == awaited_size;
+}
+
+static void
+test_table_queries_and_changes (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) read_only = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *atom = g_strdup_printf ("brand_new_%u", g_random_int ());
+  g_autofree char *row = g_strdup_printf ("{person, 99, <<\"new\">>, %s}", atom);
+  g_autofree char *lookup = NULL, *first = NULL, *atoms_before = NULL, *atoms_after = NULL;
+  BeamTableWindow *records, *watching;
+  AdwMessageDialog *dialog;
+
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "make_browse_tables", "[]",
+                                   &error));
+  g_clear_error (&error);   /* made already by an earlier test: fine */
+  beam_window_connect (window, node->name, node->cookie, "tables");
+  beam_test_wait_until (is_connected, window, 15000);
+  records = open_table_window (window, "bs_records");
+
+  /* Key, pattern and match spec give what the node's own calls give. */
+  run_query (records, 0, "7");
+  lookup = beam_test_node_erl_call (node, "ets", "lookup", "[bs_records, 7]", &error);
+  g_assert_no_error (error);
+  /* erl_call prints binaries its own way. */
+  g_assert_cmpstr (g_strstrip (lookup), ==, "[{person, 7, #Bin<110,97,109,101,55>, 27}]");
+  g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_results (records)), ==, 1);
+  first = result_text (records, 0);
+  g_assert_cmpstr (first, ==, "{person,7,<<\"name7\">>,27}");
+  run_query (records, 1, "{person, '_', '_', 30}");
+  g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_results (records)), ==, 1);
+  run_query (records, 2, "[{{person, '$1', '_', '_'}, [{'>', '$1', 45}], ['$_']}]");
+  g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_results (records)), ==, 5);
+  settle (300);
+  save_screenshot (GTK_WIDGET (records), "table-window-select.png");
+
+  /* An atom the node lacks: no row, no atom made. */
+  atoms_before = beam_test_node_erl_call (node, "erlang", "system_info", "[atom_count]", &error);
+  run_query (records, 0, atom);
+  g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_results (records)), ==, 0);
+  g_assert_nonnull (strstr (beam_table_window_get_query_message (records), "unknown"));
+  atoms_after = beam_test_node_erl_call (node, "erlang", "system_info", "[atom_count]", &error);
+  g_assert_cmpstr (atoms_before, ==, atoms_after);
+
+  /* Insert: typed, then confirmed with the atom it makes named. */
+  awaited_size = table_size ("bs_records") + 1;
+  answered_dialogs = g_ptr_array_new ();
+  gtk_widget_activate_action (GTK_WIDGET (records), "table.insert", NULL);
+  beam_test_wait_until (other_dialog_shown, NULL, 3000);
+  dialog = find_other_dialog ();
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), row);
+  g_ptr_array_add (answered_dialogs, dialog);
+  adw_message_dialog_response (dialog, "do");
+  beam_test_wait_until (other_dialog_shown, NULL, 5000);
+  dialog = find_other_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), atom));
+  /* Making an atom is the destructive kind: Enter does not do it. */
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  save_screenshot (GTK_WIDGET (dialog), "table-window-insert-dialog.png");
+  g_ptr_array_add (answered_dialogs, dialog);
+  adw_message_dialog_response (dialog, "do");
+  beam_test_wait_until (records_sized, NULL, 5000);
+
+  /* Delete by key. */
+  awaited_size--;
+  gtk_widget_activate_action (GTK_WIDGET (records), "table.delete-key", NULL);
+  beam_test_wait_until (other_dialog_shown, NULL, 3000);
+  dialog = find_other_dialog ();
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "99");
+  g_ptr_array_add (answered_dialogs, dialog);
+  adw_message_dialog_response (dialog, "do");
+  beam_test_wait_until (records_sized, NULL, 5000);
+
+  /* --read-only: nothing to change rows with. */
+  read_only = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), TRUE));
+  gtk_window_present (GTK_WINDOW (read_only));
+  beam_window_connect (read_only, node->name, node->cookie, "tables");
+  beam_test_wait_until (is_connected, read_only, 15000);
+  watching = open_table_window (read_only, "bs_records");
+  gtk_widget_activate_action (GTK_WIDGET (watching), "table.insert", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (watching), "table.delete-key", NULL);
+  settle (300);
+  g_assert_null (find_other_dialog ());
+  g_clear_pointer (&answered_dialogs, g_ptr_array_unref);
+
+  gtk_window_destroy (GTK_WINDOW (watching));
+  gtk_window_destroy (GTK_WINDOW (records));
+  settle (100);
+  destroy_and_finalize (g_steal_pointer (&read_only));
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static guint refreshes_awaited;
 
 static gboolean
@@ -1304,6 +1468,7 @@ main (int    argc,
   g_test_add_func ("/window/applications-page", test_applications_page);
   g_test_add_func ("/window/tables-page", test_tables_page);
   g_test_add_func ("/window/table-window", test_table_window);
+  g_test_add_func ("/window/table-queries-and-changes", test_table_queries_and_changes);
   g_test_add_func ("/window/tables-growth-and-mnesia", test_tables_growth_and_mnesia);
   g_test_add_func ("/window/read-only", test_read_only);
   g_test_add_func ("/window/unknown-page", test_unknown_page);

@@ -31,5 +31,12 @@ char            *beam_table_window_dup_message  (BeamTableWindow *self);
 char            *beam_table_window_dup_selected (BeamTableWindow *self);
 void             beam_table_window_scroll_to    (BeamTableWindow *self,
                                                  guint            position);
+/* What the query bar does: `kind` 0 key, 1 pattern, 2 match spec. Then the
+ * rows found so far, and what the bar says. */
+void             beam_table_window_query        (BeamTableWindow *self,
+                                                 guint            kind,
+                                                 const char      *text);
+GListModel      *beam_table_window_get_results  (BeamTableWindow *self);
+const char      *beam_table_window_get_query_message (BeamTableWindow *self);
 
 G_END_DECLS
