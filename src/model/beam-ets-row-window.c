@@ -20,6 +20,11 @@
 #define JUMP_HELP_DRIFT 0.2
 /* The key index samples about this many keys, whatever the table's size. */
 #define KEY_INDEX_KEYS 1000
+/* The set keys remembered to drop rows read twice: about 40 bytes each. */
+#define MAX_SEEN_KEYS 500000
+
+/* A key's 64-bit hash is kept as a pointer. */
+G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
 
 typedef struct
 {
@@ -56,6 +61,13 @@ struct _BeamEtsRowWindow
   GQueue           wanted;       /* chunk indexes, most wanted first */
   gboolean         in_flight;
   guint            fetches;
+
+  /* A set's keys read so far (a 64-bit hash of the printed key → the chunk
+   * that showed it): a row read again after the table grew (its hash table
+   * split a bucket already read) is dropped, not shown twice. Bounded by
+   * MAX_SEEN_KEYS. */
+  gboolean         unique_keys;
+  GHashTable      *seen_keys;
 
   BeamEtsKeyIndex *key_index;
   gint64           buckets;
@@ -157,9 +169,65 @@ show_row (Chunk          *chunk,
   guint row = offset - chunk->leading;
 
   if (offset < chunk->leading || row >= chunk->rows->len)
-    return;   /* a position the chunk's rows did not reach: stays empty */
+    {
+      /* A position the chunk's rows did not reach: loaded, and empty. */
+      beam_ets_row_item_set_row (item, NULL, 0);
+      return;
+    }
   beam_ets_row_item_set_row (item, chunk->rows->pdata[row],
                              chunk->row_bytes != NULL ? chunk->row_bytes[row] : 0);
+}
+
+/* The hash of a row's key as printed (FNV-1a, 64 bits: no two keys of
+ * millions meet), or 0 for a row without one. */
+static guint64
+key_hash (BeamEtsRowWindow *self,
+          const BeamTerm   *row)
+{
+  g_autofree char *printed = NULL;
+  guint64 hash = 14695981039346656037ull;
+
+  if (row == NULL || row->kind != BEAM_TERM_TUPLE || self->keypos < 1 ||
+      self->keypos > row->n_children)
+    return 0;
+  printed = beam_term_print (row->children[self->keypos - 1], NULL);
+  for (const guchar *c = (const guchar *) printed; *c != '\0'; c++)
+    hash = (hash ^ *c) * 1099511628211ull;
+  return hash != 0 ? hash : 1;
+}
+
+/* Which chunk showed the row with this key, if one did. */
+static gboolean
+key_shown_by (BeamEtsRowWindow *self,
+              guint64           hash,
+              guint            *index)
+{
+  gpointer owner;
+
+  if (!g_hash_table_lookup_extended (self->seen_keys, GSIZE_TO_POINTER ((gsize) hash), NULL,
+                                     &owner))
+    return FALSE;
+  *index = GPOINTER_TO_UINT (owner);
+  return TRUE;
+}
+
+static void
+remember_keys (BeamEtsRowWindow *self,
+               Chunk            *chunk)
+{
+  if (!self->unique_keys)
+    return;
+  if (g_hash_table_size (self->seen_keys) + chunk->rows->len > MAX_SEEN_KEYS)
+    g_hash_table_remove_all (self->seen_keys);   /* memory first: a row may come twice */
+  for (guint i = 0; i < chunk->rows->len; i++)
+    {
+      guint64 hash = key_hash (self, chunk->rows->pdata[i]);
+      guint owner;
+
+      if (hash != 0 && !key_shown_by (self, hash, &owner))
+        g_hash_table_insert (self->seen_keys, GSIZE_TO_POINTER ((gsize) hash),
+                             GUINT_TO_POINTER (chunk->index));
+    }
 }
 
 /* Keeps the BEAM_ETS_ROW_WINDOW_KEPT chunks used last. */
@@ -296,14 +364,72 @@ typedef struct
   BeamEtsReadDirection direction;
   gboolean             at_table_end;   /* a backward read of the table's last rows */
   gboolean             from_continuation;
+  /* A set's chunk read forward in rounds: the rows kept so far (rows read
+   * again dropped), topped up from where the last round ended. */
+  GPtrArray           *kept;            /* BeamTerm, NULL for a row too big */
+  GArray              *kept_bytes;      /* gint64 per kept row */
+  BeamTerm            *first_before;
+  guint                rounds;
 } Fetch;
+
+/* Rounds of reading for one chunk of a set whose rows keep coming again. */
+#define MAX_TOP_UP_ROUNDS 8
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_clear_pointer (&fetch->kept, g_ptr_array_unref);
+  g_clear_pointer (&fetch->kept_bytes, g_array_unref);
+  g_clear_pointer (&fetch->first_before, beam_term_free);
+  g_free (fetch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
+
+/* Moves the rows of `read` not seen in another chunk into fetch->kept;
+ * returns whether any was dropped. */
+static gboolean
+keep_new_rows (BeamEtsRowWindow *self,
+               Fetch            *fetch,
+               BeamEtsChunk     *read)
+{
+  g_autoptr(GHashTable) here = g_hash_table_new (NULL, NULL);
+  gboolean dropped = FALSE;
+
+  if (fetch->kept == NULL)
+    {
+      fetch->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_term_free);
+      fetch->kept_bytes = g_array_new (FALSE, TRUE, sizeof (gint64));
+    }
+  for (guint i = 0; i < fetch->kept->len; i++)
+    g_hash_table_add (here, GSIZE_TO_POINTER ((gsize) key_hash (self, fetch->kept->pdata[i])));
+  for (guint i = 0; i < read->rows->len; i++)
+    {
+      guint64 hash = key_hash (self, read->rows->pdata[i]);
+      gint64 bytes = read->row_bytes != NULL ? read->row_bytes[i] : 0;
+      guint owner;
+
+      if (hash != 0 &&
+          (g_hash_table_contains (here, GSIZE_TO_POINTER ((gsize) hash)) ||
+           (key_shown_by (self, hash, &owner) && owner != fetch->index)))
+        {
+          dropped = TRUE;
+          continue;
+        }
+      if (hash != 0)
+        g_hash_table_add (here, GSIZE_TO_POINTER ((gsize) hash));
+      g_ptr_array_add (fetch->kept, g_steal_pointer (&read->rows->pdata[i]));
+      g_array_append_val (fetch->kept_bytes, bytes);
+    }
+  return dropped;
+}
 
 static void
 chunk_fetched (GObject      *object G_GNUC_UNUSED,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autofree Fetch *fetch = user_data;
+  g_autoptr(Fetch) fetch = user_data;
   g_autoptr(BeamEtsRowWindow) self = fetch->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamEtsChunk) read = beam_ets_window_read_finish (result, &error);
@@ -330,6 +456,42 @@ chunk_fetched (GObject      *object G_GNUC_UNUSED,
   set_in_flight (self, FALSE);
   set_error (self, NULL);
   self->fetches++;
+
+  if (self->unique_keys && fetch->direction == BEAM_ETS_READ_FORWARD)
+    {
+      gboolean dropped = keep_new_rows (self, fetch, read);
+
+      if (fetch->first_before == NULL)
+        fetch->first_before = g_steal_pointer (&read->before);
+      if (dropped && fetch->kept->len < CHUNK && read->after != NULL &&
+          ++fetch->rounds < MAX_TOP_UP_ROUNDS)
+        {
+          /* Rows came again: read on for the ones the chunk still lacks. */
+          g_autoptr(BeamTerm) cursor = g_steal_pointer (&read->after);
+          guint missing = CHUNK - fetch->kept->len;
+          Fetch *next = g_steal_pointer (&fetch);
+
+          next->self = g_object_ref (self);   /* `self` lets the last round's go */
+          next->from_continuation = beam_term_tagged (cursor, "cont", 2) != NULL;
+          set_in_flight (self, TRUE);
+          beam_ets_window_read_async (self->connection, self->table, BEAM_ETS_READ_FORWARD,
+                                      cursor, missing, self->cancellable, chunk_fetched, next);
+          return;
+        }
+      /* The rounds' rows as one read. */
+      g_ptr_array_unref (read->rows);
+      read->rows = g_steal_pointer (&fetch->kept);
+      g_clear_pointer (&read->row_bytes, g_free);
+      for (guint i = 0; i < fetch->kept_bytes->len; i++)
+        if (g_array_index (fetch->kept_bytes, gint64, i) > 0)
+          {
+            read->row_bytes = g_memdup2 (fetch->kept_bytes->data,
+                                         fetch->kept_bytes->len * sizeof (gint64));
+            break;
+          }
+      if (read->before == NULL)
+        read->before = g_steal_pointer (&fetch->first_before);
+    }
 
   chunk = ensure_chunk (self, fetch->index);
   if (!is_fetched (chunk))
@@ -361,6 +523,7 @@ chunk_fetched (GObject      *object G_GNUC_UNUSED,
         chunk->leading = positions - n;
       chunk->used = ++self->tick;
       self->n_held++;
+      remember_keys (self, chunk);
       if (chunk->items != NULL)
         for (guint i = 0; i < chunk->items->len; i++)
           if (chunk->items->pdata[i] != NULL)
@@ -514,8 +677,7 @@ fetch_next (BeamEtsRowWindow *self)
   next = lookup_chunk (self, index + 1);
   if (index == 0)
     read_chunk (self, index, BEAM_ETS_READ_FORWARD, NULL, CHUNK, FALSE);
-  else if (is_fetched (previous) && previous->after != NULL &&
-           previous->leading + previous->rows->len == CHUNK)
+  else if (is_fetched (previous) && previous->after != NULL)
     read_chunk (self, index, BEAM_ETS_READ_FORWARD, previous->after, CHUNK, FALSE);
   else if (self->ordered && is_fetched (next) && next->before != NULL && next->leading == 0)
     read_chunk (self, index, BEAM_ETS_READ_BACKWARD, next->before, CHUNK, FALSE);
@@ -628,6 +790,7 @@ beam_ets_row_window_new (BeamConnection      *connection,
   self->protection = g_steal_pointer (&opened->protection);
   self->keypos = opened->keypos;
   self->ordered = g_strcmp0 (self->kind, "ordered_set") == 0;
+  self->unique_keys = g_strcmp0 (self->kind, "set") == 0;
   self->size = opened->first->table_size;
   self->n_items = (guint) CLAMP (self->size, 0, G_MAXUINT);
   self->columns = uniform_arity (opened->first->rows);
@@ -639,6 +802,7 @@ beam_ets_row_window_new (BeamConnection      *connection,
   first->after = g_steal_pointer (&opened->first->after);
   first->used = ++self->tick;
   self->n_held = 1;
+  remember_keys (self, first);
   beam_ets_window_opened_free (opened);
   return self;
 }
@@ -786,6 +950,7 @@ size_reread (GObject      *object G_GNUC_UNUSED,
       return;
     }
   g_hash_table_remove_all (self->chunks);
+  g_hash_table_remove_all (self->seen_keys);
   self->n_held = 0;
   g_queue_clear (&self->wanted);
   g_clear_pointer (&self->key_index, beam_ets_key_index_free);
@@ -899,6 +1064,7 @@ beam_ets_row_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->chunks, g_hash_table_unref);
+  g_clear_pointer (&self->seen_keys, g_hash_table_unref);
   g_queue_clear (&self->wanted);
   g_clear_pointer (&self->table, beam_term_free);
   g_clear_pointer (&self->key_index, beam_ets_key_index_free);
@@ -966,5 +1132,6 @@ beam_ets_row_window_init (BeamEtsRowWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   self->chunks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) chunk_free);
+  self->seen_keys = g_hash_table_new (NULL, NULL);
   g_queue_init (&self->wanted);
 }

@@ -272,6 +272,46 @@ test_changes (void)
   }
 }
 
+/* A set that grows fast while it is read on: its hash table splits buckets
+ * already read, so rows come again; none is shown twice. */
+static void
+test_set_growing (void)
+{
+  g_autoptr(BeamEtsRowWindow) window = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint inserted = 0, blank = 0;
+
+  g_free (erl_call ("beamscope_fixture", "make_big_table", "[bs_grow, set, 20000]"));
+  window = open_window ("bs_grow");
+  for (guint p = 0; p < 40000 && p < g_list_model_get_n_items (G_LIST_MODEL (window)); p++)
+    {
+      BeamEtsRowItem *item = row_at (window, p, 5000);
+      gint64 key;
+
+      if (p % 2000 == 1999 && inserted < 10)
+        {
+          g_autofree char *args = g_strdup_printf ("[bs_grow, %u, %u]", 1000000 + inserted * 20000,
+                                                   1000000 + inserted * 20000 + 19999);
+
+          g_free (erl_call ("beamscope_fixture", "insert_range", args));
+          inserted++;
+        }
+      if (beam_ets_row_item_get_term (item) == NULL)
+        {
+          blank++;
+          continue;
+        }
+      key = key_of (item);
+      g_assert_false (g_hash_table_contains (seen, GSIZE_TO_POINTER (key)));
+      g_hash_table_add (seen, GSIZE_TO_POINTER (key));
+    }
+  g_test_message ("%u rows read while the table grew by %u rows, %u positions left blank",
+                  g_hash_table_size (seen), inserted * 20000, blank);
+  g_assert_cmpuint (inserted, ==, 10);
+  g_assert_cmpuint (blank, <=, 400);
+  g_assert_cmpuint (g_hash_table_size (seen) + blank, ==, 40000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -296,6 +336,7 @@ main (int    argc,
   g_test_add_func ("/table-window/kinds", test_kinds);
   g_test_add_func ("/table-window/refusals", test_refusals);
   g_test_add_func ("/table-window/changes", test_changes);
+  g_test_add_func ("/table-window/set-growing", test_set_growing);
 
   status = g_test_run ();
   g_object_unref (connection);
