@@ -47,6 +47,7 @@ enum {
   PROP_TYPE,
   PROP_OWNER,
   PROP_OWNER_LABEL,
+  PROP_OWNER_TARGET,
   PROP_PROTECTION,
   PROP_HEIR,
   PROP_OPTIONS,
@@ -143,6 +144,10 @@ beam_ets_table_row_get_property (GObject    *object,
     case PROP_TYPE: g_value_set_string (value, self->type); break;
     case PROP_OWNER: g_value_set_string (value, self->owner); break;
     case PROP_OWNER_LABEL: g_value_set_string (value, self->owner_label); break;
+    case PROP_OWNER_TARGET:
+      g_value_set_variant (value, self->owner != NULL ? g_variant_new_string (self->owner)
+                                                      : NULL);
+      break;
     case PROP_PROTECTION: g_value_set_string (value, self->protection); break;
     case PROP_HEIR: g_value_set_string (value, self->heir); break;
     case PROP_OPTIONS: g_value_set_string (value, self->options); break;
@@ -176,6 +181,9 @@ beam_ets_table_row_class_init (BeamEtsTableRowClass *klass)
   properties[PROP_TYPE] = g_param_spec_string ("type", NULL, NULL, NULL, flags);
   properties[PROP_OWNER] = g_param_spec_string ("owner", NULL, NULL, NULL, flags);
   properties[PROP_OWNER_LABEL] = g_param_spec_string ("owner-label", NULL, NULL, NULL, flags);
+  /* The owner's pid as an action's target: a button opens its process. */
+  properties[PROP_OWNER_TARGET] = g_param_spec_variant ("owner-target", NULL, NULL,
+                                                        G_VARIANT_TYPE_STRING, NULL, flags);
   properties[PROP_PROTECTION] = g_param_spec_string ("protection", NULL, NULL, NULL, flags);
   properties[PROP_HEIR] = g_param_spec_string ("heir", NULL, NULL, NULL, flags);
   properties[PROP_OPTIONS] = g_param_spec_string ("options", NULL, NULL, NULL, flags);
@@ -245,6 +253,8 @@ update_row (BeamEtsTableRow    *self,
   SET_STRING (name, table->name, PROP_NAME);
   SET_STRING (id, table->id, PROP_ID);
   SET_STRING (type, table->type, PROP_TYPE);
+  if (g_strcmp0 (self->owner, table->owner) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWNER_TARGET]);
   SET_STRING (owner, table->owner, PROP_OWNER);
   SET_STRING (owner_label, table->owner_name != NULL ? table->owner_name : table->owner,
               PROP_OWNER_LABEL);

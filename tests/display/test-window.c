@@ -920,6 +920,24 @@ shows_table (BeamTablesPage *page,
   return FALSE;
 }
 
+/* The first owner cell's button under `widget`. */
+static GtkWidget *
+find_owner_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Open the owner process") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_owner_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_tables_page (void)
 {
@@ -955,6 +973,32 @@ test_tables_page (void)
     }
   g_assert_true (shows_table (page, "bs_set"));
   g_assert_true (shows_table (page, "bs_unnamed"));
+  /* The owner's cell opens its process: its action's target is the owner. */
+  {
+    g_autoptr(BeamEtsTableRow) row = g_list_model_get_item (shown, 0);
+    g_autoptr(GVariant) target = NULL;
+
+    g_object_get (row, "owner-target", &target, NULL);
+    g_assert_cmpstr (g_variant_get_string (target, NULL), ==, beam_ets_table_row_get_owner (row));
+  }
+  /* A click on an owner opens its process window. */
+  {
+    GtkWidget *button = find_owner_button (GTK_WIDGET (page));
+    gboolean opened = FALSE;
+    GList *toplevels;
+
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (BEAM_IS_PROCESS_WINDOW (l->data))
+        {
+          opened = TRUE;
+          gtk_window_destroy (l->data);
+        }
+    g_list_free (toplevels);
+    g_assert_true (opened);
+  }
   g_assert_false (shows_table (page, "code"));
   settle (300);
   save_screenshot (GTK_WIDGET (window), "tables-page.png");
@@ -1365,6 +1409,30 @@ test_tables_growth_and_mnesia (void)
     }
   settle (300);
   save_screenshot (GTK_WIDGET (window), "tables-page-mnesia.png");
+
+  /* Enter on a ram table opens its rows (an ETS table of its name). */
+  {
+    GListModel *shown = beam_tables_page_get_mnesia_shown (page);
+    BeamTableWindow *opened = NULL;
+    GList *toplevels;
+
+    for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+      {
+        g_autoptr(BeamMnesiaTableRow) row = g_list_model_get_item (shown, i);
+
+        if (g_strcmp0 (beam_mnesia_table_row_get_name (row), "bs_ram") == 0)
+          beam_tables_page_activate_mnesia (page, i);
+      }
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (BEAM_IS_TABLE_WINDOW (l->data))
+        opened = l->data;
+    g_list_free (toplevels);
+    g_assert_nonnull (opened);
+    beam_test_wait_until (table_window_settled, opened, 10000);
+    g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_rows (opened)), ==, 100);
+    gtk_window_destroy (GTK_WINDOW (opened));
+  }
 
   /* Mnesia stops: its section goes, and the ETS tables show. */
   g_free (beam_test_node_erl_call (mnesia_node, "mnesia", "stop", "[]", &error));

@@ -18,6 +18,9 @@ gboolean    beam_tables_page_get_mnesia_running (BeamTablesPage *self);
 const char *beam_tables_page_get_section        (BeamTablesPage *self);
 void        beam_tables_page_sort_by            (BeamTablesPage *self,
                                                  const char     *property);
+/* What Enter on a row of the Mnesia list does. */
+void        beam_tables_page_activate_mnesia    (BeamTablesPage *self,
+                                                 guint           position);
 
 /* The .ui's closures. */
 char      *beam_tables_page_format_count         (gpointer    unused,
@@ -34,5 +37,8 @@ gboolean   beam_tables_page_is_ets               (gpointer    unused,
                                                   const char *section);
 char      *beam_tables_page_filter_placeholder   (gpointer    unused,
                                                   const char *section);
+/* The owner cell's button: opens the row's owner process. */
+void       beam_tables_page_open_owner           (GtkListItem *list_item,
+                                                  GtkButton   *button);
 
 G_END_DECLS

@@ -208,6 +208,45 @@ on_table_activated (BeamTablesPage *self,
                                                              : beam_ets_table_row_get_name (row));
 }
 
+void
+beam_tables_page_open_owner (GtkListItem *list_item,
+                             GtkButton   *button)
+{
+  BeamEtsTableRow *row = gtk_list_item_get_item (list_item);
+
+  if (row != NULL && beam_ets_table_row_get_owner (row) != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (button), "win.open-process", "s",
+                                beam_ets_table_row_get_owner (row));
+}
+
+/* A Mnesia table held in ram or on disc is an ETS table of its name; a
+ * disc_only one is a dets file, which the table window does not read. */
+static void
+on_mnesia_table_activated (BeamTablesPage *self,
+                           guint           position)
+{
+  g_autoptr(BeamMnesiaTableRow) row = g_list_model_get_item (G_LIST_MODEL (self->mnesia_selection),
+                                                             position);
+  const char *storage;
+
+  if (row == NULL)
+    return;
+  storage = beam_mnesia_table_row_get_storage (row);
+  if (g_strcmp0 (storage, "ram") == 0 || g_strcmp0 (storage, "disc") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.open-table", "s",
+                                beam_mnesia_table_row_get_name (row));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("%s is not held in ETS on this node (a "
+                                                 "disc_only table lives in a dets file, or "
+                                                 "the node holds no copy): its rows cannot be "
+                                                 "browsed here yet"),
+                                               beam_mnesia_table_row_get_name (row));
+
+      gtk_label_set_text (self->status_label, text);
+    }
+}
+
 static void
 update_status (BeamTablesPage *self)
 {
@@ -336,6 +375,14 @@ beam_tables_page_show_detail (BeamPage   *page,
     gtk_stack_set_visible_child_name (self->sections, "mnesia");
   else
     gtk_stack_set_visible_child_name (self->sections, "ets");
+}
+
+void
+beam_tables_page_activate_mnesia (BeamTablesPage *self,
+                                  guint           position)
+{
+  g_return_if_fail (BEAM_IS_TABLES_PAGE (self));
+  on_mnesia_table_activated (self, position);
 }
 
 GListModel *
@@ -476,6 +523,7 @@ beam_tables_page_class_init (BeamTablesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamTablesPage, mnesia_tables);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_table_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_mnesia_table_activated);
   gtk_widget_class_bind_template_callback (widget_class, update_status);
 }
 
