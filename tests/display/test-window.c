@@ -1275,6 +1275,19 @@ test_table_queries_and_changes (void)
   adw_message_dialog_response (dialog, "do");
   beam_test_wait_until (records_sized, NULL, 5000);
 
+  /* A protected table: readable, and not to be changed from here. */
+  {
+    BeamTableWindow *protected_table = open_table_window (window, "bs_protected");
+
+    g_assert_cmpstr (beam_table_window_get_state (protected_table), ==, "rows");
+    g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_rows (protected_table)),
+                      ==, 1);
+    gtk_widget_activate_action (GTK_WIDGET (protected_table), "table.insert", NULL);
+    settle (200);
+    g_assert_null (find_other_dialog ());
+    gtk_window_destroy (GTK_WINDOW (protected_table));
+  }
+
   /* --read-only: nothing to change rows with. */
   read_only = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), TRUE));
   gtk_window_present (GTK_WINDOW (read_only));
