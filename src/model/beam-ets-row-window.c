@@ -891,12 +891,11 @@ beam_ets_row_window_get_held (BeamEtsRowWindow *self)
   return self->n_held;
 }
 
-static void
-size_read (GObject      *object G_GNUC_UNUSED,
-           GAsyncResult *result,
-           gpointer      user_data)
+/* The size a request answered, or -1 having said why there is none. */
+static gint64
+answered_size (BeamEtsRowWindow *self,
+               GAsyncResult     *result)
 {
-  g_autoptr(BeamEtsRowWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   gint64 size = beam_ets_window_size_finish (result, &error);
 
@@ -906,8 +905,20 @@ size_read (GObject      *object G_GNUC_UNUSED,
         set_deleted (self);
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         set_error (self, error->message);
-      return;
     }
+  return size;
+}
+
+static void
+size_read (GObject      *object G_GNUC_UNUSED,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BeamEtsRowWindow) self = user_data;
+  gint64 size = answered_size (self, result);
+
+  if (size < 0)
+    return;
   set_size (self, size);
   fetch_next (self);
 }
@@ -937,18 +948,11 @@ size_reread (GObject      *object G_GNUC_UNUSED,
              gpointer      user_data)
 {
   g_autoptr(BeamEtsRowWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gint64 size = beam_ets_window_size_finish (result, &error);
+  gint64 size = answered_size (self, result);
   guint old = self->n_items;
 
   if (size < 0)
-    {
-      if (g_error_matches (error, BEAM_ETS_ERROR, BEAM_ETS_ERROR_DELETED))
-        set_deleted (self);
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_error (self, error->message);
-      return;
-    }
+    return;
   g_hash_table_remove_all (self->chunks);
   g_hash_table_remove_all (self->seen_keys);
   self->n_held = 0;

@@ -138,33 +138,19 @@ decode_found (const BeamTerm  *reply,
       return g_steal_pointer (&found);
     }
   if (beam_term_tagged (value, "rows", 5) == NULL ||
-      !beam_term_get_int64 (value->children[1], &found->table_size) ||
-      (rows = value->children[2])->kind != BEAM_TERM_LIST || rows->v.list.improper ||
-      (big = value->children[3])->kind != BEAM_TERM_LIST || big->v.list.improper)
+      !beam_term_get_int64 (value->children[1], &found->table_size))
     {
       beam_erl_set_bad_reply (error, "ets:select/3");
       return NULL;
     }
+  rows = value->children[2];
+  big = value->children[3];
   next = value->children[4];
-  for (guint i = 0; i < rows->n_children; i++)
-    g_ptr_array_add (found->rows, beam_term_copy (rows->children[i]));
-  for (guint i = 0; i < big->n_children; i++)
+  g_clear_pointer (&found->rows, g_ptr_array_unref);
+  if (!beam_ets_rows_read (rows, big, FALSE, &found->rows, &found->row_bytes))
     {
-      const BeamTerm *entry = big->children[i];
-      gint64 index, bytes;
-
-      if (entry->kind != BEAM_TERM_TUPLE || entry->n_children != 2 ||
-          !beam_term_get_int64 (entry->children[0], &index) ||
-          !beam_term_get_int64 (entry->children[1], &bytes) ||
-          index < 0 || index >= rows->n_children)
-        {
-          beam_erl_set_bad_reply (error, "ets:select/3");
-          return NULL;
-        }
-      if (found->row_bytes == NULL)
-        found->row_bytes = g_new0 (gint64, rows->n_children);
-      found->row_bytes[index] = MAX (bytes, 1);
-      g_clear_pointer (&found->rows->pdata[index], beam_term_free);
+      beam_erl_set_bad_reply (error, "ets:select/3");
+      return NULL;
     }
   if (next->kind == BEAM_TERM_BINARY)
     found->continuation = beam_term_copy (next);

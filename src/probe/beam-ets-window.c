@@ -85,6 +85,44 @@ key_cursor (const BeamTerm *key_binary)
   return beam_term_new_tuple (2, beam_term_new_atom ("key"), beam_term_copy (key_binary));
 }
 
+gboolean
+beam_ets_rows_read (const BeamTerm  *rows,
+                    const BeamTerm  *big,
+                    gboolean         reverse,
+                    GPtrArray      **out_rows,
+                    gint64         **out_row_bytes)
+{
+  g_autoptr(GPtrArray) read = NULL;
+  g_autofree gint64 *row_bytes = NULL;
+  guint n;
+
+  if (!is_proper_list (rows) || !is_proper_list (big))
+    return FALSE;
+  n = rows->n_children;
+  read = g_ptr_array_new_full (n, (GDestroyNotify) beam_term_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (read, beam_term_copy (rows->children[reverse ? n - 1 - i : i]));
+  for (guint i = 0; i < big->n_children; i++)
+    {
+      const BeamTerm *entry = big->children[i];
+      gint64 index, bytes;
+
+      if (entry->kind != BEAM_TERM_TUPLE || entry->n_children != 2 ||
+          !beam_term_get_int64 (entry->children[0], &index) ||
+          !beam_term_get_int64 (entry->children[1], &bytes) || index < 0 || index >= n)
+        return FALSE;
+      if (reverse)
+        index = n - 1 - index;
+      if (row_bytes == NULL)
+        row_bytes = g_new0 (gint64, n);
+      row_bytes[index] = MAX (bytes, 1);
+      g_clear_pointer (&read->pdata[index], beam_term_free);
+    }
+  *out_rows = g_steal_pointer (&read);
+  *out_row_bytes = g_steal_pointer (&row_bytes);
+  return TRUE;
+}
+
 /* {chunk, Size, Rows, Big, Next, FirstKB, LastKB}; a backward chunk comes in
  * reverse key order and is turned round here. */
 static BeamEtsChunk *
@@ -94,43 +132,20 @@ read_chunk (const BeamTerm       *value,
   g_autoptr(BeamEtsChunk) chunk = NULL;
   const BeamTerm *rows, *big, *next, *first_key, *last_key;
   gint64 size;
-  guint n;
 
   if (beam_term_tagged (value, "chunk", 7) == NULL ||
-      !beam_term_get_int64 (value->children[1], &size) ||
-      !is_proper_list (rows = value->children[2]) ||
-      !is_proper_list (big = value->children[3]))
+      !beam_term_get_int64 (value->children[1], &size))
     return NULL;
+  rows = value->children[2];
+  big = value->children[3];
   next = value->children[4];
   first_key = value->children[5];
   last_key = value->children[6];
-  n = rows->n_children;
-
   chunk = g_new0 (BeamEtsChunk, 1);
   chunk->table_size = MAX (size, 0);
-  chunk->rows = g_ptr_array_new_full (n, (GDestroyNotify) beam_term_free);
-  for (guint i = 0; i < n; i++)
-    {
-      guint at = direction == BEAM_ETS_READ_BACKWARD ? n - 1 - i : i;
-
-      g_ptr_array_add (chunk->rows, beam_term_copy (rows->children[at]));
-    }
-  for (guint i = 0; i < big->n_children; i++)
-    {
-      const BeamTerm *entry = big->children[i];
-      gint64 index, bytes;
-
-      if (entry->kind != BEAM_TERM_TUPLE || entry->n_children != 2 ||
-          !beam_term_get_int64 (entry->children[0], &index) ||
-          !beam_term_get_int64 (entry->children[1], &bytes) || index < 0 || index >= n)
-        return NULL;
-      if (direction == BEAM_ETS_READ_BACKWARD)
-        index = n - 1 - index;
-      if (chunk->row_bytes == NULL)
-        chunk->row_bytes = g_new0 (gint64, n);
-      chunk->row_bytes[index] = MAX (bytes, 1);
-      g_clear_pointer (&chunk->rows->pdata[index], beam_term_free);
-    }
+  if (!beam_ets_rows_read (rows, big, direction == BEAM_ETS_READ_BACKWARD, &chunk->rows,
+                           &chunk->row_bytes))
+    return NULL;
 
   /* The cursor past the end the chunk was read towards. */
   if (beam_term_tagged (next, "key", 2) != NULL && is_key_binary (next->children[1]))

@@ -122,6 +122,16 @@ BeamEtsKeyIndex *beam_ets_window_key_index_finish (GAsyncResult      *result,
                                                    GError           **error);
 void             beam_ets_key_index_free          (BeamEtsKeyIndex   *index);
 
+/* For the programs that answer rows as ets-window.exprs does (Rows, and Big:
+ * [{Index, Bytes}] of rows left out): the rows as BeamTerms (NULL for one too
+ * big) and their sizes (NULL when none was too big); `reverse` turns them
+ * round. FALSE for anything else. */
+gboolean      beam_ets_rows_read                (const BeamTerm       *rows,
+                                                 const BeamTerm       *big,
+                                                 gboolean              reverse,
+                                                 GPtrArray           **out_rows,
+                                                 gint64              **out_row_bytes);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamEtsChunk, beam_ets_chunk_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamEtsWindowOpened, beam_ets_window_opened_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamEtsKeyIndex, beam_ets_key_index_free)
