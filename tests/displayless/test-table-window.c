@@ -185,6 +185,26 @@ test_kinds (void)
   big = beam_ets_row_item_dup_cell (row_at (terms, 2, 1000), 1, BEAM_SYNTAX_ERLANG);
   g_assert_true (g_str_has_prefix (big, "Row too big"));
 
+  /* A named table opened by its id, as the Tables page lists it. */
+  {
+    g_autoptr(JsonNode) tables = beam_test_node_cli_json (node, "ets", NULL);
+    g_autoptr(BeamEtsRowWindow) by_id = NULL;
+    const char *id = NULL;
+
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (tables)); i++)
+      {
+        JsonObject *table = json_array_get_object_element (json_node_get_array (tables), i);
+
+        if (g_strcmp0 (json_object_get_string_member (table, "name"), "bs_records") == 0)
+          id = json_object_get_string_member (table, "id");
+      }
+    g_assert_nonnull (id);
+
+    g_assert_true (g_str_has_prefix (id, "#Ref<"));
+    by_id = open_window (id);
+    g_assert_cmpstr (beam_ets_row_window_get_name (by_id), ==, "bs_records");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (by_id)), ==, 50);
+  }
   g_assert_cmpint (beam_ets_row_window_get_keypos (records), ==, 2);
   g_assert_cmpuint (beam_ets_row_window_get_columns (records), ==, 4);
   name = beam_ets_row_item_dup_cell (row_at (records, 0, 1000), 1, BEAM_SYNTAX_ERLANG);
