@@ -1,9 +1,10 @@
 %% SPDX-License-Identifier: GPL-3.0-or-later
-%% The baseline for bench-rpc: an Erlang hidden node doing what Beamscope does
-%% against the same target in the same run: connect, rpc one at a time, rpc
-%% many at once. Prints one JSON object on stdout and halts.
+%% The baselines of the benchmarks, as an Erlang hidden node does the same job
+%% against the same target in the same run (for bench-rpc: connect, rpc one at
+%% a time, rpc many at once), and helpers they load on the target. Each main/1
+%% prints one JSON object on stdout and halts.
 -module(bench_baseline).
--export([main/1]).
+-export([main/1, sampler_start/0, sampler_stop/0]).
 
 %% bench-processes: how long an Erlang hidden node takes merely to receive
 %% every process through observer_backend:procs_info/1, as observer does.
@@ -52,6 +53,42 @@ main(["fetch_stats", TargetText, IntervalText, NText]) ->
     io:format("{\"idle_reductions\": ~b, \"idle_ms\": ~.3f, "
               "\"observer_reductions\": ~b, \"observer_ms\": ~.3f}~n",
               [IdleReds, IdleUs / 1000, Reds, Us / 1000]),
+    erlang:halt(0);
+
+%% bench-table-window: observer's Table Viewer reading table Table of the
+%% target, as observer_tv_table's holder does: rpc:call of
+%% observer_backend:get_table/3 with the holder itself as Parent, which
+%% spawns on the target a process that pushes the whole table in messages
+%% {Pid, Rows} (ets:match(T, '$1', N) pages: [[Row], ...]) and ends with
+%% {Pid, '$end_of_table'}. Rows are kept as the holder keeps them until the
+%% end (parse_ets_data/3: each row onto a list, the widest tuple counted);
+%% observer then merges and sorts them, which is not counted here. Meanwhile
+%% the target's memory is sampled (this module is loaded there too) and its
+%% reductions read; the client's memory is read with the rows still held.
+main(["get_table", TargetText, TableText]) ->
+    Target = list_to_atom(TargetText),
+    Table = list_to_atom(TableText),
+    true = net_kernel:connect_node(Target),
+    ok = rpc:call(Target, ?MODULE, sampler_start, []),
+    timer:sleep(100),
+    true = garbage_collect(),
+    ClientBefore = erlang:memory(total),
+    {R0, _} = rpc:call(Target, erlang, statistics, [reductions]),
+    T0 = erlang:monotonic_time(microsecond),
+    Pid = rpc:call(Target, observer_backend, get_table, [self(), Table, ets]),
+    {Messages, Rows, Columns} = receive_table(Pid, 0, [], 0),
+    Us = erlang:monotonic_time(microsecond) - T0,
+    {R1, _} = rpc:call(Target, erlang, statistics, [reductions]),
+    {NodeBefore, NodePeak, Samples} = rpc:call(Target, ?MODULE, sampler_stop, []),
+    ClientAfterNoGc = erlang:memory(total),
+    true = garbage_collect(),
+    ClientAfter = erlang:memory(total),
+    io:format("{\"all_rows_ms\": ~.3f, \"rows\": ~b, \"messages\": ~b, \"columns\": ~b, "
+              "\"node_before_bytes\": ~b, \"node_peak_growth_bytes\": ~b, "
+              "\"node_samples\": ~b, \"node_reductions\": ~b, "
+              "\"client_growth_bytes\": ~b, \"client_growth_before_gc_bytes\": ~b}~n",
+              [Us / 1000, length(Rows), Messages, Columns, NodeBefore, NodePeak - NodeBefore,
+               Samples, R1 - R0, ClientAfter - ClientBefore, ClientAfterNoGc - ClientBefore]),
     erlang:halt(0);
 
 main([TargetText, NText]) ->
@@ -156,3 +193,44 @@ walk(Target, Sup) ->
                        {_, supervisor} -> walk(Target, Pid);
                        {_, worker} -> 1
                    end || {Id, Pid, Type, _} <- Children, is_pid(Pid)]).
+
+receive_table(Pid, Messages, Rows, Columns) ->
+    receive
+        {Pid, '$end_of_table'} -> {Messages, Rows, Columns};
+        {Pid, Data} ->
+            {Rows1, Columns1} = keep(Data, Rows, Columns),
+            receive_table(Pid, Messages + 1, Rows1, Columns1)
+    end.
+
+keep([[Row] | More], Rows, Columns) -> keep(More, [Row | Rows], max(tuple_size(Row), Columns));
+keep([], Rows, Columns) -> {Rows, Columns}.
+
+%% bench-table-window, on the table node: the peak of erlang:memory(total)
+%% sampled every 2 ms, from sampler_start/0 to sampler_stop/0 (which answers
+%% {First, Peak, Samples}), by a process registered under a name that is an
+%% atom of this module, so that sampling makes none.
+sampler_start() ->
+    catch sampler_stop(),
+    Pid = spawn(fun() -> First = erlang:memory(total), sampler(First, First, 1) end),
+    true = register(bench_table_sampler, Pid),
+    ok.
+
+sampler_stop() ->
+    Pid = whereis(bench_table_sampler),
+    true = is_pid(Pid),
+    Ref = monitor(process, Pid),
+    Pid ! {stop, self()},
+    receive
+        {bench_table_sampler, First, Peak, Samples} ->
+            demonitor(Ref, [flush]),
+            {First, Peak, Samples};
+        {'DOWN', Ref, process, Pid, Reason} -> error({sampler_down, Reason})
+    after 10000 -> error(sampler_silent)
+    end.
+
+sampler(First, Peak, Samples) ->
+    receive
+        {stop, From} -> From ! {bench_table_sampler, First, Peak, Samples}
+    after 2 ->
+        sampler(First, max(Peak, erlang:memory(total)), Samples + 1)
+    end.
