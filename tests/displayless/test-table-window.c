@@ -229,6 +229,19 @@ test_kinds (void)
     }
   g_assert_true (found_key);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (bag)), ==, 3);
+
+  /* A duplicate_bag, protected and compressed, its key second: readable. */
+  {
+    g_autoptr(BeamEtsRowWindow) dup = open_window ("bs_dup");
+    g_autofree char *row = NULL;
+
+    g_assert_cmpstr (beam_ets_row_window_get_kind (dup), ==, "duplicate_bag");
+    g_assert_cmpstr (beam_ets_row_window_get_protection (dup), ==, "protected");
+    g_assert_cmpint (beam_ets_row_window_get_keypos (dup), ==, 2);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dup)), ==, 2);
+    row = beam_ets_row_item_dup_cell (row_at (dup, 0, 1000), 2, BEAM_SYNTAX_ERLANG);
+    g_assert_cmpstr (row, ==, "k");
+  }
 }
 
 static void
