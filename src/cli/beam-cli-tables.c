@@ -183,7 +183,7 @@ query_rows (BeamCli          *cli,
   opened = beam_ets_window_open_finish (_beam_cli_wait (cli), &error);
   if (opened == NULL)
     {
-      _beam_cli_wait_and_close (cli);
+      beam_connection_close (cli->connection);
       return _beam_cli_fail (error);
     }
   beam_ets_query_async (cli->connection, opened->table, kind, term, NULL,
