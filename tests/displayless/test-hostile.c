@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every CLI command against a node whose `rex` answers as a hostile or
+ * broken node would (tests/fixtures/beamscope_hostile.erl): huge, deep,
+ * wrongly shaped, out of range, badly encoded or markup answers, none, two,
+ * or one to the wrong pid. Each run must end by itself, in its deadline
+ * (plus connecting and a margin), within a memory cap, with a clear error or
+ * correct output: never a crash, never nonsense with exit status 0. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "beam-test-node.h"
+
+extern char **environ;
+
+/* What each command is given. */
+#define TIMEOUT_MS "1500"
+/* Past the deadline: connecting, starting, and a margin. */
+#define DEADLINE_SLACK_MS 2500
+/* The most a CLI run may hold, whatever the node answers: the caps on a
+ * reply keep it near what the question needs. */
+#define MAX_RSS_KB (160 * 1024)
+/* A run still going after this is killed and fails the test. */
+#define HARD_LIMIT_MS 60000
+
+static BeamTestNode *node;
+
+typedef struct
+{
+  const char *name;
+  const char *args[8];
+} Command;
+
+static const Command commands[] = {
+  { "info", { "info", NULL } },
+  { "procs", { "procs", NULL } },
+  { "top", { "top", "-n", "5", NULL } },
+  { "proc", { "proc", "beamscope_cache", NULL } },
+  { "state", { "state", "beamscope_cache", NULL } },
+  { "sched", { "sched", "--ms", "200", NULL } },
+  { "memory", { "memory", NULL } },
+  { "alloc", { "alloc", NULL } },
+  { "ets", { "ets", NULL } },
+  { "rows", { "rows", "beamscope_cache_tab", "--limit", "5", NULL } },
+  { "rows-key", { "rows", "beamscope_cache_tab", "--key", "1", NULL } },
+  { "mnesia", { "mnesia", NULL } },
+  { "heaps", { "heaps", "--min-bytes", "1000", NULL } },
+  { "apps", { "apps", NULL } },
+  { "tree", { "tree", "kernel", NULL } },
+};
+
+typedef struct
+{
+  const char *name;
+  gboolean    must_fail;     /* nothing right can be made of the answers */
+} Mode;
+
+static const Mode modes[] = {
+  { "honest", FALSE },
+  { "twice", FALSE },
+  { "markup", FALSE },
+  { "bad_utf8", FALSE },
+  { "near_max", FALSE },
+  { "wrong_shape", TRUE },
+  { "deep", TRUE },
+  { "never", TRUE },
+  { "wrong_pid", TRUE },
+  { "huge_list", TRUE },
+  { "huge_binary", TRUE },
+};
+
+typedef struct
+{
+  int      status;
+  gint64   elapsed_ms;
+  glong    max_rss_kb;
+  char    *out;
+  char    *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+set_mode (const char *mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = g_strdup_printf ("[%s]", mode);
+
+  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "set_mode", args, &error));
+  g_assert_no_error (error);
+}
+
+/* Runs beamscope-cli with the command, its output in files, and reads what
+ * wait4() says of its memory. */
+static void
+run_cli (const Command *command,
+         Run           *run)
+{
+  g_autofree char *dir = g_dir_make_tmp ("beamscope-hostile-XXXXXX", NULL);
+  g_autofree char *out_path = g_build_filename (dir, "out", NULL);
+  g_autofree char *err_path = g_build_filename (dir, "err", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  posix_spawn_file_actions_t actions;
+  struct rusage usage;
+  gint64 start;
+  pid_t pid;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("BEAMSCOPE_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--json");
+  g_ptr_array_add (argv, (gpointer) "--timeout");
+  g_ptr_array_add (argv, (gpointer) TIMEOUT_MS);
+  g_ptr_array_add (argv, (gpointer) "--node");
+  g_ptr_array_add (argv, node->name);
+  g_ptr_array_add (argv, (gpointer) "--cookie-file");
+  g_ptr_array_add (argv, node->cookie_file);
+  for (guint i = 0; command->args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) command->args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_addopen (&actions, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen (&actions, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (posix_spawn (&pid, argv->pdata[0], &actions, NULL, (char **) argv->pdata,
+                                environ), ==, 0);
+  posix_spawn_file_actions_destroy (&actions);
+
+  for (;;)
+    {
+      pid_t done = wait4 (pid, &run->status, WNOHANG, &usage);
+
+      if (done == pid)
+        break;
+      g_assert_cmpint (done, ==, 0);
+      if (g_get_monotonic_time () - start > HARD_LIMIT_MS * 1000)
+        {
+          kill (pid, SIGKILL);
+          g_assert_cmpint (wait4 (pid, &run->status, 0, &usage), ==, pid);
+          break;
+        }
+      g_usleep (5000);
+    }
+  run->elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  run->max_rss_kb = usage.ru_maxrss;
+  g_file_get_contents (out_path, &run->out, NULL, NULL);
+  g_file_get_contents (err_path, &run->err, NULL, NULL);
+  g_unlink (out_path);
+  g_unlink (err_path);
+  g_rmdir (dir);
+}
+
+typedef struct
+{
+  guint  runs;
+  gint64 worst_past_deadline_ms;
+  glong  worst_rss_kb;
+  char  *worst_rss_run;
+} Tally;
+
+static Tally tally;
+
+static void
+check_run (const Mode    *mode,
+           const Command *command,
+           const Run     *run)
+{
+  g_autofree char *what = g_strdup_printf ("%s × %s", mode->name, command->name);
+  gint64 past = run->elapsed_ms - g_ascii_strtoll (TIMEOUT_MS, NULL, 10);
+
+  g_test_message ("%s: status %d, %" G_GINT64_FORMAT " ms, %ld kB: %.160s", what,
+                  WIFEXITED (run->status) ? WEXITSTATUS (run->status) : -WTERMSIG (run->status),
+                  run->elapsed_ms, run->max_rss_kb, run->err);
+  tally.runs++;
+  tally.worst_past_deadline_ms = MAX (tally.worst_past_deadline_ms, past);
+  if (run->max_rss_kb > tally.worst_rss_kb)
+    {
+      tally.worst_rss_kb = run->max_rss_kb;
+      g_free (tally.worst_rss_run);
+      tally.worst_rss_run = g_strdup (what);
+    }
+
+  /* Ended by itself, and not by a signal. */
+  if (!WIFEXITED (run->status))
+    g_error ("%s: killed by signal %d", what, WTERMSIG (run->status));
+  if (WEXITSTATUS (run->status) > 1)
+    g_error ("%s: exit status %d: %s", what, WEXITSTATUS (run->status), run->err);
+  if (past > DEADLINE_SLACK_MS)
+    g_error ("%s: %" G_GINT64_FORMAT " ms past its %s ms deadline", what, past, TIMEOUT_MS);
+  if (run->max_rss_kb > MAX_RSS_KB)
+    g_error ("%s: held %ld kB, more than the %d kB cap", what, run->max_rss_kb, MAX_RSS_KB);
+  /* GLib's warnings are no error message. */
+  if (strstr (run->err, "CRITICAL") != NULL || strstr (run->err, "WARNING") != NULL)
+    g_error ("%s: warned: %s", what, run->err);
+
+  if (WEXITSTATUS (run->status) == 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+
+      if (mode->must_fail)
+        g_error ("%s: exit status 0 on nonsense: %.200s", what, run->out);
+      if (!g_utf8_validate (run->out, -1, NULL))
+        g_error ("%s: printed invalid UTF-8", what);
+      if (!json_parser_load_from_data (parser, run->out, -1, &error))
+        g_error ("%s: printed no JSON: %s", what, error->message);
+    }
+  else if (run->err == NULL || run->err[0] == '\0')
+    g_error ("%s: failed without a word", what);
+}
+
+static void
+test_mode (gconstpointer data)
+{
+  const Mode *mode = data;
+
+  set_mode (mode->name);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_cli (&commands[i], &run);
+      check_run (mode, &commands[i], &run);
+    }
+  set_mode ("honest");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "start", "[]", &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/hostile/cli/%s", modes[i].name);
+
+      g_test_add_data_func (path, &modes[i], test_mode);
+    }
+
+  status = g_test_run ();
+  g_test_message ("%u runs; worst past the deadline %" G_GINT64_FORMAT " ms; worst RSS %ld kB (%s)",
+                  tally.runs, tally.worst_past_deadline_ms, tally.worst_rss_kb,
+                  tally.worst_rss_run != NULL ? tally.worst_rss_run : "-");
+  g_print ("# hostile: %u runs; worst past the deadline %" G_GINT64_FORMAT " ms; "
+           "worst RSS %ld kB (%s)\n", tally.runs, tally.worst_past_deadline_ms,
+           tally.worst_rss_kb, tally.worst_rss_run != NULL ? tally.worst_rss_run : "-");
+  g_free (tally.worst_rss_run);
+  beam_test_node_free (node);
+  return status;
+}
