@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every page of the window against a node whose `rex` answers as a hostile
+ * or broken node would (tests/fixtures/beamscope_hostile.erl): whatever it
+ * answers, no main-loop turn takes over 100 ms, memory stays bounded, no
+ * markup the app did not write reaches Pango (a warning, fatal here), and
+ * once the node answers honestly again the pages come back. */
+
+#include <adwaita.h>
+
+#include "beam-application.h"
+#include "beam-node.h"
+#include "beam-test-node.h"
+#include "beam-window-private.h"
+
+/* How long each page is watched in each mode. */
+#define WATCH_MS 1500
+/* The longest main-loop turn allowed: a frame may be late, never frozen. */
+#define MAX_TURN_MS 100
+/* The most the test process may hold (the window, GTK, and what it read). */
+#define MAX_RSS_KB (400 * 1024)
+
+static BeamTestNode *node;
+static BeamApplication *app;
+static BeamWindow *window;
+
+static const char *const pages[] = {
+  "system", "load", "memory", "applications", "tables", "processes",
+};
+
+static const char *const modes[] = {
+  "honest", "twice", "markup", "bad_utf8", "near_max", "wrong_shape", "deep", "never",
+  "wrong_pid", "huge_list", "huge_binary",
+};
+
+static struct
+{
+  gint64 worst_turn_us;
+  char  *worst_turn_at;
+  glong  worst_rss_kb;
+} tally;
+
+static glong
+rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmRSS:")) == NULL)
+    return 0;
+  return strtol (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+static void
+set_mode (const char *mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = g_strdup_printf ("[%s]", mode);
+
+  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "set_mode", args, &error));
+  g_assert_no_error (error);
+}
+
+/* Runs the main loop for `ms`, timing each turn's work (not its waiting). */
+static gint64
+watch (guint       ms,
+       const char *where)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  gint64 worst = 0;
+
+  while (g_get_monotonic_time () < end)
+    {
+      gint64 start = g_get_monotonic_time ();
+      gboolean dispatched = g_main_context_iteration (NULL, FALSE);
+      gint64 took = g_get_monotonic_time () - start;
+
+      worst = MAX (worst, took);
+      if (took > tally.worst_turn_us)
+        {
+          tally.worst_turn_us = took;
+          g_free (tally.worst_turn_at);
+          tally.worst_turn_at = g_strdup (where);
+        }
+      if (!dispatched)
+        g_usleep (1000);
+    }
+  return worst;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  BeamNode *beam_node = beam_window_get_node (data);
+
+  return beam_node != NULL &&
+         beam_connection_get_state (beam_node_get_connection (beam_node)) ==
+         BEAM_CONNECTION_STATE_CONNECTED;
+}
+
+static void
+test_mode (gconstpointer data)
+{
+  const char *mode = data;
+
+  set_mode (mode);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s × %s", mode, pages[i]);
+      gint64 worst;
+      glong rss;
+
+      beam_window_show_page (window, pages[i]);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+      worst = watch (WATCH_MS, where);
+      rss = rss_kb ();
+      tally.worst_rss_kb = MAX (tally.worst_rss_kb, rss);
+      g_test_message ("%s: longest turn %.1f ms, RSS %ld kB", where, worst / 1000.0, rss);
+      if (worst > MAX_TURN_MS * 1000)
+        g_error ("%s: a main-loop turn took %.1f ms", where, worst / 1000.0);
+      if (rss > MAX_RSS_KB)
+        g_error ("%s: the process holds %ld kB, more than %d kB", where, rss, MAX_RSS_KB);
+    }
+
+  /* Honest again: the node is there, and the pages ask it again. */
+  set_mode ("honest");
+  beam_test_wait_until (is_connected, window, 20000);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (beam_connection_init_process (NULL));
+  gtk_test_init (&argc, &argv, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  app = beam_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  node = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "start", "[]", &error));
+  g_assert_no_error (error);
+
+  window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), FALSE));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  beam_window_connect (window, node->name, node->cookie, "system");
+  beam_test_wait_until (is_connected, window, 15000);
+  /* Each page's first showing builds and styles its widgets: not a reply's cost. */
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      beam_window_show_page (window, pages[i]);
+      beam_test_run_for (1000);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/hostile/pages/%s", modes[i]);
+
+      g_test_add_data_func (path, modes[i], test_mode);
+    }
+
+  status = g_test_run ();
+  g_print ("# hostile pages: longest main-loop turn %.1f ms (%s); largest RSS %ld kB\n",
+           tally.worst_turn_us / 1000.0, tally.worst_turn_at != NULL ? tally.worst_turn_at : "-",
+           tally.worst_rss_kb);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&window);
+  beam_test_node_free (node);
+  g_clear_object (&app);
+  g_free (tally.worst_turn_at);
+  return status;
+}
