@@ -199,7 +199,9 @@ beam_application_init (BeamApplication *self)
   static const GOptionEntry options[] = {
     { "node", 'n', 0, G_OPTION_ARG_STRING, NULL,
       N_("Open straight on this node (name@host)"), N_("NAME") },
-    { "cookie", 'c', 0, G_OPTION_ARG_STRING, NULL, N_("The node's cookie"), N_("COOKIE") },
+    { "cookie", 'c', 0, G_OPTION_ARG_STRING, NULL,
+      N_("The node's cookie (other users can see it while Beamscope starts: prefer "
+         "BEAMSCOPE_COOKIE or --cookie-file)"), N_("COOKIE") },
     { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Read the cookie from FILE"), N_("FILE") },
     { "read-only", 0, 0, G_OPTION_ARG_NONE, NULL,

@@ -7,6 +7,7 @@
 
 #include "beam-application.h"
 #include "beam-connection.h"
+#include "beam-cookie.h"
 
 int
 main (int    argc,
@@ -14,6 +15,7 @@ main (int    argc,
 {
   g_autoptr(BeamApplication) app = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
 
   beam_application_tune_allocator ();
   setlocale (LC_ALL, "");
@@ -27,6 +29,11 @@ main (int    argc,
       return 1;
     }
 
+  /* GApplication parses a copy: the cookie leaves the arguments ps shows
+   * before the window even opens. */
+  args = g_strdupv (argv);
+  beam_cookie_scrub_argv (argc, argv);
+
   app = beam_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  return g_application_run (G_APPLICATION (app), argc, args);
 }

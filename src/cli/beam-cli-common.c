@@ -53,6 +53,13 @@ _beam_cli_check_count (int count)
   return count > 0 ? 0 : _beam_cli_usage_error (_("--count must be a positive number"));
 }
 
+guint
+_beam_cli_timeout (BeamCli *cli,
+                   guint    fallback)
+{
+  return cli->timeout_ms > 0 ? (guint) cli->timeout_ms : fallback;
+}
+
 void
 _beam_cli_print_json (JsonNode *node)
 {
@@ -109,8 +116,12 @@ _beam_cli_connect (BeamCli *cli)
     return _beam_cli_fail (error);
 
   connection = beam_connection_new (cli->node, cookie);
-  beam_connection_set_default_timeout (connection, cli->timeout_ms);
-  beam_connection_connect_async (connection, cli->timeout_ms, NULL, _beam_cli_stash, cli);
+  /* Connecting has its own deadline: `--timeout 1` bounds each question,
+   * and no handshake completes in a millisecond. */
+  if (cli->timeout_ms > 0)
+    beam_connection_set_request_timeout (connection, (guint) cli->timeout_ms);
+  beam_connection_connect_async (connection, (guint) cli->connect_timeout_ms, NULL,
+                                 _beam_cli_stash, cli);
   if (!beam_connection_connect_finish (connection, _beam_cli_wait (cli), &error))
     return _beam_cli_fail (error);
   cli->connection = g_steal_pointer (&connection);

@@ -11,11 +11,15 @@
 #include "beam-cli-private.h"
 #include "beam-scheduler-usage.h"
 
+/* A sample holds a process and the scheduler_wall_time flag on the node for
+ * its whole length: a minute is plenty to see a load. */
+#define MAX_SCHED_MS 60000
+
 static int sched_ms = 1000;
 
 GOptionEntry _beam_cli_sched_options[] = {
   { "ms", 0, 0, G_OPTION_ARG_INT, &sched_ms,
-    N_("Sample for MS milliseconds (default 1000)"), N_("MS") },
+    N_("Sample for MS milliseconds, at most 60000 (default 1000)"), N_("MS") },
   G_OPTION_ENTRY_NULL
 };
 
@@ -26,8 +30,8 @@ _beam_cli_sched (BeamCli *cli)
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (sched_ms <= 0)
-    return _beam_cli_usage_error (_("--ms takes a positive number of milliseconds"));
+  if (sched_ms <= 0 || sched_ms > MAX_SCHED_MS)
+    return _beam_cli_usage_error (_("--ms takes a number of milliseconds from 1 to 60000"));
   if ((status = _beam_cli_connect (cli)) != 0)
     return status;
   beam_scheduler_usage_async (cli->connection, sched_ms, NULL, _beam_cli_stash, cli);

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 #define BEAM_CLI_EXIT_NODE_ERROR 1  /* talking to the node failed */
 #define BEAM_CLI_EXIT_USAGE      2
+#define BEAM_CLI_CONNECT_TIMEOUT_MS 5000
 
 typedef struct
 {
@@ -23,7 +24,8 @@ typedef struct
   char            *cookie;
   char            *cookie_file;
   gboolean         json;
-  int              timeout_ms;
+  int              timeout_ms;          /* --timeout, or -1: each question's own */
+  int              connect_timeout_ms;
 
   char           **args;        /* the command's arguments, after its options */
   BeamConnection  *connection;  /* from _beam_cli_connect */
@@ -51,6 +53,9 @@ int             _beam_cli_usage_error    (const char     *message);
 /* -n N of the commands that list the biggest few: 0 if N is positive, else
  * the usage error's exit status. */
 int             _beam_cli_check_count    (int             count);
+/* --timeout if given, else `fallback`. */
+guint           _beam_cli_timeout        (BeamCli        *cli,
+                                          guint           fallback);
 
 void            _beam_cli_print_json     (JsonNode       *node);
 /* Prints what `builder` built: 0, the exit status. */

@@ -406,7 +406,7 @@ _beam_cli_state (BeamCli *cli)
 
   if ((status = _beam_cli_connect (cli)) != 0)
     return status;
-  beam_process_state_fetch_async (cli->connection, who, cli->timeout_ms, NULL,
+  beam_process_state_fetch_async (cli->connection, who, _beam_cli_timeout (cli, 10000), NULL,
                                   _beam_cli_stash, cli);
   state = beam_process_state_fetch_finish (_beam_cli_wait_and_close (cli), &error);
   if (state == NULL)

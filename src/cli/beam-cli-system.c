@@ -13,12 +13,35 @@
 #include "beam-epmd.h"
 #include "beam-system-info.h"
 
+/* A name as a terminal may show it: whatever a node registered with EPMD
+ * (valid UTF-8 by now), its control characters written as \xNN, so that it
+ * cannot move the cursor, clear the screen or retitle the window. */
+static char *
+escape_controls (const char *text)
+{
+  GString *escaped = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\\')
+        g_string_append (escaped, "\\\\");
+      else if (g_unichar_iscntrl (c))
+        g_string_append_printf (escaped, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
+      else
+        g_string_append_unichar (escaped, c);
+    }
+  return g_string_free (escaped, FALSE);
+}
+
 int
 _beam_cli_nodes (BeamCli *cli)
 {
   const char *host = cli->args[0] != NULL ? cli->args[0] : "localhost";
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) entries = beam_epmd_names (host, cli->timeout_ms, NULL, &error);
+  g_autoptr(GPtrArray) entries = beam_epmd_names (host, _beam_cli_timeout (cli, 10000),
+                                                          NULL, &error);
 
   if (entries == NULL)
     return _beam_cli_fail (error);
@@ -50,7 +73,9 @@ _beam_cli_nodes (BeamCli *cli)
   for (guint i = 0; i < entries->len; i++)
     {
       BeamEpmdEntry *entry = g_ptr_array_index (entries, i);
-      g_print ("%-32s %u\n", entry->name, entry->port);
+      g_autofree char *name = escape_controls (entry->name);
+
+      g_print ("%-32s %u\n", name, entry->port);
     }
   return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "beam-cli-private.h"
+#include "beam-cookie.h"
 
 typedef struct
 {
@@ -71,25 +72,33 @@ static const Command commands[] = {
 };
 
 /* The options every command takes, and those of the commands that connect. */
-static BeamCli cli = { .timeout_ms = 10000 };
+static BeamCli cli = { .timeout_ms = -1, .connect_timeout_ms = BEAM_CLI_CONNECT_TIMEOUT_MS };
 
 static GOptionEntry common_options[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &cli.json, N_("Print JSON"), NULL },
   { "timeout", 't', 0, G_OPTION_ARG_INT, &cli.timeout_ms,
-    N_("Give up on the node after MS milliseconds (default 10000)"), N_("MS") },
+    N_("Give up on each question to the node after MS milliseconds (default: the question's "
+       "own, 10000 for most)"), N_("MS") },
   G_OPTION_ENTRY_NULL
 };
 
 static GOptionEntry connection_options[] = {
   { "node", 0, 0, G_OPTION_ARG_STRING, &cli.node,
     N_("The node to inspect, as name@host"), N_("NAME") },
-  { "cookie", 'c', 0, G_OPTION_ARG_STRING, &cli.cookie, N_("The node's cookie"), N_("COOKIE") },
+  { "connect-timeout", 0, 0, G_OPTION_ARG_INT, &cli.connect_timeout_ms,
+    N_("Give up connecting after MS milliseconds (default 5000)"), N_("MS") },
+  { "cookie", 'c', 0, G_OPTION_ARG_STRING, &cli.cookie,
+    N_("The node's cookie (other users can see it while the command starts: prefer "
+       "BEAMSCOPE_COOKIE or --cookie-file)"), N_("COOKIE") },
   { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, &cli.cookie_file,
     N_("Read the cookie from FILE"), N_("FILE") },
   G_OPTION_ENTRY_NULL
 };
 
-#define COOKIE_NOTE N_("The cookie is --cookie, else --cookie-file, else ~/.erlang.cookie.")
+#define COOKIE_NOTE N_("The cookie is --cookie, else --cookie-file, else the environment's " \
+                       "BEAMSCOPE_COOKIE, else ~/.erlang.cookie. Other users can read the " \
+                       "arguments of a command with ps until it has parsed them: --cookie is " \
+                       "visible to them for that moment.")
 
 /* Whether the option --long_name (or -short_name, long_name NULL) of some
  * command, or a shared one, takes a value. */
@@ -225,6 +234,10 @@ run_without_command (int    argc,
   return BEAM_CLI_EXIT_USAGE;
 }
 
+/* The process's own arguments, where ps reads them. */
+static int original_argc;
+static char **original_argv;
+
 static int
 run_command (const Command  *command,
              int             argc,
@@ -241,8 +254,13 @@ run_command (const Command  *command,
                   error->message, command->name);
       return BEAM_CLI_EXIT_USAGE;
     }
-  if (cli.timeout_ms <= 0)
+  /* The cookie has been copied: ps need not show it for the rest of the run. */
+  beam_cookie_scrub_argv (original_argc, original_argv);
+  if (cli.timeout_ms == 0 || cli.timeout_ms < -1)
     return _beam_cli_usage_error (_("--timeout must be a positive number of milliseconds"));
+  if (cli.connect_timeout_ms <= 0)
+    return _beam_cli_usage_error (_("--connect-timeout must be a positive number of "
+                                    "milliseconds"));
   if (cli.cookie != NULL && cli.cookie_file != NULL)
     return _beam_cli_usage_error (_("give --cookie or --cookie-file, not both"));
   n_args = (guint) argc - 1;
@@ -264,6 +282,7 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) copies = NULL;  /* owns what rest points to */
   g_autoptr(GPtrArray) rest = NULL;
   const Command *command;
   int at;
@@ -289,12 +308,19 @@ main (int    argc,
     }
 
   /* argv without the command's name: its options and arguments. The parser
-   * takes options out of it, so it is a copy. */
+   * takes options out of it, and the cookie is wiped from argv once parsed,
+   * so it is a copy. */
+  copies = g_ptr_array_new_with_free_func (g_free);
   rest = g_ptr_array_new ();
   for (int i = 0; i < argc; i++)
     if (i != at)
-      g_ptr_array_add (rest, argv[i]);
+      {
+        g_ptr_array_add (copies, g_strdup (argv[i]));
+        g_ptr_array_add (rest, g_ptr_array_index (copies, copies->len - 1));
+      }
   g_ptr_array_add (rest, NULL);
+  original_argc = argc;
+  original_argv = argv;
   status = run_command (command, (int) rest->len - 1, (char **) rest->pdata);
 
   g_clear_object (&cli.connection);

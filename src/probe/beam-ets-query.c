@@ -15,6 +15,8 @@
 #include "beam-ets-window.h"
 
 #define CALL_TIMEOUT_MS 15000
+/* Up to 1000 rows of at most 64 kB each, as the table window's chunks. */
+#define MAX_REPLY_BYTES (80 * 1024 * 1024)
 /* Match variables '$1'..'$32' at most: the node makes the ones it lacks. */
 #define MAX_MATCH_VARIABLE 32
 
@@ -78,6 +80,7 @@ query_call (const BeamTerm  *table,
   call->module = "erl_eval";
   call->function = "exprs";
   call->timeout_ms = CALL_TIMEOUT_MS;
+  call->max_reply_bytes = MAX_REPLY_BYTES;
   call->args = beam_erl_source_args ("ets-query",
                                      "Table", beam_term_copy (table),
                                      "Request", g_steal_pointer (&owned_request),

@@ -12,6 +12,8 @@
 #include "beam-term-printer.h"
 
 #define CALL_TIMEOUT_MS 30000
+/* Every table's info, or a page of rows of at most 64 kB each. */
+#define MAX_REPLY_BYTES (80 * 1024 * 1024)
 
 static const char *
 intern_atom (GStringChunk   *strings,
@@ -139,6 +141,7 @@ beam_ets_tables_async (BeamConnection      *connection,
                                      .module = "erl_eval", .function = "exprs",
                                      .args = beam_erl_source_args ("ets-tables", NULL),
                                      .timeout_ms = CALL_TIMEOUT_MS,
+                                     .max_reply_bytes = MAX_REPLY_BYTES,
                                      .decode = decode_tables,
                                      .result_free = (GDestroyNotify) beam_ets_tables_free,
                                    }, cancellable, callback, user_data);
@@ -331,6 +334,7 @@ beam_ets_rows_async (BeamConnection      *connection,
                                        "Limit", beam_term_new_integer (limit),
                                        NULL),
                                      .timeout_ms = CALL_TIMEOUT_MS,
+                                     .max_reply_bytes = MAX_REPLY_BYTES,
                                      .decode = decode_rows,
                                      .decode_data = g_strdup (table),
                                      .decode_data_free = g_free,

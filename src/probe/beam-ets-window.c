@@ -12,6 +12,9 @@
 #include "beam-ets-window.h"
 
 #define CALL_TIMEOUT_MS 15000
+/* A chunk: up to 1000 rows, each at most 64 kB (a bigger one travels as
+ * its size), and their keys. */
+#define MAX_CHUNK_BYTES (80 * 1024 * 1024)
 
 static BeamTerm *
 window_args (const BeamTerm *table_or_null,
@@ -239,6 +242,7 @@ beam_ets_window_open_async (BeamConnection      *connection,
                                      .args = window_args (NULL, table,
                                                           beam_term_new_atom ("open"), limit),
                                      .timeout_ms = CALL_TIMEOUT_MS,
+                                     .max_reply_bytes = MAX_CHUNK_BYTES,
                                      .decode = decode_opened,
                                      .decode_data = g_strdup (table),
                                      .decode_data_free = g_free,
@@ -308,6 +312,7 @@ beam_ets_window_read_async (BeamConnection       *connection,
                                                             from),
                                                           limit),
                                      .timeout_ms = CALL_TIMEOUT_MS,
+                                     .max_reply_bytes = MAX_CHUNK_BYTES,
                                      .decode = decode_chunk,
                                      .decode_data = GINT_TO_POINTER (direction),
                                      .result_free = (GDestroyNotify) beam_ets_chunk_free,
@@ -364,6 +369,7 @@ count_async (BeamConnection      *connection,
                                      .args = window_args (table, NULL,
                                                           beam_term_new_atom (request), 1),
                                      .timeout_ms = CALL_TIMEOUT_MS,
+                                     .max_reply_bytes = MAX_CHUNK_BYTES,
                                      .decode = decode_count,
                                      .decode_data = (gpointer) request,
                                      .result_free = g_free,
@@ -505,6 +511,7 @@ beam_ets_window_key_index_async (BeamConnection      *connection,
                                                             beam_term_new_integer (step)),
                                                           1),
                                      .timeout_ms = CALL_TIMEOUT_MS,
+                                     .max_reply_bytes = MAX_CHUNK_BYTES,
                                      .decode = decode_key_index,
                                      .decode_data = GSIZE_TO_POINTER ((gsize) step),
                                      .result_free = (GDestroyNotify) beam_ets_key_index_free,

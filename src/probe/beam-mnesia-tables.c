@@ -142,6 +142,7 @@ beam_mnesia_tables_async (BeamConnection      *connection,
                                      .module = "erl_eval", .function = "exprs",
                                      .args = beam_erl_source_args ("mnesia-tables", NULL),
                                      .timeout_ms = CALL_TIMEOUT_MS,
+                                     .max_reply_bytes = 16 * 1024 * 1024,
                                      .decode = decode_tables,
                                      .result_free = (GDestroyNotify) beam_mnesia_tables_free,
                                    }, cancellable, callback, user_data);

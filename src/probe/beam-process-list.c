@@ -62,6 +62,10 @@
 #define CHUNK_SIZE       20000  /* at most, processes per slice: about 2.5 MB a message */
 #define MIN_CHUNK_SIZE   1000   /* at least: below, a slice costs more than it saves */
 #define FETCH_TIMEOUT_MS 120000
+/* A slice is about 2.5 MB: long names or many of them may make it several
+ * times that, never this. The cap is per message, so a million processes
+ * fit. */
+#define MAX_SLICE_BYTES  (32 * 1024 * 1024)
 
 /* What process_info/2 is asked, in this order; the compact row is
  * {Pid, RegisteredName, InitialCall, Memory, Reductions, MessageQueueLen,
@@ -696,6 +700,7 @@ beam_process_list_fetch_async (BeamConnection      *connection,
                                      .args = beam_process_list_build_program (CHUNK_SIZE,
                                                                               with_heap_sizes),
                                      .timeout_ms = FETCH_TIMEOUT_MS,
+                                     .max_reply_bytes = MAX_SLICE_BYTES,
                                      .decode = finish_table, .decode_data = fetch,
                                      .result_free = (GDestroyNotify) beam_process_table_unref,
                                      .on_message = on_slice, .stream_data = fetch,

@@ -2,6 +2,17 @@
 /* Scheduler usage, the CLI's `sched`, as an erl_eval program:
  *
  *   (fun () ->
+ *      Self = erlang:self(),
+ *      erlang:spawn(fun () ->
+ *          erlang:put(beamscope_sched, true),
+ *          Ref = erlang:monitor(process, Reply),
+ *          Worker = erlang:monitor(process, Self),
+ *          receive
+ *            {'DOWN', Ref, _, _, _} -> erlang:exit(Self, kill);
+ *            {'DOWN', Worker, _, _, _} -> ok
+ *          end
+ *        end),
+ *      erlang:put(beamscope_sched, true),
  *      erlang:system_flag(scheduler_wall_time, true),
  *      T0 = erlang:statistics(scheduler_wall_time_all),
  *      timer:sleep(Ms),
@@ -11,9 +22,13 @@
  *    end)()
  *
  * The flag counts one reference per process that raised it: ours is the
- * sampling process's, dropped by the second call or, if we gave up waiting,
- * when that process exits. Usage is (Active1 - Active0) / (Total1 - Total0)
- * per scheduler, as recon:scheduler_usage/1 computes it. */
+ * sampling process's, dropped by the second call or when that process exits.
+ * The watcher ties the sampling process to our connection, as the Load
+ * page's flag holder is (Reply is a pid of our C-node, so its monitor watches
+ * the connection): a CLI killed mid-sample leaves nothing asleep on the node
+ * nor the flag up. beamscope_sched in their dictionaries names them to the
+ * tests. Usage is (Active1 - Active0) / (Total1 - Total0) per scheduler, as
+ * recon:scheduler_usage/1 computes it. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
@@ -45,13 +60,45 @@ wall_time_all (void)
   return CALL ("erlang", "statistics", 1, ATOM ("scheduler_wall_time_all"));
 }
 
+/* The watcher of the sampling process Self: see the top of the file. */
+static BeamTerm *
+watcher_fun (void)
+{
+  BeamTerm *down = beam_erl_tuple (5, ATOM ("DOWN"), VAR ("Ref"), VAR ("_"), VAR ("_"), VAR ("_"));
+  BeamTerm *ended = beam_erl_tuple (5, ATOM ("DOWN"), VAR ("Worker"), VAR ("_"), VAR ("_"),
+                                    VAR ("_"));
+
+  return beam_erl_fun (g_ptr_array_new (),
+                       beam_erl_exprs (4,
+                                       CALL ("erlang", "put", 2,
+                                             ATOM ("beamscope_sched"), ATOM ("true")),
+                                       beam_erl_match (VAR ("Ref"),
+                                                       CALL ("erlang", "monitor", 2,
+                                                             ATOM ("process"), VAR ("Reply"))),
+                                       beam_erl_match (VAR ("Worker"),
+                                                       CALL ("erlang", "monitor", 2,
+                                                             ATOM ("process"), VAR ("Self"))),
+                                       beam_erl_receive (2,
+                                                         beam_erl_clause (down, NULL,
+                                                                          CALL ("erlang", "exit", 2,
+                                                                                VAR ("Self"),
+                                                                                ATOM ("kill"))),
+                                                         beam_erl_clause (ended, NULL,
+                                                                          ATOM ("ok")))));
+}
+
 static BeamTerm *
 usage_program (guint ms)
 {
   BeamTerm *body;
 
   body = beam_erl_fun (g_ptr_array_new (),
-                       beam_erl_exprs (6,
+                       beam_erl_exprs (9,
+                                       beam_erl_match (VAR ("Self"),
+                                                       beam_erl_call ("erlang", "self", 0)),
+                                       CALL ("erlang", "spawn", 1, watcher_fun ()),
+                                       CALL ("erlang", "put", 2,
+                                             ATOM ("beamscope_sched"), ATOM ("true")),
                                        CALL ("erlang", "system_flag", 2,
                                              ATOM ("scheduler_wall_time"), ATOM ("true")),
                                        beam_erl_match (VAR ("T0"), wall_time_all ()),
@@ -66,7 +113,8 @@ usage_program (guint ms)
                                                              ATOM ("dirty_cpu_schedulers")))));
 
   return beam_erl_eval_args (beam_erl_exprs (1, beam_erl_apply (body, 0)),
-                             "Ms", beam_term_new_integer (ms), NULL);
+                             "Ms", beam_term_new_integer (ms),
+                             "Reply", beam_term_new_reply_pid (), NULL);
 }
 
 #undef VAR
@@ -160,6 +208,7 @@ beam_scheduler_usage_async (BeamConnection      *connection,
   beam_connection_call_task_async (connection, beam_scheduler_usage_async, &(BeamCall) {
                                      .module = "erl_eval", .function = "exprs",
                                      .args = usage_program (ms), .timeout_ms = ms + MARGIN_MS,
+                                     .interval_ms = ms,
                                      .decode = decode_usage,
                                      .result_free = (GDestroyNotify) g_array_unref,
                                    }, cancellable, callback, user_data);

@@ -40,6 +40,16 @@
 #define CANCEL_CHECK_US          (100 * 1000)
 #define TICKTIME_QUERY_MS        2000
 #define NAME_POOL_SIZE           8      /* node names Beamscope uses, per user */
+#define DEFAULT_MAX_REPLY_BYTES  (8 * 1024 * 1024)
+#define SMALL_FRAME_BYTES        (64 * 1024)  /* read at once, without looking who it is for */
+#define FRAME_HEAD_BYTES         4096   /* enough for a frame's control message */
+#define KEPT_BUFFER_BYTES        (1024 * 1024)  /* the receive buffer shrinks back to this */
+
+/* What ei.h does not name: the distribution protocol's version byte and its
+ * SEND_SENDER control messages (OTP 21). */
+#define VERSION_MAGIC            131
+#define DOP_SEND_SENDER          22
+#define DOP_SEND_SENDER_TT       23
 
 typedef struct
 {
@@ -153,6 +163,10 @@ _beam_connection_link_queue (BeamConnectionLink *link,
   request->call = *call;
   if (request->call.timeout_ms == 0)
     request->call.timeout_ms = link->default_timeout_ms;
+  if (link->request_timeout_ms > 0)
+    request->call.timeout_ms = link->request_timeout_ms + call->interval_ms;
+  if (request->call.max_reply_bytes == 0)
+    request->call.max_reply_bytes = DEFAULT_MAX_REPLY_BYTES;
   request->deadline = now_us () + (gint64) request->call.timeout_ms * 1000;
   request->expected = -1;
 
@@ -249,6 +263,112 @@ timed_out (BeamConnectionLink *link,
   return FALSE;
 }
 
+/* What a node's port said to our name, the handshake's first step. */
+typedef enum
+{
+  HANDSHAKE_NAME_ACCEPTED,   /* so a failure after it is the cookie's */
+  HANDSHAKE_NAME_IN_USE,     /* a connection of that name is up, or being set up */
+  HANDSHAKE_NOT_ALLOWED,     /* net_kernel:allow/1 leaves us out */
+  HANDSHAKE_CLOSED,          /* closed before any status */
+  HANDSHAKE_GARBAGE,         /* not the distribution protocol */
+  HANDSHAKE_SILENT,          /* nothing within the time given */
+} HandshakeStatus;
+
+/* The flags OTP 25 requires of a peer, for a hidden node, in the 'N' name
+ * message of OTP 23's handshake. */
+#define DFLAGS_HIDDEN_25 (0x4 | 0x10 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | \
+                          0x20000 | 0x40000 | 0x1000000)
+
+static gboolean
+read_fully (int     fd,
+            guint8 *buf,
+            gsize   len,
+            gint64  deadline,
+            gboolean *closed)
+{
+  gsize got = 0;
+
+  *closed = FALSE;
+  while (got < len)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      gssize n;
+
+      if (poll (&pfd, 1, (int) ms_until (deadline)) <= 0)
+        return FALSE;
+      n = recv (fd, buf + got, len - got, MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+        {
+          *closed = TRUE;
+          return FALSE;
+        }
+      if (n > 0)
+        got += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* ei says only that a handshake failed: this goes as far as the node's
+ * status on its own, once it has, to tell a wrong cookie from a name in use,
+ * a node that refuses us, and a port that is no node's at all. */
+static HandshakeStatus
+handshake_status (const struct in_addr *addr,
+                  guint                 port,
+                  const char           *local_node,
+                  guint                 timeout_ms)
+{
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (port), .sin_addr = *addr };
+  gint64 deadline = now_us () + (gint64) timeout_ms * 1000;
+  gsize name_len = strlen (local_node);
+  g_autofree guint8 *message = g_malloc (2 + 15 + name_len);
+  guint64 flags = DFLAGS_HIDDEN_25;
+  guint8 head[2];
+  guint8 status[16];
+  gsize len;
+  gboolean closed = FALSE;
+  HandshakeStatus result = HANDSHAKE_SILENT;
+  int fd;
+
+  /* 'N', Flags:8, Creation:4, NameLength:2, Name */
+  message[0] = (15 + name_len) >> 8;
+  message[1] = (15 + name_len) & 0xff;
+  message[2] = 'N';
+  for (int k = 0; k < 8; k++)
+    message[3 + k] = (flags >> (56 - 8 * k)) & 0xff;
+  memset (message + 11, 0, 4);
+  message[15] = name_len >> 8;
+  message[16] = name_len & 0xff;
+  memcpy (message + 17, local_node, name_len);
+
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return HANDSHAKE_SILENT;
+  if (connect (fd, (struct sockaddr *) &sa, sizeof sa) != 0 ||
+      send (fd, message, 17 + name_len, MSG_NOSIGNAL) != (gssize) (17 + name_len))
+    result = HANDSHAKE_CLOSED;
+  else if (!read_fully (fd, head, 2, deadline, &closed))
+    result = closed ? HANDSHAKE_CLOSED : HANDSHAKE_SILENT;
+  else if ((len = (gsize) head[0] << 8 | head[1]) < 2 || len > sizeof status)
+    result = HANDSHAKE_GARBAGE;
+  else if (!read_fully (fd, status, len, deadline, &closed))
+    result = closed ? HANDSHAKE_GARBAGE : HANDSHAKE_SILENT;
+  else if (status[0] != 's')
+    result = HANDSHAKE_GARBAGE;
+  else if ((len == 3 && memcmp (status + 1, "ok", 2) == 0) ||
+           (len == 16 && memcmp (status + 1, "ok_simultaneous", 15) == 0))
+    result = HANDSHAKE_NAME_ACCEPTED;
+  else if (len == 6 && memcmp (status + 1, "alive", 5) == 0)
+    result = HANDSHAKE_NAME_IN_USE;
+  else if (len == 12 && memcmp (status + 1, "not_allowed", 11) == 0)
+    result = HANDSHAKE_NOT_ALLOWED;
+  else if (len == 4 && memcmp (status + 1, "nok", 3) == 0)
+    result = HANDSHAKE_NAME_IN_USE;  /* a connection of that name being set up */
+  else
+    result = HANDSHAKE_GARBAGE;
+  close (fd);
+  return result;
+}
+
 /* One attempt, within connect_timeout_ms from start to finish: the name
  * lookup, EPMD (on the same address we then connect to), the handshake. */
 static int
@@ -262,6 +382,7 @@ link_connect (BeamConnectionLink *link,
   struct in_addr addr;
   guint port;
   int fd = -1;
+  gboolean name_accepted = FALSE;
 
   if (!beam_epmd_resolve_host (link->host, &addr, error) || timed_out (link, deadline, error))
     return -1;
@@ -272,12 +393,16 @@ link_connect (BeamConnectionLink *link,
   /* Every node name a node ever sees becomes an atom there, and atoms are
    * never collected: so the names come from a small pool, the same for
    * every run, and no number of runs or reconnects costs the node more than
-   * NAME_POOL_SIZE atoms. A name still in use (another Beamscope, or our
-   * previous connection the node has not yet noticed is gone) is refused
-   * like a wrong cookie; the next name is then tried. */
+   * NAME_POOL_SIZE atoms. ei refuses a name still in use (another
+   * Beamscope, or our previous connection the node has not yet noticed is
+   * gone) as it refuses a wrong cookie: handshake_status() tells which, and
+   * the next name is tried. Telling costs the node one more atom, ever:
+   * beamscope_UID_probe. */
   local_host = make_local_host (link->host, beam_node_name_is_long (link->target_node));
   for (guint k = 0; k < NAME_POOL_SIZE; k++)
     {
+      HandshakeStatus status;
+
       g_free (local_alive);
       g_free (local_node);
       local_alive = g_strdup_printf ("beamscope_%u_%u", (guint) getuid (), k);
@@ -313,13 +438,64 @@ link_connect (BeamConnectionLink *link,
         }
       if (g_atomic_int_get (&link->quit))
         return -1;
+
+      status = handshake_status (&addr, port, local_node, MIN (MAX (ms_until (deadline), 1), 2000));
+      /* OTP 25 closes on a name connected already, without a status: if
+       * a name no Beamscope keeps connected is answered, ours is in use. */
+      if (status == HANDSHAKE_CLOSED)
+        {
+          g_autofree char *probe_node = g_strdup_printf ("beamscope_%u_probe@%s",
+                                                         (guint) getuid (), local_host);
+          guint probe_ms = MIN (MAX (ms_until (deadline), 1), 2000);
+
+          if (handshake_status (&addr, port, probe_node, probe_ms) == HANDSHAKE_NAME_ACCEPTED)
+            status = HANDSHAKE_NAME_IN_USE;
+        }
+      switch (status)
+        {
+        case HANDSHAKE_NAME_IN_USE:
+          continue;  /* the next name of the pool */
+        case HANDSHAKE_NAME_ACCEPTED:
+          /* The cookie, or a name the node was letting go of meanwhile:
+           * the next name tells. */
+          name_accepted = TRUE;
+          continue;
+        case HANDSHAKE_NOT_ALLOWED:
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
+                       _("%s refused the handshake: it allows only some nodes to connect "
+                         "(net_kernel:allow/1)"), link->target_node);
+          return -1;
+        case HANDSHAKE_CLOSED:
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_HANDSHAKE_FAILED,
+                       _("The handshake with %s failed: its port %u closed the connection "
+                         "before answering our name"), link->target_node, port);
+          return -1;
+        case HANDSHAKE_GARBAGE:
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_HANDSHAKE_FAILED,
+                       _("The handshake with %s failed: its port %u does not speak the Erlang "
+                         "distribution protocol"), link->target_node, port);
+          return -1;
+        case HANDSHAKE_SILENT:
+        default:
+          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_HANDSHAKE_FAILED,
+                       _("The handshake with %s failed: its port %u did not answer our name"),
+                       link->target_node, port);
+          return -1;
+        }
+    }
+  if (fd < 0 && name_accepted)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
+                   _("%s refused the handshake: the cookie is wrong"), link->target_node);
+      return -1;
     }
   if (fd < 0)
     {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
-                   _("%s refused the handshake: the cookie is wrong (or the node allows only some "
-                     "nodes to connect, or %u Beamscopes are connected to it already)"),
-                   link->target_node, NAME_POOL_SIZE);
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_NAMES_IN_USE,
+                   _("%s is already connected to %u Beamscopes of this user, every node name "
+                     "Beamscope may use (beamscope_%u_0 to _%u): close one, or wait for the "
+                     "node to notice that one has gone"),
+                   link->target_node, NAME_POOL_SIZE, (guint) getuid (), NAME_POOL_SIZE - 1);
       return -1;
     }
 
@@ -526,11 +702,21 @@ dispatch_message (BeamConnectionLink *link,
                                          request->call.module, request->call.function,
                                          error->message));
             }
-          else if (request->call.until_exit)
+          else if (request->reply != NULL)
             {
-              g_clear_pointer (&request->reply, beam_term_free);
-              request->reply = reply;
+              /* rex answers once: a second answer is not rex's, and the first,
+               * still waiting for its stream, must not be lost with it. */
+              beam_term_free (reply);
+              g_hash_table_steal (link->in_flight, &request->key);
+              fail_request (link, request,
+                            g_error_new (BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                                         _("Unexpected reply from the node: %s answered "
+                                           "%s:%s twice"),
+                                         link->target_node, request->call.module,
+                                         request->call.function));
             }
+          else if (request->call.until_exit)
+            request->reply = reply;
           else if (request->call.counted && reply_count (reply, &request->expected) &&
                    request->seen < request->expected)
             request->reply = reply;  /* more messages to come, from other senders */
@@ -626,16 +812,219 @@ send_queued (BeamConnectionLink *link,
     }
 }
 
+/* ------------------------------------------------------------------------ */
+/* A frame's size, checked before it is read                                 */
+
+/* Peeks at the first `want` bytes of the next frame without taking them, as
+ * ei reads a whole frame into memory: FALSE if they did not come in time or
+ * the connection ended (ei then reads and reports it). */
+static gboolean
+peek_bytes (int     fd,
+            guint8 *buf,
+            gsize   want)
+{
+  gint64 deadline = now_us () + SOCKET_TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      gssize n = recv (fd, buf, want, MSG_PEEK | MSG_DONTWAIT);
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+      if (n == (gssize) want)
+        return TRUE;
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) || now_us () >= deadline)
+        return FALSE;
+      /* Part of it is there: poll would say readable at once, so wait a little. */
+      if (n > 0)
+        g_usleep (1000);
+      else
+        poll (&pfd, 1, (int) ms_until (deadline));
+    }
+}
+
+/* The length of an atom's encoding at buf[i], or 0 if it is none or does not
+ * fit in n bytes. */
+static gsize
+atom_span (const guint8 *buf,
+           gsize         i,
+           gsize         n)
+{
+  gsize len;
+
+  if (i + 2 > n)
+    return 0;
+  switch (buf[i])
+    {
+    case ERL_SMALL_ATOM_EXT:
+    case ERL_SMALL_ATOM_UTF8_EXT:
+      len = 2 + buf[i + 1];
+      break;
+    case ERL_ATOM_EXT:
+    case ERL_ATOM_UTF8_EXT:
+      if (i + 3 > n)
+        return 0;
+      len = 3 + ((gsize) buf[i + 1] << 8 | buf[i + 2]);
+      break;
+    default:
+      return 0;
+    }
+  return i + len <= n ? len : 0;
+}
+
+/* The length of a pid's encoding at buf[i], or 0. */
+static gsize
+pid_span (const guint8 *buf,
+          gsize         i,
+          gsize         n)
+{
+  gsize node;
+  gsize tail;
+
+  if (i + 1 > n || (buf[i] != ERL_PID_EXT && buf[i] != ERL_NEW_PID_EXT))
+    return 0;
+  node = atom_span (buf, i + 1, n);
+  tail = buf[i] == ERL_NEW_PID_EXT ? 12 : 9;
+  return node > 0 && i + 1 + node + tail <= n ? 1 + node + tail : 0;
+}
+
+/* The request a frame's head (the 4-byte length, then the pass-through byte
+ * and the control message) is addressed to, by the pid the control message
+ * names; NULL for any other frame. Reads only within the n bytes peeked. */
+static Request *
+frame_request (BeamConnectionLink *link,
+               const guint8       *buf,
+               gsize               n)
+{
+  gsize i = 4;
+  gsize span;
+  int index = 0;
+  erlang_pid to;
+  guint64 key;
+  guint tag;
+
+  /* 'p', version, a small tuple, its small-integer tag */
+  if (n < i + 6 || buf[i] != 'p' || buf[i + 1] != VERSION_MAGIC ||
+      buf[i + 2] != ERL_SMALL_TUPLE_EXT || buf[i + 4] != ERL_SMALL_INTEGER_EXT)
+    return NULL;
+  tag = buf[i + 5];
+  i += 6;
+  switch (tag)
+    {
+    case ERL_SEND:
+    case ERL_SEND_TT:
+      span = atom_span (buf, i, n);  /* the unused cookie, '' */
+      break;
+    case DOP_SEND_SENDER:
+    case DOP_SEND_SENDER_TT:
+      span = pid_span (buf, i, n);   /* the sender */
+      break;
+    default:
+      return NULL;
+    }
+  if (span == 0 || pid_span (buf, i + span, n) == 0)
+    return NULL;
+  if (ei_decode_pid ((const char *) buf + i + span, &index, &to) < 0)
+    return NULL;
+  key = pid_key (&to);
+  return g_hash_table_lookup (link->in_flight, &key);
+}
+
+/* Reads and throws away `len` bytes, a bounded buffer at a time; FALSE if the
+ * connection broke. */
+static gboolean
+discard_bytes (int    fd,
+               gsize  len)
+{
+  guint8 chunk[64 * 1024];
+
+  while (len > 0)
+    {
+      gssize n = recv (fd, chunk, MIN (len, sizeof chunk), MSG_DONTWAIT);
+
+      if (n > 0)
+        len -= (gsize) n;
+      else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+        return FALSE;
+      else
+        {
+          struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+          if (poll (&pfd, 1, SOCKET_TIMEOUT_MS) == 0)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static char *
+format_megabytes (gsize bytes)
+{
+  return g_strdup_printf ("%.1f", bytes / (1024.0 * 1024.0));
+}
+
+/* Before ei reads the next frame whole: if it is bigger than the call it
+ * answers may take (or than any message may be when it answers no call), it
+ * is read past in bounded pieces and the call fails. TRUE if the frame was
+ * refused so, with *broken set if the connection broke meanwhile. */
+static gboolean
+refuse_big_frame (BeamConnectionLink *link,
+                  gboolean           *broken)
+{
+  guint8 head[FRAME_HEAD_BYTES];
+  Request *request;
+  gsize len;
+  gsize cap;
+
+  *broken = FALSE;
+  if (!peek_bytes (link->fd, head, 4))
+    return FALSE;
+  len = (gsize) head[0] << 24 | (gsize) head[1] << 16 | (gsize) head[2] << 8 | head[3];
+  if (len <= SMALL_FRAME_BYTES)
+    return FALSE;
+  if (!peek_bytes (link->fd, head, sizeof head))
+    return FALSE;
+
+  request = frame_request (link, head, sizeof head);
+  cap = request != NULL ? request->call.max_reply_bytes : DEFAULT_MAX_REPLY_BYTES;
+  if (len <= cap)
+    return FALSE;
+
+  if (!discard_bytes (link->fd, 4 + len))
+    *broken = TRUE;
+  if (request != NULL)
+    {
+      g_autofree char *size = format_megabytes (len);
+      g_autofree char *limit = format_megabytes (cap);
+
+      g_hash_table_steal (link->in_flight, &request->key);
+      fail_request (link, request,
+                    g_error_new (BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_REPLY_TOO_BIG,
+                                 _("The node's answer to %s:%s is %s MB, more than the %s MB "
+                                   "this question may take"),
+                                 request->call.module, request->call.function, size, limit));
+    }
+  return TRUE;
+}
+
 /* One message, ticks and ei's internal control messages skipped. */
 static int
 receive_one (BeamConnectionLink *link,
              erlang_msg         *msg,
              ei_x_buff          *x)
 {
+  gboolean broken;
   int rc;
 
   msg->msgtype = -1;
   x->index = 0;
+  if (refuse_big_frame (link, &broken))
+    return broken ? ERL_ERROR : ERL_TICK;
+  /* A big frame grew the buffer: it need not stay that big. */
+  if (x->buffsz > KEPT_BUFFER_BYTES)
+    {
+      ei_x_free (x);
+      ei_x_new (x);
+    }
   rc = ei_xreceive_msg_tmo (link->fd, msg, x, SOCKET_TIMEOUT_MS);
   if (rc == ERL_ERROR && erl_errno == EIO && msg->msgtype >= 9 && msg->msgtype <= 11)
     return ERL_TICK;  /* MONITOR_P & co: ei cannot parse them, the stream is still in sync */

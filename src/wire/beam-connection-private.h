@@ -34,6 +34,8 @@ struct _BeamConnectionLink
   char            *cookie;
   guint            default_timeout_ms;
   guint            connect_timeout_ms;
+  guint            request_timeout_ms; /* 0, or every call's deadline (the CLI's --timeout);
+                                        * owner thread only, as queueing is */
   GTask           *connect_task;       /* touched on the owner thread only */
   char            *local_node;         /* network thread only; copied to the owner
                                         * on CONNECTED */

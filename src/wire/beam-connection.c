@@ -422,6 +422,14 @@ beam_connection_set_default_timeout (BeamConnection *self,
 }
 
 void
+beam_connection_set_request_timeout (BeamConnection *self,
+                                     guint           timeout_ms)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (self));
+  self->link->request_timeout_ms = timeout_ms;
+}
+
+void
 beam_connection_connect_async (BeamConnection      *self,
                                guint                timeout_ms,
                                GCancellable        *cancellable,

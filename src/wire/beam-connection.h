@@ -58,6 +58,12 @@ typedef struct
   gboolean             counted;       /* the reply (or erl_eval's {value, N, _}) is the number N of
                                        * stream messages, sent by other processes in any order;
                                        * the call ends when all N are in */
+  gsize                max_reply_bytes;  /* the largest message, reply or stream message,
+                                          * the call may receive, checked before it is
+                                          * read; 0: the connection's default (8 MB) */
+  guint                interval_ms;   /* how long the call waits on the node on purpose (a
+                                       * sampling interval): added to a deadline set with
+                                       * beam_connection_set_request_timeout() */
 } BeamCall;
 
 /* Once per process, before any thread starts: ignores SIGPIPE (ei writes with
@@ -74,6 +80,10 @@ BeamConnectionState  beam_connection_get_state        (BeamConnection       *sel
 const GError        *beam_connection_get_last_error   (BeamConnection       *self);
 guint                beam_connection_get_reconnect_attempts (BeamConnection *self);
 void                 beam_connection_set_default_timeout (BeamConnection    *self,
+                                                       guint                 timeout_ms);
+/* Every call made from now on gets timeout_ms (plus its interval_ms) as its
+ * deadline, whatever its own: the CLI's --timeout. 0 goes back to each call's. */
+void                 beam_connection_set_request_timeout (BeamConnection    *self,
                                                        guint                 timeout_ms);
 
 /* Connects; on success the connection then keeps itself up, reconnecting

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "beam-cookie.h"
@@ -112,28 +113,73 @@ beam_cookie_dup_default (GError **error)
   return beam_cookie_read_file (path, error);
 }
 
+static char *
+check_given (const char  *cookie,
+             const char  *source,
+             GError     **error)
+{
+  if (*cookie == '\0')
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                   _("The cookie given by %s is empty"), source);
+      return NULL;
+    }
+  if (strlen (cookie) >= MAX_COOKIE_SIZE)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                   _("The cookie given by %s is longer than %d bytes"), source,
+                   MAX_COOKIE_SIZE - 1);
+      return NULL;
+    }
+  return g_strdup (cookie);
+}
+
 char *
 beam_cookie_resolve (const char  *cookie,
                      const char  *cookie_file,
                      GError     **error)
 {
+  const char *env = g_getenv (BEAM_COOKIE_ENV);
+
   if (cookie != NULL)
-    {
-      if (*cookie == '\0')
-        {
-          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                       _("The cookie given is empty"));
-          return NULL;
-        }
-      if (strlen (cookie) >= MAX_COOKIE_SIZE)
-        {
-          g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                       _("The cookie is longer than %d bytes"), MAX_COOKIE_SIZE - 1);
-          return NULL;
-        }
-      return g_strdup (cookie);
-    }
+    return check_given (cookie, "--cookie", error);
   if (cookie_file != NULL)
     return beam_cookie_read_file (cookie_file, error);
+  /* An environment variable, unlike an argument, is not shown to other
+   * users by ps; an empty one is as good as unset, as in a script's
+   * `BEAMSCOPE_COOKIE= beamscope-cli …`. */
+  if (env != NULL && *env != '\0')
+    return check_given (env, BEAM_COOKIE_ENV, error);
   return beam_cookie_dup_default (error);
+}
+
+/* Overwrites `value` in place, so that /proc/PID/cmdline no longer holds it. */
+static void
+wipe (char *value)
+{
+  memset (value, 'x', strlen (value));
+}
+
+void
+beam_cookie_scrub_argv (int    argc,
+                        char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      char *arg = argv[i];
+
+      if (g_str_equal (arg, "--"))
+        return;
+      if (g_str_equal (arg, "--cookie") || g_str_equal (arg, "-c"))
+        {
+          if (i + 1 < argc)
+            wipe (argv[++i]);
+        }
+      else if (g_str_has_prefix (arg, "--cookie="))
+        wipe (arg + strlen ("--cookie="));
+      /* -cVALUE (grouped short options are left alone: only the command
+       * knows which of its letters take values) */
+      else if (arg[0] == '-' && arg[1] == 'c' && arg[2] != '\0')
+        wipe (arg + 2);
+    }
 }

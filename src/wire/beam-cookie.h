@@ -5,17 +5,25 @@
 
 G_BEGIN_DECLS
 
-/* Where the cookie comes from, in the order erl itself looks: a cookie given
- * outright, a file named by the user, then ~/.erlang.cookie and
- * $XDG_CONFIG_HOME/erlang/.erlang.cookie. */
+/* Where the cookie comes from: a cookie given outright, a file named by the
+ * user, the environment's BEAMSCOPE_COOKIE, then as erl itself looks,
+ * ~/.erlang.cookie and $XDG_CONFIG_HOME/erlang/.erlang.cookie. */
+
+#define BEAM_COOKIE_ENV "BEAMSCOPE_COOKIE"
 
 char       *beam_cookie_read_file      (const char  *path,
                                         GError     **error);
 char       *beam_cookie_dup_default    (GError     **error);
 char       *beam_cookie_dup_default_path (void);
-/* Resolves --cookie / --cookie-file / the default, as the GUI and CLI share it. */
+/* Resolves --cookie / --cookie-file / BEAMSCOPE_COOKIE / the default, as the
+ * GUI and CLI share it. */
 char       *beam_cookie_resolve        (const char  *cookie,
                                         const char  *cookie_file,
                                         GError     **error);
+/* Overwrites the value of every --cookie and -c in the process's own
+ * arguments, which any user can read with ps: call it once they are parsed,
+ * or copied for parsing. */
+void        beam_cookie_scrub_argv     (int          argc,
+                                        char       **argv);
 
 G_END_DECLS

@@ -54,35 +54,41 @@ compare_entries (gconstpointer a,
   return g_strcmp0 (ea->name, eb->name);
 }
 
+/* EPMD's lines, "name NAME at port PORT"; NULL if any line is something
+ * else, as then this is no EPMD. A name is what a node registered, any
+ * bytes: made valid UTF-8 here, so no caller prints it raw. */
 static GPtrArray *
 parse_names (const char *text)
 {
-  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_epmd_entry_free);
+  g_autoptr(GPtrArray) entries = NULL;
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_epmd_entry_free);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
       const char *at;
       guint64 port;
+      BeamEpmdEntry *entry;
 
+      if (*line == '\0' && lines[i + 1] == NULL)
+        break;  /* after the last line's newline */
       if (!g_str_has_prefix (line, "name "))
-        continue;
+        return NULL;
       line += strlen ("name ");
       at = g_strrstr (line, " at port ");
-      if (at == NULL || at == line)
-        continue;
-      if (!g_ascii_string_to_unsigned (at + strlen (" at port "), 10, 1, 65535, &port, NULL))
-        continue;
+      if (at == NULL || at == line ||
+          !g_ascii_string_to_unsigned (at + strlen (" at port "), 10, 1, 65535, &port, NULL))
+        return NULL;
 
-      BeamEpmdEntry *entry = g_new0 (BeamEpmdEntry, 1);
-      entry->name = g_strndup (line, at - line);
+      entry = g_new0 (BeamEpmdEntry, 1);
+      entry->name = g_utf8_make_valid (line, at - line);
       entry->port = (guint) port;
       g_ptr_array_add (entries, entry);
     }
 
   g_ptr_array_sort (entries, compare_entries);
-  return entries;
+  return g_steal_pointer (&entries);
 }
 
 gboolean
@@ -159,6 +165,7 @@ beam_epmd_names_at (const char            *host,
   guint port = epmd_port ();
   struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (port), .sin_addr = *address };
   const char *failure = NULL;
+  GPtrArray *names;
   int fd;
   int err = 0;
   socklen_t err_len = sizeof err;
@@ -225,7 +232,14 @@ beam_epmd_names_at (const char            *host,
     }
 
   g_byte_array_append (reply, (const guint8 *) "", 1);
-  return parse_names ((const char *) reply->data + 4);
+  names = memchr (reply->data + 4, '\0', reply->len - 5) == NULL
+          ? parse_names ((const char *) reply->data + 4)
+          : NULL;
+  if (names == NULL)
+    g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                 _("Unexpected reply from EPMD on %s port %u: not a list of node names"), host,
+                 port);
+  return names;
 }
 
 GPtrArray *

@@ -24,6 +24,9 @@ typedef enum
   BEAM_WIRE_ERROR_NOT_CONNECTED,     /* a request made while there is no connection */
   BEAM_WIRE_ERROR_BADRPC,            /* the call raised on the node */
   BEAM_WIRE_ERROR_BAD_REPLY,         /* the node answered something we cannot read */
+  BEAM_WIRE_ERROR_REPLY_TOO_BIG,     /* an answer over the call's cap, refused unread */
+  BEAM_WIRE_ERROR_HANDSHAKE_FAILED,  /* the node's port broke off or garbled the handshake */
+  BEAM_WIRE_ERROR_NAMES_IN_USE,      /* every node name of our pool is taken on the node */
 } BeamWireError;
 
 GQuark beam_wire_error_quark (void);
