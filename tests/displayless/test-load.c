@@ -164,9 +164,8 @@ rpc (BeamConnection *connection,
 /* Finding 16: alloc is recon_alloc:memory. The fixture computes
  * recon's used, allocated and usage (recon's nine allocators, pooled
  * carriers included) on the very snapshot it hands us: decoded, ours are
- * the same figures to the byte. And the CLI's, a moment apart, within a
- * hair of a fresh computation (literal_alloc, which recon leaves out, is
- * larger than that hair). */
+ * the same figures to the byte. And the CLI's, a moment apart, close to a
+ * fresh computation, with no literal_alloc among its types. */
 static void
 test_alloc_as_recon (void)
 {
@@ -205,12 +204,20 @@ test_alloc_as_recon (void)
                   G_GINT64_FORMAT ", %.4f", json_object_get_int_member (object, "allocated"),
                   json_object_get_double_member (object, "usage"), fresh_allocated,
                   fresh->children[3]->v.floating);
+  /* A carrier or two (256 kB or more each) may come or go in between. */
   g_assert_cmpfloat (ABS (json_object_get_int_member (object, "allocated") - fresh_allocated),
-                     <=, 0.005 * fresh_allocated);
+                     <=, 1024 * 1024);
   g_assert_cmpfloat (ABS (json_object_get_int_member (object, "used") - fresh_used), <=,
-                     0.01 * fresh_used);
+                     0.02 * fresh_used);
   g_assert_cmpfloat (ABS (json_object_get_double_member (object, "usage") -
-                          fresh->children[3]->v.floating), <=, 0.01);
+                          fresh->children[3]->v.floating), <=, 0.03);
+  {
+    JsonArray *types = json_object_get_array_member (object, "types");
+
+    for (guint i = 0; i < json_array_get_length (types); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (types, i),
+                                                      "type"), !=, "literal_alloc");
+  }
 }
 
 /* The fixture's cache table holds 1000 rows: it is listed, with the memory
@@ -488,6 +495,7 @@ typedef struct
   gboolean        stopping;
   gboolean        in_flight;
   guint           failures;
+  guint           timeout_id;  /* the next ask, removed when the test ends */
 } Sampler;
 
 static void sampler_ask (Sampler *sampler);
@@ -508,12 +516,13 @@ on_sampled (GObject      *object G_GNUC_UNUSED,
   else
     g_array_append_val (sampler->arrivals, now);
   if (!sampler->stopping)
-    g_timeout_add_once (100, (GSourceOnceFunc) sampler_ask, sampler);
+    sampler->timeout_id = g_timeout_add_once (100, (GSourceOnceFunc) sampler_ask, sampler);
 }
 
 static void
 sampler_ask (Sampler *sampler)
 {
+  sampler->timeout_id = 0;
   sampler->in_flight = TRUE;
   beam_load_sample_async (sampler->connection, NULL, on_sampled, sampler);
 }
@@ -558,7 +567,8 @@ test_sampling_during_big_fetch (void)
   g_autoptr(BeamTerm) holder = start_holder (connection);
   g_autoptr(BeamProcessTable) table = NULL;
   g_autoptr(GError) error = NULL;
-  Sampler sampler = { connection, g_array_new (FALSE, FALSE, sizeof (double)), FALSE, FALSE, 0 };
+  Sampler sampler = { connection, g_array_new (FALSE, FALSE, sizeof (double)), FALSE, FALSE, 0,
+                      0 };
   BeamTestWait wait = { 0 };
   g_autofree char *processes = node_says ("beamscope_fixture", "spawn_idle", "[200000]");
   g_autofree char *none = NULL;
@@ -581,6 +591,8 @@ test_sampling_during_big_fetch (void)
 
   sampler.stopping = TRUE;
   beam_test_wait_until (sampler_idle, &sampler, 10000);
+  /* The sampler lives on this stack: no ask may outlive the test. */
+  g_clear_handle_id (&sampler.timeout_id, g_source_remove);
 
   quiet_gap = longest_gap (sampler.arrivals, quiet_from + 200, fetch_from, &quiet_samples);
   fetch_gap = longest_gap (sampler.arrivals, fetch_from, fetch_to, &fetch_samples);
@@ -924,6 +936,7 @@ test_history_across_restart (void)
     }
   g_assert_cmpuint (beam_load_history_get_n_values (history, BEAM_LOAD_GROUP_USAGE), ==, n);
   beam_load_history_stop (history);
+  g_signal_handlers_disconnect_by_data (history, &watch);
 }
 
 int
