@@ -261,16 +261,57 @@ is_mfa (const BeamTerm *term)
          term->children[2]->kind == BEAM_TERM_INTEGER;
 }
 
+/* [{atom, V}] with each key once: an object loses nothing. A list with a key
+ * twice (monitors' [{process, P1}, {process, P2}]) stays a list. */
 static gboolean
 is_proplist (const BeamTerm *term)
 {
+  g_autoptr(GHashTable) keys = NULL;
+
   if (term->kind != BEAM_TERM_LIST || term->v.list.improper || term->n_children == 0)
     return FALSE;
+  keys = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < term->n_children; i++)
     if (!(term->children[i]->kind == BEAM_TERM_TUPLE && term->children[i]->n_children == 2 &&
-          term->children[i]->children[0]->kind == BEAM_TERM_ATOM))
+          term->children[i]->children[0]->kind == BEAM_TERM_ATOM) ||
+        !g_hash_table_add (keys, term->children[i]->children[0]->v.atom.name))
       return FALSE;
   return TRUE;
+}
+
+/* process_info's monitors, [{process | port, Pid | Port | {Name, Node}}], as
+ * [{"type": "process", "pid": "<0.1.0>"}, {"type": "process", "name": N,
+ * "node": Node}, ...]: every one, in order. */
+static JsonNode *
+monitors_to_json (const BeamTerm *monitors,
+                  const char     *node)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; monitors->kind == BEAM_TERM_LIST && i < monitors->n_children; i++)
+    {
+      const BeamTerm *entry = monitors->children[i];
+      JsonObject *object = json_object_new ();
+
+      if (entry->kind == BEAM_TERM_TUPLE && entry->n_children == 2)
+        {
+          const BeamTerm *type = entry->children[0], *target = entry->children[1];
+
+          json_object_set_member (object, "type", term_to_json (type, node));
+          if (target->kind == BEAM_TERM_TUPLE && target->n_children == 2)
+            {
+              json_object_set_member (object, "name", term_to_json (target->children[0], node));
+              json_object_set_member (object, "node", term_to_json (target->children[1], node));
+            }
+          else
+            json_object_set_member (object, target->kind == BEAM_TERM_PORT ? "port" : "pid",
+                                    term_to_json (target, node));
+        }
+      else
+        json_object_set_member (object, "value", term_to_json (entry, node));
+      json_array_add_object_element (array, object);
+    }
+  return json_node_init_array (json_node_alloc (), array);
 }
 
 /* Terms as a script wants them: pids as "<0.1.0>", {M,F,A} as "m:f/a",
@@ -372,6 +413,12 @@ _beam_cli_proc (BeamCli *cli)
     json_object_set_null_member (object, "registered_name");
   if (info->initial_call != NULL)
     json_object_set_string_member (object, "initial_call", info->initial_call);
+  {
+    const BeamProcessInfoItem *monitors = beam_process_info_get_field (info, "monitors");
+
+    if (monitors != NULL)
+      json_object_set_member (object, "monitors", monitors_to_json (monitors->value, cli->node));
+  }
 
   if (cli->json)
     _beam_cli_print_json (root);

@@ -3,7 +3,10 @@
  * a page is shown: samples are small calls of their own, so they go on while
  * a big fetch runs. A flag holder on the node keeps scheduler_wall_time
  * raised while we are connected; it goes with the connection, and a new one
- * is started after a reconnect (the points stay).
+ * is started after a reconnect. The points stay across a reconnect to the
+ * same node, but not to a new incarnation of it (the holder's pid has
+ * another creation): its monotonic clock starts anew, so old points would
+ * lie in its future or far in its past. They are dropped, with "reset".
  *
  * Points live in two flat arrays (times, and rows of `stride` values), the
  * oldest dropped in batches once they are older than the longest window a
@@ -29,6 +32,8 @@ struct _BeamLoadHistory
   BeamConnection *connection;
   GCancellable   *cancellable;
   BeamTerm       *holder;
+  guint32         creation;      /* of the node's incarnation, from the holder's pid */
+  gboolean        has_creation;
   BeamLoadSample *last;
   guint           interval_ms;
   guint           timeout_id;
@@ -79,6 +84,18 @@ set_error (BeamLoadHistory *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
 }
 
+/* The points go, and the charts drawn from them start over. */
+static void
+clear_points (BeamLoadHistory *self)
+{
+  self->stride = 0;
+  self->busiest = 0;
+  memset (self->n_values, 0, sizeof self->n_values);
+  g_array_set_size (self->times, 0);
+  g_array_set_size (self->values, 0);
+  g_signal_emit (self, signals[RESET], 0);
+}
+
 /* The groups' sizes follow the sample's shape; another shape starts over. */
 static void
 fit_layout (BeamLoadHistory      *self,
@@ -108,6 +125,17 @@ fit_layout (BeamLoadHistory      *self,
   g_signal_emit (self, signals[RESET], 0);
 }
 
+/* How long before `now` a point was; a node's times far apart enough to
+ * overflow make it as old as can be, so it goes. */
+static gint64
+age_us (gint64 now,
+        gint64 then)
+{
+  gint64 age;
+
+  return __builtin_sub_overflow (now, then, &age) ? G_MAXINT64 : age;
+}
+
 static void
 add_point (BeamLoadHistory      *self,
            const BeamLoadSample *before,
@@ -123,6 +151,10 @@ add_point (BeamLoadHistory      *self,
   usage = beam_load_sample_usage (before, after, &total);
   if (usage == NULL)
     return;
+  /* Time that does not go forward is another clock (a restarted node's). */
+  if (self->times->len > 0 &&
+      after->time_us <= g_array_index (self->times, gint64, self->times->len - 1))
+    clear_points (self);
 
   fit_layout (self, after);
   g_array_set_size (self->values, self->values->len + self->stride);
@@ -175,12 +207,12 @@ add_point (BeamLoadHistory      *self,
   }
 
   /* Old points go in batches, not one per push. */
-  if (after->time_us - g_array_index (self->times, gint64, 0) > SPAN_US + DROP_SLACK_US)
+  if (age_us (after->time_us, g_array_index (self->times, gint64, 0)) > SPAN_US + DROP_SLACK_US)
     {
       guint drop = 0;
 
       while (drop < self->times->len &&
-             after->time_us - g_array_index (self->times, gint64, drop) > SPAN_US)
+             age_us (after->time_us, g_array_index (self->times, gint64, drop)) > SPAN_US)
         drop++;
       g_array_remove_range (self->times, 0, drop);
       g_array_remove_range (self->values, 0, drop * self->stride);
@@ -263,6 +295,14 @@ holder_done (GObject      *object G_GNUC_UNUSED,
     }
   g_clear_pointer (&self->holder, beam_term_free);
   self->holder = holder;
+  if (holder->kind == BEAM_TERM_PID)
+    {
+      if (self->has_creation && holder->v.ident.creation != self->creation &&
+          self->times->len > 0)
+        clear_points (self);
+      self->creation = holder->v.ident.creation;
+      self->has_creation = TRUE;
+    }
   take_sample (self);
 }
 

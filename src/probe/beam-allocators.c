@@ -5,12 +5,23 @@
  *    erlang:memory(total), catch erlang:system_info({allocator, mseg_alloc})}
  *
  * allocated is the carriers' size and used the blocks' size, multiblock and
- * singleblock carriers of every instance, as recon_alloc:memory/1. */
+ * singleblock carriers of every instance, as recon_alloc:memory/1 sums them:
+ * over its nine alloc_util allocators only (so not literal_alloc or
+ * exec_alloc), and with each instance's pooled carriers (mbcs_pool:
+ * carriers an instance abandoned, for another of its type to take) counted
+ * with its multiblock ones. Sizes are counts: a negative one, or a sum past
+ * 2^63, is an unexpected reply, never a wrapped number. */
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
-#include "beam-allocators.h"
+#include "beam-allocators-private.h"
 #include "beam-erl-expr.h"
+
+/* recon_alloc's ?UTIL_ALLOCATORS. */
+static const char * const recon_allocators[] = {
+  "temp_alloc", "eheap_alloc", "binary_alloc", "ets_alloc", "driver_alloc", "sl_alloc",
+  "ll_alloc", "fix_alloc", "std_alloc",
+};
 
 #define VAR(name)          beam_erl_var (name)
 #define ATOM(name)         beam_erl_atom (name)
@@ -79,31 +90,100 @@ tagged_value (const BeamTerm *list,
   return NULL;
 }
 
-static void
+/* *total += value, a size: FALSE for a negative one or an overflow. */
+static gboolean
+add_size (gint64 *total,
+          gint64  value)
+{
+  return value >= 0 && !__builtin_add_overflow (*total, value, total);
+}
+
+/* One kind of carriers (mbcs, sbcs, mbcs_pool), absent or not: its
+ * carriers' size and its blocks' current sizes. */
+static gboolean
 add_carrier_kind (const BeamTerm *properties,
                   gint64         *carriers_size,
                   gint64         *blocks_size)
 {
-  const BeamTerm *carriers = tagged_value (properties, "carriers_size");
-  const BeamTerm *blocks = tagged_value (properties, "blocks");
-  const BeamTerm *old_blocks = tagged_value (properties, "blocks_size");
+  const BeamTerm *carriers, *blocks, *old_blocks;
   gint64 value;
 
-  if (carriers != NULL && beam_term_get_int64 (carriers, &value))
-    *carriers_size += value;
-  if (blocks != NULL && blocks->kind == BEAM_TERM_LIST)
-    for (guint i = 0; i < blocks->n_children; i++)
-      {
-        const BeamTerm *entry = blocks->children[i];
-        const BeamTerm *size;
+  if (properties == NULL)
+    return TRUE;
+  if (properties->kind != BEAM_TERM_LIST)
+    return FALSE;
+  carriers = tagged_value (properties, "carriers_size");
+  blocks = tagged_value (properties, "blocks");
+  old_blocks = tagged_value (properties, "blocks_size");
+  if (carriers != NULL &&
+      !(beam_term_get_int64 (carriers, &value) && add_size (carriers_size, value)))
+    return FALSE;
+  if (blocks != NULL)
+    {
+      if (blocks->kind != BEAM_TERM_LIST)
+        return FALSE;
+      for (guint i = 0; i < blocks->n_children; i++)
+        {
+          const BeamTerm *entry = blocks->children[i];
+          const BeamTerm *size;
 
-        if (entry->kind == BEAM_TERM_TUPLE && entry->n_children == 2 &&
-            (size = tagged_value (entry->children[1], "size")) != NULL &&
-            beam_term_get_int64 (size, &value))
-          *blocks_size += value;
-      }
-  else if (old_blocks != NULL && beam_term_get_int64 (old_blocks, &value))
-    *blocks_size += value;
+          if (entry->kind != BEAM_TERM_TUPLE || entry->n_children != 2 ||
+              (size = tagged_value (entry->children[1], "size")) == NULL ||
+              !beam_term_get_int64 (size, &value) || !add_size (blocks_size, value))
+            return FALSE;
+        }
+    }
+  else if (old_blocks != NULL &&
+           !(beam_term_get_int64 (old_blocks, &value) && add_size (blocks_size, value)))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_recon_allocator (const char *type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (recon_allocators); i++)
+    if (g_str_equal (type, recon_allocators[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* [{instance, N, Properties}] of one type; a disabled allocator answers
+ * false. */
+static gboolean
+add_instances (BeamAllocator  *allocator,
+               const BeamTerm *instances)
+{
+  gint64 pool_carriers = 0, pool_blocks = 0;
+
+  if (beam_term_is_atom (instances, "false"))
+    return TRUE;
+  if (instances->kind != BEAM_TERM_LIST)
+    return FALSE;
+  for (guint k = 0; k < instances->n_children; k++)
+    {
+      const BeamTerm *instance = instances->children[k];
+      const BeamTerm *properties;
+
+      if (beam_term_tagged (instance, "instance", 3) == NULL)
+        continue;
+      properties = instance->children[2];
+      allocator->instances++;
+      if (!add_carrier_kind (tagged_value (properties, "mbcs"), &allocator->mbcs_carriers_size,
+                             &allocator->mbcs_blocks_size) ||
+          !add_carrier_kind (tagged_value (properties, "mbcs_pool"), &pool_carriers,
+                             &pool_blocks) ||
+          !add_carrier_kind (tagged_value (properties, "sbcs"), &allocator->sbcs_carriers_size,
+                             &allocator->sbcs_blocks_size))
+        return FALSE;
+    }
+  /* recon counts the pool with the multiblock carriers. */
+  return add_size (&allocator->mbcs_carriers_size, pool_carriers) &&
+         add_size (&allocator->mbcs_blocks_size, pool_blocks) &&
+         add_size (&allocator->allocated, allocator->mbcs_carriers_size) &&
+         add_size (&allocator->allocated, allocator->sbcs_carriers_size) &&
+         add_size (&allocator->used, allocator->mbcs_blocks_size) &&
+         add_size (&allocator->used, allocator->sbcs_blocks_size);
 }
 
 /* [{instance, N, [..., {memkind, [{status, [{cache_hits, Hits} | _]},
@@ -123,31 +203,37 @@ add_segment_cache (BeamAllocators *allocators,
         continue;
       if ((hits = tagged_value (tagged_value (kind, "status"), "cache_hits")) != NULL &&
           beam_term_get_int64 (hits, &value))
-        allocators->cache_hits += value;
+        add_size (&allocators->cache_hits, value);
       if ((calls = tagged_value (kind, "calls")) != NULL && calls->kind == BEAM_TERM_LIST)
         for (guint k = 0; k < calls->n_children; k++)
           {
             const BeamTerm *count = beam_term_tagged (calls->children[k], "mseg_alloc", 3);
             gint64 giga, ones;
+            gint64 calls_count;
 
+            /* Counts the node gives as they are only; a figure that does
+             * not fit is left out, never wrapped. */
             if (count != NULL && beam_term_get_int64 (count->children[1], &giga) &&
-                beam_term_get_int64 (count->children[2], &ones))
-              allocators->cache_calls += giga * 1000000000 + ones;
+                beam_term_get_int64 (count->children[2], &ones) && giga >= 0 &&
+                !__builtin_mul_overflow (giga, 1000000000, &calls_count) &&
+                add_size (&calls_count, ones))
+              add_size (&allocators->cache_calls, calls_count);
           }
     }
 }
 
-static gpointer
-decode_allocators (const BeamTerm  *reply,
-                   gpointer         user_data G_GNUC_UNUSED,
-                   GError         **error)
+gpointer
+_beam_allocators_decode (const BeamTerm  *reply,
+                         gpointer         user_data G_GNUC_UNUSED,
+                         GError         **error)
 {
   const BeamTerm *value = beam_erl_eval_value (reply);
   const BeamTerm *types;
-  BeamAllocators *allocators;
+  g_autoptr(BeamAllocators) allocators = NULL;
 
   if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 3 ||
-      value->children[0]->kind != BEAM_TERM_LIST)
+      value->children[0]->kind != BEAM_TERM_LIST ||
+      value->children[0]->n_children > 64)
     {
       beam_erl_set_bad_reply (error, "erlang:system_info({allocator, A})");
       return NULL;
@@ -161,39 +247,26 @@ decode_allocators (const BeamTerm  *reply,
   for (guint i = 0; i < types->n_children; i++)
     {
       const BeamTerm *pair = types->children[i];
-      const BeamTerm *instances;
       BeamAllocator *allocator;
 
       if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 ||
           pair->children[0]->kind != BEAM_TERM_ATOM)
         continue;
+      if (!is_recon_allocator (pair->children[0]->v.atom.name))
+        continue;
       allocator = g_new0 (BeamAllocator, 1);
       allocator->type = g_strdup (pair->children[0]->v.atom.name);
-      instances = pair->children[1];
-
-      /* [{instance, N, Properties}]; a disabled allocator answers false. */
-      for (guint k = 0; instances->kind == BEAM_TERM_LIST && k < instances->n_children; k++)
-        {
-          const BeamTerm *instance = instances->children[k];
-          const BeamTerm *properties;
-
-          if (beam_term_tagged (instance, "instance", 3) == NULL)
-            continue;
-          properties = instance->children[2];
-          allocator->instances++;
-          add_carrier_kind (tagged_value (properties, "mbcs"), &allocator->mbcs_carriers_size,
-                            &allocator->mbcs_blocks_size);
-          add_carrier_kind (tagged_value (properties, "sbcs"), &allocator->sbcs_carriers_size,
-                            &allocator->sbcs_blocks_size);
-        }
-      allocator->allocated = allocator->mbcs_carriers_size + allocator->sbcs_carriers_size;
-      allocator->used = allocator->mbcs_blocks_size + allocator->sbcs_blocks_size;
-      allocators->allocated += allocator->allocated;
-      allocators->used += allocator->used;
       g_ptr_array_add (allocators->types, allocator);
+      if (!add_instances (allocator, pair->children[1]) ||
+          !add_size (&allocators->allocated, allocator->allocated) ||
+          !add_size (&allocators->used, allocator->used))
+        {
+          beam_erl_set_bad_reply (error, "erlang:system_info({allocator, A})");
+          return NULL;
+        }
     }
   add_segment_cache (allocators, value->children[2]);
-  return allocators;
+  return g_steal_pointer (&allocators);
 }
 
 void
@@ -207,7 +280,7 @@ beam_allocators_fetch_async (BeamConnection      *connection,
   beam_connection_call_task_async (connection, beam_allocators_fetch_async, &(BeamCall) {
                                      .module = "erl_eval", .function = "exprs",
                                      .args = allocators_program (), .timeout_ms = 10000,
-                                     .decode = decode_allocators,
+                                     .decode = _beam_allocators_decode,
                                      .result_free = (GDestroyNotify) beam_allocators_free,
                                    }, cancellable, callback, user_data);
 }

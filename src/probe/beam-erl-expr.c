@@ -323,6 +323,6 @@ void
 beam_erl_set_bad_reply (GError     **error,
                         const char  *what)
 {
-  g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY, _("Unexpected answer to %s"),
-               what);
+  g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+               _("Unexpected reply from the node: %s"), what);
 }

@@ -80,8 +80,9 @@ BeamTerm *beam_erl_source_args  (const char *program,
 /* What erl_eval:exprs/2 answers, {value, Value, Bindings}: its Value, or
  * NULL for anything else. */
 const BeamTerm *beam_erl_eval_value    (const BeamTerm  *reply);
-/* The error of a decoder given a reply it cannot read: "Unexpected answer
- * to `what`" (what the program called, as erlang:memory(binary)). */
+/* The error of a decoder given a reply it cannot read or whose values are
+ * out of range, the one error of every probe: "Unexpected reply from the
+ * node: `what`" (what the program called, as erlang:memory(binary)). */
 void            beam_erl_set_bad_reply (GError         **error,
                                         const char      *what);
 

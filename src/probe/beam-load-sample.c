@@ -3,7 +3,11 @@
  * sample_calls): erlang:monotonic_time(microsecond),
  * statistics(scheduler_wall_time_all), statistics(run_queue_lengths_all),
  * system_info(schedulers), system_info(dirty_cpu_schedulers), memory(),
- * statistics(io | reductions | garbage_collection | context_switches).
+ * statistics(io | reductions | garbage_collection | context_switches),
+ * system_info(dirty_io_schedulers). The wall times and run queues are
+ * checked against the scheduler counts of the same sample, so a reply that
+ * claims more schedulers than the node has is refused here, on the network
+ * thread, and never becomes a chart's series.
  *
  * The flag holder is an erl_eval program:
  *
@@ -22,7 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-erl-expr.h"
-#include "beam-load-sample.h"
+#include "beam-load-sample-private.h"
 #include "beam-wire-error.h"
 
 void
@@ -39,7 +43,7 @@ beam_load_sample_free (BeamLoadSample *sample)
 #define ATOM(name)         beam_erl_atom (name)
 #define CALL(m, f, n, ...) beam_erl_call (m, f, n, __VA_ARGS__)
 
-/* The sample's ten calls, made by compiled code in one rpc:
+/* The sample's calls, made by compiled code in one rpc:
  *
  *   lists:zipwith3(fun erlang:apply/3, [erlang, ...], [monotonic_time, ...], [[microsecond], ...])
  *
@@ -56,6 +60,7 @@ static const struct { const char *function; const char *argument; } sample_calls
   { "statistics", "reductions" },
   { "statistics", "garbage_collection" },
   { "statistics", "context_switches" },
+  { "system_info", "dirty_io_schedulers" },
 };
 
 static BeamTerm *
@@ -104,14 +109,23 @@ holder_program (void)
 #undef ATOM
 #undef CALL
 
-static gint64
-first_int (const BeamTerm *tuple)
+/* The first element of {Count, _} (reductions, garbage collections,
+ * context switches), a count. */
+static gboolean
+first_count (const BeamTerm *tuple,
+             gint64         *out_value)
 {
-  gint64 value = -1;
+  return tuple->kind == BEAM_TERM_TUPLE && tuple->n_children >= 1 &&
+         beam_term_get_int64 (tuple->children[0], out_value) && *out_value >= 0;
+}
 
-  if (tuple != NULL && tuple->kind == BEAM_TERM_TUPLE && tuple->n_children >= 1)
-    beam_term_get_int64 (tuple->children[0], &value);
-  return value;
+static gboolean
+get_count (const BeamTerm *term,
+           gint64          least,
+           gint64          most,
+           gint64         *out_value)
+{
+  return beam_term_get_int64 (term, out_value) && *out_value >= least && *out_value <= most;
 }
 
 static int
@@ -123,74 +137,113 @@ compare_wall_ids (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-static gpointer
-decode_sample (const BeamTerm  *reply,
-               gpointer         user_data G_GNUC_UNUSED,
-               GError         **error)
+/* [{Id, Active, Total}] of the node's schedulers, each once; or undefined
+ * while the flag is off. The length is checked before any entry is read. */
+static gboolean
+decode_wall (const BeamTerm *list,
+             gint64          n_ids,
+             GArray         *wall)
 {
-  const BeamTerm **v;
-  BeamLoadSample *sample;
-  gint64 number = 0;
-
-  if (reply->kind != BEAM_TERM_LIST || reply->v.list.improper ||
-      reply->n_children != G_N_ELEMENTS (sample_calls))
+  if (beam_term_is_atom (list, "undefined"))
+    return TRUE;
+  if (list->kind != BEAM_TERM_LIST || list->v.list.improper || list->n_children > n_ids)
+    return FALSE;
+  for (guint i = 0; i < list->n_children; i++)
     {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
-                   _("Unexpected answer to a load sample"));
-      return NULL;
+      const BeamTerm *entry = list->children[i];
+      BeamWallTime time;
+      gint64 id;
+
+      if (entry->kind != BEAM_TERM_TUPLE || entry->n_children != 3 ||
+          !get_count (entry->children[0], 1, n_ids, &id) ||
+          !get_count (entry->children[1], 0, G_MAXINT64, &time.active) ||
+          !get_count (entry->children[2], 0, G_MAXINT64, &time.total))
+        return FALSE;
+      time.id = (guint) id;
+      g_array_append_val (wall, time);
     }
-  v = (const BeamTerm **) reply->children;
+  /* The node lists them in no particular order; an id twice is no node's. */
+  g_array_sort (wall, compare_wall_ids);
+  for (guint i = 1; i < wall->len; i++)
+    if (g_array_index (wall, BeamWallTime, i - 1).id == g_array_index (wall, BeamWallTime, i).id)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+decode_fields (const BeamTerm **v,
+               BeamLoadSample  *sample)
+{
+  gint64 schedulers, dirty_cpu, dirty_io, n_ids;
+  const BeamTerm *in, *out;
+
+  if (!beam_term_get_int64 (v[0], &sample->time_us) ||
+      !get_count (v[3], 1, BEAM_SCHEDULER_USAGE_MAX_SCHEDULERS, &schedulers) ||
+      !get_count (v[4], 0, BEAM_SCHEDULER_USAGE_MAX_SCHEDULERS, &dirty_cpu) ||
+      !get_count (v[10], 0, BEAM_SCHEDULER_USAGE_MAX_SCHEDULERS, &dirty_io))
+    return FALSE;
+  sample->schedulers = (gint) schedulers;
+  sample->dirty_cpu_schedulers = (gint) dirty_cpu;
+  sample->dirty_io_schedulers = (gint) dirty_io;
+  n_ids = schedulers + dirty_cpu + dirty_io;
+  if (!decode_wall (v[1], n_ids, sample->wall))
+    return FALSE;
+
+  /* One queue a normal scheduler, then one for each kind of dirty ones. */
+  if (v[2]->kind != BEAM_TERM_LIST || v[2]->v.list.improper || v[2]->n_children > schedulers + 2)
+    return FALSE;
+  for (guint i = 0; i < v[2]->n_children; i++)
+    {
+      gint64 length;
+
+      if (!get_count (v[2]->children[i], 0, G_MAXINT64, &length))
+        return FALSE;
+      g_array_append_val (sample->run_queues, length);
+    }
+
+  if (v[5]->kind != BEAM_TERM_LIST || v[5]->v.list.improper)
+    return FALSE;
+  for (guint i = 0; i < BEAM_MEMORY_N_CATEGORIES; i++)
+    {
+      const BeamTerm *bytes = beam_term_lookup (v[5], beam_memory_category_key (i));
+
+      sample->memory[i] = -1;
+      if (bytes != NULL && !get_count (bytes, 0, G_MAXINT64, &sample->memory[i]))
+        return FALSE;
+    }
+
+  /* {{input, I}, {output, O}} */
+  if (v[6]->kind != BEAM_TERM_TUPLE || v[6]->n_children != 2)
+    return FALSE;
+  in = v[6]->children[0];
+  out = v[6]->children[1];
+  return in->kind == BEAM_TERM_TUPLE && in->n_children == 2 &&
+         get_count (in->children[1], 0, G_MAXINT64, &sample->io_input) &&
+         out->kind == BEAM_TERM_TUPLE && out->n_children == 2 &&
+         get_count (out->children[1], 0, G_MAXINT64, &sample->io_output) &&
+         first_count (v[7], &sample->reductions) &&
+         first_count (v[8], &sample->garbage_collections) &&
+         first_count (v[9], &sample->context_switches);
+}
+
+gpointer
+_beam_load_sample_decode (const BeamTerm  *reply,
+                          gpointer         user_data G_GNUC_UNUSED,
+                          GError         **error)
+{
+  g_autoptr(BeamLoadSample) sample = NULL;
 
   sample = g_new0 (BeamLoadSample, 1);
   sample->wall = g_array_new (FALSE, FALSE, sizeof (BeamWallTime));
   sample->run_queues = g_array_new (FALSE, FALSE, sizeof (gint64));
-  beam_term_get_int64 (v[0], &sample->time_us);
-
-  /* [{Id, Active, Total}], or undefined while the flag is off. */
-  for (guint i = 0; v[1]->kind == BEAM_TERM_LIST && i < v[1]->n_children; i++)
+  if (reply->kind != BEAM_TERM_LIST || reply->v.list.improper ||
+      reply->n_children != G_N_ELEMENTS (sample_calls) ||
+      !decode_fields ((const BeamTerm **) reply->children, sample))
     {
-      const BeamTerm *entry = v[1]->children[i];
-      BeamWallTime wall;
-      gint64 id;
-
-      if (entry->kind == BEAM_TERM_TUPLE && entry->n_children == 3 &&
-          beam_term_get_int64 (entry->children[0], &id) &&
-          beam_term_get_int64 (entry->children[1], &wall.active) &&
-          beam_term_get_int64 (entry->children[2], &wall.total))
-        {
-          wall.id = (guint) id;
-          g_array_append_val (sample->wall, wall);
-        }
+      beam_erl_set_bad_reply (error, "a load sample");
+      return NULL;
     }
-  /* The node lists them in no particular order. */
-  g_array_sort (sample->wall, compare_wall_ids);
-  for (guint i = 0; v[2]->kind == BEAM_TERM_LIST && i < v[2]->n_children; i++)
-    if (beam_term_get_int64 (v[2]->children[i], &number))
-      g_array_append_val (sample->run_queues, number);
-  if (beam_term_get_int64 (v[3], &number))
-    sample->schedulers = (gint) number;
-  if (beam_term_get_int64 (v[4], &number))
-    sample->dirty_cpu_schedulers = (gint) number;
-  for (guint i = 0; i < BEAM_MEMORY_N_CATEGORIES; i++)
-    {
-      const BeamTerm *bytes = beam_term_lookup (v[5], beam_memory_category_key (i));
-      sample->memory[i] = -1;
-      if (bytes != NULL)
-        beam_term_get_int64 (bytes, &sample->memory[i]);
-    }
-  /* {{input, I}, {output, O}} */
-  if (v[6]->kind == BEAM_TERM_TUPLE && v[6]->n_children == 2)
-    {
-      const BeamTerm *in = v[6]->children[0], *out = v[6]->children[1];
-      if (in->kind == BEAM_TERM_TUPLE && in->n_children == 2)
-        beam_term_get_int64 (in->children[1], &sample->io_input);
-      if (out->kind == BEAM_TERM_TUPLE && out->n_children == 2)
-        beam_term_get_int64 (out->children[1], &sample->io_output);
-    }
-  sample->reductions = first_int (v[7]);
-  sample->garbage_collections = first_int (v[8]);
-  sample->context_switches = first_int (v[9]);
-  return sample;
+  return g_steal_pointer (&sample);
 }
 
 static gpointer
@@ -237,7 +290,8 @@ beam_load_sample_async (BeamConnection      *connection,
                         gpointer             user_data)
 {
   start (connection, beam_load_sample_async, "lists", "zipwith3", sample_arguments (),
-         decode_sample, (GDestroyNotify) beam_load_sample_free, cancellable, callback, user_data);
+         _beam_load_sample_decode, (GDestroyNotify) beam_load_sample_free, cancellable,
+         callback, user_data);
 }
 
 BeamLoadSample *
@@ -284,47 +338,46 @@ beam_load_sample_usage (const BeamLoadSample *before,
                         const BeamLoadSample *after,
                         double               *out_total)
 {
-  GArray *usage;
+  g_autoptr(GArray) usage = NULL;
   double sum = 0;
   guint normal = 0;
 
   if (before->wall->len == 0 || after->wall->len == 0)
     return NULL;
 
+  /* Both are sorted by id, each id once: one merge, linear. */
   usage = g_array_new (FALSE, FALSE, sizeof (BeamSchedulerUsage));
-  for (guint i = 0; i < after->wall->len; i++)
+  for (guint i = 0, k = 0; i < after->wall->len && k < before->wall->len;)
     {
       const BeamWallTime *end = &g_array_index (after->wall, BeamWallTime, i);
+      const BeamWallTime *start_time = &g_array_index (before->wall, BeamWallTime, k);
+      BeamSchedulerUsage entry;
 
-      for (guint k = 0; k < before->wall->len; k++)
+      if (start_time->id < end->id)
         {
-          const BeamWallTime *start_time = &g_array_index (before->wall, BeamWallTime, k);
-          gint id = (gint) end->id;
-          BeamSchedulerUsage entry;
-
-          if (start_time->id != end->id)
-            continue;
-          entry.id = end->id;
-          entry.type = id <= after->schedulers ? BEAM_SCHEDULER_NORMAL
-                     : id <= after->schedulers + after->dirty_cpu_schedulers
-                     ? BEAM_SCHEDULER_DIRTY_CPU
-                     : BEAM_SCHEDULER_DIRTY_IO;
-          entry.usage = end->total > start_time->total
-                        ? CLAMP ((double) (end->active - start_time->active)
-                                 / (end->total - start_time->total), 0, 1)
-                        : 0;
-          if (entry.type == BEAM_SCHEDULER_NORMAL)
-            {
-              sum += entry.usage;
-              normal++;
-            }
-          g_array_append_val (usage, entry);
-          break;
+          k++;
+          continue;
         }
+      i++;
+      if (start_time->id > end->id)
+        continue;
+      k++;
+      entry.id = end->id;
+      entry.type = beam_scheduler_usage_type_of (end->id, after->schedulers,
+                                                 after->dirty_cpu_schedulers);
+      if (!beam_scheduler_usage_between (start_time->active, start_time->total,
+                                         end->active, end->total, &entry.usage))
+        entry.usage = 0;
+      if (entry.type == BEAM_SCHEDULER_NORMAL)
+        {
+          sum += entry.usage;
+          normal++;
+        }
+      g_array_append_val (usage, entry);
     }
   if (out_total != NULL)
     *out_total = normal > 0 ? sum / normal : 0;
-  return usage;
+  return g_steal_pointer (&usage);
 }
 
 double
@@ -333,9 +386,13 @@ beam_load_sample_rate (const BeamLoadSample *before,
                        gint64                before_value,
                        gint64                after_value)
 {
-  double seconds = (after->time_us - before->time_us) / 1e6;
+  gint64 elapsed_us, grown;
 
-  if (seconds <= 0 || before_value < 0 || after_value < before_value)
+  /* Checked: two samples of different incarnations, or a node's values near
+   * 2^63, must give no rate rather than a wrapped one. */
+  if (__builtin_sub_overflow (after->time_us, before->time_us, &elapsed_us) || elapsed_us <= 0 ||
+      before_value < 0 || after_value < before_value ||
+      __builtin_sub_overflow (after_value, before_value, &grown))
     return 0;
-  return (after_value - before_value) / seconds;
+  return grown / (elapsed_us / 1e6);
 }

@@ -27,6 +27,7 @@ typedef struct
   GArray *run_queues;         /* gint64: normal schedulers, then dirty CPU, then dirty IO */
   gint    schedulers;
   gint    dirty_cpu_schedulers;
+  gint    dirty_io_schedulers;
   gint64  memory[BEAM_MEMORY_N_CATEGORIES];
   gint64  io_input;
   gint64  io_output;
@@ -50,7 +51,8 @@ BeamLoadSample *beam_load_sample_finish        (GAsyncResult        *result,
 GArray         *beam_load_sample_usage         (const BeamLoadSample *before,
                                                 const BeamLoadSample *after,
                                                 double               *out_total);
-/* A counter's rate per second between two samples. */
+/* A counter's rate per second between two samples; 0 where the counter did
+ * not grow or the samples' times do not follow each other. */
 double          beam_load_sample_rate          (const BeamLoadSample *before,
                                                 const BeamLoadSample *after,
                                                 gint64                before_value,

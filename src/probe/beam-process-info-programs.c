@@ -12,34 +12,48 @@
  *   info:  case Found of
  *            [P | _] -> case erlang:process_info(P, Items) of
  *                         undefined -> undefined;
- *                         I -> {P, I, proc_lib:translate_initial_call(P)}
+ *                         I -> {P, I, case erlang:process_info(P, dictionary) of
+ *                                       {dictionary, D} ->
+ *                                         case lists:keymember('$initial_call', 1, D) of
+ *                                           true -> proc_lib:translate_initial_call(P);
+ *                                           _ -> false
+ *                                         end;
+ *                                       _ -> false
+ *                                     end}
  *                       end;
  *            _ -> undefined
  *          end
  *
  *   state: case Found of
  *            [P | _] -> case erlang:process_info(P, [initial_call, current_function]) of
- *                         [{initial_call, {proc_lib, init_p, _}}, {current_function, {M, _, _}}]
- *                             when M =:= gen_server orelse M =:= gen_statem orelse
- *                                  M =:= gen_event orelse M =:= sys ->
- *                           {ok, P, catch sys:get_state(P, Timeout)};
  *                         [{initial_call, {proc_lib, init_p, _}},
- *                          {current_function, {erlang, hibernate, _}}] ->
- *                           {ok, P, catch sys:get_state(P, Timeout)};
+ *                          {current_function, {erlang, hibernate, _}}] -> Ask;
+ *                         [_, {current_function, {sys, suspend_loop, _}}] -> Ask;
+ *                         [_, {current_function, {M, _, _}}] ->
+ *                           case erlang:function_exported(M, system_continue, 3) of
+ *                             true -> Ask;
+ *                             _ -> {false, P}
+ *                           end;
  *                         undefined -> undefined;
  *                         _ -> {false, P}
  *                       end;
  *            _ -> undefined
  *          end
  *
- * sys:get_state/2 sends a system message that only the OTP receive loops
- * (gen_server, gen_statem, gen_event, and supervisors, GenServers and Agents
- * built on them) read. A plain process, even one started by proc_lib, would
- * keep it in its mailbox for good. So the state is asked only of a proc_lib
- * process found waiting in one of those loops, or hibernating in one: that
- * process reads the message, now or after the messages queued before it, and
- * if it answers too late it answers a caller that has gone. Nothing stays
- * behind. Any other process is said not to be one, and is sent nothing.
+ *   where Ask is {ok, P, catch sys:get_state(P, Timeout)}.
+ *
+ * sys:get_state/2 sends a system message that only a loop handling system
+ * messages reads; a plain receive loop would keep it in its mailbox for good.
+ * Every sys-compliant loop (gen_server, gen_statem, gen_event, RabbitMQ's
+ * gen_server2, ra's gen_batch_server, application_controller's gen_server,
+ * a hand-written one) calls sys:handle_system_msg/6, which calls back its
+ * module's system_continue/3: so a process waiting in a function of a module
+ * that exports it is one. Also asked: a process suspended by sys (it waits
+ * in sys's loop), and a proc_lib process hibernating (what it wakes into is
+ * not shown; what hibernates through proc_lib is in practice a behaviour).
+ * Such a process reads the message, now or after the messages queued before
+ * it, and if it answers too late it answers a caller that has gone. Any other
+ * process is said not to be one, and is sent nothing.
  *
  * The actions and the messages or dictionary answer {ok, P, Result} for the
  * process found. beam-process-info.c decodes the answers. */
@@ -149,25 +163,36 @@ _beam_process_info_program (const char *who)
 {
   const char * const *items = beam_process_info_items ();
   GPtrArray *item_atoms = g_ptr_array_new ();
+  BeamTerm *translate = CALL ("proc_lib", "translate_initial_call", 1, VAR ("P"));
+  BeamTerm *translated;
   BeamTerm *found;
   BeamTerm *on_found;
 
   for (guint i = 0; items[i] != NULL; i++)
     g_ptr_array_add (item_atoms, beam_term_new_atom (items[i]));
 
-  found = beam_erl_tuple (3, VAR ("P"), VAR ("I"),
-                          CALL ("proc_lib", "translate_initial_call", 1, VAR ("P")));
+  /* proc_lib answers proc_lib:init_p/5 for any process without
+   * '$initial_call', a plain spawn(M, F, A) too: it is asked only of a
+   * process that has one, as the process list does. */
+  translated = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), ATOM ("dictionary")),
+                              2,
+                              beam_erl_clause (beam_erl_tuple (2, ATOM ("dictionary"), VAR ("D")),
+                                               NULL,
+                                               beam_erl_case (CALL ("lists", "keymember", 3,
+                                                                    ATOM ("$initial_call"),
+                                                                    beam_erl_integer (1),
+                                                                    VAR ("D")), 2,
+                                                              beam_erl_clause (ATOM ("true"), NULL,
+                                                                               translate),
+                                                              beam_erl_clause (VAR ("_"), NULL,
+                                                                               ATOM ("false")))),
+                              beam_erl_clause (VAR ("_"), NULL, ATOM ("false")));
+  found = beam_erl_tuple (3, VAR ("P"), VAR ("I"), translated);
   on_found = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), VAR ("Items")), 2,
                             beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),
                             beam_erl_clause (VAR ("I"), NULL, found));
   return program (on_found, who, "Items", beam_term_new_list_take (item_atoms));
 }
-
-/* The OTP receive loops that read system messages; sys's own is where a
- * suspended process waits. */
-static const char * const otp_loop_modules[] = {
-  "gen_server", "gen_statem", "gen_event", "sys",
-};
 
 /* sys:Function(P, [Flag,] Timeout), caught. */
 static BeamTerm *
@@ -191,47 +216,51 @@ sys_expression (BeamProcessSysRequest request)
     }
 }
 
-/* [{initial_call, {proc_lib, init_p, _}}, {current_function, Current}] */
+/* [{initial_call, Initial}, {current_function, Current}] */
 static BeamTerm *
-proc_lib_pattern (BeamTerm *current)
+info_pattern (BeamTerm *initial,
+              BeamTerm *current)
 {
-  BeamTerm *initial = beam_erl_tuple (3, ATOM ("proc_lib"), ATOM ("init_p"), VAR ("_"));
-
   return beam_erl_cons (beam_erl_tuple (2, ATOM ("initial_call"), initial),
                         one (beam_erl_tuple (2, ATOM ("current_function"), current)));
 }
 
 BeamTerm *
 _beam_process_sys_program (const char            *who,
-             BeamProcessSysRequest  request,
-             guint                  timeout_ms)
+                           BeamProcessSysRequest  request,
+                           guint                  timeout_ms)
 {
-  BeamTerm *guard = NULL;
   BeamTerm *ask = beam_erl_tuple (3, ATOM ("ok"), VAR ("P"),
                                   beam_erl_catch (sys_expression (request)));
   BeamTerm *info = CALL ("erlang", "process_info", 2, VAR ("P"),
                          beam_erl_cons (ATOM ("initial_call"), one (ATOM ("current_function"))));
-  BeamTerm *in_loop, *hibernating;
+  BeamTerm *refuse = beam_erl_tuple (2, ATOM ("false"), VAR ("P"));
+  BeamTerm *hibernating, *suspended, *waiting, *handles_system;
   BeamTerm *on_found;
 
-  /* M =:= gen_server orelse M =:= gen_statem orelse ... */
-  for (guint i = 0; i < G_N_ELEMENTS (otp_loop_modules); i++)
-    {
-      BeamTerm *test = beam_erl_op ("=:=", VAR ("M"), ATOM (otp_loop_modules[i]));
-      guard = guard == NULL ? test : beam_erl_op ("orelse", guard, test);
-    }
-
-  /* Started by proc_lib, and waiting in an OTP loop (or hibernating, which
-   * such a loop wakes from): the message will be read, now or later. */
-  in_loop = proc_lib_pattern (beam_erl_tuple (3, VAR ("M"), VAR ("_"), VAR ("_")));
-  hibernating = proc_lib_pattern (beam_erl_tuple (3, ATOM ("erlang"), ATOM ("hibernate"),
-                                                  VAR ("_")));
-  on_found = beam_erl_case (info, 4,
-                            beam_erl_clause (in_loop, guard, ask),
+  /* Hibernating, started by proc_lib: the loop it wakes into is not shown,
+   * but what hibernates through proc_lib is, in practice, a behaviour. */
+  hibernating = info_pattern (beam_erl_tuple (3, ATOM ("proc_lib"), ATOM ("init_p"), VAR ("_")),
+                              beam_erl_tuple (3, ATOM ("erlang"), ATOM ("hibernate"),
+                                              VAR ("_")));
+  /* Suspended by sys: only a process that handles system messages gets
+   * there. */
+  suspended = info_pattern (VAR ("_"), beam_erl_tuple (3, ATOM ("sys"), ATOM ("suspend_loop"),
+                                                       VAR ("_")));
+  /* Waiting in a loop whose module exports system_continue/3, as every
+   * sys-compliant one must (gen_server, gen_statem, gen_event, gen_server2,
+   * gen_batch_server, a loop of its own...). */
+  waiting = info_pattern (VAR ("_"), beam_erl_tuple (3, VAR ("M"), VAR ("_"), VAR ("_")));
+  handles_system = beam_erl_case (CALL ("erlang", "function_exported", 3, VAR ("M"),
+                                        ATOM ("system_continue"), beam_erl_integer (3)), 2,
+                                  beam_erl_clause (ATOM ("true"), NULL, beam_term_copy (ask)),
+                                  beam_erl_clause (VAR ("_"), NULL, beam_term_copy (refuse)));
+  on_found = beam_erl_case (info, 5,
                             beam_erl_clause (hibernating, NULL, beam_term_copy (ask)),
+                            beam_erl_clause (suspended, NULL, ask),
+                            beam_erl_clause (waiting, NULL, handles_system),
                             beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),
-                            beam_erl_clause (VAR ("_"), NULL,
-                                             beam_erl_tuple (2, ATOM ("false"), VAR ("P"))));
+                            beam_erl_clause (VAR ("_"), NULL, refuse));
 
   return program (on_found, who, "Timeout", beam_term_new_integer (timeout_ms));
 }

@@ -191,17 +191,24 @@ print_pid (const BeamTerm *pid,
   return beam_term_print (pid, &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, node, 0, 0 });
 }
 
-/* The pids in a value: a pid, a list of pids, monitors' {process, Pid}. */
+/* The pids in a value: a pid, a list of pids, monitors' {process, Pid}.
+ * All are counted; the first BEAM_PROCESS_INFO_MAX_PIDS are kept. The value
+ * is a list of flat entries, so the recursion is shallow. */
 static void
 collect_pids (const BeamTerm *term,
               const char     *node,
-              GPtrArray      *pids)
+              GPtrArray      *pids,
+              guint          *n_pids)
 {
   if (term->kind == BEAM_TERM_PID)
-    g_ptr_array_add (pids, print_pid (term, node));
+    {
+      if (pids->len < BEAM_PROCESS_INFO_MAX_PIDS)
+        g_ptr_array_add (pids, print_pid (term, node));
+      (*n_pids)++;
+    }
   else if (term->kind == BEAM_TERM_LIST || term->kind == BEAM_TERM_TUPLE)
-    for (guint i = 0; i < term->n_children && pids->len < BEAM_PROCESS_INFO_MAX_PIDS; i++)
-      collect_pids (term->children[i], node, pids);
+    for (guint i = 0; i < term->n_children; i++)
+      collect_pids (term->children[i], node, pids, n_pids);
 }
 
 static gboolean
@@ -275,7 +282,7 @@ decode_field (BeamProcessInfo     *info,
     {
       GPtrArray *pids = g_ptr_array_new ();
 
-      collect_pids (value, node, pids);
+      collect_pids (value, node, pids, &field->n_pids);
       g_ptr_array_add (pids, NULL);
       field->pids = (GStrv) g_ptr_array_free (pids, FALSE);
     }
@@ -316,7 +323,7 @@ decode_initial_call (BeamProcessInfo *info,
 {
   gint64 arity;
 
-  if (mfa->kind == BEAM_TERM_ATOM)
+  if (beam_term_is_atom (mfa, "false"))
     return TRUE;
   if (!is_tuple (mfa, 3) || mfa->children[0]->kind != BEAM_TERM_ATOM ||
       mfa->children[1]->kind != BEAM_TERM_ATOM || !beam_term_get_int64 (mfa->children[2], &arity))
@@ -346,6 +353,17 @@ _beam_process_info_decode (const BeamTerm  *reply,
     {
       set_unexpected (error, who);
       return NULL;
+    }
+  /* No proc_lib initial call (a plain spawn): the process's own is the one. */
+  if (info->initial_call == NULL)
+    {
+      const BeamProcessInfoItem *own = beam_process_info_get_field (info, "initial_call");
+
+      if (own != NULL && !decode_initial_call (info, own->value))
+        {
+          set_unexpected (error, who);
+          return NULL;
+        }
     }
   info->pid = beam_term_copy (value->children[0]);
   info->items = beam_term_copy (value->children[1]);
@@ -466,8 +484,9 @@ sys_answer (const BeamTerm  *reply,
   if (beam_term_tagged (value, "false", 2) != NULL)
     {
       g_set_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NOT_OTP,
-                   _("%s is not an OTP process waiting in its loop (gen_server, gen_statem, "
-                     "gen_event): it might never read a system message, so none was sent"),
+                   _("%s is not an OTP process waiting in its loop (none that handles "
+                     "system messages, as gen_server or gen_statem do): it might never read "
+                     "one, so none was sent"),
                    query->who);
       return NULL;
     }

@@ -19,23 +19,24 @@ G_BEGIN_DECLS
 typedef enum
 {
   BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS,
-  BEAM_PROCESS_INFO_ERROR_NOT_OTP,       /* sys calls need a proc_lib process */
+  BEAM_PROCESS_INFO_ERROR_NOT_OTP,       /* sys calls need a loop that handles them */
   BEAM_PROCESS_INFO_ERROR_NO_ANSWER,     /* the process did not answer in time */
 } BeamProcessInfoError;
 
 GQuark                     beam_process_info_error_quark        (void);
 
-/* At most this many pids of one item become BeamProcessInfoItem.pids: each
- * is a button to open, and a process with thousands of links would
- * otherwise get thousands of them. */
-#define BEAM_PROCESS_INFO_MAX_PIDS 12
+/* At most this many pids of one item become BeamProcessInfoItem.pids (each
+ * may become a button to open); n_pids counts them all. */
+#define BEAM_PROCESS_INFO_MAX_PIDS 1000
 
 typedef struct
 {
   const char *name;    /* one of beam_process_info_items () */
   BeamTerm   *value;   /* as the node sent it, to be printed */
   GStrv       pids;    /* links, monitors, monitored_by, group_leader, parent: the
-                        * pids in the value as "<0.N.S>", in order; NULL otherwise */
+                        * pids in the value as "<0.N.S>", in order, the first
+                        * BEAM_PROCESS_INFO_MAX_PIDS; NULL otherwise */
+  guint       n_pids;  /* how many pids the value holds, those left out too */
 } BeamProcessInfoItem;
 
 /* One frame of current_stacktrace. */

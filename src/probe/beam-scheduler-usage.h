@@ -23,7 +23,23 @@ typedef struct
   double            usage;  /* 0.0 to 1.0 */
 } BeamSchedulerUsage;
 
+/* No node has more of each kind (the VM's own limit): a reply that claims
+ * more is refused before anything is built for its entries. */
+#define BEAM_SCHEDULER_USAGE_MAX_SCHEDULERS 1024
+
 const char *beam_scheduler_usage_type_to_string (BeamSchedulerType    type);
+/* The kind of scheduler `id` is, by the node's counts. */
+BeamSchedulerType beam_scheduler_usage_type_of  (gint64               id,
+                                                 gint64               schedulers,
+                                                 gint64               dirty_cpu_schedulers);
+/* (Active1 - Active0) / (Total1 - Total0), clamped to 0..1, as recon computes
+ * it; FALSE for counters no node gives (negative, or whose difference does
+ * not fit in 64 bits). */
+gboolean    beam_scheduler_usage_between        (gint64               active0,
+                                                 gint64               total0,
+                                                 gint64               active1,
+                                                 gint64               total1,
+                                                 double              *out_usage);
 
 /* Samples statistics(scheduler_wall_time_all) `ms` apart on the node. The
  * scheduler_wall_time flag is raised by the short-lived process that samples

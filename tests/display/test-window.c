@@ -548,6 +548,76 @@ test_load_page (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+typedef struct
+{
+  BeamLoadPage    *page;
+  BeamLoadHistory *history;
+  BeamChart       *old_chart;  /* weak */
+} RestartWatch;
+
+/* Fresh charts (the old ones gone) holding exactly the history's points. */
+static gboolean
+charts_restarted (gpointer data)
+{
+  RestartWatch *watch = data;
+  GtkWidget *chart = find_descendant (GTK_WIDGET (watch->page), BEAM_TYPE_CHART);
+
+  return watch->old_chart == NULL && chart != NULL &&
+         beam_load_history_get_n_points (watch->history) >= 3 &&
+         beam_chart_get_n_samples (BEAM_CHART (chart)) ==
+         beam_load_history_get_n_points (watch->history);
+}
+
+/* Finding 13: after the node restarts, the charts start over from the new
+ * incarnation's samples, not the old ones' (which are of another clock):
+ * the old charts go, the new ones hold only the new points, and the hover
+ * at the right edge reads a fresh sample. */
+static void
+test_load_page_restart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTestNode) own = beam_test_node_start (NULL, &error);
+  g_autoptr(BeamWindow) window = NULL;
+  RestartWatch watch = { 0 };
+  BeamChart *chart;
+  g_autofree char *readout = NULL;
+  g_autofree char *restarted_text = NULL;
+  gint64 restarted_at;
+
+  g_assert_no_error (error);
+  window = g_object_ref_sink (new_window ());
+  beam_window_connect (window, own->name, own->cookie, "load");
+  beam_test_wait_until (is_connected, window, 15000);
+  watch.page = BEAM_LOAD_PAGE (beam_window_get_page (window, "load"));
+  watch.history = beam_node_get_load_history (beam_window_get_node (window));
+  beam_test_wait_until (load_charted, watch.page, 20000);
+  watch.old_chart = BEAM_CHART (find_descendant (GTK_WIDGET (watch.page), BEAM_TYPE_CHART));
+  g_object_add_weak_pointer (G_OBJECT (watch.old_chart), (gpointer *) &watch.old_chart);
+
+  beam_test_node_kill (own, SIGKILL);
+  g_assert_true (beam_test_node_restart (own, &error));
+  g_assert_no_error (error);
+  restarted_text = beam_test_node_erl_call (own, "erlang", "monotonic_time", "[microsecond]",
+                                            &error);
+  g_assert_no_error (error);
+  restarted_at = g_ascii_strtoll (g_strstrip (restarted_text), NULL, 10);
+  beam_test_wait_until (charts_restarted, &watch, 40000);
+
+  for (guint i = 0; i < beam_load_history_get_n_points (watch.history); i++)
+    g_assert_cmpint (beam_load_history_get_time (watch.history, i), >=,
+                     restarted_at - 5 * G_USEC_PER_SEC);
+  settle (300);
+  chart = BEAM_CHART (find_descendant (GTK_WIDGET (watch.page), BEAM_TYPE_CHART));
+  readout = beam_chart_dup_readout (chart, gtk_widget_get_width (GTK_WIDGET (chart)) - 13);
+  g_test_message ("after the restart: %u points; readout: %s",
+                  beam_load_history_get_n_points (watch.history), readout);
+  g_assert_nonnull (strstr (readout, "s ago)"));
+  save_screenshot (GTK_WIDGET (window), "load-page-restarted.png");
+
+  beam_window_disconnect (window);
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static gboolean
 window_loaded (gpointer data)
 {
@@ -1547,6 +1617,7 @@ main (int    argc,
   g_test_add_func ("/window/process-window", test_process_window);
   g_test_add_func ("/window/playbooks", test_playbooks);
   g_test_add_func ("/window/load-page", test_load_page);
+  g_test_add_func ("/window/load-page-restart", test_load_page_restart);
   g_test_add_func ("/window/memory-page", test_memory_page);
   g_test_add_func ("/window/applications-page", test_applications_page);
   g_test_add_func ("/window/tables-page", test_tables_page);

@@ -7,14 +7,22 @@
  * The Load page's scheduler usage is recon's, to the printed digit, for the
  * same two samples.
  * The Load page's samples keep coming, 100 ms apart, while the process list
- * of a node with 200,000 processes is fetched on the same connection. */
+ * of a node with 200,000 processes is fetched on the same connection.
+ * Replies no node sends (100,000 schedulers, counters near 2^63) are one
+ * error, quickly; and the history starts over with a restarted node. */
+
+#include <signal.h>
 
 #include <json-glib/json-glib.h>
 
-#include "beam-connection.h"
-#include "beam-load-sample.h"
+#include "beam-allocators-private.h"
+#include "beam-connection-private.h"
+#include "beam-load-history.h"
+#include "beam-load-sample-private.h"
 #include "beam-process-list.h"
+#include "beam-scheduler-usage-private.h"
 #include "beam-test-node.h"
+#include "beam-wire-error.h"
 
 static BeamTestNode *node;
 
@@ -133,6 +141,83 @@ test_alloc (void)
   g_assert_cmpint (json_object_get_int_member (alloc, "cache_calls"), >, 0);
   g_assert_cmpint (json_object_get_int_member (alloc, "cache_hits"), <=,
                    json_object_get_int_member (alloc, "cache_calls"));
+}
+
+static BeamTerm *
+rpc (BeamConnection *connection,
+     const char     *module,
+     const char     *function)
+{
+  g_autoptr(GError) error = NULL;
+  BeamTestWait wait = { 0 };
+  BeamTerm *reply;
+
+  beam_connection_rpc_async (connection, module, function, beam_term_new_list (0), 10000, NULL,
+                             beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  reply = beam_connection_rpc_finish (connection, wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return reply;
+}
+
+/* Finding 16: alloc is recon_alloc:memory. The fixture computes
+ * recon's used, allocated and usage (recon's nine allocators, pooled
+ * carriers included) on the very snapshot it hands us: decoded, ours are
+ * the same figures to the byte. And the CLI's, a moment apart, close to a
+ * fresh computation, with no literal_alloc among its types. */
+static void
+test_alloc_as_recon (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTerm) answer = rpc (connection, "beamscope_fixture", "recon_alloc_memory");
+  g_autoptr(BeamTerm) reply = NULL;
+  g_autoptr(BeamAllocators) ours = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) cli = NULL;
+  g_autoptr(BeamTerm) fresh = NULL;
+  gint64 used, allocated, fresh_used, fresh_allocated;
+  JsonObject *object;
+
+  g_assert_true (answer->kind == BEAM_TERM_TUPLE && answer->n_children == 4);
+  g_assert_true (beam_term_get_int64 (answer->children[1], &used));
+  g_assert_true (beam_term_get_int64 (answer->children[2], &allocated));
+  reply = beam_term_new_tuple (3, beam_term_new_atom ("value"),
+                               beam_term_copy (answer->children[0]), beam_term_new_list (0));
+  ours = _beam_allocators_decode (reply, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("recon: allocated %" G_GINT64_FORMAT ", used %" G_GINT64_FORMAT
+                  "; ours: %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT,
+                  allocated, used, ours->allocated, ours->used);
+  g_assert_cmpint (ours->allocated, ==, allocated);
+  g_assert_cmpint (ours->used, ==, used);
+  for (guint i = 0; i < ours->types->len; i++)
+    g_assert_cmpstr (((BeamAllocator *) g_ptr_array_index (ours->types, i))->type, !=,
+                     "literal_alloc");
+
+  cli = beam_test_node_cli_json (node, "alloc", NULL);
+  object = json_node_get_object (cli);
+  fresh = rpc (connection, "beamscope_fixture", "recon_alloc_memory");
+  g_assert_true (beam_term_get_int64 (fresh->children[1], &fresh_used));
+  g_assert_true (beam_term_get_int64 (fresh->children[2], &fresh_allocated));
+  g_test_message ("CLI: allocated %" G_GINT64_FORMAT ", usage %.4f; recon after: %"
+                  G_GINT64_FORMAT ", %.4f", json_object_get_int_member (object, "allocated"),
+                  json_object_get_double_member (object, "usage"), fresh_allocated,
+                  fresh->children[3]->v.floating);
+  /* A carrier or two (256 kB or more each) may come or go in between. */
+  g_assert_cmpfloat (ABS (json_object_get_int_member (object, "allocated") - fresh_allocated),
+                     <=, 1024 * 1024);
+  g_assert_cmpfloat (ABS (json_object_get_int_member (object, "used") - fresh_used), <=,
+                     0.02 * fresh_used);
+  g_assert_cmpfloat (ABS (json_object_get_double_member (object, "usage") -
+                          fresh->children[3]->v.floating), <=, 0.03);
+  {
+    JsonArray *types = json_object_get_array_member (object, "types");
+
+    for (guint i = 0; i < json_array_get_length (types); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (types, i),
+                                                      "type"), !=, "literal_alloc");
+  }
 }
 
 /* The fixture's cache table holds 1000 rows: it is listed, with the memory
@@ -410,6 +495,7 @@ typedef struct
   gboolean        stopping;
   gboolean        in_flight;
   guint           failures;
+  guint           timeout_id;  /* the next ask, removed when the test ends */
 } Sampler;
 
 static void sampler_ask (Sampler *sampler);
@@ -430,12 +516,13 @@ on_sampled (GObject      *object G_GNUC_UNUSED,
   else
     g_array_append_val (sampler->arrivals, now);
   if (!sampler->stopping)
-    g_timeout_add_once (100, (GSourceOnceFunc) sampler_ask, sampler);
+    sampler->timeout_id = g_timeout_add_once (100, (GSourceOnceFunc) sampler_ask, sampler);
 }
 
 static void
 sampler_ask (Sampler *sampler)
 {
+  sampler->timeout_id = 0;
   sampler->in_flight = TRUE;
   beam_load_sample_async (sampler->connection, NULL, on_sampled, sampler);
 }
@@ -480,7 +567,8 @@ test_sampling_during_big_fetch (void)
   g_autoptr(BeamTerm) holder = start_holder (connection);
   g_autoptr(BeamProcessTable) table = NULL;
   g_autoptr(GError) error = NULL;
-  Sampler sampler = { connection, g_array_new (FALSE, FALSE, sizeof (double)), FALSE, FALSE, 0 };
+  Sampler sampler = { connection, g_array_new (FALSE, FALSE, sizeof (double)), FALSE, FALSE, 0,
+                      0 };
   BeamTestWait wait = { 0 };
   g_autofree char *processes = node_says ("beamscope_fixture", "spawn_idle", "[200000]");
   g_autofree char *none = NULL;
@@ -503,6 +591,8 @@ test_sampling_during_big_fetch (void)
 
   sampler.stopping = TRUE;
   beam_test_wait_until (sampler_idle, &sampler, 10000);
+  /* The sampler lives on this stack: no ask may outlive the test. */
+  g_clear_handle_id (&sampler.timeout_id, g_source_remove);
 
   quiet_gap = longest_gap (sampler.arrivals, quiet_from + 200, fetch_from, &quiet_samples);
   fetch_gap = longest_gap (sampler.arrivals, fetch_from, fetch_to, &fetch_samples);
@@ -522,6 +612,333 @@ test_sampling_during_big_fetch (void)
   g_array_unref (sampler.arrivals);
 }
 
+/* ---- replies no node sends ------------------------------------------------------ */
+
+static gint64
+node_count (const char *item)
+{
+  g_autofree char *args = g_strdup_printf ("[%s]", item);
+  g_autofree char *text = node_says ("erlang", "system_info", args);
+
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+/* [{Id, Active, Total}] for ids first..first + n - 1. */
+static BeamTerm *
+wall_list (guint  n,
+           gint64 active,
+           gint64 total)
+{
+  GPtrArray *entries = g_ptr_array_sized_new (n);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (entries, beam_term_new_tuple (3, beam_term_new_integer (i + 1),
+                                                   beam_term_new_integer (active),
+                                                   beam_term_new_integer (total)));
+  return beam_term_new_list_take (entries);
+}
+
+/* erl_eval's {value, {T0, T1, Schedulers, DirtyCpu, DirtyIo}, []}, as the
+ * sched program answers; takes the lists. */
+static BeamTerm *
+usage_reply (BeamTerm *before,
+             BeamTerm *after,
+             gint64    schedulers,
+             gint64    dirty_cpu,
+             gint64    dirty_io)
+{
+  return beam_term_new_tuple (3, beam_term_new_atom ("value"),
+                              beam_term_new_tuple (5, before, after,
+                                                   beam_term_new_integer (schedulers),
+                                                   beam_term_new_integer (dirty_cpu),
+                                                   beam_term_new_integer (dirty_io)),
+                              beam_term_new_list (0));
+}
+
+/* Decodes `reply` (taken), asserts it is the one bad-reply error, and
+ * returns how long that took, in seconds. */
+static double
+assert_usage_refused (BeamTerm *reply)
+{
+  g_autoptr(BeamTerm) owned = reply;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  GArray *usage = _beam_scheduler_usage_decode (owned, NULL, &error);
+  double seconds = (g_get_monotonic_time () - start) / 1e6;
+
+  g_assert_null (usage);
+  g_assert_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY);
+  g_assert_true (g_str_has_prefix (error->message, "Unexpected reply from the node: "));
+  return seconds;
+}
+
+/* Finding 2: 100,000 claimed schedulers against the node's own counts
+ * took minutes of the network thread (a quadratic match); now the list's
+ * length alone refuses it, in well under a second. */
+static void
+test_sched_too_many (void)
+{
+  gint64 schedulers = node_count ("schedulers");
+  gint64 dirty_cpu = node_count ("dirty_cpu_schedulers");
+  gint64 dirty_io = node_count ("dirty_io_schedulers");
+  guint n = (guint) (schedulers + dirty_cpu + dirty_io);
+  double seconds;
+
+  /* The node's own counts, honest lists: every scheduler, in order. */
+  {
+    g_autoptr(BeamTerm) reply = usage_reply (wall_list (n, 100, 1000), wall_list (n, 400, 2000),
+                                             schedulers, dirty_cpu, dirty_io);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) usage = _beam_scheduler_usage_decode (reply, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (usage->len, ==, n);
+    for (guint i = 0; i < n; i++)
+      {
+        BeamSchedulerUsage *entry = &g_array_index (usage, BeamSchedulerUsage, i);
+
+        g_assert_cmpuint (entry->id, ==, i + 1);
+        g_assert_cmpfloat_with_epsilon (entry->usage, 0.3, 1e-9);
+      }
+    g_assert_cmpint (g_array_index (usage, BeamSchedulerUsage, n - 1).type, ==,
+                     dirty_io > 0 ? BEAM_SCHEDULER_DIRTY_IO : BEAM_SCHEDULER_NORMAL);
+  }
+
+  seconds = assert_usage_refused (usage_reply (wall_list (100000, 1, 2), wall_list (100000, 2, 4),
+                                               schedulers, dirty_cpu, dirty_io));
+  g_test_message ("100,000 claimed schedulers refused in %.3f s", seconds);
+  g_assert_cmpfloat (seconds, <, 0.5);
+  /* Counts beyond any node's, or an id twice, or beyond the counts. */
+  seconds = assert_usage_refused (usage_reply (wall_list (100000, 1, 2), wall_list (100000, 2, 4),
+                                               100000, 0, 0));
+  g_assert_cmpfloat (seconds, <, 0.5);
+  assert_usage_refused (usage_reply (wall_list (2, 1, 2),
+                                     beam_term_new_list (1, beam_term_new_atom ("x")),
+                                     schedulers, dirty_cpu, dirty_io));
+  {
+    BeamTerm *twice = wall_list (2, 1, 2);
+
+    twice->children[1]->children[0]->v.integer = 1;
+    assert_usage_refused (usage_reply (wall_list (2, 1, 2), twice, schedulers, dirty_cpu,
+                                       dirty_io));
+  }
+  assert_usage_refused (usage_reply (wall_list (1, 1, 2), wall_list (1, 1, 2), 0, 0, 0));
+}
+
+/* Finding 6: counters near 2^63 overflowed the usage's subtraction (UBSan)
+ * and gave a number with exit 0; now they are refused, and a rate between
+ * times that far apart is none. */
+static void
+test_near_int64_limits (void)
+{
+  gint64 schedulers = node_count ("schedulers");
+  BeamLoadSample before = { .time_us = G_MININT64 + 1 };
+  BeamLoadSample after = { .time_us = G_MAXINT64 - 1 };
+
+  assert_usage_refused (usage_reply (wall_list (1, G_MININT64 + 2, G_MININT64 + 2),
+                                     wall_list (1, G_MAXINT64 - 1, G_MAXINT64 - 1),
+                                     schedulers, 0, 0));
+  assert_usage_refused (usage_reply (wall_list (1, -5, 10), wall_list (1, G_MAXINT64, G_MAXINT64),
+                                     schedulers, 0, 0));
+  /* Honest counters near the top still subtract. */
+  {
+    g_autoptr(BeamTerm) reply = usage_reply (wall_list (1, G_MAXINT64 - 10, G_MAXINT64 - 20),
+                                             wall_list (1, G_MAXINT64 - 5, G_MAXINT64),
+                                             schedulers, 0, 0);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) usage = _beam_scheduler_usage_decode (reply, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpfloat_with_epsilon (g_array_index (usage, BeamSchedulerUsage, 0).usage, 0.25,
+                                    1e-9);
+  }
+
+  g_assert_cmpfloat (beam_load_sample_rate (&before, &after, 0, 10), ==, 0);
+  g_assert_cmpfloat (beam_load_sample_rate (&after, &before, 0, 10), ==, 0);
+  before.time_us = 0;
+  after.time_us = G_USEC_PER_SEC;
+  g_assert_cmpfloat (beam_load_sample_rate (&before, &after, 0, G_MAXINT64), ==,
+                     (double) G_MAXINT64);
+  g_assert_cmpfloat (beam_load_sample_rate (&before, &after, 10, 5), ==, 0);
+}
+
+/* A load sample's answers, as lists:zipwith3 gives them; takes `wall`. */
+static BeamTerm *
+sample_reply (BeamTerm *wall,
+              gint64    schedulers,
+              gint64    dirty_cpu,
+              gint64    dirty_io)
+{
+  BeamTerm *queues = beam_term_new_list (0);
+  BeamTerm *memory = beam_term_new_list (1, beam_term_new_tuple (2, beam_term_new_atom ("total"),
+                                                                 beam_term_new_integer (1000)));
+  BeamTerm *io = beam_term_new_tuple (2,
+                                      beam_term_new_tuple (2, beam_term_new_atom ("input"),
+                                                           beam_term_new_integer (1)),
+                                      beam_term_new_tuple (2, beam_term_new_atom ("output"),
+                                                           beam_term_new_integer (2)));
+  BeamTerm *pair[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (pair); i++)
+    pair[i] = beam_term_new_tuple (2, beam_term_new_integer (7), beam_term_new_integer (0));
+  return beam_term_new_list (11, beam_term_new_integer (123456), wall, queues,
+                             beam_term_new_integer (schedulers),
+                             beam_term_new_integer (dirty_cpu), memory, io,
+                             pair[0], pair[1], pair[2], beam_term_new_integer (dirty_io));
+}
+
+/* Finding 3: a sample claiming 100,000 schedulers made the Load page build
+ * 100,000 series on the GTK thread. The probe refuses it now, on the
+ * network thread, so no history or page ever sees it. */
+static void
+test_sample_too_many (void)
+{
+  gint64 schedulers = node_count ("schedulers");
+  gint64 dirty_cpu = node_count ("dirty_cpu_schedulers");
+  gint64 dirty_io = node_count ("dirty_io_schedulers");
+  guint n = (guint) (schedulers + dirty_cpu + dirty_io);
+  g_autoptr(BeamTerm) honest = sample_reply (wall_list (n, 1, 2), schedulers, dirty_cpu, dirty_io);
+  g_autoptr(BeamTerm) claims = sample_reply (wall_list (100000, 1, 2), schedulers, dirty_cpu,
+                                             dirty_io);
+  g_autoptr(BeamTerm) counts = sample_reply (wall_list (100000, 1, 2), 100000, 0, 0);
+  g_autoptr(BeamTerm) negative = sample_reply (wall_list (1, -1, 2), schedulers, dirty_cpu,
+                                               dirty_io);
+  g_autoptr(BeamLoadSample) sample = NULL;
+  g_autoptr(GError) error = NULL;
+  const BeamTerm *refused[] = { claims, counts, negative };
+
+  sample = _beam_load_sample_decode (honest, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sample->wall->len, ==, n);
+  g_assert_cmpint (sample->dirty_io_schedulers, ==, dirty_io);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      gpointer none = _beam_load_sample_decode (refused[i], NULL, &error);
+
+      g_assert_null (none);
+      g_assert_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY);
+      g_clear_error (&error);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC / 2);
+    }
+}
+
+/* ---- the history across reconnects -------------------------------------------- */
+
+typedef struct
+{
+  BeamLoadHistory *history;
+  guint            points;
+  guint            resets;
+} HistoryWatch;
+
+static void
+on_reset (HistoryWatch *watch)
+{
+  watch->resets++;
+}
+
+static gboolean
+has_points (gpointer data)
+{
+  HistoryWatch *watch = data;
+
+  return beam_load_history_get_n_points (watch->history) >= watch->points;
+}
+
+static gboolean
+was_reset_with_points (gpointer data)
+{
+  HistoryWatch *watch = data;
+
+  return watch->resets > 0 && has_points (watch);
+}
+
+static gint64
+monotonic_us (BeamTestNode *on)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = beam_test_node_erl_call (on, "erlang", "monotonic_time",
+                                                   "[microsecond]", &error);
+
+  g_assert_no_error (error);
+  return g_ascii_strtoll (g_strstrip (text), NULL, 10);
+}
+
+/* Finding 13: after a node restart, the charts kept the old incarnation's
+ * points, whose times are of another clock: flat lines, stubs past the
+ * right edge, blank charts. The history now starts over ("reset", which
+ * makes the Load page build fresh charts) with a new incarnation, and only
+ * with one: a dropped connection to the same node keeps its points. Every
+ * point is then the new node's, in order, and the series are no more than
+ * the node's schedulers. */
+static void
+test_history_across_restart (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTestNode) own = beam_test_node_start (NULL, &error);
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamLoadHistory) history = NULL;
+  HistoryWatch watch = { 0 };
+  gint64 restarted_at, now, previous = G_MININT64;
+  guint n;
+
+  g_assert_no_error (error);
+  connection = beam_test_node_connect (own);
+  history = beam_load_history_new (connection);
+  beam_load_history_set_interval_ms (history, 100);
+  watch.history = history;
+  g_signal_connect_swapped (history, "reset", G_CALLBACK (on_reset), &watch);
+
+  watch.points = 15;
+  beam_test_wait_until (has_points, &watch, 20000);
+  n = beam_load_history_get_n_values (history, BEAM_LOAD_GROUP_USAGE);
+  {
+    g_autofree char *count = beam_test_node_erl_call (own, "erlang", "system_info",
+                                                      "[schedulers]", &error);
+    g_autofree char *dirty_cpu = beam_test_node_erl_call (own, "erlang", "system_info",
+                                                          "[dirty_cpu_schedulers]", &error);
+    g_autofree char *dirty_io = beam_test_node_erl_call (own, "erlang", "system_info",
+                                                         "[dirty_io_schedulers]", &error);
+
+    g_assert_cmpuint (n, ==, 1 + g_ascii_strtoull (count, NULL, 10) +
+                             g_ascii_strtoull (dirty_cpu, NULL, 10) +
+                             g_ascii_strtoull (dirty_io, NULL, 10));
+  }
+
+  /* The same node again: the points stay. (The first point laid the
+   * history out, which counts as a reset.) */
+  watch.resets = 0;
+  _beam_connection_drop (connection);
+  watch.points = beam_load_history_get_n_points (history) + 3;
+  beam_test_wait_until (has_points, &watch, 20000);
+  g_assert_cmpuint (watch.resets, ==, 0);
+
+  beam_test_node_kill (own, SIGKILL);
+  g_assert_true (beam_test_node_restart (own, &error));
+  g_assert_no_error (error);
+  restarted_at = monotonic_us (own);
+  watch.points = 3;
+  beam_test_wait_until (was_reset_with_points, &watch, 30000);
+  now = monotonic_us (own);
+
+  g_test_message ("%u resets, %u points after the restart", watch.resets,
+                  beam_load_history_get_n_points (history));
+  for (guint i = 0; i < beam_load_history_get_n_points (history); i++)
+    {
+      gint64 t = beam_load_history_get_time (history, i);
+
+      g_assert_cmpint (t, >, previous);
+      g_assert_cmpint (t, >=, restarted_at - 5 * G_USEC_PER_SEC);
+      g_assert_cmpint (t, <=, now);
+      previous = t;
+    }
+  g_assert_cmpuint (beam_load_history_get_n_values (history, BEAM_LOAD_GROUP_USAGE), ==, n);
+  beam_load_history_stop (history);
+  g_signal_handlers_disconnect_by_data (history, &watch);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -537,6 +954,7 @@ main (int    argc,
   g_test_add_func ("/load/sched", test_sched);
   g_test_add_func ("/load/memory", test_memory);
   g_test_add_func ("/load/alloc", test_alloc);
+  g_test_add_func ("/load/alloc-as-recon", test_alloc_as_recon);
   g_test_add_func ("/load/ets-by-memory", test_ets_by_memory);
   g_test_add_func ("/load/big-heaps", test_big_heaps);
   g_test_add_func ("/load/binary-gc", test_binary_gc);
@@ -544,6 +962,10 @@ main (int    argc,
   g_test_add_func ("/load/usage-as-recon", test_usage_as_recon);
   g_test_add_func ("/load/flag-holder-stop", test_flag_holder_stop);
   g_test_add_func ("/load/sampling-during-big-fetch", test_sampling_during_big_fetch);
+  g_test_add_func ("/load/sched-too-many", test_sched_too_many);
+  g_test_add_func ("/load/near-int64-limits", test_near_int64_limits);
+  g_test_add_func ("/load/sample-too-many", test_sample_too_many);
+  g_test_add_func ("/load/history-across-restart", test_history_across_restart);
 
   status = g_test_run ();
   beam_test_node_free (node);

@@ -256,6 +256,137 @@ test_actions (void)
   g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
 }
 
+static char *
+node_says (const char *module,
+           const char *function,
+           const char *args)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = beam_test_node_erl_call (node, module, function, args, &error);
+
+  g_assert_no_error (error);
+  return g_strstrip (out);
+}
+
+/* Finding 12: a process started with plain spawn(M, F, A) was reported as
+ * proc_lib:init_p/5, which proc_lib answers for any process without
+ * '$initial_call'. Its own initial call is the one, in the window's info and
+ * in the CLI's proc; a proc_lib process still gets proc_lib's translation. */
+static void
+test_plain_initial_call (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) plain = fetch_info ("beamscope_plain", &error);
+  g_autoptr(BeamProcessInfo) cache = fetch_info ("beamscope_cache", &error);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "proc", "beamscope_plain", NULL);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (plain->initial_call, ==, "beamscope_fixture:plain_loop/0");
+  g_assert_cmpstr (cache->initial_call, ==, "beamscope_fixture:cache_init/0");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "initial_call"),
+                   ==, "beamscope_fixture:plain_loop/0");
+}
+
+/* Finding 15: the watcher monitors 44 processes (one by name) and links 30.
+ * proc --json printed monitors as an object keyed "process" (one of 44
+ * left), and the window had at most 12 pids of an item with no hint of more:
+ * now the CLI lists every monitor, and the probe counts and keeps them all
+ * for the window's "… N more". */
+static void
+test_many_monitors_and_links (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) info = fetch_info ("beamscope_watcher", &error);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "proc", "beamscope_watcher", NULL);
+  const BeamProcessInfoItem *links, *monitors;
+  JsonArray *array;
+  guint by_pid = 0, by_name = 0;
+
+  g_assert_no_error (error);
+  links = beam_process_info_get_field (info, "links");
+  monitors = beam_process_info_get_field (info, "monitors");
+  g_assert_cmpuint (links->n_pids, ==, 30);
+  g_assert_cmpuint (g_strv_length (links->pids), ==, 30);
+  g_assert_cmpuint (monitors->n_pids, ==, 43);
+  g_assert_cmpuint (g_strv_length (monitors->pids), ==, 43);
+
+  array = json_object_get_array_member (json_node_get_object (root), "monitors");
+  g_assert_nonnull (array);
+  g_assert_cmpuint (json_array_get_length (array), ==, 44);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *monitor = json_array_get_object_element (array, i);
+
+      g_assert_cmpstr (json_object_get_string_member (monitor, "type"), ==, "process");
+      if (json_object_has_member (monitor, "pid"))
+        {
+          g_assert_true (g_str_has_prefix (json_object_get_string_member (monitor, "pid"),
+                                           "<0."));
+          by_pid++;
+        }
+      else
+        {
+          g_assert_cmpstr (json_object_get_string_member (monitor, "name"), ==,
+                           "beamscope_plain");
+          g_assert_cmpstr (json_object_get_string_member (monitor, "node"), ==, node->name);
+          by_name++;
+        }
+    }
+  g_assert_cmpuint (by_pid, ==, 43);
+  g_assert_cmpuint (by_name, ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (root), "links")), ==, 30);
+}
+
+static void
+assert_state (const char *who,
+              const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) state = sys_request (BEAM_PROCESS_SYS_GET_STATE, who, &error);
+  g_autofree char *printed = NULL;
+
+  g_assert_no_error (error);
+  printed = print (state);
+  g_assert_cmpstr (printed, ==, expected);
+}
+
+/* Finding 17: sys:get_state is asked of any process that handles system
+ * messages, not only of proc_lib processes waiting in gen_server, gen_statem
+ * or gen_event: a loop of its own exporting system_continue/3, a gen_server
+ * entered from a plain spawn (as application_controller is), a hibernating
+ * gen_server before and after it wakes. A plain receive loop is refused and
+ * sent nothing: its mailbox stays empty, it lives, and it received nothing. */
+static void
+test_sys_rule (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) refused = NULL;
+  g_autofree char *current = NULL;
+  g_autofree char *woken = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *plain = NULL;
+
+  assert_state ("beamscope_cache", "#{hits => 42,name => <<\"cache\">>}");
+  assert_state ("beamscope_sys_loop", "#{loop => custom}");
+  assert_state ("beamscope_plain_gen", "#{entered => plain}");
+
+  current = node_says ("beamscope_fixture", "current_function", "[beamscope_hibernator]");
+  g_assert_cmpstr (current, ==, "{erlang, hibernate, 3}");
+  assert_state ("beamscope_hibernator", "#{hibernating => true}");
+  answer = node_says ("gen_server", "call", "[beamscope_hibernator, get]");
+  woken = node_says ("beamscope_fixture", "current_function", "[beamscope_hibernator]");
+  g_assert_cmpstr (woken, ==, "{gen_server, loop, 7}");
+  assert_state ("beamscope_hibernator", "#{hibernating => true}");
+
+  refused = sys_request (BEAM_PROCESS_SYS_GET_STATE, "beamscope_plain", &error);
+  g_assert_null (refused);
+  g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NOT_OTP);
+  g_usleep (200 * 1000);
+  plain = node_says ("beamscope_fixture", "plain_state", "[]");
+  g_assert_cmpstr (plain, ==, "{true, 0, undefined}");
+}
+
 /* ---- replies no node sends ------------------------------------------------------ */
 
 /* {value, Value, []}, as erl_eval answers; takes `value`. */
@@ -440,11 +571,16 @@ main (int    argc,
   beam_test_wait_for (&wait.done, 15000);
   g_assert_true (beam_connection_connect_finish (connection, wait.result, &error));
   g_object_unref (wait.result);
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "start_probed", "[]", &error));
+  g_assert_no_error (error);
 
   g_test_add_func ("/process-info/info", test_info);
   g_test_add_func ("/process-info/stack", test_stack);
   g_test_add_func ("/process-info/messages-and-dictionary", test_messages_and_dictionary);
   g_test_add_func ("/process-info/actions", test_actions);
+  g_test_add_func ("/process-info/plain-initial-call", test_plain_initial_call);
+  g_test_add_func ("/process-info/many-monitors-and-links", test_many_monitors_and_links);
+  g_test_add_func ("/process-info/sys-rule", test_sys_rule);
   g_test_add_func ("/process-info/malformed-info", test_malformed_info);
   g_test_add_func ("/process-info/malformed-entries", test_malformed_entries);
 

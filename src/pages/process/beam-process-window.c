@@ -88,23 +88,72 @@ toast (BeamProcessWindow *self,
 
 /* ---- Info ---------------------------------------------------------------------- */
 
-/* Each opens its process, through win.open-process. */
+/* Links and monitors show this many at first; the rest behind "… N more". */
+#define SHOWN_PIDS 12
+
+static void
+add_pid_button (GtkFlowBox *box,
+                const char *pid)
+{
+  GtkWidget *button = gtk_button_new_with_label (pid);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-process");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", pid);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Open this process"));
+  gtk_flow_box_append (box, button);
+}
+
+/* The rest of the pids the probe kept, and how many it did not. */
+static void
+on_more_pids_clicked (GtkButton  *more,
+                      GtkFlowBox *box)
+{
+  const char * const *pids = g_object_get_data (G_OBJECT (more), "pids");
+  guint n_pids = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (more), "n-pids"));
+  guint listed = g_strv_length ((GStrv) pids);
+
+  gtk_flow_box_remove (box, gtk_widget_get_parent (GTK_WIDGET (more)));
+  for (guint i = SHOWN_PIDS; i < listed; i++)
+    add_pid_button (box, pids[i]);
+  if (n_pids > listed)
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("… %u more not listed",
+                                                         "… %u more not listed",
+                                                         n_pids - listed),
+                                               n_pids - listed);
+      gtk_flow_box_append (box, gtk_label_new (text));
+    }
+}
+
+/* Each opens its process, through win.open-process: the first SHOWN_PIDS,
+ * then a button for the rest, so a process with thousands of links does
+ * not build thousands of buttons until asked. */
 static GtkWidget *
-pid_buttons (GStrv pids)
+pid_buttons (const BeamProcessInfoItem *field)
 {
   GtkWidget *box = gtk_flow_box_new ();
+  guint listed = g_strv_length (field->pids);
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 4);
-  for (guint i = 0; pids[i] != NULL; i++)
+  for (guint i = 0; i < listed && i < SHOWN_PIDS; i++)
+    add_pid_button (GTK_FLOW_BOX (box), field->pids[i]);
+  if (field->n_pids > SHOWN_PIDS)
     {
-      GtkWidget *button = gtk_button_new_with_label (pids[i]);
+      g_autofree char *label = g_strdup_printf (ngettext ("… %u more", "… %u more",
+                                                          field->n_pids - SHOWN_PIDS),
+                                                field->n_pids - SHOWN_PIDS);
+      GtkWidget *more = gtk_button_new_with_label (label);
 
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-process");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", pids[i]);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, _("Open this process"));
-      gtk_flow_box_append (GTK_FLOW_BOX (box), button);
+      gtk_widget_add_css_class (more, "flat");
+      gtk_widget_set_name (more, "more-pids");
+      gtk_widget_set_tooltip_text (more, _("Show them all"));
+      g_object_set_data_full (G_OBJECT (more), "pids", g_strdupv (field->pids),
+                              (GDestroyNotify) g_strfreev);
+      g_object_set_data (G_OBJECT (more), "n-pids", GUINT_TO_POINTER (field->n_pids));
+      g_signal_connect (more, "clicked", G_CALLBACK (on_more_pids_clicked), box);
+      gtk_flow_box_append (GTK_FLOW_BOX (box), more);
     }
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   return box;
@@ -120,7 +169,7 @@ value_widget (BeamProcessWindow         *self,
 
   /* Links, monitors, the group leader and the parent open their process. */
   if (field->pids != NULL && field->pids[0] != NULL)
-    return pid_buttons (field->pids);
+    return pid_buttons (field);
 
   text = beam_term_print (field->value, &options);
   label = gtk_label_new (text);
