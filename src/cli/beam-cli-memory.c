@@ -12,6 +12,7 @@
 
 #include "beam-allocators.h"
 #include "beam-cli-private.h"
+#include "beam-erl-expr.h"
 #include "beam-memory-playbook.h"
 
 static struct
@@ -36,6 +37,27 @@ GOptionEntry _beam_cli_binary_gc_options[] = {
   G_OPTION_ENTRY_NULL
 };
 
+static gboolean
+is_memory_list (const BeamTerm *memory)
+{
+  gboolean has_total = FALSE;
+
+  if (memory->kind != BEAM_TERM_LIST || memory->v.list.improper)
+    return FALSE;
+  for (guint i = 0; i < memory->n_children; i++)
+    {
+      const BeamTerm *pair = memory->children[i];
+      gint64 bytes;
+
+      if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 ||
+          pair->children[0]->kind != BEAM_TERM_ATOM ||
+          !beam_term_get_int64 (pair->children[1], &bytes) || bytes < 0)
+        return FALSE;
+      has_total |= beam_term_is_atom (pair->children[0], "total");
+    }
+  return has_total;
+}
+
 int
 _beam_cli_memory (BeamCli *cli)
 {
@@ -52,17 +74,20 @@ _beam_cli_memory (BeamCli *cli)
   if (memory == NULL)
     return _beam_cli_fail (error);
 
-  /* [{total, Bytes}, ...], every key the node has, in its order. */
+  /* [{total, Bytes}, ...], every key the node has, in its order: anything
+   * else (no total, a negative size, another shape) is no answer to print. */
+  if (!is_memory_list (memory))
+    {
+      beam_erl_set_bad_reply (&error, "erlang:memory/0");
+      return _beam_cli_fail (error);
+    }
   json_builder_begin_object (builder);
-  for (guint i = 0; memory->kind == BEAM_TERM_LIST && i < memory->n_children; i++)
+  for (guint i = 0; i < memory->n_children; i++)
     {
       const BeamTerm *pair = memory->children[i];
       gint64 bytes;
 
-      if (pair->kind != BEAM_TERM_TUPLE || pair->n_children != 2 ||
-          pair->children[0]->kind != BEAM_TERM_ATOM ||
-          !beam_term_get_int64 (pair->children[1], &bytes))
-        continue;
+      beam_term_get_int64 (pair->children[1], &bytes);
       if (cli->json)
         {
           json_builder_set_member_name (builder, pair->children[0]->v.atom.name);
