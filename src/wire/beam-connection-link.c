@@ -929,30 +929,18 @@ frame_request (BeamConnectionLink *link,
   return g_hash_table_lookup (link->in_flight, &key);
 }
 
-/* Reads and throws away `len` bytes, a bounded buffer at a time; FALSE if the
- * connection broke. */
+/* Reads past one piece of a refused frame, as much as has arrived; FALSE
+ * if the connection broke. */
 static gboolean
-discard_bytes (int    fd,
-               gsize  len)
+skip_piece (BeamConnectionLink *link)
 {
   guint8 chunk[64 * 1024];
+  gssize n = recv (link->fd, chunk, MIN (link->skip_left, sizeof chunk), MSG_DONTWAIT);
 
-  while (len > 0)
-    {
-      gssize n = recv (fd, chunk, MIN (len, sizeof chunk), MSG_DONTWAIT);
-
-      if (n > 0)
-        len -= (gsize) n;
-      else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-        return FALSE;
-      else
-        {
-          struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-          if (poll (&pfd, 1, SOCKET_TIMEOUT_MS) == 0)
-            return FALSE;
-        }
-    }
+  if (n > 0)
+    link->skip_left -= (gsize) n;
+  else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+    return FALSE;
   return TRUE;
 }
 
@@ -964,8 +952,9 @@ format_megabytes (gsize bytes)
 
 /* Before ei reads the next frame whole: if it is bigger than the call it
  * answers may take (or than any message may be when it answers no call), it
- * is read past in bounded pieces and the call fails. TRUE if the frame was
- * refused so, with *broken set if the connection broke meanwhile. */
+ * is read past in bounded pieces, one per turn of the loop, and the call
+ * fails at once. TRUE if the frame was refused so, with *broken set if the
+ * connection broke meanwhile. */
 static gboolean
 refuse_big_frame (BeamConnectionLink *link,
                   gboolean           *broken)
@@ -989,7 +978,9 @@ refuse_big_frame (BeamConnectionLink *link,
   if (len <= cap)
     return FALSE;
 
-  if (!discard_bytes (link->fd, 4 + len))
+  /* Read past in pieces by receive_one, the call failed now. */
+  link->skip_left = 4 + len;
+  if (!skip_piece (link))
     *broken = TRUE;
   if (request != NULL)
     {
@@ -1017,6 +1008,8 @@ receive_one (BeamConnectionLink *link,
 
   msg->msgtype = -1;
   x->index = 0;
+  if (link->skip_left > 0)
+    return skip_piece (link) ? ERL_TICK : ERL_ERROR;
   if (refuse_big_frame (link, &broken))
     return broken ? ERL_ERROR : ERL_TICK;
   /* A big frame grew the buffer: it need not stay that big. */
@@ -1218,6 +1211,7 @@ static gboolean
 connect_and_prepare (BeamConnectionLink *link,
                      GError            **error)
 {
+  link->skip_left = 0;   /* a new connection starts at a frame */
   link->fd = link_connect (link, error);
   if (link->fd < 0)
     return FALSE;

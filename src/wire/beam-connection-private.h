@@ -46,6 +46,9 @@ struct _BeamConnectionLink
   GHashTable      *in_flight;          /* key -> Request* */
   gint64           last_read;
   gint64           liveness_us;
+  /* Bytes of a refused frame still to read past, a piece per turn of the
+   * loop, so that deadlines keep being enforced meanwhile. */
+  gsize            skip_left;
   gint64           next_scan;          /* when expire_requests() is next due */
 };
 
