@@ -147,7 +147,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), FALSE));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 900);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
   gtk_window_present (GTK_WINDOW (window));
   beam_window_connect (window, node->name, node->cookie, "system");
   beam_test_wait_until (is_connected, window, 15000);
