@@ -773,7 +773,8 @@ units_to_atom (Parser     *self,
   bytes = units_to_bytes (self, at, units);
   if (bytes == NULL)
     return NULL;
-  if (memchr (bytes->data, '\0', bytes->len) != NULL)
+  /* The empty atom '' has no data at all, and memchr (NULL, ...) is undefined (UBSan). */
+  if (bytes->len > 0 && memchr (bytes->data, '\0', bytes->len) != NULL)
     return fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID, _("atoms cannot hold NUL"));
   if (!g_utf8_validate_len ((const char *) bytes->data, bytes->len, NULL))
     return fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID, _("atoms must be UTF-8 text"));
