@@ -1604,7 +1604,9 @@ bits_append (BitWriter    *writer,
              const guint8 *data,
              gsize         n_bits)
 {
-  if (writer->n_bits % 8 == 0)
+  /* Not for less than a byte: an empty binary's data may be NULL, and NULL + 0 is undefined
+   * (UBSan, found by tests/fuzz/fuzz-term-parse.c). */
+  if (writer->n_bits % 8 == 0 && n_bits >= 8)
     {
       gsize whole = n_bits / 8;
 

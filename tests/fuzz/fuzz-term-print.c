@@ -29,8 +29,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (!beam_term_validate (buf, size, NULL))
     return 0;
   index = 1;
+  /* The validator checks shapes and sizes, not a FLOAT_EXT's text: the decoder may refuse. */
   term = beam_term_decode_at_len (buf, size, &index, NULL);
-  g_assert (term != NULL);
+  if (term == NULL)
+    return 0;
   for (gsize i = 0; i < G_N_ELEMENTS (options); i++)
     {
       g_autofree char *text = beam_term_print (term, &options[i]);
