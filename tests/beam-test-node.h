@@ -8,6 +8,21 @@
 
 G_BEGIN_DECLS
 
+/* How many times slower our C runs in this build. Timing bounds test the design (a parse
+ * linear in its text, samples that never wait for a whole fetch), not the machine: under
+ * ASan and UBSan (tools/run-tests.sh's second build) they scale by this, and still fail an
+ * algorithm that is quadratic or a thread that blocks. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BEAM_TEST_SLOWDOWN 4
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BEAM_TEST_SLOWDOWN 4
+#endif
+#endif
+#ifndef BEAM_TEST_SLOWDOWN
+#define BEAM_TEST_SLOWDOWN 1
+#endif
+
 /* A real Erlang node for a test: random name and cookie, the fixture workload
  * (tests/fixtures/beamscope_fixture.erl) loaded and started. The node holds
  * our pipe as its stdin and halts when it closes, so a crashed test leaves

@@ -12,6 +12,9 @@ packages=(
   # display tests, data-file validation
   xvfb xauth dbus dbus-x11 desktop-file-utils appstream-util
   fonts-cantarell adwaita-icon-theme
+  # fuzzing (tools/fuzz.sh): clang, and its sanitizer and libFuzzer runtimes,
+  # only recommended by clang-14, which we install without recommends
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -55,7 +55,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-erl-expr.h"
-#include "beam-process-list.h"
+#include "beam-process-list-private.h"
 #include "beam-term-printer.h"
 #include "beam-wire-error.h"
 
@@ -713,4 +713,27 @@ beam_process_list_fetch_finish (GAsyncResult  *result,
                                 GError       **error)
 {
   return beam_connection_call_task_finish (result, beam_process_list_fetch_async, error);
+}
+
+gboolean
+_beam_process_list_decode_slice (BeamProcessTable  *table,
+                                 const char        *buf,
+                                 gsize              len,
+                                 GError           **error)
+{
+  Fetch fetch = {
+    .table = table,
+    .strings = g_hash_table_new_full (span_hash, span_equal, g_free, NULL),
+    .statuses = g_hash_table_new_full (span_hash, span_equal, g_free, NULL),
+  };
+
+  on_slice (buf, len, &fetch);
+  g_hash_table_unref (fetch.strings);
+  g_hash_table_unref (fetch.statuses);
+  if (fetch.error != NULL)
+    {
+      g_propagate_error (error, fetch.error);
+      return FALSE;
+    }
+  return TRUE;
 }

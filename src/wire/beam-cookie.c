@@ -13,11 +13,49 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "beam-cookie.h"
+#include "beam-cookie-private.h"
 #include "beam-wire-error.h"
 
 #define MAX_COOKIE_SIZE      512 /* EI_MAX_COOKIE_SIZE */
 #define MAX_COOKIE_FILE_SIZE (64 * 1024)
+
+/* The cookie in a file's contents; `path` only names the file in errors. Apart from the
+ * reading so that the fuzz target (tests/fuzz/fuzz-cookie.c) reaches it without a file. */
+char *
+_beam_cookie_parse (const char  *contents,
+                    gsize        len,
+                    const char  *path,
+                    GError     **error)
+{
+  gsize end = 0;
+
+  /* auth.erl's check_cookie/2: the cookie is the leading run of printable
+   * ASCII, spaces included; after it only newlines, returns and spaces. */
+  while (end < len && contents[end] >= ' ' && contents[end] <= '~')
+    end++;
+  for (gsize i = end; i < len; i++)
+    if (contents[i] != '\n' && contents[i] != '\r' && contents[i] != ' ')
+      {
+        g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                     _("The cookie file %s has characters erl does not accept in a cookie"), path);
+        return NULL;
+      }
+
+  if (end == 0)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                   _("The cookie file %s is empty"), path);
+      return NULL;
+    }
+  if (end >= MAX_COOKIE_SIZE)
+    {
+      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
+                   _("The cookie in %s is longer than %d bytes"), path, MAX_COOKIE_SIZE - 1);
+      return NULL;
+    }
+
+  return g_strndup (contents, end);
+}
 
 char *
 beam_cookie_read_file (const char  *path,
@@ -27,7 +65,6 @@ beam_cookie_read_file (const char  *path,
   g_autoptr(GError) local_error = NULL;
   GStatBuf st;
   gsize len = 0;
-  gsize end = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -58,32 +95,7 @@ beam_cookie_read_file (const char  *path,
       return NULL;
     }
 
-  /* auth.erl's check_cookie/2: the cookie is the leading run of printable
-   * ASCII, spaces included; after it only newlines, returns and spaces. */
-  while (end < len && contents[end] >= ' ' && contents[end] <= '~')
-    end++;
-  for (gsize i = end; i < len; i++)
-    if (contents[i] != '\n' && contents[i] != '\r' && contents[i] != ' ')
-      {
-        g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                     _("The cookie file %s has characters erl does not accept in a cookie"), path);
-        return NULL;
-      }
-
-  if (end == 0)
-    {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie file %s is empty"), path);
-      return NULL;
-    }
-  if (end >= MAX_COOKIE_SIZE)
-    {
-      g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie in %s is longer than %d bytes"), path, MAX_COOKIE_SIZE - 1);
-      return NULL;
-    }
-
-  return g_strndup (contents, end);
+  return _beam_cookie_parse (contents, len, path, error);
 }
 
 char *

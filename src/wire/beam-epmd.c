@@ -15,10 +15,11 @@
 #include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "beam-epmd.h"
+#include "beam-epmd-private.h"
 #include "beam-wire-error.h"
 
 #define EPMD_NAMES_REQ 110 /* 'n' */
@@ -98,6 +99,7 @@ beam_epmd_resolve_host (const char      *host,
 {
   struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
   struct addrinfo *result = NULL;
+  struct sockaddr_in in;
   int rc;
 
   g_return_val_if_fail (host != NULL, FALSE);
@@ -110,7 +112,9 @@ beam_epmd_resolve_host (const char      *host,
                    _("Unknown host %s: no IPv4 address (%s)"), host, gai_strerror (rc));
       return FALSE;
     }
-  *out_address = ((struct sockaddr_in *) result->ai_addr)->sin_addr;
+  /* Copied out, not cast: clang's -Wcast-align sees a sockaddr aligned for 2 bytes. */
+  memcpy (&in, result->ai_addr, sizeof in);
+  *out_address = in.sin_addr;
   freeaddrinfo (result);
   return TRUE;
 }
@@ -365,4 +369,17 @@ beam_node_name_is_long (const char *node)
   const char *at = node != NULL ? strchr (node, '@') : NULL;
 
   return at != NULL && strchr (at + 1, '.') != NULL;
+}
+
+GPtrArray *
+_beam_epmd_parse_names_reply (const guint8 *reply,
+                              gsize         len)
+{
+  g_autofree char *text = NULL;
+
+  /* As beam_epmd_names_at() reads what it received: EPMD's port first, then text. */
+  if (len < 4)
+    return NULL;
+  text = g_strndup ((const char *) reply + 4, len - 4);
+  return parse_names (text);
 }

@@ -773,7 +773,8 @@ units_to_atom (Parser     *self,
   bytes = units_to_bytes (self, at, units);
   if (bytes == NULL)
     return NULL;
-  if (memchr (bytes->data, '\0', bytes->len) != NULL)
+  /* The empty atom '' has no data at all, and memchr (NULL, ...) is undefined (UBSan). */
+  if (bytes->len > 0 && memchr (bytes->data, '\0', bytes->len) != NULL)
     return fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID, _("atoms cannot hold NUL"));
   if (!g_utf8_validate_len ((const char *) bytes->data, bytes->len, NULL))
     return fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID, _("atoms must be UTF-8 text"));
@@ -1603,7 +1604,9 @@ bits_append (BitWriter    *writer,
              const guint8 *data,
              gsize         n_bits)
 {
-  if (writer->n_bits % 8 == 0)
+  /* Not for less than a byte: an empty binary's data may be NULL, and NULL + 0 is undefined
+   * (UBSan, found by tests/fuzz/fuzz-term-parse.c). */
+  if (writer->n_bits % 8 == 0 && n_bits >= 8)
     {
       gsize whole = n_bits / 8;
 

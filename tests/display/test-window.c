@@ -192,6 +192,48 @@ test_connect_screen (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* What a node or a user writes, as markup would read it: a valid span that would paint the
+ * page, and an unclosed tag that would blank the text and warn (fatal here). */
+#define INJECTED "<span size=\"xx-large\">INJECTED</span> <b"
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+shows_injected (gpointer data)
+{
+  return shows_text (data, INJECTED);
+}
+
+/* Issue 12, finding 1: the connect screen's EPMD row says why a scan failed, quoting the host
+ * typed; as markup, that text painted a huge word or, unclosed, warned and went blank. It
+ * must show as typed, with no Pango warning. */
+static void
+test_markup_shown_as_text (void)
+{
+  BeamWindow *window = g_object_ref_sink (new_window ());
+  BeamConnectPage *page = BEAM_CONNECT_PAGE (beam_window_get_connect_page (window));
+
+  beam_connect_page_set_host (page, INJECTED);
+  beam_connect_page_scan (page);
+  beam_test_wait_until (shows_injected, window, 15000);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "connect-markup-as-text.png");
+
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static gboolean
 page_has_data (gpointer data)
 {
@@ -1612,6 +1654,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/window/connect-screen", test_connect_screen);
+  g_test_add_func ("/window/markup-shown-as-text", test_markup_shown_as_text);
   g_test_add_func ("/window/system-page", test_system_page);
   g_test_add_func ("/window/processes-page", test_processes_page);
   g_test_add_func ("/window/process-window", test_process_window);

@@ -14,8 +14,10 @@
 #include "beam-supervision-tree.h"
 #include "beam-test-node.h"
 
-/* The fixture's supervisor that never answers costs its deadline. */
-#define SHORT_TIMEOUT_MS 300
+/* The fixture's supervisor that never answers costs its deadline; a gathering that skips it
+ * takes less than the deadline, which grows with the build's slowdown so that this stays
+ * true under ASan, where gathering the whole tree takes about 300 ms. */
+#define SHORT_TIMEOUT_MS (300 * BEAM_TEST_SLOWDOWN)
 
 static BeamTestNode *node;
 
@@ -221,8 +223,16 @@ test_tree (void)
   /* The supervisor that never answers costs its deadline, once. */
   g_assert_cmpuint (elapsed_ms, >=, SHORT_TIMEOUT_MS);
   g_assert_cmpuint (elapsed_ms, <, 10 * SHORT_TIMEOUT_MS);
-  /* Nothing is left waiting on the node. */
-  g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[process_count]"), ==,
+  /* Nothing is left waiting on the node. Counts move a little either way (seen under ASan):
+   * the helper that awaited the hung supervisor may still be exiting as the answer arrives,
+   * and a process of the last test may have been exiting when we counted. */
+  for (guint i = 0; i < 50; i++)
+    {
+      if (erl_call_integer ("erlang", "system_info", "[process_count]") <= processes_before)
+        break;
+      g_usleep (20000);
+    }
+  g_assert_cmpint (erl_call_integer ("erlang", "system_info", "[process_count]"), <=,
                    processes_before);
 
   top = beam_supervision_tree_get_root (tree);

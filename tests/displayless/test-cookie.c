@@ -190,7 +190,12 @@ main (int    argc,
   g_test_add_func ("/cookie/resolve", test_resolve);
   status = g_test_run ();
 
-  g_unlink (g_build_filename (scratch, "cookie", NULL));
-  g_unlink (g_build_filename (scratch, "file-cookie", NULL));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_build_filename (scratch, i == 0 ? "cookie" : "file-cookie",
+                                                NULL);
+
+      g_unlink (path);
+    }
   return status;
 }

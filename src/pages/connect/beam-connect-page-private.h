@@ -7,5 +7,8 @@ G_BEGIN_DECLS
 
 /* Names the scan found, for tests. */
 GStrv      beam_connect_page_list_found   (BeamConnectPage *self);
+/* Types a host to scan, as a user would, for tests. */
+void       beam_connect_page_set_host     (BeamConnectPage *self,
+                                           const char      *host);
 
 G_END_DECLS

@@ -111,6 +111,8 @@ show_placeholder (GtkListBox *list,
 {
   GtkWidget *row = adw_action_row_new ();
 
+  /* The text may be an error quoting the host typed or what EPMD said: text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
   gtk_widget_add_css_class (row, "dim-label");
   gtk_list_box_append (list, row);
@@ -335,6 +337,14 @@ beam_connect_page_set_node (BeamConnectPage *self,
 {
   g_return_if_fail (BEAM_IS_CONNECT_PAGE (self));
   gtk_editable_set_text (GTK_EDITABLE (self->node_row), node != NULL ? node : "");
+}
+
+void
+beam_connect_page_set_host (BeamConnectPage *self,
+                            const char      *host)
+{
+  g_return_if_fail (BEAM_IS_CONNECT_PAGE (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->host_row), host);
 }
 
 GStrv

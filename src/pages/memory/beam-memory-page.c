@@ -473,6 +473,7 @@ collect_done (GObject      *object G_GNUC_UNUSED,
   g_autofree BeamBinaryCollection *collection =
     beam_memory_playbook_binary_collect_finish (result, &error);
   g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -491,7 +492,10 @@ collect_done (GObject      *object G_GNUC_UNUSED,
                               before, after, freed, collection->processes);
       self->loads++;
     }
-  adw_action_row_set_subtitle (self->binary_row, text);
+  /* The row's subtitle is markup (the title of the .ui's row is), and an error may quote
+   * the node. */
+  escaped = g_markup_escape_text (text, -1);
+  adw_action_row_set_subtitle (self->binary_row, escaped);
   beam_page_refresh (BEAM_PAGE (self));
 }
 

@@ -83,7 +83,10 @@ static void
 toast (BeamProcessWindow *self,
        const char        *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  /* A toast's title is markup, and the text may be an error quoting the node. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
 }
 
 /* ---- Info ---------------------------------------------------------------------- */

@@ -208,10 +208,10 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
 
   if (self->playbook == BEAM_PLAYBOOK_GROWTH && self->first == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("First sample taken; the second in %d s…"),
-                                               GROWTH_WINDOW_S);
+      g_autofree char *markup = g_markup_printf_escaped (_("First sample taken; the second "
+                                                           "in %d s…"), GROWTH_WINDOW_S);
       self->first = g_steal_pointer (&table);
-      adw_status_page_set_description (self->status, text);
+      adw_status_page_set_description (self->status, markup);
       self->timeout_id = g_timeout_add_seconds (GROWTH_WINDOW_S, on_window_elapsed, self);
       return;
     }

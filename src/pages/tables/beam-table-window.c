@@ -823,11 +823,10 @@ find (BeamTableWindow *self,
   found = beam_ets_row_window_find (self->rows, needle, current_syntax (self), from, forward);
   if (found < 0)
     {
-      g_autofree char *escaped = g_markup_escape_text (needle, -1);
-      g_autofree char *title = g_strdup_printf (_("No more rows read so far with “%s”"),
-                                                escaped);
+      g_autofree char *markup = g_markup_printf_escaped (_("No more rows read so far with "
+                                                           "“%s”"), needle);
 
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
       return;
     }
   beam_table_window_scroll_to (self, (guint) found);

@@ -1,0 +1,75 @@
+#!/usr/bin/env escript
+%% SPDX-License-Identifier: GPL-3.0-or-later
+%% Writes the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/):
+%% real terms as this OTP encodes them, a process-list slice as the node
+%% sends it, EPMD replies and cookie files. Run from tests/fuzz/ to renew
+%% the seeds; reproducers of crashes are added beside them by hand.
+-mode(compile).
+
+main(_) ->
+    Terms = terms(),
+    Ext = [{Name, term_to_binary(T)} || {Name, T} <- Terms]
+        ++ [{"compressed", term_to_binary(lists:seq(1, 300), [compressed])},
+            {"minor-0-float", term_to_binary(3.25, [{minor_version, 0}])}],
+    write("term-decode", Ext),
+    write("term-print", Ext),
+    write("term-parse", texts()),
+    write("process-list", slices()),
+    write("epmd", epmd()),
+    write("cookie", cookies()).
+
+terms() ->
+    Deep = lists:foldl(fun(_, Acc) -> [Acc] end, [], lists:seq(1, 60)),
+    [{"atoms", [ok, 'hello world', 'ünïcode', '', true]},
+     {"integers", [0, -1, 255, 256, -2147483648, 2147483647, 1 bsl 64, -(1 bsl 200)]},
+     {"floats", [0.0, -1.5, 1.0e300, 3.141592653589793]},
+     {"string", "hello \"world\"\n"},
+     {"improper", [a, b | c]},
+     {"tuple", {a, {}, {1, 2, {3}}, []}},
+     {"map", #{a => 1, <<"k">> => [x], {t} => #{}}},
+     {"big-map", maps:from_list([{I, I * I} || I <- lists:seq(1, 40)])},
+     {"binaries", [<<>>, <<"text">>, <<255, 0, 1>>, <<1:3>>, <<"ünï"/utf8>>]},
+     {"pid-port-ref", [self(), hd(erlang:ports()), make_ref()]},
+     {"funs", [fun erlang:self/0, fun(X) -> {X, Deep} end]},
+     {"deep", Deep},
+     {"mixed", {reply, [{pid, self()}, {name, <<"<b>x</b>">>}, {n, 1 bsl 62}]}}].
+
+texts() ->
+    [{"erlang-tuple", <<"{ok, [1, 2.5, \"s\", <<\"b\">>, 'q a', #{k => v}]}.">>},
+     {"erlang-binary", <<"<<1, 2:4, \"x\"/utf8, 255>>">>},
+     {"erlang-numbers", <<"[16#ff, 2#101, -36#zz, 1.0e10, $a, $\\n, 1_000]">>},
+     {"erlang-pattern", <<"{'$1', '_', [a | b]}">>},
+     {"elixir-keyword", <<"[a: 1, b: \"two\", c: :three]">>},
+     {"elixir-map", <<"%{\"k\" => {1, 2}, key: [0x1F, 0b11, 1.5e3]}">>},
+     {"elixir-charlist", <<"{~c\"abc\", 'def', :\"quoted atom\", <<1, 2>>, nil}">>},
+     {"elixir-sigils", <<"~s(text) # comment">>}].
+
+slices() ->
+    Self = self(),
+    Other = spawn(fun() -> ok end),
+    Row8 = {Self, [], {erlang, apply, 2}, 3000, 12345, 0, {io, wait, 1}, running},
+    Row10 = {Other, some_name, {proc_lib, init_p, 5}, 1 bsl 40, 7, 3,
+             {gen_server, loop, 7}, waiting, 233, 376},
+    [{"slice", term_to_binary({beamscope_procs, [], [Row8, setelement(2, Row8, named)]})},
+     {"slice-heaps", term_to_binary({beamscope_procs, [{Other, {my_mod, start, 1}}], [Row10]})},
+     {"slice-empty", term_to_binary({beamscope_procs, [], []})}].
+
+epmd() ->
+    Port = <<4369:32>>,
+    [{"names", <<Port/binary, "name demo at port 40123\nname rabbit at port 25672\n">>},
+     {"names-one", <<Port/binary, "name x at port 1\n">>},
+     {"names-empty", Port},
+     {"names-odd", <<Port/binary, "name  at port 0\nname a b at port 65536\njunk\n">>}].
+
+cookies() ->
+    [{"plain", <<"SECRETCOOKIE">>},
+     {"newline", <<"ABC DEF\n">>},
+     {"crlf", <<"COOKIE\r\n  \n">>},
+     {"bad-char", <<"COOK\tIE">>},
+     {"empty", <<>>}].
+
+write(Target, Samples) ->
+    Dir = filename:join("corpus", Target),
+    ok = filelib:ensure_path(Dir),
+    [ok = file:write_file(filename:join(Dir, Name), Bytes) || {Name, Bytes} <- Samples],
+    ok.
