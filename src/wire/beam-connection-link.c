@@ -41,6 +41,7 @@
 #define TICKTIME_QUERY_MS        2000
 #define NAME_POOL_SIZE           8      /* node names Beamscope uses, per user */
 #define DEFAULT_MAX_REPLY_BYTES  (8 * 1024 * 1024)
+#define MAX_STREAM_MESSAGES      1000000  /* a counted call's announced messages, at most */
 #define SMALL_FRAME_BYTES        (64 * 1024)  /* read at once, without looking who it is for */
 #define FRAME_HEAD_BYTES         4096   /* enough for a frame's control message */
 #define KEPT_BUFFER_BYTES        (1024 * 1024)  /* the receive buffer shrinks back to this */
@@ -718,6 +719,20 @@ dispatch_message (BeamConnectionLink *link,
           else if (request->call.until_exit)
             request->reply = reply;
           else if (request->call.counted && reply_count (reply, &request->expected) &&
+                   (request->expected < 0 || request->expected > MAX_STREAM_MESSAGES))
+            {
+              /* No program of ours streams that many: waiting for them would
+               * only end at the deadline. */
+              beam_term_free (reply);
+              g_hash_table_steal (link->in_flight, &request->key);
+              fail_request (link, request,
+                            g_error_new (BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
+                                         _("Unexpected reply from the node: %s announced "
+                                           "%lld messages for %s:%s"),
+                                         link->target_node, (long long) request->expected,
+                                         request->call.module, request->call.function));
+            }
+          else if (request->call.counted && request->expected >= 0 &&
                    request->seen < request->expected)
             request->reply = reply;  /* more messages to come, from other senders */
           else
