@@ -15,8 +15,8 @@
 #include "beam-ets-window.h"
 
 #define CALL_TIMEOUT_MS 15000
-/* Up to 1000 rows of at most 64 kB each, as the table window's chunks. */
-#define MAX_REPLY_BYTES (80 * 1024 * 1024)
+/* The window's 200 rows of at most 64 kB each, or more smaller ones. */
+#define MAX_REPLY_BYTES (24 * 1024 * 1024)
 /* Match variables '$1'..'$32' at most: the node makes the ones it lacks. */
 #define MAX_MATCH_VARIABLE 32
 

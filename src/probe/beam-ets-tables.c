@@ -13,7 +13,7 @@
 
 #define CALL_TIMEOUT_MS 30000
 /* Every table's info, or a page of rows of at most 64 kB each. */
-#define MAX_REPLY_BYTES (80 * 1024 * 1024)
+#define MAX_REPLY_BYTES (32 * 1024 * 1024)
 
 static const char *
 intern_atom (GStringChunk   *strings,

@@ -12,9 +12,10 @@
 #include "beam-ets-window.h"
 
 #define CALL_TIMEOUT_MS 15000
-/* A chunk: up to 1000 rows, each at most 64 kB (a bigger one travels as
- * its size), and their keys. */
-#define MAX_CHUNK_BYTES (80 * 1024 * 1024)
+/* A chunk: the window reads 200 rows, each at most 64 kB (a bigger one
+ * travels as its size), and their keys: this holds them. A bigger ask of big
+ * rows is refused as too big, before it is read. */
+#define MAX_CHUNK_BYTES (16 * 1024 * 1024)
 
 static BeamTerm *
 window_args (const BeamTerm *table_or_null,

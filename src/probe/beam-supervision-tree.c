@@ -420,7 +420,7 @@ beam_supervision_tree_async (BeamConnection               *connection,
                                      .timeout_ms = budget_ms (options) + CALL_MARGIN_MS,
                                      /* flat rows, a few hundred bytes each,
                                       * of trees of up to ~100,000 processes */
-                                     .max_reply_bytes = 64 * 1024 * 1024,
+                                     .max_reply_bytes = 24 * 1024 * 1024,
                                      .decode = decode_tree,
                                      .decode_data = g_strdup (application),
                                      .decode_data_free = g_free,
