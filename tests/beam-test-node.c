@@ -474,3 +474,14 @@ beam_test_node_connect (BeamTestNode *node)
   g_object_unref (wait.result);
   return connection;
 }
+
+void
+beam_test_node_set_hostile_mode (BeamTestNode *node,
+                                 const char   *mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = g_strdup_printf ("[%s]", mode);
+
+  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "set_mode", args, &error));
+  g_assert_no_error (error);
+}

@@ -59,6 +59,10 @@ char         *beam_test_node_erl_call     (BeamTestNode       *node,
                                            const char         *function,
                                            const char         *args,
                                            GError            **error);
+/* Sets what the hostile rex answers (fixtures/beamscope_hostile.erl, started
+ * on the node with beamscope_hostile:start/0): "honest", "never", ... */
+void          beam_test_node_set_hostile_mode (BeamTestNode *node,
+                                               const char   *mode);
 /* Runs beamscope-cli --node NODE --cookie COOKIE --json ARGS... (NULL-terminated)
  * and returns what it printed, parsed; asserts it succeeded and said
  * nothing on stderr. */

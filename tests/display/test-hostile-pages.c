@@ -55,16 +55,6 @@ rss_kb (void)
   return strtol (line + strlen ("VmRSS:"), NULL, 10);
 }
 
-static void
-set_mode (const char *mode)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *args = g_strdup_printf ("[%s]", mode);
-
-  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "set_mode", args, &error));
-  g_assert_no_error (error);
-}
-
 /* The GTK thread's own CPU time: what a turn worked, not how long a busy
  * machine (the hostile node building 200 MB answers on the same cores) kept
  * it from running. */
@@ -119,7 +109,7 @@ test_mode (gconstpointer data)
 {
   const char *mode = data;
 
-  set_mode (mode);
+  beam_test_node_set_hostile_mode (node, mode);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *where = g_strdup_printf ("%s × %s", mode, pages[i]);
@@ -139,7 +129,7 @@ test_mode (gconstpointer data)
     }
 
   /* Honest again: the node is there, and the pages ask it again. */
-  set_mode ("honest");
+  beam_test_node_set_hostile_mode (node, "honest");
   beam_test_wait_until (is_connected, window, 20000);
 }
 

@@ -95,16 +95,6 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-static void
-set_mode (const char *mode)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *args = g_strdup_printf ("[%s]", mode);
-
-  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "set_mode", args, &error));
-  g_assert_no_error (error);
-}
-
 /* Runs beamscope-cli with the command, its output in files, and reads what
  * wait4() says of its memory. */
 static void
@@ -234,7 +224,7 @@ test_mode (gconstpointer data)
 {
   const Mode *mode = data;
 
-  set_mode (mode->name);
+  beam_test_node_set_hostile_mode (node, mode->name);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_auto(Run) run = { 0 };
@@ -242,7 +232,7 @@ test_mode (gconstpointer data)
       run_cli (&commands[i], &run);
       check_run (mode, &commands[i], &run);
     }
-  set_mode ("honest");
+  beam_test_node_set_hostile_mode (node, "honest");
 }
 
 int
