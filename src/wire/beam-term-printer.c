@@ -28,9 +28,9 @@ static void print_term (BeamTermPrinter *p,
                         guint            depth);
 
 /* A container at the depth limit shows no contents. */
-static gboolean
-collapsed (BeamTermPrinter *p,
-           guint            depth)
+gboolean
+_beam_term_printer_collapsed (BeamTermPrinter *p,
+                              guint            depth)
 {
   return p->max_depth > 0 && depth >= p->max_depth;
 }
@@ -290,7 +290,7 @@ print_term (BeamTermPrinter *p,
       break;
 
     case BEAM_TERM_TUPLE:
-      if (term->n_children > 0 && collapsed (p, depth))
+      if (term->n_children > 0 && _beam_term_printer_collapsed (p, depth))
         g_string_append (p->out, "{...}");
       else
         print_tuple (p, term, depth);
@@ -301,14 +301,16 @@ print_term (BeamTermPrinter *p,
         g_string_append (p->out, "[]");
       else if (is_charlist (term, syntax->is_char))
         syntax->print_charlist (p, term);
-      else if (collapsed (p, depth))
+      else if (_beam_term_printer_collapsed (p, depth))
         g_string_append (p->out, "[...]");
       else
         print_list (p, term, depth);
       break;
 
     case BEAM_TERM_MAP:
-      if (term->n_children > 0 && collapsed (p, depth))
+      if (syntax->print_struct != NULL && syntax->print_struct (p, term, depth))
+        break;
+      if (term->n_children > 0 && _beam_term_printer_collapsed (p, depth))
         {
           g_string_append (p->out, syntax->map_open);
           g_string_append (p->out, "...}");
@@ -341,6 +343,14 @@ print_term (BeamTermPrinter *p,
       g_string_append (p->out, syntax->unknown);
       break;
     }
+}
+
+void
+_beam_term_printer_print (BeamTermPrinter *p,
+                          const BeamTerm  *term,
+                          guint            depth)
+{
+  print_term (p, term, depth);
 }
 
 void
