@@ -389,3 +389,21 @@ beam_term_print (const BeamTerm         *term,
   beam_term_print_to (term, options, out);
   return g_string_free (out, FALSE);
 }
+
+char *
+beam_term_print_function (const BeamTerm *term,
+                          BeamSyntax      syntax)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (term != NULL, NULL);
+
+  if (term->kind != BEAM_TERM_TUPLE || term->n_children != 3 ||
+      term->children[0]->kind != BEAM_TERM_ATOM || term->children[1]->kind != BEAM_TERM_ATOM ||
+      term->children[2]->kind != BEAM_TERM_INTEGER || term->children[2]->v.integer < 0 ||
+      term->children[2]->v.integer > 255)
+    return NULL;
+  text = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, term->children[0]->v.atom.name,
+                          term->children[1]->v.atom.name, term->children[2]->v.integer);
+  return beam_print_name (text, syntax);
+}

@@ -40,5 +40,9 @@ void  beam_term_print_to    (const BeamTerm         *term,
  * Exception.format_mfa/3 does (MyApp.Cache.init/1, :gen_server.loop/7). */
 char *beam_print_name       (const char             *name,
                              BeamSyntax              syntax);
+/* A {Module, Function, Arity} term as "m:f/a" in beam_print_name's
+ * spelling; NULL if the term is not one. */
+char *beam_term_print_function (const BeamTerm       *term,
+                                BeamSyntax            syntax);
 
 G_END_DECLS

@@ -174,7 +174,11 @@ value_widget (BeamProcessWindow         *self,
   if (field->pids != NULL && field->pids[0] != NULL)
     return pid_buttons (field);
 
-  text = beam_term_print (field->value, &options);
+  /* Functions read as the list writes them: lists:map/2, MyApp.Cache.init/1. */
+  if (g_str_equal (field->name, "current_function") || g_str_equal (field->name, "initial_call"))
+    text = beam_term_print_function (field->value, options.syntax);
+  if (text == NULL)
+    text = beam_term_print (field->value, &options);
   label = gtk_label_new (text);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0);
@@ -251,10 +255,14 @@ show_info (BeamProcessWindow *self)
     adw_preferences_group_remove (self->info_group, g_ptr_array_index (self->info_rows, i));
   g_ptr_array_set_size (self->info_rows, 0);
 
+  g_autofree char *initial_call = info->initial_call != NULL
+    ? beam_print_name (info->initial_call, current_syntax (self)) : NULL;
+  g_autofree char *name = info->registered_name != NULL
+    ? beam_print_name (info->registered_name, current_syntax (self)) : NULL;
+
   adw_view_switcher_title_set_subtitle (self->switcher_title, pid);
   adw_view_switcher_title_set_title (self->switcher_title,
-                                     info->registered_name != NULL ? info->registered_name
-                                     : info->initial_call != NULL ? info->initial_call : pid);
+                                     name != NULL ? name : initial_call != NULL ? initial_call : pid);
 
   for (guint i = 0; i < info->n_fields; i++)
     {
@@ -267,7 +275,7 @@ show_info (BeamProcessWindow *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field->name);
       if (g_str_equal (field->name, "initial_call") && info->initial_call != NULL)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), info->initial_call);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), initial_call);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_widget (self, field));
       adw_preferences_group_add (self->info_group, row);
       g_ptr_array_add (self->info_rows, row);
@@ -716,6 +724,14 @@ open_process_action (GtkWidget  *widget,
 }
 
 
+/* The app's syntax for this node, until the window's own toggle is used. */
+static void
+follow_node_syntax (BeamProcessWindow *self)
+{
+  gtk_toggle_button_set_active (self->elixir_button,
+                                beam_node_get_syntax (self->node) == BEAM_SYNTAX_ELIXIR);
+}
+
 static void
 on_syntax_toggled (BeamProcessWindow *self)
 {
@@ -824,6 +840,7 @@ beam_process_window_new (BeamNode   *node,
 {
   BeamProcessWindow *self;
   g_autofree char *title = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -831,14 +848,18 @@ beam_process_window_new (BeamNode   *node,
   self = g_object_new (BEAM_TYPE_PROCESS_WINDOW, NULL);
   self->node = g_object_ref (node);
   self->who = g_strdup (who);
-  title = g_strdup_printf (_("%s on %s"), who, beam_node_get_name (node));
+  shown = beam_node_dup_display_name (node, who);
+  title = g_strdup_printf (_("%s on %s"), shown, beam_node_get_name (node));
   gtk_window_set_title (GTK_WINDOW (self), title);
-  adw_view_switcher_title_set_title (self->switcher_title, who);
+  adw_view_switcher_title_set_title (self->switcher_title, shown);
   beam_term_view_set_local_node (self->messages_view, beam_node_get_name (node));
   beam_term_view_set_local_node (self->dictionary_view, beam_node_get_name (node));
   beam_term_view_set_local_node (self->state_view, beam_node_get_name (node));
 
   update_actions (self);
+  follow_node_syntax (self);
+  g_signal_connect_object (node, "notify::elixir-syntax", G_CALLBACK (follow_node_syntax), self,
+                           G_CONNECT_SWAPPED);
 
   beam_process_window_refresh (self);
   return self;
