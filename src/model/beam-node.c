@@ -206,6 +206,8 @@ beam_node_new (BeamConnection *connection,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::reconnect-attempts",
                            G_CALLBACK (on_connection_changed), self, G_CONNECT_SWAPPED);
+  if (beam_connection_get_state (connection) == BEAM_CONNECTION_STATE_CONNECTED)
+    ask_language (self);
   return self;
 }
 
