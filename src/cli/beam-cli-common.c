@@ -86,6 +86,54 @@ _beam_cli_add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+static guint
+columns_of (gunichar c)
+{
+  if (g_unichar_iszerowidth (c))
+    return 0;
+  return g_unichar_iswide (c) ? 2 : 1;
+}
+
+char *
+_beam_cli_fit (const char *text,
+               guint       width)
+{
+  GString *out = g_string_new (NULL);
+  guint used = 0;
+  guint total = 0;
+
+  g_return_val_if_fail (width > 0, NULL);
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    text = text == NULL ? "" : "?";
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    total += columns_of (g_utf8_get_char (p));
+
+  if (total <= width)
+    {
+      g_string_append (out, text);
+      used = total;
+    }
+  else
+    {
+      /* Whole characters up to one column short, for the ellipsis. */
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          guint w = columns_of (g_utf8_get_char (p));
+
+          if (used + w > width - 1)
+            break;
+          g_string_append_unichar (out, g_utf8_get_char (p));
+          used += w;
+        }
+      g_string_append (out, "…");
+      used++;
+    }
+  for (; used < width; used++)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
 void
 _beam_cli_print_row (const char *label,
                      const char *value)

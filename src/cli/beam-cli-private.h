@@ -68,6 +68,12 @@ void            _beam_cli_add_int        (JsonBuilder    *builder,
 void            _beam_cli_print_row      (const char     *label,
                                           const char     *value);
 
+/* `text` in a column `width` terminal columns wide: padded with spaces, or,
+ * when longer, cut and ended with "…", never silently (--json has it whole).
+ * Counts wide characters as two columns and combining marks as none. */
+char           *_beam_cli_fit            (const char     *text,
+                                          guint           width);
+
 /* The commands, by subject. */
 int             _beam_cli_nodes          (BeamCli        *cli);
 int             _beam_cli_info           (BeamCli        *cli);

@@ -134,10 +134,11 @@ _beam_cli_procs (BeamCli *cli)
     {
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
       char pid[32];
+      g_autofree char *name = _beam_cli_fit (beam_process_table_get_display_name (table, i), 40);
 
-      g_print ("%-16s %-40.40s %12" G_GINT64_FORMAT " %10" G_GINT64_FORMAT " %8u %-10s %s\n",
-               beam_process_table_format_pid (table, i, pid),
-               beam_process_table_get_display_name (table, i), record->reductions, record->memory,
+      g_print ("%-16s %s %12" G_GINT64_FORMAT " %10" G_GINT64_FORMAT " %8u %-10s %s\n",
+               beam_process_table_format_pid (table, i, pid), name, record->reductions,
+               record->memory,
                record->message_queue_len, beam_process_status_to_string (record->status),
                beam_process_table_get_string (table, record->current_function));
     }
@@ -241,9 +242,10 @@ _beam_cli_top (BeamCli *cli)
       guint i = rank->index;
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
       char pid[32];
+      g_autofree char *name = _beam_cli_fit (beam_process_table_get_display_name (table, i), 40);
 
-      g_print ("%-16s %14.0f %-40.40s %s\n", beam_process_table_format_pid (table, i, pid),
-               rank->value, beam_process_table_get_display_name (table, i),
+      g_print ("%-16s %14.0f %s %s\n", beam_process_table_format_pid (table, i, pid),
+               rank->value, name,
                beam_process_table_get_string (table, record->current_function));
     }
   return 0;

@@ -262,7 +262,8 @@ show_info (BeamProcessWindow *self)
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, pid);
   adw_view_switcher_title_set_title (self->switcher_title,
-                                     name != NULL ? name : initial_call != NULL ? initial_call : pid);
+                                     name != NULL ? name
+                                     : initial_call != NULL ? initial_call : pid);
 
   for (guint i = 0; i < info->n_fields; i++)
     {
