@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-cli-private.h"
 #include "beam-cookie.h"
@@ -86,52 +87,29 @@ _beam_cli_add_int (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
-static guint
-columns_of (gunichar c)
+/* Appends a column of a text table: text padded to width characters
+ * (negative: left-aligned), then a space. By characters, where printf pads
+ * by bytes: a size holds a no-break space, a name any UTF-8. */
+void
+_beam_cli_append_cell (GString    *line,
+                       const char *text,
+                       int         width)
 {
-  if (g_unichar_iszerowidth (c))
-    return 0;
-  return g_unichar_iswide (c) ? 2 : 1;
-}
+  glong length;
+  glong pad;
 
-char *
-_beam_cli_fit (const char *text,
-               guint       width)
-{
-  GString *out = g_string_new (NULL);
-  guint used = 0;
-  guint total = 0;
-
-  g_return_val_if_fail (width > 0, NULL);
-
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    text = text == NULL ? "" : "?";
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    total += columns_of (g_utf8_get_char (p));
-
-  if (total <= width)
-    {
-      g_string_append (out, text);
-      used = total;
-    }
-  else
-    {
-      /* Whole characters up to one column short, for the ellipsis. */
-      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-        {
-          guint w = columns_of (g_utf8_get_char (p));
-
-          if (used + w > width - 1)
-            break;
-          g_string_append_unichar (out, g_utf8_get_char (p));
-          used += w;
-        }
-      g_string_append (out, "…");
-      used++;
-    }
-  for (; used < width; used++)
-    g_string_append_c (out, ' ');
-  return g_string_free (out, FALSE);
+  if (text == NULL)
+    text = "-";
+  length = g_utf8_validate (text, -1, NULL) ? g_utf8_strlen (text, -1) : (glong) strlen (text);
+  pad = MAX ((glong) ABS (width) - length, 0);
+  if (width > 0)
+    for (glong i = 0; i < pad; i++)
+      g_string_append_c (line, ' ');
+  g_string_append (line, text);
+  if (width < 0)
+    for (glong i = 0; i < pad; i++)
+      g_string_append_c (line, ' ');
+  g_string_append_c (line, ' ');
 }
 
 void

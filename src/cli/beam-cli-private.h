@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "beam-connection.h"
+#include "beam-number-format.h"
 
 G_BEGIN_DECLS
 
@@ -65,14 +66,11 @@ void            _beam_cli_add_int        (JsonBuilder    *builder,
                                           const char     *key,
                                           gint64          value);
 /* The text output's "label   value" line. */
+void            _beam_cli_append_cell    (GString        *line,
+                                          const char     *text,
+                                          int             width);
 void            _beam_cli_print_row      (const char     *label,
                                           const char     *value);
-
-/* `text` in a column `width` terminal columns wide: padded with spaces, or,
- * when longer, cut and ended with "…", never silently (--json has it whole).
- * Counts wide characters as two columns and combining marks as none. */
-char           *_beam_cli_fit            (const char     *text,
-                                          guint           width);
 
 /* The commands, by subject. */
 int             _beam_cli_nodes          (BeamCli        *cli);

@@ -363,41 +363,20 @@ run_cli_text (const char *command)
   return out;
 }
 
-/* The text output's name column is 40 columns: a longer name ends with an
- * ellipsis where it is cut, and the columns after it stay in place. */
+/* The text output never cuts a name: a name longer than its column is
+ * printed whole, in Elixir syntax too. */
 static void
 test_cli_long_names (void)
 {
   static const char long_name[] = "beamscope_registered_under_a_name_longer_than_forty_columns";
   g_autoptr(GError) error = NULL;
   g_autofree char *args = g_strdup_printf ("[\"%s\"]", long_name);
-  const char *commands[] = { "procs", "top" };
+  g_autofree char *out = NULL;
 
   g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_named", args, &error));
   g_assert_no_error (error);
-
-  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
-    {
-      g_autofree char *out = run_cli_text (commands[c]);
-      g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
-      g_autofree char *cut = g_strndup (long_name, 39);
-      g_autofree char *shown = g_strconcat (cut, "… ", NULL);
-      gboolean found = FALSE;
-
-      g_assert_null (strstr (out, long_name));
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          const char *at = strstr (lines[i], cut);
-
-          if (at == NULL)
-            continue;
-          g_assert_true (g_str_has_prefix (at, shown));
-          found = TRUE;
-        }
-      /* top lists the first ten by reductions, which may not hold ours. */
-      if (g_str_equal (commands[c], "procs"))
-        g_assert_true (found);
-    }
+  out = run_cli_text ("procs");
+  g_assert_nonnull (strstr (out, long_name));
 }
 
 static void
