@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-number-format.h"
 #include "beam-term-view.h"
@@ -195,6 +196,31 @@ print_binary_start (BeamTermView *self,
   return beam_term_print (start, &options);
 }
 
+/* Text in lines of WHOLE_LINE characters (taken). Pango breaking one long
+ * word into lines shapes the rest of it again for each line: kilobytes of a
+ * binary cost seconds wrapped, milliseconds broken here. */
+#define WHOLE_LINE 100
+
+static char *
+break_lines (char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + strlen (text) / WHOLE_LINE + 1);
+  guint column = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (column == WHOLE_LINE)
+        {
+          g_string_append_c (out, '\n');
+          column = 0;
+        }
+      g_string_append_unichar (out, g_utf8_get_char (p));
+      column++;
+    }
+  g_free (text);
+  return g_string_free (out, FALSE);
+}
+
 static void show_row (BeamTermView *self,
                       GtkListItem  *item);
 
@@ -261,7 +287,7 @@ show_row (BeamTermView *self,
   gboolean cut = whole && node->shown < node->term->v.bytes.size;
 
   if (whole)
-    text = print_binary_start (self, node);
+    text = break_lines (print_binary_start (self, node));
   else
     text = beam_term_print (node->term, &options);
   if (cut)
@@ -278,8 +304,10 @@ show_row (BeamTermView *self,
   gtk_widget_set_visible (label, whole ? caption != NULL : node->label != NULL);
   gtk_widget_set_valign (label, whole ? GTK_ALIGN_START : GTK_ALIGN_FILL);
   gtk_label_set_label (GTK_LABEL (value), text);
-  gtk_label_set_wrap (GTK_LABEL (value), whole);
-  gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+  if (whole)
+    gtk_widget_add_css_class (value, "whole");
+  else
+    gtk_widget_remove_css_class (value, "whole");
   gtk_label_set_ellipsize (GTK_LABEL (value), whole ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
   gtk_widget_set_visible (more, cut);
 }
