@@ -23,7 +23,7 @@ typedef struct
   guint         refreshes;
   gboolean      busy;
   gboolean      paused;
-  GtkWidget    *paused_label;  /* over the page's corner while paused; NULL until then */
+  GtkWidget    *paused_label;  /* a pill over the page's corner while paused; NULL before */
 } BeamPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (BeamPage, beam_page, ADW_TYPE_BIN)
@@ -384,10 +384,17 @@ show_paused (BeamPage *self)
 
   if (priv->paused_label == NULL && priv->paused)
     {
-      priv->paused_label = gtk_label_new (_("Paused"));
+      GtkWidget *label = gtk_label_new (_("Paused"));
+
+      priv->paused_label = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (priv->paused_label),
+                      gtk_image_new_from_icon_name ("media-playback-pause-symbolic"));
+      gtk_box_append (GTK_BOX (priv->paused_label), label);
       gtk_widget_set_name (priv->paused_label, "paused-label");
+      /* An on-screen-display pill, padded as a toolbar. */
       gtk_widget_add_css_class (priv->paused_label, "osd");
-      gtk_widget_add_css_class (priv->paused_label, "heading");
+      gtk_widget_add_css_class (priv->paused_label, "toolbar");
+      gtk_widget_add_css_class (label, "heading");
       gtk_widget_set_halign (priv->paused_label, GTK_ALIGN_END);
       gtk_widget_set_valign (priv->paused_label, GTK_ALIGN_END);
       gtk_widget_set_margin_end (priv->paused_label, 18);

@@ -12,16 +12,20 @@
  *   info:  case Found of
  *            [P | _] -> case erlang:process_info(P, Items) of
  *                         undefined -> undefined;
- *                         I -> {P, I, case erlang:process_info(P, dictionary) of
- *                                       {dictionary, D} ->
- *                                         case lists:keymember('$initial_call', 1, D) of
- *                                           true -> proc_lib:translate_initial_call(P);
- *                                           _ -> false
- *                                         end;
- *                                       _ -> false
- *                                     end}
+ *                         I -> {P, I, Translated, Extra}
  *                       end;
  *            _ -> undefined
+ *          end
+ *
+ *   where Extra is extra_expression()'s and Translated is
+ *
+ *          case erlang:process_info(P, dictionary) of
+ *            {dictionary, D} ->
+ *              case lists:keymember('$initial_call', 1, D) of
+ *                true -> proc_lib:translate_initial_call(P);
+ *                _ -> false
+ *              end;
+ *            _ -> false
  *          end
  *
  *   state: case Found of

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The process window. Everything comes from probe/beam-process-info: the
- * seeds' process_info items, the first messages and dictionary entries (a
- * bounded number; messages only on request, as the node copies the whole
- * queue to read it), sys requests and the mutating actions. Every action that
- * changes the process asks first, and none exists with --read-only.
+ * seeds' process_info items and observer's, the first dictionary entries, a
+ * light sample every TREND_INTERVAL_S for the trends drawn over the Info
+ * card, sys requests and the mutating actions. Messages and State are asked
+ * when their page opens (the node copies the whole queue to read its first
+ * messages; sys talks to the process itself), both bounded. Every action
+ * that changes the process asks first, and none exists with --read-only.
  *
  * The probe hands over typed results, already checked: this file reads their
  * fields, and passes terms only to the printer or a BeamTermView, never
@@ -48,11 +50,11 @@ struct _BeamProcessWindow
   AdwViewStack         *view_stack;
   GtkToggleButton      *elixir_button;
   GtkLabel             *error_label;
-  GtkRevealer          *suspended_revealer;
+  GtkWidget            *suspended_bar;
   GtkLabel             *suspended_label;
   GtkWidget            *resume_button;
   GtkBox               *trends_box;
-  AdwPreferencesGroup  *info_group;
+  GtkListBox           *info_list;
   GtkStack             *messages_stack;
   GtkLabel             *messages_label;
   GtkButton            *messages_button;
@@ -71,7 +73,7 @@ struct _BeamProcessWindow
   char                 *who;
   GCancellable         *cancellable;
   BeamProcessInfo      *info;
-  GPtrArray            *info_rows;   /* GtkWidget rows in info_group */
+  GPtrArray            *info_rows;   /* GtkWidget rows in info_list */
   guint                 messages_limit;  /* how many the next load asks for */
   guint                 loads;
   char                 *error;
@@ -175,6 +177,7 @@ pid_buttons (const BeamProcessInfoItem *field)
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 4);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 1);
   for (guint i = 0; i < listed && i < SHOWN_PIDS; i++)
     add_pid_button (GTK_FLOW_BOX (box), field->pids[i]);
   if (field->n_pids > SHOWN_PIDS)
@@ -292,6 +295,8 @@ value_widget (BeamProcessWindow         *self,
     return words_label (self, info->total_heap_size);
   else if (g_str_equal (field->name, "stack_size"))
     return words_label (self, info->stack_size);
+  else if (g_str_equal (field->name, "current_function") && info->current_function != NULL)
+    text = g_strdup (info->current_function);
   else if (g_str_equal (field->name, "registered_name") && info->registered_name == NULL)
     text = g_strdup (_("none"));
   else if (g_str_equal (field->name, "last_calls") && !info->last_calls_on)
@@ -317,17 +322,27 @@ info_row (const char *title,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
   GtkWidget *label = gtk_label_new (title);
 
+  /* As wide as the title up to 24 characters, so that short titles never
+   * wrap; a longer one wraps between its words. */
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD);
   gtk_label_set_natural_wrap_mode (GTK_LABEL (label), GTK_NATURAL_WRAP_WORD);
+  gtk_label_set_width_chars (GTK_LABEL (label), MIN (g_utf8_strlen (title, -1), 24));
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_set_tooltip_text (label, tooltip);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_hexpand (value, TRUE);
-  gtk_widget_set_halign (value, GTK_ALIGN_END);
+  /* Pid buttons flow over the rest of the row; a text keeps to the end. */
+  if (GTK_IS_FLOW_BOX (value))
+    {
+      gtk_widget_set_hexpand (label, FALSE);
+      gtk_widget_set_hexpand (value, TRUE);
+    }
+  else
+    gtk_widget_set_halign (value, GTK_ALIGN_END);
   gtk_widget_set_valign (value, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), value);
@@ -340,7 +355,7 @@ static void
 add_info_row (BeamProcessWindow *self,
               GtkWidget         *row)
 {
-  adw_preferences_group_add (self->info_group, row);
+  gtk_list_box_append (self->info_list, row);
   g_ptr_array_add (self->info_rows, row);
 }
 
@@ -360,7 +375,6 @@ binaries_row (BeamProcessWindow *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Binaries held"));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
   gtk_widget_set_tooltip_text (row, "process_info(Pid, binary)");
-  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), info->n_binaries_listed > 0);
   for (guint i = 0; i < info->n_binaries_listed; i++)
     {
       const BeamProcessBinary *binary = &info->binaries[i];
@@ -459,7 +473,7 @@ show_suspended (BeamProcessWindow *self)
                          _("Suspended (erlang:suspend_process): it runs again only when "
                            "whoever suspended it resumes it."));
   gtk_widget_set_visible (self->resume_button, by_sys && !beam_node_get_read_only (self->node));
-  gtk_revealer_set_reveal_child (self->suspended_revealer, by_sys || by_vm);
+  gtk_widget_set_visible (self->suspended_bar, by_sys || by_vm);
 }
 
 static void
@@ -473,7 +487,7 @@ show_info (BeamProcessWindow *self)
   g_autofree char *flags = NULL;
 
   for (guint i = 0; i < self->info_rows->len; i++)
-    adw_preferences_group_remove (self->info_group, g_ptr_array_index (self->info_rows, i));
+    gtk_list_box_remove (self->info_list, g_ptr_array_index (self->info_rows, i));
   g_ptr_array_set_size (self->info_rows, 0);
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, pid);
@@ -508,7 +522,12 @@ show_info (BeamProcessWindow *self)
     gtk_widget_add_css_class (value, "monospace");
     add_info_row (self, info_row (_("Trace flags"), "erlang:trace_info(Pid, flags)", value));
   }
-  add_info_row (self, binaries_row (self));
+  /* The binaries listed in an expander; none, in a row as the others. */
+  if (info->n_binaries_listed > 0)
+    add_info_row (self, binaries_row (self));
+  else
+    add_info_row (self, info_row (_("Binaries held"), "process_info(Pid, binary)",
+                                  gtk_label_new (_("none"))));
 
   show_messages_count (self);
   show_stack (self);
@@ -792,11 +811,16 @@ statistics_done (GObject      *object G_GNUC_UNUSED,
       g_autofree char *out = beam_format_count (statistics->messages_out);
       g_autofree char *reductions = beam_format_count (statistics->reductions);
 
-      add_statistic (self, 0, _("Messages in"), in);
-      add_statistic (self, 1, _("Messages out"), out);
-      add_statistic (self, 2, _("Reductions"), reductions);
-      add_statistic (self, 3, _("Start time"), statistics->start_time);
-      add_statistic (self, 4, _("Current time"), statistics->current_time);
+      GtkWidget *heading = gtk_label_new ("sys:statistics");
+
+      gtk_label_set_xalign (GTK_LABEL (heading), 0.0);
+      gtk_widget_add_css_class (heading, "heading");
+      gtk_grid_attach (self->statistics_grid, heading, 0, 0, 2, 1);
+      add_statistic (self, 1, _("Messages in"), in);
+      add_statistic (self, 2, _("Messages out"), out);
+      add_statistic (self, 3, _("Reductions"), reductions);
+      add_statistic (self, 4, _("Start time"), statistics->start_time);
+      add_statistic (self, 5, _("Current time"), statistics->current_time);
     }
 }
 
@@ -1182,8 +1206,17 @@ confirm (BeamProcessWindow *self,
   };
   g_autofree char *who = describe_process (self);
   g_autofree char *body = g_strdup_printf ("%s\n\n%s", who, _(texts[what].body));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _(texts[what].heading), body);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
 
+  /* The kill names its victim in the heading too. */
+  if (what == CONFIRM_KILL && self->info != NULL && self->info->registered_name != NULL)
+    heading = g_strdup_printf (_("Kill %s?"), self->info->registered_name);
+  else
+    heading = g_strdup (_(texts[what].heading));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  /* Wide enough for a current function to fit on its line. */
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 460, -1);
   gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
@@ -1204,7 +1237,7 @@ confirm (BeamProcessWindow *self,
       gtk_widget_set_name (hint, "reason-hint");
       gtk_widget_add_css_class (hint, "dim-label");
       gtk_widget_add_css_class (hint, "caption");
-      gtk_label_set_max_width_chars (GTK_LABEL (hint), 40);
+      gtk_label_set_max_width_chars (GTK_LABEL (hint), 50);
       gtk_box_append (GTK_BOX (box), entry);
       gtk_box_append (GTK_BOX (box), hint);
       adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
@@ -1431,11 +1464,11 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, elixir_button);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, error_label);
-  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, suspended_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, suspended_bar);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, suspended_label);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, resume_button);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trends_box);
-  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, info_group);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, info_list);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, messages_stack);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, statistics_off_box);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow,
@@ -1603,7 +1636,7 @@ gboolean
 beam_process_window_get_suspended_shown (BeamProcessWindow *self)
 {
   g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), FALSE);
-  return gtk_revealer_get_reveal_child (self->suspended_revealer);
+  return gtk_widget_get_visible (self->suspended_bar);
 }
 
 /* The statistics table's cells as "name\tvalue" lines, or NULL while off. */
@@ -1616,7 +1649,7 @@ beam_process_window_dup_statistics (BeamProcessWindow *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->statistics_grid)))
     return NULL;
   text = g_string_new (NULL);
-  for (int row = 0; gtk_grid_get_child_at (self->statistics_grid, 0, row) != NULL; row++)
+  for (int row = 1; gtk_grid_get_child_at (self->statistics_grid, 0, row) != NULL; row++)
     g_string_append_printf (text, "%s\t%s\n",
                             gtk_label_get_label (GTK_LABEL (gtk_grid_get_child_at (
                               self->statistics_grid, 0, row))),
@@ -1630,6 +1663,13 @@ beam_process_window_get_statistics_off_shown (BeamProcessWindow *self)
 {
   g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), FALSE);
   return gtk_widget_get_visible (self->statistics_off_box);
+}
+
+gboolean
+beam_process_window_get_statistics_enable_shown (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (self->statistics_enable_button);
 }
 
 const char *

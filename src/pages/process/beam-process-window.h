@@ -46,5 +46,6 @@ const char        *beam_process_window_get_messages_face     (BeamProcessWindow 
 gboolean           beam_process_window_get_suspended_shown   (BeamProcessWindow *self);
 char              *beam_process_window_dup_statistics        (BeamProcessWindow *self);
 gboolean           beam_process_window_get_statistics_off_shown (BeamProcessWindow *self);
+gboolean           beam_process_window_get_statistics_enable_shown (BeamProcessWindow *self);
 
 G_END_DECLS
