@@ -478,6 +478,32 @@ test_playbooks (void)
   destroy_and_finalize (g_object_ref (playbook));
   g_clear_pointer (&rows, g_strfreev);
 
+  /* Top by memory and by heap: sizes with their units, never raw bytes or
+   * words; the heap's words in the tooltip. */
+  {
+    const char *columns[] = { "memory", "total_heap_size" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+      {
+        g_auto(GStrv) sized = NULL;
+        const char *value;
+
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.top", "s",
+                                                   columns[i]));
+        beam_test_wait_until (playbook_answered, NULL, 15000);
+        playbook = find_playbook ();
+        sized = beam_playbook_window_list_rows (playbook);
+        g_assert_true (g_str_has_prefix (sized[0], "beamscope_big\t"));
+        value = strrchr (sized[0], '\t') + 1;
+        /* "10.3 MiB", the space GLib's unbreakable one. */
+        g_assert_true (g_ascii_isdigit (value[0]));
+        g_assert_true (g_str_has_suffix (value, " MiB") || g_str_has_suffix (value, " MB") ||
+                       g_str_has_suffix (value, "\u00a0MiB") ||
+                       g_str_has_suffix (value, "\u00a0MB"));
+        destroy_and_finalize (g_object_ref (playbook));
+      }
+  }
+
   /* Grouped by initial call: the counts add up to the processes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.groups", NULL));
   beam_test_wait_until (playbook_answered, NULL, 15000);
