@@ -7,6 +7,7 @@
 
 #include "beam-connection.h"
 #include "beam-process-info-private.h"
+#include "beam-process-list.h"
 #include "beam-term-private.h"
 #include "beam-term-printer.h"
 #include "beam-test-node.h"
@@ -551,6 +552,25 @@ test_collect_sample_and_reason (void)
     }
 }
 
+/* The status the process list gives the process registered as `name`. */
+static BeamProcessStatus
+list_status (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessTable) table = NULL;
+  BeamTestWait wait = { 0 };
+
+  beam_process_list_fetch_async (connection, NULL, FALSE, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  table = beam_process_list_fetch_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  for (guint i = 0; i < beam_process_table_get_n_records (table); i++)
+    if (g_strcmp0 (beam_process_table_get_display_name (table, i), name) == 0)
+      return beam_process_table_get_record (table, i)->status;
+  g_assert_not_reached ();
+}
+
 /* sys:suspend shows in the info as suspended until sys:resume. */
 static void
 test_suspended (void)
@@ -566,12 +586,15 @@ test_suspended (void)
   during = fetch_info ("beamscope_cache", &error);
   g_assert_no_error (error);
   g_assert_true (during->sys_suspended);
+  /* The process list says "suspended" too, where process_info says waiting. */
+  g_assert_cmpint (list_status ("beamscope_cache"), ==, BEAM_PROCESS_STATUS_SUSPENDED);
   g_assert_true (g_str_has_prefix (during->current_function, "sys:suspend_loop/"));
   resumed = sys_request (BEAM_PROCESS_SYS_RESUME, "beamscope_cache", &error);
   g_assert_no_error (error);
   after = fetch_info ("beamscope_cache", &error);
   g_assert_no_error (error);
   g_assert_false (after->sys_suspended);
+  g_assert_cmpint (list_status ("beamscope_cache"), ==, BEAM_PROCESS_STATUS_WAITING);
 }
 
 /* ---- replies no node sends ------------------------------------------------------ */
