@@ -850,6 +850,17 @@ test_process_window (void)
   g_assert_cmpuint (beam_process_window_get_statistics_loads (process), ==, 0);
   settle (400);
   save_screenshot (GTK_WIDGET (process), "process-window-info.png");
+  /* The Info card fits a window of 800 by 600: nothing in it asks for more. */
+  {
+    int minimum_width, minimum_height;
+
+    gtk_widget_measure (GTK_WIDGET (process), GTK_ORIENTATION_HORIZONTAL, -1, &minimum_width,
+                        NULL, NULL, NULL);
+    gtk_widget_measure (GTK_WIDGET (process), GTK_ORIENTATION_VERTICAL, 800, &minimum_height,
+                        NULL, NULL, NULL);
+    g_assert_cmpint (minimum_width, <=, 800);
+    g_assert_cmpint (minimum_height, <=, 600);
+  }
 
   /* Its mailbox is empty: said so. */
   beam_process_window_show_page (process, "messages");
