@@ -1298,7 +1298,7 @@ get_state_action (GtkWidget  *widget,
                   const char *action_name G_GNUC_UNUSED,
                   GVariant   *parameter G_GNUC_UNUSED)
 {
-  sys_request (BEAM_PROCESS_WINDOW (widget), BEAM_PROCESS_SYS_GET_STATE);
+  load_state (BEAM_PROCESS_WINDOW (widget));
 }
 
 static void
@@ -1306,7 +1306,10 @@ statistics_get_action (GtkWidget  *widget,
                        const char *action_name G_GNUC_UNUSED,
                        GVariant   *parameter G_GNUC_UNUSED)
 {
-  sys_request (BEAM_PROCESS_WINDOW (widget), BEAM_PROCESS_SYS_STATISTICS_GET);
+  BeamProcessWindow *self = BEAM_PROCESS_WINDOW (widget);
+
+  beam_process_statistics_fetch_async (connection (self), self->who, SYS_TIMEOUT_MS,
+                                       self->cancellable, statistics_done, g_object_ref (self));
 }
 
 static void
