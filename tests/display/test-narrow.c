@@ -4,7 +4,8 @@
  * for no more than 800×600, and at that size no widget lies outside it
  * (what is wider scrolls, wraps or ellipsizes); the narrow layout, the view
  * switcher at the bottom, is what it shows then. A process window and a
- * table window fit too. Screenshots at 800×600 land in screenshots/narrow-*. */
+ * table window fit too, and the connect screen. Screenshots at 800×600 land
+ * in screenshots/narrow-*. */
 
 #include "beam-application.h"
 #include "beam-applications-page-private.h"
@@ -357,6 +358,23 @@ test_every_page_at_800x600 (void)
   destroy_and_finalize (window);
 }
 
+/* The first screen, before any node. */
+static void
+test_connect_screen_at_800x600 (void)
+{
+  BeamWindow *window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), FALSE));
+
+  gtk_window_present (GTK_WINDOW (window));
+  settle (500);
+  g_test_message ("connect screen: minimum %d×%d px", min_width (GTK_WIDGET (window)),
+                  min_height_at (GTK_WIDGET (window), NARROW_WIDTH));
+  g_assert_cmpint (min_width (GTK_WIDGET (window)), <=, NARROW_WIDTH);
+  g_assert_cmpint (min_height_at (GTK_WIDGET (window), NARROW_WIDTH), <=, NARROW_HEIGHT);
+  resize_narrow (GTK_WINDOW (window));
+  assert_nothing_clipped (GTK_WIDGET (window), "narrow-connect.png");
+  destroy_and_finalize (window);
+}
+
 /* ---- the process and table windows ----------------------------------------------- */
 
 static gboolean
@@ -439,6 +457,7 @@ main (int    argc,
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/narrow/connect-screen-at-800x600", test_connect_screen_at_800x600);
   g_test_add_func ("/narrow/every-page-at-800x600", test_every_page_at_800x600);
   g_test_add_func ("/narrow/process-and-table-windows", test_process_and_table_windows);
 
