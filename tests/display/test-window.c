@@ -860,6 +860,11 @@ test_process_window (void)
                         NULL, NULL, NULL);
     g_assert_cmpint (minimum_width, <=, 800);
     g_assert_cmpint (minimum_height, <=, 600);
+    gtk_window_set_default_size (GTK_WINDOW (process), 800, 600);
+    settle (300);
+    save_screenshot (GTK_WIDGET (process), "process-window-info-800x600.png");
+    gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
+    settle (300);
   }
 
   /* Its mailbox is empty: said so. */
