@@ -431,6 +431,7 @@ decode_os_process (const BeamTerm  *reply,
   process->os_pid = process->rss = process->virtual_size = process->threads = -1;
   process->cpu_ticks = process->start_ticks = process->open_fds = process->fd_limit = -1;
   process->sampled_ms = -1;
+  process->cpu_percent = -1;
 
   /* Absent is an answer, not an error: the rest of the page stands. */
   if (value != NULL && beam_term_tagged (value, "not_linux", 2) != NULL)
@@ -456,6 +457,8 @@ decode_os_process (const BeamTerm  *reply,
   if (process->open_fds > 0)
     process->open_fds--;
   process->available = process->os_pid > 0;
+  process->cpu_percent = beam_os_process_cpu_percent (process, NULL);
+  process->cpu_since_start = TRUE;
   if (!process->available)
     process->absent_reason = g_strdup (_("The node could not read /proc/self"));
   return GINT_TO_POINTER (TRUE);

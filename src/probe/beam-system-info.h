@@ -39,6 +39,10 @@ typedef struct
   gint64    sampled_ms;     /* erlang:monotonic_time(millisecond) at the reading */
   gint64    open_fds;
   gint64    fd_limit;       /* the soft limit; -1 for unlimited or unknown */
+  /* beam_os_process_cpu_percent (this, NULL) as fetched; a view that keeps
+   * the previous reading sets it to the figure between the two. */
+  double    cpu_percent;
+  gboolean  cpu_since_start;
 } BeamOsProcess;
 
 typedef struct

@@ -332,6 +332,79 @@ test_system_page (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* Issue 13, item 9: at 1100×780, as observer's System tab, the whole page
+ * is on screen: the groups' natural height at the scroller's width is within
+ * the scroller (so nothing to scroll), in three columns; the run queues say
+ * what they count and add up; the node's OS process is there. */
+static void
+test_system_page_fits (void)
+{
+  g_autoptr(BeamWindow) window = beam_window_new (ADW_APPLICATION (app), FALSE);
+  BeamSystemPage *page;
+  GtkScrolledWindow *scroller;
+  GtkWidget *content;
+  g_autofree char *total = NULL;
+  g_autofree char *normal = NULL;
+  g_autofree char *dirty_cpu = NULL;
+  g_autofree char *dirty_io = NULL;
+  g_autofree char *os_pid = NULL;
+  g_autofree char *fds = NULL;
+  int natural, viewport, width;
+  gint64 sum = 0;
+
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
+  gtk_window_present (GTK_WINDOW (window));
+  beam_window_connect (window, node->name, node->cookie, "system");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_SYSTEM_PAGE (beam_window_get_page (window, "system"));
+  beam_test_wait_until (page_has_data, page, 15000);
+  settle (500);
+  /* Without a compositor the frame's 10 px of shadow come off the size. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1100);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 780);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 1080);
+
+  scroller = beam_system_page_get_scroller (page);
+  content = gtk_scrolled_window_get_child (scroller);
+  width = gtk_widget_get_width (GTK_WIDGET (scroller));
+  viewport = gtk_widget_get_height (GTK_WIDGET (scroller));
+  gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  g_test_message ("System page at 1100x780: content %d px high in a %d x %d viewport",
+                  natural, width, viewport);
+  save_screenshot (GTK_WIDGET (window), "system-page-1100x780.png");
+  g_assert_cmpint (natural, <=, viewport);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (scroller)),
+                     <=, gtk_adjustment_get_page_size (
+                       gtk_scrolled_window_get_vadjustment (scroller)));
+
+  /* total = normal + dirty CPU + dirty IO, and normal is "sum = a + b". */
+  total = beam_system_page_dup_field_text (page, "run_queue");
+  normal = beam_system_page_dup_field_text (page, "run_queue_normal");
+  dirty_cpu = beam_system_page_dup_field_text (page, "run_queue_dirty_cpu");
+  dirty_io = beam_system_page_dup_field_text (page, "run_queue_dirty_io");
+  g_test_message ("run queues: %s = %s, %s, %s", total, normal, dirty_cpu, dirty_io);
+  g_assert_nonnull (strstr (normal, " = "));
+  {
+    g_auto(GStrv) parts = g_strsplit (strstr (normal, " = ") + 3, " + ", -1);
+    gint64 parts_sum = 0;
+
+    for (guint i = 0; parts[i] != NULL; i++)
+      parts_sum += g_ascii_strtoll (parts[i], NULL, 10);
+    g_assert_cmpint (parts_sum, ==, g_ascii_strtoll (normal, NULL, 10));
+  }
+  sum = g_ascii_strtoll (normal, NULL, 10) + g_ascii_strtoll (dirty_cpu, NULL, 10) +
+        g_ascii_strtoll (dirty_io, NULL, 10);
+  g_assert_cmpint (sum, ==, g_ascii_strtoll (total, NULL, 10));
+
+  os_pid = beam_system_page_dup_field_text (page, "os_process.os_pid");
+  g_assert_cmpint (g_ascii_strtoll (os_pid, NULL, 10), ==, node->pid);
+  fds = beam_system_page_dup_field_text (page, "os_process.open_fds");
+  g_assert_nonnull (strstr (fds, " of "));
+
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static gboolean
 processes_listed (gpointer data)
 {
@@ -1656,6 +1729,7 @@ main (int    argc,
   g_test_add_func ("/window/connect-screen", test_connect_screen);
   g_test_add_func ("/window/markup-shown-as-text", test_markup_shown_as_text);
   g_test_add_func ("/window/system-page", test_system_page);
+  g_test_add_func ("/window/system-page-fits", test_system_page_fits);
   g_test_add_func ("/window/processes-page", test_processes_page);
   g_test_add_func ("/window/process-window", test_process_window);
   g_test_add_func ("/window/playbooks", test_playbooks);
