@@ -615,24 +615,113 @@ test_load_page (void)
   save_screenshot (GTK_WIDGET (window), "load-page.png");
 
   /* Hovering the utilisation chart's last sample reads out its time and
-   * every series; the legend's first toggle hides the total from it. */
+   * every series, named as observer names them; the legend's Total toggle
+   * hides the total from it. */
   {
-    BeamChart *chart = BEAM_CHART (find_descendant (GTK_WIDGET (page), BEAM_TYPE_CHART));
-    GtkWidget *legend = find_descendant (GTK_WIDGET (page), GTK_TYPE_FLOW_BOX);
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
     double right = gtk_widget_get_width (GTK_WIDGET (chart)) - 13;
     g_autofree char *shown = beam_chart_dup_readout (chart, right);
     g_autofree char *hidden = NULL;
 
     g_test_message ("readout: %s", shown);
     g_assert_nonnull (strstr (shown, "s ago)"));
-    g_assert_nonnull (strstr (shown, "\ntotal: "));
-    g_assert_nonnull (strstr (shown, "\n1: "));
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_descendant (legend,
-                                                                      GTK_TYPE_TOGGLE_BUTTON)),
+    g_assert_nonnull (strstr (shown, "\nTotal: "));
+    g_assert_nonnull (strstr (shown, "\nScheduler 1: "));
+    gtk_toggle_button_set_active (beam_load_page_get_legend_toggle (page, "usage", "Total"),
                                   FALSE);
     hidden = beam_chart_dup_readout (chart, right);
-    g_assert_null (strstr (hidden, "\ntotal: "));
-    g_assert_nonnull (strstr (hidden, "\n1: "));
+    g_assert_null (strstr (hidden, "\nTotal: "));
+    g_assert_nonnull (strstr (hidden, "\nScheduler 1: "));
+    gtk_toggle_button_set_active (beam_load_page_get_legend_toggle (page, "usage", "Total"),
+                                  TRUE);
+  }
+
+  /* Issue 13, item 10: the legend in groups. A group's toggle hides and
+   * shows all its members; a member still toggles alone. */
+  {
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
+    GtkToggleButton *normal = beam_load_page_get_legend_toggle (page, "usage",
+                                                                "Normal schedulers");
+    GtkToggleButton *dirty_io = beam_load_page_get_legend_toggle (page, "usage",
+                                                                  "Dirty IO schedulers");
+    GtkToggleButton *second = beam_load_page_get_legend_toggle (page, "usage", "Scheduler 2");
+    guint n = beam_chart_get_n_series (chart);
+
+    g_assert_nonnull (normal);
+    g_assert_nonnull (dirty_io);
+    g_assert_nonnull (second);
+    g_assert_nonnull (beam_load_page_get_legend_toggle (page, "usage", "Dirty CPU schedulers"));
+    g_assert_nonnull (beam_load_page_get_legend_toggle (page, "queues", "Normal schedulers"));
+    g_assert_nonnull (beam_load_page_get_legend_toggle (page, "queues", "Dirty IO"));
+    gtk_toggle_button_set_active (dirty_io, FALSE);
+    for (guint s = 0; s < n; s++)
+      {
+        const char *label = beam_chart_get_series_label (chart, s);
+        g_assert_cmpint (beam_chart_get_series_visible (chart, s), ==,
+                         !g_str_has_prefix (label, "Dirty IO "));
+      }
+    gtk_toggle_button_set_active (normal, FALSE);
+    for (guint s = 0; s < n; s++)
+      if (g_str_has_prefix (beam_chart_get_series_label (chart, s), "Scheduler "))
+        g_assert_false (beam_chart_get_series_visible (chart, s));
+    gtk_toggle_button_set_active (second, TRUE);
+    for (guint s = 0; s < n; s++)
+      if (g_str_has_prefix (beam_chart_get_series_label (chart, s), "Scheduler "))
+        g_assert_cmpint (beam_chart_get_series_visible (chart, s), ==,
+                         g_strcmp0 (beam_chart_get_series_label (chart, s), "Scheduler 2") == 0);
+    gtk_toggle_button_set_active (normal, TRUE);
+    gtk_toggle_button_set_active (dirty_io, TRUE);
+    for (guint s = 0; s < n; s++)
+      g_assert_true (beam_chart_get_series_visible (chart, s));
+  }
+
+  /* The readout stays within the chart at either edge, however many lines
+   * (the utilisation chart has one per scheduler, dirty IO included). */
+  {
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
+    double width = gtk_widget_get_width (GTK_WIDGET (chart));
+    double height = gtk_widget_get_height (GTK_WIDGET (chart));
+    const double xs[] = { 90, width / 2, width - 20, width - 1 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (xs); i++)
+      {
+        graphene_rect_t box;
+
+        beam_chart_get_readout_box (chart, xs[i], &box);
+        g_test_message ("readout at %.0f: %.0f,%.0f %.0fx%.0f in %.0fx%.0f", xs[i],
+                        box.origin.x, box.origin.y, box.size.width, box.size.height,
+                        width, height);
+        g_assert_cmpfloat (box.origin.x, >=, 0);
+        g_assert_cmpfloat (box.origin.y, >=, 0);
+        g_assert_cmpfloat (box.origin.x + box.size.width, <=, width);
+        g_assert_cmpfloat (box.origin.y + box.size.height, <=, height);
+      }
+  }
+
+  /* GC and context switches on a scale of their own, not under reductions;
+   * IO in bytes per second. */
+  {
+    BeamChart *gc = beam_load_page_get_chart (page, "gc");
+    BeamChart *io = beam_load_page_get_chart (page, "io");
+    g_autofree char *io_readout = NULL;
+
+    g_assert_nonnull (gc);
+    g_assert_cmpuint (beam_chart_get_n_series (gc), ==, 2);
+    g_assert_cmpstr (beam_chart_get_series_label (gc, 0), ==, "Garbage collections");
+    g_assert_cmpuint (beam_chart_get_n_series (beam_load_page_get_chart (page, "reductions")),
+                      ==, 1);
+    io_readout = beam_chart_dup_readout (io, gtk_widget_get_width (GTK_WIDGET (io)) - 13);
+    g_test_message ("IO readout: %s", io_readout);
+    g_assert_true (strstr (io_readout, "B/s") != NULL || strstr (io_readout, "bytes/s") != NULL);
+  }
+
+  /* A hover near the right edge, for the screenshot. */
+  {
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
+    _beam_chart_set_hover (chart, gtk_widget_get_width (GTK_WIDGET (chart)) - 20);
+    settle (200);
+    save_screenshot (GTK_WIDGET (window), "load-page-hover.png");
+    _beam_chart_set_hover (chart, -1);
   }
 
   /* Another page in front: the charts keep their history growing. */
