@@ -965,33 +965,91 @@ memory_loaded (gpointer data)
  * the playbook finds what the fixture left (its ETS table, its 6 MB heap,
  * 20 MB of binary garbage, freed only after the confirmation dialog); top
  * consumers opens the Processes page. */
+static gboolean
+allocators_charted (gpointer data)
+{
+  BeamChart *chart = beam_memory_page_get_allocator_chart (data, FALSE);
+
+  return chart != NULL && beam_chart_get_n_samples (chart) >= 6;
+}
+
 static void
 test_memory_page (void)
 {
   g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
   g_autofree char *made = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
   BeamMemoryPage *page;
   AdwMessageDialog *dialog;
 
+  /* A refresh a second: the allocator charts fill in seconds (a minute's
+   * window, as observer's). */
+  g_settings_set_uint (settings, "memory-refresh-interval", 1);
   beam_window_connect (window, node->name, node->cookie, "memory");
   beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_MEMORY_PAGE (beam_window_get_page (window, "memory"));
   beam_test_wait_until (memory_loaded, page, 15000);
   beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "binary" }), 1000);
-  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "MB" }), 1000);
+  /* Sizes through the one formatter, binary units by default. */
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "MiB" }), 1000);
   beam_test_wait_until (section_says, (&(SectionSays) { page, "allocators", "eheap_alloc" }), 1000);
   beam_test_wait_until (section_says,
                         (&(SectionSays) { page, "allocators", "Segment cache hit rate" }), 1000);
 
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "allocators", "Max allocated" }),
+                        1000);
+
+  /* Issue 13, item 11: the allocators' history, as observer's Memory
+   * Allocators tab: carrier size and utilisation per type, a point a refresh. */
+  {
+    BeamChart *sizes, *usage;
+
+    beam_test_wait_until (allocators_charted, page, 15000);
+    g_settings_reset (settings, "memory-refresh-interval");
+    sizes = beam_memory_page_get_allocator_chart (page, FALSE);
+    usage = beam_memory_page_get_allocator_chart (page, TRUE);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sizes)));
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (usage)));
+    g_assert_cmpuint (beam_chart_get_n_series (sizes), >=, 5);
+    g_assert_cmpuint (beam_chart_get_n_series (usage), ==, beam_chart_get_n_series (sizes));
+    g_assert_cmpstr (beam_chart_get_series_label (sizes, 0), ==, "total");
+    {
+      gboolean eheap = FALSE;
+      g_autofree char *readout = NULL;
+
+      for (guint s = 0; s < beam_chart_get_n_series (sizes); s++)
+        eheap |= g_strcmp0 (beam_chart_get_series_label (sizes, s), "eheap_alloc") == 0;
+      g_assert_true (eheap);
+      readout = beam_chart_dup_readout (sizes, gtk_widget_get_width (GTK_WIDGET (sizes)) - 13);
+      g_test_message ("carrier sizes: %s", readout);
+      g_assert_nonnull (strstr (readout, "\neheap_alloc: "));
+      g_assert_nonnull (strstr (readout, "iB"));
+    }
+    save_screenshot (GTK_WIDGET (window), "memory-page-allocators.png");
+  }
+
+  /* The playbook's lists say when they were taken, and name owners. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.list-ets", NULL));
   beam_test_wait_until (section_says,
                         (&(SectionSays) { page, "ets", "beamscope_cache_tab" }), 15000);
+  {
+    g_autofree char *ets = beam_memory_page_dup_text (page, "ets");
+
+    g_test_message ("%s", ets);
+    g_assert_true (g_str_has_prefix (ets, "Taken "));
+    /* beamscope_cache_tab's owner is registered as beamscope_cache. */
+    g_assert_nonnull (strstr (ets, "\nbeamscope_cache\n"));
+  }
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page),
                                                                GTK_TYPE_SPIN_BUTTON)),
                              4);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.find-heaps", NULL));
   beam_test_wait_until (section_says, (&(SectionSays) { page, "heaps", "beamscope_big" }), 15000);
+  {
+    g_autofree char *heaps = beam_memory_page_dup_text (page, "heaps");
+    g_assert_true (g_str_has_prefix (heaps, "Taken "));
+  }
 
   made = beam_test_node_erl_call (node, "beamscope_fixture", "binary_garbage", "[20000000]", NULL);
   g_assert_nonnull (made);
@@ -1007,8 +1065,10 @@ test_memory_page (void)
     /* 20 MB of garbage: megabytes freed, not kilobytes. */
     g_autofree char *text = beam_memory_page_dup_text (page, "binary");
     g_test_message ("%s", text);
-    g_assert_nonnull (strstr (text, "MB freed"));
+    g_assert_nonnull (strstr (text, "MiB freed"));
   }
+  /* The allocator history lives on through the playbook's steps. */
+  g_assert_true (allocators_charted (page));
   settle (500);
   save_screenshot (GTK_WIDGET (window), "memory-page.png");
 
