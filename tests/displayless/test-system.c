@@ -170,7 +170,8 @@ test_os_process (void)
   g_assert_cmpint (ABS (process->open_fds - (gint64) fds), <=, 3);
   limits_path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/limits", process->os_pid);
   g_assert_true (g_file_get_contents (limits_path, &limits, NULL, NULL));
-  g_assert_true (beam_os_process_parse (&parsed, "1 (x) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+  g_assert_true (beam_os_process_parse (&parsed,
+                                        "1 (x) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
                                         "", limits, "1.0"));
   g_assert_cmpint (process->fd_limit, ==, parsed.fd_limit);
   g_assert_cmpint (process->fd_limit, >, 0);

@@ -481,8 +481,10 @@ set_taken (AdwPreferencesGroup *group)
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *clock = g_date_time_format (now, "%X");
   g_autofree char *text = g_strdup_printf (_("Taken %s"), clock);
+  /* The description is markup; the locale's clock is ours, but still. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
 
-  adw_preferences_group_set_description (group, text);
+  adw_preferences_group_set_description (group, escaped);
 }
 
 static void

@@ -50,7 +50,7 @@ typedef enum
   ROW_PLAIN,
   ROW_PART,    /* a part of the row above it (the run queues): indented */
   ROW_WRAP,    /* a long value under its title, wrapped (the system version) */
-} RowKind;
+} RowLayout;
 
 typedef struct
 {
@@ -60,7 +60,7 @@ typedef struct
   const char   *subtitle; /* the title's tooltip */
   FormatFunc    format;
   FractionFunc  fraction;
-  RowKind       kind;
+  RowLayout     layout;
 } Field;
 
 typedef struct
@@ -430,7 +430,7 @@ new_row (const Field *field,
          Row         *entry)
 {
   GtkWidget *row = adw_preferences_row_new ();
-  GtkWidget *box = gtk_box_new (field->kind == ROW_WRAP ? GTK_ORIENTATION_VERTICAL
+  GtkWidget *box = gtk_box_new (field->layout == ROW_WRAP ? GTK_ORIENTATION_VERTICAL
                                                         : GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *title = gtk_label_new (_(field->title));
   GtkWidget *value = gtk_label_new ("—");
@@ -440,13 +440,13 @@ new_row (const Field *field,
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_margin_top (box, 4);
   gtk_widget_set_margin_bottom (box, 4);
-  gtk_widget_set_margin_start (box, field->kind == ROW_PART ? 24 : 10);
+  gtk_widget_set_margin_start (box, field->layout == ROW_PART ? 24 : 10);
   gtk_widget_set_margin_end (box, 10);
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (title, TRUE);
-  if (field->kind == ROW_PART)
+  if (field->layout == ROW_PART)
     gtk_widget_add_css_class (title, "dim-label");
   if (field->subtitle != NULL)
     gtk_widget_set_tooltip_text (title, _(field->subtitle));
@@ -454,7 +454,7 @@ new_row (const Field *field,
 
   gtk_label_set_selectable (GTK_LABEL (value), TRUE);
   gtk_widget_add_css_class (value, "numeric");
-  if (field->kind == ROW_WRAP)
+  if (field->layout == ROW_WRAP)
     {
       gtk_label_set_xalign (GTK_LABEL (value), 0);
       gtk_label_set_wrap (GTK_LABEL (value), TRUE);
@@ -553,9 +553,13 @@ update_rows (BeamSystemPage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label), tooltip);
 
   /* Absent on a node that is not Linux: the group says so, rows go. */
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->groups[GROUP_OS_PROCESS]),
-                                         info->os_process.available
-                                         ? NULL : info->os_process.absent_reason);
+  {
+    g_autofree char *escaped = info->os_process.available || !info->os_process.absent_reason
+                               ? NULL : g_markup_escape_text (info->os_process.absent_reason, -1);
+
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->groups[GROUP_OS_PROCESS]),
+                                           escaped);
+  }
 
   for (guint i = 0; i < self->rows->len; i++)
     {
