@@ -11,7 +11,6 @@
 #include <malloc.h>
 
 #include "beam-application.h"
-#include "beam-cookie.h"
 #include "beam-number-format.h"
 #include "beam-window.h"
 
@@ -86,7 +85,6 @@ beam_application_activate (GApplication *app)
   BeamApplication *self = BEAM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_autoptr(GError) error = NULL;
-  g_autofree char *cookie = NULL;
 
   if (window != NULL)
     {
@@ -97,16 +95,12 @@ beam_application_activate (GApplication *app)
   window = GTK_WINDOW (beam_window_new (ADW_APPLICATION (app), self->read_only));
   gtk_window_present (window);
 
-  if (self->node == NULL)
-    return;
-
-  cookie = beam_cookie_resolve (self->cookie, self->cookie_file, &error);
-  if (cookie == NULL)
-    {
-      g_printerr ("beamscope: %s\n", error->message);
-      return;
-    }
-  beam_window_connect (BEAM_WINDOW (window), self->node, cookie, self->page);
+  /* A cookie problem is shown in the window, and on stderr for a terminal
+   * user; with no --node, a missing default cookie is no error yet. */
+  if (!beam_window_launch (BEAM_WINDOW (window), self->node, self->cookie, self->cookie_file,
+                           self->page, &error) &&
+      (self->node != NULL || self->cookie != NULL || self->cookie_file != NULL))
+    g_printerr ("beamscope: %s\n", error->message);
 }
 
 static void
