@@ -171,6 +171,18 @@ visible_max (BeamChart *self)
    * floor so that a flat zero shows. */
   if (max <= 0)
     return 1.0;
+  /* Sizes in binary units: a power of two of a power of 1024, so that the
+   * grid's quarters read 1, 2, 3, 4 KiB rather than 1.2, 2.4, 3.7, 4.9. */
+  if ((self->unit == BEAM_CHART_UNIT_BYTES || self->unit == BEAM_CHART_UNIT_BYTES_PER_SECOND) &&
+      beam_number_format_get_size_units () == BEAM_SIZE_UNITS_BINARY && max * 1.1 >= 1024)
+    {
+      double step = pow (1024, floor (log (max * 1.1) / log (1024)));
+      double scaled = 1;
+
+      while (scaled < max * 1.1 / step)
+        scaled *= 2;
+      return step * scaled;
+    }
   {
     double step = pow (10, floor (log10 (max * 1.1)));
     double scaled = max * 1.1 / step;

@@ -713,6 +713,8 @@ test_load_page (void)
     io_readout = beam_chart_dup_readout (io, gtk_widget_get_width (GTK_WIDGET (io)) - 13);
     g_test_message ("IO readout: %s", io_readout);
     g_assert_true (strstr (io_readout, "B/s") != NULL || strstr (io_readout, "bytes/s") != NULL);
+    save_screenshot (GTK_WIDGET (gc), "load-page-gc-chart.png");
+    save_screenshot (GTK_WIDGET (io), "load-page-io-chart.png");
   }
 
   /* A hover near the right edge, for the screenshot. */
