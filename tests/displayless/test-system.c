@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "beam-allocators.h"
 #include "beam-connection.h"
 #include "beam-system-info.h"
 #include "beam-test-node.h"
@@ -214,6 +215,74 @@ test_os_process_parse (void)
   g_assert_false (beam_os_process_parse (&process, "no name here", "", "", ""));
 }
 
+static BeamAllocators *
+fetch_allocators (BeamConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  BeamTestWait wait = { 0 };
+  BeamAllocators *allocators;
+
+  beam_allocators_fetch_async (connection, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 10000);
+  allocators = beam_allocators_fetch_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  return allocators;
+}
+
+/* The allocators' maxima (the Memory page's history and table): the most
+ * each type's carriers ever held is at least what they hold now, sums add up,
+ * and 20 MB of binary garbage raises binary_alloc's max by as much. */
+static void
+test_allocator_maxima (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamAllocators) before = fetch_allocators (connection);
+  g_autoptr(BeamAllocators) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = NULL;
+  gint64 sum = 0, eheap_before = -1, binary_before = -1, binary_after = -1, binary_now = -1;
+
+  g_assert_cmpuint (before->types->len, >=, 5);
+  for (guint i = 0; i < before->types->len; i++)
+    {
+      const BeamAllocator *allocator = g_ptr_array_index (before->types, i);
+
+      g_assert_cmpint (allocator->mbcs_carriers_max, >=, allocator->mbcs_carriers_size);
+      g_assert_cmpint (allocator->sbcs_carriers_max, >=, allocator->sbcs_carriers_size);
+      g_assert_cmpint (allocator->carriers_max, ==,
+                       allocator->mbcs_carriers_max + allocator->sbcs_carriers_max);
+      g_assert_cmpint (allocator->carriers_max, >=, allocator->allocated);
+      sum += allocator->carriers_max;
+      if (g_str_equal (allocator->type, "eheap_alloc"))
+        eheap_before = allocator->carriers_max;
+      if (g_str_equal (allocator->type, "binary_alloc"))
+        binary_before = allocator->carriers_max;
+    }
+  g_assert_cmpint (before->carriers_max, ==, sum);
+  g_assert_cmpint (eheap_before, >, 0);
+
+  made = beam_test_node_erl_call (node, "beamscope_fixture", "binary_garbage", "[20000000]",
+                                  &error);
+  g_assert_no_error (error);
+  after = fetch_allocators (connection);
+  for (guint i = 0; i < after->types->len; i++)
+    {
+      const BeamAllocator *allocator = g_ptr_array_index (after->types, i);
+
+      if (g_str_equal (allocator->type, "binary_alloc"))
+        {
+          binary_after = allocator->carriers_max;
+          binary_now = allocator->allocated;
+        }
+    }
+  g_test_message ("binary_alloc max %" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT
+                  ", now %" G_GINT64_FORMAT, binary_before, binary_after, binary_now);
+  g_assert_cmpint (binary_after, >=, binary_before + 16 * 1000 * 1000);
+  g_assert_cmpint (binary_after, >=, binary_now);
+  beam_connection_close (connection);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -232,6 +301,7 @@ main (int    argc,
   g_test_add_func ("/system/run-queues", test_run_queues);
   g_test_add_func ("/system/os-process", test_os_process);
   g_test_add_func ("/system/os-process-parse", test_os_process_parse);
+  g_test_add_func ("/system/allocator-maxima", test_allocator_maxima);
 
   status = g_test_run ();
   beam_test_node_free (node);
