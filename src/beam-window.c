@@ -19,6 +19,7 @@
 #include "beam-connect-page.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
+#include "beam-switcher-bar.h"
 #include "beam-table-window.h"
 #include "beam-window-private.h"
 
@@ -485,6 +486,7 @@ static void
 beam_window_init (BeamWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
 
   if (DEVELOPMENT)
