@@ -26,5 +26,7 @@ BeamConnectionState  beam_node_get_state       (BeamNode       *self);
 /* TRUE while the data on screen may be stale: reconnecting or lost. */
 gboolean             beam_node_get_stale       (BeamNode       *self);
 char                *beam_node_dup_status_text (BeamNode       *self);
+/* Emits "closed": every window opened for the node closes. */
+void                 beam_node_close           (BeamNode       *self);
 
 G_END_DECLS

@@ -830,6 +830,9 @@ beam_process_window_new (BeamNode   *node,
 
   self = g_object_new (BEAM_TYPE_PROCESS_WINDOW, NULL);
   self->node = g_object_ref (node);
+  /* It closes with the node's window (beam_node_close). */
+  g_signal_connect_object (node, "closed", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
   self->who = g_strdup (who);
   title = g_strdup_printf (_("%s on %s"), who, beam_node_get_name (node));
   gtk_window_set_title (GTK_WINDOW (self), title);

@@ -954,13 +954,19 @@ beam_table_window_new (BeamNode   *node,
                        const char *table)
 {
   BeamTableWindow *self;
+  g_autofree char *title = NULL;
 
   g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
   g_return_val_if_fail (table != NULL, NULL);
 
   self = g_object_new (BEAM_TYPE_TABLE_WINDOW, NULL);
   self->node = g_object_ref (node);
+  /* It closes with the node's window (beam_node_close). */
+  g_signal_connect_object (node, "closed", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
   self->table = g_strdup (table);
+  title = g_strdup_printf (_("%s on %s"), table, beam_node_get_name (node));
+  gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, table);
   adw_window_title_set_subtitle (self->window_title, beam_node_get_name (node));
   set_state (self, "opening");
