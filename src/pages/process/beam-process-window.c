@@ -34,6 +34,7 @@ struct _BeamProcessWindow
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *view_stack;
   GtkToggleButton      *elixir_button;
+  GtkWidget            *actions_button;
   GtkLabel             *error_label;
   AdwPreferencesGroup  *info_group;
   GtkLabel             *messages_label;
@@ -595,6 +596,8 @@ update_actions (BeamProcessWindow *self)
 
   for (guint i = 0; mutating_actions[i] != NULL; i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), mutating_actions[i], writable);
+  /* --read-only hides them, as the README says: the menu holds only them. */
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_button), writable);
 }
 
 /* Disabled actions cannot be activated from the UI; this also holds for
@@ -771,6 +774,7 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
   g_type_ensure (BEAM_TYPE_TERM_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/beamscope/Beamscope/"
                                                "beam-process-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, actions_button);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_bar);
