@@ -685,14 +685,20 @@ test_keys (void)
   beam_test_wait_until (list_narrowed, page, 10000);
   save_screenshot (widget, "keyboard-typed-filter.png");
 
-  /* Tab leaves the list at once, whatever row it is on; Shift+Tab too. */
-  gtk_widget_grab_focus (view);
-  g_assert_true (is_inside (focus_of (window), view));
-  press (widget, GDK_KEY_Tab, 0);
-  g_assert_false (is_inside (focus_of (window), view));
-  gtk_widget_grab_focus (view);
-  press (widget, GDK_KEY_Tab, GDK_SHIFT_MASK);
-  g_assert_false (is_inside (focus_of (window), view));
+  /* Tab leaves the list at once, from a row in the middle of the whole
+   * list (GTK 4.8 would walk it a row per press); Shift+Tab too. */
+  gtk_editable_set_text (filter, "");
+  beam_test_wait_until (list_filled, page, 10000);
+  for (guint back = 0; back < 2; back++)
+    {
+      gtk_widget_grab_focus (view);
+      press (widget, GDK_KEY_Down, 0);
+      press (widget, GDK_KEY_Down, 0);
+      g_assert_true (is_inside (focus_of (window), view));
+      g_test_message ("in the list, the focus is on a %s", G_OBJECT_TYPE_NAME (focus_of (window)));
+      press (widget, GDK_KEY_Tab, back ? GDK_SHIFT_MASK : 0);
+      g_assert_false (is_inside (focus_of (window), view));
+    }
   g_test_message ("Shift+Tab from the list went to a %s",
                   G_OBJECT_TYPE_NAME (focus_of (window)));
 
