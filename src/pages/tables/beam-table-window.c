@@ -12,6 +12,7 @@
 
 #include "beam-ets-query.h"
 #include "beam-ets-row-window.h"
+#include "beam-list-keys.h"
 #include "beam-table-window.h"
 #include "beam-term-parser.h"
 #include "beam-term-view.h"
@@ -1100,6 +1101,7 @@ static void
 beam_table_window_init (BeamTableWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_list_keys_attach (GTK_WIDGET (self->rows_view));
   self->cancellable = g_cancellable_new ();
   self->query_cancellable = g_cancellable_new ();
   self->results = g_list_store_new (BEAM_TYPE_ETS_ROW_ITEM);
