@@ -11,7 +11,7 @@
 #include <malloc.h>
 
 #include "beam-application.h"
-#include "beam-cookie.h"
+#include "beam-number-format.h"
 #include "beam-system-info.h"
 #include "beam-window.h"
 
@@ -27,6 +27,7 @@ struct _BeamApplication
   char           *cookie_file;
   char           *page;
   gboolean        read_only;
+  GSettings      *settings;
 };
 
 G_DEFINE_FINAL_TYPE (BeamApplication, beam_application, ADW_TYPE_APPLICATION)
@@ -88,7 +89,6 @@ beam_application_activate (GApplication *app)
   BeamApplication *self = BEAM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_autoptr(GError) error = NULL;
-  g_autofree char *cookie = NULL;
 
   if (window != NULL)
     {
@@ -99,16 +99,12 @@ beam_application_activate (GApplication *app)
   window = GTK_WINDOW (beam_window_new (ADW_APPLICATION (app), self->read_only));
   gtk_window_present (window);
 
-  if (self->node == NULL)
-    return;
-
-  cookie = beam_cookie_resolve (self->cookie, self->cookie_file, &error);
-  if (cookie == NULL)
-    {
-      g_printerr ("beamscope: %s\n", error->message);
-      return;
-    }
-  beam_window_connect (BEAM_WINDOW (window), self->node, cookie, self->page);
+  /* A cookie problem is shown in the window, and on stderr for a terminal
+   * user; with no --node, a missing default cookie is no error yet. */
+  if (!beam_window_launch (BEAM_WINDOW (window), self->node, self->cookie, self->cookie_file,
+                           self->page, &error) &&
+      (self->node != NULL || self->cookie != NULL || self->cookie_file != NULL))
+    g_printerr ("beamscope: %s\n", error->message);
 }
 
 /* What a bug report needs: the versions of what Beamscope runs on, and of
@@ -219,9 +215,24 @@ quit_action (GSimpleAction *action G_GNUC_UNUSED,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+/* Sizes are written in one place (beam-number-format): the setting goes
+ * there, and every window shows its numbers again at once. */
+static void
+on_size_units_changed (BeamApplication *self)
+{
+  BeamSizeUnits units = g_settings_get_enum (self->settings, "size-units");
+
+  beam_number_format_set_size_units (units);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (g_action_group_has_action (G_ACTION_GROUP (l->data), "refresh"))
+      g_action_group_activate_action (G_ACTION_GROUP (l->data), "refresh", NULL);
+}
+
 static void
 beam_application_startup (GApplication *app)
 {
+  BeamApplication *self = BEAM_APPLICATION (app);
+  g_autoptr(GAction) size_units = NULL;
   static const GActionEntry actions[] = {
     { "about", about_action, NULL, NULL, NULL, { 0 } },
     { "quit", quit_action, NULL, NULL, NULL, { 0 } },
@@ -235,6 +246,13 @@ beam_application_startup (GApplication *app)
   G_APPLICATION_CLASS (beam_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
+
+  self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
+  size_units = g_settings_create_action (self->settings, "size-units");
+  g_action_map_add_action (G_ACTION_MAP (app), size_units);
+  g_signal_connect_swapped (self->settings, "changed::size-units",
+                            G_CALLBACK (on_size_units_changed), self);
+  beam_number_format_set_size_units (g_settings_get_enum (self->settings, "size-units"));
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find", find_accels);
@@ -279,6 +297,7 @@ beam_application_finalize (GObject *object)
   g_free (self->cookie);
   g_free (self->cookie_file);
   g_free (self->page);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (beam_application_parent_class)->finalize (object);
 }

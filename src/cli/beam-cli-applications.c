@@ -61,16 +61,17 @@ _beam_cli_apps (BeamCli *cli)
   for (guint i = 0; i < list->n_applications; i++)
     {
       const BeamApplication *app = &list->applications[i];
-      g_autofree char *processes = app->processes >= 0
-                                   ? g_strdup_printf ("%" G_GINT64_FORMAT, app->processes)
-                                   : g_strdup ("-");
-      g_autofree char *memory = app->memory >= 0
-                                ? g_strdup_printf ("%" G_GINT64_FORMAT, app->memory)
-                                : g_strdup ("-");
+      g_autofree char *processes = beam_format_count (app->processes);
+      g_autofree char *memory = beam_format_bytes (app->memory);
+      g_autoptr(GString) line = g_string_new (NULL);
 
-      g_print ("%-24s %-10s %-10s %-9s %10s %14s  %s\n", app->name, or_dash (app->vsn),
-               or_dash (app->start_type), beam_application_state_to_string (app->state),
-               processes, memory, or_dash (app->description));
+      _beam_cli_append_cell (line, app->name, -24);
+      _beam_cli_append_cell (line, or_dash (app->vsn), -10);
+      _beam_cli_append_cell (line, or_dash (app->start_type), -10);
+      _beam_cli_append_cell (line, beam_application_state_to_string (app->state), -9);
+      _beam_cli_append_cell (line, processes, 10);
+      _beam_cli_append_cell (line, memory, 14);
+      g_print ("%s %s\n", line->str, or_dash (app->description));
     }
   return 0;
 }

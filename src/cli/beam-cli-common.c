@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-cli-private.h"
 #include "beam-cookie.h"
@@ -84,6 +85,31 @@ _beam_cli_add_int (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, key);
   json_builder_add_int_value (builder, value);
+}
+
+/* Appends a column of a text table: text padded to width characters
+ * (negative: left-aligned), then a space. By characters, where printf pads
+ * by bytes: a size holds a no-break space, a name any UTF-8. */
+void
+_beam_cli_append_cell (GString    *line,
+                       const char *text,
+                       int         width)
+{
+  glong length;
+  glong pad;
+
+  if (text == NULL)
+    text = "-";
+  length = g_utf8_validate (text, -1, NULL) ? g_utf8_strlen (text, -1) : (glong) strlen (text);
+  pad = MAX ((glong) ABS (width) - length, 0);
+  if (width > 0)
+    for (glong i = 0; i < pad; i++)
+      g_string_append_c (line, ' ');
+  g_string_append (line, text);
+  if (width < 0)
+    for (glong i = 0; i < pad; i++)
+      g_string_append_c (line, ' ');
+  g_string_append_c (line, ' ');
 }
 
 void

@@ -95,7 +95,7 @@ _beam_cli_memory (BeamCli *cli)
         }
       else
         {
-          g_autofree char *size = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *size = beam_format_bytes (bytes);
           _beam_cli_print_row (pair->children[0]->v.atom.name, size);
         }
     }
@@ -125,19 +125,32 @@ _beam_cli_alloc (BeamCli *cli)
     }
 
   g_print ("%-16s %12s %12s %7s\n", _("ALLOCATOR"), _("ALLOCATED"), _("USED"), _("USAGE"));
-  for (guint i = 0; i < allocators->types->len; i++)
+  for (guint i = 0; i <= allocators->types->len; i++)
     {
-      const BeamAllocator *allocator = g_ptr_array_index (allocators->types, i);
-      g_print ("%-16s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT " %6.1f%%\n", allocator->type,
-               allocator->allocated, allocator->used,
-               allocator->allocated > 0 ? 100.0 * allocator->used / allocator->allocated : 0.0);
+      const BeamAllocator *allocator = i < allocators->types->len
+                                       ? g_ptr_array_index (allocators->types, i) : NULL;
+      gint64 allocated = allocator != NULL ? allocator->allocated : allocators->allocated;
+      gint64 used = allocator != NULL ? allocator->used : allocators->used;
+      g_autoptr(GString) line = g_string_new (NULL);
+      g_autofree char *allocated_text = beam_format_bytes (allocated);
+      g_autofree char *used_text = beam_format_bytes (used);
+      g_autofree char *usage = g_strdup_printf ("%.1f%%", allocated > 0
+                                                ? 100.0 * used / allocated : 0.0);
+
+      _beam_cli_append_cell (line, allocator != NULL ? allocator->type : _("total"), -16);
+      _beam_cli_append_cell (line, allocated_text, 12);
+      _beam_cli_append_cell (line, used_text, 12);
+      _beam_cli_append_cell (line, usage, 7);
+      g_print ("%s\n", line->str);
     }
-  g_print ("%-16s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT "\n", _("total"),
-           allocators->allocated, allocators->used);
   if (allocators->cache_calls > 0)
-    g_print (_("segment cache hit rate %.1f%% (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT ")\n"),
-             100.0 * allocators->cache_hits / allocators->cache_calls, allocators->cache_hits,
-             allocators->cache_calls);
+    {
+      g_autofree char *hits = beam_format_count (allocators->cache_hits);
+      g_autofree char *calls = beam_format_count (allocators->cache_calls);
+
+      g_print (_("segment cache hit rate %.1f%% (%s of %s)\n"),
+               100.0 * allocators->cache_hits / allocators->cache_calls, hits, calls);
+    }
   return 0;
 }
 
@@ -149,6 +162,7 @@ typedef struct
   const char *heading;
   int         width;
   gboolean    is_text;   /* a char * member, else a gint64 */
+  gboolean    is_bytes;  /* a gint64 written as a size, else as a count */
   gsize       offset;
 } Column;
 
@@ -207,13 +221,16 @@ print_rows (const BeamCli *cli,
         {
           const char *end = c + 1 < n_columns ? " " : "\n";
 
-          if (columns[c].is_text)
-            {
-              const char *text = text_at (row, &columns[c]);
-              g_print ("%*s%s", columns[c].width, text != NULL ? text : "", end);
-            }
-          else
-            g_print ("%*" G_GINT64_FORMAT "%s", columns[c].width, int_at (row, &columns[c]), end);
+          g_autofree char *number = NULL;
+          g_autoptr(GString) cell = g_string_new (NULL);
+
+          if (!columns[c].is_text)
+            number = columns[c].is_bytes ? beam_format_bytes (int_at (row, &columns[c]))
+                                         : beam_format_count (int_at (row, &columns[c]));
+          _beam_cli_append_cell (cell, number != NULL ? number : text_at (row, &columns[c]),
+                                 columns[c].width);
+          g_string_truncate (cell, cell->len - 1);
+          g_print ("%s%s", cell->str, end);
         }
     }
 }
@@ -222,11 +239,11 @@ int
 _beam_cli_heaps (BeamCli *cli)
 {
   static const Column columns[] = {
-    { "pid", N_("PID"), -16, TRUE, G_STRUCT_OFFSET (BeamHeapMemory, pid) },
-    { "registered_name", N_("NAME"), -28, TRUE, G_STRUCT_OFFSET (BeamHeapMemory, name) },
-    { "total_heap_size", N_("HEAP (BYTES)"), 14, FALSE,
+    { "pid", N_("PID"), -16, TRUE, FALSE, G_STRUCT_OFFSET (BeamHeapMemory, pid) },
+    { "registered_name", N_("NAME"), -28, TRUE, FALSE, G_STRUCT_OFFSET (BeamHeapMemory, name) },
+    { "total_heap_size", N_("HEAP"), 12, FALSE, TRUE,
       G_STRUCT_OFFSET (BeamHeapMemory, heap_bytes) },
-    { "memory", N_("MEMORY"), 12, FALSE, G_STRUCT_OFFSET (BeamHeapMemory, memory) },
+    { "memory", N_("MEMORY"), 12, FALSE, TRUE, G_STRUCT_OFFSET (BeamHeapMemory, memory) },
   };
   g_autoptr(GPtrArray) heaps = NULL;
   g_autoptr(GError) error = NULL;
@@ -274,9 +291,9 @@ _beam_cli_binary_gc (BeamCli *cli)
       return _beam_cli_print_builder (builder);
     }
   {
-    g_autofree char *before = g_format_size_full (collection->before, G_FORMAT_SIZE_IEC_UNITS);
-    g_autofree char *after = g_format_size_full (collection->after, G_FORMAT_SIZE_IEC_UNITS);
-    g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, collection->processes);
+    g_autofree char *before = beam_format_bytes (collection->before);
+    g_autofree char *after = beam_format_bytes (collection->after);
+    g_autofree char *count = beam_format_count (collection->processes);
 
     _beam_cli_print_row (_("binary before"), before);
     _beam_cli_print_row (_("binary after"), after);

@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "beam-connection.h"
+#include "beam-number-format.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +66,9 @@ void            _beam_cli_add_int        (JsonBuilder    *builder,
                                           const char     *key,
                                           gint64          value);
 /* The text output's "label   value" line. */
+void            _beam_cli_append_cell    (GString        *line,
+                                          const char     *text,
+                                          int             width);
 void            _beam_cli_print_row      (const char     *label,
                                           const char     *value);
 

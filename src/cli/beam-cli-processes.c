@@ -128,18 +128,26 @@ _beam_cli_procs (BeamCli *cli)
       return _beam_cli_print_builder (builder);
     }
 
-  g_print ("%-16s %-40s %12s %10s %8s %-10s %s\n", _("PID"), _("NAME"), _("REDUCTIONS"),
+  g_print ("%-16s %-40s %14s %11s %9s %-10s %s\n", _("PID"), _("NAME"), _("REDUCTIONS"),
            _("MEMORY"), _("MSGQ"), _("STATUS"), _("CURRENT FUNCTION"));
   for (guint i = 0; i < n; i++)
     {
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+      g_autofree char *reductions = beam_format_count (record->reductions);
+      g_autofree char *memory = beam_format_bytes (record->memory);
+      g_autofree char *queue = beam_format_count (record->message_queue_len);
       char pid[32];
 
-      g_print ("%-16s %-40.40s %12" G_GINT64_FORMAT " %10" G_GINT64_FORMAT " %8u %-10s %s\n",
-               beam_process_table_format_pid (table, i, pid),
-               beam_process_table_get_display_name (table, i), record->reductions, record->memory,
-               record->message_queue_len, beam_process_status_to_string (record->status),
-               beam_process_table_get_string (table, record->current_function));
+      /* A name is never cut: a longer one pushes the rest of its line. */
+      _beam_cli_append_cell (line, beam_process_table_format_pid (table, i, pid), -16);
+      _beam_cli_append_cell (line, beam_process_table_get_display_name (table, i), -40);
+      _beam_cli_append_cell (line, reductions, 14);
+      _beam_cli_append_cell (line, memory, 11);
+      _beam_cli_append_cell (line, queue, 9);
+      _beam_cli_append_cell (line, beam_process_status_to_string (record->status), -10);
+      g_string_append (line, beam_process_table_get_string (table, record->current_function));
+      g_print ("%s\n", line->str);
     }
   return 0;
 }
@@ -155,6 +163,19 @@ static const struct
   { "heap_size", BEAM_PROCESS_COLUMN_HEAP_SIZE },
   { "total_heap_size", BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE },
 };
+
+/* A ranked value as the list writes it: memory as a size, the rest as
+ * counts (heap sizes are the node's words, as recon ranks them). */
+static char *
+format_rank_value (BeamProcessColumn column,
+                   double            value)
+{
+  gint64 whole = value > (double) G_MAXINT64 ? G_MAXINT64 : (gint64) value;
+
+  if (column == BEAM_PROCESS_COLUMN_MEMORY)
+    return whole < 0 ? beam_format_bytes_change (whole) : beam_format_bytes (whole);
+  return whole < 0 ? beam_format_count_change (whole) : beam_format_count (whole);
+}
 
 static gboolean
 quit_loop (gpointer user_data)
@@ -240,11 +261,15 @@ _beam_cli_top (BeamCli *cli)
       const BeamProcessRank *rank = &g_array_index (ranks, BeamProcessRank, k);
       guint i = rank->index;
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+      g_autofree char *value = format_rank_value (column, rank->value);
       char pid[32];
 
-      g_print ("%-16s %14.0f %-40.40s %s\n", beam_process_table_format_pid (table, i, pid),
-               rank->value, beam_process_table_get_display_name (table, i),
-               beam_process_table_get_string (table, record->current_function));
+      _beam_cli_append_cell (line, beam_process_table_format_pid (table, i, pid), -16);
+      _beam_cli_append_cell (line, value, 14);
+      _beam_cli_append_cell (line, beam_process_table_get_display_name (table, i), -40);
+      g_string_append (line, beam_process_table_get_string (table, record->current_function));
+      g_print ("%s\n", line->str);
     }
   return 0;
 }

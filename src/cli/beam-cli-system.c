@@ -80,26 +80,13 @@ _beam_cli_nodes (BeamCli *cli)
   return 0;
 }
 
-static char *
-format_bytes (gint64 bytes)
-{
-  return bytes < 0 ? g_strdup ("-") : g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
-}
-
 static void
 print_count (const char *label,
              gint64      count,
              gint64      limit)
 {
-  g_autofree char *value = NULL;
+  g_autofree char *value = beam_format_count_of (count, limit);
 
-  if (count < 0)
-    value = g_strdup ("-");
-  else if (limit > 0)
-    value = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT " (%.1f%%)",
-                             count, limit, 100.0 * count / limit);
-  else
-    value = g_strdup_printf ("%" G_GINT64_FORMAT, count);
   _beam_cli_print_row (label, value);
 }
 
@@ -153,7 +140,7 @@ print_table (const BeamSystemInfo *info)
   };
   for (guint i = 0; i < G_N_ELEMENTS (memory); i++)
     {
-      g_autofree char *value = format_bytes (memory[i].value);
+      g_autofree char *value = beam_format_bytes (memory[i].value);
       _beam_cli_print_row (memory[i].label, value);
     }
 }

@@ -112,11 +112,19 @@ _beam_cli_ets (BeamCli *cli)
           (ets_opts.count > 0 && shown >= (guint) ets_opts.count))
         continue;
       shown++;
-      g_print ("%-32s %-13s %10" G_GINT64_FORMAT " %12" G_GINT64_FORMAT " %-16s %s\n",
-               table->name, table->type, table->size, table->memory,
-               table->owner_name != NULL ? table->owner_name
-               : table->owner != NULL ? table->owner : "-",
-               table->protection != NULL ? table->protection : "-");
+      {
+        g_autoptr(GString) line = g_string_new (NULL);
+        g_autofree char *size = beam_format_count (table->size);
+        g_autofree char *memory = beam_format_bytes (table->memory);
+
+        _beam_cli_append_cell (line, table->name, -32);
+        _beam_cli_append_cell (line, table->type, -13);
+        _beam_cli_append_cell (line, size, 10);
+        _beam_cli_append_cell (line, memory, 12);
+        _beam_cli_append_cell (line, table->owner_name != NULL ? table->owner_name
+                                     : table->owner, -16);
+        g_print ("%s%s\n", line->str, table->protection != NULL ? table->protection : "-");
+      }
     }
   return 0;
 }
@@ -334,18 +342,19 @@ _beam_cli_mnesia (BeamCli *cli)
       const BeamMnesiaTable *table = &tables->tables[i];
       g_autofree char *attributes = g_strjoinv (",", (char **) table->attributes);
       g_autofree char *replicas = join_replicas (table);
-      g_autofree char *size = table->size >= 0
-                              ? g_strdup_printf ("%" G_GINT64_FORMAT, table->size)
-                              : g_strdup ("-");
-      g_autofree char *memory = table->memory >= 0
-                                ? g_strdup_printf ("%" G_GINT64_FORMAT, table->memory)
-                                : g_strdup ("-");
+      g_autofree char *size = beam_format_count (table->size);
+      g_autofree char *memory = beam_format_bytes (table->memory);
       const char *storage = beam_mnesia_storage_short_name (table->storage_type);
+      g_autoptr(GString) line = g_string_new (NULL);
 
-      g_print ("%-24s %-9s %-11s %10s %12s %-16s %-24s %s\n", table->name,
-               storage != NULL ? storage : "-",
-               table->type != NULL ? table->type : "-", size, memory,
-               table->record_name != NULL ? table->record_name : "-", attributes, replicas);
+      _beam_cli_append_cell (line, table->name, -24);
+      _beam_cli_append_cell (line, storage, -9);
+      _beam_cli_append_cell (line, table->type, -11);
+      _beam_cli_append_cell (line, size, 10);
+      _beam_cli_append_cell (line, memory, 12);
+      _beam_cli_append_cell (line, table->record_name, -16);
+      _beam_cli_append_cell (line, attributes, -24);
+      g_print ("%s%s\n", line->str, replicas);
     }
   return 0;
 }

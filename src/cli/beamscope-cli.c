@@ -73,12 +73,16 @@ static const Command commands[] = {
 
 /* The options every command takes, and those of the commands that connect. */
 static BeamCli cli = { .timeout_ms = -1, .connect_timeout_ms = BEAM_CLI_CONNECT_TIMEOUT_MS };
+static char *size_units;
 
 static GOptionEntry common_options[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &cli.json, N_("Print JSON"), NULL },
   { "timeout", 't', 0, G_OPTION_ARG_INT, &cli.timeout_ms,
     N_("Give up on each question to the node after MS milliseconds (default: the question's "
        "own, 10000 for most)"), N_("MS") },
+  { "units", 0, 0, G_OPTION_ARG_STRING, &size_units,
+    N_("Write sizes in binary (MiB) or decimal (MB) units (default: the app's setting, "
+       "else binary)"), N_("binary|decimal") },
   G_OPTION_ENTRY_NULL
 };
 
@@ -238,6 +242,32 @@ run_without_command (int    argc,
 static int original_argc;
 static char **original_argv;
 
+/* --units, else the GUI's setting where its schema is installed, so that
+ * the CLI and the app write a size the same way on one machine. */
+static gboolean
+set_size_units (const char *given)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  BeamSizeUnits units = BEAM_SIZE_UNITS_BINARY;
+
+  if (given != NULL)
+    {
+      if (!beam_size_units_parse (given, &units))
+        return FALSE;
+    }
+  else if (source != NULL
+           && (schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE)) != NULL
+           && g_settings_schema_has_key (schema, "size-units"))
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+
+      units = g_settings_get_enum (settings, "size-units");
+    }
+  beam_number_format_set_size_units (units);
+  return TRUE;
+}
+
 static int
 run_command (const Command  *command,
              int             argc,
@@ -263,6 +293,8 @@ run_command (const Command  *command,
                                     "milliseconds"));
   if (cli.cookie != NULL && cli.cookie_file != NULL)
     return _beam_cli_usage_error (_("give --cookie or --cookie-file, not both"));
+  if (!set_size_units (size_units))
+    return _beam_cli_usage_error (_("--units must be “binary” or “decimal”"));
   n_args = (guint) argc - 1;
   if (n_args < command->min_args || n_args > command->max_args)
     {
@@ -328,5 +360,6 @@ main (int    argc,
   g_free (cli.node);
   g_free (cli.cookie);
   g_free (cli.cookie_file);
+  g_free (size_units);
   return status;
 }
