@@ -20,6 +20,7 @@
 #include "beam-list-keys.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
+#include "beam-switcher-bar.h"
 #include "beam-table-window.h"
 #include "beam-window-private.h"
 
@@ -566,6 +567,7 @@ beam_window_init (BeamWindow *self)
   GtkEventController *keys = gtk_shortcut_controller_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
 
   /* `/` before the lists see it (typing in a list filters), and only when
    * the focus is not in text. */
