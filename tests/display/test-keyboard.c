@@ -1029,6 +1029,13 @@ test_read_only (void)
   window = connected_window (TRUE, "system");
   g_assert_true (shows_read_only_pill (GTK_WIDGET (window)));
   save_screenshot (GTK_WIDGET (window), "read-only-header.png");
+  /* The pill fits the narrow header too (issue 13's 800×600). */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  beam_test_run_for (500);
+  g_assert_true (shows_read_only_pill (GTK_WIDGET (window)));
+  save_screenshot (GTK_WIDGET (window), "read-only-narrow.png");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
+  beam_test_run_for (500);
   g_assert_cmpuint (count_everywhere (window, "read-only-process-window.png"), ==, 0);
   destroy_and_finalize (g_steal_pointer (&window));
 }
