@@ -347,6 +347,38 @@ test_cli_procs (void)
   g_assert_true (found);
 }
 
+static char *
+run_cli_text (const char *command)
+{
+  const char *argv[] = { g_getenv ("BEAMSCOPE_CLI"), command, "--node", node->name,
+                         "--cookie", node->cookie, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  return out;
+}
+
+/* The text output never cuts a name: a name longer than its column is
+ * printed whole, in Elixir syntax too. */
+static void
+test_cli_long_names (void)
+{
+  static const char long_name[] = "beamscope_registered_under_a_name_longer_than_forty_columns";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = g_strdup_printf ("[\"%s\"]", long_name);
+  g_autofree char *out = NULL;
+
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_named", args, &error));
+  g_assert_no_error (error);
+  out = run_cli_text ("procs");
+  g_assert_nonnull (strstr (out, long_name));
+}
+
 static void
 test_cli_proc (void)
 {
@@ -471,6 +503,7 @@ main (int    argc,
   g_test_add_func ("/processes/cli-procs", test_cli_procs);
   g_test_add_func ("/processes/no-atom-growth", test_no_atom_growth);
   g_test_add_func ("/processes/cli-proc", test_cli_proc);
+  g_test_add_func ("/processes/cli-long-names", test_cli_long_names);
   g_test_add_func ("/processes/cli-unknown-name", test_cli_unknown_name_makes_no_atom);
   g_test_add_func ("/processes/cli-state", test_cli_state);
 
