@@ -86,18 +86,21 @@ beam_chart_format_value (BeamChart *self,
                          double     value,
                          gboolean   axis)
 {
+  /* Where GLib stops writing bytes and starts with kB or KiB. */
+  double kilobyte = beam_number_format_get_size_units () == BEAM_SIZE_UNITS_BINARY ? 1024 : 1000;
+
   value = MAX (value, 0);
   switch (self->unit)
     {
     case BEAM_CHART_UNIT_FRACTION:
       return g_strdup_printf ("%.0f%%", 100 * value);
     case BEAM_CHART_UNIT_BYTES:
-      /* "1,000 bytes" is wider than the margin: below a kilobyte, "B". */
-      if (axis && value < 1000)
+      /* "1000 bytes" is wider than the margin: below a kilobyte, "B". */
+      if (axis && value < kilobyte)
         return g_strdup_printf (C_("bytes on a chart's axis", "%.0f B"), value);
       return beam_format_bytes ((gint64) value);
     case BEAM_CHART_UNIT_BYTES_PER_SECOND:
-      if (axis && value < 1000)
+      if (axis && value < kilobyte)
         return g_strdup_printf (C_("bytes per second on a chart's axis", "%.0f B/s"), value);
       return beam_format_bytes_per_second (value);
     case BEAM_CHART_UNIT_RATE:
