@@ -483,3 +483,52 @@ beam_process_model_get_generation (BeamProcessModel *self)
   g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), 0);
   return self->swapped;
 }
+
+const BeamProcessRecord *
+beam_process_model_get_record (BeamProcessModel  *self,
+                               guint              position,
+                               BeamProcessTable **out_table,
+                               guint             *out_index)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), NULL);
+
+  if (self->table == NULL || position >= self->n_items)
+    return NULL;
+  if (out_table != NULL)
+    *out_table = self->table;
+  if (out_index != NULL)
+    *out_index = self->order[position];
+  return beam_process_table_get_record (self->table, self->order[position]);
+}
+
+/* A pid key (num << 32 | serial) fits a pointer on the 64-bit machines we
+ * build for. */
+G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
+
+gpointer
+beam_process_model_pid_key (guint32 num,
+                            guint32 serial)
+{
+  return GSIZE_TO_POINTER (((gsize) num << 32) | serial);
+}
+
+GArray *
+beam_process_model_find_positions (BeamProcessModel *self,
+                                   GHashTable       *pids)
+{
+  GArray *positions = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), positions);
+
+  if (self->table == NULL || g_hash_table_size (pids) == 0)
+    return positions;
+  for (guint k = 0; k < self->n_items; k++)
+    {
+      const BeamProcessRecord *record = beam_process_table_get_record (self->table, self->order[k]);
+
+      if (g_hash_table_contains (pids, beam_process_model_pid_key (record->pid_num,
+                                                                   record->pid_serial)))
+        g_array_append_val (positions, k);
+    }
+  return positions;
+}
