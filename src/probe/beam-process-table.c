@@ -88,6 +88,12 @@ beam_process_table_unref (BeamProcessTable *self)
   g_free (self);
 }
 
+const char *
+beam_process_table_get_node (const BeamProcessTable *self)
+{
+  return self->node;
+}
+
 guint
 beam_process_table_get_n_records (const BeamProcessTable *self)
 {

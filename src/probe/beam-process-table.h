@@ -63,6 +63,8 @@ BeamProcessTable        *beam_process_table_ref              (BeamProcessTable  
 void                     beam_process_table_unref            (BeamProcessTable       *self);
 
 guint                    beam_process_table_get_n_records    (const BeamProcessTable *self);
+/* The node the table lists, as its name. */
+const char              *beam_process_table_get_node         (const BeamProcessTable *self);
 const BeamProcessRecord *beam_process_table_get_record       (const BeamProcessTable *self,
                                                               guint                   index);
 const char              *beam_process_table_get_string       (const BeamProcessTable *self,

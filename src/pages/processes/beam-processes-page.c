@@ -266,17 +266,21 @@ update_count (BeamProcessesPage *self)
   guint total = table != NULL ? beam_process_table_get_n_records (table) : 0;
   g_autofree char *text = NULL;
 
+  g_autofree char *shown_text = beam_format_count (shown);
+  g_autofree char *total_text = beam_format_count (total);
+
   if (table == NULL)
     text = g_strdup ("");
   else if (shown == total)
-    text = g_strdup_printf (ngettext ("%u process", "%u processes", total), total);
+    text = g_strdup_printf (ngettext ("%s process", "%s processes", total), total_text);
   else
-    text = g_strdup_printf (_("%u of %u processes"), shown, total);
+    text = g_strdup_printf (_("%s of %s processes"), shown_text, total_text);
   /* The seeds' first step: the count against the limit. */
   if (table != NULL && self->process_limit > 0)
     {
-      g_autofree char *with_limit = g_strdup_printf (_("%s · limit %" G_GINT64_FORMAT " (%.1f%%)"),
-                                                     text, self->process_limit,
+      g_autofree char *limit = beam_format_count (self->process_limit);
+      g_autofree char *with_limit = g_strdup_printf (_("%s · limit %s (%.1f%%)"),
+                                                     text, limit,
                                                      100.0 * total / self->process_limit);
       g_free (text);
       text = g_steal_pointer (&with_limit);
