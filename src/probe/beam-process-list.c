@@ -222,15 +222,15 @@ static BeamTerm *
 select_unnamed_spec (guint n_items)
 {
   GPtrArray *head = g_ptr_array_new ();
+  BeamTerm *body = beam_term_new_list (1, beam_term_new_atom ("$1"));
 
   g_ptr_array_add (head, beam_term_new_atom ("$1"));
   g_ptr_array_add (head, beam_term_new_list (0));
   for (guint i = 2; i < 1 + n_items; i++)
     g_ptr_array_add (head, beam_term_new_atom ("_"));
+
   return beam_term_new_list (1, beam_term_new_tuple (3, beam_term_new_tuple_take (head),
-                                                     beam_term_new_list (0),
-                                                     beam_term_new_list (1,
-                                                                         beam_term_new_atom ("$1"))));
+                                                     beam_term_new_list (0), body));
 }
 
 /* The dictionary keys where processes keep a name for themselves, first
@@ -264,22 +264,18 @@ label_items (void)
 static BeamTerm *
 keyed_label_spec (void)
 {
-  BeamTerm *any = beam_term_new_atom ("_");
-  BeamTerm *spec;
+  BeamTerm *first = beam_term_new_list (2, beam_term_new_tuple (2, beam_term_new_atom ("_"),
+                                                                 beam_term_new_atom ("$2")),
+                                         beam_term_new_atom ("_"));
+  BeamTerm *second = beam_term_new_list (2, beam_term_new_atom ("_"),
+                                         beam_term_new_tuple (2, beam_term_new_atom ("_"),
+                                                              beam_term_new_atom ("$2")));
 
-  spec = beam_term_new_list (2,
-                             label_clause (beam_term_new_tuple (
-                               2, beam_term_new_atom ("$1"),
-                               beam_term_new_list (2, beam_term_new_tuple (2, beam_term_copy (any),
-                                                                           beam_term_new_atom ("$2")),
-                                                   beam_term_copy (any)))),
-                             label_clause (beam_term_new_tuple (
-                               2, beam_term_new_atom ("$1"),
-                               beam_term_new_list (2, beam_term_copy (any),
-                                                   beam_term_new_tuple (2, beam_term_copy (any),
-                                                                        beam_term_new_atom ("$2"))))));
-  beam_term_free (any);
-  return spec;
+  return beam_term_new_list (2,
+                             label_clause (beam_term_new_tuple (2, beam_term_new_atom ("$1"),
+                                                                first)),
+                             label_clause (beam_term_new_tuple (2, beam_term_new_atom ("$1"),
+                                                                second)));
 }
 
 /* On {P, {dictionary, D}}: {P, D} for a dictionary that is not empty. */
@@ -371,7 +367,7 @@ dictionary_values (const char *key)
 static BeamTerm *
 slice_labels (void)
 {
-  BeamTerm *keyed, *copied;
+  BeamTerm *keyed, *copied, *looked_up;
 
   keyed = CALL ("ets", "match_spec_run", 2,
                 CALL ("lists", "zip", 2, VAR ("Unnamed"), unnamed_info (VAR ("LabelItems"))),
@@ -382,17 +378,16 @@ slice_labels (void)
                                        CALL ("lists", "zip", 2, VAR ("Unnamed"),
                                              unnamed_info (ATOM ("dictionary"))),
                                        VAR ("Dictionaries"))));
+  looked_up = CALL ("ets", "match_spec_run", 2,
+                    CALL ("lists", "zip3", 3, VAR ("LPs"), dictionary_values (label_keys[0]),
+                          dictionary_values (label_keys[1])),
+                    VAR ("DictLabel"));
   return beam_erl_match (VAR ("Labels"),
                          beam_erl_case (VAR ("Keyed"), 2,
                                         beam_erl_clause (ATOM ("true"), NULL, keyed),
                                         beam_erl_clause (VAR ("_"), NULL,
                                                          beam_erl_block (EXPRS (2, copied,
-                                                                CALL ("ets", "match_spec_run", 2,
-                                                                      CALL ("lists", "zip3", 3,
-                                                                            VAR ("LPs"),
-                                                                            dictionary_values (label_keys[0]),
-                                                                            dictionary_values (label_keys[1])),
-                                                                      VAR ("DictLabel")))))));
+                                                                                looked_up)))));
 }
 
 /* Reply ! {beamscope_procs, lists:zip(ProcLib, lists:map(fun

@@ -500,6 +500,67 @@ test_cli_proc (void)
   }
 }
 
+static char *
+run_cli_text (const char *first_arg,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
+  g_ptr_array_add (argv, (char *) "--node");
+  g_ptr_array_add (argv, node->name);
+  g_ptr_array_add (argv, (char *) "--cookie");
+  g_ptr_array_add (argv, node->cookie);
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  return out;
+}
+
+/* The text output writes heap sizes as bytes (the JSON keeps words), a
+ * process's label as its name, and "none" for no registered name. */
+static void
+test_cli_text_names_and_sizes (void)
+{
+  g_autofree char *top = run_cli_text ("top", "--by", "heap_size", "-n", "1", NULL);
+  g_autofree char *procs = run_cli_text ("procs", NULL);
+  g_autoptr(JsonNode) listed = beam_test_node_cli_json (node, "procs", NULL);
+  g_auto(GStrv) lines = g_strsplit (top, "\n", -1);
+  const char *labelled_pid = NULL;
+  g_autofree char *proc = NULL;
+
+  g_test_message ("%s", top);
+  g_assert_nonnull (strstr (lines[1], "beamscope_big"));
+  g_assert_true (g_regex_match_simple (" [0-9.]+.MiB ", lines[1], 0, 0));
+
+  g_assert_nonnull (strstr (procs, "beamscope labelled worker"));
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (listed)); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (json_node_get_array (listed), i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "label", NULL),
+                     "beamscope labelled worker") == 0)
+        {
+          g_assert_true (json_node_is_null (json_object_get_member (entry, "name")));
+          labelled_pid = json_object_get_string_member (entry, "pid");
+        }
+    }
+  g_assert_nonnull (labelled_pid);
+  proc = run_cli_text ("proc", labelled_pid, NULL);
+  g_assert_true (g_regex_match_simple ("^registered_name +none$", proc, G_REGEX_MULTILINE, 0));
+}
+
 /* A name the node does not know is a clear error, and no new atom. */
 static void
 test_cli_unknown_name_makes_no_atom (void)
@@ -595,6 +656,7 @@ main (int    argc,
   g_test_add_func ("/processes/cli-procs", test_cli_procs);
   g_test_add_func ("/processes/no-atom-growth", test_no_atom_growth);
   g_test_add_func ("/processes/cli-proc", test_cli_proc);
+  g_test_add_func ("/processes/cli-text-names-and-sizes", test_cli_text_names_and_sizes);
   g_test_add_func ("/processes/cli-unknown-name", test_cli_unknown_name_makes_no_atom);
   g_test_add_func ("/processes/cli-state", test_cli_state);
 

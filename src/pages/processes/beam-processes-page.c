@@ -323,12 +323,11 @@ update_empty_state (BeamProcessesPage *self)
 
   if (empty)
     {
-      g_autofree char *escaped = g_markup_escape_text (filter, -1);
-      g_autofree char *description = g_strdup_printf (_("Nothing has “%s” in its pid, name, "
-                                                        "initial call or current function."),
-                                                      escaped);
+      g_autofree char *markup = g_markup_printf_escaped (_("Nothing has “%s” in its pid, name, "
+                                                           "initial call or current function."),
+                                                         filter);
 
-      adw_status_page_set_description (self->empty_page, description);
+      adw_status_page_set_description (self->empty_page, markup);
     }
   gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "list");
 }
@@ -397,11 +396,13 @@ selected_pids (BeamProcessesPage *self,
                GPtrArray         *names,
                GPtrArray         *functions)
 {
-  g_autoptr(GtkBitset) bitset = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GtkBitset) bitset = NULL;
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
   GPtrArray *pids = g_ptr_array_new_with_free_func (g_free);
   GtkBitsetIter iter;
   guint position;
 
+  bitset = gtk_selection_model_get_selection (model);
   for (gboolean more = gtk_bitset_iter_init_first (&iter, bitset, &position); more;
        more = gtk_bitset_iter_next (&iter, &position))
     {
@@ -640,10 +641,13 @@ popup_context_menu (BeamProcessesPage *self,
                     double             x,
                     double             y)
 {
-  g_autoptr(GtkBitset) bitset = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  guint n_selected = (guint) gtk_bitset_get_size (bitset);
+  g_autoptr(GtkBitset) bitset = NULL;
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
+  guint n_selected;
   g_autoptr(GMenuModel) menu = NULL;
 
+  bitset = gtk_selection_model_get_selection (model);
+  n_selected = (guint) gtk_bitset_get_size (bitset);
   if (n_selected == 0)
     return;
   menu = build_context_menu (self, n_selected);
@@ -660,8 +664,8 @@ on_cell_menu (GtkWidget *label,
               double     x,
               double     y)
 {
-  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (gtk_widget_get_ancestor (label,
-                                                                          BEAM_TYPE_PROCESSES_PAGE));
+  GtkWidget *page = gtk_widget_get_ancestor (label, BEAM_TYPE_PROCESSES_PAGE);
+  BeamProcessesPage *self = page != NULL ? BEAM_PROCESSES_PAGE (page) : NULL;
   GtkListItem *item = g_object_get_data (G_OBJECT (label), "list-item");
   guint position = item != NULL ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
   double view_x = 0, view_y = 0;
@@ -984,11 +988,13 @@ in_module_action (GtkWidget  *widget,
                                                 "the module: where processes stuck in one place "
                                                 "are found."));
   GtkWidget *entry = gtk_entry_new ();
-  g_autoptr(GtkBitset) bitset = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GtkBitset) bitset = NULL;
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
   BeamProcessTable *table = NULL;
   guint index = 0;
   const BeamProcessRecord *record = NULL;
 
+  bitset = gtk_selection_model_get_selection (model);
   if (!gtk_bitset_is_empty (bitset))
     record = beam_process_model_get_record (self->model, gtk_bitset_get_minimum (bitset), &table,
                                             &index);
