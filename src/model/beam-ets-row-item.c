@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-number-format.h"
 #include "beam-ets-row-item.h"
 
 struct _BeamEtsRowItem
@@ -91,7 +92,7 @@ beam_ets_row_item_dup_cell (BeamEtsRowItem *self,
 
   if (self->too_big_bytes > 0)
     {
-      g_autofree char *size = g_format_size ((guint64) self->too_big_bytes);
+      g_autofree char *size = beam_format_bytes (self->too_big_bytes);
 
       return column <= 1 ? g_strdup_printf (_("Row too big to show (%s)"), size) : g_strdup ("");
     }

@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "beam-number-format.h"
 #include "beam-supervision-canvas-internal.h"
 
 /* ---- text and colour ----------------------------------------------------------- */
@@ -120,13 +121,6 @@ text_key (const Box *box)
   return GUINT_TO_POINTER (((box->node + 1) << 2) | box->kind);
 }
 
-static char *
-format_count (guint64 count)
-{
-  /* Grouped as the locale groups thousands. */
-  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
-}
-
 char *
 _beam_canvas_supervisor_detail (const BeamSupervisionNode *node)
 {
@@ -210,7 +204,7 @@ box_text_new (BeamSupervisionCanvas *self,
   else if (box->kind == _BEAM_CANVAS_BOX_SUMMARY)
     {
       guint64 count = _beam_canvas_all_children_count (self, box->node);
-      g_autofree char *number = format_count (count);
+      g_autofree char *number = beam_format_count ((gint64) MIN (count, G_MAXINT64));
 
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s child", "%s children",
                                             count > G_MAXULONG ? G_MAXULONG : (gulong) count),
@@ -222,7 +216,7 @@ box_text_new (BeamSupervisionCanvas *self,
   else if (box->kind == _BEAM_CANVAS_BOX_MORE)
     {
       guint64 count = _beam_canvas_unfetched_count (self, box->node);
-      g_autofree char *number = format_count (count);
+      g_autofree char *number = beam_format_count ((gint64) MIN (count, G_MAXINT64));
 
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s more", "%s more",
                                             count > G_MAXULONG ? G_MAXULONG : (gulong) count),

@@ -215,6 +215,32 @@ test_info_table (void)
   g_assert_nonnull (strstr (run.out, "Memory total"));
 }
 
+/* One way to write a size (issue 13): --units picks binary or decimal
+ * units for every size the text output prints; JSON keeps bytes. */
+static void
+test_units (void)
+{
+  g_auto(Run) binary = { 0 };
+  g_auto(Run) decimal = { 0 };
+  g_auto(Run) wrong = { 0 };
+
+  run_cli (&binary, NULL, "--node", node->name, "--cookie", node->cookie, "--units", "binary",
+           "info", NULL);
+  g_assert_cmpint (binary.status, ==, 0);
+  g_assert_nonnull (strstr (binary.out, "\u00a0MiB"));
+  g_assert_null (strstr (binary.out, "\u00a0MB"));
+
+  run_cli (&decimal, NULL, "--node", node->name, "--cookie", node->cookie, "--units", "decimal",
+           "info", NULL);
+  g_assert_cmpint (decimal.status, ==, 0);
+  g_assert_nonnull (strstr (decimal.out, "\u00a0MB"));
+  g_assert_null (strstr (decimal.out, "\u00a0MiB"));
+
+  run_cli (&wrong, NULL, "--node", node->name, "--units", "metric", "info", NULL);
+  g_assert_cmpint (wrong.status, ==, 2);
+  g_assert_nonnull (strstr (wrong.err, "--units"));
+}
+
 static void
 test_nodes (void)
 {
@@ -421,6 +447,7 @@ main (int    argc,
   g_test_add_func ("/cli/info-json-agrees-with-node", test_info_json_agrees_with_node);
   g_test_add_func ("/cli/info-without-runtime-tools", test_info_without_runtime_tools);
   g_test_add_func ("/cli/info-table", test_info_table);
+  g_test_add_func ("/cli/units", test_units);
   g_test_add_func ("/cli/nodes", test_nodes);
   g_test_add_func ("/cli/unknown-node", test_unknown_node);
   g_test_add_func ("/cli/wrong-cookie", test_wrong_cookie);

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-number-format.h"
 #include "beam-application-list.h"
 #include "beam-application-row.h"
 #include "beam-applications-page-private.h"
@@ -103,22 +104,21 @@ char *
 beam_applications_page_format_count (gpointer unused G_GNUC_UNUSED,
                                      gint64   count)
 {
-  return count >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, count) : g_strdup ("—");
+  return beam_format_count (count);
 }
 
 char *
 beam_applications_page_format_bytes (gpointer unused G_GNUC_UNUSED,
                                      gint64   bytes)
 {
-  return bytes >= 0 ? g_format_size ((guint64) bytes) : g_strdup ("—");
+  return beam_format_bytes (bytes);
 }
 
 char *
 beam_applications_page_format_reductions (gpointer unused G_GNUC_UNUSED,
                                           gint64   reductions)
 {
-  g_autofree char *count = reductions >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, reductions)
-                                            : NULL;
+  g_autofree char *count = reductions >= 0 ? beam_format_count (reductions) : NULL;
 
   return count != NULL ? g_strdup_printf (_("%s reductions"), count) : NULL;
 }
@@ -446,8 +446,8 @@ render_cell (GtkListItem *list_item)
 
       g_object_get (item, cell->property, &value, NULL);
       text = value < 0 ? g_strdup ("")
-             : cell->bytes ? g_format_size ((guint64) value)
-             : g_strdup_printf ("%" G_GINT64_FORMAT, value);
+             : cell->bytes ? beam_format_bytes (value)
+             : beam_format_count (value);
     }
   else
     g_object_get (item, cell->property, &text, NULL);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-number-format.h"
 #include "beam-ets-query.h"
 #include "beam-ets-row-window.h"
 #include "beam-table-window.h"
@@ -209,7 +210,7 @@ update_status (BeamTableWindow *self)
   if (self->rows == NULL)
     return;
   size = beam_ets_row_window_get_size (self->rows);
-  count = g_strdup_printf ("%'" G_GINT64_FORMAT, size);
+  count = beam_format_count (size);
   /* TRANSLATORS: the table's type, its size and its protection. */
   text = g_strdup_printf (ngettext ("%s, %s row, %s", "%s, %s rows, %s",
                                     (gulong) MIN (size, G_MAXLONG)),
@@ -417,6 +418,7 @@ query_answered (GObject      *object G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   BeamEtsFound *found = beam_ets_query_finish (result, &error);
   g_autofree char *text = NULL;
+  g_autofree char *shown_text = NULL;
   guint shown;
 
   if (found == NULL)
@@ -436,14 +438,15 @@ query_answered (GObject      *object G_GNUC_UNUSED,
       g_list_store_append (self->results, item);
     }
   shown = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  shown_text = beam_format_count (shown);
   if (found->unknown_atom)
     text = g_strdup (_("No row: an atom in it is unknown to the node, so no row holds it "
                        "(and none was made)"));
   else if (found->more)
-    text = g_strdup_printf (ngettext ("%u row so far; more follow", "%u rows so far; more follow",
-                                      shown), shown);
+    text = g_strdup_printf (ngettext ("%s row so far; more follow", "%s rows so far; more follow",
+                                      shown), shown_text);
   else
-    text = g_strdup_printf (ngettext ("%u row", "%u rows", shown), shown);
+    text = g_strdup_printf (ngettext ("%s row", "%s rows", shown), shown_text);
   gtk_label_set_text (self->query_label, text);
   gtk_widget_set_sensitive (GTK_WIDGET (self->more_button), found->continuation != NULL);
   gtk_column_view_set_model (self->rows_view, GTK_SELECTION_MODEL (self->results_selection));
@@ -535,6 +538,7 @@ changed (GObject      *object G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   gint64 size = beam_ets_change_finish (result, &error);
   g_autofree char *text = NULL;
+  g_autofree char *count = NULL;
 
   if (size < 0)
     {
@@ -542,7 +546,8 @@ changed (GObject      *object G_GNUC_UNUSED,
         toast (self, error->message);
       return;
     }
-  text = g_strdup_printf (_("Done: the table has %" G_GINT64_FORMAT " rows"), size);
+  count = beam_format_count (size);
+  text = g_strdup_printf (_("Done: the table has %s rows"), count);
   toast (self, text);
   if (self->rows != NULL)
     beam_ets_row_window_reload (self->rows);

@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-number-format.h"
 #include "beam-ets-table-row.h"
 #include "beam-ets-tables.h"
 #include "beam-mnesia-table-row.h"
@@ -63,14 +64,14 @@ char *
 beam_tables_page_format_count (gpointer unused G_GNUC_UNUSED,
                                gint64   count)
 {
-  return count >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, count) : g_strdup ("—");
+  return beam_format_count (count);
 }
 
 char *
 beam_tables_page_format_bytes (gpointer unused G_GNUC_UNUSED,
                                gint64   bytes)
 {
-  return bytes >= 0 ? g_format_size ((guint64) bytes) : g_strdup ("—");
+  return beam_format_bytes (bytes);
 }
 
 /* "+1,234 rows", "−12 rows"; nothing for no change, so changes stand out. */
@@ -79,15 +80,15 @@ beam_tables_page_format_size_change (gpointer unused G_GNUC_UNUSED,
                                      gint64   change)
 {
   guint64 magnitude = change < 0 ? -(guint64) change : (guint64) change;
-  g_autofree char *count = g_strdup_printf ("%'" G_GUINT64_FORMAT, magnitude);
+  g_autofree char *count = beam_format_count_change (change);
 
   if (change == 0)
     return g_strdup ("");
   /* Translators: a table's change in objects since the page first saw it,
-   * the sign first: "+1,234 rows" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s%s row", "%s%s rows",
+   * with its sign: "+1,234 rows" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row", "%s rows",
                                        magnitude > G_MAXULONG ? G_MAXULONG : magnitude),
-                          change > 0 ? "+" : "−", count);
+                          count);
 }
 
 /* "+3.2 MB", "−512 bytes"; nothing for no change. */
@@ -95,12 +96,7 @@ char *
 beam_tables_page_format_memory_change (gpointer unused G_GNUC_UNUSED,
                                        gint64   change)
 {
-  guint64 magnitude = change < 0 ? -(guint64) change : (guint64) change;
-  g_autofree char *size = g_format_size (magnitude);
-
-  if (change == 0)
-    return g_strdup ("");
-  return g_strdup_printf ("%s%s", change > 0 ? "+" : "−", size);
+  return beam_format_bytes_change (change);
 }
 
 /* A change's colour: the warning colour for growth, dim otherwise. */
