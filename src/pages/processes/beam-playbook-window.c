@@ -123,10 +123,21 @@ show_results (BeamPlaybookWindow *self,
     case BEAM_PLAYBOOK_GROWTH:
       {
         g_autoptr(GArray) ranks = beam_process_table_top (table, self->first, self->column, TOP_N);
-        summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): the most growth over %d s; "
-                                     "a process born meanwhile counts whole"),
-                                   column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000,
-                                   GROWTH_WINDOW_S);
+        guint grew = 0;
+
+        /* Biggest first: only those that grew, and a plain word when none did. */
+        while (grew < ranks->len && g_array_index (ranks, BeamProcessRank, grew).value > 0)
+          grew++;
+        g_array_set_size (ranks, grew);
+        if (grew == 0)
+          summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): nothing grew over %d s"),
+                                     column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000,
+                                     GROWTH_WINDOW_S);
+        else
+          summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): the most growth over %d "
+                                       "s; a process born meanwhile counts whole"),
+                                     column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000,
+                                     GROWTH_WINDOW_S);
         show_ranks (self, table, ranks);
       }
       break;
