@@ -759,17 +759,17 @@ decode_row (Fetch            *fetch,
     record->heap_size = record->total_heap_size = -1;
   record->message_queue_len = (guint32) CLAMP (number, 0, G_MAXUINT32);
 
-  /* A process that named itself. */
-  if (!record->registered && labels != NULL &&
-      g_hash_table_lookup_extended (labels, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL,
-                                    &name))
-    record->name = GPOINTER_TO_UINT (name);
-
   /* A proc_lib process: the initial call it was started for, as observer shows. */
   if (translated != NULL &&
       g_hash_table_lookup_extended (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL,
                                     &name))
     record->initial_call = GPOINTER_TO_UINT (name);
+
+  /* A process that named itself. */
+  if (!record->registered && labels != NULL &&
+      g_hash_table_lookup_extended (labels, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL,
+                                    &name))
+    record->name = GPOINTER_TO_UINT (name);
   return TRUE;
 }
 
