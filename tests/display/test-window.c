@@ -1816,6 +1816,66 @@ test_processes_sort_menu_and_empty (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+typedef struct
+{
+  BeamProcessesPage *page;
+  guint              n;
+} ShownCount;
+
+static gboolean
+shows_count (gpointer data)
+{
+  ShownCount *wanted = data;
+  BeamProcessModel *model = beam_processes_page_get_model (wanted->page);
+
+  return !beam_process_model_get_busy (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) == wanted->n;
+}
+
+/* Two idle processes selected and killed together: confirmed, then gone
+ * from the list once it refreshes. */
+static void
+test_processes_bulk_kill (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spawned = NULL;
+  BeamProcessesPage *page;
+  GtkSelectionModel *selection;
+  ShownCount wanted;
+  AdwMessageDialog *dialog;
+
+  spawned = beam_test_node_erl_call (node, "beamscope_fixture", "spawn_idle", "[4]", &error);
+  g_assert_no_error (error);
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  beam_test_wait_until (processes_listed, page, 20000);
+
+  /* The holder and its four idle processes share their initial call. */
+  beam_processes_page_set_filter (page, "-spawn_idle/1-fun-");
+  wanted = (ShownCount) { page, 5 };
+  beam_test_wait_until (shows_count, &wanted, 10000);
+
+  selection = beam_processes_page_get_selection (page);
+  gtk_selection_model_select_item (selection, 3, TRUE);
+  gtk_selection_model_select_item (selection, 4, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.kill", NULL));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Kill 2 Processes?");
+  adw_message_dialog_response (dialog, "do");
+
+  wanted = (ShownCount) { page, 3 };
+  beam_test_wait_until (shows_count, &wanted, 15000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (beam_processes_page_get_model (page))),
+                    ==, 3);
+  g_clear_pointer (&spawned, g_free);
+  spawned = beam_test_node_erl_call (node, "beamscope_fixture", "spawn_idle", "[0]", &error);
+  g_assert_no_error (error);
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 /* With --read-only, the menu has nothing that changes a process, and the
  * bulk kill asks nothing. */
 static void
@@ -1908,6 +1968,7 @@ main (int    argc,
   g_test_add_func ("/window/read-only", test_read_only);
   g_test_add_func ("/window/processes-sort-menu-and-empty", test_processes_sort_menu_and_empty);
   g_test_add_func ("/window/processes-menu-read-only", test_processes_menu_read_only);
+  g_test_add_func ("/window/processes-bulk-kill", test_processes_bulk_kill);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
 
   status = g_test_run ();
