@@ -1876,6 +1876,50 @@ test_processes_bulk_kill (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+static BeamProcessWindow *
+find_process_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (BEAM_IS_PROCESS_WINDOW (window))
+        return BEAM_PROCESS_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+process_window_shown (gpointer data G_GNUC_UNUSED)
+{
+  return find_process_window () != NULL;
+}
+
+/* One process's sys action from the list runs in its window, the window's
+ * own code: Get State opens it on its state. */
+static void
+test_processes_menu_get_state (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  BeamProcessesPage *page;
+  BeamProcessWindow *process;
+
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  beam_test_wait_until (processes_listed, page, 20000);
+  beam_processes_page_set_filter (page, "beamscope_cache");
+  beam_test_wait_until (filtered_to_one, page, 10000);
+  gtk_selection_model_select_item (beam_processes_page_get_selection (page), 0, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.get-state", NULL));
+  beam_test_wait_until (process_window_shown, NULL, 5000);
+  process = find_process_window ();
+  beam_test_wait_until (state_shown, process, 15000);
+  destroy_and_finalize (g_object_ref (process));
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 /* With --read-only, the menu has nothing that changes a process, and the
  * bulk kill asks nothing. */
 static void
@@ -1969,6 +2013,7 @@ main (int    argc,
   g_test_add_func ("/window/processes-sort-menu-and-empty", test_processes_sort_menu_and_empty);
   g_test_add_func ("/window/processes-menu-read-only", test_processes_menu_read_only);
   g_test_add_func ("/window/processes-bulk-kill", test_processes_bulk_kill);
+  g_test_add_func ("/window/processes-menu-get-state", test_processes_menu_get_state);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
 
   status = g_test_run ();
