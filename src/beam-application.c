@@ -11,8 +11,8 @@
 #include <malloc.h>
 
 #include "beam-application.h"
-#include "beam-cookie.h"
 #include "beam-number-format.h"
+#include "beam-screenshots.h"
 #include "beam-window.h"
 
 struct _BeamApplication
@@ -24,6 +24,8 @@ struct _BeamApplication
   char           *cookie_file;
   char           *page;
   gboolean        read_only;
+  char           *screenshots;  /* --screenshots DIR */
+  int             exit_status;
   GSettings      *settings;
 };
 
@@ -69,15 +71,41 @@ beam_application_handle_local_options (GApplication *app,
   g_variant_dict_lookup (options, "cookie-file", "^ay", &self->cookie_file);
   g_variant_dict_lookup (options, "page", "s", &self->page);
   g_variant_dict_lookup (options, "read-only", "b", &self->read_only);
+  g_variant_dict_lookup (options, "screenshots", "^ay", &self->screenshots);
 
   if (self->cookie != NULL && self->cookie_file != NULL)
     {
       g_printerr ("beamscope: %s\n", _("give --cookie or --cookie-file, not both"));
       return 2;
     }
+  if (self->screenshots != NULL && self->node == NULL)
+    {
+      g_printerr ("beamscope: %s\n", _("--screenshots needs --node"));
+      return 2;
+    }
   if (!check_page (self->page))
     return 2;
   return -1;
+}
+
+/* --screenshots: every page saved, or why not; then the application ends. */
+static void
+screenshots_done (GObject      *object G_GNUC_UNUSED,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BeamApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = beam_screenshots_take_finish (result, &error);
+
+  if (paths == NULL)
+    {
+      g_printerr ("beamscope: %s\n", error->message);
+      self->exit_status = 1;
+    }
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    g_print ("%s\n", paths[i]);
+  g_application_quit (G_APPLICATION (self));
 }
 
 static void
@@ -86,7 +114,6 @@ beam_application_activate (GApplication *app)
   BeamApplication *self = BEAM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_autoptr(GError) error = NULL;
-  g_autofree char *cookie = NULL;
 
   if (window != NULL)
     {
@@ -97,16 +124,24 @@ beam_application_activate (GApplication *app)
   window = GTK_WINDOW (beam_window_new (ADW_APPLICATION (app), self->read_only));
   gtk_window_present (window);
 
-  if (self->node == NULL)
-    return;
-
-  cookie = beam_cookie_resolve (self->cookie, self->cookie_file, &error);
-  if (cookie == NULL)
+  /* A cookie problem is shown in the window, and on stderr for a terminal
+   * user; with no --node, a missing default cookie is no error yet. */
+  if (!beam_window_launch (BEAM_WINDOW (window), self->node, self->cookie, self->cookie_file,
+                           self->page, &error) &&
+      (self->node != NULL || self->cookie != NULL || self->cookie_file != NULL))
     {
       g_printerr ("beamscope: %s\n", error->message);
-      return;
+      if (self->screenshots != NULL)
+        {
+          /* Nothing to take pictures of. */
+          self->exit_status = 1;
+          g_application_quit (app);
+          return;
+        }
     }
-  beam_window_connect (BEAM_WINDOW (window), self->node, cookie, self->page);
+  if (self->screenshots != NULL)
+    beam_screenshots_take_async (BEAM_WINDOW (window), self->screenshots, NULL,
+                                 screenshots_done, g_object_ref (self));
 }
 
 static void
@@ -201,6 +236,7 @@ beam_application_finalize (GObject *object)
   g_free (self->cookie);
   g_free (self->cookie_file);
   g_free (self->page);
+  g_free (self->screenshots);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (beam_application_parent_class)->finalize (object);
@@ -234,10 +270,22 @@ beam_application_init (BeamApplication *self)
     { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("The page to open, as the window names it: system, load, memory, processes…"),
       N_("PAGE") },
+    { "screenshots", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Save a picture of every page of --node in DIR, then quit (for a machine without "
+         "a display, under Xvfb)"), N_("DIR") },
     { NULL }
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/* What main() returns after the application ran: not 0 when --screenshots
+ * could not save every page. */
+int
+beam_application_get_exit_status (BeamApplication *self)
+{
+  g_return_val_if_fail (BEAM_IS_APPLICATION (self), 1);
+  return self->exit_status;
 }
 
 BeamApplication *

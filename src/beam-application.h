@@ -11,5 +11,6 @@ G_DECLARE_FINAL_TYPE (BeamApplication, beam_application, BEAM, APPLICATION, AdwA
 
 BeamApplication *beam_application_new            (void);
 void             beam_application_tune_allocator (void);
+int              beam_application_get_exit_status (BeamApplication *self);
 
 G_END_DECLS

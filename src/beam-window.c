@@ -19,6 +19,7 @@
 #include "beam-connect-page.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
+#include "beam-switcher-bar.h"
 #include "beam-table-window.h"
 #include "beam-window-private.h"
 
@@ -113,12 +114,13 @@ remember_node (BeamWindow *self,
 /* For beam-window.ui's bindings of the node's state. */
 static char *
 state_icon_name (gpointer            data G_GNUC_UNUSED,
-                 BeamConnectionState state)
+                 BeamConnectionState state,
+                 gboolean            answering)
 {
   switch (state)
     {
     case BEAM_CONNECTION_STATE_CONNECTED:
-      return g_strdup ("network-wired-symbolic");
+      return g_strdup (answering ? "network-wired-symbolic" : "network-wired-no-route-symbolic");
     case BEAM_CONNECTION_STATE_RECONNECTING:
     case BEAM_CONNECTION_STATE_CONNECTING:
       return g_strdup ("network-wired-acquiring-symbolic");
@@ -136,6 +138,13 @@ state_is_trying (gpointer            data G_GNUC_UNUSED,
   return state == BEAM_CONNECTION_STATE_CONNECTING || state == BEAM_CONNECTION_STATE_RECONNECTING;
 }
 
+static gboolean
+state_is_away (gpointer            data G_GNUC_UNUSED,
+               BeamConnectionState state)
+{
+  return state != BEAM_CONNECTION_STATE_CONNECTED;
+}
+
 /* What the .ui cannot bind: a style class, and the actions. */
 static void
 on_node_state_changed (BeamWindow *self)
@@ -150,20 +159,32 @@ on_node_state_changed (BeamWindow *self)
   update_actions (self);
 }
 
+/* The node's name as it calls itself, once it has said (it may have been
+ * typed as name@localhost). */
+static void
+update_title (BeamWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (self->node == NULL)
+    return;
+  title = g_strdup_printf (_("%s — Beamscope"), beam_node_get_name (self->node));
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
 static void
 show_node (BeamWindow     *self,
            BeamConnection *connection,
            const char     *page)
 {
-  g_autofree char *title = NULL;
   g_autoptr(BeamNode) node = beam_node_new (connection, self->read_only);
 
   set_node (self, node);
   g_signal_connect_object (self->node, "notify::state", G_CALLBACK (on_node_state_changed),
                            self, G_CONNECT_SWAPPED);
-
-  title = g_strdup_printf (_("%s — Beamscope"), beam_node_get_name (self->node));
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  g_signal_connect_object (self->node, "notify::name", G_CALLBACK (update_title),
+                           self, G_CONNECT_SWAPPED);
+  update_title (self);
 
   on_node_state_changed (self);
 
@@ -234,6 +255,40 @@ beam_window_connect (BeamWindow *self,
   self->pending = beam_connection_new (node, cookie);
   beam_connection_connect_async (self->pending, CONNECT_TIMEOUT_MS, NULL, connect_done,
                                  g_object_ref (self));
+}
+
+gboolean
+beam_window_launch (BeamWindow  *self,
+                    const char  *node,
+                    const char  *cookie,
+                    const char  *cookie_file,
+                    const char  *page,
+                    GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean loaded;
+
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), FALSE);
+
+  loaded = beam_connect_page_load_cookie (self->connect_page, cookie, cookie_file, &local_error);
+  if (node == NULL)
+    {
+      /* Shown under the cookie field; the user may still type one. */
+      if (!loaded)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return loaded;
+    }
+  if (!loaded)
+    {
+      /* The problem itself is said under the cookie field. */
+      beam_connect_page_set_node (self->connect_page, node);
+      set_error (self, _("No cookie to connect with: fix the problem above, or type the "
+                         "node's cookie"));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  beam_window_connect (self, node, beam_connect_page_get_cookie (self->connect_page), page);
+  return TRUE;
 }
 
 void
@@ -442,6 +497,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
   gtk_widget_class_bind_template_callback (widget_class, state_icon_name);
   gtk_widget_class_bind_template_callback (widget_class, state_is_trying);
+  gtk_widget_class_bind_template_callback (widget_class, state_is_away);
 
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
@@ -461,6 +517,7 @@ static void
 beam_window_init (BeamWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
 
   if (DEVELOPMENT)

@@ -18,6 +18,16 @@ void        beam_window_connect      (BeamWindow     *self,
                                       const char     *node,
                                       const char     *cookie,
                                       const char     *page);
+/* What the command line asks for: the cookie from --cookie, --cookie-file,
+ * BEAMSCOPE_COOKIE or erl's file (shown on the connect screen with where it
+ * came from), then, if `node` is given, a connection to it. A cookie that
+ * cannot be read is shown there too, the node filled in, and returned. */
+gboolean    beam_window_launch       (BeamWindow     *self,
+                                      const char     *node,
+                                      const char     *cookie,
+                                      const char     *cookie_file,
+                                      const char     *page,
+                                      GError        **error);
 void        beam_window_disconnect   (BeamWindow     *self);
 BeamNode   *beam_window_get_node     (BeamWindow     *self);
 /* Whether the view stack has a page of that name ("system", "load"…), and

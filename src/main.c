@@ -16,6 +16,7 @@ main (int    argc,
   g_autoptr(BeamApplication) app = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) args = NULL;
+  int status;
 
   beam_application_tune_allocator ();
   setlocale (LC_ALL, "");
@@ -35,5 +36,6 @@ main (int    argc,
   beam_cookie_scrub_argv (argc, argv);
 
   app = beam_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, args);
+  status = g_application_run (G_APPLICATION (app), argc, args);
+  return status != 0 ? status : beam_application_get_exit_status (app);
 }

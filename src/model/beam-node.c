@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BeamNode forwards the connection's state as properties a view can bind to,
  * turns it into the words the header shows, and owns what is known of the
- * node beyond one page: its load history, sampled from connect. */
+ * node beyond one page: its load history, sampled from connect. The load
+ * history's samples, one a second with a deadline of a few seconds, are
+ * also what finds a stopped node out: the first one that misses its
+ * deadline makes the node "not answering", long before net_ticktime. */
 
 #define G_LOG_DOMAIN "beamscope-model"
 
@@ -26,6 +29,7 @@ enum {
   PROP_CONNECTION,
   PROP_LOAD_HISTORY,
   PROP_NAME,
+  PROP_ANSWERING,
   PROP_READ_ONLY,
   PROP_STATE,
   PROP_STALE,
@@ -39,6 +43,20 @@ static void
 on_connection_changed (BeamNode *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+}
+
+static void
+on_name_changed (BeamNode *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+static void
+on_answering_changed (BeamNode *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANSWERING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
 }
@@ -78,6 +96,9 @@ beam_node_get_property (GObject    *object,
     case PROP_NAME:
       g_value_set_string (value, beam_node_get_name (self));
       break;
+    case PROP_ANSWERING:
+      g_value_set_boolean (value, beam_node_get_answering (self));
+      break;
     case PROP_READ_ONLY:
       g_value_set_boolean (value, self->read_only);
       break;
@@ -110,7 +131,11 @@ beam_node_class_init (BeamNodeClass *klass)
     g_param_spec_object ("load-history", NULL, NULL, BEAM_TYPE_LOAD_HISTORY,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ANSWERING] =
+    g_param_spec_boolean ("answering", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_READ_ONLY] =
     g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -149,6 +174,10 @@ beam_node_new (BeamConnection *connection,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::reconnect-attempts",
                            G_CALLBACK (on_connection_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "notify::node-name", G_CALLBACK (on_name_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "notify::answering", G_CALLBACK (on_answering_changed),
+                           self, G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -170,7 +199,15 @@ const char *
 beam_node_get_name (BeamNode *self)
 {
   g_return_val_if_fail (BEAM_IS_NODE (self), NULL);
-  return beam_connection_get_target_node (self->connection);
+  return beam_connection_get_node_name (self->connection);
+}
+
+gboolean
+beam_node_get_answering (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), FALSE);
+  return beam_connection_get_state (self->connection) != BEAM_CONNECTION_STATE_CONNECTED ||
+         beam_connection_get_answering (self->connection);
 }
 
 gboolean
@@ -190,7 +227,8 @@ beam_node_get_state (BeamNode *self)
 gboolean
 beam_node_get_stale (BeamNode *self)
 {
-  return beam_node_get_state (self) != BEAM_CONNECTION_STATE_CONNECTED;
+  return beam_node_get_state (self) != BEAM_CONNECTION_STATE_CONNECTED ||
+         !beam_node_get_answering (self);
 }
 
 char *
@@ -207,6 +245,10 @@ beam_node_dup_status_text (BeamNode *self)
   switch (beam_connection_get_state (self->connection))
     {
     case BEAM_CONNECTION_STATE_CONNECTED:
+      if (!beam_connection_get_answering (self->connection))
+        return g_strdup (_("Not answering: a request got no reply in time. Still connected; "
+                           "the node is declared gone only after net_ticktime without a "
+                           "word from it."));
       return g_strdup (_("Connected"));
     case BEAM_CONNECTION_STATE_CONNECTING:
       return g_strdup (_("Connecting…"));

@@ -23,7 +23,11 @@ BeamLoadHistory     *beam_node_get_load_history (BeamNode      *self);
 const char          *beam_node_get_name        (BeamNode       *self);
 gboolean             beam_node_get_read_only   (BeamNode       *self);
 BeamConnectionState  beam_node_get_state       (BeamNode       *self);
-/* TRUE while the data on screen may be stale: reconnecting or lost. */
+/* FALSE while connected but not answering (a request missed its deadline
+ * and nothing came since); TRUE in every other state. */
+gboolean             beam_node_get_answering   (BeamNode       *self);
+/* TRUE while the data on screen may be stale: not answering, reconnecting
+ * or lost. */
 gboolean             beam_node_get_stale       (BeamNode       *self);
 char                *beam_node_dup_status_text (BeamNode       *self);
 

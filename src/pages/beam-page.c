@@ -282,7 +282,7 @@ beam_page_set_node (BeamPage *self,
     BEAM_PAGE_GET_CLASS (self)->node_changed (self, node);
   if (node != NULL)
     {
-      g_signal_connect_object (node, "notify::state", G_CALLBACK (on_node_state_changed), self,
+      g_signal_connect_object (node, "notify::stale", G_CALLBACK (on_node_state_changed), self,
                                G_CONNECT_SWAPPED);
       on_node_state_changed (self);
     }

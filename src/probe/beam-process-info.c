@@ -681,7 +681,7 @@ start (BeamConnection        *connection,
   Query *query = g_new0 (Query, 1);
 
   query->who = g_strdup (who);
-  query->node = g_strdup (beam_connection_get_target_node (connection));
+  query->node = g_strdup (beam_connection_get_node_name (connection));
   query->timeout_ms = timeout_ms;
   query->request = request;
   query->result_free = result_free;

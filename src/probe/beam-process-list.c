@@ -976,7 +976,7 @@ beam_process_list_fetch_async (BeamConnection      *connection,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, beam_process_list_fetch_async);
   fetch = g_new0 (Fetch, 1);
-  fetch->table = beam_process_table_new (beam_connection_get_target_node (connection));
+  fetch->table = beam_process_table_new (beam_connection_get_node_name (connection));
   fetch->previous = previous != NULL ? beam_process_table_ref (previous) : NULL;
   fetch->strings = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
   fetch->statuses = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);

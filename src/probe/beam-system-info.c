@@ -319,7 +319,7 @@ beam_system_info_fetch_async (BeamConnection      *connection,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, beam_system_info_fetch_async);
   fetch = g_new0 (Fetch, 1);
-  fetch->info = system_info_new (beam_connection_get_target_node (connection));
+  fetch->info = system_info_new (beam_connection_get_node_name (connection));
   fetch->pending = N_CALLS;
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 

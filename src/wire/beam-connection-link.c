@@ -102,6 +102,7 @@ _beam_connection_link_unref (BeamConnectionLink *link)
     memset (link->cookie, 0, strlen (link->cookie));
   g_free (link->cookie);
   g_free (link->local_node);
+  g_free (link->node_name);
   g_clear_pointer (&link->in_flight, g_hash_table_unref);
   g_free (link);
 }
@@ -148,6 +149,7 @@ _beam_connection_link_new (BeamConnection *owner,
   link->default_timeout_ms = DEFAULT_CALL_TIMEOUT_MS;
   link->connect_timeout_ms = SOCKET_TIMEOUT_MS;
   link->fd = -1;
+  link->pool_index = -1;
   link->liveness_us = DEFAULT_TICKTIME_S * G_USEC_PER_SEC;
   link->in_flight = g_hash_table_new (g_int64_hash, g_int64_equal);
   return link;
@@ -370,6 +372,53 @@ handshake_status (const struct in_addr *addr,
   return result;
 }
 
+/* Which names of the pool this process holds, and when it last let one go:
+ * a name just let go may still be in use on the node for a moment, and ei
+ * is refused then as it is for a wrong cookie. Such names are tried last,
+ * and only for them is a refusal taken for the name's, not the cookie's. */
+#define NAME_RECENT_US (10 * G_USEC_PER_SEC)
+
+static GMutex pool_mutex;
+static guint  pool_held[NAME_POOL_SIZE];
+static gint64 pool_released[NAME_POOL_SIZE];
+
+static gboolean
+pool_name_is_fresh (guint  k,
+                    gint64 now)
+{
+  gboolean fresh;
+
+  g_mutex_lock (&pool_mutex);
+  fresh = pool_held[k] == 0 && (pool_released[k] == 0 || now - pool_released[k] > NAME_RECENT_US);
+  g_mutex_unlock (&pool_mutex);
+  return fresh;
+}
+
+static void
+pool_take (guint k)
+{
+  g_mutex_lock (&pool_mutex);
+  pool_held[k]++;
+  g_mutex_unlock (&pool_mutex);
+}
+
+/* Closes the connection's socket, and lets its name go. */
+static void
+link_close_fd (BeamConnectionLink *link)
+{
+  if (link->fd >= 0)
+    ei_close_connection (link->fd);
+  link->fd = -1;
+  if (link->pool_index >= 0)
+    {
+      g_mutex_lock (&pool_mutex);
+      pool_held[link->pool_index]--;
+      pool_released[link->pool_index] = now_us ();
+      g_mutex_unlock (&pool_mutex);
+      link->pool_index = -1;
+    }
+}
+
 /* One attempt, within connect_timeout_ms from start to finish: the name
  * lookup, EPMD (on the same address we then connect to), the handshake. */
 static int
@@ -384,6 +433,12 @@ link_connect (BeamConnectionLink *link,
   guint port;
   int fd = -1;
   gboolean name_accepted = FALSE;
+  guint order[NAME_POOL_SIZE];
+  gboolean fresh[NAME_POOL_SIZE];
+  guint n_order = 0;
+  guint k = 0;
+  gint64 start = now_us ();
+  gboolean excused = FALSE;
 
   if (!beam_epmd_resolve_host (link->host, &addr, error) || timed_out (link, deadline, error))
     return -1;
@@ -397,12 +452,23 @@ link_connect (BeamConnectionLink *link,
    * NAME_POOL_SIZE atoms. ei refuses a name still in use (another
    * Beamscope, or our previous connection the node has not yet noticed is
    * gone) as it refuses a wrong cookie: handshake_status() tells which, and
-   * the next name is tried. Telling costs the node one more atom, ever:
-   * beamscope_UID_probe. */
+   * only a name in use sends us on to the next name. A name the node
+   * accepts means the cookie was refused: we stop there, so a wrong cookie
+   * costs the node one rejected attempt (and one line in its log), not one
+   * per name. Names this process holds or has just let go of are tried
+   * last. Telling costs the node one more atom, ever: beamscope_UID_probe. */
   local_host = make_local_host (link->host, beam_node_name_is_long (link->target_node));
-  for (guint k = 0; k < NAME_POOL_SIZE; k++)
+  for (guint i = 0; i < NAME_POOL_SIZE; i++)
+    if ((fresh[i] = pool_name_is_fresh (i, start)))
+      order[n_order++] = i;
+  for (guint i = 0; i < NAME_POOL_SIZE; i++)
+    if (!fresh[i])
+      order[n_order++] = i;
+  for (guint o = 0; o < NAME_POOL_SIZE; o++)
     {
       HandshakeStatus status;
+
+      k = order[o];
 
       g_free (local_alive);
       g_free (local_node);
@@ -425,7 +491,8 @@ link_connect (BeamConnectionLink *link,
       if (erl_errno == ETIMEDOUT || ms_until (deadline) == 0)
         {
           g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
-                       _("Timed out: %s did not complete the handshake within %u ms"),
+                       _("Timed out: %s is not answering: it did not complete the "
+                         "handshake within %u ms"),
                        link->target_node, link->connect_timeout_ms);
           return -1;
         }
@@ -441,6 +508,14 @@ link_connect (BeamConnectionLink *link,
         return -1;
 
       status = handshake_status (&addr, port, local_node, MIN (MAX (ms_until (deadline), 1), 2000));
+      /* A name of ours let go of just now may have been in use when ei
+       * tried it, and free when we asked: the name's, not the cookie's,
+       * once (a wrong cookie with only such names left costs two). */
+      if (status == HANDSHAKE_NAME_ACCEPTED && !fresh[k] && !excused)
+        {
+          excused = TRUE;
+          status = HANDSHAKE_NAME_IN_USE;
+        }
       /* OTP 25 closes on a name connected already, without a status: if
        * a name no Beamscope keeps connected is answered, ours is in use. */
       if (status == HANDSHAKE_CLOSED)
@@ -457,10 +532,12 @@ link_connect (BeamConnectionLink *link,
         case HANDSHAKE_NAME_IN_USE:
           continue;  /* the next name of the pool */
         case HANDSHAKE_NAME_ACCEPTED:
-          /* The cookie, or a name the node was letting go of meanwhile:
-           * the next name tells. */
+          /* The cookie. (Or, rarely, a name the node let go of between ei's
+           * attempt and ours: the next attempt, by the user or the
+           * reconnect loop, gets it. Trying the next name instead would
+           * cost the node another rejection for every wrong cookie.) */
           name_accepted = TRUE;
-          continue;
+          break;
         case HANDSHAKE_NOT_ALLOWED:
           g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
                        _("%s refused the handshake: it allows only some nodes to connect "
@@ -483,8 +560,10 @@ link_connect (BeamConnectionLink *link,
                        link->target_node, port);
           return -1;
         }
+      if (name_accepted)
+        break;
     }
-  if (fd < 0 && name_accepted)
+  if (fd < 0 && (name_accepted || excused))
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_REJECTED,
                    _("%s refused the handshake: the cookie is wrong"), link->target_node);
@@ -502,6 +581,8 @@ link_connect (BeamConnectionLink *link,
 
   g_free (link->local_node);
   link->local_node = g_steal_pointer (&local_node);
+  pool_take (k);
+  link->pool_index = (int) k;
 
   return fd;
 }
@@ -785,9 +866,17 @@ expire_requests (BeamConnectionLink *link,
         error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
       else if (now >= request->deadline)
         error = g_error_new (BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_TIMED_OUT,
-                             _("Timed out: %s did not answer %s:%s within %u ms"),
+                             _("Timed out: %s is not answering (it did not answer %s:%s "
+                               "within %u ms)"),
                              link->target_node, request->call.module, request->call.function,
                              request->call.timeout_ms);
+      if (error != NULL && error->domain == BEAM_WIRE_ERROR && link->answering)
+        {
+          /* The first missed deadline says so at once; the connection is
+           * declared gone only after a whole net_ticktime of silence. */
+          link->answering = FALSE;
+          _beam_connection_publish_answering (link, FALSE, error);
+        }
       if (error != NULL)
         {
           g_hash_table_iter_steal (&iter);
@@ -1039,33 +1128,45 @@ receive_one (BeamConnectionLink *link,
   return rc;
 }
 
-/* Asks the node its net_ticktime, so that we know how long a silence means
- * it is gone (a stopped node sends nothing, not even ticks). Waits at most
- * TICKTIME_QUERY_MS, reading only what has arrived; FALSE if the connection
- * broke meanwhile. */
+/* Asks rex for module:function() with no arguments, for each of the n
+ * questions at once, before the connection is published: waits at most
+ * TICKTIME_QUERY_MS for all of them, reading only what has arrived.
+ * replies[i] is the answer to questions[i], or NULL if none came in time;
+ * FALSE if the connection broke meanwhile. */
 static gboolean
-learn_ticktime (BeamConnectionLink *link)
+ask_before_serving (BeamConnectionLink  *link,
+                    const char * const   questions[][2],
+                    guint                n,
+                    BeamTerm           **replies)
 {
-  erlang_pid pid;
+  erlang_pid pids[4];
   ei_x_buff x;
   erlang_msg msg;
   gint64 deadline = now_us () + TICKTIME_QUERY_MS * 1000;
-  gint64 seconds = DEFAULT_TICKTIME_S;
   gboolean alive = TRUE;
+  guint answered = 0;
 
-  ei_make_pid (&link->ec, &pid);
-  ei_x_new_with_version (&x);
-  ei_x_encode_tuple_header (&x, 2);
-  ei_x_encode_pid (&x, &pid);
-  ei_x_encode_tuple_header (&x, 5);
-  ei_x_encode_atom (&x, "call");
-  ei_x_encode_atom (&x, "net_kernel");
-  ei_x_encode_atom (&x, "get_net_ticktime");
-  ei_x_encode_empty_list (&x);
-  ei_x_encode_atom (&x, "user");
-  if (ei_send_reg_encoded_tmo (link->fd, &pid, "rex", x.buff, x.index, SOCKET_TIMEOUT_MS) != 0)
-    alive = FALSE;
-  while (alive && !g_atomic_int_get (&link->quit))
+  g_assert (n <= G_N_ELEMENTS (pids));
+  ei_x_new (&x);
+  for (guint i = 0; i < n && alive; i++)
+    {
+      replies[i] = NULL;
+      ei_make_pid (&link->ec, &pids[i]);
+      x.index = 0;
+      ei_x_encode_version (&x);
+      ei_x_encode_tuple_header (&x, 2);
+      ei_x_encode_pid (&x, &pids[i]);
+      ei_x_encode_tuple_header (&x, 5);
+      ei_x_encode_atom (&x, "call");
+      ei_x_encode_atom (&x, questions[i][0]);
+      ei_x_encode_atom (&x, questions[i][1]);
+      ei_x_encode_empty_list (&x);
+      ei_x_encode_atom (&x, "user");
+      if (ei_send_reg_encoded_tmo (link->fd, &pids[i], "rex", x.buff, x.index,
+                                   SOCKET_TIMEOUT_MS) != 0)
+        alive = FALSE;
+    }
+  while (alive && answered < n && !g_atomic_int_get (&link->quit))
     {
       struct pollfd pfd = { .fd = link->fd, .events = POLLIN };
       gint64 left_ms = (deadline - now_us ()) / 1000;
@@ -1073,7 +1174,7 @@ learn_ticktime (BeamConnectionLink *link)
       int rc;
 
       if (left_ms <= 0 || poll (&pfd, 1, (int) left_ms) <= 0)
-        break;  /* no answer in time: keep the default */
+        break;  /* no answer in time */
       rc = receive_one (link, &msg, &x);
       if (rc == ERL_TICK)
         continue;
@@ -1082,24 +1183,58 @@ learn_ticktime (BeamConnectionLink *link)
           alive = FALSE;
           break;
         }
-      if (msg.msgtype == ERL_SEND && pid_key (&msg.to) == pid_key (&pid) &&
-          is_rex_reply (x.buff, x.index, &index))
-        {
-          g_autoptr(BeamTerm) reply = beam_term_decode_at_len (x.buff, x.index, &index, NULL);
-          const BeamTerm *changing = beam_term_tagged (reply, "ongoing_change_to", 2);
-
-          if (changing != NULL)
-            beam_term_get_int64 (changing->children[1], &seconds);
-          else if (reply != NULL)
-            beam_term_get_int64 (reply, &seconds);
-          break;
-        }
+      if (msg.msgtype != ERL_SEND || !is_rex_reply (x.buff, x.index, &index))
+        continue;
+      for (guint i = 0; i < n; i++)
+        if (replies[i] == NULL && pid_key (&msg.to) == pid_key (&pids[i]))
+          {
+            replies[i] = beam_term_decode_at_len (x.buff, x.index, &index, NULL);
+            answered++;
+            break;
+          }
     }
   ei_x_free (&x);
+  return alive;
+}
+
+/* Asks the node its net_ticktime, so that we know how long a silence means
+ * it is gone (a stopped node sends nothing, not even ticks), and its own
+ * name: the one typed may be name@localhost, or an address, where the node
+ * calls itself name@itshost. FALSE if the connection broke meanwhile. */
+static gboolean
+learn_ticktime_and_name (BeamConnectionLink *link)
+{
+  static const char * const questions[][2] = {
+    { "net_kernel", "get_net_ticktime" },
+    { "erlang", "node" },
+  };
+  BeamTerm *replies[G_N_ELEMENTS (questions)] = { NULL };
+  const BeamTerm *ticktime;
+  const BeamTerm *name;
+  const BeamTerm *changing;
+  gint64 seconds = DEFAULT_TICKTIME_S;
+  gboolean alive = ask_before_serving (link, questions, G_N_ELEMENTS (questions), replies);
+
+  ticktime = replies[0];
+  name = replies[1];
+  if ((changing = beam_term_tagged (ticktime, "ongoing_change_to", 2)) != NULL)
+    beam_term_get_int64 (changing->children[1], &seconds);
+  else if (ticktime != NULL)
+    beam_term_get_int64 (ticktime, &seconds);
 
   /* The node writes to a quiet hidden peer every ticktime/4; after a whole
    * ticktime of silence it would drop us itself. */
   link->liveness_us = (CLAMP (seconds, 1, 3600) * 1000 + 2000) * (gint64) 1000;
+
+  g_clear_pointer (&link->node_name, g_free);
+  /* Untrusted like all it says: kept only if it reads as a node name. */
+  if (name != NULL && name->kind == BEAM_TERM_ATOM &&
+      beam_node_name_split (name->v.atom.name, NULL, NULL, NULL) &&
+      g_utf8_validate (name->v.atom.name, -1, NULL))
+    link->node_name = g_strdup (name->v.atom.name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    g_clear_pointer (&replies[i], beam_term_free);
   return alive;
 }
 
@@ -1160,6 +1295,13 @@ serve (BeamConnectionLink *link,
               break;
             }
           link->last_read = now_us ();
+          if (rc == ERL_MSG && !link->answering)
+            {
+              /* Any message, a late reply included, says the node runs
+               * again; ticks do not (a busy node's ticker may still tick). */
+              link->answering = TRUE;
+              _beam_connection_publish_answering (link, TRUE, NULL);
+            }
           if (rc == ERL_MSG)
             dispatch_message (link, &msg, &x);
         }
@@ -1230,14 +1372,14 @@ connect_and_prepare (BeamConnectionLink *link,
   link->fd = link_connect (link, error);
   if (link->fd < 0)
     return FALSE;
-  if (!learn_ticktime (link))
+  if (!learn_ticktime_and_name (link))
     {
-      ei_close_connection (link->fd);
-      link->fd = -1;
+      link_close_fd (link);
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_DISCONNECTED,
                    _("%s closed the connection right after the handshake"), link->target_node);
       return FALSE;
     }
+  link->answering = TRUE;
   /* A drop asked for while there was no connection is not for this one. */
   g_atomic_int_set (&link->drop, FALSE);
   return TRUE;
@@ -1265,8 +1407,7 @@ run_network_thread (BeamConnectionLink *link)
 
       g_clear_error (&error);
       serve (link, &error);
-      ei_close_connection (link->fd);
-      link->fd = -1;
+      link_close_fd (link);
       fail_all (link, link->in_flight, BEAM_WIRE_ERROR_DISCONNECTED,
                 error != NULL ? error->message : _("Disconnected"));
       refuse_queued (link);
@@ -1311,9 +1452,7 @@ _beam_connection_link_thread (gpointer data)
   BeamConnectionLink *link = data;
 
   run_network_thread (link);
-  if (link->fd >= 0)
-    ei_close_connection (link->fd);
-  link->fd = -1;
+  link_close_fd (link);
   /* Whatever the owner queued as we were leaving still gets its answer. */
   refuse_queued (link);
   _beam_connection_link_unref (link);

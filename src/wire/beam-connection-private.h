@@ -39,10 +39,13 @@ struct _BeamConnectionLink
   GTask           *connect_task;       /* touched on the owner thread only */
   char            *local_node;         /* network thread only; copied to the owner
                                         * on CONNECTED */
+  char            *node_name;          /* the name the node gives itself (erlang:node()),
+                                        * as local_node */
 
   /* network thread only */
   ei_cnode         ec;
   int              fd;
+  int              pool_index;         /* the name of our pool the connection holds, or -1 */
   GHashTable      *in_flight;          /* key -> Request* */
   gint64           last_read;
   gint64           liveness_us;
@@ -50,6 +53,8 @@ struct _BeamConnectionLink
    * loop, so that deadlines keep being enforced meanwhile. */
   gsize            skip_left;
   gint64           next_scan;          /* when expire_requests() is next due */
+  gboolean         answering;          /* FALSE from a call's missed deadline until the
+                                        * node's next message */
 };
 
 /* beam-connection-link.c */
@@ -78,6 +83,12 @@ void                _beam_connection_publish_state (BeamConnectionLink  *link,
                                                     BeamConnectionState  state,
                                                     const GError        *error,
                                                     guint                attempts);
+
+/* The node missed a call's deadline (answering FALSE, with why), or spoke
+ * again (TRUE). */
+void                _beam_connection_publish_answering (BeamConnectionLink *link,
+                                                        gboolean            answering,
+                                                        const GError       *why);
 
 /* For the tests: drops the current socket as if the node had gone, to test
  * reconnecting. */

@@ -43,6 +43,9 @@ struct _BeamConnection
   GError              *last_error;
   guint                reconnect_attempts;
   char                *local_node;
+  char                *node_name;
+  gboolean             answering;
+  GError              *answer_error;
 };
 
 G_DEFINE_FINAL_TYPE (BeamConnection, beam_connection, G_TYPE_OBJECT)
@@ -53,6 +56,8 @@ enum {
   PROP_LOCAL_NODE,
   PROP_STATE,
   PROP_RECONNECT_ATTEMPTS,
+  PROP_NODE_NAME,
+  PROP_ANSWERING,
   N_PROPS
 };
 
@@ -159,13 +164,18 @@ typedef struct
   GError              *error;
   guint                attempts;
   char                *local_node;
+  char                *node_name;
 } StateChange;
 
 static void beam_connection_set_state (BeamConnection      *self,
                                        BeamConnectionState  state,
                                        const GError        *error,
                                        guint                attempts,
-                                       char                *local_node);
+                                       char                *local_node,
+                                       char                *node_name);
+static void beam_connection_set_answering (BeamConnection *self,
+                                           gboolean        answering,
+                                           const GError   *why);
 
 static gboolean
 publish_state_on_owner (gpointer data)
@@ -177,10 +187,12 @@ publish_state_on_owner (gpointer data)
    * on its way out change nothing. */
   if (self != NULL && !g_atomic_int_get (&change->link->quit))
     beam_connection_set_state (self, change->state, change->error, change->attempts,
-                               g_steal_pointer (&change->local_node));
+                               g_steal_pointer (&change->local_node),
+                               g_steal_pointer (&change->node_name));
 
   g_clear_error (&change->error);
   g_free (change->local_node);
+  g_free (change->node_name);
   _beam_connection_link_unref (change->link);
   g_free (change);
   return G_SOURCE_REMOVE;
@@ -199,8 +211,46 @@ _beam_connection_publish_state (BeamConnectionLink *link,
   change->error = error != NULL ? g_error_copy (error) : NULL;
   change->attempts = attempts;
   if (state == BEAM_CONNECTION_STATE_CONNECTED)
-    change->local_node = g_strdup (link->local_node);
+    {
+      change->local_node = g_strdup (link->local_node);
+      change->node_name = g_strdup (link->node_name);
+    }
   run_on_owner (link, publish_state_on_owner, change);
+}
+
+typedef struct
+{
+  BeamConnectionLink *link;
+  gboolean            answering;
+  GError             *why;
+} AnsweringChange;
+
+static gboolean
+publish_answering_on_owner (gpointer data)
+{
+  AnsweringChange *change = data;
+  g_autoptr(BeamConnection) self = g_weak_ref_get (&change->link->owner);
+
+  if (self != NULL && !g_atomic_int_get (&change->link->quit))
+    beam_connection_set_answering (self, change->answering, change->why);
+
+  g_clear_error (&change->why);
+  _beam_connection_link_unref (change->link);
+  g_free (change);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_beam_connection_publish_answering (BeamConnectionLink *link,
+                                    gboolean            answering,
+                                    const GError       *why)
+{
+  AnsweringChange *change = g_new0 (AnsweringChange, 1);
+
+  change->link = _beam_connection_link_ref (link);
+  change->answering = answering;
+  change->why = why != NULL ? g_error_copy (why) : NULL;
+  run_on_owner (link, publish_answering_on_owner, change);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -214,13 +264,28 @@ forget_connect_cancellable (BeamConnection *self)
   g_clear_object (&self->connect_cancellable);
 }
 
-/* Takes local_node. */
+static void
+beam_connection_set_answering (BeamConnection *self,
+                               gboolean        answering,
+                               const GError   *why)
+{
+  g_clear_error (&self->answer_error);
+  if (!answering && why != NULL)
+    self->answer_error = g_error_copy (why);
+  if (self->answering == answering)
+    return;
+  self->answering = answering;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANSWERING]);
+}
+
+/* Takes local_node and node_name. */
 static void
 beam_connection_set_state (BeamConnection      *self,
                            BeamConnectionState  state,
                            const GError        *error,
                            guint                attempts,
-                           char                *local_node)
+                           char                *local_node,
+                           char                *node_name)
 {
   GTask *connect_task = g_steal_pointer (&self->link->connect_task);
 
@@ -246,6 +311,19 @@ beam_connection_set_state (BeamConnection      *self,
       self->local_node = local_node;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOCAL_NODE]);
     }
+
+  if (node_name != NULL && g_strcmp0 (node_name, self->node_name) != 0)
+    {
+      g_free (self->node_name);
+      self->node_name = node_name;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE_NAME]);
+    }
+  else
+    g_free (node_name);
+
+  /* A new connection starts out answering. */
+  if (state == BEAM_CONNECTION_STATE_CONNECTED)
+    beam_connection_set_answering (self, TRUE, NULL);
 
   if (connect_task != NULL)
     {
@@ -278,7 +356,9 @@ beam_connection_finalize (GObject *object)
   BeamConnection *self = BEAM_CONNECTION (object);
 
   g_clear_error (&self->last_error);
+  g_clear_error (&self->answer_error);
   g_free (self->local_node);
+  g_free (self->node_name);
   g_clear_pointer (&self->link, _beam_connection_link_unref);
 
   G_OBJECT_CLASS (beam_connection_parent_class)->finalize (object);
@@ -305,6 +385,12 @@ beam_connection_get_property (GObject    *object,
       break;
     case PROP_RECONNECT_ATTEMPTS:
       g_value_set_uint (value, self->reconnect_attempts);
+      break;
+    case PROP_NODE_NAME:
+      g_value_set_string (value, beam_connection_get_node_name (self));
+      break;
+    case PROP_ANSWERING:
+      g_value_set_boolean (value, self->answering);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -333,13 +419,20 @@ beam_connection_class_init (BeamConnectionClass *klass)
   properties[PROP_RECONNECT_ATTEMPTS] =
     g_param_spec_uint ("reconnect-attempts", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_NODE_NAME] =
+    g_param_spec_string ("node-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ANSWERING] =
+    g_param_spec_boolean ("answering", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
-beam_connection_init (BeamConnection *self G_GNUC_UNUSED)
+beam_connection_init (BeamConnection *self)
 {
+  self->answering = TRUE;
 }
 
 gboolean
@@ -389,6 +482,27 @@ beam_connection_get_local_node (BeamConnection *self)
 {
   g_return_val_if_fail (BEAM_IS_CONNECTION (self), NULL);
   return self->local_node;
+}
+
+const char *
+beam_connection_get_node_name (BeamConnection *self)
+{
+  g_return_val_if_fail (BEAM_IS_CONNECTION (self), NULL);
+  return self->node_name != NULL ? self->node_name : self->link->target_node;
+}
+
+gboolean
+beam_connection_get_answering (BeamConnection *self)
+{
+  g_return_val_if_fail (BEAM_IS_CONNECTION (self), FALSE);
+  return self->answering;
+}
+
+const GError *
+beam_connection_get_answer_error (BeamConnection *self)
+{
+  g_return_val_if_fail (BEAM_IS_CONNECTION (self), NULL);
+  return self->answering ? NULL : self->answer_error;
 }
 
 BeamConnectionState

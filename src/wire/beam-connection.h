@@ -75,7 +75,19 @@ BeamConnection      *beam_connection_new              (const char           *tar
                                                        const char           *cookie);
 const char          *beam_connection_get_target_node  (BeamConnection       *self);
 const char          *beam_connection_get_local_node   (BeamConnection       *self);
+/* The name the node gives itself (erlang:node()) once connected: the
+ * target typed may be name@localhost, where the node is name@itshost. The
+ * target node until it is known. */
+const char          *beam_connection_get_node_name    (BeamConnection       *self);
 BeamConnectionState  beam_connection_get_state        (BeamConnection       *self);
+/* FALSE while CONNECTED but not answering: a call missed its deadline and
+ * nothing came from the node since (a stopped or saturated node). The
+ * connection is declared gone only after a whole net_ticktime of silence;
+ * this says so within a call's deadline. TRUE again at the node's next
+ * message. */
+gboolean             beam_connection_get_answering    (BeamConnection       *self);
+/* The missed deadline that made it not answering, or NULL. */
+const GError        *beam_connection_get_answer_error (BeamConnection       *self);
 /* Why the last connection attempt or the connection itself failed, or NULL. */
 const GError        *beam_connection_get_last_error   (BeamConnection       *self);
 guint                beam_connection_get_reconnect_attempts (BeamConnection *self);

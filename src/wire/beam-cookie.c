@@ -85,7 +85,8 @@ beam_cookie_read_file (const char  *path,
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie file %s must be accessible by its owner only (chmod 400)"), path);
+                   _("The cookie file %s must be accessible by its owner only, as erl "
+                     "requires: fix it with chmod 400 %s"), path, path);
       return NULL;
     }
   if (!g_file_get_contents (path, &contents, &len, &local_error))
@@ -151,18 +152,47 @@ beam_cookie_resolve (const char  *cookie,
                      const char  *cookie_file,
                      GError     **error)
 {
+  return beam_cookie_resolve_from (cookie, cookie_file, NULL, error);
+}
+
+char *
+beam_cookie_resolve_from (const char  *cookie,
+                          const char  *cookie_file,
+                          char       **source,
+                          GError     **error)
+{
   const char *env = g_getenv (BEAM_COOKIE_ENV);
+  g_autofree char *path = NULL;
+  g_autofree char *where = NULL;
+  char *found;
 
   if (cookie != NULL)
-    return check_given (cookie, "--cookie", error);
-  if (cookie_file != NULL)
-    return beam_cookie_read_file (cookie_file, error);
+    {
+      where = g_strdup (_("from --cookie"));
+      found = check_given (cookie, "--cookie", error);
+    }
+  else if (cookie_file != NULL)
+    {
+      where = g_strdup_printf (_("from --cookie-file %s"), cookie_file);
+      found = beam_cookie_read_file (cookie_file, error);
+    }
   /* An environment variable, unlike an argument, is not shown to other
    * users by ps; an empty one is as good as unset, as in a script's
    * `BEAMSCOPE_COOKIE= beamscope-cli …`. */
-  if (env != NULL && *env != '\0')
-    return check_given (env, BEAM_COOKIE_ENV, error);
-  return beam_cookie_dup_default (error);
+  else if (env != NULL && *env != '\0')
+    {
+      where = g_strdup_printf (_("from $%s"), BEAM_COOKIE_ENV);
+      found = check_given (env, BEAM_COOKIE_ENV, error);
+    }
+  else
+    {
+      path = beam_cookie_dup_default_path ();
+      where = g_strdup_printf (_("from %s, as erl reads it"), path);
+      found = beam_cookie_dup_default (error);
+    }
+  if (source != NULL)
+    *source = g_steal_pointer (&where);
+  return found;
 }
 
 /* Overwrites `value` in place, so that /proc/PID/cmdline no longer holds it. */

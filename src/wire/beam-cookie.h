@@ -20,6 +20,12 @@ char       *beam_cookie_dup_default_path (void);
 char       *beam_cookie_resolve        (const char  *cookie,
                                         const char  *cookie_file,
                                         GError     **error);
+/* The same, and where it looked, for a user to read, even when it failed:
+ * "from --cookie-file /path", "from $BEAMSCOPE_COOKIE", ... */
+char       *beam_cookie_resolve_from   (const char  *cookie,
+                                        const char  *cookie_file,
+                                        char       **source,
+                                        GError     **error);
 /* Overwrites the value of every --cookie and -c in the process's own
  * arguments, which any user can read with ps: call it once they are parsed,
  * or copied for parsing. */

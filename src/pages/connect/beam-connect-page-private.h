@@ -11,4 +11,8 @@ GStrv      beam_connect_page_list_found   (BeamConnectPage *self);
 void       beam_connect_page_set_host     (BeamConnectPage *self,
                                            const char      *host);
 
+/* The note under the cookie field, and the node field, for tests. */
+const char *beam_connect_page_get_cookie_note (BeamConnectPage *self);
+const char *beam_connect_page_get_node        (BeamConnectPage *self);
+
 G_END_DECLS

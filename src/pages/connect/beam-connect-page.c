@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The connect screen. EPMD scans run on a worker thread (beam_epmd_names_async)
  * so a host that does not answer never holds a frame. The cookie field starts
- * with what erl itself would use (~/.erlang.cookie); recent nodes are kept in
- * GSettings by name only. */
+ * with the cookie the command line, BEAMSCOPE_COOKIE or erl's own file
+ * (~/.erlang.cookie) gives, and a note under it says which, or why none
+ * could be read (with the fix); recent nodes are kept in GSettings by name
+ * only. */
 
 #define G_LOG_DOMAIN "beamscope-connect"
 
@@ -22,6 +24,7 @@ struct _BeamConnectPage
 
   AdwEntryRow  *node_row;
   AdwEntryRow  *cookie_row;
+  GtkLabel     *cookie_note;
   AdwEntryRow  *host_row;
   GtkLabel     *error_label;
   GtkSpinner   *spinner;
@@ -34,6 +37,9 @@ struct _BeamConnectPage
   GCancellable *scan_cancellable;
   GPtrArray    *found;          /* char *: node names from the last scan */
   char         *scanned_host;
+  char         *loaded_cookie;  /* what load_cookie() put in the field, or NULL */
+  char         *cookie_source;  /* where it came from, as the note says it */
+  char         *cookie_problem; /* why none could be read, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (BeamConnectPage, beam_connect_page, ADW_TYPE_BIN)
@@ -65,6 +71,45 @@ on_connect_clicked (BeamConnectPage *self)
     }
   beam_connect_page_set_error (self, NULL);
   g_signal_emit (self, signals[CONNECT], 0, trimmed, cookie);
+}
+
+static void
+set_cookie_note (BeamConnectPage *self,
+                 const char      *text,
+                 gboolean         is_problem)
+{
+  gtk_label_set_label (self->cookie_note, text);
+  if (is_problem)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->cookie_note), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->cookie_note), "dim-label");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->cookie_note), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->cookie_note), "error");
+    }
+}
+
+/* The note follows the field: what was loaded keeps its source (or its
+ * problem, while the field is empty); anything else is the user's. */
+static void
+on_cookie_changed (BeamConnectPage *self)
+{
+  const char *cookie = gtk_editable_get_text (GTK_EDITABLE (self->cookie_row));
+  g_autofree char *text = NULL;
+
+  if (self->loaded_cookie != NULL && g_strcmp0 (cookie, self->loaded_cookie) == 0)
+    {
+      text = g_strdup_printf (_("Cookie %s"), self->cookie_source);
+      set_cookie_note (self, text, FALSE);
+    }
+  else if (*cookie == '\0' && self->cookie_problem != NULL)
+    set_cookie_note (self, self->cookie_problem, TRUE);
+  else if (*cookie == '\0')
+    set_cookie_note (self, _("Type the node's cookie"), FALSE);
+  else
+    set_cookie_note (self, _("Cookie as typed here"), FALSE);
 }
 
 static void
@@ -246,6 +291,11 @@ beam_connect_page_finalize (GObject *object)
 
   g_clear_pointer (&self->found, g_ptr_array_unref);
   g_free (self->scanned_host);
+  if (self->loaded_cookie != NULL)
+    memset (self->loaded_cookie, 0, strlen (self->loaded_cookie));
+  g_free (self->loaded_cookie);
+  g_free (self->cookie_source);
+  g_free (self->cookie_problem);
 
   G_OBJECT_CLASS (beam_connect_page_parent_class)->finalize (object);
 }
@@ -269,6 +319,7 @@ beam_connect_page_class_init (BeamConnectPageClass *klass)
                                                "beam-connect-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, node_row);
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, cookie_row);
+  gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, cookie_note);
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, host_row);
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, spinner);
@@ -277,26 +328,19 @@ beam_connect_page_class_init (BeamConnectPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, recent_list);
   gtk_widget_class_bind_template_child (widget_class, BeamConnectPage, recent_group);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_cookie_changed);
   gtk_widget_class_bind_template_callback (widget_class, beam_connect_page_scan);
 }
 
 static void
 beam_connect_page_init (BeamConnectPage *self)
 {
-  g_autofree char *cookie = NULL;
-  g_autofree char *cookie_path = beam_cookie_dup_default_path ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->found = g_ptr_array_new_with_free_func (g_free);
   self->scan_cancellable = g_cancellable_new ();
 
-  /* A default the user can see came from a file, and replace. */
-  cookie = beam_cookie_dup_default (NULL);
-  if (cookie != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->cookie_row), cookie);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cookie_row),
-                               cookie != NULL ? cookie_path
-                                              : _("No ~/.erlang.cookie: type the node's cookie"));
+  /* A default the user can see came from somewhere, and replace. */
+  beam_connect_page_load_cookie (self, NULL, NULL, NULL);
 
   self->settings = g_settings_new ("io.github.beamscope.Beamscope");
   g_signal_connect_object (self->settings, "changed::recent-nodes", G_CALLBACK (reload_recent),
@@ -308,6 +352,61 @@ GtkWidget *
 beam_connect_page_new (void)
 {
   return g_object_new (BEAM_TYPE_CONNECT_PAGE, NULL);
+}
+
+gboolean
+beam_connect_page_load_cookie (BeamConnectPage  *self,
+                               const char       *cookie,
+                               const char       *cookie_file,
+                               GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *found = NULL;
+
+  g_return_val_if_fail (BEAM_IS_CONNECT_PAGE (self), FALSE);
+
+  g_clear_pointer (&self->cookie_source, g_free);
+  g_clear_pointer (&self->cookie_problem, g_free);
+  if (self->loaded_cookie != NULL)
+    memset (self->loaded_cookie, 0, strlen (self->loaded_cookie));
+  g_clear_pointer (&self->loaded_cookie, g_free);
+
+  found = beam_cookie_resolve_from (cookie, cookie_file, &self->cookie_source, &local_error);
+  if (found == NULL)
+    self->cookie_problem = g_strdup (local_error->message);
+  self->loaded_cookie = g_strdup (found);
+  gtk_editable_set_text (GTK_EDITABLE (self->cookie_row), found != NULL ? found : "");
+  on_cookie_changed (self);  /* the field may not have changed */
+  if (found != NULL)
+    memset (found, 0, strlen (found));
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+beam_connect_page_get_cookie (BeamConnectPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_CONNECT_PAGE (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->cookie_row));
+}
+
+const char *
+beam_connect_page_get_node (BeamConnectPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_CONNECT_PAGE (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->node_row));
+}
+
+const char *
+beam_connect_page_get_cookie_note (BeamConnectPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_CONNECT_PAGE (self), NULL);
+  return gtk_label_get_label (self->cookie_note);
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "beam-process-info.h"
 #include "beam-process-window.h"
+#include "beam-switcher-bar.h"
 #include "beam-term-view.h"
 
 #define FIRST_MESSAGES      100
@@ -813,6 +814,7 @@ static void
 beam_process_window_init (BeamProcessWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
   self->cancellable = g_cancellable_new ();
   self->info_rows = g_ptr_array_new ();
   self->messages_limit = FIRST_MESSAGES;
