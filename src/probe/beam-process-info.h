@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* One process, named by a pid ("<0.123.0>" or "0.123.0") or a registered
+/* One process, named by a pid (any form beam_process_info_parse_pid takes) or a registered
  * name (an Elixir alias such as MyApp.Cache works too). Names are resolved on
  * the node with list_to_existing_atom/1: an unknown name is an error, never a
  * new atom.

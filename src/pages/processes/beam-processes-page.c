@@ -165,6 +165,14 @@ update_cell (GtkLabel       *label,
       /* Dimmed: no name of its own, only the function it started in. */
       if (!record->registered && record->name == 0)
         gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+      /* A label is no registered name: say so, and where it started. */
+      if (!record->registered && record->name != 0)
+        {
+          g_autofree char *tooltip =
+            g_strdup_printf (_("The name the process gave itself (not registered); started in %s"),
+                             beam_process_table_get_string (table, record->initial_call));
+          gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
+        }
       return;
     case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
       gtk_label_set_label (label, beam_process_table_get_string (table, record->current_function));
