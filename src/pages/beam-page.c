@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "beam-page.h"
 
 typedef struct
@@ -21,6 +23,7 @@ typedef struct
   guint         refreshes;
   gboolean      busy;
   gboolean      paused;
+  GtkWidget    *paused_label;  /* a pill over the page's corner while paused; NULL before */
 } BeamPagePrivate;
 
 G_DEFINE_TYPE_WITH_PRIVATE (BeamPage, beam_page, ADW_TYPE_BIN)
@@ -125,6 +128,7 @@ beam_page_dispose (GObject *object)
 
   g_clear_handle_id (&priv->timeout_id, g_source_remove);
   g_cancellable_cancel (priv->cancellable);
+  g_clear_pointer (&priv->paused_label, gtk_widget_unparent);
   if (priv->node != NULL)
     g_signal_handlers_disconnect_by_data (priv->node, self);
   g_clear_object (&priv->node);
@@ -370,6 +374,55 @@ beam_page_get_busy (BeamPage *self)
   return priv->busy;
 }
 
+/* A paused page says so, where it is seen: a small label over its bottom
+ * corner (AdwBin lays every child over the whole page; this one aligns to
+ * the corner, last, so it is drawn on top, and lets clicks through). */
+static void
+show_paused (BeamPage *self)
+{
+  BeamPagePrivate *priv = beam_page_get_instance_private (self);
+
+  if (priv->paused_label == NULL && priv->paused)
+    {
+      GtkWidget *label = gtk_label_new (_("Paused"));
+
+      priv->paused_label = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (priv->paused_label),
+                      gtk_image_new_from_icon_name ("media-playback-pause-symbolic"));
+      gtk_box_append (GTK_BOX (priv->paused_label), label);
+      gtk_widget_set_name (priv->paused_label, "paused-label");
+      /* An on-screen-display pill, padded as a toolbar. */
+      gtk_widget_add_css_class (priv->paused_label, "osd");
+      gtk_widget_add_css_class (priv->paused_label, "toolbar");
+      gtk_widget_add_css_class (label, "heading");
+      gtk_widget_set_halign (priv->paused_label, GTK_ALIGN_END);
+      gtk_widget_set_valign (priv->paused_label, GTK_ALIGN_END);
+      gtk_widget_set_margin_end (priv->paused_label, 18);
+      gtk_widget_set_margin_bottom (priv->paused_label, 18);
+      gtk_widget_set_can_target (priv->paused_label, FALSE);
+      gtk_widget_set_tooltip_text (priv->paused_label, _("Not refreshed until resumed"));
+    }
+  if (priv->paused_label == NULL)
+    return;
+  if (priv->paused)
+    {
+      if (gtk_widget_get_parent (priv->paused_label) == NULL)
+        gtk_widget_set_parent (priv->paused_label, GTK_WIDGET (self));
+      else
+        gtk_widget_insert_before (priv->paused_label, GTK_WIDGET (self), NULL);
+    }
+  gtk_widget_set_visible (priv->paused_label, priv->paused);
+}
+
+gboolean
+beam_page_get_paused_label_shown (BeamPage *self)
+{
+  BeamPagePrivate *priv = beam_page_get_instance_private (self);
+
+  g_return_val_if_fail (BEAM_IS_PAGE (self), FALSE);
+  return priv->paused_label != NULL && gtk_widget_get_mapped (priv->paused_label);
+}
+
 gboolean
 beam_page_get_paused (BeamPage *self)
 {
@@ -395,6 +448,7 @@ beam_page_set_paused (BeamPage *self,
     g_clear_handle_id (&priv->timeout_id, g_source_remove);
   else
     beam_page_refresh (self);
+  show_paused (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 

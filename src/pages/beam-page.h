@@ -68,6 +68,8 @@ gboolean        beam_page_get_busy               (BeamPage      *self);
 gboolean        beam_page_get_paused             (BeamPage      *self);
 void            beam_page_set_paused             (BeamPage      *self,
                                                   gboolean       paused);
+/* For tests: whether the "Paused" label shows over the page. */
+gboolean        beam_page_get_paused_label_shown (BeamPage      *self);
 guint           beam_page_get_refresh_interval   (BeamPage      *self);
 void            beam_page_set_refresh_interval   (BeamPage      *self,
                                                   guint          seconds);

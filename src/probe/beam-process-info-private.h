@@ -19,6 +19,10 @@ BeamProcessEntries *_beam_process_entries_decode (const BeamTerm  *reply,
                                                   gboolean         dictionary,
                                                   GError         **error);
 
+BeamProcessStatistics *_beam_process_statistics_decode (const BeamTerm  *reply,
+                                                        const char      *who,
+                                                        GError         **error);
+
 /* The programs (beam-process-info-programs.c): erl_eval:exprs/2's
  * arguments, for the process `who` names. */
 BeamTerm           *_beam_process_info_program   (const char            *who);
@@ -28,6 +32,9 @@ BeamTerm           *_beam_process_sys_program    (const char            *who,
 BeamTerm           *_beam_process_action_program (const char            *who,
                                                   BeamProcessAction      action,
                                                   const char            *reason);
+BeamTerm           *_beam_process_collect_program (const char *who);
+BeamTerm           *_beam_process_sample_program  (const char *who);
+BeamTerm           *_beam_process_atom_program    (const char *text);
 /* `item`: "messages" or "dictionary". */
 BeamTerm           *_beam_process_item_program   (const char            *who,
                                                   const char            *item,

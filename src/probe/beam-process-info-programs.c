@@ -13,16 +13,20 @@
  *   info:  case Found of
  *            [P | _] -> case erlang:process_info(P, Items) of
  *                         undefined -> undefined;
- *                         I -> {P, I, case erlang:process_info(P, dictionary) of
- *                                       {dictionary, D} ->
- *                                         case lists:keymember('$initial_call', 1, D) of
- *                                           true -> proc_lib:translate_initial_call(P);
- *                                           _ -> false
- *                                         end;
- *                                       _ -> false
- *                                     end}
+ *                         I -> {P, I, Translated, Extra}
  *                       end;
  *            _ -> undefined
+ *          end
+ *
+ *   where Extra is extra_expression()'s and Translated is
+ *
+ *          case erlang:process_info(P, dictionary) of
+ *            {dictionary, D} ->
+ *              case lists:keymember('$initial_call', 1, D) of
+ *                true -> proc_lib:translate_initial_call(P);
+ *                _ -> false
+ *              end;
+ *            _ -> false
  *          end
  *
  *   state: case Found of
@@ -176,6 +180,42 @@ program (BeamTerm   *on_found,
                              extra_name, extra_value, NULL);
 }
 
+/* {Wordsize, TraceFlags, Binaries}: what process_info/2's items do not say
+ * as observer shows it. The binaries are summed on the node, and only the
+ * first of them travel:
+ *
+ *   {erlang:system_info(wordsize),
+ *    catch erlang:trace_info(P, flags),
+ *    case erlang:process_info(P, binary) of
+ *      {binary, B} -> {erlang:length(B), lists:sum([S || {_, S, _} <- B]),
+ *                      lists:sublist(B, MaxBinaries)};
+ *      _ -> {0, 0, []}
+ *    end} */
+static BeamTerm *
+extra_expression (void)
+{
+  BeamTerm *sizes, *summary, *binaries;
+
+  sizes = beam_erl_lc (VAR ("S"), 1,
+                       beam_erl_generate (beam_erl_tuple (3, VAR ("_"), VAR ("S"), VAR ("_")),
+                                          VAR ("B")));
+  summary = beam_erl_tuple (3, CALL ("erlang", "length", 1, VAR ("B")),
+                            CALL ("lists", "sum", 1, sizes),
+                            CALL ("lists", "sublist", 2, VAR ("B"),
+                                  beam_erl_integer (BEAM_PROCESS_INFO_MAX_BINARIES)));
+  binaries = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), ATOM ("binary")), 2,
+                            beam_erl_clause (beam_erl_tuple (2, ATOM ("binary"), VAR ("B")),
+                                             NULL, summary),
+                            beam_erl_clause (VAR ("_"), NULL,
+                                             beam_erl_tuple (3, beam_erl_integer (0),
+                                                             beam_erl_integer (0),
+                                                             beam_erl_nil ())));
+  return beam_erl_tuple (3, CALL ("erlang", "system_info", 1, ATOM ("wordsize")),
+                         beam_erl_catch (CALL ("erlang", "trace_info", 2, VAR ("P"),
+                                               ATOM ("flags"))),
+                         binaries);
+}
+
 BeamTerm *
 _beam_process_info_program (const char *who)
 {
@@ -205,7 +245,7 @@ _beam_process_info_program (const char *who)
                                                               beam_erl_clause (VAR ("_"), NULL,
                                                                                ATOM ("false")))),
                               beam_erl_clause (VAR ("_"), NULL, ATOM ("false")));
-  found = beam_erl_tuple (3, VAR ("P"), VAR ("I"), translated);
+  found = beam_erl_tuple (4, VAR ("P"), VAR ("I"), translated, extra_expression ());
   on_found = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), VAR ("Items")), 2,
                             beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),
                             beam_erl_clause (VAR ("I"), NULL, found));
@@ -321,6 +361,57 @@ _beam_process_action_program (const char        *who,
                             "Reason",
                             charlist (reason != NULL && *reason != '\0' ? reason : "kill"));
     }
+}
+
+/* {MemoryBefore, Collected, MemoryAfter}, one after the other:
+ *
+ *   case erlang:process_info(P, memory) of
+ *     Before -> case erlang:garbage_collect(P) of
+ *                 Collected -> {Before, Collected, erlang:process_info(P, memory)}
+ *               end
+ *   end */
+BeamTerm *
+_beam_process_collect_program (const char *who)
+{
+  BeamTerm *after = beam_erl_tuple (3, VAR ("Before"), VAR ("Collected"),
+                                    CALL ("erlang", "process_info", 2, VAR ("P"),
+                                          ATOM ("memory")));
+  BeamTerm *collect = beam_erl_case (CALL ("erlang", "garbage_collect", 1, VAR ("P")), 1,
+                                     beam_erl_clause (VAR ("Collected"), NULL, after));
+  BeamTerm *before = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"),
+                                          ATOM ("memory")), 1,
+                                    beam_erl_clause (VAR ("Before"), NULL, collect));
+
+  return found_program (who, before, NULL, NULL);
+}
+
+/* erlang:process_info(P, [memory, reductions, message_queue_len]) */
+BeamTerm *
+_beam_process_sample_program (const char *who)
+{
+  BeamTerm *items = beam_erl_cons (ATOM ("memory"),
+                                   beam_erl_cons (ATOM ("reductions"),
+                                                  one (ATOM ("message_queue_len"))));
+
+  return found_program (who, CALL ("erlang", "process_info", 2, VAR ("P"), items), NULL, NULL);
+}
+
+/* case catch erlang:list_to_existing_atom(Text) of
+ *   A when is_atom(A) -> true;
+ *   _ -> false
+ * end */
+BeamTerm *
+_beam_process_atom_program (const char *text)
+{
+  BeamTerm *existing = beam_erl_catch (CALL ("erlang", "list_to_existing_atom", 1,
+                                             VAR ("Text")));
+  BeamTerm *body = beam_erl_case (existing, 2,
+                                  beam_erl_clause (VAR ("A"),
+                                                   CALL ("erlang", "is_atom", 1, VAR ("A")),
+                                                   ATOM ("true")),
+                                  beam_erl_clause (VAR ("_"), NULL, ATOM ("false")));
+
+  return beam_erl_eval_args (beam_erl_exprs (1, body), "Text", charlist (text), NULL);
 }
 
 /* [{Count, FirstN}] of the messages or the dictionary ([] if the process

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-erl-expr.h"
 #include "beam-process-info-private.h"
 #include "beam-term-printer.h"
 #include "beam-wire-error.h"
@@ -25,7 +26,8 @@ static const char * const items[] = {
   "registered_name", "initial_call", "current_function", "status", "message_queue_len",
   "memory", "heap_size", "total_heap_size", "stack_size", "reductions", "links", "monitors",
   "monitored_by", "trap_exit", "group_leader", "priority", "garbage_collection", "parent",
-  "current_stacktrace", NULL,
+  "current_stacktrace", "last_calls", "catchlevel", "error_handler",
+  "sequential_trace_token", NULL,
 };
 
 /* The items whose pids open a process from the window. */
@@ -56,6 +58,12 @@ beam_process_info_free (BeamProcessInfo *info)
   g_clear_pointer (&info->items, beam_term_free);
   g_free (info->initial_call);
   g_free (info->registered_name);
+  g_free (info->status);
+  g_free (info->current_function);
+  g_free (info->error_handler);
+  g_strfreev (info->trace_flags);
+  g_free (info->binaries);
+  g_clear_pointer (&info->extra, beam_term_free);
   for (guint i = 0; i < info->n_fields; i++)
     {
       beam_term_free (info->fields[i].value);
@@ -342,6 +350,27 @@ decode_stack (BeamProcessInfo *info,
   return TRUE;
 }
 
+/* A count or size: an integer, not negative. */
+static gboolean
+get_count (const BeamTerm *value,
+           gint64         *out)
+{
+  return beam_term_get_int64 (value, out) && *out >= 0;
+}
+
+/* {M, F, A} as "m:f/a" (A an arity). */
+static char *
+print_mfa (const BeamTerm *mfa)
+{
+  gint64 arity;
+
+  if (!is_tuple (mfa, 3) || mfa->children[0]->kind != BEAM_TERM_ATOM ||
+      mfa->children[1]->kind != BEAM_TERM_ATOM || !beam_term_get_int64 (mfa->children[2], &arity))
+    return NULL;
+  return g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, mfa->children[0]->v.atom.name,
+                          mfa->children[1]->v.atom.name, arity);
+}
+
 /* The typed reading of one item, beside its value. */
 static gboolean
 decode_field (BeamProcessInfo     *info,
@@ -349,6 +378,48 @@ decode_field (BeamProcessInfo     *info,
               const BeamTerm      *value,
               const char          *node)
 {
+  if (g_str_equal (field->name, "memory"))
+    return get_count (value, &info->memory);
+  if (g_str_equal (field->name, "heap_size"))
+    return get_count (value, &info->heap_size);
+  if (g_str_equal (field->name, "total_heap_size"))
+    return get_count (value, &info->total_heap_size);
+  if (g_str_equal (field->name, "stack_size"))
+    return get_count (value, &info->stack_size);
+  if (g_str_equal (field->name, "reductions"))
+    return get_count (value, &info->reductions);
+  if (g_str_equal (field->name, "catchlevel"))
+    return get_count (value, &info->catch_level);
+  if (g_str_equal (field->name, "status"))
+    {
+      if (value->kind != BEAM_TERM_ATOM)
+        return FALSE;
+      info->status = g_strdup (value->v.atom.name);
+      return TRUE;
+    }
+  if (g_str_equal (field->name, "error_handler"))
+    {
+      if (value->kind != BEAM_TERM_ATOM)
+        return FALSE;
+      info->error_handler = beam_term_print (value, NULL);
+      return TRUE;
+    }
+  if (g_str_equal (field->name, "last_calls"))
+    {
+      /* false when off, else the calls saved, a list. */
+      if (beam_term_is_atom (value, "false"))
+        return TRUE;
+      info->last_calls_on = TRUE;
+      return is_proper_list (value);
+    }
+  if (g_str_equal (field->name, "current_function"))
+    {
+      /* An MFA, or undefined for native code. */
+      info->current_function = print_mfa (value);
+      info->sys_suspended = info->current_function != NULL &&
+                            g_str_has_prefix (info->current_function, "sys:suspend_loop/");
+      return info->current_function != NULL || value->kind == BEAM_TERM_ATOM;
+    }
   if (g_str_equal (field->name, "registered_name"))
     {
       /* An atom, or [] for none. */
@@ -419,6 +490,62 @@ decode_initial_call (BeamProcessInfo *info,
   return TRUE;
 }
 
+/* {Wordsize, TraceFlags, {Count, Bytes, FirstBinaries}} */
+static gboolean
+decode_extra (BeamProcessInfo *info,
+              const BeamTerm  *extra)
+{
+  const BeamTerm *flags, *binaries, *listed;
+  gint64 wordsize;
+  GStrvBuilder *builder;
+
+  if (!is_tuple (extra, 3) || !beam_term_get_int64 (extra->children[0], &wordsize) ||
+      (wordsize != 4 && wordsize != 8))
+    return FALSE;
+  info->wordsize = wordsize;
+
+  /* {flags, [Flag]}; anything else (the process went, a caught error) is none. */
+  flags = extra->children[1];
+  builder = g_strv_builder_new ();
+  if (beam_term_tagged (flags, "flags", 2) != NULL)
+    {
+      const BeamTerm *list = flags->children[1];
+
+      if (!is_proper_list (list))
+        {
+          g_strv_builder_unref (builder);
+          return FALSE;
+        }
+      for (guint i = 0; i < list->n_children; i++)
+        if (list->children[i]->kind == BEAM_TERM_ATOM)
+          g_strv_builder_add (builder, list->children[i]->v.atom.name);
+    }
+  info->trace_flags = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+
+  binaries = extra->children[2];
+  if (!is_tuple (binaries, 3) || !get_count (binaries->children[0], &info->n_binaries) ||
+      !get_count (binaries->children[1], &info->binary_bytes) ||
+      !is_proper_list (binaries->children[2]))
+    return FALSE;
+  listed = binaries->children[2];
+  if (listed->n_children > BEAM_PROCESS_INFO_MAX_BINARIES || listed->n_children > info->n_binaries)
+    return FALSE;
+  info->binaries = g_new0 (BeamProcessBinary, MAX (listed->n_children, 1));
+  for (guint i = 0; i < listed->n_children; i++)
+    {
+      const BeamTerm *binary = listed->children[i];
+      BeamProcessBinary *out = &info->binaries[i];
+
+      /* {Id, Size, RefCount} */
+      if (!is_tuple (binary, 3) || !get_count (binary->children[1], &out->size) ||
+          !get_count (binary->children[2], &out->refcount))
+        return FALSE;
+      info->n_binaries_listed++;
+    }
+  return TRUE;
+}
+
 BeamProcessInfo *
 _beam_process_info_decode (const BeamTerm  *reply,
                            const char      *who,
@@ -431,11 +558,12 @@ _beam_process_info_decode (const BeamTerm  *reply,
   if (value == NULL)
     return NULL;
 
-  /* {P, Items, InitialCall} */
+  /* {P, Items, InitialCall, Extra} */
   info = g_new0 (BeamProcessInfo, 1);
-  if (!is_tuple (value, 3) || value->children[0]->kind != BEAM_TERM_PID ||
+  if (!is_tuple (value, 4) || value->children[0]->kind != BEAM_TERM_PID ||
       !decode_items (info, value->children[1], node) ||
-      !decode_initial_call (info, value->children[2]))
+      !decode_initial_call (info, value->children[2]) ||
+      !decode_extra (info, value->children[3]))
     {
       set_unexpected (error, who);
       return NULL;
@@ -453,6 +581,7 @@ _beam_process_info_decode (const BeamTerm  *reply,
     }
   info->pid = beam_term_copy (value->children[0]);
   info->items = beam_term_copy (value->children[1]);
+  info->extra = beam_term_copy (value->children[3]);
   return g_steal_pointer (&info);
 }
 
@@ -497,6 +626,78 @@ _beam_process_entries_decode (const BeamTerm  *reply,
       g_ptr_array_add (entries->entries, beam_term_copy (first->children[i]));
     }
   return g_steal_pointer (&entries);
+}
+
+void
+beam_process_statistics_free (BeamProcessStatistics *statistics)
+{
+  if (statistics == NULL)
+    return;
+  g_free (statistics->start_time);
+  g_free (statistics->current_time);
+  g_free (statistics);
+}
+
+/* {{Y, M, D}, {H, Mi, S}} as "Y-MM-DD HH:MM:SS". */
+static char *
+print_datetime (const BeamTerm *datetime)
+{
+  gint64 v[6];
+
+  if (datetime == NULL || !is_tuple (datetime, 2))
+    return NULL;
+  for (guint half = 0; half < 2; half++)
+    {
+      const BeamTerm *part = datetime->children[half];
+
+      if (!is_tuple (part, 3))
+        return NULL;
+      for (guint i = 0; i < 3; i++)
+        if (!beam_term_get_int64 (part->children[i], &v[half * 3 + i]) || v[half * 3 + i] < 0 ||
+            v[half * 3 + i] > 9999)
+          return NULL;
+    }
+  return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02" G_GINT64_FORMAT "-%02" G_GINT64_FORMAT
+                          " %02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT,
+                          v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+/* sys:statistics(P, get)'s answer: {ok, no_statistics}, or {ok, [{start_time,
+ * DateTime}, {current_time, DateTime}, {reductions, N}, {messages_in, N},
+ * {messages_out, N}]}. */
+static BeamProcessStatistics *
+statistics_from_answer (const BeamTerm  *answer,
+                        const char      *who,
+                        GError         **error)
+{
+  g_autoptr(BeamProcessStatistics) statistics = g_new0 (BeamProcessStatistics, 1);
+  const BeamTerm *list;
+  const BeamTerm *value;
+
+  if (beam_term_tagged (answer, "ok", 2) == NULL)
+    goto bad;
+  list = answer->children[1];
+  if (beam_term_is_atom (list, "no_statistics"))
+    return g_steal_pointer (&statistics);
+  if (!is_proper_list (list))
+    goto bad;
+  statistics->collecting = TRUE;
+  statistics->start_time = print_datetime (beam_term_lookup (list, "start_time"));
+  statistics->current_time = print_datetime (beam_term_lookup (list, "current_time"));
+  if (statistics->start_time == NULL || statistics->current_time == NULL)
+    goto bad;
+  if ((value = beam_term_lookup (list, "reductions")) == NULL ||
+      !get_count (value, &statistics->reductions) ||
+      (value = beam_term_lookup (list, "messages_in")) == NULL ||
+      !get_count (value, &statistics->messages_in) ||
+      (value = beam_term_lookup (list, "messages_out")) == NULL ||
+      !get_count (value, &statistics->messages_out))
+    goto bad;
+  return g_steal_pointer (&statistics);
+
+bad:
+  set_unexpected (error, who);
+  return NULL;
 }
 
 typedef struct
@@ -644,6 +845,120 @@ decode_action (const BeamTerm  *reply,
       return NULL;
     }
   return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+decode_statistics (const BeamTerm  *reply,
+                   gpointer         user_data,
+                   GError         **error)
+{
+  const BeamTerm *pid;
+  const BeamTerm *answer = sys_answer (reply, user_data, &pid, error);
+  Query *query = user_data;
+
+  if (answer == NULL)
+    return NULL;
+  return statistics_from_answer (answer, query->who, error);
+}
+
+BeamProcessStatistics *
+_beam_process_statistics_decode (const BeamTerm  *reply,
+                                 const char      *who,
+                                 GError         **error)
+{
+  Query query = { (char *) who, NULL, 0, BEAM_PROCESS_SYS_STATISTICS_GET, NULL };
+
+  return decode_statistics (reply, &query, error);
+}
+
+/* {{memory, Before}, Collected, {memory, After}}; a process that ended in
+ * between answers undefined for a size, and counts as collected to 0. */
+static gpointer
+decode_collect (const BeamTerm  *reply,
+                gpointer         user_data,
+                GError         **error)
+{
+  Query *query = user_data;
+  const BeamTerm *result = found_result (reply, query->who, error);
+  g_autofree BeamProcessCollected *collected = NULL;
+  gint64 *sizes[2];
+
+  if (result == NULL)
+    return NULL;
+  collected = g_new0 (BeamProcessCollected, 1);
+  sizes[0] = &collected->before;
+  sizes[1] = &collected->after;
+  if (!is_tuple (result, 3))
+    goto bad;
+  for (guint i = 0; i < 2; i++)
+    {
+      const BeamTerm *size = result->children[i * 2];
+
+      if (beam_term_is_atom (size, "undefined"))
+        *sizes[i] = 0;
+      else if (beam_term_tagged (size, "memory", 2) == NULL ||
+               !get_count (size->children[1], sizes[i]))
+        goto bad;
+    }
+  if (beam_term_is_atom (result->children[0], "undefined"))
+    {
+      set_no_such_process (error, query->who);
+      return NULL;
+    }
+  return g_steal_pointer (&collected);
+
+bad:
+  set_unexpected (error, query->who);
+  return NULL;
+}
+
+/* [{memory, M}, {reductions, R}, {message_queue_len, Q}], or undefined. */
+static gpointer
+decode_sample (const BeamTerm  *reply,
+               gpointer         user_data,
+               GError         **error)
+{
+  Query *query = user_data;
+  const BeamTerm *result = found_result (reply, query->who, error);
+  g_autofree BeamProcessSample *sample = NULL;
+  const BeamTerm *memory, *reductions, *queue;
+
+  if (result == NULL)
+    return NULL;
+  if (beam_term_is_atom (result, "undefined"))
+    {
+      set_no_such_process (error, query->who);
+      return NULL;
+    }
+  sample = g_new0 (BeamProcessSample, 1);
+  if (!is_proper_list (result) || result->n_children != 3 ||
+      (memory = beam_term_lookup (result, "memory")) == NULL ||
+      (reductions = beam_term_lookup (result, "reductions")) == NULL ||
+      (queue = beam_term_lookup (result, "message_queue_len")) == NULL ||
+      !get_count (memory, &sample->memory) || !get_count (reductions, &sample->reductions) ||
+      !get_count (queue, &sample->message_queue_len))
+    {
+      set_unexpected (error, query->who);
+      return NULL;
+    }
+  return g_steal_pointer (&sample);
+}
+
+/* true or false; anything else is one error. The answer is a pointer: 1 for
+ * false, 2 for true, as NULL is the error. */
+static gpointer
+decode_atom_exists (const BeamTerm  *reply,
+                    gpointer         user_data,
+                    GError         **error)
+{
+  const BeamTerm *value = beam_erl_eval_value (reply);
+
+  if (value != NULL && beam_term_is_atom (value, "true"))
+    return GINT_TO_POINTER (2);
+  if (value != NULL && beam_term_is_atom (value, "false"))
+    return GINT_TO_POINTER (1);
+  beam_erl_set_bad_reply (error, "erlang:list_to_existing_atom/1");
+  return NULL;
 }
 
 /* ---- the calls -------------------------------------------------------------------- */
@@ -832,4 +1147,95 @@ beam_process_action_finish (GAsyncResult  *result,
                             GError       **error)
 {
   return beam_connection_call_task_finish (result, beam_process_action_async, error) != NULL;
+}
+
+void
+beam_process_statistics_fetch_async (BeamConnection      *connection,
+                                     const char          *who,
+                                     guint                timeout_ms,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_statistics_fetch_async, who, BEAM_PROCESS_SYS_STATISTICS_GET,
+         timeout_ms, _beam_process_sys_program (who, BEAM_PROCESS_SYS_STATISTICS_GET, timeout_ms),
+         decode_statistics, (GDestroyNotify) beam_process_statistics_free, cancellable, callback,
+         user_data);
+}
+
+BeamProcessStatistics *
+beam_process_statistics_fetch_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  return beam_connection_call_task_finish (result, beam_process_statistics_fetch_async, error);
+}
+
+void
+beam_process_collect_async (BeamConnection      *connection,
+                            const char          *who,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_collect_async, who, 0, 15000,
+         _beam_process_collect_program (who), decode_collect, g_free, cancellable, callback,
+         user_data);
+}
+
+BeamProcessCollected *
+beam_process_collect_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return beam_connection_call_task_finish (result, beam_process_collect_async, error);
+}
+
+void
+beam_process_sample_async (BeamConnection      *connection,
+                           const char          *who,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (who != NULL);
+
+  start (connection, beam_process_sample_async, who, 0, 5000, _beam_process_sample_program (who),
+         decode_sample, g_free, cancellable, callback, user_data);
+}
+
+BeamProcessSample *
+beam_process_sample_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  return beam_connection_call_task_finish (result, beam_process_sample_async, error);
+}
+
+void
+beam_process_atom_exists_async (BeamConnection      *connection,
+                                const char          *text,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (BEAM_IS_CONNECTION (connection));
+  g_return_if_fail (text != NULL);
+
+  start (connection, beam_process_atom_exists_async, text, 0, 5000,
+         _beam_process_atom_program (text), decode_atom_exists, NULL, cancellable, callback,
+         user_data);
+}
+
+gboolean
+beam_process_atom_exists_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  return GPOINTER_TO_INT (beam_connection_call_task_finish (result,
+                                                            beam_process_atom_exists_async,
+                                                            error)) == 2;
 }

@@ -49,6 +49,16 @@ typedef struct
   gint64  line;        /* 0 when unknown */
 } BeamProcessFrame;
 
+/* One refc binary the process holds (process_info binary). */
+typedef struct
+{
+  gint64 size;        /* bytes */
+  gint64 refcount;    /* processes holding it, this one included */
+} BeamProcessBinary;
+
+/* At most this many binaries are listed; n_binaries counts them all. */
+#define BEAM_PROCESS_INFO_MAX_BINARIES 100
+
 typedef struct
 {
   BeamTerm            *pid;                /* to print, with the node as local */
@@ -60,6 +70,27 @@ typedef struct
   guint                n_fields;
   BeamProcessFrame    *frames;             /* current_stacktrace, innermost first */
   guint                n_frames;
+
+  /* Typed readings of the items, checked: sizes in words are as sent,
+   * wordsize says how many bytes one is on that node. */
+  guint                wordsize;           /* 4 or 8 */
+  gint64               memory;             /* bytes */
+  gint64               heap_size;          /* words */
+  gint64               total_heap_size;    /* words */
+  gint64               stack_size;         /* words */
+  gint64               reductions;
+  gint64               catch_level;
+  char                *status;             /* "waiting", "running", "suspended"... */
+  char                *current_function;   /* "m:f/a", or NULL */
+  char                *error_handler;      /* a module, as Erlang writes the atom */
+  gboolean             last_calls_on;      /* process_flag(save_calls, N) with N > 0 */
+  gboolean             sys_suspended;      /* waiting in sys:suspend_loop: sys:suspend */
+  GStrv                trace_flags;        /* erlang:trace_info(P, flags): none is empty */
+  gint64               n_binaries;         /* refc binaries held, all of them */
+  gint64               binary_bytes;       /* their sizes summed */
+  BeamProcessBinary   *binaries;           /* the first BEAM_PROCESS_INFO_MAX_BINARIES */
+  guint                n_binaries_listed;
+  BeamTerm            *extra;              /* {Wordsize, TraceFlags, Binaries} as sent */
 } BeamProcessInfo;
 
 void                       beam_process_info_free               (BeamProcessInfo *info);
@@ -172,10 +203,75 @@ void                       beam_process_state_fetch_async       (BeamConnection 
 BeamTerm                  *beam_process_state_fetch_finish      (GAsyncResult  *result,
                                                                  GError       **error);
 
+/* sys:statistics(P, get) of an OTP process (the same rule as sys requests). */
+typedef struct
+{
+  gboolean  collecting;     /* FALSE: statistics are off, nothing else is set */
+  char     *start_time;     /* "2026-12-02 00:34:10", node's local time */
+  char     *current_time;
+  gint64    reductions;     /* since statistics were turned on */
+  gint64    messages_in;
+  gint64    messages_out;
+} BeamProcessStatistics;
+
+void                       beam_process_statistics_free         (BeamProcessStatistics *statistics);
+void                       beam_process_statistics_fetch_async  (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 guint                timeout_ms,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+BeamProcessStatistics     *beam_process_statistics_fetch_finish (GAsyncResult  *result,
+                                                                 GError       **error);
+
+/* erlang:garbage_collect(P), with the process's memory before and after, in
+ * bytes. Mutating: callers ask first and honour --read-only. */
+typedef struct
+{
+  gint64 before;
+  gint64 after;
+} BeamProcessCollected;
+
+void                       beam_process_collect_async           (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+BeamProcessCollected      *beam_process_collect_finish          (GAsyncResult  *result,
+                                                                 GError       **error);
+
+/* Whether `text` names an atom the node has already (list_to_existing_atom:
+ * nothing is created): a kill reason that is not one goes as a string.
+ * The finish returns TRUE or FALSE, or FALSE with `error` set. */
+void                       beam_process_atom_exists_async       (BeamConnection      *connection,
+                                                                 const char          *text,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+gboolean                   beam_process_atom_exists_finish      (GAsyncResult  *result,
+                                                                 GError       **error);
+
+/* A light sample for the window's trends: memory, reductions, queue. */
+typedef struct
+{
+  gint64 memory;             /* bytes */
+  gint64 reductions;
+  gint64 message_queue_len;
+} BeamProcessSample;
+
+void                       beam_process_sample_async            (BeamConnection      *connection,
+                                                                 const char          *who,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+BeamProcessSample         *beam_process_sample_finish           (GAsyncResult  *result,
+                                                                 GError       **error);
+
 /* The items asked, in order (the seeds' Process.info list). */
 const char * const        *beam_process_info_items              (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamProcessInfo, beam_process_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamProcessEntries, beam_process_entries_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamProcessStatistics, beam_process_statistics_free)
 
 G_END_DECLS

@@ -758,6 +758,12 @@ decode_row (Fetch            *fetch,
   else
     record->heap_size = record->total_heap_size = -1;
   record->message_queue_len = (guint32) CLAMP (number, 0, G_MAXUINT32);
+  /* sys:suspend leaves a process "waiting" in sys's loop: it is suspended
+   * all the same, until sys:resume. */
+  if (record->status == BEAM_PROCESS_STATUS_WAITING &&
+      g_str_has_prefix (beam_process_table_get_string (table, record->current_function),
+                        "sys:suspend_loop/"))
+    record->status = BEAM_PROCESS_STATUS_SUSPENDED;
 
   /* A proc_lib process: the initial call it was started for, as observer shows. */
   if (translated != NULL &&

@@ -471,12 +471,38 @@ test_playbooks (void)
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
   g_assert_true (g_str_has_prefix (rows[0], "beamscope_mailbox\t"));
-  g_assert_true (g_str_has_suffix (rows[0], "\t1500"));
+  g_assert_true (g_str_has_suffix (rows[0], "\t1,500"));
   gtk_window_set_default_size (GTK_WINDOW (playbook), 700, 900);
   settle (400);
   save_screenshot (GTK_WIDGET (playbook), "playbook-top-queue.png");
   destroy_and_finalize (g_object_ref (playbook));
   g_clear_pointer (&rows, g_strfreev);
+
+  /* Top by memory and by heap: sizes with their units, never raw bytes or
+   * words; the heap's words in the tooltip. */
+  {
+    const char *columns[] = { "memory", "total_heap_size" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+      {
+        g_auto(GStrv) sized = NULL;
+        const char *value;
+
+        g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.top", "s",
+                                                   columns[i]));
+        beam_test_wait_until (playbook_answered, NULL, 15000);
+        playbook = find_playbook ();
+        sized = beam_playbook_window_list_rows (playbook);
+        g_assert_true (g_str_has_prefix (sized[0], "beamscope_big\t"));
+        value = strrchr (sized[0], '\t') + 1;
+        /* "10.3 MiB", the space GLib's unbreakable one. */
+        g_assert_true (g_ascii_isdigit (value[0]));
+        g_assert_true (g_str_has_suffix (value, " MiB") || g_str_has_suffix (value, " MB") ||
+                       g_str_has_suffix (value, "\u00a0MiB") ||
+                       g_str_has_suffix (value, "\u00a0MB"));
+        destroy_and_finalize (g_object_ref (playbook));
+      }
+  }
 
   /* Grouped by initial call: the counts add up to the processes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.groups", NULL));
@@ -680,7 +706,14 @@ window_loaded (gpointer data)
 static gboolean
 messages_loaded (gpointer data)
 {
-  return strstr (beam_process_window_get_messages_text (data), "The first 100 of 1500") != NULL;
+  return strstr (beam_process_window_get_messages_text (data),
+                 "The first 100 of 1,500 messages") != NULL;
+}
+
+static gboolean
+messages_answered (gpointer data)
+{
+  return beam_process_window_get_messages_loads (data) > 0;
 }
 
 static gboolean
@@ -688,6 +721,50 @@ state_shown (gpointer data)
 {
   g_autofree char *state = beam_process_window_dup_state (data);
   return state != NULL && strstr (state, "hits") != NULL;
+}
+
+static gboolean
+statistics_answered (gpointer data)
+{
+  return beam_process_window_get_statistics_loads (data) > 0;
+}
+
+static gboolean
+statistics_shown (gpointer data)
+{
+  g_autofree char *table = beam_process_window_dup_statistics (data);
+  return table != NULL;
+}
+
+static gboolean
+statistics_hidden (gpointer data)
+{
+  return beam_process_window_get_statistics_off_shown (data);
+}
+
+static gboolean
+trends_sampled (gpointer data)
+{
+  return beam_process_window_get_samples (data) >= 2;
+}
+
+static gboolean
+collected (gpointer data)
+{
+  const char *toast = beam_process_window_get_last_toast (data);
+  return toast != NULL && g_str_has_prefix (toast, "Garbage collected: ");
+}
+
+static gboolean
+suspended_shown (gpointer data)
+{
+  return beam_process_window_get_suspended_shown (data);
+}
+
+static gboolean
+suspended_gone (gpointer data)
+{
+  return !beam_process_window_get_suspended_shown (data);
 }
 
 static AdwMessageDialog *
@@ -711,9 +788,48 @@ dialog_shown (gpointer data G_GNUC_UNUSED)
 }
 
 static gboolean
+dialog_gone (gpointer data G_GNUC_UNUSED)
+{
+  return find_dialog () == NULL;
+}
+
+static gboolean
 has_window_error (gpointer data)
 {
   return beam_process_window_get_error (data) != NULL;
+}
+
+static gboolean
+label_says (gpointer data)
+{
+  return strstr (gtk_label_get_label (data), "sent as the string") != NULL;
+}
+
+/* Activates a confirmed action of `process` and answers its dialog "do". */
+static void
+confirm_action (BeamProcessWindow *process,
+                const char        *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), action, NULL));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
+  /* As its button does: the answer, then the dialog closes. */
+  adw_message_dialog_response (find_dialog (), "do");
+  gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  beam_test_wait_until (dialog_gone, NULL, 5000);
+}
+
+static BeamProcessWindow *
+open_process (BeamWindow *window,
+              const char *who,
+              int         height)
+{
+  BeamProcessWindow *process = beam_process_window_new (beam_window_get_node (window), who);
+
+  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (process), 900, height);
+  gtk_window_present (GTK_WINDOW (process));
+  beam_test_wait_until (window_loaded, process, 15000);
+  return process;
 }
 
 static void
@@ -723,68 +839,136 @@ test_process_window (void)
   g_autoptr(GError) error = NULL;
   BeamProcessWindow *process;
   BeamProcessWindow *victim;
+  AdwMessageDialog *dialog;
+  GtkWidget *reason_box;
   g_autofree char *name = NULL;
   g_autofree char *queue = NULL;
   g_autofree char *state = NULL;
+  g_autofree char *table = NULL;
+  BeamPage *processes;
 
   beam_window_connect (window, node->name, node->cookie, "processes");
   beam_test_wait_until (is_connected, window, 15000);
 
-  process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
-  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
-  gtk_window_present (GTK_WINDOW (process));
-  beam_test_wait_until (window_loaded, process, 15000);
+  /* Info alone at first: Messages and State wait for their pages. */
+  process = open_process (window, "beamscope_cache", 1100);
   name = beam_process_window_dup_field (process, "registered_name");
   g_assert_cmpstr (name, ==, "beamscope_cache");
   queue = beam_process_window_dup_field (process, "message_queue_len");
   g_assert_cmpstr (queue, ==, "0");
+  beam_test_wait_until (trends_sampled, process, 15000);
+  g_assert_cmpuint (beam_process_window_get_messages_loads (process), ==, 0);
+  g_assert_cmpuint (beam_process_window_get_statistics_loads (process), ==, 0);
   settle (400);
   save_screenshot (GTK_WIDGET (process), "process-window-info.png");
+  /* The Info card fits a window of 800 by 600: nothing in it asks for more. */
+  {
+    int minimum_width, minimum_height;
 
-  /* The state of the gen_server, asked from the State page. */
+    gtk_widget_measure (GTK_WIDGET (process), GTK_ORIENTATION_HORIZONTAL, -1, &minimum_width,
+                        NULL, NULL, NULL);
+    gtk_widget_measure (GTK_WIDGET (process), GTK_ORIENTATION_VERTICAL, 800, &minimum_height,
+                        NULL, NULL, NULL);
+    g_assert_cmpint (minimum_width, <=, 800);
+    g_assert_cmpint (minimum_height, <=, 600);
+    gtk_window_set_default_size (GTK_WINDOW (process), 800, 600);
+    settle (300);
+    save_screenshot (GTK_WIDGET (process), "process-window-info-800x600.png");
+    gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
+    settle (300);
+  }
+
+  /* Its mailbox is empty: said so. */
+  beam_process_window_show_page (process, "messages");
+  beam_test_wait_until (messages_answered, process, 10000);
+  g_assert_cmpstr (beam_process_window_get_messages_face (process), ==, "empty");
+  settle (200);
+  save_screenshot (GTK_WIDGET (process), "process-window-messages-empty.png");
+
+  /* The state and the statistics, asked when the State page opens. */
   beam_process_window_show_page (process, "state");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
   beam_test_wait_until (state_shown, process, 10000);
+  beam_test_wait_until (statistics_answered, process, 10000);
   state = beam_process_window_dup_state (process);
   g_assert_cmpstr (state, ==, "#{hits => 42,name => <<\"cache\">>}\n");
+  g_assert_true (beam_process_window_get_statistics_off_shown (process));
+  g_assert_null (beam_process_window_dup_statistics (process));
+  /* Enabled, confirmed: a table of what sys counts. */
+  confirm_action (process, "process.statistics-on");
+  beam_test_wait_until (statistics_shown, process, 10000);
+  table = beam_process_window_dup_statistics (process);
+  g_assert_nonnull (strstr (table, "Messages in\t"));
+  g_assert_nonnull (strstr (table, "Start time\t20"));
+  g_assert_false (beam_process_window_get_statistics_off_shown (process));
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-state.png");
+  confirm_action (process, "process.statistics-off");
+  beam_test_wait_until (statistics_hidden, process, 10000);
+  settle (300);
+
+  /* Garbage collection says what it freed. */
+  confirm_action (process, "process.garbage-collect");
+  beam_test_wait_until (collected, process, 10000);
+  settle (300);
+  g_assert_nonnull (strstr (beam_process_window_get_last_toast (process), " → "));
+
+  /* Suspended by sys, marked so until resumed. */
+  beam_process_window_show_page (process, "info");
+  confirm_action (process, "process.suspend");
+  beam_test_wait_until (suspended_shown, process, 10000);
+  settle (300);
+  save_screenshot (GTK_WIDGET (process), "process-window-suspended.png");
+  confirm_action (process, "process.resume");
+  beam_test_wait_until (suspended_gone, process, 10000);
   destroy_and_finalize (g_object_ref (process));
 
-  /* Messages: the count at once, the first 100 on request, more after. */
-  process = beam_process_window_new (beam_window_get_node (window), "beamscope_mailbox");
-  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
-  gtk_window_present (GTK_WINDOW (process));
-  beam_test_wait_until (window_loaded, process, 15000);
+  /* Messages: the first 100, numbered, when the page opens. */
+  process = open_process (window, "beamscope_mailbox", 1100);
   g_assert_nonnull (strstr (beam_process_window_get_messages_text (process),
-                            "1500 messages waiting"));
+                            "1,500 messages waiting"));
+  g_assert_cmpuint (beam_process_window_get_messages_loads (process), ==, 0);
   beam_process_window_show_page (process, "messages");
-  beam_process_window_load_messages (process);
   beam_test_wait_until (messages_loaded, process, 10000);
+  g_assert_cmpstr (beam_process_window_get_messages_face (process), ==, "list");
   settle (300);
   save_screenshot (GTK_WIDGET (process), "process-window-messages.png");
   destroy_and_finalize (g_object_ref (process));
 
-  /* Kill, confirmed: the process is gone. */
+  /* Kill, confirmed: the dialog names the process, and says that a reason
+   * the node has no atom for goes as a string; then the process is gone. */
   g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_victim", "[]", &error));
   g_assert_no_error (error);
-  victim = beam_process_window_new (beam_window_get_node (window), "beamscope_victim");
-  gtk_window_set_application (GTK_WINDOW (victim), GTK_APPLICATION (app));
-  gtk_window_set_default_size (GTK_WINDOW (victim), 900, 800);
-  gtk_window_present (GTK_WINDOW (victim));
-  beam_test_wait_until (window_loaded, victim, 15000);
+  victim = open_process (window, "beamscope_victim", 800);
   g_assert_null (beam_process_window_get_error (victim));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (victim), "process.kill", NULL));
   beam_test_wait_until (dialog_shown, NULL, 5000);
+  dialog = find_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Name: beamscope_victim\n"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Pid: <0."));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "Current function: beamscope_fixture:"));
+  reason_box = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (reason_box)),
+                         "beamscope_reason_nobody_has");
+  beam_test_wait_until (label_says, gtk_widget_get_last_child (reason_box), 10000);
   settle (200);
-  save_screenshot (GTK_WIDGET (find_dialog ()), "process-kill-dialog.png");
-  adw_message_dialog_response (find_dialog (), "do");
+  save_screenshot (GTK_WIDGET (dialog), "process-kill-dialog.png");
+  adw_message_dialog_response (dialog, "do");
   /* After the kill the window refreshes, and the process is no more. */
   beam_test_wait_until (has_window_error, victim, 10000);
   g_assert_nonnull (strstr (beam_process_window_get_error (victim), "No process"));
   destroy_and_finalize (g_object_ref (victim));
+
+  /* A paused page says it is paused. */
+  processes = BEAM_PAGE (beam_window_get_page (window, "processes"));
+  g_assert_false (beam_page_get_paused_label_shown (processes));
+  beam_page_set_paused (processes, TRUE);
+  settle (200);
+  g_assert_true (beam_page_get_paused_label_shown (processes));
+  save_screenshot (GTK_WIDGET (window), "processes-page-paused.png");
+  beam_page_set_paused (processes, FALSE);
+  settle (100);
+  g_assert_false (beam_page_get_paused_label_shown (processes));
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
@@ -1616,8 +1800,13 @@ test_read_only (void)
                               "applications.kill", NULL);
   settle (300);
   g_assert_null (find_dialog ());
-  /* Reading stays possible. */
+  /* Reading stays possible; the statistics say they are off, with nothing
+   * offered to turn them on. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
+  beam_process_window_show_page (process, "state");
+  beam_test_wait_until (statistics_answered, process, 10000);
+  g_assert_true (beam_process_window_get_statistics_off_shown (process));
+  g_assert_false (beam_process_window_get_statistics_enable_shown (process));
 
   destroy_and_finalize (g_object_ref (process));
   destroy_and_finalize (g_steal_pointer (&window));

@@ -7,6 +7,7 @@
 
 #include "beam-connection.h"
 #include "beam-process-info-private.h"
+#include "beam-process-list.h"
 #include "beam-term-private.h"
 #include "beam-term-printer.h"
 #include "beam-test-node.h"
@@ -180,6 +181,7 @@ test_messages_and_dictionary (void)
   gboolean initial_call = FALSE, ancestors = FALSE;
 
   g_assert_cmpint (messages->count, ==, 1500);
+  /* Bounded: 100 of the 1500 travel, the first ones, in order. */
   g_assert_cmpuint (messages->entries->len, ==, 100);
   head = print (g_ptr_array_index (messages->entries, 0));
   last = print (g_ptr_array_index (messages->entries, 99));
@@ -387,6 +389,214 @@ test_sys_rule (void)
   g_assert_cmpstr (plain, ==, "{true, 0, undefined}");
 }
 
+/* Observer's Info items that process_info's list did not have: last calls,
+ * catch level, trace flags, binaries with their sizes, error handler, the
+ * sequential trace token, and the node's word size for heap sizes. */
+static void
+test_observer_items (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) info = NULL;
+  g_autoptr(BeamProcessInfo) plain = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *calls = NULL;
+  gint64 listed = 0;
+
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_observed", "[]", &error));
+  g_assert_no_error (error);
+  info = fetch_info ("beamscope_observed", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (info->wordsize, ==, 8);
+  g_assert_true (info->last_calls_on);
+  calls = print (beam_process_info_get_field (info, "last_calls")->value);
+  g_assert_nonnull (strstr (calls, "{lists,seq,2}"));
+  g_assert_cmpint (info->catch_level, ==, 2);
+  g_assert_cmpstr (info->error_handler, ==, "error_handler");
+  g_assert_cmpstr (info->status, ==, "waiting");
+  g_assert_cmpstr (info->current_function, ==, "beamscope_fixture:observed_wait/1");
+  g_assert_false (info->sys_suspended);
+  g_assert_true (g_strv_contains ((const char * const *) info->trace_flags, "receive"));
+  token = print (beam_process_info_get_field (info, "sequential_trace_token")->value);
+  g_assert_nonnull (strstr (token, "17"));
+
+  /* Its three binaries of 100 000 bytes, each held by it alone. */
+  g_assert_cmpint (info->n_binaries, ==, 3);
+  g_assert_cmpint (info->binary_bytes, ==, 300000);
+  g_assert_cmpuint (info->n_binaries_listed, ==, 3);
+  for (guint i = 0; i < info->n_binaries_listed; i++)
+    {
+      g_assert_cmpint (info->binaries[i].size, ==, 100000);
+      g_assert_cmpint (info->binaries[i].refcount, ==, 1);
+      listed += info->binaries[i].size;
+    }
+  g_assert_cmpint (listed, ==, info->binary_bytes);
+  g_assert_cmpint (info->memory, >, 0);
+  g_assert_cmpint (info->total_heap_size, >=, info->heap_size);
+  g_assert_cmpint (info->stack_size, >, 0);
+  g_assert_cmpint (info->reductions, >, 0);
+
+  /* A process with none of them: off, none, empty. */
+  plain = fetch_info ("beamscope_mailbox", &error);
+  g_assert_no_error (error);
+  g_assert_false (plain->last_calls_on);
+  g_assert_cmpuint (g_strv_length (plain->trace_flags), ==, 0);
+  g_assert_cmpint (plain->n_binaries, ==, 0);
+  g_assert_cmpuint (plain->n_binaries_listed, ==, 0);
+}
+
+static BeamProcessStatistics *
+fetch_statistics (const char  *who,
+                  GError     **error)
+{
+  BeamTestWait wait = { 0 };
+  BeamProcessStatistics *statistics;
+
+  beam_process_statistics_fetch_async (connection, who, 2000, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  statistics = beam_process_statistics_fetch_finish (wait.result, error);
+  g_object_unref (wait.result);
+  return statistics;
+}
+
+/* sys:statistics as a table: off, then on and counting a call, then off. */
+static void
+test_statistics (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessStatistics) off = NULL;
+  g_autoptr(BeamProcessStatistics) on = NULL;
+  g_autoptr(BeamProcessStatistics) again = NULL;
+  g_autoptr(BeamProcessStatistics) refused = NULL;
+  g_autoptr(BeamTerm) turned_on = NULL;
+  g_autoptr(BeamTerm) turned_off = NULL;
+  g_autofree char *answer = NULL;
+
+  off = fetch_statistics ("beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_false (off->collecting);
+  g_assert_null (off->start_time);
+
+  turned_on = sys_request (BEAM_PROCESS_SYS_STATISTICS_ON, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  answer = node_says ("gen_server", "call", "[beamscope_cache, get]");
+  on = fetch_statistics ("beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_true (on->collecting);
+  /* The call came in, its answer went out. */
+  g_assert_cmpint (on->messages_in, >=, 1);
+  g_assert_cmpint (on->messages_out, >=, 1);
+  g_assert_cmpint (on->reductions, >=, 0);
+  g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$",
+                                       on->start_time, 0, 0));
+  g_assert_cmpstr (on->start_time, <=, on->current_time);
+
+  turned_off = sys_request (BEAM_PROCESS_SYS_STATISTICS_OFF, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  again = fetch_statistics ("beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_false (again->collecting);
+
+  /* A plain loop is sent nothing, statistics or not. */
+  refused = fetch_statistics ("beamscope_mailbox", &error);
+  g_assert_null (refused);
+  g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NOT_OTP);
+}
+
+/* Garbage collection says how much memory it freed; the light sample for
+ * the window's trends; whether a kill reason names an atom (never made). */
+static void
+test_collect_sample_and_reason (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree BeamProcessCollected *collected = NULL;
+  g_autofree BeamProcessSample *sample = NULL;
+  BeamTestWait wait = { 0 };
+  const char *reasons[] = { "shutdown", "beamscope_no_such_atom_ever_3f9a",
+                            "beamscope_no_such_atom_ever_3f9a" };
+  const gboolean expected[] = { TRUE, FALSE, FALSE };
+
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_observed", "[]", &error));
+  g_assert_no_error (error);
+  beam_process_collect_async (connection, "beamscope_observed", NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  collected = beam_process_collect_finish (wait.result, &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  /* 300 000 dropped integers (several MB of heap) are freed. */
+  g_assert_cmpint (collected->before, >, 1000000);
+  g_assert_cmpint (collected->after, <, collected->before / 4);
+
+  wait = (BeamTestWait) { 0 };
+  beam_process_sample_async (connection, "beamscope_mailbox", NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  sample = beam_process_sample_finish (wait.result, &error);
+  g_clear_object (&wait.result);
+  g_assert_no_error (error);
+  g_assert_cmpint (sample->message_queue_len, ==, 1500);
+  g_assert_cmpint (sample->memory, >, 0);
+  g_assert_cmpint (sample->reductions, >, 0);
+
+  /* Asked twice, the unknown name is still unknown: asking made no atom. */
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    {
+      gboolean exists;
+
+      wait = (BeamTestWait) { 0 };
+      beam_process_atom_exists_async (connection, reasons[i], NULL, beam_test_stash, &wait);
+      beam_test_wait_for (&wait.done, 15000);
+      exists = beam_process_atom_exists_finish (wait.result, &error);
+      g_clear_object (&wait.result);
+      g_assert_no_error (error);
+      g_assert_cmpint (exists, ==, expected[i]);
+    }
+}
+
+/* The status the process list gives the process registered as `name`. */
+static BeamProcessStatus
+list_status (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessTable) table = NULL;
+  BeamTestWait wait = { 0 };
+
+  beam_process_list_fetch_async (connection, NULL, FALSE, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, 15000);
+  table = beam_process_list_fetch_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  g_assert_no_error (error);
+  for (guint i = 0; i < beam_process_table_get_n_records (table); i++)
+    if (g_strcmp0 (beam_process_table_get_display_name (table, i), name) == 0)
+      return beam_process_table_get_record (table, i)->status;
+  g_assert_not_reached ();
+}
+
+/* sys:suspend shows in the info as suspended until sys:resume. */
+static void
+test_suspended (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTerm) suspended = NULL;
+  g_autoptr(BeamTerm) resumed = NULL;
+  g_autoptr(BeamProcessInfo) during = NULL;
+  g_autoptr(BeamProcessInfo) after = NULL;
+
+  suspended = sys_request (BEAM_PROCESS_SYS_SUSPEND, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  during = fetch_info ("beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_true (during->sys_suspended);
+  /* The process list says "suspended" too, where process_info says waiting. */
+  g_assert_cmpint (list_status ("beamscope_cache"), ==, BEAM_PROCESS_STATUS_SUSPENDED);
+  g_assert_true (g_str_has_prefix (during->current_function, "sys:suspend_loop/"));
+  resumed = sys_request (BEAM_PROCESS_SYS_RESUME, "beamscope_cache", &error);
+  g_assert_no_error (error);
+  after = fetch_info ("beamscope_cache", &error);
+  g_assert_no_error (error);
+  g_assert_false (after->sys_suspended);
+  g_assert_cmpint (list_status ("beamscope_cache"), ==, BEAM_PROCESS_STATUS_WAITING);
+}
+
 /* ---- replies no node sends ------------------------------------------------------ */
 
 /* {value, Value, []}, as erl_eval answers; takes `value`. */
@@ -422,7 +632,19 @@ info_reply (const BeamProcessInfo *real,
   for (guint i = 0; breaking != NULL && i < items->n_children; i++)
     if (beam_term_is_atom (items->children[i]->children[0], breaking))
       replace (items->children[i], 1, value);
-  return eval_reply (beam_term_new_tuple (3, beam_term_copy (real->pid), items, mfa));
+  return eval_reply (beam_term_new_tuple (4, beam_term_copy (real->pid), items, mfa,
+                                          beam_term_copy (real->extra)));
+}
+
+/* The same with `extra` (taken) as {Wordsize, TraceFlags, Binaries}. */
+static BeamTerm *
+extra_reply (const BeamProcessInfo *real,
+             BeamTerm              *extra)
+{
+  BeamTerm *reply = info_reply (real, NULL, NULL);
+
+  replace (reply->children[1], 3, extra);
+  return reply;
 }
 
 /* {m, f, 0, [{file, File}]}, or the malformed {m} without a file. */
@@ -475,7 +697,7 @@ test_malformed_info (void)
   g_assert_null (none);
   g_assert_error (error, BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
 
-  /* Not erl_eval's answer; not {Pid, Items, InitialCall}. */
+  /* Not erl_eval's answer; not {Pid, Items, InitialCall, Extra}. */
   assert_bad_info (beam_term_new_atom ("ok"));
   assert_bad_info (eval_reply (beam_term_new_tuple (2, beam_term_copy (real->pid),
                                                     beam_term_copy (real->items))));
@@ -489,6 +711,30 @@ test_malformed_info (void)
                                beam_term_new_list (1, frame_of (NULL))));
   assert_bad_info (info_reply (real, "current_stacktrace",
                                beam_term_new_list (1, frame_of (beam_term_new_float (1.5)))));
+  /* Sizes that are no counts; last calls that are no list. */
+  assert_bad_info (info_reply (real, "memory", beam_term_new_integer (-5)));
+  assert_bad_info (info_reply (real, "heap_size", beam_term_new_atom ("big")));
+  assert_bad_info (info_reply (real, "catchlevel", beam_term_new_float (1.0)));
+  assert_bad_info (info_reply (real, "last_calls", beam_term_new_atom ("maybe")));
+  assert_bad_info (info_reply (real, "status", beam_term_new_integer (1)));
+  /* A word size no node has; binaries that do not add up to their shape. */
+  assert_bad_info (extra_reply (real, beam_term_new_tuple (3, beam_term_new_integer (2),
+                                                           beam_term_new_atom ("undefined"),
+                                                           beam_term_new_tuple (
+                                                             3, beam_term_new_integer (0),
+                                                             beam_term_new_integer (0),
+                                                             beam_term_new_list (0)))));
+  assert_bad_info (extra_reply (real, beam_term_new_tuple (3, beam_term_new_integer (8),
+                                                           beam_term_new_atom ("undefined"),
+                                                           beam_term_new_tuple (
+                                                             3, beam_term_new_integer (0),
+                                                             beam_term_new_integer (0),
+                                                             beam_term_new_list (
+                                                               1, beam_term_new_tuple (
+                                                                 3, beam_term_new_integer (1),
+                                                                 beam_term_new_integer (10),
+                                                                 beam_term_new_integer (1)))))));
+  assert_bad_info (extra_reply (real, beam_term_new_atom ("extra")));
   /* An item missing. */
   short_list = info_reply (real, NULL, NULL);
   {
@@ -553,6 +799,49 @@ test_malformed_entries (void)
                   BEAM_PROCESS_INFO_ERROR, BEAM_PROCESS_INFO_ERROR_NO_SUCH_PROCESS);
 }
 
+/* Statistics answers no node sends are one error. */
+static void
+test_malformed_statistics (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamProcessInfo) real = fetch_info ("beamscope_cache", &error);
+  const char *bad[] = {
+    "{ok, [{start_time, {{2026,1,1},{0,0,0}}}]}",   /* counts missing */
+    "{ok, 7}", "ok",
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      BeamTerm *answer;
+      g_autoptr(BeamTerm) reply = NULL;
+      g_autoptr(BeamProcessStatistics) statistics = NULL;
+      g_autoptr(GError) bad_error = NULL;
+
+      if (i == 0)
+        answer = beam_term_new_tuple (2, beam_term_new_atom ("ok"),
+                                      beam_term_new_list (1, beam_term_new_tuple (
+                                        2, beam_term_new_atom ("start_time"),
+                                        beam_term_new_tuple (
+                                          2,
+                                          beam_term_new_tuple (3, beam_term_new_integer (2026),
+                                                               beam_term_new_integer (1),
+                                                               beam_term_new_integer (1)),
+                                          beam_term_new_tuple (3, beam_term_new_integer (0),
+                                                               beam_term_new_integer (0),
+                                                               beam_term_new_integer (0))))));
+      else if (i == 1)
+        answer = beam_term_new_tuple (2, beam_term_new_atom ("ok"), beam_term_new_integer (7));
+      else
+        answer = beam_term_new_atom ("ok");
+      reply = eval_reply (beam_term_new_tuple (3, beam_term_new_atom ("ok"),
+                                               beam_term_copy (real->pid), answer));
+      statistics = _beam_process_statistics_decode (reply, "x", &bad_error);
+      g_assert_null (statistics);
+      g_assert_error (bad_error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -583,6 +872,11 @@ main (int    argc,
   g_test_add_func ("/process-info/sys-rule", test_sys_rule);
   g_test_add_func ("/process-info/malformed-info", test_malformed_info);
   g_test_add_func ("/process-info/malformed-entries", test_malformed_entries);
+  g_test_add_func ("/process-info/observer-items", test_observer_items);
+  g_test_add_func ("/process-info/statistics", test_statistics);
+  g_test_add_func ("/process-info/malformed-statistics", test_malformed_statistics);
+  g_test_add_func ("/process-info/collect-sample-and-reason", test_collect_sample_and_reason);
+  g_test_add_func ("/process-info/suspended", test_suspended);
 
   status = g_test_run ();
   g_clear_object (&connection);

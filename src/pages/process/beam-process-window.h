@@ -34,5 +34,18 @@ void               beam_process_window_show_page    (BeamProcessWindow *self,
 /* What the Load button does on the Messages page; and what the page says. */
 void               beam_process_window_load_messages (BeamProcessWindow *self);
 const char        *beam_process_window_get_messages_text (BeamProcessWindow *self);
+/* For tests: the last toast's text; answers counted per lazy page; trend
+ * samples taken; which face the Messages page shows ("empty", "list");
+ * whether the suspended banner shows; the statistics table as
+ * "name\tvalue\n" lines (NULL while it is hidden) and the "off" hint. */
+const char        *beam_process_window_get_last_toast        (BeamProcessWindow *self);
+guint              beam_process_window_get_messages_loads    (BeamProcessWindow *self);
+guint              beam_process_window_get_statistics_loads  (BeamProcessWindow *self);
+guint              beam_process_window_get_samples           (BeamProcessWindow *self);
+const char        *beam_process_window_get_messages_face     (BeamProcessWindow *self);
+gboolean           beam_process_window_get_suspended_shown   (BeamProcessWindow *self);
+char              *beam_process_window_dup_statistics        (BeamProcessWindow *self);
+gboolean           beam_process_window_get_statistics_off_shown (BeamProcessWindow *self);
+gboolean           beam_process_window_get_statistics_enable_shown (BeamProcessWindow *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-number-format.h"
 #include "beam-playbook-window.h"
 #include "beam-process-list.h"
 #include "beam-process-window.h"
@@ -62,11 +63,13 @@ add_row (BeamPlaybookWindow *self,
          const char         *title,
          const char         *subtitle,
          const char         *value,
+         const char         *tooltip,
          const char         *pid)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *label = gtk_label_new (value);
 
+  gtk_widget_set_tooltip_text (label, tooltip);
   /* What the node sends is text, not markup: a pid's "<" would break it. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -83,6 +86,51 @@ add_row (BeamPlaybookWindow *self,
   g_ptr_array_add (self->rows, g_strdup_printf ("%s\t%s\t%s", title, subtitle, value));
 }
 
+/* Heap sizes come in words. The nodes Beamscope reads are 64-bit ones in
+ * practice; the process list does not say its node's word size yet. */
+#define HEAP_WORDSIZE 8
+
+/* A ranked value with its unit: bytes, words as bytes (the words in the
+ * tooltip), or a grouped count; the growth playbook's as a change. */
+static void
+format_value (BeamPlaybookWindow  *self,
+              gint64               value,
+              char               **out_value,
+              char               **out_tooltip)
+{
+  gboolean change = self->playbook == BEAM_PLAYBOOK_GROWTH;
+
+  *out_tooltip = NULL;
+  switch (self->column)
+    {
+    case BEAM_PROCESS_COLUMN_MEMORY:
+      *out_value = change ? beam_format_bytes_change (value) : beam_format_bytes (value);
+      break;
+    case BEAM_PROCESS_COLUMN_HEAP_SIZE:
+    case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
+      *out_value = beam_format_words (value, HEAP_WORDSIZE);
+      if (change && value > 0)
+        {
+          g_autofree char *bytes = g_steal_pointer (out_value);
+
+          *out_value = g_strconcat ("+", bytes, NULL);
+        }
+      *out_tooltip = beam_format_word_count (value);
+      break;
+    case BEAM_PROCESS_COLUMN_REDUCTIONS:
+    case BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN:
+    case BEAM_PROCESS_COLUMN_PID:
+    case BEAM_PROCESS_COLUMN_NAME:
+    case BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND:
+    case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
+    case BEAM_PROCESS_COLUMN_STATUS:
+    case BEAM_PROCESS_N_COLUMNS:
+    default:
+      *out_value = change ? beam_format_count_change (value) : beam_format_count (value);
+      break;
+    }
+}
+
 static void
 show_ranks (BeamPlaybookWindow *self,
             BeamProcessTable   *table,
@@ -92,15 +140,17 @@ show_ranks (BeamPlaybookWindow *self,
     {
       const BeamProcessRank *rank = &g_array_index (ranks, BeamProcessRank, k);
       const BeamProcessRecord *record = beam_process_table_get_record (table, rank->index);
-      g_autofree char *value = g_strdup_printf ("%.0f", rank->value);
+      g_autofree char *value = NULL;
+      g_autofree char *tooltip = NULL;
       g_autofree char *subtitle = NULL;
       char pid[32];
 
+      format_value (self, (gint64) rank->value, &value, &tooltip);
       beam_process_table_format_pid (table, rank->index, pid);
       subtitle = g_strdup_printf ("%s · %s", pid,
                                   beam_process_table_get_string (table, record->current_function));
       add_row (self, beam_process_table_get_display_name (table, rank->index),
-               subtitle, value, pid);
+               subtitle, value, tooltip, pid);
     }
 }
 
@@ -144,14 +194,16 @@ show_results (BeamPlaybookWindow *self,
     case BEAM_PLAYBOOK_GROUPS:
       {
         g_autoptr(GArray) groups = beam_process_table_group_by_initial_call (table);
-        summary = g_strdup_printf (_("%u processes by initial call, the most common first"),
-                                   beam_process_table_get_n_records (table));
+        g_autofree char *total = beam_format_count (beam_process_table_get_n_records (table));
+
+        summary = g_strdup_printf (_("%s processes by initial call, the most common first"),
+                                   total);
         for (guint i = 0; i < groups->len; i++)
           {
             BeamProcessGroup *group = &g_array_index (groups, BeamProcessGroup, i);
-            g_autofree char *count = g_strdup_printf ("%u", group->count);
+            g_autofree char *count = beam_format_count (group->count);
             add_row (self, beam_process_table_get_string (table, group->initial_call),
-                     "", count, NULL);
+                     "", count, NULL, NULL);
           }
       }
       break;
@@ -171,7 +223,8 @@ show_results (BeamPlaybookWindow *self,
 
             beam_process_table_format_pid (table, index, pid);
             add_row (self, beam_process_table_get_display_name (table, index), pid,
-                     beam_process_table_get_string (table, record->current_function), pid);
+                     beam_process_table_get_string (table, record->current_function), NULL,
+                     pid);
           }
       }
       break;
