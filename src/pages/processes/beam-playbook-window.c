@@ -86,15 +86,13 @@ add_row (BeamPlaybookWindow *self,
   g_ptr_array_add (self->rows, g_strdup_printf ("%s\t%s\t%s", title, subtitle, value));
 }
 
-/* Heap sizes come in words. The nodes Beamscope reads are 64-bit ones in
- * practice; the process list does not say its node's word size yet. */
-#define HEAP_WORDSIZE 8
-
 /* A ranked value with its unit: bytes, words as bytes (the words in the
- * tooltip), or a grouped count; the growth playbook's as a change. */
+ * tooltip; the node's word size comes with the list), or a grouped count;
+ * the growth playbook's as a change. */
 static void
 format_value (BeamPlaybookWindow  *self,
               gint64               value,
+              guint                wordsize,
               char               **out_value,
               char               **out_tooltip)
 {
@@ -108,7 +106,7 @@ format_value (BeamPlaybookWindow  *self,
       break;
     case BEAM_PROCESS_COLUMN_HEAP_SIZE:
     case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
-      *out_value = beam_format_words (value, HEAP_WORDSIZE);
+      *out_value = beam_format_words (value, wordsize);
       if (change && value > 0)
         {
           g_autofree char *bytes = g_steal_pointer (out_value);
@@ -145,7 +143,8 @@ show_ranks (BeamPlaybookWindow *self,
       g_autofree char *subtitle = NULL;
       char pid[32];
 
-      format_value (self, (gint64) rank->value, &value, &tooltip);
+      format_value (self, (gint64) rank->value, beam_process_table_get_wordsize (table), &value,
+                    &tooltip);
       beam_process_table_format_pid (table, rank->index, pid);
       subtitle = g_strdup_printf ("%s · %s", pid,
                                   beam_process_table_get_string (table, record->current_function));
