@@ -111,6 +111,24 @@ remember_node (BeamWindow *self,
   g_settings_set_strv (self->settings, "recent-nodes", (const char * const *) updated);
 }
 
+/* The one setting for every window, and the node's own language when it is
+ * "auto": the pages and windows of terms read the node's syntax. */
+static void
+apply_syntax (BeamWindow *self)
+{
+  g_autofree char *choice = NULL;
+  gboolean elixir;
+
+  if (self->node == NULL)
+    return;
+  choice = g_settings_get_string (self->settings, "term-syntax");
+  if (g_str_equal (choice, "auto"))
+    elixir = beam_node_get_runs_elixir (self->node);
+  else
+    elixir = g_str_equal (choice, "elixir");
+  beam_node_set_syntax (self->node, elixir ? BEAM_SYNTAX_ELIXIR : BEAM_SYNTAX_ERLANG);
+}
+
 /* For beam-window.ui's bindings of the node's state. */
 static char *
 state_icon_name (gpointer            data G_GNUC_UNUSED,
@@ -182,6 +200,9 @@ show_node (BeamWindow     *self,
   set_node (self, node);
   g_signal_connect_object (self->node, "notify::state", G_CALLBACK (on_node_state_changed),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->node, "notify::runs-elixir", G_CALLBACK (apply_syntax),
+                           self, G_CONNECT_SWAPPED);
+  apply_syntax (self);
   g_signal_connect_object (self->node, "notify::name", G_CALLBACK (update_title),
                            self, G_CONNECT_SWAPPED);
   update_title (self);
@@ -519,6 +540,15 @@ beam_window_init (BeamWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr(GAction) syntax = g_settings_create_action (self->settings, "term-syntax");
+
+    g_action_map_add_action (G_ACTION_MAP (group), syntax);
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "settings", G_ACTION_GROUP (group));
+  }
+  g_signal_connect_object (self->settings, "changed::term-syntax", G_CALLBACK (apply_syntax),
+                           self, G_CONNECT_SWAPPED);
 
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-node.h"
+#include "beam-node-language.h"
 
 struct _BeamNode
 {
@@ -20,6 +21,9 @@ struct _BeamNode
   BeamConnection  *connection;
   BeamLoadHistory *load_history;
   gboolean         read_only;
+  gboolean         runs_elixir;
+  gboolean         elixir_syntax;
+  GCancellable    *language_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (BeamNode, beam_node, G_TYPE_OBJECT)
@@ -34,14 +38,52 @@ enum {
   PROP_STATE,
   PROP_STALE,
   PROP_STATUS_TEXT,
+  PROP_RUNS_ELIXIR,
+  PROP_ELIXIR_SYNTAX,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void
+on_language_known (GObject      *source G_GNUC_UNUSED,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BeamNode) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean runs_elixir = FALSE;
+
+  if (!beam_node_language_finish (result, &runs_elixir, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Whether %s runs Elixir is unknown: %s", beam_node_get_name (self),
+                 error->message);
+      return;
+    }
+  if (self->runs_elixir == runs_elixir)
+    return;
+  self->runs_elixir = runs_elixir;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNS_ELIXIR]);
+}
+
+/* Asked at every connect: a reconnect may reach another incarnation. */
+static void
+ask_language (BeamNode *self)
+{
+  g_cancellable_cancel (self->language_cancellable);
+  g_clear_object (&self->language_cancellable);
+  self->language_cancellable = g_cancellable_new ();
+  beam_node_language_async (self->connection, self->language_cancellable, on_language_known,
+                            g_object_ref (self));
+}
+
+static void
 on_connection_changed (BeamNode *self)
 {
+  if (beam_connection_get_state (self->connection) == BEAM_CONNECTION_STATE_CONNECTED)
+    ask_language (self);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
@@ -70,6 +112,8 @@ beam_node_dispose (GObject *object)
   if (self->load_history != NULL)
     beam_load_history_stop (self->load_history);
   g_clear_object (&self->load_history);
+  g_cancellable_cancel (self->language_cancellable);
+  g_clear_object (&self->language_cancellable);
   if (self->connection != NULL)
     beam_connection_close (self->connection);
   g_clear_object (&self->connection);
@@ -107,6 +151,12 @@ beam_node_get_property (GObject    *object,
       break;
     case PROP_STALE:
       g_value_set_boolean (value, beam_node_get_stale (self));
+      break;
+    case PROP_RUNS_ELIXIR:
+      g_value_set_boolean (value, self->runs_elixir);
+      break;
+    case PROP_ELIXIR_SYNTAX:
+      g_value_set_boolean (value, self->elixir_syntax);
       break;
     case PROP_STATUS_TEXT:
       g_value_take_string (value, beam_node_dup_status_text (self));
@@ -150,6 +200,13 @@ beam_node_class_init (BeamNodeClass *klass)
     g_param_spec_string ("status-text", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  properties[PROP_RUNS_ELIXIR] =
+    g_param_spec_boolean ("runs-elixir", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ELIXIR_SYNTAX] =
+    g_param_spec_boolean ("elixir-syntax", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -178,6 +235,8 @@ beam_node_new (BeamConnection *connection,
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::answering", G_CALLBACK (on_answering_changed),
                            self, G_CONNECT_SWAPPED);
+  if (beam_connection_get_state (connection) == BEAM_CONNECTION_STATE_CONNECTED)
+    ask_language (self);
   return self;
 }
 
@@ -266,4 +325,40 @@ beam_node_dup_status_text (BeamNode *self)
     default:
       return g_strdup (_("Disconnected"));
     }
+}
+
+gboolean
+beam_node_get_runs_elixir (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), FALSE);
+  return self->runs_elixir;
+}
+
+BeamSyntax
+beam_node_get_syntax (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), BEAM_SYNTAX_ERLANG);
+  return self->elixir_syntax ? BEAM_SYNTAX_ELIXIR : BEAM_SYNTAX_ERLANG;
+}
+
+void
+beam_node_set_syntax (BeamNode   *self,
+                      BeamSyntax  syntax)
+{
+  gboolean elixir = syntax == BEAM_SYNTAX_ELIXIR;
+
+  g_return_if_fail (BEAM_IS_NODE (self));
+
+  if (self->elixir_syntax == elixir)
+    return;
+  self->elixir_syntax = elixir;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ELIXIR_SYNTAX]);
+}
+
+char *
+beam_node_dup_display_name (BeamNode   *self,
+                            const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  return beam_print_name (name, self != NULL ? beam_node_get_syntax (self) : BEAM_SYNTAX_ERLANG);
 }

@@ -5,6 +5,7 @@
 
 #include "beam-connection.h"
 #include "beam-load-history.h"
+#include "beam-term-printer.h"
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,16 @@ gboolean             beam_node_get_answering   (BeamNode       *self);
  * or lost. */
 gboolean             beam_node_get_stale       (BeamNode       *self);
 char                *beam_node_dup_status_text (BeamNode       *self);
+/* Whether the node runs Elixir, asked at every connect. */
+gboolean             beam_node_get_runs_elixir (BeamNode       *self);
+/* The syntax the node's terms and names are shown in (the "elixir-syntax"
+ * property): the window's choice, from the settings and runs-elixir. */
+BeamSyntax           beam_node_get_syntax      (BeamNode       *self);
+void                 beam_node_set_syntax      (BeamNode       *self,
+                                                BeamSyntax      syntax);
+/* A module, registered name or "m:f/a" in the node's syntax
+ * (beam_print_name); self may be NULL: Erlang. */
+char                *beam_node_dup_display_name (BeamNode      *self,
+                                                 const char    *name);
 
 G_END_DECLS

@@ -260,6 +260,15 @@ beam_page_get_node (BeamPage *self)
   return priv->node;
 }
 
+/* Names and terms are printed as a page shows them: a refresh prints them
+ * in the new syntax. A paused page keeps what it shows. */
+static void
+on_syntax_changed (BeamPage *self)
+{
+  if (!beam_page_get_paused (self))
+    beam_page_refresh (self);
+}
+
 void
 beam_page_set_node (BeamPage *self,
                     BeamNode *node)
@@ -288,6 +297,8 @@ beam_page_set_node (BeamPage *self,
     {
       g_signal_connect_object (node, "notify::stale", G_CALLBACK (on_node_state_changed), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::elixir-syntax", G_CALLBACK (on_syntax_changed),
+                               self, G_CONNECT_SWAPPED);
       on_node_state_changed (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);

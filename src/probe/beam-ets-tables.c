@@ -348,3 +348,22 @@ beam_ets_rows_finish (GAsyncResult  *result,
 {
   return beam_connection_call_task_finish (result, beam_ets_rows_async, error);
 }
+
+void
+beam_ets_tables_respell (BeamEtsTables *tables,
+                         BeamSyntax     syntax)
+{
+  g_return_if_fail (tables != NULL);
+
+  for (guint i = 0; i < tables->n_tables; i++)
+    {
+      BeamEtsTable *table = &tables->tables[i];
+      g_autofree char *spelled = NULL;
+
+      if (table->owner_name == NULL)
+        continue;
+      spelled = beam_print_name (table->owner_name, syntax);
+      if (g_strcmp0 (spelled, table->owner_name) != 0)
+        table->owner_name = g_string_chunk_insert_const (tables->strings, spelled);
+    }
+}

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "beam-connection.h"
+#include "beam-term-printer.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,10 @@ void           beam_ets_tables_async   (BeamConnection      *connection,
                                         gpointer             user_data);
 BeamEtsTables *beam_ets_tables_finish  (GAsyncResult        *result,
                                         GError             **error);
+/* Spells the owners' registered names in `syntax` (beam_print_name); the
+ * tables' names stay as they are, as they open the table. */
+void           beam_ets_tables_respell (BeamEtsTables       *tables,
+                                        BeamSyntax           syntax);
 void           beam_ets_tables_free    (BeamEtsTables       *tables);
 void           beam_ets_tables_sort    (BeamEtsTables       *tables,
                                         BeamEtsSort          sort);

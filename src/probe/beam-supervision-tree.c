@@ -642,3 +642,31 @@ beam_supervisor_details_finish (GAsyncResult  *result,
 {
   return beam_connection_call_task_finish (result, beam_supervisor_details_async, error);
 }
+
+static const char *
+respell (GStringChunk *strings,
+         const char   *name,
+         BeamSyntax    syntax)
+{
+  g_autofree char *spelled = NULL;
+
+  if (name == NULL)
+    return NULL;
+  spelled = beam_print_name (name, syntax);
+  return g_strcmp0 (spelled, name) == 0 ? name : g_string_chunk_insert_const (strings, spelled);
+}
+
+void
+beam_supervision_tree_respell (BeamSupervisionTree *tree,
+                               BeamSyntax           syntax)
+{
+  g_return_if_fail (tree != NULL);
+
+  for (guint i = 0; i < tree->n_nodes; i++)
+    {
+      BeamSupervisionNode *node = &tree->nodes[i];
+
+      node->name = respell (tree->strings, node->name, syntax);
+      node->module = respell (tree->strings, node->module, syntax);
+    }
+}

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "beam-connection.h"
+#include "beam-term-printer.h"
 
 G_BEGIN_DECLS
 
@@ -144,6 +145,10 @@ BeamSupervisionTree *beam_supervision_tree_finish (GAsyncResult                 
 void                 beam_supervision_tree_free   (BeamSupervisionTree          *tree);
 
 const BeamSupervisionNode *beam_supervision_tree_get_root (const BeamSupervisionTree *tree);
+/* Spells the registered names and modules of a fresh tree (atoms' text, as
+ * Erlang has them) in `syntax`, as beam_print_name does: MyApp.Cache. */
+void                 beam_supervision_tree_respell (BeamSupervisionTree *tree,
+                                                    BeamSyntax           syntax);
 
 /* Rooted at the top supervisor, each node {"pid", "name", "id", "type":
  * "supervisor" | "worker" | "linked", "module", "restart", "shutdown",

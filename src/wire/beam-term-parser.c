@@ -38,6 +38,7 @@ typedef struct
   guint       depth;
   gsize       binary_budget;
   GError     *error;
+  gboolean    struct_name;  /* the alias being read names a struct: `{` follows */
 } Parser;
 
 /* A map key, indexed by the hash it was built with. */
@@ -1013,9 +1014,9 @@ parse_elixir_alias (Parser *self,
   if (peek (self, 0) == '.' && (g_ascii_islower (peek (self, 1)) || peek (self, 1) == '_'))
     return fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
                  _("function calls cannot be typed, only terms"));
-  if (peek (self, 0) == '{')
+  if (peek (self, 0) == '{' && !self->struct_name)
     return fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
-                 _("structs cannot be typed; write a map with a :__struct__ key"));
+                 _("structs are written %%Name{...}"));
 
   if (len >= strlen ("Elixir") && memcmp (start, "Elixir", strlen ("Elixir")) == 0 &&
       (len == strlen ("Elixir") || start[strlen ("Elixir")] == '.'))
@@ -1478,11 +1479,15 @@ map_add (Parser     *self,
   return TRUE;
 }
 
-/* #{K => V, ...} in Erlang, %{K => V, k: v} in Elixir. */
+/* #{K => V, ...} in Erlang, %{K => V, k: v} in Elixir; with `struct_name`
+ * (taken; NULL for none), %Name{k: v}, whose __struct__ key is Name. */
 static BeamTerm *
-parse_map (Parser *self,
-           guint  *hash)
+parse_map (Parser   *self,
+           guint    *hash,
+           BeamTerm *struct_name,
+           guint     struct_hash)
 {
+  g_autoptr(BeamTerm) name = struct_name;
   g_autoptr(GPtrArray) pairs = NULL;
   g_autoptr(GArray) hashes = NULL;
   g_autoptr(GHashTable) index = NULL;
@@ -1563,6 +1568,17 @@ parse_map (Parser *self,
     }
   self->p++;
 
+  /* Last, as the name wins over a __struct__ key written inside. */
+  if (name != NULL)
+    {
+      guint key_hash = 0;
+      BeamTerm *key = make_atom ("__struct__", strlen ("__struct__"), &key_hash);
+
+      if (!map_add (self, self->p, pairs, hashes, index, key, key_hash,
+                    g_steal_pointer (&name), struct_hash))
+        goto out;
+    }
+
   /* A sum, as the pairs have no order. */
   for (guint i = 0; i < hashes->len; i += 2)
     map_hash += hash_mix ((guint64) g_array_index (hashes, guint, i) << 32 |
@@ -1573,6 +1589,31 @@ parse_map (Parser *self,
 out:
   self->depth--;
   return term;
+}
+
+/* %Name{k: v}: a map whose __struct__ key is the alias Name. */
+static BeamTerm *
+parse_struct (Parser *self,
+              guint  *hash)
+{
+  BeamTerm *name;
+  guint name_hash = 0;
+
+  self->p++;
+  self->struct_name = TRUE;
+  name = parse_elixir_alias (self, &name_hash);
+  self->struct_name = FALSE;
+  if (name == NULL)
+    return NULL;
+  if (peek (self, 0) != '{')
+    {
+      beam_term_free (name);
+      fail_expected (self, _("`{` after the struct's name"));
+      return NULL;
+    }
+  /* parse_map steps over two characters, "%{" or "#{". */
+  self->p--;
+  return parse_map (self, hash, name, name_hash);
 }
 
 /* Binaries */
@@ -2201,14 +2242,13 @@ parse_term (Parser *self,
       if (refuse_opaque (self))
         return NULL;
       if (peek (self, 1) == '{')
-        return parse_map (self, hash);
+        return parse_map (self, hash, NULL, 0);
       break;
     case '%':
       if (peek (self, 1) == '{')
-        return parse_map (self, hash);
-      if (g_ascii_isupper (peek (self, 1)))
-        return fail (self, start, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
-                     _("structs cannot be typed; write a map with a :__struct__ key"));
+        return parse_map (self, hash, NULL, 0);
+      if (is_elixir (self) && g_ascii_isupper (peek (self, 1)))
+        return parse_struct (self, hash);
       break;
     case '"':
       if (is_elixir (self))

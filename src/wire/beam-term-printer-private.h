@@ -55,6 +55,11 @@ struct _BeamTermSyntax
                                 const BeamTerm  *term);
   void      (*print_fun)       (BeamTermPrinter *p,
                                 const BeamTerm  *term);
+  /* A map the syntax prints otherwise (Elixir's structs): FALSE to print it
+   * as a map. NULL if the syntax has no such form. */
+  gboolean  (*print_struct)    (BeamTermPrinter *p,
+                                const BeamTerm  *term,
+                                guint            depth);
 };
 
 extern const BeamTermSyntax _beam_term_syntax_erlang;
@@ -62,6 +67,13 @@ extern const BeamTermSyntax _beam_term_syntax_elixir;
 
 gboolean _beam_term_printer_elided      (BeamTermPrinter *p,
                                          guint            i);
+/* Whether a container at `depth` shows no contents. */
+gboolean _beam_term_printer_collapsed   (BeamTermPrinter *p,
+                                         guint            depth);
+/* The walker, for a syntax's containers. */
+void     _beam_term_printer_print       (BeamTermPrinter *p,
+                                         const BeamTerm  *term,
+                                         guint            depth);
 gboolean _beam_term_is_sane_bitstring   (const BeamTerm  *term);
 /* The value of the bits in the last byte of a bitstring. */
 guint    _beam_term_bitstring_tail      (const BeamTerm  *term);

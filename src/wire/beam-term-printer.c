@@ -28,9 +28,9 @@ static void print_term (BeamTermPrinter *p,
                         guint            depth);
 
 /* A container at the depth limit shows no contents. */
-static gboolean
-collapsed (BeamTermPrinter *p,
-           guint            depth)
+gboolean
+_beam_term_printer_collapsed (BeamTermPrinter *p,
+                              guint            depth)
 {
   return p->max_depth > 0 && depth >= p->max_depth;
 }
@@ -290,7 +290,7 @@ print_term (BeamTermPrinter *p,
       break;
 
     case BEAM_TERM_TUPLE:
-      if (term->n_children > 0 && collapsed (p, depth))
+      if (term->n_children > 0 && _beam_term_printer_collapsed (p, depth))
         g_string_append (p->out, "{...}");
       else
         print_tuple (p, term, depth);
@@ -301,14 +301,16 @@ print_term (BeamTermPrinter *p,
         g_string_append (p->out, "[]");
       else if (is_charlist (term, syntax->is_char))
         syntax->print_charlist (p, term);
-      else if (collapsed (p, depth))
+      else if (_beam_term_printer_collapsed (p, depth))
         g_string_append (p->out, "[...]");
       else
         print_list (p, term, depth);
       break;
 
     case BEAM_TERM_MAP:
-      if (term->n_children > 0 && collapsed (p, depth))
+      if (syntax->print_struct != NULL && syntax->print_struct (p, term, depth))
+        break;
+      if (term->n_children > 0 && _beam_term_printer_collapsed (p, depth))
         {
           g_string_append (p->out, syntax->map_open);
           g_string_append (p->out, "...}");
@@ -341,6 +343,14 @@ print_term (BeamTermPrinter *p,
       g_string_append (p->out, syntax->unknown);
       break;
     }
+}
+
+void
+_beam_term_printer_print (BeamTermPrinter *p,
+                          const BeamTerm  *term,
+                          guint            depth)
+{
+  print_term (p, term, depth);
 }
 
 void
@@ -378,4 +388,22 @@ beam_term_print (const BeamTerm         *term,
   out = g_string_new (NULL);
   beam_term_print_to (term, options, out);
   return g_string_free (out, FALSE);
+}
+
+char *
+beam_term_print_function (const BeamTerm *term,
+                          BeamSyntax      syntax)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (term != NULL, NULL);
+
+  if (term->kind != BEAM_TERM_TUPLE || term->n_children != 3 ||
+      term->children[0]->kind != BEAM_TERM_ATOM || term->children[1]->kind != BEAM_TERM_ATOM ||
+      term->children[2]->kind != BEAM_TERM_INTEGER || term->children[2]->v.integer < 0 ||
+      term->children[2]->v.integer > 255)
+    return NULL;
+  text = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, term->children[0]->v.atom.name,
+                          term->children[1]->v.atom.name, term->children[2]->v.integer);
+  return beam_print_name (text, syntax);
 }

@@ -33,4 +33,16 @@ void  beam_term_print_to    (const BeamTerm         *term,
                              const BeamPrintOptions *options,
                              GString                *out);
 
+/* A name as the process list holds it, the atom's text unquoted: a module or
+ * a registered name ("Elixir.MyApp.Cache", "code_server") or a function
+ * ("Elixir.MyApp.Cache:init/1"), spelled in `syntax`. Erlang keeps it as it
+ * is; Elixir writes aliases as Elixir does (MyApp.Cache), and functions as
+ * Exception.format_mfa/3 does (MyApp.Cache.init/1, :gen_server.loop/7). */
+char *beam_print_name       (const char             *name,
+                             BeamSyntax              syntax);
+/* A {Module, Function, Arity} term as "m:f/a" in beam_print_name's
+ * spelling; NULL if the term is not one. */
+char *beam_term_print_function (const BeamTerm       *term,
+                                BeamSyntax            syntax);
+
 G_END_DECLS

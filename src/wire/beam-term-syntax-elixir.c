@@ -601,6 +601,272 @@ ex_print_fun (BeamTermPrinter *p,
     }
 }
 
+/* Structs */
+
+/* The value of atom key `key` in a map, or NULL. */
+static const BeamTerm *
+ex_field (const BeamTerm *map,
+          const char     *key)
+{
+  for (guint i = 0; i + 1 < map->n_children; i += 2)
+    if (map->children[i]->kind == BEAM_TERM_ATOM &&
+        strcmp (map->children[i]->v.atom.name, key) == 0)
+      return map->children[i + 1];
+  return NULL;
+}
+
+static gboolean
+ex_int_field (const BeamTerm *map,
+              const char     *key,
+              gint64          min,
+              gint64          max,
+              gint64         *value)
+{
+  const BeamTerm *field = ex_field (map, key);
+
+  if (field == NULL || field->kind != BEAM_TERM_INTEGER ||
+      field->v.integer < min || field->v.integer > max)
+    return FALSE;
+  *value = field->v.integer;
+  return TRUE;
+}
+
+/* Whether the map has exactly these keys besides __struct__ (NULL-ended). */
+static gboolean
+ex_has_fields (const BeamTerm     *map,
+               const char * const *keys)
+{
+  guint n = 0;
+
+  for (; keys[n] != NULL; n++)
+    if (ex_field (map, keys[n]) == NULL)
+      return FALSE;
+  return map->n_children / 2 == n + 1;
+}
+
+static gboolean
+ex_is_iso (const BeamTerm *map)
+{
+  const BeamTerm *calendar = ex_field (map, "calendar");
+
+  return calendar != NULL && calendar->kind == BEAM_TERM_ATOM &&
+         strcmp (calendar->v.atom.name, "Elixir.Calendar.ISO") == 0;
+}
+
+/* Calendar.ISO's date: the year in four digits at least, signed. */
+static gboolean
+ex_append_date (GString        *out,
+                const BeamTerm *map)
+{
+  gint64 year, month, day;
+
+  if (!ex_is_iso (map) || !ex_int_field (map, "year", -9999, 9999, &year) ||
+      !ex_int_field (map, "month", 1, 12, &month) || !ex_int_field (map, "day", 1, 31, &day))
+    return FALSE;
+  g_string_append_printf (out, "%s%04" G_GINT64_FORMAT "-%02" G_GINT64_FORMAT "-%02"
+                          G_GINT64_FORMAT, year < 0 ? "-" : "", ABS (year), month, day);
+  return TRUE;
+}
+
+/* Calendar.ISO's time: as many fraction digits as the microsecond's precision. */
+static gboolean
+ex_append_time (GString        *out,
+                const BeamTerm *map)
+{
+  const BeamTerm *micro = ex_field (map, "microsecond");
+  gint64 hour, minute, second;
+  gint64 us, precision;
+
+  if (!ex_is_iso (map) || !ex_int_field (map, "hour", 0, 23, &hour) ||
+      !ex_int_field (map, "minute", 0, 59, &minute) ||
+      !ex_int_field (map, "second", 0, 60, &second) ||
+      micro == NULL || micro->kind != BEAM_TERM_TUPLE || micro->n_children != 2 ||
+      micro->children[0]->kind != BEAM_TERM_INTEGER ||
+      micro->children[1]->kind != BEAM_TERM_INTEGER)
+    return FALSE;
+  us = micro->children[0]->v.integer;
+  precision = micro->children[1]->v.integer;
+  if (us < 0 || us > 999999 || precision < 0 || precision > 6)
+    return FALSE;
+  g_string_append_printf (out, "%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02"
+                          G_GINT64_FORMAT, hour, minute, second);
+  if (precision > 0)
+    {
+      char digits[8];
+
+      g_snprintf (digits, sizeof digits, "%06" G_GINT64_FORMAT, us);
+      g_string_append_printf (out, ".%.*s", (int) precision, digits);
+    }
+  return TRUE;
+}
+
+/* DateTime: ~U[...] in UTC, #DateTime<... +01:00 CET Europe/Paris> elsewhere. */
+static gboolean
+ex_append_date_time (GString        *out,
+                     const BeamTerm *map)
+{
+  static const char * const keys[] = {
+    "calendar", "year", "month", "day", "hour", "minute", "second", "microsecond",
+    "time_zone", "zone_abbr", "utc_offset", "std_offset", NULL,
+  };
+  const BeamTerm *zone = ex_field (map, "time_zone");
+  const BeamTerm *abbr = ex_field (map, "zone_abbr");
+  g_autoptr(GString) text = g_string_new (NULL);
+  gint64 utc_offset, std_offset, offset;
+
+  /* Elixir writes the zone's names as they are; ours must be text. */
+  if (!ex_has_fields (map, keys) || zone->kind != BEAM_TERM_BINARY ||
+      abbr->kind != BEAM_TERM_BINARY ||
+      !ex_printable_string ((const char *) zone->v.bytes.data, zone->v.bytes.size) ||
+      !ex_printable_string ((const char *) abbr->v.bytes.data, abbr->v.bytes.size) ||
+      !ex_int_field (map, "utc_offset", -86400, 86400, &utc_offset) ||
+      !ex_int_field (map, "std_offset", -86400, 86400, &std_offset) ||
+      !ex_append_date (text, map))
+    return FALSE;
+  g_string_append_c (text, ' ');
+  if (!ex_append_time (text, map))
+    return FALSE;
+
+  if (zone->v.bytes.size == strlen ("Etc/UTC") &&
+      memcmp (zone->v.bytes.data, "Etc/UTC", zone->v.bytes.size) == 0 &&
+      utc_offset == 0 && std_offset == 0)
+    {
+      g_string_append_printf (out, "~U[%sZ]", text->str);
+      return TRUE;
+    }
+  offset = utc_offset + std_offset;
+  g_string_append_printf (out, "#DateTime<%s%c%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT " ",
+                          text->str, offset < 0 ? '-' : '+', ABS (offset) / 3600,
+                          ABS (offset) % 3600 / 60);
+  g_string_append_len (out, (const char *) abbr->v.bytes.data, abbr->v.bytes.size);
+  g_string_append_c (out, ' ');
+  g_string_append_len (out, (const char *) zone->v.bytes.data, zone->v.bytes.size);
+  g_string_append_c (out, '>');
+  return TRUE;
+}
+
+/* The sigils and calls Elixir 1.14's Inspect implementations print for the
+ * standard library's structs; FALSE for a struct printed as %Name{...}. */
+static gboolean
+ex_print_known_struct (BeamTermPrinter *p,
+                       const char      *name,
+                       const BeamTerm  *term,
+                       guint            depth)
+{
+  static const char * const date_keys[] = { "calendar", "year", "month", "day", NULL };
+  static const char * const time_keys[] = {
+    "calendar", "hour", "minute", "second", "microsecond", NULL,
+  };
+  static const char * const naive_keys[] = {
+    "calendar", "year", "month", "day", "hour", "minute", "second", "microsecond", NULL,
+  };
+  static const char * const range_keys[] = { "first", "last", "step", NULL };
+  static const char * const map_set_keys[] = { "map", "version", NULL };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (strcmp (name, "Elixir.Date") == 0 && ex_has_fields (term, date_keys) &&
+      ex_append_date (text, term))
+    g_string_append_printf (p->out, "~D[%s]", text->str);
+  else if (strcmp (name, "Elixir.Time") == 0 && ex_has_fields (term, time_keys) &&
+           ex_append_time (text, term))
+    g_string_append_printf (p->out, "~T[%s]", text->str);
+  else if (strcmp (name, "Elixir.NaiveDateTime") == 0 && ex_has_fields (term, naive_keys) &&
+           ex_append_date (text, term) && (g_string_append_c (text, ' '), TRUE) &&
+           ex_append_time (text, term))
+    g_string_append_printf (p->out, "~N[%s]", text->str);
+  else if (strcmp (name, "Elixir.DateTime") == 0 && ex_append_date_time (text, term))
+    g_string_append (p->out, text->str);
+  else if (strcmp (name, "Elixir.Range") == 0 && ex_has_fields (term, range_keys) &&
+           ex_field (term, "first")->kind == BEAM_TERM_INTEGER &&
+           ex_field (term, "last")->kind == BEAM_TERM_INTEGER &&
+           ex_field (term, "step")->kind == BEAM_TERM_INTEGER &&
+           ex_field (term, "step")->v.integer != 0)
+    {
+      gint64 first = ex_field (term, "first")->v.integer;
+      gint64 last = ex_field (term, "last")->v.integer;
+      gint64 step = ex_field (term, "step")->v.integer;
+
+      g_string_append_printf (p->out, "%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT, first, last);
+      if (step != 1 || last < first)
+        g_string_append_printf (p->out, "//%" G_GINT64_FORMAT, step);
+    }
+  else if (strcmp (name, "Elixir.MapSet") == 0 && ex_has_fields (term, map_set_keys) &&
+           ex_field (term, "map")->kind == BEAM_TERM_MAP)
+    {
+      const BeamTerm *set = ex_field (term, "map");
+
+      g_string_append (p->out, "MapSet.new([");
+      if (set->n_children > 0 && _beam_term_printer_collapsed (p, depth))
+        g_string_append (p->out, "...");
+      for (guint i = 0; i < set->n_children / 2 && !_beam_term_printer_collapsed (p, depth); i++)
+        {
+          if (i > 0)
+            g_string_append (p->out, ", ");
+          if (_beam_term_printer_elided (p, i))
+            {
+              g_string_append (p->out, "...");
+              break;
+            }
+          _beam_term_printer_print (p, set->children[2 * i], depth + 1);
+        }
+      g_string_append (p->out, "])");
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* A map with an alias as its :__struct__ and only atom keys prints as
+ * %Name{key: value}, as Inspect.Any does for a struct, with no __struct__ and
+ * no __exception__ key. Elixir lists the fields in the order the module
+ * defines them, which is not in the term: ours are in the map's order. */
+static gboolean
+ex_print_struct (BeamTermPrinter *p,
+                 const BeamTerm  *term,
+                 guint            depth)
+{
+  const BeamTerm *name = ex_field (term, "__struct__");
+  guint shown = 0;
+
+  if (name == NULL || name->kind != BEAM_TERM_ATOM || ex_classify (name->v.atom.name) != EX_ALIAS)
+    return FALSE;
+  for (guint i = 0; i < term->n_children; i += 2)
+    if (term->children[i]->kind != BEAM_TERM_ATOM)
+      return FALSE;
+
+  if (ex_print_known_struct (p, name->v.atom.name, term, depth))
+    return TRUE;
+
+  g_string_append_c (p->out, '%');
+  ex_append_atom (p->out, name->v.atom.name);
+  g_string_append_c (p->out, '{');
+  for (guint i = 0; i < term->n_children; i += 2)
+    {
+      const char *key = term->children[i]->v.atom.name;
+
+      if (strcmp (key, "__struct__") == 0 || strcmp (key, "__exception__") == 0)
+        continue;
+      if (_beam_term_printer_collapsed (p, depth))
+        {
+          g_string_append (p->out, "...");
+          break;
+        }
+      if (shown > 0)
+        g_string_append (p->out, ", ");
+      if (_beam_term_printer_elided (p, shown))
+        {
+          g_string_append (p->out, "...");
+          break;
+        }
+      ex_append_key (p->out, key);
+      g_string_append_c (p->out, ' ');
+      _beam_term_printer_print (p, term->children[i + 1], depth + 1);
+      shown++;
+    }
+  g_string_append_c (p->out, '}');
+  return TRUE;
+}
+
 const BeamTermSyntax _beam_term_syntax_elixir = {
   .separator = ", ",
   .list_cut = ", ...]",
@@ -621,4 +887,56 @@ const BeamTermSyntax _beam_term_syntax_elixir = {
   .print_binary = ex_print_binary,
   .print_bitstring = ex_print_bytes,
   .print_fun = ex_print_fun,
+  .print_struct = ex_print_struct,
 };
+
+/* The arity after the last '/' of "m:f/a", or -1. */
+static gssize
+ex_mfa_slash (const char *name)
+{
+  const char *slash = strrchr (name, '/');
+
+  if (slash == NULL || slash[1] == '\0')
+    return -1;
+  for (const char *s = slash + 1; *s != '\0'; s++)
+    if (!g_ascii_isdigit (*s))
+      return -1;
+  return slash - name;
+}
+
+char *
+beam_print_name (const char *name,
+                 BeamSyntax  syntax)
+{
+  g_autoptr(GString) out = NULL;
+  const char *colon;
+  gssize slash;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (syntax != BEAM_SYNTAX_ELIXIR)
+    return g_strdup (name);
+
+  colon = strchr (name, ':');
+  slash = ex_mfa_slash (name);
+  if (colon != NULL && slash > colon - name + 1 && colon > name)
+    {
+      g_autofree char *module = g_strndup (name, colon - name);
+      g_autofree char *function = g_strndup (colon + 1, slash - (colon - name) - 1);
+
+      out = g_string_new (NULL);
+      ex_append_atom (out, module);
+      g_string_append_c (out, '.');
+      ex_append_remote (out, function);
+      g_string_append (out, name + slash);
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  /* A bare name is a name, not a term: only aliases change. */
+  if (ex_classify (name) == EX_ALIAS && strcmp (name, "Elixir") != 0)
+    {
+      out = g_string_new (NULL);
+      ex_append_atom (out, name);
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+  return g_strdup (name);
+}

@@ -2162,6 +2162,160 @@ test_unknown_page (void)
   g_assert_nonnull (strstr (err, "system, load, memory, applications, tables, processes"));
 }
 
+/* The folder of Elixir's own modules beside the `elixir` on PATH, or NULL. */
+static char *
+elixir_ebin (void)
+{
+  g_autofree char *program = g_find_program_in_path ("elixir");
+  g_autofree char *real = NULL;
+  g_autofree char *bin = NULL;
+  g_autofree char *ebin = NULL;
+
+  if (program == NULL || (real = realpath (program, NULL)) == NULL)
+    return NULL;
+  bin = g_path_get_dirname (real);
+  ebin = g_build_filename (bin, "..", "lib", "elixir", "ebin", NULL);
+  return g_file_test (ebin, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&ebin) : NULL;
+}
+
+/* A label showing exactly `text` somewhere under `widget`. */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} LabelWanted;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWanted *wanted = data;
+
+  return shows_label (wanted->widget, wanted->text);
+}
+
+static void
+wait_for_label (GtkWidget  *widget,
+                const char *text,
+                guint       timeout_ms)
+{
+  LabelWanted wanted = { widget, text };
+
+  beam_test_wait_until (label_shown, &wanted, timeout_ms);
+}
+
+static gboolean
+node_runs_elixir (gpointer data)
+{
+  BeamNode *beam_node = beam_window_get_node (data);
+
+  return beam_node != NULL && beam_node_get_runs_elixir (beam_node);
+}
+
+static gboolean
+elixir_state_shown (gpointer data)
+{
+  g_autofree char *state = beam_process_window_dup_state (data);
+
+  return state != NULL && strstr (state, "MapSet") != NULL;
+}
+
+/* An Elixir node (Elixir's modules loaded into a fixture node, its app
+ * started) is seen to run Elixir: with the setting on auto, the process list,
+ * the process window and its state read as an Elixir user writes them; the
+ * header menu's choice of Erlang turns the list back. */
+static void
+test_elixir_node (void)
+{
+  g_autofree char *ebin = elixir_ebin ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTestNode) ex = NULL;
+  g_autoptr(BeamWindow) window = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+  g_autofree char *out = NULL;
+  g_autofree char *state = NULL;
+  BeamProcessesPage *page;
+  BeamProcessWindow *process;
+  const char * const args[] = { "-pa", ebin, NULL };
+
+  if (ebin == NULL)
+    {
+      g_test_skip ("No elixir on PATH (tools/install-deps.sh installs it)");
+      return;
+    }
+  ex = beam_test_node_start (args, &error);
+  g_assert_no_error (error);
+  g_free (beam_test_node_erl_call (ex, "application", "ensure_all_started", "[elixir]", &error));
+  g_assert_no_error (error);
+  /* erl_call's arguments take no binaries and no `~`: a charlist, no sigils. */
+  out = beam_test_node_erl_call (ex, "erlang", "apply",
+                                 "['Elixir.Code', eval_string, [\""
+                                 "defmodule MyApp.Cache do use GenServer; "
+                                 "def init(_), do: {:ok, %{entries: MapSet.new([:a, :b]), "
+                                 "since: Date.new!(2024, 1, 2), sizes: 1..10}} end; "
+                                 "GenServer.start(MyApp.Cache, [], name: MyApp.Cache)\"]]",
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (out, "ok"));
+
+  g_assert_cmpstr (g_settings_get_string (settings, "term-syntax"), ==, "auto");
+  window = g_object_ref_sink (new_window ());
+  beam_window_connect (window, ex->name, ex->cookie, "processes");
+  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_wait_until (node_runs_elixir, window, 10000);
+  g_assert_cmpint (beam_node_get_syntax (beam_window_get_node (window)), ==, BEAM_SYNTAX_ELIXIR);
+
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  beam_test_wait_until (processes_listed, page, 20000);
+  beam_processes_page_set_filter (page, "MyApp");
+  beam_test_wait_until (filtered_to_one, page, 10000);
+  wait_for_label (GTK_WIDGET (page), "MyApp.Cache", 10000);
+  wait_for_label (GTK_WIDGET (page), ":gen_server.loop/7", 10000);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "elixir-processes.png");
+
+  process = beam_process_window_new (beam_window_get_node (window), "MyApp.Cache");
+  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
+  gtk_window_present (GTK_WINDOW (process));
+  beam_test_wait_until (window_loaded, process, 15000);
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (process)), "MyApp.Cache on "));
+  wait_for_label (GTK_WIDGET (process), "MyApp.Cache.init/1", 10000);
+  settle (300);
+  save_screenshot (GTK_WIDGET (process), "elixir-process-window.png");
+  beam_process_window_show_page (process, "state");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
+  beam_test_wait_until (elixir_state_shown, process, 10000);
+  state = beam_process_window_dup_state (process);
+  g_assert_cmpstr (state, ==,
+                   "%{entries: MapSet.new([:a, :b]), since: ~D[2024-01-02], sizes: 1..10}\n");
+  settle (300);
+  save_screenshot (GTK_WIDGET (process), "elixir-process-state.png");
+  destroy_and_finalize (g_object_ref (process));
+
+  /* The header menu's Erlang syntax wins over the node's language. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.term-syntax", "s",
+                                             "erlang"));
+  g_assert_cmpint (beam_node_get_syntax (beam_window_get_node (window)), ==, BEAM_SYNTAX_ERLANG);
+  wait_for_label (GTK_WIDGET (page), "Elixir.MyApp.Cache", 15000);
+  g_settings_reset (settings, "term-syntax");
+  g_assert_cmpint (beam_node_get_syntax (beam_window_get_node (window)), ==, BEAM_SYNTAX_ELIXIR);
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2204,6 +2358,7 @@ main (int    argc,
   g_test_add_func ("/window/processes-bulk-kill", test_processes_bulk_kill);
   g_test_add_func ("/window/processes-menu-get-state", test_processes_menu_get_state);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
+  g_test_add_func ("/window/elixir-node", test_elixir_node);
 
   status = g_test_run ();
   beam_test_node_free (node);

@@ -448,6 +448,38 @@ test_cli_procs (void)
   g_assert_true (found);
 }
 
+static char *
+run_cli_text (const char *command)
+{
+  const char *argv[] = { g_getenv ("BEAMSCOPE_CLI"), command, "--node", node->name,
+                         "--cookie", node->cookie, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  return out;
+}
+
+/* The text output never cuts a name: a name longer than its column is
+ * printed whole, in Elixir syntax too. */
+static void
+test_cli_long_names (void)
+{
+  static const char long_name[] = "beamscope_registered_under_a_name_longer_than_forty_columns";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *args = g_strdup_printf ("[\"%s\"]", long_name);
+  g_autofree char *out = NULL;
+
+  g_free (beam_test_node_erl_call (node, "beamscope_fixture", "spawn_named", args, &error));
+  g_assert_no_error (error);
+  out = run_cli_text ("procs");
+  g_assert_nonnull (strstr (out, long_name));
+}
+
 static void
 test_cli_proc (void)
 {
@@ -501,8 +533,8 @@ test_cli_proc (void)
 }
 
 static char *
-run_cli_text (const char *first_arg,
-              ...)
+run_cli_output (const char *first_arg,
+                ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
@@ -533,8 +565,8 @@ run_cli_text (const char *first_arg,
 static void
 test_cli_text_names_and_sizes (void)
 {
-  g_autofree char *top = run_cli_text ("top", "--by", "heap_size", "-n", "1", NULL);
-  g_autofree char *procs = run_cli_text ("procs", NULL);
+  g_autofree char *top = run_cli_output ("top", "--by", "heap_size", "-n", "1", NULL);
+  g_autofree char *procs = run_cli_output ("procs", NULL);
   g_autoptr(JsonNode) listed = beam_test_node_cli_json (node, "procs", NULL);
   g_auto(GStrv) lines = g_strsplit (top, "\n", -1);
   const char *labelled_pid = NULL;
@@ -557,7 +589,7 @@ test_cli_text_names_and_sizes (void)
         }
     }
   g_assert_nonnull (labelled_pid);
-  proc = run_cli_text ("proc", labelled_pid, NULL);
+  proc = run_cli_output ("proc", labelled_pid, NULL);
   g_assert_true (g_regex_match_simple ("^registered_name +none$", proc, G_REGEX_MULTILINE, 0));
 }
 
@@ -657,6 +689,7 @@ main (int    argc,
   g_test_add_func ("/processes/no-atom-growth", test_no_atom_growth);
   g_test_add_func ("/processes/cli-proc", test_cli_proc);
   g_test_add_func ("/processes/cli-text-names-and-sizes", test_cli_text_names_and_sizes);
+  g_test_add_func ("/processes/cli-long-names", test_cli_long_names);
   g_test_add_func ("/processes/cli-unknown-name", test_cli_unknown_name_makes_no_atom);
   g_test_add_func ("/processes/cli-state", test_cli_state);
 

@@ -141,6 +141,14 @@ static const Case erlang_cases[] = {
 
 static const Case elixir_cases[] = {
   { ":foo", NULL },
+  /* A struct is read as the map it is, with no defaults: the node's
+   * structs would need the module. */
+  { "%URI{}", "%{__struct__: URI}" },
+  { "%MyApp.User{age: 3, name: \"x\"}", "%{__struct__: MyApp.User, age: 3, name: \"x\"}" },
+  { "%{__struct__: Foo, a: 1}", NULL },
+  { "%Foo{__struct__: Bar}", "%{__struct__: Foo}" },
+  { "%{__struct__: :foo, a: 1}", NULL },
+  { "%{__struct__: Foo, a: %Bar{}}", "%{__struct__: Foo, a: %{__struct__: Bar}}" },
   { ":\"foo bar\"", NULL },
   { ":'single quoted'", NULL },
   { ":\"$1\"", NULL },
@@ -290,7 +298,7 @@ static const BadCase bad_cases[] = {
   { "lists:seq(1, 2)", BEAM_SYNTAX_ERLANG, BEAM_TERM_PARSE_ERROR_UNSUPPORTED, "function calls" },
   { "String.upcase(\"a\")", BEAM_SYNTAX_ELIXIR, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
     "function calls" },
-  { "%URI{}", BEAM_SYNTAX_ELIXIR, BEAM_TERM_PARSE_ERROR_UNSUPPORTED, "structs cannot be typed" },
+  { "%URI[]", BEAM_SYNTAX_ELIXIR, BEAM_TERM_PARSE_ERROR_SYNTAX, "`{` after the struct's name" },
   { "\"\"\"\nheredoc\n\"\"\"", BEAM_SYNTAX_ELIXIR, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
     "heredocs" },
   { "1.0e999", BEAM_SYNTAX_ERLANG, BEAM_TERM_PARSE_ERROR_INVALID, "out of range" },

@@ -891,6 +891,46 @@ test_print_limits (void)
     }
 }
 
+/* Names as the process list holds them, in each syntax: the Elixir column
+ * as Exception.format_mfa/3 and inspect/2 write them. */
+static void
+test_print_names (void)
+{
+  static const struct { const char *name; const char *erlang; const char *elixir; } cases[] = {
+    { "Elixir.MyApp.Cache", "Elixir.MyApp.Cache", "MyApp.Cache" },
+    { "Elixir.MyApp.Cache:init/1", "Elixir.MyApp.Cache:init/1", "MyApp.Cache.init/1" },
+    { "gen_server:loop/7", "gen_server:loop/7", ":gen_server.loop/7" },
+    { "erlang:+/2", "erlang:+/2", ":erlang.+/2" },
+    { "Elixir.Foo:-fun/1-fun-0-/1", "Elixir.Foo:-fun/1-fun-0-/1", "Foo.\"-fun/1-fun-0-\"/1" },
+    { "a b:c d/0", "a b:c d/0", ":\"a b\".\"c d\"/0" },
+    { "code_server", "code_server", "code_server" },
+    { "Elixir", "Elixir", "Elixir" },
+    { "Elixir.lower", "Elixir.lower", "Elixir.lower" },
+    { "undefined", "undefined", "undefined" },
+    { "", "", "" },
+    { ":/", ":/", ":/" },
+  };
+  g_autoptr(BeamTerm) mfa = beam_term_new_tuple (3, beam_term_new_atom ("Elixir.MyApp.Cache"),
+                                                 beam_term_new_atom ("init"),
+                                                 beam_term_new_integer (1));
+  g_autoptr(BeamTerm) not_mfa = beam_term_new_tuple (2, beam_term_new_atom ("a"),
+                                                     beam_term_new_integer (1));
+  g_autofree char *erlang_mfa = beam_term_print_function (mfa, BEAM_SYNTAX_ERLANG);
+  g_autofree char *elixir_mfa = beam_term_print_function (mfa, BEAM_SYNTAX_ELIXIR);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *erlang = beam_print_name (cases[i].name, BEAM_SYNTAX_ERLANG);
+      g_autofree char *elixir = beam_print_name (cases[i].name, BEAM_SYNTAX_ELIXIR);
+
+      g_assert_cmpstr (erlang, ==, cases[i].erlang);
+      g_assert_cmpstr (elixir, ==, cases[i].elixir);
+    }
+  g_assert_cmpstr (erlang_mfa, ==, "Elixir.MyApp.Cache:init/1");
+  g_assert_cmpstr (elixir_mfa, ==, "MyApp.Cache.init/1");
+  g_assert_null (beam_term_print_function (not_mfa, BEAM_SYNTAX_ELIXIR));
+}
+
 /* Pids, ports and references of another node name it instead of 0. */
 static void
 test_print_remote (void)
@@ -999,6 +1039,7 @@ main (int   argc,
   g_test_add_func ("/term/decode/depth", test_decode_depth);
   g_test_add_func ("/term/print/limits", test_print_limits);
   g_test_add_func ("/term/print/remote", test_print_remote);
+  g_test_add_func ("/term/print/names", test_print_names);
   g_test_add_func ("/term/accessors", test_accessors);
 
   return g_test_run ();

@@ -634,6 +634,9 @@ tree_done (GObject      *object G_GNUC_UNUSED,
       finish (self, NULL);
       return;
     }
+  if (tree != NULL)
+    beam_supervision_tree_respell (tree,
+                                   beam_node_get_syntax (beam_page_get_node (BEAM_PAGE (self))));
   if (tree == NULL)
     {
       if (g_error_matches (error, BEAM_SUPERVISION_ERROR, BEAM_SUPERVISION_ERROR_NOT_RUNNING))

@@ -297,12 +297,14 @@ value_widget (BeamProcessWindow         *self,
   else if (g_str_equal (field->name, "stack_size"))
     return words_label (self, info->stack_size);
   else if (g_str_equal (field->name, "current_function") && info->current_function != NULL)
-    text = g_strdup (info->current_function);
+    text = beam_print_name (info->current_function, options.syntax);
+  else if (g_str_equal (field->name, "initial_call"))
+    text = beam_term_print_function (field->value, options.syntax);
   else if (g_str_equal (field->name, "registered_name") && info->registered_name == NULL)
     text = g_strdup (_("none"));
   else if (g_str_equal (field->name, "last_calls") && !info->last_calls_on)
     text = g_strdup (_("off (process_flag(save_calls, N) turns them on)"));
-  else
+  if (text == NULL)
     text = beam_term_print (field->value, &options);
 
   label = wrapping_label (text, 1.0);
@@ -491,10 +493,15 @@ show_info (BeamProcessWindow *self)
     gtk_list_box_remove (self->info_list, g_ptr_array_index (self->info_rows, i));
   g_ptr_array_set_size (self->info_rows, 0);
 
+  g_autofree char *initial_call = info->initial_call != NULL
+    ? beam_print_name (info->initial_call, current_syntax (self)) : NULL;
+  g_autofree char *name = info->registered_name != NULL
+    ? beam_print_name (info->registered_name, current_syntax (self)) : NULL;
+
   adw_view_switcher_title_set_subtitle (self->switcher_title, pid);
   adw_view_switcher_title_set_title (self->switcher_title,
-                                     info->registered_name != NULL ? info->registered_name
-                                     : info->initial_call != NULL ? info->initial_call : pid);
+                                     name != NULL ? name
+                                     : initial_call != NULL ? initial_call : pid);
 
   for (guint i = 0; i < info->n_fields; i++)
     {
@@ -505,7 +512,7 @@ show_info (BeamProcessWindow *self)
         continue;  /* its own page */
       if (g_str_equal (field->name, "initial_call") && info->initial_call != NULL)
         {
-          value = wrapping_label (info->initial_call, 1.0);
+          value = wrapping_label (initial_call, 1.0);
           gtk_label_set_selectable (GTK_LABEL (value), TRUE);
           gtk_widget_add_css_class (value, "monospace");
         }
@@ -1396,6 +1403,14 @@ open_process_action (GtkWidget  *widget,
 }
 
 
+/* The app's syntax for this node, until the window's own toggle is used. */
+static void
+follow_node_syntax (BeamProcessWindow *self)
+{
+  gtk_toggle_button_set_active (self->elixir_button,
+                                beam_node_get_syntax (self->node) == BEAM_SYNTAX_ELIXIR);
+}
+
 static void
 on_syntax_toggled (BeamProcessWindow *self)
 {
@@ -1528,6 +1543,7 @@ beam_process_window_new (BeamNode   *node,
 {
   BeamProcessWindow *self;
   g_autofree char *title = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -1535,14 +1551,18 @@ beam_process_window_new (BeamNode   *node,
   self = g_object_new (BEAM_TYPE_PROCESS_WINDOW, NULL);
   self->node = g_object_ref (node);
   self->who = g_strdup (who);
-  title = g_strdup_printf (_("%s on %s"), who, beam_node_get_name (node));
+  shown = beam_node_dup_display_name (node, who);
+  title = g_strdup_printf (_("%s on %s"), shown, beam_node_get_name (node));
   gtk_window_set_title (GTK_WINDOW (self), title);
-  adw_view_switcher_title_set_title (self->switcher_title, who);
+  adw_view_switcher_title_set_title (self->switcher_title, shown);
   beam_term_view_set_local_node (self->messages_view, beam_node_get_name (node));
   beam_term_view_set_local_node (self->dictionary_view, beam_node_get_name (node));
   beam_term_view_set_local_node (self->state_view, beam_node_get_name (node));
 
   update_actions (self);
+  follow_node_syntax (self);
+  g_signal_connect_object (node, "notify::elixir-syntax", G_CALLBACK (follow_node_syntax), self,
+                           G_CONNECT_SWAPPED);
 
   beam_process_window_refresh (self);
   sample_trends (self);

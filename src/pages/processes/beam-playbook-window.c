@@ -67,12 +67,14 @@ add_row (BeamPlaybookWindow *self,
          const char         *pid)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label = gtk_label_new (value);
+  g_autofree char *shown_value = beam_node_dup_display_name (self->node, value);
+  GtkWidget *label = gtk_label_new (shown_value);
+  g_autofree char *shown_title = beam_node_dup_display_name (self->node, title);
 
   gtk_widget_set_tooltip_text (label, tooltip);
   /* What the node sends is text, not markup: a pid's "<" would break it. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), shown_title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_add_css_class (label, "numeric");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
@@ -141,13 +143,14 @@ show_ranks (BeamPlaybookWindow *self,
       g_autofree char *value = NULL;
       g_autofree char *tooltip = NULL;
       g_autofree char *subtitle = NULL;
+      g_autofree char *function = beam_node_dup_display_name (
+        self->node, beam_process_table_get_string (table, record->current_function));
       char pid[32];
 
       format_value (self, (gint64) rank->value, beam_process_table_get_wordsize (table), &value,
                     &tooltip);
       beam_process_table_format_pid (table, rank->index, pid);
-      subtitle = g_strdup_printf ("%s · %s", pid,
-                                  beam_process_table_get_string (table, record->current_function));
+      subtitle = g_strdup_printf ("%s · %s", pid, function);
       add_row (self, beam_process_table_get_display_name (table, rank->index),
                subtitle, value, tooltip, pid);
     }

@@ -135,6 +135,16 @@ static void on_cell_long_pressed (GtkGestureLongPress *gesture,
                                   double               y,
                                   gpointer             user_data);
 
+/* A name or "m:f/a" as the node's syntax writes it (MyApp.Cache in Elixir). */
+static char *
+dup_display_name (GtkLabel   *label,
+                  const char *name)
+{
+  BeamPage *page = g_object_get_data (G_OBJECT (label), "page");
+
+  return beam_node_dup_display_name (page != NULL ? beam_page_get_node (page) : NULL, name);
+}
+
 static void
 update_cell (GtkLabel       *label,
              BeamProcessRow *row)
@@ -161,7 +171,13 @@ update_cell (GtkLabel       *label,
       gtk_label_set_label (label, beam_process_table_format_pid (table, index, pid));
       return;
     case BEAM_PROCESS_COLUMN_NAME:
-      gtk_label_set_label (label, beam_process_table_get_display_name (table, index));
+      /* A label is the process's own text; a name or an initial call is
+       * spelled in the node's syntax. */
+      if (!record->registered && record->name != 0)
+        text = g_strdup (beam_process_table_get_display_name (table, index));
+      else
+        text = dup_display_name (label, beam_process_table_get_display_name (table, index));
+      gtk_label_set_label (label, text);
       /* Dimmed: no name of its own, only the function it started in. */
       if (!record->registered && record->name == 0)
         gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
@@ -175,7 +191,9 @@ update_cell (GtkLabel       *label,
         }
       return;
     case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
-      gtk_label_set_label (label, beam_process_table_get_string (table, record->current_function));
+      text = dup_display_name (label,
+                               beam_process_table_get_string (table, record->current_function));
+      gtk_label_set_label (label, text);
       return;
     case BEAM_PROCESS_COLUMN_STATUS:
       gtk_label_set_label (label, beam_process_status_to_string (record->status));
@@ -211,13 +229,14 @@ update_cell (GtkLabel       *label,
 }
 
 static void
-setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
   const ColumnSpec *spec = user_data;
   GtkWidget *label = gtk_label_new (NULL);
 
+  g_object_set_data (G_OBJECT (label), "page", g_object_get_data (G_OBJECT (factory), "page"));
   gtk_label_set_xalign (GTK_LABEL (label), spec->numeric ? 1.0 : 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (spec->numeric || spec->column == BEAM_PROCESS_COLUMN_PID)
@@ -1086,6 +1105,7 @@ add_column (BeamProcessesPage  *self,
   g_autofree char *detailed = g_strconcat ("columns.", spec->id, NULL);
   GtkColumnViewColumn *column;
 
+  g_object_set_data (G_OBJECT (factory), "page", self);  /* which outlives its cells */
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);

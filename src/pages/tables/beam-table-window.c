@@ -849,6 +849,14 @@ on_find_previous (BeamTableWindow *self)
   find (self, FALSE);
 }
 
+/* The app's syntax for this node, until the window's own toggle is used. */
+static void
+follow_node_syntax (BeamTableWindow *self)
+{
+  gtk_toggle_button_set_active (self->elixir_button,
+                                beam_node_get_syntax (self->node) == BEAM_SYNTAX_ELIXIR);
+}
+
 static void
 on_syntax_toggled (BeamTableWindow *self)
 {
@@ -968,6 +976,9 @@ beam_table_window_new (BeamNode   *node,
   self->table = g_strdup (table);
   adw_window_title_set_title (self->window_title, table);
   adw_window_title_set_subtitle (self->window_title, beam_node_get_name (node));
+  follow_node_syntax (self);
+  g_signal_connect_object (node, "notify::elixir-syntax", G_CALLBACK (follow_node_syntax), self,
+                           G_CONNECT_SWAPPED);
   set_state (self, "opening");
   beam_ets_window_open_async (beam_node_get_connection (node), table, BEAM_ETS_ROW_WINDOW_CHUNK,
                               self->cancellable, opened, g_object_ref (self));

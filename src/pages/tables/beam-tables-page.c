@@ -322,6 +322,7 @@ tables_done (GObject      *object G_GNUC_UNUSED,
       beam_page_refresh_done (BEAM_PAGE (self), error);
       return;
     }
+  beam_ets_tables_respell (tables, beam_node_get_syntax (beam_page_get_node (BEAM_PAGE (self))));
   beam_ets_table_rows_update (self->tables, tables);
   sort_again (self->tables_view);
   update_status (self);
