@@ -124,7 +124,8 @@ _beam_cli_alloc (BeamCli *cli)
       return 0;
     }
 
-  g_print ("%-16s %12s %12s %7s\n", _("ALLOCATOR"), _("ALLOCATED"), _("USED"), _("USAGE"));
+  g_print ("%-16s %12s %12s %7s %12s\n", _("ALLOCATOR"), _("ALLOCATED"), _("USED"), _("USAGE"),
+           _("MAX"));
   for (guint i = 0; i <= allocators->types->len; i++)
     {
       const BeamAllocator *allocator = i < allocators->types->len
@@ -134,6 +135,8 @@ _beam_cli_alloc (BeamCli *cli)
       g_autoptr(GString) line = g_string_new (NULL);
       g_autofree char *allocated_text = beam_format_bytes (allocated);
       g_autofree char *used_text = beam_format_bytes (used);
+      g_autofree char *max_text = beam_format_bytes (allocator != NULL ? allocator->carriers_max
+                                                                        : allocators->carriers_max);
       g_autofree char *usage = g_strdup_printf ("%.1f%%", allocated > 0
                                                 ? 100.0 * used / allocated : 0.0);
 
@@ -141,6 +144,7 @@ _beam_cli_alloc (BeamCli *cli)
       _beam_cli_append_cell (line, allocated_text, 12);
       _beam_cli_append_cell (line, used_text, 12);
       _beam_cli_append_cell (line, usage, 7);
+      _beam_cli_append_cell (line, max_text, 12);
       g_print ("%s\n", line->str);
     }
   if (allocators->cache_calls > 0)

@@ -90,10 +90,66 @@ print_count (const char *label,
   _beam_cli_print_row (label, value);
 }
 
+/* The node's OS process, or why it is not shown. */
+static void
+print_os_process (const BeamOsProcess *process)
+{
+  g_autofree char *pid = NULL;
+  g_autofree char *rss = NULL;
+  g_autofree char *virtual_size = NULL;
+  g_autofree char *cpu = NULL;
+  g_autofree char *fds = NULL;
+  double percent;
+
+  if (!process->available)
+    {
+      _beam_cli_print_row (_("OS process"), process->absent_reason);
+      return;
+    }
+  pid = g_strdup_printf ("%" G_GINT64_FORMAT, process->os_pid);
+  rss = beam_format_bytes (process->rss);
+  virtual_size = beam_format_bytes (process->virtual_size);
+  percent = beam_os_process_cpu_percent (process, NULL);
+  /* One reading: the average since the node started (the page shows it
+   * between refreshes). */
+  cpu = percent < 0 ? g_strdup ("-") : g_strdup_printf (_("%.1f %% (average since start)"),
+                                                        percent);
+  fds = beam_format_count_of (process->open_fds, process->fd_limit);
+  _beam_cli_print_row (_("OS pid"), pid);
+  _beam_cli_print_row (_("OS resident memory (RSS)"), rss);
+  _beam_cli_print_row (_("OS virtual memory"), virtual_size);
+  _beam_cli_print_row (_("OS CPU"), cpu);
+  _beam_cli_print_row (_("Open file descriptors"), fds);
+}
+
+/* "3 (normal 2 [1 0 1 0], dirty CPU 1, dirty IO 0)": the total first, the
+ * parts after it adding up to it. */
+static char *
+format_run_queues (const BeamSystemInfo *info)
+{
+  g_autoptr(GString) text = NULL;
+  GArray *lengths = info->run_queue_lengths;
+
+  if (info->run_queue < 0 || lengths->len < 3)
+    return g_strdup ("-");
+  text = g_string_new (NULL);
+  g_string_append_printf (text, _("%" G_GINT64_FORMAT " (normal %" G_GINT64_FORMAT " ["),
+                          info->run_queue, info->run_queue_normal);
+  for (guint i = 0; i + 2 < lengths->len; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? " " : "",
+                            g_array_index (lengths, gint64, i));
+  g_string_append_printf (text, _("], dirty CPU %" G_GINT64_FORMAT ", dirty IO %"
+                                  G_GINT64_FORMAT ")"),
+                          info->run_queue_dirty_cpu, info->run_queue_dirty_io);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 print_table (const BeamSystemInfo *info)
 {
-  g_autoptr(GString) queues = g_string_new (NULL);
+  g_autofree char *queues = format_run_queues (info);
+  g_autofree char *io_input = beam_format_bytes (info->io_input);
+  g_autofree char *io_output = beam_format_bytes (info->io_output);
   g_autofree char *uptime = NULL;
   gint64 seconds = info->uptime_ms / 1000;
 
@@ -103,9 +159,6 @@ print_table (const BeamSystemInfo *info)
     uptime = g_strdup_printf ("%" G_GINT64_FORMAT "d %02d:%02d:%02d", seconds / 86400,
                               (int) (seconds / 3600 % 24), (int) (seconds / 60 % 60),
                               (int) (seconds % 60));
-  for (guint i = 0; i < info->run_queue_lengths->len; i++)
-    g_string_append_printf (queues, "%s%" G_GINT64_FORMAT, i ? " " : "",
-                            g_array_index (info->run_queue_lengths, gint64, i));
 
   _beam_cli_print_row (_("Node"), info->node);
   _beam_cli_print_row (_("OTP release"), info->otp_release);
@@ -118,14 +171,14 @@ print_table (const BeamSystemInfo *info)
   print_count (_("Schedulers online"), info->schedulers_online, info->schedulers);
   print_count (_("Dirty CPU schedulers"), info->dirty_cpu_schedulers, 0);
   print_count (_("Dirty IO schedulers"), info->dirty_io_schedulers, 0);
-  print_count (_("Run queue"), info->run_queue, 0);
-  _beam_cli_print_row (_("Run queue lengths"), queues->str);
+  /* Labelled parts: a bare list of lengths read as one figure per scheduler. */
+  _beam_cli_print_row (_("Run queues (ready to run)"), queues);
   print_count (_("Processes"), info->process_count, info->process_limit);
   print_count (_("Atoms"), info->atom_count, info->atom_limit);
   print_count (_("Ports"), info->port_count, info->port_limit);
   print_count (_("ETS tables"), info->ets_count, info->ets_limit);
-  print_count (_("IO input (bytes)"), info->io_input, 0);
-  print_count (_("IO output (bytes)"), info->io_output, 0);
+  _beam_cli_print_row (_("IO input"), io_input);
+  _beam_cli_print_row (_("IO output"), io_output);
 
   struct { const char *label; gint64 value; } memory[] = {
     { _("Memory total"), info->memory.total },
@@ -143,6 +196,7 @@ print_table (const BeamSystemInfo *info)
       g_autofree char *value = beam_format_bytes (memory[i].value);
       _beam_cli_print_row (memory[i].label, value);
     }
+  print_os_process (&info->os_process);
 }
 
 int

@@ -98,11 +98,34 @@ add_size (gint64 *total,
   return value >= 0 && !__builtin_add_overflow (*total, value, total);
 }
 
+/* The Max of {carriers_size, Current, LastMax, Max}: the most the carriers
+ * ever held, since the node started; the current size where the tuple has
+ * no max (mbcs_pool's). */
+static gboolean
+add_carriers_max (const BeamTerm *properties,
+                  gint64         *carriers_max)
+{
+  gint64 value;
+
+  for (guint i = 0; i < properties->n_children; i++)
+    {
+      const BeamTerm *entry = properties->children[i];
+
+      if (entry->kind != BEAM_TERM_TUPLE || entry->n_children < 2 ||
+          !beam_term_is_atom (entry->children[0], "carriers_size"))
+        continue;
+      return beam_term_get_int64 (entry->children[entry->n_children == 4 ? 3 : 1], &value) &&
+             add_size (carriers_max, value);
+    }
+  return TRUE;
+}
+
 /* One kind of carriers (mbcs, sbcs, mbcs_pool), absent or not: its
- * carriers' size and its blocks' current sizes. */
+ * carriers' size, their most ever, and its blocks' current sizes. */
 static gboolean
 add_carrier_kind (const BeamTerm *properties,
                   gint64         *carriers_size,
+                  gint64         *carriers_max,
                   gint64         *blocks_size)
 {
   const BeamTerm *carriers, *blocks, *old_blocks;
@@ -111,6 +134,8 @@ add_carrier_kind (const BeamTerm *properties,
   if (properties == NULL)
     return TRUE;
   if (properties->kind != BEAM_TERM_LIST)
+    return FALSE;
+  if (!add_carriers_max (properties, carriers_max))
     return FALSE;
   carriers = tagged_value (properties, "carriers_size");
   blocks = tagged_value (properties, "blocks");
@@ -154,7 +179,7 @@ static gboolean
 add_instances (BeamAllocator  *allocator,
                const BeamTerm *instances)
 {
-  gint64 pool_carriers = 0, pool_blocks = 0;
+  gint64 pool_carriers = 0, pool_blocks = 0, pool_max = 0;
 
   if (beam_term_is_atom (instances, "false"))
     return TRUE;
@@ -170,15 +195,20 @@ add_instances (BeamAllocator  *allocator,
       properties = instance->children[2];
       allocator->instances++;
       if (!add_carrier_kind (tagged_value (properties, "mbcs"), &allocator->mbcs_carriers_size,
-                             &allocator->mbcs_blocks_size) ||
+                             &allocator->mbcs_carriers_max, &allocator->mbcs_blocks_size) ||
           !add_carrier_kind (tagged_value (properties, "mbcs_pool"), &pool_carriers,
-                             &pool_blocks) ||
+                             &pool_max, &pool_blocks) ||
           !add_carrier_kind (tagged_value (properties, "sbcs"), &allocator->sbcs_carriers_size,
-                             &allocator->sbcs_blocks_size))
+                             &allocator->sbcs_carriers_max, &allocator->sbcs_blocks_size))
         return FALSE;
     }
-  /* recon counts the pool with the multiblock carriers. */
+  /* recon counts the pool with the multiblock carriers. The maxima are
+   * each instance's own, summed: the most the instances could have held
+   * at once (recon_alloc:memory(allocated, max) sums them the same way). */
   return add_size (&allocator->mbcs_carriers_size, pool_carriers) &&
+         add_size (&allocator->mbcs_carriers_max, pool_max) &&
+         add_size (&allocator->carriers_max, allocator->mbcs_carriers_max) &&
+         add_size (&allocator->carriers_max, allocator->sbcs_carriers_max) &&
          add_size (&allocator->mbcs_blocks_size, pool_blocks) &&
          add_size (&allocator->allocated, allocator->mbcs_carriers_size) &&
          add_size (&allocator->allocated, allocator->sbcs_carriers_size) &&
@@ -259,7 +289,8 @@ _beam_allocators_decode (const BeamTerm  *reply,
       g_ptr_array_add (allocators->types, allocator);
       if (!add_instances (allocator, pair->children[1]) ||
           !add_size (&allocators->allocated, allocator->allocated) ||
-          !add_size (&allocators->used, allocator->used))
+          !add_size (&allocators->used, allocator->used) ||
+          !add_size (&allocators->carriers_max, allocator->carriers_max))
         {
           beam_erl_set_bad_reply (error, "erlang:system_info({allocator, A})");
           return NULL;
@@ -311,6 +342,8 @@ beam_allocators_to_json (const BeamAllocators *allocators)
   json_builder_add_int_value (builder, allocators->used);
   json_builder_set_member_name (builder, "usage");
   json_builder_add_double_value (builder, ratio (allocators->used, allocators->allocated));
+  json_builder_set_member_name (builder, "carriers_max");
+  json_builder_add_int_value (builder, allocators->carriers_max);
   json_builder_set_member_name (builder, "cache_hits");
   json_builder_add_int_value (builder, allocators->cache_hits);
   json_builder_set_member_name (builder, "cache_calls");
@@ -329,6 +362,9 @@ beam_allocators_to_json (const BeamAllocators *allocators)
         { "sbcs_carriers_size", allocator->sbcs_carriers_size },
         { "mbcs_blocks_size", allocator->mbcs_blocks_size },
         { "sbcs_blocks_size", allocator->sbcs_blocks_size },
+        { "mbcs_carriers_max", allocator->mbcs_carriers_max },
+        { "sbcs_carriers_max", allocator->sbcs_carriers_max },
+        { "carriers_max", allocator->carriers_max },
         { "instances", allocator->instances },
       };
 

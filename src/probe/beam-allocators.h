@@ -20,6 +20,11 @@ typedef struct
   gint64  sbcs_carriers_size;
   gint64  mbcs_blocks_size;
   gint64  sbcs_blocks_size;
+  /* The most the carriers ever held (the Max of carriers_size), summed over
+   * instances, as recon_alloc:memory(allocated, max). */
+  gint64  mbcs_carriers_max;
+  gint64  sbcs_carriers_max;
+  gint64  carriers_max;
   guint   instances;
 } BeamAllocator;
 
@@ -27,6 +32,7 @@ typedef struct
 {
   gint64     allocated;
   gint64     used;
+  gint64     carriers_max;     /* the types' carriers_max, summed */
   gint64     memory_total;     /* erlang:memory(total), asked at the same time */
   GPtrArray *types;            /* BeamAllocator, in the node's order */
   /* mseg_alloc's segment cache, all instances, as recon_alloc:cache_hit_rates/0:

@@ -57,26 +57,38 @@ biggest_first (BeamTerm *rows,
                                VAR ("Limit")));
 }
 
-/* [{T, ets:info(T, owner), ets:info(T, size), M}
- *  || T <- ets:all(), M <- [ets:info(T, memory)], is_integer(M)]
- * (a table deleted meanwhile answers undefined and drops out) */
+/* [{T, O, N, ets:info(T, size), M}
+ *  || T <- ets:all(), M <- [ets:info(T, memory)], is_integer(M),
+ *     O <- [ets:info(T, owner)], is_pid(O),
+ *     N <- [erlang:process_info(O, registered_name)], N =/= undefined]
+ * A table deleted meanwhile answers undefined and drops out; so does one
+ * whose owner died (process_info of a dead process is undefined: its table
+ * goes with it, or to its heir, a moment later). N is {registered_name, Name}
+ * or [] for an owner without a name. */
 static BeamTerm *
 ets_program (guint limit)
 {
   BeamTerm *rows;
 
-  rows = beam_erl_lc (beam_erl_tuple (4, VAR ("T"),
-                                      CALL ("ets", "info", 2, VAR ("T"), ATOM ("owner")),
+  rows = beam_erl_lc (beam_erl_tuple (5, VAR ("T"), VAR ("O"), VAR ("N"),
                                       CALL ("ets", "info", 2, VAR ("T"), ATOM ("size")),
                                       VAR ("M")),
-                      3,
+                      7,
                       beam_erl_generate (VAR ("T"), CALL0 ("ets", "all")),
                       beam_erl_generate (VAR ("M"),
                                          singleton (CALL ("ets", "info", 2, VAR ("T"),
                                                           ATOM ("memory")))),
-                      CALL ("erlang", "is_integer", 1, VAR ("M")));
+                      CALL ("erlang", "is_integer", 1, VAR ("M")),
+                      beam_erl_generate (VAR ("O"),
+                                         singleton (CALL ("ets", "info", 2, VAR ("T"),
+                                                          ATOM ("owner")))),
+                      CALL ("erlang", "is_pid", 1, VAR ("O")),
+                      beam_erl_generate (VAR ("N"),
+                                         singleton (CALL ("erlang", "process_info", 2, VAR ("O"),
+                                                          ATOM ("registered_name")))),
+                      beam_erl_op ("=/=", VAR ("N"), ATOM ("undefined")));
 
-  return beam_erl_eval_args (beam_erl_exprs (1, biggest_first (rows, 4)),
+  return beam_erl_eval_args (beam_erl_exprs (1, biggest_first (rows, 5)),
                              "Limit", beam_term_new_integer (limit), NULL);
 }
 
@@ -149,6 +161,7 @@ ets_table_memory_free (BeamEtsTableMemory *table)
 {
   g_free (table->table);
   g_free (table->owner);
+  g_free (table->owner_name);
   g_free (table);
 }
 
@@ -194,13 +207,19 @@ decode_ets (const BeamTerm  *reply,
       const BeamTerm *row = rows->children[i];
       BeamEtsTableMemory *table;
 
-      if (row->kind != BEAM_TERM_TUPLE || row->n_children != 4)
+      const BeamTerm *name;
+
+      if (row->kind != BEAM_TERM_TUPLE || row->n_children != 5 ||
+          row->children[1]->kind != BEAM_TERM_PID)
         continue;
       table = g_new0 (BeamEtsTableMemory, 1);
       table->table = beam_term_print (row->children[0], NULL);
       table->owner = beam_term_print (row->children[1], NULL);
-      beam_term_get_int64 (row->children[2], &table->objects);
-      beam_term_get_int64 (row->children[3], &table->bytes);
+      name = beam_term_tagged (row->children[2], "registered_name", 2);
+      if (name != NULL && name->children[1]->kind == BEAM_TERM_ATOM)
+        table->owner_name = g_strdup (name->children[1]->v.atom.name);
+      beam_term_get_int64 (row->children[3], &table->objects);
+      beam_term_get_int64 (row->children[4], &table->bytes);
       table->bytes *= word_size;
       g_ptr_array_add (tables, table);
     }

@@ -12,12 +12,14 @@ G_BEGIN_DECLS
 typedef struct
 {
   char   *table;    /* as the node prints it: its name, or its reference */
-  char   *owner;    /* the owner's pid, printed */
+  char   *owner;       /* the owner's pid, printed (a live one when asked) */
+  char   *owner_name;  /* its registered name, or NULL */
   gint64  objects;
   gint64  bytes;
 } BeamEtsTableMemory;
 
-/* ETS tables by memory. The result is a GPtrArray of BeamEtsTableMemory. */
+/* ETS tables by memory, those of live owners only. The result is a
+ * GPtrArray of BeamEtsTableMemory. */
 void        beam_memory_playbook_ets_async            (BeamConnection      *connection,
                                                        guint                limit,
                                                        GCancellable        *cancellable,
@@ -34,8 +36,9 @@ typedef struct
   gint64  memory;      /* process_info(P, memory) */
 } BeamHeapMemory;
 
-/* Processes whose total heap is at least `threshold` bytes. The result is a
- * GPtrArray of BeamHeapMemory. */
+/* Processes whose total heap is at least `threshold` bytes (live ones: a
+ * process that died meanwhile answers process_info with undefined and
+ * drops out). The result is a GPtrArray of BeamHeapMemory. */
 void        beam_memory_playbook_heaps_async          (BeamConnection      *connection,
                                                        gint64               threshold,
                                                        guint                limit,

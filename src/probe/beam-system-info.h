@@ -23,6 +23,28 @@ typedef struct
   gint64 ets;
 } BeamMemory;
 
+/* The node's OS process, read from /proc/self on the node (Linux only).
+ * Sizes in bytes; -1 where a file did not say. */
+typedef struct
+{
+  gboolean  available;      /* FALSE: not Linux, or /proc unreadable */
+  char     *absent_reason;  /* why not, in words, when not available */
+  gint64    os_pid;
+  gint64    rss;
+  gint64    virtual_size;
+  gint64    threads;
+  gint64    cpu_ticks;      /* utime + stime, in USER_HZ ticks (100 a second) */
+  gint64    start_ticks;    /* when it started, in ticks since the host booted */
+  double    host_uptime_s;  /* /proc/uptime: seconds since the host booted */
+  gint64    sampled_ms;     /* erlang:monotonic_time(millisecond) at the reading */
+  gint64    open_fds;
+  gint64    fd_limit;       /* the soft limit; -1 for unlimited or unknown */
+  /* beam_os_process_cpu_percent (this, NULL) as fetched; a view that keeps
+   * the previous reading sets it to the figure between the two. */
+  double    cpu_percent;
+  gboolean  cpu_since_start;
+} BeamOsProcess;
+
 typedef struct
 {
   char       *node;
@@ -57,7 +79,14 @@ typedef struct
   gint64      ets_limit;
   gint64      dist_buf_busy_limit;
 
-  gint64      run_queue;             /* statistics(run_queue): normal + dirty CPU */
+  /* From one statistics(run_queue_lengths_all), asked alone once every
+   * other question of the fetch is answered (so our own rex workers are not
+   * counted). run_queue = run_queue_normal + run_queue_dirty_cpu +
+   * run_queue_dirty_io; -1 each if the node did not say. */
+  gint64      run_queue;
+  gint64      run_queue_normal;
+  gint64      run_queue_dirty_cpu;
+  gint64      run_queue_dirty_io;
   /* gint64: one per normal scheduler, then dirty CPU, then dirty IO */
   GArray     *run_queue_lengths;
   gint64      io_input;
@@ -67,9 +96,22 @@ typedef struct
   gint64      words_reclaimed;
   gint64      context_switches;
 
-  BeamMemory  memory;
-  gboolean    has_observer_backend;  /* runtime_tools on the node's code path */
+  BeamMemory    memory;
+  gboolean      has_observer_backend;  /* runtime_tools on the node's code path */
+  BeamOsProcess os_process;
 } BeamSystemInfo;
+
+/* The OS process's CPU use between two readings, in percent of one CPU (as
+ * top, so 250 on a node busy on 2.5 cores); with `before` NULL, or of another
+ * OS process, its average since it started. -1 when it cannot be told. */
+double          beam_os_process_cpu_percent    (const BeamOsProcess *now,
+                                                const BeamOsProcess *before);
+/* Parses what the node read of /proc/self into `process` (test hook too). */
+gboolean        beam_os_process_parse          (BeamOsProcess *process,
+                                                const char    *stat,
+                                                const char    *status,
+                                                const char    *limits,
+                                                const char    *uptime);
 
 void            beam_system_info_free          (BeamSystemInfo  *info);
 

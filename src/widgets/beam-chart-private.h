@@ -10,6 +10,15 @@ guint       beam_chart_get_n_samples      (BeamChart     *self);
  * NULL before the first sample. */
 char       *beam_chart_dup_readout        (BeamChart     *self,
                                            double         x);
+/* Where the readout for the pointer at x is drawn, in the chart's
+ * coordinates (always within it). After the first sample only. */
+void        beam_chart_get_readout_box    (BeamChart       *self,
+                                           double           x,
+                                           graphene_rect_t *box);
+
+/* As if the pointer were at x (< 0: gone), for screenshots. */
+void        _beam_chart_set_hover         (BeamChart       *self,
+                                           double           x);
 
 /* For tests and benchmarks. The picture a frame would paint at that size,
  * drawn here and now: `whole` on a fresh tape, otherwise adding the new

@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /* What BeamChart's GTK thread shares with the worker that draws its lines:
  * the plot's margins, the tape, and the job a worker runs. */
 
-#define PADDING_LEFT   64.0
+#define PADDING_LEFT   84.0
 #define PADDING_RIGHT  12.0
 #define PADDING_TOP    10.0
 #define PADDING_BOTTOM 22.0

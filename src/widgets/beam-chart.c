@@ -22,6 +22,7 @@
 
 #include "beam-chart-private.h"
 #include "beam-chart-tape.h"
+#include "beam-number-format.h"
 #include "beam-palette.h"
 
 typedef struct
@@ -76,45 +77,40 @@ series_clear (Series *series)
   g_free (series->label);
 }
 
-/* Three significant figures at most, so that every axis label fits the
- * left margin: "47.7 MB", "512 MB", "1.2 M/s", "150 k/s". Sizes are in
- * decimal units, as g_format_size writes them on the other pages. */
-static char *
-format_scaled (double      value,
-               const char *const *units,
-               guint       n_units,
-               double      base)
-{
-  guint unit = 0;
-
-  while (value >= base && unit + 1 < n_units)
-    {
-      value /= base;
-      unit++;
-    }
-  return g_strdup_printf (value >= 100 || unit == 0 ? "%.0f %s" : "%.1f %s", value, _(units[unit]));
-}
-
+/* Values through the app's one number formatter (beam-number-format): on
+ * the axis three significant figures at most, so that every label fits the
+ * left margin ("47.7 MiB", "1.2 MiB/s", "150 k/s"); in the readout exact
+ * ("12,345/s"). Sizes in the units the user chose. */
 static char *
 beam_chart_format_value (BeamChart *self,
-                         double     value)
+                         double     value,
+                         gboolean   axis)
 {
-  static const char *const bytes[] = { N_("bytes"), N_("kB"), N_("MB"), N_("GB"), N_("TB") };
-  static const char *const rates[] = { N_("/s"), N_("k/s"), N_("M/s"), N_("G/s") };
-
+  value = MAX (value, 0);
   switch (self->unit)
     {
     case BEAM_CHART_UNIT_FRACTION:
       return g_strdup_printf ("%.0f%%", 100 * value);
     case BEAM_CHART_UNIT_BYTES:
-      return format_scaled (MAX (value, 0), bytes, G_N_ELEMENTS (bytes), 1000);
+      /* "1,000 bytes" is wider than the margin: below a kilobyte, "B". */
+      if (axis && value < 1000)
+        return g_strdup_printf (C_("bytes on a chart's axis", "%.0f B"), value);
+      return beam_format_bytes ((gint64) value);
+    case BEAM_CHART_UNIT_BYTES_PER_SECOND:
+      if (axis && value < 1000)
+        return g_strdup_printf (C_("bytes per second on a chart's axis", "%.0f B/s"), value);
+      return beam_format_bytes_per_second (value);
     case BEAM_CHART_UNIT_RATE:
-      if (value < 1000)
-        return g_strdup_printf (_("%.0f/s"), MAX (value, 0));
-      return format_scaled (value, rates, G_N_ELEMENTS (rates), 1000);
+      if (axis)
+        {
+          g_autofree char *compact = beam_format_compact (value);
+          /* Translators: a rate of a count on a chart's axis, "150 k" + "/s" */
+          return g_strdup_printf (_("%s/s"), compact);
+        }
+      return beam_format_count_per_second (value);
     case BEAM_CHART_UNIT_COUNT:
     default:
-      return g_strdup_printf ("%.0f", value);
+      return axis ? beam_format_compact (value) : beam_format_count ((gint64) llround (value));
     }
 }
 
@@ -175,6 +171,18 @@ visible_max (BeamChart *self)
    * floor so that a flat zero shows. */
   if (max <= 0)
     return 1.0;
+  /* Sizes in binary units: a power of two of a power of 1024, so that the
+   * grid's quarters read 1, 2, 3, 4 KiB rather than 1.2, 2.4, 3.7, 4.9. */
+  if ((self->unit == BEAM_CHART_UNIT_BYTES || self->unit == BEAM_CHART_UNIT_BYTES_PER_SECOND) &&
+      beam_number_format_get_size_units () == BEAM_SIZE_UNITS_BINARY && max * 1.1 >= 1024)
+    {
+      double step = pow (1024, floor (log (max * 1.1) / log (1024)));
+      double scaled = 1;
+
+      while (scaled < max * 1.1 / step)
+        scaled *= 2;
+      return step * scaled;
+    }
   {
     double step = pow (10, floor (log10 (max * 1.1)));
     double scaled = max * 1.1 / step;
@@ -216,7 +224,8 @@ readout_at (BeamChart *self,
         g_autofree char *value = NULL;
 
         value = beam_chart_format_value (self, g_array_index (self->values, double,
-                                                              nearest * self->stride + s));
+                                                              nearest * self->stride + s),
+                                         FALSE);
         g_string_append_printf (text, "\n%s: %s", g_array_index (self->series, Series, s).label,
                                 value);
       }
@@ -253,7 +262,7 @@ draw_grid (BeamChart     *self,
   for (int i = 0; i <= 4; i++)
     {
       double y = PADDING_TOP + plot_h * i / 4.0;
-      g_autofree char *label = beam_chart_format_value (self, max * (4 - i) / 4.0);
+      g_autofree char *label = beam_chart_format_value (self, max * (4 - i) / 4.0, TRUE);
       int lw, lh;
 
       cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.12);
@@ -311,6 +320,92 @@ ensure_grid (BeamChart     *self,
   return self->grid;
 }
 
+/* The readout laid out to stay within the chart: its lines in as many
+ * columns as the plot's height needs (a chart of 15 schedulers has 16
+ * lines), right of the pointer, or left of it where it would pass the right
+ * edge, and never past the left one. */
+typedef struct
+{
+  PangoLayout *columns[8];
+  guint        n_columns;
+  int          column_width[8];
+  double       x, y, width, height;  /* the box, padding included */
+} Readout;
+
+#define READOUT_PAD 4
+
+static void
+readout_clear (Readout *readout)
+{
+  for (guint i = 0; i < readout->n_columns; i++)
+    g_clear_object (&readout->columns[i]);
+  readout->n_columns = 0;
+}
+
+static void
+readout_layout (BeamChart *self,
+                Readout   *readout,
+                double     hover_x,
+                double     width,
+                double     height)
+{
+  g_autofree char *text = readout_at (self, hover_x, width);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n_lines = g_strv_length (lines);
+  PangoLayout *probe = gtk_widget_create_pango_layout (GTK_WIDGET (self), "0");
+  int line_height, text_height = 0;
+  guint per_column;
+
+  pango_layout_get_pixel_size (probe, NULL, &line_height);
+  g_object_unref (probe);
+  per_column = MAX (1, (guint) ((height - 2 * READOUT_PAD) / MAX (line_height, 1)));
+  per_column = MAX (per_column, (n_lines + G_N_ELEMENTS (readout->columns) - 1) /
+                                G_N_ELEMENTS (readout->columns));
+
+  memset (readout, 0, sizeof *readout);
+  for (guint first = 0; first < n_lines; first += per_column)
+    {
+      g_autofree char *column = NULL;
+      guint n = MIN (per_column, n_lines - first);
+      char *saved = lines[first + n];
+      int cw, ch;
+
+      lines[first + n] = NULL;
+      column = g_strjoinv ("\n", lines + first);
+      lines[first + n] = saved;
+      readout->columns[readout->n_columns] = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                                             column);
+      pango_layout_get_pixel_size (readout->columns[readout->n_columns], &cw, &ch);
+      readout->column_width[readout->n_columns++] = cw;
+      readout->width += cw + (readout->n_columns > 1 ? 12 : 0);
+      text_height = MAX (text_height, ch);
+    }
+  readout->width += 2 * READOUT_PAD;
+  readout->height = text_height + 2 * READOUT_PAD;
+
+  readout->x = hover_x + 8;
+  if (readout->x + readout->width > width)
+    readout->x = hover_x - 8 - readout->width;
+  readout->x = CLAMP (readout->x, 0, MAX (0, width - readout->width));
+  readout->y = MAX (0, MIN (PADDING_TOP, height - readout->height));
+}
+
+void
+beam_chart_get_readout_box (BeamChart       *self,
+                            double           x,
+                            graphene_rect_t *box)
+{
+  Readout readout;
+
+  g_return_if_fail (BEAM_IS_CHART (self));
+  g_return_if_fail (self->times->len > 0);
+
+  readout_layout (self, &readout, x, gtk_widget_get_width (GTK_WIDGET (self)),
+                  gtk_widget_get_height (GTK_WIDGET (self)));
+  graphene_rect_init (box, readout.x, readout.y, readout.width, readout.height);
+  readout_clear (&readout);
+}
+
 /* The hover line and readout, drawn over the cached lines every frame. */
 static void
 draw_hover (BeamChart *self,
@@ -319,7 +414,6 @@ draw_hover (BeamChart *self,
             double     height)
 {
   double plot_h = MAX (1, height - PADDING_TOP - PADDING_BOTTOM);
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   GdkRGBA fg;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
@@ -328,27 +422,28 @@ draw_hover (BeamChart *self,
   /* Hover: the sample nearest the pointer, its time and values. */
   if (self->hover_x >= PADDING_LEFT && self->times->len > 0)
     {
-      g_autofree char *text = readout_at (self, self->hover_x, width);
-      int lw, lh;
-      double bx;
+      Readout readout;
+      double column_x;
 
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.4);
       cairo_move_to (cr, floor (self->hover_x) + 0.5, PADDING_TOP);
       cairo_line_to (cr, floor (self->hover_x) + 0.5, PADDING_TOP + plot_h);
       cairo_stroke (cr);
 
-      pango_layout_set_text (layout, text, -1);
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      bx = self->hover_x + 8 + lw > width ? self->hover_x - 8 - lw : self->hover_x + 8;
+      readout_layout (self, &readout, self->hover_x, width, height);
       cairo_set_source_rgba (cr, 0.15, 0.15, 0.15, 0.85);
-      cairo_rectangle (cr, bx - 4, PADDING_TOP, lw + 8, lh + 6);
+      cairo_rectangle (cr, readout.x, readout.y, readout.width, readout.height);
       cairo_fill (cr);
       cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_move_to (cr, bx, PADDING_TOP + 3);
-      pango_cairo_show_layout (cr, layout);
+      column_x = readout.x + READOUT_PAD;
+      for (guint i = 0; i < readout.n_columns; i++)
+        {
+          cairo_move_to (cr, column_x, readout.y + READOUT_PAD);
+          pango_cairo_show_layout (cr, readout.columns[i]);
+          column_x += readout.column_width[i] + 12;
+        }
+      readout_clear (&readout);
     }
-
-  g_object_unref (layout);
 }
 
 /* ---- the GTK thread ------------------------------------------------------------- */
@@ -716,6 +811,16 @@ beam_chart_set_series_color (BeamChart     *self,
   self->generation++;
 }
 
+gboolean
+beam_chart_get_series_visible (BeamChart *self,
+                               guint      series)
+{
+  g_return_val_if_fail (BEAM_IS_CHART (self), FALSE);
+  g_return_val_if_fail (series < self->series->len, FALSE);
+
+  return g_array_index (self->series, Series, series).visible;
+}
+
 void
 beam_chart_set_series_visible (BeamChart *self,
                                guint      series,
@@ -810,4 +915,14 @@ beam_chart_get_whole_redraws (BeamChart *self)
 {
   g_return_val_if_fail (BEAM_IS_CHART (self), 0);
   return self->whole_redraws;
+}
+
+void
+_beam_chart_set_hover (BeamChart *self,
+                       double     x)
+{
+  g_return_if_fail (BEAM_IS_CHART (self));
+
+  self->hover_x = x;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

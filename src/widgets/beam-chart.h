@@ -15,7 +15,8 @@ typedef enum
   BEAM_CHART_UNIT_FRACTION,  /* 0..1, shown as percent */
   BEAM_CHART_UNIT_BYTES,
   BEAM_CHART_UNIT_COUNT,
-  BEAM_CHART_UNIT_RATE,      /* per second */
+  BEAM_CHART_UNIT_RATE,      /* a count per second */
+  BEAM_CHART_UNIT_BYTES_PER_SECOND,
 } BeamChartUnit;
 
 #define BEAM_TYPE_CHART (beam_chart_get_type ())
@@ -39,6 +40,8 @@ void        beam_chart_set_series_color   (BeamChart     *self,
 void        beam_chart_set_series_visible (BeamChart     *self,
                                            guint          series,
                                            gboolean       visible);
+gboolean    beam_chart_get_series_visible (BeamChart     *self,
+                                           guint          series);
 /* One value per series, at `time_us`; older samples than the window go. */
 void        beam_chart_push               (BeamChart     *self,
                                            gint64         time_us,

@@ -332,6 +332,79 @@ test_system_page (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* Issue 13, item 9: at 1100×780, as observer's System tab, the whole page
+ * is on screen: the groups' natural height at the scroller's width is within
+ * the scroller (so nothing to scroll), in three columns; the run queues say
+ * what they count and add up; the node's OS process is there. */
+static void
+test_system_page_fits (void)
+{
+  g_autoptr(BeamWindow) window = beam_window_new (ADW_APPLICATION (app), FALSE);
+  BeamSystemPage *page;
+  GtkScrolledWindow *scroller;
+  GtkWidget *content;
+  g_autofree char *total = NULL;
+  g_autofree char *normal = NULL;
+  g_autofree char *dirty_cpu = NULL;
+  g_autofree char *dirty_io = NULL;
+  g_autofree char *os_pid = NULL;
+  g_autofree char *fds = NULL;
+  int natural, viewport, width;
+  gint64 sum = 0;
+
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
+  gtk_window_present (GTK_WINDOW (window));
+  beam_window_connect (window, node->name, node->cookie, "system");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_SYSTEM_PAGE (beam_window_get_page (window, "system"));
+  beam_test_wait_until (page_has_data, page, 15000);
+  settle (500);
+  /* Without a compositor the frame's 10 px of shadow come off the size. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1100);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 780);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >=, 1080);
+
+  scroller = beam_system_page_get_scroller (page);
+  content = gtk_scrolled_window_get_child (scroller);
+  width = gtk_widget_get_width (GTK_WIDGET (scroller));
+  viewport = gtk_widget_get_height (GTK_WIDGET (scroller));
+  gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
+  g_test_message ("System page at 1100x780: content %d px high in a %d x %d viewport",
+                  natural, width, viewport);
+  save_screenshot (GTK_WIDGET (window), "system-page-1100x780.png");
+  g_assert_cmpint (natural, <=, viewport);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (scroller)),
+                     <=, gtk_adjustment_get_page_size (
+                       gtk_scrolled_window_get_vadjustment (scroller)));
+
+  /* total = normal + dirty CPU + dirty IO, and normal is "sum = a + b". */
+  total = beam_system_page_dup_field_text (page, "run_queue");
+  normal = beam_system_page_dup_field_text (page, "run_queue_normal");
+  dirty_cpu = beam_system_page_dup_field_text (page, "run_queue_dirty_cpu");
+  dirty_io = beam_system_page_dup_field_text (page, "run_queue_dirty_io");
+  g_test_message ("run queues: %s = %s, %s, %s", total, normal, dirty_cpu, dirty_io);
+  g_assert_nonnull (strstr (normal, " = "));
+  {
+    g_auto(GStrv) parts = g_strsplit (strstr (normal, " = ") + 3, " + ", -1);
+    gint64 parts_sum = 0;
+
+    for (guint i = 0; parts[i] != NULL; i++)
+      parts_sum += g_ascii_strtoll (parts[i], NULL, 10);
+    g_assert_cmpint (parts_sum, ==, g_ascii_strtoll (normal, NULL, 10));
+  }
+  sum = g_ascii_strtoll (normal, NULL, 10) + g_ascii_strtoll (dirty_cpu, NULL, 10) +
+        g_ascii_strtoll (dirty_io, NULL, 10);
+  g_assert_cmpint (sum, ==, g_ascii_strtoll (total, NULL, 10));
+
+  os_pid = beam_system_page_dup_field_text (page, "os_process.os_pid");
+  g_assert_cmpint (g_ascii_strtoll (os_pid, NULL, 10), ==, node->pid);
+  fds = beam_system_page_dup_field_text (page, "os_process.open_fds");
+  g_assert_nonnull (strstr (fds, " of "));
+
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 static gboolean
 processes_listed (gpointer data)
 {
@@ -579,24 +652,115 @@ test_load_page (void)
   save_screenshot (GTK_WIDGET (window), "load-page.png");
 
   /* Hovering the utilisation chart's last sample reads out its time and
-   * every series; the legend's first toggle hides the total from it. */
+   * every series, named as observer names them; the legend's Total toggle
+   * hides the total from it. */
   {
-    BeamChart *chart = BEAM_CHART (find_descendant (GTK_WIDGET (page), BEAM_TYPE_CHART));
-    GtkWidget *legend = find_descendant (GTK_WIDGET (page), GTK_TYPE_FLOW_BOX);
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
     double right = gtk_widget_get_width (GTK_WIDGET (chart)) - 13;
     g_autofree char *shown = beam_chart_dup_readout (chart, right);
     g_autofree char *hidden = NULL;
 
     g_test_message ("readout: %s", shown);
     g_assert_nonnull (strstr (shown, "s ago)"));
-    g_assert_nonnull (strstr (shown, "\ntotal: "));
-    g_assert_nonnull (strstr (shown, "\n1: "));
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_descendant (legend,
-                                                                      GTK_TYPE_TOGGLE_BUTTON)),
+    g_assert_nonnull (strstr (shown, "\nTotal: "));
+    g_assert_nonnull (strstr (shown, "\nScheduler 1: "));
+    gtk_toggle_button_set_active (beam_load_page_get_legend_toggle (page, "usage", "Total"),
                                   FALSE);
     hidden = beam_chart_dup_readout (chart, right);
-    g_assert_null (strstr (hidden, "\ntotal: "));
-    g_assert_nonnull (strstr (hidden, "\n1: "));
+    g_assert_null (strstr (hidden, "\nTotal: "));
+    g_assert_nonnull (strstr (hidden, "\nScheduler 1: "));
+    gtk_toggle_button_set_active (beam_load_page_get_legend_toggle (page, "usage", "Total"),
+                                  TRUE);
+  }
+
+  /* Issue 13, item 10: the legend in groups. A group's toggle hides and
+   * shows all its members; a member still toggles alone. */
+  {
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
+    GtkToggleButton *normal = beam_load_page_get_legend_toggle (page, "usage",
+                                                                "Normal schedulers");
+    GtkToggleButton *dirty_io = beam_load_page_get_legend_toggle (page, "usage",
+                                                                  "Dirty IO schedulers");
+    GtkToggleButton *second = beam_load_page_get_legend_toggle (page, "usage", "Scheduler 2");
+    guint n = beam_chart_get_n_series (chart);
+
+    g_assert_nonnull (normal);
+    g_assert_nonnull (dirty_io);
+    g_assert_nonnull (second);
+    g_assert_nonnull (beam_load_page_get_legend_toggle (page, "usage", "Dirty CPU schedulers"));
+    g_assert_nonnull (beam_load_page_get_legend_toggle (page, "queues", "Normal schedulers"));
+    g_assert_nonnull (beam_load_page_get_legend_toggle (page, "queues", "Dirty IO"));
+    gtk_toggle_button_set_active (dirty_io, FALSE);
+    for (guint s = 0; s < n; s++)
+      {
+        const char *label = beam_chart_get_series_label (chart, s);
+        g_assert_cmpint (beam_chart_get_series_visible (chart, s), ==,
+                         !g_str_has_prefix (label, "Dirty IO "));
+      }
+    gtk_toggle_button_set_active (normal, FALSE);
+    for (guint s = 0; s < n; s++)
+      if (g_str_has_prefix (beam_chart_get_series_label (chart, s), "Scheduler "))
+        g_assert_false (beam_chart_get_series_visible (chart, s));
+    gtk_toggle_button_set_active (second, TRUE);
+    for (guint s = 0; s < n; s++)
+      if (g_str_has_prefix (beam_chart_get_series_label (chart, s), "Scheduler "))
+        g_assert_cmpint (beam_chart_get_series_visible (chart, s), ==,
+                         g_strcmp0 (beam_chart_get_series_label (chart, s), "Scheduler 2") == 0);
+    gtk_toggle_button_set_active (normal, TRUE);
+    gtk_toggle_button_set_active (dirty_io, TRUE);
+    for (guint s = 0; s < n; s++)
+      g_assert_true (beam_chart_get_series_visible (chart, s));
+  }
+
+  /* The readout stays within the chart at either edge, however many lines
+   * (the utilisation chart has one per scheduler, dirty IO included). */
+  {
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
+    double width = gtk_widget_get_width (GTK_WIDGET (chart));
+    double height = gtk_widget_get_height (GTK_WIDGET (chart));
+    const double xs[] = { 90, width / 2, width - 20, width - 1 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (xs); i++)
+      {
+        graphene_rect_t box;
+
+        beam_chart_get_readout_box (chart, xs[i], &box);
+        g_test_message ("readout at %.0f: %.0f,%.0f %.0fx%.0f in %.0fx%.0f", xs[i],
+                        box.origin.x, box.origin.y, box.size.width, box.size.height,
+                        width, height);
+        g_assert_cmpfloat (box.origin.x, >=, 0);
+        g_assert_cmpfloat (box.origin.y, >=, 0);
+        g_assert_cmpfloat (box.origin.x + box.size.width, <=, width);
+        g_assert_cmpfloat (box.origin.y + box.size.height, <=, height);
+      }
+  }
+
+  /* GC and context switches on a scale of their own, not under reductions;
+   * IO in bytes per second. */
+  {
+    BeamChart *gc = beam_load_page_get_chart (page, "gc");
+    BeamChart *io = beam_load_page_get_chart (page, "io");
+    g_autofree char *io_readout = NULL;
+
+    g_assert_nonnull (gc);
+    g_assert_cmpuint (beam_chart_get_n_series (gc), ==, 2);
+    g_assert_cmpstr (beam_chart_get_series_label (gc, 0), ==, "Garbage collections");
+    g_assert_cmpuint (beam_chart_get_n_series (beam_load_page_get_chart (page, "reductions")),
+                      ==, 1);
+    io_readout = beam_chart_dup_readout (io, gtk_widget_get_width (GTK_WIDGET (io)) - 13);
+    g_test_message ("IO readout: %s", io_readout);
+    g_assert_true (strstr (io_readout, "B/s") != NULL || strstr (io_readout, "bytes/s") != NULL);
+    save_screenshot (GTK_WIDGET (gc), "load-page-gc-chart.png");
+    save_screenshot (GTK_WIDGET (io), "load-page-io-chart.png");
+  }
+
+  /* A hover near the right edge, for the screenshot. */
+  {
+    BeamChart *chart = beam_load_page_get_chart (page, "usage");
+    _beam_chart_set_hover (chart, gtk_widget_get_width (GTK_WIDGET (chart)) - 20);
+    settle (200);
+    save_screenshot (GTK_WIDGET (window), "load-page-hover.png");
+    _beam_chart_set_hover (chart, -1);
   }
 
   /* Another page in front: the charts keep their history growing. */
@@ -998,33 +1162,91 @@ memory_loaded (gpointer data)
  * the playbook finds what the fixture left (its ETS table, its 6 MB heap,
  * 20 MB of binary garbage, freed only after the confirmation dialog); top
  * consumers opens the Processes page. */
+static gboolean
+allocators_charted (gpointer data)
+{
+  BeamChart *chart = beam_memory_page_get_allocator_chart (data, FALSE);
+
+  return chart != NULL && beam_chart_get_n_samples (chart) >= 6;
+}
+
 static void
 test_memory_page (void)
 {
   g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
   g_autofree char *made = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
   BeamMemoryPage *page;
   AdwMessageDialog *dialog;
 
+  /* A refresh a second: the allocator charts fill in seconds (a minute's
+   * window, as observer's). */
+  g_settings_set_uint (settings, "memory-refresh-interval", 1);
   beam_window_connect (window, node->name, node->cookie, "memory");
   beam_test_wait_until (is_connected, window, 15000);
   page = BEAM_MEMORY_PAGE (beam_window_get_page (window, "memory"));
   beam_test_wait_until (memory_loaded, page, 15000);
   beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "binary" }), 1000);
-  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "MB" }), 1000);
+  /* Sizes through the one formatter, binary units by default. */
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "MiB" }), 1000);
   beam_test_wait_until (section_says, (&(SectionSays) { page, "allocators", "eheap_alloc" }), 1000);
   beam_test_wait_until (section_says,
                         (&(SectionSays) { page, "allocators", "Segment cache hit rate" }), 1000);
 
+  beam_test_wait_until (section_says, (&(SectionSays) { page, "allocators", "Max allocated" }),
+                        1000);
+
+  /* Issue 13, item 11: the allocators' history, as observer's Memory
+   * Allocators tab: carrier size and utilisation per type, a point a refresh. */
+  {
+    BeamChart *sizes, *usage;
+
+    beam_test_wait_until (allocators_charted, page, 15000);
+    g_settings_reset (settings, "memory-refresh-interval");
+    sizes = beam_memory_page_get_allocator_chart (page, FALSE);
+    usage = beam_memory_page_get_allocator_chart (page, TRUE);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (sizes)));
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (usage)));
+    g_assert_cmpuint (beam_chart_get_n_series (sizes), >=, 5);
+    g_assert_cmpuint (beam_chart_get_n_series (usage), ==, beam_chart_get_n_series (sizes));
+    g_assert_cmpstr (beam_chart_get_series_label (sizes, 0), ==, "total");
+    {
+      gboolean eheap = FALSE;
+      g_autofree char *readout = NULL;
+
+      for (guint s = 0; s < beam_chart_get_n_series (sizes); s++)
+        eheap |= g_strcmp0 (beam_chart_get_series_label (sizes, s), "eheap_alloc") == 0;
+      g_assert_true (eheap);
+      readout = beam_chart_dup_readout (sizes, gtk_widget_get_width (GTK_WIDGET (sizes)) - 13);
+      g_test_message ("carrier sizes: %s", readout);
+      g_assert_nonnull (strstr (readout, "\neheap_alloc: "));
+      g_assert_nonnull (strstr (readout, "iB"));
+    }
+    save_screenshot (GTK_WIDGET (window), "memory-page-allocators.png");
+  }
+
+  /* The playbook's lists say when they were taken, and name owners. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.list-ets", NULL));
   beam_test_wait_until (section_says,
                         (&(SectionSays) { page, "ets", "beamscope_cache_tab" }), 15000);
+  {
+    g_autofree char *ets = beam_memory_page_dup_text (page, "ets");
+
+    g_test_message ("%s", ets);
+    g_assert_true (g_str_has_prefix (ets, "Taken "));
+    /* beamscope_cache_tab's owner is registered as beamscope_cache. */
+    g_assert_nonnull (strstr (ets, "\nbeamscope_cache\n"));
+  }
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page),
                                                                GTK_TYPE_SPIN_BUTTON)),
                              4);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.find-heaps", NULL));
   beam_test_wait_until (section_says, (&(SectionSays) { page, "heaps", "beamscope_big" }), 15000);
+  {
+    g_autofree char *heaps = beam_memory_page_dup_text (page, "heaps");
+    g_assert_true (g_str_has_prefix (heaps, "Taken "));
+  }
 
   made = beam_test_node_erl_call (node, "beamscope_fixture", "binary_garbage", "[20000000]", NULL);
   g_assert_nonnull (made);
@@ -1040,8 +1262,10 @@ test_memory_page (void)
     /* 20 MB of garbage: megabytes freed, not kilobytes. */
     g_autofree char *text = beam_memory_page_dup_text (page, "binary");
     g_test_message ("%s", text);
-    g_assert_nonnull (strstr (text, "MB freed"));
+    g_assert_nonnull (strstr (text, "MiB freed"));
   }
+  /* The allocator history lives on through the playbook's steps. */
+  g_assert_true (allocators_charted (page));
   settle (500);
   save_screenshot (GTK_WIDGET (window), "memory-page.png");
 
@@ -2341,6 +2565,7 @@ main (int    argc,
   g_test_add_func ("/window/connect-screen", test_connect_screen);
   g_test_add_func ("/window/markup-shown-as-text", test_markup_shown_as_text);
   g_test_add_func ("/window/system-page", test_system_page);
+  g_test_add_func ("/window/system-page-fits", test_system_page_fits);
   g_test_add_func ("/window/processes-page", test_processes_page);
   g_test_add_func ("/window/process-window", test_process_window);
   g_test_add_func ("/window/playbooks", test_playbooks);

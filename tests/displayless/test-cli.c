@@ -155,7 +155,18 @@ test_info_json_agrees_with_node (void)
       g_assert_cmpint (int_of (info, growing[i]), >=, int_of (before, growing[i]));
       g_assert_cmpint (int_of (info, growing[i]), <=, int_of (report, growing[i]));
     }
-  g_assert_cmpint (int_of (info, "run_queue"), >=, 0);
+  g_assert_cmpint (int_of (info, "run_queue"), ==,
+                   int_of (info, "run_queue_normal") + int_of (info, "run_queue_dirty_cpu") +
+                   int_of (info, "run_queue_dirty_io"));
+  {
+    JsonObject *os = json_object_get_object_member (info, "os_process");
+
+    g_assert_cmpint (int_of (os, "os_pid"), ==, node->pid);
+    g_assert_cmpint (int_of (os, "rss"), >, 0);
+    g_assert_cmpint (int_of (os, "virtual_size"), >=, int_of (os, "rss"));
+    g_assert_cmpint (int_of (os, "open_fds"), >, 0);
+    g_assert_cmpint (int_of (os, "open_fds"), <, int_of (os, "fd_limit"));
+  }
   g_assert_true (json_object_get_boolean_member (info, "observer_backend"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (info,
                                                                          "run_queue_lengths")), >=,
@@ -213,6 +224,17 @@ test_info_table (void)
   g_assert_nonnull (strstr (run.out, node->name));
   g_assert_nonnull (strstr (run.out, "Atoms"));
   g_assert_nonnull (strstr (run.out, "Memory total"));
+  /* The run queues say what they count (issue 13, item 9), the OS process
+   * is the node's (item 17). */
+  g_assert_nonnull (strstr (run.out, "Run queues (ready to run)"));
+  g_assert_nonnull (strstr (run.out, "(normal "));
+  g_assert_nonnull (strstr (run.out, ", dirty CPU "));
+  g_assert_nonnull (strstr (run.out, ", dirty IO "));
+  {
+    g_autofree char *pid_line = g_strdup_printf ("OS pid                       %d\n", node->pid);
+    g_assert_nonnull (strstr (run.out, pid_line));
+  }
+  g_assert_nonnull (strstr (run.out, "Open file descriptors"));
 }
 
 /* One way to write a size (issue 13): --units picks binary or decimal

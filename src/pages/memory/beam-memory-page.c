@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The Memory page: erlang:memory() now, as a bar and in MB; the allocators'
- * carriers against their blocks, with usage, fragmentation and mseg_alloc's
- * cache hit rate; and the memory playbook as steps: top consumers (the
+/* The Memory page: erlang:memory() now, as a bar and in bytes; the allocators'
+ * carriers against their blocks, with usage, fragmentation, the most the
+ * carriers ever held and mseg_alloc's cache hit rate, and their history while
+ * the page is on screen, as observer's Memory Allocators tab draws it (carrier
+ * size, and utilisation, per allocator type); and the memory playbook as steps: top consumers (the
  * Processes page by memory), binary memory around a node-wide garbage
  * collection (asked first, absent with --read-only), ETS tables by memory,
  * processes with big heaps.
@@ -16,12 +18,17 @@
 #include <glib/gi18n.h>
 
 #include "beam-allocators.h"
+#include "beam-chart.h"
 #include "beam-load-sample.h"
+#include "beam-number-format.h"
 #include "beam-memory-page-private.h"
 #include "beam-memory-playbook.h"
 #include "beam-palette.h"
 
 #define PLAYBOOK_ROWS      20
+/* The allocator charts show 60 refreshes (5 min at the default 5 s), and
+ * at least observer's minute. */
+#define ALLOCATOR_POINTS    60
 
 /* The bar's categories, "other system" being system less the categories of
  * it shown apart. */
@@ -43,6 +50,12 @@ struct _BeamMemoryPage
   GtkGrid           *memory_grid;
   GtkLabel          *cache_label;
   GtkGrid           *allocator_grid;
+  GtkBox            *allocator_charts_box;
+  BeamChart         *carrier_chart;      /* carriers' size: total, then each type */
+  BeamChart         *utilization_chart;  /* used / carriers, the same series */
+  char             **chart_types;        /* the types the charts were built for */
+  AdwPreferencesGroup *ets_group;
+  AdwPreferencesGroup *heap_group;
   AdwActionRow      *binary_row;
   GtkGrid           *ets_grid;
   GtkGrid           *heap_grid;
@@ -113,7 +126,7 @@ size_cell (GtkGrid *grid,
            int      row,
            gint64   bytes)
 {
-  g_autofree char *text = g_format_size (MAX (bytes, 0));
+  g_autofree char *text = beam_format_bytes (bytes);
   cell (grid, column, row, text, TRUE);
 }
 
@@ -129,20 +142,24 @@ percent_cell (GtkGrid *grid,
   cell (grid, column, row, text, TRUE);
 }
 
-/* A pid that opens its process window. */
+/* A process that opens its window: by its name where it has one (the pid
+ * in the tooltip), else by its pid. */
 static void
 pid_cell (GtkGrid        *grid,
           int             column,
           int             row,
-          const char     *pid)
+          const char     *pid,
+          const char     *name)
 {
-  GtkWidget *button = gtk_button_new_with_label (pid);
+  GtkWidget *button = gtk_button_new_with_label (name != NULL ? name : pid);
+  g_autofree char *tooltip = name != NULL ? g_strdup_printf (_("%s: open this process"), pid)
+                                          : g_strdup (_("Open this process"));
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-process");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", pid);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_halign (button, GTK_ALIGN_START);
-  gtk_widget_set_tooltip_text (button, _("Open this process"));
+  gtk_widget_set_tooltip_text (button, tooltip);
   gtk_grid_attach (grid, button, column, row, 1, 1);
 }
 
@@ -203,7 +220,7 @@ show_memory (BeamMemoryPage *self)
     {
       gint64 bytes = part_bytes (memory, i);
       GtkWidget *label = gtk_label_new (_(bar_parts[i].label));
-      g_autofree char *size = g_format_size (bytes);
+      g_autofree char *size = beam_format_bytes (bytes);
       g_autofree char *share = total > 0 ? g_strdup_printf ("%.1f %%", 100.0 * bytes / total)
                                          : g_strdup ("");
       GtkWidget *size_label = gtk_label_new (size);
@@ -222,7 +239,7 @@ show_memory (BeamMemoryPage *self)
       gtk_grid_attach (self->memory_grid, share_label, 3, i, 1, 1);
     }
   {
-    g_autofree char *size = g_format_size (total);
+    g_autofree char *size = beam_format_bytes (total);
     GtkWidget *label = gtk_label_new (_("total"));
     GtkWidget *size_label = gtk_label_new (size);
 
@@ -238,13 +255,105 @@ show_memory (BeamMemoryPage *self)
 
 /* ---- allocators ------------------------------------------------------------------- */
 
+/* The allocator charts, built for the node's allocator types (the first
+ * answer's; again if another node has others), with one legend for both:
+ * the same series in the same colours. */
+static void
+build_allocator_charts (BeamMemoryPage       *self,
+                        const BeamAllocators *allocators)
+{
+  GStrvBuilder *types = g_strv_builder_new ();
+  GtkWidget *legend = gtk_flow_box_new ();
+  GtkWidget *child;
+  BeamChart *charts[2];
+  const char *titles[2] = { _("Carrier Size"), _("Carrier Utilization (%)") };
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->allocator_charts_box))) != NULL)
+    gtk_box_remove (self->allocator_charts_box, child);
+
+  charts[0] = BEAM_CHART (beam_chart_new (BEAM_CHART_UNIT_BYTES));
+  charts[1] = BEAM_CHART (beam_chart_new (BEAM_CHART_UNIT_FRACTION));
+  for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
+    {
+      GtkWidget *title = gtk_label_new (titles[c]);
+
+      beam_chart_add_series (charts[c], _("total"), FALSE);
+      for (guint i = 0; i < allocators->types->len; i++)
+        beam_chart_add_series (charts[c],
+                               ((BeamAllocator *) g_ptr_array_index (allocators->types, i))->type,
+                               FALSE);
+      beam_chart_set_window (charts[c],
+                             MAX (60, ALLOCATOR_POINTS *
+                                      beam_page_get_refresh_interval (BEAM_PAGE (self)))
+                             * G_USEC_PER_SEC);
+      gtk_widget_set_size_request (GTK_WIDGET (charts[c]), -1, 150);
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_widget_add_css_class (title, "heading");
+      gtk_box_append (self->allocator_charts_box, title);
+      gtk_box_append (self->allocator_charts_box, GTK_WIDGET (charts[c]));
+    }
+  for (guint i = 0; i < allocators->types->len; i++)
+    g_strv_builder_add (types, ((BeamAllocator *) g_ptr_array_index (allocators->types, i))->type);
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (legend), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (legend), 10);
+  for (guint s = 0; s < beam_chart_get_n_series (charts[0]); s++)
+    {
+      GtkWidget *entry = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GdkRGBA color;
+
+      beam_chart_get_series_color (charts[0], s, &color);
+      gtk_box_append (GTK_BOX (entry), beam_palette_swatch_new (&color));
+      gtk_box_append (GTK_BOX (entry), gtk_label_new (beam_chart_get_series_label (charts[0], s)));
+      gtk_flow_box_append (GTK_FLOW_BOX (legend), entry);
+    }
+  gtk_box_append (self->allocator_charts_box, legend);
+
+  g_strfreev (self->chart_types);
+  self->chart_types = g_strv_builder_end (types);
+  g_strv_builder_unref (types);
+  self->carrier_chart = charts[0];
+  self->utilization_chart = charts[1];
+}
+
+/* One point on the allocator charts: carriers' size, and blocks against
+ * carriers (0 for a type without carriers). */
+static void
+chart_allocators (BeamMemoryPage       *self,
+                  const BeamAllocators *allocators)
+{
+  guint n = allocators->types->len + 1;
+  g_autofree double *sizes = g_new (double, n);
+  g_autofree double *usage = g_new (double, n);
+  gint64 now = g_get_monotonic_time ();
+  gboolean same = self->chart_types != NULL && g_strv_length (self->chart_types) == n - 1;
+
+  for (guint i = 0; same && i + 1 < n; i++)
+    same = g_str_equal (self->chart_types[i],
+                        ((BeamAllocator *) g_ptr_array_index (allocators->types, i))->type);
+  if (!same)
+    build_allocator_charts (self, allocators);
+
+  sizes[0] = allocators->allocated;
+  usage[0] = allocators->allocated > 0 ? (double) allocators->used / allocators->allocated : 0;
+  for (guint i = 1; i < n; i++)
+    {
+      const BeamAllocator *allocator = g_ptr_array_index (allocators->types, i - 1);
+
+      sizes[i] = allocator->allocated;
+      usage[i] = allocator->allocated > 0 ? (double) allocator->used / allocator->allocated : 0;
+    }
+  beam_chart_push (self->carrier_chart, now, sizes);
+  beam_chart_push (self->utilization_chart, now, usage);
+}
+
 static void
 show_allocators (BeamMemoryPage       *self,
                  const BeamAllocators *allocators)
 {
   static const char *headings[] = {
-    N_("Allocator"), N_("Allocated"), N_("Used"), N_("Usage"), "", N_("Multiblock carriers"),
-    N_("Singleblock carriers"), N_("Multiblock usage"), N_("Instances"),
+    N_("Allocator"), N_("Allocated"), N_("Max allocated"), N_("Used"), N_("Usage"), "",
+    N_("Multiblock"), N_("Singleblock"), N_("Multiblock usage"), N_("Instances"),
   };
   GtkGrid *grid = self->allocator_grid;
   guint row = 1;
@@ -257,12 +366,13 @@ show_allocators (BeamMemoryPage       *self,
     {
       const BeamAllocator *allocator = g_ptr_array_index (allocators->types, i);
       GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
-      g_autofree char *instances = g_strdup_printf ("%u", allocator->instances);
+      g_autofree char *instances = beam_format_count (allocator->instances);
 
       cell (grid, 0, row, allocator->type, FALSE);
       size_cell (grid, 1, row, allocator->allocated);
-      size_cell (grid, 2, row, allocator->used);
-      percent_cell (grid, 3, row, allocator->used, allocator->allocated);
+      size_cell (grid, 2, row, allocator->carriers_max);
+      size_cell (grid, 3, row, allocator->used);
+      percent_cell (grid, 4, row, allocator->used, allocator->allocated);
       gtk_level_bar_set_value (GTK_LEVEL_BAR (bar),
                                allocator->allocated > 0
                                ? (double) allocator->used / allocator->allocated
@@ -272,17 +382,18 @@ show_allocators (BeamMemoryPage       *self,
       gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
       gtk_widget_set_size_request (bar, 80, -1);
       gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_grid_attach (grid, bar, 4, row, 1, 1);
-      size_cell (grid, 5, row, allocator->mbcs_carriers_size);
-      size_cell (grid, 6, row, allocator->sbcs_carriers_size);
-      percent_cell (grid, 7, row, allocator->mbcs_blocks_size, allocator->mbcs_carriers_size);
-      cell (grid, 8, row, instances, TRUE);
+      gtk_grid_attach (grid, bar, 5, row, 1, 1);
+      size_cell (grid, 6, row, allocator->mbcs_carriers_size);
+      size_cell (grid, 7, row, allocator->sbcs_carriers_size);
+      percent_cell (grid, 8, row, allocator->mbcs_blocks_size, allocator->mbcs_carriers_size);
+      cell (grid, 9, row, instances, TRUE);
     }
 
   gtk_widget_add_css_class (cell (grid, 0, row, _("total"), FALSE), "heading");
   size_cell (grid, 1, row, allocators->allocated);
-  size_cell (grid, 2, row, allocators->used);
-  percent_cell (grid, 3, row, allocators->used, allocators->allocated);
+  size_cell (grid, 2, row, allocators->carriers_max);
+  size_cell (grid, 3, row, allocators->used);
+  percent_cell (grid, 4, row, allocators->used, allocators->allocated);
 
   if (allocators->cache_calls > 0)
     {
@@ -315,6 +426,7 @@ allocators_done (GObject      *object G_GNUC_UNUSED,
       return;
     }
   show_allocators (self, allocators);
+  chart_allocators (self, allocators);
   gtk_label_set_label (self->status_label, "");
   self->loads++;
 }
@@ -362,6 +474,19 @@ beam_memory_page_refresh (BeamPage       *page,
 
 /* ---- the playbook ------------------------------------------------------------------- */
 
+/* "Taken 12:03:05": when a playbook list was answered. */
+static void
+set_taken (AdwPreferencesGroup *group)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *clock = g_date_time_format (now, "%X");
+  g_autofree char *text = g_strdup_printf (_("Taken %s"), clock);
+  /* The description is markup; the locale's clock is ours, but still. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_preferences_group_set_description (group, escaped);
+}
+
 static void
 ets_done (GObject      *object G_GNUC_UNUSED,
           GAsyncResult *result,
@@ -378,6 +503,7 @@ ets_done (GObject      *object G_GNUC_UNUSED,
       grid_message (self->ets_grid, error->message);
       return;
     }
+  set_taken (self->ets_group);
   clear_grid (self->ets_grid);
   cell (self->ets_grid, 0, 0, _("Table"), FALSE);
   cell (self->ets_grid, 1, 0, _("Owner"), FALSE);
@@ -386,11 +512,11 @@ ets_done (GObject      *object G_GNUC_UNUSED,
   for (guint i = 0; i < tables->len; i++)
     {
       const BeamEtsTableMemory *table = g_ptr_array_index (tables, i);
-      g_autofree char *objects = g_strdup_printf ("%" G_GINT64_FORMAT, table->objects);
+      g_autofree char *objects = beam_format_count (table->objects);
 
       gtk_label_set_ellipsize (GTK_LABEL (cell (self->ets_grid, 0, i + 1, table->table, FALSE)),
                                PANGO_ELLIPSIZE_END);
-      pid_cell (self->ets_grid, 1, i + 1, table->owner);
+      pid_cell (self->ets_grid, 1, i + 1, table->owner, table->owner_name);
       cell (self->ets_grid, 2, i + 1, objects, TRUE);
       size_cell (self->ets_grid, 3, i + 1, table->bytes);
     }
@@ -426,6 +552,7 @@ heaps_done (GObject      *object G_GNUC_UNUSED,
       grid_message (self->heap_grid, error->message);
       return;
     }
+  set_taken (self->heap_group);
   if (heaps->len == 0)
     {
       grid_message (self->heap_grid, _("No process has a heap that big"));
@@ -441,7 +568,7 @@ heaps_done (GObject      *object G_GNUC_UNUSED,
     {
       const BeamHeapMemory *heap = g_ptr_array_index (heaps, i);
 
-      pid_cell (self->heap_grid, 0, i + 1, heap->pid);
+      pid_cell (self->heap_grid, 0, i + 1, heap->pid, NULL);
       cell (self->heap_grid, 1, i + 1, heap->name != NULL ? heap->name : "", FALSE);
       size_cell (self->heap_grid, 2, i + 1, heap->heap_bytes);
       size_cell (self->heap_grid, 3, i + 1, heap->memory);
@@ -483,9 +610,9 @@ collect_done (GObject      *object G_GNUC_UNUSED,
     text = g_strdup (error->message);
   else
     {
-      g_autofree char *before = g_format_size (collection->before);
-      g_autofree char *after = g_format_size (collection->after);
-      g_autofree char *freed = g_format_size (MAX (collection->before - collection->after, 0));
+      g_autofree char *before = beam_format_bytes (collection->before);
+      g_autofree char *after = beam_format_bytes (collection->after);
+      g_autofree char *freed = beam_format_bytes (MAX (collection->before - collection->after, 0));
 
       text = g_strdup_printf (_("Binary memory %s before, %s after: %s freed by collecting "
                                 "%" G_GINT64_FORMAT " processes"),
@@ -614,9 +741,17 @@ beam_memory_page_dup_text (BeamMemoryPage *self,
   else if (g_str_equal (section, "binary"))
     g_string_append (out, adw_action_row_get_subtitle (self->binary_row));
   else if (g_str_equal (section, "ets"))
-    append_texts (GTK_WIDGET (self->ets_grid), out);
+    {
+      g_string_append_printf (out, "%s\n",
+                              adw_preferences_group_get_description (self->ets_group));
+      append_texts (GTK_WIDGET (self->ets_grid), out);
+    }
   else if (g_str_equal (section, "heaps"))
-    append_texts (GTK_WIDGET (self->heap_grid), out);
+    {
+      g_string_append_printf (out, "%s\n",
+                              adw_preferences_group_get_description (self->heap_group));
+      append_texts (GTK_WIDGET (self->heap_grid), out);
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -630,6 +765,15 @@ beam_memory_page_node_changed (BeamPage *page,
 
   self->collecting = FALSE;
   update_actions (self);
+  /* Another node's allocators: a history of its own. */
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->allocator_charts_box))) != NULL)
+      gtk_box_remove (self->allocator_charts_box, child);
+    self->carrier_chart = self->utilization_chart = NULL;
+    g_clear_pointer (&self->chart_types, g_strfreev);
+  }
   /* --read-only: nothing that changes the node exists. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->binary_row),
                                node != NULL && beam_node_get_read_only (node)
@@ -650,6 +794,7 @@ beam_memory_page_finalize (GObject *object)
   BeamMemoryPage *self = BEAM_MEMORY_PAGE (object);
 
   g_clear_pointer (&self->memory, beam_load_sample_free);
+  g_clear_pointer (&self->chart_types, g_strfreev);
 
   G_OBJECT_CLASS (beam_memory_page_parent_class)->finalize (object);
 }
@@ -675,6 +820,9 @@ beam_memory_page_class_init (BeamMemoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, memory_grid);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, cache_label);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, allocator_grid);
+  gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, allocator_charts_box);
+  gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, ets_group);
+  gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, heap_group);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, binary_row);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, ets_grid);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, heap_grid);
@@ -696,4 +844,12 @@ beam_memory_page_init (BeamMemoryPage *self)
   grid_message (self->heap_grid,
                 _("Every process is asked on the node; only those over the threshold come back"));
   update_actions (self);
+}
+
+BeamChart *
+beam_memory_page_get_allocator_chart (BeamMemoryPage *self,
+                                      gboolean        utilization)
+{
+  g_return_val_if_fail (BEAM_IS_MEMORY_PAGE (self), NULL);
+  return utilization ? self->utilization_chart : self->carrier_chart;
 }

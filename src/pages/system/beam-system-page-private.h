@@ -10,5 +10,8 @@ G_BEGIN_DECLS
 char       *beam_system_page_dup_field_text (BeamSystemPage *self,
                                              const char     *field);
 GStrv       beam_system_page_list_fields    (BeamSystemPage *self);
+/* The scrolled window around the groups: the content fits when its child's
+ * natural height is within the scroller's height. */
+GtkScrolledWindow *beam_system_page_get_scroller (BeamSystemPage *self);
 
 G_END_DECLS

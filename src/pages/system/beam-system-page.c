@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The System page: observer's System tab plus what the seeds look at beside
- * it (atoms against their limit, dirty schedulers, run queues). The rows are
- * described once in `fields` below; each knows how to word its value. The page
- * refreshes only while it is mapped, and keeps its last data, dimmed, while
- * the node is away. */
+ * it (atoms against their limit, dirty schedulers, run queues, the node's OS
+ * process). The rows are described once in `fields` below; each knows how to
+ * word its value. Like observer's, the page fits one screen (1100×780): three
+ * columns of compact rows (a title, a value, sometimes a small bar, one line
+ * each; the title's explanation in its tooltip), fewer columns and a scroll
+ * when the window is narrower. The page refreshes only while it is mapped,
+ * and keeps its last data, dimmed, while the node is away. */
 
 #define G_LOG_DOMAIN "beamscope-system"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <langinfo.h>
 #include <string.h>
 
+#include "beam-number-format.h"
 #include "beam-system-info.h"
 #include "beam-system-page-private.h"
 
@@ -25,6 +28,7 @@ typedef enum
   GROUP_MEMORY,
   GROUP_STATISTICS,
   GROUP_LIMITS,
+  GROUP_OS_PROCESS,
   N_GROUPS
 } Group;
 
@@ -34,20 +38,29 @@ static const char * const group_titles[N_GROUPS] = {
   N_("Memory Usage"),
   N_("Statistics"),
   N_("System Limits"),
+  N_("OS Process"),
 };
 
 typedef char *(*FormatFunc) (const BeamSystemInfo *info);
 /* For rows with a bar: how full, 0..1; negative for no bar. */
 typedef double (*FractionFunc) (const BeamSystemInfo *info);
 
+typedef enum
+{
+  ROW_PLAIN,
+  ROW_PART,    /* a part of the row above it (the run queues): indented */
+  ROW_WRAP,    /* a long value under its title, wrapped (the system version) */
+} RowLayout;
+
 typedef struct
 {
   const char   *field;    /* as in `beamscope-cli info --json` */
   Group         group;
   const char   *title;
-  const char   *subtitle;
+  const char   *subtitle; /* the title's tooltip */
   FormatFunc    format;
   FractionFunc  fraction;
+  RowLayout     layout;
 } Field;
 
 typedef struct
@@ -67,6 +80,8 @@ struct _BeamSystemPage
   GtkLabel       *summary_label;
   GtkLabel       *backend_label;
   GtkFlowBox     *groups_box;
+  GtkScrolledWindow *scroller;
+  GtkWidget      *groups[N_GROUPS];
 
   BeamSystemInfo *info;
   GArray         *rows;          /* Row */
@@ -76,46 +91,26 @@ G_DEFINE_FINAL_TYPE (BeamSystemPage, beam_system_page, BEAM_TYPE_PAGE)
 
 /* ---- wording ------------------------------------------------------------ */
 
+/* One formatter for every number (beam-number-format): "—" for unknown. */
 static char *
 format_count (gint64 value)
 {
-  g_autofree char *digits = NULL;
-  const char *separator = nl_langinfo (THOUSEP);
-  GString *text;
-  gsize n;
-
-  if (value < 0)
-    return g_strdup (_("unknown"));
-  /* Digits in threes with the locale's separator, written out: printf's '
-   * flag is not C, and GLib's own printf need not have it. */
-  digits = g_strdup_printf ("%" G_GINT64_FORMAT, value);
-  n = strlen (digits);
-  text = g_string_sized_new (n * 2);
-  for (gsize i = 0; i < n; i++)
-    {
-      if (i > 0 && (n - i) % 3 == 0)
-        g_string_append (text, separator);
-      g_string_append_c (text, digits[i]);
-    }
-  return g_string_free (text, FALSE);
+  return beam_format_count (value);
 }
 
 static char *
 format_size (gint64 bytes)
 {
-  return bytes < 0 ? g_strdup (_("unknown")) : g_format_size (bytes);
+  return beam_format_bytes (bytes);
 }
 
 static char *
 format_count_of (gint64 count,
                  gint64 limit)
 {
-  g_autofree char *count_text = format_count (count);
-  g_autofree char *limit_text = format_count (limit);
-
-  if (count < 0 || limit <= 0)
-    return g_steal_pointer (&count_text);
-  return g_strdup_printf (_("%s of %s (%.1f%%)"), count_text, limit_text, 100.0 * count / limit);
+  if (count >= 0 && limit <= 0)
+    return beam_format_count (count);
+  return beam_format_count_of (count, limit);
 }
 
 static char *
@@ -144,33 +139,27 @@ format_duration_ms (gint64 ms)
   return g_strdup_printf ("%02d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
 }
 
+/* The normal schedulers' queues: their sum, then each ("2: 1 0 1 0"), so
+ * that the line adds up with dirty CPU and dirty IO to the total above. */
 static char *
-format_queue_lengths (const BeamSystemInfo *info)
+format_run_queue_normal (const BeamSystemInfo *info)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) text = NULL;
   GArray *lengths = info->run_queue_lengths;
-  guint normal = info->schedulers > 0 ? (guint) info->schedulers : lengths->len;
 
-  /* run_queue_lengths_all lists the normal schedulers' queues, then the one
-   * dirty CPU queue, then the one dirty IO queue. */
-  for (guint i = 0; i < lengths->len; i++)
-    {
-      gint64 length = g_array_index (lengths, gint64, i);
-
-      if (i == normal)
-        g_string_append (text, _("   dirty CPU "));
-      else if (i == normal + 1)
-        g_string_append (text, _("   dirty IO "));
-      else if (i > 0)
-        g_string_append (text, " ");
-      g_string_append_printf (text, "%" G_GINT64_FORMAT, length);
-    }
-  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : g_strdup (_("unknown"));
+  if (info->run_queue_normal < 0 || lengths->len < 3)
+    return beam_format_count (-1);
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "%" G_GINT64_FORMAT " =", info->run_queue_normal);
+  for (guint i = 0; i + 2 < lengths->len; i++)
+    g_string_append_printf (text, " %s%" G_GINT64_FORMAT, i > 0 ? "+ " : "",
+                            g_array_index (lengths, gint64, i));
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 #define STRING_FIELD(name) \
   static char *format_##name (const BeamSystemInfo *info) \
-  { return g_strdup (info->name ? info->name : _("unknown")); }
+  { return info->name ? g_strdup (info->name) : beam_format_count (-1); }
 #define COUNT_FIELD(name) \
   static char *format_##name (const BeamSystemInfo *info) { return format_count (info->name); }
 #define BYTES_FIELD(name) \
@@ -201,6 +190,8 @@ COUNT_FIELD (logical_processors_online)
 COUNT_FIELD (logical_processors_available)
 COUNT_FIELD (dirty_io_schedulers)
 COUNT_FIELD (run_queue)
+COUNT_FIELD (run_queue_dirty_cpu)
+COUNT_FIELD (run_queue_dirty_io)
 COUNT_FIELD (reductions)
 COUNT_FIELD (garbage_collections)
 COUNT_FIELD (context_switches)
@@ -235,7 +226,7 @@ static char *
 format_dirty_cpu_schedulers (const BeamSystemInfo *info)
 {
   if (info->dirty_cpu_schedulers < 0)
-    return g_strdup (_("unknown"));
+    return beam_format_count (-1);
   if (info->dirty_cpu_schedulers_online < 0)
     return format_count (info->dirty_cpu_schedulers);
   return g_strdup_printf (_("%d (%d online)"), info->dirty_cpu_schedulers,
@@ -267,13 +258,66 @@ format_dist_buf_busy_limit (const BeamSystemInfo *info)
 }
 
 static char *
+format_os_pid (const BeamSystemInfo *info)
+{
+  /* A pid is a name, not a quantity: no digit grouping. */
+  if (info->os_process.os_pid < 0)
+    return beam_format_count (-1);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, info->os_process.os_pid);
+}
+
+static char *
+format_os_rss (const BeamSystemInfo *info)
+{
+  return format_size (info->os_process.rss);
+}
+
+static char *
+format_os_virtual_size (const BeamSystemInfo *info)
+{
+  return format_size (info->os_process.virtual_size);
+}
+
+static char *
+format_os_threads (const BeamSystemInfo *info)
+{
+  return format_count (info->os_process.threads);
+}
+
+/* Set by the page: between the last two refreshes, or since the start. */
+static char *
+format_os_cpu (const BeamSystemInfo *info)
+{
+  const BeamOsProcess *process = &info->os_process;
+
+  if (process->cpu_percent < 0)
+    return beam_format_count (-1);
+  if (process->cpu_since_start)
+    return g_strdup_printf (_("%.1f %% (average since start)"), process->cpu_percent);
+  return g_strdup_printf ("%.1f %%", process->cpu_percent);
+}
+
+static char *
+format_os_open_fds (const BeamSystemInfo *info)
+{
+  return format_count_of (info->os_process.open_fds, info->os_process.fd_limit);
+}
+
+static double
+fraction_os_open_fds (const BeamSystemInfo *info)
+{
+  return fraction_of (info->os_process.open_fds, info->os_process.fd_limit);
+}
+
+static char *
 format_observer_backend (const BeamSystemInfo *info)
 {
   return g_strdup (info->has_observer_backend ? _("Available") : _("Missing: plain BIF calls"));
 }
 
 static const Field fields[] = {
-  { "system_version", GROUP_SYSTEM, N_("System version"), NULL, format_system_version, NULL },
+  { "system_version", GROUP_SYSTEM, N_("System version"), NULL, format_system_version, NULL,
+    ROW_WRAP },
   { "otp_release", GROUP_SYSTEM, N_("OTP release"), NULL, format_otp_release, NULL },
   { "erts_version", GROUP_SYSTEM, N_("ERTS version"), NULL, format_erts_version, NULL },
   { "system_architecture", GROUP_SYSTEM, N_("Compiled for"), NULL,
@@ -319,10 +363,17 @@ static const Field fields[] = {
   { "memory.ets", GROUP_MEMORY, N_("ETS"), NULL, format_memory_ets, fraction_memory_ets },
 
   { "uptime_ms", GROUP_STATISTICS, N_("Up time"), NULL, format_uptime, NULL },
-  { "run_queue", GROUP_STATISTICS, N_("Run queue"), N_("Processes and ports ready to run"),
+  { "run_queue", GROUP_STATISTICS, N_("Run queues, total"),
+    N_("Processes and ports ready to run, waiting for a scheduler (Beamscope's own request "
+       "not counted); non-zero for long means contention"),
     format_run_queue, NULL },
-  { "run_queue_lengths", GROUP_STATISTICS, N_("Run queue per scheduler"),
-    N_("Non-zero means contention"), format_queue_lengths, NULL },
+  { "run_queue_normal", GROUP_STATISTICS, N_("Normal schedulers"),
+    N_("The sum of the normal schedulers' queues, then each queue, scheduler 1 first"),
+    format_run_queue_normal, NULL, ROW_PART },
+  { "run_queue_dirty_cpu", GROUP_STATISTICS, N_("Dirty CPU"),
+    N_("The dirty CPU schedulers' one queue"), format_run_queue_dirty_cpu, NULL, ROW_PART },
+  { "run_queue_dirty_io", GROUP_STATISTICS, N_("Dirty IO"),
+    N_("The dirty IO schedulers' one queue"), format_run_queue_dirty_io, NULL, ROW_PART },
   { "io_input", GROUP_STATISTICS, N_("IO input"), N_("Since the node started"),
     format_io_input, NULL },
   { "io_output", GROUP_STATISTICS, N_("IO output"), N_("Since the node started"),
@@ -341,76 +392,140 @@ static const Field fields[] = {
   { "ets_count", GROUP_LIMITS, N_("ETS tables"), NULL, format_ets_count, fraction_ets_count },
   { "dist_buf_busy_limit", GROUP_LIMITS, N_("Distribution buffer busy limit"), NULL,
     format_dist_buf_busy_limit, NULL },
+
+  { "os_process.os_pid", GROUP_OS_PROCESS, N_("OS pid"), N_("os:getpid()"),
+    format_os_pid, NULL },
+  { "os_process.cpu", GROUP_OS_PROCESS, N_("CPU"),
+    N_("Of one core, between the last two refreshes (as top)"), format_os_cpu, NULL },
+  { "os_process.rss", GROUP_OS_PROCESS, N_("Resident memory"), N_("RSS, from /proc/self/status"),
+    format_os_rss, NULL },
+  { "os_process.virtual_size", GROUP_OS_PROCESS, N_("Virtual memory"),
+    N_("VmSize, from /proc/self/status"), format_os_virtual_size, NULL },
+  { "os_process.threads", GROUP_OS_PROCESS, N_("OS threads"), NULL, format_os_threads, NULL },
+  { "os_process.open_fds", GROUP_OS_PROCESS, N_("Open files"),
+    N_("File descriptors against their soft limit"), format_os_open_fds, fraction_os_open_fds },
 };
 
 /* ---- building ----------------------------------------------------------- */
 
-/* Two columns of about the same height, side by side when the window is
- * wide and one under the other when it is not (the flow box decides). */
+/* Three columns of about the same height (16 rows each), side by side when
+ * the window is wide, fewer when it is not (the flow box decides, by the
+ * columns' minimum width). */
 static const guint group_column[N_GROUPS] = {
-  [GROUP_SYSTEM] = 0, [GROUP_MEMORY] = 0,
-  [GROUP_CPUS] = 1, [GROUP_LIMITS] = 1, [GROUP_STATISTICS] = 1,
+  [GROUP_SYSTEM] = 0, [GROUP_LIMITS] = 0,
+  [GROUP_CPUS] = 1, [GROUP_MEMORY] = 1,
+  [GROUP_STATISTICS] = 2, [GROUP_OS_PROCESS] = 2,
 };
+
+/* A column is at least COLUMN_WIDTH wide, and says it would like to be
+ * COLUMN_NATURAL at most (an AdwClamp caps its natural width, which the flow
+ * box divides the line by: a long value's natural width would make it one
+ * column). Three fit in 1100 px, two in 800. */
+#define N_COLUMNS       3
+#define COLUMN_WIDTH    260
+#define COLUMN_NATURAL  320
+
+static GtkWidget *
+new_row (const Field *field,
+         Row         *entry)
+{
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (field->layout == ROW_WRAP ? GTK_ORIENTATION_VERTICAL
+                                                        : GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *title = gtk_label_new (_(field->title));
+  GtkWidget *value = gtk_label_new ("—");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_margin_top (box, 4);
+  gtk_widget_set_margin_bottom (box, 4);
+  gtk_widget_set_margin_start (box, field->layout == ROW_PART ? 24 : 10);
+  gtk_widget_set_margin_end (box, 10);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (title, TRUE);
+  if (field->layout == ROW_PART)
+    gtk_widget_add_css_class (title, "dim-label");
+  if (field->subtitle != NULL)
+    gtk_widget_set_tooltip_text (title, _(field->subtitle));
+  gtk_box_append (GTK_BOX (box), title);
+
+  gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+  gtk_widget_add_css_class (value, "numeric");
+  if (field->layout == ROW_WRAP)
+    {
+      gtk_label_set_xalign (GTK_LABEL (value), 0);
+      gtk_label_set_wrap (GTK_LABEL (value), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (value), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_add_css_class (value, "dim-label");
+    }
+  else
+    {
+      /* The tooltip has it all. */
+      gtk_label_set_xalign (GTK_LABEL (value), 1.0);
+      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
+    }
+
+  entry->field = field;
+  entry->value = GTK_LABEL (value);
+  entry->bar = NULL;
+  if (field->fraction != NULL)
+    {
+      GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
+
+      gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW,
+                                      WARN_FRACTION);
+      gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH, 0.95);
+      gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL, 1.0);
+      gtk_widget_set_size_request (bar, 48, -1);
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), bar);
+      entry->bar = GTK_LEVEL_BAR (bar);
+    }
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
 
 static void
 build_rows (BeamSystemPage *self)
 {
   static const Group order[N_GROUPS] = {
-    GROUP_SYSTEM, GROUP_MEMORY, GROUP_CPUS, GROUP_LIMITS, GROUP_STATISTICS,
+    GROUP_SYSTEM, GROUP_LIMITS, GROUP_CPUS, GROUP_MEMORY, GROUP_STATISTICS, GROUP_OS_PROCESS,
   };
-  GtkWidget *groups[N_GROUPS];
-  GtkWidget *columns[2];
+  GtkWidget *columns[N_COLUMNS];
 
-  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+  for (guint c = 0; c < N_COLUMNS; c++)
     {
-      columns[c] = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-      gtk_widget_set_valign (columns[c], GTK_ALIGN_START);
-      gtk_flow_box_append (self->groups_box, columns[c]);
+      GtkWidget *clamp = adw_clamp_new ();
+
+      columns[c] = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+      gtk_widget_set_size_request (columns[c], COLUMN_WIDTH, -1);
+      adw_clamp_set_maximum_size (ADW_CLAMP (clamp), COLUMN_NATURAL);
+      adw_clamp_set_tightening_threshold (ADW_CLAMP (clamp), COLUMN_NATURAL);
+      adw_clamp_set_child (ADW_CLAMP (clamp), columns[c]);
+      gtk_widget_set_valign (clamp, GTK_ALIGN_START);
+      gtk_flow_box_append (self->groups_box, clamp);
     }
 
   for (guint i = 0; i < N_GROUPS; i++)
     {
       Group g = order[i];
 
-      groups[g] = adw_preferences_group_new ();
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (groups[g]), _(group_titles[g]));
-      gtk_box_append (GTK_BOX (columns[group_column[g]]), groups[g]);
+      self->groups[g] = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->groups[g]),
+                                       _(group_titles[g]));
+      gtk_box_append (GTK_BOX (columns[group_column[g]]), self->groups[g]);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      const Field *field = &fields[i];
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *suffix = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-      GtkWidget *value = gtk_label_new ("—");
-      Row entry = { field, GTK_LABEL (value), NULL };
+      Row entry;
+      GtkWidget *row = new_row (&fields[i], &entry);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(field->title));
-      if (field->subtitle != NULL)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(field->subtitle));
-      gtk_label_set_xalign (GTK_LABEL (value), 1.0);
-      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
-      /* Capped so that two groups fit side by side; the tooltip has it all. */
-      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (value), 26);
-      gtk_widget_add_css_class (value, "numeric");
-      gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (suffix), value);
-
-      if (field->fraction != NULL)
-        {
-          GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
-          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW,
-                                          WARN_FRACTION);
-          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH, 0.95);
-          gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL, 1.0);
-          gtk_widget_set_size_request (bar, 160, -1);
-          gtk_box_append (GTK_BOX (suffix), bar);
-          entry.bar = GTK_LEVEL_BAR (bar);
-        }
-
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (groups[field->group]), row);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->groups[fields[i].group]), row);
       g_array_append_val (self->rows, entry);
     }
 }
@@ -427,8 +542,8 @@ update_rows (BeamSystemPage *self)
   const char *tooltip;
 
   gtk_label_set_label (self->node_label, info->node);
-  summary = g_strdup_printf (_("Up %s · %s schedulers online\n%s"),
-                             uptime, online, info->system_version ? info->system_version : "");
+  summary = g_strdup_printf (_("OTP %s · up %s · %s schedulers online"),
+                             info->otp_release ? info->otp_release : "?", uptime, online);
   gtk_label_set_label (self->summary_label, summary);
   gtk_label_set_label (self->backend_label,
                        info->has_observer_backend ? _("observer_backend") : _("Plain BIF mode"));
@@ -437,11 +552,24 @@ update_rows (BeamSystemPage *self)
             : _("runtime_tools is missing on the node: views use plain BIF calls");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->backend_label), tooltip);
 
+  /* Absent on a node that is not Linux: the group says so, rows go. */
+  {
+    g_autofree char *escaped = info->os_process.available || !info->os_process.absent_reason
+                               ? NULL : g_markup_escape_text (info->os_process.absent_reason, -1);
+
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->groups[GROUP_OS_PROCESS]),
+                                           escaped);
+  }
+
   for (guint i = 0; i < self->rows->len; i++)
     {
       Row *row = &g_array_index (self->rows, Row, i);
       g_autofree char *text = row->field->format (info);
+      GtkWidget *list_row = gtk_widget_get_ancestor (GTK_WIDGET (row->value),
+                                                     GTK_TYPE_LIST_BOX_ROW);
 
+      if (row->field->group == GROUP_OS_PROCESS)
+        gtk_widget_set_visible (list_row, info->os_process.available);
       gtk_label_set_label (row->value, text);
       gtk_widget_set_tooltip_text (GTK_WIDGET (row->value), text);
       if (row->bar != NULL)
@@ -488,6 +616,13 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
       return;
     }
 
+  /* CPU between this refresh and the last; the first (or the first of a new
+   * OS process), since the start, as the probe falls back to it. */
+  info->os_process.cpu_percent =
+    beam_os_process_cpu_percent (&info->os_process,
+                                 self->info != NULL ? &self->info->os_process : NULL);
+  info->os_process.cpu_since_start =
+    beam_os_process_cpu_percent (&info->os_process, NULL) == info->os_process.cpu_percent;
   g_clear_pointer (&self->info, beam_system_info_free);
   self->info = info;
   update_rows (self);
@@ -558,6 +693,7 @@ beam_system_page_class_init (BeamSystemPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, backend_label);
   gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, BeamSystemPage, scroller);
 }
 
 static void
@@ -593,4 +729,11 @@ beam_system_page_list_fields (BeamSystemPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     g_strv_builder_add (builder, fields[i].field);
   return g_strv_builder_end (builder);
+}
+
+GtkScrolledWindow *
+beam_system_page_get_scroller (BeamSystemPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_SYSTEM_PAGE (self), NULL);
+  return self->scroller;
 }
