@@ -588,14 +588,19 @@ test_playbooks (void)
   destroy_and_finalize (g_object_ref (playbook));
   g_clear_pointer (&rows, g_strfreev);
 
-  /* Growth of mailboxes over 5 s: none grew, and it says so rather than
-   * listing twenty zeros. */
+  /* Growth of mailboxes over 5 s: only those that grew (a message or two
+   * in flight somewhere, at most), never twenty rows of zeros. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.growth", "s",
                                              "message_queue_len"));
   beam_test_wait_until (playbook_answered, NULL, 30000);
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
-  g_assert_cmpuint (g_strv_length (rows), ==, 0);
+  g_assert_cmpuint (g_strv_length (rows), <, 20);
+  for (guint i = 0; rows[i] != NULL; i++)
+    {
+      g_test_message ("grew: %s", rows[i]);
+      g_assert_nonnull (strstr (rows[i], "\t+"));
+    }
   destroy_and_finalize (g_object_ref (playbook));
   settle (200);
   save_screenshot (GTK_WIDGET (window), "processes-page-limit.png");
