@@ -13,7 +13,11 @@
 #include "beam-application.h"
 #include "beam-number-format.h"
 #include "beam-screenshots.h"
+#include "beam-system-info.h"
 #include "beam-window.h"
+
+#define WEBSITE "https://github.com/beamscope/beamscope"
+#define ISSUE_URL WEBSITE "/issues"
 
 struct _BeamApplication
 {
@@ -144,22 +148,104 @@ beam_application_activate (GApplication *app)
                                  screenshots_done, g_object_ref (self));
 }
 
+/* What a bug report needs: the versions of what Beamscope runs on, and of
+ * the node it was looking at, which the about window asks for itself. */
+static char *
+dup_debug_info (BeamNode             *node,
+                const BeamSystemInfo *info,
+                const char           *error)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "Beamscope %s (%s)\n", PACKAGE_VERSION, APPLICATION_ID);
+  g_string_append_printf (text, "GTK %u.%u.%u (built with %d.%d.%d)\n",
+                          gtk_get_major_version (), gtk_get_minor_version (),
+                          gtk_get_micro_version (), GTK_MAJOR_VERSION, GTK_MINOR_VERSION,
+                          GTK_MICRO_VERSION);
+  g_string_append_printf (text, "libadwaita %u.%u.%u (built with %d.%d.%d)\n",
+                          adw_get_major_version (), adw_get_minor_version (),
+                          adw_get_micro_version (), ADW_MAJOR_VERSION, ADW_MINOR_VERSION,
+                          ADW_MICRO_VERSION);
+  g_string_append_printf (text, "GLib %u.%u.%u\n", glib_major_version, glib_minor_version,
+                          glib_micro_version);
+  g_string_append_printf (text, "erl_interface (ei) %s\n", EI_VERSION);
+  g_string_append (text, "\n");
+  if (node == NULL)
+    g_string_append (text, "Node: none connected\n");
+  else
+    {
+      g_string_append_printf (text, "Node: %s%s\n", beam_node_get_name (node),
+                              beam_node_get_read_only (node) ? " (read-only)" : "");
+      if (info != NULL)
+        g_string_append_printf (text, "OTP release: %s\nERTS: %s\nSystem: %s\n",
+                                info->otp_release ? info->otp_release : "?",
+                                info->erts_version ? info->erts_version : "?",
+                                info->system_version ? info->system_version : "?");
+      else if (error != NULL)
+        g_string_append_printf (text, "OTP release: not known (%s)\n", error);
+      else
+        g_string_append (text, "OTP release: asking the node…\n");
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+node_versions_done (GObject      *object G_GNUC_UNUSED,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GWeakRef *about_ref = user_data;
+  g_autoptr(AdwAboutWindow) about = g_weak_ref_get (about_ref);
+  g_autoptr(BeamSystemInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  BeamNode *node;
+
+  g_weak_ref_clear (about_ref);
+  g_free (about_ref);
+  info = beam_system_info_fetch_finish (result, &error);
+  if (about == NULL)
+    return;  /* closed before the node answered */
+  node = g_object_get_data (G_OBJECT (about), "beam-node");
+  text = dup_debug_info (node, info, error != NULL ? error->message : NULL);
+  adw_about_window_set_debug_info (about, text);
+}
+
 static void
 about_action (GSimpleAction *action G_GNUC_UNUSED,
               GVariant      *parameter G_GNUC_UNUSED,
               gpointer       user_data)
 {
   GtkApplication *app = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  BeamNode *node = BEAM_IS_WINDOW (parent) ? beam_window_get_node (BEAM_WINDOW (parent)) : NULL;
   static const char *developers[] = { "The Beamscope developers", NULL };
+  g_autofree char *debug_info = dup_debug_info (node, NULL, NULL);
+  AdwAboutWindow *about;
 
-  adw_show_about_window (gtk_application_get_active_window (app),
-                         "application-name", _("Beamscope"),
-                         "application-icon", APPLICATION_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Inspect running Erlang and Elixir nodes"),
-                         "developers", developers,
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         NULL);
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "application-name", _("Beamscope"),
+                        "application-icon", APPLICATION_ID,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Inspect running Erlang and Elixir nodes"),
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", WEBSITE,
+                        "issue-url", ISSUE_URL,
+                        "debug-info", debug_info,
+                        "debug-info-filename", "beamscope-debug-info.txt",
+                        NULL);
+  if (node != NULL && beam_node_get_state (node) == BEAM_CONNECTION_STATE_CONNECTED)
+    {
+      GWeakRef *about_ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (about_ref, about);
+      g_object_set_data_full (G_OBJECT (about), "beam-node", g_object_ref (node), g_object_unref);
+      beam_system_info_fetch_async (beam_node_get_connection (node), NULL, node_versions_done,
+                                    about_ref);
+    }
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -194,6 +280,9 @@ beam_application_startup (GApplication *app)
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *refresh_accels[] = { "<Control>r", "F5", NULL };
+  static const char *find_accels[] = { "<Control>f", NULL };
+  static const char *previous_accels[] = { "<Control>Page_Up", NULL };
+  static const char *next_accels[] = { "<Control>Page_Down", NULL };
 
   G_APPLICATION_CLASS (beam_application_parent_class)->startup (app);
 
@@ -207,6 +296,19 @@ beam_application_startup (GApplication *app)
   beam_number_format_set_size_units (g_settings_get_enum (self->settings, "size-units"));
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find", find_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.previous-page",
+                                         previous_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.next-page", next_accels);
+  /* Alt+1…9: the pages as the switcher lists them (beam-window.c). */
+  for (int number = 1; number <= 9; number++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.show-page-number(%d)", number);
+      g_autofree char *accel = g_strdup_printf ("<Alt>%d", number);
+      const char *accels[] = { accel, NULL };
+
+      gtk_application_set_accels_for_action (GTK_APPLICATION (app), action, accels);
+    }
 }
 
 /* Call once, first thing in main, in every program that stands for the

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-connect-page.h"
+#include "beam-list-keys.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
 #include "beam-switcher-bar.h"
@@ -71,6 +72,10 @@ update_actions (BeamWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-process", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process-action", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-table", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page-number", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-page", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-page", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", has_node);
 }
 
 /* The pages follow through the binding in beam-window.ui: set to NULL
@@ -82,7 +87,11 @@ set_node (BeamWindow *self,
   if (self->node == node)
     return;
   if (self->node != NULL)
-    g_signal_handlers_disconnect_by_data (self->node, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->node, self);
+      /* The process, table and playbook windows opened for it go with it. */
+      beam_node_close (self->node);
+    }
   g_clear_object (&self->node);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
   if (node == NULL)
@@ -372,6 +381,68 @@ show_page_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child (self->view_stack, page);
 }
 
+/* Alt+1…9: the pages in the order the switcher shows them. */
+static void
+show_page_number_action (GtkWidget  *widget,
+                         const char *action_name G_GNUC_UNUSED,
+                         GVariant   *parameter)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+  int number = g_variant_get_int32 (parameter);
+
+  if (number >= 1 && (guint) number <= g_list_model_get_n_items (G_LIST_MODEL (pages)))
+    gtk_selection_model_select_item (pages, number - 1, TRUE);
+}
+
+/* Ctrl+Page Up/Down: the page before or after, round the end as a
+ * browser's tabs do. */
+static void
+step_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+  int step = g_str_equal (action_name, "win.next-page") ? 1 : -1;
+
+  for (guint i = 0; i < n; i++)
+    if (gtk_selection_model_is_selected (pages, i))
+      {
+        gtk_selection_model_select_item (pages, (i + n + step) % n, TRUE);
+        return;
+      }
+}
+
+/* Ctrl+F and `/`: the shown page's filter or search, where it has one. */
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+
+  if (page != NULL)
+    beam_list_keys_focus_search (page);
+}
+
+/* `/` is text in an entry: it finds only when the focus is elsewhere. */
+static gboolean
+slash_pressed (GtkWidget *widget,
+               GVariant  *args G_GNUC_UNUSED,
+               gpointer   user_data G_GNUC_UNUSED)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus)))
+    return FALSE;
+  if (!gtk_widget_is_visible (GTK_WIDGET (BEAM_WINDOW (widget)->view_stack)))
+    return FALSE;
+  return gtk_widget_activate_action (widget, "win.find", NULL);
+}
+
 static void
 open_process_action (GtkWidget  *widget,
                      const char *action_name G_GNUC_UNUSED,
@@ -528,6 +599,14 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-table", "s", open_table_action);
   gtk_widget_class_install_action (widget_class, "win.process-action", "(ss)",
                                    process_action_action);
+  /* Their keys (Alt+1…9, Ctrl+Page Up/Down, Ctrl+F) are the application's
+   * accels, which act before any widget's: a list's Ctrl+Page Up does not
+   * scroll it sideways instead. */
+  gtk_widget_class_install_action (widget_class, "win.show-page-number", "i",
+                                   show_page_number_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, step_page_action);
+  gtk_widget_class_install_action (widget_class, "win.next-page", NULL, step_page_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   /* Ctrl+R and F5 are the application's accels for win.refresh, bound once
    * there (beam-application.c) so that menus show them. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "win.disconnect",
@@ -537,8 +616,20 @@ beam_window_class_init (BeamWindowClass *klass)
 static void
 beam_window_init (BeamWindow *self)
 {
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
+
+  /* `/` before the lists see it (typing in a list filters), and only when
+   * the focus is not in text. */
+  gtk_event_controller_set_name (keys, "beam-window-keys");
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_slash, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Divide, 0)),
+                      gtk_callback_action_new (slash_pressed, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
   {
     g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();

@@ -11,6 +11,7 @@ packages=(
   erlang-nox erlang-dev elixir
   # display tests, data-file validation
   xvfb xauth dbus dbus-x11 desktop-file-utils appstream-util
+  libxtst-dev
   fonts-cantarell adwaita-icon-theme
   # fuzzing (tools/fuzz.sh): clang, and its sanitizer and libFuzzer runtimes,
   # only recommended by clang-14, which we install without recommends

@@ -45,6 +45,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 on_language_known (GObject      *source G_GNUC_UNUSED,
                    GAsyncResult *result,
@@ -208,6 +215,10 @@ beam_node_class_init (BeamNodeClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The window inspecting the node let it go: views of it close. */
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -361,4 +372,14 @@ beam_node_dup_display_name (BeamNode   *self,
 {
   g_return_val_if_fail (name != NULL, NULL);
   return beam_print_name (name, self != NULL ? beam_node_get_syntax (self) : BEAM_SYNTAX_ERLANG);
+}
+
+/* Called by the window that inspects the node when it leaves it (closed,
+ * disconnected): the process, table and playbook windows opened for the
+ * node close on "closed", and their references to it go with them. */
+void
+beam_node_close (BeamNode *self)
+{
+  g_return_if_fail (BEAM_IS_NODE (self));
+  g_signal_emit (self, signals[CLOSED], 0);
 }

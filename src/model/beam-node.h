@@ -42,5 +42,7 @@ void                 beam_node_set_syntax      (BeamNode       *self,
  * (beam_print_name); self may be NULL: Erlang. */
 char                *beam_node_dup_display_name (BeamNode      *self,
                                                  const char    *name);
+/* Emits "closed": every window opened for the node closes. */
+void                 beam_node_close           (BeamNode       *self);
 
 G_END_DECLS

@@ -257,12 +257,31 @@ check_layout (BeamSupervisionCanvas *canvas)
   return summaries;
 }
 
+static GskRenderNode *
+picture_of (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
+                          gtk_widget_get_height (widget));
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
+/* A widget has no picture between a redraw being queued and its frame: on a
+ * busy machine, longer than a fixed wait. */
+static gboolean
+has_picture (gpointer widget)
+{
+  g_autoptr(GskRenderNode) render_node = picture_of (widget);
+
+  return render_node != NULL;
+}
+
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) render_node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *dir = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), NULL);
@@ -270,8 +289,8 @@ save_screenshot (GtkWidget  *widget,
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
 
   beam_test_run_for (100);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  render_node = gtk_snapshot_free_to_node (snapshot);
+  beam_test_wait_until (has_picture, widget, 5000);
+  render_node = picture_of (widget);
   g_assert_nonnull (render_node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));

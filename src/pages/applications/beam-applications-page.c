@@ -19,6 +19,7 @@
 #include "beam-number-format.h"
 #include "beam-application-list.h"
 #include "beam-application-row.h"
+#include "beam-list-keys.h"
 #include "beam-applications-page-private.h"
 #include "beam-process-info.h"
 #include "beam-supervision-canvas.h"
@@ -1256,6 +1257,9 @@ static void
 beam_applications_page_init (BeamApplicationsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_list_keys_attach (GTK_WIDGET (self->applications_view));
+  beam_list_keys_attach (GTK_WIDGET (self->outline_view));
+  beam_list_keys_type_to_search (self->search_entry, GTK_WIDGET (self->outline_view));
   self->history = beam_supervision_history_new ();
   self->more_children = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->silent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

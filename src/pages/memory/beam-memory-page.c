@@ -57,6 +57,7 @@ struct _BeamMemoryPage
   AdwPreferencesGroup *ets_group;
   AdwPreferencesGroup *heap_group;
   AdwActionRow      *binary_row;
+  GtkWidget         *binary_button;
   GtkGrid           *ets_grid;
   GtkGrid           *heap_grid;
   GtkSpinButton     *heap_spin;
@@ -775,6 +776,7 @@ beam_memory_page_node_changed (BeamPage *page,
     g_clear_pointer (&self->chart_types, g_strfreev);
   }
   /* --read-only: nothing that changes the node exists. */
+  gtk_widget_set_visible (self->binary_button, node == NULL || !beam_node_get_read_only (node));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->binary_row),
                                node != NULL && beam_node_get_read_only (node)
                                ? _("Beamscope was started with --read-only") : NULL);
@@ -824,6 +826,7 @@ beam_memory_page_class_init (BeamMemoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, ets_group);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, heap_group);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, binary_row);
+  gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, binary_button);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, ets_grid);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, heap_grid);
   gtk_widget_class_bind_template_child (widget_class, BeamMemoryPage, heap_spin);

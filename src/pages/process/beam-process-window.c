@@ -50,6 +50,7 @@ struct _BeamProcessWindow
   AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *view_stack;
   GtkToggleButton      *elixir_button;
+  GtkWidget            *actions_button;
   GtkLabel             *error_label;
   GtkWidget            *suspended_bar;
   GtkLabel             *suspended_label;
@@ -1279,6 +1280,8 @@ update_actions (BeamProcessWindow *self)
   /* Not even offered: --read-only shows what is, and nothing to change it. */
   gtk_widget_set_visible (self->statistics_enable_button, writable);
   gtk_widget_set_visible (self->resume_button, writable);
+  /* --read-only hides them, as the README says: the menu holds only them. */
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_button), writable);
 }
 
 /* Disabled actions cannot be activated from the UI; this also holds for
@@ -1477,6 +1480,7 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
   g_type_ensure (BEAM_TYPE_SPARKLINE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/beamscope/Beamscope/"
                                                "beam-process-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, actions_button);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, switcher_bar);
@@ -1550,6 +1554,9 @@ beam_process_window_new (BeamNode   *node,
 
   self = g_object_new (BEAM_TYPE_PROCESS_WINDOW, NULL);
   self->node = g_object_ref (node);
+  /* It closes with the node's window (beam_node_close). */
+  g_signal_connect_object (node, "closed", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
   self->who = g_strdup (who);
   shown = beam_node_dup_display_name (node, who);
   title = g_strdup_printf (_("%s on %s"), shown, beam_node_get_name (node));

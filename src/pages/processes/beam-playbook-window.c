@@ -365,11 +365,15 @@ beam_playbook_window_new (BeamNode          *node,
 {
   BeamPlaybookWindow *self;
   const char *title;
+  g_autofree char *full_title = NULL;
 
   g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
 
   self = g_object_new (BEAM_TYPE_PLAYBOOK_WINDOW, NULL);
   self->node = g_object_ref (node);
+  /* It closes with the node's window (beam_node_close). */
+  g_signal_connect_object (node, "closed", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
   self->playbook = playbook;
   self->column = column;
   self->module = g_strdup (module);
@@ -381,7 +385,9 @@ beam_playbook_window_new (BeamNode          *node,
     case BEAM_PLAYBOOK_GROUPS: title = _("Processes by Initial Call"); break;
     case BEAM_PLAYBOOK_IN_MODULE: default: title = _("Processes in a Module"); break;
     }
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  /* TRANSLATORS: a playbook's title, then the node's name */
+  full_title = g_strdup_printf (_("%s on %s"), title, beam_node_get_name (node));
+  gtk_window_set_title (GTK_WINDOW (self), full_title);
   fetch (self);
   return self;
 }

@@ -23,6 +23,7 @@
 #include "beam-playbook-window.h"
 #include "beam-process-info.h"
 #include "beam-process-list.h"
+#include "beam-list-keys.h"
 #include "beam-processes-page-private.h"
 #include "beam-system-info.h"
 
@@ -1041,6 +1042,7 @@ in_module_action (GtkWidget  *widget,
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
                                     "find", _("_Find"), NULL);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "find");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "find",
                                               ADW_RESPONSE_SUGGESTED);
   g_object_set_data (G_OBJECT (dialog), "entry", entry);
@@ -1255,6 +1257,8 @@ beam_processes_page_init (BeamProcessesPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->process_limit = -1;
+  beam_list_keys_attach (GTK_WIDGET (self->column_view));
+  beam_list_keys_type_to_search (self->filter_entry, GTK_WIDGET (self->column_view));
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
   beam_page_bind_choices (self->settings, "processes-refresh-interval", self->interval_dropdown,
                           intervals_s);

@@ -13,6 +13,7 @@
 #include "beam-number-format.h"
 #include "beam-ets-query.h"
 #include "beam-ets-row-window.h"
+#include "beam-list-keys.h"
 #include "beam-table-window.h"
 #include "beam-term-parser.h"
 #include "beam-term-view.h"
@@ -967,13 +968,19 @@ beam_table_window_new (BeamNode   *node,
                        const char *table)
 {
   BeamTableWindow *self;
+  g_autofree char *title = NULL;
 
   g_return_val_if_fail (BEAM_IS_NODE (node), NULL);
   g_return_val_if_fail (table != NULL, NULL);
 
   self = g_object_new (BEAM_TYPE_TABLE_WINDOW, NULL);
   self->node = g_object_ref (node);
+  /* It closes with the node's window (beam_node_close). */
+  g_signal_connect_object (node, "closed", G_CALLBACK (gtk_window_destroy), self,
+                           G_CONNECT_SWAPPED);
   self->table = g_strdup (table);
+  title = g_strdup_printf (_("%s on %s"), table, beam_node_get_name (node));
+  gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->window_title, table);
   adw_window_title_set_subtitle (self->window_title, beam_node_get_name (node));
   follow_node_syntax (self);
@@ -1110,6 +1117,7 @@ static void
 beam_table_window_init (BeamTableWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_list_keys_attach (GTK_WIDGET (self->rows_view));
   self->cancellable = g_cancellable_new ();
   self->query_cancellable = g_cancellable_new ();
   self->results = g_list_store_new (BEAM_TYPE_ETS_ROW_ITEM);

@@ -22,6 +22,7 @@
 #include "beam-number-format.h"
 #include "beam-ets-table-row.h"
 #include "beam-ets-tables.h"
+#include "beam-list-keys.h"
 #include "beam-mnesia-table-row.h"
 #include "beam-mnesia-tables.h"
 #include "beam-sparkline.h"
@@ -528,6 +529,9 @@ static void
 beam_tables_page_init (BeamTablesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_list_keys_attach (GTK_WIDGET (self->tables_view));
+  beam_list_keys_attach (GTK_WIDGET (self->mnesia_view));
+  beam_list_keys_type_to_search (self->filter_entry, GTK_WIDGET (self));
 
   self->filter = gtk_custom_filter_new (shows, self, NULL);
   gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
