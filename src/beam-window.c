@@ -70,6 +70,7 @@ update_actions (BeamWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry", has_node && !connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-process", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process-action", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-table", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page-number", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-page", has_node);
@@ -454,6 +455,34 @@ open_process_action (GtkWidget  *widget,
                               g_variant_get_string (parameter, NULL));
 }
 
+/* A process's own action (kill, garbage-collect, suspend, resume,
+ * get-state) from elsewhere, say the Processes page's context menu: in the
+ * process's window, which asks for confirmation and shows what came of it. */
+static void
+process_action_action (GtkWidget  *widget,
+                       const char *action_name G_GNUC_UNUSED,
+                       GVariant   *parameter)
+{
+  static const char * const actions[] = {
+    "kill", "garbage-collect", "suspend", "resume", "get-state", NULL,
+  };
+  BeamWindow *self = BEAM_WINDOW (widget);
+  g_autofree char *detailed = NULL;
+  BeamProcessWindow *window;
+  const char *who, *action;
+
+  g_variant_get (parameter, "(&s&s)", &who, &action);
+  if (self->node == NULL || !g_strv_contains (actions, action))
+    return;
+  window = beam_process_window_new (self->node, who);
+  gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (GTK_WINDOW (self)));
+  gtk_window_present (GTK_WINDOW (window));
+  if (g_str_equal (action, "get-state"))
+    beam_process_window_show_page (window, "state");
+  detailed = g_strconcat ("process.", action, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), detailed, NULL);
+}
+
 static void
 open_table_action (GtkWidget  *widget,
                    const char *action_name G_GNUC_UNUSED,
@@ -568,6 +597,8 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "(ss)", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   gtk_widget_class_install_action (widget_class, "win.open-table", "s", open_table_action);
+  gtk_widget_class_install_action (widget_class, "win.process-action", "(ss)",
+                                   process_action_action);
   /* Their keys (Alt+1…9, Ctrl+Page Up/Down, Ctrl+F) are the application's
    * accels, which act before any widget's: a list's Ctrl+Page Up does not
    * scroll it sideways instead. */

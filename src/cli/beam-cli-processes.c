@@ -70,6 +70,10 @@ add_process_names (JsonBuilder             *builder,
   add_nullable_string (builder, "name",
                        record->registered ? beam_process_table_get_string (table, record->name)
                                           : NULL);
+  /* The name a process gave itself (proc_lib:set_label...), printed. */
+  add_nullable_string (builder, "label",
+                       !record->registered ? beam_process_table_get_string (table, record->name)
+                                           : NULL);
   add_nullable_string (builder, "initial_call",
                        beam_process_table_get_string (table, record->initial_call));
   add_nullable_string (builder, "current_function",
@@ -164,17 +168,35 @@ static const struct
   { "total_heap_size", BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE },
 };
 
-/* A ranked value as the list writes it: memory as a size, the rest as
- * counts (heap sizes are the node's words, as recon ranks them). */
+/* A ranked value as the list writes it: memory and heap sizes as sizes
+ * (heap sizes come in the node's words: written as bytes, as everywhere
+ * else; --json keeps the words, as recon ranks them), the rest as counts. */
 static char *
 format_rank_value (BeamProcessColumn column,
-                   double            value)
+                   double            value,
+                   guint             wordsize)
 {
   gint64 whole = value > (double) G_MAXINT64 ? G_MAXINT64 : (gint64) value;
 
-  if (column == BEAM_PROCESS_COLUMN_MEMORY)
-    return whole < 0 ? beam_format_bytes_change (whole) : beam_format_bytes (whole);
-  return whole < 0 ? beam_format_count_change (whole) : beam_format_count (whole);
+  switch (column)
+    {
+    case BEAM_PROCESS_COLUMN_MEMORY:
+      return whole < 0 ? beam_format_bytes_change (whole) : beam_format_bytes (whole);
+    case BEAM_PROCESS_COLUMN_HEAP_SIZE:
+    case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
+      return whole < 0 ? beam_format_bytes_change (whole * (gint64) wordsize)
+                       : beam_format_words (whole, wordsize);
+    case BEAM_PROCESS_COLUMN_PID:
+    case BEAM_PROCESS_COLUMN_NAME:
+    case BEAM_PROCESS_COLUMN_REDUCTIONS:
+    case BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND:
+    case BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN:
+    case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
+    case BEAM_PROCESS_COLUMN_STATUS:
+    case BEAM_PROCESS_N_COLUMNS:
+    default:
+      return whole < 0 ? beam_format_count_change (whole) : beam_format_count (whole);
+    }
 }
 
 static gboolean
@@ -262,7 +284,8 @@ _beam_cli_top (BeamCli *cli)
       guint i = rank->index;
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
       g_autoptr(GString) line = g_string_new (NULL);
-      g_autofree char *value = format_rank_value (column, rank->value);
+      g_autofree char *value = format_rank_value (column, rank->value,
+                                                  beam_process_table_get_wordsize (table));
       char pid[32];
 
       _beam_cli_append_cell (line, beam_process_table_format_pid (table, i, pid), -16);
@@ -452,7 +475,14 @@ _beam_cli_proc (BeamCli *cli)
       g_autoptr(GList) members = json_object_get_members (object);
       for (GList *l = members; l != NULL; l = l->next)
         {
-          g_autofree char *value = json_to_string (json_object_get_member (object, l->data), FALSE);
+          JsonNode *member = json_object_get_member (object, l->data);
+          g_autofree char *value = NULL;
+
+          /* A person reads "none" where a script reads null. */
+          if (g_str_equal (l->data, "registered_name") && JSON_NODE_HOLDS_NULL (member))
+            value = g_strdup (_("none"));
+          else
+            value = json_to_string (member, FALSE);
           _beam_cli_print_row (l->data, value);
         }
     }

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "beam-process-info.h"
 #include "beam-process-model.h"
 
 struct _BeamProcessRow
@@ -32,6 +33,7 @@ struct _BeamProcessModel
   BeamProcessColumn  sort_column;
   gboolean           descending;
   char              *filter;     /* case-folded, or NULL */
+  char              *filter_text; /* as typed, or NULL */
 
   guint              generation; /* bumped by every change of what is wanted */
   guint              swapped;    /* orders swapped in */
@@ -156,6 +158,7 @@ typedef struct
   BeamProcessColumn  column;
   gboolean           descending;
   char              *filter;
+  char              *filter_text;
   guint              generation;
   guint32           *order;      /* result */
   guint              n_items;    /* result */
@@ -166,6 +169,7 @@ job_free (Job *job)
 {
   beam_process_table_unref (job->table);
   g_free (job->filter);
+  g_free (job->filter_text);
   g_free (job->order);
   g_free (job);
 }
@@ -195,11 +199,33 @@ order_in_thread (GTask        *task,
 {
   Job *job = task_data;
   guint n = beam_process_table_get_n_records (job->table);
+  g_autofree char *pid_node = NULL;
+  guint32 pid_num, pid_serial;
 
   job->order = beam_process_table_sort (job->table, job->column, job->descending);
   job->n_items = n;
 
-  if (job->filter != NULL && *job->filter != '\0')
+  /* A pid in any form people paste (#PID<0.1.0>, rabbitmqctl's
+   * <rabbit@host.1.522.0>...) is that process, and only it. */
+  if (job->filter_text != NULL &&
+      beam_process_info_parse_pid (job->filter_text, beam_process_table_get_node (job->table),
+                                   &pid_num, &pid_serial, &pid_node))
+    {
+      guint kept = 0;
+
+      for (guint k = 0; k < n && (pid_node == NULL ||
+                                  g_strcmp0 (pid_node,
+                                             beam_process_table_get_node (job->table)) == 0); k++)
+        {
+          const BeamProcessRecord *record = beam_process_table_get_record (job->table,
+                                                                           job->order[k]);
+
+          if (record->pid_num == pid_num && record->pid_serial == pid_serial)
+            job->order[kept++] = job->order[k];
+        }
+      job->n_items = kept;
+    }
+  else if (job->filter != NULL && *job->filter != '\0')
     {
       g_autofree gboolean *strings = matching_strings (job->table, job->filter);
       gboolean pid_like = strpbrk (job->filter, "0123456789<.") != NULL;
@@ -310,6 +336,7 @@ start_job (BeamProcessModel *self)
   job->column = self->sort_column;
   job->descending = self->descending;
   job->filter = g_strdup (self->filter);
+  job->filter_text = g_strdup (self->filter_text);
   job->generation = self->generation;
 
   self->running = TRUE;
@@ -354,6 +381,7 @@ beam_process_model_finalize (GObject *object)
   g_clear_pointer (&self->wanted_table, beam_process_table_unref);
   g_free (self->order);
   g_free (self->filter);
+  g_free (self->filter_text);
   g_hash_table_unref (self->rows);
 
   G_OBJECT_CLASS (beam_process_model_parent_class)->finalize (object);
@@ -451,6 +479,8 @@ beam_process_model_set_filter (BeamProcessModel *self,
     return;
   g_free (self->filter);
   self->filter = g_steal_pointer (&folded);
+  g_free (self->filter_text);
+  self->filter_text = self->filter != NULL ? g_strdup (text) : NULL;
   want_new_order (self);
 }
 
@@ -482,4 +512,53 @@ beam_process_model_get_generation (BeamProcessModel *self)
 {
   g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), 0);
   return self->swapped;
+}
+
+const BeamProcessRecord *
+beam_process_model_get_record (BeamProcessModel  *self,
+                               guint              position,
+                               BeamProcessTable **out_table,
+                               guint             *out_index)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), NULL);
+
+  if (self->table == NULL || position >= self->n_items)
+    return NULL;
+  if (out_table != NULL)
+    *out_table = self->table;
+  if (out_index != NULL)
+    *out_index = self->order[position];
+  return beam_process_table_get_record (self->table, self->order[position]);
+}
+
+/* A pid key (num << 32 | serial) fits a pointer on the 64-bit machines we
+ * build for. */
+G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (guint64));
+
+gpointer
+beam_process_model_pid_key (guint32 num,
+                            guint32 serial)
+{
+  return GSIZE_TO_POINTER (((gsize) num << 32) | serial);
+}
+
+GArray *
+beam_process_model_find_positions (BeamProcessModel *self,
+                                   GHashTable       *pids)
+{
+  GArray *positions = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_return_val_if_fail (BEAM_IS_PROCESS_MODEL (self), positions);
+
+  if (self->table == NULL || g_hash_table_size (pids) == 0)
+    return positions;
+  for (guint k = 0; k < self->n_items; k++)
+    {
+      const BeamProcessRecord *record = beam_process_table_get_record (self->table, self->order[k]);
+
+      if (g_hash_table_contains (pids, beam_process_model_pid_key (record->pid_num,
+                                                                   record->pid_serial)))
+        g_array_append_val (positions, k);
+    }
+  return positions;
 }

@@ -39,6 +39,18 @@ void                     beam_process_model_set_sort        (BeamProcessModel  *
                                                              gboolean           descending);
 void                     beam_process_model_set_filter      (BeamProcessModel  *self,
                                                              const char        *text);
+/* The record shown at `position` now, or NULL past the end. */
+const BeamProcessRecord *beam_process_model_get_record      (BeamProcessModel  *self,
+                                                             guint              position,
+                                                             BeamProcessTable **out_table,
+                                                             guint             *out_index);
+/* The positions (sorted) of the pids in `pids`, a set of
+ * beam_process_model_pid_key()s: one pass over the order. */
+GArray                  *beam_process_model_find_positions  (BeamProcessModel  *self,
+                                                             GHashTable        *pids);
+/* A pid as a key of such a set. */
+gpointer                 beam_process_model_pid_key         (guint32            num,
+                                                             guint32            serial);
 /* The position of a pid in the current order, or -1. */
 gint                     beam_process_model_find_pid        (BeamProcessModel  *self,
                                                              guint32            num,

@@ -121,6 +121,13 @@ beam_erl_catch (BeamTerm *expression)
 }
 
 BeamTerm *
+beam_erl_block (GPtrArray *expressions)
+{
+  return beam_term_new_tuple (3, beam_term_new_atom ("block"), ANNO (),
+                              beam_term_new_list_take (expressions));
+}
+
+BeamTerm *
 beam_erl_match (BeamTerm *pattern,
                 BeamTerm *expression)
 {

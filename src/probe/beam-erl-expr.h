@@ -35,6 +35,8 @@ BeamTerm *beam_erl_export_fun (const char *module,
                                guint       arity);
 /* catch Expression */
 BeamTerm *beam_erl_catch      (BeamTerm   *expression);
+/* begin E1, E2, ... end (takes the array), for a clause of several expressions */
+BeamTerm *beam_erl_block      (GPtrArray  *expressions);
 BeamTerm *beam_erl_match      (BeamTerm   *pattern,
                                BeamTerm   *expression);
 BeamTerm *beam_erl_op         (const char *op,

@@ -3,7 +3,8 @@
  *
  *   Found = [P || N <- Names, A <- [catch erlang:list_to_existing_atom(N)],
  *                 erlang:is_atom(A), P <- [erlang:whereis(A)], erlang:is_pid(P)]
- *           ++ [P || S <- Pids, P <- [catch erlang:list_to_pid(S)], erlang:is_pid(P)],
+ *           ++ [P || PidNodes -- [erlang:atom_to_list(erlang:node())] =:= [],
+ *                    S <- Pids, P <- [catch erlang:list_to_pid(S)], erlang:is_pid(P)],
  *
  * Names and Pids are strings (the user's text, "Elixir."-prefixed as well
  * for an alias), so nothing the user types becomes an atom: a name the node
@@ -81,15 +82,25 @@ charlist (const char *utf8)
 static void
 candidates (const char  *who,
             BeamTerm   **out_names,
-            BeamTerm   **out_pids)
+            BeamTerm   **out_pids,
+            BeamTerm   **out_pid_nodes)
 {
-  g_autofree char *pid = beam_process_info_normalize_pid (who);
+  g_autofree char *pid_node = NULL;
   g_autofree char *name = g_strstrip (g_strdup (who));
   GPtrArray *names = g_ptr_array_new ();
   GPtrArray *pids = g_ptr_array_new ();
+  GPtrArray *pid_nodes = g_ptr_array_new ();
+  guint32 num, serial;
 
-  if (pid != NULL)
-    g_ptr_array_add (pids, charlist (pid));
+  if (beam_process_info_parse_pid (who, NULL, &num, &serial, &pid_node))
+    {
+      g_autofree char *pid = g_strdup_printf ("<0.%u.%u>", num, serial);
+
+      g_ptr_array_add (pids, charlist (pid));
+      /* A pid pasted with its node finds nothing on another node. */
+      if (pid_node != NULL)
+        g_ptr_array_add (pid_nodes, charlist (pid_node));
+    }
   else
     {
       /* Elixir users type MyApp.Cache and Erlang users 'my_server'. */
@@ -104,6 +115,7 @@ candidates (const char  *who,
     }
   *out_names = beam_term_new_list_take (names);
   *out_pids = beam_term_new_list_take (pids);
+  *out_pid_nodes = beam_term_new_list_take (pid_nodes);
 }
 
 #define VAR(name)          beam_erl_var (name)
@@ -132,7 +144,13 @@ find_expression (void)
                          beam_erl_generate (VAR ("P"),
                                             one (CALL ("erlang", "whereis", 1, VAR ("A")))),
                          CALL ("erlang", "is_pid", 1, VAR ("P")));
-  by_pid = beam_erl_lc (VAR ("P"), 3,
+  /* PidNodes -- [atom_to_list(node())] =:= []: a node named is this one. */
+  by_pid = beam_erl_lc (VAR ("P"), 4,
+                        beam_erl_op ("=:=",
+                                     beam_erl_op ("--", VAR ("PidNodes"),
+                                                  one (CALL ("erlang", "atom_to_list", 1,
+                                                             CALL ("erlang", "node", 0, NULL)))),
+                                     beam_erl_nil ()),
                         beam_erl_generate (VAR ("S"), VAR ("Pids")),
                         beam_erl_generate (VAR ("P"),
                                            one (beam_erl_catch (CALL ("erlang", "list_to_pid",
@@ -148,18 +166,18 @@ program (BeamTerm   *on_found,
          const char *extra_name,
          BeamTerm   *extra_value)
 {
-  BeamTerm *names, *pids;
+  BeamTerm *names, *pids, *pid_nodes;
   BeamTerm *body;
   GPtrArray *exprs = g_ptr_array_new ();
 
   body = beam_erl_case (VAR ("Found"), 2,
                         beam_erl_clause (beam_erl_cons (VAR ("P"), VAR ("_")), NULL, on_found),
                         beam_erl_clause (VAR ("_"), NULL, ATOM ("undefined")));
-  candidates (who, &names, &pids);
+  candidates (who, &names, &pids, &pid_nodes);
   g_ptr_array_add (exprs, find_expression ());
   g_ptr_array_add (exprs, body);
-  return beam_erl_eval_args (exprs, "Names", names, "Pids", pids, extra_name, extra_value,
-                             NULL);
+  return beam_erl_eval_args (exprs, "Names", names, "PidNodes", pid_nodes, "Pids", pids,
+                             extra_name, extra_value, NULL);
 }
 
 /* {Wordsize, TraceFlags, Binaries}: what process_info/2's items do not say

@@ -98,27 +98,113 @@ beam_process_entries_free (BeamProcessEntries *entries)
   g_free (entries);
 }
 
-char *
-beam_process_info_normalize_pid (const char *text)
+static gboolean
+parse_number (const char *text,
+              guint32    *value)
+{
+  guint64 number;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT32, &number, NULL))
+    return FALSE;
+  if (value != NULL)
+    *value = (guint32) number;
+  return TRUE;
+}
+
+gboolean
+beam_process_info_parse_pid (const char  *text,
+                             const char  *local_node,
+                             guint32     *out_num,
+                             guint32     *out_serial,
+                             char       **out_node)
 {
   g_autofree char *inner = NULL;
   g_auto(GStrv) parts = NULL;
+  g_autofree char *node = NULL;
+  guint n, first;
+  guint32 x;
 
   if (text == NULL)
-    return NULL;
+    return FALSE;
   inner = g_strstrip (g_strdup (text));
-  if (g_str_has_prefix (inner, "<") && g_str_has_suffix (inner, ">"))
+  /* Elixir's inspect writes #PID<0.1.0>. */
+  if (g_str_has_prefix (inner, "#PID<"))
+    memmove (inner, inner + 4, strlen (inner + 4) + 1);
+  if (g_str_has_prefix (inner, "<") && g_str_has_suffix (inner, ">") && strlen (inner) >= 2)
     {
       memmove (inner, inner + 1, strlen (inner));
       inner[strlen (inner) - 1] = '\0';
     }
+  else if (strchr (inner, '<') != NULL || strchr (inner, '>') != NULL)
+    return FALSE;
+
+  if (strchr (inner, '@') != NULL)
+    {
+      /* A pid written with its node: <node@host.N.S> (erl_call), or
+       * rabbitmqctl's <node@host.Creation.N.S>. The node's own name, when
+       * known, says exactly where the numbers start; a host may hold dots. */
+      const char *numbers = NULL;
+      gsize local_len = local_node != NULL ? strlen (local_node) : 0;
+
+      if (local_len > 0 && strncmp (inner, local_node, local_len) == 0 &&
+          inner[local_len] == '.')
+        {
+          node = g_strdup (local_node);
+          numbers = inner + local_len + 1;
+          parts = g_strsplit (numbers, ".", -1);
+          n = g_strv_length (parts);
+          if (n != 2 && n != 3)
+            return FALSE;
+          first = n - 2;
+        }
+      else
+        {
+          guint node_parts;
+          char *saved;
+
+          parts = g_strsplit (inner, ".", -1);
+          n = g_strv_length (parts);
+          if (n < 3)
+            return FALSE;
+          node_parts = n - 2;
+          /* One more number before them: rabbitmqctl's creation. */
+          if (n >= 4 && parse_number (parts[n - 3], NULL))
+            node_parts = n - 3;
+          saved = parts[node_parts];
+          parts[node_parts] = NULL;
+          node = g_strjoinv (".", parts);
+          parts[node_parts] = saved;
+          if (strchr (node, '@') == NULL || g_str_has_suffix (node, "@") || node[0] == '@')
+            return FALSE;
+          first = n - 2;
+        }
+      if (!parse_number (parts[first], out_num) || !parse_number (parts[first + 1], out_serial))
+        return FALSE;
+      if (out_node != NULL)
+        *out_node = g_steal_pointer (&node);
+      return TRUE;
+    }
+
   parts = g_strsplit (inner, ".", -1);
-  if (g_strv_length (parts) != 3)
+  if (g_strv_length (parts) != 3 || !parse_number (parts[0], &x) ||
+      !parse_number (parts[1], out_num) || !parse_number (parts[2], out_serial))
+    return FALSE;
+  /* <0.N.S> is the node's own; <X.N.S> another node's, as this node knows it. */
+  if (x != 0)
+    return FALSE;
+  if (out_node != NULL)
+    *out_node = NULL;
+  return TRUE;
+}
+
+char *
+beam_process_info_normalize_pid (const char *text)
+{
+  guint32 num, serial;
+
+  if (!beam_process_info_parse_pid (text, NULL, &num, &serial, NULL))
     return NULL;
-  for (guint i = 0; i < 3; i++)
-    if (!g_ascii_string_to_unsigned (parts[i], 10, 0, G_MAXUINT32, NULL, NULL))
-      return NULL;
-  return g_strdup_printf ("<%s.%s.%s>", parts[0], parts[1], parts[2]);
+  return g_strdup_printf ("<0.%u.%u>", num, serial);
 }
 
 /* ---- the replies ------------------------------------------------------------------ */

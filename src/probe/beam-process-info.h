@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* One process, named by a pid ("<0.123.0>" or "0.123.0") or a registered
+/* One process, named by a pid (any form beam_process_info_parse_pid takes) or a registered
  * name (an Elixir alias such as MyApp.Cache works too). Names are resolved on
  * the node with list_to_existing_atom/1: an unknown name is an error, never a
  * new atom.
@@ -98,7 +98,18 @@ void                       beam_process_info_free               (BeamProcessInfo
 const BeamProcessInfoItem *beam_process_info_get_field          (const BeamProcessInfo *info,
                                                                  const char            *name);
 
-/* "0.123.0" and "<0.123.0>" as "<0.123.0>"; NULL if `text` is not a pid. */
+/* A pid in any form people paste: "<0.123.0>", "0.123.0", Elixir's
+ * "#PID<0.123.0>", and with a node, "<node@host.123.0>" or rabbitmqctl's
+ * "<node@host.Creation.123.0>". `out_node` (may be NULL) gets the node
+ * named, or NULL when the pid is the node's own (<0.N.S>); `local_node`
+ * (may be NULL) is the node inspected, whose name settles where a host
+ * with dots ends. FALSE if `text` is no pid. */
+gboolean                   beam_process_info_parse_pid          (const char  *text,
+                                                                 const char  *local_node,
+                                                                 guint32     *out_num,
+                                                                 guint32     *out_serial,
+                                                                 char       **out_node);
+/* Any of those as "<0.123.0>", dropping a node; NULL if `text` is not a pid. */
 char                      *beam_process_info_normalize_pid      (const char *text);
 
 void                       beam_process_info_fetch_async        (BeamConnection      *connection,

@@ -29,9 +29,27 @@
  *                                               lists:duplicate(erlang:length(Slice), Items))),
  *                Compact),
  *       ProcLib = ets:match_spec_run(Rows, Select),
+ *       Unnamed = ets:match_spec_run(Rows, SelectUnnamed),
+ *       Labels = case Keyed of
+ *                  true -> ets:match_spec_run(
+ *                            lists:zip(Unnamed, lists:zipwith(fun erlang:process_info/2, Unnamed,
+ *                                        lists:duplicate(erlang:length(Unnamed), LabelItems))),
+ *                            KeyedLabel);
+ *                  _ -> Dicts = ets:match_spec_run(
+ *                                 lists:zip(Unnamed, lists:zipwith(fun erlang:process_info/2,
+ *                                   Unnamed, lists:duplicate(erlang:length(Unnamed),
+ *                                                            dictionary))), Dictionaries),
+ *                       {LPs, Ds} = lists:unzip(Dicts),
+ *                       ets:match_spec_run(
+ *                         lists:zip3(LPs, lists:zipwith(fun proplists:get_value/2,
+ *                                           lists:duplicate(erlang:length(LPs), LabelKey1), Ds),
+ *                                    lists:zipwith(fun proplists:get_value/2,
+ *                                           lists:duplicate(erlang:length(LPs), LabelKey2), Ds)),
+ *                         DictLabel)
+ *                end,
  *       Reply ! {beamscope_procs,
  *                lists:zip(ProcLib, lists:map(fun proc_lib:translate_initial_call/1, ProcLib)),
- *                Rows}
+ *                Rows, Labels, erlang:system_info(wordsize)}
  *     end, lists:seq(1, erlang:length(Part), Size)).
  *
  * erl_eval interprets only this outline; the work per process is done by
@@ -44,6 +62,14 @@
  * collected; the call's reply is the number of slices, and the call ends when
  * that many are in. Workers get only the bindings they need: a fun would
  * carry every binding in scope, Ps (every pid) among them, into each.
+ *
+ * A process that is not registered may have given itself a name: OTP 27's
+ * proc_lib:set_label/1 (and Elixir's Process.set_label/1) keep it in the
+ * dictionary as '$process_label', RabbitMQ keeps process_name there. Only
+ * unregistered processes are asked. Where the node has proc_lib:get_label/1
+ * (Keyed), process_info/2 reads just those keys ({dictionary, Key}, OTP
+ * 26.2); elsewhere the dictionary is copied and proplists looks the keys up,
+ * compiled code in both cases.
  *
  * observer_backend:procs_info/1 has neither status nor heap sizes, which the
  * page and `top` need; this has, and works without runtime_tools. The slices
@@ -92,6 +118,7 @@ typedef struct
   GError           *error;     /* the first chunk that could not be read */
   GHashTable       *strings;   /* Span -> string id + 1: terms seen before, by their bytes */
   GHashTable       *statuses;  /* Span -> BeamProcessStatus + 1 */
+  GHashTable       *labels;    /* Span -> string id + 1 */
 } Fetch;
 
 /* The bytes of a term in a message. A node has few distinct names, initial
@@ -138,6 +165,7 @@ fetch_free (Fetch *fetch)
 {
   g_clear_pointer (&fetch->strings, g_hash_table_unref);
   g_clear_pointer (&fetch->statuses, g_hash_table_unref);
+  g_clear_pointer (&fetch->labels, g_hash_table_unref);
   g_clear_pointer (&fetch->table, beam_process_table_unref);
   g_clear_pointer (&fetch->previous, beam_process_table_unref);
   g_clear_error (&fetch->error);
@@ -188,6 +216,97 @@ select_spec (guint n_items)
                                                      beam_term_new_list (0), body));
 }
 
+/* The pids of the rows with no registered name:
+ * [{{'$1', [], '_', ...}, [], ['$1']}] */
+static BeamTerm *
+select_unnamed_spec (guint n_items)
+{
+  GPtrArray *head = g_ptr_array_new ();
+  BeamTerm *body = beam_term_new_list (1, beam_term_new_atom ("$1"));
+
+  g_ptr_array_add (head, beam_term_new_atom ("$1"));
+  g_ptr_array_add (head, beam_term_new_list (0));
+  for (guint i = 2; i < 1 + n_items; i++)
+    g_ptr_array_add (head, beam_term_new_atom ("_"));
+
+  return beam_term_new_list (1, beam_term_new_tuple (3, beam_term_new_tuple_take (head),
+                                                     beam_term_new_list (0), body));
+}
+
+/* The dictionary keys where processes keep a name for themselves, first
+ * found first. */
+static const char * const label_keys[] = { "$process_label", "process_name" };
+
+/* {'$1', Pattern} whose '$2' is not undefined, as {'$1', '$2'}. */
+static BeamTerm *
+label_clause (BeamTerm *head)
+{
+  BeamTerm *guard = beam_term_new_tuple (3, beam_term_new_atom ("=/="), beam_term_new_atom ("$2"),
+                                         beam_term_new_atom ("undefined"));
+  BeamTerm *body = beam_term_new_tuple (1, beam_term_new_tuple (2, beam_term_new_atom ("$1"),
+                                                                beam_term_new_atom ("$2")));
+
+  return beam_term_new_tuple (3, head, beam_term_new_list (1, guard), beam_term_new_list (1, body));
+}
+
+/* [{dictionary, Key}, ...]: what process_info/2 is asked where it can. */
+static BeamTerm *
+label_items (void)
+{
+  return beam_term_new_list (2,
+                             beam_term_new_tuple (2, beam_term_new_atom ("dictionary"),
+                                                  beam_term_new_atom (label_keys[0])),
+                             beam_term_new_tuple (2, beam_term_new_atom ("dictionary"),
+                                                  beam_term_new_atom (label_keys[1])));
+}
+
+/* On {P, [{_, V1}, {_, V2}]}: the first value that is not undefined. */
+static BeamTerm *
+keyed_label_spec (void)
+{
+  BeamTerm *first = beam_term_new_list (2, beam_term_new_tuple (2, beam_term_new_atom ("_"),
+                                                                 beam_term_new_atom ("$2")),
+                                         beam_term_new_atom ("_"));
+  BeamTerm *second = beam_term_new_list (2, beam_term_new_atom ("_"),
+                                         beam_term_new_tuple (2, beam_term_new_atom ("_"),
+                                                              beam_term_new_atom ("$2")));
+
+  return beam_term_new_list (2,
+                             label_clause (beam_term_new_tuple (2, beam_term_new_atom ("$1"),
+                                                                first)),
+                             label_clause (beam_term_new_tuple (2, beam_term_new_atom ("$1"),
+                                                                second)));
+}
+
+/* On {P, {dictionary, D}}: {P, D} for a dictionary that is not empty. */
+static BeamTerm *
+dictionaries_spec (void)
+{
+  BeamTerm *head = beam_term_new_tuple (2, beam_term_new_atom ("$1"),
+                                        beam_term_new_tuple (2, beam_term_new_atom ("dictionary"),
+                                                             beam_term_new_atom ("$2")));
+  BeamTerm *guard = beam_term_new_tuple (3, beam_term_new_atom ("=/="), beam_term_new_atom ("$2"),
+                                         beam_term_new_list (0));
+  BeamTerm *body = beam_term_new_tuple (1, beam_term_new_tuple (2, beam_term_new_atom ("$1"),
+                                                                beam_term_new_atom ("$2")));
+
+  return beam_term_new_list (1, beam_term_new_tuple (3, head, beam_term_new_list (1, guard),
+                                                     beam_term_new_list (1, body)));
+}
+
+/* On {P, V1, V2}: the first value that is not undefined. */
+static BeamTerm *
+dictionary_label_spec (void)
+{
+  return beam_term_new_list (2,
+                             label_clause (beam_term_new_tuple (3, beam_term_new_atom ("$1"),
+                                                                beam_term_new_atom ("$2"),
+                                                                beam_term_new_atom ("_"))),
+                             label_clause (beam_term_new_tuple (3, beam_term_new_atom ("$1"),
+                                                                beam_term_new_atom ("_"),
+                                                                beam_term_new_atom ("$2"))));
+}
+
 /* Shorthands for the program below. */
 #define VAR(name)            beam_erl_var (name)
 #define ATOM(name)           beam_erl_atom (name)
@@ -219,8 +338,61 @@ slice_rows (void)
                VAR ("Compact"));
 }
 
+/* lists:duplicate(erlang:length(List), Value) */
+static BeamTerm *
+as_many (const char *list,
+         BeamTerm   *value)
+{
+  return CALL ("lists", "duplicate", 2, CALL ("erlang", "length", 1, VAR (list)), value);
+}
+
+/* lists:zipwith(fun erlang:process_info/2, Unnamed, as_many(Unnamed, Item)) */
+static BeamTerm *
+unnamed_info (BeamTerm *item)
+{
+  return CALL ("lists", "zipwith", 3, beam_erl_export_fun ("erlang", "process_info", 2),
+               VAR ("Unnamed"), as_many ("Unnamed", item));
+}
+
+/* lists:zipwith(fun proplists:get_value/2, as_many(LPs, Key), Ds) */
+static BeamTerm *
+dictionary_values (const char *key)
+{
+  return CALL ("lists", "zipwith", 3, beam_erl_export_fun ("proplists", "get_value", 2),
+               as_many ("LPs", ATOM (key)), VAR ("Ds"));
+}
+
+/* Labels = case Keyed of ... end: [{Pid, Label}] of the unnamed processes
+ * that have one (see the program at the top). */
+static BeamTerm *
+slice_labels (void)
+{
+  BeamTerm *keyed, *copied, *looked_up;
+
+  keyed = CALL ("ets", "match_spec_run", 2,
+                CALL ("lists", "zip", 2, VAR ("Unnamed"), unnamed_info (VAR ("LabelItems"))),
+                VAR ("KeyedLabel"));
+  copied = beam_erl_match (beam_erl_tuple (2, VAR ("LPs"), VAR ("Ds")),
+                           CALL ("lists", "unzip", 1,
+                                 CALL ("ets", "match_spec_run", 2,
+                                       CALL ("lists", "zip", 2, VAR ("Unnamed"),
+                                             unnamed_info (ATOM ("dictionary"))),
+                                       VAR ("Dictionaries"))));
+  looked_up = CALL ("ets", "match_spec_run", 2,
+                    CALL ("lists", "zip3", 3, VAR ("LPs"), dictionary_values (label_keys[0]),
+                          dictionary_values (label_keys[1])),
+                    VAR ("DictLabel"));
+  return beam_erl_match (VAR ("Labels"),
+                         beam_erl_case (VAR ("Keyed"), 2,
+                                        beam_erl_clause (ATOM ("true"), NULL, keyed),
+                                        beam_erl_clause (VAR ("_"), NULL,
+                                                         beam_erl_block (EXPRS (2, copied,
+                                                                                looked_up)))));
+}
+
 /* Reply ! {beamscope_procs, lists:zip(ProcLib, lists:map(fun
- *          proc_lib:translate_initial_call/1, ProcLib)), Rows} */
+ *          proc_lib:translate_initial_call/1, ProcLib)), Rows, Labels,
+ *          erlang:system_info(wordsize)} */
 static BeamTerm *
 send_slice (void)
 {
@@ -229,9 +401,10 @@ send_slice (void)
                                VAR ("ProcLib"));
 
   return OP ("!", VAR ("Reply"),
-             beam_erl_tuple (3, ATOM ("beamscope_procs"),
+             beam_erl_tuple (5, ATOM ("beamscope_procs"),
                              CALL ("lists", "zip", 2, VAR ("ProcLib"), translated),
-                             VAR ("Rows")));
+                             VAR ("Rows"), VAR ("Labels"),
+                             CALL ("erlang", "system_info", 1, ATOM ("wordsize"))));
 }
 
 /* Each worker goes through its part slice by slice, so that slices reach
@@ -242,7 +415,7 @@ worker_program (void)
   BeamTerm *per_slice;
 
   per_slice = beam_erl_fun (EXPRS (1, VAR ("S")),
-                            EXPRS (4,
+                            EXPRS (6,
                                    beam_erl_match (VAR ("Slice"),
                                                    CALL ("lists", "sublist", 3, VAR ("Part"),
                                                          VAR ("S"), VAR ("Size"))),
@@ -250,6 +423,10 @@ worker_program (void)
                                    beam_erl_match (VAR ("ProcLib"),
                                                    CALL ("ets", "match_spec_run", 2,
                                                          VAR ("Rows"), VAR ("Select"))),
+                                   beam_erl_match (VAR ("Unnamed"),
+                                                   CALL ("ets", "match_spec_run", 2,
+                                                         VAR ("Rows"), VAR ("SelectUnnamed"))),
+                                   slice_labels (),
                                    send_slice ()));
   return beam_term_new_list (1, CALL ("lists", "foreach", 2, per_slice,
                                       CALL ("lists", "seq", 3, INT (1),
@@ -265,7 +442,8 @@ static BeamTerm *
 spawn_worker (void)
 {
   static const char * const worker_variables[] = {
-    "Compact", "Items", "Part", "Reply", "Select", "Size",
+    "Compact", "DictLabel", "Dictionaries", "Items", "Keyed", "KeyedLabel", "LabelItems", "Part",
+    "Reply", "Select", "SelectUnnamed", "Size",
   };
   BeamTerm *bindings = beam_erl_nil ();
 
@@ -314,6 +492,15 @@ parts (void)
                                                OP ("-", VAR ("K"), INT (1)))));
 }
 
+/* Name = ets:match_spec_compile(NameSpec) */
+static BeamTerm *
+compile_spec (const char *name)
+{
+  g_autofree char *spec = g_strconcat (name, "Spec", NULL);
+
+  return beam_erl_match (VAR (name), CALL ("ets", "match_spec_compile", 1, VAR (spec)));
+}
+
 BeamTerm *
 beam_process_list_build_program (guint    chunk_size,
                                  gboolean with_heap_sizes)
@@ -327,9 +514,17 @@ beam_process_list_build_program (guint    chunk_size,
 
   /* Inside a fun, so that Ps stays out of the bindings erl_eval answers with. */
   body = beam_erl_fun (g_ptr_array_new (),
-                       EXPRS (10,
+                       EXPRS (15,
                               beam_erl_match (VAR ("Compact"), CALL ("ets", "match_spec_compile", 1,
                                                                      VAR ("CompactSpec"))),
+                              compile_spec ("SelectUnnamed"),
+                              compile_spec ("KeyedLabel"),
+                              compile_spec ("Dictionaries"),
+                              compile_spec ("DictLabel"),
+                              beam_erl_match (VAR ("Keyed"),
+                                              CALL ("erlang", "function_exported", 3,
+                                                    ATOM ("proc_lib"), ATOM ("get_label"),
+                                                    INT (1))),
                               beam_erl_match (VAR ("Select"), CALL ("ets", "match_spec_compile", 1,
                                                                     VAR ("SelectSpec"))),
                               beam_erl_match (VAR ("Ps"), CALL ("erlang", "processes", 0, NULL)),
@@ -351,11 +546,16 @@ beam_process_list_build_program (guint    chunk_size,
 
   return beam_erl_eval_args (EXPRS (1, beam_erl_apply (body, 0)),
                              "CompactSpec", compact_spec (n_items),
+                             "DictLabelSpec", dictionary_label_spec (),
+                             "DictionariesSpec", dictionaries_spec (),
                              "Items", beam_term_new_list_take (item_atoms),
+                             "KeyedLabelSpec", keyed_label_spec (),
+                             "LabelItems", label_items (),
                              "MaxSize", beam_term_new_integer (chunk_size),
                              "MinSize", beam_term_new_integer (MIN_CHUNK_SIZE),
                              "Reply", beam_term_new_reply_pid (),
                              "SelectSpec", select_spec (n_items),
+                             "SelectUnnamedSpec", select_unnamed_spec (n_items),
                              "Worker", worker_program (),
                              NULL);
 }
@@ -508,6 +708,7 @@ pid_hash (gconstpointer key)
 static gboolean
 decode_row (Fetch            *fetch,
             GHashTable       *translated,
+            GHashTable       *labels,
             const char       *buf,
             int              *index)
 {
@@ -526,6 +727,8 @@ decode_row (Fetch            *fetch,
   record = beam_process_table_append (table);
   record->pid_num = pid.num;
   record->pid_serial = pid.serial;
+  if (beam_process_table_get_creation (table) == 0)
+    beam_process_table_set_creation (table, pid.creation);
 
   /* registered_name: an atom, or [] when there is none. */
   if (ei_get_type (buf, index, &type, &size) != 0)
@@ -567,6 +770,12 @@ decode_row (Fetch            *fetch,
       g_hash_table_lookup_extended (translated, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL,
                                     &name))
     record->initial_call = GPOINTER_TO_UINT (name);
+
+  /* A process that named itself. */
+  if (!record->registered && labels != NULL &&
+      g_hash_table_lookup_extended (labels, GSIZE_TO_POINTER ((gsize) pid_key (&pid)), NULL,
+                                    &name))
+    record->name = GPOINTER_TO_UINT (name);
   return TRUE;
 }
 
@@ -595,8 +804,72 @@ decode_translations (BeamProcessTable *table,
   return n == 0 || (ei_decode_list_header (buf, index, &size) == 0 && size == 0);
 }
 
-/* {beamscope_procs, Translations, Rows}. The message was validated first,
- * so ei cannot read past its end whatever the node sent. */
+#define MAX_LABEL_BYTES 200  /* a label is a name: more is cut */
+
+/* A label as the Name column shows it: a string as itself, anything else
+ * printed (shallow, as a name should be), cut at MAX_LABEL_BYTES. */
+static char *
+label_text (const BeamTerm *term)
+{
+  g_autofree char *text = NULL;
+  const char *end;
+
+  if (term->kind == BEAM_TERM_ATOM)
+    text = g_strdup (term->v.atom.name);
+  else if ((term->kind == BEAM_TERM_BINARY || term->kind == BEAM_TERM_LIST) &&
+           (text = beam_term_dup_string (term)) != NULL &&
+           (!g_utf8_validate (text, -1, NULL) || *text == '\0'))
+    g_clear_pointer (&text, g_free);
+  if (text == NULL)
+    text = beam_term_print (term, &(BeamPrintOptions) { BEAM_SYNTAX_ERLANG, NULL, 4, 8 });
+  if (strlen (text) <= MAX_LABEL_BYTES)
+    return g_steal_pointer (&text);
+  end = g_utf8_find_prev_char (text, text + MAX_LABEL_BYTES);
+  return g_strdup_printf ("%.*s…", (int) (end - text), text);
+}
+
+/* [{Pid, Label}, ...] into pid -> string id, labels seen before found by
+ * their bytes. */
+static gboolean
+decode_labels (Fetch      *fetch,
+               GHashTable *labels,
+               const char *buf,
+               gsize       len,
+               int        *index)
+{
+  int n, arity, size;
+
+  if (ei_decode_list_header (buf, index, &n) != 0)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      erlang_pid pid;
+      Span span = { NULL, 0 };
+      guint id;
+
+      if (ei_decode_tuple_header (buf, index, &arity) != 0 || arity != 2 ||
+          ei_decode_pid (buf, index, &pid) != 0)
+        return FALSE;
+      if (!find_span (fetch->labels, buf, index, &span, &id))
+        {
+          g_autoptr(BeamTerm) term = NULL;
+          g_autofree char *text = NULL;
+
+          if (span.bytes == NULL ||
+              (term = beam_term_decode_at_len (buf, len, index, NULL)) == NULL)
+            return FALSE;
+          text = label_text (term);
+          id = beam_process_table_intern (fetch->table, text);
+          g_hash_table_insert (fetch->labels, span_copy (&span), GUINT_TO_POINTER (id + 1));
+        }
+      g_hash_table_insert (labels, GSIZE_TO_POINTER ((gsize) pid_key (&pid)),
+                           GUINT_TO_POINTER (id));
+    }
+  return n == 0 || (ei_decode_list_header (buf, index, &size) == 0 && size == 0);
+}
+
+/* {beamscope_procs, Translations, Rows, Labels, Wordsize}. The message was
+ * validated first, so ei cannot read past its end whatever the node sent. */
 static void
 on_slice (const char *buf,
           gsize       len,
@@ -605,21 +878,35 @@ on_slice (const char *buf,
   Fetch *fetch = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) translated = g_hash_table_new (pid_hash, g_direct_equal);
+  g_autoptr(GHashTable) labels = g_hash_table_new (pid_hash, g_direct_equal);
   char tag[MAXATOMLEN_UTF8];
-  int index = 0, version, arity, n;
+  int index = 0, version, arity, n, rows_at;
   guint first = beam_process_table_get_n_records (fetch->table);
 
   if (!beam_term_validate (buf, len, &error))
     goto bad;
   if (ei_decode_version (buf, &index, &version) != 0 ||
-      ei_decode_tuple_header (buf, &index, &arity) != 0 || arity != 3 ||
+      ei_decode_tuple_header (buf, &index, &arity) != 0 || arity != 5 ||
       !decode_atom (buf, &index, tag) || strcmp (tag, "beamscope_procs") != 0 ||
-      !decode_translations (fetch->table, translated, buf, &index) ||
-      ei_decode_list_header (buf, &index, &n) != 0)
+      !decode_translations (fetch->table, translated, buf, &index))
+    goto bad;
+  /* The labels and the word size come after the rows, and are needed first. */
+  rows_at = index;
+  {
+    gint64 wordsize;
+
+    if (ei_skip_term (buf, &index) != 0 || !decode_labels (fetch, labels, buf, len, &index) ||
+        !decode_integer (buf, &index, &wordsize))
+      goto bad;
+    beam_process_table_set_wordsize (fetch->table, (guint) CLAMP (wordsize, 0, 8));
+  }
+  index = rows_at;
+  if (ei_decode_list_header (buf, &index, &n) != 0)
     goto bad;
 
   for (int i = 0; i < n; i++)
-    if (!decode_row (fetch, g_hash_table_size (translated) > 0 ? translated : NULL, buf, &index))
+    if (!decode_row (fetch, g_hash_table_size (translated) > 0 ? translated : NULL,
+                     g_hash_table_size (labels) > 0 ? labels : NULL, buf, &index))
       goto bad;
   return;
 
@@ -699,6 +986,7 @@ beam_process_list_fetch_async (BeamConnection      *connection,
   fetch->previous = previous != NULL ? beam_process_table_ref (previous) : NULL;
   fetch->strings = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
   fetch->statuses = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
+  fetch->labels = g_hash_table_new_full (span_hash, span_equal, g_free, NULL);
   g_task_set_task_data (task, fetch, (GDestroyNotify) fetch_free);
 
   beam_connection_call_task_async (connection, beam_process_list_fetch_async, &(BeamCall) {
@@ -731,11 +1019,13 @@ _beam_process_list_decode_slice (BeamProcessTable  *table,
     .table = table,
     .strings = g_hash_table_new_full (span_hash, span_equal, g_free, NULL),
     .statuses = g_hash_table_new_full (span_hash, span_equal, g_free, NULL),
+    .labels = g_hash_table_new_full (span_hash, span_equal, g_free, NULL),
   };
 
   on_slice (buf, len, &fetch);
   g_hash_table_unref (fetch.strings);
   g_hash_table_unref (fetch.statuses);
+  g_hash_table_unref (fetch.labels);
   if (fetch.error != NULL)
     {
       g_propagate_error (error, fetch.error);

@@ -21,6 +21,8 @@ struct _BeamProcessTable
   GHashTable        *string_ids;  /* const char * -> id + 1 */
   gsize              string_bytes;
   gint64             sampled_at;
+  guint32            creation;
+  guint              wordsize;
 };
 
 static const char * const status_names[] = {
@@ -59,6 +61,7 @@ beam_process_table_new (const char *node)
   self->strings = g_ptr_array_new ();
   self->string_ids = g_hash_table_new (g_str_hash, g_str_equal);
   beam_process_table_intern (self, "");  /* id 0: nothing */
+  self->wordsize = 8;
   return self;
 }
 
@@ -83,6 +86,12 @@ beam_process_table_unref (BeamProcessTable *self)
   g_ptr_array_unref (self->strings);
   g_hash_table_unref (self->string_ids);
   g_free (self);
+}
+
+const char *
+beam_process_table_get_node (const BeamProcessTable *self)
+{
+  return self->node;
 }
 
 guint
@@ -119,6 +128,44 @@ beam_process_table_set_sampled_at (BeamProcessTable *self,
   self->sampled_at = when;
 }
 
+guint32
+beam_process_table_get_creation (const BeamProcessTable *self)
+{
+  return self->creation;
+}
+
+void
+beam_process_table_set_creation (BeamProcessTable *self,
+                                 guint32           creation)
+{
+  self->creation = creation;
+}
+
+guint
+beam_process_table_get_wordsize (const BeamProcessTable *self)
+{
+  return self->wordsize;
+}
+
+void
+beam_process_table_set_wordsize (BeamProcessTable *self,
+                                 guint             wordsize)
+{
+  if (wordsize == 4 || wordsize == 8)
+    self->wordsize = wordsize;
+}
+
+gint
+beam_process_table_find_pid (const BeamProcessTable *self,
+                             guint32                 num,
+                             guint32                 serial)
+{
+  for (guint i = 0; i < self->n_records; i++)
+    if (self->records[i].pid_num == num && self->records[i].pid_serial == serial)
+      return (gint) i;
+  return -1;
+}
+
 gsize
 beam_process_table_get_memory_size (const BeamProcessTable *self)
 {
@@ -133,8 +180,8 @@ beam_process_table_get_display_name (const BeamProcessTable *self,
 {
   const BeamProcessRecord *record = beam_process_table_get_record (self, index);
 
-  return beam_process_table_get_string (self, record->registered ? record->name
-                                                                 : record->initial_call);
+  return beam_process_table_get_string (self, record->name != 0 ? record->name
+                                                              : record->initial_call);
 }
 
 const char *
@@ -216,6 +263,11 @@ beam_process_table_compute_rates (BeamProcessTable       *self,
   double seconds;
 
   if (previous == NULL || previous->sampled_at <= 0 || self->sampled_at <= previous->sampled_at)
+    return;
+  /* A node restarted under the same name is another incarnation: its
+   * reductions start again from zero, and a rate against the old ones
+   * would be nonsense. */
+  if (g_strcmp0 (self->node, previous->node) != 0 || self->creation != previous->creation)
     return;
   seconds = (self->sampled_at - previous->sampled_at) / (double) G_USEC_PER_SEC;
 
@@ -416,9 +468,10 @@ beam_process_table_sort (const BeamProcessTable *self,
       switch (column)
         {
         case BEAM_PROCESS_COLUMN_NAME:
-          /* Registered names first, as observer lists them. */
+          /* Registered names first, as observer lists them; then the
+           * others by label or initial call, as the column shows them. */
           key = ((guint64) !record->registered << 32) |
-                ranks[record->registered ? record->name : record->initial_call];
+                ranks[record->name != 0 ? record->name : record->initial_call];
           break;
         case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
           key = ranks[record->current_function];

@@ -44,7 +44,10 @@ typedef struct
   gint64  total_heap_size;      /* words */
   guint32 pid_num;
   guint32 pid_serial;
-  guint32 name;                 /* string id: the registered name, or 0 */
+  guint32 name;                 /* string id: the registered name; for a process
+                                 * not registered, the label it gave itself
+                                 * (proc_lib:set_label, RabbitMQ's process_name)
+                                 * or 0 */
   guint32 initial_call;         /* string id: "m:f/a", proc_lib's translated */
   guint32 current_function;     /* string id: "m:f/a" */
   guint32 message_queue_len;
@@ -60,6 +63,8 @@ BeamProcessTable        *beam_process_table_ref              (BeamProcessTable  
 void                     beam_process_table_unref            (BeamProcessTable       *self);
 
 guint                    beam_process_table_get_n_records    (const BeamProcessTable *self);
+/* The node the table lists, as its name. */
+const char              *beam_process_table_get_node         (const BeamProcessTable *self);
 const BeamProcessRecord *beam_process_table_get_record       (const BeamProcessTable *self,
                                                               guint                   index);
 const char              *beam_process_table_get_string       (const BeamProcessTable *self,
@@ -69,7 +74,8 @@ guint                    beam_process_table_get_n_strings    (const BeamProcessT
 /* Bytes this table holds, records and strings, for the memory budget. */
 gsize                    beam_process_table_get_memory_size  (const BeamProcessTable *self);
 
-/* What the Name column shows: the registered name, else the initial call. */
+/* What the Name column shows: the registered name, else the process's
+ * label, else the initial call. */
 const char              *beam_process_table_get_display_name (const BeamProcessTable *self,
                                                               guint                   index);
 /* "<0.123.0>" into `buf` (at least 32 bytes). */
@@ -87,7 +93,21 @@ BeamProcessRecord       *beam_process_table_append           (BeamProcessTable  
 void                     beam_process_table_unappend         (BeamProcessTable       *self);
 void                     beam_process_table_set_sampled_at   (BeamProcessTable       *self,
                                                               gint64                  when);
-/* Fills reductions_per_second against an earlier table of the same node. */
+/* The node's incarnation (its pids' creation), 0 until known: rates are
+ * never computed across two incarnations. */
+guint32                  beam_process_table_get_creation     (const BeamProcessTable *self);
+void                     beam_process_table_set_creation     (BeamProcessTable       *self,
+                                                              guint32                 creation);
+/* The node's word size in bytes (heap sizes are in words); 8 until known. */
+guint                    beam_process_table_get_wordsize     (const BeamProcessTable *self);
+void                     beam_process_table_set_wordsize     (BeamProcessTable       *self,
+                                                              guint                   wordsize);
+/* The pid as parsed by beam_process_info_parse_pid(): its position, or -1. */
+gint                     beam_process_table_find_pid         (const BeamProcessTable *self,
+                                                              guint32                 num,
+                                                              guint32                 serial);
+/* Fills reductions_per_second against an earlier table of the same node
+ * and incarnation; against any other, they stay unknown. */
 void                     beam_process_table_compute_rates    (BeamProcessTable       *self,
                                                               const BeamProcessTable *previous);
 

@@ -586,6 +586,22 @@ test_playbooks (void)
   settle (200);
   save_screenshot (GTK_WIDGET (playbook), "playbook-groups.png");
   destroy_and_finalize (g_object_ref (playbook));
+  g_clear_pointer (&rows, g_strfreev);
+
+  /* Growth of mailboxes over 5 s: only those that grew (a message or two
+   * in flight somewhere, at most), never twenty rows of zeros. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.growth", "s",
+                                             "message_queue_len"));
+  beam_test_wait_until (playbook_answered, NULL, 30000);
+  playbook = find_playbook ();
+  rows = beam_playbook_window_list_rows (playbook);
+  g_assert_cmpuint (g_strv_length (rows), <, 20);
+  for (guint i = 0; rows[i] != NULL; i++)
+    {
+      g_test_message ("grew: %s", rows[i]);
+      g_assert_nonnull (strstr (rows[i], "\t+"));
+    }
+  destroy_and_finalize (g_object_ref (playbook));
   settle (200);
   save_screenshot (GTK_WIDGET (window), "processes-page-limit.png");
   destroy_and_finalize (g_steal_pointer (&window));
@@ -2025,6 +2041,337 @@ test_read_only (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* What a click on a column's header does: GtkColumnViewTitle's release
+ * handler puts a column that did not lead first, ascending, and flips the
+ * one that leads. GTK 4.8 takes no synthetic pointer event (the handler
+ * reads the event's button), so the test does what the handler does, with
+ * the order it would set. */
+static void
+click_column_header (BeamProcessesPage *page,
+                     const char        *title,
+                     GtkSortType        order)
+{
+  GtkColumnView *view = beam_processes_page_get_view (page);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        {
+          gtk_column_view_sort_by_column (view, column, order);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
+typedef struct
+{
+  BeamProcessesPage *page;
+  guint              queue;
+} FirstQueue;
+
+static gboolean
+first_queue_is (gpointer data)
+{
+  FirstQueue *wanted = data;
+  BeamProcessModel *model = beam_processes_page_get_model (wanted->page);
+  const BeamProcessRecord *record;
+
+  if (beam_process_model_get_busy (model) ||
+      g_list_model_get_n_items (G_LIST_MODEL (model)) == 0)
+    return FALSE;
+  record = beam_process_model_get_record (model, 0, NULL, NULL);
+  return record != NULL && record->message_queue_len == wanted->queue;
+}
+
+/* Every label of a menu model, sections included, into `labels`. */
+static void
+collect_menu_labels (GMenuModel *menu,
+                     GString    *labels)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
+        g_string_append_printf (labels, "%s\n", label);
+      if (section != NULL)
+        collect_menu_labels (section, labels);
+    }
+}
+
+static char *
+context_menu_labels (BeamProcessesPage *page)
+{
+  GMenuModel *menu = gtk_popover_menu_get_menu_model (
+    GTK_POPOVER_MENU (beam_processes_page_get_context_menu (page)));
+  GString *labels = g_string_new (NULL);
+
+  if (menu != NULL)
+    collect_menu_labels (menu, labels);
+  return g_string_free (labels, FALSE);
+}
+
+static gboolean
+empty_shown (gpointer data)
+{
+  return beam_processes_page_get_empty_shown (data);
+}
+
+/* One click on MsgQ brings the biggest mailbox first (a number column
+ * sorts biggest first), a second click the smallest; several rows have a
+ * context menu whose kill is confirmed with the list of what will be hit; a
+ * filter that matches nothing says so, and the count follows at once. */
+static void
+test_processes_sort_menu_and_empty (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  BeamProcessesPage *page;
+  GtkSelectionModel *selection;
+  FirstQueue wanted;
+  char first_pid[32], second_pid[32];
+  BeamProcessTable *table = NULL;
+  guint index = 0;
+
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  beam_test_wait_until (processes_listed, page, 20000);
+  settle (300);
+
+  /* Sorted by memory at first: the mailbox is not first. */
+  g_assert_cmpuint (record_at (page, 0, NULL, NULL)->message_queue_len, !=, 1500);
+  /* A first click asks for ascending: the page makes it biggest first. */
+  click_column_header (page, "MsgQ", GTK_SORT_ASCENDING);
+  wanted = (FirstQueue) { page, 1500 };
+  beam_test_wait_until (first_queue_is, &wanted, 10000);
+  g_assert_cmpuint (record_at (page, 0, NULL, NULL)->message_queue_len, ==, 1500);
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "processes-sorted-by-queue.png");
+
+  /* The second click flips it: smallest first; the third back. */
+  click_column_header (page, "MsgQ", GTK_SORT_ASCENDING);
+  wanted = (FirstQueue) { page, 0 };
+  beam_test_wait_until (first_queue_is, &wanted, 10000);
+  click_column_header (page, "MsgQ", GTK_SORT_DESCENDING);
+  wanted = (FirstQueue) { page, 1500 };
+  beam_test_wait_until (first_queue_is, &wanted, 10000);
+
+  /* Two rows: the menu offers the bulk actions, and kill lists both. */
+  selection = beam_processes_page_get_selection (page);
+  g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
+  g_assert_true (gtk_selection_model_select_item (selection, 1, FALSE));
+  record_at (page, 0, &table, &index);
+  beam_process_table_format_pid (table, index, first_pid);
+  record_at (page, 1, &table, &index);
+  beam_process_table_format_pid (table, index, second_pid);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.context-menu", NULL));
+  settle (300);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (beam_processes_page_get_context_menu (page))));
+  {
+    g_autofree char *labels = context_menu_labels (page);
+
+    g_assert_nonnull (strstr (labels, "_Kill 2 Processes…"));
+    g_assert_nonnull (strstr (labels, "_Garbage Collect 2 Processes…"));
+    g_assert_nonnull (strstr (labels, "_Copy Pids"));
+    g_assert_null (strstr (labels, "Get _State"));  /* one process's, not several's */
+  }
+  save_screenshot (GTK_WIDGET (beam_processes_page_get_context_menu (page)),
+                   "processes-context-menu.png");
+  gtk_popover_popdown (beam_processes_page_get_context_menu (page));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.kill", NULL));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
+  {
+    AdwMessageDialog *dialog = find_dialog ();
+    const char *body = adw_message_dialog_get_body (dialog);
+
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Kill 2 Processes?");
+    g_assert_nonnull (strstr (body, first_pid));
+    g_assert_nonnull (strstr (body, second_pid));
+    g_assert_nonnull (strstr (body, "beamscope_mailbox"));
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 500, -1);
+    settle (300);
+    save_screenshot (GTK_WIDGET (dialog), "processes-bulk-kill.png");
+    adw_message_dialog_response (dialog, "cancel");
+    settle (200);
+  }
+  /* Nothing was killed. */
+  g_assert_cmpuint (record_at (page, 0, NULL, NULL)->message_queue_len, ==, 1500);
+
+  /* One row: its own actions. */
+  g_assert_true (gtk_selection_model_select_item (selection, 0, TRUE));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.context-menu", NULL));
+  {
+    g_autofree char *labels = context_menu_labels (page);
+
+    g_assert_nonnull (strstr (labels, "Get _State"));
+    g_assert_nonnull (strstr (labels, "Sus_pend…"));
+    g_assert_nonnull (strstr (labels, "_Kill…"));
+  }
+  gtk_popover_popdown (beam_processes_page_get_context_menu (page));
+
+  /* A filter that matches nothing: said so, and counted at once. */
+  beam_processes_page_set_filter (page, "no_such_process_anywhere");
+  beam_test_wait_until (empty_shown, page, 5000);
+  g_assert_true (g_str_has_prefix (beam_processes_page_get_count_text (page), "0 of "));
+  settle (300);
+  save_screenshot (GTK_WIDGET (window), "processes-no-match.png");
+  beam_processes_page_set_filter (page, "");
+  beam_test_wait_until (processes_listed, page, 10000);
+  g_assert_false (beam_processes_page_get_empty_shown (page));
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+
+    g_settings_reset (settings, "processes-sort");
+  }
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
+typedef struct
+{
+  BeamProcessesPage *page;
+  guint              n;
+} ShownCount;
+
+static gboolean
+shows_count (gpointer data)
+{
+  ShownCount *wanted = data;
+  BeamProcessModel *model = beam_processes_page_get_model (wanted->page);
+
+  return !beam_process_model_get_busy (model) &&
+         g_list_model_get_n_items (G_LIST_MODEL (model)) == wanted->n;
+}
+
+/* Two idle processes selected and killed together: confirmed, then gone
+ * from the list once it refreshes. */
+static void
+test_processes_bulk_kill (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spawned = NULL;
+  BeamProcessesPage *page;
+  GtkSelectionModel *selection;
+  ShownCount wanted;
+  AdwMessageDialog *dialog;
+
+  spawned = beam_test_node_erl_call (node, "beamscope_fixture", "spawn_idle", "[4]", &error);
+  g_assert_no_error (error);
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  beam_test_wait_until (processes_listed, page, 20000);
+
+  /* The holder and its four idle processes share their initial call. */
+  beam_processes_page_set_filter (page, "-spawn_idle/1-fun-");
+  wanted = (ShownCount) { page, 5 };
+  beam_test_wait_until (shows_count, &wanted, 10000);
+
+  selection = beam_processes_page_get_selection (page);
+  gtk_selection_model_select_item (selection, 3, TRUE);
+  gtk_selection_model_select_item (selection, 4, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.kill", NULL));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Kill 2 Processes?");
+  adw_message_dialog_response (dialog, "do");
+
+  wanted = (ShownCount) { page, 3 };
+  beam_test_wait_until (shows_count, &wanted, 15000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (beam_processes_page_get_model (page))),
+                    ==, 3);
+  g_clear_pointer (&spawned, g_free);
+  spawned = beam_test_node_erl_call (node, "beamscope_fixture", "spawn_idle", "[0]", &error);
+  g_assert_no_error (error);
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
+static BeamProcessWindow *
+find_process_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (BEAM_IS_PROCESS_WINDOW (window))
+        return BEAM_PROCESS_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+process_window_shown (gpointer data G_GNUC_UNUSED)
+{
+  return find_process_window () != NULL;
+}
+
+/* One process's sys action from the list runs in its window, the window's
+ * own code: Get State opens it on its state. */
+static void
+test_processes_menu_get_state (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  BeamProcessesPage *page;
+  BeamProcessWindow *process;
+
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  beam_test_wait_until (processes_listed, page, 20000);
+  beam_processes_page_set_filter (page, "beamscope_cache");
+  beam_test_wait_until (filtered_to_one, page, 10000);
+  gtk_selection_model_select_item (beam_processes_page_get_selection (page), 0, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.get-state", NULL));
+  beam_test_wait_until (process_window_shown, NULL, 5000);
+  process = find_process_window ();
+  beam_test_wait_until (state_shown, process, 15000);
+  destroy_and_finalize (g_object_ref (process));
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
+/* With --read-only, the menu has nothing that changes a process, and the
+ * bulk kill asks nothing. */
+static void
+test_processes_menu_read_only (void)
+{
+  g_autoptr(BeamWindow) window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), TRUE));
+  BeamProcessesPage *page;
+  GtkSelectionModel *selection;
+
+  gtk_window_present (GTK_WINDOW (window));
+  beam_window_connect (window, node->name, node->cookie, "processes");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
+  beam_test_wait_until (processes_listed, page, 20000);
+
+  selection = beam_processes_page_get_selection (page);
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  gtk_selection_model_select_item (selection, 1, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.context-menu", NULL));
+  {
+    g_autofree char *labels = context_menu_labels (page);
+
+    g_assert_nonnull (strstr (labels, "_Open Processes"));
+    g_assert_null (strstr (labels, "Kill"));
+    g_assert_null (strstr (labels, "Garbage"));
+  }
+  gtk_popover_popdown (beam_processes_page_get_context_menu (page));
+  gtk_widget_activate_action (GTK_WIDGET (page), "processes.kill", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "processes.garbage-collect", NULL);
+  settle (300);
+  g_assert_null (find_dialog ());
+  destroy_and_finalize (g_steal_pointer (&window));
+}
+
 /* --page is checked against the view stack, which names the pages. */
 static void
 test_unknown_page (void)
@@ -2236,6 +2583,10 @@ main (int    argc,
   g_test_add_func ("/window/table-queries-and-changes", test_table_queries_and_changes);
   g_test_add_func ("/window/tables-growth-and-mnesia", test_tables_growth_and_mnesia);
   g_test_add_func ("/window/read-only", test_read_only);
+  g_test_add_func ("/window/processes-sort-menu-and-empty", test_processes_sort_menu_and_empty);
+  g_test_add_func ("/window/processes-menu-read-only", test_processes_menu_read_only);
+  g_test_add_func ("/window/processes-bulk-kill", test_processes_bulk_kill);
+  g_test_add_func ("/window/processes-menu-get-state", test_processes_menu_get_state);
   g_test_add_func ("/window/unknown-page", test_unknown_page);
   g_test_add_func ("/window/elixir-node", test_elixir_node);
 

@@ -316,6 +316,35 @@ test_filter (void)
     }
 }
 
+/* A pid pasted in any form finds that process alone; the same numbers with
+ * another node's name find nothing. */
+static void
+test_filter_by_pasted_pid (void)
+{
+  g_autoptr(BeamProcessModel) model = beam_process_model_new ();
+  g_autoptr(BeamProcessTable) table = make_table (N_PROCESSES, 0);
+  const struct { const char *text; guint expected; } filters[] = {
+    { "<0.12.0>", 1 },
+    { "0.12.0", 1 },
+    { "#PID<0.12.0>", 1 },
+    { "<synthetic@localhost.3.12.0>", 1 },  /* rabbitmqctl's, with the node's creation */
+    { "<synthetic@localhost.12.0>", 1 },
+    { "<elsewhere@localhost.3.12.0>", 0 },
+    { "<0.12.1>", 0 },
+  };
+
+  AFTER (model, beam_process_model_set_table (model, table));
+  for (guint f = 0; f < G_N_ELEMENTS (filters); f++)
+    {
+      g_test_message ("%s", filters[f].text);
+      AFTER (model, beam_process_model_set_filter (model, filters[f].text));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==,
+                        filters[f].expected);
+      if (filters[f].expected == 1)
+        g_assert_cmpuint (record_at (model, 0, NULL)->pid_num, ==, 12);
+    }
+}
+
 static void
 on_row_changed (BeamProcessRow *row G_GNUC_UNUSED,
                 guint          *count)
@@ -397,6 +426,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/process-model/sort", test_sort);
   g_test_add_func ("/process-model/filter", test_filter);
+  g_test_add_func ("/process-model/filter-by-pasted-pid", test_filter_by_pasted_pid);
   g_test_add_func ("/process-model/refresh", test_refresh);
   return g_test_run ();
 }

@@ -187,6 +187,107 @@ test_rates (void)
   }
 }
 
+/* A table of another incarnation of the node (the node restarted under
+ * its name) gives no rate: its reductions started again from zero. */
+static void
+test_rates_not_across_incarnations (void)
+{
+  g_autoptr(BeamProcessTable) first = fetch (NULL);
+  g_autoptr(BeamProcessTable) second = NULL;
+  gint busy;
+
+  g_assert_cmpuint (beam_process_table_get_creation (first), !=, 0);
+  g_usleep (100 * 1000);
+  second = fetch (NULL);
+  busy = find_named (second, "beamscope_busy");
+  g_assert_cmpint (busy, >=, 0);
+  g_assert_cmpfloat (beam_process_table_get_record (second, busy)->reductions_per_second, <, 0);
+
+  beam_process_table_set_creation (second, beam_process_table_get_creation (first) + 1);
+  beam_process_table_compute_rates (second, first);
+  g_assert_cmpfloat (beam_process_table_get_record (second, busy)->reductions_per_second, <, 0);
+
+  /* The same incarnation: the rate is there. */
+  beam_process_table_set_creation (second, beam_process_table_get_creation (first));
+  beam_process_table_compute_rates (second, first);
+  g_assert_cmpfloat (beam_process_table_get_record (second, busy)->reductions_per_second, >, 0);
+}
+
+static gint
+find_display_name (const BeamProcessTable *table,
+                   const char             *name)
+{
+  for (guint i = 0; i < beam_process_table_get_n_records (table); i++)
+    if (g_str_equal (beam_process_table_get_display_name (table, i), name))
+      return (gint) i;
+  return -1;
+}
+
+/* Processes that named themselves show that name; the others their
+ * registered name or initial call; the word size comes with the list. */
+static void
+test_labels (void)
+{
+  g_autoptr(BeamProcessTable) table = fetch (NULL);
+  gint labelled = find_display_name (table, "beamscope labelled worker");
+  gint rabbit = find_display_name (table, "{rabbit_amqqueue_process,<<\"orders\">>}");
+  gint cache = find_named (table, "beamscope_cache");
+
+  g_assert_cmpint (labelled, >=, 0);
+  g_assert_false (beam_process_table_get_record (table, labelled)->registered);
+  g_assert_cmpint (rabbit, >=, 0);
+  g_assert_false (beam_process_table_get_record (table, rabbit)->registered);
+  /* A registered name wins over a label; no label, the initial call. */
+  g_assert_cmpstr (beam_process_table_get_display_name (table, cache), ==, "beamscope_cache");
+  g_assert_cmpint (find_display_name (table, "beamscope_fixture:cache_init/0"), <, 0);
+  g_assert_cmpuint (beam_process_table_get_wordsize (table), ==,
+                    node_integer ("erlang", "system_info", "[wordsize]"));
+}
+
+/* Pids in every form people paste. */
+static void
+test_parse_pid (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *local_node;
+    gboolean    ok;
+    guint32     num;
+    guint32     serial;
+    const char *node;
+  } cases[] = {
+    { "<0.1.0>", NULL, TRUE, 1, 0, NULL },
+    { " 0.522.3 ", NULL, TRUE, 522, 3, NULL },
+    { "#PID<0.77.0>", NULL, TRUE, 77, 0, NULL },
+    { "<rabbit@host.1.522.0>", NULL, TRUE, 522, 0, "rabbit@host" },
+    { "<rabbit@host.example.com.3.522.7>", NULL, TRUE, 522, 7, "rabbit@host.example.com" },
+    { "<beam@box.85.0>", NULL, TRUE, 85, 0, "beam@box" },
+    { "<rabbit@10.0.0.5.1.9.0>", "rabbit@10.0.0.5", TRUE, 9, 0, "rabbit@10.0.0.5" },
+    { "<5.1.0>", NULL, FALSE, 0, 0, NULL },
+    { "<0.1>", NULL, FALSE, 0, 0, NULL },
+    { "my_server", NULL, FALSE, 0, 0, NULL },
+    { "<@host.1.2>", NULL, FALSE, 0, 0, NULL },
+    { "#PID<0.1.0", NULL, FALSE, 0, 0, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *node_out = NULL;
+      guint32 num = 0, serial = 0;
+      gboolean ok = beam_process_info_parse_pid (cases[i].text, cases[i].local_node, &num,
+                                                 &serial, &node_out);
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (!ok)
+        continue;
+      g_assert_cmpuint (num, ==, cases[i].num);
+      g_assert_cmpuint (serial, ==, cases[i].serial);
+      g_assert_cmpstr (node_out, ==, cases[i].node);
+    }
+}
+
 static void
 test_playbooks (void)
 {
@@ -410,6 +511,86 @@ test_cli_proc (void)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_pid),
                                                   "registered_name"),
                    ==, "beamscope_mailbox");
+
+  /* Elixir's #PID<0.N.S>, and rabbitmqctl's <node.Creation.N.S>. */
+  {
+    g_autofree char *elixir = g_strdup_printf ("#PID<%s>", bare_pid);
+    g_autofree char *rabbit = g_strdup_printf ("<%s.1.%s>", node->name, strchr (bare_pid, '.') + 1);
+    g_autofree char *elsewhere = g_strdup_printf ("<elsewhere@nowhere.1.%s>",
+                                                  strchr (bare_pid, '.') + 1);
+    g_autoptr(JsonNode) by_elixir = beam_test_node_cli_json (node, "proc", elixir, NULL);
+    g_autoptr(JsonNode) by_rabbit = beam_test_node_cli_json (node, "proc", rabbit, NULL);
+    g_autofree char *err = NULL;
+
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_elixir),
+                                                    "registered_name"), ==, "beamscope_mailbox");
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_rabbit),
+                                                    "registered_name"), ==, "beamscope_mailbox");
+    /* The same numbers on another node are not this process. */
+    g_assert_cmpint (run_cli_status (&err, "proc", elsewhere, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "No process"));
+  }
+}
+
+static char *
+run_cli_output (const char *first_arg,
+                ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
+  g_ptr_array_add (argv, (char *) "--node");
+  g_ptr_array_add (argv, node->name);
+  g_ptr_array_add (argv, (char *) "--cookie");
+  g_ptr_array_add (argv, node->cookie);
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  return out;
+}
+
+/* The text output writes heap sizes as bytes (the JSON keeps words), a
+ * process's label as its name, and "none" for no registered name. */
+static void
+test_cli_text_names_and_sizes (void)
+{
+  g_autofree char *top = run_cli_output ("top", "--by", "heap_size", "-n", "1", NULL);
+  g_autofree char *procs = run_cli_output ("procs", NULL);
+  g_autoptr(JsonNode) listed = beam_test_node_cli_json (node, "procs", NULL);
+  g_auto(GStrv) lines = g_strsplit (top, "\n", -1);
+  const char *labelled_pid = NULL;
+  g_autofree char *proc = NULL;
+
+  g_test_message ("%s", top);
+  g_assert_nonnull (strstr (lines[1], "beamscope_big"));
+  g_assert_true (g_regex_match_simple (" [0-9.]+.MiB ", lines[1], 0, 0));
+
+  g_assert_nonnull (strstr (procs, "beamscope labelled worker"));
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (listed)); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (json_node_get_array (listed), i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "label", NULL),
+                     "beamscope labelled worker") == 0)
+        {
+          g_assert_true (json_node_is_null (json_object_get_member (entry, "name")));
+          labelled_pid = json_object_get_string_member (entry, "pid");
+        }
+    }
+  g_assert_nonnull (labelled_pid);
+  proc = run_cli_output ("proc", labelled_pid, NULL);
+  g_assert_true (g_regex_match_simple ("^registered_name +none$", proc, G_REGEX_MULTILINE, 0));
 }
 
 /* A name the node does not know is a clear error, and no new atom. */
@@ -498,11 +679,16 @@ main (int    argc,
   g_test_add_func ("/processes/table-contents", test_table_contents);
   g_test_add_func ("/processes/sorting", test_sorting);
   g_test_add_func ("/processes/rates", test_rates);
+  g_test_add_func ("/processes/rates-not-across-incarnations",
+                   test_rates_not_across_incarnations);
+  g_test_add_func ("/processes/labels", test_labels);
+  g_test_add_func ("/processes/parse-pid", test_parse_pid);
   g_test_add_func ("/processes/playbooks", test_playbooks);
   g_test_add_func ("/processes/cli-top", test_cli_top);
   g_test_add_func ("/processes/cli-procs", test_cli_procs);
   g_test_add_func ("/processes/no-atom-growth", test_no_atom_growth);
   g_test_add_func ("/processes/cli-proc", test_cli_proc);
+  g_test_add_func ("/processes/cli-text-names-and-sizes", test_cli_text_names_and_sizes);
   g_test_add_func ("/processes/cli-long-names", test_cli_long_names);
   g_test_add_func ("/processes/cli-unknown-name", test_cli_unknown_name_makes_no_atom);
   g_test_add_func ("/processes/cli-state", test_cli_state);

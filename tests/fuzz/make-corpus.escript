@@ -50,9 +50,12 @@ slices() ->
     Row8 = {Self, [], {erlang, apply, 2}, 3000, 12345, 0, {io, wait, 1}, running},
     Row10 = {Other, some_name, {proc_lib, init_p, 5}, 1 bsl 40, 7, 3,
              {gen_server, loop, 7}, waiting, 233, 376},
-    [{"slice", term_to_binary({beamscope_procs, [], [Row8, setelement(2, Row8, named)]})},
-     {"slice-heaps", term_to_binary({beamscope_procs, [{Other, {my_mod, start, 1}}], [Row10]})},
-     {"slice-empty", term_to_binary({beamscope_procs, [], []})}].
+    [{"slice", term_to_binary({beamscope_procs, [], [Row8, setelement(2, Row8, named)], [], 8})},
+     {"slice-heaps", term_to_binary({beamscope_procs, [{Other, {my_mod, start, 1}}], [Row10],
+                                     [], 8})},
+     {"slice-labels", term_to_binary({beamscope_procs, [], [Row8],
+                                      [{Self, <<"worker">>}, {Other, {queue, <<"q">>}}], 4})},
+     {"slice-empty", term_to_binary({beamscope_procs, [], [], [], 8})}].
 
 epmd() ->
     Port = <<4369:32>>,

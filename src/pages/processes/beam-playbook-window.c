@@ -88,15 +88,13 @@ add_row (BeamPlaybookWindow *self,
   g_ptr_array_add (self->rows, g_strdup_printf ("%s\t%s\t%s", title, subtitle, value));
 }
 
-/* Heap sizes come in words. The nodes Beamscope reads are 64-bit ones in
- * practice; the process list does not say its node's word size yet. */
-#define HEAP_WORDSIZE 8
-
 /* A ranked value with its unit: bytes, words as bytes (the words in the
- * tooltip), or a grouped count; the growth playbook's as a change. */
+ * tooltip; the node's word size comes with the list), or a grouped count;
+ * the growth playbook's as a change. */
 static void
 format_value (BeamPlaybookWindow  *self,
               gint64               value,
+              guint                wordsize,
               char               **out_value,
               char               **out_tooltip)
 {
@@ -110,7 +108,7 @@ format_value (BeamPlaybookWindow  *self,
       break;
     case BEAM_PROCESS_COLUMN_HEAP_SIZE:
     case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
-      *out_value = beam_format_words (value, HEAP_WORDSIZE);
+      *out_value = beam_format_words (value, wordsize);
       if (change && value > 0)
         {
           g_autofree char *bytes = g_steal_pointer (out_value);
@@ -149,7 +147,8 @@ show_ranks (BeamPlaybookWindow *self,
         self->node, beam_process_table_get_string (table, record->current_function));
       char pid[32];
 
-      format_value (self, (gint64) rank->value, &value, &tooltip);
+      format_value (self, (gint64) rank->value, beam_process_table_get_wordsize (table), &value,
+                    &tooltip);
       beam_process_table_format_pid (table, rank->index, pid);
       subtitle = g_strdup_printf ("%s · %s", pid, function);
       add_row (self, beam_process_table_get_display_name (table, rank->index),
@@ -176,10 +175,21 @@ show_results (BeamPlaybookWindow *self,
     case BEAM_PLAYBOOK_GROWTH:
       {
         g_autoptr(GArray) ranks = beam_process_table_top (table, self->first, self->column, TOP_N);
-        summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): the most growth over %d s; "
-                                     "a process born meanwhile counts whole"),
-                                   column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000,
-                                   GROWTH_WINDOW_S);
+        guint grew = 0;
+
+        /* Biggest first: only those that grew, and a plain word when none did. */
+        while (grew < ranks->len && g_array_index (ranks, BeamProcessRank, grew).value > 0)
+          grew++;
+        g_array_set_size (ranks, grew);
+        if (grew == 0)
+          summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): nothing grew over %d s"),
+                                     column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000,
+                                     GROWTH_WINDOW_S);
+        else
+          summary = g_strdup_printf (_("recon:proc_window(%s, %d, %d): the most growth over %d "
+                                       "s; a process born meanwhile counts whole"),
+                                     column_name (self->column), TOP_N, GROWTH_WINDOW_S * 1000,
+                                     GROWTH_WINDOW_S);
         show_ranks (self, table, ranks);
       }
       break;

@@ -4,8 +4,14 @@
  * has a sorter that only says which column it is, and when the view's sorter
  * changes we ask it once which column leads and in which direction (GTK 4.8
  * has no API for that), then the model sorts its arrays on a worker thread.
- * The list refreshes while the page is on screen; the selection follows its
- * pid from one refresh or sort to the next. */
+ * A number column sorts biggest first on its first click, as observer and
+ * top do: a click on a new column asks GTK for ascending, and we turn that
+ * into descending at once, so the header's arrow says what the list shows.
+ * The list refreshes while the page is on screen; the selection (several
+ * rows) follows its pids from one refresh or sort to the next. Rows have a
+ * context menu (right click, long press, Menu or Shift+F10): one process's
+ * actions go to its process window (win.process-action), so they are the
+ * window's own; GC and kill of several are confirmed here, naming them. */
 
 #define G_LOG_DOMAIN "beamscope-processes"
 
@@ -13,13 +19,16 @@
 
 #include <glib/gi18n.h>
 
+#include "beam-number-format.h"
 #include "beam-playbook-window.h"
+#include "beam-process-info.h"
 #include "beam-process-list.h"
 #include "beam-list-keys.h"
 #include "beam-processes-page-private.h"
 #include "beam-system-info.h"
 
 #define MAILBOX_RED_FLAG    1000  /* the seeds' threshold for a queue worth a look */
+#define BULK_SHOWN          20    /* processes named in a bulk confirmation */
 
 /* ---- a sorter that only names its column ------------------------------------ */
 
@@ -98,31 +107,34 @@ struct _BeamProcessesPage
   GtkLabel           *count_label;
   GtkDropDown        *interval_dropdown;
   GtkColumnView      *column_view;
+  GtkStack           *list_stack;
+  AdwStatusPage      *empty_page;
 
   BeamProcessModel   *model;
-  GtkSingleSelection *selection;
+  GtkMultiSelection  *selection;
   GSettings          *settings;
   gboolean            restoring;  /* building the columns: nothing to save yet */
   gboolean            sorter_asked;
+  gboolean            sorting;    /* a sort we asked for: taken as it is */
+  gint                primary_column;  /* the column the list is sorted by, -1 */
   gint64              process_limit;  /* -1 until known */
-  guint32             selected_num;
-  guint32             selected_serial;
-  gboolean            has_selection;
+  GHashTable         *selected;   /* pid keys of the selected rows */
+  gboolean            restoring_selection;
+  GtkPopoverMenu     *context_menu;
+  GCancellable       *bulk_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (BeamProcessesPage, beam_processes_page, BEAM_TYPE_PAGE)
 
-static char *
-format_number (double value)
-{
-  if (value < 0)
-    return g_strdup ("—");
-  if (value >= 1e9)
-    return g_strdup_printf ("%.1f G", value / 1e9);
-  if (value >= 1e7)
-    return g_strdup_printf ("%.1f M", value / 1e6);
-  return g_strdup_printf ("%.0f", value);
-}
+static void on_cell_pressed      (GtkGestureClick     *gesture,
+                                  int                  n_press,
+                                  double               x,
+                                  double               y,
+                                  gpointer             user_data);
+static void on_cell_long_pressed (GtkGestureLongPress *gesture,
+                                  double               x,
+                                  double               y,
+                                  gpointer             user_data);
 
 /* A name or "m:f/a" as the node's syntax writes it (MyApp.Cache in Elixir). */
 static char *
@@ -147,6 +159,7 @@ update_cell (GtkLabel       *label,
 
   gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), NULL);
   if (record == NULL)
     {
       gtk_label_set_label (label, "");
@@ -159,10 +172,24 @@ update_cell (GtkLabel       *label,
       gtk_label_set_label (label, beam_process_table_format_pid (table, index, pid));
       return;
     case BEAM_PROCESS_COLUMN_NAME:
-      text = dup_display_name (label, beam_process_table_get_display_name (table, index));
+      /* A label is the process's own text; a name or an initial call is
+       * spelled in the node's syntax. */
+      if (!record->registered && record->name != 0)
+        text = g_strdup (beam_process_table_get_display_name (table, index));
+      else
+        text = dup_display_name (label, beam_process_table_get_display_name (table, index));
       gtk_label_set_label (label, text);
-      if (!record->registered)
+      /* Dimmed: no name of its own, only the function it started in. */
+      if (!record->registered && record->name == 0)
         gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+      /* A label is no registered name: say so, and where it started. */
+      if (!record->registered && record->name != 0)
+        {
+          g_autofree char *tooltip =
+            g_strdup_printf (_("The name the process gave itself (not registered); started in %s"),
+                             beam_process_table_get_string (table, record->initial_call));
+          gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
+        }
       return;
     case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
       text = dup_display_name (label,
@@ -173,20 +200,30 @@ update_cell (GtkLabel       *label,
       gtk_label_set_label (label, beam_process_status_to_string (record->status));
       return;
     case BEAM_PROCESS_COLUMN_MEMORY:
-      text = g_format_size (record->memory);
+      text = beam_format_bytes (record->memory);
       break;
     case BEAM_PROCESS_COLUMN_MESSAGE_QUEUE_LEN:
-      text = format_number (record->message_queue_len);
+      text = beam_format_count (record->message_queue_len);
       if (record->message_queue_len > MAILBOX_RED_FLAG)
         gtk_widget_add_css_class (GTK_WIDGET (label), "error");
       break;
-    case BEAM_PROCESS_COLUMN_REDUCTIONS:
     case BEAM_PROCESS_COLUMN_REDUCTIONS_PER_SECOND:
+      text = beam_format_count_per_second (record->reductions_per_second);
+      break;
     case BEAM_PROCESS_COLUMN_HEAP_SIZE:
     case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
+      {
+        gint64 words = (gint64) beam_process_table_get_number (table, index, column);
+        g_autofree char *tooltip = beam_format_word_count (words);
+
+        text = beam_format_words (words, beam_process_table_get_wordsize (table));
+        gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
+      }
+      break;
+    case BEAM_PROCESS_COLUMN_REDUCTIONS:
     case BEAM_PROCESS_N_COLUMNS:
     default:
-      text = format_number (beam_process_table_get_number (table, index, column));
+      text = beam_format_count ((gint64) beam_process_table_get_number (table, index, column));
       break;
     }
   gtk_label_set_label (label, text);
@@ -206,6 +243,18 @@ setup_cell (GtkSignalListItemFactory *factory,
   if (spec->numeric || spec->column == BEAM_PROCESS_COLUMN_PID)
     gtk_widget_add_css_class (label, "numeric");
   g_object_set_data (G_OBJECT (label), "column", GUINT_TO_POINTER (spec->column));
+  g_object_set_data (G_OBJECT (label), "list-item", item);  /* it holds the label */
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+    GtkGesture *long_press = gtk_gesture_long_press_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (on_cell_pressed), NULL);
+    gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+    g_signal_connect (long_press, "pressed", G_CALLBACK (on_cell_long_pressed), NULL);
+    gtk_widget_add_controller (label, GTK_EVENT_CONTROLLER (click));
+    gtk_widget_add_controller (label, GTK_EVENT_CONTROLLER (long_press));
+  }
   gtk_list_item_set_child (item, label);
 }
 
@@ -245,17 +294,21 @@ update_count (BeamProcessesPage *self)
   guint total = table != NULL ? beam_process_table_get_n_records (table) : 0;
   g_autofree char *text = NULL;
 
+  g_autofree char *shown_text = beam_format_count (shown);
+  g_autofree char *total_text = beam_format_count (total);
+
   if (table == NULL)
     text = g_strdup ("");
   else if (shown == total)
-    text = g_strdup_printf (ngettext ("%u process", "%u processes", total), total);
+    text = g_strdup_printf (ngettext ("%s process", "%s processes", total), total_text);
   else
-    text = g_strdup_printf (_("%u of %u processes"), shown, total);
+    text = g_strdup_printf (_("%s of %s processes"), shown_text, total_text);
   /* The seeds' first step: the count against the limit. */
   if (table != NULL && self->process_limit > 0)
     {
-      g_autofree char *with_limit = g_strdup_printf (_("%s · limit %" G_GINT64_FORMAT " (%.1f%%)"),
-                                                     text, self->process_limit,
+      g_autofree char *limit = beam_format_count (self->process_limit);
+      g_autofree char *with_limit = g_strdup_printf (_("%s · limit %s (%.1f%%)"),
+                                                     text, limit,
                                                      100.0 * total / self->process_limit);
       g_free (text);
       text = g_steal_pointer (&with_limit);
@@ -278,9 +331,50 @@ sort_by (BeamProcessesPage *self,
       const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
 
       if (g_strcmp0 (spec->id, column_id) == 0)
-        gtk_column_view_sort_by_column (self->column_view, column,
-                                        descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+        {
+          self->sorting = TRUE;
+          gtk_column_view_sort_by_column (self->column_view, column,
+                                          descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+          self->sorting = FALSE;
+        }
     }
+}
+
+/* "No process matches" in place of an empty list, when a filter emptied it. */
+static void
+update_empty_state (BeamProcessesPage *self)
+{
+  const char *filter = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
+  gboolean empty = beam_process_model_get_table (self->model) != NULL && *filter != '\0' &&
+                   g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0 &&
+                   !beam_process_model_get_busy (self->model);
+
+  if (empty)
+    {
+      g_autofree char *markup = g_markup_printf_escaped (_("Nothing has “%s” in its pid, name, "
+                                                           "initial call or current function."),
+                                                         filter);
+
+      adw_status_page_set_description (self->empty_page, markup);
+    }
+  gtk_stack_set_visible_child_name (self->list_stack, empty ? "empty" : "list");
+}
+
+/* Puts the selection back on its pids, wherever the new order has them. */
+static void
+restore_selection (BeamProcessesPage *self)
+{
+  g_autoptr(GArray) positions = beam_process_model_find_positions (self->model, self->selected);
+  g_autoptr(GtkBitset) selected = gtk_bitset_new_empty ();
+  g_autoptr(GtkBitset) mask = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  for (guint i = 0; i < positions->len; i++)
+    gtk_bitset_add (selected, g_array_index (positions, guint, i));
+  mask = gtk_bitset_new_range (0, n);
+  self->restoring_selection = TRUE;
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), selected, mask);
+  self->restoring_selection = FALSE;
 }
 
 /* The model swapped a new order in: put the selection back on its pid. */
@@ -294,33 +388,69 @@ on_model_busy_changed (BeamProcessesPage *self)
     return;
 
   update_count (self);
-  if (self->has_selection)
-    {
-      gint position = beam_process_model_find_pid (self->model, self->selected_num,
-                                                   self->selected_serial);
-      gtk_single_selection_set_selected (self->selection,
-                                         position >= 0 ? (guint) position
-                                                       : GTK_INVALID_LIST_POSITION);
-    }
+  update_empty_state (self);
+  restore_selection (self);
 }
 
+/* The selected rows' pids, kept so that they survive a new order. While
+ * the model is busy, positions may show other processes: what is kept
+ * stays. */
 static void
 on_selection_changed (BeamProcessesPage *self)
 {
-  BeamProcessRow *row = gtk_single_selection_get_selected_item (self->selection);
-  const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, NULL, NULL)
-                                                : NULL;
+  g_autoptr(GtkBitset) bitset = NULL;
+  GtkBitsetIter iter;
+  guint position;
 
-  /* A selection lost only because the model is busy is kept by pid. */
-  if (record == NULL)
+  if (self->restoring_selection || beam_process_model_get_busy (self->model))
+    return;
+  g_hash_table_remove_all (self->selected);
+  bitset = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, bitset, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
     {
-      if (!beam_process_model_get_busy (self->model))
-        self->has_selection = FALSE;
-      return;
+      const BeamProcessRecord *record = beam_process_model_get_record (self->model, position,
+                                                                       NULL, NULL);
+      if (record != NULL)
+        g_hash_table_add (self->selected, beam_process_model_pid_key (record->pid_num,
+                                                                      record->pid_serial));
     }
-  self->has_selection = TRUE;
-  self->selected_num = record->pid_num;
-  self->selected_serial = record->pid_serial;
+}
+
+/* The selected processes, in the list's order: pids as "<0.N.S>". With
+ * `names` and `functions`, what the Name and Current Function columns say. */
+static GPtrArray *
+selected_pids (BeamProcessesPage *self,
+               GPtrArray         *names,
+               GPtrArray         *functions)
+{
+  g_autoptr(GtkBitset) bitset = NULL;
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
+  GPtrArray *pids = g_ptr_array_new_with_free_func (g_free);
+  GtkBitsetIter iter;
+  guint position;
+
+  bitset = gtk_selection_model_get_selection (model);
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, bitset, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      BeamProcessTable *table = NULL;
+      guint index = 0;
+      const BeamProcessRecord *record = beam_process_model_get_record (self->model, position,
+                                                                       &table, &index);
+      char pid[32];
+
+      if (record == NULL)
+        continue;
+      g_ptr_array_add (pids, g_strdup (beam_process_table_format_pid (table, index, pid)));
+      if (names != NULL)
+        g_ptr_array_add (names, g_strdup (beam_process_table_get_display_name (table, index)));
+      if (functions != NULL)
+        g_ptr_array_add (functions,
+                         g_strdup (beam_process_table_get_string (table,
+                                                                  record->current_function)));
+    }
+  return pids;
 }
 
 /* Double-click or Enter: the process in a window of its own. */
@@ -352,6 +482,8 @@ on_sorter_changed (BeamProcessesPage *self)
   guint n = g_list_model_get_n_items (columns);
   g_autofree gboolean *asked = g_new0 (gboolean, MAX (n, 1));
   BeamProcessColumn primary = BEAM_PROCESS_COLUMN_PID;
+  const ColumnSpec *primary_spec = NULL;
+  GtkColumnViewColumn *primary_view_column = NULL;
   gboolean descending = FALSE;
   GtkOrdering ordering;
 
@@ -373,6 +505,8 @@ on_sorter_changed (BeamProcessesPage *self)
         {
           const ColumnSpec *spec = g_object_get_data (G_OBJECT (column), "spec");
 
+          primary_spec = spec;
+          primary_view_column = column;  /* the view holds it */
           primary = sorter->column;
           descending = ordering == GTK_ORDERING_LARGER;
           if (!self->restoring && self->settings != NULL)
@@ -380,6 +514,19 @@ on_sorter_changed (BeamProcessesPage *self)
         }
       sorter->asked = &self->sorter_asked;
     }
+
+  /* A click on a number column that did not lead: biggest first. GTK
+   * asked for ascending; the second click on it still flips. */
+  if (primary_spec != NULL && primary_spec->numeric && !descending && !self->sorting &&
+      !self->restoring && (gint) primary != self->primary_column)
+    {
+      self->sorting = TRUE;
+      gtk_column_view_sort_by_column (self->column_view, primary_view_column,
+                                      GTK_SORT_DESCENDING);
+      self->sorting = FALSE;
+      return;
+    }
+  self->primary_column = primary;
   beam_process_model_set_sort (self->model, primary, descending);
 }
 
@@ -451,7 +598,7 @@ beam_processes_page_node_changed (BeamPage *page,
 {
   BeamProcessesPage *self = BEAM_PROCESSES_PAGE (page);
 
-  self->has_selection = FALSE;
+  g_hash_table_remove_all (self->selected);
   self->process_limit = -1;
 }
 
@@ -460,6 +607,327 @@ on_filter_changed (BeamProcessesPage *self)
 {
   beam_process_model_set_filter (self->model,
                                  gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
+}
+
+/* ---- the context menu and the actions on rows ------------------------------------- */
+
+static gboolean
+writable (BeamProcessesPage *self)
+{
+  return beam_page_get_node (BEAM_PAGE (self)) != NULL &&
+         !beam_page_get_read_only (BEAM_PAGE (self));
+}
+
+/* What the menu offers for what is selected: a process's own actions for
+ * one, the bulk ones for several; nothing that changes a process with
+ * --read-only. */
+static GMenuModel *
+build_context_menu (BeamProcessesPage *self,
+                    guint              n_selected)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr(GMenu) open = g_menu_new ();
+  g_autoptr(GMenu) sys = g_menu_new ();
+  g_autoptr(GMenu) change = g_menu_new ();
+
+  g_menu_append (open, n_selected > 1 ? _("_Open Processes") : _("_Open"), "processes.open");
+  g_menu_append (open, n_selected > 1 ? _("_Copy Pids") : _("_Copy Pid"), "processes.copy-pid");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (open));
+  if (n_selected == 1)
+    {
+      g_menu_append (sys, _("Get _State"), "processes.get-state");
+      if (writable (self))
+        {
+          g_menu_append (sys, _("Sus_pend…"), "processes.suspend");
+          g_menu_append (sys, _("_Resume…"), "processes.resume");
+        }
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (sys));
+    }
+  if (writable (self))
+    {
+      g_autofree char *gc = NULL;
+      g_autofree char *kill = NULL;
+
+      if (n_selected > 1)
+        {
+          gc = g_strdup_printf (ngettext ("_Garbage Collect %u Process…",
+                                          "_Garbage Collect %u Processes…", n_selected),
+                                n_selected);
+          kill = g_strdup_printf (ngettext ("_Kill %u Process…", "_Kill %u Processes…",
+                                            n_selected), n_selected);
+        }
+      g_menu_append (change, gc != NULL ? gc : _("_Garbage Collect…"),
+                     "processes.garbage-collect");
+      g_menu_append (change, kill != NULL ? kill : _("_Kill…"), "processes.kill");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (change));
+    }
+  return G_MENU_MODEL (menu);
+}
+
+static void
+popup_context_menu (BeamProcessesPage *self,
+                    double             x,
+                    double             y)
+{
+  g_autoptr(GtkBitset) bitset = NULL;
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
+  guint n_selected;
+  g_autoptr(GMenuModel) menu = NULL;
+
+  bitset = gtk_selection_model_get_selection (model);
+  n_selected = (guint) gtk_bitset_get_size (bitset);
+  if (n_selected == 0)
+    return;
+  menu = build_context_menu (self, n_selected);
+  gtk_popover_menu_set_menu_model (self->context_menu, menu);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+/* A right click or a long press on a row: the row joins the selection (or
+ * is all of it, if it was not selected), then the menu. */
+static void
+on_cell_menu (GtkWidget *label,
+              double     x,
+              double     y)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (label, BEAM_TYPE_PROCESSES_PAGE);
+  BeamProcessesPage *self = page != NULL ? BEAM_PROCESSES_PAGE (page) : NULL;
+  GtkListItem *item = g_object_get_data (G_OBJECT (label), "list-item");
+  guint position = item != NULL ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
+  double view_x = 0, view_y = 0;
+
+  if (self == NULL || position == GTK_INVALID_LIST_POSITION)
+    return;
+  if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  gtk_widget_translate_coordinates (label, GTK_WIDGET (self->column_view), x, y, &view_x, &view_y);
+  popup_context_menu (self, view_x, view_y);
+}
+
+static void
+on_cell_pressed (GtkGestureClick *gesture,
+                 int              n_press G_GNUC_UNUSED,
+                 double           x,
+                 double           y,
+                 gpointer         user_data G_GNUC_UNUSED)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  on_cell_menu (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)), x, y);
+}
+
+static void
+on_cell_long_pressed (GtkGestureLongPress *gesture,
+                      double               x,
+                      double               y,
+                      gpointer             user_data G_GNUC_UNUSED)
+{
+  on_cell_menu (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)), x, y);
+}
+
+/* Menu or Shift+F10: the menu at the focused row, else at the list's top. */
+static void
+context_menu_action (GtkWidget  *widget,
+                     const char *action_name G_GNUC_UNUSED,
+                     GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamProcessesPage *self = BEAM_PROCESSES_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  graphene_rect_t bounds;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view)) &&
+      gtk_widget_compute_bounds (focus, GTK_WIDGET (self->column_view), &bounds))
+    popup_context_menu (self, bounds.origin.x + 24, bounds.origin.y + bounds.size.height / 2);
+  else
+    popup_context_menu (self, 24, 24);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  g_autoptr(GPtrArray) pids = selected_pids (BEAM_PROCESSES_PAGE (widget), NULL, NULL);
+
+  /* A few windows at most: a select-all is no request for a thousand. */
+  for (guint i = 0; i < MIN (pids->len, 10); i++)
+    gtk_widget_activate_action (widget, "win.open-process", "s", pids->pdata[i]);
+}
+
+static void
+copy_pid_action (GtkWidget  *widget,
+                 const char *action_name G_GNUC_UNUSED,
+                 GVariant   *parameter G_GNUC_UNUSED)
+{
+  g_autoptr(GPtrArray) pids = selected_pids (BEAM_PROCESSES_PAGE (widget), NULL, NULL);
+  g_autofree char *text = NULL;
+
+  if (pids->len == 0)
+    return;
+  g_ptr_array_add (pids, NULL);
+  text = g_strjoinv ("\n", (char **) pids->pdata);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+/* One process: the process window's own action, its confirmation and all. */
+static void
+process_action (BeamProcessesPage *self,
+                const char        *action)
+{
+  g_autoptr(GPtrArray) pids = selected_pids (self, NULL, NULL);
+
+  if (pids->len == 1)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.process-action", "(ss)",
+                                pids->pdata[0], action);
+}
+
+static void
+get_state_action (GtkWidget  *widget,
+                  const char *action_name G_GNUC_UNUSED,
+                  GVariant   *parameter G_GNUC_UNUSED)
+{
+  process_action (BEAM_PROCESSES_PAGE (widget), "get-state");
+}
+
+static void
+suspend_action (GtkWidget  *widget,
+                const char *action_name G_GNUC_UNUSED,
+                GVariant   *parameter G_GNUC_UNUSED)
+{
+  if (writable (BEAM_PROCESSES_PAGE (widget)))
+    process_action (BEAM_PROCESSES_PAGE (widget), "suspend");
+}
+
+static void
+resume_action (GtkWidget  *widget,
+               const char *action_name G_GNUC_UNUSED,
+               GVariant   *parameter G_GNUC_UNUSED)
+{
+  if (writable (BEAM_PROCESSES_PAGE (widget)))
+    process_action (BEAM_PROCESSES_PAGE (widget), "resume");
+}
+
+typedef struct
+{
+  BeamProcessesPage *self;
+  guint              pending;
+  guint              failed;
+} BulkRun;
+
+static void
+bulk_done (GObject      *object G_GNUC_UNUSED,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  BulkRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!beam_process_action_finish (result, &error))
+    run->failed++;
+  if (--run->pending > 0)
+    return;
+  if (!g_cancellable_is_cancelled (run->self->bulk_cancellable))
+    gtk_widget_activate_action (GTK_WIDGET (run->self), "win.refresh", NULL);
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+static void
+on_bulk_confirmed (AdwMessageDialog  *dialog,
+                   const char        *response,
+                   BeamProcessesPage *self)
+{
+  GPtrArray *pids = g_object_get_data (G_OBJECT (dialog), "pids");
+  BeamProcessAction action = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "action"));
+  BeamNode *node = beam_page_get_node (BEAM_PAGE (self));
+  BulkRun *run;
+
+  if (!g_str_equal (response, "do") || node == NULL || !writable (self) || pids->len == 0)
+    return;
+  run = g_new0 (BulkRun, 1);
+  run->self = g_object_ref (self);
+  run->pending = pids->len;
+  for (guint i = 0; i < pids->len; i++)
+    beam_process_action_async (beam_node_get_connection (node), pids->pdata[i], action, NULL,
+                               self->bulk_cancellable, bulk_done, run);
+}
+
+/* GC or kill of one process is its window's; of several, confirmed here
+ * with the list of what will be hit. */
+static void
+bulk_action (BeamProcessesPage *self,
+             BeamProcessAction  action)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) functions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pids = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  gboolean kill = action == BEAM_PROCESS_ACTION_KILL;
+  GtkWidget *dialog;
+
+  if (!writable (self))
+    return;
+  pids = selected_pids (self, names, functions);
+  if (pids->len == 0)
+    return;
+  if (pids->len == 1)
+    {
+      process_action (self, kill ? "kill" : "garbage-collect");
+      return;
+    }
+
+  heading = g_strdup_printf (kill ? ngettext ("Kill %u Process?", "Kill %u Processes?", pids->len)
+                                  : ngettext ("Garbage Collect %u Process?",
+                                              "Garbage Collect %u Processes?", pids->len),
+                             pids->len);
+  g_string_append (body, kill ? _("exit(Pid, kill) for each: it cannot be trapped, and linked "
+                                   "processes and supervisors react as they would in production.")
+                              : _("erlang:garbage_collect(Pid) for each: a full sweep of its "
+                                  "heap."));
+  g_string_append (body, "\n");
+  for (guint i = 0; i < MIN (pids->len, BULK_SHOWN); i++)
+    g_string_append_printf (body, "\n%s  %s  %s", (char *) pids->pdata[i],
+                            (char *) names->pdata[i], (char *) functions->pdata[i]);
+  if (pids->len > BULK_SHOWN)
+    g_string_append_printf (body, "\n%s", "");
+  if (pids->len > BULK_SHOWN)
+    g_string_append_printf (body, ngettext ("…and %u more", "…and %u more",
+                                            pids->len - BULK_SHOWN),
+                            pids->len - BULK_SHOWN);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+                                   body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "do", kill ? _("_Kill") : _("_Collect"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "do",
+                                              kill ? ADW_RESPONSE_DESTRUCTIVE
+                                                   : ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "pids", g_steal_pointer (&pids),
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data (G_OBJECT (dialog), "action", GUINT_TO_POINTER (action));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_bulk_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+garbage_collect_action (GtkWidget  *widget,
+                        const char *action_name G_GNUC_UNUSED,
+                        GVariant   *parameter G_GNUC_UNUSED)
+{
+  bulk_action (BEAM_PROCESSES_PAGE (widget), BEAM_PROCESS_ACTION_GARBAGE_COLLECT);
+}
+
+static void
+kill_action (GtkWidget  *widget,
+             const char *action_name G_GNUC_UNUSED,
+             GVariant   *parameter G_GNUC_UNUSED)
+{
+  bulk_action (BEAM_PROCESSES_PAGE (widget), BEAM_PROCESS_ACTION_KILL);
 }
 
 static BeamProcessColumn
@@ -548,11 +1016,16 @@ in_module_action (GtkWidget  *widget,
                                                 "the module: where processes stuck in one place "
                                                 "are found."));
   GtkWidget *entry = gtk_entry_new ();
-  BeamProcessRow *row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GtkBitset) bitset = NULL;
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
   BeamProcessTable *table = NULL;
   guint index = 0;
-  const BeamProcessRecord *record = row != NULL ? beam_process_row_get_record (row, &table, &index)
-                                                : NULL;
+  const BeamProcessRecord *record = NULL;
+
+  bitset = gtk_selection_model_get_selection (model);
+  if (!gtk_bitset_is_empty (bitset))
+    record = beam_process_model_get_record (self->model, gtk_bitset_get_minimum (bitset), &table,
+                                            &index);
 
   /* Start from the selected process's module. */
   if (record != NULL)
@@ -704,6 +1177,14 @@ beam_processes_page_dispose (GObject *object)
   BeamProcessesPage *self = BEAM_PROCESSES_PAGE (object);
 
   self->restoring = TRUE;  /* the columns going away is no layout to save */
+  g_cancellable_cancel (self->bulk_cancellable);
+  g_clear_object (&self->bulk_cancellable);
+  if (self->context_menu != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->context_menu));
+      self->context_menu = NULL;
+    }
+  g_clear_pointer (&self->selected, g_hash_table_unref);
   g_clear_object (&self->settings);
   beam_page_dispose_template (BEAM_PAGE (self), BEAM_TYPE_PROCESSES_PAGE);
   g_clear_object (&self->selection);
@@ -741,12 +1222,28 @@ beam_processes_page_class_init (BeamProcessesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, interval_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessesPage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
 
   gtk_widget_class_install_action (widget_class, "processes.top", "s", top_action);
   gtk_widget_class_install_action (widget_class, "processes.growth", "s", growth_action);
   gtk_widget_class_install_action (widget_class, "processes.groups", NULL, groups_action);
   gtk_widget_class_install_action (widget_class, "processes.in-module", NULL, in_module_action);
+  gtk_widget_class_install_action (widget_class, "processes.context-menu", NULL,
+                                   context_menu_action);
+  gtk_widget_class_install_action (widget_class, "processes.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "processes.copy-pid", NULL, copy_pid_action);
+  gtk_widget_class_install_action (widget_class, "processes.get-state", NULL, get_state_action);
+  gtk_widget_class_install_action (widget_class, "processes.suspend", NULL, suspend_action);
+  gtk_widget_class_install_action (widget_class, "processes.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "processes.garbage-collect", NULL,
+                                   garbage_collect_action);
+  gtk_widget_class_install_action (widget_class, "processes.kill", NULL, kill_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "processes.context-menu",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
+                                       "processes.context-menu", NULL);
 }
 
 /* As the interval dropdown lists them in the .ui; a 0 ends them. */
@@ -765,17 +1262,24 @@ beam_processes_page_init (BeamProcessesPage *self)
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
   beam_page_bind_choices (self->settings, "processes-refresh-interval", self->interval_dropdown,
                           intervals_s);
+  self->primary_column = -1;
+  self->selected = g_hash_table_new (NULL, NULL);
+  self->bulk_cancellable = g_cancellable_new ();
+  /* The count and the list follow each key typed. */
+  gtk_search_entry_set_search_delay (self->filter_entry, 0);
   self->model = beam_process_model_new ();
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (NULL));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
+  gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self->column_view));
 
   build_columns (self);
   g_signal_connect_object (self->model, "notify::busy", G_CALLBACK (on_model_busy_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed),
-                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->column_view, "activate", G_CALLBACK (on_activate), self, 0);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (on_sorter_changed), self, G_CONNECT_SWAPPED);
@@ -806,4 +1310,32 @@ beam_processes_page_get_view (BeamProcessesPage *self)
 {
   g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), NULL);
   return self->column_view;
+}
+
+GtkSelectionModel *
+beam_processes_page_get_selection (BeamProcessesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+GtkPopover *
+beam_processes_page_get_context_menu (BeamProcessesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), NULL);
+  return GTK_POPOVER (self->context_menu);
+}
+
+gboolean
+beam_processes_page_get_empty_shown (BeamProcessesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->list_stack), "empty") == 0;
+}
+
+const char *
+beam_processes_page_get_count_text (BeamProcessesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESSES_PAGE (self), NULL);
+  return gtk_label_get_label (self->count_label);
 }
