@@ -524,6 +524,26 @@ playbook_answered (gpointer data G_GNUC_UNUSED)
   return rows != NULL;
 }
 
+static BeamProcessWindow *
+find_process_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (BEAM_IS_PROCESS_WINDOW (window))
+        return BEAM_PROCESS_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+process_window_shown (gpointer data G_GNUC_UNUSED)
+{
+  return find_process_window () != NULL;
+}
+
 static void
 test_playbooks (void)
 {
@@ -583,6 +603,23 @@ test_playbooks (void)
   playbook = find_playbook ();
   rows = beam_playbook_window_list_rows (playbook);
   g_assert_cmpuint (g_strv_length (rows), >, 5);
+  /* A group opens onto its processes, each opening its window. */
+  {
+    g_auto(GStrv) pids = beam_playbook_window_expand_group (playbook, 0);
+    const char *count = strrchr (rows[0], '\t') + 1;
+
+    g_assert_nonnull (pids);
+    g_assert_cmpuint (g_strv_length (pids), >, 0);
+    g_assert_cmpuint (g_strv_length (pids), <=, 50);
+    g_assert_true (pids[0][0] == '<');
+    /* A group of fewer than 50 (no digit grouping) lists every one. */
+    if (strchr (count, ',') == NULL && g_ascii_strtoull (count, NULL, 10) < 50)
+      g_assert_cmpuint (g_strv_length (pids), ==, g_ascii_strtoull (count, NULL, 10));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (playbook), "win.open-process", "s",
+                                               pids[0]));
+    beam_test_wait_until (process_window_shown, NULL, 15000);
+    destroy_and_finalize (g_object_ref (GTK_WIDGET (find_process_window ())));
+  }
   settle (200);
   save_screenshot (GTK_WIDGET (playbook), "playbook-groups.png");
   destroy_and_finalize (g_object_ref (playbook));
@@ -2292,26 +2329,6 @@ test_processes_bulk_kill (void)
   spawned = beam_test_node_erl_call (node, "beamscope_fixture", "spawn_idle", "[0]", &error);
   g_assert_no_error (error);
   destroy_and_finalize (g_steal_pointer (&window));
-}
-
-static BeamProcessWindow *
-find_process_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (BEAM_IS_PROCESS_WINDOW (window))
-        return BEAM_PROCESS_WINDOW (window);
-    }
-  return NULL;
-}
-
-static gboolean
-process_window_shown (gpointer data G_GNUC_UNUSED)
-{
-  return find_process_window () != NULL;
 }
 
 /* One process's sys action from the list runs in its window, the window's

@@ -16,6 +16,7 @@
 
 #define TOP_N             20
 #define GROWTH_WINDOW_S   5
+#define GROUP_PIDS_SHOWN  50
 
 struct _BeamPlaybookWindow
 {
@@ -32,6 +33,7 @@ struct _BeamPlaybookWindow
   char              *module;
   GCancellable      *cancellable;
   BeamProcessTable  *first;
+  BeamProcessTable  *groups;    /* the grouped list, for the pids of an expanded group */
   GPtrArray         *rows;      /* char *: row texts, for tests */
   guint              timeout_id;
 };
@@ -156,6 +158,90 @@ show_ranks (BeamPlaybookWindow *self,
     }
 }
 
+/* A group's processes, listed when it is expanded (a group may hold most
+ * of a million processes): the first GROUP_PIDS_SHOWN, each opening its
+ * window, and how many more there are. */
+static void
+on_group_expanded (AdwExpanderRow     *expander,
+                   GParamSpec         *pspec G_GNUC_UNUSED,
+                   BeamPlaybookWindow *self)
+{
+  guint32 initial_call = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (expander),
+                                                              "initial-call"));
+  guint count = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (expander), "count"));
+  BeamProcessTable *table = self->groups;
+  guint n;
+  guint shown = 0;
+
+  if (!adw_expander_row_get_expanded (expander) || table == NULL
+      || g_object_get_data (G_OBJECT (expander), "filled") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (expander), "filled", GINT_TO_POINTER (TRUE));
+  n = beam_process_table_get_n_records (table);
+  for (guint i = 0; i < n && shown < GROUP_PIDS_SHOWN; i++)
+    {
+      const BeamProcessRecord *record = beam_process_table_get_record (table, i);
+      GtkWidget *row;
+      g_autofree char *function = NULL;
+      g_autofree char *subtitle = NULL;
+      char pid[32];
+
+      if (record->initial_call != initial_call)
+        continue;
+      beam_process_table_format_pid (table, i, pid);
+      function = beam_node_dup_display_name (
+        self->node, beam_process_table_get_string (table, record->current_function));
+      subtitle = g_strdup_printf ("%s · %s", pid, function);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      /* Its name where it has one (the group's title is its initial call). */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     record->name != 0
+                                     ? beam_process_table_get_display_name (table, i) : pid);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_object_set_data_full (G_OBJECT (row), "pid", g_strdup (pid), g_free);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-process");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", pid);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      adw_expander_row_add_row (expander, row);
+      shown++;
+    }
+  if (count > shown)
+    {
+      GtkWidget *more = adw_action_row_new ();
+      g_autofree char *rest = beam_format_count (count - shown);
+      g_autofree char *title = g_strdup_printf (_("and %s more (the Processes page lists them "
+                                                  "all)"), rest);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (more), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (more), title);
+      gtk_widget_add_css_class (more, "dim-label");
+      adw_expander_row_add_row (expander, more);
+    }
+}
+
+static void
+add_group_row (BeamPlaybookWindow *self,
+               BeamProcessTable   *table,
+               BeamProcessGroup   *group)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  g_autofree char *title = beam_node_dup_display_name (
+    self->node, beam_process_table_get_string (table, group->initial_call));
+  g_autofree char *count = beam_format_count (group->count);
+  GtkWidget *label = gtk_label_new (count);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), label);
+  g_object_set_data (G_OBJECT (row), "initial-call", GUINT_TO_POINTER (group->initial_call));
+  g_object_set_data (G_OBJECT (row), "count", GUINT_TO_POINTER (group->count));
+  g_signal_connect_object (row, "notify::expanded", G_CALLBACK (on_group_expanded), self, 0);
+  gtk_list_box_append (self->list, row);
+  g_ptr_array_add (self->rows, g_strdup_printf ("%s\t\t%s", title, count));
+}
+
 static void
 show_results (BeamPlaybookWindow *self,
               BeamProcessTable   *table)
@@ -200,13 +286,10 @@ show_results (BeamPlaybookWindow *self,
 
         summary = g_strdup_printf (_("%s processes by initial call, the most common first"),
                                    total);
+        g_clear_pointer (&self->groups, beam_process_table_unref);
+        self->groups = beam_process_table_ref (table);
         for (guint i = 0; i < groups->len; i++)
-          {
-            BeamProcessGroup *group = &g_array_index (groups, BeamProcessGroup, i);
-            g_autofree char *count = beam_format_count (group->count);
-            add_row (self, beam_process_table_get_string (table, group->initial_call),
-                     "", count, NULL, NULL);
-          }
+          add_group_row (self, table, &g_array_index (groups, BeamProcessGroup, i));
       }
       break;
     case BEAM_PLAYBOOK_IN_MODULE:
@@ -300,6 +383,7 @@ beam_playbook_window_dispose (GObject *object)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_object (&self->node);
   g_clear_pointer (&self->first, beam_process_table_unref);
+  g_clear_pointer (&self->groups, beam_process_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_PLAYBOOK_WINDOW);
 
   G_OBJECT_CLASS (beam_playbook_window_parent_class)->dispose (object);
@@ -390,6 +474,47 @@ beam_playbook_window_new (BeamNode          *node,
   gtk_window_set_title (GTK_WINDOW (self), full_title);
   fetch (self);
   return self;
+}
+
+/* Depth-first through `root`'s descendants. */
+static GtkWidget *
+beam_playbook_next_widget (GtkWidget *root,
+                           GtkWidget *widget)
+{
+  GtkWidget *first = gtk_widget_get_first_child (widget);
+
+  if (first != NULL)
+    return first;
+  for (; widget != NULL && widget != root; widget = gtk_widget_get_parent (widget))
+    if (gtk_widget_get_next_sibling (widget) != NULL)
+      return gtk_widget_get_next_sibling (widget);
+  return NULL;
+}
+
+/* For tests: expands the index-th row of a grouped list and gives the pids
+ * it lists; NULL when there is no such group. */
+GStrv
+beam_playbook_window_expand_group (BeamPlaybookWindow *self,
+                                   guint               index)
+{
+  GtkListBoxRow *row;
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  g_return_val_if_fail (BEAM_IS_PLAYBOOK_WINDOW (self), NULL);
+
+  row = gtk_list_box_get_row_at_index (self->list, (int) index);
+  if (!ADW_IS_EXPANDER_ROW (row))
+    return NULL;
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  builder = g_strv_builder_new ();
+  /* AdwExpanderRow keeps its rows in a list box of its own. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (row)); child != NULL;
+       child = beam_playbook_next_widget (GTK_WIDGET (row), child))
+    if (GTK_IS_ACTIONABLE (child)
+        && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)),
+                      "win.open-process") == 0)
+      g_strv_builder_add (builder, g_object_get_data (G_OBJECT (child), "pid"));
+  return g_strv_builder_end (builder);
 }
 
 GStrv

@@ -33,5 +33,7 @@ BeamPlaybookWindow *beam_playbook_window_new        (BeamNode          *node,
                                                      const char        *module);
 /* For tests: the rows shown, as text, once the answer is in; NULL before. */
 GStrv               beam_playbook_window_list_rows  (BeamPlaybookWindow *self);
+GStrv               beam_playbook_window_expand_group (BeamPlaybookWindow *self,
+                                                       guint               index);
 
 G_END_DECLS
