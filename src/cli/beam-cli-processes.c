@@ -461,6 +461,11 @@ _beam_cli_proc (BeamCli *cli)
     json_object_set_null_member (object, "registered_name");
   if (info->initial_call != NULL)
     json_object_set_string_member (object, "initial_call", info->initial_call);
+  /* The name the process gave itself, as procs and top say it. */
+  if (info->label != NULL)
+    json_object_set_string_member (object, "label", info->label);
+  else
+    json_object_set_null_member (object, "label");
   {
     const BeamProcessInfoItem *monitors = beam_process_info_get_field (info, "monitors");
 

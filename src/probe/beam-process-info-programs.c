@@ -18,15 +18,18 @@
  *            _ -> undefined
  *          end
  *
- *   where Extra is extra_expression()'s and Translated is
+ *   where Extra is extra_expression()'s and Translated is, with the
+ *   name the process gave itself (as the process list reads it),
  *
  *          case erlang:process_info(P, dictionary) of
  *            {dictionary, D} ->
- *              case lists:keymember('$initial_call', 1, D) of
- *                true -> proc_lib:translate_initial_call(P);
- *                _ -> false
- *              end;
- *            _ -> false
+ *              {case lists:keymember('$initial_call', 1, D) of
+ *                 true -> proc_lib:translate_initial_call(P);
+ *                 _ -> false
+ *               end,
+ *               lists:keyfind('$process_label', 1, D),
+ *               lists:keyfind(process_name, 1, D)};
+ *            _ -> {false, false, false}
  *          end
  *
  *   state: case Found of
@@ -222,6 +225,7 @@ _beam_process_info_program (const char *who)
   const char * const *items = beam_process_info_items ();
   GPtrArray *item_atoms = g_ptr_array_new ();
   BeamTerm *translate = CALL ("proc_lib", "translate_initial_call", 1, VAR ("P"));
+  BeamTerm *initial_call;
   BeamTerm *translated;
   BeamTerm *found;
   BeamTerm *on_found;
@@ -232,19 +236,26 @@ _beam_process_info_program (const char *who)
   /* proc_lib answers proc_lib:init_p/5 for any process without
    * '$initial_call', a plain spawn(M, F, A) too: it is asked only of a
    * process that has one, as the process list does. */
+  initial_call = beam_erl_case (CALL ("lists", "keymember", 3, ATOM ("$initial_call"),
+                                      beam_erl_integer (1), VAR ("D")), 2,
+                                beam_erl_clause (ATOM ("true"), NULL, translate),
+                                beam_erl_clause (VAR ("_"), NULL, ATOM ("false")));
   translated = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), ATOM ("dictionary")),
                               2,
                               beam_erl_clause (beam_erl_tuple (2, ATOM ("dictionary"), VAR ("D")),
                                                NULL,
-                                               beam_erl_case (CALL ("lists", "keymember", 3,
-                                                                    ATOM ("$initial_call"),
-                                                                    beam_erl_integer (1),
-                                                                    VAR ("D")), 2,
-                                                              beam_erl_clause (ATOM ("true"), NULL,
-                                                                               translate),
-                                                              beam_erl_clause (VAR ("_"), NULL,
-                                                                               ATOM ("false")))),
-                              beam_erl_clause (VAR ("_"), NULL, ATOM ("false")));
+                                               beam_erl_tuple (3, initial_call,
+                                                               CALL ("lists", "keyfind", 3,
+                                                                     ATOM ("$process_label"),
+                                                                     beam_erl_integer (1),
+                                                                     VAR ("D")),
+                                                               CALL ("lists", "keyfind", 3,
+                                                                     ATOM ("process_name"),
+                                                                     beam_erl_integer (1),
+                                                                     VAR ("D")))),
+                              beam_erl_clause (VAR ("_"), NULL,
+                                               beam_erl_tuple (3, ATOM ("false"), ATOM ("false"),
+                                                               ATOM ("false"))));
   found = beam_erl_tuple (4, VAR ("P"), VAR ("I"), translated, extra_expression ());
   on_found = beam_erl_case (CALL ("erlang", "process_info", 2, VAR ("P"), VAR ("Items")), 2,
                             beam_erl_clause (ATOM ("undefined"), NULL, ATOM ("undefined")),

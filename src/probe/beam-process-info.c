@@ -15,6 +15,7 @@
 
 #include "beam-erl-expr.h"
 #include "beam-process-info-private.h"
+#include "beam-process-list.h"
 #include "beam-term-printer.h"
 #include "beam-wire-error.h"
 
@@ -58,6 +59,7 @@ beam_process_info_free (BeamProcessInfo *info)
   g_clear_pointer (&info->items, beam_term_free);
   g_free (info->initial_call);
   g_free (info->registered_name);
+  g_free (info->label);
   g_free (info->status);
   g_free (info->current_function);
   g_free (info->error_handler);
@@ -490,6 +492,22 @@ decode_initial_call (BeamProcessInfo *info,
   return TRUE;
 }
 
+/* {InitialCall, LabelEntry, ProcessNameEntry}: each entry {Key, Label} or
+ * false; the OTP label wins over RabbitMQ's. */
+static gboolean
+decode_names (BeamProcessInfo *info,
+              const BeamTerm  *names)
+{
+  if (!is_tuple (names, 3) || !decode_initial_call (info, names->children[0]))
+    return FALSE;
+  for (guint i = 1; i <= 2 && info->label == NULL; i++)
+    if (is_tuple (names->children[i], 2))
+      info->label = beam_process_label_text (names->children[i]->children[1]);
+    else if (!beam_term_is_atom (names->children[i], "false"))
+      return FALSE;
+  return TRUE;
+}
+
 /* {Wordsize, TraceFlags, {Count, Bytes, FirstBinaries}} */
 static gboolean
 decode_extra (BeamProcessInfo *info,
@@ -562,7 +580,7 @@ _beam_process_info_decode (const BeamTerm  *reply,
   info = g_new0 (BeamProcessInfo, 1);
   if (!is_tuple (value, 4) || value->children[0]->kind != BEAM_TERM_PID ||
       !decode_items (info, value->children[1], node) ||
-      !decode_initial_call (info, value->children[2]) ||
+      !decode_names (info, value->children[2]) ||
       !decode_extra (info, value->children[3]))
     {
       set_unexpected (error, who);

@@ -65,6 +65,7 @@ typedef struct
   BeamTerm            *items;              /* [{Item, Value}] as sent, to print whole */
   char                *initial_call;       /* "m:f/a", proc_lib's translation, or NULL */
   char                *registered_name;    /* NULL when not registered */
+  char                *label;              /* the name it gave itself, or NULL */
   gint64               message_queue_len;
   BeamProcessInfoItem *fields;             /* every item, in the order asked */
   guint                n_fields;

@@ -808,8 +808,8 @@ decode_translations (BeamProcessTable *table,
 
 /* A label as the Name column shows it: a string as itself, anything else
  * printed (shallow, as a name should be), cut at MAX_LABEL_BYTES. */
-static char *
-label_text (const BeamTerm *term)
+char *
+beam_process_label_text (const BeamTerm *term)
 {
   g_autofree char *text = NULL;
   const char *end;
@@ -858,7 +858,7 @@ decode_labels (Fetch      *fetch,
           if (span.bytes == NULL ||
               (term = beam_term_decode_at_len (buf, len, index, NULL)) == NULL)
             return FALSE;
-          text = label_text (term);
+          text = beam_process_label_text (term);
           id = beam_process_table_intern (fetch->table, text);
           g_hash_table_insert (fetch->labels, span_copy (&span), GUINT_TO_POINTER (id + 1));
         }

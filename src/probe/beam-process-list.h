@@ -25,4 +25,9 @@ BeamProcessTable *beam_process_list_fetch_finish (GAsyncResult        *result,
 BeamTerm         *beam_process_list_build_program (guint               chunk_size,
                                                    gboolean            with_heap_sizes);
 
+/* The name a process gave itself ('$process_label', RabbitMQ's
+ * process_name), as the Name column, the process window and the CLI write
+ * it: a string as itself, anything else printed shallow, cut at 200 bytes. */
+char             *beam_process_label_text        (const BeamTerm      *term);
+
 G_END_DECLS

@@ -625,15 +625,33 @@ info_reply (const BeamProcessInfo *real,
             BeamTerm              *value)
 {
   BeamTerm *items = beam_term_copy (real->items);
-  BeamTerm *mfa = beam_term_new_tuple (3, beam_term_new_atom ("beamscope_fixture"),
-                                       beam_term_new_atom ("mailbox_owner"),
-                                       beam_term_new_integer (0));
+  /* {InitialCall, LabelEntry, ProcessNameEntry}: no label. */
+  BeamTerm *call = beam_term_new_tuple (3, beam_term_new_atom ("beamscope_fixture"),
+                                        beam_term_new_atom ("mailbox_owner"),
+                                        beam_term_new_integer (0));
+  BeamTerm *mfa = beam_term_new_tuple (3, call, beam_term_new_atom ("false"),
+                                       beam_term_new_atom ("false"));
 
   for (guint i = 0; breaking != NULL && i < items->n_children; i++)
     if (beam_term_is_atom (items->children[i]->children[0], breaking))
       replace (items->children[i], 1, value);
   return eval_reply (beam_term_new_tuple (4, beam_term_copy (real->pid), items, mfa,
                                           beam_term_copy (real->extra)));
+}
+
+/* The same with `label` (taken) as the process's {'$process_label', Label}
+ * entry, and `process_name` (taken) as RabbitMQ's. */
+static BeamTerm *
+labelled_reply (const BeamProcessInfo *real,
+                BeamTerm              *label,
+                BeamTerm              *process_name)
+{
+  BeamTerm *reply = info_reply (real, NULL, NULL);
+  BeamTerm *names = reply->children[1]->children[2];
+
+  replace (names, 1, label);
+  replace (names, 2, process_name);
+  return reply;
 }
 
 /* The same with `extra` (taken) as {Wordsize, TraceFlags, Binaries}. */
@@ -692,6 +710,31 @@ test_malformed_info (void)
   g_assert_cmpuint (decoded->n_frames, ==, real->n_frames);
   g_assert_cmpstr (beam_process_info_get_field (decoded, "links")->pids[0], ==,
                    beam_process_info_get_field (real, "links")->pids[0]);
+
+  /* The name a process gave itself: the OTP label first, else RabbitMQ's;
+   * an entry that is neither {Key, Label} nor false is refused. */
+  {
+    g_autoptr(BeamTerm) both = labelled_reply (
+      real, beam_term_new_tuple (2, beam_term_new_atom ("$process_label"),
+                                 beam_term_new_binary ((const guint8 *) "worker 7", 8)),
+      beam_term_new_tuple (2, beam_term_new_atom ("process_name"), beam_term_new_atom ("q")));
+    g_autoptr(BeamTerm) rabbit = labelled_reply (
+      real, beam_term_new_atom ("false"),
+      beam_term_new_tuple (2, beam_term_new_atom ("process_name"),
+                           beam_term_new_tuple (2, beam_term_new_atom ("amqqueue"),
+                                                beam_term_new_binary ((const guint8 *) "o", 1))));
+    g_autoptr(BeamProcessInfo) first = _beam_process_info_decode (both, "x", node->name, &error);
+    g_autoptr(BeamProcessInfo) second = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (first->label, ==, "worker 7");
+    second = _beam_process_info_decode (rabbit, "x", node->name, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (second->label, ==, "{amqqueue,<<\"o\">>}");
+    g_assert_null (decoded->label);
+    assert_bad_info (labelled_reply (real, beam_term_new_integer (3),
+                                     beam_term_new_atom ("false")));
+  }
 
   none = _beam_process_info_decode (gone, "x", node->name, &error);
   g_assert_null (none);

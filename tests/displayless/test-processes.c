@@ -591,6 +591,25 @@ test_cli_text_names_and_sizes (void)
   g_assert_nonnull (labelled_pid);
   proc = run_cli_output ("proc", labelled_pid, NULL);
   g_assert_true (g_regex_match_simple ("^registered_name +none$", proc, G_REGEX_MULTILINE, 0));
+  /* proc says the label too, as procs does. */
+  g_assert_true (g_regex_match_simple ("^label +\"beamscope labelled worker\"$", proc,
+                                       G_REGEX_MULTILINE, 0));
+  {
+    g_autoptr(JsonNode) rabbit = NULL;
+
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (listed)); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (json_node_get_array (listed), i);
+        const char *label = json_object_get_string_member_with_default (entry, "label", NULL);
+
+        if (label != NULL && strstr (label, "orders") != NULL)
+          rabbit = beam_test_node_cli_json (node, "proc",
+                                            json_object_get_string_member (entry, "pid"), NULL);
+      }
+    g_assert_nonnull (rabbit);
+    g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (rabbit),
+                                                             "label"), "orders"));
+  }
 }
 
 /* A name the node does not know is a clear error, and no new atom. */

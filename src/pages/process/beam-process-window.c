@@ -500,9 +500,20 @@ show_info (BeamProcessWindow *self)
     ? beam_print_name (info->registered_name, current_syntax (self)) : NULL;
 
   adw_view_switcher_title_set_subtitle (self->switcher_title, pid);
+  /* Its registered name, else the name it gave itself, else what it runs. */
   adw_view_switcher_title_set_title (self->switcher_title,
                                      name != NULL ? name
+                                     : info->label != NULL ? info->label
                                      : initial_call != NULL ? initial_call : pid);
+  if (info->label != NULL)
+    {
+      GtkWidget *value = wrapping_label (info->label, 1.0);
+
+      gtk_label_set_selectable (GTK_LABEL (value), TRUE);
+      add_info_row (self, info_row (_("Label"), _("The name the process gave itself: "
+                                                  "proc_lib:set_label/1, or RabbitMQ's "
+                                                  "process_name"), value));
+    }
 
   for (guint i = 0; i < info->n_fields; i++)
     {
