@@ -2540,6 +2540,10 @@ test_elixir_node (void)
   beam_test_wait_until (window_loaded, process, 15000);
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (process)), "MyApp.Cache on "));
   wait_for_label (GTK_WIDGET (process), "MyApp.Cache.init/1", 10000);
+  /* The stack in the same spelling: only a frame says proc_lib's. */
+  beam_process_window_show_page (process, "stack");
+  wait_for_label (GTK_WIDGET (process), ":proc_lib.init_p_do_apply/3", 10000);
+  beam_process_window_show_page (process, "info");
   settle (300);
   save_screenshot (GTK_WIDGET (process), "elixir-process-window.png");
   beam_process_window_show_page (process, "state");

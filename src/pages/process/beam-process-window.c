@@ -443,8 +443,10 @@ show_stack (BeamProcessWindow *self)
     {
       const BeamProcessFrame *frame = &self->info->frames[i];
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, frame->module,
-                                                frame->function, frame->arity);
+      g_autofree char *function = g_strdup_printf ("%s:%s/%" G_GINT64_FORMAT, frame->module,
+                                                   frame->function, frame->arity);
+      /* Spelled as the process list spells it: MyApp.Cache.init/1 in Elixir. */
+      g_autofree char *title = beam_print_name (function, current_syntax (self));
       g_autofree char *where = NULL;
 
       if (frame->file != NULL)
