@@ -614,10 +614,11 @@ collect_done (GObject      *object G_GNUC_UNUSED,
       g_autofree char *before = beam_format_bytes (collection->before);
       g_autofree char *after = beam_format_bytes (collection->after);
       g_autofree char *freed = beam_format_bytes (MAX (collection->before - collection->after, 0));
+      g_autofree char *processes = beam_format_count (collection->processes);
 
       text = g_strdup_printf (_("Binary memory %s before, %s after: %s freed by collecting "
-                                "%" G_GINT64_FORMAT " processes"),
-                              before, after, freed, collection->processes);
+                                "%s processes"),
+                              before, after, freed, processes);
       self->loads++;
     }
   /* The row's subtitle is markup (the title of the .ui's row is), and an error may quote
