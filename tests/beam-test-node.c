@@ -333,40 +333,117 @@ on_wait_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-JsonNode *
-beam_test_node_cli_json (BeamTestNode *node,
-                         const char   *first_arg,
-                         ...)
+/* beamscope-cli --node NODE --cookie COOKIE [--json] ARGS...: what it printed. */
+static char *
+node_cli_va (BeamTestNode *node,
+             gboolean      json,
+             int          *wait_status,
+             char        **err,
+             const char   *first_arg,
+             va_list       args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *arg;
-  va_list args;
-  int status;
+  char *out = NULL;
 
   g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
   g_ptr_array_add (argv, (char *) "--node");
   g_ptr_array_add (argv, node->name);
   g_ptr_array_add (argv, (char *) "--cookie");
   g_ptr_array_add (argv, node->cookie);
-  g_ptr_array_add (argv, (char *) "--json");
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+  if (json)
+    g_ptr_array_add (argv, (char *) "--json");
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, &error));
+                               &out, err, wait_status, &error));
   g_assert_no_error (error);
+  return out;
+}
+
+JsonNode *
+beam_test_node_cli_json (BeamTestNode *node,
+                         const char   *first_arg,
+                         ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  va_list args;
+  int status;
+
+  va_start (args, first_arg);
+  out = node_cli_va (node, TRUE, &status, &err, first_arg, args);
+  va_end (args);
+
   g_assert_cmpstr (err, ==, "");
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
+}
+
+char *
+beam_test_node_cli (BeamTestNode *node,
+                    int          *exit_status,
+                    char        **err,
+                    const char   *first_arg,
+                    ...)
+{
+  va_list args;
+  char *out;
+  int status;
+
+  va_start (args, first_arg);
+  out = node_cli_va (node, FALSE, &status, err, first_arg, args);
+  va_end (args);
+  if (exit_status != NULL)
+    *exit_status = WEXITSTATUS (status);
+  return out;
+}
+
+void
+beam_test_run_clear (BeamTestRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+void
+beam_test_cli_run (BeamTestRun        *run,
+                   const char * const *env,
+                   const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int wait_status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                               &run->out, &run->err, &wait_status, &error));
+  g_assert_no_error (error);
+  run->elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+void
+beam_test_count_notify (GObject    *object G_GNUC_UNUSED,
+                        GParamSpec *pspec G_GNUC_UNUSED,
+                        gpointer    user_data)
+{
+  (*(guint *) user_data)++;
 }
 
 void

@@ -69,6 +69,31 @@ void          beam_test_node_set_hostile_mode (BeamTestNode *node,
 JsonNode     *beam_test_node_cli_json     (BeamTestNode       *node,
                                            const char         *first_arg,
                                            ...) G_GNUC_NULL_TERMINATED;
+/* Runs beamscope-cli --node NODE --cookie COOKIE ARGS... (NULL-terminated)
+ * and returns what it printed on stdout; its exit status in *exit_status and
+ * its stderr in *err unless NULL. */
+char         *beam_test_node_cli          (BeamTestNode       *node,
+                                           int                *exit_status,
+                                           char              **err,
+                                           const char         *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
+
+/* One run of beamscope-cli: what it printed, its exit status, how long it took. */
+typedef struct
+{
+  int    status;
+  char  *out;
+  char  *err;
+  double elapsed_ms;
+} BeamTestRun;
+
+void          beam_test_run_clear         (BeamTestRun        *run);
+/* Runs beamscope-cli ARGS (a NULL-terminated vector) with `env` (NAME, VALUE
+ * pairs, NULL-terminated; or NULL) added to ours, into `run`; asserts it
+ * exited rather than died of a signal. */
+void          beam_test_cli_run           (BeamTestRun        *run,
+                                           const char * const *env,
+                                           const char * const *args);
 
 /* Every wait of the tests and benchmarks on the main loop goes through
  * beam_test_wait_until, so that none is unbounded: it runs the default main
@@ -113,9 +138,15 @@ void          beam_test_stash             (GObject            *object,
                                            GAsyncResult       *result,
                                            gpointer            user_data);
 
+/* A "notify" handler counting the signals in the guint at user_data. */
+void          beam_test_count_notify      (GObject            *object,
+                                           GParamSpec         *pspec,
+                                           gpointer            user_data);
+
 /* A connection to the node, connected (or the test fails). */
 BeamConnection *beam_test_node_connect    (BeamTestNode       *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamTestNode, beam_test_node_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BeamTestRun, beam_test_run_clear)
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "beam-chart-private.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 
 #define WIDTH    600
@@ -225,12 +226,6 @@ drawn (gpointer chart)
   return beam_chart_get_whole_redraws (chart) > 0 && gtk_widget_get_mapped (chart);
 }
 
-static gboolean
-nothing_else_holds (gpointer object)
-{
-  return g_atomic_int_get (&((GObject *) object)->ref_count) == 1;
-}
-
 /* In a window, drawn by its worker as samples come: once the window is
  * closed, nothing (a tick callback, a job on the worker) keeps the chart. */
 static void
@@ -255,7 +250,7 @@ test_finalized_with_window (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
-  beam_test_wait_until (nothing_else_holds, chart, 10000);
+  beam_test_wait_until (beam_test_nothing_else_holds, chart, 10000);
   g_assert_finalize_object (chart);
 }
 

@@ -12,6 +12,7 @@
 
 #include "beam-application.h"
 #include "beam-node.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-window-private.h"
 
@@ -140,21 +141,11 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_assert_true (beam_connection_init_process (NULL));
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = beam_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  node = beam_test_node_start (NULL, &error);
-  g_assert_no_error (error);
+  beam_test_display_init (&argc, &argv, &app, &node);
   g_free (beam_test_node_erl_call (node, "beamscope_hostile", "start", "[]", &error));
   g_assert_no_error (error);
 
-  window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), FALSE));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 720);
-  gtk_window_present (GTK_WINDOW (window));
+  window = beam_test_window_new (app, FALSE, 1000, 720);
   beam_window_connect (window, node->name, node->cookie, "system");
   beam_test_wait_until (is_connected, window, 15000);
   /* Each page's first showing builds and styles its widgets: not a reply's cost. */

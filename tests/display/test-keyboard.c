@@ -25,6 +25,7 @@
 #include "beam-process-window.h"
 #include "beam-processes-page-private.h"
 #include "beam-table-window.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-window-private.h"
 
@@ -33,46 +34,14 @@ static BeamApplication *app;
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-static gboolean
-is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
+/* 200 ms more once drawn: what a key press just changed gets its frame. */
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) render_node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  beam_test_wait_until (is_drawn, widget, 5000);
+  beam_test_wait_until (beam_test_is_drawn, widget, 5000);
   beam_test_run_for (200);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  render_node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (render_node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (g_getenv ("BEAMSCOPE_SCREENSHOTS"), 0755);
-  path = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  BeamNode *beam_node = beam_window_get_node (data);
-
-  return beam_node != NULL && beam_node_get_state (beam_node) == BEAM_CONNECTION_STATE_CONNECTED;
+  beam_test_save_screenshot (widget, name);
 }
 
 static gboolean
@@ -85,48 +54,17 @@ static BeamWindow *
 connected_window (gboolean    read_only,
                   const char *page)
 {
-  BeamWindow *window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), read_only));
+  BeamWindow *window = beam_test_window_new (app, read_only, 1100, 780);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
-  gtk_window_present (GTK_WINDOW (window));
-  beam_window_connect (window, node->name, node->cookie, page);
-  beam_test_wait_until (is_connected, window, 15000);
-  beam_test_wait_until (is_drawn, window, 5000);
+  beam_test_window_connect (window, node, page);
+  beam_test_wait_until (beam_test_is_drawn, window, 5000);
   return window;
-}
-
-/* Destroys `window`, taking the caller's reference, and waits until it is
- * finalized: work in flight has a few seconds to let it go. */
-static void
-destroy_and_finalize (gpointer window)
-{
-  gpointer location = window;
-
-  g_object_add_weak_pointer (window, &location);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  beam_test_wait_until (is_null, &location, 10000);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
 }
 
 static gboolean
 has_toplevel (gpointer type)
 {
-  return find_toplevel (GPOINTER_TO_SIZE (type)) != NULL;
+  return beam_test_find_toplevel (GPOINTER_TO_SIZE (type)) != NULL;
 }
 
 /* The process window of beamscope_cache, opened as a user opens it. At its
@@ -138,8 +76,8 @@ open_process (BeamWindow *window)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-process", "s",
                                              "beamscope_cache"));
-  g_assert_nonnull (find_toplevel (BEAM_TYPE_PROCESS_WINDOW));
-  gtk_window_set_default_size (find_toplevel (BEAM_TYPE_PROCESS_WINDOW), 900, 800);
+  g_assert_nonnull (beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW));
+  gtk_window_set_default_size (beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW), 900, 800);
 }
 
 /* ---- keys, as a keyboard sends them ------------------------------------------------ */
@@ -163,7 +101,7 @@ focus_window (GtkWindow *window)
 {
   GdkSurface *surface;
 
-  beam_test_wait_until (is_drawn, window, 5000);
+  beam_test_wait_until (beam_test_is_drawn, window, 5000);
   surface = gtk_native_get_surface (GTK_NATIVE (window));
   XSetInputFocus (x_display (GTK_WIDGET (window)), gdk_x11_surface_get_xid (surface),
                   RevertToParent, CurrentTime);
@@ -464,7 +402,7 @@ collect_listed_keys (GHashTable *listed,
 static gboolean
 playbook_shown (gpointer data G_GNUC_UNUSED)
 {
-  return find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW) != NULL;
+  return beam_test_find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW) != NULL;
 }
 
 static void
@@ -487,9 +425,9 @@ test_shortcuts_listed (void)
   g_assert_true (gtk_widget_activate_action (beam_window_get_page (window, "processes"),
                                              "processes.top", "s", "memory"));
   beam_test_wait_until (playbook_shown, NULL, 5000);
-  windows[0] = find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
-  windows[1] = find_toplevel (BEAM_TYPE_TABLE_WINDOW);
-  windows[2] = find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
+  windows[0] = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+  windows[1] = beam_test_find_toplevel (BEAM_TYPE_TABLE_WINDOW);
+  windows[2] = beam_test_find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
 
   collect_application_keys (bound);
   collect_widget_keys (bound, GTK_WIDGET (window));
@@ -541,8 +479,8 @@ test_shortcuts_listed (void)
   g_log_set_always_fatal (fatal);
 
   for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
-    destroy_and_finalize (g_object_ref (windows[i]));
-  destroy_and_finalize (g_steal_pointer (&window));
+    beam_test_destroy_and_finalize (g_object_ref (windows[i]));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
 /* ---- keys pressed ------------------------------------------------------------------ */
@@ -702,7 +640,7 @@ test_keys (void)
   g_test_message ("Shift+Tab from the list went to a %s",
                   G_OBJECT_TYPE_NAME (focus_of (window)));
 
-  destroy_and_finalize (g_steal_pointer (&window));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
 /* Enter answers a confirmation with its default, which for the node-wide
@@ -722,7 +660,7 @@ test_dialog_keys (void)
 
       g_assert_true (gtk_widget_activate_action (page, "memory.collect-binaries", NULL));
       beam_test_wait_until (has_toplevel, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 5000);
-      dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+      dialog = ADW_MESSAGE_DIALOG (beam_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
       g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
       g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
       if (key == 0)
@@ -731,7 +669,7 @@ test_dialog_keys (void)
       before = beam_memory_page_dup_text (BEAM_MEMORY_PAGE (page), "binary");
       press (GTK_WIDGET (dialog), keyval, 0);
       beam_test_run_for (300);
-      g_assert_null (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+      g_assert_null (beam_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
       /* Nothing was collected: the step still says what it did before. */
       {
         g_autofree char *after = beam_memory_page_dup_text (BEAM_MEMORY_PAGE (page), "binary");
@@ -743,15 +681,26 @@ test_dialog_keys (void)
       focus_window (GTK_WINDOW (window));
     }
 
-  destroy_and_finalize (g_steal_pointer (&window));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
 /* ---- windows ----------------------------------------------------------------------- */
 
-static gboolean
-process_loaded (gpointer data)
+/* A process, a table and a playbook window of `window`'s node, as a user
+ * opens them, into `windows`; the process window loaded. */
+static void
+open_every_window (BeamWindow *window,
+                   GtkWindow  *windows[3])
 {
-  return beam_process_window_get_loads (data) > 0;
+  open_process (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-table", "s", "beamscope_cache_tab");
+  gtk_widget_activate_action (beam_window_get_page (window, "processes"), "processes.top", "s",
+                              "memory");
+  beam_test_wait_until (playbook_shown, NULL, 5000);
+  windows[0] = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+  windows[1] = beam_test_find_toplevel (BEAM_TYPE_TABLE_WINDOW);
+  windows[2] = beam_test_find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
+  beam_test_wait_until (beam_test_process_window_loaded, windows[0], 15000);
 }
 
 static gboolean
@@ -770,15 +719,7 @@ test_windows_follow_node (void)
   gpointer locations[3];
 
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), node->name));
-  open_process (window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-table", "s", "beamscope_cache_tab");
-  gtk_widget_activate_action (beam_window_get_page (window, "processes"), "processes.top", "s",
-                              "memory");
-  beam_test_wait_until (playbook_shown, NULL, 5000);
-  windows[0] = find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
-  windows[1] = find_toplevel (BEAM_TYPE_TABLE_WINDOW);
-  windows[2] = find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
-  beam_test_wait_until (process_loaded, windows[0], 15000);
+  open_every_window (window, windows);
 
   /* Every window names the node. */
   for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
@@ -795,10 +736,10 @@ test_windows_follow_node (void)
   save_screenshot (GTK_WIDGET (windows[2]), "keyboard-playbook-title.png");
 
   /* Closing the node's window closes them, and lets them go. */
-  destroy_and_finalize (g_steal_pointer (&window));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
   for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
     beam_test_wait_until (is_null, &locations[i], 10000);
-  g_assert_null (find_toplevel (BEAM_TYPE_PROCESS_WINDOW));
+  g_assert_null (beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW));
 }
 
 /* Disconnecting leaves the node: its windows close too. */
@@ -809,18 +750,18 @@ test_windows_close_on_disconnect (void)
   gpointer location;
 
   open_process (window);
-  location = find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+  location = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
   g_assert_nonnull (location);
   g_object_add_weak_pointer (location, &location);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
   beam_test_wait_until (is_null, &location, 10000);
-  destroy_and_finalize (g_steal_pointer (&window));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
 static gboolean
 about_knows_node (gpointer data G_GNUC_UNUSED)
 {
-  GtkWindow *about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  GtkWindow *about = beam_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
 
   return about != NULL &&
          strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)), "ERTS: ") != NULL;
@@ -844,7 +785,7 @@ test_about (void)
   beam_test_wait_until (is_app_active_window, window, 5000);
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   beam_test_wait_until (about_knows_node, NULL, 15000);
-  about = ADW_ABOUT_WINDOW (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  about = ADW_ABOUT_WINDOW (beam_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW));
   info = adw_about_window_get_debug_info (about);
   g_test_message ("%s", info);
   g_assert_nonnull (strstr (adw_about_window_get_website (about), "github.com"));
@@ -858,8 +799,8 @@ test_about (void)
   gtk_window_set_default_size (GTK_WINDOW (about), 500, 640);
   save_screenshot (GTK_WIDGET (about), "about.png");
 
-  destroy_and_finalize (g_object_ref (about));
-  destroy_and_finalize (g_steal_pointer (&window));
+  beam_test_destroy_and_finalize (g_object_ref (about));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
 /* ---- --read-only ------------------------------------------------------------------ */
@@ -971,12 +912,6 @@ shows_read_only_pill (GtkWidget *widget)
   return FALSE;
 }
 
-static gboolean
-table_opened (gpointer data)
-{
-  return g_strcmp0 (beam_table_window_get_state (data), "opening") != 0;
-}
-
 /* Every page and window of a node, and how many mutating actions they show. */
 static guint
 count_everywhere (BeamWindow *window,
@@ -992,23 +927,15 @@ count_everywhere (BeamWindow *window,
       beam_test_run_for (1500);
       found += shown_mutating (GTK_WIDGET (window));
     }
-  open_process (window);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-table", "s", "beamscope_cache_tab");
-  gtk_widget_activate_action (beam_window_get_page (window, "processes"), "processes.top", "s",
-                              "memory");
-  beam_test_wait_until (playbook_shown, NULL, 5000);
-  windows[0] = find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
-  windows[1] = find_toplevel (BEAM_TYPE_TABLE_WINDOW);
-  windows[2] = find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
-  beam_test_wait_until (process_loaded, windows[0], 15000);
-  beam_test_wait_until (table_opened, windows[1], 10000);
+  open_every_window (window, windows);
+  beam_test_wait_until (beam_test_table_window_opened, windows[1], 10000);
   beam_test_run_for (500);
   for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
     found += shown_mutating (GTK_WIDGET (windows[i]));
   if (screenshot != NULL)
     save_screenshot (GTK_WIDGET (windows[0]), screenshot);
   for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
-    destroy_and_finalize (g_object_ref (windows[i]));
+    beam_test_destroy_and_finalize (g_object_ref (windows[i]));
   return found;
 }
 
@@ -1024,7 +951,7 @@ test_read_only (void)
   found = count_everywhere (writable, NULL);
   g_test_message ("%u mutating actions shown without --read-only", found);
   g_assert_cmpuint (found, >=, 3);
-  destroy_and_finalize (g_steal_pointer (&writable));
+  beam_test_destroy_and_finalize (g_steal_pointer (&writable));
 
   window = connected_window (TRUE, "system");
   g_assert_true (shows_read_only_pill (GTK_WIDGET (window)));
@@ -1037,28 +964,16 @@ test_read_only (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
   beam_test_run_for (500);
   g_assert_cmpuint (count_everywhere (window, "read-only-process-window.png"), ==, 0);
-  destroy_and_finalize (g_steal_pointer (&window));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_assert_true (beam_connection_init_process (NULL));
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  /* The real application, registered (its accels and shortcuts window),
-   * never run: the test drives the windows. */
-  app = beam_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  node = beam_test_node_start (NULL, &error);
-  g_assert_no_error (error);
+  beam_test_display_init (&argc, &argv, &app, &node);
 
   g_test_add_func ("/keyboard/shortcuts-listed", test_shortcuts_listed);
   g_test_add_func ("/keyboard/keys", test_keys);

@@ -13,6 +13,7 @@
 #include "beam-load-page-private.h"
 #include "beam-process-window.h"
 #include "beam-table-window.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-window-private.h"
 
@@ -25,74 +26,6 @@ static BeamApplication *app;
 static const char * const pages[] = {
   "system", "load", "memory", "processes", "applications", "tables",
 };
-
-static void
-settle (guint ms)
-{
-  beam_test_run_for (ms);
-}
-
-static GskRenderNode *
-picture_of (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  return gtk_snapshot_free_to_node (snapshot);
-}
-
-static gboolean
-has_picture (gpointer widget)
-{
-  g_autoptr(GskRenderNode) render_node = picture_of (widget);
-
-  return render_node != NULL;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GskRenderNode) render_node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  beam_test_wait_until (has_picture, widget, 5000);
-  render_node = picture_of (widget);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (g_getenv ("BEAMSCOPE_SCREENSHOTS"), 0755);
-  path = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static gboolean
-nothing_else_holds (gpointer object)
-{
-  return g_atomic_int_get (&((GObject *) object)->ref_count) == 1;
-}
-
-static void
-destroy_and_finalize (gpointer window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  beam_test_wait_until (nothing_else_holds, window, 10000);
-  g_assert_finalize_object (window);
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  BeamNode *beam_node = beam_window_get_node (data);
-
-  return beam_node != NULL &&
-         beam_node_get_state (beam_node) == BEAM_CONNECTION_STATE_CONNECTED;
-}
 
 static gboolean
 page_has_data (gpointer data)
@@ -205,7 +138,7 @@ wait_for_narrow_size (GtkWindow *window)
 {
   for (guint waited = 0; waited < 3000 && !has_size (GTK_WIDGET (window), NARROW_WIDTH,
                                                     NARROW_HEIGHT); waited += 100)
-    settle (100);
+    beam_test_run_for (100);
 }
 
 /* Asks for 800×600; a window whose minimum is larger stays larger, which
@@ -224,7 +157,7 @@ resize_narrow (GtkWindow *window)
       gtk_window_present (window);
       wait_for_narrow_size (window);
     }
-  settle (300);
+  beam_test_run_for (300);
 }
 
 /* The window at 800×600 as it shows now: nothing outside it; a screenshot. */
@@ -241,28 +174,11 @@ assert_nothing_clipped (GtkWidget  *window,
   g_assert_cmpint (gdk_surface_get_height (surface), ==, NARROW_HEIGHT);
   g_assert_true (gtk_widget_compute_bounds (window, window, &area));
   outside = count_outside (window, window, &area, problems);
-  save_screenshot (window, screenshot);
+  beam_test_save_screenshot (window, screenshot);
   if (outside > 0)
     g_test_message ("%s: %u widgets outside the %.0f×%.0f window:\n%s", screenshot, outside,
                     area.size.width, area.size.height, problems->str);
   g_assert_cmpuint (outside, ==, 0);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* ---- the main window -------------------------------------------------------------- */
@@ -287,14 +203,15 @@ fill_page (BeamWindow *window,
     }
   if (g_str_equal (name, "memory"))
     {
+      GtkWidget *spin = beam_test_find_descendant (page, GTK_TYPE_SPIN_BUTTON);
+
       /* The playbook's lists, the widest things the page can show. */
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (page, GTK_TYPE_SPIN_BUTTON)),
-                                 1);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1);
       g_assert_true (gtk_widget_activate_action (page, "memory.list-ets", NULL));
       g_assert_true (gtk_widget_activate_action (page, "memory.find-heaps", NULL));
-      settle (3000);
+      beam_test_run_for (3000);
     }
-  settle (500);
+  beam_test_run_for (500);
 }
 
 /* Issue 13, item 2: visiting the Memory page raised the window's minimum
@@ -316,8 +233,7 @@ test_every_page_at_800x600 (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
   gtk_window_present (GTK_WINDOW (window));
-  beam_window_connect (window, node->name, node->cookie, "system");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "system");
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -340,7 +256,7 @@ test_every_page_at_800x600 (void)
       int width, height;
 
       beam_window_show_page (window, pages[i]);
-      settle (700);
+      beam_test_run_for (700);
       width = min_width (GTK_WIDGET (window));
       height = min_height_at (GTK_WIDGET (window), NARROW_WIDTH);
       g_test_message ("at 800×600 on the %s page: minimum %d×%d px", pages[i], width, height);
@@ -350,12 +266,12 @@ test_every_page_at_800x600 (void)
     }
 
   /* The narrow layout: the page switcher moves to a bar at the bottom. */
-  bar = find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR);
+  bar = beam_test_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR);
   g_assert_nonnull (bar);
   g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (bar)));
 
   beam_window_disconnect (window);
-  destroy_and_finalize (window);
+  beam_test_destroy_and_finalize (window);
 }
 
 /* The first screen, before any node. */
@@ -365,29 +281,17 @@ test_connect_screen_at_800x600 (void)
   BeamWindow *window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), FALSE));
 
   gtk_window_present (GTK_WINDOW (window));
-  settle (500);
+  beam_test_run_for (500);
   g_test_message ("connect screen: minimum %d×%d px", min_width (GTK_WIDGET (window)),
                   min_height_at (GTK_WIDGET (window), NARROW_WIDTH));
   g_assert_cmpint (min_width (GTK_WIDGET (window)), <=, NARROW_WIDTH);
   g_assert_cmpint (min_height_at (GTK_WIDGET (window), NARROW_WIDTH), <=, NARROW_HEIGHT);
   resize_narrow (GTK_WINDOW (window));
   assert_nothing_clipped (GTK_WIDGET (window), "narrow-connect.png");
-  destroy_and_finalize (window);
+  beam_test_destroy_and_finalize (window);
 }
 
 /* ---- the process and table windows ----------------------------------------------- */
-
-static gboolean
-process_loaded (gpointer data)
-{
-  return beam_process_window_get_loads (data) > 0;
-}
-
-static gboolean
-table_settled (gpointer data)
-{
-  return g_strcmp0 (beam_table_window_get_state (data), "opening") != 0;
-}
 
 static void
 assert_window_fits (GtkWindow  *window,
@@ -415,47 +319,36 @@ test_process_and_table_windows (void)
                                    &error));
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (window));
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
 
   process = g_object_ref (beam_process_window_new (beam_window_get_node (window),
                                                    "beamscope_cache"));
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (process));
-  beam_test_wait_until (process_loaded, process, 15000);
-  settle (500);
+  beam_test_wait_until (beam_test_process_window_loaded, process, 15000);
+  beam_test_run_for (500);
   assert_window_fits (GTK_WINDOW (process), "narrow-process-window.png");
-  destroy_and_finalize (process);
+  beam_test_destroy_and_finalize (process);
 
   table = g_object_ref (beam_table_window_new (beam_window_get_node (window), "bs_records"));
   gtk_window_set_application (GTK_WINDOW (table), GTK_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (table));
-  beam_test_wait_until (table_settled, table, 10000);
-  settle (500);
+  beam_test_wait_until (beam_test_table_window_opened, table, 10000);
+  beam_test_run_for (500);
   assert_window_fits (GTK_WINDOW (table), "narrow-table-window.png");
-  destroy_and_finalize (table);
+  beam_test_destroy_and_finalize (table);
 
   beam_window_disconnect (window);
-  destroy_and_finalize (window);
+  beam_test_destroy_and_finalize (window);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_assert_true (beam_connection_init_process (NULL));
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = beam_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  node = beam_test_node_start (NULL, &error);
-  g_assert_no_error (error);
+  beam_test_display_init (&argc, &argv, &app, &node);
 
   g_test_add_func ("/narrow/connect-screen-at-800x600", test_connect_screen_at_800x600);
   g_test_add_func ("/narrow/every-page-at-800x600", test_every_page_at_800x600);

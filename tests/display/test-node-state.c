@@ -14,6 +14,7 @@
 #include "beam-application.h"
 #include "beam-connect-page-private.h"
 #include "beam-connection.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-window-private.h"
 #include "beam-wire-error.h"
@@ -22,89 +23,11 @@ static BeamTestNode *node;
 static BeamApplication *app;
 static char *home;
 
-static GskRenderNode *
-picture_of (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  return gtk_snapshot_free_to_node (snapshot);
-}
-
-static gboolean
-has_picture (gpointer widget)
-{
-  g_autoptr(GskRenderNode) render_node = picture_of (widget);
-
-  return render_node != NULL;
-}
-
-static gboolean
-is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GskRenderNode) render_node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  beam_test_wait_until (is_drawn, widget, 5000);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  beam_test_wait_until (has_picture, widget, 5000);
-  render_node = picture_of (widget);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (g_getenv ("BEAMSCOPE_SCREENSHOTS"), 0755);
-  path = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-/* A label on screen (mapped: a hidden revealer's is not) showing `needle`. */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *needle)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, needle))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-nothing_else_holds (gpointer object)
-{
-  return g_atomic_int_get (&((GObject *) object)->ref_count) == 1;
-}
-
-static void
-destroy_and_finalize (BeamWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  beam_test_wait_until (nothing_else_holds, window, 10000);
-  g_assert_finalize_object (window);
-}
-
 static BeamWindow *
 new_window (void)
 {
-  BeamWindow *window = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), FALSE));
+  BeamWindow *window = beam_test_window_new (app, FALSE, 1000, 760);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
-  gtk_window_present (GTK_WINDOW (window));
   beam_test_run_for (300);
   return window;
 }
@@ -119,14 +42,6 @@ static gboolean
 has_error (gpointer data)
 {
   return beam_window_get_error (data) != NULL;
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  BeamNode *beam_node = beam_window_get_node (data);
-
-  return beam_node != NULL && beam_node_get_state (beam_node) == BEAM_CONNECTION_STATE_CONNECTED;
 }
 
 static void
@@ -164,12 +79,12 @@ test_cookie_problems_shown (void)
   g_clear_error (&error);
   g_assert_nonnull (strstr (beam_window_get_error (window), "No cookie to connect with"));
   g_assert_nonnull (strstr (beam_connect_page_get_cookie_note (connect_page_of (window)), fix));
-  g_assert_true (shows_text (GTK_WIDGET (window), fix));
+  g_assert_true (beam_test_shows_text (GTK_WIDGET (window), fix));
   g_assert_cmpstr (beam_connect_page_get_node (connect_page_of (window)), ==, node->name);
   g_assert_null (beam_window_get_node (window));
   beam_test_run_for (300);
-  save_screenshot (GTK_WIDGET (window), "cookie-readable-by-others.png");
-  destroy_and_finalize (window);
+  beam_test_save_screenshot (GTK_WIDGET (window), "cookie-readable-by-others.png");
+  beam_test_destroy_and_finalize (window);
 
   /* No file: said under the field even without --node. */
   write_home_cookie (NULL, 0);
@@ -178,10 +93,10 @@ test_cookie_problems_shown (void)
   g_clear_error (&error);
   g_assert_nonnull (strstr (beam_connect_page_get_cookie_note (connect_page_of (window)),
                             "No cookie given"));
-  g_assert_true (shows_text (GTK_WIDGET (window), home_cookie));
+  g_assert_true (beam_test_shows_text (GTK_WIDGET (window), home_cookie));
   beam_test_run_for (300);
-  save_screenshot (GTK_WIDGET (window), "cookie-missing.png");
-  destroy_and_finalize (window);
+  beam_test_save_screenshot (GTK_WIDGET (window), "cookie-missing.png");
+  beam_test_destroy_and_finalize (window);
 }
 
 /* The connect screen says where the cookie came from. */
@@ -202,20 +117,20 @@ test_cookie_source_shown (void)
   g_assert_no_error (error);
   g_assert_nonnull (strstr (beam_connect_page_get_cookie_note (connect_page_of (window)),
                             from_file));
-  g_assert_true (shows_text (GTK_WIDGET (window), from_file));
+  g_assert_true (beam_test_shows_text (GTK_WIDGET (window), from_file));
   g_assert_cmpstr (beam_connect_page_get_cookie (connect_page_of (window)), ==, node->cookie);
   g_assert_true (beam_window_launch (window, NULL, "given-here", NULL, NULL, &error));
-  g_assert_true (shows_text (GTK_WIDGET (window), "from --cookie"));
+  g_assert_true (beam_test_shows_text (GTK_WIDGET (window), "from --cookie"));
 
   g_setenv ("BEAMSCOPE_COOKIE", "from-the-environment", TRUE);
   g_assert_true (beam_window_launch (window, NULL, NULL, NULL, NULL, &error));
   g_unsetenv ("BEAMSCOPE_COOKIE");
-  g_assert_true (shows_text (GTK_WIDGET (window), "from $BEAMSCOPE_COOKIE"));
+  g_assert_true (beam_test_shows_text (GTK_WIDGET (window), "from $BEAMSCOPE_COOKIE"));
   g_assert_cmpstr (beam_connect_page_get_cookie (connect_page_of (window)), ==,
                    "from-the-environment");
   beam_test_run_for (300);
-  save_screenshot (GTK_WIDGET (window), "cookie-from-environment.png");
-  destroy_and_finalize (window);
+  beam_test_save_screenshot (GTK_WIDGET (window), "cookie-from-environment.png");
+  beam_test_destroy_and_finalize (window);
   write_home_cookie (NULL, 0);
 }
 
@@ -234,8 +149,8 @@ test_node_kept_after_failure (void)
   g_assert_cmpstr (beam_connect_page_get_node (connect_page_of (window)), ==, node->name);
   beam_test_run_for (300);
   g_assert_cmpstr (beam_connect_page_get_node (connect_page_of (window)), ==, node->name);
-  save_screenshot (GTK_WIDGET (window), "connect-failed-node-kept.png");
-  destroy_and_finalize (window);
+  beam_test_save_screenshot (GTK_WIDGET (window), "connect-failed-node-kept.png");
+  beam_test_destroy_and_finalize (window);
 }
 
 static gboolean
@@ -244,7 +159,7 @@ is_not_answering (gpointer data)
   BeamNode *beam_node = beam_window_get_node (data);
 
   return beam_node != NULL && !beam_node_get_answering (beam_node) &&
-         shows_text (data, "Not answering");
+         beam_test_shows_text (data, "Not answering");
 }
 
 static gboolean
@@ -252,7 +167,7 @@ is_answering_again (gpointer data)
 {
   BeamNode *beam_node = beam_window_get_node (data);
 
-  return beam_node_get_answering (beam_node) && !shows_text (data, "Not answering");
+  return beam_node_get_answering (beam_node) && !beam_test_shows_text (data, "Not answering");
 }
 
 static const char *shown_name;
@@ -262,7 +177,7 @@ static const char *typed_name;
 static gboolean
 shows_real_name (gpointer data)
 {
-  return shows_text (data, shown_name) && !shows_text (data, typed_name);
+  return beam_test_shows_text (data, shown_name) && !beam_test_shows_text (data, typed_name);
 }
 
 /* Typed as name@localhost, the node is shown by its own name; stopped, the
@@ -278,11 +193,11 @@ test_localhost_and_not_answering (void)
 
   g_assert_true (beam_window_launch (window, typed, NULL, node->cookie_file, "system", &error));
   g_assert_no_error (error);
-  beam_test_wait_until (is_connected, window, 15000 * BEAM_TEST_SLOWDOWN);
+  beam_test_wait_until (beam_test_window_is_connected, window, 15000 * BEAM_TEST_SLOWDOWN);
   g_assert_cmpstr (beam_node_get_name (beam_window_get_node (window)), ==, node->name);
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), node->name));
   g_assert_null (strstr (gtk_window_get_title (GTK_WINDOW (window)), "localhost"));
-  g_assert_false (shows_text (GTK_WIDGET (window), "Not answering"));
+  g_assert_false (beam_test_shows_text (GTK_WIDGET (window), "Not answering"));
   shown_name = node->name;
   typed_name = typed;
   beam_test_wait_until (shows_real_name, window, 10000 * BEAM_TEST_SLOWDOWN);
@@ -296,15 +211,15 @@ test_localhost_and_not_answering (void)
   g_assert_cmpint (beam_node_get_state (beam_window_get_node (window)), ==,
                    BEAM_CONNECTION_STATE_CONNECTED);
   beam_test_run_for (300);
-  save_screenshot (GTK_WIDGET (window), "node-not-answering.png");
+  beam_test_save_screenshot (GTK_WIDGET (window), "node-not-answering.png");
 
   beam_test_node_kill (node, SIGCONT);
   beam_test_wait_until (is_answering_again, window, 8000 * BEAM_TEST_SLOWDOWN);
   g_assert_cmpint (beam_node_get_state (beam_window_get_node (window)), ==,
                    BEAM_CONNECTION_STATE_CONNECTED);
   beam_test_run_for (300);
-  save_screenshot (GTK_WIDGET (window), "node-answering-again.png");
-  destroy_and_finalize (window);
+  beam_test_save_screenshot (GTK_WIDGET (window), "node-answering-again.png");
+  beam_test_destroy_and_finalize (window);
 }
 
 int
@@ -323,16 +238,7 @@ main (int    argc,
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_unsetenv ("BEAMSCOPE_COOKIE");
 
-  g_assert_true (beam_connection_init_process (NULL));
-  gtk_test_init (&argc, &argv, NULL);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = beam_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  node = beam_test_node_start (NULL, &error);
-  g_assert_no_error (error);
+  beam_test_display_init (&argc, &argv, &app, &node);
 
   g_test_add_func ("/node-state/cookie-problems-shown", test_cookie_problems_shown);
   g_test_add_func ("/node-state/cookie-source-shown", test_cookie_source_shown);

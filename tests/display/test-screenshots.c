@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "beam-connection.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-window.h"
 
@@ -93,15 +94,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_assert_true (beam_connection_init_process (NULL));
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  node = beam_test_node_start (NULL, &error);
-  g_assert_no_error (error);
+  beam_test_display_init (&argc, &argv, NULL, &node);
 
   g_test_add_func ("/screenshots/every-page-saved", test_every_page_saved);
   g_test_add_func ("/screenshots/no-connection", test_no_connection);

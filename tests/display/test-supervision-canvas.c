@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "beam-supervision-canvas-private.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-test-tree.h"
 
@@ -96,12 +97,6 @@ demo_tree (void)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static gboolean
-is_drawn (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
-}
-
 static GtkWidget *
 canvas_in_window (GtkWidget **window_out)
 {
@@ -111,7 +106,7 @@ canvas_in_window (GtkWidget **window_out)
   gtk_window_set_default_size (GTK_WINDOW (window), WIDTH, HEIGHT);
   gtk_window_set_child (GTK_WINDOW (window), canvas);
   gtk_window_present (GTK_WINDOW (window));
-  beam_test_wait_until (is_drawn, canvas, 5000);
+  beam_test_wait_until (beam_test_is_drawn, canvas, 5000);
   gtk_widget_grab_focus (canvas);
   *window_out = window;
   return canvas;
@@ -257,47 +252,13 @@ check_layout (BeamSupervisionCanvas *canvas)
   return summaries;
 }
 
-static GskRenderNode *
-picture_of (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget),
-                          gtk_widget_get_height (widget));
-  return gtk_snapshot_free_to_node (snapshot);
-}
-
-/* A widget has no picture between a redraw being queued and its frame: on a
- * busy machine, longer than a fixed wait. */
-static gboolean
-has_picture (gpointer widget)
-{
-  g_autoptr(GskRenderNode) render_node = picture_of (widget);
-
-  return render_node != NULL;
-}
-
+/* What a key or a zoom just changed, drawn first. */
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GskRenderNode) render_node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), NULL);
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-
   beam_test_run_for (100);
-  beam_test_wait_until (has_picture, widget, 5000);
-  render_node = picture_of (widget);
-  g_assert_nonnull (render_node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  beam_test_save_screenshot (widget, name);
 }
 
 /* ---- tests --------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include "beam-number-format.h"
 #include "beam-term-parser.h"
 #include "beam-term-view.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 
 static void
@@ -86,40 +87,13 @@ has_whole_row (gpointer view)
   return text != NULL;
 }
 
-static gboolean
-is_drawn (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
-}
-
+/* A redraw may be queued: its picture comes with the next frame. */
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  const char *dir = g_getenv ("BEAMSCOPE_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  /* A redraw may be queued: its picture comes with the next frame. */
-  for (guint tries = 0; node == NULL && tries < 50; tries++)
-    {
-      GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-      beam_test_run_for (100);
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  beam_test_run_for (100);
+  beam_test_save_screenshot (widget, name);
 }
 
 static GtkWidget *
@@ -131,7 +105,7 @@ present_view (GtkWidget **window_out)
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
   gtk_window_set_child (GTK_WINDOW (window), view);
   gtk_window_present (GTK_WINDOW (window));
-  beam_test_wait_until (is_drawn, view, 5000);
+  beam_test_wait_until (beam_test_is_drawn, view, 5000);
   *window_out = window;
   return view;
 }

@@ -23,81 +23,12 @@
 #include "beam-processes-page-private.h"
 #include "beam-system-page-private.h"
 #include "beam-connection.h"
+#include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-window-private.h"
 
 static BeamTestNode *node;
 static BeamApplication *app;
-
-/* Lets the window lay out and draw what it now holds. */
-static void
-settle (guint ms)
-{
-  beam_test_run_for (ms);
-}
-
-static GskRenderNode *
-picture_of (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot),
-                          gtk_widget_get_width (widget), gtk_widget_get_height (widget));
-  return gtk_snapshot_free_to_node (snapshot);
-}
-
-/* A widget has no picture between a redraw being queued and its frame (a
- * dialog just closed over the window, on a busy machine). */
-static gboolean
-has_picture (gpointer widget)
-{
-  g_autoptr(GskRenderNode) render_node = picture_of (widget);
-
-  return render_node != NULL;
-}
-
-static gboolean
-is_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GskRenderNode) render_node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("BEAMSCOPE_SCREENSHOTS"), NULL);
-  g_autofree char *path = NULL;
-  int width, height;
-
-  /* A window just presented is laid out a frame later; on a busy machine,
-   * later than a fixed wait. */
-  beam_test_wait_until (is_drawn, widget, 5000);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  beam_test_wait_until (has_picture, widget, 5000);
-  render_node = picture_of (widget);
-  g_assert_nonnull (render_node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         render_node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-/* What the tests hold of a window when they close it: the window and what
- * was in it must be finalized then, so a page or refresher kept alive by a
- * reference cycle fails the test. Work still in flight (a task holding a
- * page until the node answers) has a few seconds to end first. */
-static gboolean
-nothing_else_holds (gpointer object)
-{
-  return g_atomic_int_get (&((GObject *) object)->ref_count) == 1;
-}
 
 static gboolean
 finalized (gpointer weak_pointer)
@@ -133,9 +64,7 @@ destroy_and_finalize (gpointer window)
       if (beam_window_get_node (window) != NULL)
         watch_finalize (weak, beam_window_get_node (window));
     }
-  gtk_window_destroy (GTK_WINDOW (window));
-  beam_test_wait_until (nothing_else_holds, window, 10000);
-  g_assert_finalize_object (window);
+  beam_test_destroy_and_finalize (window);
   for (guint i = 0; i < weak->len; i++)
     {
       gpointer *location = weak->pdata[i];
@@ -149,12 +78,10 @@ destroy_and_finalize (gpointer window)
 static BeamWindow *
 new_window (void)
 {
-  BeamWindow *window = beam_window_new (ADW_APPLICATION (app), FALSE);
-
   /* Tall enough that the screenshot holds the whole System page. */
-  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 1420);
-  gtk_window_present (GTK_WINDOW (window));
-  settle (300);
+  BeamWindow *window = beam_test_window_new (app, FALSE, 1180, 1420);
+
+  beam_test_run_for (300);
   return window;
 }
 
@@ -176,7 +103,7 @@ has_error (gpointer data)
 static void
 test_connect_screen (void)
 {
-  BeamWindow *window = g_object_ref_sink (new_window ());
+  BeamWindow *window = new_window ();
   BeamConnectPage *page = BEAM_CONNECT_PAGE (beam_window_get_connect_page (window));
 
   g_assert_nonnull (page);
@@ -186,8 +113,8 @@ test_connect_screen (void)
   beam_window_connect (window, node->name, "a-wrong-cookie", NULL);
   beam_test_wait_until (has_error, window, 15000);
   g_assert_nonnull (strstr (beam_window_get_error (window), "cookie"));
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "connect-wrong-cookie.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "connect-wrong-cookie.png");
 
   destroy_and_finalize (g_steal_pointer (&window));
 }
@@ -197,23 +124,9 @@ test_connect_screen (void)
 #define INJECTED "<span size=\"xx-large\">INJECTED</span> <b"
 
 static gboolean
-shows_text (GtkWidget  *widget,
-            const char *needle)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, needle))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
 shows_injected (gpointer data)
 {
-  return shows_text (data, INJECTED);
+  return beam_test_shows_text (data, INJECTED);
 }
 
 /* Issue 12, finding 1: the connect screen's EPMD row says why a scan failed, quoting the host
@@ -222,14 +135,14 @@ shows_injected (gpointer data)
 static void
 test_markup_shown_as_text (void)
 {
-  BeamWindow *window = g_object_ref_sink (new_window ());
+  BeamWindow *window = new_window ();
   BeamConnectPage *page = BEAM_CONNECT_PAGE (beam_window_get_connect_page (window));
 
   beam_connect_page_set_host (page, INJECTED);
   beam_connect_page_scan (page);
   beam_test_wait_until (shows_injected, window, 15000);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "connect-markup-as-text.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "connect-markup-as-text.png");
 
   destroy_and_finalize (g_steal_pointer (&window));
 }
@@ -260,26 +173,19 @@ is_reconnecting (gpointer data)
   return node_is (data, BEAM_CONNECTION_STATE_RECONNECTING);
 }
 
-static gboolean
-is_connected (gpointer data)
-{
-  return node_is (data, BEAM_CONNECTION_STATE_CONNECTED);
-}
-
 static void
 test_system_page (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   BeamSystemPage *page;
   g_auto(GStrv) fields = NULL;
   g_autofree char *processes = NULL;
   g_autofree char *otp = NULL;
 
-  beam_window_connect (window, node->name, node->cookie, "system");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "system");
   page = BEAM_SYSTEM_PAGE (beam_window_get_page (window, "system"));
   beam_test_wait_until (page_has_data, page, 15000);
-  settle (500);
+  beam_test_run_for (500);
 
   /* Every field shows a value the node gave. */
   fields = beam_system_page_list_fields (page);
@@ -298,7 +204,7 @@ test_system_page (void)
   processes = beam_system_page_dup_field_text (page, "process_count");
   g_assert_nonnull (strstr (processes, " of "));
 
-  save_screenshot (GTK_WIDGET (window), "system-page.png");
+  beam_test_save_screenshot (GTK_WIDGET (window), "system-page.png");
 
   /* The page's interval is its GSettings key's (BeamPage binds it). */
   {
@@ -315,8 +221,8 @@ test_system_page (void)
   /* The node dies: the data stays, dimmed, and the header says so. */
   beam_test_node_kill (node, SIGKILL);
   beam_test_wait_until (is_reconnecting, window, 10000);
-  settle (500);
-  save_screenshot (GTK_WIDGET (window), "system-page-reconnecting.png");
+  beam_test_run_for (500);
+  beam_test_save_screenshot (GTK_WIDGET (window), "system-page-reconnecting.png");
   {
     g_autofree char *still = beam_system_page_dup_field_text (page, "otp_release");
     g_assert_cmpstr (still, ==, "25");
@@ -325,7 +231,7 @@ test_system_page (void)
 
   /* It comes back, and so does the page, by itself. */
   g_assert_true (beam_test_node_restart (node, NULL));
-  beam_test_wait_until (is_connected, window, 20000);
+  beam_test_wait_until (beam_test_window_is_connected, window, 20000);
   beam_test_wait_until (page_refreshed_twice, page, 15000);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (page), "stale"));
 
@@ -355,11 +261,10 @@ test_system_page_fits (void)
   g_object_ref_sink (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
   gtk_window_present (GTK_WINDOW (window));
-  beam_window_connect (window, node->name, node->cookie, "system");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "system");
   page = BEAM_SYSTEM_PAGE (beam_window_get_page (window, "system"));
   beam_test_wait_until (page_has_data, page, 15000);
-  settle (500);
+  beam_test_run_for (500);
   /* Without a compositor the frame's 10 px of shadow come off the size. */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1100);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 780);
@@ -372,7 +277,7 @@ test_system_page_fits (void)
   gtk_widget_measure (content, GTK_ORIENTATION_VERTICAL, width, NULL, &natural, NULL, NULL);
   g_test_message ("System page at 1100x780: content %d px high in a %d x %d viewport",
                   natural, width, viewport);
-  save_screenshot (GTK_WIDGET (window), "system-page-1100x780.png");
+  beam_test_save_screenshot (GTK_WIDGET (window), "system-page-1100x780.png");
   g_assert_cmpint (natural, <=, viewport);
   g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (scroller)),
                      <=, gtk_adjustment_get_page_size (
@@ -439,31 +344,30 @@ record_at (BeamProcessesPage *page,
 static void
 test_processes_page (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   BeamProcessesPage *page;
   BeamProcessTable *table = NULL;
   guint index = 0;
   const BeamProcessRecord *record;
 
-    beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
   beam_test_wait_until (processes_listed, page, 20000);
-  settle (500);
+  beam_test_run_for (500);
 
   /* Sorted by memory, biggest first: the fixture's big process. */
   record = record_at (page, 0, &table, &index);
   g_assert_nonnull (record);
   g_assert_cmpstr (beam_process_table_get_display_name (table, index), ==, "beamscope_big");
-  save_screenshot (GTK_WIDGET (window), "processes-page.png");
+  beam_test_save_screenshot (GTK_WIDGET (window), "processes-page.png");
 
   /* The filter finds the process with the long mailbox by its name. */
   beam_processes_page_set_filter (page, "mailbox");
   beam_test_wait_until (filtered_to_one, page, 10000);
   record = record_at (page, 0, &table, &index);
   g_assert_cmpuint (record->message_queue_len, ==, 1500);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "processes-page-filtered.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "processes-page-filtered.png");
 
   /* The layout is kept: a hidden column and a sort go to the settings
    * every Processes page starts from. */
@@ -505,15 +409,7 @@ test_processes_page (void)
 static BeamPlaybookWindow *
 find_playbook (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (BEAM_IS_PLAYBOOK_WINDOW (window))
-        return BEAM_PLAYBOOK_WINDOW (window);
-    }
-  return NULL;
+  return (BeamPlaybookWindow *) beam_test_find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
 }
 
 static gboolean
@@ -527,15 +423,7 @@ playbook_answered (gpointer data G_GNUC_UNUSED)
 static BeamProcessWindow *
 find_process_window (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (BEAM_IS_PROCESS_WINDOW (window))
-        return BEAM_PROCESS_WINDOW (window);
-    }
-  return NULL;
+  return (BeamProcessWindow *) beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
 }
 
 static gboolean
@@ -547,13 +435,12 @@ process_window_shown (gpointer data G_GNUC_UNUSED)
 static void
 test_playbooks (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   BeamProcessesPage *page;
   g_auto(GStrv) rows = NULL;
   BeamPlaybookWindow *playbook;
 
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
   beam_test_wait_until (processes_listed, page, 20000);
 
@@ -566,8 +453,8 @@ test_playbooks (void)
   g_assert_true (g_str_has_prefix (rows[0], "beamscope_mailbox\t"));
   g_assert_true (g_str_has_suffix (rows[0], "\t1,500"));
   gtk_window_set_default_size (GTK_WINDOW (playbook), 700, 900);
-  settle (400);
-  save_screenshot (GTK_WIDGET (playbook), "playbook-top-queue.png");
+  beam_test_run_for (400);
+  beam_test_save_screenshot (GTK_WIDGET (playbook), "playbook-top-queue.png");
   destroy_and_finalize (g_object_ref (playbook));
   g_clear_pointer (&rows, g_strfreev);
 
@@ -620,8 +507,8 @@ test_playbooks (void)
     beam_test_wait_until (process_window_shown, NULL, 15000);
     destroy_and_finalize (g_object_ref (GTK_WIDGET (find_process_window ())));
   }
-  settle (200);
-  save_screenshot (GTK_WIDGET (playbook), "playbook-groups.png");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (playbook), "playbook-groups.png");
   destroy_and_finalize (g_object_ref (playbook));
   g_clear_pointer (&rows, g_strfreev);
 
@@ -639,8 +526,8 @@ test_playbooks (void)
       g_assert_nonnull (strstr (rows[i], "\t+"));
     }
   destroy_and_finalize (g_object_ref (playbook));
-  settle (200);
-  save_screenshot (GTK_WIDGET (window), "processes-page-limit.png");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (window), "processes-page-limit.png");
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
@@ -658,40 +545,22 @@ flag_off (gpointer data G_GNUC_UNUSED)
   return flag != NULL && g_str_has_prefix (flag, "undefined");
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The Load page charts a node with a busy process: the busy scheduler shows;
  * it goes on sampling while another page is shown; and once we disconnect,
  * the node's scheduler_wall_time flag is off. */
 static void
 test_load_page (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   BeamLoadPage *page;
 
-  beam_window_connect (window, node->name, node->cookie, "load");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "load");
   page = BEAM_LOAD_PAGE (beam_window_get_page (window, "load"));
   beam_test_wait_until (load_charted, page, 20000);
   g_test_message ("busiest scheduler %.2f", beam_load_page_get_busiest (page));
   g_assert_cmpfloat (beam_load_page_get_busiest (page), >, 0.15);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "load-page.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "load-page.png");
 
   /* Hovering the utilisation chart's last sample reads out its time and
    * every series, named as observer names them; the legend's Total toggle
@@ -792,16 +661,16 @@ test_load_page (void)
     io_readout = beam_chart_dup_readout (io, gtk_widget_get_width (GTK_WIDGET (io)) - 13);
     g_test_message ("IO readout: %s", io_readout);
     g_assert_true (strstr (io_readout, "B/s") != NULL || strstr (io_readout, "bytes/s") != NULL);
-    save_screenshot (GTK_WIDGET (gc), "load-page-gc-chart.png");
-    save_screenshot (GTK_WIDGET (io), "load-page-io-chart.png");
+    beam_test_save_screenshot (GTK_WIDGET (gc), "load-page-gc-chart.png");
+    beam_test_save_screenshot (GTK_WIDGET (io), "load-page-io-chart.png");
   }
 
   /* A hover near the right edge, for the screenshot. */
   {
     BeamChart *chart = beam_load_page_get_chart (page, "usage");
     _beam_chart_set_hover (chart, gtk_widget_get_width (GTK_WIDGET (chart)) - 20);
-    settle (200);
-    save_screenshot (GTK_WIDGET (window), "load-page-hover.png");
+    beam_test_run_for (200);
+    beam_test_save_screenshot (GTK_WIDGET (window), "load-page-hover.png");
     _beam_chart_set_hover (chart, -1);
   }
 
@@ -810,7 +679,7 @@ test_load_page (void)
     guint before = beam_load_page_get_samples (page);
 
     beam_window_show_page (window, "system");
-    settle (3500);  /* the page samples every second */
+    beam_test_run_for (3500);  /* the page samples every second */
     g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
     g_test_message ("samples while the System page was shown: %u",
                     beam_load_page_get_samples (page) - before);
@@ -845,7 +714,7 @@ static gboolean
 charts_restarted (gpointer data)
 {
   RestartWatch *watch = data;
-  GtkWidget *chart = find_descendant (GTK_WIDGET (watch->page), BEAM_TYPE_CHART);
+  GtkWidget *chart = beam_test_find_descendant (GTK_WIDGET (watch->page), BEAM_TYPE_CHART);
 
   return watch->old_chart == NULL && chart != NULL &&
          beam_load_history_get_n_points (watch->history) >= 3 &&
@@ -870,13 +739,14 @@ test_load_page_restart (void)
   gint64 restarted_at;
 
   g_assert_no_error (error);
-  window = g_object_ref_sink (new_window ());
+  window = new_window ();
   beam_window_connect (window, own->name, own->cookie, "load");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_wait_until (beam_test_window_is_connected, window, 15000);
   watch.page = BEAM_LOAD_PAGE (beam_window_get_page (window, "load"));
   watch.history = beam_node_get_load_history (beam_window_get_node (window));
   beam_test_wait_until (load_charted, watch.page, 20000);
-  watch.old_chart = BEAM_CHART (find_descendant (GTK_WIDGET (watch.page), BEAM_TYPE_CHART));
+  watch.old_chart = BEAM_CHART (beam_test_find_descendant (GTK_WIDGET (watch.page),
+                                                          BEAM_TYPE_CHART));
   g_object_add_weak_pointer (G_OBJECT (watch.old_chart), (gpointer *) &watch.old_chart);
 
   beam_test_node_kill (own, SIGKILL);
@@ -891,13 +761,13 @@ test_load_page_restart (void)
   for (guint i = 0; i < beam_load_history_get_n_points (watch.history); i++)
     g_assert_cmpint (beam_load_history_get_time (watch.history, i), >=,
                      restarted_at - 5 * G_USEC_PER_SEC);
-  settle (300);
-  chart = BEAM_CHART (find_descendant (GTK_WIDGET (watch.page), BEAM_TYPE_CHART));
+  beam_test_run_for (300);
+  chart = BEAM_CHART (beam_test_find_descendant (GTK_WIDGET (watch.page), BEAM_TYPE_CHART));
   readout = beam_chart_dup_readout (chart, gtk_widget_get_width (GTK_WIDGET (chart)) - 13);
   g_test_message ("after the restart: %u points; readout: %s",
                   beam_load_history_get_n_points (watch.history), readout);
   g_assert_nonnull (strstr (readout, "s ago)"));
-  save_screenshot (GTK_WIDGET (window), "load-page-restarted.png");
+  beam_test_save_screenshot (GTK_WIDGET (window), "load-page-restarted.png");
 
   beam_window_disconnect (window);
   destroy_and_finalize (g_steal_pointer (&window));
@@ -1041,7 +911,7 @@ open_process (BeamWindow *window,
 static void
 test_process_window (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autoptr(GError) error = NULL;
   BeamProcessWindow *process;
   BeamProcessWindow *victim;
@@ -1053,8 +923,7 @@ test_process_window (void)
   g_autofree char *table = NULL;
   BeamPage *processes;
 
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
 
   /* Info alone at first: Messages and State wait for their pages. */
   process = open_process (window, "beamscope_cache", 1100);
@@ -1065,8 +934,8 @@ test_process_window (void)
   beam_test_wait_until (trends_sampled, process, 15000);
   g_assert_cmpuint (beam_process_window_get_messages_loads (process), ==, 0);
   g_assert_cmpuint (beam_process_window_get_statistics_loads (process), ==, 0);
-  settle (400);
-  save_screenshot (GTK_WIDGET (process), "process-window-info.png");
+  beam_test_run_for (400);
+  beam_test_save_screenshot (GTK_WIDGET (process), "process-window-info.png");
   /* The Info card fits a window of 800 by 600: nothing in it asks for more. */
   {
     int minimum_width, minimum_height;
@@ -1078,18 +947,18 @@ test_process_window (void)
     g_assert_cmpint (minimum_width, <=, 800);
     g_assert_cmpint (minimum_height, <=, 600);
     gtk_window_set_default_size (GTK_WINDOW (process), 800, 600);
-    settle (300);
-    save_screenshot (GTK_WIDGET (process), "process-window-info-800x600.png");
+    beam_test_run_for (300);
+    beam_test_save_screenshot (GTK_WIDGET (process), "process-window-info-800x600.png");
     gtk_window_set_default_size (GTK_WINDOW (process), 900, 1100);
-    settle (300);
+    beam_test_run_for (300);
   }
 
   /* Its mailbox is empty: said so. */
   beam_process_window_show_page (process, "messages");
   beam_test_wait_until (messages_answered, process, 10000);
   g_assert_cmpstr (beam_process_window_get_messages_face (process), ==, "empty");
-  settle (200);
-  save_screenshot (GTK_WIDGET (process), "process-window-messages-empty.png");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (process), "process-window-messages-empty.png");
 
   /* The state and the statistics, asked when the State page opens. */
   beam_process_window_show_page (process, "state");
@@ -1106,24 +975,24 @@ test_process_window (void)
   g_assert_nonnull (strstr (table, "Messages in\t"));
   g_assert_nonnull (strstr (table, "Start time\t20"));
   g_assert_false (beam_process_window_get_statistics_off_shown (process));
-  settle (300);
-  save_screenshot (GTK_WIDGET (process), "process-window-state.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (process), "process-window-state.png");
   confirm_action (process, "process.statistics-off");
   beam_test_wait_until (statistics_hidden, process, 10000);
-  settle (300);
+  beam_test_run_for (300);
 
   /* Garbage collection says what it freed. */
   confirm_action (process, "process.garbage-collect");
   beam_test_wait_until (collected, process, 10000);
-  settle (300);
+  beam_test_run_for (300);
   g_assert_nonnull (strstr (beam_process_window_get_last_toast (process), " → "));
 
   /* Suspended by sys, marked so until resumed. */
   beam_process_window_show_page (process, "info");
   confirm_action (process, "process.suspend");
   beam_test_wait_until (suspended_shown, process, 10000);
-  settle (300);
-  save_screenshot (GTK_WIDGET (process), "process-window-suspended.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (process), "process-window-suspended.png");
   confirm_action (process, "process.resume");
   beam_test_wait_until (suspended_gone, process, 10000);
   destroy_and_finalize (g_object_ref (process));
@@ -1136,8 +1005,8 @@ test_process_window (void)
   beam_process_window_show_page (process, "messages");
   beam_test_wait_until (messages_loaded, process, 10000);
   g_assert_cmpstr (beam_process_window_get_messages_face (process), ==, "list");
-  settle (300);
-  save_screenshot (GTK_WIDGET (process), "process-window-messages.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (process), "process-window-messages.png");
   destroy_and_finalize (g_object_ref (process));
 
   /* Kill, confirmed: the dialog names the process, and says that a reason
@@ -1157,8 +1026,8 @@ test_process_window (void)
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (reason_box)),
                          "beamscope_reason_nobody_has");
   beam_test_wait_until (label_says, gtk_widget_get_last_child (reason_box), 10000);
-  settle (200);
-  save_screenshot (GTK_WIDGET (dialog), "process-kill-dialog.png");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (dialog), "process-kill-dialog.png");
   adw_message_dialog_response (dialog, "do");
   /* After the kill the window refreshes, and the process is no more. */
   beam_test_wait_until (has_window_error, victim, 10000);
@@ -1169,11 +1038,11 @@ test_process_window (void)
   processes = BEAM_PAGE (beam_window_get_page (window, "processes"));
   g_assert_false (beam_page_get_paused_label_shown (processes));
   beam_page_set_paused (processes, TRUE);
-  settle (200);
+  beam_test_run_for (200);
   g_assert_true (beam_page_get_paused_label_shown (processes));
-  save_screenshot (GTK_WIDGET (window), "processes-page-paused.png");
+  beam_test_save_screenshot (GTK_WIDGET (window), "processes-page-paused.png");
   beam_page_set_paused (processes, FALSE);
-  settle (100);
+  beam_test_run_for (100);
   g_assert_false (beam_page_get_paused_label_shown (processes));
   destroy_and_finalize (g_steal_pointer (&window));
 }
@@ -1215,7 +1084,7 @@ allocators_charted (gpointer data)
 static void
 test_memory_page (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autofree char *made = NULL;
   g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
   BeamMemoryPage *page;
@@ -1224,8 +1093,7 @@ test_memory_page (void)
   /* A refresh a second: the allocator charts fill in seconds (a minute's
    * window, as observer's). */
   g_settings_set_uint (settings, "memory-refresh-interval", 1);
-  beam_window_connect (window, node->name, node->cookie, "memory");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "memory");
   page = BEAM_MEMORY_PAGE (beam_window_get_page (window, "memory"));
   beam_test_wait_until (memory_loaded, page, 15000);
   beam_test_wait_until (section_says, (&(SectionSays) { page, "memory", "binary" }), 1000);
@@ -1264,7 +1132,7 @@ test_memory_page (void)
       g_assert_nonnull (strstr (readout, "\neheap_alloc: "));
       g_assert_nonnull (strstr (readout, "iB"));
     }
-    save_screenshot (GTK_WIDGET (window), "memory-page-allocators.png");
+    beam_test_save_screenshot (GTK_WIDGET (window), "memory-page-allocators.png");
   }
 
   /* The playbook's lists say when they were taken, and name owners. */
@@ -1280,7 +1148,7 @@ test_memory_page (void)
     g_assert_nonnull (strstr (ets, "\nbeamscope_cache\n"));
   }
 
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (page),
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (beam_test_find_descendant (GTK_WIDGET (page),
                                                                GTK_TYPE_SPIN_BUTTON)),
                              4);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.find-heaps", NULL));
@@ -1295,8 +1163,8 @@ test_memory_page (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "memory.collect-binaries", NULL));
   beam_test_wait_until (dialog_shown, NULL, 5000);
   dialog = find_dialog ();
-  settle (200);
-  save_screenshot (GTK_WIDGET (dialog), "memory-collect-dialog.png");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (dialog), "memory-collect-dialog.png");
   adw_message_dialog_response (dialog, "collect");
   beam_test_wait_until (section_says,
                         (&(SectionSays) { page, "binary", "freed by collecting" }), 30000);
@@ -1308,12 +1176,12 @@ test_memory_page (void)
   }
   /* The allocator history lives on through the playbook's steps. */
   g_assert_true (allocators_charted (page));
-  settle (500);
-  save_screenshot (GTK_WIDGET (window), "memory-page.png");
+  beam_test_run_for (500);
+  beam_test_save_screenshot (GTK_WIDGET (window), "memory-page.png");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "win.show-page", "(ss)",
                                              "processes", "memory"));
-  settle (300);
+  beam_test_run_for (300);
   g_assert_true (gtk_widget_get_mapped (beam_window_get_page (window, "processes")));
   destroy_and_finalize (g_steal_pointer (&window));
 }
@@ -1365,7 +1233,7 @@ tree_node_named (BeamApplicationsPage *page,
 static void
 test_applications_page (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autoptr(GError) error = NULL;
   g_autofree char *started = NULL;
   g_autofree char *flaky_before = NULL;
@@ -1383,8 +1251,7 @@ test_applications_page (void)
   started = beam_test_node_erl_call (node, "application", "ensure_all_started",
                                      "[beamscope_demo]", &error);
   g_assert_no_error (error);
-  beam_window_connect (window, node->name, node->cookie, "applications");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "applications");
   page = BEAM_APPLICATIONS_PAGE (beam_window_get_page (window, "applications"));
   canvas = beam_applications_page_get_canvas (page);
   outline = beam_applications_page_get_outline_selection (page);
@@ -1404,8 +1271,8 @@ test_applications_page (void)
   g_assert_cmpuint (beam_supervision_canvas_get_selected (canvas), ==, flaky->index);
   g_assert_cmpuint (gtk_single_selection_get_selected (outline), !=, GTK_INVALID_LIST_POSITION);
   flaky_before = g_strdup (flaky->pid);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "applications-page.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "applications-page.png");
 
   /* The pool is counted, its first 50 listed; "N more" lists 1,000 more. */
   {
@@ -1421,8 +1288,8 @@ test_applications_page (void)
     pool = tree_node_named (page, "beamscope_demo_pool");
     g_assert_cmpuint (pool->n_child_nodes, ==, 1050);
     g_assert_true (beam_supervision_canvas_get_expanded (canvas, pool->index));
-    settle (300);
-    save_screenshot (GTK_WIDGET (window), "applications-page-more.png");
+    beam_test_run_for (300);
+    beam_test_save_screenshot (GTK_WIDGET (window), "applications-page-more.png");
     beam_supervision_canvas_set_expanded (canvas, pool->index, FALSE);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-fit", NULL));
     flaky = tree_node_named (page, "beamscope_demo_flaky");
@@ -1436,20 +1303,20 @@ test_applications_page (void)
 
     g_assert_true (_beam_supervision_canvas_get_node_rect (canvas, flaky->index, &box));
     g_signal_emit_by_name (canvas, "context-menu", flaky->index, 200.0, 200.0);
-    settle (300);
-    menu = find_descendant (GTK_WIDGET (canvas), GTK_TYPE_POPOVER_MENU);
+    beam_test_run_for (300);
+    menu = beam_test_find_descendant (GTK_WIDGET (canvas), GTK_TYPE_POPOVER_MENU);
     g_assert_nonnull (menu);
     g_assert_true (gtk_widget_get_visible (menu));
-    save_screenshot (menu, "applications-context-menu.png");
+    beam_test_save_screenshot (menu, "applications-context-menu.png");
     gtk_popover_popdown (GTK_POPOVER (menu));
-    settle (200);
+    beam_test_run_for (200);
   }
 
   /* Kill, confirmed: its supervisor restarts it, and the next tree marks it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "applications.kill", NULL));
   beam_test_wait_until (dialog_shown, NULL, 5000);
-  settle (200);
-  save_screenshot (GTK_WIDGET (find_dialog ()), "applications-kill-dialog.png");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (find_dialog ()), "applications-kill-dialog.png");
   adw_message_dialog_response (find_dialog (), "kill");
   wait_for_next_tree (page);
   flaky = tree_node_named (page, "beamscope_demo_flaky");
@@ -1458,8 +1325,8 @@ test_applications_page (void)
   /* Still selected, under its new pid, in both views. */
   g_assert_cmpuint (beam_supervision_canvas_get_selected (canvas), ==, flaky->index);
   g_assert_cmpuint (gtk_single_selection_get_selected (outline), !=, GTK_INVALID_LIST_POSITION);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "applications-page-restarted.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "applications-page-restarted.png");
 
   /* A library application says what it is. */
   g_assert_true (beam_applications_page_select_application (page, "stdlib"));
@@ -1514,7 +1381,7 @@ find_owner_button (GtkWidget *widget)
 static void
 test_tables_page (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autoptr(GError) error = NULL;
   BeamTablesPage *page;
   GListModel *shown;
@@ -1522,8 +1389,7 @@ test_tables_page (void)
 
   g_free (beam_test_node_erl_call (node, "beamscope_fixture", "make_tables", "[]", &error));
   g_assert_no_error (error);
-  beam_window_connect (window, node->name, node->cookie, "tables");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "tables");
   page = BEAM_TABLES_PAGE (beam_window_get_page (window, "tables"));
   shown = beam_tables_page_get_shown (page);
   beam_test_wait_until (tables_listed, page, 20000);
@@ -1573,8 +1439,8 @@ test_tables_page (void)
     g_assert_true (opened);
   }
   g_assert_false (shows_table (page, "code"));
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "tables-page.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "tables-page.png");
 
   beam_tables_page_set_filter (page, "bs_", FALSE);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
@@ -1635,7 +1501,7 @@ open_table_window (BeamWindow *window,
 static void
 test_table_window (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autoptr(GError) error = NULL;
   BeamTableWindow *records, *big, *private_table;
   g_autofree char *selected = NULL, *message = NULL;
@@ -1649,8 +1515,7 @@ test_table_window (void)
   g_free (beam_test_node_erl_call (node, "beamscope_fixture", "make_big_table",
                                    "[bs_big_ordered, ordered_set, 1000000]", &error));
   g_assert_no_error (error);
-  beam_window_connect (window, node->name, node->cookie, "tables");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "tables");
 
   /* Records of one arity: a column per element, the key's marked. */
   records = open_table_window (window, "bs_records");
@@ -1659,8 +1524,8 @@ test_table_window (void)
   beam_test_wait_until (first_row_selected, records, 5000);
   selected = beam_table_window_dup_selected (records);
   g_assert_true (g_str_has_prefix (selected, "{person,"));
-  settle (300);
-  save_screenshot (GTK_WIDGET (records), "table-window-records.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (records), "table-window-records.png");
 
   /* A million rows: open at once, and the last ones when scrolled to the end. */
   timer = g_get_monotonic_time ();
@@ -1674,16 +1539,16 @@ test_table_window (void)
   g_clear_pointer (&selected, g_free);
   selected = beam_table_window_dup_selected (big);
   g_assert_cmpstr (g_strstrip (selected), ==, "{1000000,<<\"value-1000000\">>}");
-  settle (1000);
-  save_screenshot (GTK_WIDGET (big), "table-window-end.png");
+  beam_test_run_for (1000);
+  beam_test_save_screenshot (GTK_WIDGET (big), "table-window-end.png");
 
   /* A private table says why its rows cannot be read. */
   private_table = open_table_window (window, "bs_private");
   g_assert_cmpstr (beam_table_window_get_state (private_table), ==, "error");
   message = beam_table_window_dup_message (private_table);
   g_assert_nonnull (strstr (message, "private"));
-  settle (200);
-  save_screenshot (GTK_WIDGET (private_table), "table-window-private.png");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (private_table), "table-window-private.png");
 
   /* The Tables page opens one through win.open-table. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-table", "s", "bs_set");
@@ -1699,7 +1564,7 @@ test_table_window (void)
     if (BEAM_IS_TABLE_WINDOW (l->data))
       gtk_window_destroy (l->data);
   g_list_free (toplevels);
-  settle (100);
+  beam_test_run_for (100);
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
@@ -1779,7 +1644,7 @@ records_sized (gpointer data G_GNUC_UNUSED)
 static void
 test_table_queries_and_changes (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autoptr(BeamWindow) read_only = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *atom = g_strdup_printf ("brand_new_%u", g_random_int ());
@@ -1791,8 +1656,7 @@ test_table_queries_and_changes (void)
   g_free (beam_test_node_erl_call (node, "beamscope_fixture", "make_browse_tables", "[]",
                                    &error));
   g_clear_error (&error);   /* made already by an earlier test: fine */
-  beam_window_connect (window, node->name, node->cookie, "tables");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "tables");
   records = open_table_window (window, "bs_records");
 
   /* Key, pattern and match spec give what the node's own calls give. */
@@ -1808,8 +1672,8 @@ test_table_queries_and_changes (void)
   g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_results (records)), ==, 1);
   run_query (records, 2, "[{{person, '$1', '_', '_'}, [{'>', '$1', 45}], ['$_']}]");
   g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_results (records)), ==, 5);
-  settle (300);
-  save_screenshot (GTK_WIDGET (records), "table-window-select.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (records), "table-window-select.png");
 
   /* An atom the node lacks: no row, no atom made. */
   atoms_before = beam_test_node_erl_call (node, "erlang", "system_info", "[atom_count]", &error);
@@ -1833,7 +1697,7 @@ test_table_queries_and_changes (void)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), atom));
   /* Making an atom is the destructive kind: Enter does not do it. */
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
-  save_screenshot (GTK_WIDGET (dialog), "table-window-insert-dialog.png");
+  beam_test_save_screenshot (GTK_WIDGET (dialog), "table-window-insert-dialog.png");
   g_ptr_array_add (answered_dialogs, dialog);
   adw_message_dialog_response (dialog, "do");
   beam_test_wait_until (records_sized, NULL, 5000);
@@ -1856,7 +1720,7 @@ test_table_queries_and_changes (void)
     g_assert_cmpuint (g_list_model_get_n_items (beam_table_window_get_rows (protected_table)),
                       ==, 1);
     gtk_widget_activate_action (GTK_WIDGET (protected_table), "table.insert", NULL);
-    settle (200);
+    beam_test_run_for (200);
     g_assert_null (find_other_dialog ());
     gtk_window_destroy (GTK_WINDOW (protected_table));
   }
@@ -1864,18 +1728,17 @@ test_table_queries_and_changes (void)
   /* --read-only: nothing to change rows with. */
   read_only = g_object_ref_sink (beam_window_new (ADW_APPLICATION (app), TRUE));
   gtk_window_present (GTK_WINDOW (read_only));
-  beam_window_connect (read_only, node->name, node->cookie, "tables");
-  beam_test_wait_until (is_connected, read_only, 15000);
+  beam_test_window_connect (read_only, node, "tables");
   watching = open_table_window (read_only, "bs_records");
   gtk_widget_activate_action (GTK_WIDGET (watching), "table.insert", NULL);
   gtk_widget_activate_action (GTK_WIDGET (watching), "table.delete-key", NULL);
-  settle (300);
+  beam_test_run_for (300);
   g_assert_null (find_other_dialog ());
   g_clear_pointer (&answered_dialogs, g_ptr_array_unref);
 
   gtk_window_destroy (GTK_WINDOW (watching));
   gtk_window_destroy (GTK_WINDOW (records));
-  settle (100);
+  beam_test_run_for (100);
   destroy_and_finalize (g_steal_pointer (&read_only));
   destroy_and_finalize (g_steal_pointer (&window));
 }
@@ -1934,7 +1797,7 @@ mnesia_row (BeamTablesPage *page,
 static void
 test_tables_growth_and_mnesia (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autoptr(BeamTestNode) mnesia_node = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL, *args = NULL, *started = NULL;
@@ -1958,7 +1821,7 @@ test_tables_growth_and_mnesia (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1380, 900);
   beam_window_connect (window, mnesia_node->name, mnesia_node->cookie, "tables");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_wait_until (beam_test_window_is_connected, window, 15000);
   page = BEAM_TABLES_PAGE (beam_window_get_page (window, "tables"));
   beam_page_set_refresh_interval (BEAM_PAGE (page), 1);
   wait_for_refresh (page);
@@ -1978,8 +1841,8 @@ test_tables_growth_and_mnesia (void)
   g_assert_cmpint (beam_ets_table_row_get_size_change (first), ==, 400 * 16);
   g_assert_cmpint (beam_ets_table_row_get_memory_change (first), >, 0);
   g_assert_cmpuint (beam_ets_table_row_get_n_samples (first), >=, 5);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "tables-page-growth.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "tables-page-growth.png");
 
   beam_page_show_detail (BEAM_PAGE (page), "mnesia");
   g_assert_cmpstr (beam_tables_page_get_section (page), ==, "mnesia");
@@ -1993,8 +1856,8 @@ test_tables_growth_and_mnesia (void)
       g_assert_cmpint (beam_mnesia_table_row_get_memory (row), >, 0);
       g_assert_nonnull (strstr (beam_mnesia_table_row_get_replicas (row), mnesia_node->name));
     }
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "tables-page-mnesia.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "tables-page-mnesia.png");
 
   /* Enter on a ram table opens its rows (an ETS table of its name). */
   {
@@ -2039,32 +1902,31 @@ test_read_only (void)
   BeamProcessWindow *process;
 
   gtk_window_present (GTK_WINDOW (window));
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
   process = beam_process_window_new (beam_window_get_node (window), "beamscope_cache");
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
   gtk_window_set_default_size (GTK_WINDOW (process), 900, 800);
   gtk_window_present (GTK_WINDOW (process));
   beam_test_wait_until (window_loaded, process, 15000);
-  settle (300);
+  beam_test_run_for (300);
 
   gtk_widget_activate_action (GTK_WIDGET (process), "process.kill", NULL);
   gtk_widget_activate_action (GTK_WIDGET (process), "process.garbage-collect", NULL);
   gtk_widget_activate_action (GTK_WIDGET (process), "process.suspend", NULL);
   gtk_widget_activate_action (GTK_WIDGET (process), "process.statistics-on", NULL);
-  settle (300);
+  beam_test_run_for (300);
   g_assert_null (find_dialog ());
   /* Nor the Memory page's node-wide collection. */
   beam_window_show_page (window, "memory");
   gtk_widget_activate_action (beam_window_get_page (window, "memory"),
                               "memory.collect-binaries", NULL);
-  settle (300);
+  beam_test_run_for (300);
   g_assert_null (find_dialog ());
   /* Nor a kill from the Applications page. */
   beam_window_show_page (window, "applications");
   gtk_widget_activate_action (beam_window_get_page (window, "applications"),
                               "applications.kill", NULL);
-  settle (300);
+  beam_test_run_for (300);
   g_assert_null (find_dialog ());
   /* Reading stays possible; the statistics say they are off, with nothing
    * offered to turn them on. */
@@ -2167,7 +2029,7 @@ empty_shown (gpointer data)
 static void
 test_processes_sort_menu_and_empty (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   BeamProcessesPage *page;
   GtkSelectionModel *selection;
   FirstQueue wanted;
@@ -2175,11 +2037,10 @@ test_processes_sort_menu_and_empty (void)
   BeamProcessTable *table = NULL;
   guint index = 0;
 
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
   beam_test_wait_until (processes_listed, page, 20000);
-  settle (300);
+  beam_test_run_for (300);
 
   /* Sorted by memory at first: the mailbox is not first. */
   g_assert_cmpuint (record_at (page, 0, NULL, NULL)->message_queue_len, !=, 1500);
@@ -2188,8 +2049,8 @@ test_processes_sort_menu_and_empty (void)
   wanted = (FirstQueue) { page, 1500 };
   beam_test_wait_until (first_queue_is, &wanted, 10000);
   g_assert_cmpuint (record_at (page, 0, NULL, NULL)->message_queue_len, ==, 1500);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "processes-sorted-by-queue.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "processes-sorted-by-queue.png");
 
   /* The second click flips it: smallest first; the third back. */
   click_column_header (page, "MsgQ", GTK_SORT_ASCENDING);
@@ -2208,7 +2069,7 @@ test_processes_sort_menu_and_empty (void)
   record_at (page, 1, &table, &index);
   beam_process_table_format_pid (table, index, second_pid);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "processes.context-menu", NULL));
-  settle (300);
+  beam_test_run_for (300);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (beam_processes_page_get_context_menu (page))));
   {
     g_autofree char *labels = context_menu_labels (page);
@@ -2218,7 +2079,7 @@ test_processes_sort_menu_and_empty (void)
     g_assert_nonnull (strstr (labels, "_Copy Pids"));
     g_assert_null (strstr (labels, "Get _State"));  /* one process's, not several's */
   }
-  save_screenshot (GTK_WIDGET (beam_processes_page_get_context_menu (page)),
+  beam_test_save_screenshot (GTK_WIDGET (beam_processes_page_get_context_menu (page)),
                    "processes-context-menu.png");
   gtk_popover_popdown (beam_processes_page_get_context_menu (page));
 
@@ -2233,10 +2094,10 @@ test_processes_sort_menu_and_empty (void)
     g_assert_nonnull (strstr (body, second_pid));
     g_assert_nonnull (strstr (body, "beamscope_mailbox"));
     gtk_window_set_default_size (GTK_WINDOW (dialog), 500, -1);
-    settle (300);
-    save_screenshot (GTK_WIDGET (dialog), "processes-bulk-kill.png");
+    beam_test_run_for (300);
+    beam_test_save_screenshot (GTK_WIDGET (dialog), "processes-bulk-kill.png");
     adw_message_dialog_response (dialog, "cancel");
-    settle (200);
+    beam_test_run_for (200);
   }
   /* Nothing was killed. */
   g_assert_cmpuint (record_at (page, 0, NULL, NULL)->message_queue_len, ==, 1500);
@@ -2257,8 +2118,8 @@ test_processes_sort_menu_and_empty (void)
   beam_processes_page_set_filter (page, "no_such_process_anywhere");
   beam_test_wait_until (empty_shown, page, 5000);
   g_assert_true (g_str_has_prefix (beam_processes_page_get_count_text (page), "0 of "));
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "processes-no-match.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "processes-no-match.png");
   beam_processes_page_set_filter (page, "");
   beam_test_wait_until (processes_listed, page, 10000);
   g_assert_false (beam_processes_page_get_empty_shown (page));
@@ -2292,7 +2153,7 @@ shows_count (gpointer data)
 static void
 test_processes_bulk_kill (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   g_autoptr(GError) error = NULL;
   g_autofree char *spawned = NULL;
   BeamProcessesPage *page;
@@ -2302,8 +2163,7 @@ test_processes_bulk_kill (void)
 
   spawned = beam_test_node_erl_call (node, "beamscope_fixture", "spawn_idle", "[4]", &error);
   g_assert_no_error (error);
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
   beam_test_wait_until (processes_listed, page, 20000);
 
@@ -2336,12 +2196,11 @@ test_processes_bulk_kill (void)
 static void
 test_processes_menu_get_state (void)
 {
-  g_autoptr(BeamWindow) window = g_object_ref_sink (new_window ());
+  g_autoptr(BeamWindow) window = new_window ();
   BeamProcessesPage *page;
   BeamProcessWindow *process;
 
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
   beam_test_wait_until (processes_listed, page, 20000);
   beam_processes_page_set_filter (page, "beamscope_cache");
@@ -2365,8 +2224,7 @@ test_processes_menu_read_only (void)
   GtkSelectionModel *selection;
 
   gtk_window_present (GTK_WINDOW (window));
-  beam_window_connect (window, node->name, node->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_window_connect (window, node, "processes");
   page = BEAM_PROCESSES_PAGE (beam_window_get_page (window, "processes"));
   beam_test_wait_until (processes_listed, page, 20000);
 
@@ -2384,7 +2242,7 @@ test_processes_menu_read_only (void)
   gtk_popover_popdown (beam_processes_page_get_context_menu (page));
   gtk_widget_activate_action (GTK_WIDGET (page), "processes.kill", NULL);
   gtk_widget_activate_action (GTK_WIDGET (page), "processes.garbage-collect", NULL);
-  settle (300);
+  beam_test_run_for (300);
   g_assert_null (find_dialog ());
   destroy_and_finalize (g_steal_pointer (&window));
 }
@@ -2422,45 +2280,6 @@ elixir_ebin (void)
   bin = g_path_get_dirname (real);
   ebin = g_build_filename (bin, "..", "lib", "elixir", "ebin", NULL);
   return g_file_test (ebin, G_FILE_TEST_IS_DIR) ? g_steal_pointer (&ebin) : NULL;
-}
-
-/* A label showing exactly `text` somewhere under `widget`. */
-static gboolean
-shows_label (GtkWidget  *widget,
-             const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
-      gtk_widget_get_mapped (widget))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *text;
-} LabelWanted;
-
-static gboolean
-label_shown (gpointer data)
-{
-  LabelWanted *wanted = data;
-
-  return shows_label (wanted->widget, wanted->text);
-}
-
-static void
-wait_for_label (GtkWidget  *widget,
-                const char *text,
-                guint       timeout_ms)
-{
-  LabelWanted wanted = { widget, text };
-
-  beam_test_wait_until (label_shown, &wanted, timeout_ms);
 }
 
 static gboolean
@@ -2518,9 +2337,9 @@ test_elixir_node (void)
   g_assert_nonnull (strstr (out, "ok"));
 
   g_assert_cmpstr (g_settings_get_string (settings, "term-syntax"), ==, "auto");
-  window = g_object_ref_sink (new_window ());
+  window = new_window ();
   beam_window_connect (window, ex->name, ex->cookie, "processes");
-  beam_test_wait_until (is_connected, window, 15000);
+  beam_test_wait_until (beam_test_window_is_connected, window, 15000);
   beam_test_wait_until (node_runs_elixir, window, 10000);
   g_assert_cmpint (beam_node_get_syntax (beam_window_get_node (window)), ==, BEAM_SYNTAX_ELIXIR);
 
@@ -2528,10 +2347,10 @@ test_elixir_node (void)
   beam_test_wait_until (processes_listed, page, 20000);
   beam_processes_page_set_filter (page, "MyApp");
   beam_test_wait_until (filtered_to_one, page, 10000);
-  wait_for_label (GTK_WIDGET (page), "MyApp.Cache", 10000);
-  wait_for_label (GTK_WIDGET (page), ":gen_server.loop/7", 10000);
-  settle (300);
-  save_screenshot (GTK_WIDGET (window), "elixir-processes.png");
+  beam_test_wait_for_label (GTK_WIDGET (page), "MyApp.Cache", 10000);
+  beam_test_wait_for_label (GTK_WIDGET (page), ":gen_server.loop/7", 10000);
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "elixir-processes.png");
 
   process = beam_process_window_new (beam_window_get_node (window), "MyApp.Cache");
   gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
@@ -2539,28 +2358,28 @@ test_elixir_node (void)
   gtk_window_present (GTK_WINDOW (process));
   beam_test_wait_until (window_loaded, process, 15000);
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (process)), "MyApp.Cache on "));
-  wait_for_label (GTK_WIDGET (process), "MyApp.Cache.init/1", 10000);
+  beam_test_wait_for_label (GTK_WIDGET (process), "MyApp.Cache.init/1", 10000);
   /* The stack in the same spelling: only a frame says proc_lib's. */
   beam_process_window_show_page (process, "stack");
-  wait_for_label (GTK_WIDGET (process), ":proc_lib.init_p_do_apply/3", 10000);
+  beam_test_wait_for_label (GTK_WIDGET (process), ":proc_lib.init_p_do_apply/3", 10000);
   beam_process_window_show_page (process, "info");
-  settle (300);
-  save_screenshot (GTK_WIDGET (process), "elixir-process-window.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (process), "elixir-process-window.png");
   beam_process_window_show_page (process, "state");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.get-state", NULL));
   beam_test_wait_until (elixir_state_shown, process, 10000);
   state = beam_process_window_dup_state (process);
   g_assert_cmpstr (state, ==,
                    "%{entries: MapSet.new([:a, :b]), since: ~D[2024-01-02], sizes: 1..10}\n");
-  settle (300);
-  save_screenshot (GTK_WIDGET (process), "elixir-process-state.png");
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (process), "elixir-process-state.png");
   destroy_and_finalize (g_object_ref (process));
 
   /* The header menu's Erlang syntax wins over the node's language. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "settings.term-syntax", "s",
                                              "erlang"));
   g_assert_cmpint (beam_node_get_syntax (beam_window_get_node (window)), ==, BEAM_SYNTAX_ERLANG);
-  wait_for_label (GTK_WIDGET (page), "Elixir.MyApp.Cache", 15000);
+  beam_test_wait_for_label (GTK_WIDGET (page), "Elixir.MyApp.Cache", 15000);
   g_settings_reset (settings, "term-syntax");
   g_assert_cmpint (beam_node_get_syntax (beam_window_get_node (window)), ==, BEAM_SYNTAX_ELIXIR);
   destroy_and_finalize (g_steal_pointer (&window));
@@ -2570,23 +2389,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
-  g_assert_true (beam_connection_init_process (NULL));
-  gtk_test_init (&argc, &argv, NULL);
-
-  /* The real application, registered, so its stylesheet and icons load as
-   * they do for a user; it is never run, the test drives the windows. */
-  /* Screenshots of settled pages, not of a crossfade halfway through. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  app = beam_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  node = beam_test_node_start (NULL, &error);
-  g_assert_no_error (error);
+  beam_test_display_init (&argc, &argv, &app, &node);
 
   g_test_add_func ("/window/connect-screen", test_connect_screen);
   g_test_add_func ("/window/markup-shown-as-text", test_markup_shown_as_text);

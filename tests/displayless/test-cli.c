@@ -11,55 +11,29 @@
 
 static BeamTestNode *node;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
+/* beamscope-cli ARGS... (NULL-terminated) with `envp_extra` (NAME, VALUE
+ * pairs) added to our environment. */
 static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static void
-run_cli (Run                *run,
+run_cli (BeamTestRun        *run,
          const char * const *envp_extra,
          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
   const char *arg;
   va_list args;
-  int wait_status;
 
-  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
   va_start (args, envp_extra);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, (char *) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-
-  for (guint i = 0; envp_extra != NULL && envp_extra[i] != NULL; i += 2)
-    envp = g_environ_setenv (envp, envp_extra[i], envp_extra[i + 1], TRUE);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                               &run->out, &run->err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
+  beam_test_cli_run (run, envp_extra, (const char * const *) argv->pdata);
 }
 
 /* The error contract: non-zero, and exactly one line on stderr. */
 static void
-assert_one_line_error (const Run  *run,
-                       const char *must_contain)
+assert_one_line_error (const BeamTestRun *run,
+                       const char        *must_contain)
 {
   g_assert_cmpint (run->status, ==, 1);
   g_assert_true (g_str_has_prefix (run->err, "beamscope-cli: "));
@@ -102,7 +76,7 @@ node_report (void)
 static void
 test_info_json_agrees_with_node (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) report = NULL;
@@ -201,7 +175,7 @@ test_info_without_runtime_tools (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTestNode) bare = beam_test_node_start (args, &error);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
   JsonObject *info;
 
   g_assert_no_error (error);
@@ -217,7 +191,7 @@ test_info_without_runtime_tools (void)
 static void
 test_info_table (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
   run_cli (&run, NULL, "--node", node->name, "--cookie", node->cookie, "info", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -242,9 +216,9 @@ test_info_table (void)
 static void
 test_units (void)
 {
-  g_auto(Run) binary = { 0 };
-  g_auto(Run) decimal = { 0 };
-  g_auto(Run) wrong = { 0 };
+  g_auto(BeamTestRun) binary = { 0 };
+  g_auto(BeamTestRun) decimal = { 0 };
+  g_auto(BeamTestRun) wrong = { 0 };
 
   run_cli (&binary, NULL, "--node", node->name, "--cookie", node->cookie, "--units", "binary",
            "info", NULL);
@@ -266,7 +240,7 @@ test_units (void)
 static void
 test_nodes (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *nodes;
@@ -291,7 +265,7 @@ test_nodes (void)
 static void
 test_unknown_node (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
   run_cli (&run, NULL, "--node", "nobody_here@localhost", "--cookie", "x", "info", NULL);
   assert_one_line_error (&run, "nobody_here");
@@ -301,7 +275,7 @@ test_unknown_node (void)
 static void
 test_wrong_cookie (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
   run_cli (&run, NULL, "--node", node->name, "--cookie", "wrong", "info", NULL);
   assert_one_line_error (&run, "cookie");
@@ -311,7 +285,7 @@ static void
 test_epmd_unreachable (void)
 {
   const char * const env[] = { "ERL_EPMD_PORT", "1", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
   run_cli (&run, env, "--node", node->name, "--cookie", node->cookie, "info", NULL);
   assert_one_line_error (&run, "EPMD unreachable");
@@ -320,7 +294,7 @@ test_epmd_unreachable (void)
 static void
 test_timed_out (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
   gint64 start = g_get_monotonic_time ();
 
   /* A stopped node does not complete the handshake: connecting has its own
@@ -340,7 +314,7 @@ test_timed_out (void)
 static void
 test_cookie_file_readable_by_others (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
   g_autofree char *path = g_build_filename (node->dir, "open-cookie", NULL);
   g_autoptr(GError) error = NULL;
 
@@ -354,7 +328,7 @@ test_cookie_file_readable_by_others (void)
 static void
 test_usage (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
   run_cli (&run, NULL, "info", NULL);
   g_assert_cmpint (run.status, ==, 2);
@@ -390,7 +364,7 @@ listed_commands (const char *help)
 static void
 test_help_lists_commands (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
   g_autoptr(GPtrArray) names = NULL;
 
   run_cli (&run, NULL, "--help", NULL);
@@ -400,7 +374,7 @@ test_help_lists_commands (void)
   g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (commands));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_auto(Run) help = { 0 };
+      g_auto(BeamTestRun) help = { 0 };
       /* "beamscope-cli [OPTION…] top", the ellipsis as the locale spells it */
       g_autofree char *usage = g_strdup_printf ("] %s", commands[i]);
 
@@ -414,7 +388,7 @@ test_help_lists_commands (void)
 
   /* Without a command: the same help, on stderr, as a usage error. */
   {
-    g_auto(Run) bare = { 0 };
+    g_auto(BeamTestRun) bare = { 0 };
 
     run_cli (&bare, NULL, NULL);
     g_assert_cmpint (bare.status, ==, 2);
@@ -428,10 +402,10 @@ test_help_lists_commands (void)
 static void
 test_options_are_per_command (void)
 {
-  g_auto(Run) info = { 0 };
-  g_auto(Run) nodes = { 0 };
-  g_auto(Run) top_help = { 0 };
-  g_auto(Run) info_help = { 0 };
+  g_auto(BeamTestRun) info = { 0 };
+  g_auto(BeamTestRun) nodes = { 0 };
+  g_auto(BeamTestRun) top_help = { 0 };
+  g_auto(BeamTestRun) info_help = { 0 };
 
   run_cli (&info, NULL, "--node", node->name, "--cookie", node->cookie, "info", "--by", "memory",
            NULL);

@@ -66,51 +66,6 @@ status_kb (const char *field)
   return g_ascii_strtoll (line + strlen (field) + 1, NULL, 10);
 }
 
-typedef struct
-{
-  int    status;
-  char  *out;
-  char  *err;
-  double elapsed_ms;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* beamscope-cli ARGS (a NULL-terminated vector) with `env` (NAME, VALUE
- * pairs) added to ours. */
-static void
-run_cli_v (Run                *run,
-           const char * const *env,
-           const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  int wait_status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
-    envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                               &run->out, &run->err, &wait_status, &error));
-  g_assert_no_error (error);
-  run->elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
-}
-
 static char *
 erl_call (BeamTestNode *node,
           const char   *function,
@@ -326,14 +281,14 @@ test_cli_timeout (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_auto(Run) run = { 0 };
+      g_auto(BeamTestRun) run = { 0 };
       const char *args[12] = { "--node", node->name, "--cookie-file", node->cookie_file,
                                "--timeout", "1500" };
       guint n = 6;
 
       for (guint k = 0; k < G_N_ELEMENTS (commands[i]) && commands[i][k] != NULL; k++)
         args[n++] = commands[i][k];
-      run_cli_v (&run, NULL, args);
+      beam_test_cli_run (&run, NULL, args);
       g_test_message ("%s: %d after %.0f ms: %s", commands[i][0], run.status, run.elapsed_ms,
                       run.err);
       g_assert_cmpint (run.status, ==, 1);
@@ -357,25 +312,25 @@ test_epmd_names (void)
   g_autofree char *garbage_port = g_strdup_printf ("%u", garbage->port);
   const char * const env[] = { "ERL_EPMD_PORT", port, NULL };
   const char * const garbage_env[] = { "ERL_EPMD_PORT", garbage_port, NULL };
-  g_auto(Run) text = { 0 };
-  g_auto(Run) json = { 0 };
-  g_auto(Run) refused = { 0 };
+  g_auto(BeamTestRun) text = { 0 };
+  g_auto(BeamTestRun) json = { 0 };
+  g_auto(BeamTestRun) refused = { 0 };
 
-  run_cli_v (&text, env, (const char * const[]) { "nodes", "127.0.0.1", NULL });
+  beam_test_cli_run (&text, env, (const char * const[]) { "nodes", "127.0.0.1", NULL });
   g_assert_cmpint (text.status, ==, 0);
   g_assert_null (strchr (text.out, '\033'));
   g_assert_null (strchr (text.out, '\007'));
   g_assert_nonnull (strstr (text.out, "evil\\x1b]0;owned\\x07\\x1b[2J"));
   g_assert_true (g_utf8_validate (text.out, -1, NULL));
 
-  run_cli_v (&json, env, (const char * const[]) { "nodes", "127.0.0.1", "--json", NULL });
+  beam_test_cli_run (&json, env, (const char * const[]) { "nodes", "127.0.0.1", "--json", NULL });
   g_assert_cmpint (json.status, ==, 0);
   g_assert_true (g_utf8_validate (json.out, -1, NULL));
   g_assert_nonnull (strstr (json.out, "\"good\""));
 
   /* Not a list of names: an error, not an empty list. */
-  run_cli_v (&refused, garbage_env, (const char * const[]) { "nodes", "127.0.0.1", "--json",
-                                                             NULL });
+  beam_test_cli_run (&refused, garbage_env,
+                     (const char * const[]) { "nodes", "127.0.0.1", "--json", NULL });
   g_assert_cmpint (refused.status, ==, 1);
   g_assert_nonnull (strstr (refused.err, "not a list of node names"));
   g_assert_cmpstr (refused.out, ==, "");
@@ -392,12 +347,12 @@ assert_handshake_error (GBytes     *port_answer,
   g_autoptr(FakeServer) epmd = fake_epmd_new (names, strlen (names));
   g_autofree char *epmd_port = g_strdup_printf ("%u", epmd->port);
   const char * const env[] = { "ERL_EPMD_PORT", epmd_port, NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
   /* In a child, as ERL_EPMD_PORT is read from the environment, which this
    * process may not change now that it has threads. */
-  run_cli_v (&run, env, (const char * const[]) { "--node", "fake@localhost", "--cookie", "c",
-                                                  "memory", NULL });
+  beam_test_cli_run (&run, env, (const char * const[]) { "--node", "fake@localhost",
+                                                          "--cookie", "c", "memory", NULL });
   g_test_message ("%s", run.err);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_null (strstr (run.err, "cookie"));
@@ -427,11 +382,11 @@ test_cookie_env (void)
   g_autofree char *home = g_dir_make_tmp ("beamscope-home-XXXXXX", NULL);
   const char * const env[] = { "BEAMSCOPE_COOKIE", shared_node->cookie, "HOME", home,
                                "XDG_CONFIG_HOME", home, NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
   /* No --cookie, no cookie file at all: the environment's. */
-  run_cli_v (&run, env, (const char * const[]) { "--node", shared_node->name, "--json",
-                                                  "memory", NULL });
+  beam_test_cli_run (&run, env, (const char * const[]) { "--node", shared_node->name,
+                                                          "--json", "memory", NULL });
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
   g_rmdir (home);
@@ -508,10 +463,11 @@ test_sched_killed (void)
 static void
 test_sched_bounded (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
 
-  run_cli_v (&run, NULL, (const char * const[]) { "--node", shared_node->name, "sched", "--ms",
-                                                  "2147483647", NULL });
+  beam_test_cli_run (&run, NULL, (const char * const[]) { "--node", shared_node->name,
+                                                           "sched", "--ms", "2147483647",
+                                                           NULL });
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--ms"));
 }
@@ -521,7 +477,7 @@ test_sched_bounded (void)
 static void
 test_connect_not_request_timeout (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(BeamTestRun) run = { 0 };
   g_autoptr(GError) error = NULL;
 
   /* A millisecond is no time to connect in, but it is the question's; and
@@ -529,9 +485,11 @@ test_connect_not_request_timeout (void)
   g_free (beam_test_node_erl_call (shared_node, "beamscope_hostile", "start", "[]", &error));
   g_assert_no_error (error);
   beam_test_node_set_hostile_mode (shared_node, "never");
-  run_cli_v (&run, NULL, (const char * const[]) { "--node", shared_node->name, "--cookie-file",
-                                                  shared_node->cookie_file, "--timeout", "1",
-                                                  "state", "beamscope_cache", NULL });
+  beam_test_cli_run (&run, NULL, (const char * const[]) { "--node", shared_node->name,
+                                                           "--cookie-file",
+                                                           shared_node->cookie_file,
+                                                           "--timeout", "1",
+                                                           "state", "beamscope_cache", NULL });
   g_free (beam_test_node_erl_call (shared_node, "beamscope_hostile", "stop", "[]", &error));
   g_assert_no_error (error);
   g_test_message ("%s", run.err);

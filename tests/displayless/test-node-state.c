@@ -23,14 +23,6 @@ is_answering (gpointer data)
   return beam_node_get_answering (data);
 }
 
-static void
-count_notify (GObject    *object G_GNUC_UNUSED,
-              GParamSpec *pspec G_GNUC_UNUSED,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
 /* Issue 13, item 5: the load history samples every second with a 5 s
  * deadline, so a stopped node is found out within about 6 s; the
  * connection stays up (net_ticktime is 60 s) and answers again on SIGCONT. */
@@ -49,7 +41,8 @@ test_stopped_node_not_answering (void)
   g_assert_no_error (error);
   connection = beam_test_node_connect (node);
   beam_node = beam_node_new (connection, FALSE);
-  g_signal_connect (beam_node, "notify::answering", G_CALLBACK (count_notify), &answering_notifies);
+  g_signal_connect (beam_node, "notify::answering", G_CALLBACK (beam_test_count_notify),
+                    &answering_notifies);
   g_assert_true (beam_node_get_answering (beam_node));
   g_assert_false (beam_node_get_stale (beam_node));
   beam_test_run_for (1500);  /* a few samples answered */
@@ -163,7 +156,7 @@ test_localhost_real_name (void)
 
   connection = beam_connection_new (typed, node->cookie);
   beam_node = beam_node_new (connection, FALSE);
-  g_signal_connect (beam_node, "notify::name", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (beam_node, "notify::name", G_CALLBACK (beam_test_count_notify), &notified);
   g_assert_cmpstr (beam_node_get_name (beam_node), ==, typed);
 
   beam_connection_connect_async (connection, 10000, NULL, beam_test_stash, &wait);

@@ -332,35 +332,6 @@ test_playbooks (void)
 
 /* ---- beamscope-cli ------------------------------------------------------- */
 
-static int
-run_cli_status (char      **err_out,
-                const char *first_arg,
-                ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  const char *arg;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
-  g_ptr_array_add (argv, (char *) "--node");
-  g_ptr_array_add (argv, node->name);
-  g_ptr_array_add (argv, (char *) "--cookie");
-  g_ptr_array_add (argv, node->cookie);
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, err_out, &status, &error));
-  g_assert_no_error (error);
-  return WEXITSTATUS (status);
-}
-
 
 static const char *
 first_name (JsonNode *root)
@@ -521,43 +492,17 @@ test_cli_proc (void)
     g_autoptr(JsonNode) by_elixir = beam_test_node_cli_json (node, "proc", elixir, NULL);
     g_autoptr(JsonNode) by_rabbit = beam_test_node_cli_json (node, "proc", rabbit, NULL);
     g_autofree char *err = NULL;
+    int status;
 
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_elixir),
                                                     "registered_name"), ==, "beamscope_mailbox");
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (by_rabbit),
                                                     "registered_name"), ==, "beamscope_mailbox");
     /* The same numbers on another node are not this process. */
-    g_assert_cmpint (run_cli_status (&err, "proc", elsewhere, NULL), ==, 1);
+    g_free (beam_test_node_cli (node, &status, &err, "proc", elsewhere, NULL));
+    g_assert_cmpint (status, ==, 1);
     g_assert_nonnull (strstr (err, "No process"));
   }
-}
-
-static char *
-run_cli_output (const char *first_arg,
-                ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  const char *arg;
-  va_list args;
-  int status;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("BEAMSCOPE_CLI"));
-  g_ptr_array_add (argv, (char *) "--node");
-  g_ptr_array_add (argv, node->name);
-  g_ptr_array_add (argv, (char *) "--cookie");
-  g_ptr_array_add (argv, node->cookie);
-  va_start (args, first_arg);
-  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  return out;
 }
 
 /* The text output writes heap sizes as bytes (the JSON keeps words), a
@@ -565,13 +510,17 @@ run_cli_output (const char *first_arg,
 static void
 test_cli_text_names_and_sizes (void)
 {
-  g_autofree char *top = run_cli_output ("top", "--by", "heap_size", "-n", "1", NULL);
-  g_autofree char *procs = run_cli_output ("procs", NULL);
+  int top_status, procs_status, proc_status;
+  g_autofree char *top = beam_test_node_cli (node, &top_status, NULL, "top", "--by", "heap_size",
+                                             "-n", "1", NULL);
+  g_autofree char *procs = beam_test_node_cli (node, &procs_status, NULL, "procs", NULL);
   g_autoptr(JsonNode) listed = beam_test_node_cli_json (node, "procs", NULL);
   g_auto(GStrv) lines = g_strsplit (top, "\n", -1);
   const char *labelled_pid = NULL;
   g_autofree char *proc = NULL;
 
+  g_assert_cmpint (top_status, ==, 0);
+  g_assert_cmpint (procs_status, ==, 0);
   g_test_message ("%s", top);
   g_assert_nonnull (strstr (lines[1], "beamscope_big"));
   g_assert_true (g_regex_match_simple (" [0-9.]+.MiB ", lines[1], 0, 0));
@@ -589,7 +538,8 @@ test_cli_text_names_and_sizes (void)
         }
     }
   g_assert_nonnull (labelled_pid);
-  proc = run_cli_output ("proc", labelled_pid, NULL);
+  proc = beam_test_node_cli (node, &proc_status, NULL, "proc", labelled_pid, NULL);
+  g_assert_cmpint (proc_status, ==, 0);
   g_assert_true (g_regex_match_simple ("^registered_name +none$", proc, G_REGEX_MULTILINE, 0));
   /* proc says the label too, as procs does. */
   g_assert_true (g_regex_match_simple ("^label +\"beamscope labelled worker\"$", proc,
@@ -622,13 +572,13 @@ test_cli_unknown_name_makes_no_atom (void)
   int status;
 
   before = node_integer ("erlang", "system_info", "[atom_count]");
-  status = run_cli_status (&err, "proc", name, NULL);
+  g_free (beam_test_node_cli (node, &status, &err, "proc", name, NULL));
   after = node_integer ("erlang", "system_info", "[atom_count]");
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "No process"));
   g_assert_nonnull (strstr (err, name));
   /* erl_call's own call may add its atoms once; ours adds none. */
-  status = run_cli_status (NULL, "proc", name, NULL);
+  g_free (beam_test_node_cli (node, &status, NULL, "proc", name, NULL));
   g_assert_cmpint (node_integer ("erlang", "system_info", "[atom_count]"), ==, after);
   (void) before;
 }
@@ -650,7 +600,7 @@ test_cli_state (void)
 
   /* Started by proc_lib but not an OTP loop: refused, and its mailbox is
    * exactly as it was (no system message left behind). */
-  status = run_cli_status (&err, "state", "beamscope_mailbox", NULL);
+  g_free (beam_test_node_cli (node, &status, &err, "state", "beamscope_mailbox", NULL));
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "not an OTP process"));
   mailbox = beam_test_node_cli_json (node, "proc", "beamscope_mailbox", NULL);

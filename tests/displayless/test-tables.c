@@ -333,14 +333,6 @@ test_growth (void)
   g_assert_cmpint (g_array_index (memories, gint64, 1), ==, set_after->memory);
 }
 
-static void
-count_notify (GObject    *object G_GNUC_UNUSED,
-              GParamSpec *pspec G_GNUC_UNUSED,
-              gpointer    user_data)
-{
-  (*(guint *) user_data)++;
-}
-
 /* The ring keeps the last BEAM_ETS_TABLE_ROW_HISTORY samples, the change
  * stays measured from the first ever, and once a full ring holds one value,
  * more of it notify nothing (no sparkline redraws). */
@@ -370,7 +362,7 @@ test_history_ring (void)
   g_assert_cmpint (g_array_index (sizes, gint64, BEAM_ETS_TABLE_ROW_HISTORY - 1), ==,
                    100 + BEAM_ETS_TABLE_ROW_HISTORY + 9);
 
-  g_signal_connect (row, "notify::size-history", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (row, "notify::size-history", G_CALLBACK (beam_test_count_notify), &notified);
   /* The ring's newest sample is the value repeated: after HISTORY - 1 more,
    * the ring holds it alone, and what follows changes nothing. */
   for (guint i = 0; i < BEAM_ETS_TABLE_ROW_HISTORY - 1; i++)
