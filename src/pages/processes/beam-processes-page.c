@@ -146,9 +146,11 @@ dup_display_name (GtkLabel   *label,
   return beam_node_dup_display_name (page != NULL ? beam_page_get_node (page) : NULL, name);
 }
 
+/* A cell's text and style; its tooltip, if it has one, into *tooltip. */
 static void
-update_cell (GtkLabel       *label,
-             BeamProcessRow *row)
+update_cell_contents (GtkLabel        *label,
+                      BeamProcessRow  *row,
+                      char           **tooltip)
 {
   BeamProcessColumn column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (label), "column"));
   BeamProcessTable *table = NULL;
@@ -159,7 +161,6 @@ update_cell (GtkLabel       *label,
 
   gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), NULL);
   if (record == NULL)
     {
       gtk_label_set_label (label, "");
@@ -184,12 +185,9 @@ update_cell (GtkLabel       *label,
         gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
       /* A label is no registered name: say so, and where it started. */
       if (!record->registered && record->name != 0)
-        {
-          g_autofree char *tooltip =
-            g_strdup_printf (_("The name the process gave itself (not registered); started in %s"),
-                             beam_process_table_get_string (table, record->initial_call));
-          gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
-        }
+        *tooltip = g_strdup_printf (_("The name the process gave itself (not registered); "
+                                      "started in %s"),
+                                    beam_process_table_get_string (table, record->initial_call));
       return;
     case BEAM_PROCESS_COLUMN_CURRENT_FUNCTION:
       text = dup_display_name (label,
@@ -214,10 +212,9 @@ update_cell (GtkLabel       *label,
     case BEAM_PROCESS_COLUMN_TOTAL_HEAP_SIZE:
       {
         gint64 words = (gint64) beam_process_table_get_number (table, index, column);
-        g_autofree char *tooltip = beam_format_word_count (words);
 
+        *tooltip = beam_format_word_count (words);
         text = beam_format_words (words, beam_process_table_get_wordsize (table));
-        gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
       }
       break;
     case BEAM_PROCESS_COLUMN_REDUCTIONS:
@@ -227,6 +224,22 @@ update_cell (GtkLabel       *label,
       break;
     }
   gtk_label_set_label (label, text);
+}
+
+static void
+update_cell (GtkLabel       *label,
+             BeamProcessRow *row)
+{
+  g_autofree char *tooltip = NULL;
+  const char *shown;
+
+  update_cell_contents (label, row, &tooltip);
+  /* Only a change: setting a tooltip, even none, asks the X server where
+   * the pointer is (a round trip), and a refresh updates every cell on
+   * screen: 540 round trips made one main-loop turn take 100 ms. */
+  shown = gtk_widget_get_tooltip_text (GTK_WIDGET (label));
+  if (g_strcmp0 (shown, tooltip) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), tooltip);
 }
 
 static void
@@ -569,7 +582,8 @@ fetch_done (GObject      *object G_GNUC_UNUSED,
     }
   else
     {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), NULL);
+      if (gtk_widget_get_tooltip_text (GTK_WIDGET (self->count_label)) != NULL)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), NULL);
       beam_process_model_set_table (self->model, table);
     }
 }

@@ -571,7 +571,10 @@ update_rows (BeamSystemPage *self)
       if (row->field->group == GROUP_OS_PROCESS)
         gtk_widget_set_visible (list_row, info->os_process.available);
       gtk_label_set_label (row->value, text);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (row->value), text);
+      /* Only a change: setting a tooltip asks the X server where the
+       * pointer is, a round trip for each of 40 rows. */
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (row->value)), text) != 0)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (row->value), text);
       if (row->bar != NULL)
         {
           double fraction = row->field->fraction (info);
