@@ -22,6 +22,7 @@
 #include "beam-process-window.h"
 #include "beam-switcher-bar.h"
 #include "beam-table-window.h"
+#include "beam-view-stack-keys.h"
 #include "beam-window-private.h"
 
 #define MAX_RECENT_NODES 8
@@ -387,32 +388,18 @@ show_page_number_action (GtkWidget  *widget,
                          const char *action_name G_GNUC_UNUSED,
                          GVariant   *parameter)
 {
-  BeamWindow *self = BEAM_WINDOW (widget);
-  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
-  int number = g_variant_get_int32 (parameter);
-
-  if (number >= 1 && (guint) number <= g_list_model_get_n_items (G_LIST_MODEL (pages)))
-    gtk_selection_model_select_item (pages, number - 1, TRUE);
+  beam_view_stack_show_number (BEAM_WINDOW (widget)->view_stack,
+                               g_variant_get_int32 (parameter));
 }
 
-/* Ctrl+Page Up/Down: the page before or after, round the end as a
- * browser's tabs do. */
+/* Ctrl+Page Up/Down: the page before or after. */
 static void
 step_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter G_GNUC_UNUSED)
 {
-  BeamWindow *self = BEAM_WINDOW (widget);
-  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
-  int step = g_str_equal (action_name, "win.next-page") ? 1 : -1;
-
-  for (guint i = 0; i < n; i++)
-    if (gtk_selection_model_is_selected (pages, i))
-      {
-        gtk_selection_model_select_item (pages, (i + n + step) % n, TRUE);
-        return;
-      }
+  beam_view_stack_step (BEAM_WINDOW (widget)->view_stack,
+                        g_str_equal (action_name, "win.next-page") ? 1 : -1);
 }
 
 /* Ctrl+F and `/`: the shown page's filter or search, where it has one. */

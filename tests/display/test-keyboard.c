@@ -684,6 +684,76 @@ test_dialog_keys (void)
   beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* The tab a process window shows: its view stack's visible page. */
+static AdwViewStack *
+view_stack_in (GtkWidget *widget)
+{
+  if (ADW_IS_VIEW_STACK (widget))
+    return ADW_VIEW_STACK (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStack *found = view_stack_in (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  AdwViewStack *stack;
+  const char   *tab;
+} TabWait;
+
+static gboolean
+tab_is (gpointer data)
+{
+  TabWait *wait = data;
+
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (wait->stack), wait->tab) == 0;
+}
+
+static void
+expect_tab (AdwViewStack *stack,
+            const char   *tab)
+{
+  TabWait wait = { stack, tab };
+
+  beam_test_wait_until (tab_is, &wait, 5000);
+}
+
+/* The process window's tabs answer the keys of the main window's pages. */
+static void
+test_process_window_tabs (void)
+{
+  g_autoptr(BeamWindow) window = connected_window (FALSE, "system");
+  GtkWindow *process;
+  AdwViewStack *stack;
+
+  open_process (window);
+  process = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+  beam_test_wait_until (beam_test_process_window_loaded, process, 15000);
+  stack = view_stack_in (GTK_WIDGET (process));
+  g_assert_nonnull (stack);
+  focus_window (process);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "info");
+  press (GTK_WIDGET (process), GDK_KEY_2, GDK_ALT_MASK);
+  expect_tab (stack, "messages");
+  press (GTK_WIDGET (process), GDK_KEY_Page_Down, GDK_CONTROL_MASK);
+  expect_tab (stack, "dictionary");
+  press (GTK_WIDGET (process), GDK_KEY_Page_Up, GDK_CONTROL_MASK);
+  press (GTK_WIDGET (process), GDK_KEY_Page_Up, GDK_CONTROL_MASK);
+  expect_tab (stack, "info");
+  press (GTK_WIDGET (process), GDK_KEY_Page_Up, GDK_CONTROL_MASK);   /* round the end */
+  expect_tab (stack, "state");
+  /* The main window kept its page: the keys went to the focused window. */
+  g_assert_cmpstr (visible_page (window), ==, "system");
+  beam_test_destroy_and_finalize (g_object_ref (GTK_WIDGET (process)));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
 /* ---- windows ----------------------------------------------------------------------- */
 
 /* A process, a table and a playbook window of `window`'s node, as a user
@@ -978,6 +1048,7 @@ main (int    argc,
   g_test_add_func ("/keyboard/shortcuts-listed", test_shortcuts_listed);
   g_test_add_func ("/keyboard/keys", test_keys);
   g_test_add_func ("/keyboard/dialog-keys", test_dialog_keys);
+  g_test_add_func ("/keyboard/process-window-tabs", test_process_window_tabs);
   g_test_add_func ("/windows/follow-node", test_windows_follow_node);
   g_test_add_func ("/windows/close-on-disconnect", test_windows_close_on_disconnect);
   g_test_add_func ("/windows/about", test_about);

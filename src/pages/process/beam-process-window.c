@@ -23,6 +23,7 @@
 #include "beam-sparkline.h"
 #include "beam-switcher-bar.h"
 #include "beam-term-view.h"
+#include "beam-view-stack-keys.h"
 
 #define FIRST_MESSAGES      100
 #define MAX_MESSAGES        10000  /* loaded into rows, at most */
@@ -1481,6 +1482,24 @@ beam_process_window_finalize (GObject *object)
 }
 
 static void
+show_tab_number_action (GtkWidget  *widget,
+                        const char *action_name G_GNUC_UNUSED,
+                        GVariant   *parameter)
+{
+  beam_view_stack_show_number (BEAM_PROCESS_WINDOW (widget)->view_stack,
+                               g_variant_get_int32 (parameter));
+}
+
+static void
+step_tab_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter G_GNUC_UNUSED)
+{
+  beam_view_stack_step (BEAM_PROCESS_WINDOW (widget)->view_stack,
+                        g_str_equal (action_name, "win.next-page") ? 1 : -1);
+}
+
+static void
 beam_process_window_class_init (BeamProcessWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1536,6 +1555,11 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "process.statistics-off", NULL,
                                    statistics_off_action);
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
+  /* The application's Alt+1…9 and Ctrl+Page Up/Down, for the tabs here. */
+  gtk_widget_class_install_action (widget_class, "win.show-page-number", "i",
+                                   show_tab_number_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-page", NULL, step_tab_action);
+  gtk_widget_class_install_action (widget_class, "win.next-page", NULL, step_tab_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "process.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
