@@ -415,21 +415,6 @@ find_action (GtkWidget  *widget,
     beam_list_keys_focus_search (page);
 }
 
-/* `/` is text in an entry: it finds only when the focus is elsewhere. */
-static gboolean
-slash_pressed (GtkWidget *widget,
-               GVariant  *args G_GNUC_UNUSED,
-               gpointer   user_data G_GNUC_UNUSED)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
-
-  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus)))
-    return FALSE;
-  if (!gtk_widget_is_visible (GTK_WIDGET (BEAM_WINDOW (widget)->view_stack)))
-    return FALSE;
-  return gtk_widget_activate_action (widget, "win.find", NULL);
-}
-
 static void
 open_process_action (GtkWidget  *widget,
                      const char *action_name G_GNUC_UNUSED,
@@ -603,20 +588,10 @@ beam_window_class_init (BeamWindowClass *klass)
 static void
 beam_window_init (BeamWindow *self)
 {
-  GtkEventController *keys = gtk_shortcut_controller_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
   beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
-
-  /* `/` before the lists see it (typing in a list filters), and only when
-   * the focus is not in text. */
-  gtk_event_controller_set_name (keys, "beam-window-keys");
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
-    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_slash, 0),
-                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Divide, 0)),
-                      gtk_callback_action_new (slash_pressed, NULL, NULL)));
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  /* `/` finds on the pages, not on the connect screen. */
+  beam_list_keys_add_slash (GTK_WIDGET (self), "win.find", GTK_WIDGET (self->view_stack));
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
   {
     g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();

@@ -107,3 +107,52 @@ beam_list_keys_focus_search (GtkWidget *widget)
   gtk_editable_select_region (GTK_EDITABLE (search), 0, -1);
   return TRUE;
 }
+
+typedef struct
+{
+  char      *action_name;
+  GtkWidget *only_when_visible;  /* inside the window: lives as long */
+} Slash;
+
+static void
+slash_free (gpointer data)
+{
+  Slash *slash = data;
+
+  g_free (slash->action_name);
+  g_free (slash);
+}
+
+static gboolean
+slash_pressed (GtkWidget *window,
+               GVariant  *args G_GNUC_UNUSED,
+               gpointer   user_data)
+{
+  Slash *slash = user_data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus)))
+    return FALSE;
+  if (slash->only_when_visible != NULL && !gtk_widget_is_visible (slash->only_when_visible))
+    return FALSE;
+  return gtk_widget_activate_action (window, slash->action_name, NULL);
+}
+
+void
+beam_list_keys_add_slash (GtkWidget  *window,
+                          const char *action_name,
+                          GtkWidget  *only_when_visible)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+  Slash *slash = g_new0 (Slash, 1);
+
+  slash->action_name = g_strdup (action_name);
+  slash->only_when_visible = only_when_visible;
+  gtk_event_controller_set_name (keys, "beam-slash-keys");
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_slash, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_KP_Divide, 0)),
+                      gtk_callback_action_new (slash_pressed, slash, slash_free)));
+  gtk_widget_add_controller (window, keys);
+}

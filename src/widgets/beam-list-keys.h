@@ -19,4 +19,13 @@ void     beam_list_keys_type_to_search (GtkSearchEntry *search,
  * selected; FALSE when `widget` shows none. For Ctrl+F and `/`. */
 gboolean beam_list_keys_focus_search   (GtkWidget      *widget);
 
+/* `/` (and the keypad's) activates `action_name` on `window`, before the
+ * lists see it (typing in a list filters), and only when the focus is not
+ * in text, where `/` is a character; with `only_when_visible`, only while
+ * that widget shows. The shortcut is in a controller named
+ * "beam-slash-keys", which the shortcuts test reads. */
+void     beam_list_keys_add_slash      (GtkWidget      *window,
+                                        const char     *action_name,
+                                        GtkWidget      *only_when_visible);
+
 G_END_DECLS

@@ -754,6 +754,39 @@ test_process_window_tabs (void)
   beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
+static gboolean
+focus_in_search (gpointer window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL;
+}
+
+/* `/` finds in a table window as Ctrl+F does, and is a character in text. */
+static void
+test_table_window_slash (void)
+{
+  g_autoptr(BeamWindow) window = connected_window (FALSE, "tables");
+  GtkWindow *table;
+  GtkWidget *focus;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-table", "s",
+                                             "beamscope_cache_tab"));
+  table = beam_test_find_toplevel (BEAM_TYPE_TABLE_WINDOW);
+  g_assert_nonnull (table);
+  focus_window (table);
+  g_assert_false (focus_in_search (table));
+  press (GTK_WIDGET (table), GDK_KEY_slash, 0);
+  beam_test_wait_until (focus_in_search, table, 5000);
+  /* In the entry, `/` is typed, not taken. */
+  press (GTK_WIDGET (table), GDK_KEY_slash, 0);
+  focus = gtk_root_get_focus (GTK_ROOT (table));
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (focus)), ==, "/");
+  beam_test_destroy_and_finalize (g_object_ref (GTK_WIDGET (table)));
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
 /* ---- windows ----------------------------------------------------------------------- */
 
 /* A process, a table and a playbook window of `window`'s node, as a user
@@ -1049,6 +1082,7 @@ main (int    argc,
   g_test_add_func ("/keyboard/keys", test_keys);
   g_test_add_func ("/keyboard/dialog-keys", test_dialog_keys);
   g_test_add_func ("/keyboard/process-window-tabs", test_process_window_tabs);
+  g_test_add_func ("/keyboard/table-window-slash", test_table_window_slash);
   g_test_add_func ("/windows/follow-node", test_windows_follow_node);
   g_test_add_func ("/windows/close-on-disconnect", test_windows_close_on_disconnect);
   g_test_add_func ("/windows/about", test_about);

@@ -1117,6 +1117,7 @@ static void
 beam_table_window_init (BeamTableWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  beam_list_keys_add_slash (GTK_WIDGET (self), "table.find", NULL);
   beam_list_keys_attach (GTK_WIDGET (self->rows_view));
   self->cancellable = g_cancellable_new ();
   self->query_cancellable = g_cancellable_new ();
