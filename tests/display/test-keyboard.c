@@ -496,26 +496,35 @@ visible_page (BeamWindow *window)
 
 typedef struct
 {
-  BeamWindow *window;
-  const char *page;
-} PageWait;
+  AdwViewStack *stack;
+  const char   *tab;
+} TabWait;
 
 static gboolean
-page_is (gpointer data)
+tab_is (gpointer data)
 {
-  PageWait *wait = data;
+  TabWait *wait = data;
 
-  return g_strcmp0 (visible_page (wait->window), wait->page) == 0;
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (wait->stack), wait->tab) == 0;
 }
 
 /* Key events reach GTK through the X server: waited for, not assumed. */
 static void
+expect_tab (AdwViewStack *stack,
+            const char   *tab)
+{
+  TabWait wait = { stack, tab };
+
+  beam_test_wait_until (tab_is, &wait, 5000);
+}
+
+static void
 expect_page (BeamWindow *window,
              const char *page)
 {
-  PageWait wait = { window, page };
+  GtkWidget *system = beam_window_get_page (window, "system");
 
-  beam_test_wait_until (page_is, &wait, 5000);
+  expect_tab (ADW_VIEW_STACK (gtk_widget_get_parent (system)), page);
 }
 
 static gboolean
@@ -684,7 +693,7 @@ test_dialog_keys (void)
   beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
-/* The tab a process window shows: its view stack's visible page. */
+/* The view stack inside `widget`, where its tabs are. */
 static AdwViewStack *
 view_stack_in (GtkWidget *widget)
 {
@@ -699,29 +708,6 @@ view_stack_in (GtkWidget *widget)
         return found;
     }
   return NULL;
-}
-
-typedef struct
-{
-  AdwViewStack *stack;
-  const char   *tab;
-} TabWait;
-
-static gboolean
-tab_is (gpointer data)
-{
-  TabWait *wait = data;
-
-  return g_strcmp0 (adw_view_stack_get_visible_child_name (wait->stack), wait->tab) == 0;
-}
-
-static void
-expect_tab (AdwViewStack *stack,
-            const char   *tab)
-{
-  TabWait wait = { stack, tab };
-
-  beam_test_wait_until (tab_is, &wait, 5000);
 }
 
 /* The process window's tabs answer the keys of the main window's pages. */
