@@ -33,6 +33,9 @@ PROTOCOL = re.compile(
 AGREED = {
     # The connect screen lists the nodes EPMD knows before there is a node.
     ("pages/connect/beam-connect-page.c", "beam_epmd_"),
+    # BeamCulprit's kind (process, port, table, scheduler): a plain struct the
+    # diagnostics probe hands over, not a term's; the page includes no beam-term.h.
+    ("pages/diagnostics/beam-diagnostics-page.c", "->kind"),
 }
 
 

@@ -73,6 +73,10 @@ ALLOWED = {
      "_(group_titles[g])"): "a static table of N_() literals of ours",
     ("pages/system/beam-system-page.c", "adw_preferences_row_set_title",
      "_(field->title)"): "a static table of N_() literals of ours",
+    ("pages/diagnostics/beam-diagnostics-page.c", "adw_preferences_row_set_title",
+     "_(check_specs[check].title)"): "a static table of N_() literals of ours",
+    ("pages/diagnostics/beam-diagnostics-page.c", "adw_expander_row_set_subtitle",
+     "_(check_specs[check].description)"): "a static table of N_() literals of ours",
     ("pages/system/beam-system-page.c", "adw_action_row_set_subtitle",
      "_(field->subtitle)"): "a static table of N_() literals of ours",
 }

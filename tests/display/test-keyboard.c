@@ -900,7 +900,7 @@ is_mutating (const char *action)
 {
   return action != NULL &&
          g_regex_match_simple ("kill|garbage|collect|suspend|resume|statistics-o|insert|delete"
-                               "|exit|trace|close-port|edit", action, 0, 0);
+                               "|exit|trace|close-port|edit|leak", action, 0, 0);
 }
 
 /* Counts the items of `menu` a user sees (not hidden for a disabled
@@ -1006,7 +1006,8 @@ static guint
 count_everywhere (BeamWindow *window,
                   const char *screenshot)
 {
-  const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes" };
+  const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes",
+                          "diagnostics" };
   GtkWindow *windows[3];
   guint found = 0;
 

@@ -10,6 +10,7 @@
 #include "beam-application.h"
 #include "beam-applications-page-private.h"
 #include "beam-connection.h"
+#include "beam-diagnostics-page-private.h"
 #include "beam-load-page-private.h"
 #include "beam-process-window.h"
 #include "beam-table-window.h"
@@ -24,7 +25,7 @@ static BeamTestNode *node;
 static BeamApplication *app;
 
 static const char * const pages[] = {
-  "system", "load", "memory", "processes", "applications", "tables",
+  "system", "load", "memory", "processes", "applications", "tables", "diagnostics",
 };
 
 static gboolean
@@ -210,6 +211,13 @@ fill_page (BeamWindow *window,
       g_assert_true (gtk_widget_activate_action (page, "memory.list-ets", NULL));
       g_assert_true (gtk_widget_activate_action (page, "memory.find-heaps", NULL));
       beam_test_run_for (3000);
+    }
+  if (g_str_equal (name, "diagnostics"))
+    {
+      /* Every check's findings shown: figures, culprits, the leak search. */
+      for (guint i = 0; i < BEAM_N_CHECKS; i++)
+        adw_expander_row_set_expanded (
+          beam_diagnostics_page_get_row (BEAM_DIAGNOSTICS_PAGE (page), i), TRUE);
     }
   beam_test_run_for (500);
 }

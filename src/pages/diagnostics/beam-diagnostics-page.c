@@ -752,16 +752,16 @@ build_row (BeamDiagnosticsPage *self,
 static void
 forget_results (BeamDiagnosticsPage *self)
 {
-  for (guint i = 0; i < BEAM_N_CHECKS; i++)
+  for (BeamCheck check = 0; check < BEAM_N_CHECKS; check++)
     {
-      CheckRow *row = &self->rows[i];
+      CheckRow *row = &self->rows[check];
 
       row->status = BEAM_CHECK_UNKNOWN;
       row->shown = FALSE;
       style_status_icon (row->icon, BEAM_CHECK_UNKNOWN);
       gtk_widget_set_tooltip_text (GTK_WIDGET (row->icon), _("Not run yet"));
-      adw_expander_row_set_subtitle (row->row, _(check_specs[i].description));
-      set_investigate (row->investigate, i, NULL);
+      adw_expander_row_set_subtitle (row->row, _(check_specs[check].description));
+      set_investigate (row->investigate, check, NULL);
       clear_box (row->content);
       gtk_box_append (row->content,
                       text_label (_("Not run yet: the checks run while this page is shown"), 0,

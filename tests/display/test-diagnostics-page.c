@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Diagnostics page (issue 14, items 2 and 5) on real nodes: one in
+ * trouble (tests/fixtures/beamscope_trouble.erl: a mailbox over 1,000, a
+ * growing one, a refc binary holder, a busy scheduler, an atom table near a
+ * small +t limit) and a quiet one. The message queue check finds the
+ * registered process and its button opens that process's window; the
+ * binary leak search is asked first and then names the binary holder, and
+ * is absent with --read-only; a threshold changed in GSettings judges the
+ * next run. Screenshots: diagnostics.png (troubled), diagnostics-ok.png
+ * (quiet), diagnostics-leak-dialog.png. */
+
+#include <string.h>
+
+#include "beam-diagnostics-page-private.h"
+#include "beam-process-window.h"
+#include "beam-test-display.h"
+#include "beam-test-node.h"
+#include "beam-window-private.h"
+
+/* What the trouble fixture names (tests/fixtures/beamscope_trouble.erl). */
+#define FLOODED_NAME    "beamscope_trouble_flooded"
+#define LEAKER_NAME     "beamscope_trouble_binaries"
+
+static BeamApplication *app;
+static BeamTestNode *trouble;
+static BeamTestNode *quiet;
+
+static gboolean
+ran_once (gpointer data)
+{
+  return beam_diagnostics_page_get_runs (data) > 0 && !beam_page_get_busy (data);
+}
+
+typedef struct
+{
+  BeamDiagnosticsPage *page;
+  guint                runs;
+} RunsAfter;
+
+static gboolean
+ran_again (gpointer data)
+{
+  RunsAfter *after = data;
+
+  return beam_diagnostics_page_get_runs (after->page) > after->runs
+         && !beam_page_get_busy (after->page);
+}
+
+static gboolean
+leaks_found (gpointer data)
+{
+  return beam_diagnostics_page_get_leak_runs (data) > 0;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data G_GNUC_UNUSED)
+{
+  return find_dialog () != NULL;
+}
+
+static gboolean
+dialog_gone (gpointer data G_GNUC_UNUSED)
+{
+  return find_dialog () == NULL;
+}
+
+static gboolean
+process_window_shown (gpointer data G_GNUC_UNUSED)
+{
+  GtkWindow *window = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+
+  return window != NULL && beam_test_process_window_loaded (window);
+}
+
+static BeamDiagnosticsPage *
+open_page (BeamWindow   *window,
+           BeamTestNode *node)
+{
+  BeamDiagnosticsPage *page;
+
+  beam_test_window_connect (window, node, "diagnostics");
+  page = BEAM_DIAGNOSTICS_PAGE (beam_window_get_page (window, "diagnostics"));
+  g_assert_nonnull (page);
+  /* Every check samples over the window (1 s) at once: well within 30 s. */
+  beam_test_wait_until (ran_once, page, 30000 * BEAM_TEST_SLOWDOWN);
+  return page;
+}
+
+static void
+collapse_all (BeamDiagnosticsPage *page)
+{
+  for (guint i = 0; i < BEAM_N_CHECKS; i++)
+    adw_expander_row_set_expanded (beam_diagnostics_page_get_row (page, i), FALSE);
+}
+
+/* ---- a node in trouble -------------------------------------------------------------- */
+
+static void
+test_troubled_node (void)
+{
+  g_autoptr(BeamWindow) window = beam_test_window_new (app, FALSE, 1100, 1000);
+  BeamDiagnosticsPage *page = open_page (window, trouble);
+  g_autofree char *queue = beam_diagnostics_page_dup_text (page, BEAM_CHECK_MESSAGE_QUEUE);
+  g_autofree char *verdict = beam_diagnostics_page_dup_verdict (page);
+  g_autofree char *atoms = beam_diagnostics_page_dup_text (page, BEAM_CHECK_ATOMS);
+  GtkWidget *button;
+  GVariant *target;
+  GtkWindow *process;
+  AdwMessageDialog *dialog;
+
+  g_test_message ("verdict: %s\nmessage_queue: %s\natoms: %s", verdict, queue, atoms);
+
+  /* The flooded mailbox is a finding, and names its registered process. */
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_MESSAGE_QUEUE), >=,
+                   BEAM_CHECK_WARNING);
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_MESSAGE_QUEUE), !=,
+                   BEAM_CHECK_UNKNOWN);
+  g_assert_nonnull (strstr (queue, FLOODED_NAME));
+  g_assert_nonnull (strstr (queue, "Last ran "));
+  g_assert_nonnull (strstr (queue, " reductions, "));
+  /* The verdict counts the findings in words. */
+  g_assert_true (strstr (verdict, "critical finding") != NULL
+                 || strstr (verdict, "warning") != NULL);
+  /* The atom table, near its small limit, is a finding too, with its rate. */
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_ATOMS), >=,
+                   BEAM_CHECK_WARNING);
+  g_assert_nonnull (strstr (atoms, "atoms"));
+
+  /* The row's button opens the worst process's window. */
+  button = beam_diagnostics_page_get_investigate_button (page, BEAM_CHECK_MESSAGE_QUEUE);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==,
+                   "win.open-process");
+  target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+  g_assert_true (g_str_has_prefix (g_variant_get_string (target, NULL), "<"));
+  g_assert_true (gtk_widget_activate (button));
+  beam_test_wait_until (process_window_shown, NULL, 15000);
+  process = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+  {
+    g_autofree char *name = beam_process_window_dup_field (BEAM_PROCESS_WINDOW (process),
+                                                           "registered_name");
+    g_assert_cmpstr (name, ==, FLOODED_NAME);
+  }
+  gtk_window_destroy (process);
+
+  /* The page as it shows a node in trouble: the findings' rows open. */
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "diagnostics.png");
+
+  /* The binary leak search: asked first, Enter and Escape cancel. */
+  g_assert_true (gtk_widget_get_visible (beam_diagnostics_page_get_leak_button (page)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "diagnostics.find-binary-leaks",
+                                             NULL));
+  beam_test_wait_until (dialog_shown, NULL, 5000);
+  dialog = find_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "every process"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+  beam_test_run_for (200);
+  beam_test_save_screenshot (GTK_WIDGET (dialog), "diagnostics-leak-dialog.png");
+  adw_message_dialog_response (dialog, "find");
+  beam_test_wait_until (dialog_gone, NULL, 5000);
+  beam_test_wait_until (leaks_found, page, 30000 * BEAM_TEST_SLOWDOWN);
+  {
+    g_autofree char *leaks = beam_diagnostics_page_dup_leak_text (page);
+
+    g_test_message ("leaks: %s", leaks);
+    /* The holder of refc binaries freed the most. */
+    g_assert_nonnull (strstr (leaks, LEAKER_NAME));
+  }
+  adw_expander_row_set_expanded (beam_diagnostics_page_get_row (page, BEAM_CHECK_BINARY_MEMORY),
+                                 TRUE);
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "diagnostics-leaks.png");
+
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
+/* A threshold is a setting, read at every run: raised far over the flooded
+ * mailbox, the next run finds nothing there. */
+static void
+test_threshold_setting (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+  g_autoptr(BeamWindow) window = beam_test_window_new (app, FALSE, 1100, 1000);
+  BeamDiagnosticsPage *page = open_page (window, trouble);
+  RunsAfter after = { page, 0 };
+
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_MESSAGE_QUEUE), >=,
+                   BEAM_CHECK_WARNING);
+  g_settings_set (settings, "diagnostics-threshold-message-queue", "(dd)", 1e9, 2e9);
+  after.runs = beam_diagnostics_page_get_runs (page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "win.refresh", NULL));
+  beam_test_wait_until (ran_again, &after, 30000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_MESSAGE_QUEUE), ==,
+                   BEAM_CHECK_OK);
+  g_settings_reset (settings, "diagnostics-threshold-message-queue");
+
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
+/* --read-only: no leak search, not even its action. */
+static void
+test_read_only (void)
+{
+  g_autoptr(BeamWindow) window = beam_test_window_new (app, TRUE, 1100, 1000);
+  BeamDiagnosticsPage *page = open_page (window, trouble);
+
+  g_assert_false (gtk_widget_get_visible (beam_diagnostics_page_get_leak_button (page)));
+  gtk_widget_activate_action (GTK_WIDGET (page), "diagnostics.find-binary-leaks", NULL);
+  beam_test_run_for (300);
+  g_assert_null (find_dialog ());
+  g_assert_cmpuint (beam_diagnostics_page_get_leak_runs (page), ==, 0);
+
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
+/* ---- a quiet node ------------------------------------------------------------------- */
+
+static void
+test_quiet_node (void)
+{
+  g_autoptr(BeamWindow) window = beam_test_window_new (app, FALSE, 1100, 1000);
+  BeamDiagnosticsPage *page = open_page (window, quiet);
+  g_autofree char *verdict = beam_diagnostics_page_dup_verdict (page);
+
+  g_test_message ("verdict: %s", verdict);
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_MESSAGE_QUEUE), ==,
+                   BEAM_CHECK_OK);
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_ATOMS), ==,
+                   BEAM_CHECK_OK);
+  g_assert_cmpint (beam_diagnostics_page_get_status (page, BEAM_CHECK_PROCESS_LIMIT), ==,
+                   BEAM_CHECK_OK);
+  collapse_all (page);
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "diagnostics-ok.png");
+
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const char * const trouble_args[] = {
+    "+t", "20000", "-s", "beamscope_trouble", "start", NULL,
+  };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  beam_test_display_init (&argc, &argv, &app, NULL);
+  trouble = beam_test_node_start (trouble_args, &error);
+  g_assert_no_error (error);
+  quiet = beam_test_node_start (NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/diagnostics/troubled-node", test_troubled_node);
+  g_test_add_func ("/diagnostics/threshold-setting", test_threshold_setting);
+  g_test_add_func ("/diagnostics/read-only", test_read_only);
+  g_test_add_func ("/diagnostics/quiet-node", test_quiet_node);
+
+  status = g_test_run ();
+  beam_test_node_free (trouble);
+  beam_test_node_free (quiet);
+  g_clear_object (&app);
+  return status;
+}
