@@ -49,6 +49,17 @@ _beam_cli_usage_error (const char *message)
 }
 
 int
+_beam_cli_plugin_unknown (BeamCli    *cli,
+                          const char *reason)
+{
+  if (cli->json)
+    g_printerr ("beamscope-cli: %s\n", reason);
+  else
+    g_print ("BEAM UNKNOWN - %s\n", reason);
+  return BEAM_CLI_EXIT_PLUGIN_UNKNOWN;
+}
+
+int
 _beam_cli_check_count (int count)
 {
   return count > 0 ? 0 : _beam_cli_usage_error (_("--count must be a positive number"));
@@ -128,18 +139,22 @@ _beam_cli_wait_and_close (BeamCli *cli)
   return result;
 }
 
-int
-_beam_cli_connect (BeamCli *cli)
+gboolean
+_beam_cli_try_connect (BeamCli  *cli,
+                       GError  **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *cookie = NULL;
   g_autoptr(BeamConnection) connection = NULL;
 
   if (cli->node == NULL)
-    return _beam_cli_usage_error (_("this command needs --node NAME"));
-  if (!beam_node_name_split (cli->node, NULL, NULL, &error) ||
-      !(cookie = beam_cookie_resolve (cli->cookie, cli->cookie_file, &error)))
-    return _beam_cli_fail (error);
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("this command needs --node NAME"));
+      return FALSE;
+    }
+  if (!beam_node_name_split (cli->node, NULL, NULL, error) ||
+      !(cookie = beam_cookie_resolve (cli->cookie, cli->cookie_file, error)))
+    return FALSE;
 
   connection = beam_connection_new (cli->node, cookie);
   /* Connecting has its own deadline: `--timeout 1` bounds each question,
@@ -148,8 +163,20 @@ _beam_cli_connect (BeamCli *cli)
     beam_connection_set_request_timeout (connection, (guint) cli->timeout_ms);
   beam_connection_connect_async (connection, (guint) cli->connect_timeout_ms, NULL,
                                  _beam_cli_stash, cli);
-  if (!beam_connection_connect_finish (connection, _beam_cli_wait (cli), &error))
-    return _beam_cli_fail (error);
+  if (!beam_connection_connect_finish (connection, _beam_cli_wait (cli), error))
+    return FALSE;
   cli->connection = g_steal_pointer (&connection);
-  return 0;
+  return TRUE;
+}
+
+int
+_beam_cli_connect (BeamCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (_beam_cli_try_connect (cli, &error))
+    return 0;
+  if (error->domain == G_OPTION_ERROR)
+    return _beam_cli_usage_error (error->message);
+  return _beam_cli_fail (error);
 }

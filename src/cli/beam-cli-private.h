@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 #define BEAM_CLI_EXIT_NODE_ERROR 1  /* talking to the node failed */
 #define BEAM_CLI_EXIT_USAGE      2
+/* diagnose exits as a monitoring plugin: 0 ok, 1 warning, 2 critical, and
+ * this when the node could not be asked or the arguments are wrong. */
+#define BEAM_CLI_EXIT_PLUGIN_UNKNOWN 3
 #define BEAM_CLI_CONNECT_TIMEOUT_MS 5000
 
 typedef struct
@@ -47,6 +50,15 @@ GAsyncResult   *_beam_cli_wait_and_close (BeamCli        *cli);
 /* Connects `connection` to --node: 0, or the exit status once it printed
  * why not. */
 int             _beam_cli_connect        (BeamCli        *cli);
+/* The same, printing nothing: FALSE with `error` set, in G_OPTION_ERROR for
+ * a usage error (no --node). */
+gboolean        _beam_cli_try_connect    (BeamCli        *cli,
+                                          GError        **error);
+/* A monitoring plugin's failure: "BEAM UNKNOWN - reason" on stdout (what a
+ * monitoring system reads), or with --json the usual one line on stderr, so
+ * that stdout holds JSON or nothing; BEAM_CLI_EXIT_PLUGIN_UNKNOWN. */
+int             _beam_cli_plugin_unknown (BeamCli        *cli,
+                                          const char     *reason);
 
 /* One line on stderr; the exit status to return. */
 int             _beam_cli_fail           (const GError   *error);
@@ -93,6 +105,9 @@ int             _beam_cli_tree           (BeamCli        *cli);
 int             _beam_cli_rows           (BeamCli        *cli);
 int             _beam_cli_mnesia         (BeamCli        *cli);
 
+int             _beam_cli_diagnose       (BeamCli        *cli);
+int             _beam_cli_binleak        (BeamCli        *cli);
+
 /* The options of one command each, NULL-terminated. */
 extern GOptionEntry _beam_cli_top_options[];
 extern GOptionEntry _beam_cli_state_options[];
@@ -102,5 +117,7 @@ extern GOptionEntry _beam_cli_heaps_options[];
 extern GOptionEntry _beam_cli_binary_gc_options[];
 extern GOptionEntry _beam_cli_tree_options[];
 extern GOptionEntry _beam_cli_rows_options[];
+extern GOptionEntry _beam_cli_diagnose_options[];
+extern GOptionEntry _beam_cli_binleak_options[];
 
 G_END_DECLS

@@ -2,7 +2,9 @@
 /* beamscope-cli: the app's questions, asked headless, for servers reached over
  * SSH and for scripts. Built on wire/ and probe/ only. Every failure is one
  * line on stderr that names its cause, and a non-zero exit status:
- * 1 when talking to the node failed, 2 for a usage error.
+ * 1 when talking to the node failed, 2 for a usage error. `diagnose` exits
+ * as a monitoring plugin instead (0 ok, 1 warning, 2 critical, 3 unknown:
+ * the node could not be asked, or a usage error).
  *
  * One table, `commands`, drives it: main finds the command in argv, parses
  * that command's own options with the shared ones, checks its arguments and
@@ -31,6 +33,8 @@ typedef struct
   gboolean            connects;   /* it talks to --node: it takes the connection options */
   const char         *summary;
   BeamCliCommandFunc  run;
+  gboolean            plugin;     /* exits as a monitoring plugin: usage errors too are
+                                   * "BEAM UNKNOWN - ..." and BEAM_CLI_EXIT_PLUGIN_UNKNOWN */
 } Command;
 
 static const Command commands[] = {
@@ -69,6 +73,15 @@ static const Command commands[] = {
     N_("the applications: loaded, started, and what their processes hold"), _beam_cli_apps },
   { "tree", N_("APP"), 1, 1, _beam_cli_tree_options, TRUE,
     N_("an application's supervision tree (--depth N, --max-children N)"), _beam_cli_tree },
+  { "diagnose", NULL, 0, 0, _beam_cli_diagnose_options, TRUE,
+    N_("the seeds' performance checks, as a monitoring plugin (--window MS, "
+       "--threshold CHECK=WARNING[,CRITICAL], --top N): exits 0 ok, 1 warning, 2 critical, "
+       "3 unknown"),
+    _beam_cli_diagnose, TRUE },
+  { "binleak", NULL, 0, 0, _beam_cli_binleak_options, TRUE,
+    N_("the processes holding refc binaries, as recon:bin_leak: garbage-collects every "
+       "process (--yes, -n N)"),
+    _beam_cli_binleak },
 };
 
 /* The options every command takes, and those of the commands that connect. */
@@ -268,6 +281,30 @@ set_size_units (const char *given)
   return TRUE;
 }
 
+/* Whether --json or -j is among a command's arguments: a usage error of a
+ * plugin says so where a script reads, and the parser has undone what it
+ * set. */
+static gboolean
+asks_json (int    argc,
+           char **argv)
+{
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_equal (argv[i], "--json") ||
+        (argv[i][0] == '-' && argv[i][1] != '-' && strchr (argv[i], 'j') != NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* A usage error: one line on stderr and status 2, or a plugin's unknown. */
+static int
+command_usage_error (const Command *command,
+                     const char    *message)
+{
+  if (command->plugin)
+    return _beam_cli_plugin_unknown (&cli, message);
+  return _beam_cli_usage_error (message);
+}
+
 static int
 run_command (const Command  *command,
              int             argc,
@@ -276,31 +313,36 @@ run_command (const Command  *command,
   g_autoptr(GOptionContext) context = command_context (command);
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean json = asks_json (argc, argv);
   guint n_args;
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("beamscope-cli: %s: %s (see “beamscope-cli %s --help”)\n", command->name,
-                  error->message, command->name);
-      return BEAM_CLI_EXIT_USAGE;
+      g_autofree char *message = g_strdup_printf ("%s: %s (see “beamscope-cli %s --help”)",
+                                                  command->name, error->message,
+                                                  command->name);
+
+      cli.json = json;
+      return command_usage_error (command, message);
     }
   /* The cookie has been copied: ps need not show it for the rest of the run. */
   beam_cookie_scrub_argv (original_argc, original_argv);
   if (cli.timeout_ms == 0 || cli.timeout_ms < -1)
-    return _beam_cli_usage_error (_("--timeout must be a positive number of milliseconds"));
+    return command_usage_error (command, _("--timeout must be a positive number of "
+                                           "milliseconds"));
   if (cli.connect_timeout_ms <= 0)
-    return _beam_cli_usage_error (_("--connect-timeout must be a positive number of "
-                                    "milliseconds"));
+    return command_usage_error (command, _("--connect-timeout must be a positive number of "
+                                           "milliseconds"));
   if (cli.cookie != NULL && cli.cookie_file != NULL)
-    return _beam_cli_usage_error (_("give --cookie or --cookie-file, not both"));
+    return command_usage_error (command, _("give --cookie or --cookie-file, not both"));
   if (!set_size_units (size_units))
-    return _beam_cli_usage_error (_("--units must be “binary” or “decimal”"));
+    return command_usage_error (command, _("--units must be “binary” or “decimal”"));
   n_args = (guint) argc - 1;
   if (n_args < command->min_args || n_args > command->max_args)
     {
       g_autofree char *usage = command_usage (command);
       g_autofree char *message = g_strdup_printf (_("usage: beamscope-cli [OPTION…] %s"), usage);
-      return _beam_cli_usage_error (message);
+      return command_usage_error (command, message);
     }
 
   loop = g_main_loop_new (NULL, FALSE);
