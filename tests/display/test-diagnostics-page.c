@@ -107,6 +107,30 @@ collapse_all (BeamDiagnosticsPage *page)
     adw_expander_row_set_expanded (beam_diagnostics_page_get_row (page, i), FALSE);
 }
 
+/* Every check has its threshold key, whose default is the probe's (the CLI
+ * judges with beam_diagnostics_options_init, the page with the settings). */
+static void
+test_threshold_defaults (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+  BeamDiagnosticsOptions options;
+
+  beam_diagnostics_options_init (&options);
+  g_assert_cmpuint (g_settings_get_uint (settings, "diagnostics-window"), ==, options.window_ms);
+  for (guint i = 0; i < BEAM_N_CHECKS; i++)
+    {
+      g_autofree char *name = g_strdup (beam_check_to_string (i));
+      g_autofree char *key = NULL;
+      double warning, critical;
+
+      g_strdelimit (name, "_", '-');
+      key = g_strconcat ("diagnostics-threshold-", name, NULL);
+      g_settings_get (settings, key, "(dd)", &warning, &critical);
+      g_assert_cmpfloat (warning, ==, options.thresholds[i].warning);
+      g_assert_cmpfloat (critical, ==, options.thresholds[i].critical);
+    }
+}
+
 /* ---- a node in trouble -------------------------------------------------------------- */
 
 static void
@@ -267,6 +291,7 @@ main (int    argc,
   quiet = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/diagnostics/threshold-defaults", test_threshold_defaults);
   g_test_add_func ("/diagnostics/troubled-node", test_troubled_node);
   g_test_add_func ("/diagnostics/threshold-setting", test_threshold_setting);
   g_test_add_func ("/diagnostics/read-only", test_read_only);

@@ -166,13 +166,17 @@ style_status_icon (GtkImage        *icon,
   gtk_widget_set_tooltip_text (GTK_WIDGET (icon), status_words (status));
 }
 
-/* "12.5 %", "1,234", "1.2 MiB": a figure in its unit. */
+static char *format_duration (double seconds);
+
+/* "12.5 %", "1,234", "1.2 MiB", "3 h 5 min": a figure in its unit. */
 static char *
 format_value (double      value,
               const char *unit)
 {
   if (isnan (value))
     return g_strdup ("—");
+  if (g_strcmp0 (unit, "s") == 0)
+    return format_duration (value);
   if (g_strcmp0 (unit, "%") == 0)
     return g_strdup_printf ("%.1f %%", value);
   if (g_strcmp0 (unit, "B") == 0)
@@ -495,6 +499,9 @@ append_figures (GtkBox                *content,
       const BeamFigure *figure = g_ptr_array_index (result->figures, i);
       g_autofree char *value = format_value (figure->value, figure->unit);
       g_autofree char *limits = NULL;
+      /* "queues_over" reads as "queues over". */
+      g_autofree char *name = g_strdelimit (g_strdup (figure->label != NULL ? figure->label
+                                                                            : ""), "_", ' ');
       GtkWidget *label;
 
       if (!isnan (figure->max) && g_strcmp0 (figure->unit, "%") != 0
@@ -509,7 +516,7 @@ append_figures (GtkBox                *content,
           g_autofree char *critical = format_value (figure->critical, figure->unit);
           limits = g_strdup_printf (_("warning at %s, critical at %s"), warning, critical);
         }
-      label = text_label (figure->label != NULL ? figure->label : "", 0, "dim-label");
+      label = text_label (name, 0, "dim-label");
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_grid_attach (GTK_GRID (grid), label, 0, i, 1, 1);
       label = text_label (value, 1, "numeric");
