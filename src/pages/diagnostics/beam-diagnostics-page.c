@@ -371,8 +371,8 @@ atom_count (const BeamCheckResult *result,
   return TRUE;
 }
 
-/* "Since 12:00:01: +1,234 atoms, 56 a minute; the table is full in 3 h at
- * that rate": from the first count this page saw of the node. */
+/* "Since 12:00:01: +1,234 atoms, 56.0 per minute; full in 3 h at that
+ * rate": from the first count this page saw of the node. */
 static char *
 atom_growth_text (BeamDiagnosticsPage   *self,
                   const BeamCheckResult *result)
@@ -380,7 +380,6 @@ atom_growth_text (BeamDiagnosticsPage   *self,
   double count, limit, minutes, rate;
   g_autofree char *since = NULL;
   g_autofree char *change = NULL;
-  g_autofree char *per_minute = NULL;
 
   if (!atom_count (result, &count, &limit))
     return NULL;
@@ -390,22 +389,36 @@ atom_growth_text (BeamDiagnosticsPage   *self,
       self->first_atoms = count;
       self->first_atoms_usec = g_get_monotonic_time ();
       self->first_atoms_clock = g_get_real_time ();
+      since = format_clock (self->first_atoms_clock);
+      return g_strdup_printf (_("Growth while this page is open: counted from %s on"), since);
     }
   since = format_clock (self->first_atoms_clock);
   minutes = (g_get_monotonic_time () - self->first_atoms_usec) / (60.0 * G_USEC_PER_SEC);
-  if (minutes <= 0)
-    return g_strdup_printf (_("Growth: measured from %s, from the next run on"), since);
-  rate = (count - self->first_atoms) / minutes;
-  change = beam_format_count_change ((gint64) (count - self->first_atoms));
-  per_minute = g_strdup_printf ("%.1f", rate);
+  rate = minutes > 0 ? (count - self->first_atoms) / minutes : 0;
+  change = count != self->first_atoms ? beam_format_count_change ((gint64) (count -
+                                                                           self->first_atoms))
+                                      : g_strdup ("0");
   if (rate > 0 && !isnan (limit) && limit > count)
     {
       g_autofree char *left = format_duration ((limit - count) / rate * 60);
-      return g_strdup_printf (_("Since %s: %s atoms, %s a minute; full in %s at that rate"),
-                              since, change[0] != '\0' ? change : "0", per_minute, left);
+      return g_strdup_printf (_("Since %s: %s atoms, %.1f per minute; full in %s at that rate"),
+                              since, change, rate, left);
     }
-  return g_strdup_printf (_("Since %s: %s atoms, %s a minute"), since,
-                          change[0] != '\0' ? change : "0", per_minute);
+  if (rate > 0)
+    return g_strdup_printf (_("Since %s: %s atoms, %.1f per minute"), since, change, rate);
+  return g_strdup_printf (_("Since %s: %s atoms"), since, change);
+}
+
+/* A button on screen moving to an action with another parameter type: the
+ * name let go first, so GTK never sees the new name with the old target. */
+static void
+set_button_action (GtkButton  *button,
+                   const char *action,
+                   GVariant   *target)
+{
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
 }
 
 /* The button at the end of a check's row: the view that investigates it.
@@ -426,8 +439,7 @@ set_investigate (GtkButton             *button,
           || check == BEAM_CHECK_PROCESS_MEMORY))
     {
       gtk_button_set_label (button, _("Open Process"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-process");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", first->id);
+      set_button_action (button, "win.open-process", g_variant_new_string (first->id));
       tooltip = g_strdup_printf (_("Open %s, the worst"), first->name != NULL ? first->name
                                                                            : first->id);
       gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
@@ -438,8 +450,7 @@ set_investigate (GtkButton             *button,
       const char *table = first->name != NULL ? first->name : first->id;
 
       gtk_button_set_label (button, _("Open Table"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-table");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", table);
+      set_button_action (button, "win.open-table", g_variant_new_string (table));
       tooltip = g_strdup_printf (_("Open %s, the biggest"), table);
       gtk_widget_set_tooltip_text (GTK_WIDGET (button), tooltip);
       return;
@@ -477,8 +488,7 @@ set_investigate (GtkButton             *button,
       break;
     }
   gtk_button_set_label (button, label);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-page");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", page, detail);
+  set_button_action (button, "win.show-page", g_variant_new ("(ss)", page, detail));
   gtk_widget_set_tooltip_text (GTK_WIDGET (button), NULL);
 }
 
