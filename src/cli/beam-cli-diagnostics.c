@@ -18,8 +18,9 @@
  * scheduler's timeout (Nagios: 60 s by default). */
 #define MAX_WINDOW_MS 300000
 #define MAX_TOP       1000
-/* How long past the window each check may take when --timeout is not given. */
-#define DEFAULT_MARGIN_MS 10000
+/* How long past the window each check may take when --timeout is not given:
+ * the probe's own deadline (beam-diagnostics.c). */
+#define DEFAULT_MARGIN_MS 15000
 
 static struct
 {
@@ -30,8 +31,8 @@ static struct
 
 GOptionEntry _beam_cli_diagnose_options[] = {
   { "window", 'w', 0, G_OPTION_ARG_INT, &diagnose_opts.window_ms,
-    N_("Sample growth and scheduler usage over MS milliseconds (default 1000); --timeout "
-       "counts from its end"), N_("MS") },
+    N_("Sample growth and scheduler usage over MS milliseconds (default 1000); each check's "
+       "--timeout (default 15000) counts from the window's end"), N_("MS") },
   { "threshold", 0, 0, G_OPTION_ARG_STRING_ARRAY, &diagnose_opts.thresholds,
     N_("A check's warning and critical thresholds, as message_queue=1000,10000, atoms=70%,90%, "
        "process_memory=256MiB,1GiB (repeat for several checks)"),
@@ -97,9 +98,14 @@ print_check_line (const BeamCheckResult *result)
   if (result->node_us > 0 || result->reductions >= 0)
     {
       g_string_append (line, "  (");
-      if (result->node_us > 0)
+      if (result->node_us >= 1000000)
         /* Translators: how long a check took on the node, in seconds */
         g_string_append_printf (line, _("ran in %.1f s"), result->node_us / 1e6);
+      else if (result->node_us >= 1000)
+        /* Translators: how long a check took on the node, in milliseconds */
+        g_string_append_printf (line, _("ran in %.0f ms"), result->node_us / 1e3);
+      else if (result->node_us > 0)
+        g_string_append (line, _("ran in under 1 ms"));
       if (result->reductions >= 0)
         {
           g_autofree char *count = beam_format_count (result->reductions);

@@ -74,13 +74,11 @@ static const Command commands[] = {
   { "tree", N_("APP"), 1, 1, _beam_cli_tree_options, TRUE,
     N_("an application's supervision tree (--depth N, --max-children N)"), _beam_cli_tree },
   { "diagnose", NULL, 0, 0, _beam_cli_diagnose_options, TRUE,
-    N_("the seeds' performance checks, as a monitoring plugin (--window MS, "
-       "--threshold CHECK=WARNING[,CRITICAL], --top N): exits 0 ok, 1 warning, 2 critical, "
-       "3 unknown"),
+    N_("performance checks as a monitoring plugin: exit 0 ok, 1 warning, 2 critical, "
+       "3 unknown (--window MS, --threshold CHECK=W[,C], --top N)"),
     _beam_cli_diagnose, TRUE },
   { "binleak", NULL, 0, 0, _beam_cli_binleak_options, TRUE,
-    N_("the processes holding refc binaries, as recon:bin_leak: garbage-collects every "
-       "process (--yes, -n N)"),
+    N_("refc binaries freed by collecting every process, as recon:bin_leak (--yes, -n N)"),
     _beam_cli_binleak },
 };
 

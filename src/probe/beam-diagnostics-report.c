@@ -278,19 +278,20 @@ beam_diagnostics_options_parse_threshold (BeamDiagnosticsOptions  *options,
   return TRUE;
 }
 
-/* How bad a status is for the whole: a critical or a warning finding is
- * never hidden by a check that could not run, and one that could not run
- * is not hidden by the ones that are ok (monitoring-plugins' "max_state_alt"). */
+/* How bad a status is for the whole, as Icinga ranks service states: a
+ * critical finding is never hidden by a check that could not run, and a
+ * check that could not run (a node that stopped answering part-way, say)
+ * is not hidden by a warning, as what it could not see may be critical. */
 static int
 severity (BeamCheckStatus status)
 {
   switch (status)
     {
     case BEAM_CHECK_OK:       return 0;
-    case BEAM_CHECK_UNKNOWN:  return 1;
-    case BEAM_CHECK_WARNING:  return 2;
+    case BEAM_CHECK_WARNING:  return 1;
+    case BEAM_CHECK_UNKNOWN:  return 2;
     case BEAM_CHECK_CRITICAL: return 3;
-    default:                  return 1;
+    default:                  return 2;
     }
 }
 
@@ -439,18 +440,36 @@ beam_diagnostics_plugin_summary (GPtrArray *results)
   else if (worst == BEAM_CHECK_OK)
     g_string_append_printf (line, "all %u checks ok", results->len);
   else
-    for (guint i = 0; i < results->len; i++)
-      {
-        const BeamCheckResult *result = g_ptr_array_index (results, i);
+    {
+      /* Checks that say the same (a node that stopped answering times out
+       * every one) share their summary: "atoms, schedulers: Timed out". */
+      g_autofree gboolean *said = g_new0 (gboolean, results->len);
 
-        if (result->status != worst)
-          continue;
-        g_string_append_printf (line, "%s%s: ", first ? "" : "; ",
-                                beam_check_to_string (result->check));
-        append_plugin_text (line, result->summary != NULL
-                                  ? result->summary : beam_check_status_to_string (worst));
-        first = FALSE;
-      }
+      for (guint i = 0; i < results->len; i++)
+        {
+          const BeamCheckResult *result = g_ptr_array_index (results, i);
+          const char *summary = result->summary != NULL ? result->summary
+                                                        : beam_check_status_to_string (worst);
+
+          if (result->status != worst || said[i])
+            continue;
+          g_string_append_printf (line, "%s%s", first ? "" : "; ",
+                                  beam_check_to_string (result->check));
+          for (guint j = i + 1; j < results->len; j++)
+            {
+              const BeamCheckResult *other = g_ptr_array_index (results, j);
+
+              if (other->status == worst && !said[j] && g_strcmp0 (other->summary, summary) == 0)
+                {
+                  g_string_append_printf (line, ", %s", beam_check_to_string (other->check));
+                  said[j] = TRUE;
+                }
+            }
+          g_string_append (line, ": ");
+          append_plugin_text (line, summary);
+          first = FALSE;
+        }
+    }
 
   first = TRUE;
   for (guint i = 0; i < results->len; i++)

@@ -266,13 +266,20 @@ test_worst (void)
   /* A check that could not run is worse than ok... */
   add_result (results, BEAM_CHECK_SCHEDULERS, BEAM_CHECK_UNKNOWN, "timed out");
   g_assert_cmpint (beam_diagnostics_worst (results), ==, BEAM_CHECK_UNKNOWN);
-  /* ...but hides no finding. */
+  /* ...and than a warning, since what it could not see may be critical... */
   add_result (results, BEAM_CHECK_MESSAGE_QUEUE, BEAM_CHECK_WARNING, "1,500 messages");
-  g_assert_cmpint (beam_diagnostics_worst (results), ==, BEAM_CHECK_WARNING);
+  g_assert_cmpint (beam_diagnostics_worst (results), ==, BEAM_CHECK_UNKNOWN);
+  /* ...but hides no critical finding. */
   add_result (results, BEAM_CHECK_QUEUE_GROWTH, BEAM_CHECK_CRITICAL, "+2,000");
   g_assert_cmpint (beam_diagnostics_worst (results), ==, BEAM_CHECK_CRITICAL);
   add_result (results, BEAM_CHECK_PORT_LIMIT, BEAM_CHECK_WARNING, "75 %");
   g_assert_cmpint (beam_diagnostics_worst (results), ==, BEAM_CHECK_CRITICAL);
+
+  /* A warning alone is a warning. */
+  g_ptr_array_set_size (results, 0);
+  add_result (results, BEAM_CHECK_ATOMS, BEAM_CHECK_OK, "ok");
+  add_result (results, BEAM_CHECK_PORT_LIMIT, BEAM_CHECK_WARNING, "75 %");
+  g_assert_cmpint (beam_diagnostics_worst (results), ==, BEAM_CHECK_WARNING);
 }
 
 /* The performance data's grammar in the Nagios plugin guidelines:
@@ -281,8 +288,8 @@ test_worst (void)
 static void
 assert_valid_perfdata (const char *perfdata)
 {
-  g_autoptr(GRegex) item = g_regex_new ("^'(?:[^'=]|'')+'=(?:-?[0-9.]+(?:s|ms|us|%|B|KB|MB|GB|TB|c)?|U)"
-                                        "(?:;-?[0-9.]*){0,4} ?", 0, 0, NULL);
+  g_autoptr(GRegex) item = g_regex_new ("^'(?:[^'=]|'')+'=(?:-?[0-9.]+(?:s|ms|us|%|B|KB|MB|GB|"
+                                        "TB|c)?|U)(?:;-?[0-9.]*){0,4} ?", 0, 0, NULL);
   const char *at = perfdata;
 
   while (*at != '\0')
@@ -374,6 +381,18 @@ test_plugin_summary_ok_and_hostile (void)
   g_assert_cmpstr (line, ==,
                    "BEAM CRITICAL - atoms: <0.1.0> 'evil/name' BEAM OK   | 'it''s_x'=5;1;2;;");
   assert_valid_perfdata (strstr (line, " | ") + 3);
+
+  /* The same reason, said once for the checks that share it. */
+  add_result (results, BEAM_CHECK_SCHEDULERS, BEAM_CHECK_UNKNOWN, "Timed out");
+  add_result (results, BEAM_CHECK_PORT_LIMIT, BEAM_CHECK_UNKNOWN, "No reply");
+  add_result (results, BEAM_CHECK_MEMORY_GROWTH, BEAM_CHECK_UNKNOWN, "Timed out");
+  result->status = BEAM_CHECK_UNKNOWN;
+  g_free (result->summary);
+  result->summary = g_strdup ("Timed out");
+  g_clear_pointer (&line, g_free);
+  line = beam_diagnostics_plugin_summary (results);
+  g_assert_true (g_str_has_prefix (line, "BEAM UNKNOWN - atoms, schedulers, memory_growth: Timed "
+                                         "out; port_limit: No reply | "));
 
   empty = beam_diagnostics_plugin_summary (none);
   g_assert_cmpstr (empty, ==, "BEAM UNKNOWN - no checks ran");
