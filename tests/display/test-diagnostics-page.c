@@ -203,7 +203,9 @@ test_troubled_node (void)
   g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
   beam_test_run_for (200);
   beam_test_save_screenshot (GTK_WIDGET (dialog), "diagnostics-leak-dialog.png");
+  /* As its button does: the answer, then the dialog closes. */
   adw_message_dialog_response (dialog, "find");
+  gtk_window_destroy (GTK_WINDOW (dialog));
   beam_test_wait_until (dialog_gone, NULL, 5000);
   beam_test_wait_until (leaks_found, page, 30000 * BEAM_TEST_SLOWDOWN);
   {
@@ -213,6 +215,7 @@ test_troubled_node (void)
     /* The holder of refc binaries freed the most. */
     g_assert_nonnull (strstr (leaks, LEAKER_NAME));
   }
+  collapse_all (page);
   adw_expander_row_set_expanded (beam_diagnostics_page_get_row (page, BEAM_CHECK_BINARY_MEMORY),
                                  TRUE);
   beam_test_run_for (300);

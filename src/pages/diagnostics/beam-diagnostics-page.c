@@ -312,6 +312,7 @@ culprit_widget (const BeamCulprit *culprit)
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_label_set_ellipsize (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))),
                            PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), 0);
   return button;
 }
 
@@ -584,7 +585,10 @@ static char *
 cost_text (const BeamCheckResult *result)
 {
   g_autofree char *clock = format_clock (result->ran_at);
-  g_autofree char *ms = beam_format_count (result->node_us / 1000);
+  /* A check without a window takes a few ms: "0 ms" would say it cost nothing. */
+  g_autofree char *ms = result->node_us < 10000
+                        ? g_strdup_printf ("%.1f", MAX (result->node_us, 0) / 1000.0)
+                        : beam_format_count (result->node_us / 1000);
 
   if (result->reductions >= 0)
     {
