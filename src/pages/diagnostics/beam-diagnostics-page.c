@@ -75,12 +75,15 @@ static const struct
 
 typedef struct
 {
-  AdwExpanderRow  *row;
-  GtkImage        *icon;
-  GtkButton       *investigate;
-  GtkBox          *content;      /* rebuilt for every result */
-  BeamCheckStatus  status;
-  gboolean         shown;        /* a result was shown */
+  AdwExpanderRow        *row;
+  GtkImage              *icon;
+  GtkButton             *investigate;
+  GtkBox                *content;      /* rebuilt for every result, once expanded */
+  const BeamCheckResult *result;       /* in the page's `results`, or NULL */
+  char                  *growth;       /* the atom table's rate this session */
+  BeamCheckStatus        status;
+  gboolean               shown;        /* a result was shown */
+  gboolean               stale;        /* `content` does not show `result` yet */
 } CheckRow;
 
 struct _BeamDiagnosticsPage
@@ -94,6 +97,8 @@ struct _BeamDiagnosticsPage
   AdwPreferencesGroup    *checks_group;
 
   CheckRow                rows[BEAM_N_CHECKS];
+  GPtrArray              *results;       /* the last run's, which the rows show */
+  guint                   content_idle;  /* builds one stale, expanded row a turn */
   GtkWidget              *leak_button;
   GtkLabel               *leak_label;
   GtkGrid                *leak_grid;
@@ -599,6 +604,62 @@ cost_text (const BeamCheckResult *result)
   return g_strdup_printf (_("Last ran %s · cost %s ms"), clock, ms);
 }
 
+/* What a row shows under it: the figures, the atom table's rate, the
+ * culprits and the cost. Tens of widgets for a check with culprits: built
+ * only for a row that is open, one row per main-loop turn. */
+static void
+build_content (CheckRow *row)
+{
+  const BeamCheckResult *result = row->result;
+  g_autofree char *cost = NULL;
+
+  row->stale = FALSE;
+  if (result == NULL)
+    return;
+  cost = cost_text (result);
+  clear_box (row->content);
+  append_figures (row->content, result);
+  if (row->growth != NULL)
+    {
+      GtkWidget *label = text_label (row->growth, 0, NULL);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_box_append (row->content, label);
+    }
+  append_culprits (row->content, result->check, result);
+  gtk_box_append (row->content, text_label (cost, 0, "dim-label"));
+}
+
+static gboolean
+build_next_content (gpointer user_data)
+{
+  BeamDiagnosticsPage *self = user_data;
+
+  for (guint i = 0; i < BEAM_N_CHECKS; i++)
+    if (self->rows[i].stale && adw_expander_row_get_expanded (self->rows[i].row))
+      {
+        build_content (&self->rows[i]);
+        return G_SOURCE_CONTINUE;
+      }
+  self->content_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_content (BeamDiagnosticsPage *self)
+{
+  if (self->content_idle == 0)
+    self->content_idle = g_idle_add (build_next_content, self);
+}
+
+static void
+on_row_expanded (BeamDiagnosticsPage *self)
+{
+  queue_content (self);
+}
+
+/* A row's own line at once (status, summary, its view); what is under it
+ * later (queue_content). */
 static void
 show_result (BeamDiagnosticsPage   *self,
              const BeamCheckResult *result)
@@ -606,9 +667,15 @@ show_result (BeamDiagnosticsPage   *self,
   CheckRow *row = &self->rows[result->check];
   g_autofree char *escaped = g_markup_escape_text (result->summary != NULL ? result->summary
                                                                            : "", -1);
-  g_autofree char *cost = cost_text (result);
   gboolean worse = result->status == BEAM_CHECK_WARNING || result->status == BEAM_CHECK_CRITICAL;
 
+  row->result = result;
+  row->stale = TRUE;
+  if (result->check == BEAM_CHECK_ATOMS)
+    {
+      g_free (row->growth);
+      row->growth = atom_growth_text (self, result);
+    }
   /* A finding that is new opens its row; one the user closed stays closed. */
   if (worse && (!row->shown || row->status != result->status))
     adw_expander_row_set_expanded (row->row, TRUE);
@@ -619,23 +686,6 @@ show_result (BeamDiagnosticsPage   *self,
    * subtitle is markup. */
   adw_expander_row_set_subtitle (row->row, escaped);
   set_investigate (row->investigate, result->check, result);
-
-  clear_box (row->content);
-  append_figures (row->content, result);
-  if (result->check == BEAM_CHECK_ATOMS)
-    {
-      g_autofree char *growth = atom_growth_text (self, result);
-
-      if (growth != NULL)
-        {
-          GtkWidget *label = text_label (growth, 0, NULL);
-
-          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-          gtk_box_append (row->content, label);
-        }
-    }
-  append_culprits (row->content, result->check, result);
-  gtk_box_append (row->content, text_label (cost, 0, "dim-label"));
 }
 
 static void
@@ -766,6 +816,8 @@ build_row (BeamDiagnosticsPage *self,
       gtk_widget_set_margin_bottom (leaks, 8);
       adw_expander_row_add_row (row->row, leaks);
     }
+  g_signal_connect_object (expander, "notify::expanded", G_CALLBACK (on_row_expanded), self,
+                           G_CONNECT_SWAPPED);
   adw_preferences_group_add (self->checks_group, expander);
 }
 
@@ -779,6 +831,9 @@ forget_results (BeamDiagnosticsPage *self)
 
       row->status = BEAM_CHECK_UNKNOWN;
       row->shown = FALSE;
+      row->stale = FALSE;
+      row->result = NULL;
+      g_clear_pointer (&row->growth, g_free);
       style_status_icon (row->icon, BEAM_CHECK_UNKNOWN);
       gtk_widget_set_tooltip_text (GTK_WIDGET (row->icon), _("Not run yet"));
       adw_expander_row_set_subtitle (row->row, _(check_specs[check].description));
@@ -788,6 +843,7 @@ forget_results (BeamDiagnosticsPage *self)
                       text_label (_("Not run yet: the checks run while this page is shown"), 0,
                                   "dim-label"));
     }
+  g_clear_pointer (&self->results, g_ptr_array_unref);
   clear_grid (self->leak_grid);
   gtk_label_set_label (self->verdict_label, _("The checks have not run yet"));
   style_status_icon (self->verdict_icon, BEAM_CHECK_UNKNOWN);
@@ -838,6 +894,9 @@ run_done (GObject      *object G_GNUC_UNUSED,
       return;
     }
   node = beam_page_get_node (BEAM_PAGE (self));
+  /* The rows point into the results they show. */
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+  self->results = g_ptr_array_ref (results);
   for (guint i = 0; i < results->len; i++)
     {
       BeamCheckResult *check_result = g_ptr_array_index (results, i);
@@ -850,6 +909,7 @@ run_done (GObject      *object G_GNUC_UNUSED,
     }
   show_verdict (self, results);
   show_run_time (self);
+  queue_content (self);
   self->runs++;
 }
 
@@ -1046,6 +1106,8 @@ beam_diagnostics_page_dup_text (BeamDiagnosticsPage *self,
   g_return_val_if_fail (check < BEAM_N_CHECKS, NULL);
 
   row = &self->rows[check];
+  if (row->stale)
+    build_content (row);
   g_string_append_printf (out, "%s\n%s\n",
                           adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row->row)),
                           adw_expander_row_get_subtitle (row->row));
@@ -1132,6 +1194,13 @@ beam_diagnostics_page_dispose (GObject *object)
   BeamDiagnosticsPage *self = BEAM_DIAGNOSTICS_PAGE (object);
 
   g_clear_object (&self->settings);
+  g_clear_handle_id (&self->content_idle, g_source_remove);
+  for (guint i = 0; i < BEAM_N_CHECKS; i++)
+    {
+      self->rows[i].result = NULL;
+      g_clear_pointer (&self->rows[i].growth, g_free);
+    }
+  g_clear_pointer (&self->results, g_ptr_array_unref);
   beam_page_dispose_template (BEAM_PAGE (object), BEAM_TYPE_DIAGNOSTICS_PAGE);
 
   G_OBJECT_CLASS (beam_diagnostics_page_parent_class)->dispose (object);
