@@ -162,6 +162,23 @@ test_troubled_node (void)
                    BEAM_CHECK_WARNING);
   g_assert_nonnull (strstr (atoms, "atoms"));
 
+  /* The atom table's rate while the page is open, from its first count: atoms
+   * made between two runs give a rate and a time to exhaustion. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *made = beam_test_node_erl_call (trouble, "beamscope_trouble", "make_atoms",
+                                                     "[85]", &error);
+    RunsAfter after = { page, beam_diagnostics_page_get_runs (page) };
+    g_autofree char *rate = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "win.refresh", NULL));
+    beam_test_wait_until (ran_again, &after, 30000 * BEAM_TEST_SLOWDOWN);
+    rate = beam_diagnostics_page_dup_text (page, BEAM_CHECK_ATOMS);
+    g_test_message ("atoms again: %s", rate);
+    g_assert_nonnull (strstr (rate, " per minute; full in "));
+  }
+
   /* The growing mailbox is named by the growth check. */
   {
     g_autofree char *growth = beam_diagnostics_page_dup_text (page, BEAM_CHECK_QUEUE_GROWTH);

@@ -386,6 +386,7 @@ atom_growth_text (BeamDiagnosticsPage   *self,
   double count, limit, minutes, rate;
   g_autofree char *since = NULL;
   g_autofree char *change = NULL;
+  g_autofree char *per_minute = NULL;
 
   if (!atom_count (result, &count, &limit))
     return NULL;
@@ -404,14 +405,15 @@ atom_growth_text (BeamDiagnosticsPage   *self,
   change = count != self->first_atoms ? beam_format_count_change ((gint64) (count -
                                                                            self->first_atoms))
                                       : g_strdup ("0");
+  per_minute = rate >= 100 ? beam_format_count ((gint64) rate) : g_strdup_printf ("%.1f", rate);
   if (rate > 0 && !isnan (limit) && limit > count)
     {
       g_autofree char *left = format_duration ((limit - count) / rate * 60);
-      return g_strdup_printf (_("Since %s: %s atoms, %.1f per minute; full in %s at that rate"),
-                              since, change, rate, left);
+      return g_strdup_printf (_("Since %s: %s atoms, %s per minute; full in %s at that rate"),
+                              since, change, per_minute, left);
     }
   if (rate > 0)
-    return g_strdup_printf (_("Since %s: %s atoms, %.1f per minute"), since, change, rate);
+    return g_strdup_printf (_("Since %s: %s atoms, %s per minute"), since, change, per_minute);
   return g_strdup_printf (_("Since %s: %s atoms"), since, change);
 }
 
