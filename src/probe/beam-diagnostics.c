@@ -630,7 +630,8 @@ decode_schedulers (const BeamTerm               *answer,
   if (measured == 0)
     {
       result->status = dirty && dirty_cpu == 0 ? BEAM_CHECK_OK : BEAM_CHECK_UNKNOWN;
-      result->summary = g_strdup (dirty && dirty_cpu == 0 ? _("The node has no dirty CPU schedulers")
+      result->summary = g_strdup (dirty && dirty_cpu == 0
+                                  ? _("The node has no dirty CPU schedulers")
                                   : _("The node gave no scheduler wall times"));
       return TRUE;
     }

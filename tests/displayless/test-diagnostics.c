@@ -196,6 +196,18 @@ test_message_queue (void)
   g_assert_cmpuint (result->culprits->len, ==, 2);
   g_assert_cmpstr (((BeamCulprit *) result->culprits->pdata[1])->name, ==, "beamscope_mailbox");
   g_assert_nonnull (strstr (result->summary, "20,000 messages"));
+
+  /* spelled for an Elixir window (names as the process list shows them),
+   * and back */
+  beam_check_result_respell (result, BEAM_SYNTAX_ELIXIR);
+  g_assert_cmpstr (first_culprit (result)->name, ==, "beamscope_trouble_mailbox");
+  g_assert_cmpstr (((BeamCulprit *) result->culprits->pdata[1])->detail, ==,
+                   ":beamscope_fixture.mailbox_owner/0");
+  g_assert_true (g_str_has_prefix (result->summary, "<0."));
+  g_assert_nonnull (strstr (result->summary, " beamscope_trouble_mailbox 20,000 messages"));
+  beam_check_result_respell (result, BEAM_SYNTAX_ERLANG);
+  g_assert_cmpstr (((BeamCulprit *) result->culprits->pdata[1])->detail, ==,
+                   "beamscope_fixture:mailbox_owner/0");
   call ("stop", "[beamscope_trouble_mailbox]");
 }
 
@@ -277,7 +289,8 @@ test_binaries (void)
   g_assert_cmpstr (leak->pid, ==, pid);
   g_assert_cmpint (leak->value, <=, -2000);
   g_assert_cmpstr (leak->name, ==, "beamscope_trouble_binaries");
-  g_assert_true (g_str_has_prefix (leak->current_function, "beamscope_trouble:-binary_leak/2-fun-"));
+  g_assert_true (g_str_has_prefix (leak->current_function,
+                                   "beamscope_trouble:-binary_leak/2-fun-"));
   g_assert_nonnull (leak->initial_call);
   /* the most freed first */
   for (guint i = 1; i < leaks->len; i++)
