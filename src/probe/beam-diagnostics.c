@@ -807,12 +807,9 @@ decode_memory_growth (const BeamTerm               *answer,
   share = format_percent (percent);
   if (result->culprits->len > 0 && total1 > total0)
     {
-      const BeamCulprit *first = result->culprits->pdata[0];
-
-      result->summary = g_strdup_printf (_("Memory %s (%s) in %s; the most: %s%s%s"), change,
-                                         share, window, first->id,
-                                         first->name != NULL ? " " : "",
-                                         first->name != NULL ? first->name : "");
+      result->finding = g_strdup_printf (_("grew the most; memory %s (%s) in %s"), change,
+                                         share, window);
+      spell_summary (result);
     }
   else
     result->summary = g_strdup_printf (_("Memory %s (%s) in %s"), change, share, window);
