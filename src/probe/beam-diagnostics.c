@@ -194,7 +194,8 @@ spell_summary (BeamCheckResult *result)
     return;
   first = result->culprits->pdata[0];
   g_free (result->summary);
-  if (first->name != NULL)
+  /* a named table's id is its name */
+  if (first->name != NULL && g_strcmp0 (first->raw_name, first->id) != 0)
     result->summary = g_strdup_printf ("%s %s %s", first->id, first->name, result->finding);
   else
     result->summary = g_strdup_printf ("%s %s", first->id, result->finding);
@@ -285,22 +286,23 @@ get_name (const BeamTerm  *term,
   return term->kind == BEAM_TERM_LIST && term->n_children == 0;
 }
 
-/* {Pid, Name, Function} as the programs describe a process: a culprit, its
- * value and what to say before its function. */
+/* Pid, Name, Function at `first` in `row`, as the programs describe a
+ * process: a culprit, its value and what to say before its function. */
 static gboolean
 add_process (BeamCheckResult *result,
-             const BeamTerm  *described,
+             const BeamTerm  *row,
+             guint            first,
              double           value,
              char            *detail_prefix)
 {
   g_autofree char *prefix = detail_prefix;
   const char *name;
 
-  if (tuple_of (described, 3) == NULL || described->children[0]->kind != BEAM_TERM_PID ||
-      !get_name (described->children[1], &name))
+  if (row->n_children < first + 3 || row->children[first]->kind != BEAM_TERM_PID ||
+      !get_name (row->children[first + 1], &name))
     return FALSE;
-  add_culprit (result, BEAM_CULPRIT_PROCESS, beam_term_print (described->children[0], NULL), name,
-               beam_term_print_function (described->children[2], BEAM_SYNTAX_ERLANG),
+  add_culprit (result, BEAM_CULPRIT_PROCESS, beam_term_print (row->children[first], NULL), name,
+               beam_term_print_function (row->children[first + 2], BEAM_SYNTAX_ERLANG),
                g_steal_pointer (&prefix), value);
   return TRUE;
 }
@@ -324,7 +326,7 @@ percent_of (gint64 part,
   return whole > 0 ? 100.0 * (double) part / (double) whole : 0;
 }
 
-/* {Processes, Largest, Over, [{Length, {Pid, Name, Function}}]} */
+/* {Processes, Largest, Over, [{Length, Pid, Name, Function}]} */
 static gboolean
 decode_message_queue (const BeamTerm               *answer,
                       const BeamDiagnosticsOptions *options,
@@ -340,11 +342,11 @@ decode_message_queue (const BeamTerm               *answer,
     return FALSE;
   for (guint i = 0; i < rows->n_children; i++)
     {
-      const BeamTerm *row = tuple_of (rows->children[i], 2);
+      const BeamTerm *row = tuple_of (rows->children[i], 4);
       gint64 length;
 
       if (row == NULL || !get_count (row->children[0], &length) || length > largest ||
-          !add_process (result, row->children[1], length, NULL))
+          !add_process (result, row, 1, length, NULL))
         return FALSE;
     }
   judge (result, options, largest);
@@ -374,7 +376,7 @@ decode_message_queue (const BeamTerm               *answer,
   return TRUE;
 }
 
-/* {Processes, WindowUs, Grown, [{Delta, Value, {Pid, Name, Function}}]}, the
+/* {Processes, WindowUs, Grown, [{Delta, Value, Pid, Name, Function}]}, the
  * Growth of programs/diagnostics.exprs; its values are counts (queues) or
  * bytes (memory). */
 static gboolean
@@ -399,7 +401,7 @@ decode_growth_rows (const BeamTerm               *answer,
     return FALSE;
   for (guint i = 0; i < rows->n_children; i++)
     {
-      const BeamTerm *row = tuple_of (rows->children[i], 3);
+      const BeamTerm *row = tuple_of (rows->children[i], 5);
       gint64 delta, value;
       char *prefix;
 
@@ -418,8 +420,8 @@ decode_growth_rows (const BeamTerm               *answer,
           g_autofree char *now = beam_format_count (value);
           prefix = g_strdup_printf (_("%s, now %s,"), grew, now);
         }
-      if (!add_process (result, row->children[2],
-                        bytes ? percent_of (delta, whole) : (double) delta, prefix))
+      if (!add_process (result, row, 2, bytes ? percent_of (delta, whole) : (double) delta,
+                        prefix))
         return FALSE;
       *out_largest = MAX (*out_largest, delta);
     }
@@ -628,7 +630,8 @@ decode_schedulers (const BeamTerm               *answer,
   if (measured == 0)
     {
       result->status = dirty && dirty_cpu == 0 ? BEAM_CHECK_OK : BEAM_CHECK_UNKNOWN;
-      result->summary = g_strdup (dirty && dirty_cpu == 0 ? _("The node has no dirty CPU schedulers")
+      result->summary = g_strdup (dirty && dirty_cpu == 0
+                                  ? _("The node has no dirty CPU schedulers")
                                   : _("The node gave no scheduler wall times"));
       return TRUE;
     }
@@ -743,7 +746,7 @@ decode_ets_memory (const BeamTerm               *answer,
   return TRUE;
 }
 
-/* {WordSize, Processes, [{Words, {Pid, Name, Function}}]} */
+/* {WordSize, Processes, [{Words, Pid, Name, Function}]} */
 static gboolean
 decode_process_memory (const BeamTerm               *answer,
                        const BeamDiagnosticsOptions *options,
@@ -758,11 +761,11 @@ decode_process_memory (const BeamTerm               *answer,
     return FALSE;
   for (guint i = 0; i < rows->n_children; i++)
     {
-      const BeamTerm *row = tuple_of (rows->children[i], 2);
+      const BeamTerm *row = tuple_of (rows->children[i], 4);
       gint64 words;
 
       if (row == NULL || !get_size (row->children[0], &words) || words > G_MAXINT64 / 16 / 8 ||
-          !add_process (result, row->children[1], (double) (words * word_size), NULL))
+          !add_process (result, row, 1, (double) (words * word_size), NULL))
         return FALSE;
       biggest = MAX (biggest, words * word_size);
     }
@@ -780,26 +783,20 @@ decode_process_memory (const BeamTerm               *answer,
   return TRUE;
 }
 
-/* {Total0, Total1, WindowUs, Processes, Grown, [{Delta, Memory, {Pid, Name, Function}}]} */
+/* {Total0, Total1, Growth}, Growth as queue_growth's answer */
 static gboolean
 decode_memory_growth (const BeamTerm               *answer,
                       const BeamDiagnosticsOptions *options,
                       BeamCheckResult              *result)
 {
   gint64 total0, total1, window_us, grown, largest;
-  g_autoptr(BeamTerm) rows = NULL;
   g_autofree char *change = NULL, *window = NULL, *share = NULL;
   double percent;
 
-  if (tuple_of (answer, 6) == NULL || !get_size (answer->children[0], &total0) ||
-      !get_size (answer->children[1], &total1) || total0 == 0)
-    return FALSE;
-  /* the processes' part has the shape queue_growth's has */
-  rows = beam_term_new_tuple (4, beam_term_copy (answer->children[3]),
-                              beam_term_copy (answer->children[2]),
-                              beam_term_copy (answer->children[4]),
-                              beam_term_copy (answer->children[5]));
-  if (!decode_growth_rows (rows, options, result, TRUE, total0, &window_us, &grown, &largest))
+  if (tuple_of (answer, 3) == NULL || !get_size (answer->children[0], &total0) ||
+      !get_size (answer->children[1], &total1) || total0 == 0 ||
+      !decode_growth_rows (answer->children[2], options, result, TRUE, total0, &window_us,
+                           &grown, &largest))
     return FALSE;
   percent = percent_of (total1 - total0, total0);
   judge (result, options, percent);
@@ -808,7 +805,7 @@ decode_memory_growth (const BeamTerm               *answer,
   change = beam_format_bytes_change (total1 - total0);
   window = format_window (window_us);
   share = format_percent (percent);
-  if (result->culprits->len > 0)
+  if (result->culprits->len > 0 && total1 > total0)
     {
       const BeamCulprit *first = result->culprits->pdata[0];
 
