@@ -261,6 +261,27 @@ test_quiet_node_ok (void)
     g_assert_true (g_regex_match_simple ("^[a-z_]+ +OK ", lines[i + 1], 0, 0));
 }
 
+/* A mailbox fed a few thousand messages a second (the trouble fixture's
+ * growing_mailbox): queue_growth is critical, and names the process. */
+static void
+test_growing_queue_critical (void)
+{
+  g_auto(BeamTestRun) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  erl_call ("beamscope_trouble", "growing_mailbox", "[3000]");
+  run_on_node (&run, "diagnose", "--threshold", "queue_growth=100,500", NULL);
+  erl_call ("beamscope_trouble", "stop", "[beamscope_trouble_feeder]");
+  erl_call ("beamscope_trouble", "stop", "[beamscope_trouble_sleeper]");
+
+  g_assert_cmpint (run.status, ==, 2);
+  lines = assert_plugin_output (&run, "CRITICAL");
+  g_assert_nonnull (strstr (lines[0], "queue_growth: "));
+  g_assert_nonnull (strstr (lines[0], "beamscope_trouble_sleeper"));
+  g_assert_true (g_regex_match_simple ("^queue_growth +CRITICAL +.*beamscope_trouble_sleeper",
+                                       lines[2], 0, 0));
+}
+
 /* The node could not be asked: "BEAM UNKNOWN - why" on stdout, exit 3;
  * with --json stdout stays empty and the reason is stderr's one line. */
 static void
@@ -472,6 +493,7 @@ main (int    argc,
   g_test_add_func ("/cli-diagnose/critical-with-threshold", test_critical_with_threshold);
   g_test_add_func ("/cli-diagnose/json", test_json);
   g_test_add_func ("/cli-diagnose/quiet-node-ok", test_quiet_node_ok);
+  g_test_add_func ("/cli-diagnose/growing-queue-critical", test_growing_queue_critical);
   g_test_add_func ("/cli-diagnose/unknown-node", test_unknown_node);
   g_test_add_func ("/cli-diagnose/wrong-cookie", test_wrong_cookie);
   g_test_add_func ("/cli-diagnose/stopped-node", test_stopped_node);
