@@ -139,6 +139,7 @@ test_kinds (void)
   g_autofree char *os_pid = erl_call ("beamscope_ports", "os_pid", "[]");
   g_autofree char *watcher = pid_of ("bs_port_watcher");
   g_autofree char *listen_port = NULL;
+  g_autofree char *ipv6 = erl_call ("beamscope_ports", "ipv6", "[]");
   const BeamPort *cat, *listener, *server, *client, *udp;
   gint64 total = 0;
 
@@ -202,6 +203,17 @@ test_kinds (void)
   g_assert_null (udp->remote);
   g_assert_cmpint (udp->nodelay, ==, -1);     /* not a UDP option */
   g_assert_cmpstr (udp->active, ==, "true");
+
+  /* An IPv6 address in brackets, where the host has IPv6. */
+  if (g_str_equal (ipv6, "true"))
+    {
+      const BeamPort *udp6 = owned_port (list, "bs_udp6");
+
+      g_assert_true (g_str_has_prefix (udp6->local, "[::1]:"));
+      g_assert_cmpint (g_ascii_strtoll (udp6->local + strlen ("[::1]:"), NULL, 10), >, 0);
+    }
+  else
+    g_test_message ("no IPv6 on this host: the [::1] address is not checked");
 
   /* Counted by name, most first, every port once. */
   g_assert_cmpuint (list->n_types, >=, 3);
