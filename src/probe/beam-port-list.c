@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-erl-expr.h"
-#include "beam-port-list.h"
+#include "beam-port-list-private.h"
 #include "beam-probe-json.h"
 #include "beam-term-printer.h"
 
@@ -510,6 +510,13 @@ decode_ports (const BeamTerm  *reply,
 
   count_types (list);
   return g_steal_pointer (&list);
+}
+
+BeamPortList *
+_beam_port_list_decode (const BeamTerm  *reply,
+                        GError         **error)
+{
+  return decode_ports (reply, NULL, error);
 }
 
 void
