@@ -123,6 +123,9 @@ G_DEFINE_FINAL_TYPE (BeamDiagnosticsPage, beam_diagnostics_page, BEAM_TYPE_PAGE)
 static void
 update_actions (BeamDiagnosticsPage *self)
 {
+  /* A run already out is not asked again: Run Checks waits for it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnostics.run",
+                                 !beam_page_get_busy (BEAM_PAGE (self)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "diagnostics.find-binary-leaks",
                                  !beam_page_get_read_only (BEAM_PAGE (self))
                                  && !self->finding_leaks);
@@ -1244,5 +1247,6 @@ beam_diagnostics_page_init (BeamDiagnosticsPage *self)
     build_row (self, i);
   /* The spinner turns while a run is out; the last results stay meanwhile. */
   g_object_bind_property (self, "busy", self->spinner, "spinning", G_BINDING_SYNC_CREATE);
+  g_signal_connect (self, "notify::busy", G_CALLBACK (update_actions), NULL);
   update_actions (self);
 }
