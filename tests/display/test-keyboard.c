@@ -1006,7 +1006,8 @@ static guint
 count_everywhere (BeamWindow *window,
                   const char *screenshot)
 {
-  const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes" };
+  const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes",
+                          "ports" };
   GtkWindow *windows[3];
   guint found = 0;
 

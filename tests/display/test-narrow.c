@@ -24,7 +24,7 @@ static BeamTestNode *node;
 static BeamApplication *app;
 
 static const char * const pages[] = {
-  "system", "load", "memory", "processes", "applications", "tables",
+  "system", "load", "memory", "processes", "applications", "tables", "ports",
 };
 
 static gboolean
