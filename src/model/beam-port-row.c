@@ -268,6 +268,36 @@ beam_port_row_get_memory (BeamPortRow *self)
   return FIGURE (self, PROP_MEMORY);
 }
 
+static gboolean
+contains_folded (const char *haystack,
+                 const char *folded)
+{
+  g_autofree char *folded_haystack = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded_haystack = g_utf8_casefold (haystack, -1);
+  return strstr (folded_haystack, folded) != NULL;
+}
+
+gboolean
+beam_port_row_matches (BeamPortRow *self,
+                       const char  *folded)
+{
+  static const guint searched[] = {
+    PROP_ID, PROP_NAME, PROP_REGISTERED_NAME, PROP_CONNECTED, PROP_CONNECTED_NAME, PROP_LOCAL,
+    PROP_REMOTE,
+  };
+
+  g_return_val_if_fail (BEAM_IS_PORT_ROW (self), FALSE);
+  g_return_val_if_fail (folded != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (searched); i++)
+    if (contains_folded (TEXT (self, searched[i]), folded))
+      return TRUE;
+  return FALSE;
+}
+
 void
 beam_port_rows_update (GListStore         *store,
                        const BeamPortList *list)

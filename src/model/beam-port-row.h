@@ -30,6 +30,11 @@ const char *beam_port_row_get_remote      (BeamPortRow        *self);
 gint64      beam_port_row_get_os_pid      (BeamPortRow        *self);
 gint64      beam_port_row_get_memory      (BeamPortRow        *self);
 
+/* Whether the id, name, registered name, owner (pid or name) or an address
+ * holds `folded` (a g_utf8_casefold()ed text): the page's filter. */
+gboolean    beam_port_row_matches         (BeamPortRow        *self,
+                                           const char         *folded);
+
 /* Rows of ports gone are removed, new ones appended, the others updated. */
 void        beam_port_rows_update         (GListStore         *store,
                                            const BeamPortList *list);

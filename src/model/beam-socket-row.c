@@ -3,6 +3,8 @@
 
 #define G_LOG_DOMAIN "beamscope-model"
 
+#include <string.h>
+
 #include "beam-socket-row.h"
 #include "beam-row-field.h"
 
@@ -176,6 +178,35 @@ beam_socket_row_get_local (BeamSocketRow *self)
 {
   g_return_val_if_fail (BEAM_IS_SOCKET_ROW (self), NULL);
   return TEXT (self, PROP_LOCAL);
+}
+
+static gboolean
+contains_folded (const char *haystack,
+                 const char *folded)
+{
+  g_autofree char *folded_haystack = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+  folded_haystack = g_utf8_casefold (haystack, -1);
+  return strstr (folded_haystack, folded) != NULL;
+}
+
+gboolean
+beam_socket_row_matches (BeamSocketRow *self,
+                         const char    *folded)
+{
+  static const guint searched[] = {
+    PROP_ID, PROP_OWNER, PROP_OWNER_NAME, PROP_PROTOCOL, PROP_LOCAL, PROP_REMOTE,
+  };
+
+  g_return_val_if_fail (BEAM_IS_SOCKET_ROW (self), FALSE);
+  g_return_val_if_fail (folded != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (searched); i++)
+    if (contains_folded (TEXT (self, searched[i]), folded))
+      return TRUE;
+  return FALSE;
 }
 
 void

@@ -23,6 +23,11 @@ const char *beam_socket_row_get_owner_label (BeamSocketRow      *self);
 const char *beam_socket_row_get_protocol    (BeamSocketRow      *self);
 const char *beam_socket_row_get_local       (BeamSocketRow      *self);
 
+/* Whether the id, owner (pid or name), protocol or an address holds
+ * `folded` (a g_utf8_casefold()ed text): the page's filter. */
+gboolean    beam_socket_row_matches         (BeamSocketRow      *self,
+                                             const char         *folded);
+
 void        beam_socket_rows_update         (GListStore         *store,
                                              const BeamPortList *list);
 

@@ -160,61 +160,31 @@ beam_ports_page_is_ports (gpointer    unused G_GNUC_UNUSED,
 
 /* ---- filtering and the status line ------------------------------------------------ */
 
-static gboolean
-contains_folded (const char *haystack,
-                 const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (haystack, -1);
-  return strstr (folded, needle) != NULL;
-}
-
-/* Whether any of the row's `properties` (strings) holds the filter's text. */
-static gboolean
-row_matches (BeamPortsPage      *self,
-             GObject            *row,
-             const char * const *properties)
+/* The filter's text, casefolded, or NULL when there is none. */
+static char *
+folded_filter (BeamPortsPage *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filter_entry));
-  g_autofree char *needle = NULL;
 
-  if (text[0] == '\0')
-    return TRUE;
-  needle = g_utf8_casefold (text, -1);
-  for (guint i = 0; properties[i] != NULL; i++)
-    {
-      g_autofree char *value = NULL;
-
-      g_object_get (row, properties[i], &value, NULL);
-      if (contains_folded (value, needle))
-        return TRUE;
-    }
-  return FALSE;
+  return text[0] != '\0' ? g_utf8_casefold (text, -1) : NULL;
 }
 
 static gboolean
 shows_port (gpointer item,
             gpointer user_data)
 {
-  static const char * const searched[] = {
-    "id", "name", "registered-name", "connected", "connected-name", "local", "remote", NULL
-  };
+  g_autofree char *folded = folded_filter (user_data);
 
-  return row_matches (user_data, item, searched);
+  return folded == NULL || beam_port_row_matches (item, folded);
 }
 
 static gboolean
 shows_socket (gpointer item,
               gpointer user_data)
 {
-  static const char * const searched[] = {
-    "id", "owner", "owner-name", "protocol", "local", "remote", NULL
-  };
+  g_autofree char *folded = folded_filter (user_data);
 
-  return row_matches (user_data, item, searched);
+  return folded == NULL || beam_socket_row_matches (item, folded);
 }
 
 static void
