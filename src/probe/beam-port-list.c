@@ -195,48 +195,80 @@ join_atoms (const BeamTerm *term,
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
-static void
+static gboolean
+is_triple (const BeamTerm *term)
+{
+  return term->kind == BEAM_TERM_TUPLE && term->n_children == 3;
+}
+
+/* The value the node sent, or NULL for undefined. */
+static const BeamTerm *
+known (const BeamTerm *term)
+{
+  return beam_term_is_atom (term, "undefined") ? NULL : term;
+}
+
+/* {{Stat, Local, Remote}, {Status, {Active, Buffer, Recbuf}, {Sndbuf,
+ * Nodelay, SendTimeout}}}, Stat {RecvOct, RecvCnt, SendOct, SendCnt,
+ * SendPend}: each undefined when not known. */
+static gboolean
 read_inet (BeamPortList   *list,
            const BeamTerm *inet,
            BeamPort       *port)
 {
   GStringChunk *strings = list->strings;
-  const BeamTerm *stat = inet->children[0], *options = inet->children[4], *value;
-  g_autofree char *state = join_atoms (inet->children[3], TRUE);
+  const BeamTerm *addresses, *status, *first, *second, *stat, *value;
+  g_autofree char *state = NULL;
 
-  if (port->name != NULL && g_str_has_suffix (port->name, "_inet"))
+  if (inet->kind != BEAM_TERM_TUPLE || inet->n_children != 2 ||
+      !is_triple (addresses = inet->children[0]) || !is_triple (status = inet->children[1]) ||
+      !is_triple (first = status->children[1]) || !is_triple (second = status->children[2]))
+    return FALSE;
+
+  if (g_str_has_suffix (port->name, "_inet"))
     {
       g_autofree char *protocol = g_strndup (port->name, strlen (port->name) - 5);
 
       port->protocol = intern (strings, protocol);
     }
-  port->local = intern_address (strings, inet->children[1]);
-  port->remote = intern_address (strings, inet->children[2]);
+  stat = addresses->children[0];
+  if (stat->kind == BEAM_TERM_TUPLE && stat->n_children == 5)
+    {
+      port->recv_oct = count_of (stat->children[0]);
+      port->recv_cnt = count_of (stat->children[1]);
+      port->send_oct = count_of (stat->children[2]);
+      port->send_cnt = count_of (stat->children[3]);
+      port->send_pend = count_of (stat->children[4]);
+    }
+  port->local = intern_address (strings, addresses->children[1]);
+  port->remote = intern_address (strings, addresses->children[2]);
+  state = join_atoms (status->children[0], TRUE);
   port->state = intern (strings, state);
-  port->recv_oct = count_of (beam_term_lookup (stat, "recv_oct"));
-  port->recv_cnt = count_of (beam_term_lookup (stat, "recv_cnt"));
-  port->send_oct = count_of (beam_term_lookup (stat, "send_oct"));
-  port->send_cnt = count_of (beam_term_lookup (stat, "send_cnt"));
-  port->send_pend = count_of (beam_term_lookup (stat, "send_pend"));
-  port->buffer = count_of (beam_term_lookup (options, "buffer"));
-  port->recbuf = count_of (beam_term_lookup (options, "recbuf"));
-  port->sndbuf = count_of (beam_term_lookup (options, "sndbuf"));
-  value = beam_term_lookup (options, "active");
+
+  value = known (first->children[0]);
   if (value != NULL && (value->kind == BEAM_TERM_ATOM || value->kind == BEAM_TERM_INTEGER))
     port->active = intern_printed (strings, value);
-  value = beam_term_lookup (options, "nodelay");
+  port->buffer = count_of (first->children[1]);
+  port->recbuf = count_of (first->children[2]);
+  port->sndbuf = count_of (second->children[0]);
+  value = second->children[1];
   port->nodelay = beam_term_is_atom (value, "true") ? 1 : beam_term_is_atom (value, "false") ? 0
                   : -1;
-  port->send_timeout = count_of (beam_term_lookup (options, "send_timeout"));
+  port->send_timeout = count_of (second->children[2]);
+  return TRUE;
 }
 
+/* {{Port, Name, Connected}, {Links, MonitoredBy, Registered}, {{OsPid,
+ * QueueSize, Memory}, {Input, Output}, OwnerName}}, Connected known to be
+ * a pid: port_info/2's values, undefined when not known. */
 static gboolean
 read_port (BeamPortList   *list,
            const BeamTerm *row,
            BeamPort       *port)
 {
   GStringChunk *strings = list->strings;
-  const BeamTerm *info, *connected, *inet;
+  const BeamTerm *first = row->children[0], *second = row->children[1];
+  const BeamTerm *third = row->children[2], *sizes, *io, *name;
 
   port->os_pid = port->queue_size = port->memory = port->input = port->output = -1;
   port->recv_oct = port->recv_cnt = port->send_oct = port->send_cnt = port->send_pend = -1;
@@ -244,33 +276,25 @@ read_port (BeamPortList   *list,
   port->nodelay = -1;
   port->links = port->monitors = no_names;
 
-  if (row->kind != BEAM_TERM_TUPLE || row->n_children != 8 ||
-      row->children[0]->kind != BEAM_TERM_PORT)
+  if (first->children[0]->kind != BEAM_TERM_PORT || !is_triple (second) || !is_triple (third) ||
+      !is_triple (sizes = third->children[0]) ||
+      (io = third->children[1])->kind != BEAM_TERM_TUPLE || io->n_children != 2)
     return FALSE;
-  info = row->children[1];
-  inet = row->children[7];
-  if (!is_proper_list (info) ||
-      (!beam_term_is_atom (inet, "none") &&
-       (inet->kind != BEAM_TERM_TUPLE || inet->n_children != 5 ||
-        !is_proper_list (inet->children[0]) || !is_proper_list (inet->children[4]))))
-    return FALSE;
-
-  port->id = intern_printed (strings, row->children[0]);
-  port->name = intern_string (strings, beam_term_lookup (info, "name"));
-  connected = beam_term_lookup (info, "connected");
-  if (connected != NULL && connected->kind == BEAM_TERM_PID)
-    port->connected = intern_printed (strings, connected);
-  port->links = intern_idents (list, beam_term_lookup (info, "links"));
-  port->os_pid = count_of (beam_term_lookup (info, "os_pid"));
-  port->input = count_of (beam_term_lookup (info, "input"));
-  port->output = count_of (beam_term_lookup (info, "output"));
-  port->registered_name = intern_atom (strings, item_value (row->children[2], "registered_name"));
-  port->monitors = intern_idents (list, item_value (row->children[3], "monitored_by"));
-  port->queue_size = count_of (item_value (row->children[4], "queue_size"));
-  port->memory = count_of (item_value (row->children[5], "memory"));
-  port->connected_name = intern_atom (strings, item_value (row->children[6], "registered_name"));
-  if (!beam_term_is_atom (inet, "none"))
-    read_inet (list, inet, port);
+  port->id = intern_printed (strings, first->children[0]);
+  /* A binary; a name that is no text (not from port_info/2) as the node sent it */
+  name = first->children[1];
+  port->name = name->kind == BEAM_TERM_BINARY ? intern_string (strings, name)
+                                              : intern_printed (strings, name);
+  port->connected = intern_printed (strings, first->children[2]);
+  port->links = intern_idents (list, second->children[0]);
+  port->monitors = intern_idents (list, second->children[1]);
+  port->registered_name = intern_atom (strings, second->children[2]);
+  port->os_pid = count_of (sizes->children[0]);
+  port->queue_size = count_of (sizes->children[1]);
+  port->memory = count_of (sizes->children[2]);
+  port->input = count_of (io->children[0]);
+  port->output = count_of (io->children[1]);
+  port->connected_name = intern_atom (strings, known (third->children[2]));
   return port->name != NULL;
 }
 
@@ -361,6 +385,58 @@ count_types (BeamPortList *list)
   qsort (list->types, list->n_types, sizeof (BeamPortType), by_count);
 }
 
+/* The rows: a port that closed between erlang:ports() and port_info/2
+ * (its connected process undefined) is left out; any other row must have
+ * the shape asked for. */
+static gboolean
+read_ports (BeamPortList   *list,
+            const BeamTerm *rows)
+{
+  list->ports = g_new0 (BeamPort, MAX (rows->n_children, 1));
+  for (guint i = 0; i < rows->n_children; i++)
+    {
+      const BeamTerm *row = rows->children[i], *connected;
+
+      if (!is_triple (row) || !is_triple (row->children[0]))
+        return FALSE;
+      connected = row->children[0]->children[2];
+      if (beam_term_is_atom (connected, "undefined"))
+        continue;
+      if (connected->kind != BEAM_TERM_PID ||
+          !read_port (list, row, &list->ports[list->n_ports++]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* [{Port, Answers}] of the inet ports, matched to the rows by port. */
+static gboolean
+read_inets (BeamPortList   *list,
+            const BeamTerm *inets)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < list->n_ports; i++)
+    g_hash_table_insert (by_id, (gpointer) list->ports[i].id, &list->ports[i]);
+  for (guint i = 0; i < inets->n_children; i++)
+    {
+      const BeamTerm *inet = inets->children[i];
+      g_autofree char *id = NULL;
+      BeamPort *port;
+
+      if (inet->kind != BEAM_TERM_TUPLE || inet->n_children != 2 ||
+          inet->children[0]->kind != BEAM_TERM_PORT)
+        return FALSE;
+      id = beam_term_print (inet->children[0], NULL);
+      /* A port gone before port_info/1 asked, or one named twice: read once. */
+      if ((port = g_hash_table_lookup (by_id, id)) == NULL || port->protocol != NULL)
+        continue;
+      if (!read_inet (list, inet->children[1], port))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gpointer
 decode_ports (const BeamTerm  *reply,
               gpointer         user_data G_GNUC_UNUSED,
@@ -368,11 +444,12 @@ decode_ports (const BeamTerm  *reply,
 {
   const BeamTerm *value = beam_erl_eval_value (reply);
   g_autoptr(BeamPortList) list = NULL;
-  const BeamTerm *rows, *sockets;
+  const BeamTerm *rows, *inets, *sockets;
 
-  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 4 ||
+  if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 5 ||
       !is_proper_list (rows = value->children[2]) || rows->n_children > BEAM_PORT_LIST_MAX ||
-      ((sockets = value->children[3])->kind != BEAM_TERM_LIST &&
+      !is_proper_list (inets = value->children[3]) || inets->n_children > rows->n_children ||
+      ((sockets = value->children[4])->kind != BEAM_TERM_LIST &&
        !beam_term_is_atom (sockets, "none")) ||
       (sockets->kind == BEAM_TERM_LIST &&
        (sockets->v.list.improper || sockets->n_children > BEAM_PORT_LIST_MAX)))
@@ -386,20 +463,15 @@ decode_ports (const BeamTerm  *reply,
   list->arrays = g_ptr_array_new_with_free_func (g_free);
   list->port_limit = count_of (value->children[0]);
   list->port_count = count_of (value->children[1]);
-  list->ports = g_new0 (BeamPort, MAX (rows->n_children, 1));
-  for (guint i = 0; i < rows->n_children; i++)
+  if (!read_ports (list, rows))
     {
-      const BeamTerm *row = rows->children[i];
-
-      /* A port that closed between erlang:ports() and port_info/1. */
-      if (row->kind == BEAM_TERM_TUPLE && row->n_children == 8 &&
-          beam_term_is_atom (row->children[1], "undefined"))
-        continue;
-      if (!read_port (list, row, &list->ports[list->n_ports++]))
-        {
-          beam_erl_set_bad_reply (error, "erlang:port_info/1");
-          return NULL;
-        }
+      beam_erl_set_bad_reply (error, "erlang:port_info/1");
+      return NULL;
+    }
+  if (!read_inets (list, inets))
+    {
+      beam_erl_set_bad_reply (error, "inet:getstat/2");
+      return NULL;
     }
 
   list->has_sockets = sockets->kind == BEAM_TERM_LIST;

@@ -139,6 +139,7 @@ test_kinds (void)
   g_autofree char *os_pid = erl_call ("beamscope_ports", "os_pid", "[]");
   g_autofree char *watcher = pid_of ("bs_port_watcher");
   g_autofree char *listen_port = NULL;
+  g_autofree char *ipv6 = erl_call ("beamscope_ports", "ipv6", "[]");
   const BeamPort *cat, *listener, *server, *client, *udp;
   gint64 total = 0;
 
@@ -202,6 +203,17 @@ test_kinds (void)
   g_assert_null (udp->remote);
   g_assert_cmpint (udp->nodelay, ==, -1);     /* not a UDP option */
   g_assert_cmpstr (udp->active, ==, "true");
+
+  /* An IPv6 address in brackets, where the host has IPv6. */
+  if (g_str_equal (ipv6, "true"))
+    {
+      const BeamPort *udp6 = owned_port (list, "bs_udp6");
+
+      g_assert_true (g_str_has_prefix (udp6->local, "[::1]:"));
+      g_assert_cmpint (g_ascii_strtoll (udp6->local + strlen ("[::1]:"), NULL, 10), >, 0);
+    }
+  else
+    g_test_message ("no IPv6 on this host: the [::1] address is not checked");
 
   /* Counted by name, most first, every port once. */
   g_assert_cmpuint (list->n_types, >=, 3);
@@ -296,6 +308,134 @@ test_close (void)
   g_assert_nonnull (owned_port (after, "bs_port_cat"));
 }
 
+static JsonObject *
+json_port (JsonArray  *ports,
+           const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (ports); i++)
+    {
+      JsonObject *port = json_array_get_object_element (ports, i);
+
+      if (g_strcmp0 (json_object_get_string_member (port, "id"), id) == 0)
+        return port;
+    }
+  return NULL;
+}
+
+static void
+test_cli (void)
+{
+  static const char * const keys[] = { "id", "name", "connected", "os_pid", "queue_size",
+                                       "memory", "input", "output" };
+  static const char * const inet_keys[] = { "protocol", "local", "remote", "state" };
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (node, "ports", NULL);
+  g_autofree char *cat_id = port_of ("bs_port_cat");
+  g_autofree char *cat_owner = pid_of ("bs_port_cat");
+  g_autofree char *listener_id = port_of ("bs_tcp_listener");
+  g_autofree char *client_id = port_of ("bs_tcp_client");
+  g_autofree char *server_id = port_of ("bs_tcp_server");
+  g_autofree char *udp_id = port_of ("bs_udp");
+  g_autofree char *os_pid = erl_call ("beamscope_ports", "os_pid", "[]");
+  g_autofree char *text = NULL, *err = NULL;
+  JsonArray *ports;
+  JsonObject *cat, *listener, *client, *server, *udp;
+  int status = -1;
+
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  ports = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (ports); i++)
+    {
+      JsonObject *port = json_array_get_object_element (ports, i);
+      gboolean inet = json_object_has_member (port, "protocol");
+
+      for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+        g_assert_true (json_object_has_member (port, keys[k]));
+      for (guint k = 0; k < G_N_ELEMENTS (inet_keys); k++)
+        g_assert_true (json_object_has_member (port, inet_keys[k]) == inet);
+      g_assert_cmpuint (json_object_get_size (port), ==,
+                        G_N_ELEMENTS (keys) + (inet ? G_N_ELEMENTS (inet_keys) : 0));
+    }
+
+  cat = json_port (ports, cat_id);
+  g_assert_nonnull (cat);
+  g_assert_cmpstr (json_object_get_string_member (cat, "name"), ==, "cat");
+  g_assert_cmpstr (json_object_get_string_member (cat, "connected"), ==, cat_owner);
+  g_assert_cmpint (json_object_get_int_member (cat, "os_pid"), ==,
+                   g_ascii_strtoll (os_pid, NULL, 10));
+  g_assert_false (json_object_has_member (cat, "protocol"));
+
+  listener = json_port (ports, listener_id);
+  g_assert_nonnull (listener);
+  g_assert_cmpstr (json_object_get_string_member (listener, "protocol"), ==, "tcp");
+  g_assert_true (json_object_get_null_member (listener, "remote"));
+  g_assert_true (json_object_get_null_member (listener, "os_pid"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (listener, "state"), "LISTEN"));
+
+  client = json_port (ports, client_id);
+  server = json_port (ports, server_id);
+  g_assert_nonnull (client);
+  g_assert_nonnull (server);
+  g_assert_cmpstr (json_object_get_string_member (client, "remote"), ==,
+                   json_object_get_string_member (server, "local"));
+  g_assert_cmpstr (json_object_get_string_member (server, "remote"), ==,
+                   json_object_get_string_member (client, "local"));
+  g_assert_cmpstr (json_object_get_string_member (client, "state"), ==, "CONNECTED, OPEN");
+
+  udp = json_port (ports, udp_id);
+  g_assert_nonnull (udp);
+  g_assert_cmpstr (json_object_get_string_member (udp, "protocol"), ==, "udp");
+
+  /* The text: a row per port naming its owner, the counts by name, the
+   * sockets. */
+  text = beam_test_node_cli (node, &status, &err, "ports", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_nonnull (strstr (text, cat_id));
+  g_assert_nonnull (strstr (text, "bs_tcp_listener"));
+  g_assert_nonnull (strstr (text, "LISTEN, OPEN"));
+  g_assert_nonnull (strstr (text, "Ports by name"));
+  g_assert_nonnull (strstr (text, "bs_socket"));
+  g_assert_nonnull (strstr (text, "bound, listening"));
+}
+
+/* A reply of no shape anyone asked for is refused with the probe's error;
+ * one with every integer near 2^63 is read or refused, never trusted into a
+ * crash (the rex of fixtures/beamscope_hostile.erl). Run last: it replaces
+ * the node's rex until it puts it back. */
+static void
+test_hostile (void)
+{
+  g_autoptr(BeamConnection) connection = NULL;
+  g_autoptr(BeamPortList) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (erl_call ("beamscope_hostile", "start", "[]"));
+  connection = beam_test_node_connect (node);
+
+  beam_test_node_set_hostile_mode (node, "wrong_shape");
+  list = fetch_on (connection, &error);
+  g_assert_null (list);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Unexpected reply"));
+  g_clear_error (&error);
+
+  beam_test_node_set_hostile_mode (node, "near_max");
+  list = fetch_on (connection, &error);
+  g_assert_true ((list == NULL) != (error == NULL));
+  if (list != NULL)
+    for (guint i = 0; i < list->n_ports; i++)
+      g_assert_nonnull (list->ports[i].id);
+  g_clear_pointer (&list, beam_port_list_free);
+  g_clear_error (&error);
+
+  beam_test_node_set_hostile_mode (node, "honest");
+  list = fetch_on (connection, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (list);
+  beam_connection_close (connection);
+  g_free (erl_call ("beamscope_hostile", "stop", "[]"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -315,6 +455,8 @@ main (int    argc,
   g_test_add_func ("/ports/counters", test_counters);
   g_test_add_func ("/ports/sockets", test_sockets);
   g_test_add_func ("/ports/close", test_close);
+  g_test_add_func ("/ports/cli", test_cli);
+  g_test_add_func ("/ports/hostile", test_hostile);
 
   status = g_test_run ();
   beam_test_node_free (node);
