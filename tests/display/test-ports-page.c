@@ -8,6 +8,7 @@
  * ports-sockets.png land in screenshots/. */
 
 #include "beam-port-row.h"
+#include "beam-process-window.h"
 #include "beam-ports-page-private.h"
 #include "beam-socket-row.h"
 #include "beam-test-display.h"
@@ -199,6 +200,30 @@ test_ports_page (void)
   g_assert_cmpstr (beam_port_row_get_owner_label (row), ==, "bs_port_cat");
   g_assert_cmpstr (beam_port_row_get_connected (row), ==, cat_owner);
   g_assert_true (strstr (beam_port_row_get_name (row), "cat") != NULL);
+
+  /* Enter or a double-click on its row opens the owner's process window. */
+  {
+    GListModel *model = beam_ports_page_get_shown (page);
+    GtkWindow *process_window;
+
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(BeamPortRow) candidate = g_list_model_get_item (model, i);
+
+        if (g_strcmp0 (beam_port_row_get_id (candidate), cat) == 0)
+          g_signal_emit_by_name (beam_ports_page_get_ports_view (page), "activate", i);
+      }
+    process_window = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+    g_assert_nonnull (process_window);
+    beam_test_wait_until (beam_test_process_window_loaded, process_window, 10000);
+    {
+      g_autofree char *name = beam_process_window_dup_field (BEAM_PROCESS_WINDOW (process_window),
+                                                             "registered_name");
+
+      g_assert_cmpstr (name, ==, "bs_port_cat");
+    }
+    beam_test_destroy_and_finalize (g_object_ref (process_window));
+  }
 
   /* The listener: TCP on 127.0.0.1, listening, with no peer. */
   row = find_port (page, listener);
