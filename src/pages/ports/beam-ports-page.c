@@ -983,7 +983,7 @@ beam_ports_page_class_init (BeamPortsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_port_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_socket_activated);
   gtk_widget_class_bind_template_callback (widget_class, update_status);
-  gtk_widget_class_bind_template_callback (widget_class, update_details);
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
 
   gtk_widget_class_install_action (widget_class, "ports.open-owner", NULL, open_owner_action);
   gtk_widget_class_install_action (widget_class, "ports.copy-id", NULL, copy_id_action);
@@ -1016,8 +1016,6 @@ beam_ports_page_init (BeamPortsPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sockets_filtered, "items-changed", G_CALLBACK (update_status),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "selection-changed",
-                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->pause_button, "active", self, "paused",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 
