@@ -254,6 +254,20 @@ test_ports_page (void)
       previous = beam_port_row_get_memory (sorted);
     }
 
+  /* By id, oldest first: ids are no amounts. */
+  beam_ports_page_sort_by (page, beam_ports_page_get_ports_view (page), "id-number");
+  previous = -1;
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(BeamPortRow) sorted = g_list_model_get_item (shown, i);
+      gint64 number;
+
+      g_object_get (sorted, "id-number", &number, NULL);
+      g_assert_cmpint (number, >, previous);
+      previous = number;
+    }
+  beam_ports_page_sort_by (page, beam_ports_page_get_ports_view (page), "memory");
+
   /* The filter: by owner, then by address. */
   beam_ports_page_set_filter (page, "bs_port_cat");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
@@ -270,6 +284,7 @@ test_ports_page (void)
   details = beam_ports_page_dup_details_text (page);
   g_assert_nonnull (strstr (details, os_pid));
   g_assert_nonnull (strstr (details, "Monitors (1)"));
+  g_assert_nonnull (strstr (details, "Registered name\nbs_cat_port\n"));
   g_assert_nonnull (strstr (details, cat_owner));
   g_assert_null (strstr (details, "recv_oct"));
   g_clear_pointer (&details, g_free);
@@ -280,6 +295,7 @@ test_ports_page (void)
   g_assert_nonnull (strstr (details, "sndbuf"));
   g_assert_nonnull (strstr (details, "nodelay\ntrue"));
   g_assert_nonnull (strstr (details, "bs_tcp_client"));
+  g_assert_null (strstr (details, "Registered name"));
   beam_test_run_for (500);
   g_assert_true (beam_test_shows_text (GTK_WIDGET (page), "Close Port"));
   beam_test_save_screenshot (GTK_WIDGET (window), "ports.png");

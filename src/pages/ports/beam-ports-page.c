@@ -117,6 +117,9 @@ struct _BeamPortsPage
   GtkCustomFilter    *socket_filter;
 
   GtkPopoverMenu     *context_menu;
+  GtkColumnViewColumn *ports_leading;   /* the column each list was sorted by */
+  GtkColumnViewColumn *sockets_leading;
+  gboolean            sorting;          /* a sort of ours: taken as it is */
   gboolean            has_sockets;
   gboolean            listed;          /* an answer came for this node */
   gint64              port_limit;
@@ -124,6 +127,135 @@ struct _BeamPortsPage
 };
 
 G_DEFINE_FINAL_TYPE (BeamPortsPage, beam_ports_page, BEAM_TYPE_PAGE)
+
+/* ---- a column's sorter that can say it leads -------------------------------------- */
+
+/* GTK 4.8 cannot say which column a column view is sorted by. Each column's
+ * sorter is wrapped in one that, while the page probes the view's sorter
+ * with two dummy items, answers "smaller" and notes it was asked: only the
+ * leading column is asked (its answer decides), and a flipped answer means
+ * descending. Otherwise it answers as the sorter it wraps. */
+
+#define BEAM_TYPE_LEADING_SORTER (beam_leading_sorter_get_type ())
+G_DECLARE_FINAL_TYPE (BeamLeadingSorter, beam_leading_sorter, BEAM, LEADING_SORTER, GtkSorter)
+
+struct _BeamLeadingSorter
+{
+  GtkSorter  parent_instance;
+  GtkSorter *inner;
+  gboolean   biggest_first;  /* an amount: a first click sorts it descending */
+  gboolean   probing;
+  gboolean   asked;
+};
+
+G_DEFINE_FINAL_TYPE (BeamLeadingSorter, beam_leading_sorter, GTK_TYPE_SORTER)
+
+static GtkOrdering
+beam_leading_sorter_compare (GtkSorter *sorter,
+                             gpointer   item1,
+                             gpointer   item2)
+{
+  BeamLeadingSorter *self = BEAM_LEADING_SORTER (sorter);
+
+  if (self->probing)
+    {
+      self->asked = TRUE;
+      return GTK_ORDERING_SMALLER;
+    }
+  return gtk_sorter_compare (self->inner, item1, item2);
+}
+
+static GtkSorterOrder
+beam_leading_sorter_get_order (GtkSorter *sorter)
+{
+  return gtk_sorter_get_order (BEAM_LEADING_SORTER (sorter)->inner);
+}
+
+static void
+beam_leading_sorter_dispose (GObject *object)
+{
+  g_clear_object (&BEAM_LEADING_SORTER (object)->inner);
+
+  G_OBJECT_CLASS (beam_leading_sorter_parent_class)->dispose (object);
+}
+
+static void
+beam_leading_sorter_class_init (BeamLeadingSorterClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = beam_leading_sorter_dispose;
+  GTK_SORTER_CLASS (klass)->compare = beam_leading_sorter_compare;
+  GTK_SORTER_CLASS (klass)->get_order = beam_leading_sorter_get_order;
+}
+
+static void
+beam_leading_sorter_init (BeamLeadingSorter *self G_GNUC_UNUSED)
+{
+}
+
+/* Wraps the column's sorter. A number column (but the ids') sorts biggest
+ * first on its first click. */
+static void
+wrap_sorter (GtkColumnViewColumn *column)
+{
+  GtkSorter *inner = gtk_column_view_column_get_sorter (column);
+  BeamLeadingSorter *sorter;
+
+  if (inner == NULL)
+    return;
+  sorter = g_object_new (BEAM_TYPE_LEADING_SORTER, NULL);
+  sorter->inner = g_object_ref (inner);
+  sorter->biggest_first = GTK_IS_NUMERIC_SORTER (inner) &&
+                          gtk_numeric_sorter_get_sort_order (GTK_NUMERIC_SORTER (inner)) ==
+                          GTK_SORT_DESCENDING;
+  /* The list's order is the view's to say: the inner sorter ascends. */
+  if (GTK_IS_NUMERIC_SORTER (inner))
+    gtk_numeric_sorter_set_sort_order (GTK_NUMERIC_SORTER (inner), GTK_SORT_ASCENDING);
+  g_signal_connect_object (inner, "changed", G_CALLBACK (gtk_sorter_changed), sorter,
+                           G_CONNECT_SWAPPED);
+  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+  g_object_unref (sorter);
+}
+
+/* The column the view is sorted by, and whether descending; NULL for none. */
+static GtkColumnViewColumn *
+leading_column (GtkColumnView *view,
+                gboolean      *descending)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  /* Two distinct items: a sorter answers "equal" for one item with itself
+   * without asking anyone. */
+  g_autoptr(GObject) first = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) second = g_object_new (G_TYPE_OBJECT, NULL);
+  GtkColumnViewColumn *leading = NULL;
+  GtkOrdering ordering;
+  guint n = g_list_model_get_n_items (columns);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+
+      if (BEAM_IS_LEADING_SORTER (sorter))
+        {
+          BEAM_LEADING_SORTER (sorter)->probing = TRUE;
+          BEAM_LEADING_SORTER (sorter)->asked = FALSE;
+        }
+    }
+  ordering = gtk_sorter_compare (gtk_column_view_get_sorter (view), first, second);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+
+      if (!BEAM_IS_LEADING_SORTER (sorter))
+        continue;
+      BEAM_LEADING_SORTER (sorter)->probing = FALSE;
+      if (BEAM_LEADING_SORTER (sorter)->asked)
+        leading = column;   /* the view holds it */
+    }
+  *descending = ordering == GTK_ORDERING_LARGER;
+  return leading;
+}
 
 /* ---- the .ui's closures ----------------------------------------------------------- */
 
@@ -673,6 +805,62 @@ context_menu_action (GtkWidget  *widget,
     popup_context_menu (self, 24, 24);
 }
 
+/* ---- sorting ---------------------------------------------------------------------- */
+
+/* A click on an amount's column that did not lead sorts it biggest first,
+ * as observer and top do, and the header's arrow says so; a second click
+ * on it still flips it. */
+static void
+follow_sort (BeamPortsPage        *self,
+             GtkColumnView        *view,
+             GtkColumnViewColumn **last)
+{
+  gboolean descending = FALSE;
+  GtkColumnViewColumn *leading;
+
+  /* No view: the page is going, and its columns with it. */
+  if (self->sorting || view == NULL)
+    return;
+  leading = leading_column (view, &descending);
+  if (leading != NULL && leading != *last && !descending &&
+      BEAM_LEADING_SORTER (gtk_column_view_column_get_sorter (leading))->biggest_first)
+    {
+      self->sorting = TRUE;
+      gtk_column_view_sort_by_column (view, leading, GTK_SORT_DESCENDING);
+      self->sorting = FALSE;
+    }
+  *last = leading;
+}
+
+static void
+on_ports_sorted (BeamPortsPage *self)
+{
+  follow_sort (self, self->ports_view, &self->ports_leading);
+}
+
+static void
+on_sockets_sorted (BeamPortsPage *self)
+{
+  follow_sort (self, self->sockets_view, &self->sockets_leading);
+}
+
+static void
+wrap_sorters (BeamPortsPage *self,
+              GtkColumnView *view,
+              GCallback      on_sorted)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      wrap_sorter (column);
+    }
+  g_signal_connect_object (gtk_column_view_get_sorter (view), "changed", on_sorted, self,
+                           G_CONNECT_SWAPPED);
+}
+
 /* ---- refreshing ------------------------------------------------------------------- */
 
 /* The figures a column may be sorted on changed in place, which a sort
@@ -844,6 +1032,8 @@ beam_ports_page_sort_by (BeamPortsPage *self,
       GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
       GtkExpression *expression = NULL;
 
+      if (BEAM_IS_LEADING_SORTER (sorter))
+        sorter = BEAM_LEADING_SORTER (sorter)->inner;
       if (GTK_IS_NUMERIC_SORTER (sorter))
         expression = gtk_numeric_sorter_get_expression (GTK_NUMERIC_SORTER (sorter));
       else if (GTK_IS_STRING_SORTER (sorter))
@@ -1024,6 +1214,8 @@ beam_ports_page_init (BeamPortsPage *self)
   gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
   gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self->ports_view));
 
+  wrap_sorters (self, self->ports_view, G_CALLBACK (on_ports_sorted));
+  wrap_sorters (self, self->sockets_view, G_CALLBACK (on_sockets_sorted));
   /* In the node's order, which is the ports' age. */
   {
     g_autoptr(GtkColumnViewColumn) id =
