@@ -66,8 +66,8 @@ print_types (const BeamPortList *list)
   g_autofree char *count = format_count (list->port_count);
   g_autofree char *limit = format_count (list->port_limit);
 
-  /* TRANSLATORS: the heading of the ports counted by name: "12 of 65,536 ports" */
   g_print ("\n");
+  /* TRANSLATORS: the heading of the ports counted by name: "12 of 65,536 ports" */
   g_print (_("Ports by name (%s of %s ports)"), count, limit);
   g_print ("\n");
   for (guint i = 0; i < list->n_types; i++)

@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-erl-expr.h"
-#include "beam-port-list.h"
+#include "beam-port-list-private.h"
 #include "beam-probe-json.h"
 #include "beam-term-printer.h"
 
@@ -50,6 +50,22 @@ intern_printed (GStringChunk   *strings,
   return g_string_chunk_insert_const (strings, text);
 }
 
+/* What is no text where text was asked for, as Erlang prints it, cut
+ * short: a node may send anything there. */
+static const char *
+intern_odd (GStringChunk   *strings,
+            const BeamTerm *term)
+{
+  const BeamPrintOptions options = { .syntax = BEAM_SYNTAX_ERLANG, .max_depth = 4,
+                                     .max_width = 16 };
+  g_autofree char *text = NULL;
+
+  if (term == NULL)
+    return NULL;
+  text = beam_term_print (term, &options);
+  return g_string_chunk_insert_const (strings, text);
+}
+
 /* A charlist or binary as text; anything else NULL. */
 static const char *
 intern_string (GStringChunk   *strings,
@@ -58,6 +74,17 @@ intern_string (GStringChunk   *strings,
   g_autofree char *text = term != NULL ? beam_term_dup_string (term) : NULL;
 
   return intern (strings, text);
+}
+
+/* A charlist or binary as text, anything else (or text that is no UTF-8)
+ * as intern_odd prints it. */
+static const char *
+intern_text (GStringChunk   *strings,
+             const BeamTerm *term)
+{
+  const char *text = intern_string (strings, term);
+
+  return text != NULL ? text : intern_odd (strings, term);
 }
 
 static gint64
@@ -134,12 +161,12 @@ intern_address (GStringChunk   *strings,
     return NULL;
   if (term->kind == BEAM_TERM_TUPLE && term->n_children == 2 &&
       beam_term_is_atom (term->children[0], "local"))
-    return intern_string (strings, term->children[1]);
+    return intern_text (strings, term->children[1]);
   if (term->kind != BEAM_TERM_TUPLE || term->n_children != 2 ||
       (address = term->children[0])->kind != BEAM_TERM_TUPLE ||
       (address->n_children != 4 && address->n_children != 8) ||
       !beam_term_get_int64 (term->children[1], &port) || port < 0 || port > 65535)
-    return intern_printed (strings, term);
+    return intern_odd (strings, term);
 
   for (guint i = 0; i < address->n_children; i++)
     {
@@ -147,7 +174,7 @@ intern_address (GStringChunk   *strings,
       gint64 top = address->n_children == 4 ? 255 : 65535;
 
       if (!beam_term_get_int64 (address->children[i], &part) || part < 0 || part > top)
-        return intern_printed (strings, term);
+        return intern_odd (strings, term);
       if (address->n_children == 4)
         bytes[i] = (guint8) part;
       else
@@ -268,7 +295,7 @@ read_port (BeamPortList   *list,
 {
   GStringChunk *strings = list->strings;
   const BeamTerm *first = row->children[0], *second = row->children[1];
-  const BeamTerm *third = row->children[2], *sizes, *io, *name;
+  const BeamTerm *third = row->children[2], *sizes, *io;
 
   port->os_pid = port->queue_size = port->memory = port->input = port->output = -1;
   port->recv_oct = port->recv_cnt = port->send_oct = port->send_cnt = port->send_pend = -1;
@@ -281,10 +308,8 @@ read_port (BeamPortList   *list,
       (io = third->children[1])->kind != BEAM_TERM_TUPLE || io->n_children != 2)
     return FALSE;
   port->id = intern_printed (strings, first->children[0]);
-  /* A binary; a name that is no text (not from port_info/2) as the node sent it */
-  name = first->children[1];
-  port->name = name->kind == BEAM_TERM_BINARY ? intern_string (strings, name)
-                                              : intern_printed (strings, name);
+  /* a binary; anything else (not from port_info/2) as the node sent it */
+  port->name = intern_text (strings, first->children[1]);
   port->connected = intern_printed (strings, first->children[2]);
   port->links = intern_idents (list, second->children[0]);
   port->monitors = intern_idents (list, second->children[1]);
@@ -322,7 +347,7 @@ read_socket (BeamPortList   *list,
   if (info->kind != BEAM_TERM_MAP && !beam_term_is_atom (info, "undefined"))
     return FALSE;
 
-  socket->id = intern_string (strings, row->children[0]);
+  socket->id = intern_text (strings, row->children[0]);
   owner = map_get (info, "owner");
   if (owner != NULL && owner->kind == BEAM_TERM_PID)
     socket->owner = intern_printed (strings, owner);
@@ -331,7 +356,7 @@ read_socket (BeamPortList   *list,
   socket->type = intern_atom (strings, map_get (info, "type"));
   protocol = map_get (info, "protocol");
   if (protocol != NULL && (protocol->kind == BEAM_TERM_ATOM || protocol->kind == BEAM_TERM_INTEGER))
-    socket->protocol = intern_printed (strings, protocol);
+    socket->protocol = intern_odd (strings, protocol);
   rstates = join_atoms (map_get (info, "rstates"), FALSE);
   wstates = join_atoms (map_get (info, "wstates"), FALSE);
   if (rstates != NULL && wstates != NULL)
@@ -485,6 +510,13 @@ decode_ports (const BeamTerm  *reply,
 
   count_types (list);
   return g_steal_pointer (&list);
+}
+
+BeamPortList *
+_beam_port_list_decode (const BeamTerm  *reply,
+                        GError         **error)
+{
+  return decode_ports (reply, NULL, error);
 }
 
 void

@@ -428,6 +428,17 @@ test_hostile (void)
   g_clear_pointer (&list, beam_port_list_free);
   g_clear_error (&error);
 
+  /* Every binary made invalid UTF-8: whatever is read is still text. */
+  beam_test_node_set_hostile_mode (node, "bad_utf8");
+  list = fetch_on (connection, &error);
+  g_assert_true ((list == NULL) != (error == NULL));
+  for (guint i = 0; list != NULL && i < list->n_ports; i++)
+    g_assert_true (g_utf8_validate (list->ports[i].name, -1, NULL));
+  for (guint i = 0; list != NULL && i < list->n_sockets; i++)
+    g_assert_true (g_utf8_validate (list->sockets[i].id, -1, NULL));
+  g_clear_pointer (&list, beam_port_list_free);
+  g_clear_error (&error);
+
   beam_test_node_set_hostile_mode (node, "honest");
   list = fetch_on (connection, &error);
   g_assert_no_error (error);
