@@ -179,11 +179,7 @@ update_row (BeamPortRow    *self,
   g_object_freeze_notify (G_OBJECT (self));
   set_text (self, PROP_ID, port->id);
   set_text (self, PROP_NAME, port->name);
-  /* erlang:port_info/2 answers [] for a port without a name, which a probe
-   * may pass on as the atom undefined: no port can be registered so
-   * (register/2 refuses it). */
-  set_text (self, PROP_REGISTERED_NAME, g_strcmp0 (port->registered_name, "undefined") != 0
-                                        ? port->registered_name : NULL);
+  set_text (self, PROP_REGISTERED_NAME, port->registered_name);
   set_text (self, PROP_CONNECTED, port->connected);
   set_text (self, PROP_CONNECTED_NAME, port->connected_name);
   set_text (self, PROP_OWNER_LABEL, port->connected_name != NULL ? port->connected_name
