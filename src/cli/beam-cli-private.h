@@ -92,6 +92,7 @@ int             _beam_cli_apps           (BeamCli        *cli);
 int             _beam_cli_tree           (BeamCli        *cli);
 int             _beam_cli_rows           (BeamCli        *cli);
 int             _beam_cli_mnesia         (BeamCli        *cli);
+int             _beam_cli_ports          (BeamCli        *cli);
 
 /* The options of one command each, NULL-terminated. */
 extern GOptionEntry _beam_cli_top_options[];

@@ -55,6 +55,7 @@ static const Command commands[] = {
   { "heaps", { "heaps", "--min-bytes", "1000", NULL } },
   { "apps", { "apps", NULL } },
   { "tree", { "tree", "kernel", NULL } },
+  { "ports", { "ports", NULL } },
 };
 
 typedef struct
