@@ -77,6 +77,12 @@ typedef struct
   char           *name;         /* registered or table name, or NULL */
   char           *detail;       /* e.g. a process's current function, or NULL */
   double          value;        /* in the check's unit */
+  /* What beam_check_result_respell() spells `name` and `detail` from: the
+   * atom's text as the node gave it, and the detail's "m:f/a" or name
+   * behind `detail_prefix` (e.g. a table owner's pid, or "+8 MB"). */
+  char           *raw_name;
+  char           *raw_detail;
+  char           *detail_prefix;
 } BeamCulprit;
 
 /* One figure as monitoring plugins print performance data:
@@ -100,6 +106,9 @@ typedef struct
   gint64           ran_at;      /* g_get_real_time () when it answered */
   gint64           reductions;  /* what it cost the node, -1 if unknown */
   gint64           node_us;     /* the node's time for it, window included */
+  /* The summary after its first culprit's pid and name, when it opens with
+   * them (NULL otherwise): beam_check_result_respell() writes it again. */
+  char            *finding;
 } BeamCheckResult;
 
 const char     *beam_check_to_string             (BeamCheck                     check);
@@ -171,6 +180,7 @@ void        beam_diagnostics_bin_leak_async      (BeamConnection               *
 GPtrArray  *beam_diagnostics_bin_leak_finish     (GAsyncResult                 *result,
                                                   GError                      **error);
 JsonNode   *beam_bin_leak_to_json                (GPtrArray                    *leaks);
+void        beam_bin_leak_free                   (BeamBinLeak                  *leak);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamCheckResult, beam_check_result_free)
 

