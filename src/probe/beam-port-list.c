@@ -313,7 +313,7 @@ read_port (BeamPortList   *list,
   port->connected = intern_printed (strings, first->children[2]);
   port->links = intern_idents (list, second->children[0]);
   port->monitors = intern_idents (list, second->children[1]);
-  port->registered_name = intern_atom (strings, second->children[2]);
+  port->registered_name = intern_atom (strings, known (second->children[2]));
   port->os_pid = count_of (sizes->children[0]);
   port->queue_size = count_of (sizes->children[1]);
   port->memory = count_of (sizes->children[2]);

@@ -1021,7 +1021,7 @@ count_everywhere (BeamWindow *window,
                   const char *screenshot)
 {
   const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes",
-                          "diagnostics" };
+                          "ports", "diagnostics" };
   GtkWindow *windows[3];
   guint found = 0;
 

@@ -172,6 +172,8 @@ test_kinds (void)
   g_assert_nonnull (listener->state);
   g_assert_true (g_str_has_prefix (listener->state, "LISTEN"));
   g_assert_cmpint (listener->os_pid, ==, -1);
+  /* A port registered under no name has none, not "undefined". */
+  g_assert_null (listener->registered_name);
   listen_port = g_strdup (strchr (listener->local, ':') + 1);
 
   /* Both ends of the connection name each other; the client connected to
