@@ -104,6 +104,7 @@ int             _beam_cli_apps           (BeamCli        *cli);
 int             _beam_cli_tree           (BeamCli        *cli);
 int             _beam_cli_rows           (BeamCli        *cli);
 int             _beam_cli_mnesia         (BeamCli        *cli);
+int             _beam_cli_ports          (BeamCli        *cli);
 
 int             _beam_cli_diagnose       (BeamCli        *cli);
 int             _beam_cli_binleak        (BeamCli        *cli);

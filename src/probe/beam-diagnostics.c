@@ -803,16 +803,13 @@ decode_memory_growth (const BeamTerm               *answer,
   add_main_figure (result, options, percent, "%", NAN);
   add_figure (result, "memory_total", total1, "B", NAN, NAN, 0, NAN);
   change = beam_format_bytes_change (total1 - total0);
-  window = format_window (window_us);
+  window = format_window (options->window_ms * G_GINT64_CONSTANT (1000));
   share = format_percent (percent);
   if (result->culprits->len > 0 && total1 > total0)
     {
-      const BeamCulprit *first = result->culprits->pdata[0];
-
-      result->summary = g_strdup_printf (_("Memory %s (%s) in %s; the most: %s%s%s"), change,
-                                         share, window, first->id,
-                                         first->name != NULL ? " " : "",
-                                         first->name != NULL ? first->name : "");
+      result->finding = g_strdup_printf (_("grew the most; memory %s (%s) in %s"), change,
+                                         share, window);
+      spell_summary (result);
     }
   else
     result->summary = g_strdup_printf (_("Memory %s (%s) in %s"), change, share, window);
@@ -838,13 +835,55 @@ static const CheckDecodeFunc check_decoders[BEAM_N_CHECKS] = {
   [BEAM_CHECK_MEMORY_GROWTH] = decode_memory_growth,
 };
 
+/* One call: one check, or message_queue and queue_growth `paired` in the
+ * call "queues", from one sample of every queue (a full run asks them so). */
 typedef struct
 {
   BeamCheck              check;
+  gboolean               paired;
   BeamDiagnosticsOptions options;
 } CheckRequest;
 
-/* {Check, Reductions, NodeUs, Answer} */
+static const char *
+program_of (BeamCheck check)
+{
+  switch ((int) check)
+    {
+    case BEAM_CHECK_MESSAGE_QUEUE:
+    case BEAM_CHECK_QUEUE_GROWTH:
+    case BEAM_CHECK_PROCESS_MEMORY:
+    case BEAM_CHECK_MEMORY_GROWTH:
+      return "diagnostics-processes";
+    case BEAM_CHECK_SCHEDULERS:
+    case BEAM_CHECK_DIRTY_SCHEDULERS:
+      return "diagnostics-schedulers";
+    default:
+      return "diagnostics";
+    }
+}
+
+static gboolean
+decode_answer (const BeamTerm     *answer,
+               const CheckRequest *request,
+               BeamCheck           check,
+               gint64              reductions,
+               gint64              node_us,
+               GPtrArray          *results)
+{
+  g_autoptr(BeamCheckResult) result = check_result_new (check);
+
+  if (!check_decoders[check] (answer, &request->options, result))
+    return FALSE;
+  result->reductions = reductions;
+  result->node_us = node_us;
+  result->ran_at = g_get_real_time ();
+  g_ptr_array_add (results, g_steal_pointer (&result));
+  return TRUE;
+}
+
+/* {Check, Reductions, NodeUs, Answer}; for the pair, Answer is
+ * {MessageQueue, Reductions1, NodeUs1, QueueGrowth}, the first check's cost
+ * when it was ready. A GPtrArray of the call's BeamCheckResults. */
 static gpointer
 decode_check (const BeamTerm  *reply,
               gpointer         user_data,
@@ -852,36 +891,110 @@ decode_check (const BeamTerm  *reply,
 {
   const CheckRequest *request = user_data;
   const BeamTerm *value = tuple_of (beam_erl_eval_value (reply), 4);
-  g_autoptr(BeamCheckResult) result = check_result_new (request->check);
+  const char *name = request->paired ? "queues" : check_atoms[request->check];
+  g_autoptr(GPtrArray) results = NULL;
+  gint64 reductions, node_us, reductions1, node_us1;
+  const BeamTerm *pair;
 
-  if (value == NULL || !beam_term_is_atom (value->children[0], check_atoms[request->check]) ||
-      !get_size (value->children[1], &result->reductions) ||
-      !get_size (value->children[2], &result->node_us) ||
-      !check_decoders[request->check] (value->children[3], &request->options, result))
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_check_result_free);
+  if (value == NULL || !beam_term_is_atom (value->children[0], name) ||
+      !get_size (value->children[1], &reductions) || !get_size (value->children[2], &node_us))
+    goto bad;
+  if (!request->paired)
     {
-      beam_erl_set_bad_reply (error, check_atoms[request->check]);
-      return NULL;
+      if (!decode_answer (value->children[3], request, request->check, reductions, node_us,
+                          results))
+        goto bad;
+      return g_steal_pointer (&results);
     }
-  result->ran_at = g_get_real_time ();
-  return g_steal_pointer (&result);
+  if ((pair = tuple_of (value->children[3], 4)) == NULL ||
+      !get_size (pair->children[1], &reductions1) || reductions1 > reductions ||
+      !get_size (pair->children[2], &node_us1) || node_us1 > node_us ||
+      !decode_answer (pair->children[0], request, BEAM_CHECK_MESSAGE_QUEUE, reductions1,
+                      node_us1, results) ||
+      !decode_answer (pair->children[3], request, BEAM_CHECK_QUEUE_GROWTH,
+                      reductions - reductions1, node_us - node_us1, results))
+    goto bad;
+  return g_steal_pointer (&results);
+
+bad:
+  beam_erl_set_bad_reply (error, name);
+  return NULL;
 }
 
 static BeamTerm *
 check_program (const CheckRequest *request)
 {
   const BeamDiagnosticsOptions *options = &request->options;
-  double threshold = options->thresholds[BEAM_CHECK_MESSAGE_QUEUE].warning;
+  double threshold = options->thresholds[request->check].warning;
 
-  return beam_erl_source_args ("diagnostics",
-                               "Check", beam_term_new_atom (check_atoms[request->check]),
+  /* message_queue: the length that makes a culprit; memory_growth: the
+   * growth (%) that makes it ask every process; no other check uses it */
+  threshold = isfinite (threshold) ? CLAMP (threshold, 0, 1e15) : 1e15;
+  return beam_erl_source_args (program_of (request->check),
+                               "Check", beam_term_new_atom (request->paired ? "queues"
+                                                            : check_atoms[request->check]),
                                "Window", beam_term_new_integer (options->window_ms),
                                "Top", beam_term_new_integer (options->top),
-                               "Threshold",
-                               beam_term_new_integer (isfinite (threshold)
-                                                      ? (gint64) ceil (CLAMP (threshold, 0, 1e15))
-                                                      : G_GINT64_CONSTANT (1) << 50),
+                               "Threshold", beam_term_new_integer ((gint64) ceil (threshold)),
                                "Reply", beam_term_new_reply_pid (),
                                NULL);
+}
+
+static void
+start_call (BeamConnection      *connection,
+            const CheckRequest  *request,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  guint window_ms = check_needs_window (request->check) || request->paired
+                    ? request->options.window_ms : 0;
+
+  /* a second window to find the processes that grew, when memory did */
+  if (request->check == BEAM_CHECK_MEMORY_GROWTH)
+    window_ms *= 2;
+  beam_connection_call_async (connection, &(BeamCall) {
+                                .module = "erl_eval", .function = "exprs",
+                                .args = check_program (request),
+                                .timeout_ms = window_ms + MARGIN_MS,
+                                .interval_ms = window_ms,
+                                .decode = decode_check,
+                                .decode_data = g_memdup2 (request, sizeof *request),
+                                .decode_data_free = g_free,
+                                .result_free = (GDestroyNotify) g_ptr_array_unref,
+                              }, cancellable, callback, user_data);
+}
+
+/* The results of a call started by start_call(), or, when the node could
+ * not answer, UNKNOWN ones with the reason for the checks it asked; NULL
+ * only when cancelled. */
+static GPtrArray *
+finish_call (GObject             *source,
+             GAsyncResult        *result,
+             const CheckRequest  *request,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GPtrArray *results;
+
+  results = beam_connection_call_finish (BEAM_CONNECTION (source), result, &local_error);
+  if (results != NULL)
+    return results;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_check_result_free);
+  g_ptr_array_add (results, check_result_unknown (request->check, local_error->message));
+  if (request->paired)
+    g_ptr_array_add (results, check_result_unknown (BEAM_CHECK_QUEUE_GROWTH,
+                                                    local_error->message));
+  return results;
 }
 
 static void
@@ -890,23 +1003,30 @@ check_done (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  const CheckRequest *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  BeamCheckResult *check_result;
+  g_autoptr(GPtrArray) results = NULL;
+  GError *error = NULL;
 
-  check_result = beam_connection_call_finish (BEAM_CONNECTION (source), result, &error);
-  if (check_result == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      check_result = check_result_unknown (request->check, error->message);
-    }
-  g_task_return_pointer (task, check_result, (GDestroyNotify) beam_check_result_free);
+  results = finish_call (source, result, g_task_get_task_data (task),
+                         g_task_get_cancellable (task), &error);
+  if (results == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_ptr_array_steal_index (results, 0),
+                           (GDestroyNotify) beam_check_result_free);
+}
+
+static CheckRequest *
+check_request_new (BeamCheck                     check,
+                   gboolean                      paired,
+                   const BeamDiagnosticsOptions *options)
+{
+  CheckRequest *request = g_new (CheckRequest, 1);
+
+  request->check = check;
+  request->paired = paired;
+  request->options = *options;
+  request->options.top = CLAMP (request->options.top, 1, 1000);
+  return request;
 }
 
 void
@@ -918,8 +1038,7 @@ beam_diagnostics_check_async (BeamConnection               *connection,
                               gpointer                      user_data)
 {
   GTask *task;
-  CheckRequest *request, *decode_data;
-  guint window_ms;
+  CheckRequest *request;
 
   g_return_if_fail (BEAM_IS_CONNECTION (connection));
   g_return_if_fail (check < BEAM_N_CHECKS);
@@ -927,24 +1046,9 @@ beam_diagnostics_check_async (BeamConnection               *connection,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, beam_diagnostics_check_async);
-  request = g_new (CheckRequest, 1);
-  request->check = check;
-  request->options = *options;
-  request->options.top = CLAMP (request->options.top, 1, 1000);
+  request = check_request_new (check, FALSE, options);
   g_task_set_task_data (task, request, g_free);
-  decode_data = g_memdup2 (request, sizeof *request);
-  window_ms = check_needs_window (check) ? request->options.window_ms : 0;
-
-  beam_connection_call_async (connection, &(BeamCall) {
-                                .module = "erl_eval", .function = "exprs",
-                                .args = check_program (request),
-                                .timeout_ms = window_ms + MARGIN_MS,
-                                .interval_ms = window_ms,
-                                .decode = decode_check,
-                                .decode_data = decode_data,
-                                .decode_data_free = g_free,
-                                .result_free = (GDestroyNotify) beam_check_result_free,
-                              }, cancellable, check_done, task);
+  start_call (connection, request, cancellable, check_done, task);
 }
 
 BeamCheckResult *
@@ -977,29 +1081,39 @@ run_state_free (RunState *state)
 
 typedef struct
 {
-  GTask     *task;
-  BeamCheck  check;
+  GTask        *task;
+  CheckRequest *request;
 } RunSlot;
 
 static void
-run_check_done (GObject      *source G_GNUC_UNUSED,
-                GAsyncResult *result,
-                gpointer      user_data)
+run_call_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   RunSlot *slot = user_data;
   g_autoptr(GTask) task = slot->task;
+  g_autofree CheckRequest *request = slot->request;
   RunState *state = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) results = NULL;
   GError *error = NULL;
-  BeamCheckResult *check_result;
 
-  check_result = beam_diagnostics_check_finish (result, &error);
-  if (check_result != NULL)
-    state->results->pdata[slot->check] = check_result;
-  else if (state->error == NULL)
-    state->error = error;
-  else
-    g_error_free (error);
   g_free (slot);
+  results = finish_call (source, result, request, g_task_get_cancellable (task), &error);
+  if (results == NULL)
+    {
+      if (state->error == NULL)
+        state->error = error;
+      else
+        g_error_free (error);
+    }
+  else
+    while (results->len > 0)
+      {
+        BeamCheckResult *check_result = g_ptr_array_steal_index (results, 0);
+
+        g_assert (state->results->pdata[check_result->check] == NULL);
+        state->results->pdata[check_result->check] = check_result;
+      }
 
   if (--state->pending > 0)
     return;
@@ -1028,17 +1142,20 @@ beam_diagnostics_run_async (BeamConnection               *connection,
   state = g_new0 (RunState, 1);
   state->results = g_ptr_array_new_full (BEAM_N_CHECKS, (GDestroyNotify) beam_check_result_free);
   g_ptr_array_set_size (state->results, BEAM_N_CHECKS);
-  state->pending = BEAM_N_CHECKS;
   g_task_set_task_data (task, state, (GDestroyNotify) run_state_free);
 
+  /* one call per check, but message_queue and queue_growth share one */
+  state->pending = BEAM_N_CHECKS - 1;
   for (guint check = 0; check < BEAM_N_CHECKS; check++)
     {
-      RunSlot *slot = g_new (RunSlot, 1);
+      RunSlot *slot;
 
+      if (check == BEAM_CHECK_QUEUE_GROWTH)
+        continue;
+      slot = g_new (RunSlot, 1);
       slot->task = g_object_ref (task);
-      slot->check = check;
-      beam_diagnostics_check_async (connection, check, options, cancellable, run_check_done,
-                                    slot);
+      slot->request = check_request_new (check, check == BEAM_CHECK_MESSAGE_QUEUE, options);
+      start_call (connection, slot->request, cancellable, run_call_done, slot);
     }
 }
 

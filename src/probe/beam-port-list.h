@@ -35,7 +35,8 @@ typedef struct
   const char  *protocol;        /* tcp, udp, sctp */
   const char  *local;           /* "127.0.0.1:4000", "[::1]:4000" */
   const char  *remote;          /* NULL for a listener or an unconnected socket */
-  const char  *state;           /* "CONNECTED, OPEN", "LISTENING, ACCEPTING", as prim_inet says */
+  const char  *state;           /* "CONNECTED, OPEN", "LISTEN, OPEN": prim_inet:getstatus/1's
+                                 * flags, upper case, in its order */
   gint64       recv_oct, recv_cnt, send_oct, send_cnt, send_pend;
   gint64       buffer, recbuf, sndbuf;
   const char  *active;          /* "true", "false", "once", or a count */
@@ -51,7 +52,8 @@ typedef struct
   const char *domain;           /* inet, inet6, local */
   const char *type;             /* stream, dgram, seqpacket, raw */
   const char *protocol;         /* tcp, udp, sctp, or NULL */
-  const char *state;            /* socket:info/1's rstates and wstates, joined */
+  const char *state;            /* socket:info/1's rstates and wstates, joined:
+                                 * "bound, listening" */
   const char *local;            /* or NULL */
   const char *remote;           /* or NULL */
   gint64      read_byte, read_pkg, write_byte, write_pkg;  /* counters, -1 if absent */
@@ -73,7 +75,10 @@ typedef struct
   BeamPortType *types;          /* most ports first, as recon:port_types/0 */
   guint         n_types;
   gint64        port_limit;     /* erlang:system_info(port_limit) */
+  gint64        port_count;     /* erlang:system_info(port_count): more than n_ports when the
+                                 * list was cut at BEAM_PORT_LIST_MAX */
   GStringChunk *strings;
+  GPtrArray    *arrays;         /* owns the links and monitors arrays */
 } BeamPortList;
 
 /* The node's ports and sockets: at most BEAM_PORT_LIST_MAX of each, chosen on

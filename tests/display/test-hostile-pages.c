@@ -29,7 +29,7 @@ static BeamApplication *app;
 static BeamWindow *window;
 
 static const char *const pages[] = {
-  "system", "load", "memory", "applications", "tables", "processes",
+  "system", "load", "memory", "applications", "tables", "processes", "ports",
 };
 
 static const char *const modes[] = {

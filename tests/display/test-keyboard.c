@@ -596,10 +596,10 @@ test_keys (void)
   press (widget, GDK_KEY_Page_Up, GDK_CONTROL_MASK);
   expect_page (window, "system");
   press (widget, GDK_KEY_Page_Up, GDK_CONTROL_MASK);   /* round the end */
-  expect_page (window, "processes");
+  expect_page (window, "ports");
   press (widget, GDK_KEY_9, GDK_ALT_MASK);              /* no ninth page: stays */
   beam_test_run_for (300);
-  g_assert_cmpstr (visible_page (window), ==, "processes");
+  g_assert_cmpstr (visible_page (window), ==, "ports");
   press (widget, GDK_KEY_1, GDK_ALT_MASK);
   expect_page (window, "system");
   press (widget, GDK_KEY_6, GDK_ALT_MASK);
@@ -1006,7 +1006,8 @@ static guint
 count_everywhere (BeamWindow *window,
                   const char *screenshot)
 {
-  const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes" };
+  const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes",
+                          "ports" };
   GtkWindow *windows[3];
   guint found = 0;
 

@@ -11,6 +11,7 @@
 #include "beam-applications-page-private.h"
 #include "beam-connection.h"
 #include "beam-load-page-private.h"
+#include "beam-ports-page-private.h"
 #include "beam-process-window.h"
 #include "beam-table-window.h"
 #include "beam-test-display.h"
@@ -24,7 +25,7 @@ static BeamTestNode *node;
 static BeamApplication *app;
 
 static const char * const pages[] = {
-  "system", "load", "memory", "processes", "applications", "tables",
+  "system", "load", "memory", "processes", "applications", "tables", "ports",
 };
 
 static gboolean
@@ -200,6 +201,14 @@ fill_page (BeamWindow *window,
       g_assert_true (beam_applications_page_select_application (BEAM_APPLICATIONS_PAGE (page),
                                                                 "beamscope_demo"));
       beam_test_wait_until (tree_shown, page, 20000);
+    }
+  if (g_str_equal (name, "ports"))
+    {
+      GListModel *shown = beam_ports_page_get_shown (BEAM_PORTS_PAGE (page));
+
+      /* A port's details open beside the list, the widest the page gets. */
+      gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (shown), 0);
+      g_assert_true (gtk_widget_activate_action (page, "ports.details", NULL));
     }
   if (g_str_equal (name, "memory"))
     {

@@ -268,7 +268,7 @@ test_cli_timeout (void)
     { "info" }, { "procs" }, { "top" }, { "proc", "beamscope_cache" },
     { "state", "beamscope_cache" }, { "sched", "--ms", "500" }, { "memory" }, { "alloc" },
     { "ets" }, { "rows", "beamscope_cache_tab" }, { "mnesia" }, { "heaps" }, { "apps" },
-    { "tree", "kernel" },
+    { "tree", "kernel" }, { "ports" },
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(BeamTestNode) node = beam_test_node_start (NULL, &error);

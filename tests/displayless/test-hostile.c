@@ -57,6 +57,7 @@ static const Command commands[] = {
   { "heaps", { "heaps", "--min-bytes", "1000", NULL } },
   { "apps", { "apps", NULL } },
   { "tree", { "tree", "kernel", NULL } },
+  { "ports", { "ports", NULL } },
   { "diagnose", { "diagnose", "--window", "200", NULL }, TRUE, 200 },
   { "binleak", { "binleak", "--yes", "-n", "5", NULL } },
 };

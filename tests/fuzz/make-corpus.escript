@@ -2,7 +2,8 @@
 %% SPDX-License-Identifier: GPL-3.0-or-later
 %% Writes the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/):
 %% real terms as this OTP encodes them, a process-list slice as the node
-%% sends it, EPMD replies and cookie files. Run from tests/fuzz/ to renew
+%% sends it, the answer of ports.exprs on this node with a port of each
+%% kind open, EPMD replies and cookie files. Run from tests/fuzz/ to renew
 %% the seeds; reproducers of crashes are added beside them by hand.
 -mode(compile).
 
@@ -15,6 +16,7 @@ main(_) ->
     write("term-print", Ext),
     write("term-parse", texts()),
     write("process-list", slices()),
+    write("port-list", port_lists()),
     write("epmd", epmd()),
     write("cookie", cookies()).
 
@@ -56,6 +58,40 @@ slices() ->
      {"slice-labels", term_to_binary({beamscope_procs, [], [Row8],
                                       [{Self, <<"worker">>}, {Other, {queue, <<"q">>}}], 4})},
      {"slice-empty", term_to_binary({beamscope_procs, [], [], [], 8})}].
+
+%% ports.exprs evaluated here, as the node's erl_eval answers it, with a
+%% spawned OS process, TCP and UDP ports and a `socket` socket open.
+port_lists() ->
+    {ok, Listen} = gen_tcp:listen(0, [{ip, {127, 0, 0, 1}}]),
+    {ok, ListenPort} = inet:port(Listen),
+    {ok, _Client} = gen_tcp:connect({127, 0, 0, 1}, ListenPort, []),
+    {ok, _Server} = gen_tcp:accept(Listen),
+    {ok, _Udp} = gen_udp:open(0, [inet6, {ip, {0, 0, 0, 0, 0, 0, 0, 1}}]),
+    _Cat = open_port({spawn, "cat"}, []),
+    {ok, Socket} = socket:open(inet, stream, tcp),
+    ok = socket:bind(Socket, #{family => inet, addr => {127, 0, 0, 1}, port => 0}),
+    ok = socket:listen(Socket),
+    {ok, Source} = file:read_file("../../src/probe/programs/ports.exprs"),
+    {ok, Tokens, _} = erl_scan:string(binary_to_list(Source)),
+    {ok, Exprs} = erl_parse:parse_exprs(Tokens),
+    %% As the probe reads it: the program's value, without its bindings.
+    Eval = fun(Max) ->
+                   {value, Value, _} = erl_eval:exprs(Exprs, [{'Max', Max}]),
+                   {value, Value, []}
+           end,
+    {value, {Limit, Count, Rows, Inet, Sockets}, _} = Reply = Eval(100000),
+    [{"ports", term_to_binary(Reply)},
+     {"ports-none", term_to_binary(Eval(0))},
+     {"ports-no-socket-module", term_to_binary({value, {Limit, Count, Rows, Inet, none}, []})},
+     {"ports-gone", term_to_binary({value, {Limit, Count, [{{hd(erlang:ports()), <<"x">>,
+                                                               undefined}, {}, {}}],
+                                           [], []}, []})},
+     {"ports-odd-inet", term_to_binary({value, {Limit, Count, Rows,
+                                                [{P, {{x, {local, <<255>>}, {{1, 2}, 3}},
+                                                      {[a | b], {-1, 1 bsl 64, []},
+                                                       {1.5, maybe, infinity}}}}
+                                                 || {P, _} <- Inet],
+                                                Sockets}, []})}].
 
 epmd() ->
     Port = <<4369:32>>,
