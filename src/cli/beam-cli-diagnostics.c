@@ -159,9 +159,11 @@ _beam_cli_diagnose (BeamCli *cli)
   if (!_beam_cli_try_connect (cli, &error))
     return _beam_cli_plugin_unknown (cli, error->message);
 
-  /* Each check's deadline is its own (the probe's), or --timeout past the
-   * window; the whole run gets that and a little more. */
-  deadline_ms = options.window_ms + _beam_cli_timeout (cli, DEFAULT_MARGIN_MS) + 5000;
+  /* Each check's deadline is its own (the probe's), or --timeout past its
+   * sampling, which is two windows at most (memory_growth looks a second
+   * time for the processes that grew); the whole run gets that and a little
+   * more. */
+  deadline_ms = 2 * options.window_ms + _beam_cli_timeout (cli, DEFAULT_MARGIN_MS) + 5000;
   guard = g_timeout_add (deadline_ms, cancel_run, cancellable);
   beam_diagnostics_run_async (cli->connection, &options, cancellable, _beam_cli_stash, cli);
   results = beam_diagnostics_run_finish (_beam_cli_wait_and_close (cli), &error);
