@@ -238,10 +238,33 @@ test_system_page (void)
   destroy_and_finalize (g_steal_pointer (&window));
 }
 
+
+/* The header's view switcher that is on screen (mapped), or NULL when the
+ * header shows the node's name instead (and the bar at the bottom switches). */
+static AdwViewSwitcher *
+find_header_switcher (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (ADW_IS_VIEW_SWITCHER (widget) && gtk_widget_get_ancestor (widget,
+                                                                 ADW_TYPE_VIEW_SWITCHER_TITLE))
+    return ADW_VIEW_SWITCHER (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewSwitcher *found = find_header_switcher (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Issue 13, item 9: at 1100×780, as observer's System tab, the whole page
  * is on screen: the groups' natural height at the scroller's width is within
  * the scroller (so nothing to scroll), in three columns; the run queues say
- * what they count and add up; the node's OS process is there. */
+ * what they count and add up; the node's OS process is there. The header
+ * holds the switcher of all eight pages: narrow at 1100, wide at 1390. */
 static void
 test_system_page_fits (void)
 {
@@ -255,6 +278,7 @@ test_system_page_fits (void)
   g_autofree char *dirty_io = NULL;
   g_autofree char *os_pid = NULL;
   g_autofree char *fds = NULL;
+  AdwViewSwitcher *switcher;
   int natural, viewport, width;
   gint64 sum = 0;
 
@@ -278,6 +302,11 @@ test_system_page_fits (void)
   g_test_message ("System page at 1100x780: content %d px high in a %d x %d viewport",
                   natural, width, viewport);
   beam_test_save_screenshot (GTK_WIDGET (window), "system-page-1100x780.png");
+  /* The eight pages' switcher is in the header (narrow: icons over labels),
+   * so no bar at the bottom takes the page's height. */
+  switcher = find_header_switcher (GTK_WIDGET (window));
+  g_assert_nonnull (switcher);
+  g_assert_cmpint (adw_view_switcher_get_policy (switcher), ==, ADW_VIEW_SWITCHER_POLICY_NARROW);
   g_assert_cmpint (natural, <=, viewport);
   g_assert_cmpfloat (gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (scroller)),
                      <=, gtk_adjustment_get_page_size (
@@ -306,6 +335,15 @@ test_system_page_fits (void)
   g_assert_cmpint (g_ascii_strtoll (os_pid, NULL, 10), ==, node->pid);
   fds = beam_system_page_dup_field_text (page, "os_process.open_fds");
   g_assert_nonnull (strstr (fds, " of "));
+
+  /* From 1390 px wide, the header has room for the labels beside the icons. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1390, 780);
+  beam_test_run_for (500);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1390);
+  beam_test_save_screenshot (GTK_WIDGET (window), "system-page-1390x780.png");
+  switcher = find_header_switcher (GTK_WIDGET (window));
+  g_assert_nonnull (switcher);
+  g_assert_cmpint (adw_view_switcher_get_policy (switcher), ==, ADW_VIEW_SWITCHER_POLICY_WIDE);
 
   destroy_and_finalize (g_steal_pointer (&window));
 }
