@@ -313,6 +313,15 @@ format_percent (double percent)
   return g_strdup_printf (percent < 10 ? "%.1f %%" : "%.0f %%", percent);
 }
 
+/* A change, signed as beam_format_bytes_change signs one: "+3.9 %", "−3.9 %". */
+static char *
+format_percent_change (double percent)
+{
+  g_autofree char *size = format_percent (fabs (percent));
+
+  return g_strconcat (percent < 0 ? "\u2212" : "+", size, NULL);
+}
+
 static char *
 format_window (gint64 us)
 {
@@ -804,7 +813,7 @@ decode_memory_growth (const BeamTerm               *answer,
   add_figure (result, "memory_total", total1, "B", NAN, NAN, 0, NAN);
   change = beam_format_bytes_change (total1 - total0);
   window = format_window (options->window_ms * G_GINT64_CONSTANT (1000));
-  share = format_percent (percent);
+  share = format_percent_change (percent);
   if (result->culprits->len > 0 && total1 > total0)
     {
       result->finding = g_strdup_printf (_("grew the most; memory %s (%s) in %s"), change,
