@@ -86,7 +86,7 @@ run_all (void)
   return results;
 }
 
-static char *
+static char * G_GNUC_WARN_UNUSED_RESULT
 call (const char *function,
       const char *args)
 {
@@ -95,6 +95,14 @@ call (const char *function,
 
   g_assert_no_error (error);
   return g_strstrip (out);
+}
+
+/* A call whose answer does not matter (stopping a workload). */
+static void
+run (const char *function,
+     const char *args)
+{
+  g_free (call (function, args));
 }
 
 /* What erl_call printed for a pid, <name@host.115.0>, as the probe prints
@@ -230,7 +238,7 @@ test_message_queue (void)
   beam_check_result_respell (result, BEAM_SYNTAX_ERLANG);
   g_assert_cmpstr (((BeamCulprit *) result->culprits->pdata[1])->detail, ==,
                    "beamscope_fixture:mailbox_owner/0");
-  call ("stop", "[beamscope_trouble_mailbox]");
+  run ("stop", "[beamscope_trouble_mailbox]");
 }
 
 static void
@@ -264,13 +272,13 @@ test_queue_growth (void)
   g_assert_cmpint (result->node_us, <, WINDOW_MS * 1000);
   g_clear_pointer (&result, beam_check_result_free);
 
-  call ("stop", "[beamscope_trouble_feeder]");
+  run ("stop", "[beamscope_trouble_feeder]");
 
   /* fed no more: nothing grows */
   result = run_check (BEAM_CHECK_QUEUE_GROWTH);
   g_assert_cmpint (result->status, ==, BEAM_CHECK_OK);
   g_assert_cmpuint (result->culprits->len, ==, 0);
-  call ("stop", "[beamscope_trouble_sleeper]");
+  run ("stop", "[beamscope_trouble_sleeper]");
 }
 
 static void
@@ -297,7 +305,7 @@ test_atoms (void)
   g_clear_pointer (&made, g_free);
   made = call ("grow_atoms", "[96]");
   result = run_check (BEAM_CHECK_ATOMS);
-  call ("stop", "[beamscope_trouble_atoms]");
+  run ("stop", "[beamscope_trouble_atoms]");
   g_assert_cmpfloat (figure (result, "atom_growth")->value, >, 50);
   g_assert_cmpfloat (figure (result, "atom_exhaustion")->value, >, 0);
   g_assert_nonnull (strstr (result->summary, "full in"));
@@ -342,7 +350,7 @@ test_binaries (void)
   result = run_check (BEAM_CHECK_BINARY_MEMORY);
   g_assert_cmpint (result->status, ==, BEAM_CHECK_OK);
   g_assert_cmpfloat (figure (result, "binary")->value, <, 2000 * 20000);
-  call ("stop", "[beamscope_trouble_binaries]");
+  run ("stop", "[beamscope_trouble_binaries]");
 }
 
 static void
@@ -351,7 +359,7 @@ test_schedulers (void)
   g_autofree char *spinners = call ("spin", "[]");
   g_autoptr(BeamCheckResult) result = run_check (BEAM_CHECK_SCHEDULERS);
 
-  call ("stop_spin", "[]");
+  run ("stop_spin", "[]");
   g_assert_cmpint (result->status, >=, BEAM_CHECK_WARNING);
   g_assert_cmpint (result->status, <, BEAM_CHECK_UNKNOWN);
   g_assert_cmpint (first_culprit (result)->kind, ==, BEAM_CULPRIT_SCHEDULER);
@@ -374,7 +382,7 @@ test_dirty_schedulers (void)
   g_autofree char *schedulers = NULL;
   g_autoptr(GError) error = NULL;
 
-  call ("stop", "[beamscope_trouble_dirty]");
+  run ("stop", "[beamscope_trouble_dirty]");
   schedulers = beam_test_node_erl_call (node, "erlang", "system_info", "[schedulers]", &error);
   g_assert_no_error (error);
   g_assert_cmpint (result->status, >=, BEAM_CHECK_WARNING);
@@ -405,7 +413,7 @@ test_ets_memory (void)
   g_assert_nonnull (strstr (culprit->detail, "beamscope_trouble_owner"));
   g_assert_cmpfloat (figure (result, "ets_biggest")->value, ==,
                      g_ascii_strtoll (bytes, NULL, 10));
-  call ("stop", "[beamscope_trouble_owner]");
+  run ("stop", "[beamscope_trouble_owner]");
 }
 
 static void
@@ -418,7 +426,7 @@ test_process_memory (void)
   g_assert_cmpint (result->status, ==, BEAM_CHECK_WARNING);
   assert_process_culprit (result, pid, "beamscope_trouble_heap");
   g_assert_cmpfloat (first_culprit (result)->value, >=, 3000000.0 * 2 * 8);
-  call ("stop", "[beamscope_trouble_heap]");
+  run ("stop", "[beamscope_trouble_heap]");
 }
 
 static void
@@ -428,7 +436,7 @@ test_memory_growth (void)
   g_autoptr(BeamCheckResult) result = run_check (BEAM_CHECK_MEMORY_GROWTH);
 
   /* 20,000 cons cells every 10 ms: about 16 MB a second */
-  call ("stop", "[beamscope_trouble_grower]");
+  run ("stop", "[beamscope_trouble_grower]");
   g_assert_cmpint (result->status, >=, BEAM_CHECK_WARNING);
   g_assert_cmpint (result->status, <, BEAM_CHECK_UNKNOWN);
   assert_process_culprit (result, pid, "beamscope_trouble_grower");
@@ -443,7 +451,7 @@ test_process_limit (void)
   g_assert_cmpint (result->status, >=, BEAM_CHECK_WARNING);
   g_assert_cmpint (result->status, <, BEAM_CHECK_UNKNOWN);
   g_assert_cmpfloat (figure (result, "process_count")->max, ==, 1024);
-  call ("stop", "[beamscope_trouble_idle]");
+  run ("stop", "[beamscope_trouble_idle]");
 }
 
 /* A stopped node: every check UNKNOWN with the reason, within the
