@@ -821,6 +821,8 @@ dispatch_message (BeamConnectionLink *link,
         }
       else if (request->call.on_message != NULL)
         {
+          if (request->call.stream_idle_ms > 0)
+            request->deadline = now_us () + (gint64) request->call.stream_idle_ms * 1000;
           request->call.on_message (x->buff, x->index, request->call.stream_data);
           request->seen++;
           if (request->reply != NULL && request->expected >= 0 &&

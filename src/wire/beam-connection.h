@@ -64,6 +64,10 @@ typedef struct
   guint                interval_ms;   /* how long the call waits on the node on purpose (a
                                        * sampling interval): added to a deadline set with
                                        * beam_connection_set_request_timeout() */
+  guint                stream_idle_ms;  /* a stream that lasts as long as it likes (a trace):
+                                         * each stream message moves the deadline to this
+                                         * far ahead, so only silence fails it; 0: the
+                                         * deadline is the whole call's */
 } BeamCall;
 
 /* Once per process, before any thread starts: ignores SIGPIPE (ei writes with
