@@ -599,17 +599,32 @@ update_read_only_pill (BeamWindow *self,
                        GParamSpec *pspec G_GNUC_UNUSED,
                        gpointer    user_data G_GNUC_UNUSED)
 {
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
   int width = 0, height = 0;
   gboolean room;
 
-  /* (GTK 4.8 writes both, whatever the documentation says of NULL) */
-  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  /* Once shown, the surface's width is the real one: a maximized or tiled
+   * window, or one the screen clamped, is not its default size. */
+  if (surface != NULL)
+    width = gdk_surface_get_width (surface);
+  else  /* (GTK 4.8 writes both, whatever the documentation says of NULL) */
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   room = width <= 0 || width >= 1200;
   gtk_widget_set_visible (self->read_only_label, room);
   if (room)
     gtk_widget_add_css_class (self->read_only_pill, "beam-pill");
   else
     gtk_widget_remove_css_class (self->read_only_pill, "beam-pill");
+}
+
+/* The surface exists from here on; its size changes outside any allocation,
+ * so hiding the word then starts a new layout rather than redoing this one. */
+static void
+on_realize (BeamWindow *self)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "notify::width",
+                           G_CALLBACK (update_read_only_pill), self, G_CONNECT_SWAPPED);
+  update_read_only_pill (self, NULL, NULL);
 }
 
 static void
@@ -635,6 +650,7 @@ beam_window_init (BeamWindow *self)
 
   update_actions (self);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (update_read_only_pill), NULL);
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);
