@@ -283,21 +283,16 @@ report_end (Run *run)
                     "itself as our connection closes"));
       return BEAM_CLI_EXIT_NODE_ERROR;
     }
-  switch (beam_trace_session_get_end (session))
+  if (beam_trace_session_get_end (session) == BEAM_TRACE_END_REFUSED ||
+      beam_trace_session_get_end (session) == BEAM_TRACE_END_FAILED)
     {
-    case BEAM_TRACE_END_REFUSED:
-    case BEAM_TRACE_END_FAILED:
-      {
-        const GError *error = beam_trace_session_get_error (session);
+      const GError *error = beam_trace_session_get_error (session);
 
-        if (error != NULL)
-          return _beam_cli_fail (error);
-        why = beam_trace_session_describe_end (session);
-        g_printerr ("beamscope-cli: %s\n", why);
-        return BEAM_CLI_EXIT_NODE_ERROR;
-      }
-    default:
-      break;
+      if (error != NULL)
+        return _beam_cli_fail (error);
+      why = beam_trace_session_describe_end (session);
+      g_printerr ("beamscope-cli: %s\n", why);
+      return BEAM_CLI_EXIT_NODE_ERROR;
     }
 
   if (run->output_closed)

@@ -58,21 +58,23 @@ start_driver (void)
 /* What a trace could leave behind, as one term: the cache's trace flags,
  * whether handle_call/3 has a pattern, the flags for new processes,
  * processes with flags at all, the cache's sys debug options, and processes
- * running an erl_eval fun other than the driver (the watcher and tracer of
- * a trace are such). "{ok,{[],false,[],[],[],[]}}" when nothing is. */
+ * spawned from a fun (as a trace's watcher and tracer are: initial call
+ * erlang:apply/2) that were not there before the tests began.
+ * NO_LEFTOVERS when there is none of those. */
 #define LEFTOVERS_EXPRS \
   "P = whereis(beamscope_cache),\n" \
   "{flags, F} = erlang:trace_info(P, flags),\n" \
   "{traced, T} = erlang:trace_info({beamscope_fixture_cache, handle_call, 3}, traced),\n" \
   "{flags, N} = erlang:trace_info(new, flags),\n" \
-  "Flagged = [Q || Q <- erlang:processes(), element(2, erlang:trace_info(Q, flags)) =/= []],\n" \
+  "Flagged = [Q || Q <- erlang:processes(),\n" \
+  "                case erlang:trace_info(Q, flags) of {flags, [_ | _]} -> true;\n" \
+  "                                                    _ -> false end],\n" \
   "{status, _, _, [_, _, _, Debug | _]} = sys:get_status(P),\n" \
-  "Driver = whereis(beamscope_trace_driver),\n" \
-  "Ours = [Q || Q <- erlang:processes(), Q =/= self(), Q =/= Driver,\n" \
-  "             case erlang:process_info(Q, initial_call) of\n" \
-  "               {initial_call, {erl_eval, _, _}} -> true; _ -> false end],\n" \
+  "Before = persistent_term:get(beamscope_trace_test_processes),\n" \
+  "Ours = [Q || Q <- erlang:processes() -- Before, Q =/= self(),\n" \
+  "             erlang:process_info(Q, initial_call) =:= {initial_call, {erlang, apply, 2}}],\n" \
   "{F, T, N, Flagged, Debug, Ours}."
-#define NO_LEFTOVERS "{ok,{[],false,[],[],[],[]}}"
+#define NO_LEFTOVERS "{ok, {[], false, [], [], [], []}}"
 
 static char *
 leftovers (void)
@@ -514,6 +516,9 @@ main (int    argc,
 
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
+  start_driver ();
+  g_free (erl_eval ("persistent_term:put(beamscope_trace_test_processes, "
+                    "erlang:processes())."));
 
   g_test_add_func ("/cli-trace/calls-json", test_calls_json);
   g_test_add_func ("/cli-trace/calls-text-return", test_calls_text_return);
