@@ -856,6 +856,105 @@ test_client_gone (void)
   beam_test_wait_for (&trace->wait.done, 5000);
 }
 
+/* Another tool clears every trace (recon_trace:clear/0): the watcher sees
+ * its flags gone within a second or so and ends with `cleared`. */
+static void
+test_cleared (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("beamscope_trace_calls:work/1",
+                                              BEAM_SYNTAX_ERLANG);
+  g_autoptr(Trace) trace = NULL;
+  g_autofree char *cleared = NULL;
+  g_autofree char *why = NULL;
+
+  g_assert_true (beam_trace_spec_set_match (spec, "[-1]", BEAM_SYNTAX_ERLANG, NULL));
+  spec->processes = BEAM_TRACE_PROCESSES_LISTED;
+  beam_trace_spec_add_target (spec, "bs_trace_worker");
+  trace = trace_start (connection, spec, TRUE);
+  beam_test_wait_until (has_started, trace, 10000);
+  cleared = fixture_says ("clear_all", "[]");
+  g_assert_cmpstr (cleared, ==, "ok");
+  trace_wait (trace, 5000);
+  why = trace_done (trace, NULL);
+  g_assert_cmpstr (why, ==, "cleared");
+  assert_node_clean (trace);
+}
+
+static void
+test_duration (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("beamscope_trace_calls:work/1",
+                                              BEAM_SYNTAX_ERLANG);
+  g_autoptr(Trace) trace = NULL;
+  g_autofree char *why = NULL;
+  gint64 start = g_get_monotonic_time (), elapsed_ms;
+
+  g_assert_true (beam_trace_spec_set_match (spec, "[-1]", BEAM_SYNTAX_ERLANG, NULL));
+  spec->duration_ms = 1500;
+  trace = trace_start (connection, spec, TRUE);
+  trace_wait (trace, 6000);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_cmpint (elapsed_ms, >=, 1500);
+  why = trace_done (trace, NULL);
+  g_assert_cmpstr (why, ==, "duration");
+  assert_node_clean (trace);
+}
+
+/* The one traced process exits: the trace ends with it. */
+static void
+test_target_down (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = beam_trace_spec_new (BEAM_TRACE_MESSAGES);
+  g_autoptr(Trace) trace = NULL;
+  g_autofree char *started = fixture_says ("short", "[]");
+  g_autofree char *why = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  g_assert_cmpstr (started, ==, "ok");
+  beam_trace_spec_add_target (spec, "bs_trace_short");
+  trace = trace_start (connection, spec, TRUE);
+  trace_wait (trace, 6000);
+  why = trace_done (trace, NULL);
+  g_assert_cmpstr (why, ==, "{target_down,done}");
+  /* its last message, received */
+  events = trace_events (trace);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (((BeamTraceEvent *) events->pdata[0])->kind, ==, BEAM_TRACE_EVENT_RECEIVE);
+  assert_node_clean (trace);
+}
+
+/* {message, X} in a match specification's body adds an element to the
+ * trace message: still a call, with its arguments. */
+static void
+test_calls_message_action (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("beamscope_trace_calls:work/1",
+                                              BEAM_SYNTAX_ERLANG);
+  g_autoptr(Trace) trace = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+
+  g_assert_true (beam_trace_spec_set_match (spec, "[{'_', [], [{message, {caller}}]}]",
+                                            BEAM_SYNTAX_ERLANG, NULL));
+  spec->count = 5;
+  trace = trace_start (connection, spec, TRUE);
+  trace_wait (trace, 10000);
+  events = trace_events (trace);
+  g_assert_cmpuint (events->len, ==, 5);
+  for (guint i = 0; i < events->len; i++)
+    {
+      BeamTraceEvent *event = g_ptr_array_index (events, i);
+
+      g_assert_cmpint (event->kind, ==, BEAM_TRACE_EVENT_CALL);
+      g_assert_cmpstr (event->mfa, ==, "beamscope_trace_calls:work/1");
+      g_assert_cmpuint (event->term->n_children, ==, 1);
+    }
+  assert_node_clean (trace);
+}
+
 static void
 assert_no_conflict_logged (void)
 {
@@ -1022,6 +1121,10 @@ main (int    argc,
   g_test_add_func ("/trace-calls/stop", test_stop);
   g_test_add_func ("/trace-calls/lease", test_lease);
   g_test_add_func ("/trace-calls/client-gone", test_client_gone);
+  g_test_add_func ("/trace-calls/cleared", test_cleared);
+  g_test_add_func ("/trace-calls/duration", test_duration);
+  g_test_add_func ("/trace-calls/target-down", test_target_down);
+  g_test_add_func ("/trace-calls/calls-message-action", test_calls_message_action);
   g_test_add_func ("/trace-calls/refuse-traced", test_refuse_traced);
   g_test_add_func ("/trace-calls/refuse-new-taken", test_refuse_new_taken);
   g_test_add_func ("/trace-calls/refuse-unknown", test_refuse_unknown);
