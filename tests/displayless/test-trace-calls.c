@@ -372,10 +372,30 @@ ping_watcher (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The program's binding `name` (in erl_eval:exprs/3's arguments), set to
+ * `value`: what a test cannot reach through a spec. */
+static void
+override_binding (BeamTerm   *args,
+                  const char *name,
+                  gint64      value)
+{
+  BeamTerm *bindings = args->children[1]->children[0]->children[1];
+
+  for (guint i = 0; i < bindings->n_children; i++)
+    if (beam_term_is_atom (bindings->children[i]->children[0], name))
+      {
+        g_assert_cmpint (bindings->children[i]->children[1]->kind, ==, BEAM_TERM_INTEGER);
+        bindings->children[i]->children[1]->v.integer = value;
+        return;
+      }
+  g_error ("no binding %s", name);
+}
+
 static Trace *
-trace_start (BeamConnection      *connection,
-             const BeamTraceSpec *spec,
-             gboolean             ping)
+trace_start_with (BeamConnection      *connection,
+                  const BeamTraceSpec *spec,
+                  gboolean             ping,
+                  gint64               max_queue)
 {
   g_autoptr(GError) error = NULL;
   Trace *trace = g_new0 (Trace, 1);
@@ -384,6 +404,8 @@ trace_start (BeamConnection      *connection,
   g_assert_true (beam_trace_spec_validate (spec, &error));
   args = _beam_trace_calls_program (spec, &error);
   g_assert_no_error (error);
+  if (max_queue > 0)
+    override_binding (args, "MaxQ", max_queue);
 
   g_mutex_init (&trace->lock);
   trace->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_term_free);
@@ -398,6 +420,14 @@ trace_start (BeamConnection      *connection,
                                 .max_reply_bytes = BEAM_TRACE_MAX_MESSAGE_BYTES,
                               }, NULL, beam_test_stash, &trace->wait);
   return trace;
+}
+
+static Trace *
+trace_start (BeamConnection      *connection,
+             const BeamTraceSpec *spec,
+             gboolean             ping)
+{
+  return trace_start_with (connection, spec, ping, 0);
 }
 
 static void
@@ -669,8 +699,9 @@ test_messages (void)
   g_autofree char *ping = fixture_says ("pid_of", "[bs_trace_ping]");
   guint sends = 0, receives = 0;
 
+  /* named by its pid, as the node prints it */
   g_strstrip (g_strdelimit (ping, "\"", ' '));
-  beam_trace_spec_add_target (spec, "bs_trace_ping");
+  beam_trace_spec_add_target (spec, ping);
   spec->count = 30;
   trace = trace_start (connection, spec, TRUE);
   trace_wait (trace, 10000);
@@ -955,6 +986,29 @@ test_calls_message_action (void)
   assert_node_clean (trace);
 }
 
+/* A tracer that falls behind (here: a mailbox bound of 10 events) stops
+ * itself, and counts what it did not send. */
+static void
+test_overload (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("beamscope_trace_calls:work/1",
+                                              BEAM_SYNTAX_ERLANG);
+  g_autoptr(Trace) trace = NULL;
+  g_autofree char *why = NULL;
+  const BeamTerm *stats;
+
+  spec->count = 100000;
+  trace = trace_start_with (connection, spec, TRUE, 10);
+  trace_wait (trace, 10000);
+  why = trace_done (trace, &stats);
+  g_assert_true (g_str_has_prefix (why, "{overload,"));
+  g_assert_cmpint (map_int (stats, "dropped"), >, 10);
+  g_assert_cmpint (map_int (stats, "seen"), ==,
+                   map_int (stats, "sent") + map_int (stats, "dropped"));
+  assert_node_clean (trace);
+}
+
 static void
 assert_no_conflict_logged (void)
 {
@@ -1121,6 +1175,7 @@ main (int    argc,
   g_test_add_func ("/trace-calls/stop", test_stop);
   g_test_add_func ("/trace-calls/lease", test_lease);
   g_test_add_func ("/trace-calls/client-gone", test_client_gone);
+  g_test_add_func ("/trace-calls/overload", test_overload);
   g_test_add_func ("/trace-calls/cleared", test_cleared);
   g_test_add_func ("/trace-calls/duration", test_duration);
   g_test_add_func ("/trace-calls/target-down", test_target_down);
