@@ -1031,6 +1031,10 @@ test_refuse_traced (void)
   g_autofree char *logs = NULL;
   const BeamTerm *refused;
   g_autofree char *sentence = NULL;
+  g_autoptr(BeamTraceSpec) all = beam_trace_spec_new (BEAM_TRACE_CALLS);
+  g_autoptr(Trace) around = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *after = NULL;
 
   g_assert_cmpstr (ready, ==, "ok");
   beam_trace_spec_add_target (spec, "bs_trace_ping");
@@ -1050,6 +1054,19 @@ test_refuse_traced (void)
   g_assert_true (g_str_has_prefix (state, "{[<"));
   g_assert_true (g_str_has_suffix (state, ">], [], {tracer, []}, []}"));
   g_assert_null (strchr (state + 3, '<'));
+  assert_no_conflict_logged ();
+
+  /* a trace of all processes leaves dbg's process to dbg, on the way in and out */
+  g_assert_true (beam_trace_spec_set_function (all, "beamscope_trace_calls:check/1",
+                                               BEAM_SYNTAX_ERLANG, NULL));
+  all->duration_ms = 1200;
+  around = trace_start (connection, all, TRUE);
+  trace_wait (around, 6000);
+  why = trace_done (around, NULL);
+  g_assert_cmpstr (why, ==, "duration");
+  g_assert_null (trace_find (around, "events"));
+  after = fixture_says ("clean", "[]");
+  g_assert_cmpstr (after, ==, state);
   assert_no_conflict_logged ();
 
   /* the log would show the conflict: the check can fail */
