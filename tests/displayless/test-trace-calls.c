@@ -1167,6 +1167,126 @@ test_refuse_match_spec (void)
   g_assert_true (node_is_clean (NULL));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Through BeamTraceSession                                                  */
+
+typedef struct
+{
+  BeamTraceSession *session;
+  guint             events;
+  guint             batches;
+} SessionRun;
+
+static void
+on_session_events (BeamTraceSession *session,
+                   GPtrArray        *events,
+                   gpointer          user_data)
+{
+  SessionRun *run = user_data;
+
+  run->events += events->len;
+  run->batches++;
+}
+
+static gboolean
+session_in_state (gpointer user_data)
+{
+  SessionRun *run = user_data;
+
+  return beam_trace_session_get_state (run->session) == BEAM_TRACE_STATE_RUNNING ||
+         beam_trace_session_get_state (run->session) == BEAM_TRACE_STATE_ENDED;
+}
+
+static gboolean
+session_ended (gpointer user_data)
+{
+  SessionRun *run = user_data;
+
+  return beam_trace_session_get_state (run->session) == BEAM_TRACE_STATE_ENDED;
+}
+
+static void
+session_start (SessionRun          *run,
+               BeamConnection      *connection,
+               const BeamTraceSpec *spec)
+{
+  run->session = beam_trace_session_new (connection, spec);
+  g_signal_connect (run->session, "events", G_CALLBACK (on_session_events), run);
+  beam_trace_session_start (run->session);
+}
+
+static void
+test_session_count (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("beamscope_trace_calls:check/1",
+                                              BEAM_SYNTAX_ERLANG);
+  SessionRun run = { 0 };
+  BeamTraceStats stats;
+  g_autofree char *end = NULL;
+
+  spec->count = 50;
+  spec->return_trace = TRUE;
+  session_start (&run, connection, spec);
+  beam_test_wait_until (session_ended, &run, 10000);
+  g_assert_cmpint (beam_trace_session_get_end (run.session), ==, BEAM_TRACE_END_COUNT_LIMIT);
+  g_assert_null (beam_trace_session_get_error (run.session));
+  g_assert_cmpuint (run.events, ==, 50);
+  beam_trace_session_get_stats (run.session, &stats);
+  g_assert_cmpuint (stats.received, ==, 50);
+  g_assert_cmpuint (stats.functions, ==, 1);
+  g_assert_cmpuint (stats.seen, ==, 50 + stats.dropped);
+  end = beam_trace_session_describe_end (run.session);
+  g_test_message ("%s; %u batches", end, run.batches);
+  g_assert_true (node_is_clean (NULL));
+  g_object_unref (run.session);
+}
+
+static void
+test_session_stop (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("beamscope_trace_calls:work/1",
+                                              BEAM_SYNTAX_ERLANG);
+  SessionRun run = { 0 };
+
+  g_assert_true (beam_trace_spec_set_match (spec, "[-1]", BEAM_SYNTAX_ERLANG, NULL));
+  session_start (&run, connection, spec);
+  beam_test_wait_until (session_in_state, &run, 10000);
+  g_assert_cmpint (beam_trace_session_get_state (run.session), ==, BEAM_TRACE_STATE_RUNNING);
+  /* longer than the lease: the session's pings keep it going */
+  beam_test_run_for (BEAM_TRACE_LEASE_MS + 500);
+  g_assert_cmpint (beam_trace_session_get_state (run.session), ==, BEAM_TRACE_STATE_RUNNING);
+  beam_trace_session_stop (run.session);
+  beam_test_wait_until (session_ended, &run, 5000);
+  g_assert_cmpint (beam_trace_session_get_end (run.session), ==, BEAM_TRACE_END_STOPPED);
+  g_assert_true (node_is_clean (NULL));
+
+  /* dropped while running: the node is clean within the lease */
+  g_clear_object (&run.session);
+  session_start (&run, connection, spec);
+  beam_test_wait_until (session_in_state, &run, 10000);
+  g_clear_object (&run.session);
+  beam_test_wait_until (node_is_clean, NULL, BEAM_TRACE_LEASE_MS + 1000);
+}
+
+static void
+test_session_refused (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("bs_no_such_module_q9:f/1", BEAM_SYNTAX_ERLANG);
+  SessionRun run = { 0 };
+  const GError *error;
+
+  session_start (&run, connection, spec);
+  beam_test_wait_until (session_ended, &run, 10000);
+  g_assert_cmpint (beam_trace_session_get_end (run.session), ==, BEAM_TRACE_END_REFUSED);
+  error = beam_trace_session_get_error (run.session);
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "No module bs_no_such_module_q9"));
+  g_object_unref (run.session);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1197,6 +1317,9 @@ main (int    argc,
   g_test_add_func ("/trace-calls/duration", test_duration);
   g_test_add_func ("/trace-calls/target-down", test_target_down);
   g_test_add_func ("/trace-calls/calls-message-action", test_calls_message_action);
+  g_test_add_func ("/trace-calls/session/count", test_session_count);
+  g_test_add_func ("/trace-calls/session/stop", test_session_stop);
+  g_test_add_func ("/trace-calls/session/refused", test_session_refused);
   g_test_add_func ("/trace-calls/refuse-traced", test_refuse_traced);
   g_test_add_func ("/trace-calls/refuse-new-taken", test_refuse_new_taken);
   g_test_add_func ("/trace-calls/refuse-unknown", test_refuse_unknown);
