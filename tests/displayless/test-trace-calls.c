@@ -1009,6 +1009,52 @@ test_overload (void)
   assert_node_clean (trace);
 }
 
+/* A hot function (the fixture at about a million calls a second): 100,000
+ * events through the connection, every one counted as sent or dropped. */
+static void
+test_throughput (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = calls_spec ("beamscope_trace_calls:work/1",
+                                              BEAM_SYNTAX_ERLANG);
+  g_autoptr(Trace) trace = NULL;
+  g_autofree char *hot = fixture_says ("start", "[1000000]");
+  g_autofree char *calm = NULL;
+  g_autofree char *why = NULL;
+  const BeamTerm *stats;
+  guint received = 0;
+  gint64 start;
+  double seconds;
+
+  g_assert_cmpstr (hot, ==, "ok");
+  spec->count = 100000;
+  spec->processes = BEAM_TRACE_PROCESSES_LISTED;
+  beam_trace_spec_add_target (spec, "bs_trace_worker");
+  start = g_get_monotonic_time ();
+  trace = trace_start (connection, spec, TRUE);
+  trace_wait (trace, 30000 * BEAM_TEST_SLOWDOWN);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  calm = fixture_says ("start", "[2000]");
+
+  for (guint i = 0; i < trace->messages->len; i++)
+    {
+      const BeamTerm *m = g_ptr_array_index (trace->messages, i);
+
+      if (beam_term_is_atom (m->children[1], "events"))
+        received += m->children[2]->n_children;
+    }
+  why = trace_done (trace, &stats);
+  g_test_message ("%s after %.2f s: %u events received (%.0f a second), "
+                  "%" G_GINT64_FORMAT " dropped of %" G_GINT64_FORMAT " seen",
+                  why, seconds, received, received / seconds, map_int (stats, "dropped"),
+                  map_int (stats, "seen"));
+  g_assert_cmpstr (why, ==, "{count,100000}");
+  g_assert_cmpint (map_int (stats, "sent"), ==, received);
+  g_assert_cmpuint (received, ==, 100000);
+  g_assert_cmpint (map_int (stats, "seen"), ==, received + map_int (stats, "dropped"));
+  assert_node_clean (trace);
+}
+
 static void
 assert_no_conflict_logged (void)
 {
@@ -1324,6 +1370,7 @@ main (int    argc,
   g_test_add_func ("/trace-calls/refuse-new-taken", test_refuse_new_taken);
   g_test_add_func ("/trace-calls/refuse-unknown", test_refuse_unknown);
   g_test_add_func ("/trace-calls/refuse-match-spec", test_refuse_match_spec);
+  g_test_add_func ("/trace-calls/throughput", test_throughput);
 
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
