@@ -27,6 +27,17 @@ new_bool (gboolean value)
   return beam_term_new_atom (value ? "true" : "false");
 }
 
+gint
+_beam_trace_match_variable (const char *atom)
+{
+  guint64 n;
+
+  if (atom[0] != '$' || !g_ascii_isdigit (atom[1]) ||
+      !g_ascii_string_to_unsigned (atom + 1, 10, 0, G_MAXINT, &n, NULL))
+    return -1;
+  return (gint) n;
+}
+
 BeamTerm *
 _beam_trace_calls_program (const BeamTraceSpec  *spec,
                            GError              **error)
@@ -34,6 +45,7 @@ _beam_trace_calls_program (const BeamTraceSpec  *spec,
   g_autoptr(GPtrArray) targets = g_ptr_array_new ();
   BeamTerm *match_spec, *lim_n, *win_ms;
   const char *processes;
+  gint match_vars = 0;
 
   g_return_val_if_fail (spec != NULL, NULL);
 
@@ -46,6 +58,7 @@ _beam_trace_calls_program (const BeamTraceSpec  *spec,
 
   if (spec->kind == BEAM_TRACE_CALLS && spec->match_spec != NULL)
     {
+      g_autoptr(GPtrArray) atoms = beam_term_collect_atoms (spec->match_spec);
       g_autoptr(GBytes) bytes = beam_term_to_external (spec->match_spec, error);
       gsize size;
       gconstpointer data;
@@ -54,6 +67,8 @@ _beam_trace_calls_program (const BeamTraceSpec  *spec,
         return NULL;
       data = g_bytes_get_data (bytes, &size);
       match_spec = beam_term_new_binary (data, size);
+      for (guint i = 0; i < atoms->len; i++)
+        match_vars = MAX (match_vars, _beam_trace_match_variable (g_ptr_array_index (atoms, i)));
     }
   else
     match_spec = beam_term_new_atom ("none");
@@ -93,6 +108,7 @@ _beam_trace_calls_program (const BeamTraceSpec  *spec,
     "Function", spec->function != NULL ? new_text (spec->function) : beam_term_new_atom ("_"),
     "Arity", spec->arity >= 0 ? beam_term_new_integer (spec->arity) : beam_term_new_atom ("_"),
     "MatchSpec", match_spec,
+    "MatchVars", beam_term_new_integer (match_vars),
     "Return", new_bool (spec->return_trace),
     "Processes", beam_term_new_atom (processes),
     "Targets", beam_term_new_list_take (g_steal_pointer (&targets)),

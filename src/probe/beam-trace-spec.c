@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "beam-term-parser.h"
-#include "beam-trace.h"
+#include "beam-trace-private.h"
 
 /* An all-process trace of every function of a module is where a trace hurts
  * a node most (recon_trace's warning): its count may be at most this, and
@@ -384,6 +384,17 @@ beam_trace_spec_validate (const BeamTraceSpec  *spec,
         return set_invalid (error, _("Tracing any call of %s would trace the tracing itself "
                                      "and flood the node: name a function and an argument "
                                      "pattern"), spec->module);
+      if (spec->match_spec != NULL)
+        {
+          g_autoptr(GPtrArray) atoms = beam_term_collect_atoms (spec->match_spec);
+
+          for (guint i = 0; i < atoms->len; i++)
+            if (_beam_trace_match_variable (g_ptr_array_index (atoms, i)) >
+                BEAM_TRACE_MAX_MATCH_VARIABLE)
+              return set_invalid (error, _("A match uses %s: match variables go up to '$%d'"),
+                                  (const char *) g_ptr_array_index (atoms, i),
+                                  BEAM_TRACE_MAX_MATCH_VARIABLE);
+        }
       if (spec->processes == BEAM_TRACE_PROCESSES_LISTED && n_targets == 0)
         return set_invalid (error, _("Name the processes whose calls to trace, or trace all "
                                      "or new processes"));

@@ -227,6 +227,13 @@ test_spec_validate (void)
   spec->rate_events = 20000;
   g_assert_true (beam_trace_spec_validate (spec, NULL));
 
+  g_assert_true (beam_trace_spec_set_match (spec, "[{['$33'], [], []}]", BEAM_SYNTAX_ERLANG,
+                                            NULL));
+  assert_invalid (spec, "up to '$32'");
+  g_assert_true (beam_trace_spec_set_match (spec, "[{['$32', '$_'], [], []}]",
+                                            BEAM_SYNTAX_ERLANG, NULL));
+  g_assert_true (beam_trace_spec_validate (spec, NULL));
+
   g_clear_pointer (&spec->module, g_free);
   assert_invalid (spec, "needs a module");
 
@@ -666,8 +673,9 @@ test_calls_match_spec (void)
   g_autoptr(GPtrArray) events = NULL;
   g_autofree char *why = NULL;
 
+  /* '$7': a match variable a fresh node does not know yet */
   g_assert_true (beam_trace_spec_set_match (spec,
-                                            "[{['$1'], [{'==', {'rem', '$1', 10}, 0}], []}]",
+                                            "[{['$7'], [{'==', {'rem', '$7', 10}, 0}], []}]",
                                             BEAM_SYNTAX_ERLANG, NULL));
   spec->count = 20;
   trace = trace_start (connection, spec, TRUE);
