@@ -1063,6 +1063,38 @@ test_throughput (void)
   assert_node_clean (trace);
 }
 
+/* A send to a process that has exited is its own kind of event. */
+static void
+test_send_to_non_existing (void)
+{
+  g_autoptr(BeamConnection) connection = beam_test_node_connect (node);
+  g_autoptr(BeamTraceSpec) spec = beam_trace_spec_new (BEAM_TRACE_MESSAGES);
+  g_autoptr(Trace) trace = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *ready = fixture_says ("ghost", "[]");
+  g_autofree char *sent = NULL;
+  g_autofree char *stopped = NULL;
+  BeamTraceEvent *event;
+
+  g_assert_cmpstr (ready, ==, "ok");
+  beam_trace_spec_add_target (spec, "bs_trace_ghost");
+  spec->count = 2;
+  trace = trace_start (connection, spec, TRUE);
+  beam_test_wait_until (has_started, trace, 10000);
+  sent = node_says ("erlang", "send", "[bs_trace_ghost, go]");
+  trace_wait (trace, 10000);
+  events = trace_events (trace);
+  g_assert_cmpuint (events->len, ==, 2);
+  event = g_ptr_array_index (events, 0);
+  g_assert_cmpint (event->kind, ==, BEAM_TRACE_EVENT_RECEIVE);
+  event = g_ptr_array_index (events, 1);
+  g_assert_cmpint (event->kind, ==, BEAM_TRACE_EVENT_SEND_TO_NON_EXISTING);
+  g_assert_true (beam_term_is_atom (event->term, "hello"));
+  g_assert_cmpint (event->peer->kind, ==, BEAM_TERM_PID);
+  stopped = node_says ("erlang", "send", "[bs_trace_ghost, stop]");
+  assert_node_clean (trace);
+}
+
 static void
 assert_no_conflict_logged (void)
 {
@@ -1366,6 +1398,7 @@ main (int    argc,
   g_test_add_func ("/trace-calls/stop", test_stop);
   g_test_add_func ("/trace-calls/lease", test_lease);
   g_test_add_func ("/trace-calls/client-gone", test_client_gone);
+  g_test_add_func ("/trace-calls/send-to-non-existing", test_send_to_non_existing);
   g_test_add_func ("/trace-calls/overload", test_overload);
   g_test_add_func ("/trace-calls/cleared", test_cleared);
   g_test_add_func ("/trace-calls/duration", test_duration);
