@@ -1017,8 +1017,8 @@ test_overload (void)
   assert_node_clean (trace);
 }
 
-/* A hot function (the fixture at about a million calls a second): 100,000
- * events through the connection, every one counted as sent or dropped. */
+/* A hot function (the fixture at about a million calls a second): a count of
+ * 100,000 through the connection, every event counted as sent or dropped. */
 static void
 test_throughput (void)
 {
@@ -1056,9 +1056,13 @@ test_throughput (void)
                   "%" G_GINT64_FORMAT " dropped of %" G_GINT64_FORMAT " seen",
                   why, seconds, received, received / seconds, map_int (stats, "dropped"),
                   map_int (stats, "seen"));
+  /* the count is of events the tracer took, sent or not: a busy connection
+   * (nosuspend) drops some and does not make the node trace for longer */
   g_assert_cmpstr (why, ==, "{count,100000}");
   g_assert_cmpint (map_int (stats, "sent"), ==, received);
-  g_assert_cmpuint (received, ==, 100000);
+  g_assert_cmpuint (received, <=, 100000);
+  g_assert_cmpuint (received, >=, 10000);
+  g_assert_cmpint (map_int (stats, "seen"), >=, 100000);
   g_assert_cmpint (map_int (stats, "seen"), ==, received + map_int (stats, "dropped"));
   assert_node_clean (trace);
 }
