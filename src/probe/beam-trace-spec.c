@@ -201,7 +201,9 @@ beam_trace_spec_set_function (BeamTraceSpec  *spec,
 
           if (alias == NULL)
             return set_invalid (error, _("“%s” does not name a module"), stripped);
-          module = g_strconcat ("Elixir.", alias, NULL);
+          /* an alias, unless written as the module's whole name */
+          module = g_str_has_prefix (alias, "Elixir.") ? g_steal_pointer (&alias)
+                                                       : g_strconcat ("Elixir.", alias, NULL);
         }
     }
   else

@@ -101,6 +101,7 @@ test_spec_function (void)
   assert_function ("My.Cache.get/1", BEAM_SYNTAX_ELIXIR, "Elixir.My.Cache", "get", 1);
   assert_function ("My.Cache.valid?/0", BEAM_SYNTAX_ELIXIR, "Elixir.My.Cache", "valid?", 0);
   assert_function ("My.Cache", BEAM_SYNTAX_ELIXIR, "Elixir.My.Cache", NULL, -1);
+  assert_function ("Elixir.My.Cache.get", BEAM_SYNTAX_ELIXIR, "Elixir.My.Cache", "get", -1);
   assert_function (":ets.lookup/2", BEAM_SYNTAX_ELIXIR, "ets", "lookup", 2);
   assert_function (":ets", BEAM_SYNTAX_ELIXIR, "ets", NULL, -1);
   assert_function ("ets:lookup/2", BEAM_SYNTAX_ELIXIR, "ets", "lookup", 2);
