@@ -159,17 +159,21 @@ ping (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A trace that pings its watcher every second unless `pings` is FALSE. */
 static Trace *
-trace_start (BeamConnection *conn,
-             const char     *target,
-             guint           count,
-             guint           rate_events,
-             guint           rate_ms)
+trace_start_full (BeamConnection *conn,
+                  const char     *target,
+                  guint           count,
+                  guint           rate_events,
+                  guint           rate_ms,
+                  guint           duration_ms,
+                  gboolean        pings)
 {
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   BeamTraceSpec spec = { .kind = BEAM_TRACE_SYS, .targets = targets, .count = count,
-                         .rate_events = rate_events, .rate_ms = rate_ms };
+                         .rate_events = rate_events, .rate_ms = rate_ms,
+                         .duration_ms = duration_ms };
   Trace *trace = g_new0 (Trace, 1);
   BeamTerm *args;
 
@@ -186,8 +190,19 @@ trace_start (BeamConnection *conn,
                                 .stream_idle_ms = 5000,
                                 .max_reply_bytes = BEAM_TRACE_MAX_MESSAGE_BYTES,
                               }, NULL, on_over, trace);
-  trace->ping_source = g_timeout_add (BEAM_TRACE_PING_INTERVAL_MS, ping, trace);
+  if (pings)
+    trace->ping_source = g_timeout_add (BEAM_TRACE_PING_INTERVAL_MS, ping, trace);
   return trace;
+}
+
+static Trace *
+trace_start (BeamConnection *conn,
+             const char     *target,
+             guint           count,
+             guint           rate_events,
+             guint           rate_ms)
+{
+  return trace_start_full (conn, target, count, rate_events, rate_ms, 0, TRUE);
 }
 
 static void
@@ -195,7 +210,8 @@ trace_free (Trace *trace)
 {
   /* The call's callback must have run: it holds the trace. */
   beam_test_wait_for (&trace->over, 10000 * BEAM_TEST_SLOWDOWN);
-  g_source_remove (trace->ping_source);
+  if (trace->ping_source != 0)
+    g_source_remove (trace->ping_source);
   g_ptr_array_unref (trace->messages);
   g_clear_pointer (&trace->watcher, beam_term_free);
   g_clear_error (&trace->error);
@@ -516,6 +532,73 @@ test_busy_server (void)
   trace_free (trace);
 }
 
+/* No ping for the lease (3 s): the watcher removes everything and ends;
+ * and a duration ends a trace that pings. */
+static void
+test_lease_and_duration (void)
+{
+  Trace *trace = trace_start_full (connection, GS, 1000, 0, 0, 0, FALSE);
+  g_autoptr(BeamTerm) info = wait_started (trace);
+  g_autoptr(BeamTerm) done = NULL;
+  gint64 start = g_get_monotonic_time ();
+  double elapsed_ms;
+
+  g_assert_cmpuint (ours (GS), ==, 1);
+  done = wait_message (trace, "done");
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
+  g_test_message ("lease expired %.0f ms after the start", elapsed_ms);
+  g_assert_true (beam_term_is_atom (done->children[2], "lease_expired"));
+  g_assert_cmpfloat (elapsed_ms, >=, BEAM_TRACE_LEASE_MS - 500);
+  g_assert_cmpuint (ours (GS), ==, 0);
+  trace_free (trace);
+  g_clear_pointer (&done, beam_term_free);
+  g_clear_pointer (&info, beam_term_free);
+
+  trace = trace_start_full (connection, GS, 1000, 0, 0, 500, TRUE);
+  info = wait_started (trace);
+  done = wait_message (trace, "done");
+  g_assert_true (beam_term_is_atom (done->children[2], "duration"));
+  g_assert_cmpuint (ours (GS), ==, 0);
+  trace_free (trace);
+}
+
+/* A process named by its pid, unregistered: its events name no process
+ * (sys names it by its pid), and its exit ends the trace. */
+static void
+test_pid_target_exits (void)
+{
+  g_autofree char *quoted = node_says ("beamscope_trace_server", "temp", "[]");
+  g_autofree char *pid = g_strndup (quoted + 1, strlen (quoted) - 2);
+  g_autofree char *args = g_strdup_printf ("[%s]", quoted);
+  g_autofree char *poked = NULL;
+  g_autofree char *stopped = NULL;
+  g_autofree char *line = NULL;
+  Trace *trace = trace_start (connection, pid, 1000, 0, 0);
+  g_autoptr(BeamTerm) info = wait_started (trace);
+  g_autoptr(BeamTerm) done = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(BeamTraceEvent) event = NULL;
+  BeamTraceClock clock = { 1000000000, 0 };
+  EntryCount wanted = { trace, 2 };
+
+  g_assert_true (quoted[0] == '\'' && g_str_has_prefix (pid, "<0."));
+  poked = node_says ("beamscope_trace_server", "poke", args);
+  g_assert_cmpstr (poked, ==, "ok");
+  beam_test_wait_until (has_entries, &wanted, 5000 * BEAM_TEST_SLOWDOWN);
+  entries = sys_entries (trace);
+  event = _beam_trace_event_from_sys (g_ptr_array_index (entries, 0), &clock);
+  line = g_strdup_printf ("*DBG* %s got cast {add,1}", pid);
+  g_assert_cmpstr (event->text, ==, line);
+  g_assert_cmpstr (event->pid, ==, pid);
+  g_assert_null (event->name);
+
+  stopped = node_says ("beamscope_trace_server", "stop_temp", args);
+  g_assert_cmpstr (stopped, ==, "ok");
+  done = wait_message (trace, "done");
+  g_assert_nonnull (beam_term_tagged (done->children[2], "target_down", 2));
+  trace_free (trace);
+}
+
 static void
 check_refused (const char *target,
                const char *reason)
@@ -662,6 +745,8 @@ main (int    argc,
   g_test_add_func ("/trace-sys/connection-lost", test_connection_lost);
   g_test_add_func ("/trace-sys/busy-server", test_busy_server);
   g_test_add_func ("/trace-sys/refusals", test_refusals);
+  g_test_add_func ("/trace-sys/lease-and-duration", test_lease_and_duration);
+  g_test_add_func ("/trace-sys/pid-target-exits", test_pid_target_exits);
   g_test_add_func ("/trace-sys/sys-log", test_sys_log);
 
   status = g_test_run ();
