@@ -364,6 +364,10 @@ check_as_sys_trace (const char *server,
 
   g_assert_cmpstr (started_ok, ==, "ok");
   g_assert_true (beam_term_is_atom (map_get (info, "behaviour"), behaviour));
+  /* sys:trace, on for the capture, is someone else's: shown, left alone. */
+  g_assert_true (map_get (info, "others")->kind == BEAM_TERM_LIST);
+  g_assert_cmpuint (map_get (info, "others")->n_children, ==, 1);
+  g_assert_true (beam_term_is_atom (map_get (info, "others")->children[0], "trace"));
   g_assert_true (map_get (info, "pid")->kind == BEAM_TERM_PID);
   server_pid = g_strdup_printf ("<0.%" G_GUINT64_FORMAT ".%u>", map_get (info, "pid")->v.ident.id,
                                 map_get (info, "pid")->v.ident.serial);
@@ -540,6 +544,7 @@ test_lease_and_duration (void)
   Trace *trace = trace_start_full (connection, GS, 1000, 0, 0, 0, FALSE);
   g_autoptr(BeamTerm) info = wait_started (trace);
   g_autoptr(BeamTerm) done = NULL;
+  g_autoptr(BeamTerm) status = NULL;
   gint64 start = g_get_monotonic_time ();
   double elapsed_ms;
 
@@ -548,6 +553,11 @@ test_lease_and_duration (void)
   elapsed_ms = (g_get_monotonic_time () - start) / 1000.0;
   g_test_message ("lease expired %.0f ms after the start", elapsed_ms);
   g_assert_true (beam_term_is_atom (done->children[2], "lease_expired"));
+  /* The stream's heartbeat came meanwhile, once a second. */
+  g_clear_pointer (&status, beam_term_free);
+  status = find_message (trace, "status");
+  g_assert_nonnull (status);
+  g_assert_nonnull (map_get (status->children[2], "seen"));
   g_assert_cmpfloat (elapsed_ms, >=, BEAM_TRACE_LEASE_MS - 500);
   g_assert_cmpuint (ours (GS), ==, 0);
   trace_free (trace);
