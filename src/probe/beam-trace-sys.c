@@ -24,6 +24,9 @@
 
 /* The longest a sys call (install, get_status, log) may take on the node. */
 #define SYS_TIMEOUT_MS 2000
+/* The forwarder's backlog, in bytes, beyond which it stops (overload):
+ * each event holds a copy of the server's state. */
+#define SYS_MAX_QUEUE_BYTES (256 * 1024 * 1024)
 /* sys:log keeps its events (and the states in them) in the process. */
 #define SYS_LOG_MAX_EVENTS 10000
 #define SYS_LOG_MAX_REPLY_BYTES (16 * 1024 * 1024)
@@ -105,6 +108,7 @@ _beam_trace_sys_program (const BeamTraceSpec  *spec,
                                "LeaseMs", beam_term_new_integer (BEAM_TRACE_LEASE_MS),
                                "SysTmo", beam_term_new_integer (SYS_TIMEOUT_MS),
                                "MaxQueue", beam_term_new_integer (BEAM_TRACE_MAX_QUEUE),
+                               "MaxQueueBytes", beam_term_new_integer (SYS_MAX_QUEUE_BYTES),
                                NULL);
 }
 
