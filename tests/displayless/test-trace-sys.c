@@ -633,6 +633,50 @@ test_refusals (void)
   check_refused ("<0.32767.0>", "no_process");
 }
 
+/* What no node program of ours sends is no event; a spec the program
+ * cannot run is an error, before anything reaches the node. */
+static void
+test_bad_shapes (void)
+{
+  BeamTraceClock clock = { 1000000000, 0 };
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  BeamTraceSpec spec = { .kind = BEAM_TRACE_SYS, .targets = targets, .count = 10 };
+  g_autoptr(GError) error = NULL;
+  BeamTerm *bad[] = {
+    beam_term_new_atom ("x"),
+    beam_term_new_tuple (3, beam_term_new_integer (1), beam_term_new_atom ("e"),
+                         beam_term_new_atom ("n")),
+    beam_term_new_tuple (4, beam_term_new_atom ("t"), beam_term_new_atom ("e"),
+                         beam_term_new_atom ("n"), beam_term_new_binary ("x\n", 2)),
+    beam_term_new_tuple (4, beam_term_new_integer (1), beam_term_new_atom ("e"),
+                         beam_term_new_atom ("n"), beam_term_new_atom ("text")),
+  };
+  g_autoptr(BeamTerm) good = beam_term_new_tuple (4, beam_term_new_integer (1),
+                                                  beam_term_new_atom ("e"),
+                                                  beam_term_new_atom ("n"),
+                                                  beam_term_new_binary ("l\xff\n", 3));
+  g_autoptr(BeamTraceEvent) event = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_null (_beam_trace_event_from_sys (bad[i], &clock));
+      beam_term_free (bad[i]);
+    }
+  /* Invalid UTF-8 is made valid; a name without a pid names no pid. */
+  event = _beam_trace_event_from_sys (good, &clock);
+  g_assert_true (g_utf8_validate (event->text, -1, NULL));
+  g_assert_cmpstr (event->name, ==, "n");
+  g_assert_null (event->pid);
+
+  g_assert_null (_beam_trace_sys_program (&spec, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_ptr_array_add (targets, g_strdup (GS));
+  spec.count = 0;
+  g_assert_null (_beam_trace_sys_program (&spec, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
 static BeamTraceSysLog *
 sys_log (BeamConnection *conn,
          const char     *target,
@@ -758,6 +802,7 @@ main (int    argc,
   g_test_add_func ("/trace-sys/lease-and-duration", test_lease_and_duration);
   g_test_add_func ("/trace-sys/pid-target-exits", test_pid_target_exits);
   g_test_add_func ("/trace-sys/sys-log", test_sys_log);
+  g_test_add_func ("/trace-sys/bad-shapes", test_bad_shapes);
 
   status = g_test_run ();
   beam_connection_close (connection);
