@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* sys tracing (issue 15, items 1 and 7) against a fixture node's gen_server
- * and gen_statem (fixtures/beamscope_trace_server.erl): while sys:trace/2
- * prints to a capture io-server made the server's group leader, the trace's
- * *DBG* lines for the same calls are the very bytes sys:trace printed, in
- * order. The count and the rate limit stop on the node (no debug function of
+/* sys tracing (issue 15, items 1 and 7) against a fixture node's gen_server,
+ * gen_statem and gen_event (fixtures/beamscope_trace_server.erl): while
+ * sys:trace/2 prints to a capture io-server made the server's group
+ * leader, the trace's *DBG* lines for the same calls are the very bytes
+ * sys:trace printed, in order. The count and the rate limit stop on the node (no debug function of
  * ours left), as do a stop and a lost connection (within 4 s); a server busy
  * in a handle_call makes the install time out and keeps nothing; a plain
  * process and an unknown name are refused. sys:log reads the formatted last
@@ -344,7 +344,8 @@ count_lines (const char *text)
 static void
 check_as_sys_trace (const char *server,
                     const char *which,
-                    const char *behaviour)
+                    const char *behaviour,
+                    guint       lines)
 {
   g_autofree char *args = g_strdup_printf ("[%s]", server);
   g_autofree char *drive_args = g_strdup_printf ("[%s]", which);
@@ -380,7 +381,7 @@ check_as_sys_trace (const char *server,
   wanted.count = count_lines (expected);
   g_test_message ("%s: sys:trace printed %u lines, %zu bytes", server, wanted.count,
                   strlen (expected));
-  g_assert_cmpuint (wanted.count, >=, 15);
+  g_assert_cmpuint (wanted.count, ==, lines);
   beam_test_wait_until (has_entries, &wanted, 5000 * BEAM_TEST_SLOWDOWN);
 
   entries = sys_entries (trace);
@@ -422,13 +423,19 @@ check_as_sys_trace (const char *server,
 static void
 test_gen_server_as_sys_trace (void)
 {
-  check_as_sys_trace (GS, "gs", "gen_server");
+  check_as_sys_trace (GS, "gs", "gen_server", 22);
 }
 
 static void
 test_gen_statem_as_sys_trace (void)
 {
-  check_as_sys_trace (FSM, "fsm", "gen_statem");
+  check_as_sys_trace (FSM, "fsm", "gen_statem", 17);
+}
+
+static void
+test_gen_event_as_sys_trace (void)
+{
+  check_as_sys_trace ("beamscope_trace_ev", "ev", "gen_event", 3);
 }
 
 /* A limit stops the trace on the node: the done message says which, the
@@ -794,6 +801,7 @@ main (int    argc,
 
   g_test_add_func ("/trace-sys/gen-server-as-sys-trace", test_gen_server_as_sys_trace);
   g_test_add_func ("/trace-sys/gen-statem-as-sys-trace", test_gen_statem_as_sys_trace);
+  g_test_add_func ("/trace-sys/gen-event-as-sys-trace", test_gen_event_as_sys_trace);
   g_test_add_func ("/trace-sys/count-limit", test_count_limit);
   g_test_add_func ("/trace-sys/rate-limit", test_rate_limit);
   g_test_add_func ("/trace-sys/connection-lost", test_connection_lost);
