@@ -80,6 +80,12 @@ BeamTerm       *_beam_trace_calls_program     (const BeamTraceSpec  *spec,
 BeamTerm       *_beam_trace_sys_program       (const BeamTraceSpec  *spec,
                                                GError              **error);
 
+/* The N of a match variable's name ("$3"), or -1 for any other atom. A
+ * spec's match variables go up to '$BEAM_TRACE_MAX_MATCH_VARIABLE': a fresh
+ * node knows only '$1'..'$4', and the program makes these as ours. */
+#define BEAM_TRACE_MAX_MATCH_VARIABLE 32
+gint            _beam_trace_match_variable    (const char           *atom);
+
 /* One trace message (as the VM made it) as an event, or NULL if it is not
  * one we can read: the session counts those and goes on. */
 BeamTraceEvent *_beam_trace_event_from_trace  (const BeamTerm       *message,

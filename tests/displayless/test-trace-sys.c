@@ -19,38 +19,6 @@
 static BeamTestNode *node;
 static BeamConnection *connection;
 
-/* TEMPORARY, until beam-trace-event.c and the session land on main. */
-BeamTraceEvent *
-beam_trace_event_new (BeamTraceEventKind kind)
-{
-  BeamTraceEvent *event = g_new0 (BeamTraceEvent, 1);
-
-  event->kind = kind;
-  event->ref_count = 1;
-  return event;
-}
-
-void
-beam_trace_event_unref (BeamTraceEvent *event)
-{
-  if (--event->ref_count > 0)
-    return;
-  g_free (event->pid);
-  g_free (event->name);
-  g_free (event->mfa);
-  g_clear_pointer (&event->term, beam_term_free);
-  g_clear_pointer (&event->peer, beam_term_free);
-  g_free (event->text);
-  g_free (event);
-}
-
-gint64
-_beam_trace_clock_to_system_us (const BeamTraceClock *clock,
-                                gint64                monotonic_native)
-{
-  return (monotonic_native + clock->time_offset) / (clock->native_per_second / 1000000);
-}
-
 #define GS "beamscope_trace_gs"
 #define FSM "beamscope_trace_fsm"
 
