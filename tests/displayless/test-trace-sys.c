@@ -608,6 +608,88 @@ test_refusals (void)
   check_refused ("<0.32767.0>", "no_process");
 }
 
+static void
+on_session_events (BeamTraceSession *session,
+                   GPtrArray        *events,
+                   gpointer          user_data)
+{
+  GPtrArray *all = user_data;
+
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (all, beam_trace_event_ref (g_ptr_array_index (events, i)));
+}
+
+static gboolean
+session_is (gpointer data)
+{
+  gpointer *args = data;
+
+  return beam_trace_session_get_state (args[0]) == GPOINTER_TO_INT (args[1]);
+}
+
+static gboolean
+has_n_events (gpointer data)
+{
+  gpointer *args = data;
+
+  return ((GPtrArray *) args[0])->len >= GPOINTER_TO_UINT (args[1]);
+}
+
+/* The same through a BeamTraceSession, as the Trace tab and the CLI run it:
+ * the gen_statem's events as sys:trace prints them, in order, each with
+ * its time; stopped, nothing left. */
+static void
+test_session (void)
+{
+  g_autoptr(BeamTraceSpec) spec = beam_trace_spec_new (BEAM_TRACE_SYS);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) beam_trace_event_unref);
+  g_autoptr(BeamTraceSession) session = NULL;
+  g_autoptr(BeamTerm) captured = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *capture = node_says ("beamscope_trace_server", "capture_start", "[" FSM "]");
+  g_autofree char *drove = NULL;
+  g_autofree char *expected = NULL;
+  gint64 before = g_get_real_time ();
+  gpointer running[] = { NULL, GINT_TO_POINTER (BEAM_TRACE_STATE_RUNNING) };
+  gpointer ended[] = { NULL, GINT_TO_POINTER (BEAM_TRACE_STATE_ENDED) };
+  gpointer enough[] = { all, GUINT_TO_POINTER (17) };
+
+  beam_trace_spec_add_target (spec, FSM);
+  session = beam_trace_session_new (connection, spec);
+  running[0] = ended[0] = session;
+  g_signal_connect (session, "events", G_CALLBACK (on_session_events), all);
+  beam_trace_session_start (session);
+  beam_test_wait_until (session_is, running, 10000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpstr (beam_trace_session_get_behaviour (session), ==, "gen_statem");
+  g_assert_cmpstr (capture, ==, "ok");
+
+  drove = node_says ("beamscope_trace_server", "drive", "[fsm]");
+  g_assert_cmpstr (drove, ==, "ok");
+  captured = rpc (connection, "beamscope_trace_server", "capture_stop",
+                  beam_term_new_list (1, beam_term_new_atom (FSM)));
+  expected = beam_term_dup_string (captured);
+  beam_test_wait_until (has_n_events, enough, 5000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpuint (all->len, ==, count_lines (expected));
+  for (guint i = 0; i < all->len; i++)
+    {
+      BeamTraceEvent *event = g_ptr_array_index (all, i);
+
+      g_assert_cmpint (event->kind, ==, BEAM_TRACE_EVENT_SYS);
+      g_assert_cmpstr (event->name, ==, FSM);
+      /* The node's clock: within the test's time, a second either way. */
+      g_assert_cmpint (event->time_us, >=, before - G_USEC_PER_SEC);
+      g_assert_cmpint (event->time_us, <=, g_get_real_time () + G_USEC_PER_SEC);
+      g_string_append_printf (text, "%s\n", event->text);
+    }
+  g_assert_cmpstr (text->str, ==, expected);
+
+  beam_trace_session_stop (session);
+  beam_test_wait_until (session_is, ended, 10000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpint (beam_trace_session_get_end (session), ==, BEAM_TRACE_END_STOPPED);
+  g_assert_cmpuint (ours (FSM), ==, 0);
+}
+
 /* What no node program of ours sends is no event; a spec the program
  * cannot run is an error, before anything reaches the node. */
 static void
@@ -779,6 +861,7 @@ main (int    argc,
   g_test_add_func ("/trace-sys/pid-target-exits", test_pid_target_exits);
   g_test_add_func ("/trace-sys/sys-log", test_sys_log);
   g_test_add_func ("/trace-sys/bad-shapes", test_bad_shapes);
+  g_test_add_func ("/trace-sys/session", test_session);
 
   status = g_test_run ();
   beam_connection_close (connection);
