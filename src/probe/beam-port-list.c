@@ -103,19 +103,6 @@ is_proper_list (const BeamTerm *term)
   return term != NULL && term->kind == BEAM_TERM_LIST && !term->v.list.improper;
 }
 
-/* The value of an atom key in a map, or NULL. */
-static const BeamTerm *
-map_get (const BeamTerm *map,
-         const char     *key)
-{
-  if (map == NULL || map->kind != BEAM_TERM_MAP)
-    return NULL;
-  for (guint i = 0; i + 1 < map->n_children; i += 2)
-    if (beam_term_is_atom (map->children[i], key))
-      return map->children[i + 1];
-  return NULL;
-}
-
 /* port_info/2's answer {Item, Value}: its Value, or NULL (undefined, a port
  * gone, or [] for no registered name). */
 static const BeamTerm *
@@ -329,7 +316,7 @@ static gint64
 counter (const BeamTerm *counters,
          const char     *name)
 {
-  return count_of (map_get (counters, name));
+  return count_of (beam_term_map_get (counters, name));
 }
 
 static gboolean
@@ -350,17 +337,17 @@ read_socket (BeamPortList   *list,
     return FALSE;
 
   socket->id = intern_text (strings, row->children[0]);
-  owner = map_get (info, "owner");
+  owner = beam_term_map_get (info, "owner");
   if (owner != NULL && owner->kind == BEAM_TERM_PID)
     socket->owner = intern_printed (strings, owner);
   socket->owner_name = intern_atom (strings, item_value (row->children[4], "registered_name"));
-  socket->domain = intern_atom (strings, map_get (info, "domain"));
-  socket->type = intern_atom (strings, map_get (info, "type"));
-  protocol = map_get (info, "protocol");
+  socket->domain = intern_atom (strings, beam_term_map_get (info, "domain"));
+  socket->type = intern_atom (strings, beam_term_map_get (info, "type"));
+  protocol = beam_term_map_get (info, "protocol");
   if (protocol != NULL && (protocol->kind == BEAM_TERM_ATOM || protocol->kind == BEAM_TERM_INTEGER))
     socket->protocol = intern_odd (strings, protocol);
-  rstates = join_atoms (map_get (info, "rstates"), FALSE);
-  wstates = join_atoms (map_get (info, "wstates"), FALSE);
+  rstates = join_atoms (beam_term_map_get (info, "rstates"), FALSE);
+  wstates = join_atoms (beam_term_map_get (info, "wstates"), FALSE);
   if (rstates != NULL && wstates != NULL)
     {
       g_autofree char *both = g_strconcat (rstates, ", ", wstates, NULL);
@@ -371,7 +358,7 @@ read_socket (BeamPortList   *list,
     socket->state = intern (strings, rstates != NULL ? rstates : wstates);
   socket->local = intern_address (strings, row->children[2]);
   socket->remote = intern_address (strings, row->children[3]);
-  counters = map_get (info, "counters");
+  counters = beam_term_map_get (info, "counters");
   socket->read_byte = counter (counters, "read_byte");
   socket->read_pkg = counter (counters, "read_pkg");
   socket->write_byte = counter (counters, "write_byte");

@@ -166,26 +166,14 @@ schedule_flush_locked (Shared *shared)
   g_source_attach (shared->flush_source, shared->context);
 }
 
-/* A map's value for an atom key, or NULL. */
-static const BeamTerm *
-map_get (const BeamTerm *map,
-         const char     *key)
-{
-  if (map == NULL || map->kind != BEAM_TERM_MAP)
-    return NULL;
-  for (guint i = 0; i + 1 < map->n_children; i += 2)
-    if (beam_term_is_atom (map->children[i], key))
-      return map->children[i + 1];
-  return NULL;
-}
-
 static guint64
 map_get_count (const BeamTerm *map,
                const char     *key)
 {
   gint64 value;
 
-  return beam_term_get_int64 (map_get (map, key), &value) && value > 0 ? (guint64) value : 0;
+  return beam_term_get_int64 (beam_term_map_get (map, key), &value) && value > 0
+         ? (guint64) value : 0;
 }
 
 /* Network thread: one stream message. */
@@ -218,9 +206,11 @@ on_stream_message (const char *buf,
       gint64 per_second, offset;
 
       /* The clock is needed by the events that follow, here on this thread. */
-      if (beam_term_get_int64 (map_get (message->children[2], "native_per_second"), &per_second) &&
+      const BeamTerm *info = message->children[2];
+
+      if (beam_term_get_int64 (beam_term_map_get (info, "native_per_second"), &per_second) &&
           per_second > 0 &&
-          beam_term_get_int64 (map_get (message->children[2], "time_offset"), &offset))
+          beam_term_get_int64 (beam_term_map_get (info, "time_offset"), &offset))
         {
           shared->clock.native_per_second = per_second;
           shared->clock.time_offset = offset;
@@ -546,12 +536,12 @@ take_shared (BeamTraceSession *self)
 
   if (started != NULL)
     {
-      const BeamTerm *behaviour = map_get (started, "behaviour");
+      const BeamTerm *behaviour = beam_term_map_get (started, "behaviour");
 
       g_clear_pointer (&self->watcher, beam_term_free);
-      if (map_get (started, "watcher") != NULL &&
-          map_get (started, "watcher")->kind == BEAM_TERM_PID)
-        self->watcher = beam_term_copy (map_get (started, "watcher"));
+      if (beam_term_map_get (started, "watcher") != NULL &&
+          beam_term_map_get (started, "watcher")->kind == BEAM_TERM_PID)
+        self->watcher = beam_term_copy (beam_term_map_get (started, "watcher"));
       self->stats.processes = (guint) MIN (map_get_count (started, "processes"), G_MAXUINT);
       self->stats.functions = (guint) MIN (map_get_count (started, "functions"), G_MAXUINT);
       g_clear_pointer (&self->behaviour, g_free);

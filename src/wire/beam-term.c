@@ -440,6 +440,20 @@ beam_term_tagged (const BeamTerm *term,
 }
 
 const BeamTerm *
+beam_term_map_get (const BeamTerm *map,
+                   const char     *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (map == NULL || map->kind != BEAM_TERM_MAP)
+    return NULL;
+  for (guint i = 0; i + 1 < map->n_children; i += 2)
+    if (beam_term_is_atom (map->children[i], key))
+      return map->children[i + 1];
+  return NULL;
+}
+
+const BeamTerm *
 beam_term_lookup (const BeamTerm *proplist,
                   const char     *key)
 {

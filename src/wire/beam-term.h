@@ -173,6 +173,9 @@ const BeamTerm *beam_term_tagged       (const BeamTerm *term,
 /* In a proplist [{Key, Value} | ...] with atom keys, the Value of `key`, or NULL. */
 const BeamTerm *beam_term_lookup       (const BeamTerm *proplist,
                                         const char     *key);
+/* In a map with atom keys, the value of `key`, or NULL. */
+const BeamTerm *beam_term_map_get      (const BeamTerm *map,
+                                        const char     *key);
 /* A list of integers (a charlist) or a binary, as a new UTF-8 string, or NULL. */
 char       *beam_term_dup_string       (const BeamTerm *term);
 
