@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tracing in the real windows (issue 15, items 1, 3 and 7) on a fixture node:
+ * the Trace window, opened by win.trace, refuses a trace of io's functions
+ * inline, then traces the fixture cache's handle_call/3 with its return
+ * values and a count of 5: the events come, the trace stops at its count on
+ * the node, the filter narrows the list, a row opens its term and its
+ * process. The process window's Trace tab traces the same gen_server with
+ * sys (its *DBG* lines), stops when switched off, reads sys:log, and says a
+ * plain process is not an OTP one. --read-only offers no trace. Screenshots
+ * trace-window.png and process-trace-tab.png land in screenshots/.
+ *
+ * The calls are made by erl_call on a thread of their own: the main loop
+ * keeps turning meanwhile, as the session's pings need. */
+
+#include <string.h>
+
+#include "beam-process-window.h"
+#include "beam-test-display.h"
+#include "beam-test-node.h"
+#include "beam-trace-window.h"
+
+static BeamTestNode *node;
+static BeamApplication *app;
+
+typedef struct
+{
+  guint    calls;
+  gboolean done;
+} Calls;
+
+static gpointer
+make_calls (gpointer data)
+{
+  Calls *calls = data;
+
+  for (guint i = 0; i < calls->calls; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = beam_test_node_erl_call (node, "gen_server", "call",
+                                                      "[beamscope_cache, get]", &error);
+
+      g_assert_no_error (error);
+    }
+  g_atomic_int_set (&calls->done, TRUE);
+  return NULL;
+}
+
+/* `count` calls to the fixture's cache, made while the main loop turns. */
+static void
+call_cache (guint count)
+{
+  Calls calls = { count, FALSE };
+  GThread *thread = g_thread_new ("erl_call", make_calls, &calls);
+
+  beam_test_wait_until (beam_test_flag_is_set, &calls.done, 30000 * BEAM_TEST_SLOWDOWN);
+  g_thread_join (thread);
+}
+
+static gboolean
+session_in_state (BeamTraceSession *session,
+                  BeamTraceState    state)
+{
+  return session != NULL && beam_trace_session_get_state (session) == state;
+}
+
+static gboolean
+window_tracing (gpointer data)
+{
+  return session_in_state (beam_trace_window_get_session (data), BEAM_TRACE_STATE_RUNNING);
+}
+
+static gboolean
+window_ended (gpointer data)
+{
+  return session_in_state (beam_trace_window_get_session (data), BEAM_TRACE_STATE_ENDED);
+}
+
+static gboolean
+trace_window_shown (gpointer data G_GNUC_UNUSED)
+{
+  return beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW) != NULL;
+}
+
+static gboolean
+process_window_shown (gpointer data G_GNUC_UNUSED)
+{
+  return beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW) != NULL;
+}
+
+static gboolean
+view_has_events (gpointer data)
+{
+  BeamTraceView *view = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (beam_trace_view_get_log (view))) >= 4;
+}
+
+static const BeamTraceEvent *
+shown_event (BeamTraceView *view,
+             guint          position)
+{
+  g_autoptr(BeamTraceEntry) entry = g_list_model_get_item (beam_trace_view_get_shown (view),
+                                                           position);
+
+  g_assert_nonnull (entry);
+  return beam_trace_entry_get_event (entry);  /* the log holds the entry */
+}
+
+static void
+test_trace_window (void)
+{
+  g_autoptr(BeamWindow) window = beam_test_window_new (app, FALSE, 1100, 800);
+  BeamTraceWindow *trace;
+  BeamTraceView *view;
+  GListModel *shown;
+  const BeamTraceEvent *event;
+  BeamTraceStats stats;
+  g_autofree char *details = NULL;
+  g_autofree char *status = NULL;
+
+  beam_test_window_connect (window, node, "system");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.trace", NULL));
+  beam_test_wait_until (trace_window_shown, NULL, 5000);
+  trace = g_object_ref (BEAM_TRACE_WINDOW (beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW)));
+  gtk_window_set_default_size (GTK_WINDOW (trace), 1300, 760);
+  view = beam_trace_window_get_view (trace);
+  shown = beam_trace_view_get_shown (view);
+
+  /* A banned module (recon_trace's rule) is refused in the form, before the node. */
+  beam_trace_window_set_form (trace, "io:format", NULL, FALSE, 100);
+  g_assert_false (beam_trace_window_start (trace));
+  g_assert_nonnull (beam_trace_window_get_error (trace));
+  g_assert_null (beam_trace_window_get_session (trace));
+  /* And a function that does not parse. */
+  beam_trace_window_set_form (trace, "no such thing/x", NULL, FALSE, 100);
+  g_assert_false (beam_trace_window_start (trace));
+  g_assert_nonnull (beam_trace_window_get_error (trace));
+
+  /* The cache's calls, with what they return, five events at most. */
+  beam_trace_window_set_form (trace, "beamscope_fixture_cache:handle_call/3", NULL, TRUE, 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (trace), "trace.start", NULL));
+  g_assert_null (beam_trace_window_get_error (trace));
+  beam_test_wait_until (window_tracing, trace, 15000 * BEAM_TEST_SLOWDOWN);
+  call_cache (4);
+  beam_test_wait_until (window_ended, trace, 15000 * BEAM_TEST_SLOWDOWN);
+
+  /* It stopped at its count, on the node: five events and no more. */
+  g_assert_cmpint (beam_trace_session_get_end (beam_trace_window_get_session (trace)), ==,
+                   BEAM_TRACE_END_COUNT_LIMIT);
+  beam_trace_session_get_stats (beam_trace_window_get_session (trace), &stats);
+  g_assert_cmpuint (stats.received, ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 5);
+  event = shown_event (view, 0);
+  g_assert_cmpint (event->kind, ==, BEAM_TRACE_EVENT_CALL);
+  g_assert_cmpstr (event->mfa, ==, "beamscope_fixture_cache:handle_call/3");
+  g_assert_cmpstr (event->name, ==, "beamscope_cache");
+  g_assert_cmpint (shown_event (view, 1)->kind, ==, BEAM_TRACE_EVENT_RETURN_FROM);
+  status = g_strdup (beam_trace_view_get_status (view));
+  g_test_message ("status: %s", status);
+  g_assert_nonnull (strstr (status, "5 received"));
+
+  /* The filter: the returns alone, then all again. */
+  beam_trace_view_set_filter_text (view, "RETURN_FROM");
+  beam_test_run_for (100);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
+  g_assert_cmpint (shown_event (view, 0)->kind, ==, BEAM_TRACE_EVENT_RETURN_FROM);
+  beam_trace_view_set_filter_text (view, "");
+  beam_test_run_for (100);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 5);
+
+  /* A row: its arguments as a tree, and its process. */
+  beam_trace_view_activate (view, 0);
+  details = beam_trace_view_dup_details (view);
+  g_test_message ("details: %s", details);
+  g_assert_nonnull (strstr (details, "get"));
+  g_assert_cmpstr (beam_trace_view_get_details_pid (view), ==, event->pid);
+  beam_test_run_for (500);
+  beam_test_save_screenshot (GTK_WIDGET (trace), "trace-window.png");
+
+  /* Open Process: the event's process in a window of its own. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "win.open-process", "s",
+                                             event->pid));
+  beam_test_wait_until (process_window_shown, NULL, 5000);
+  beam_test_destroy_and_finalize (
+    g_object_ref (beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW)));
+
+  /* Started again and closed while it runs: the window goes, its trace
+   * with it. */
+  beam_trace_window_set_form (trace, NULL, NULL, FALSE, 100);
+  g_assert_true (beam_trace_window_start (trace));
+  beam_test_wait_until (window_tracing, trace, 15000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  beam_test_destroy_and_finalize (trace);
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
+static gboolean
+trace_tab_ready (gpointer data)
+{
+  return g_strcmp0 (beam_process_window_get_trace_face (data), "trace") == 0;
+}
+
+static gboolean
+trace_tab_not_otp (gpointer data)
+{
+  return g_strcmp0 (beam_process_window_get_trace_face (data), "not-otp") == 0;
+}
+
+static gboolean
+tab_tracing (gpointer data)
+{
+  return session_in_state (beam_process_window_get_trace_session (data),
+                           BEAM_TRACE_STATE_RUNNING);
+}
+
+static gboolean
+tab_ended (gpointer data)
+{
+  return session_in_state (beam_process_window_get_trace_session (data),
+                           BEAM_TRACE_STATE_ENDED);
+}
+
+static gboolean
+sys_log_answered (gpointer data)
+{
+  return beam_process_window_get_sys_log_loads (data) > 0;
+}
+
+static BeamProcessWindow *
+open_process (BeamNode   *beam_node,
+              const char *who)
+{
+  BeamProcessWindow *process = beam_process_window_new (beam_node, who);
+
+  gtk_window_set_application (GTK_WINDOW (process), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (process), 1000, 700);
+  gtk_window_present (GTK_WINDOW (process));
+  beam_test_wait_until (beam_test_process_window_loaded, process, 15000);
+  return process;
+}
+
+static void
+test_process_trace_tab (void)
+{
+  g_autoptr(BeamWindow) window = beam_test_window_new (app, FALSE, 1100, 800);
+  BeamProcessWindow *process;
+  BeamTraceView *view;
+  const BeamTraceEvent *event;
+  g_autofree char *details = NULL;
+
+  beam_test_window_connect (window, node, "system");
+  process = open_process (beam_window_get_node (window), "beamscope_cache");
+  view = beam_process_window_get_trace_view (process);
+
+  /* Found OTP as the State tab finds it, when the tab opens. */
+  g_assert_cmpstr (beam_process_window_get_trace_face (process), ==, "unknown");
+  beam_process_window_show_page (process, "trace");
+  beam_test_wait_until (trace_tab_ready, process, 10000);
+
+  beam_process_window_set_sys_trace (process, TRUE);
+  beam_test_wait_until (tab_tracing, process, 15000 * BEAM_TEST_SLOWDOWN);
+  call_cache (3);
+  beam_test_wait_until (view_has_events, view, 15000 * BEAM_TEST_SLOWDOWN);
+
+  /* Each call, as sys:trace prints it: the request, then the reply. */
+  event = shown_event (view, 0);
+  g_assert_cmpint (event->kind, ==, BEAM_TRACE_EVENT_SYS);
+  g_test_message ("first line: %s", event->text);
+  g_assert_true (g_str_has_prefix (event->text, "*DBG* "));
+  g_assert_nonnull (strstr (event->text, "got call get"));
+  beam_trace_view_activate (view, 1);
+  details = beam_trace_view_dup_details (view);
+  g_assert_nonnull (details);
+  beam_test_run_for (500);
+  beam_test_save_screenshot (GTK_WIDGET (process), "process-trace-tab.png");
+
+  /* Off: the node removes the debug function. */
+  beam_process_window_set_sys_trace (process, FALSE);
+  beam_test_wait_until (tab_ended, process, 15000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpint (beam_trace_session_get_end (beam_process_window_get_trace_session (process)),
+                   ==, BEAM_TRACE_END_STOPPED);
+
+  /* sys:log was off: turned on, and said so. */
+  beam_process_window_show_sys_log (process);
+  beam_test_wait_until (sys_log_answered, process, 10000);
+  g_test_message ("sys:log: %s", beam_process_window_get_trace_note (process));
+  g_assert_nonnull (beam_process_window_get_trace_note (process));
+  g_assert_nonnull (strstr (beam_process_window_get_trace_note (process), "was off"));
+  beam_test_destroy_and_finalize (process);
+
+  /* A plain receive loop is sent no sys message, so no sys trace either. */
+  process = open_process (beam_window_get_node (window), "beamscope_mailbox");
+  beam_process_window_show_page (process, "trace");
+  beam_test_wait_until (trace_tab_not_otp, process, 10000);
+  beam_test_destroy_and_finalize (process);
+
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
+/* --read-only: tracing sets flags on the node, so none is offered. */
+static void
+test_trace_read_only (void)
+{
+  g_autoptr(BeamWindow) window = beam_test_window_new (app, TRUE, 1100, 800);
+  BeamProcessWindow *process;
+
+  beam_test_window_connect (window, node, "system");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.trace", NULL);
+  beam_test_run_for (200);
+  g_assert_null (beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW));
+
+  process = open_process (beam_window_get_node (window), "beamscope_cache");
+  gtk_widget_activate_action (GTK_WIDGET (process), "process.trace-calls", NULL);
+  beam_test_run_for (200);
+  g_assert_null (beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW));
+  beam_process_window_show_page (process, "trace");
+  beam_test_wait_until (trace_tab_ready, process, 10000);
+  beam_process_window_set_sys_trace (process, TRUE);
+  beam_test_run_for (200);
+  g_assert_null (beam_process_window_get_trace_session (process));
+  beam_test_destroy_and_finalize (process);
+  beam_test_destroy_and_finalize (g_steal_pointer (&window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  beam_test_display_init (&argc, &argv, &app, &node);
+
+  g_test_add_func ("/trace/read-only", test_trace_read_only);
+  g_test_add_func ("/trace/window", test_trace_window);
+  g_test_add_func ("/trace/process-tab", test_process_trace_tab);
+
+  status = g_test_run ();
+  beam_test_node_free (node);
+  g_clear_object (&app);
+  return status;
+}
