@@ -64,7 +64,10 @@ struct _BeamTraceView
   gboolean              syntax_set;      /* set_syntax was called: the node's no longer rules */
   gboolean              show_lines;
   gboolean              following;
-  gboolean              scrolling;       /* our own scroll to the end */
+  gboolean              scrolling;       /* our own scroll to the newest */
+  double                last_value;      /* the adjustment at its last move */
+  double                last_upper;
+  double                last_page;
   char                 *details_pid;
   char                 *message;         /* what the last save said */
   GtkNativeDialog      *chooser;
@@ -218,8 +221,7 @@ build_columns (BeamTraceView *self)
       else
         gtk_column_view_column_set_expand (column, TRUE);
       gtk_column_view_append_column (self->column_view, column);
-      self->columns[i] = column;
-      g_object_unref (column);  /* the view holds it */
+      self->columns[i] = column;  /* ours too: the Trace tab takes some out */
     }
 }
 
@@ -305,37 +307,61 @@ vadjustment (BeamTraceView *self)
   return gtk_scrolled_window_get_vadjustment (self->scroller);
 }
 
+/* The column view's rows are a GtkListView of its own, whose
+ * list.scroll-to-item (GTK 4.8 has no gtk_column_view_scroll_to) anchors
+ * the list on an item: the last one stays at the bottom through the list's
+ * own re-estimates of its height, which setting the adjustment does not. */
 static void
-scroll_to_end (BeamTraceView *self)
+scroll_to_newest (BeamTraceView *self)
 {
-  GtkAdjustment *adjustment = vadjustment (self);
-  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
-  if (gtk_adjustment_get_value (adjustment) >= end)
+  if (n == 0)
     return;
-  self->scrolling = TRUE;
-  gtk_adjustment_set_value (adjustment, end);
-  self->scrolling = FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      {
+        self->scrolling = TRUE;
+        gtk_widget_activate_action (child, "list.scroll-to-item", "u", n - 1);
+        self->scrolling = FALSE;
+        return;
+      }
 }
 
-/* The list grew (or was laid out again): still at the end if it was. */
-static void
-on_adjustment_changed (BeamTraceView *self)
-{
-  if (self->following)
-    scroll_to_end (self);
-}
-
-/* The user scrolled: following if they are at the end, not if they went up. */
+/* The list moved. Up, with its height and page as they were: the user
+ * scrolled away from the newest, so it stops following; back at the end,
+ * it follows again. Moves of the list's own (a new estimate of its height,
+ * a smaller page) change neither. */
 static void
 on_adjustment_value_changed (BeamTraceView *self)
 {
   GtkAdjustment *adjustment = vadjustment (self);
-  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  double value = gtk_adjustment_get_value (adjustment);
+  double upper = gtk_adjustment_get_upper (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
 
-  if (self->scrolling)
-    return;
-  self->following = gtk_adjustment_get_value (adjustment) >= end - FOLLOW_SLACK;
+  if (!self->scrolling)
+    {
+      if (value >= upper - page - FOLLOW_SLACK)
+        self->following = TRUE;
+      else if (value < self->last_value && upper == self->last_upper && page == self->last_page)
+        self->following = FALSE;
+    }
+  self->last_value = value;
+  self->last_upper = upper;
+  self->last_page = page;
+}
+
+static void
+on_shown_changed (BeamTraceView *self,
+                  guint          position G_GNUC_UNUSED,
+                  guint          removed G_GNUC_UNUSED,
+                  guint          added)
+{
+  if (added > 0 && self->following)
+    scroll_to_newest (self);
+  update_status (self);
 }
 
 /* ---- the filter --------------------------------------------------------------------- */
@@ -563,6 +589,7 @@ static void
 beam_trace_view_dispose (GObject *object)
 {
   BeamTraceView *self = BEAM_TRACE_VIEW (object);
+  GtkWidget *child;
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
@@ -572,6 +599,9 @@ beam_trace_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->node, self);
   g_clear_object (&self->node);
   gtk_widget_dispose_template (GTK_WIDGET (self), BEAM_TYPE_TRACE_VIEW);
+  /* GTK 4.8 unparents only the template's named children. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (beam_trace_view_parent_class)->dispose (object);
 }
@@ -581,6 +611,8 @@ beam_trace_view_finalize (GObject *object)
 {
   BeamTraceView *self = BEAM_TRACE_VIEW (object);
 
+  for (guint i = 0; i < N_COLUMNS; i++)
+    g_clear_object (&self->columns[i]);
   g_clear_object (&self->log);
   g_clear_object (&self->filter);
   g_free (self->filter_text);
@@ -644,12 +676,10 @@ beam_trace_view_init (BeamTraceView *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::n-dropped", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_status), self,
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_shown_changed), self,
                            G_CONNECT_SWAPPED);
 
   adjustment = vadjustment (self);
-  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self,
-                           G_CONNECT_SWAPPED);
   g_signal_connect_object (adjustment, "value-changed",
                            G_CALLBACK (on_adjustment_value_changed), self, G_CONNECT_SWAPPED);
   update_status (self);
@@ -743,9 +773,14 @@ beam_trace_view_set_show_lines (BeamTraceView *self,
   if (self->show_lines == show_lines)
     return;
   self->show_lines = show_lines;
-  gtk_column_view_column_set_visible (self->columns[COLUMN_PROCESS], !show_lines);
-  gtk_column_view_column_set_visible (self->columns[COLUMN_KIND], !show_lines);
-  gtk_column_view_column_set_visible (self->columns[COLUMN_FUNCTION], !show_lines);
+  /* Taken out, not hidden: GTK 4.8 leaves a hidden column's fixed width
+   * out of what the expanding column gets. */
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (gtk_column_view_column_get_column_view (self->columns[i]) == self->column_view)
+      gtk_column_view_remove_column (self->column_view, self->columns[i]);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    if (!show_lines || i == COLUMN_TIME || i == COLUMN_TERM)
+      gtk_column_view_append_column (self->column_view, self->columns[i]);
   gtk_column_view_column_set_title (self->columns[COLUMN_TERM],
                                     show_lines ? _("Event") : _("Term"));
   rebind_cells (self);

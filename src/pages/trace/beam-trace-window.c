@@ -526,9 +526,6 @@ beam_trace_window_open (GtkWindow     *from,
   if (gtk_window_get_application (from) != NULL)
     gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (from));
   gtk_window_present (GTK_WINDOW (window));
-  /* Ready to type the function, or the processes. */
-  gtk_widget_grab_focus (kind == BEAM_TRACE_CALLS ? GTK_WIDGET (window->function_row)
-                                                  : GTK_WIDGET (window->message_targets_row));
   return window;
 }
 
