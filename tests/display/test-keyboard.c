@@ -750,7 +750,7 @@ test_process_window_tabs (void)
   press (GTK_WIDGET (process), GDK_KEY_Page_Up, GDK_CONTROL_MASK);
   expect_tab (stack, "info");
   press (GTK_WIDGET (process), GDK_KEY_Page_Up, GDK_CONTROL_MASK);   /* round the end */
-  expect_tab (stack, "state");
+  expect_tab (stack, "trace");
   /* The main window kept its page: the keys went to the focused window. */
   g_assert_cmpstr (visible_page (window), ==, "system");
   beam_test_destroy_and_finalize (g_object_ref (GTK_WIDGET (process)));
