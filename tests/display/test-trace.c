@@ -12,6 +12,7 @@
  * The calls are made by erl_call on a thread of their own: the main loop
  * keeps turning meanwhile, as the session's pings need. */
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "beam-process-window.h"
@@ -87,12 +88,21 @@ process_window_shown (gpointer data G_GNUC_UNUSED)
   return beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW) != NULL;
 }
 
+/* Six events came: three calls, each asked and answered. */
 static gboolean
 view_has_events (gpointer data)
 {
   BeamTraceView *view = data;
 
-  return g_list_model_get_n_items (G_LIST_MODEL (beam_trace_view_get_log (view))) >= 4;
+  return beam_trace_log_get_n_total (beam_trace_view_get_log (view)) >= 6;
+}
+
+static gboolean
+view_missed_events (gpointer data)
+{
+  BeamTraceView *view = data;
+
+  return beam_trace_log_get_n_missed (beam_trace_view_get_log (view)) >= 2;
 }
 
 static const BeamTraceEvent *
@@ -128,6 +138,12 @@ wait_shown (BeamTraceView *view,
   ShownWait wait = { view, count };
 
   beam_test_wait_until (shown_count_is, &wait, 5000);
+}
+
+static gboolean
+status_says_saved (gpointer data)
+{
+  return strstr (beam_trace_view_get_status (data), "Saved to trace.txt") != NULL;
 }
 
 static void
@@ -200,6 +216,26 @@ test_trace_window (void)
   g_assert_cmpstr (beam_trace_view_get_details_pid (view), ==, event->pid);
   beam_test_run_for (500);
   beam_test_save_screenshot (GTK_WIDGET (trace), "trace-window.png");
+
+  /* Saved as text: a line naming the trace, then one line per event. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("beamscope-trace-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "trace.txt", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    beam_trace_view_save (view, file);
+    beam_test_wait_until (status_says_saved, view, 5000);
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_test_message ("saved:\n%s", text);
+    lines = g_strsplit (g_strchomp (text), "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 6);
+    g_assert_true (g_str_has_prefix (lines[0], "# "));
+    g_assert_nonnull (strstr (lines[1], "handle_call"));
+    g_unlink (path);
+    g_rmdir (dir);
+  }
 
   /* Open Process: the event's process in a window of its own. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "win.open-process", "s",
@@ -283,15 +319,30 @@ test_process_trace_tab (void)
   beam_process_window_show_page (process, "trace");
   beam_test_wait_until (trace_tab_ready, process, 10000);
 
+  /* A budget of four events: the oldest go, and the status says so. */
+  beam_trace_log_set_budget (beam_trace_view_get_log (view), 4);
   beam_process_window_set_sys_trace (process, TRUE);
   beam_test_wait_until (tab_tracing, process, 15000 * BEAM_TEST_SLOWDOWN);
   call_cache (3);
   beam_test_wait_until (view_has_events, view, 15000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpuint (g_list_model_get_n_items (beam_trace_view_get_shown (view)), ==, 4);
+  g_test_message ("status: %s", beam_trace_view_get_status (view));
+  g_assert_nonnull (strstr (beam_trace_view_get_status (view),
+                            "oldest 2 dropped over the budget of 4"));
+  g_assert_true (beam_trace_view_get_following (view));
+
+  /* Paused: what comes is counted, not kept. */
+  beam_trace_log_set_paused (beam_trace_view_get_log (view), TRUE);
+  call_cache (1);
+  beam_test_wait_until (view_missed_events, view, 15000 * BEAM_TEST_SLOWDOWN);
+  g_assert_nonnull (strstr (beam_trace_view_get_status (view), "2 events missed while paused"));
+  g_assert_cmpuint (g_list_model_get_n_items (beam_trace_view_get_shown (view)), ==, 4);
+  beam_trace_log_set_paused (beam_trace_view_get_log (view), FALSE);
 
   /* Each call, as sys:trace prints it: the request, then the reply. */
   event = shown_event (view, 0);
   g_assert_cmpint (event->kind, ==, BEAM_TRACE_EVENT_SYS);
-  g_test_message ("first line: %s", event->text);
+  g_test_message ("first line kept: %s", event->text);
   g_assert_true (g_str_has_prefix (event->text, "*DBG* "));
   g_assert_nonnull (strstr (event->text, "got call get"));
   beam_trace_view_activate (view, 1);

@@ -525,20 +525,12 @@ on_chooser_response (BeamTraceView *self,
                      int            response)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *title = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (self->chooser));
   g_clear_object (&self->chooser);
-  if (file == NULL)
-    return;
-  if (self->session != NULL)
-    title = beam_trace_spec_describe (beam_trace_session_get_spec (self->session));
-  bytes = beam_trace_log_to_text (self->log, title, self->syntax);
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_REPLACE_DESTINATION, NULL, save_done,
-                                       g_object_ref (self));
+  if (file != NULL)
+    beam_trace_view_save (self, file);
 }
 
 static void
@@ -858,4 +850,24 @@ beam_trace_view_get_following (BeamTraceView *self)
 {
   g_return_val_if_fail (BEAM_IS_TRACE_VIEW (self), FALSE);
   return self->following;
+}
+
+/* What Save… does once a file is chosen: the events kept, as text, under a
+ * line naming the trace; the status line says how it went. */
+void
+beam_trace_view_save (BeamTraceView *self,
+                      GFile         *file)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (BEAM_IS_TRACE_VIEW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (self->session != NULL)
+    title = beam_trace_spec_describe (beam_trace_session_get_spec (self->session));
+  bytes = beam_trace_log_to_text (self->log, title, self->syntax);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION, NULL, save_done,
+                                       g_object_ref (self));
 }

@@ -36,6 +36,9 @@ BeamTraceSession *beam_trace_view_get_session      (BeamTraceView    *self);
 void              beam_trace_view_set_show_lines   (BeamTraceView    *self,
                                                     gboolean          show_lines);
 void              beam_trace_view_clear            (BeamTraceView    *self);
+/* What Save… does with the file chosen (the status line says how it went). */
+void              beam_trace_view_save             (BeamTraceView    *self,
+                                                    GFile            *file);
 
 /* For the windows and the tests: the log, the rows shown (filtered), the
  * status line, the filter, the details of an activated row, whether the
