@@ -40,6 +40,8 @@ struct _BeamWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   GtkRevealer          *state_revealer;
+  GtkWidget            *read_only_pill;
+  GtkWidget            *read_only_label;
 
   GSettings            *settings;
   BeamConnection       *pending;     /* connecting, not yet shown */
@@ -574,6 +576,8 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_pill);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
   gtk_widget_class_bind_template_callback (widget_class, state_icon_name);
   gtk_widget_class_bind_template_callback (widget_class, state_is_trying);
@@ -602,6 +606,44 @@ beam_window_class_init (BeamWindowClass *klass)
                                        NULL);
 }
 
+/* The read-only marker is a pill saying "Read-only" beside a lock where the header has
+ * room for it, else the lock alone: with eight pages, the header's switcher needs 824 px
+ * in its narrow form, and the pill's 90 px would take them from it below 1200 px (the
+ * lock's tooltip and accessible label still say it). The window's width decides, not the
+ * switcher's, so the two never chase each other. */
+static void
+update_read_only_pill (BeamWindow *self,
+                       GParamSpec *pspec G_GNUC_UNUSED,
+                       gpointer    user_data G_GNUC_UNUSED)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (self));
+  int width = 0, height = 0;
+  gboolean room;
+
+  /* Once shown, the surface's width is the real one: a maximized or tiled
+   * window, or one the screen clamped, is not its default size. */
+  if (surface != NULL)
+    width = gdk_surface_get_width (surface);
+  else  /* (GTK 4.8 writes both, whatever the documentation says of NULL) */
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  room = width <= 0 || width >= 1200;
+  gtk_widget_set_visible (self->read_only_label, room);
+  if (room)
+    gtk_widget_add_css_class (self->read_only_pill, "beam-pill");
+  else
+    gtk_widget_remove_css_class (self->read_only_pill, "beam-pill");
+}
+
+/* The surface exists from here on; its size changes outside any allocation,
+ * so hiding the word then starts a new layout rather than redoing this one. */
+static void
+on_realize (BeamWindow *self)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "notify::width",
+                           G_CALLBACK (update_read_only_pill), self, G_CONNECT_SWAPPED);
+  update_read_only_pill (self, NULL, NULL);
+}
+
 static void
 beam_window_init (BeamWindow *self)
 {
@@ -624,6 +666,8 @@ beam_window_init (BeamWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   update_actions (self);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (update_read_only_pill), NULL);
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height",
                    G_SETTINGS_BIND_DEFAULT);

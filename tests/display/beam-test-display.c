@@ -226,3 +226,24 @@ beam_test_find_toplevel (GType type)
     }
   return NULL;
 }
+
+/* The header's view switcher that is on screen (mapped), or NULL when the
+ * header shows the node's name instead (and the bar at the bottom switches). */
+AdwViewSwitcher *
+beam_test_find_header_switcher (GtkWidget *widget)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (ADW_IS_VIEW_SWITCHER (widget) && gtk_widget_get_ancestor (widget,
+                                                                 ADW_TYPE_VIEW_SWITCHER_TITLE))
+    return ADW_VIEW_SWITCHER (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewSwitcher *found = beam_test_find_header_switcher (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

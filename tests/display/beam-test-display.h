@@ -79,5 +79,8 @@ GtkWidget        *beam_test_find_descendant      (GtkWidget         *widget,
                                                   GType              type);
 /* A visible toplevel window of `type`, or NULL. */
 GtkWindow        *beam_test_find_toplevel        (GType              type);
+/* The header's view switcher that is on screen, or NULL when the header shows
+ * the node's name instead (and the bar at the bottom switches). */
+AdwViewSwitcher  *beam_test_find_header_switcher (GtkWidget         *widget);
 
 G_END_DECLS

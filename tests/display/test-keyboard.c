@@ -1006,19 +1006,39 @@ shown_mutating (GtkWidget *widget)
   return found;
 }
 
+/* Whether the header shows the read-only pill's lock (`with_word`: and the
+ * word "Read-only" beside it). */
 static gboolean
-shows_read_only_pill (GtkWidget *widget)
+shows_pill_part (GtkWidget *widget,
+                 gboolean   with_word)
 {
   if (!gtk_widget_get_mapped (widget))
     return FALSE;
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)),
-                                          "Read-only") == 0)
+  if (with_word && GTK_IS_LABEL (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), "Read-only") == 0 &&
+      g_strcmp0 (gtk_widget_get_name (gtk_widget_get_parent (widget)), "read-only-pill") == 0)
+    return TRUE;
+  if (!with_word && GTK_IS_IMAGE (widget) &&
+      g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "changes-prevent-symbolic") == 0 &&
+      g_strcmp0 (gtk_widget_get_name (gtk_widget_get_parent (widget)), "read-only-pill") == 0)
     return TRUE;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (shows_read_only_pill (child))
+    if (shows_pill_part (child, with_word))
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+shows_read_only_pill (GtkWidget *widget)
+{
+  return shows_pill_part (widget, FALSE);
+}
+
+static gboolean
+shows_read_only_word (GtkWidget *widget)
+{
+  return shows_pill_part (widget, TRUE);
 }
 
 /* Every page and window of a node, and how many mutating actions they show. */
@@ -1074,8 +1094,18 @@ test_read_only (void)
   beam_test_run_for (500);
   g_assert_true (shows_read_only_pill (GTK_WIDGET (window)));
   save_screenshot (GTK_WIDGET (window), "read-only-narrow.png");
+  /* At 1100 px the lock alone, so that the eight pages' switcher keeps the
+   * header; the word where there is room for it. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1390, 780);
+  beam_test_run_for (500);
+  g_assert_true (shows_read_only_word (GTK_WIDGET (window)));
+  g_assert_nonnull (beam_test_find_header_switcher (GTK_WIDGET (window)));
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
   beam_test_run_for (500);
+  g_assert_true (shows_read_only_pill (GTK_WIDGET (window)));
+  g_assert_false (shows_read_only_word (GTK_WIDGET (window)));
+  save_screenshot (GTK_WIDGET (window), "read-only-1100.png");
+  g_assert_nonnull (beam_test_find_header_switcher (GTK_WIDGET (window)));
   g_assert_cmpuint (count_everywhere (window, "read-only-process-window.png"), ==, 0);
   beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }

@@ -239,27 +239,6 @@ test_system_page (void)
 }
 
 
-/* The header's view switcher that is on screen (mapped), or NULL when the
- * header shows the node's name instead (and the bar at the bottom switches). */
-static AdwViewSwitcher *
-find_header_switcher (GtkWidget *widget)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-  if (ADW_IS_VIEW_SWITCHER (widget) && gtk_widget_get_ancestor (widget,
-                                                                 ADW_TYPE_VIEW_SWITCHER_TITLE))
-    return ADW_VIEW_SWITCHER (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwViewSwitcher *found = find_header_switcher (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Issue 13, item 9: at 1100×780, as observer's System tab, the whole page
  * is on screen: the groups' natural height at the scroller's width is within
  * the scroller (so nothing to scroll), in three columns; the run queues say
@@ -304,7 +283,7 @@ test_system_page_fits (void)
   beam_test_save_screenshot (GTK_WIDGET (window), "system-page-1100x780.png");
   /* The eight pages' switcher is in the header (narrow: icons over labels),
    * so no bar at the bottom takes the page's height. */
-  switcher = find_header_switcher (GTK_WIDGET (window));
+  switcher = beam_test_find_header_switcher (GTK_WIDGET (window));
   g_assert_nonnull (switcher);
   g_assert_cmpint (adw_view_switcher_get_policy (switcher), ==, ADW_VIEW_SWITCHER_POLICY_NARROW);
   g_assert_cmpint (natural, <=, viewport);
@@ -341,7 +320,7 @@ test_system_page_fits (void)
   beam_test_run_for (500);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1390);
   beam_test_save_screenshot (GTK_WIDGET (window), "system-page-1390x780.png");
-  switcher = find_header_switcher (GTK_WIDGET (window));
+  switcher = beam_test_find_header_switcher (GTK_WIDGET (window));
   g_assert_nonnull (switcher);
   g_assert_cmpint (adw_view_switcher_get_policy (switcher), ==, ADW_VIEW_SWITCHER_POLICY_WIDE);
 
