@@ -109,6 +109,8 @@ int             _beam_cli_ports          (BeamCli        *cli);
 int             _beam_cli_diagnose       (BeamCli        *cli);
 int             _beam_cli_binleak        (BeamCli        *cli);
 
+int             _beam_cli_trace          (BeamCli        *cli);
+
 /* The options of one command each, NULL-terminated. */
 extern GOptionEntry _beam_cli_top_options[];
 extern GOptionEntry _beam_cli_state_options[];
@@ -120,5 +122,6 @@ extern GOptionEntry _beam_cli_tree_options[];
 extern GOptionEntry _beam_cli_rows_options[];
 extern GOptionEntry _beam_cli_diagnose_options[];
 extern GOptionEntry _beam_cli_binleak_options[];
+extern GOptionEntry _beam_cli_trace_options[];
 
 G_END_DECLS
