@@ -203,9 +203,9 @@ build_columns (BeamTraceView *self)
     int         width;
   } columns[N_COLUMNS] = {
     [COLUMN_TIME] = { N_("Time"), 130 },
-    [COLUMN_PROCESS] = { N_("Process"), 170 },
-    [COLUMN_KIND] = { N_("Kind"), 100 },
-    [COLUMN_FUNCTION] = { N_("Function"), 220 },
+    [COLUMN_PROCESS] = { N_("Process"), 150 },
+    [COLUMN_KIND] = { N_("Kind"), 95 },
+    [COLUMN_FUNCTION] = { N_("Function"), 290 },
     [COLUMN_TERM] = { N_("Term"), -1 },
   };
 
