@@ -162,7 +162,7 @@ test_trace_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.trace", NULL));
   beam_test_wait_until (trace_window_shown, NULL, 5000);
   trace = g_object_ref (BEAM_TRACE_WINDOW (beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW)));
-  gtk_window_set_default_size (GTK_WINDOW (trace), 1300, 760);
+  gtk_window_set_default_size (GTK_WINDOW (trace), 1380, 780);
   view = beam_trace_window_get_view (trace);
   shown = beam_trace_view_get_shown (view);
 

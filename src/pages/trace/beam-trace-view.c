@@ -127,6 +127,28 @@ cell_text (BeamTraceView  *self,
     }
 }
 
+/* The text on one line: a *DBG* line's or a term's line breaks, with the
+ * indentation after them, become one space. In place. */
+static void
+make_one_line (char *text)
+{
+  char *to = text;
+
+  for (const char *from = text; *from != '\0'; from++)
+    {
+      if (*from == '\n' || *from == '\r')
+        {
+          while (from[1] == ' ' || from[1] == '\t' || from[1] == '\n' || from[1] == '\r')
+            from++;
+          if (to > text && to[-1] != ' ')
+            *to++ = ' ';
+        }
+      else
+        *to++ = *from == '\t' ? ' ' : *from;
+    }
+  *to = '\0';
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -140,7 +162,7 @@ setup_cell (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (column == COLUMN_TIME)
     gtk_widget_add_css_class (label, "numeric");
-  if (column == COLUMN_TERM || column == COLUMN_FUNCTION)
+  if (column == COLUMN_TERM)
     gtk_widget_add_css_class (label, "monospace");
   gtk_list_item_set_child (item, label);
 }
@@ -159,9 +181,7 @@ bind_cell (GtkSignalListItemFactory *factory,
   if (entry == NULL)
     return;
   text = cell_text (self, entry, column);
-  /* The cell shows one line: the line breaks of a *DBG* line or a
-   * string's printed escapes go as spaces. */
-  g_strdelimit (text, "\n\r\t", ' ');
+  make_one_line (text);
   gtk_label_set_text (label, text);
   if (column == COLUMN_PROCESS)
     gtk_widget_set_tooltip_text (GTK_WIDGET (label), beam_trace_entry_get_event (entry)->pid);
