@@ -244,9 +244,22 @@ test_trace_window (void)
   beam_test_destroy_and_finalize (
     g_object_ref (beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW)));
 
+  /* The cache's messages: each call comes in and its reply goes out. */
+  beam_trace_window_set_messages (trace, "beamscope_cache", 4);
+  g_assert_true (beam_trace_window_start (trace));
+  beam_test_wait_until (window_tracing, trace, 15000 * BEAM_TEST_SLOWDOWN);
+  call_cache (2);
+  beam_test_wait_until (window_ended, trace, 15000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpint (beam_trace_session_get_end (beam_trace_window_get_session (trace)), ==,
+                   BEAM_TRACE_END_COUNT_LIMIT);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
+  g_assert_cmpint (shown_event (view, 0)->kind, ==, BEAM_TRACE_EVENT_RECEIVE);
+  g_assert_cmpint (shown_event (view, 1)->kind, ==, BEAM_TRACE_EVENT_SEND);
+  g_assert_nonnull (shown_event (view, 1)->peer);
+
   /* Started again and closed while it runs: the window goes, its trace
    * with it. */
-  beam_trace_window_set_form (trace, NULL, NULL, FALSE, 100);
+  beam_trace_window_set_messages (trace, NULL, 100);
   g_assert_true (beam_trace_window_start (trace));
   beam_test_wait_until (window_tracing, trace, 15000 * BEAM_TEST_SLOWDOWN);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
@@ -350,6 +363,24 @@ test_process_trace_tab (void)
   g_assert_nonnull (details);
   beam_test_run_for (500);
   beam_test_save_screenshot (GTK_WIDGET (process), "process-trace-tab.png");
+
+  /* Trace Calls… opens a Trace window for this process. */
+  {
+    BeamTraceWindow *trace;
+    const BeamTraceSpec *spec;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (process), "process.trace-calls",
+                                               NULL));
+    beam_test_wait_until (trace_window_shown, NULL, 5000);
+    trace = g_object_ref (BEAM_TRACE_WINDOW (beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW)));
+    beam_trace_window_set_form (trace, "beamscope_fixture_cache:handle_call/3", NULL, FALSE, 1);
+    g_assert_true (beam_trace_window_start (trace));
+    spec = beam_trace_session_get_spec (beam_trace_window_get_session (trace));
+    g_assert_cmpint (spec->processes, ==, BEAM_TRACE_PROCESSES_LISTED);
+    g_assert_cmpuint (spec->targets->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (spec->targets, 0), ==, "beamscope_cache");
+    beam_test_destroy_and_finalize (trace);
+  }
 
   /* Off: the node removes the debug function. */
   beam_process_window_set_sys_trace (process, FALSE);

@@ -550,6 +550,23 @@ beam_trace_window_set_form (BeamTraceWindow *self,
     }
 }
 
+void
+beam_trace_window_set_messages (BeamTraceWindow *self,
+                                const char      *targets,
+                                guint            count)
+{
+  g_return_if_fail (BEAM_IS_TRACE_WINDOW (self));
+
+  gtk_toggle_button_set_active (self->messages_button, TRUE);
+  if (targets != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->message_targets_row), targets);
+  if (count > 0)
+    {
+      adw_combo_row_set_selected (self->limit_row, LIMIT_COUNT);
+      gtk_spin_button_set_value (self->count_spin, count);
+    }
+}
+
 BeamTraceView *
 beam_trace_window_get_view (BeamTraceWindow *self)
 {

@@ -37,6 +37,10 @@ void              beam_trace_window_set_form     (BeamTraceWindow *self,
                                                   const char      *match,
                                                   gboolean         return_trace,
                                                   guint            count);
+/* The same for messages: the form's Messages face, its processes. */
+void              beam_trace_window_set_messages (BeamTraceWindow *self,
+                                                  const char      *targets,
+                                                  guint            count);
 /* Start (Ctrl+Return): FALSE, with the form's error shown, if the spec is
  * refused before it reaches the node. */
 gboolean          beam_trace_window_start        (BeamTraceWindow *self);
