@@ -176,6 +176,15 @@ test_trace_window (void)
   g_assert_false (beam_trace_window_start (trace));
   g_assert_nonnull (beam_trace_window_get_error (trace));
 
+  /* A module the node does not know: refused there, said in the form. */
+  beam_trace_window_set_form (trace, "beamscope_no_such_module:f/1", NULL, FALSE, 100);
+  g_assert_true (beam_trace_window_start (trace));
+  beam_test_wait_until (window_ended, trace, 15000 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpint (beam_trace_session_get_end (beam_trace_window_get_session (trace)), ==,
+                   BEAM_TRACE_END_REFUSED);
+  g_test_message ("refused: %s", beam_trace_window_get_error (trace));
+  g_assert_nonnull (beam_trace_window_get_error (trace));
+
   /* The cache's calls, with what they return, five events at most. */
   beam_trace_window_set_form (trace, "beamscope_fixture_cache:handle_call/3", NULL, TRUE, 5);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (trace), "trace.start", NULL));
@@ -423,6 +432,7 @@ test_trace_read_only (void)
   g_assert_null (beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW));
   beam_process_window_show_page (process, "trace");
   beam_test_wait_until (trace_tab_ready, process, 10000);
+  g_assert_nonnull (strstr (beam_process_window_get_trace_note (process), "--read-only"));
   beam_process_window_set_sys_trace (process, TRUE);
   beam_test_run_for (200);
   g_assert_null (beam_process_window_get_trace_session (process));

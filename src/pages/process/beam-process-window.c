@@ -1038,6 +1038,9 @@ update_trace_controls (BeamProcessWindow *self)
   /* sys:log may turn the process's log on: not with --read-only, and not
    * into the list while a trace fills it. */
   gtk_widget_set_sensitive (self->trace_log_button, writable && !running);
+  if (!writable)
+    show_trace_note (self, _("Beamscope was started with --read-only: tracing sets flags on "
+                             "the node, so it is off."), FALSE);
 }
 
 static void
