@@ -403,6 +403,8 @@ test_process_trace_tab (void)
   g_test_message ("sys:log: %s", beam_process_window_get_trace_note (process));
   g_assert_nonnull (beam_process_window_get_trace_note (process));
   g_assert_nonnull (strstr (beam_process_window_get_trace_note (process), "was off"));
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (process), "process-trace-tab-log.png");
   beam_test_destroy_and_finalize (process);
 
   /* A plain receive loop is sent no sys message, so no sys trace either. */

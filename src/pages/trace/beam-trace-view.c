@@ -53,6 +53,7 @@ struct _BeamTraceView
   GtkWidget            *open_process_button;
   BeamTermView         *details_view;
   GtkLabel             *status_label;
+  GtkLabel             *empty_label;
 
   GtkColumnViewColumn  *columns[N_COLUMNS];
   BeamTraceLog         *log;
@@ -264,6 +265,29 @@ state_text (BeamTraceView *self)
     }
 }
 
+/* What an empty list means: no trace yet, none come yet, or none match. */
+static void
+update_empty (BeamTraceView *self)
+{
+  const char *text = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0)
+    {
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->log)) > 0)
+        text = _("No event matches the filter");
+      else if (beam_trace_log_get_paused (self->log))
+        text = _("Paused");
+      else if (self->session == NULL)
+        text = _("No events");
+      else if (beam_trace_session_get_state (self->session) == BEAM_TRACE_STATE_ENDED)
+        text = _("No events came");
+      else
+        text = _("Waiting for events…");
+    }
+  gtk_label_set_text (self->empty_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), text != NULL);
+}
+
 static void
 update_status (BeamTraceView *self)
 {
@@ -317,6 +341,7 @@ update_status (BeamTraceView *self)
   if (self->message != NULL)
     g_string_append_printf (text, " · %s", self->message);
   gtk_label_set_text (self->status_label, text->str);
+  update_empty (self);
 }
 
 /* ---- following the newest --------------------------------------------------------- */
@@ -659,6 +684,7 @@ beam_trace_view_class_init (BeamTraceViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamTraceView, open_process_button);
   gtk_widget_class_bind_template_child (widget_class, BeamTraceView, details_view);
   gtk_widget_class_bind_template_child (widget_class, BeamTraceView, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamTraceView, empty_label);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_hide_details);
@@ -687,6 +713,8 @@ beam_trace_view_init (BeamTraceView *self)
   g_signal_connect_object (self->log, "notify::n-missed", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::n-dropped", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log, "notify::paused", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_shown_changed), self,
                            G_CONNECT_SWAPPED);
