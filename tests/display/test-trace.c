@@ -308,6 +308,12 @@ sys_log_answered (gpointer data)
   return beam_process_window_get_sys_log_loads (data) > 0;
 }
 
+static gboolean
+sys_log_answered_twice (gpointer data)
+{
+  return beam_process_window_get_sys_log_loads (data) > 1;
+}
+
 static BeamProcessWindow *
 open_process (BeamNode   *beam_node,
               const char *who)
@@ -403,6 +409,14 @@ test_process_trace_tab (void)
   g_test_message ("sys:log: %s", beam_process_window_get_trace_note (process));
   g_assert_nonnull (beam_process_window_get_trace_note (process));
   g_assert_nonnull (strstr (beam_process_window_get_trace_note (process), "was off"));
+  /* Asked again after two calls: their four events, *DBG* lines too. */
+  call_cache (2);
+  beam_process_window_show_sys_log (process);
+  beam_test_wait_until (sys_log_answered_twice, process, 10000);
+  g_test_message ("sys:log: %s", beam_process_window_get_trace_note (process));
+  g_assert_cmpuint (g_list_model_get_n_items (beam_trace_view_get_shown (view)), ==, 4);
+  g_assert_true (g_str_has_prefix (shown_event (view, 0)->text, "*DBG* "));
+  g_assert_nonnull (strstr (beam_process_window_get_trace_note (process), "the last 4 events"));
   beam_test_run_for (300);
   beam_test_save_screenshot (GTK_WIDGET (process), "process-trace-tab-log.png");
   beam_test_destroy_and_finalize (process);
