@@ -110,7 +110,8 @@ cell_text (BeamTraceView  *self,
   switch (column)
     {
     case COLUMN_TIME:
-      return g_strdup (beam_trace_entry_get_time (entry));
+      /* sys:log's events carry no time. */
+      return g_strdup (event->time_us != 0 ? beam_trace_entry_get_time (entry) : "");
     case COLUMN_PROCESS:
       return event->name != NULL ? beam_print_name (event->name, self->syntax)
                                  : g_strdup (event->pid);
@@ -252,7 +253,7 @@ static char *
 state_text (BeamTraceView *self)
 {
   if (self->session == NULL)
-    return g_strdup (_("No trace"));
+    return g_strdup (_("Not tracing"));
   switch (beam_trace_session_get_state (self->session))
     {
     case BEAM_TRACE_STATE_IDLE: return g_strdup (_("Not started"));
@@ -486,6 +487,7 @@ show_details (BeamTraceView  *self,
   g_autofree char *heading = NULL;
   g_autofree char *process = cell_text (self, entry, COLUMN_PROCESS);
   g_autofree char *function = function_text (self, event);
+  g_autofree char *time = cell_text (self, entry, COLUMN_TIME);
 
   g_ptr_array_add (terms, beam_term_copy (event->term));
   g_strv_builder_add (builder, term_label (event));
@@ -499,9 +501,9 @@ show_details (BeamTraceView  *self,
   beam_term_view_set_terms (self->details_view, terms, labels);
 
   if (event->text != NULL)
-    heading = g_strdup_printf ("%s  %s", beam_trace_entry_get_time (entry), event->text);
+    heading = g_strdup_printf ("%s  %s", time, event->text);
   else
-    heading = g_strdup_printf ("%s  %s  %s  %s", beam_trace_entry_get_time (entry), process,
+    heading = g_strdup_printf ("%s  %s  %s  %s", time, process,
                                beam_trace_event_kind_to_string (event->kind), function);
   gtk_label_set_text (self->details_label, heading);
 
