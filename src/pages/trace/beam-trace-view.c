@@ -25,6 +25,8 @@
 
 /* Within this many pixels of the end, the list still counts as at the end. */
 #define FOLLOW_SLACK 24.0
+/* Following the newest, the list moves at most this often. */
+#define FOLLOW_INTERVAL_MS 100
 
 typedef enum
 {
@@ -69,6 +71,8 @@ struct _BeamTraceView
   double                last_value;      /* the adjustment at its last move */
   double                last_upper;
   double                last_page;
+  guint                 scroll_id;       /* a move to the newest, pending */
+  gint64                last_scroll_us;
   char                 *details_pid;
   char                 *message;         /* what the last save said */
   GtkNativeDialog      *chooser;
@@ -151,6 +155,30 @@ make_one_line (char *text)
   *to = '\0';
 }
 
+/* The pid behind a name; the whole text of a cell cut short. */
+static gboolean
+query_cell_tooltip (GtkWidget   *label,
+                    int          x G_GNUC_UNUSED,
+                    int          y G_GNUC_UNUSED,
+                    gboolean     keyboard G_GNUC_UNUSED,
+                    GtkTooltip  *tooltip,
+                    GtkListItem *item)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (label), "column"));
+  BeamTraceEntry *entry = gtk_list_item_get_item (item);
+  PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (label));
+
+  if (entry == NULL)
+    return FALSE;
+  if (column == COLUMN_PROCESS)
+    gtk_tooltip_set_text (tooltip, beam_trace_entry_get_event (entry)->pid);
+  else if (pango_layout_is_ellipsized (layout))
+    gtk_tooltip_set_text (tooltip, gtk_label_get_text (GTK_LABEL (label)));
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -166,6 +194,14 @@ setup_cell (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (label, "numeric");
   if (column == COLUMN_TERM)
     gtk_widget_add_css_class (label, "monospace");
+  /* Asked when shown: setting a tooltip at every bind cost a screenful of
+   * rows 60 ms of the GTK thread each time the list moved (GTK 4.8). */
+  if (column == COLUMN_PROCESS || column == COLUMN_FUNCTION || column == COLUMN_TERM)
+    {
+      g_object_set_data (G_OBJECT (label), "column", GINT_TO_POINTER (column));
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (query_cell_tooltip), item);
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -185,10 +221,6 @@ bind_cell (GtkSignalListItemFactory *factory,
   text = cell_text (self, entry, column);
   make_one_line (text);
   gtk_label_set_text (label, text);
-  if (column == COLUMN_PROCESS)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), beam_trace_entry_get_event (entry)->pid);
-  else if (column == COLUMN_TERM || column == COLUMN_FUNCTION)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (label), text);
 }
 
 static GtkListItemFactory *
@@ -353,26 +385,40 @@ vadjustment (BeamTraceView *self)
   return gtk_scrolled_window_get_vadjustment (self->scroller);
 }
 
-/* The column view's rows are a GtkListView of its own, whose
- * list.scroll-to-item (GTK 4.8 has no gtk_column_view_scroll_to) anchors
- * the list on an item: the last one stays at the bottom through the list's
- * own re-estimates of its height, which setting the adjustment does not. */
-static void
-scroll_to_newest (BeamTraceView *self)
+/* To the end, outside the list's allocation (the list reads a value set
+ * during its own allocation as no move at all, and keeps its rows). */
+static gboolean
+scroll_to_newest (gpointer data)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  BeamTraceView *self = data;
+  GtkAdjustment *adjustment = vadjustment (self);
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
 
-  if (n == 0)
+  self->scroll_id = 0;
+  self->last_scroll_us = g_get_monotonic_time ();
+  if (!self->following || gtk_adjustment_get_value (adjustment) >= end)
+    return G_SOURCE_REMOVE;
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (adjustment, end);
+  self->scrolling = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The list grew (or was laid out again): to the end, if it follows. Every
+ * move rebinds the rows on screen (about 10 ms of the GTK thread for a
+ * screenful, measured), so at a high rate the list moves at most every
+ * FOLLOW_INTERVAL_MS, whatever the number of batches. */
+static void
+on_adjustment_changed (BeamTraceView *self)
+{
+  gint64 since = g_get_monotonic_time () - self->last_scroll_us;
+
+  if (!self->following || self->scroll_id != 0)
     return;
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      {
-        self->scrolling = TRUE;
-        gtk_widget_activate_action (child, "list.scroll-to-item", "u", n - 1);
-        self->scrolling = FALSE;
-        return;
-      }
+  if (since >= FOLLOW_INTERVAL_MS * 1000)
+    self->scroll_id = g_idle_add (scroll_to_newest, self);
+  else
+    self->scroll_id = g_timeout_add (FOLLOW_INTERVAL_MS - since / 1000, scroll_to_newest, self);
 }
 
 /* The list moved. Up, with its height and page as they were: the user
@@ -397,17 +443,6 @@ on_adjustment_value_changed (BeamTraceView *self)
   self->last_value = value;
   self->last_upper = upper;
   self->last_page = page;
-}
-
-static void
-on_shown_changed (BeamTraceView *self,
-                  guint          position G_GNUC_UNUSED,
-                  guint          removed G_GNUC_UNUSED,
-                  guint          added)
-{
-  if (added > 0 && self->following)
-    scroll_to_newest (self);
-  update_status (self);
 }
 
 /* ---- the filter --------------------------------------------------------------------- */
@@ -630,6 +665,7 @@ beam_trace_view_dispose (GObject *object)
   BeamTraceView *self = BEAM_TRACE_VIEW (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->scroll_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -718,10 +754,12 @@ beam_trace_view_init (BeamTraceView *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log, "notify::paused", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (on_shown_changed), self,
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_status), self,
                            G_CONNECT_SWAPPED);
 
   adjustment = vadjustment (self);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (adjustment, "value-changed",
                            G_CALLBACK (on_adjustment_value_changed), self, G_CONNECT_SWAPPED);
   update_status (self);
