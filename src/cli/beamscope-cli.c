@@ -83,11 +83,9 @@ static const Command commands[] = {
   { "binleak", NULL, 0, 0, _beam_cli_binleak_options, TRUE,
     N_("refc binaries freed by collecting every process, as recon:bin_leak (--yes, -n N)"),
     _beam_cli_binleak },
-  { "trace", N_("sys PID|NAME | calls MOD[:FUN[/ARITY]] | messages PID|NAME…"), 1, G_MAXUINT,
-    _beam_cli_trace_options, TRUE,
-    N_("a trace, one event a line until its limit (--count N, default 100, or --rate N/MS), "
-       "--duration MS or Ctrl+C, cleaned up on the node (--match SPEC, --return, --pid, "
-       "--send, --receive, --syntax)"),
+  { "trace", N_("sys|calls|messages TARGET…"), 1, G_MAXUINT, _beam_cli_trace_options, TRUE,
+    N_("trace sys PID|NAME, calls MOD[:FUN[/ARITY]] or messages PID|NAME…, an event a line, "
+       "until its limit (--count N, default 100, or --rate N/MS), --duration MS or Ctrl+C"),
     _beam_cli_trace },
 };
 

@@ -26,16 +26,18 @@ erl_eval (const char *expressions)
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  /* erl_call reads a form up to its final ".\n" */
+  g_autofree char *input = g_strconcat (expressions, "\n", NULL);
 
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                               g_getenv ("BEAMSCOPE_ERL_CALL"), "-sname", node->name,
                               "-c", node->cookie, "-e", NULL);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (process, expressions, NULL, &out, &err, &error));
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error));
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
-  g_assert_true (g_str_has_prefix (out, "{ok,"));
+  if (!g_subprocess_get_successful (process) || !g_str_has_prefix (out, "{ok,"))
+    g_error ("erl_call -e failed: %s%s", out, err);
   return g_strstrip (g_steal_pointer (&out));
 }
 
@@ -414,6 +416,7 @@ kill_mid_trace (const char *what,
 {
   Background background;
   g_autofree char *during = NULL;
+  gint64 start;
 
   start_driver ();
   start_background (&background, what, target);
@@ -421,10 +424,12 @@ kill_mid_trace (const char *what,
   during = leftovers ();
   g_test_message ("while tracing: %s", during);
   g_assert_cmpstr (during, !=, NO_LEFTOVERS);
+  start = g_get_monotonic_time ();
   g_subprocess_force_exit (background.process);
   beam_test_wait_for (&background.exited, 2000 * BEAM_TEST_SLOWDOWN);
   g_assert_false (g_subprocess_get_if_exited (background.process));
   beam_test_wait_until (node_is_clean, NULL, 4000 * BEAM_TEST_SLOWDOWN);
+  g_test_message ("clean %.0f ms after the kill", (g_get_monotonic_time () - start) / 1000.0);
   background_clear (&background);
 }
 
@@ -444,6 +449,23 @@ static void
 test_kill_sys (void)
 {
   kill_mid_trace ("sys", "beamscope_cache");
+}
+
+/* `trace ... | head -1`: the reader goes, the next write fails, and the
+ * trace stops on the node as on Ctrl+C rather than at the lease. */
+static void
+test_closed_output (void)
+{
+  Background background;
+
+  start_driver ();
+  start_background (&background, "messages", "beamscope_cache");
+  g_assert_true (g_input_stream_close (G_INPUT_STREAM (background.out), NULL, NULL));
+  beam_test_wait_for (&background.exited, 6000 * BEAM_TEST_SLOWDOWN);
+  g_assert_true (g_subprocess_get_if_exited (background.process));
+  g_assert_cmpint (g_subprocess_get_exit_status (background.process), ==, 0);
+  assert_node_clean ();
+  background_clear (&background);
 }
 
 static void
@@ -532,6 +554,7 @@ main (int    argc,
   g_test_add_func ("/cli-trace/kill-calls", test_kill_calls);
   g_test_add_func ("/cli-trace/kill-messages", test_kill_messages);
   g_test_add_func ("/cli-trace/kill-sys", test_kill_sys);
+  g_test_add_func ("/cli-trace/closed-output", test_closed_output);
   g_test_add_func ("/cli-trace/unknown-node", test_unknown_node);
   g_test_add_func ("/cli-trace/wrong-cookie", test_wrong_cookie);
   g_test_add_func ("/cli-trace/refused", test_refused);
