@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "beam-process-window.h"
+#include "beam-term-parser.h"
 #include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-trace-window.h"
@@ -456,6 +457,113 @@ test_trace_read_only (void)
   beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
+/* A batch of `count` made-up call events, numbered from `first`. */
+static GPtrArray *
+made_up_events (guint first,
+                guint count)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_trace_event_unref);
+
+  for (guint i = 0; i < count; i++)
+    {
+      BeamTraceEvent *event = beam_trace_event_new (BEAM_TRACE_EVENT_CALL);
+      g_autofree char *args = g_strdup_printf ("[%u, <<\"payload\">>]", first + i);
+
+      event->time_us = g_get_real_time ();
+      event->pid = g_strdup ("<0.85.0>");
+      event->name = g_strdup ("made_up");
+      event->mfa = g_strdup ("made_up:call/2");
+      event->term = beam_term_parse (args, BEAM_SYNTAX_ERLANG, NULL);
+      g_ptr_array_add (events, event);
+    }
+  return events;
+}
+
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  double         beyond;   /* the end is further down than this */
+} EndWait;
+
+static gboolean
+at_end (gpointer data)
+{
+  EndWait *wait = data;
+  double value = gtk_adjustment_get_value (wait->adjustment);
+
+  return value > wait->beyond &&
+         value >= gtk_adjustment_get_upper (wait->adjustment) -
+                  gtk_adjustment_get_page_size (wait->adjustment) - 1;
+}
+
+/* The list follows the newest event, stops when the user scrolls up, and
+ * follows again back at the end; a filter works through a big log. */
+static void
+test_view_follows (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  BeamTraceView *view = BEAM_TRACE_VIEW (beam_trace_view_new ());
+  BeamTraceLog *log = beam_trace_view_get_log (view);
+  GtkAdjustment *adjustment;
+  double value;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 600);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  gtk_window_present (GTK_WINDOW (window));
+  beam_test_wait_until (beam_test_is_drawn, view, 5000);
+  adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (beam_test_find_descendant (GTK_WIDGET (view),
+                                                    GTK_TYPE_SCROLLED_WINDOW)));
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GPtrArray) events = made_up_events (i * 500, 500);
+
+      beam_trace_log_append (log, events);
+      beam_test_run_for (20);
+    }
+  {
+    EndWait wait = { adjustment, 0 };
+
+    beam_test_wait_until (at_end, &wait, 5000);
+  }
+  g_assert_true (beam_trace_view_get_following (view));
+
+  /* Up: it stays where the user put it while events come. */
+  gtk_adjustment_set_value (adjustment, 0);
+  g_assert_false (beam_trace_view_get_following (view));
+  for (guint i = 20; i < 24; i++)
+    {
+      g_autoptr(GPtrArray) events = made_up_events (i * 500, 500);
+
+      beam_trace_log_append (log, events);
+      beam_test_run_for (150);
+    }
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  g_assert_false (beam_trace_view_get_following (view));
+
+  /* Back at the end: following again. */
+  value = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  gtk_adjustment_set_value (adjustment, value);
+  g_assert_true (beam_trace_view_get_following (view));
+  {
+    g_autoptr(GPtrArray) events = made_up_events (12000, 500);
+
+    EndWait wait = { adjustment, value };
+
+    beam_trace_log_append (log, events);
+    beam_test_wait_until (at_end, &wait, 5000);
+  }
+
+  /* 12,500 events, filtered down to the eleven whose number starts 1234. */
+  beam_trace_view_set_filter_text (view, "[1234");
+  wait_shown (view, 11);
+  beam_trace_view_set_filter_text (view, "");
+  wait_shown (view, 12500);
+  beam_test_save_screenshot (GTK_WIDGET (window), "trace-view-follows.png");
+  beam_test_destroy_and_finalize (g_object_ref (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -464,6 +572,7 @@ main (int    argc,
 
   beam_test_display_init (&argc, &argv, &app, &node);
 
+  g_test_add_func ("/trace/view-follows", test_view_follows);
   g_test_add_func ("/trace/read-only", test_trace_read_only);
   g_test_add_func ("/trace/window", test_trace_window);
   g_test_add_func ("/trace/process-tab", test_process_trace_tab);
