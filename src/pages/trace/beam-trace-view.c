@@ -6,7 +6,8 @@
  * cut at 300 bytes, cached by the entry) are read when a row is bound. The
  * filter is incremental: a longer text refines what is shown, a shorter one
  * widens it, and the filter model works through a big log a slice per
- * frame. The list follows the newest event until the user scrolls up, and
+ * frame. The list follows the newest event (moving at most every 100 ms:
+ * each move rebinds a screenful of rows) until the user scrolls up, and
  * again once they scroll back to the end.
  *
  * Events are typed structs of the trace probe: their terms go only to the
