@@ -666,6 +666,19 @@ test_keys (void)
   g_test_message ("Shift+Tab from the list went to a %s",
                   G_OBJECT_TYPE_NAME (focus_of (window)));
 
+  /* Ctrl+T: a Trace window for the node; Ctrl+W closes it, and it goes. */
+  press (widget, GDK_KEY_t, GDK_CONTROL_MASK);
+  beam_test_wait_until (has_toplevel, GSIZE_TO_POINTER (BEAM_TYPE_TRACE_WINDOW), 5000);
+  {
+    GtkWindow *trace = beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW);
+    gpointer location = trace;
+
+    g_object_add_weak_pointer (G_OBJECT (trace), &location);
+    focus_window (trace);
+    press (GTK_WIDGET (trace), GDK_KEY_w, GDK_CONTROL_MASK);
+    beam_test_wait_until (is_null, &location, 10000);
+  }
+
   beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
