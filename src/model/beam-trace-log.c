@@ -169,8 +169,7 @@ beam_trace_entry_get_summary (BeamTraceEntry *self,
       beam_term_print_to (self->event->peer, &options, out);
       g_string_append (out, ": ");
     }
-  if (self->event->term != NULL)
-    beam_term_print_to (self->event->term, &options, out);
+  beam_trace_event_print_term (self->event, &options, out);
   cut_summary (out);
   self->summary[i] = g_string_free (out, FALSE);
   return self->summary[i];

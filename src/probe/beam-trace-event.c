@@ -341,6 +341,53 @@ add_name (JsonBuilder *builder,
   json_builder_add_string_value (builder, spelled);
 }
 
+void
+beam_trace_event_print_term (const BeamTraceEvent   *event,
+                             const BeamPrintOptions *options,
+                             GString                *out)
+{
+  const BeamTerm *args = event->term;
+
+  g_return_if_fail (event != NULL && options != NULL && out != NULL);
+
+  if (event->kind != BEAM_TRACE_EVENT_CALL || args == NULL || args->kind != BEAM_TERM_LIST ||
+      args->v.list.improper)
+    {
+      if (args != NULL)
+        beam_term_print_to (args, options, out);
+      return;
+    }
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < args->n_children; i++)
+    {
+      if (options->max_width > 0 && i >= options->max_width)
+        {
+          g_string_append (out, options->syntax == BEAM_SYNTAX_ELIXIR ? ", ..." : ",...");
+          break;
+        }
+      if (i > 0)
+        g_string_append (out, options->syntax == BEAM_SYNTAX_ELIXIR ? ", " : ",");
+      beam_term_print_to (args->children[i], options, out);
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+add_event_term (JsonBuilder          *builder,
+                const BeamTraceEvent *event,
+                BeamSyntax            syntax)
+{
+  BeamPrintOptions options = { .syntax = syntax };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (event->term == NULL)
+    print_term (text, NULL, syntax);
+  else
+    beam_trace_event_print_term (event, &options, text);
+  json_builder_set_member_name (builder, "term");
+  json_builder_add_string_value (builder, text->str);
+}
+
 static void
 add_term (JsonBuilder    *builder,
           const char     *key,
@@ -375,7 +422,7 @@ beam_trace_event_to_json (const BeamTraceEvent *event,
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, beam_trace_event_kind_to_string (event->kind));
   add_name (builder, "mfa", event->mfa, syntax);
-  add_term (builder, "term", event->term, syntax);
+  add_event_term (builder, event, syntax);
   if (event->kind == BEAM_TRACE_EVENT_SEND || event->kind == BEAM_TRACE_EVENT_SEND_TO_NON_EXISTING)
     add_term (builder, "to", event->peer, syntax);
   if (event->kind == BEAM_TRACE_EVENT_SYS)

@@ -26,10 +26,14 @@ G_BEGIN_DECLS
  *   {beamscope_trace, events, [TraceMessage]}
  *        trace messages exactly as the VM made them, with the
  *        monotonic_timestamp flag: the timestamp is the last element.
- *   {beamscope_trace, sys, [{Monotonic, Event, Name, Text}]}
+ *   {beamscope_trace, sys, [{Monotonic, Event, Name, Text, Pid}]}
  *        Monotonic in native units, Name the server's sys name (an atom,
  *        a pid, {global, _} or {via, _, _}), Text the *DBG* line (a
- *        binary, UTF-8, final newline included as sys prints it).
+ *        binary, UTF-8, final newline included as sys prints it), Pid the
+ *        traced process (a registered Name does not give it).
+ *        The sys started map has two more keys: pid (the traced process)
+ *        and others (the keys of other sys debugging already on it:
+ *        trace, log, statistics, ...; shown, left alone).
  *   {beamscope_trace, names, [{Pid, Name}]}
  *        registered names of pids in later events (optional).
  *   {beamscope_trace, status, #{seen => S, sent => N, dropped => D}}
@@ -76,11 +80,17 @@ BeamTerm       *_beam_trace_calls_program     (const BeamTraceSpec  *spec,
 BeamTerm       *_beam_trace_sys_program       (const BeamTraceSpec  *spec,
                                                GError              **error);
 
+/* The N of a match variable's name ("$3"), or -1 for any other atom. A
+ * spec's match variables go up to '$BEAM_TRACE_MAX_MATCH_VARIABLE': a fresh
+ * node knows only '$1'..'$4', and the program makes these as ours. */
+#define BEAM_TRACE_MAX_MATCH_VARIABLE 32
+gint            _beam_trace_match_variable    (const char           *atom);
+
 /* One trace message (as the VM made it) as an event, or NULL if it is not
  * one we can read: the session counts those and goes on. */
 BeamTraceEvent *_beam_trace_event_from_trace  (const BeamTerm       *message,
                                                const BeamTraceClock *clock);
-/* One {Monotonic, Event, Name, Text} of a sys batch as a SYS event, or NULL. */
+/* One {Monotonic, Event, Name, Text, Pid} of a sys batch as a SYS event, or NULL. */
 BeamTraceEvent *_beam_trace_event_from_sys    (const BeamTerm       *entry,
                                                const BeamTraceClock *clock);
 

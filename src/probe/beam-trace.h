@@ -146,6 +146,12 @@ const char     *beam_trace_event_kind_to_string   (BeamTraceEventKind     kind);
 char           *beam_trace_event_to_line          (const BeamTraceEvent  *event,
                                                    BeamSyntax             syntax,
                                                    gsize                  max_bytes);
+/* The event's term as the Trace window and the JSON print it: a call's
+ * arguments one by one in brackets ([37], where io_lib would print the
+ * list as the string "%"), any other term as it is. */
+void            beam_trace_event_print_term       (const BeamTraceEvent  *event,
+                                                   const BeamPrintOptions *options,
+                                                   GString               *out);
 /* The event as the CLI's JSON Lines object, one line, no newline:
  * {"time": ISO 8601 with µs, "pid", "name" (null), "kind", "mfa" (null),
  *  "term": the term printed in `syntax`}, plus "to" for sends and "text"

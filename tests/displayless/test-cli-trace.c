@@ -272,6 +272,65 @@ test_sys (void)
   assert_node_clean ();
 }
 
+/* The trace fixture's gen_server (fixtures/beamscope_trace_server.erl),
+ * driven in a loop: its sys events as JSON Lines, each with its *DBG* text. */
+static void
+test_sys_json (void)
+{
+  g_auto(BeamTestRun) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *driven = erl_eval (
+    "case whereis(beamscope_trace_gs) of\n"
+    "  undefined ->\n"
+    "    ok = beamscope_trace_server:start(),\n"
+    "    spawn(fun() -> Loop = fun L() -> catch beamscope_trace_server:drive(gs),\n"
+    "                                     timer:sleep(20), L() end, Loop() end),\n"
+    "    started;\n"
+    "  _ -> running\n"
+    "end,\n"
+    "persistent_term:put(beamscope_trace_test_processes, erlang:processes()).");
+
+  /* the server's plain process and the loop are the tests' own from now on */
+  g_test_message ("trace server: %s", driven);
+  run_trace (&run, "sys", "beamscope_trace_gs", "--count", "12", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  lines = split_lines (run.out);
+  g_assert_cmpuint (g_strv_length (lines), ==, 12);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      JsonObject *event = parse_line (parser, lines[i]);
+      const char *text = json_object_get_string_member (event, "text");
+
+      g_assert_cmpuint (json_object_get_size (event), ==, 7);
+      g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "sys");
+      g_assert_true (json_object_get_null_member (event, "mfa"));
+      g_assert_true (g_str_has_prefix (text, "*DBG* beamscope_trace_gs "));
+      g_assert_null (strchr (text, '\n'));
+      g_assert_cmpstr (json_object_get_string_member (event, "term"), !=, "");
+    }
+}
+
+/* More than 5 events within a second, at 100 a second: the rate trips on
+ * the node, which says so. */
+static void
+test_rate (void)
+{
+  g_auto(BeamTestRun) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  start_driver ();
+  run_trace (&run, "calls", "beamscope_fixture_cache:handle_call/3", "--rate", "5/1000",
+             "--pid", "beamscope_cache", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpfloat (run.elapsed_ms, <, 3000 * BEAM_TEST_SLOWDOWN);
+  lines = split_lines (run.out);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_nonnull (strstr (run.err, "5 events"));
+  g_assert_nonnull (strstr (run.err, "1000 ms"));
+  assert_node_clean ();
+}
+
 /* --duration ends a trace that its count would not: on time, exit 0. */
 static void
 test_duration (void)
@@ -548,6 +607,8 @@ main (int    argc,
   g_test_add_func ("/cli-trace/calls-text-return", test_calls_text_return);
   g_test_add_func ("/cli-trace/messages", test_messages);
   g_test_add_func ("/cli-trace/sys", test_sys);
+  g_test_add_func ("/cli-trace/sys-json", test_sys_json);
+  g_test_add_func ("/cli-trace/rate", test_rate);
   g_test_add_func ("/cli-trace/duration", test_duration);
   g_test_add_func ("/cli-trace/sigint", test_sigint);
   g_test_add_func ("/cli-trace/sigterm", test_sigterm);

@@ -218,6 +218,16 @@ test_json (void)
   g_assert_false (json_object_has_member (object, "to"));
   g_assert_cmpuint (json_object_get_size (object), ==, 6);
 
+  /* A call of work(37): its arguments are [37], which io_lib prints as "%". */
+  {
+    g_autoptr(BeamTraceEvent) printable = new_event (BEAM_TRACE_EVENT_CALL, "m:work/1",
+                                                     new_ints (1, 37));
+    g_autofree char *printable_json = beam_trace_event_to_json (printable, BEAM_SYNTAX_ERLANG);
+
+    object = parse_object (printable_json, parser);
+    g_assert_cmpstr (json_object_get_string_member (object, "term"), ==, "[37]");
+  }
+
   send = new_event (BEAM_TRACE_EVENT_SEND, NULL, beam_term_new_atom ("ping"));
   send->peer = new_pid (86);
   send->time_us = -1;   /* before 1970: still a valid time */
