@@ -281,6 +281,7 @@ beam_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *refresh_accels[] = { "<Control>r", "F5", NULL };
   static const char *find_accels[] = { "<Control>f", NULL };
+  static const char *trace_accels[] = { "<Control>t", NULL };
   static const char *previous_accels[] = { "<Control>Page_Up", NULL };
   static const char *next_accels[] = { "<Control>Page_Down", NULL };
 
@@ -297,6 +298,7 @@ beam_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find", find_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.trace", trace_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.previous-page",
                                          previous_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.next-page", next_accels);

@@ -22,6 +22,7 @@
 #include "beam-process-window.h"
 #include "beam-switcher-bar.h"
 #include "beam-table-window.h"
+#include "beam-trace-window.h"
 #include "beam-view-stack-keys.h"
 #include "beam-window-private.h"
 
@@ -79,6 +80,9 @@ update_actions (BeamWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-page", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-page", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", has_node);
+  /* Tracing sets flags and patterns on the node: none with --read-only. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.trace",
+                                 connected && !beam_node_get_read_only (self->node));
 }
 
 /* The pages follow through the binding in beam-window.ui: set to NULL
@@ -457,6 +461,18 @@ process_action_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (window), detailed, NULL);
 }
 
+/* Calls and messages, traced in a window of their own. */
+static void
+trace_action (GtkWidget  *widget,
+              const char *action_name G_GNUC_UNUSED,
+              GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+
+  if (self->node != NULL)
+    beam_trace_window_open (GTK_WINDOW (self), self->node, BEAM_TRACE_CALLS, NULL);
+}
+
 static void
 open_table_action (GtkWidget  *widget,
                    const char *action_name G_GNUC_UNUSED,
@@ -573,6 +589,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "(ss)", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   gtk_widget_class_install_action (widget_class, "win.open-table", "s", open_table_action);
+  gtk_widget_class_install_action (widget_class, "win.trace", NULL, trace_action);
   gtk_widget_class_install_action (widget_class, "win.process-action", "(ss)",
                                    process_action_action);
   /* Their keys (Alt+1…9, Ctrl+Page Up/Down, Ctrl+F) are the application's

@@ -36,6 +36,10 @@ AGREED = {
     # BeamCulprit's kind (process, port, table, scheduler): a plain struct the
     # diagnostics probe hands over, not a term's; the page includes no beam-term.h.
     ("pages/diagnostics/beam-diagnostics-page.c", "->kind"),
+    # BeamTraceEvent's kind (call, send, sys...): an enum of the trace probe's
+    # plain event struct, named and labelled; the view walks no term (its terms
+    # go to the printer and a BeamTermView only).
+    ("pages/trace/beam-trace-view.c", "->kind"),
 }
 
 

@@ -23,6 +23,7 @@
 #include "beam-playbook-window.h"
 #include "beam-process-model.h"
 #include "beam-process-window.h"
+#include "beam-trace-window.h"
 #include "beam-processes-page-private.h"
 #include "beam-table-window.h"
 #include "beam-test-display.h"
@@ -411,7 +412,7 @@ test_shortcuts_listed (void)
   g_autoptr(BeamWindow) window = connected_window (FALSE, "processes");
   g_autoptr(GHashTable) bound = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GtkWindow *windows[3];
+  GtkWindow *windows[4];
   GtkWidget *overlay;
   GHashTableIter iter;
   gpointer key, value;
@@ -425,9 +426,11 @@ test_shortcuts_listed (void)
   g_assert_true (gtk_widget_activate_action (beam_window_get_page (window, "processes"),
                                              "processes.top", "s", "memory"));
   beam_test_wait_until (playbook_shown, NULL, 5000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.trace", NULL));
   windows[0] = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
   windows[1] = beam_test_find_toplevel (BEAM_TYPE_TABLE_WINDOW);
   windows[2] = beam_test_find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
+  windows[3] = beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW);
 
   collect_application_keys (bound);
   collect_widget_keys (bound, GTK_WIDGET (window));
@@ -663,6 +666,19 @@ test_keys (void)
   g_test_message ("Shift+Tab from the list went to a %s",
                   G_OBJECT_TYPE_NAME (focus_of (window)));
 
+  /* Ctrl+T: a Trace window for the node; Ctrl+W closes it, and it goes. */
+  press (widget, GDK_KEY_t, GDK_CONTROL_MASK);
+  beam_test_wait_until (has_toplevel, GSIZE_TO_POINTER (BEAM_TYPE_TRACE_WINDOW), 5000);
+  {
+    GtkWindow *trace = beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW);
+    gpointer location = trace;
+
+    g_object_add_weak_pointer (G_OBJECT (trace), &location);
+    focus_window (trace);
+    press (GTK_WIDGET (trace), GDK_KEY_w, GDK_CONTROL_MASK);
+    beam_test_wait_until (is_null, &location, 10000);
+  }
+
   beam_test_destroy_and_finalize (g_steal_pointer (&window));
 }
 
@@ -747,7 +763,7 @@ test_process_window_tabs (void)
   press (GTK_WIDGET (process), GDK_KEY_Page_Up, GDK_CONTROL_MASK);
   expect_tab (stack, "info");
   press (GTK_WIDGET (process), GDK_KEY_Page_Up, GDK_CONTROL_MASK);   /* round the end */
-  expect_tab (stack, "state");
+  expect_tab (stack, "trace");
   /* The main window kept its page: the keys went to the focused window. */
   g_assert_cmpstr (visible_page (window), ==, "system");
   beam_test_destroy_and_finalize (g_object_ref (GTK_WIDGET (process)));
@@ -789,20 +805,23 @@ test_table_window_slash (void)
 
 /* ---- windows ----------------------------------------------------------------------- */
 
-/* A process, a table and a playbook window of `window`'s node, as a user
- * opens them, into `windows`; the process window loaded. */
+/* A process, a table, a playbook and (unless --read-only) a Trace window of
+ * `window`'s node, as a user opens them, into `windows`; the process window
+ * loaded. */
 static void
 open_every_window (BeamWindow *window,
-                   GtkWindow  *windows[3])
+                   GtkWindow  *windows[4])
 {
   open_process (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-table", "s", "beamscope_cache_tab");
   gtk_widget_activate_action (beam_window_get_page (window, "processes"), "processes.top", "s",
                               "memory");
   beam_test_wait_until (playbook_shown, NULL, 5000);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.trace", NULL);
   windows[0] = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
   windows[1] = beam_test_find_toplevel (BEAM_TYPE_TABLE_WINDOW);
   windows[2] = beam_test_find_toplevel (BEAM_TYPE_PLAYBOOK_WINDOW);
+  windows[3] = beam_test_find_toplevel (BEAM_TYPE_TRACE_WINDOW);
   beam_test_wait_until (beam_test_process_window_loaded, windows[0], 15000);
 }
 
@@ -818,8 +837,8 @@ static void
 test_windows_follow_node (void)
 {
   g_autoptr(BeamWindow) window = connected_window (FALSE, "processes");
-  GtkWindow *windows[3];
-  gpointer locations[3];
+  GtkWindow *windows[4];
+  gpointer locations[4];
 
   g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (window)), node->name));
   open_every_window (window, windows);
@@ -1042,7 +1061,7 @@ count_everywhere (BeamWindow *window,
 {
   const char *pages[] = { "system", "load", "memory", "applications", "tables", "processes",
                           "ports", "diagnostics" };
-  GtkWindow *windows[3];
+  GtkWindow *windows[4];
   guint found = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -1054,12 +1073,15 @@ count_everywhere (BeamWindow *window,
   open_every_window (window, windows);
   beam_test_wait_until (beam_test_table_window_opened, windows[1], 10000);
   beam_test_run_for (500);
+  /* No Trace window with --read-only: win.trace is off. */
   for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
-    found += shown_mutating (GTK_WIDGET (windows[i]));
+    if (windows[i] != NULL)
+      found += shown_mutating (GTK_WIDGET (windows[i]));
   if (screenshot != NULL)
     save_screenshot (GTK_WIDGET (windows[0]), screenshot);
   for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
-    beam_test_destroy_and_finalize (g_object_ref (windows[i]));
+    if (windows[i] != NULL)
+      beam_test_destroy_and_finalize (g_object_ref (windows[i]));
   return found;
 }
 

@@ -23,6 +23,8 @@
 #include "beam-sparkline.h"
 #include "beam-switcher-bar.h"
 #include "beam-term-view.h"
+#include "beam-trace-view.h"
+#include "beam-trace-window.h"
 #include "beam-view-stack-keys.h"
 
 #define FIRST_MESSAGES      100
@@ -33,6 +35,14 @@
 #define TREND_INTERVAL_S    2      /* memory, reductions and queue sampled this often */
 #define TREND_POINTS        90     /* three minutes of them */
 #define REASON_CHECK_MS     250    /* typing pauses this long before the node is asked */
+
+/* Whether the process handles sys messages, as the State tab's get_state found. */
+typedef enum
+{
+  OTP_UNKNOWN,
+  OTP_YES,
+  OTP_NO,
+} Otp;
 
 typedef enum
 {
@@ -69,6 +79,18 @@ struct _BeamProcessWindow
   GtkWidget            *statistics_off_box;
   GtkWidget            *statistics_enable_button;
   GtkGrid              *statistics_grid;
+  GtkStack             *trace_stack;
+  GtkSwitch            *trace_switch;
+  GtkDropDown          *trace_limit_dropdown;
+  GtkSpinButton        *trace_count_spin;
+  GtkWidget            *trace_rate_box;
+  GtkSpinButton        *trace_rate_events_spin;
+  GtkSpinButton        *trace_rate_ms_spin;
+  GtkWidget            *trace_log_button;
+  GtkLabel             *trace_label;
+  GtkWidget            *trace_calls_button;
+  GtkWidget            *trace_messages_button;
+  BeamTraceView        *trace_view;
   GtkLabel             *trend_values[N_TRENDS];
   BeamSparkline        *trend_lines[N_TRENDS];
 
@@ -90,6 +112,10 @@ struct _BeamProcessWindow
   GArray               *trends[N_TRENDS];  /* gint64, oldest first */
   gint64                last_reductions;   /* -1 before the first sample */
   guint                 samples;
+  Otp                   otp;
+  BeamTraceSession     *trace_session;   /* the Trace tab's sys trace, or NULL */
+  gboolean              sys_log_ours;    /* our holder keeps its sys:log on */
+  guint                 sys_log_loads;   /* answers, for tests */
 };
 
 G_DEFINE_FINAL_TYPE (BeamProcessWindow, beam_process_window, ADW_TYPE_WINDOW)
@@ -847,6 +873,9 @@ statistics_done (GObject      *object G_GNUC_UNUSED,
     }
 }
 
+static void update_otp (BeamProcessWindow *self,
+                        Otp                otp);
+
 typedef struct
 {
   BeamProcessWindow     *self;
@@ -867,6 +896,11 @@ sys_done (GObject      *object G_GNUC_UNUSED,
   g_free (call);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* The Trace tab's sys tracing is for the processes sys was sent to. */
+  if (request == BEAM_PROCESS_SYS_GET_STATE)
+    update_otp (self, answer != NULL ||
+                      g_error_matches (error, BEAM_PROCESS_INFO_ERROR,
+                                       BEAM_PROCESS_INFO_ERROR_NO_ANSWER) ? OTP_YES : OTP_NO);
   if (answer == NULL)
     {
       if (request == BEAM_PROCESS_SYS_GET_STATE || request == BEAM_PROCESS_SYS_STATISTICS_GET)
@@ -957,6 +991,219 @@ load_visible_page (BeamProcessWindow *self)
     gtk_stack_set_visible_child_name (self->messages_stack, "list");
   else if (g_strcmp0 (page, "state") == 0 && !self->state_asked)
     load_state (self);
+  else if (g_strcmp0 (page, "trace") == 0 && self->otp == OTP_UNKNOWN && !self->state_asked)
+    load_state (self);
+}
+
+/* ---- Trace ------------------------------------------------------------------------ */
+
+static void
+show_trace_note (BeamProcessWindow *self,
+                 const char        *text,
+                 gboolean           error)
+{
+  /* A plain label: the text may quote the node. */
+  gtk_label_set_text (self->trace_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->trace_label), text != NULL);
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->trace_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->trace_label), "error");
+}
+
+static gboolean
+trace_running (BeamProcessWindow *self)
+{
+  BeamTraceState state;
+
+  if (self->trace_session == NULL)
+    return FALSE;
+  state = beam_trace_session_get_state (self->trace_session);
+  return state == BEAM_TRACE_STATE_STARTING || state == BEAM_TRACE_STATE_RUNNING ||
+         state == BEAM_TRACE_STATE_STOPPING;
+}
+
+static void
+update_trace_controls (BeamProcessWindow *self)
+{
+  gboolean writable = !beam_node_get_read_only (self->node);
+  gboolean running = trace_running (self);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->trace_switch), writable);
+  gtk_widget_set_visible (self->trace_calls_button, writable);
+  gtk_widget_set_visible (self->trace_messages_button, writable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->trace_limit_dropdown), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->trace_count_spin), !running);
+  gtk_widget_set_sensitive (self->trace_rate_box, !running);
+  /* sys:log may turn the process's log on: not with --read-only, and not
+   * into the list while a trace fills it. */
+  gtk_widget_set_sensitive (self->trace_log_button, writable && !running);
+  if (!writable)
+    show_trace_note (self, _("Beamscope was started with --read-only: tracing sets flags on "
+                             "the node, so it is off."), FALSE);
+}
+
+static void
+update_otp (BeamProcessWindow *self,
+            Otp                otp)
+{
+  self->otp = otp;
+  gtk_stack_set_visible_child_name (self->trace_stack,
+                                    otp == OTP_YES ? "trace"
+                                    : otp == OTP_NO ? "not-otp" : "unknown");
+}
+
+/* A session asked to stop finishes its cleanup on its own; the window may
+ * be gone by then. */
+static void
+release_when_ended (BeamTraceSession *session)
+{
+  if (beam_trace_session_get_state (session) == BEAM_TRACE_STATE_ENDED)
+    {
+      g_signal_handlers_disconnect_by_func (session, release_when_ended, NULL);
+      g_object_unref (session);
+    }
+}
+
+static void
+drop_trace_session (BeamProcessWindow *self)
+{
+  BeamTraceSession *session = g_steal_pointer (&self->trace_session);
+
+  if (session == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (session, self);
+  if (beam_trace_session_get_state (session) == BEAM_TRACE_STATE_STARTING ||
+      beam_trace_session_get_state (session) == BEAM_TRACE_STATE_RUNNING)
+    beam_trace_session_stop (session);
+  if (beam_trace_session_get_state (session) == BEAM_TRACE_STATE_STOPPING)
+    g_signal_connect (session, "notify::state", G_CALLBACK (release_when_ended), NULL);
+  else
+    g_object_unref (session);
+}
+
+static void
+on_trace_state_changed (BeamProcessWindow *self)
+{
+  if (beam_trace_session_get_state (self->trace_session) == BEAM_TRACE_STATE_ENDED)
+    {
+      BeamTraceEnd end = beam_trace_session_get_end (self->trace_session);
+      const GError *error = beam_trace_session_get_error (self->trace_session);
+      g_autofree char *described = beam_trace_session_describe_end (self->trace_session);
+
+      if (end == BEAM_TRACE_END_REFUSED || end == BEAM_TRACE_END_FAILED)
+        show_trace_note (self, error != NULL ? error->message : described, TRUE);
+      /* Off by itself (its limit, the process gone): the switch says so. */
+      gtk_switch_set_active (self->trace_switch, FALSE);
+    }
+  update_trace_controls (self);
+}
+
+static void
+start_sys_trace (BeamProcessWindow *self)
+{
+  g_autoptr(BeamTraceSpec) spec = beam_trace_spec_new (BEAM_TRACE_SYS);
+  g_autoptr(GError) error = NULL;
+
+  beam_trace_spec_add_target (spec, self->who);
+  if (gtk_drop_down_get_selected (self->trace_limit_dropdown) == 1)
+    {
+      spec->count = 0;
+      spec->rate_events = gtk_spin_button_get_value_as_int (self->trace_rate_events_spin);
+      spec->rate_ms = gtk_spin_button_get_value_as_int (self->trace_rate_ms_spin);
+    }
+  else
+    spec->count = gtk_spin_button_get_value_as_int (self->trace_count_spin);
+  if (beam_node_get_read_only (self->node) || connection (self) == NULL ||
+      !beam_trace_spec_validate (spec, &error))
+    {
+      show_trace_note (self, error != NULL ? error->message
+                                           : _("Beamscope was started with --read-only"), TRUE);
+      gtk_switch_set_active (self->trace_switch, FALSE);
+      return;
+    }
+  show_trace_note (self, NULL, FALSE);
+  drop_trace_session (self);
+  self->trace_session = beam_trace_session_new (connection (self), spec);
+  g_signal_connect_object (self->trace_session, "notify::state",
+                           G_CALLBACK (on_trace_state_changed), self, G_CONNECT_SWAPPED);
+  beam_trace_view_clear (self->trace_view);
+  beam_trace_view_set_session (self->trace_view, self->trace_session);
+  beam_trace_session_start (self->trace_session);
+  update_trace_controls (self);
+}
+
+/* The switch is the trace: on starts it, off stops it (the node removes
+ * the debug function); a trace that ends by itself turns it off. */
+static void
+on_trace_switch_active (BeamProcessWindow *self)
+{
+  gboolean active = gtk_switch_get_active (self->trace_switch);
+
+  if (active && !trace_running (self))
+    start_sys_trace (self);
+  else if (!active && trace_running (self) &&
+           beam_trace_session_get_state (self->trace_session) != BEAM_TRACE_STATE_STOPPING)
+    beam_trace_session_stop (self->trace_session);
+  update_trace_controls (self);
+}
+
+static void
+on_trace_limit_changed (BeamProcessWindow *self)
+{
+  gboolean rate = gtk_drop_down_get_selected (self->trace_limit_dropdown) == 1;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->trace_count_spin), !rate);
+  gtk_widget_set_visible (self->trace_rate_box, rate);
+}
+
+static void
+sys_log_done (GObject      *object G_GNUC_UNUSED,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(BeamProcessWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BeamTraceSysLog) log = beam_trace_sys_log_finish (result, &error);
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->sys_log_loads++;
+  update_trace_controls (self);
+  if (log == NULL)
+    {
+      show_trace_note (self, error->message, TRUE);
+      return;
+    }
+  self->sys_log_ours = self->sys_log_ours || log->ours;
+  /* The list shows the log now, in place of a trace that has ended. */
+  beam_trace_view_set_session (self->trace_view, NULL);
+  beam_trace_view_clear (self->trace_view);
+  beam_trace_log_append (beam_trace_view_get_log (self->trace_view), log->events);
+  count = beam_format_count (log->events->len);
+  if (!log->was_on)
+    text = g_strdup_printf (_("sys:log was off: it is on now and keeps the next %d events; "
+                              "Show Log again to read them"),
+                            gtk_spin_button_get_value_as_int (self->trace_count_spin));
+  else if (log->events->len == 0)
+    text = g_strdup (_("sys:log is on, and has logged no event yet"));
+  else
+    text = g_strdup_printf (ngettext ("sys:log: the last event", "sys:log: the last %s events",
+                                      log->events->len), count);
+  show_trace_note (self, text, FALSE);
+}
+
+static void
+on_show_sys_log (BeamProcessWindow *self)
+{
+  if (beam_node_get_read_only (self->node) || trace_running (self) || connection (self) == NULL)
+    return;
+  gtk_widget_set_sensitive (self->trace_log_button, FALSE);
+  beam_trace_sys_log_async (connection (self), self->who,
+                            gtk_spin_button_get_value_as_int (self->trace_count_spin),
+                            self->cancellable, sys_log_done, g_object_ref (self));
 }
 
 static void
@@ -1279,7 +1526,9 @@ confirm (BeamProcessWindow *self,
 
 static const char * const mutating_actions[] = {
   "process.kill", "process.garbage-collect", "process.suspend", "process.resume",
-  "process.statistics-on", "process.statistics-off", NULL,
+  "process.statistics-on", "process.statistics-off",
+  /* Tracing sets flags, patterns or a debug function on the node. */
+  "process.trace-calls", "process.trace-messages", NULL,
 };
 
 /* The one place the window's actions are enabled or not: --read-only
@@ -1296,6 +1545,7 @@ update_actions (BeamProcessWindow *self)
   gtk_widget_set_visible (self->resume_button, writable);
   /* --read-only hides them, as the README says: the menu holds only them. */
   gtk_widget_set_visible (GTK_WIDGET (self->actions_button), writable);
+  update_trace_controls (self);
 }
 
 /* Disabled actions cannot be activated from the UI; this also holds for
@@ -1335,6 +1585,22 @@ statistics_get_action (GtkWidget  *widget,
 
   beam_process_statistics_fetch_async (connection (self), self->who, SYS_TIMEOUT_MS,
                                        self->cancellable, statistics_done, g_object_ref (self));
+}
+
+/* This process's calls or messages in a Trace window, the form filled in. */
+static void
+trace_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter G_GNUC_UNUSED)
+{
+  BeamProcessWindow *self = BEAM_PROCESS_WINDOW (widget);
+
+  if (beam_node_get_read_only (self->node))
+    return;
+  beam_trace_window_open (GTK_WINDOW (self), self->node,
+                          g_str_equal (action_name, "process.trace-calls") ? BEAM_TRACE_CALLS
+                                                                          : BEAM_TRACE_MESSAGES,
+                          self->who);
 }
 
 static void
@@ -1436,6 +1702,7 @@ on_syntax_toggled (BeamProcessWindow *self)
   beam_term_view_set_syntax (self->messages_view, syntax);
   beam_term_view_set_syntax (self->dictionary_view, syntax);
   beam_term_view_set_syntax (self->state_view, syntax);
+  beam_trace_view_set_syntax (self->trace_view, syntax);
   if (self->info != NULL)
     show_info (self);
 }
@@ -1453,6 +1720,13 @@ beam_process_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->trend_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  /* Closing the window ends its sys trace, and the log we turned on. */
+  if (self->trace_view != NULL)
+    beam_trace_view_set_session (self->trace_view, NULL);
+  drop_trace_session (self);
+  if (self->sys_log_ours && self->node != NULL && connection (self) != NULL)
+    beam_trace_sys_log_stop (connection (self), self->who);
+  self->sys_log_ours = FALSE;
   if (self->switcher_bar != NULL)
     adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
   if (self->switcher_title != NULL)
@@ -1510,6 +1784,7 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
 
   g_type_ensure (BEAM_TYPE_TERM_VIEW);
   g_type_ensure (BEAM_TYPE_SPARKLINE);
+  g_type_ensure (BEAM_TYPE_TRACE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/beamscope/Beamscope/"
                                                "beam-process-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, actions_button);
@@ -1536,6 +1811,21 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, stack_list);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, state_label);
   gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, state_view);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_stack);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_switch);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_limit_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_count_spin);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_rate_box);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_rate_events_spin);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_rate_ms_spin);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_log_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_calls_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_messages_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamProcessWindow, trace_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_trace_switch_active);
+  gtk_widget_class_bind_template_callback (widget_class, on_trace_limit_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_sys_log);
   gtk_widget_class_bind_template_callback (widget_class, on_load_messages);
   gtk_widget_class_bind_template_callback (widget_class, on_syntax_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
@@ -1554,6 +1844,8 @@ beam_process_window_class_init (BeamProcessWindowClass *klass)
                                    statistics_on_action);
   gtk_widget_class_install_action (widget_class, "process.statistics-off", NULL,
                                    statistics_off_action);
+  gtk_widget_class_install_action (widget_class, "process.trace-calls", NULL, trace_action);
+  gtk_widget_class_install_action (widget_class, "process.trace-messages", NULL, trace_action);
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   /* The application's Alt+1…9 and Ctrl+Page Up/Down, for the tabs here. */
   gtk_widget_class_install_action (widget_class, "win.show-page-number", "i",
@@ -1602,6 +1894,8 @@ beam_process_window_new (BeamNode   *node,
   beam_term_view_set_local_node (self->messages_view, beam_node_get_name (node));
   beam_term_view_set_local_node (self->dictionary_view, beam_node_get_name (node));
   beam_term_view_set_local_node (self->state_view, beam_node_get_name (node));
+  beam_trace_view_set_node (self->trace_view, node);
+  beam_trace_view_set_show_lines (self->trace_view, TRUE);
 
   update_actions (self);
   follow_node_syntax (self);
@@ -1763,4 +2057,57 @@ beam_process_window_open (GtkWindow  *from,
   if (gtk_window_get_application (from) != NULL)
     gtk_window_set_application (GTK_WINDOW (window), gtk_window_get_application (from));
   gtk_window_present (GTK_WINDOW (window));
+}
+
+const char *
+beam_process_window_get_trace_face (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->trace_stack);
+}
+
+void
+beam_process_window_set_sys_trace (BeamProcessWindow *self,
+                                   gboolean           on)
+{
+  g_return_if_fail (BEAM_IS_PROCESS_WINDOW (self));
+  gtk_switch_set_active (self->trace_switch, on);
+}
+
+BeamTraceView *
+beam_process_window_get_trace_view (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+  return self->trace_view;
+}
+
+BeamTraceSession *
+beam_process_window_get_trace_session (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+  return self->trace_session;
+}
+
+/* What the line over the Trace tab's list says, or NULL while hidden. */
+const char *
+beam_process_window_get_trace_note (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->trace_label)))
+    return NULL;
+  return gtk_label_get_text (self->trace_label);
+}
+
+void
+beam_process_window_show_sys_log (BeamProcessWindow *self)
+{
+  g_return_if_fail (BEAM_IS_PROCESS_WINDOW (self));
+  on_show_sys_log (self);
+}
+
+guint
+beam_process_window_get_sys_log_loads (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), 0);
+  return self->sys_log_loads;
 }

@@ -4,11 +4,13 @@
 #include <adwaita.h>
 
 #include "beam-node.h"
+#include "beam-trace-view.h"
 
 G_BEGIN_DECLS
 
 /* One process, in a window of its own (several may be open): Info,
- * Messages, Dictionary, Stack trace, State; actions that change it. */
+ * Messages, Dictionary, Stack trace, State, Trace (sys's events, for an OTP
+ * process); actions that change it. */
 
 #define BEAM_TYPE_PROCESS_WINDOW (beam_process_window_get_type ())
 
@@ -47,5 +49,15 @@ gboolean           beam_process_window_get_suspended_shown   (BeamProcessWindow 
 char              *beam_process_window_dup_statistics        (BeamProcessWindow *self);
 gboolean           beam_process_window_get_statistics_off_shown (BeamProcessWindow *self);
 gboolean           beam_process_window_get_statistics_enable_shown (BeamProcessWindow *self);
+/* For tests: the Trace tab's face ("unknown", "not-otp", "trace"), its
+ * switch, its list, its session, what it says, and sys:log's answers. */
+const char        *beam_process_window_get_trace_face        (BeamProcessWindow *self);
+void               beam_process_window_set_sys_trace         (BeamProcessWindow *self,
+                                                              gboolean           on);
+BeamTraceView     *beam_process_window_get_trace_view        (BeamProcessWindow *self);
+BeamTraceSession  *beam_process_window_get_trace_session     (BeamProcessWindow *self);
+const char        *beam_process_window_get_trace_note        (BeamProcessWindow *self);
+void               beam_process_window_show_sys_log          (BeamProcessWindow *self);
+guint              beam_process_window_get_sys_log_loads     (BeamProcessWindow *self);
 
 G_END_DECLS
