@@ -6,7 +6,8 @@
 %% here), forwarding every event to a formatter that prints it with ~p into
 %% nothing, as recon's formatter prints to the shell.
 -module(bench_trace).
--export([traced/1, hot_start/1, hot_stop/0, hot_rate/1, utilisation/1, recon_like/3]).
+-export([traced/1, hot_start/1, hot_stop/0, hot_rate/1, utilisation/1, recon_like/3,
+         util_start/0, util_stop/0]).
 
 %% The function traced. Called as ?MODULE:traced/1, a remote call, so a
 %% global trace pattern sees every call.
@@ -70,6 +71,31 @@ utilisation(Ms) ->
     timer:sleep(Ms),
     Last = lists:sort(erlang:statistics(scheduler_wall_time)),
     erlang:system_flag(scheduler_wall_time, Was),
+    Normal = erlang:system_info(schedulers),
+    Pairs = [{A1 - A0, T1 - T0} || {{I, A0, T0}, {I, A1, T1}} <- lists:zip(First, Last),
+                                   I =< Normal],
+    lists:sum([A / T || {A, T} <- Pairs, T > 0]) / max(1, length(Pairs)).
+
+%% Utilisation over a phase whose start and end the benchmark marks: a
+%% registered holder keeps the scheduler_wall_time flag up meanwhile (the
+%% flag belongs to the process that raised it).
+util_start() ->
+    Holder = spawn(fun() ->
+                       erlang:system_flag(scheduler_wall_time, true),
+                       First = lists:sort(erlang:statistics(scheduler_wall_time)),
+                       receive {stop, From} -> From ! {util, First, lists:sort(
+                                                           erlang:statistics(scheduler_wall_time))}
+                       end
+                   end),
+    register(bench_trace_util, Holder),
+    timer:sleep(10),
+    ok.
+
+util_stop() ->
+    bench_trace_util ! {stop, self()},
+    receive {util, First, Last} -> mean_utilisation(First, Last) after 5000 -> -1.0 end.
+
+mean_utilisation(First, Last) ->
     Normal = erlang:system_info(schedulers),
     Pairs = [{A1 - A0, T1 - T0} || {{I, A0, T0}, {I, A1, T1}} <- lists:zip(First, Last),
                                    I =< Normal],

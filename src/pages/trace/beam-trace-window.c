@@ -551,6 +551,21 @@ beam_trace_window_set_form (BeamTraceWindow *self,
 }
 
 void
+beam_trace_window_set_rate (BeamTraceWindow *self,
+                            guint            events,
+                            guint            ms,
+                            guint            duration_ms)
+{
+  g_return_if_fail (BEAM_IS_TRACE_WINDOW (self));
+  g_return_if_fail (events > 0 && ms > 0);
+
+  adw_combo_row_set_selected (self->limit_row, LIMIT_RATE);
+  gtk_spin_button_set_value (self->rate_events_spin, events);
+  gtk_spin_button_set_value (self->rate_ms_spin, ms);
+  gtk_spin_button_set_value (self->duration_spin, duration_ms / 1000);
+}
+
+void
 beam_trace_window_set_messages (BeamTraceWindow *self,
                                 const char      *targets,
                                 guint            count)

@@ -37,6 +37,11 @@ void              beam_trace_window_set_form     (BeamTraceWindow *self,
                                                   const char      *match,
                                                   gboolean         return_trace,
                                                   guint            count);
+/* The limit as a rate (events per ms) and the duration (whole seconds). */
+void              beam_trace_window_set_rate     (BeamTraceWindow *self,
+                                                  guint            events,
+                                                  guint            ms,
+                                                  guint            duration_ms);
 /* The same for messages: the form's Messages face, its processes. */
 void              beam_trace_window_set_messages (BeamTraceWindow *self,
                                                   const char      *targets,
