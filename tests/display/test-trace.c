@@ -71,10 +71,13 @@ window_tracing (gpointer data)
   return session_in_state (beam_trace_window_get_session (data), BEAM_TRACE_STATE_RUNNING);
 }
 
+/* Ended, and every event it brought in the list (the view may hold a few
+ * back while it makes its first rows). */
 static gboolean
 window_ended (gpointer data)
 {
-  return session_in_state (beam_trace_window_get_session (data), BEAM_TRACE_STATE_ENDED);
+  return session_in_state (beam_trace_window_get_session (data), BEAM_TRACE_STATE_ENDED) &&
+         beam_trace_view_get_n_held (beam_trace_window_get_view (data)) == 0;
 }
 
 static gboolean
@@ -300,7 +303,8 @@ static gboolean
 tab_ended (gpointer data)
 {
   return session_in_state (beam_process_window_get_trace_session (data),
-                           BEAM_TRACE_STATE_ENDED);
+                           BEAM_TRACE_STATE_ENDED) &&
+         beam_trace_view_get_n_held (beam_process_window_get_trace_view (data)) == 0;
 }
 
 static gboolean

@@ -77,6 +77,8 @@ struct _BeamTraceView
   char                 *details_pid;
   char                 *message;         /* what the last save said */
   GtkNativeDialog      *chooser;
+  GPtrArray            *warming;         /* events held back while the list makes its rows */
+  guint                 warm_id;
 };
 
 G_DEFINE_FINAL_TYPE (BeamTraceView, beam_trace_view, GTK_TYPE_WIDGET)
@@ -639,12 +641,70 @@ on_save_clicked (BeamTraceView *self)
 
 /* ---- the session ---------------------------------------------------------------------- */
 
+/* The list makes its rows' widgets when it first has events to show, and
+ * before it knows a row's height it makes as many as GTK 4.8 allows (200):
+ * from a burst, 50-90 ms of the GTK thread in each of the first frames.
+ * Until the log holds WARM_EVENTS, events reach it a few a frame (the first
+ * frame one), so the rows are made a few at a time; then every batch at
+ * once. Each frame appends what is held whatever the list does. */
+#define WARM_EVENTS    200
+#define WARM_PER_FRAME 6
+
+static gboolean
+feed_warming (GtkWidget     *widget,
+              GdkFrameClock *clock G_GNUC_UNUSED,
+              gpointer       user_data G_GNUC_UNUSED)
+{
+  BeamTraceView *self = BEAM_TRACE_VIEW (widget);
+  guint kept = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  guint n = kept >= WARM_EVENTS ? self->warming->len
+                                : MIN (self->warming->len, kept == 0 ? 1 : WARM_PER_FRAME);
+  g_autoptr(GPtrArray) slice = g_ptr_array_new_full (n, (GDestroyNotify) beam_trace_event_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (slice, beam_trace_event_ref (self->warming->pdata[i]));
+  g_ptr_array_remove_range (self->warming, 0, n);
+  beam_trace_log_append (self->log, slice);
+  if (self->warming->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->warm_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Everything held back, into the log at once: no frame is coming. */
+static void
+flush_warming (BeamTraceView *self)
+{
+  if (self->warm_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->warm_id);
+  self->warm_id = 0;
+  if (self->warming->len > 0)
+    {
+      g_autoptr(GPtrArray) held = g_steal_pointer (&self->warming);
+
+      self->warming = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_trace_event_unref);
+      beam_trace_log_append (self->log, held);
+    }
+}
+
 static void
 on_events (BeamTraceView    *self,
            GPtrArray        *events,
            BeamTraceSession *session G_GNUC_UNUSED)
 {
-  beam_trace_log_append (self->log, events);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) || beam_trace_log_get_paused (self->log))
+    flush_warming (self);
+  if (self->warm_id == 0 &&
+      (g_list_model_get_n_items (G_LIST_MODEL (self->log)) >= WARM_EVENTS ||
+       !gtk_widget_get_mapped (GTK_WIDGET (self)) || beam_trace_log_get_paused (self->log)))
+    {
+      beam_trace_log_append (self->log, events);
+      return;
+    }
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (self->warming, beam_trace_event_ref (events->pdata[i]));
+  if (self->warm_id == 0)
+    self->warm_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), feed_warming, NULL, NULL);
 }
 
 static void
@@ -669,6 +729,9 @@ beam_trace_view_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->scroll_id, g_source_remove);
+  if (self->warm_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->warm_id);
+  self->warm_id = 0;
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -692,6 +755,7 @@ beam_trace_view_finalize (GObject *object)
   for (guint i = 0; i < N_COLUMNS; i++)
     g_clear_object (&self->columns[i]);
   g_clear_object (&self->log);
+  g_clear_pointer (&self->warming, g_ptr_array_unref);
   g_clear_object (&self->filter);
   g_free (self->filter_text);
   g_free (self->details_pid);
@@ -742,6 +806,7 @@ beam_trace_view_init (BeamTraceView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->following = TRUE;
   self->log = beam_trace_log_new (BEAM_TRACE_LOG_DEFAULT_BUDGET);
+  self->warming = g_ptr_array_new_with_free_func ((GDestroyNotify) beam_trace_event_unref);
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
   gtk_filter_list_model_set_filter (self->filtered, GTK_FILTER (self->filter));
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (self->log));
@@ -874,6 +939,7 @@ beam_trace_view_clear (BeamTraceView *self)
 {
   g_return_if_fail (BEAM_IS_TRACE_VIEW (self));
 
+  flush_warming (self);
   beam_trace_log_clear (self->log);
   g_clear_pointer (&self->message, g_free);
   gtk_widget_set_visible (self->details_box, FALSE);
@@ -961,4 +1027,11 @@ beam_trace_view_save (BeamTraceView *self,
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
                                        G_FILE_CREATE_REPLACE_DESTINATION, NULL, save_done,
                                        g_object_ref (self));
+}
+
+guint
+beam_trace_view_get_n_held (BeamTraceView *self)
+{
+  g_return_val_if_fail (BEAM_IS_TRACE_VIEW (self), 0);
+  return self->warming->len;
 }

@@ -53,5 +53,8 @@ void              beam_trace_view_activate         (BeamTraceView    *self,
 char             *beam_trace_view_dup_details      (BeamTraceView    *self);
 const char       *beam_trace_view_get_details_pid  (BeamTraceView    *self);
 gboolean          beam_trace_view_get_following    (BeamTraceView    *self);
+/* Events come but not in the log yet: held back a few frames while the list
+ * makes its first rows (see on_events). */
+guint             beam_trace_view_get_n_held       (BeamTraceView    *self);
 
 G_END_DECLS
