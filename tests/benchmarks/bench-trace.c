@@ -251,8 +251,8 @@ measure (BeamApplication *app,
            "\"seen_by_tracer\": %" G_GUINT64_FORMAT ", \"received\": %" G_GUINT64_FORMAT ", "
            "\"dropped_on_node\": %" G_GUINT64_FORMAT ", "
            "\"utilisation_without_trace\": %.3f, \"utilisation_with_trace\": %.3f, "
-           "\"longest_gtk_thread_cpu_ms_besides_painting\": %.1f, \"gtk_iterations_over_16_ms\": %u, "
-           "\"longest_paint_ms\": %.1f, "
+           "\"longest_gtk_thread_cpu_ms_besides_painting\": %.1f, "
+           "\"gtk_iterations_over_16_ms\": %u, \"longest_paint_ms\": %.1f, "
            "\"frames\": %u, \"longest_frame_gap_ms\": %.1f, \"frame_gaps_over_16_ms\": %u, "
            "\"verdict\": \"%s\"}\n",
            phase->phase, phase->calls_per_second, RATE_EVENTS, RATE_MS, describe,
