@@ -427,10 +427,15 @@ beam_trace_event_to_json (const BeamTraceEvent *event,
     add_term (builder, "to", event->peer, syntax);
   if (event->kind == BEAM_TRACE_EVENT_SYS)
     {
-      g_autofree char *text = g_strdup (event->text != NULL ? event->text : "");
-      g_strchomp (text);
+      /* One line, as the text lines print it: sys breaks a long term over
+       * several (at column 80, so a longer pid can be what breaks it). */
+      g_autoptr(GString) text = g_string_new (event->text != NULL ? event->text : "");
+
+      while (text->len > 0 && g_ascii_isspace (text->str[text->len - 1]))
+        g_string_truncate (text, text->len - 1);
+      flatten (text);
       json_builder_set_member_name (builder, "text");
-      json_builder_add_string_value (builder, text);
+      json_builder_add_string_value (builder, text->str);
     }
   json_builder_end_object (builder);
 

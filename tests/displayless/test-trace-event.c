@@ -251,6 +251,15 @@ test_json (void)
   g_assert_cmpstr (json_object_get_string_member (object, "text"), ==,
                    "*DBG* <0.85.0> got \"x\"");
   g_assert_cmpstr (json_object_get_string_member (object, "term"), ==, "{in,<<\"\\\"\\n\">>}");
+
+  /* sys broke a long state over two lines: the JSON's text is one. */
+  g_free (sys->text);
+  sys->text = g_strdup ("*DBG* srv new state #{a => 1,\n                        b => 2}\n");
+  g_free (sys_json);
+  sys_json = beam_trace_event_to_json (sys, BEAM_SYNTAX_ERLANG);
+  object = parse_object (sys_json, parser);
+  g_assert_cmpstr (json_object_get_string_member (object, "text"), ==,
+                   "*DBG* srv new state #{a => 1, b => 2}");
 }
 
 static gpointer
