@@ -528,6 +528,8 @@ take_shared (BeamTraceSession *self)
       self->stats.dropped = shared->dropped;
     }
   self->stats.received = shared->received;
+  /* Between two heartbeats the node's count lags what already came. */
+  self->stats.seen = MAX (self->stats.seen, self->stats.received);
   shared->have_status = FALSE;
   g_mutex_unlock (&shared->mutex);
 

@@ -338,7 +338,7 @@ test_usage (void)
 /* Every command of the table, as --help lists them. */
 static const char * const commands[] = {
   "nodes", "info", "procs", "top", "proc", "state", "sched", "memory", "alloc", "ets", "rows",
-  "mnesia", "ports", "heaps", "binary-gc", "apps", "tree", "diagnose", "binleak",
+  "mnesia", "ports", "heaps", "binary-gc", "apps", "tree", "diagnose", "binleak", "trace",
 };
 
 /* The names --help lists under "Commands:", one a line, in order. */

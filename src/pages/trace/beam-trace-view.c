@@ -263,7 +263,7 @@ build_columns (BeamTraceView *self)
     [COLUMN_PROCESS] = { N_("Process"), 150 },
     [COLUMN_KIND] = { N_("Kind"), 95 },
     [COLUMN_FUNCTION] = { N_("Function"), 290 },
-    [COLUMN_TERM] = { N_("Term"), 360 },
+    [COLUMN_TERM] = { N_("Term"), 160 },
   };
 
   for (guint i = 0; i < N_COLUMNS; i++)
