@@ -34,8 +34,6 @@ G_BEGIN_DECLS
  *        The sys started map has two more keys: pid (the traced process)
  *        and others (the keys of other sys debugging already on it:
  *        trace, log, statistics, ...; shown, left alone).
- *   {beamscope_trace, names, [{Pid, Name}]}
- *        registered names of pids in later events (optional).
  *   {beamscope_trace, status, #{seen => S, sent => N, dropped => D}}
  *        at least once a second: the stream's heartbeat.
  *   {beamscope_trace, done, Reason, #{seen => S, sent => N, dropped => D}}

@@ -141,7 +141,7 @@ void            beam_trace_event_unref            (BeamTraceEvent        *event)
 const char     *beam_trace_event_kind_to_string   (BeamTraceEventKind     kind);  /* "call", ... */
 /* The event as one line of text: SYS its *DBG* line; the others as
  * recon_trace prints them ("13:05:11.148300 <0.85.0> lists:seq(1, 3)",
- * "... '--> lists:seq/2' [1,2,3]", "... <0.85.0> sends {ping} to <0.86.0>"),
+ * "... lists:seq/2 --> [1,2,3]", "... <0.85.0>  > <0.86.0>: {ping}"),
  * the term in `syntax`, at most `max_bytes` (0: all) with a final "…". */
 char           *beam_trace_event_to_line          (const BeamTraceEvent  *event,
                                                    BeamSyntax             syntax,
