@@ -32,13 +32,22 @@ asan=${ASAN_BUILD_DIR:-$build-asan}
 setup "$asan" -Dgui=disabled -Db_sanitize=address,undefined -Db_lundef=false
 meson test -C "$asan" --suite displayless --print-errorlogs --num-processes 1 || status=$?
 
-# One closing line that any CI reads: "N passed, N failed".
+# The closing lines any CI reads, even when it keeps only the end of the log:
+# each failed test's name and the end of its output, then "N passed, N failed".
 python3 - "$build/meson-logs/testlog.json" "$asan/meson-logs/testlog.json" <<'PY'
 import json, sys
-results = [json.loads(line)["result"] for path in sys.argv[1:] for line in open(path)
-           if line.strip()]
-passed = sum(r in ("OK", "EXPECTEDFAIL") for r in results)
-skipped = sum(r == "SKIP" for r in results)
-print(f"{passed} passed, {len(results) - passed - skipped} failed, {skipped} skipped")
+runs = [(path, json.loads(line)) for path in sys.argv[1:] for line in open(path)
+        if line.strip()]
+failed = [(path, run) for path, run in runs
+          if run["result"] not in ("OK", "EXPECTEDFAIL", "SKIP")]
+for path, run in failed:
+    print(f"--- FAILED {run['name']} ({run['result']}, {path}) ---")
+    output = (run.get("stdout") or "") + (run.get("stderr") or "")
+    print("\n".join(output.splitlines()[-40:]))
+passed = sum(run["result"] in ("OK", "EXPECTEDFAIL") for _, run in runs)
+skipped = sum(run["result"] == "SKIP" for _, run in runs)
+print(f"{passed} passed, {len(failed)} failed, {skipped} skipped")
+for path, run in failed:
+    print(f"failed: {run['name']} ({run['result']})")
 PY
 exit $status
