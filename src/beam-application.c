@@ -248,11 +248,32 @@ about_action (GSimpleAction *action G_GNUC_UNUSED,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Ctrl+N: another window, on the connect screen, with the cookie the
+ * command line gave (or the default one) and its --read-only. */
+static void
+new_window_action (GSimpleAction *action G_GNUC_UNUSED,
+                   GVariant      *parameter G_GNUC_UNUSED,
+                   gpointer       user_data)
+{
+  BeamApplication *self = BEAM_APPLICATION (user_data);
+  BeamWindow *window = beam_window_new (ADW_APPLICATION (self), self->read_only);
+
+  /* A cookie problem is said on the window's connect screen. */
+  beam_window_launch (window, NULL, self->cookie, self->cookie_file, NULL, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Ctrl+Q closes every window at once, none asked to close: each leaves its
+ * size and page, as closing it would. */
 static void
 quit_action (GSimpleAction *action G_GNUC_UNUSED,
              GVariant      *parameter G_GNUC_UNUSED,
              gpointer       user_data)
 {
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL;
+       l = l->next)
+    if (BEAM_IS_WINDOW (l->data))
+      beam_window_save_state (l->data);
   g_application_quit (G_APPLICATION (user_data));
 }
 
@@ -277,8 +298,10 @@ beam_application_startup (GApplication *app)
   static const GActionEntry actions[] = {
     { "about", about_action, NULL, NULL, NULL, { 0 } },
     { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+    { "new-window", new_window_action, NULL, NULL, NULL, { 0 } },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *new_window_accels[] = { "<Control>n", NULL };
   static const char *refresh_accels[] = { "<Control>r", "F5", NULL };
   static const char *find_accels[] = { "<Control>f", NULL };
   static const char *trace_accels[] = { "<Control>t", NULL };
@@ -296,6 +319,8 @@ beam_application_startup (GApplication *app)
                             G_CALLBACK (on_size_units_changed), self);
   beam_number_format_set_size_units (g_settings_get_enum (self->settings, "size-units"));
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.new-window",
+                                         new_window_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find", find_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.trace", trace_accels);

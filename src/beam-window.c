@@ -8,16 +8,25 @@
  * The window names no page: each is a BeamPage in the view stack of
  * beam-window.ui, whose `node` is bound there to the window's. Pages reach
  * each other through the window's actions: win.show-page, win.open-process,
- * win.open-table. */
+ * win.open-table.
+ *
+ * The header's Nodes menu (BeamNodesPopover) lists the node's cluster; a node
+ * chosen there opens in a new window, with this window's cookie and
+ * --read-only. A window that closes leaves its size and page in GSettings
+ * (window-width, window-height, window-maximized, last-page), which the next
+ * window starts from; none is written while windows only resize, so two
+ * open windows never resize each other. */
 
 #define G_LOG_DOMAIN "beamscope-window"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-connect-page.h"
 #include "beam-list-keys.h"
+#include "beam-nodes-popover.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
 #include "beam-switcher-bar.h"
@@ -42,11 +51,16 @@ struct _BeamWindow
   GtkRevealer          *state_revealer;
   GtkWidget            *read_only_pill;
   GtkWidget            *read_only_label;
+  GtkMenuButton        *nodes_button;
+  BeamNodesPopover     *nodes_popover;
 
   GSettings            *settings;
   BeamConnection       *pending;     /* connecting, not yet shown */
   char                 *pending_page;
+  char                 *pending_cookie;
   BeamNode             *node;
+  char                 *cookie;      /* the shown node's, for the windows its Nodes menu opens */
+  gboolean              shown_node;  /* once: the first node opens on the last page */
   gboolean              read_only;
   char                 *error;
 };
@@ -60,6 +74,15 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* A cookie is wiped before it is freed. */
+static void
+clear_cookie (char **cookie)
+{
+  if (*cookie != NULL)
+    memset (*cookie, 0, strlen (*cookie));
+  g_clear_pointer (cookie, g_free);
+}
 
 /* The one place the window's actions are enabled or not. */
 static void
@@ -212,6 +235,7 @@ show_node (BeamWindow     *self,
            const char     *page)
 {
   g_autoptr(BeamNode) node = beam_node_new (connection, self->read_only);
+  g_autofree char *last_page = NULL;
 
   set_node (self, node);
   g_signal_connect_object (self->node, "notify::state", G_CALLBACK (on_node_state_changed),
@@ -226,6 +250,10 @@ show_node (BeamWindow     *self,
   on_node_state_changed (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "node");
+  /* A new window shows the page the last window closed on. */
+  if (page == NULL && !self->shown_node)
+    page = last_page = g_settings_get_string (self->settings, "last-page");
+  self->shown_node = TRUE;
   if (page != NULL && beam_window_has_page (self, page))
     adw_view_stack_set_visible_child_name (self->view_stack, page);
 }
@@ -258,11 +286,14 @@ connect_done (GObject      *object,
     {
       beam_connection_close (connection);
       g_clear_object (&self->pending);
+      clear_cookie (&self->pending_cookie);
       set_error (self, error->message);
       return;
     }
 
   set_error (self, NULL);
+  clear_cookie (&self->cookie);
+  self->cookie = g_steal_pointer (&self->pending_cookie);
   remember_node (self, beam_connection_get_target_node (connection));
   show_node (self, connection, page);
   g_clear_object (&self->pending);
@@ -289,6 +320,8 @@ beam_window_connect (BeamWindow *self,
 
   g_free (self->pending_page);
   self->pending_page = g_strdup (page);
+  clear_cookie (&self->pending_cookie);
+  self->pending_cookie = g_strdup (cookie);
   self->pending = beam_connection_new (node, cookie);
   beam_connection_connect_async (self->pending, CONNECT_TIMEOUT_MS, NULL, connect_done,
                                  g_object_ref (self));
@@ -334,6 +367,7 @@ beam_window_disconnect (BeamWindow *self)
   g_return_if_fail (BEAM_IS_WINDOW (self));
 
   set_node (self, NULL);  /* the last reference: closes the connection */
+  clear_cookie (&self->cookie);
   gtk_window_set_title (GTK_WINDOW (self), _("Beamscope"));
   gtk_stack_set_visible_child_name (self->main_stack, "connect");
   update_actions (self);
@@ -346,6 +380,26 @@ on_connect_requested (BeamWindow      *self,
                       BeamConnectPage *page G_GNUC_UNUSED)
 {
   beam_window_connect (self, node, cookie, NULL);
+}
+
+/* A node of the Nodes menu, in a window of its own: the same cookie (a
+ * cluster shares one, and a node with another says so on the new window's
+ * connect screen) and the same --read-only as this one. */
+static void
+on_cluster_node_activated (BeamWindow       *self,
+                           const char       *name,
+                           BeamNodesPopover *popover G_GNUC_UNUSED)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  BeamWindow *window;
+
+  if (self->node == NULL || self->cookie == NULL)
+    return;
+  window = beam_window_new (ADW_APPLICATION (application), self->read_only);
+  beam_connect_page_use_cookie (window->connect_page, self->cookie,
+                                beam_node_get_name (self->node));
+  gtk_window_present (GTK_WINDOW (window));
+  beam_window_connect (window, name, self->cookie, NULL);
 }
 
 static void
@@ -525,6 +579,8 @@ beam_window_finalize (GObject *object)
   BeamWindow *self = BEAM_WINDOW (object);
 
   g_free (self->pending_page);
+  clear_cookie (&self->pending_cookie);
+  clear_cookie (&self->cookie);
   g_free (self->error);
 
   G_OBJECT_CLASS (beam_window_parent_class)->finalize (object);
@@ -548,15 +604,47 @@ beam_window_get_property (GObject    *object,
     }
 }
 
+void
+beam_window_save_state (BeamWindow *self)
+{
+  int width = 0, height = 0;
+  const char *page;
+
+  g_return_if_fail (BEAM_IS_WINDOW (self));
+
+  /* The size it has when not maximized: GTK keeps the default size so. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  /* The page of a node: a window on the connect screen has none to leave. */
+  page = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (self->node != NULL && page != NULL)
+    g_settings_set_string (self->settings, "last-page", page);
+}
+
+static gboolean
+beam_window_close_request (GtkWindow *window)
+{
+  beam_window_save_state (BEAM_WINDOW (window));
+  return GTK_WINDOW_CLASS (beam_window_parent_class)->close_request (window);
+}
+
 static void
 beam_window_class_init (BeamWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = beam_window_dispose;
   object_class->finalize = beam_window_finalize;
   object_class->get_property = beam_window_get_property;
+  window_class->close_request = beam_window_close_request;
 
   properties[PROP_NODE] =
     g_param_spec_object ("node", NULL, NULL, BEAM_TYPE_NODE,
@@ -566,6 +654,7 @@ beam_window_class_init (BeamWindowClass *klass)
   /* The pages' types are not named here: GtkBuilder finds each page's
    * _get_type() in the executable (linked with --export-dynamic). */
   g_type_ensure (BEAM_TYPE_CONNECT_PAGE);
+  g_type_ensure (BEAM_TYPE_NODES_POPOVER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beamscope/Beamscope/beam-window.ui");
@@ -578,7 +667,10 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, state_revealer);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_pill);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, nodes_button);
+  gtk_widget_class_bind_template_child (widget_class, BeamWindow, nodes_popover);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_cluster_node_activated);
   gtk_widget_class_bind_template_callback (widget_class, state_icon_name);
   gtk_widget_class_bind_template_callback (widget_class, state_is_trying);
   gtk_widget_class_bind_template_callback (widget_class, state_is_away);
@@ -668,9 +760,14 @@ beam_window_init (BeamWindow *self)
   update_actions (self);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (update_read_only_pill), NULL);
   g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
-  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "window-height", self, "default-height",
-                   G_SETTINGS_BIND_DEFAULT);
+  /* Read once: the settings are written when a window closes
+   * (beam_window_save_state), not bound, or every open window would take the
+   * size of the one being resized. */
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
 }
 
 BeamWindow *

@@ -29,6 +29,9 @@ gboolean    beam_window_launch       (BeamWindow     *self,
                                       const char     *page,
                                       GError        **error);
 void        beam_window_disconnect   (BeamWindow     *self);
+/* Leaves the window's size, whether it is maximized, and the page it shows
+ * in GSettings, for the next window: when it closes, or the app quits. */
+void        beam_window_save_state   (BeamWindow     *self);
 BeamNode   *beam_window_get_node     (BeamWindow     *self);
 /* Whether the view stack has a page of that name ("system", "load"…), and
  * all their names, comma-separated, for messages. */

@@ -86,6 +86,7 @@ void            _beam_cli_print_row      (const char     *label,
 
 /* The commands, by subject. */
 int             _beam_cli_nodes          (BeamCli        *cli);
+int             _beam_cli_cluster        (BeamCli        *cli);
 int             _beam_cli_info           (BeamCli        *cli);
 
 int             _beam_cli_procs          (BeamCli        *cli);

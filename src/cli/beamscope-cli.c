@@ -40,6 +40,9 @@ typedef struct
 static const Command commands[] = {
   { "nodes", N_("[HOST]"), 0, 1, NULL, FALSE,
     N_("the nodes registered with EPMD on HOST (default localhost)"), _beam_cli_nodes },
+  { "cluster", NULL, 0, 0, NULL, TRUE,
+    N_("the node's cluster: its visible and hidden nodes, and the others EPMD knows on its "
+       "host"), _beam_cli_cluster },
   { "info", NULL, 0, 0, NULL, TRUE,
     N_("what the node says of itself: versions, schedulers, limits, memory"), _beam_cli_info },
   { "procs", NULL, 0, 0, NULL, TRUE,

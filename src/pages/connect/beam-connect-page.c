@@ -388,6 +388,26 @@ beam_connect_page_load_cookie (BeamConnectPage  *self,
   return TRUE;
 }
 
+void
+beam_connect_page_use_cookie (BeamConnectPage *self,
+                              const char      *cookie,
+                              const char      *node)
+{
+  g_return_if_fail (BEAM_IS_CONNECT_PAGE (self));
+  g_return_if_fail (cookie != NULL && node != NULL);
+
+  g_clear_pointer (&self->cookie_problem, g_free);
+  g_free (self->cookie_source);
+  /* TRANSLATORS: follows "Cookie"; %s is a node name, as in "Cookie of the window on a@host" */
+  self->cookie_source = g_strdup_printf (_("of the window on %s"), node);
+  if (self->loaded_cookie != NULL)
+    memset (self->loaded_cookie, 0, strlen (self->loaded_cookie));
+  g_free (self->loaded_cookie);
+  self->loaded_cookie = g_strdup (cookie);
+  gtk_editable_set_text (GTK_EDITABLE (self->cookie_row), cookie);
+  on_cookie_changed (self);  /* the field may not have changed */
+}
+
 const char *
 beam_connect_page_get_cookie (BeamConnectPage *self)
 {

@@ -27,6 +27,11 @@ gboolean   beam_connect_page_load_cookie  (BeamConnectPage *self,
                                            const char      *cookie,
                                            const char      *cookie_file,
                                            GError         **error);
+/* Fills the cookie field with the cookie of the window on `node`, which
+ * opened this one from its Nodes menu, and says so under it. */
+void       beam_connect_page_use_cookie   (BeamConnectPage *self,
+                                           const char      *cookie,
+                                           const char      *node);
 /* The cookie in the field, loaded or typed. */
 const char *beam_connect_page_get_cookie  (BeamConnectPage *self);
 
