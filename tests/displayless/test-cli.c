@@ -337,8 +337,8 @@ test_usage (void)
 
 /* Every command of the table, as --help lists them. */
 static const char * const commands[] = {
-  "nodes", "info", "procs", "top", "proc", "state", "sched", "memory", "alloc", "ets", "rows",
-  "mnesia", "ports", "heaps", "binary-gc", "apps", "tree", "diagnose", "binleak", "trace",
+  "nodes", "cluster", "info", "procs", "top", "proc", "state", "sched", "memory", "alloc", "ets",
+  "rows", "mnesia", "ports", "heaps", "binary-gc", "apps", "tree", "diagnose", "binleak", "trace",
 };
 
 /* The names --help lists under "Commands:", one a line, in order. */

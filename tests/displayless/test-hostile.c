@@ -43,6 +43,7 @@ typedef struct
 
 static const Command commands[] = {
   { "info", { "info", NULL } },
+  { "cluster", { "cluster", NULL } },
   { "procs", { "procs", NULL } },
   { "top", { "top", "-n", "5", NULL } },
   { "proc", { "proc", "beamscope_cache", NULL } },
