@@ -11,6 +11,8 @@ GtkWidget  *beam_window_get_page     (BeamWindow     *self,
                                       const char     *name);
 void        beam_window_show_page    (BeamWindow     *self,
                                       const char     *name);
+/* The header's Nodes menu, for tests. */
+GtkMenuButton *beam_window_get_nodes_button (BeamWindow *self);
 /* The connect screen's error line, for tests; NULL when none. */
 const char *beam_window_get_error    (BeamWindow     *self);
 

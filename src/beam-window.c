@@ -10,7 +10,8 @@
  * each other through the window's actions: win.show-page, win.open-process,
  * win.open-table.
  *
- * The header's Nodes menu (BeamNodesPopover) lists the node's cluster; a node
+ * The header's state icon is the Nodes menu's button (BeamNodesPopover): it
+ * lists the node's cluster and the other nodes on its host; a node
  * chosen there opens in a new window, with this window's cookie and
  * --read-only. A window that closes leaves its size and page in GSettings
  * (window-width, window-height, window-maximized, last-page), which the next
@@ -52,7 +53,6 @@ struct _BeamWindow
   GtkWidget            *read_only_pill;
   GtkWidget            *read_only_label;
   GtkMenuButton        *nodes_button;
-  BeamNodesPopover     *nodes_popover;
 
   GSettings            *settings;
   BeamConnection       *pending;     /* connecting, not yet shown */
@@ -186,6 +186,15 @@ state_icon_name (gpointer            data G_GNUC_UNUSED,
     default:
       return g_strdup ("network-wired-disconnected-symbolic");
     }
+}
+
+/* The state button's tooltip: the state, and what the button opens. */
+static char *
+nodes_button_tooltip (gpointer    data G_GNUC_UNUSED,
+                      const char *status_text)
+{
+  return g_strdup_printf ("%s\n%s", status_text != NULL ? status_text : "",
+                          _("Nodes: the node's cluster, and the other nodes on its host"));
 }
 
 static gboolean
@@ -668,10 +677,10 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_pill);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, BeamWindow, nodes_button);
-  gtk_widget_class_bind_template_child (widget_class, BeamWindow, nodes_popover);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_cluster_node_activated);
   gtk_widget_class_bind_template_callback (widget_class, state_icon_name);
+  gtk_widget_class_bind_template_callback (widget_class, nodes_button_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, state_is_trying);
   gtk_widget_class_bind_template_callback (widget_class, state_is_away);
 
@@ -792,6 +801,13 @@ beam_window_get_connect_page (BeamWindow *self)
 {
   g_return_val_if_fail (BEAM_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->connect_page);
+}
+
+GtkMenuButton *
+beam_window_get_nodes_button (BeamWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_WINDOW (self), NULL);
+  return self->nodes_button;
 }
 
 GtkWidget *
