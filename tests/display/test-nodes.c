@@ -158,11 +158,11 @@ test_menu_opens_peer (gconstpointer data)
     {
       g_auto(GStrv) hidden_names = beam_nodes_popover_dup_names (popover, "hidden");
       Listed hidden_listed = { popover, "hidden", hidden->name };
+      BeamConnection *connection = beam_node_get_connection (beam_window_get_node (window));
 
       /* Beamscope's own connection is a hidden node of the fixture's. */
       g_assert_false (g_strv_contains ((const char * const *) hidden_names,
-                                       beam_connection_get_local_node (
-                                         beam_node_get_connection (beam_window_get_node (window)))));
+                                       beam_connection_get_local_node (connection)));
       /* Live while open: a node that joins shows within a refresh or two. */
       join_fixture (hidden);
       beam_test_wait_until (is_listed, &hidden_listed, 10000);
