@@ -110,7 +110,8 @@ describe (const BeamSupervisionNode *node)
               g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT,
                                                         node->children_count);
 
-              g_string_append_printf (line, _(", %s children"), count);
+              g_string_append_printf (line, g_dngettext (NULL, ", %s child", ", %s children",
+                                                         node->children_count), count);
             }
         }
       break;

@@ -68,7 +68,8 @@ print_types (const BeamPortList *list)
 
   g_print ("\n");
   /* TRANSLATORS: the heading of the ports counted by name: "12 of 65,536 ports" */
-  g_print (_("Ports by name (%s of %s ports)"), count, limit);
+  g_print (g_dngettext (NULL, "Ports by name (%s of %s port)", "Ports by name (%s of %s ports)",
+                        list->port_limit), count, limit);
   g_print ("\n");
   for (guint i = 0; i < list->n_types; i++)
     {

@@ -323,7 +323,9 @@ run_command (const Command  *command,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_autofree char *message = g_strdup_printf ("%s: %s (see “beamscope-cli %s --help”)",
+      /* Translators: a command's name, what is wrong with its options, then the command's
+       * name again: "procs: Unknown option --x (see “beamscope-cli procs --help”)". */
+      g_autofree char *message = g_strdup_printf (_("%s: %s (see “beamscope-cli %s --help”)"),
                                                   command->name, error->message,
                                                   command->name);
 

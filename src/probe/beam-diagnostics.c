@@ -652,18 +652,25 @@ decode_schedulers (const BeamTerm               *answer,
   if (dirty)
     {
       add_figure (result, "dirty_cpu_run_queue", MAX (dirty_run_queue, 0), "", NAN, NAN, 0, NAN);
-      result->summary = g_strdup_printf (_("%u dirty CPU schedulers %s busy over %s, run queue %"
-                                           G_GINT64_FORMAT), measured, share, window,
-                                         MAX (dirty_run_queue, 0));
+      /* Translators: "4 dirty CPU schedulers 12 % busy over 10 s, run queue 3". */
+      result->summary = g_strdup_printf (g_dngettext (NULL, "%u dirty CPU scheduler %s busy over "
+                                                      "%s, run queue %lld",
+                                                      "%u dirty CPU schedulers %s busy over "
+                                                      "%s, run queue %lld", measured),
+                                         measured, share, window,
+                                         (long long) MAX (dirty_run_queue, 0));
     }
   else
     {
       g_autofree char *top = format_percent (busiest);
 
       add_figure (result, "run_queue", run_queue, "", NAN, NAN, 0, NAN);
-      result->summary = g_strdup_printf (_("%u schedulers %s busy over %s (the busiest %s), "
-                                           "run queues %" G_GINT64_FORMAT), measured, share,
-                                         window, top, run_queue);
+      /* Translators: "8 schedulers 40 % busy over 10 s (the busiest 95 %), run queues 2". */
+      result->summary = g_strdup_printf (g_dngettext (NULL, "%u scheduler %s busy over %s (the "
+                                                      "busiest %s), run queues %lld",
+                                                      "%u schedulers %s busy over %s (the "
+                                                      "busiest %s), run queues %lld", measured),
+                                         measured, share, window, top, (long long) run_queue);
     }
   return TRUE;
 }

@@ -1267,7 +1267,8 @@ serve (BeamConnectionLink *link,
       if (poll (fds, 2, timeout_ms) < 0 && errno != EINTR)
         {
           g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_DISCONNECTED,
-                       "poll: %s", g_strerror (errno));
+                       /* Translators: poll is a system call; %s is the system's error. */
+                       _("poll: %s"), g_strerror (errno));
           break;
         }
 

@@ -266,16 +266,20 @@ static gboolean
 refuse_opaque (Parser *self)
 {
   static const struct { const char *prefix; const char *what; } opaque[] = {
-    { "#PID<", "pids" }, { "#Port<", "ports" }, { "#Reference<", "references" },
-    { "#Ref<", "references" }, { "#Function<", "funs" }, { "#Fun<", "funs" },
+    /* Translators: Erlang values that cannot be typed: process ids, ports, references
+     * and funs (Erlang's anonymous functions); each begins "%s cannot be typed". */
+    { "#PID<", N_("pids") }, { "#Port<", N_("ports") }, { "#Reference<", N_("references") },
+    { "#Ref<", N_("references") }, { "#Function<", N_("funs") }, { "#Fun<", N_("funs") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (opaque); i++)
     if (looking_at (self, opaque[i].prefix))
       {
+        /* Translators: %s is "pids", "ports", "references" or "funs" (translated above),
+         * and begins the message. */
         fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
               _("%s cannot be typed; match them with '_' or a match variable"),
-              opaque[i].what);
+              _(opaque[i].what));
         return TRUE;
       }
   return FALSE;
@@ -536,7 +540,7 @@ parse_escape (Parser  *self,
       if (value > 0x10FFFF)
         {
           fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                _("character U+%" G_GINT64_MODIFIER "X is beyond Unicode"), value);
+                _("character U+%llX is beyond Unicode"), (unsigned long long) value);
           return FALSE;
         }
       *unit = (guint32) value;
@@ -587,7 +591,7 @@ parse_escape (Parser  *self,
           if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
             {
               fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                    _("U+%" G_GINT64_MODIFIER "X is not a Unicode character"), value);
+                    _("U+%llX is not a Unicode character"), (unsigned long long) value);
               return FALSE;
             }
           *unit = (guint32) value;
@@ -1924,7 +1928,7 @@ write_char (Parser      *self,
   if (c < 0 || c > 0x10FFFF || !is_valid_char ((guint32) c))
     {
       fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID,
-            _("%" G_GINT64_FORMAT " is not a Unicode character"), c);
+            _("%lld is not a Unicode character"), (long long) c);
       return FALSE;
     }
   if (spec->type == SEGMENT_UTF8)
