@@ -548,7 +548,8 @@ changed (GObject      *object G_GNUC_UNUSED,
       return;
     }
   count = beam_format_count (size);
-  text = g_strdup_printf (_("Done: the table has %s rows"), count);
+  text = g_strdup_printf (g_dngettext (NULL, "Done: the table has %s row",
+                                       "Done: the table has %s rows", (gulong) size), count);
   toast (self, text);
   if (self->rows != NULL)
     beam_ets_row_window_reload (self->rows);
