@@ -50,7 +50,9 @@ _beam_cookie_parse (const char  *contents,
   if (end >= MAX_COOKIE_SIZE)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie in %s is longer than %d bytes"), path, MAX_COOKIE_SIZE - 1);
+                   g_dngettext (NULL, "The cookie in %s is longer than %d byte",
+                                "The cookie in %s is longer than %d bytes", MAX_COOKIE_SIZE - 1),
+                   path, MAX_COOKIE_SIZE - 1);
       return NULL;
     }
 
@@ -140,8 +142,9 @@ check_given (const char  *cookie,
   if (strlen (cookie) >= MAX_COOKIE_SIZE)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie given by %s is longer than %d bytes"), source,
-                   MAX_COOKIE_SIZE - 1);
+                   g_dngettext (NULL, "The cookie given by %s is longer than %d byte",
+                                "The cookie given by %s is longer than %d bytes",
+                                MAX_COOKIE_SIZE - 1), source, MAX_COOKIE_SIZE - 1);
       return NULL;
     }
   return g_strdup (cookie);
