@@ -69,6 +69,8 @@ _beam_cli_nodes (BeamCli *cli)
       g_print (_("No nodes registered with EPMD on %s\n"), host);
       return 0;
     }
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: NAME 32. */
   g_print ("%-32s %s\n", _("NAME"), _("PORT"));
   for (guint i = 0; i < entries->len; i++)
     {
