@@ -16,6 +16,7 @@
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -653,7 +654,7 @@ decode_schedulers (const BeamTerm               *answer,
     {
       add_figure (result, "dirty_cpu_run_queue", MAX (dirty_run_queue, 0), "", NAN, NAN, 0, NAN);
       result->summary = g_strdup_printf (_("%u dirty CPU schedulers %s busy over %s, run queue %"
-                                           G_GINT64_FORMAT), measured, share, window,
+                                           PRId64), measured, share, window,
                                          MAX (dirty_run_queue, 0));
     }
   else
