@@ -12,6 +12,8 @@ packages=(
   # display tests, data-file validation
   xvfb xauth dbus dbus-x11 desktop-file-utils appstream-util appstream
   libxtst-dev
+  # the German test reads the app's accessible tree over AT-SPI
+  libatspi2.0-dev at-spi2-core
   fonts-cantarell adwaita-icon-theme
   # fuzzing (tools/fuzz.sh): clang, and its sanitizer and libFuzzer runtimes,
   # only recommended by clang-14, which we install without recommends
