@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -265,21 +267,21 @@ advance_char (Parser *self)
 static gboolean
 refuse_opaque (Parser *self)
 {
-  static const struct { const char *prefix; const char *what; } opaque[] = {
-    /* Translators: Erlang values that cannot be typed: process ids, ports, references
-     * and funs (Erlang's anonymous functions); each begins "%s cannot be typed". */
-    { "#PID<", N_("pids") }, { "#Port<", N_("ports") }, { "#Reference<", N_("references") },
-    { "#Ref<", N_("references") }, { "#Function<", N_("funs") }, { "#Fun<", N_("funs") },
+  /* Whole sentences, so that a translation can inflect each noun. */
+  static const struct { const char *prefix; const char *message; } opaque[] = {
+    { "#PID<", N_("pids cannot be typed; match them with '_' or a match variable") },
+    { "#Port<", N_("ports cannot be typed; match them with '_' or a match variable") },
+    { "#Reference<",
+      N_("references cannot be typed; match them with '_' or a match variable") },
+    { "#Ref<", N_("references cannot be typed; match them with '_' or a match variable") },
+    { "#Function<", N_("funs cannot be typed; match them with '_' or a match variable") },
+    { "#Fun<", N_("funs cannot be typed; match them with '_' or a match variable") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (opaque); i++)
     if (looking_at (self, opaque[i].prefix))
       {
-        /* Translators: %s is "pids", "ports", "references" or "funs" (translated above),
-         * and begins the message. */
-        fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
-              _("%s cannot be typed; match them with '_' or a match variable"),
-              _(opaque[i].what));
+        fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED, "%s", _(opaque[i].message));
         return TRUE;
       }
   return FALSE;
@@ -542,7 +544,7 @@ parse_escape (Parser  *self,
       if (value > 0x10FFFF)
         {
           fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                _("character U+%llX is beyond Unicode"), (unsigned long long) value);
+                _("character U+%" PRIX64 " is beyond Unicode"), value);
           return FALSE;
         }
       *unit = (guint32) value;
@@ -593,7 +595,7 @@ parse_escape (Parser  *self,
           if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
             {
               fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                    _("U+%llX is not a Unicode character"), (unsigned long long) value);
+                    _("U+%" PRIX64 " is not a Unicode character"), value);
               return FALSE;
             }
           *unit = (guint32) value;
@@ -1942,7 +1944,7 @@ write_char (Parser      *self,
   if (c < 0 || c > 0x10FFFF || !is_valid_char ((guint32) c))
     {
       fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID,
-            _("%lld is not a Unicode character"), (long long) c);
+            _("%" PRId64 " is not a Unicode character"), c);
       return FALSE;
     }
   if (spec->type == SEGMENT_UTF8)
