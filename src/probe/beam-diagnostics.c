@@ -413,11 +413,12 @@ decode_message_queue (const BeamTerm               *answer,
       if (over > 1)
         {
           g_autofree char *others = beam_format_count (over - 1);
-          g_autofree char *head = g_strdup_printf (g_dngettext (NULL, "%s message", "%s messages",
+          g_autofree char *head = g_strdup_printf (g_dngettext (NULL, "%s message queued",
+                                                                "%s messages queued",
                                                                 (gulong) first->value),
                                                    messages);
 
-          /* Translators: the first %s is "%s messages" above, the second a count. */
+          /* Translators: the first %s is "%s messages queued" above, the second a count. */
           result->finding = g_strdup_printf (g_dngettext (NULL,
                                                           "%s; %s more queue over the threshold",
                                                           "%s; %s more queues over the threshold",
@@ -425,7 +426,8 @@ decode_message_queue (const BeamTerm               *answer,
                                              head, others);
         }
       else
-        result->finding = g_strdup_printf (g_dngettext (NULL, "%s message", "%s messages",
+        result->finding = g_strdup_printf (g_dngettext (NULL, "%s message queued",
+                                                        "%s messages queued",
                                                         (gulong) first->value), messages);
       spell_summary (result);
     }
