@@ -40,23 +40,22 @@ static gboolean nodes_names_only;
 
 GOptionEntry _beam_cli_nodes_options[] = {
   { "names", 0, 0, G_OPTION_ARG_NONE, &nodes_names_only,
-    N_("Print only the nodes' full names (name@host), one a line, for scripts and shell "
-       "completion"), NULL },
+    N_("Print only the nodes' full names, one a line: name@HOST, else name@ followed "
+       "by this machine's short host name (for scripts and shell completion)"), NULL },
   G_OPTION_ENTRY_NULL
 };
 
-/* The host part of the full names of the nodes EPMD on `host` lists. A
- * node started with -sname on this machine is name@<short hostname>, not
- * name@localhost, so that is what localhost stands for, as on the connect
- * page. */
+/* The host part of the full names of the nodes EPMD lists: the host as
+ * given, else this machine's short host name, since a node started with
+ * -sname here is name@<short hostname>, not name@localhost. */
 static char *
-node_host (const char *host)
+node_host (const char *given)
 {
   char *local;
   char *dot;
 
-  if (!g_str_equal (host, "localhost") && !g_str_has_prefix (host, "127."))
-    return g_strdup (host);
+  if (given != NULL)
+    return g_strdup (given);
   local = g_strdup (g_get_host_name ());
   dot = strchr (local, '.');
   if (dot != NULL)
@@ -82,9 +81,9 @@ is_plain_name (const char *name)
 /* --names: name@host a line, and nothing else, even when there are none. */
 static void
 print_full_names (GPtrArray  *entries,
-                  const char *host)
+                  const char *given_host)
 {
-  g_autofree char *name_host = node_host (host);
+  g_autofree char *name_host = node_host (given_host);
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -108,7 +107,7 @@ _beam_cli_nodes (BeamCli *cli)
 
   if (nodes_names_only && !cli->json)
     {
-      print_full_names (entries, host);
+      print_full_names (entries, cli->args[0]);
       return 0;
     }
   if (cli->json)
