@@ -13,6 +13,9 @@ packages=(
   xvfb xauth dbus dbus-x11 desktop-file-utils appstream-util
   libxtst-dev
   fonts-cantarell adwaita-icon-theme
+  # manual pages (scdoc builds them; the man-pages test renders them with groff
+  # and man), the shell completions' tests, the Flatpak manifest's test
+  scdoc groff-base man-db bash-completion zsh fish flatpak-builder
   # fuzzing (tools/fuzz.sh): clang, and its sanitizer and libFuzzer runtimes,
   # only recommended by clang-14, which we install without recommends
   clang libclang-rt-14-dev
