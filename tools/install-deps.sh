@@ -12,6 +12,8 @@ packages=(
   # display tests, data-file validation
   xvfb xauth dbus dbus-x11 desktop-file-utils appstream-util
   libxtst-dev
+  # the German test reads the app's accessible tree over AT-SPI
+  libatspi2.0-dev at-spi2-core
   fonts-cantarell adwaita-icon-theme
   # manual pages (scdoc builds them; the man-pages test renders them with groff
   # and man), the shell completions' tests, the Flatpak manifest's test
