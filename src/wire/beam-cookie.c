@@ -101,12 +101,28 @@ beam_cookie_read_file (const char  *path,
   return _beam_cookie_parse (contents, len, path, error);
 }
 
+/* The user's configuration folder as erl on this machine sees it. In a
+ * Flatpak sandbox XDG_CONFIG_HOME is the app's own folder; the host's
+ * (whose erlang/ the manifest shares read-only) is HOST_XDG_CONFIG_HOME
+ * where the host set one, else ~/.config. */
+static char *
+dup_host_config_dir (void)
+{
+  const char *host_config = g_getenv ("HOST_XDG_CONFIG_HOME");
+
+  if (!g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return g_strdup (g_get_user_config_dir ());
+  if (host_config != NULL && g_path_is_absolute (host_config))
+    return g_strdup (host_config);
+  return g_build_filename (g_get_home_dir (), ".config", NULL);
+}
+
 char *
 beam_cookie_dup_default_path (void)
 {
+  g_autofree char *config_dir = dup_host_config_dir ();
   g_autofree char *home_cookie = g_build_filename (g_get_home_dir (), ".erlang.cookie", NULL);
-  g_autofree char *xdg_cookie = g_build_filename (g_get_user_config_dir (), "erlang",
-                                                  ".erlang.cookie", NULL);
+  g_autofree char *xdg_cookie = g_build_filename (config_dir, "erlang", ".erlang.cookie", NULL);
 
   if (g_file_test (home_cookie, G_FILE_TEST_EXISTS) ||
       !g_file_test (xdg_cookie, G_FILE_TEST_EXISTS))
