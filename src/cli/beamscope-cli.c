@@ -38,8 +38,9 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
-  { "nodes", N_("[HOST]"), 0, 1, NULL, FALSE,
-    N_("the nodes registered with EPMD on HOST (default localhost)"), _beam_cli_nodes },
+  { "nodes", N_("[HOST]"), 0, 1, _beam_cli_nodes_options, FALSE,
+    N_("the nodes registered with EPMD on HOST (default localhost; --names for name@host "
+       "only)"), _beam_cli_nodes },
   { "cluster", NULL, 0, 0, NULL, TRUE,
     N_("the node's cluster: its visible and hidden nodes, and the others EPMD knows on its "
        "host"), _beam_cli_cluster },
@@ -104,6 +105,15 @@ static GOptionEntry common_options[] = {
   { "units", 0, 0, G_OPTION_ARG_STRING, &size_units,
     N_("Write sizes in binary (MiB) or decimal (MB) units (default: the app's setting, "
        "else binary)"), N_("binary|decimal") },
+  G_OPTION_ENTRY_NULL
+};
+
+/* Only without a command: `beamscope-cli --version`. */
+static gboolean show_version;
+
+static GOptionEntry version_options[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
+    N_("Print beamscope-cli's version and end"), NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -219,6 +229,7 @@ global_context (void)
   g_string_append_printf (description, "\n\n%s\n%s",
                           _("Run “beamscope-cli COMMAND --help” for the options of a command."),
                           _(COOKIE_NOTE));
+  g_option_context_add_main_entries (context, version_options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, common_options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, connection_options, GETTEXT_PACKAGE);
   g_option_context_set_description (context, description->str);
@@ -243,7 +254,8 @@ command_context (const Command *command)
   return context;
 }
 
-/* Without a command: --help, or the help on stderr as a usage error. */
+/* Without a command: --help, --version, or the help on stderr as a usage
+ * error. */
 static int
 run_without_command (int    argc,
                      char **argv)
@@ -254,6 +266,11 @@ run_without_command (int    argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return _beam_cli_usage_error (error->message);
+  if (show_version)
+    {
+      g_print ("beamscope-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
   help = g_option_context_get_help (context, TRUE, NULL);
   g_printerr ("%s", help);
   return BEAM_CLI_EXIT_USAGE;
@@ -326,7 +343,9 @@ run_command (const Command  *command,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_autofree char *message = g_strdup_printf ("%s: %s (see “beamscope-cli %s --help”)",
+      /* Translators: a command's name, what is wrong with its options, then the command's
+       * name again: "procs: Unknown option --x (see “beamscope-cli procs --help”)". */
+      g_autofree char *message = g_strdup_printf (_("%s: %s (see “beamscope-cli %s --help”)"),
                                                   command->name, error->message,
                                                   command->name);
 
@@ -371,7 +390,10 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* BEAMSCOPE_LOCALEDIR runs an uninstalled build in another language: the
+   * tests point it at the build folder's po/, where the catalogs are built. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BEAMSCOPE_LOCALEDIR") != NULL
+                                   ? g_getenv ("BEAMSCOPE_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

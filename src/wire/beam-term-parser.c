@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -265,17 +267,21 @@ advance_char (Parser *self)
 static gboolean
 refuse_opaque (Parser *self)
 {
-  static const struct { const char *prefix; const char *what; } opaque[] = {
-    { "#PID<", "pids" }, { "#Port<", "ports" }, { "#Reference<", "references" },
-    { "#Ref<", "references" }, { "#Function<", "funs" }, { "#Fun<", "funs" },
+  /* Whole sentences, so that a translation can inflect each noun. */
+  static const struct { const char *prefix; const char *message; } opaque[] = {
+    { "#PID<", N_("pids cannot be typed; match them with '_' or a match variable") },
+    { "#Port<", N_("ports cannot be typed; match them with '_' or a match variable") },
+    { "#Reference<",
+      N_("references cannot be typed; match them with '_' or a match variable") },
+    { "#Ref<", N_("references cannot be typed; match them with '_' or a match variable") },
+    { "#Function<", N_("funs cannot be typed; match them with '_' or a match variable") },
+    { "#Fun<", N_("funs cannot be typed; match them with '_' or a match variable") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (opaque); i++)
     if (looking_at (self, opaque[i].prefix))
       {
-        fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
-              _("%s cannot be typed; match them with '_' or a match variable"),
-              opaque[i].what);
+        fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED, "%s", _(opaque[i].message));
         return TRUE;
       }
   return FALSE;
@@ -362,7 +368,9 @@ read_digits (Parser  *self,
   if (out->len > BEAM_TERM_PARSE_MAX_DIGITS)
     {
       fail (self, start, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-            _("numbers longer than %d digits cannot be typed"), BEAM_TERM_PARSE_MAX_DIGITS);
+            g_dngettext (NULL, "numbers longer than %d digit cannot be typed",
+                         "numbers longer than %d digits cannot be typed",
+                         BEAM_TERM_PARSE_MAX_DIGITS), BEAM_TERM_PARSE_MAX_DIGITS);
       return FALSE;
     }
   return TRUE;
@@ -536,7 +544,7 @@ parse_escape (Parser  *self,
       if (value > 0x10FFFF)
         {
           fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                _("character U+%" G_GINT64_MODIFIER "X is beyond Unicode"), value);
+                _("character U+%" PRIX64 " is beyond Unicode"), value);
           return FALSE;
         }
       *unit = (guint32) value;
@@ -587,7 +595,7 @@ parse_escape (Parser  *self,
           if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
             {
               fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                    _("U+%" G_GINT64_MODIFIER "X is not a Unicode character"), value);
+                    _("U+%" PRIX64 " is not a Unicode character"), value);
               return FALSE;
             }
           *unit = (guint32) value;
@@ -770,7 +778,9 @@ units_to_atom (Parser     *self,
 
   if (units->len > MAX_ATOM_CHARS)
     return fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID,
-                 _("atoms have at most %d characters"), MAX_ATOM_CHARS);
+                 g_dngettext (NULL, "atoms have at most %d character",
+                              "atoms have at most %d characters", MAX_ATOM_CHARS),
+                 MAX_ATOM_CHARS);
   bytes = units_to_bytes (self, at, units);
   if (bytes == NULL)
     return NULL;
@@ -1025,7 +1035,9 @@ parse_elixir_alias (Parser *self,
     name = g_strdup_printf ("Elixir.%.*s", (int) len, start);
   if (g_utf8_strlen (name, -1) > MAX_ATOM_CHARS)
     return fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                 _("atoms have at most %d characters"), MAX_ATOM_CHARS);
+                 g_dngettext (NULL, "atoms have at most %d character",
+                              "atoms have at most %d characters", MAX_ATOM_CHARS),
+                 MAX_ATOM_CHARS);
   return make_atom (name, strlen (name), hash);
 }
 
@@ -1095,7 +1107,9 @@ parse_elixir_atom (Parser *self,
       self->p = end;
       if (g_utf8_strlen (name, end - name) > MAX_ATOM_CHARS)
         return fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                     _("atoms have at most %d characters"), MAX_ATOM_CHARS);
+                     g_dngettext (NULL, "atoms have at most %d character",
+                                  "atoms have at most %d characters", MAX_ATOM_CHARS),
+                     MAX_ATOM_CHARS);
       return make_atom (name, end - name, hash);
     }
 
@@ -1189,7 +1203,9 @@ enter (Parser *self)
   if (++self->depth > BEAM_TERM_PARSE_MAX_DEPTH)
     {
       fail (self, self->p, BEAM_TERM_PARSE_ERROR_TOO_DEEP,
-            _("terms nested deeper than %d levels cannot be typed"),
+            g_dngettext (NULL, "terms nested deeper than %d level cannot be typed",
+                         "terms nested deeper than %d levels cannot be typed",
+                         BEAM_TERM_PARSE_MAX_DEPTH),
             BEAM_TERM_PARSE_MAX_DEPTH);
       return FALSE;
     }
@@ -1748,7 +1764,9 @@ read_count (Parser *self,
       if (value > (gint64) BEAM_TERM_PARSE_MAX_BINARY * 8)
         {
           fail (self, start, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-                _("binaries of more than %d bytes cannot be typed"),
+                g_dngettext (NULL, "binaries of more than %d byte cannot be typed",
+                             "binaries of more than %d bytes cannot be typed",
+                             BEAM_TERM_PARSE_MAX_BINARY),
                 BEAM_TERM_PARSE_MAX_BINARY);
           return FALSE;
         }
@@ -1859,7 +1877,9 @@ spend_budget (Parser     *self,
   if (n_bytes > self->binary_budget)
     {
       fail (self, at, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-            _("binaries of more than %d bytes cannot be typed"), BEAM_TERM_PARSE_MAX_BINARY);
+            g_dngettext (NULL, "binaries of more than %d byte cannot be typed",
+                         "binaries of more than %d bytes cannot be typed",
+                         BEAM_TERM_PARSE_MAX_BINARY), BEAM_TERM_PARSE_MAX_BINARY);
       return FALSE;
     }
   self->binary_budget -= n_bytes;
@@ -1924,7 +1944,7 @@ write_char (Parser      *self,
   if (c < 0 || c > 0x10FFFF || !is_valid_char ((guint32) c))
     {
       fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID,
-            _("%" G_GINT64_FORMAT " is not a Unicode character"), c);
+            _("%" PRId64 " is not a Unicode character"), c);
       return FALSE;
     }
   if (spec->type == SEGMENT_UTF8)
@@ -2349,7 +2369,9 @@ beam_term_parse (const char  *text,
   if (len > BEAM_TERM_PARSE_MAX_BYTES)
     {
       g_set_error (error, BEAM_TERM_PARSE_ERROR, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-                   _("Texts longer than %d bytes cannot be typed"), BEAM_TERM_PARSE_MAX_BYTES);
+                   g_dngettext (NULL, "Texts longer than %d byte cannot be typed",
+                                "Texts longer than %d bytes cannot be typed",
+                                BEAM_TERM_PARSE_MAX_BYTES), BEAM_TERM_PARSE_MAX_BYTES);
       return NULL;
     }
 
