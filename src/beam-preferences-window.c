@@ -148,7 +148,7 @@ static const struct
   { GROUP_REFRESH, ROW_SPIN, "applications-refresh-interval", N_("Applications"),
     N_("Seconds between refreshes"), NULL, NULL },
   { GROUP_REFRESH, ROW_CHOICES, "processes-refresh-interval", N_("Processes"),
-    N_("As the page's own menu offers"), processes_intervals_s, processes_interval_labels },
+    N_("How often the list refreshes"), processes_intervals_s, processes_interval_labels },
   { GROUP_REFRESH, ROW_SPIN, "ports-refresh-interval", N_("Ports"),
     N_("Seconds between refreshes"), NULL, NULL },
   { GROUP_REFRESH, ROW_SPIN, "tables-refresh-interval", N_("Tables"),
@@ -221,6 +221,10 @@ spin_button_new (double lower,
 
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  /* Wide enough for the numbers people type, not for the upper bound's
+   * ten digits, which would leave the row's title no room. */
+  if (upper >= 1e6)
+    gtk_editable_set_width_chars (GTK_EDITABLE (spin), 7);
   return spin;
 }
 

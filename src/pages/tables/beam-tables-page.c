@@ -446,6 +446,13 @@ beam_tables_page_get_shown (BeamTablesPage *self)
   return G_LIST_MODEL (self->selection);
 }
 
+gboolean
+beam_tables_page_get_with_system (BeamTablesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_TABLES_PAGE (self), FALSE);
+  return gtk_toggle_button_get_active (self->system_toggle);
+}
+
 void
 beam_tables_page_set_filter (BeamTablesPage *self,
                              const char     *text,
