@@ -259,6 +259,8 @@ add_number_rows (BeamPreferencesWindow *self)
           g_settings_bind (self->settings, number_rows[i].key, spin, "value",
                            G_SETTINGS_BIND_DEFAULT);
         }
+      /* Translations are text, not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(number_rows[i].title));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(number_rows[i].subtitle));
       adw_preferences_group_add (group_of (self, number_rows[i].group), row);
@@ -397,6 +399,7 @@ add_threshold_rows (BeamPreferencesWindow *self)
       gtk_box_append (GTK_BOX (box), warning);
       gtk_box_append (GTK_BOX (box), critical);
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(thresholds[i].subtitle));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
@@ -426,6 +429,8 @@ update_cookie_row (BeamPreferencesWindow *self)
 {
   g_autofree char *chosen = g_settings_get_string (self->settings, "cookie-file");
 
+  /* A path is text, not markup (the .ui says so too). */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->cookie_row), FALSE);
   if (*chosen == '\0')
     {
       g_autofree char *path = beam_cookie_dup_default_path ();
