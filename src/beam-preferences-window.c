@@ -153,6 +153,8 @@ static const struct
     N_("Seconds between refreshes"), NULL, NULL },
   { GROUP_REFRESH, ROW_SPIN, "tables-refresh-interval", N_("Tables"),
     N_("Seconds between refreshes"), NULL, NULL },
+  { GROUP_REFRESH, ROW_SPIN, "process-sample-interval", N_("Process Windows"),
+    N_("Seconds between samples of a process's memory, reductions and queue"), NULL, NULL },
   { GROUP_LOAD, ROW_CHOICES, "load-sample-interval", N_("Sampling"),
     N_("How often the node's load is sampled"), load_intervals_ms, load_interval_labels },
   { GROUP_LOAD, ROW_CHOICES, "load-window", N_("Charts Show"),

@@ -15,6 +15,7 @@
 #include "beam-connect-page-private.h"
 #include "beam-page.h"
 #include "beam-preferences-window.h"
+#include "beam-process-window.h"
 #include "beam-tables-page-private.h"
 #include "beam-test-display.h"
 #include "beam-test-node.h"
@@ -29,7 +30,8 @@ static const char * const keys[] = {
   "show-system-tables", "trace-limit", "trace-count", "trace-rate-events",
   "trace-rate-interval", "trace-duration", "system-refresh-interval",
   "memory-refresh-interval", "applications-refresh-interval", "processes-refresh-interval",
-  "ports-refresh-interval", "tables-refresh-interval", "load-sample-interval", "load-window",
+  "ports-refresh-interval", "tables-refresh-interval", "process-sample-interval",
+  "load-sample-interval", "load-window",
   "diagnostics-refresh-interval", "diagnostics-window",
   "diagnostics-threshold-message-queue", "diagnostics-threshold-queue-growth",
   "diagnostics-threshold-atoms", "diagnostics-threshold-binary-memory",
@@ -77,6 +79,20 @@ refreshed_twice (gpointer data)
   RefreshesAfter *after = data;
 
   return beam_page_get_refreshes (after->page) >= after->refreshes + 2;
+}
+
+typedef struct
+{
+  BeamProcessWindow *window;
+  guint              samples;
+} SamplesAfter;
+
+static gboolean
+sampled_twice (gpointer data)
+{
+  SamplesAfter *after = data;
+
+  return beam_process_window_get_samples (after->window) >= after->samples + 2;
 }
 
 static gboolean
@@ -151,6 +167,29 @@ test_preferences (void)
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (
                       row_widget (preferences, "processes-refresh-interval"))), ==, 4);
   g_settings_reset (settings, "processes-refresh-interval");
+
+  /* A process window's trends: sampled at the new interval at once. */
+  {
+    SamplesAfter samples_after;
+    BeamProcessWindow *process;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.open-process", "s", "init");
+    process = BEAM_PROCESS_WINDOW (beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW));
+    g_assert_nonnull (process);
+    beam_test_wait_until (beam_test_process_window_loaded, process, 10000 * BEAM_TEST_SLOWDOWN);
+    g_assert_cmpuint (beam_process_window_get_sample_interval (process), ==, 2);
+    g_settings_set_uint (settings, "process-sample-interval", 10);
+    g_assert_cmpuint (beam_process_window_get_sample_interval (process), ==, 10);
+    spin = row_widget (preferences, "process-sample-interval");
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 10);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1);
+    g_assert_cmpuint (beam_process_window_get_sample_interval (process), ==, 1);
+    samples_after.window = process;
+    samples_after.samples = beam_process_window_get_samples (process);
+    beam_test_wait_until (sampled_twice, &samples_after, 4000 * BEAM_TEST_SLOWDOWN);
+    g_settings_reset (settings, "process-sample-interval");
+    beam_test_destroy_and_finalize (g_object_ref (process));
+  }
 
   /* Style: the row, the main menu's action and libadwaita agree. */
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "general");
