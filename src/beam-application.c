@@ -221,7 +221,7 @@ about_action (GSimpleAction *action G_GNUC_UNUSED,
   GtkApplication *app = user_data;
   GtkWindow *parent = gtk_application_get_active_window (app);
   BeamNode *node = BEAM_IS_WINDOW (parent) ? beam_window_get_node (BEAM_WINDOW (parent)) : NULL;
-  static const char *developers[] = { "The Beamscope developers", NULL };
+  const char *developers[] = { _("The Beamscope developers"), NULL };
   g_autofree char *debug_info = dup_debug_info (node, NULL, NULL);
   AdwAboutWindow *about;
 
@@ -232,6 +232,8 @@ about_action (GSimpleAction *action G_GNUC_UNUSED,
                         "version", PACKAGE_VERSION,
                         "comments", _("Inspect running Erlang and Elixir nodes"),
                         "developers", developers,
+                        /* Translators: your names, one a line, shown in the About window. */
+                        "translator-credits", _("translator-credits"),
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "website", WEBSITE,
                         "issue-url", ISSUE_URL,

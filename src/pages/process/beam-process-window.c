@@ -451,9 +451,14 @@ show_messages_count (BeamProcessWindow *self)
   if (self->messages_asked)
     return;
   if (queue_len > BIG_QUEUE)
-    text = g_strdup_printf (_("%s messages waiting. Loading copies the whole queue on the "
-                              "node to send the first %d: on a queue this long that takes "
-                              "memory and time there."),
+    text = g_strdup_printf (g_dngettext (NULL,
+                                         "%s message waiting. Loading copies the whole queue "
+                                         "on the node to send the first %d: on a queue this "
+                                         "long that takes memory and time there.",
+                                         "%s messages waiting. Loading copies the whole queue "
+                                         "on the node to send the first %d: on a queue this "
+                                         "long that takes memory and time there.",
+                                         (gulong) queue_len),
                             count, FIRST_MESSAGES);
   else
     text = g_strdup_printf (ngettext ("%s message waiting", "%s messages waiting", queue_len),
@@ -791,7 +796,9 @@ messages_done (GObject      *object G_GNUC_UNUSED,
   if ((gint64) messages->entries->len == messages->count)
     text = g_strdup_printf (ngettext ("%s message", "All %s messages", messages->count), count);
   else
-    text = g_strdup_printf (_("The first %s of %s messages"), shown, count);
+    text = g_strdup_printf (g_dngettext (NULL, "The first %s of %s message",
+                                         "The first %s of %s messages", messages->count),
+                            shown, count);
   gtk_label_set_label (self->messages_label, text);
 
   /* Numbered as they wait: 1 is the next one the process will read. */
@@ -1202,8 +1209,12 @@ sys_log_done (GObject      *object G_GNUC_UNUSED,
   beam_trace_log_append (beam_trace_view_get_log (self->trace_view), log->events);
   count = beam_format_count (log->events->len);
   if (!log->was_on)
-    text = g_strdup_printf (_("sys:log was off: it is on now and keeps the next %d events; "
-                              "Show Log again to read them"),
+    text = g_strdup_printf (g_dngettext (NULL,
+                                         "sys:log was off: it is on now and keeps the next %d "
+                                         "event; Show Log again to read it",
+                                         "sys:log was off: it is on now and keeps the next %d "
+                                         "events; Show Log again to read them",
+                                         gtk_spin_button_get_value_as_int (self->trace_count_spin)),
                             gtk_spin_button_get_value_as_int (self->trace_count_spin));
   else if (log->events->len == 0)
     text = g_strdup (_("sys:log is on, and has logged no event yet"));

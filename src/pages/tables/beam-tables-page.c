@@ -253,8 +253,12 @@ update_status (BeamTablesPage *self)
                                                              : self->tables));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (mnesia ? self->mnesia_filtered
                                                                : self->filtered));
-  g_autofree char *text = mnesia ? g_strdup_printf (_("%u of %u Mnesia tables"), shown, all)
-                                 : g_strdup_printf (_("%u of %u tables"), shown, all);
+  g_autofree char *text = mnesia ? g_strdup_printf (g_dngettext (NULL, "%u of %u Mnesia table",
+                                                                 "%u of %u Mnesia tables", all),
+                                                    shown, all)
+                                 : g_strdup_printf (g_dngettext (NULL, "%u of %u table",
+                                                                 "%u of %u tables", all),
+                                                    shown, all);
 
   gtk_label_set_text (self->status_label, text);
 }
