@@ -13,7 +13,7 @@
  * The header's state icon is the Nodes menu's button (BeamNodesPopover): it
  * lists the node's cluster and the other nodes on its host; a node
  * chosen there opens in a new window, with this window's cookie and
- * --read-only. A window that closes leaves its size and page in GSettings
+ * read-only mode. A window that closes leaves its size and page in GSettings
  * (window-width, window-height, window-maximized, last-page), which the next
  * window starts from; none is written while windows only resize, so two
  * open windows never resize each other. */
@@ -243,7 +243,10 @@ show_node (BeamWindow     *self,
            BeamConnection *connection,
            const char     *page)
 {
-  g_autoptr(BeamNode) node = beam_node_new (connection, self->read_only);
+  /* --read-only forces it for the run; the setting asks it of every node,
+   * from its next connection (a node's pages and windows read it once). */
+  gboolean read_only = self->read_only || g_settings_get_boolean (self->settings, "read-only");
+  g_autoptr(BeamNode) node = beam_node_new (connection, read_only);
   g_autofree char *last_page = NULL;
 
   set_node (self, node);
@@ -393,7 +396,8 @@ on_connect_requested (BeamWindow      *self,
 
 /* A node of the Nodes menu, in a window of its own: the same cookie (a
  * cluster shares one, and a node with another says so on the new window's
- * connect screen) and the same --read-only as this one. */
+ * connect screen) and the same read-only mode as this one's node, whether
+ * --read-only or the setting made it so. */
 static void
 on_cluster_node_activated (BeamWindow       *self,
                            const char       *name,
@@ -404,7 +408,8 @@ on_cluster_node_activated (BeamWindow       *self,
 
   if (self->node == NULL || self->cookie == NULL)
     return;
-  window = beam_window_new (ADW_APPLICATION (application), self->read_only);
+  window = beam_window_new (ADW_APPLICATION (application),
+                            beam_node_get_read_only (self->node));
   beam_connect_page_use_cookie (window->connect_page, self->cookie,
                                 beam_node_get_name (self->node));
   gtk_window_present (GTK_WINDOW (window));

@@ -171,12 +171,13 @@ beam_cookie_resolve (const char  *cookie,
                      const char  *cookie_file,
                      GError     **error)
 {
-  return beam_cookie_resolve_from (cookie, cookie_file, NULL, error);
+  return beam_cookie_resolve_from (cookie, cookie_file, NULL, NULL, error);
 }
 
 char *
 beam_cookie_resolve_from (const char  *cookie,
                           const char  *cookie_file,
+                          const char  *default_file,
                           char       **source,
                           GError     **error)
 {
@@ -202,6 +203,13 @@ beam_cookie_resolve_from (const char  *cookie,
     {
       where = g_strdup_printf (_("from $%s"), BEAM_COOKIE_ENV);
       found = check_given (env, BEAM_COOKIE_ENV, error);
+    }
+  /* Chosen once in Preferences: still after the environment, which is
+   * chosen for one run. */
+  else if (default_file != NULL && *default_file != '\0')
+    {
+      where = g_strdup_printf (_("from %s, as chosen in Preferences"), default_file);
+      found = beam_cookie_read_file (default_file, error);
     }
   else
     {
