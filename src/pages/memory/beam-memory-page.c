@@ -215,6 +215,7 @@ show_memory (BeamMemoryPage *self)
 {
   const BeamLoadSample *memory = self->memory;
   gint64 total = memory->memory[BEAM_MEMORY_TOTAL];
+  GString *description = g_string_new (NULL);
 
   clear_grid (self->memory_grid);
   for (guint i = 0; i < G_N_ELEMENTS (bar_parts); i++)
@@ -238,7 +239,14 @@ show_memory (BeamMemoryPage *self)
       gtk_grid_attach (self->memory_grid, label, 1, i, 1, 1);
       gtk_grid_attach (self->memory_grid, size_label, 2, i, 1, 1);
       gtk_grid_attach (self->memory_grid, share_label, 3, i, 1, 1);
+      /* Translators: one part of the memory bar's description, "processes 12 MiB 40.1 %" */
+      g_string_append_printf (description, i == 0 ? _("%s %s %s") : _(", %s %s %s"),
+                              _(bar_parts[i].label), size, share);
     }
+  /* The bar's parts as words, for a screen reader. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->memory_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str, -1);
+  g_string_free (description, TRUE);
   {
     g_autofree char *size = beam_format_bytes (total);
     GtkWidget *label = gtk_label_new (_("total"));
@@ -288,6 +296,8 @@ build_allocator_charts (BeamMemoryPage       *self,
                                       beam_page_get_refresh_interval (BEAM_PAGE (self)))
                              * G_USEC_PER_SEC);
       gtk_widget_set_size_request (GTK_WIDGET (charts[c]), -1, 150);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (charts[c]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      titles[c], -1);
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_widget_add_css_class (title, "heading");
       gtk_box_append (self->allocator_charts_box, title);
