@@ -393,6 +393,21 @@ show_allocators (BeamMemoryPage       *self,
       gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
       gtk_widget_set_size_request (bar, 80, -1);
       gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      {
+        /* Translators: the accessible name of an allocator's usage bar, %s its type */
+        g_autofree char *name = g_strdup_printf (_("%s usage"), allocator->type);
+        g_autofree char *percent = g_strdup_printf ("%.1f %%", allocator->allocated > 0
+                                                   ? 100.0 * allocator->used / allocator->allocated
+                                                   : 0.0);
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (bar),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.0,
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 1.0,
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_NOW,
+                                        gtk_level_bar_get_value (GTK_LEVEL_BAR (bar)),
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, percent, -1);
+      }
       gtk_grid_attach (grid, bar, 5, row, 1, 1);
       size_cell (grid, 6, row, allocator->mbcs_carriers_size);
       size_cell (grid, 7, row, allocator->sbcs_carriers_size);

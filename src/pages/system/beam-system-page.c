@@ -583,7 +583,11 @@ update_rows (BeamSystemPage *self)
           double fraction = row->field->fraction (info);
           gtk_widget_set_visible (GTK_WIDGET (row->bar), fraction >= 0);
           gtk_level_bar_set_value (row->bar, MAX (fraction, 0.0));
+          /* GTK 4.8's level bar tells its range but not its value. */
           gtk_accessible_update_property (GTK_ACCESSIBLE (row->bar),
+                                          GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.0,
+                                          GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 1.0,
+                                          GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, MAX (fraction, 0.0),
                                           GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
           if (row->field->group == GROUP_MEMORY)
             gtk_level_bar_set_mode (row->bar, GTK_LEVEL_BAR_MODE_CONTINUOUS);
