@@ -20,7 +20,10 @@ main (int    argc,
 
   beam_application_tune_allocator ();
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* BEAMSCOPE_LOCALEDIR runs an uninstalled build in another language: the
+   * tests point it at the build folder's po/, where the catalogs are built. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BEAMSCOPE_LOCALEDIR") != NULL
+                                   ? g_getenv ("BEAMSCOPE_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -10,8 +10,10 @@ packages=(
   # the C-node library and the nodes we test against
   erlang-nox erlang-dev elixir
   # display tests, data-file validation
-  xvfb xauth dbus dbus-x11 desktop-file-utils appstream-util
+  xvfb xauth dbus dbus-x11 desktop-file-utils appstream-util appstream
   libxtst-dev
+  # the German test reads the app's accessible tree over AT-SPI
+  libatspi2.0-dev at-spi2-core
   fonts-cantarell adwaita-icon-theme
   # fuzzing (tools/fuzz.sh): clang, and its sanitizer and libFuzzer runtimes,
   # only recommended by clang-14, which we install without recommends

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "beam-cli-private.h"
@@ -133,13 +135,13 @@ format_run_queues (const BeamSystemInfo *info)
   if (info->run_queue < 0 || lengths->len < 3)
     return g_strdup ("-");
   text = g_string_new (NULL);
-  g_string_append_printf (text, _("%" G_GINT64_FORMAT " (normal %" G_GINT64_FORMAT " ["),
+  g_string_append_printf (text, _("%" PRId64 " (normal %" PRId64 " ["),
                           info->run_queue, info->run_queue_normal);
   for (guint i = 0; i + 2 < lengths->len; i++)
-    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? " " : "",
+    g_string_append_printf (text, "%s%" PRId64, i ? " " : "",
                             g_array_index (lengths, gint64, i));
-  g_string_append_printf (text, _("], dirty CPU %" G_GINT64_FORMAT ", dirty IO %"
-                                  G_GINT64_FORMAT ")"),
+  g_string_append_printf (text, _("], dirty CPU %" PRId64 ", dirty IO %"
+                                  PRId64 ")"),
                           info->run_queue_dirty_cpu, info->run_queue_dirty_io);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

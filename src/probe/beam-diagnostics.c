@@ -16,6 +16,7 @@
 
 #define G_LOG_DOMAIN "beamscope-probe"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -48,6 +49,49 @@ static const char *check_atoms[BEAM_N_CHECKS] = {
   [BEAM_CHECK_PROCESS_MEMORY] = "process_memory",
   [BEAM_CHECK_MEMORY_GROWTH] = "memory_growth",
 };
+
+/* What a person reads for each figure's label (the label itself stays the
+ * monitoring plugin's and the JSON's key). */
+static const struct { const char *label; const char *title; } figure_titles[] = {
+  { "message_queue", N_("longest message queue") },
+  { "queues_over", N_("queues over the threshold") },
+  { "queue_growth", N_("fastest queue growth") },
+  { "queues_grown", N_("queues growing") },
+  { "atoms", N_("atom table used") },
+  { "atom_count", N_("atoms") },
+  { "atom_growth", N_("atom growth") },
+  { "atom_exhaustion", N_("atom table full in") },
+  { "binary_memory", N_("binary memory share") },
+  { "binary", N_("binary memory") },
+  { "schedulers", N_("scheduler usage") },
+  { "busiest_scheduler", N_("busiest scheduler") },
+  { "run_queue", N_("run queues") },
+  { "dirty_schedulers", N_("dirty CPU scheduler usage") },
+  { "busiest_dirty_scheduler", N_("busiest dirty CPU scheduler") },
+  { "dirty_cpu_run_queue", N_("dirty CPU run queue") },
+  { "process_limit", N_("process limit used") },
+  { "process_count", N_("processes") },
+  { "port_limit", N_("port limit used") },
+  { "port_count", N_("ports") },
+  { "ets_limit", N_("ETS table limit used") },
+  { "ets_count", N_("ETS tables") },
+  { "ets_memory", N_("biggest ETS table share") },
+  { "ets_biggest", N_("biggest ETS table") },
+  { "memory_total", N_("total memory") },
+  { "process_memory", N_("biggest process") },
+  { "memory_growth", N_("memory growth") },
+};
+
+const char *
+beam_figure_get_title (const BeamFigure *figure)
+{
+  g_return_val_if_fail (figure != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (figure_titles); i++)
+    if (g_strcmp0 (figure->label, figure_titles[i].label) == 0)
+      return _(figure_titles[i].title);
+  return figure->label != NULL ? figure->label : "";
+}
 
 static gboolean
 check_needs_window (BeamCheck check)
@@ -653,7 +697,7 @@ decode_schedulers (const BeamTerm               *answer,
     {
       add_figure (result, "dirty_cpu_run_queue", MAX (dirty_run_queue, 0), "", NAN, NAN, 0, NAN);
       result->summary = g_strdup_printf (_("%u dirty CPU schedulers %s busy over %s, run queue %"
-                                           G_GINT64_FORMAT), measured, share, window,
+                                           PRId64), measured, share, window,
                                          MAX (dirty_run_queue, 0));
     }
   else
@@ -662,7 +706,7 @@ decode_schedulers (const BeamTerm               *answer,
 
       add_figure (result, "run_queue", run_queue, "", NAN, NAN, 0, NAN);
       result->summary = g_strdup_printf (_("%u schedulers %s busy over %s (the busiest %s), "
-                                           "run queues %" G_GINT64_FORMAT), measured, share,
+                                           "run queues %" PRId64), measured, share,
                                          window, top, run_queue);
     }
   return TRUE;

@@ -111,6 +111,9 @@ typedef struct
   char            *finding;
 } BeamCheckResult;
 
+/* The figure's label as a person reads it, translated ("queues over the
+ * threshold" for queues_over); the label itself for one it does not know. */
+const char     *beam_figure_get_title            (const BeamFigure             *figure);
 const char     *beam_check_to_string             (BeamCheck                     check);
 /* FALSE for a name that is no check. */
 gboolean        beam_check_from_string           (const char                   *name,

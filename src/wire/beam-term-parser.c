@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -265,17 +267,21 @@ advance_char (Parser *self)
 static gboolean
 refuse_opaque (Parser *self)
 {
-  static const struct { const char *prefix; const char *what; } opaque[] = {
-    { "#PID<", "pids" }, { "#Port<", "ports" }, { "#Reference<", "references" },
-    { "#Ref<", "references" }, { "#Function<", "funs" }, { "#Fun<", "funs" },
+  /* Whole sentences, so that a translation can inflect each noun. */
+  static const struct { const char *prefix; const char *message; } opaque[] = {
+    { "#PID<", N_("pids cannot be typed; match them with '_' or a match variable") },
+    { "#Port<", N_("ports cannot be typed; match them with '_' or a match variable") },
+    { "#Reference<",
+      N_("references cannot be typed; match them with '_' or a match variable") },
+    { "#Ref<", N_("references cannot be typed; match them with '_' or a match variable") },
+    { "#Function<", N_("funs cannot be typed; match them with '_' or a match variable") },
+    { "#Fun<", N_("funs cannot be typed; match them with '_' or a match variable") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (opaque); i++)
     if (looking_at (self, opaque[i].prefix))
       {
-        fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED,
-              _("%s cannot be typed; match them with '_' or a match variable"),
-              opaque[i].what);
+        fail (self, self->p, BEAM_TERM_PARSE_ERROR_UNSUPPORTED, "%s", _(opaque[i].message));
         return TRUE;
       }
   return FALSE;
@@ -536,7 +542,7 @@ parse_escape (Parser  *self,
       if (value > 0x10FFFF)
         {
           fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                _("character U+%" G_GINT64_MODIFIER "X is beyond Unicode"), value);
+                _("character U+%" PRIX64 " is beyond Unicode"), value);
           return FALSE;
         }
       *unit = (guint32) value;
@@ -587,7 +593,7 @@ parse_escape (Parser  *self,
           if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
             {
               fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                    _("U+%" G_GINT64_MODIFIER "X is not a Unicode character"), value);
+                    _("U+%" PRIX64 " is not a Unicode character"), value);
               return FALSE;
             }
           *unit = (guint32) value;
@@ -1924,7 +1930,7 @@ write_char (Parser      *self,
   if (c < 0 || c > 0x10FFFF || !is_valid_char ((guint32) c))
     {
       fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID,
-            _("%" G_GINT64_FORMAT " is not a Unicode character"), c);
+            _("%" PRId64 " is not a Unicode character"), c);
       return FALSE;
     }
   if (spec->type == SEGMENT_UTF8)

@@ -603,9 +603,12 @@ test_sampling_during_big_fetch (void)
                   fetch_samples, fetch_gap);
   g_assert_cmpuint (sampler.failures, ==, 0);
   /* The fetch lasts long enough to mean something, and no sample waits for
-   * it: a gap of a few intervals at most, not the fetch's length. */
+   * it: a gap of a few intervals at most, not the fetch's length. A machine
+   * busy with other work stretches the quiet gaps too: the bound grows with
+   * them, and a sample held for the whole fetch still fails. */
   g_assert_cmpfloat (fetch_to - fetch_from, >, 500);
-  g_assert_cmpfloat (fetch_gap, <, 300 * BEAM_TEST_SLOWDOWN);
+  g_assert_cmpfloat (fetch_gap, <, MAX (300 * BEAM_TEST_SLOWDOWN, 3 * quiet_gap));
+  g_assert_cmpfloat (fetch_gap, <, (fetch_to - fetch_from) * 0.75);
   g_assert_cmpuint (fetch_samples, >=,
                     (guint) ((fetch_to - fetch_from) / (250 * BEAM_TEST_SLOWDOWN)));
 

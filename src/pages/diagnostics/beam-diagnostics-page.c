@@ -520,9 +520,7 @@ append_figures (GtkBox                *content,
       const BeamFigure *figure = g_ptr_array_index (result->figures, i);
       g_autofree char *value = format_value (figure->value, figure->unit);
       g_autofree char *limits = NULL;
-      /* "queues_over" reads as "queues over". */
-      g_autofree char *name = g_strdelimit (g_strdup (figure->label != NULL ? figure->label
-                                                                            : ""), "_", ' ');
+      const char *name = beam_figure_get_title (figure);
       GtkWidget *label;
 
       if (!isnan (figure->max) && g_strcmp0 (figure->unit, "%") != 0

@@ -456,7 +456,7 @@ show_messages_count (BeamProcessWindow *self)
     text = g_strdup_printf (ngettext ("%s message waiting", "%s messages waiting", queue_len),
                             count);
   gtk_label_set_label (self->messages_label, text);
-  gtk_button_set_label (self->messages_button, _("Load"));
+  gtk_button_set_label (self->messages_button, C_("messages", "Load"));
 }
 
 static void

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -134,7 +136,7 @@ format_duration_ms (gint64 ms)
   if (ms < 0)
     return g_strdup (_("unknown"));
   if (s >= 86400)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " d %02d h %02d min"), s / 86400,
+    return g_strdup_printf (_("%" PRId64 " d %02d h %02d min"), s / 86400,
                             (int) (s / 3600 % 24), (int) (s / 60 % 60));
   return g_strdup_printf ("%02d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
 }

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "beam-number-format.h"
@@ -706,7 +708,7 @@ insert_action (GtkWidget  *widget,
 {
   BeamTableWindow *self = BEAM_TABLE_WINDOW (widget);
   g_autofree char *body = g_strdup_printf (_("A tuple with its key at position %"
-                                             G_GINT64_FORMAT ". The next step says which "
+                                             PRId64 ". The next step says which "
                                              "atoms it would make on the node."),
                                            beam_ets_row_window_get_keypos (self->rows));
   GtkWidget *dialog = confirmation (self, _("Insert a Row"), body, _("_Review…"), FALSE);
