@@ -74,14 +74,18 @@ check_icon_button (GtkWidget *button,
                    Seen      *seen)
 {
   seen->icon_buttons++;
+  /* Not "labelled by": GTK 4.8 has a button labelled by its own icon. */
   if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (button),
-                                        GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
       gtk_widget_get_tooltip_text (button) != NULL)
     return;
   g_ptr_array_add (seen->unlabelled,
-                   g_strdup_printf ("%s in %s", G_OBJECT_TYPE_NAME (button),
-                                    G_OBJECT_TYPE_NAME (gtk_widget_get_parent (button))));
+                   g_strdup_printf ("%s (icon %s) in %s in %s", G_OBJECT_TYPE_NAME (button),
+                                    GTK_IS_BUTTON (button)
+                                    ? gtk_button_get_icon_name (GTK_BUTTON (button))
+                                    : gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (button)),
+                                    G_OBJECT_TYPE_NAME (gtk_widget_get_parent (button)),
+                                    G_OBJECT_TYPE_NAME (gtk_widget_get_ancestor (
+                                      button, GTK_TYPE_WINDOW))));
 }
 
 /* Every icon-only button under `widget`, and every widget that draws
@@ -92,6 +96,10 @@ walk (GtkWidget *widget,
       gboolean   in_shown)
 {
   in_shown = in_shown || widget == seen->shown;
+  /* GTK's own: a spin button is named and read as one, its arrows with it;
+   * a hidden widget is not read (a search bar's close button, unused). */
+  if (GTK_IS_SPIN_BUTTON (widget) || !gtk_widget_get_visible (widget))
+    return;
   if (GTK_IS_MENU_BUTTON (widget))
     {
       /* Its inner toggle button is its own: the menu button is what is named. */
