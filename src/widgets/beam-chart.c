@@ -439,10 +439,24 @@ draw_hover (BeamChart *self,
       cairo_stroke (cr);
 
       readout_layout (self, &readout, self->hover_x, width, height);
-      cairo_set_source_rgba (cr, 0.15, 0.15, 0.15, 0.85);
-      cairo_rectangle (cr, readout.x, readout.y, readout.width, readout.height);
-      cairo_fill (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
+      /* A popover's colours, which follow the dark style, with an edge
+       * that sets it off the plot in both. */
+      {
+        GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
+        GdkRGBA box, text;
+
+        if (!gtk_style_context_lookup_color (context, "popover_bg_color", &box))
+          gdk_rgba_parse (&box, "#ffffff");
+        if (!gtk_style_context_lookup_color (context, "popover_fg_color", &text))
+          text = fg;
+        cairo_set_source_rgba (cr, box.red, box.green, box.blue, 0.95);
+        cairo_rectangle (cr, readout.x + 0.5, readout.y + 0.5, readout.width - 1,
+                         readout.height - 1);
+        cairo_fill_preserve (cr);
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.25);
+        cairo_stroke (cr);
+        gdk_cairo_set_source_rgba (cr, &text);
+      }
       column_x = readout.x + READOUT_PAD;
       for (guint i = 0; i < readout.n_columns; i++)
         {

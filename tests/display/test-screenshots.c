@@ -14,7 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "beam-applications-page-private.h"
-#include "beam-chart.h"
+#include "beam-chart-private.h"
 #include "beam-connection.h"
 #include "beam-supervision-canvas.h"
 #include "beam-test-display.h"
@@ -177,16 +177,22 @@ save_visit (GtkWidget  *toplevel,
     g_assert_cmpint (gtk_widget_get_scale_factor (toplevel), ==, 2);
   beam_test_save_screenshot (toplevel, file);
   shots->visits++;
-  if (!shots->dark)
-    return;
   if (g_str_has_suffix (name, "-load"))
     {
       GtkWidget *chart = beam_test_find_descendant (shown, BEAM_TYPE_CHART);
 
       g_assert_nonnull (chart);
-      assert_light_on_dark (toplevel, chart, CHART_LABELS_WIDTH, "the chart's labels");
+      if (shots->dark)
+        assert_light_on_dark (toplevel, chart, CHART_LABELS_WIDTH, "the chart's labels");
+      /* The readout a pointer shows, in the style's colours. */
+      _beam_chart_set_hover (BEAM_CHART (chart), gtk_widget_get_width (chart) * 0.8);
+      beam_test_run_for (300);
+      g_free (file);
+      file = g_strdup_printf ("%s/%s-hover.png", shots->folder, name);
+      beam_test_save_screenshot (toplevel, file);
+      _beam_chart_set_hover (BEAM_CHART (chart), -1);
     }
-  if (BEAM_IS_APPLICATIONS_PAGE (shown))
+  if (shots->dark && BEAM_IS_APPLICATIONS_PAGE (shown))
     assert_light_on_dark (toplevel,
                           GTK_WIDGET (beam_applications_page_get_canvas (
                                         BEAM_APPLICATIONS_PAGE (shown))),
