@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The application: command-line options, the about window, styling. Not
+/* The application: command-line options, the about and preferences windows,
+ * styling (light or dark, from the color-scheme setting). Not
  * unique: each `beamscope --node X` is its own process inspecting its own
  * node, so one stuck node can never take another window down with it. */
 
@@ -12,6 +13,7 @@
 
 #include "beam-application.h"
 #include "beam-number-format.h"
+#include "beam-preferences-window.h"
 #include "beam-screenshots.h"
 #include "beam-system-info.h"
 #include "beam-window.h"
@@ -219,7 +221,7 @@ about_action (GSimpleAction *action G_GNUC_UNUSED,
   GtkApplication *app = user_data;
   GtkWindow *parent = gtk_application_get_active_window (app);
   BeamNode *node = BEAM_IS_WINDOW (parent) ? beam_window_get_node (BEAM_WINDOW (parent)) : NULL;
-  static const char *developers[] = { "The Beamscope developers", NULL };
+  const char *developers[] = { _("The Beamscope developers"), NULL };
   g_autofree char *debug_info = dup_debug_info (node, NULL, NULL);
   AdwAboutWindow *about;
 
@@ -230,6 +232,8 @@ about_action (GSimpleAction *action G_GNUC_UNUSED,
                         "version", PACKAGE_VERSION,
                         "comments", _("Inspect running Erlang and Elixir nodes"),
                         "developers", developers,
+                        /* Translators: your names, one a line, shown in the About window. */
+                        "translator-credits", _("translator-credits"),
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "website", WEBSITE,
                         "issue-url", ISSUE_URL,
@@ -246,6 +250,30 @@ about_action (GSimpleAction *action G_GNUC_UNUSED,
                                     about_ref);
     }
   gtk_window_present (GTK_WINDOW (about));
+}
+
+/* One Preferences window per application, in front of the window it was
+ * asked from. */
+static void
+preferences_action (GSimpleAction *action G_GNUC_UNUSED,
+                    GVariant      *parameter G_GNUC_UNUSED,
+                    gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  GtkWindow *preferences = NULL;
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (BEAM_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+  if (preferences == NULL)
+    {
+      preferences = GTK_WINDOW (beam_preferences_window_new ());
+      gtk_window_set_application (preferences, app);
+    }
+  if (parent != NULL && parent != preferences)
+    gtk_window_set_transient_for (preferences, parent);
+  gtk_window_present (preferences);
 }
 
 static void
@@ -269,16 +297,34 @@ on_size_units_changed (BeamApplication *self)
       g_action_group_activate_action (G_ACTION_GROUP (l->data), "refresh", NULL);
 }
 
+/* Light, dark or the system's: libadwaita restyles every window at once. */
+static void
+on_color_scheme_changed (BeamApplication *self)
+{
+  static const AdwColorScheme schemes[] = {
+    [BEAM_COLOR_SCHEME_DEFAULT] = ADW_COLOR_SCHEME_DEFAULT,
+    [BEAM_COLOR_SCHEME_LIGHT] = ADW_COLOR_SCHEME_FORCE_LIGHT,
+    [BEAM_COLOR_SCHEME_DARK] = ADW_COLOR_SCHEME_FORCE_DARK,
+  };
+  guint scheme = g_settings_get_enum (self->settings, "color-scheme");
+
+  g_return_if_fail (scheme < G_N_ELEMENTS (schemes));
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), schemes[scheme]);
+}
+
 static void
 beam_application_startup (GApplication *app)
 {
   BeamApplication *self = BEAM_APPLICATION (app);
   g_autoptr(GAction) size_units = NULL;
+  g_autoptr(GAction) color_scheme = NULL;
   static const GActionEntry actions[] = {
     { "about", about_action, NULL, NULL, NULL, { 0 } },
+    { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
     { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *refresh_accels[] = { "<Control>r", "F5", NULL };
   static const char *find_accels[] = { "<Control>f", NULL };
   static const char *trace_accels[] = { "<Control>t", NULL };
@@ -295,6 +341,14 @@ beam_application_startup (GApplication *app)
   g_signal_connect_swapped (self->settings, "changed::size-units",
                             G_CALLBACK (on_size_units_changed), self);
   beam_number_format_set_size_units (g_settings_get_enum (self->settings, "size-units"));
+  /* The main menu's Style items and Preferences' row are the same key. */
+  color_scheme = g_settings_create_action (self->settings, "color-scheme");
+  g_action_map_add_action (G_ACTION_MAP (app), color_scheme);
+  g_signal_connect_swapped (self->settings, "changed::color-scheme",
+                            G_CALLBACK (on_color_scheme_changed), self);
+  on_color_scheme_changed (self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.find", find_accels);

@@ -211,7 +211,10 @@ show_node (BeamWindow     *self,
            BeamConnection *connection,
            const char     *page)
 {
-  g_autoptr(BeamNode) node = beam_node_new (connection, self->read_only);
+  /* --read-only forces it for the run; the setting asks it of every node,
+   * from its next connection (a node's pages and windows read it once). */
+  gboolean read_only = self->read_only || g_settings_get_boolean (self->settings, "read-only");
+  g_autoptr(BeamNode) node = beam_node_new (connection, read_only);
 
   set_node (self, node);
   g_signal_connect_object (self->node, "notify::state", G_CALLBACK (on_node_state_changed),

@@ -15,6 +15,9 @@ packages=(
   # the German test reads the app's accessible tree over AT-SPI
   libatspi2.0-dev at-spi2-core
   fonts-cantarell adwaita-icon-theme
+  # manual pages (scdoc builds them; the man-pages test renders them with groff
+  # and man), the shell completions' tests, the Flatpak manifest's test
+  scdoc groff-base man-db bash-completion zsh fish flatpak-builder
   # fuzzing (tools/fuzz.sh): clang, and its sanitizer and libFuzzer runtimes,
   # only recommended by clang-14, which we install without recommends
   clang libclang-rt-14-dev

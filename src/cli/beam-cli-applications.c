@@ -56,7 +56,11 @@ _beam_cli_apps (BeamCli *cli)
       return 0;
     }
 
-  g_print ("%-24s %-10s %-10s %-9s %10s %14s  %s\n", _("NAME"), _("VSN"), _("TYPE"),
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: NAME 24, VSN (version) 10, TYPE 10, STATE 9, PROCESSES 10,
+   * MEMORY 14. */
+  g_print ("%-24s %-10s %-10s %-9s %10s %14s  %s\n", _("NAME"),
+           /* Translators: an application's version (vsn), a column 10 wide. */ _("VSN"), _("TYPE"),
            _("STATE"), _("PROCESSES"), _("MEMORY"), _("DESCRIPTION"));
   for (guint i = 0; i < list->n_applications; i++)
     {
@@ -110,7 +114,8 @@ describe (const BeamSupervisionNode *node)
               g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT,
                                                         node->children_count);
 
-              g_string_append_printf (line, _(", %s children"), count);
+              g_string_append_printf (line, g_dngettext (NULL, ", %s child", ", %s children",
+                                                         node->children_count), count);
             }
         }
       break;

@@ -61,6 +61,8 @@ _beam_cli_sched (BeamCli *cli)
       return _beam_cli_print_builder (builder);
     }
 
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: SCHEDULER 10, TYPE 10. */
   g_print ("%-10s %-10s %s\n", _("SCHEDULER"), _("TYPE"), _("USAGE"));
   for (guint i = 0; i < usage->len; i++)
     {

@@ -124,6 +124,8 @@ _beam_cli_alloc (BeamCli *cli)
       return 0;
     }
 
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: ALLOCATOR 16, ALLOCATED 12, USED 12, USAGE 7, MAX 12. */
   g_print ("%-16s %12s %12s %7s %12s\n", _("ALLOCATOR"), _("ALLOCATED"), _("USED"), _("USAGE"),
            _("MAX"));
   for (guint i = 0; i <= allocators->types->len; i++)

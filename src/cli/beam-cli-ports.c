@@ -30,9 +30,14 @@ format_bytes (gint64 value)
 static void
 print_ports (const BeamPortList *list)
 {
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: ID 14, NAME 20, CONNECTED 24, OS PID 8, QUEUE 8, MEMORY,
+   * INPUT and OUTPUT 10, PROTO (protocol) 5, LOCAL and REMOTE 22. */
   g_print ("%-14s %-20s %-24s %8s %8s %10s %10s %10s %-5s %-22s %-22s %s\n",
            _("ID"), _("NAME"), _("CONNECTED"), _("OS PID"), _("QUEUE"), _("MEMORY"),
-           _("INPUT"), _("OUTPUT"), _("PROTO"), _("LOCAL"), _("REMOTE"), _("STATE"));
+           _("INPUT"), _("OUTPUT"),
+           /* Translators: protocol (tcp, udp, sctp), a column 5 wide. */ _("PROTO"),
+           _("LOCAL"), _("REMOTE"), _("STATE"));
   for (guint i = 0; i < list->n_ports; i++)
     {
       const BeamPort *port = &list->ports[i];
@@ -68,7 +73,8 @@ print_types (const BeamPortList *list)
 
   g_print ("\n");
   /* TRANSLATORS: the heading of the ports counted by name: "12 of 65,536 ports" */
-  g_print (_("Ports by name (%s of %s ports)"), count, limit);
+  g_print (g_dngettext (NULL, "Ports by name (%s of %s port)", "Ports by name (%s of %s ports)",
+                        list->port_limit), count, limit);
   g_print ("\n");
   for (guint i = 0; i < list->n_types; i++)
     {
@@ -89,6 +95,9 @@ print_sockets (const BeamPortList *list)
   if (list->n_sockets == 0)
     return;
   g_print ("\n%s\n", _("Sockets of the socket module"));
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: ID 44, OWNER 24, DOMAIN 6, TYPE 7, PROTO (protocol) 5,
+   * LOCAL and REMOTE 22, READ and WRITTEN (bytes) 10. */
   g_print ("%-44s %-24s %-6s %-7s %-5s %-22s %-22s %10s %10s %s\n",
            _("ID"), _("OWNER"), _("DOMAIN"), _("TYPE"), _("PROTO"), _("LOCAL"), _("REMOTE"),
            _("READ"), _("WRITTEN"), _("STATE"));

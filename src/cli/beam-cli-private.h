@@ -118,6 +118,7 @@ extern GOptionEntry _beam_cli_sched_options[];
 extern GOptionEntry _beam_cli_ets_options[];
 extern GOptionEntry _beam_cli_heaps_options[];
 extern GOptionEntry _beam_cli_binary_gc_options[];
+extern GOptionEntry _beam_cli_nodes_options[];
 extern GOptionEntry _beam_cli_tree_options[];
 extern GOptionEntry _beam_cli_rows_options[];
 extern GOptionEntry _beam_cli_diagnose_options[];

@@ -132,8 +132,13 @@ _beam_cli_procs (BeamCli *cli)
       return _beam_cli_print_builder (builder);
     }
 
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: PID 16, NAME 40, REDUCTIONS 14, MEMORY 11, MSGQ (message
+   * queue length) 9, STATUS 10. */
   g_print ("%-16s %-40s %14s %11s %9s %-10s %s\n", _("PID"), _("NAME"), _("REDUCTIONS"),
-           _("MEMORY"), _("MSGQ"), _("STATUS"), _("CURRENT FUNCTION"));
+           _("MEMORY"),
+           /* Translators: message queue length, a column 9 wide. */ _("MSGQ"),
+           _("STATUS"), _("CURRENT FUNCTION"));
   for (guint i = 0; i < n; i++)
     {
       const BeamProcessRecord *record = beam_process_table_get_record (table, i);
@@ -276,6 +281,8 @@ _beam_cli_top (BeamCli *cli)
       return _beam_cli_print_builder (builder);
     }
 
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: PID 16, GROWTH or VALUE 14, NAME 40. */
   g_print ("%-16s %14s %-40s %s\n", _("PID"), first != NULL ? _("GROWTH") : _("VALUE"), _("NAME"),
            _("CURRENT FUNCTION"));
   for (guint k = 0; k < shown; k++)

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-cli-private.h"
 #include "beam-epmd.h"
@@ -37,6 +38,64 @@ escape_controls (const char *text)
   return g_string_free (escaped, FALSE);
 }
 
+static gboolean nodes_names_only;
+
+GOptionEntry _beam_cli_nodes_options[] = {
+  { "names", 0, 0, G_OPTION_ARG_NONE, &nodes_names_only,
+    N_("Print only the nodes' full names, one a line: name@HOST, else name@ followed "
+       "by this machine's short host name (for scripts and shell completion)"), NULL },
+  G_OPTION_ENTRY_NULL
+};
+
+/* The host part of the full names of the nodes EPMD lists: the host as
+ * given, else this machine's short host name, since a node started with
+ * -sname here is name@<short hostname>, not name@localhost. */
+static char *
+node_host (const char *given)
+{
+  char *local;
+  char *dot;
+
+  if (given != NULL)
+    return g_strdup (given);
+  local = g_strdup (g_get_host_name ());
+  dot = strchr (local, '.');
+  if (dot != NULL)
+    *dot = '\0';
+  return local;
+}
+
+/* Whether a name EPMD gave can be typed as a node's name: no spaces, no
+ * control characters, no @ (a shell's word, a completion's candidate). */
+static gboolean
+is_plain_name (const char *name)
+{
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '@' || g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        return FALSE;
+    }
+  return *name != '\0';
+}
+
+/* --names: name@host a line, and nothing else, even when there are none. */
+static void
+print_full_names (GPtrArray  *entries,
+                  const char *given_host)
+{
+  g_autofree char *name_host = node_host (given_host);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      BeamEpmdEntry *entry = g_ptr_array_index (entries, i);
+
+      if (is_plain_name (entry->name))
+        g_print ("%s@%s\n", entry->name, name_host);
+    }
+}
+
 int
 _beam_cli_nodes (BeamCli *cli)
 {
@@ -48,6 +107,11 @@ _beam_cli_nodes (BeamCli *cli)
   if (entries == NULL)
     return _beam_cli_fail (error);
 
+  if (nodes_names_only && !cli->json)
+    {
+      print_full_names (entries, cli->args[0]);
+      return 0;
+    }
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -71,6 +135,8 @@ _beam_cli_nodes (BeamCli *cli)
       g_print (_("No nodes registered with EPMD on %s\n"), host);
       return 0;
     }
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: NAME 32. */
   g_print ("%-32s %s\n", _("NAME"), _("PORT"));
   for (guint i = 0; i < entries->len; i++)
     {

@@ -102,6 +102,8 @@ _beam_cli_ets (BeamCli *cli)
                                                      (guint) ets_opts.count));
       return 0;
     }
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: NAME 32, TYPE 13, SIZE 10, MEMORY 12, OWNER 16. */
   g_print ("%-32s %-13s %10s %12s %-16s %s\n", _("NAME"), _("TYPE"), _("SIZE"), _("MEMORY"),
            _("OWNER"), _("PROTECTION"));
   for (guint i = 0; i < tables->n_tables; i++)
@@ -335,6 +337,9 @@ _beam_cli_mnesia (BeamCli *cli)
     }
   if (!tables->running)
     return 0;
+  /* Translators: column headings, in capitals, each padded to a fixed width: keep each within it,
+   * or the columns below shift. Widths: NAME 24, STORAGE 9, TYPE 11, SIZE 10, MEMORY 12, RECORD
+   * 16, ATTRIBUTES 24. */
   g_print ("%-24s %-9s %-11s %10s %12s %-16s %-24s %s\n", _("NAME"), _("STORAGE"), _("TYPE"),
            _("SIZE"), _("MEMORY"), _("RECORD"), _("ATTRIBUTES"), _("REPLICAS"));
   for (guint i = 0; i < tables->n_tables; i++)

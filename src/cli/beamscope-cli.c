@@ -38,8 +38,9 @@ typedef struct
 } Command;
 
 static const Command commands[] = {
-  { "nodes", N_("[HOST]"), 0, 1, NULL, FALSE,
-    N_("the nodes registered with EPMD on HOST (default localhost)"), _beam_cli_nodes },
+  { "nodes", N_("[HOST]"), 0, 1, _beam_cli_nodes_options, FALSE,
+    N_("the nodes registered with EPMD on HOST (default localhost; --names for name@host "
+       "only)"), _beam_cli_nodes },
   { "info", NULL, 0, 0, NULL, TRUE,
     N_("what the node says of itself: versions, schedulers, limits, memory"), _beam_cli_info },
   { "procs", NULL, 0, 0, NULL, TRUE,
@@ -101,6 +102,15 @@ static GOptionEntry common_options[] = {
   { "units", 0, 0, G_OPTION_ARG_STRING, &size_units,
     N_("Write sizes in binary (MiB) or decimal (MB) units (default: the app's setting, "
        "else binary)"), N_("binary|decimal") },
+  G_OPTION_ENTRY_NULL
+};
+
+/* Only without a command: `beamscope-cli --version`. */
+static gboolean show_version;
+
+static GOptionEntry version_options[] = {
+  { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
+    N_("Print beamscope-cli's version and end"), NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -216,6 +226,7 @@ global_context (void)
   g_string_append_printf (description, "\n\n%s\n%s",
                           _("Run “beamscope-cli COMMAND --help” for the options of a command."),
                           _(COOKIE_NOTE));
+  g_option_context_add_main_entries (context, version_options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, common_options, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, connection_options, GETTEXT_PACKAGE);
   g_option_context_set_description (context, description->str);
@@ -240,7 +251,8 @@ command_context (const Command *command)
   return context;
 }
 
-/* Without a command: --help, or the help on stderr as a usage error. */
+/* Without a command: --help, --version, or the help on stderr as a usage
+ * error. */
 static int
 run_without_command (int    argc,
                      char **argv)
@@ -251,6 +263,11 @@ run_without_command (int    argc,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return _beam_cli_usage_error (error->message);
+  if (show_version)
+    {
+      g_print ("beamscope-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
   help = g_option_context_get_help (context, TRUE, NULL);
   g_printerr ("%s", help);
   return BEAM_CLI_EXIT_USAGE;
@@ -323,7 +340,9 @@ run_command (const Command  *command,
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_autofree char *message = g_strdup_printf ("%s: %s (see “beamscope-cli %s --help”)",
+      /* Translators: a command's name, what is wrong with its options, then the command's
+       * name again: "procs: Unknown option --x (see “beamscope-cli procs --help”)". */
+      g_autofree char *message = g_strdup_printf (_("%s: %s (see “beamscope-cli %s --help”)"),
                                                   command->name, error->message,
                                                   command->name);
 

@@ -541,13 +541,13 @@ setting_from_choice (const GValue       *value,
 void
 beam_page_bind_choices (GSettings   *settings,
                         const char  *key,
-                        GtkDropDown *dropdown,
+                        gpointer     chooser,
                         const guint *choices)
 {
   g_return_if_fail (G_IS_SETTINGS (settings));
-  g_return_if_fail (GTK_IS_DROP_DOWN (dropdown));
+  g_return_if_fail (GTK_IS_DROP_DOWN (chooser) || ADW_IS_COMBO_ROW (chooser));
 
-  g_settings_bind_with_mapping (settings, key, dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+  g_settings_bind_with_mapping (settings, key, chooser, "selected", G_SETTINGS_BIND_DEFAULT,
                                 choice_from_setting, setting_from_choice, (gpointer) choices,
                                 NULL);
 }

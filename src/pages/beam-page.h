@@ -77,11 +77,12 @@ void            beam_page_set_refresh_interval   (BeamPage      *self,
 guint           beam_page_get_refreshes          (BeamPage      *self);
 void            beam_page_show_detail            (BeamPage      *self,
                                                   const char    *detail);
-/* A dropdown whose n-th item stands for choices[n] (a 0 ends them), bound
- * both ways to a GSettings key holding the value. */
+/* A GtkDropDown or AdwComboRow whose n-th item stands for choices[n] (a 0
+ * ends them), bound both ways to a GSettings key holding the value (the
+ * page's dropdown and Preferences' row of the same key). */
 void            beam_page_bind_choices           (GSettings     *settings,
                                                   const char    *key,
-                                                  GtkDropDown   *dropdown,
+                                                  gpointer       chooser,
                                                   const guint   *choices);
 /* For a page's dispose: lets go of the template the way AdwBin needs. */
 void            beam_page_dispose_template       (BeamPage      *self,

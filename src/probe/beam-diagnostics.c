@@ -413,11 +413,22 @@ decode_message_queue (const BeamTerm               *answer,
       if (over > 1)
         {
           g_autofree char *others = beam_format_count (over - 1);
-          result->finding = g_strdup_printf (_("%s messages; %s more queues over the threshold"),
-                                             messages, others);
+          g_autofree char *head = g_strdup_printf (g_dngettext (NULL, "%s message queued",
+                                                                "%s messages queued",
+                                                                (gulong) first->value),
+                                                   messages);
+
+          /* Translators: the first %s is "%s messages queued" above, the second a count. */
+          result->finding = g_strdup_printf (g_dngettext (NULL,
+                                                          "%s; %s more queue over the threshold",
+                                                          "%s; %s more queues over the threshold",
+                                                          (gulong) (over - 1)),
+                                             head, others);
         }
       else
-        result->finding = g_strdup_printf (_("%s messages"), messages);
+        result->finding = g_strdup_printf (g_dngettext (NULL, "%s message queued",
+                                                        "%s messages queued",
+                                                        (gulong) first->value), messages);
       spell_summary (result);
     }
   else
@@ -500,7 +511,11 @@ decode_queue_growth (const BeamTerm               *answer,
       const BeamCulprit *first = result->culprits->pdata[0];
       g_autofree char *delta = beam_format_count_change ((gint64) first->value);
 
-      result->finding = g_strdup_printf (_("%s messages in %s"), delta, window);
+      /* Translators: "+120 messages in 10 s": how much a queue grew over the window. */
+      result->finding = g_strdup_printf (g_dngettext (NULL, "%s message in %s",
+                                                      "%s messages in %s",
+                                                      (gulong) fabs (first->value)),
+                                         delta, window);
       spell_summary (result);
     }
   else
@@ -541,11 +556,17 @@ decode_atoms (const BeamTerm               *answer,
                              : g_strdup_printf (_("%.0f h"), seconds / 3600);
 
       add_figure (result, "atom_exhaustion", seconds, "s", NAN, NAN, 0, NAN);
-      result->summary = g_strdup_printf (_("%s of %s atoms (%s), growing %.0f/s: full in %s"),
+      result->summary = g_strdup_printf (g_dngettext (NULL,
+                                                      "%s of %s atom (%s), growing %.0f/s: full "
+                                                      "in %s",
+                                                      "%s of %s atoms (%s), growing %.0f/s: full "
+                                                      "in %s", (gulong) limit),
                                          count, of, share, rate, eta);
     }
   else
-    result->summary = g_strdup_printf (_("%s of %s atoms (%s), not growing"), count, of, share);
+    result->summary = g_strdup_printf (g_dngettext (NULL, "%s of %s atom (%s), not growing",
+                                                    "%s of %s atoms (%s), not growing",
+                                                    (gulong) limit), count, of, share);
   return TRUE;
 }
 
@@ -696,18 +717,25 @@ decode_schedulers (const BeamTerm               *answer,
   if (dirty)
     {
       add_figure (result, "dirty_cpu_run_queue", MAX (dirty_run_queue, 0), "", NAN, NAN, 0, NAN);
-      result->summary = g_strdup_printf (_("%u dirty CPU schedulers %s busy over %s, run queue %"
-                                           PRId64), measured, share, window,
-                                         MAX (dirty_run_queue, 0));
+      /* Translators: "4 dirty CPU schedulers 12 % busy over 10 s, run queue 3". */
+      result->summary = g_strdup_printf (g_dngettext (NULL, "%u dirty CPU scheduler %s busy over "
+                                                      "%s, run queue %" PRId64,
+                                                      "%u dirty CPU schedulers %s busy over "
+                                                      "%s, run queue %" PRId64, measured),
+                                         measured, share, window, MAX (dirty_run_queue, 0));
     }
   else
     {
       g_autofree char *top = format_percent (busiest);
 
       add_figure (result, "run_queue", run_queue, "", NAN, NAN, 0, NAN);
-      result->summary = g_strdup_printf (_("%u schedulers %s busy over %s (the busiest %s), "
-                                           "run queues %" PRId64), measured, share,
-                                         window, top, run_queue);
+      /* Translators: "8 schedulers 40 % busy over 10 s (the busiest 95 %), run queues 2". */
+      result->summary = g_strdup_printf (g_dngettext (NULL, "%u scheduler %s busy over %s (the "
+                                                      "busiest %s), run queues %" PRId64,
+                                                      "%u schedulers %s busy over %s (the "
+                                                      "busiest %s), run queues %" PRId64,
+                                                      measured),
+                                         measured, share, window, top, run_queue);
     }
   return TRUE;
 }
@@ -718,11 +746,7 @@ decode_limit (const BeamTerm               *answer,
               const BeamDiagnosticsOptions *options,
               BeamCheckResult              *result)
 {
-  static const char *labels[][2] = {
-    { "process_count", N_("processes") },
-    { "port_count", N_("ports") },
-    { "ets_count", N_("ETS tables") },
-  };
+  static const char *labels[] = { "process_count", "port_count", "ets_count" };
   guint kind = result->check - BEAM_CHECK_PROCESS_LIMIT;
   gint64 count, limit;
   double percent;
@@ -735,11 +759,20 @@ decode_limit (const BeamTerm               *answer,
   percent = percent_of (count, limit);
   judge (result, options, percent);
   add_main_figure (result, options, percent, "%", NAN);
-  add_figure (result, labels[kind][0], count, "", NAN, NAN, 0, limit);
+  add_figure (result, labels[kind], count, "", NAN, NAN, 0, limit);
   counted = beam_format_count (count);
   of = beam_format_count (limit);
   share = format_percent (percent);
-  result->summary = g_strdup_printf (_("%s of %s %s (%s)"), counted, of, _(labels[kind][1]), share);
+  /* Translators: "1,234 of 262,144 processes (0.5 %)": a count against its limit. */
+  result->summary = g_strdup_printf (kind == 0 ? g_dngettext (NULL, "%s of %s process (%s)",
+                                                              "%s of %s processes (%s)",
+                                                              (gulong) limit)
+                                     : kind == 1 ? g_dngettext (NULL, "%s of %s port (%s)",
+                                                                "%s of %s ports (%s)",
+                                                                (gulong) limit)
+                                     : g_dngettext (NULL, "%s of %s ETS table (%s)",
+                                                    "%s of %s ETS tables (%s)", (gulong) limit),
+                                     counted, of, share);
   return TRUE;
 }
 

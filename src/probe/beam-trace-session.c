@@ -621,8 +621,12 @@ on_stream_over (GObject      *source,
       g_clear_error (&self->pending_error);
       if (error != NULL)
         self->pending_error = g_error_new (error->domain, error->code,
-                                           _("%s. The node removes the trace by itself within "
-                                             "%d seconds."),
+                                           g_dngettext (NULL,
+                                                        "%s. The node removes the trace by "
+                                                        "itself within %d second.",
+                                                        "%s. The node removes the trace by "
+                                                        "itself within %d seconds.",
+                                                        BEAM_TRACE_LEASE_MS / 1000),
                                            error->message, BEAM_TRACE_LEASE_MS / 1000);
       else
         {
@@ -786,7 +790,11 @@ beam_trace_session_describe_end (BeamTraceSession *self)
                                         spec->count),
                               spec->count);
     case BEAM_TRACE_END_RATE_LIMIT:
-      return g_strdup_printf (_("Stopped on the node: more than %u events came within %u ms"),
+      return g_strdup_printf (g_dngettext (NULL,
+                                           "Stopped on the node: more than %u event came "
+                                           "within %u ms",
+                                           "Stopped on the node: more than %u events came "
+                                           "within %u ms", spec->rate_events),
                               spec->rate_events, spec->rate_ms);
     case BEAM_TRACE_END_OVERLOAD:
       return g_strdup (_("Stopped on the node: events came faster than it could forward them"));

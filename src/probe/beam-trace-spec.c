@@ -353,7 +353,10 @@ beam_trace_spec_validate (const BeamTraceSpec  *spec,
   if (spec->count == 0 && spec->rate_ms == 0)
     return set_invalid (error, _("A rate needs a time window of at least 1 ms"));
   if (n_targets > BEAM_TRACE_MAX_TARGETS)
-    return set_invalid (error, _("At most %d processes can be traced at once, not %u"),
+    return set_invalid (error, g_dngettext (NULL,
+                                            "At most %d process can be traced at once, not %u",
+                                            "At most %d processes can be traced at once, not %u",
+                                            BEAM_TRACE_MAX_TARGETS),
                         BEAM_TRACE_MAX_TARGETS, n_targets);
   for (guint i = 0; i < n_targets; i++)
     {
@@ -405,9 +408,15 @@ beam_trace_spec_validate (const BeamTraceSpec  *spec,
            (spec->count == 0 &&
             (guint64) spec->rate_events * 1000 >
             (guint64) WHOLE_MODULE_MAX_PER_SECOND * spec->rate_ms)))
-        return set_invalid (error, _("Every call of every function of %s in every process is "
-                                     "too much to trace at that limit: name a function, or "
-                                     "limit it to %d events or %d a second"),
+        return set_invalid (error, g_dngettext (NULL,
+                                                "Every call of every function of %s in every "
+                                                "process is too much to trace at that limit: "
+                                                "name a function, or limit it to %d event or "
+                                                "%d a second",
+                                                "Every call of every function of %s in every "
+                                                "process is too much to trace at that limit: "
+                                                "name a function, or limit it to %d events or "
+                                                "%d a second", WHOLE_MODULE_MAX_COUNT),
                             spec->module, WHOLE_MODULE_MAX_COUNT,
                             WHOLE_MODULE_MAX_PER_SECOND);
       break;

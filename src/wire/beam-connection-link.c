@@ -572,9 +572,14 @@ link_connect (BeamConnectionLink *link,
   if (fd < 0)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_NAMES_IN_USE,
-                   _("%s is already connected to %u Beamscopes of this user, every node name "
-                     "Beamscope may use (beamscope_%u_0 to _%u): close one, or wait for the "
-                     "node to notice that one has gone"),
+                   g_dngettext (NULL,
+                                "%s is already connected to %u Beamscope of this user, every "
+                                "node name Beamscope may use (beamscope_%u_0 to _%u): close "
+                                "one, or wait for the node to notice that one has gone",
+                                "%s is already connected to %u Beamscopes of this user, every "
+                                "node name Beamscope may use (beamscope_%u_0 to _%u): close "
+                                "one, or wait for the node to notice that one has gone",
+                                NAME_POOL_SIZE),
                    link->target_node, NAME_POOL_SIZE, (guint) getuid (), NAME_POOL_SIZE - 1);
       return -1;
     }
@@ -808,8 +813,12 @@ dispatch_message (BeamConnectionLink *link,
               g_hash_table_steal (link->in_flight, &request->key);
               fail_request (link, request,
                             g_error_new (BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY,
-                                         _("Unexpected reply from the node: %s announced "
-                                           "%lld messages for %s:%s"),
+                                         g_dngettext (NULL,
+                                                      "Unexpected reply from the node: %s "
+                                                      "announced %lld message for %s:%s",
+                                                      "Unexpected reply from the node: %s "
+                                                      "announced %lld messages for %s:%s",
+                                                      (gulong) request->expected),
                                          link->target_node, (long long) request->expected,
                                          request->call.module, request->call.function));
             }
@@ -1267,7 +1276,8 @@ serve (BeamConnectionLink *link,
       if (poll (fds, 2, timeout_ms) < 0 && errno != EINTR)
         {
           g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_DISCONNECTED,
-                       "poll: %s", g_strerror (errno));
+                       /* Translators: poll is a system call; %s is the system's error. */
+                       _("poll: %s"), g_strerror (errno));
           break;
         }
 

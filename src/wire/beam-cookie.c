@@ -50,7 +50,9 @@ _beam_cookie_parse (const char  *contents,
   if (end >= MAX_COOKIE_SIZE)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie in %s is longer than %d bytes"), path, MAX_COOKIE_SIZE - 1);
+                   g_dngettext (NULL, "The cookie in %s is longer than %d byte",
+                                "The cookie in %s is longer than %d bytes", MAX_COOKIE_SIZE - 1),
+                   path, MAX_COOKIE_SIZE - 1);
       return NULL;
     }
 
@@ -99,12 +101,28 @@ beam_cookie_read_file (const char  *path,
   return _beam_cookie_parse (contents, len, path, error);
 }
 
+/* The user's configuration folder as erl on this machine sees it. In a
+ * Flatpak sandbox XDG_CONFIG_HOME is the app's own folder; the host's
+ * (whose erlang/ the manifest shares read-only) is HOST_XDG_CONFIG_HOME
+ * where the host set one, else ~/.config. */
+static char *
+dup_host_config_dir (void)
+{
+  const char *host_config = g_getenv ("HOST_XDG_CONFIG_HOME");
+
+  if (!g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return g_strdup (g_get_user_config_dir ());
+  if (host_config != NULL && g_path_is_absolute (host_config))
+    return g_strdup (host_config);
+  return g_build_filename (g_get_home_dir (), ".config", NULL);
+}
+
 char *
 beam_cookie_dup_default_path (void)
 {
+  g_autofree char *config_dir = dup_host_config_dir ();
   g_autofree char *home_cookie = g_build_filename (g_get_home_dir (), ".erlang.cookie", NULL);
-  g_autofree char *xdg_cookie = g_build_filename (g_get_user_config_dir (), "erlang",
-                                                  ".erlang.cookie", NULL);
+  g_autofree char *xdg_cookie = g_build_filename (config_dir, "erlang", ".erlang.cookie", NULL);
 
   if (g_file_test (home_cookie, G_FILE_TEST_EXISTS) ||
       !g_file_test (xdg_cookie, G_FILE_TEST_EXISTS))
@@ -140,8 +158,9 @@ check_given (const char  *cookie,
   if (strlen (cookie) >= MAX_COOKIE_SIZE)
     {
       g_set_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_COOKIE_UNREADABLE,
-                   _("The cookie given by %s is longer than %d bytes"), source,
-                   MAX_COOKIE_SIZE - 1);
+                   g_dngettext (NULL, "The cookie given by %s is longer than %d byte",
+                                "The cookie given by %s is longer than %d bytes",
+                                MAX_COOKIE_SIZE - 1), source, MAX_COOKIE_SIZE - 1);
       return NULL;
     }
   return g_strdup (cookie);
@@ -152,12 +171,13 @@ beam_cookie_resolve (const char  *cookie,
                      const char  *cookie_file,
                      GError     **error)
 {
-  return beam_cookie_resolve_from (cookie, cookie_file, NULL, error);
+  return beam_cookie_resolve_from (cookie, cookie_file, NULL, NULL, error);
 }
 
 char *
 beam_cookie_resolve_from (const char  *cookie,
                           const char  *cookie_file,
+                          const char  *default_file,
                           char       **source,
                           GError     **error)
 {
@@ -183,6 +203,13 @@ beam_cookie_resolve_from (const char  *cookie,
     {
       where = g_strdup_printf (_("from $%s"), BEAM_COOKIE_ENV);
       found = check_given (env, BEAM_COOKIE_ENV, error);
+    }
+  /* Chosen once in Preferences: still after the environment, which is
+   * chosen for one run. */
+  else if (default_file != NULL && *default_file != '\0')
+    {
+      where = g_strdup_printf (_("from %s, as chosen in Preferences"), default_file);
+      found = beam_cookie_read_file (default_file, error);
     }
   else
     {

@@ -21,9 +21,12 @@ char       *beam_cookie_resolve        (const char  *cookie,
                                         const char  *cookie_file,
                                         GError     **error);
 /* The same, and where it looked, for a user to read, even when it failed:
- * "from --cookie-file /path", "from $BEAMSCOPE_COOKIE", ... */
+ * "from --cookie-file /path", "from $BEAMSCOPE_COOKIE", ... `default_file`,
+ * when not NULL nor empty, replaces erl's own file as the last resort (the
+ * app's cookie-file setting). */
 char       *beam_cookie_resolve_from   (const char  *cookie,
                                         const char  *cookie_file,
+                                        const char  *default_file,
                                         char       **source,
                                         GError     **error);
 /* Overwrites the value of every --cookie and -c in the process's own

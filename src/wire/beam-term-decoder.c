@@ -16,6 +16,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #define USE_EI_UNDOCUMENTED  /* ei_alloc_big(), ei_decode_big() */
 #include <ei.h>
 
@@ -26,8 +28,10 @@ set_malformed (GError **error,
                gsize    pos,
                const char *what)
 {
+  /* Translators: %s is an Erlang term type as Erlang names it (integer, atom, pid, tuple,
+   * term length…), left in English; %llu is a byte offset into the term's data. */
   g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-               "Bad %s at offset %" G_GSIZE_FORMAT, what, pos);
+               _("Bad %s at offset %llu"), what, (unsigned long long) pos);
   return NULL;
 }
 
@@ -109,7 +113,9 @@ decode_big (const char *buf,
   if (size <= 0 || size > BEAM_TERM_MAX_BIG_BYTES)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_TOO_LARGE,
-                   "Integer of %d bytes is larger than %d bytes", size, BEAM_TERM_MAX_BIG_BYTES);
+                   g_dngettext (NULL, "Integer of %d byte is larger than %d bytes",
+                                "Integer of %d bytes is larger than %d bytes", size),
+                   size, BEAM_TERM_MAX_BIG_BYTES);
       return NULL;
     }
 
@@ -602,13 +608,15 @@ decode_bounded (const char *buf,
   if (len > G_MAXINT)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_TOO_LARGE,
-                   "Buffer of %" G_GSIZE_FORMAT " bytes is too large", len);
+                   g_dngettext (NULL, "Buffer of %llu byte is too large",
+                                "Buffer of %llu bytes is too large", len),
+                   (unsigned long long) len);
       return NULL;
     }
   if (*index < 0 || (gsize) *index > len)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "Start offset %d is outside the buffer", *index);
+                   _("Start offset %d is outside the buffer"), *index);
       return NULL;
     }
   return decode_node (buf, len, index, 0, error);
@@ -639,7 +647,7 @@ _beam_term_decode (const char *buf,
           ei_decode_version (buf, &index, &version) < 0)
         {
           g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                       "Not an external term (version byte %u)", (guint8) buf[0]);
+                       _("Not an external term (version byte %u)"), (guint8) buf[0]);
           return NULL;
         }
     }
@@ -648,7 +656,9 @@ _beam_term_decode (const char *buf,
   if (term != NULL && (gsize) index != len)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "%" G_GSIZE_FORMAT " bytes left over after the term", len - index);
+                   g_dngettext (NULL, "%llu byte left over after the term",
+                                "%llu bytes left over after the term", len - index),
+                   (unsigned long long) (len - index));
       g_clear_pointer (&term, beam_term_free);
     }
   return term;

@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #define USE_EI_UNDOCUMENTED  /* ei_alloc_big(), ei_x_encode_big() */
 #include <ei.h>
 
@@ -51,11 +53,11 @@ encode_big (const char *digits,
   int ret;
 
   if (*p == '\0' || strspn (p, "0123456789") != strlen (p))
-    return set_encode_error (error, "“%s” is not a decimal integer", digits);
+    return set_encode_error (error, _("“%s” is not a decimal integer"), digits);
 
   if (g_ascii_string_to_signed (digits, 10, G_MININT64, G_MAXINT64, &small, NULL))
     return ei_x_encode_longlong (x, small) == 0 ||
-           set_encode_error (error, "Cannot encode integer %s", digits);
+           set_encode_error (error, _("Cannot encode integer %s"), digits);
 
   /* magnitude = magnitude * 10 + digit, one decimal digit at a time */
   for (; *p != '\0'; p++)
@@ -81,7 +83,10 @@ encode_big (const char *digits,
     g_byte_array_set_size (bytes, bytes->len - 1);
 
   if (bytes->len > BEAM_TERM_MAX_BIG_BYTES)
-    return set_encode_error (error, "Integer is larger than %d bytes", BEAM_TERM_MAX_BIG_BYTES);
+    return set_encode_error (error, g_dngettext (NULL, "Integer is larger than %d byte",
+                                                 "Integer is larger than %d bytes",
+                                                 BEAM_TERM_MAX_BIG_BYTES),
+                             BEAM_TERM_MAX_BIG_BYTES);
 
   big = ei_alloc_big (bytes->len);
   if (big == NULL)
@@ -93,7 +98,7 @@ encode_big (const char *digits,
   ret = ei_x_encode_big (x, big);
   ei_free_big (big);
 
-  return ret == 0 || set_encode_error (error, "Cannot encode integer %s", digits);
+  return ret == 0 || set_encode_error (error, _("Cannot encode integer %s"), digits);
 }
 
 static gboolean
@@ -102,7 +107,7 @@ copy_node_name (char       *dest,
                 GError    **error)
 {
   if (node == NULL || strlen (node) >= MAXATOMLEN_UTF8)
-    return set_encode_error (error, "Bad node name");
+    return set_encode_error (error, _("Bad node name"));
   strcpy (dest, node);
   return TRUE;
 }
@@ -143,7 +148,7 @@ encode_ident (const BeamTerm *term,
       erlang_ref ref = { 0 };
 
       if (term->v.ident.ref_len < 1 || term->v.ident.ref_len > G_N_ELEMENTS (ref.n))
-        return set_encode_error (error, "Bad reference");
+        return set_encode_error (error, _("Bad reference"));
       if (!copy_node_name (ref.node, term->v.ident.node, error))
         return FALSE;
       ref.len = (int) term->v.ident.ref_len;
@@ -153,7 +158,8 @@ encode_ident (const BeamTerm *term,
       ret = ei_x_encode_ref (x, &ref);
     }
 
-  return ret == 0 || set_encode_error (error, "ei could not encode a pid, port or reference");
+  return ret == 0 || set_encode_error (error,
+                                       _("ei could not encode a pid, port or reference"));
 }
 
 static G_GNUC_NO_INLINE gboolean
@@ -165,9 +171,9 @@ encode_fun (const BeamTerm *term,
 
   /* A closure's identity (MD5, new index, creator pid) is not kept. */
   if (!term->v.fun.is_export || term->v.fun.function == NULL)
-    return set_encode_error (error, "Closures cannot be encoded");
+    return set_encode_error (error, _("Closures cannot be encoded"));
   if (term->v.fun.module == NULL || strlen (term->v.fun.module) >= MAXATOMLEN_UTF8)
-    return set_encode_error (error, "Bad fun module");
+    return set_encode_error (error, _("Bad fun module"));
 
   memset (&fun, 0, sizeof fun);
   fun.type = EI_FUN_EXPORT;
@@ -176,7 +182,8 @@ encode_fun (const BeamTerm *term,
   fun.u.exprt.func = term->v.fun.function;
   fun.u.exprt.func_allocated = 0;
 
-  return ei_x_encode_fun (x, &fun) == 0 || set_encode_error (error, "ei could not encode a fun");
+  return ei_x_encode_fun (x, &fun) == 0
+         || set_encode_error (error, _("ei could not encode a fun"));
 }
 
 static gboolean
@@ -189,7 +196,10 @@ encode_node (const BeamTerm *term,
   int ret = 0;
 
   if (depth > BEAM_TERM_MAX_DEPTH)
-    return set_encode_error (error, "Term nested deeper than %d levels", BEAM_TERM_MAX_DEPTH);
+    return set_encode_error (error, g_dngettext (NULL, "Term nested deeper than %d level",
+                                                 "Term nested deeper than %d levels",
+                                                 BEAM_TERM_MAX_DEPTH),
+                             BEAM_TERM_MAX_DEPTH);
 
   switch (term->kind)
     {
@@ -202,7 +212,7 @@ encode_node (const BeamTerm *term,
 
     case BEAM_TERM_FLOAT:
       if (!isfinite (term->v.floating))
-        return set_encode_error (error, "Erlang has no NaN or infinite floats");
+        return set_encode_error (error, _("Erlang has no NaN or infinite floats"));
       ret = ei_x_encode_double (x, term->v.floating);
       break;
 
@@ -211,19 +221,20 @@ encode_node (const BeamTerm *term,
       ret = ei_x_encode_atom_len_as (x, term->v.atom.name, (int) strlen (term->v.atom.name),
                                      ERLANG_UTF8, ERLANG_UTF8);
       if (ret < 0)
-        return set_encode_error (error, "Cannot encode atom “%s” (too long?)", term->v.atom.name);
+        return set_encode_error (error, _("Cannot encode atom “%s” (too long?)"),
+                                 term->v.atom.name);
       break;
 
     case BEAM_TERM_BINARY:
       if (term->v.bytes.size > G_MAXINT)
-        return set_encode_error (error, "Binary too large to encode");
+        return set_encode_error (error, _("Binary too large to encode"));
       ret = ei_x_encode_binary (x, term->v.bytes.data, (int) term->v.bytes.size);
       break;
 
     case BEAM_TERM_BITSTRING:
       if (term->v.bytes.size == 0 || term->v.bytes.size > G_MAXINT / 8 ||
           term->v.bytes.last_bits < 1 || term->v.bytes.last_bits > 8)
-        return set_encode_error (error, "Bad bitstring");
+        return set_encode_error (error, _("Bad bitstring"));
       ret = ei_x_encode_bitstring (x, (const char *) term->v.bytes.data, 0,
                                    (term->v.bytes.size - 1) * 8 + term->v.bytes.last_bits);
       break;
@@ -242,7 +253,7 @@ encode_node (const BeamTerm *term,
         if (term->v.list.improper)
           {
             if (term->n_children < 2)
-              return set_encode_error (error, "An improper list needs an element and a tail");
+              return set_encode_error (error, _("An improper list needs an element and a tail"));
             n_elements--;
           }
         if (n_elements > 0)
@@ -257,7 +268,7 @@ encode_node (const BeamTerm *term,
 
     case BEAM_TERM_MAP:
       if (term->n_children % 2 != 0)
-        return set_encode_error (error, "A map needs as many values as keys");
+        return set_encode_error (error, _("A map needs as many values as keys"));
       ret = ei_x_encode_map_header (x, term->n_children / 2);
       for (guint i = 0; ret == 0 && i < term->n_children; i++)
         if (!encode_node (term->children[i], x, reply_pid, depth + 1, error))
@@ -274,16 +285,16 @@ encode_node (const BeamTerm *term,
 
     case BEAM_TERM_REPLY_PID:
       if (reply_pid == NULL)
-        return set_encode_error (error, "No reply pid to encode");
+        return set_encode_error (error, _("No reply pid to encode"));
       ret = ei_x_encode_pid (x, reply_pid);
       break;
 
     default:
-      return set_encode_error (error, "Unknown term kind %d", term->kind);
+      return set_encode_error (error, _("Unknown term kind %d"), term->kind);
     }
 
   if (ret < 0)
-    return set_encode_error (error, "ei could not encode the term");
+    return set_encode_error (error, _("ei could not encode the term"));
   return TRUE;
 }
 

@@ -368,7 +368,9 @@ read_digits (Parser  *self,
   if (out->len > BEAM_TERM_PARSE_MAX_DIGITS)
     {
       fail (self, start, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-            _("numbers longer than %d digits cannot be typed"), BEAM_TERM_PARSE_MAX_DIGITS);
+            g_dngettext (NULL, "numbers longer than %d digit cannot be typed",
+                         "numbers longer than %d digits cannot be typed",
+                         BEAM_TERM_PARSE_MAX_DIGITS), BEAM_TERM_PARSE_MAX_DIGITS);
       return FALSE;
     }
   return TRUE;
@@ -776,7 +778,9 @@ units_to_atom (Parser     *self,
 
   if (units->len > MAX_ATOM_CHARS)
     return fail (self, at, BEAM_TERM_PARSE_ERROR_INVALID,
-                 _("atoms have at most %d characters"), MAX_ATOM_CHARS);
+                 g_dngettext (NULL, "atoms have at most %d character",
+                              "atoms have at most %d characters", MAX_ATOM_CHARS),
+                 MAX_ATOM_CHARS);
   bytes = units_to_bytes (self, at, units);
   if (bytes == NULL)
     return NULL;
@@ -1031,7 +1035,9 @@ parse_elixir_alias (Parser *self,
     name = g_strdup_printf ("Elixir.%.*s", (int) len, start);
   if (g_utf8_strlen (name, -1) > MAX_ATOM_CHARS)
     return fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                 _("atoms have at most %d characters"), MAX_ATOM_CHARS);
+                 g_dngettext (NULL, "atoms have at most %d character",
+                              "atoms have at most %d characters", MAX_ATOM_CHARS),
+                 MAX_ATOM_CHARS);
   return make_atom (name, strlen (name), hash);
 }
 
@@ -1101,7 +1107,9 @@ parse_elixir_atom (Parser *self,
       self->p = end;
       if (g_utf8_strlen (name, end - name) > MAX_ATOM_CHARS)
         return fail (self, start, BEAM_TERM_PARSE_ERROR_INVALID,
-                     _("atoms have at most %d characters"), MAX_ATOM_CHARS);
+                     g_dngettext (NULL, "atoms have at most %d character",
+                                  "atoms have at most %d characters", MAX_ATOM_CHARS),
+                     MAX_ATOM_CHARS);
       return make_atom (name, end - name, hash);
     }
 
@@ -1195,7 +1203,9 @@ enter (Parser *self)
   if (++self->depth > BEAM_TERM_PARSE_MAX_DEPTH)
     {
       fail (self, self->p, BEAM_TERM_PARSE_ERROR_TOO_DEEP,
-            _("terms nested deeper than %d levels cannot be typed"),
+            g_dngettext (NULL, "terms nested deeper than %d level cannot be typed",
+                         "terms nested deeper than %d levels cannot be typed",
+                         BEAM_TERM_PARSE_MAX_DEPTH),
             BEAM_TERM_PARSE_MAX_DEPTH);
       return FALSE;
     }
@@ -1754,7 +1764,9 @@ read_count (Parser *self,
       if (value > (gint64) BEAM_TERM_PARSE_MAX_BINARY * 8)
         {
           fail (self, start, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-                _("binaries of more than %d bytes cannot be typed"),
+                g_dngettext (NULL, "binaries of more than %d byte cannot be typed",
+                             "binaries of more than %d bytes cannot be typed",
+                             BEAM_TERM_PARSE_MAX_BINARY),
                 BEAM_TERM_PARSE_MAX_BINARY);
           return FALSE;
         }
@@ -1865,7 +1877,9 @@ spend_budget (Parser     *self,
   if (n_bytes > self->binary_budget)
     {
       fail (self, at, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-            _("binaries of more than %d bytes cannot be typed"), BEAM_TERM_PARSE_MAX_BINARY);
+            g_dngettext (NULL, "binaries of more than %d byte cannot be typed",
+                         "binaries of more than %d bytes cannot be typed",
+                         BEAM_TERM_PARSE_MAX_BINARY), BEAM_TERM_PARSE_MAX_BINARY);
       return FALSE;
     }
   self->binary_budget -= n_bytes;
@@ -2355,7 +2369,9 @@ beam_term_parse (const char  *text,
   if (len > BEAM_TERM_PARSE_MAX_BYTES)
     {
       g_set_error (error, BEAM_TERM_PARSE_ERROR, BEAM_TERM_PARSE_ERROR_TOO_LARGE,
-                   _("Texts longer than %d bytes cannot be typed"), BEAM_TERM_PARSE_MAX_BYTES);
+                   g_dngettext (NULL, "Texts longer than %d byte cannot be typed",
+                                "Texts longer than %d bytes cannot be typed",
+                                BEAM_TERM_PARSE_MAX_BYTES), BEAM_TERM_PARSE_MAX_BYTES);
       return NULL;
     }
 

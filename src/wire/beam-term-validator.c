@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <ei.h>
 
 #include "beam-term-private.h"
@@ -29,7 +30,8 @@ _beam_term_set_truncated (GError **error,
                           gsize    pos)
 {
   g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_TRUNCATED,
-               "Term data ends early (needed more bytes at offset %" G_GSIZE_FORMAT ")", pos);
+               _("Term data ends early (needed more bytes at offset %llu)"),
+               (unsigned long long) pos);
   return FALSE;
 }
 
@@ -83,7 +85,7 @@ atom_extent (const guint8 *buf,
 
     default:
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "Expected an atom at offset %" G_GSIZE_FORMAT, pos);
+                   _("Expected an atom at offset %llu"), (unsigned long long) pos);
       return FALSE;
     }
 
@@ -91,8 +93,9 @@ atom_extent (const guint8 *buf,
   if ((latin1 && n > 255) || n > MAXATOMLEN_UTF8 - 1)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "Atom of %" G_GSIZE_FORMAT " bytes at offset %" G_GSIZE_FORMAT " is too long",
-                   n, pos);
+                   g_dngettext (NULL, "Atom of %llu byte at offset %llu is too long",
+                                "Atom of %llu bytes at offset %llu is too long", n),
+                   (unsigned long long) n, (unsigned long long) pos);
       return FALSE;
     }
   if (!need (len, pos, head, n, error))
@@ -102,7 +105,7 @@ atom_extent (const guint8 *buf,
   if (memchr (buf + pos + head, 0, n) != NULL)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_UNSUPPORTED,
-                   "Atom at offset %" G_GSIZE_FORMAT " contains a NUL character", pos);
+                   _("Atom at offset %llu contains a NUL character"), (unsigned long long) pos);
       return FALSE;
     }
 
@@ -129,7 +132,7 @@ pid_extent (const guint8 *buf,
   else
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "Expected a pid at offset %" G_GSIZE_FORMAT, pos);
+                   _("Expected a pid at offset %llu"), (unsigned long long) pos);
       return FALSE;
     }
   if (!atom_extent (buf, len, pos + 1, &atom, error) ||
@@ -156,7 +159,7 @@ small_int_extent (const guint8 *buf,
   else
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "Expected a small integer at offset %" G_GSIZE_FORMAT, pos);
+                   _("Expected a small integer at offset %llu"), (unsigned long long) pos);
       return FALSE;
     }
   return need (len, pos, *extent, 0, error);
@@ -205,7 +208,7 @@ check_new_fun (const guint8 *buf,
   if (p != end)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "Fun at offset %" G_GSIZE_FORMAT " has a wrong size", pos);
+                   _("Fun at offset %llu has a wrong size"), (unsigned long long) pos);
       return FALSE;
     }
   return TRUE;
@@ -227,7 +230,9 @@ _beam_term_node_extent (const guint8 *buf,
   if (depth > BEAM_TERM_MAX_DEPTH)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_TOO_DEEP,
-                   "Term nested deeper than %d levels", BEAM_TERM_MAX_DEPTH);
+                   g_dngettext (NULL, "Term nested deeper than %d level",
+                                "Term nested deeper than %d levels", BEAM_TERM_MAX_DEPTH),
+                   BEAM_TERM_MAX_DEPTH);
       return FALSE;
     }
   if (!need (len, pos, 1, 0, error))
@@ -289,8 +294,9 @@ _beam_term_node_extent (const guint8 *buf,
       if (n < 1 || n > 5)
         {
           g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                       "Reference at offset %" G_GSIZE_FORMAT " has %" G_GSIZE_FORMAT " words",
-                       pos, n);
+                       g_dngettext (NULL, "Reference at offset %llu has %llu word",
+                                    "Reference at offset %llu has %llu words", n),
+                       (unsigned long long) pos, (unsigned long long) n);
           return FALSE;
         }
       if (!atom_extent (buf, len, pos + 3, &atom, error))
@@ -338,8 +344,10 @@ _beam_term_node_extent (const guint8 *buf,
         if (n == 0 ? bits != 0 : (bits < 1 || bits > 8))
           {
             g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                         "Bitstring at offset %" G_GSIZE_FORMAT " has %u bits in its last byte",
-                         pos, bits);
+                         g_dngettext (NULL, "Bitstring at offset %llu has %u bit in its last byte",
+                                      "Bitstring at offset %llu has %u bits in its last byte",
+                                      bits),
+                         (unsigned long long) pos, bits);
             return FALSE;
           }
         if (!need (len, pos, 6, n, error))
@@ -359,7 +367,8 @@ _beam_term_node_extent (const guint8 *buf,
         if (buf[pos + head - 1] > 1)
           {
             g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                         "Integer at offset %" G_GSIZE_FORMAT " has a bad sign byte", pos);
+                         _("Integer at offset %llu has a bad sign byte"),
+                         (unsigned long long) pos);
             return FALSE;
           }
         if (!need (len, pos, head, n, error))
@@ -375,7 +384,7 @@ _beam_term_node_extent (const guint8 *buf,
       if (n < NEW_FUN_FIXED_HEAD - 1)
         {
           g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                       "Fun at offset %" G_GSIZE_FORMAT " is too short", pos);
+                       _("Fun at offset %llu is too short"), (unsigned long long) pos);
           return FALSE;
         }
       if (!need (len, pos, 1, n, error) ||
@@ -395,7 +404,8 @@ _beam_term_node_extent (const guint8 *buf,
         if (buf[pos + 1 + atom + function] != ERL_SMALL_INTEGER_EXT)
           {
             g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                         "Export fun at offset %" G_GSIZE_FORMAT " has a bad arity", pos);
+                         _("Export fun at offset %llu has a bad arity"),
+                         (unsigned long long) pos);
             return FALSE;
           }
         *extent = 1 + atom + function + 2;
@@ -404,24 +414,24 @@ _beam_term_node_extent (const guint8 *buf,
 
     case ERL_FUN_EXT:
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_UNSUPPORTED,
-                   "Funs from before OTP R8 are not supported");
+                   _("Funs from before OTP R8 are not supported"));
       return FALSE;
 
     case 'P':
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_UNSUPPORTED,
-                   "Compressed terms are not supported");
+                   _("Compressed terms are not supported"));
       return FALSE;
 
     case 'R':
     case ERL_CACHED_ATOM:
     case ERL_NEW_CACHE:
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_UNSUPPORTED,
-                   "Atom cache references and local terms are not supported");
+                   _("Atom cache references and local terms are not supported"));
       return FALSE;
 
     default:
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "Unknown term tag %u at offset %" G_GSIZE_FORMAT, buf[pos], pos);
+                   _("Unknown term tag %u at offset %llu"), buf[pos], (unsigned long long) pos);
       return FALSE;
     }
 
@@ -486,7 +496,7 @@ beam_term_validate (const char  *buf,
 
   if (len < 1 || (guint8) buf[0] != BEAM_TERM_VERSION_MAGIC)
     {
-      g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED, "Not an external term");
+      g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED, _("Not an external term"));
       return FALSE;
     }
   if (!check_term ((const guint8 *) buf, len, &pos, 0, error))
@@ -494,7 +504,9 @@ beam_term_validate (const char  *buf,
   if (pos != len)
     {
       g_set_error (error, BEAM_TERM_ERROR, BEAM_TERM_ERROR_MALFORMED,
-                   "%" G_GSIZE_FORMAT " bytes left over after the term", len - pos);
+                   g_dngettext (NULL, "%llu byte left over after the term",
+                                "%llu bytes left over after the term", len - pos),
+                   (unsigned long long) (len - pos));
       return FALSE;
     }
   return TRUE;

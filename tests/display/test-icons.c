@@ -185,8 +185,22 @@ test_app_icon_resolves (void)
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   g_autofree char *where = NULL;
 
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+
   g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
   g_assert_true (resolves_to_adwaita_or_app (theme, APPLICATION_ID, &where));
+
+  /* And it decodes as GTK loads it, sniffing the type from its first bytes:
+   * an SVG whose <svg> tag comes after a long comment reads as plain XML. */
+  file = g_file_new_for_uri (where);
+  stream = G_INPUT_STREAM (g_file_read (file, NULL, &error));
+  g_assert_no_error (error);
+  pixbuf = gdk_pixbuf_new_from_stream_at_scale (stream, 64, 64, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 64);
 }
 
 int

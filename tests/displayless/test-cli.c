@@ -3,6 +3,8 @@
  * itself (written by the node, read back through erl_call, an independent
  * client), and the one-line errors for each way of failing. */
 
+#include "config.h"
+
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -262,6 +264,33 @@ test_nodes (void)
   g_assert_true (found);
 }
 
+/* nodes --names, what the shell completions offer after --node: the node's
+ * full name, one a line, and nothing else. */
+static void
+test_nodes_names (void)
+{
+  g_auto(BeamTestRun) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  run_cli (&run, NULL, "nodes", "--names", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  lines = g_strsplit (run.out, "\n", -1);
+  g_assert_true (g_strv_contains ((const char * const *) lines, node->name));
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    g_assert_nonnull (strchr (lines[i], '@'));
+}
+
+static void
+test_version (void)
+{
+  g_auto(BeamTestRun) run = { 0 };
+
+  run_cli (&run, NULL, "--version", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "beamscope-cli " PACKAGE_VERSION "\n");
+}
+
 static void
 test_unknown_node (void)
 {
@@ -445,6 +474,8 @@ main (int    argc,
   g_test_add_func ("/cli/info-table", test_info_table);
   g_test_add_func ("/cli/units", test_units);
   g_test_add_func ("/cli/nodes", test_nodes);
+  g_test_add_func ("/cli/nodes-names", test_nodes_names);
+  g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/unknown-node", test_unknown_node);
   g_test_add_func ("/cli/wrong-cookie", test_wrong_cookie);
   g_test_add_func ("/cli/epmd-unreachable", test_epmd_unreachable);

@@ -121,7 +121,8 @@ beam_applications_page_format_reductions (gpointer unused G_GNUC_UNUSED,
 {
   g_autofree char *count = reductions >= 0 ? beam_format_count (reductions) : NULL;
 
-  return count != NULL ? g_strdup_printf (_("%s reductions"), count) : NULL;
+  return count != NULL ? g_strdup_printf (g_dngettext (NULL, "%s reduction", "%s reductions",
+                                                       reductions), count) : NULL;
 }
 
 char *
@@ -581,7 +582,8 @@ update_tree_status (BeamApplicationsPage *self,
                                       silent),
                             processes, silent, elapsed_ms);
   else
-    text = g_strdup_printf (_("%u processes · %u ms"), processes, elapsed_ms);
+    text = g_strdup_printf (g_dngettext (NULL, "%u process · %u ms", "%u processes · %u ms",
+                                         processes), processes, elapsed_ms);
   gtk_label_set_text (self->tree_status_label, text);
 }
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The connect screen. EPMD scans run on a worker thread (beam_epmd_names_async)
  * so a host that does not answer never holds a frame. The cookie field starts
- * with the cookie the command line, BEAMSCOPE_COOKIE or erl's own file
- * (~/.erlang.cookie) gives, and a note under it says which, or why none
- * could be read (with the fix); recent nodes are kept in GSettings by name
- * only. */
+ * with the cookie the command line, BEAMSCOPE_COOKIE, or the file chosen in
+ * Preferences (the cookie-file setting; erl's own ~/.erlang.cookie when none)
+ * gives, and a note under it says which, or why none could be read (with the
+ * fix); recent nodes are kept in GSettings by name only. */
 
 #define G_LOG_DOMAIN "beamscope-connect"
 
@@ -40,6 +40,7 @@ struct _BeamConnectPage
   char         *loaded_cookie;  /* what load_cookie() put in the field, or NULL */
   char         *cookie_source;  /* where it came from, as the note says it */
   char         *cookie_problem; /* why none could be read, or NULL */
+  gboolean      cookie_given;   /* by --cookie or --cookie-file: the setting is not asked */
 };
 
 G_DEFINE_FINAL_TYPE (BeamConnectPage, beam_connect_page, ADW_TYPE_BIN)
@@ -110,6 +111,20 @@ on_cookie_changed (BeamConnectPage *self)
     set_cookie_note (self, _("Type the node's cookie"), FALSE);
   else
     set_cookie_note (self, _("Cookie as typed here"), FALSE);
+}
+
+/* A cookie file chosen in Preferences is read at once, unless the command
+ * line gave the cookie or the user typed one over the loaded cookie. */
+static void
+on_cookie_file_changed (BeamConnectPage *self)
+{
+  const char *cookie = gtk_editable_get_text (GTK_EDITABLE (self->cookie_row));
+
+  if (self->cookie_given)
+    return;
+  if (*cookie != '\0' && g_strcmp0 (cookie, self->loaded_cookie) != 0)
+    return;
+  beam_connect_page_load_cookie (self, NULL, NULL, NULL);
 }
 
 static void
@@ -339,10 +354,12 @@ beam_connect_page_init (BeamConnectPage *self)
   self->found = g_ptr_array_new_with_free_func (g_free);
   self->scan_cancellable = g_cancellable_new ();
 
+  self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
+
   /* A default the user can see came from somewhere, and replace. */
   beam_connect_page_load_cookie (self, NULL, NULL, NULL);
-
-  self->settings = g_settings_new ("io.github.beamscope.Beamscope");
+  g_signal_connect_object (self->settings, "changed::cookie-file",
+                           G_CALLBACK (on_cookie_file_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::recent-nodes", G_CALLBACK (reload_recent),
                            self, G_CONNECT_SWAPPED);
   reload_recent (self);
@@ -362,6 +379,7 @@ beam_connect_page_load_cookie (BeamConnectPage  *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *found = NULL;
+  g_autofree char *default_file = NULL;
 
   g_return_val_if_fail (BEAM_IS_CONNECT_PAGE (self), FALSE);
 
@@ -371,7 +389,10 @@ beam_connect_page_load_cookie (BeamConnectPage  *self,
     memset (self->loaded_cookie, 0, strlen (self->loaded_cookie));
   g_clear_pointer (&self->loaded_cookie, g_free);
 
-  found = beam_cookie_resolve_from (cookie, cookie_file, &self->cookie_source, &local_error);
+  self->cookie_given = cookie != NULL || cookie_file != NULL;
+  default_file = g_settings_get_string (self->settings, "cookie-file");
+  found = beam_cookie_resolve_from (cookie, cookie_file, default_file, &self->cookie_source,
+                                    &local_error);
   if (found == NULL)
     self->cookie_problem = g_strdup (local_error->message);
   self->loaded_cookie = g_strdup (found);

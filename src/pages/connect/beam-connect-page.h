@@ -21,8 +21,9 @@ void       beam_connect_page_set_node     (BeamConnectPage *self,
                                            const char      *node);
 void       beam_connect_page_scan         (BeamConnectPage *self);
 /* Fills the cookie field as --cookie, --cookie-file, BEAMSCOPE_COOKIE or
- * erl's own file give it (cookie and cookie_file may be NULL), and says
- * under it where it came from, or why none could be read. */
+ * the cookie-file setting (else erl's own file) give it (cookie and
+ * cookie_file may be NULL), and says under it where it came from, or why
+ * none could be read. */
 gboolean   beam_connect_page_load_cookie  (BeamConnectPage *self,
                                            const char      *cookie,
                                            const char      *cookie_file,

@@ -223,7 +223,8 @@ format_duration (double seconds)
     return g_strdup_printf (_("%d h %d min"), (int) (seconds / 3600),
                             (int) fmod (seconds / 60, 60));
   if (seconds < 1000.0 * 86400)
-    return g_strdup_printf (_("%.0f days"), seconds / 86400);
+    return g_strdup_printf (g_dngettext (NULL, "%.0f day", "%.0f days",
+                                         (gulong) round (seconds / 86400)), seconds / 86400);
   return g_strdup (_("years"));
 }
 
@@ -412,12 +413,20 @@ atom_growth_text (BeamDiagnosticsPage   *self,
   if (rate > 0 && !isnan (limit) && limit > count)
     {
       g_autofree char *left = format_duration ((limit - count) / rate * 60);
-      return g_strdup_printf (_("Since %s: %s atoms, %s per minute; full in %s at that rate"),
+      return g_strdup_printf (g_dngettext (NULL,
+                                           "Since %s: %s atom, %s per minute; full in %s at "
+                                           "that rate",
+                                           "Since %s: %s atoms, %s per minute; full in %s at "
+                                           "that rate", (gulong) fabs (count - self->first_atoms)),
                               since, change, per_minute, left);
     }
   if (rate > 0)
-    return g_strdup_printf (_("Since %s: %s atoms, %s per minute"), since, change, per_minute);
-  return g_strdup_printf (_("Since %s: %s atoms"), since, change);
+    return g_strdup_printf (g_dngettext (NULL, "Since %s: %s atom, %s per minute",
+                                         "Since %s: %s atoms, %s per minute",
+                                         (gulong) fabs (count - self->first_atoms)),
+                            since, change, per_minute);
+  return g_strdup_printf (g_dngettext (NULL, "Since %s: %s atom", "Since %s: %s atoms",
+                                       (gulong) fabs (count - self->first_atoms)), since, change);
 }
 
 /* A button on screen moving to an action with another parameter type: the
@@ -601,8 +610,9 @@ cost_text (const BeamCheckResult *result)
   if (result->reductions >= 0)
     {
       g_autofree char *reductions = beam_format_count (result->reductions);
-      return g_strdup_printf (_("Last ran %s · cost %s reductions, %s ms"), clock, reductions,
-                              ms);
+      return g_strdup_printf (g_dngettext (NULL, "Last ran %s · cost %s reduction, %s ms",
+                                           "Last ran %s · cost %s reductions, %s ms",
+                                           (gulong) result->reductions), clock, reductions, ms);
     }
   return g_strdup_printf (_("Last ran %s · cost %s ms"), clock, ms);
 }

@@ -641,8 +641,12 @@ collect_done (GObject      *object G_GNUC_UNUSED,
       g_autofree char *freed = beam_format_bytes (MAX (collection->before - collection->after, 0));
       g_autofree char *processes = beam_format_count (collection->processes);
 
-      text = g_strdup_printf (_("Binary memory %s before, %s after: %s freed by collecting "
-                                "%s processes"),
+      text = g_strdup_printf (g_dngettext (NULL,
+                                           "Binary memory %s before, %s after: %s freed by "
+                                           "collecting %s process",
+                                           "Binary memory %s before, %s after: %s freed by "
+                                           "collecting %s processes",
+                                           (gulong) collection->processes),
                               before, after, freed, processes);
       self->loads++;
     }

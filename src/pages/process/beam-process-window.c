@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The process window. Everything comes from probe/beam-process-info: the
  * seeds' process_info items and observer's, the first dictionary entries, a
- * light sample every TREND_INTERVAL_S for the trends drawn over the Info
+ * light sample every process-sample-interval seconds (a setting, followed
+ * while the window is open) for the trends drawn over the Info
  * card, sys requests and the mutating actions. Messages and State are asked
  * when their page opens (the node copies the whole queue to read its first
  * messages; sys talks to the process itself), both bounded. Every action
@@ -32,7 +33,6 @@
 #define FIRST_ENTRIES       200
 #define BIG_QUEUE           10000  /* past this, loading messages gets a warning */
 #define SYS_TIMEOUT_MS      2000
-#define TREND_INTERVAL_S    2      /* memory, reductions and queue sampled this often */
 #define TREND_POINTS        90     /* three minutes of them */
 #define REASON_CHECK_MS     250    /* typing pauses this long before the node is asked */
 
@@ -108,9 +108,12 @@ struct _BeamProcessWindow
   guint                 messages_loads;  /* answers, for tests */
   guint                 statistics_loads;
   guint                 trend_id;
+  guint                 trend_interval_s;  /* the process-sample-interval setting */
+  GSettings            *settings;
   gboolean              sampling;
   GArray               *trends[N_TRENDS];  /* gint64, oldest first */
   gint64                last_reductions;   /* -1 before the first sample */
+  gint64                last_sampled_us;   /* monotonic time of that sample */
   guint                 samples;
   Otp                   otp;
   BeamTraceSession     *trace_session;   /* the Trace tab's sys trace, or NULL */
@@ -448,9 +451,14 @@ show_messages_count (BeamProcessWindow *self)
   if (self->messages_asked)
     return;
   if (queue_len > BIG_QUEUE)
-    text = g_strdup_printf (_("%s messages waiting. Loading copies the whole queue on the "
-                              "node to send the first %d: on a queue this long that takes "
-                              "memory and time there."),
+    text = g_strdup_printf (g_dngettext (NULL,
+                                         "%s message waiting. Loading copies the whole queue "
+                                         "on the node to send the first %d: on a queue this "
+                                         "long that takes memory and time there.",
+                                         "%s messages waiting. Loading copies the whole queue "
+                                         "on the node to send the first %d: on a queue this "
+                                         "long that takes memory and time there.",
+                                         (gulong) queue_len),
                             count, FIRST_MESSAGES);
   else
     text = g_strdup_printf (ngettext ("%s message waiting", "%s messages waiting", queue_len),
@@ -676,21 +684,27 @@ sample_done (GObject      *object G_GNUC_UNUSED,
 {
   g_autoptr(BeamProcessWindow) self = user_data;
   g_autofree BeamProcessSample *sample = beam_process_sample_finish (result, NULL);
+  gint64 now;
 
   self->sampling = FALSE;
   if (sample == NULL)
     return;  /* cancelled, or the process went: Info says which */
   push_trend (self, TREND_MEMORY, sample->memory);
   push_trend (self, TREND_QUEUE, sample->message_queue_len);
-  /* Reductions are a counter: drawn as their rate. */
-  if (self->last_reductions >= 0)
+  /* Reductions are a counter: drawn as their rate, over the time between
+   * the answers (the interval may have changed, or a slow node answered
+   * late). */
+  now = g_get_monotonic_time ();
+  if (self->last_reductions >= 0 && now > self->last_sampled_us)
     push_trend (self, TREND_REDUCTIONS,
-                MAX (sample->reductions - self->last_reductions, 0) / TREND_INTERVAL_S);
+                MAX (sample->reductions - self->last_reductions, 0) * G_USEC_PER_SEC
+                / (now - self->last_sampled_us));
   self->last_reductions = sample->reductions;
+  self->last_sampled_us = now;
   self->samples++;
 }
 
-/* One light question every TREND_INTERVAL_S while the window is open; one
+/* One light question every trend_interval_s while the window is open; one
  * at a time, so a slow node does not queue them up. */
 static gboolean
 sample_trends (gpointer user_data)
@@ -704,6 +718,15 @@ sample_trends (gpointer user_data)
                                  g_object_ref (self));
     }
   return G_SOURCE_CONTINUE;
+}
+
+/* The timer at the setting's interval, from now: a change applies at once. */
+static void
+schedule_trends (BeamProcessWindow *self)
+{
+  self->trend_interval_s = g_settings_get_uint (self->settings, "process-sample-interval");
+  g_clear_handle_id (&self->trend_id, g_source_remove);
+  self->trend_id = g_timeout_add_seconds (self->trend_interval_s, sample_trends, self);
 }
 
 static void
@@ -775,7 +798,9 @@ messages_done (GObject      *object G_GNUC_UNUSED,
   if ((gint64) messages->entries->len == messages->count)
     text = g_strdup_printf (ngettext ("%s message", "All %s messages", messages->count), count);
   else
-    text = g_strdup_printf (_("The first %s of %s messages"), shown, count);
+    text = g_strdup_printf (g_dngettext (NULL, "The first %s of %s message",
+                                         "The first %s of %s messages", messages->count),
+                            shown, count);
   gtk_label_set_label (self->messages_label, text);
 
   /* Numbered as they wait: 1 is the next one the process will read. */
@@ -1186,8 +1211,12 @@ sys_log_done (GObject      *object G_GNUC_UNUSED,
   beam_trace_log_append (beam_trace_view_get_log (self->trace_view), log->events);
   count = beam_format_count (log->events->len);
   if (!log->was_on)
-    text = g_strdup_printf (_("sys:log was off: it is on now and keeps the next %d events; "
-                              "Show Log again to read them"),
+    text = g_strdup_printf (g_dngettext (NULL,
+                                         "sys:log was off: it is on now and keeps the next %d "
+                                         "event; Show Log again to read it",
+                                         "sys:log was off: it is on now and keeps the next %d "
+                                         "events; Show Log again to read them",
+                                         gtk_spin_button_get_value_as_int (self->trace_count_spin)),
                             gtk_spin_button_get_value_as_int (self->trace_count_spin));
   else if (log->events->len == 0)
     text = g_strdup (_("sys:log is on, and has logged no event yet"));
@@ -1721,6 +1750,9 @@ beam_process_window_dispose (GObject *object)
   BeamProcessWindow *self = BEAM_PROCESS_WINDOW (object);
 
   g_clear_handle_id (&self->trend_id, g_source_remove);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
   g_cancellable_cancel (self->cancellable);
   /* Closing the window ends its sys trace, and the log we turned on. */
   if (self->trace_view != NULL)
@@ -1906,7 +1938,10 @@ beam_process_window_new (BeamNode   *node,
 
   beam_process_window_refresh (self);
   sample_trends (self);
-  self->trend_id = g_timeout_add_seconds (TREND_INTERVAL_S, sample_trends, self);
+  self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
+  g_signal_connect_swapped (self->settings, "changed::process-sample-interval",
+                            G_CALLBACK (schedule_trends), self);
+  schedule_trends (self);
   return self;
 }
 
@@ -1990,6 +2025,13 @@ beam_process_window_get_samples (BeamProcessWindow *self)
 }
 
 /* Which of the Messages page's two faces shows: "empty" or "list". */
+guint
+beam_process_window_get_sample_interval (BeamProcessWindow *self)
+{
+  g_return_val_if_fail (BEAM_IS_PROCESS_WINDOW (self), 0);
+  return self->trend_interval_s;
+}
+
 const char *
 beam_process_window_get_messages_face (BeamProcessWindow *self)
 {

@@ -44,6 +44,8 @@ const char        *beam_process_window_get_last_toast        (BeamProcessWindow 
 guint              beam_process_window_get_messages_loads    (BeamProcessWindow *self);
 guint              beam_process_window_get_statistics_loads  (BeamProcessWindow *self);
 guint              beam_process_window_get_samples           (BeamProcessWindow *self);
+/* Seconds between the trends' samples now (the process-sample-interval setting). */
+guint              beam_process_window_get_sample_interval   (BeamProcessWindow *self);
 const char        *beam_process_window_get_messages_face     (BeamProcessWindow *self);
 gboolean           beam_process_window_get_suspended_shown   (BeamProcessWindow *self);
 char              *beam_process_window_dup_statistics        (BeamProcessWindow *self);

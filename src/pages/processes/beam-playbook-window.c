@@ -284,7 +284,12 @@ show_results (BeamPlaybookWindow *self,
         g_autoptr(GArray) groups = beam_process_table_group_by_initial_call (table);
         g_autofree char *total = beam_format_count (beam_process_table_get_n_records (table));
 
-        summary = g_strdup_printf (_("%s processes by initial call, the most common first"),
+        summary = g_strdup_printf (g_dngettext (NULL,
+                                                "%s process by initial call, the most common "
+                                                "first",
+                                                "%s processes by initial call, the most common "
+                                                "first",
+                                                beam_process_table_get_n_records (table)),
                                    total);
         g_clear_pointer (&self->groups, beam_process_table_unref);
         self->groups = beam_process_table_ref (table);

@@ -315,7 +315,8 @@ update_count (BeamProcessesPage *self)
   else if (shown == total)
     text = g_strdup_printf (ngettext ("%s process", "%s processes", total), total_text);
   else
-    text = g_strdup_printf (_("%s of %s processes"), shown_text, total_text);
+    text = g_strdup_printf (g_dngettext (NULL, "%s of %s process", "%s of %s processes", total),
+                            shown_text, total_text);
   /* The seeds' first step: the count against the limit. */
   if (table != NULL && self->process_limit > 0)
     {

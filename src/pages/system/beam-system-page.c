@@ -547,7 +547,10 @@ update_rows (BeamSystemPage *self)
   const char *tooltip;
 
   gtk_label_set_label (self->node_label, info->node);
-  summary = g_strdup_printf (_("OTP %s · up %s · %s schedulers online"),
+  /* Translators: "OTP 26 · up 3 d 04 h 05 min · 8 schedulers online". */
+  summary = g_strdup_printf (g_dngettext (NULL, "OTP %s · up %s · %s scheduler online",
+                                          "OTP %s · up %s · %s schedulers online",
+                                          (gulong) MAX (info->schedulers_online, 0)),
                              info->otp_release ? info->otp_release : "?", uptime, online);
   gtk_label_set_label (self->summary_label, summary);
   gtk_label_set_label (self->backend_label,

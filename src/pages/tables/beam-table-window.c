@@ -550,7 +550,8 @@ changed (GObject      *object G_GNUC_UNUSED,
       return;
     }
   count = beam_format_count (size);
-  text = g_strdup_printf (_("Done: the table has %s rows"), count);
+  text = g_strdup_printf (g_dngettext (NULL, "Done: the table has %s row",
+                                       "Done: the table has %s rows", (gulong) size), count);
   toast (self, text);
   if (self->rows != NULL)
     beam_ets_row_window_reload (self->rows);
@@ -712,7 +713,9 @@ insert_action (GtkWidget  *widget,
                                              "atoms it would make on the node."),
                                            beam_ets_row_window_get_keypos (self->rows));
   GtkWidget *dialog = confirmation (self, _("Insert a Row"), body, _("_Review…"), FALSE);
-  GtkWidget *entry = term_entry (self, "{key, value}");
+  /* Translators: placeholder of an entry for an Erlang tuple: translate the words,
+   * keep the braces and the comma. */
+  GtkWidget *entry = term_entry (self, _("{key, value}"));
 
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   g_object_set_data (G_OBJECT (dialog), "entry", entry);
@@ -786,7 +789,8 @@ delete_key_action (GtkWidget  *widget,
                                       "(ets:delete/2). A key naming an atom the node does not "
                                       "know deletes nothing."),
                                     _("_Delete"), TRUE);
-  GtkWidget *entry = term_entry (self, "key");
+  /* Translators: placeholder of an entry for an ETS table's key, an Erlang term. */
+  GtkWidget *entry = term_entry (self, C_("ets", "key"));
 
   gtk_entry_set_activates_default (GTK_ENTRY (entry), FALSE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);

@@ -13,6 +13,8 @@ GListModel *beam_tables_page_get_shown          (BeamTablesPage *self);
 void        beam_tables_page_set_filter         (BeamTablesPage *self,
                                                  const char     *text,
                                                  gboolean        with_system);
+/* Whether the system tables show (the toggle, and the show-system-tables setting). */
+gboolean    beam_tables_page_get_with_system    (BeamTablesPage *self);
 GListModel *beam_tables_page_get_mnesia_shown   (BeamTablesPage *self);
 gboolean    beam_tables_page_get_mnesia_running (BeamTablesPage *self);
 const char *beam_tables_page_get_section        (BeamTablesPage *self);

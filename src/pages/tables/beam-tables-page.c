@@ -49,6 +49,7 @@ struct _BeamTablesPage
   GListStore         *mnesia_tables;
   GtkCustomFilter    *mnesia_filter;
   gboolean            mnesia_running;
+  GSettings          *settings;
 };
 
 G_DEFINE_FINAL_TYPE (BeamTablesPage, beam_tables_page, BEAM_TYPE_PAGE)
@@ -252,8 +253,12 @@ update_status (BeamTablesPage *self)
                                                              : self->tables));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (mnesia ? self->mnesia_filtered
                                                                : self->filtered));
-  g_autofree char *text = mnesia ? g_strdup_printf (_("%u of %u Mnesia tables"), shown, all)
-                                 : g_strdup_printf (_("%u of %u tables"), shown, all);
+  g_autofree char *text = mnesia ? g_strdup_printf (g_dngettext (NULL, "%u of %u Mnesia table",
+                                                                 "%u of %u Mnesia tables", all),
+                                                    shown, all)
+                                 : g_strdup_printf (g_dngettext (NULL, "%u of %u table",
+                                                                 "%u of %u tables", all),
+                                                    shown, all);
 
   gtk_label_set_text (self->status_label, text);
 }
@@ -445,6 +450,13 @@ beam_tables_page_get_shown (BeamTablesPage *self)
   return G_LIST_MODEL (self->selection);
 }
 
+gboolean
+beam_tables_page_get_with_system (BeamTablesPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_TABLES_PAGE (self), FALSE);
+  return gtk_toggle_button_get_active (self->system_toggle);
+}
+
 void
 beam_tables_page_set_filter (BeamTablesPage *self,
                              const char     *text,
@@ -460,6 +472,11 @@ beam_tables_page_set_filter (BeamTablesPage *self,
 static void
 beam_tables_page_dispose (GObject *object)
 {
+  BeamTablesPage *self = BEAM_TABLES_PAGE (object);
+
+  if (self->settings != NULL)
+    g_settings_unbind (self->system_toggle, "active");
+  g_clear_object (&self->settings);
   beam_page_dispose_template (BEAM_PAGE (object), BEAM_TYPE_TABLES_PAGE);
 
   G_OBJECT_CLASS (beam_tables_page_parent_class)->dispose (object);
@@ -545,6 +562,10 @@ beam_tables_page_init (BeamTablesPage *self)
                            self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->pause_button, "active", self, "paused",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  /* The toggle and Preferences' row are one setting, kept in both ways. */
+  self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
+  g_settings_bind (self->settings, "show-system-tables", self->system_toggle, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   /* Biggest first, as the seeds look at tables. */
   {
     g_autoptr(GtkColumnViewColumn) memory =

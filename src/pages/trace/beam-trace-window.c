@@ -469,6 +469,24 @@ beam_trace_window_init (BeamTraceWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* The limit and duration a new trace starts from, as Preferences set them;
+ * an open window's form is the user's, so it reads them once. */
+static void
+read_defaults (BeamTraceWindow *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SETTINGS_SCHEMA_ID);
+  gboolean rate = g_settings_get_enum (settings, "trace-limit") == LIMIT_RATE;
+
+  gtk_spin_button_set_value (self->count_spin, g_settings_get_uint (settings, "trace-count"));
+  gtk_spin_button_set_value (self->rate_events_spin,
+                             g_settings_get_uint (settings, "trace-rate-events"));
+  gtk_spin_button_set_value (self->rate_ms_spin,
+                             g_settings_get_uint (settings, "trace-rate-interval"));
+  gtk_spin_button_set_value (self->duration_spin,
+                             g_settings_get_uint (settings, "trace-duration"));
+  adw_combo_row_set_selected (self->limit_row, rate ? LIMIT_RATE : LIMIT_COUNT);
+}
+
 BeamTraceWindow *
 beam_trace_window_new (BeamNode      *node,
                        BeamTraceKind  kind,
@@ -505,7 +523,7 @@ beam_trace_window_new (BeamNode      *node,
     }
   else if (who != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->message_targets_row), who);
-  gtk_spin_button_set_value (self->count_spin, BEAM_TRACE_DEFAULT_COUNT);
+  read_defaults (self);
   update_hint (self);
   update_actions (self);
   return self;
