@@ -67,6 +67,11 @@ struct _BeamChart
   double           grid_max;
   gint64           grid_window_us;
   GdkRGBA          grid_fg;
+
+  /* The accessible description (the latest values) is written in an idle,
+   * once for a burst of pushes: the Load page replays its history into a
+   * new chart a sample at a time. */
+  guint            describe_source;
 };
 
 G_DEFINE_FINAL_TYPE (BeamChart, beam_chart, GTK_TYPE_WIDGET)
@@ -434,10 +439,24 @@ draw_hover (BeamChart *self,
       cairo_stroke (cr);
 
       readout_layout (self, &readout, self->hover_x, width, height);
-      cairo_set_source_rgba (cr, 0.15, 0.15, 0.15, 0.85);
-      cairo_rectangle (cr, readout.x, readout.y, readout.width, readout.height);
-      cairo_fill (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
+      /* A popover's colours, which follow the dark style, with an edge
+       * that sets it off the plot in both. */
+      {
+        GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
+        GdkRGBA box, text;
+
+        if (!gtk_style_context_lookup_color (context, "popover_bg_color", &box))
+          gdk_rgba_parse (&box, "#ffffff");
+        if (!gtk_style_context_lookup_color (context, "popover_fg_color", &text))
+          text = fg;
+        cairo_set_source_rgba (cr, box.red, box.green, box.blue, 0.95);
+        cairo_rectangle (cr, readout.x + 0.5, readout.y + 0.5, readout.width - 1,
+                         readout.height - 1);
+        cairo_fill_preserve (cr);
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.25);
+        cairo_stroke (cr);
+        gdk_cairo_set_source_rgba (cr, &text);
+      }
       column_x = readout.x + READOUT_PAD;
       for (guint i = 0; i < readout.n_columns; i++)
         {
@@ -447,6 +466,70 @@ draw_hover (BeamChart *self,
         }
       readout_clear (&readout);
     }
+}
+
+/* At most this many series are named in the accessible description. */
+#define DESCRIBED_SERIES 8
+
+/* What a screen reader says of the chart: the newest sample's values, as a
+ * user reads them at the lines' right ends. */
+static char *
+describe_latest (BeamChart *self)
+{
+  GString *text = g_string_new (NULL);
+  guint newest = self->times->len - 1;
+  guint described = 0, visible = 0;
+
+  for (guint s = 0; s < self->stride; s++)
+    {
+      g_autofree char *value = NULL;
+
+      if (!g_array_index (self->series, Series, s).visible)
+        continue;
+      if (visible++ >= DESCRIBED_SERIES)
+        continue;
+      value = beam_chart_format_value (self, g_array_index (self->values, double,
+                                                            newest * self->stride + s), FALSE);
+      /* Translators: one series of a chart's description, "Total: 12%" */
+      g_string_append_printf (text, described++ == 0 ? _("%s: %s") : _(", %s: %s"),
+                              g_array_index (self->series, Series, s).label, value);
+    }
+  if (visible > described)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, ", and %u more series",
+                                               ", and %u more series", visible - described),
+                            visible - described);
+  {
+    /* Translators: a chart's description: its time span, then the latest values */
+    g_autofree char *latest = g_strdup_printf (_("Last %d s; now %s"),
+                                               (int) (self->window_us / G_USEC_PER_SEC),
+                                               text->str);
+
+    g_string_free (text, TRUE);
+    return g_steal_pointer (&latest);
+  }
+}
+
+static gboolean
+update_description (gpointer user_data)
+{
+  BeamChart *self = user_data;
+  g_autofree char *description = NULL;
+
+  self->describe_source = 0;
+  if (self->times->len == 0)
+    description = g_strdup (_("No samples yet"));
+  else
+    description = describe_latest (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_description (BeamChart *self)
+{
+  if (self->describe_source == 0)
+    self->describe_source = g_idle_add (update_description, self);
 }
 
 /* ---- the GTK thread ------------------------------------------------------------- */
@@ -688,6 +771,7 @@ static void
 invalidate_lines (BeamChart *self)
 {
   self->generation++;
+  queue_description (self);
   start_rendering_if_shown (self);
 }
 
@@ -714,6 +798,7 @@ beam_chart_finalize (GObject *object)
 {
   BeamChart *self = BEAM_CHART (object);
 
+  g_clear_handle_id (&self->describe_source, g_source_remove);
   g_array_unref (self->series);
   g_array_unref (self->times);
   g_array_unref (self->values);
@@ -730,6 +815,9 @@ beam_chart_class_init (BeamChartClass *klass)
   G_OBJECT_CLASS (klass)->finalize = beam_chart_finalize;
   GTK_WIDGET_CLASS (klass)->snapshot = beam_chart_snapshot;
   gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "beamchart");
+  /* A picture of numbers: its label is its title (set by the page), its
+   * description the latest values. */
+  gtk_widget_class_set_accessible_role (GTK_WIDGET_CLASS (klass), GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -747,6 +835,8 @@ beam_chart_init (BeamChart *self)
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_set_size_request (GTK_WIDGET (self), 200, 160);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("No samples yet"), -1);
 }
 
 GtkWidget *

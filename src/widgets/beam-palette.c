@@ -62,5 +62,7 @@ beam_palette_swatch_new (const GdkRGBA *color)
                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   gtk_widget_set_size_request (swatch, 12, 12);
   gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+  /* Decoration: the label beside it names what the colour stands for. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   return swatch;
 }

@@ -9,6 +9,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "beam-number-format.h"
 #include "beam-sparkline.h"
 
 #define NATURAL_WIDTH  44
@@ -68,6 +71,40 @@ scale (BeamSparkline *self)
       greatest > least ? (double) (values[i] - least) / (double) (greatest - least) : 0.5;
 }
 
+/* The line in words for a screen reader: which way it went, from where to
+ * where. Only on a change of values, as the drawing. */
+static void
+describe (BeamSparkline *self)
+{
+  gsize n = 0;
+  const gint64 *values = self->values != NULL
+                         ? g_variant_get_fixed_array (self->values, &n, sizeof (gint64))
+                         : NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *description = NULL;
+
+  if (n < 2)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("No trend yet"), -1);
+      return;
+    }
+  first = beam_format_count (values[0]);
+  last = beam_format_count (values[n - 1]);
+  if (values[n - 1] > values[0])
+    /* Translators: a trend line's description: first and last value, sample count */
+    description = g_strdup_printf (_("Rising from %s to %s over %u samples"), first, last,
+                                   (guint) n);
+  else if (values[n - 1] < values[0])
+    description = g_strdup_printf (_("Falling from %s to %s over %u samples"), first, last,
+                                   (guint) n);
+  else
+    description = g_strdup_printf (_("At %s, as %u samples ago"), last, (guint) n - 1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+}
+
 void
 beam_sparkline_set_values (BeamSparkline *self,
                            GVariant      *values)
@@ -87,6 +124,7 @@ beam_sparkline_set_values (BeamSparkline *self,
   g_clear_pointer (&self->values, g_variant_unref);
   self->values = values;
   scale (self);
+  describe (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUES]);
 }
@@ -221,4 +259,8 @@ static void
 beam_sparkline_init (BeamSparkline *self)
 {
   self->scaled = g_array_new (FALSE, FALSE, sizeof (double));
+  /* The column or title beside it says of what; a page may name it better. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Trend"), -1);
+  describe (self);
 }

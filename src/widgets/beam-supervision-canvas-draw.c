@@ -90,8 +90,8 @@ ensure_colors (BeamSupervisionCanvas *self)
   c->outline[STYLE_MORE] = mix (&c->view_bg, &c->fg, 0.3);
   c->connector = mix (&c->view_bg, &c->fg, dark ? 0.35 : 0.3);
   c->selection = accent_bg;
-  /* The yellow of a search hit in GNOME's editors. */
-  gdk_rgba_parse (&c->search, dark ? "#c88800" : "#f8e45c");
+  /* The app's own, from data/style.css and style-dark.css. */
+  lookup_color (context, "beam_search_color", dark ? "#c88800" : "#f8e45c", &c->search);
   self->colors_valid = TRUE;
 }
 

@@ -253,6 +253,31 @@ describe_node (BeamSupervisionCanvas *self,
                           title != NULL ? title : "", detail);
 }
 
+/* The accessible description says what is selected, as the canvas shows it
+ * by colour only. */
+static void
+describe_selection (BeamSupervisionCanvas *self)
+{
+  g_autofree char *node = NULL;
+  g_autofree char *description = NULL;
+
+  if (self->tree == NULL)
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      return;
+    }
+  if (self->selected == NO_NODE)
+    description = g_strdup (_("Nothing selected"));
+  else
+    {
+      node = describe_node (self, self->selected);
+      /* Translators: the supervision tree's description, %s is "Worker name, details" */
+      description = g_strdup_printf (_("Selected: %s"), node);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, -1);
+}
+
 /* Expands every collapsed supervisor above the node; whether any was. */
 static gboolean
 reveal (BeamSupervisionCanvas *self,
@@ -285,15 +310,7 @@ _beam_canvas_select_node (BeamSupervisionCanvas *self,
   if (self->selected == index)
     return;
   self->selected = index;
-  if (index != NO_NODE)
-    {
-      g_autofree char *description = describe_node (self, index);
-
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      description, -1);
-    }
-  else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  describe_selection (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
@@ -701,10 +718,13 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
   self->free_tree = free_tree;
   if (tree != NULL)
     {
-      g_autofree char *label = g_strdup_printf (_("Supervision tree of %s"),
-                                                tree->application != NULL
-                                                ? tree->application : "");
       guint n = tree->n_nodes;
+      /* Translators: the supervision tree's accessible name: the application, its
+       * process count */
+      g_autofree char *label =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Supervision tree of %s, %u process",
+                                      "Supervision tree of %s, %u processes", n),
+                         tree->application != NULL ? tree->application : "", n);
 
       _beam_canvas_index_children (self);
       self->expanded = g_new0 (guint8, MAX (n, 1));
@@ -753,7 +773,9 @@ beam_supervision_canvas_set_tree (BeamSupervisionCanvas *self,
   self->selected = NO_NODE;
   if (selected != NO_NODE)
     _beam_canvas_select_node (self, selected, FALSE);
-  else if (old_selected != NO_NODE)
+  else
+    describe_selection (self);
+  if (selected == NO_NODE && old_selected != NO_NODE)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
   if (old_n_matches != self->matches->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHES]);

@@ -50,8 +50,12 @@ gboolean          beam_test_is_drawn             (gpointer           widget);
 GskRenderNode    *beam_test_picture_of           (GtkWidget         *widget);
 /* Predicate: beam_test_picture_of (widget) is not NULL. */
 gboolean          beam_test_has_picture          (gpointer           widget);
-/* Saves what `widget` shows, once drawn, as `name` (a PNG) in the folder
- * $BEAMSCOPE_SCREENSHOTS (the build's screenshots/). */
+/* What `widget` shows, once drawn, in device pixels (its size times its
+ * scale factor). */
+GdkTexture       *beam_test_render               (GtkWidget         *widget);
+/* Saves what `widget` shows, once drawn, as `name` (a PNG, in a subfolder if
+ * it names one) in the folder $BEAMSCOPE_SCREENSHOTS (the build's
+ * screenshots/), in device pixels. */
 void              beam_test_save_screenshot      (GtkWidget         *widget,
                                                   const char        *name);
 
@@ -82,5 +86,23 @@ GtkWindow        *beam_test_find_toplevel        (GType              type);
 /* The header's view switcher that is on screen, or NULL when the header shows
  * the node's name instead (and the bar at the bottom switches). */
 AdwViewSwitcher  *beam_test_find_header_switcher (GtkWidget         *widget);
+
+/* Called by beam_test_tour for each page and window, once it shows the
+ * node's answer: `toplevel` is the window, `shown` the page or the window
+ * itself, `name` what a screenshot of it is called ("03-load",
+ * "process-window"). */
+typedef void (*BeamTestVisit) (GtkWidget  *toplevel,
+                               GtkWidget  *shown,
+                               const char *name,
+                               gpointer    user_data);
+/* A main window on `node` shows each of its pages in turn with the node's
+ * data (the Applications page with beamscope_demo's tree, a node selected),
+ * then a process window (beamscope_cache's, its trends sampled), a table
+ * window (bs_records) and the Trace window with a finished trace; `visit`
+ * sees each. Every window is closed and finalized at the end. */
+void              beam_test_tour                 (BeamApplication   *app,
+                                                  BeamTestNode      *node,
+                                                  BeamTestVisit      visit,
+                                                  gpointer           user_data);
 
 G_END_DECLS

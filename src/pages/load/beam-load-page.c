@@ -188,6 +188,7 @@ add_chart (BeamLoadPage      *self,
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_size_request (GTK_WIDGET (chart), -1, 180);
   gtk_widget_set_name (GTK_WIDGET (chart), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 
   gtk_box_append (self->charts_box, label);
   gtk_box_append (self->charts_box, GTK_WIDGET (chart));

@@ -215,6 +215,7 @@ show_memory (BeamMemoryPage *self)
 {
   const BeamLoadSample *memory = self->memory;
   gint64 total = memory->memory[BEAM_MEMORY_TOTAL];
+  GString *description = g_string_new (NULL);
 
   clear_grid (self->memory_grid);
   for (guint i = 0; i < G_N_ELEMENTS (bar_parts); i++)
@@ -238,7 +239,14 @@ show_memory (BeamMemoryPage *self)
       gtk_grid_attach (self->memory_grid, label, 1, i, 1, 1);
       gtk_grid_attach (self->memory_grid, size_label, 2, i, 1, 1);
       gtk_grid_attach (self->memory_grid, share_label, 3, i, 1, 1);
+      /* Translators: one part of the memory bar's description, "processes 12 MiB 40.1 %" */
+      g_string_append_printf (description, i == 0 ? _("%s %s %s") : _(", %s %s %s"),
+                              _(bar_parts[i].label), size, share);
     }
+  /* The bar's parts as words, for a screen reader. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->memory_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str, -1);
+  g_string_free (description, TRUE);
   {
     g_autofree char *size = beam_format_bytes (total);
     GtkWidget *label = gtk_label_new (_("total"));
@@ -288,6 +296,8 @@ build_allocator_charts (BeamMemoryPage       *self,
                                       beam_page_get_refresh_interval (BEAM_PAGE (self)))
                              * G_USEC_PER_SEC);
       gtk_widget_set_size_request (GTK_WIDGET (charts[c]), -1, 150);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (charts[c]), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      titles[c], -1);
       gtk_label_set_xalign (GTK_LABEL (title), 0);
       gtk_widget_add_css_class (title, "heading");
       gtk_box_append (self->allocator_charts_box, title);
@@ -383,6 +393,21 @@ show_allocators (BeamMemoryPage       *self,
       gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
       gtk_widget_set_size_request (bar, 80, -1);
       gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      {
+        /* Translators: the accessible name of an allocator's usage bar, %s its type */
+        g_autofree char *name = g_strdup_printf (_("%s usage"), allocator->type);
+        g_autofree char *percent = g_strdup_printf ("%.1f %%", allocator->allocated > 0
+                                                   ? 100.0 * allocator->used / allocator->allocated
+                                                   : 0.0);
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (bar),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.0,
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 1.0,
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_NOW,
+                                        gtk_level_bar_get_value (GTK_LEVEL_BAR (bar)),
+                                        GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, percent, -1);
+      }
       gtk_grid_attach (grid, bar, 5, row, 1, 1);
       size_cell (grid, 6, row, allocator->mbcs_carriers_size);
       size_cell (grid, 7, row, allocator->sbcs_carriers_size);

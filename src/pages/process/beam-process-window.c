@@ -747,6 +747,8 @@ build_trends (BeamProcessWindow *self)
       gtk_widget_add_css_class (value, "heading");
       gtk_widget_set_size_request (line, 60, 36);
       gtk_widget_add_css_class (line, "accent");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (line), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _(trend_titles[i]), -1);
       gtk_widget_set_tooltip_text (box, _("Sampled every 2 s while this window is open"));
       gtk_box_append (GTK_BOX (box), title);
       gtk_box_append (GTK_BOX (box), value);

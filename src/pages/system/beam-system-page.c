@@ -483,6 +483,9 @@ new_row (const Field *field,
       gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL, 1.0);
       gtk_widget_set_size_request (bar, 48, -1);
       gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      /* A meter (GtkLevelBar's role) named as its row; its value text is the row's value. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _(field->title), -1);
       gtk_box_append (GTK_BOX (box), bar);
       entry->bar = GTK_LEVEL_BAR (bar);
     }
@@ -585,6 +588,12 @@ update_rows (BeamSystemPage *self)
           double fraction = row->field->fraction (info);
           gtk_widget_set_visible (GTK_WIDGET (row->bar), fraction >= 0);
           gtk_level_bar_set_value (row->bar, MAX (fraction, 0.0));
+          /* GTK 4.8's level bar tells its range but not its value. */
+          gtk_accessible_update_property (GTK_ACCESSIBLE (row->bar),
+                                          GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.0,
+                                          GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, 1.0,
+                                          GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, MAX (fraction, 0.0),
+                                          GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
           if (row->field->group == GROUP_MEMORY)
             gtk_level_bar_set_mode (row->bar, GTK_LEVEL_BAR_MODE_CONTINUOUS);
         }
