@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential meson ninja-build pkg-config gettext
-  libgtk-4-dev libadwaita-1-dev libjson-glib-dev libglib2.0-dev libglib2.0-dev-bin
+  libgtk-4-dev libgtk-4-bin libadwaita-1-dev libjson-glib-dev libglib2.0-dev libglib2.0-dev-bin
   # the C-node library and the nodes we test against
   erlang-nox erlang-dev elixir
   # display tests, data-file validation
