@@ -553,6 +553,20 @@ beam_test_node_connect (BeamTestNode *node)
 }
 
 void
+beam_test_node_call_expecting (BeamTestNode *node,
+                               const char   *module,
+                               const char   *function,
+                               const char   *args,
+                               const char   *expect)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = beam_test_node_erl_call (node, module, function, args, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_strstrip (out), ==, expect);
+}
+
+void
 beam_test_node_set_hostile_mode (BeamTestNode *node,
                                  const char   *mode)
 {

@@ -61,6 +61,13 @@ char         *beam_test_node_erl_call     (BeamTestNode       *node,
                                            GError            **error);
 /* Sets what the hostile rex answers (fixtures/beamscope_hostile.erl, started
  * on the node with beamscope_hostile:start/0): "honest", "never", ... */
+/* Evaluates module:function(args) on `node` through erl_call and asserts
+ * that it answered `expect` (its printed term, white space trimmed). */
+void          beam_test_node_call_expecting (BeamTestNode *node,
+                                             const char   *module,
+                                             const char   *function,
+                                             const char   *args,
+                                             const char   *expect);
 void          beam_test_node_set_hostile_mode (BeamTestNode *node,
                                                const char   *mode);
 /* Runs beamscope-cli --node NODE --cookie COOKIE --json ARGS... (NULL-terminated)

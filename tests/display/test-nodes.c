@@ -25,21 +25,6 @@ static BeamTestNode *peer;
 static BeamTestNode *hidden;
 static BeamApplication *app;
 
-/* Evaluates Module:Function(Args) on `on`, asserting it answered `expect`. */
-static void
-call_expecting (BeamTestNode *on,
-                const char   *module,
-                const char   *function,
-                const char   *args,
-                const char   *expect)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = beam_test_node_erl_call (on, module, function, args, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpstr (g_strstrip (out), ==, expect);
-}
-
 /* `other` takes the fixture's cookie, as a cluster's nodes share one, and
  * the fixture connects to it. */
 static void
@@ -48,10 +33,10 @@ join_fixture (BeamTestNode *other)
   g_autofree char *cookie_args = g_strdup_printf ("['%s', '%s']", other->name, node->cookie);
   g_autofree char *node_args = g_strdup_printf ("['%s']", other->name);
 
-  call_expecting (other, "erlang", "set_cookie", cookie_args, "true");
+  beam_test_node_call_expecting (other, "erlang", "set_cookie", cookie_args, "true");
   g_free (other->cookie);
   other->cookie = g_strdup (node->cookie);
-  call_expecting (node, "net_kernel", "connect_node", node_args, "true");
+  beam_test_node_call_expecting (node, "net_kernel", "connect_node", node_args, "true");
 }
 
 static BeamNodesPopover *

@@ -17,21 +17,6 @@ static BeamTestNode *visible;
 static BeamTestNode *hidden;
 static BeamTestNode *lone;  /* registered with EPMD, connected to no one */
 
-/* Evaluates Module:Function(Args) on `node`, asserting it answered `expect`. */
-static void
-call_expecting (BeamTestNode *node,
-                const char   *module,
-                const char   *function,
-                const char   *args,
-                const char   *expect)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = beam_test_node_erl_call (node, module, function, args, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpstr (g_strstrip (out), ==, expect);
-}
-
 /* The fixture node connects to `other` with `other`'s own cookie, as a node
  * of a cluster would with net_kernel:connect_node/1. */
 static void
@@ -40,8 +25,8 @@ connect_fixture_to (BeamTestNode *other)
   g_autofree char *cookie_args = g_strdup_printf ("['%s', '%s']", other->name, other->cookie);
   g_autofree char *node_args = g_strdup_printf ("['%s']", other->name);
 
-  call_expecting (fixture, "erlang", "set_cookie", cookie_args, "true");
-  call_expecting (fixture, "net_kernel", "connect_node", node_args, "true");
+  beam_test_node_call_expecting (fixture, "erlang", "set_cookie", cookie_args, "true");
+  beam_test_node_call_expecting (fixture, "net_kernel", "connect_node", node_args, "true");
 }
 
 static BeamCluster *
