@@ -52,6 +52,22 @@ gboolean      beam_test_node_restart      (BeamTestNode       *node,
 void          beam_test_node_kill         (BeamTestNode       *node,
                                            int                 signal_number);
 void          beam_test_node_free         (BeamTestNode       *node);
+/* A cluster of `n` test nodes sharing one random cookie, started in parallel
+ * (batches of 10: spawn, then wait for each ready file), each connected to
+ * the first with net_kernel:connect_node/1 so the mesh forms; returns once
+ * every node lists the n - 1 others (a GPtrArray of BeamTestNode, freeing
+ * them). `bare` starts no fixture workload (the node only halts when our
+ * pipe closes), for benchmarks. `extra_args` go to every node, e.g.
+ * "-kernel", "prevent_overlapping_partitions", "false". */
+GPtrArray    *beam_test_cluster_start     (guint               n,
+                                           gboolean            bare,
+                                           const char * const *extra_args,
+                                           GError            **error);
+/* One more node with the cluster's cookie and extra arguments, connected to
+ * `seed` (a node joining later); added to `cluster`, which owns it. */
+BeamTestNode *beam_test_cluster_add       (GPtrArray          *cluster,
+                                           BeamTestNode       *seed,
+                                           GError            **error);
 /* Evaluates Module:Function(Args) on the node with erl_call, an independent
  * client; Args is Erlang text such as "[\"/tmp/x\"]". Returns what erl_call printed. */
 char         *beam_test_node_erl_call     (BeamTestNode       *node,
