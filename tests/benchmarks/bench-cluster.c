@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Issue 17, cost: the cluster model (model/beam-cluster-model.c) sampling
+ * 50 nodes every 2 s, as the Cluster page does. The nodes are bare and small
+ * (+S 1 ... +P 1024), a full mesh through the first, started 10 at a time
+ * (beam_test_cluster_start; about 1.7 GB and 30 s of CPU). The model, seeded
+ * at the first node, runs headless on the main loop, blocking as the app's
+ * does. Printed as JSON lines:
+ *
+ * - the time from our connect until every node is CONNECTED with a usage;
+ * - after a warm-up (60 s from the model's start), over a measured minute:
+ *   our process's CPU (getrusage, % of one core; target < 10 %, "verdict"),
+ *   its max RSS and RSS growth, the nodes' own CPU, and the spacing of each
+ *   node's samples;
+ * - per node per sample reductions of the plain form, measured as
+ *   bench-load.c does: erlang:statistics(reductions) on 5 of the nodes over
+ *   a sampled stretch against a paused (idle) stretch of the same reader;
+ *   and of the scan form, from its own answer (the rex worker's reductions)
+ *   and the same way as the plain one;
+ * - phase 2: 5 nodes SIGSTOPped and 5 killed: how long until the model
+ *   marks them (NOT_ANSWERING, DOWN), and the 40 others' sample spacing
+ *   (p99 target < interval + 200 ms).
+ *
+ * It skips (exit 77) when MemAvailable is under 3 GB (60 MB a node below 50).
+ * BEAMSCOPE_BENCH_CLUSTER_NODES (50), _INTERVAL_MS (2000), _WARMUP_S (60),
+ * _MEASURE_S (60) and _PHASE2_S (30) change the run; a small run (say 12
+ * nodes) checks the benchmark itself. */
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "beam-bench.h"
+#include "beam-cluster-model.h"
+#include "beam-connection.h"
+#include "beam-test-node.h"
+
+#define CPU_TARGET_PERCENT   10.0
+#define SPACING_SLACK_MS     200.0
+#define READ_NODES           5
+#define STRETCH_MS           10000
+#define ROUNDS               3
+#define PHASE2_MAX           5
+
+static guint
+env_uint (const char *name,
+          guint       fallback)
+{
+  const char *text = g_getenv (name);
+
+  return text != NULL ? (guint) g_ascii_strtoull (text, NULL, 10) : fallback;
+}
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+/* A line of /proc/meminfo or /proc/self/status, in kB; -1 if absent. */
+static gint64
+proc_kb (const char *path,
+         const char *key)
+{
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (line = strstr (text, key)) == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen (key), NULL, 10);
+}
+
+/* Our process's CPU (every thread), in ms. */
+static double
+self_cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec * 1e3 + usage.ru_utime.tv_usec / 1e3 +
+         usage.ru_stime.tv_sec * 1e3 + usage.ru_stime.tv_usec / 1e3;
+}
+
+/* The CPU the cluster's live nodes have used, in ms (from /proc, utime + stime). */
+static double
+nodes_cpu_ms (GPtrArray *cluster)
+{
+  double ticks = 0;
+
+  for (guint i = 0; i < cluster->len; i++)
+    {
+      BeamTestNode *node = cluster->pdata[i];
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after_name;
+
+      if (node->pid <= 0)
+        continue;
+      path = g_strdup_printf ("/proc/%d/stat", (int) node->pid);
+      if (!g_file_get_contents (path, &stat, NULL, NULL) ||
+          (after_name = strrchr (stat, ')')) == NULL)
+        continue;
+      /* After "pid (comm) ": state is field 3, utime 14 and stime 15. */
+      fields = g_strsplit (after_name + 2, " ", 0);
+      if (g_strv_length (fields) > 12)
+        ticks += g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL);
+    }
+  return ticks * 1000.0 / sysconf (_SC_CLK_TCK);
+}
+
+/* What the benchmark watches of each node: its samples' spacing. */
+typedef struct
+{
+  gint64   last_sampled_at;
+  gboolean watched;
+} Watch;
+
+typedef struct
+{
+  BeamClusterModel *model;
+  GPtrArray        *cluster;
+  GHashTable       *watches;       /* BeamClusterNode → Watch */
+  GHashTable       *excluded;      /* names whose spacing is not recorded */
+  GArray           *spacing_ms;    /* doubles, while recording */
+  GArray           *scan_reductions;
+  gboolean          recording_scans;
+} Bench;
+
+static void
+on_sample (BeamClusterNode *node,
+           GParamSpec      *pspec G_GNUC_UNUSED,
+           Bench           *bench)
+{
+  Watch *watch = g_hash_table_lookup (bench->watches, node);
+  gint64 sampled_at = beam_cluster_node_get_sampled_at (node);
+  const BeamClusterSample *sample = beam_cluster_node_get_sample (node);
+
+  if (watch == NULL || sampled_at == watch->last_sampled_at)
+    return;
+  if (bench->spacing_ms != NULL && watch->last_sampled_at != 0 &&
+      !g_hash_table_contains (bench->excluded, beam_cluster_node_get_name (node)))
+    {
+      double gap = (sampled_at - watch->last_sampled_at) / 1000.0;
+      g_array_append_val (bench->spacing_ms, gap);
+    }
+  watch->last_sampled_at = sampled_at;
+  if (bench->recording_scans && sample != NULL && sample->scanned && sample->reductions >= 0)
+    {
+      double reductions = sample->reductions;
+      g_array_append_val (bench->scan_reductions, reductions);
+    }
+}
+
+static void
+watch_nodes (GListModel *nodes,
+             guint       position G_GNUC_UNUSED,
+             guint       removed G_GNUC_UNUSED,
+             guint       added G_GNUC_UNUSED,
+             Bench      *bench)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(BeamClusterNode) node = g_list_model_get_item (nodes, i);
+
+      if (g_hash_table_contains (bench->watches, node))
+        continue;
+      g_hash_table_insert (bench->watches, g_object_ref (node), g_new0 (Watch, 1));
+      g_signal_connect (node, "notify::sample", G_CALLBACK (on_sample), bench);
+    }
+}
+
+static BeamClusterNode *
+row_of (Bench        *bench,
+        BeamTestNode *node)
+{
+  return beam_cluster_model_find_node (bench->model, node->name);
+}
+
+/* Every node of the cluster that still runs is CONNECTED, with a usage. */
+static gboolean
+all_connected_with_usage (gpointer data)
+{
+  Bench *bench = data;
+
+  for (guint i = 0; i < bench->cluster->len; i++)
+    {
+      BeamClusterNode *row = row_of (bench, bench->cluster->pdata[i]);
+
+      if (row == NULL || beam_cluster_node_get_state (row) != BEAM_CLUSTER_NODE_CONNECTED ||
+          beam_cluster_node_get_usage (row) < 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+all_in_state (BeamTestNode        **nodes,
+              guint                 n,
+              Bench                *bench,
+              BeamClusterNodeState  state)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      BeamClusterNode *row = row_of (bench, nodes[i]);
+
+      if (row == NULL || beam_cluster_node_get_state (row) != state)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* erlang:statistics(reductions) of each reader's node, through rex. */
+static void
+read_reductions (BeamConnection **readers,
+                 gint64          *out)
+{
+  for (guint i = 0; i < READ_NODES; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BeamTerm) reply = NULL;
+      BeamTestWait wait = { 0 };
+
+      beam_connection_rpc_async (readers[i], "erlang", "statistics",
+                                 beam_term_new_list (1, beam_term_new_atom ("reductions")),
+                                 10000, NULL, beam_test_stash, &wait);
+      beam_test_wait_for (&wait.done, 30000);
+      reply = beam_connection_rpc_finish (readers[i], wait.result, &error);
+      g_clear_object (&wait.result);
+      g_assert_no_error (error);
+      g_assert_true (reply->kind == BEAM_TERM_TUPLE && reply->n_children == 2);
+      g_assert_true (beam_term_get_int64 (reply->children[0], &out[i]));
+    }
+}
+
+typedef struct
+{
+  gint64 reductions[READ_NODES];
+  guint  samples[READ_NODES];
+  double ms;
+} Stretch;
+
+/* A stretch of `ms` on the read nodes: their reductions and samples taken. */
+static Stretch
+stretch (Bench           *bench,
+         BeamConnection **readers,
+         guint            ms)
+{
+  gint64 before[READ_NODES], after[READ_NODES];
+  guint samples_before[READ_NODES];
+  double start = now_ms ();
+  Stretch result;
+
+  /* The read nodes are 1..READ_NODES: not the seed, which also answers
+   * the model's discovery. */
+  for (guint i = 0; i < READ_NODES; i++)
+    samples_before[i] = beam_cluster_node_get_samples (row_of (bench,
+                                                               bench->cluster->pdata[1 + i]));
+  read_reductions (readers, before);
+  beam_test_run_for (ms);
+  read_reductions (readers, after);
+  result.ms = now_ms () - start;
+  for (guint i = 0; i < READ_NODES; i++)
+    {
+      result.reductions[i] = after[i] - before[i];
+      result.samples[i] = beam_cluster_node_get_samples (row_of (bench,
+                                                                 bench->cluster->pdata[1 + i]))
+                          - samples_before[i];
+    }
+  return result;
+}
+
+/* Per node, the sampled stretch's reductions less the idle one's (scaled to
+ * its length), per sample taken, into `out`. */
+static void
+per_sample (Stretch  busy,
+            Stretch  quiet,
+            GArray  *out)
+{
+  for (guint i = 0; i < READ_NODES; i++)
+    if (busy.samples[i] > 0)
+      {
+        double value = (busy.reductions[i] - quiet.reductions[i] * (busy.ms / quiet.ms))
+                       / busy.samples[i];
+        g_array_append_val (out, value);
+      }
+}
+
+/* Pauses or resumes the model, then lets samples in flight come back. */
+static void
+set_paused (Bench    *bench,
+            gboolean  paused,
+            guint     interval_ms)
+{
+  beam_cluster_model_set_paused (bench->model, paused);
+  beam_test_run_for (paused ? interval_ms + 500 : 200);
+}
+
+static gboolean
+has_memory (guint n)
+{
+  gint64 available_kb = proc_kb ("/proc/meminfo", "MemAvailable:");
+  gint64 needed_kb = n >= 50 ? 3 * 1024 * 1024 : (gint64) n * 60 * 1024;
+
+  if (available_kb >= 0 && available_kb < needed_kb)
+    {
+      g_print ("{\"benchmark\": \"cluster\", \"skipped\": \"MemAvailable is %" G_GINT64_FORMAT
+               " MB, %u nodes need %" G_GINT64_FORMAT " MB\"}\n",
+               available_kb / 1024, n, needed_kb / 1024);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int    argc G_GNUC_UNUSED,
+      char **argv G_GNUC_UNUSED)
+{
+  guint n = MAX (env_uint ("BEAMSCOPE_BENCH_CLUSTER_NODES", 50), READ_NODES + 6);
+  /* Phase 2 stops and kills 5 each of 50, 2 each of a small run's. */
+  guint n_stopped = n >= 20 ? PHASE2_MAX : 2, n_killed = n_stopped;
+  guint interval_ms = env_uint ("BEAMSCOPE_BENCH_CLUSTER_INTERVAL_MS", 2000);
+  guint warmup_s = env_uint ("BEAMSCOPE_BENCH_CLUSTER_WARMUP_S", 60);
+  guint measure_s = env_uint ("BEAMSCOPE_BENCH_CLUSTER_MEASURE_S", 60);
+  guint phase2_s = env_uint ("BEAMSCOPE_BENCH_CLUSTER_PHASE2_S", 30);
+  const char *flags[] = { "+S", "1", "+SDcpu", "1", "+SDio", "1", "+A", "1", "+P", "1024",
+                          "+Q", "1024", "+sbwt", "none", "+sbwtdcpu", "none",
+                          "+sbwtdio", "none", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cluster = NULL;
+  g_autoptr(BeamConnection) seed = NULL;
+  g_autoptr(BeamClusterModel) model = NULL;
+  g_autoptr(GArray) plain = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) scan = g_array_new (FALSE, FALSE, sizeof (double));
+  BeamConnection *readers[READ_NODES];
+  BeamTestNode *stopped[PHASE2_MAX], *killed[PHASE2_MAX];
+  Bench bench = { 0 };
+  double start_ms, model_start_ms, connected_ms;
+  double cpu_before, nodes_cpu_before, wall_start, self_percent, nodes_percent;
+  double idle_nodes_cpu_ms = 0, idle_ms = 0;
+  gint64 rss_before, rss_after;
+  double stopped_ms = -1, killed_ms = -1;
+  struct rusage usage;
+
+  if (!has_memory (n))
+    return 77;
+  g_assert_true (beam_connection_init_process (NULL));
+
+  /* The cluster. */
+  start_ms = now_ms ();
+  cluster = beam_test_cluster_start (n, TRUE, flags, &error);
+  g_assert_no_error (error);
+  g_print ("{\"benchmark\": \"cluster: start\", \"nodes\": %u, \"meshed_s\": %.1f, "
+           "\"nodes_cpu_s\": %.1f}\n",
+           n, (now_ms () - start_ms) / 1000, nodes_cpu_ms (cluster) / 1000);
+
+  /* The model, seeded at the first node, without EPMD's others (other tests'
+   * nodes on this host are none of ours). */
+  bench.cluster = cluster;
+  bench.watches = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
+  bench.excluded = g_hash_table_new (g_str_hash, g_str_equal);
+  bench.scan_reductions = g_array_new (FALSE, FALSE, sizeof (double));
+  model_start_ms = now_ms ();
+  seed = beam_test_node_connect (cluster->pdata[0]);
+  bench.model = model = beam_cluster_model_new (seed, ((BeamTestNode *) cluster->pdata[0])->cookie);
+  beam_cluster_model_set_interval_ms (model, interval_ms);
+  beam_cluster_model_set_join_epmd_others (model, FALSE);
+  g_signal_connect (beam_cluster_model_get_nodes (model), "items-changed",
+                    G_CALLBACK (watch_nodes), &bench);
+  beam_cluster_model_start (model);
+  beam_test_wait_until (all_connected_with_usage, &bench, 120000);
+  connected_ms = now_ms () - model_start_ms;
+  g_print ("{\"benchmark\": \"cluster: all connected with a usage\", \"nodes\": %u, "
+           "\"interval_ms\": %u, \"seconds\": %.1f, \"rows\": %u}\n",
+           n, interval_ms, connected_ms / 1000,
+           g_list_model_get_n_items (beam_cluster_model_get_nodes (model)));
+
+  /* Warm-up, then the measured minute. */
+  if (now_ms () - model_start_ms < warmup_s * 1000.0)
+    beam_test_run_for ((guint) (warmup_s * 1000.0 - (now_ms () - model_start_ms)));
+  bench.spacing_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  rss_before = proc_kb ("/proc/self/status", "VmRSS:");
+  cpu_before = self_cpu_ms ();
+  nodes_cpu_before = nodes_cpu_ms (cluster);
+  wall_start = now_ms ();
+  beam_test_run_for (measure_s * 1000);
+  self_percent = (self_cpu_ms () - cpu_before) * 100 / (now_ms () - wall_start);
+  nodes_percent = (nodes_cpu_ms (cluster) - nodes_cpu_before) * 100 / (now_ms () - wall_start);
+  rss_after = proc_kb ("/proc/self/status", "VmRSS:");
+  getrusage (RUSAGE_SELF, &usage);
+  g_print ("{\"benchmark\": \"cluster: Beamscope's cost, model headless\", \"nodes\": %u, "
+           "\"interval_ms\": %u, \"measured_s\": %u, \"cpu_percent_of_core\": %.2f, "
+           "\"target\": \"< %.0f\", \"verdict\": \"%s\", \"max_rss_mb\": %.1f, "
+           "\"rss_start_mb\": %.1f, \"rss_growth_mb\": %.2f, "
+           "\"nodes_cpu_percent_of_core\": %.2f, \"per_node_cpu_percent\": %.3f, "
+           "\"spacing_ms_p50\": %.0f, \"spacing_ms_p99\": %.0f, \"spacing_ms_max\": %.0f, "
+           "\"spacings\": %u}\n",
+           n, interval_ms, measure_s, self_percent, CPU_TARGET_PERCENT,
+           self_percent < CPU_TARGET_PERCENT ? "pass" : "fail", usage.ru_maxrss / 1024.0,
+           rss_before / 1024.0, (rss_after - rss_before) / 1024.0, nodes_percent,
+           nodes_percent / n, beam_bench_percentile (bench.spacing_ms, 0.5),
+           beam_bench_percentile (bench.spacing_ms, 0.99),
+           beam_bench_percentile (bench.spacing_ms, 1.0), bench.spacing_ms->len);
+  g_clear_pointer (&bench.spacing_ms, g_array_unref);
+
+  /* Reductions per sample on READ_NODES nodes (not the seed: it also
+   * answers our own discovery), plain form only: scans off. */
+  for (guint i = 0; i < READ_NODES; i++)
+    readers[i] = beam_test_node_connect (cluster->pdata[1 + i]);
+  beam_cluster_model_set_queue_scan_interval_ms (model, 0);
+  beam_test_run_for (interval_ms);
+  for (guint r = 0; r < ROUNDS; r++)
+    {
+      Stretch quiet, busy;
+
+      double nodes_before;
+
+      set_paused (&bench, TRUE, interval_ms);
+      nodes_before = nodes_cpu_ms (cluster);
+      quiet = stretch (&bench, readers, STRETCH_MS);
+      idle_nodes_cpu_ms += nodes_cpu_ms (cluster) - nodes_before;
+      idle_ms += quiet.ms;
+      set_paused (&bench, FALSE, interval_ms);
+      busy = stretch (&bench, readers, STRETCH_MS);
+      per_sample (busy, quiet, plain);
+    }
+  /* The scan form at every sample: its own answer, and the same reckoning. */
+  {
+    Stretch quiet, busy;
+
+    set_paused (&bench, TRUE, interval_ms);
+    quiet = stretch (&bench, readers, STRETCH_MS);
+    beam_cluster_model_set_queue_scan_interval_ms (model, interval_ms);
+    bench.recording_scans = TRUE;
+    set_paused (&bench, FALSE, interval_ms);
+    busy = stretch (&bench, readers, STRETCH_MS);
+    bench.recording_scans = FALSE;
+    per_sample (busy, quiet, scan);
+    beam_cluster_model_set_queue_scan_interval_ms (model, 10000);
+  }
+  g_print ("{\"benchmark\": \"cluster: reductions per node per sample\", \"read_nodes\": %u, "
+           "\"plain_median\": %.0f, \"plain_p95\": %.0f, \"plain_values\": %u, "
+           "\"scan_statistics_median\": %.0f, \"scan_statistics_p95\": %.0f, "
+           "\"scan_own_answer_median\": %.0f, \"scan_own_answer_p95\": %.0f, "
+           "\"scan_answers\": %u, \"nodes_idle_cpu_percent_of_core\": %.2f}\n",
+           READ_NODES, beam_bench_percentile (plain, 0.5), beam_bench_percentile (plain, 0.95),
+           plain->len, beam_bench_percentile (scan, 0.5), beam_bench_percentile (scan, 0.95),
+           beam_bench_percentile (bench.scan_reductions, 0.5),
+           beam_bench_percentile (bench.scan_reductions, 0.95), bench.scan_reductions->len,
+           idle_nodes_cpu_ms * 100 / idle_ms);
+  for (guint i = 0; i < READ_NODES; i++)
+    {
+      beam_connection_close (readers[i]);
+      g_object_unref (readers[i]);
+    }
+
+  /* Phase 2: 5 stopped, 5 killed (none of them the seed or a read node). */
+  for (guint i = 0; i < n_stopped; i++)
+    {
+      stopped[i] = cluster->pdata[READ_NODES + 1 + i];
+      g_hash_table_add (bench.excluded, stopped[i]->name);
+    }
+  for (guint i = 0; i < n_killed; i++)
+    {
+      killed[i] = cluster->pdata[READ_NODES + 1 + n_stopped + i];
+      g_hash_table_add (bench.excluded, killed[i]->name);
+    }
+  bench.spacing_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  start_ms = now_ms ();
+  for (guint i = 0; i < n_stopped; i++)
+    beam_test_node_kill (stopped[i], SIGSTOP);
+  for (guint i = 0; i < n_killed; i++)
+    beam_test_node_kill (killed[i], SIGKILL);
+  while (now_ms () - start_ms < phase2_s * 1000.0)
+    {
+      beam_test_run_for (50);
+      if (stopped_ms < 0 &&
+          all_in_state (stopped, n_stopped, &bench, BEAM_CLUSTER_NODE_NOT_ANSWERING))
+        stopped_ms = now_ms () - start_ms;
+      if (killed_ms < 0 && all_in_state (killed, n_killed, &bench, BEAM_CLUSTER_NODE_DOWN))
+        killed_ms = now_ms () - start_ms;
+    }
+  {
+    double p99 = beam_bench_percentile (bench.spacing_ms, 0.99);
+
+    g_print ("{\"benchmark\": \"cluster: nodes stopped and killed\", \"nodes\": %u, "
+             "\"stopped\": %u, \"killed\": %u, "
+             "\"interval_ms\": %u, \"seconds\": %u, \"stopped_marked_s\": %.1f, "
+             "\"killed_marked_s\": %.1f, \"others\": %u, \"others_spacing_ms_p50\": %.0f, "
+             "\"others_spacing_ms_p99\": %.0f, \"others_spacing_ms_max\": %.0f, "
+             "\"spacings\": %u, \"target\": \"p99 < %.0f\", \"verdict\": \"%s\"}\n",
+             n, n_stopped, n_killed, interval_ms, phase2_s, stopped_ms / 1000,
+             killed_ms / 1000, n - n_stopped - n_killed, beam_bench_percentile (bench.spacing_ms, 0.5),
+             p99, beam_bench_percentile (bench.spacing_ms, 1.0), bench.spacing_ms->len,
+             interval_ms + SPACING_SLACK_MS,
+             p99 < interval_ms + SPACING_SLACK_MS && stopped_ms >= 0 && killed_ms >= 0
+             ? "pass" : "fail");
+  }
+
+  beam_cluster_model_stop (model);
+  g_signal_handlers_disconnect_by_data (beam_cluster_model_get_nodes (model), &bench);
+  {
+    GHashTableIter iter;
+    gpointer row;
+
+    g_hash_table_iter_init (&iter, bench.watches);
+    while (g_hash_table_iter_next (&iter, &row, NULL))
+      g_signal_handlers_disconnect_by_data (row, &bench);
+  }
+  g_hash_table_unref (bench.watches);
+  g_clear_object (&model);
+  beam_connection_close (seed);
+  g_hash_table_unref (bench.excluded);
+  g_array_unref (bench.spacing_ms);
+  g_array_unref (bench.scan_reductions);
+  return 0;
+}
