@@ -20,6 +20,14 @@
  *   marks them (NOT_ANSWERING, DOWN), and the 40 others' sample spacing
  *   (p99 target < interval + 200 ms).
  *
+ * Built with BEAM_BENCH_CLUSTER_GUI (the `cluster` benchmark when the GUI is
+ * built), the model is the Cluster page's, in a window under Xvfb
+ * (GSK_RENDERER=cairo) seeded at the first node, the page shown: the CPU
+ * then includes drawing, and the measured minute also times every GTK
+ * main-loop iteration (its thread's CPU; p50, p99 and max, target <= 16 ms)
+ * and counts frames painted. Without it (`cluster-headless`), the model
+ * runs alone.
+ *
  * It skips (exit 77) when MemAvailable is under 3 GB (60 MB a node below 50).
  * BEAMSCOPE_BENCH_CLUSTER_NODES (50), _INTERVAL_MS (2000), _WARMUP_S (60),
  * _MEASURE_S (60) and _PHASE2_S (30) change the run; a small run (say 12
@@ -29,6 +37,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#ifdef BEAM_BENCH_CLUSTER_GUI
+#include "beam-application.h"
+#include "beam-cluster-page-private.h"
+#include "beam-window-private.h"
+#endif
 #include "beam-bench.h"
 #include "beam-cluster-model.h"
 #include "beam-connection.h"
@@ -40,6 +53,84 @@
 #define STRETCH_MS           10000
 #define ROUNDS               3
 #define PHASE2_MAX           5
+#define FRAME_TARGET_MS      16.0
+
+/* The GTK thread's CPU in each main-loop iteration while `iterations` is
+ * set (every wait of beam-test-node.h iterates through here), and the frames
+ * painted meanwhile. */
+static GArray *iterations;
+static guint   frames;
+
+static void
+iterate (void)
+{
+  double before = beam_bench_thread_cpu_ms ();
+
+  g_main_context_iteration (NULL, TRUE);
+  if (iterations != NULL)
+    {
+      double spent = beam_bench_thread_cpu_ms () - before;
+      g_array_append_val (iterations, spent);
+    }
+}
+
+#ifdef BEAM_BENCH_CLUSTER_GUI
+static void
+on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
+                gpointer       user_data G_GNUC_UNUSED)
+{
+  frames++;
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  BeamNode *node = beam_window_get_node (data);
+
+  return node != NULL && beam_node_get_state (node) == BEAM_CONNECTION_STATE_CONNECTED;
+}
+
+static gboolean
+has_model (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && _beam_cluster_page_get_model (data) != NULL;
+}
+
+/* The Cluster page's model, in a window on `seed` showing that page, with
+ * the interval and EPMD's others off set as the page takes them: from the
+ * settings (the memory backend). */
+static BeamClusterModel *
+open_page (BeamTestNode *seed,
+           guint         interval_ms,
+           GtkWindow   **window_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+  BeamApplication *app;
+  BeamWindow *window;
+  GtkWidget *page;
+
+  beam_application_tune_allocator ();  /* as the app's main does */
+  gtk_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_settings_set_uint (settings, "cluster-sample-interval", interval_ms);
+  g_settings_set_boolean (settings, "cluster-join-epmd-others", FALSE);
+  app = beam_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  window = beam_window_new (ADW_APPLICATION (app), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 1000);
+  gtk_window_present (GTK_WINDOW (window));
+  beam_window_connect (window, seed->name, seed->cookie, "cluster");
+  beam_test_wait_until (is_connected, window, 15000);
+  page = beam_window_get_page (window, "cluster");
+  beam_test_wait_until (has_model, page, 15000);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (on_after_paint), NULL);
+  *window_out = GTK_WINDOW (window);
+  return g_object_ref (_beam_cluster_page_get_model (BEAM_CLUSTER_PAGE (page)));
+}
+#endif
 
 static guint
 env_uint (const char *name,
@@ -328,6 +419,9 @@ main (int    argc G_GNUC_UNUSED,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) cluster = NULL;
   g_autoptr(BeamConnection) seed = NULL;
+#ifdef BEAM_BENCH_CLUSTER_GUI
+  GtkWindow *window = NULL;
+#endif
   g_autoptr(BeamClusterModel) model = NULL;
   g_autoptr(GArray) plain = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) scan = g_array_new (FALSE, FALSE, sizeof (double));
@@ -359,14 +453,22 @@ main (int    argc G_GNUC_UNUSED,
   bench.watches = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   bench.excluded = g_hash_table_new (g_str_hash, g_str_equal);
   bench.scan_reductions = g_array_new (FALSE, FALSE, sizeof (double));
+  beam_test_set_iterate (iterate);
   model_start_ms = now_ms ();
+#ifdef BEAM_BENCH_CLUSTER_GUI
+  bench.model = model = open_page (cluster->pdata[0], interval_ms, &window);
+#else
   seed = beam_test_node_connect (cluster->pdata[0]);
   bench.model = model = beam_cluster_model_new (seed, ((BeamTestNode *) cluster->pdata[0])->cookie);
   beam_cluster_model_set_interval_ms (model, interval_ms);
   beam_cluster_model_set_join_epmd_others (model, FALSE);
+#endif
   g_signal_connect (beam_cluster_model_get_nodes (model), "items-changed",
                     G_CALLBACK (watch_nodes), &bench);
-  beam_cluster_model_start (model);
+  watch_nodes (beam_cluster_model_get_nodes (model), 0, 0, 0, &bench);
+#ifndef BEAM_BENCH_CLUSTER_GUI
+  beam_cluster_model_start (model);  /* the page starts its own when shown */
+#endif
   beam_test_wait_until (all_connected_with_usage, &bench, 120000);
   connected_ms = now_ms () - model_start_ms;
   g_print ("{\"benchmark\": \"cluster: all connected with a usage\", \"nodes\": %u, "
@@ -381,6 +483,8 @@ main (int    argc G_GNUC_UNUSED,
   rss_before = proc_kb ("/proc/self/status", "VmRSS:");
   cpu_before = self_cpu_ms ();
   nodes_cpu_before = nodes_cpu_ms (cluster);
+  iterations = g_array_new (FALSE, FALSE, sizeof (double));
+  frames = 0;
   wall_start = now_ms ();
   beam_test_run_for (measure_s * 1000);
   self_percent = (self_cpu_ms () - cpu_before) * 100 / (now_ms () - wall_start);
@@ -401,6 +505,22 @@ main (int    argc G_GNUC_UNUSED,
            beam_bench_percentile (bench.spacing_ms, 0.99),
            beam_bench_percentile (bench.spacing_ms, 1.0), bench.spacing_ms->len);
   g_clear_pointer (&bench.spacing_ms, g_array_unref);
+#ifdef BEAM_BENCH_CLUSTER_GUI
+  {
+    double p99 = beam_bench_percentile (iterations, 0.99);
+    double longest = beam_bench_percentile (iterations, 1.0);
+
+    g_print ("{\"benchmark\": \"cluster: GTK frames, Cluster page shown\", \"nodes\": %u, "
+             "\"interval_ms\": %u, \"measured_s\": %u, \"iterations\": %u, "
+             "\"iteration_cpu_ms_p50\": %.2f, \"iteration_cpu_ms_p99\": %.2f, "
+             "\"iteration_cpu_ms_max\": %.2f, \"frames_painted\": %u, "
+             "\"target\": \"max <= %.0f\", \"verdict\": \"%s\"}\n",
+             n, interval_ms, measure_s, iterations->len, beam_bench_percentile (iterations, 0.5),
+             p99, longest, frames, FRAME_TARGET_MS,
+             longest <= FRAME_TARGET_MS ? "pass" : "fail");
+  }
+#endif
+  g_clear_pointer (&iterations, g_array_unref);
 
   /* Reductions per sample on READ_NODES nodes (not the seed: it also
    * answers our own discovery), plain form only: scans off. */
@@ -508,7 +628,12 @@ main (int    argc G_GNUC_UNUSED,
   }
   g_hash_table_unref (bench.watches);
   g_clear_object (&model);
+#ifdef BEAM_BENCH_CLUSTER_GUI
+  gtk_window_destroy (window);
+  beam_test_run_for (200);
+#else
   beam_connection_close (seed);
+#endif
   g_hash_table_unref (bench.excluded);
   g_array_unref (bench.spacing_ms);
   g_array_unref (bench.scan_reductions);
