@@ -1079,6 +1079,10 @@ beam_cluster_page_dispose (GObject *object)
 
   beam_page_set_node (BEAM_PAGE (self), NULL);
   set_model (self, NULL);
+  /* The view's sorter changes as its columns go: nothing to follow then. */
+  if (self->nodes_view != NULL)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->nodes_view), self);
+  self->primary_sorter = NULL;
   beam_page_dispose_template (BEAM_PAGE (self), BEAM_TYPE_CLUSTER_PAGE);
   g_clear_object (&self->in_cluster);
   g_clear_object (&self->not_in_cluster);
