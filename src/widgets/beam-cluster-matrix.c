@@ -439,8 +439,8 @@ beam_cluster_matrix_snapshot (GtkWidget   *widget,
     {
       gdk_cairo_set_source_rgba (cr, &self->focus);
       cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, start + self->focus_column * cell + 1, start + self->focus_row * cell + 1,
-                       cell - 2, cell - 2);
+      cairo_rectangle (cr, start + self->focus_column * cell + 1,
+                       start + self->focus_row * cell + 1, cell - 2, cell - 2);
       cairo_stroke (cr);
     }
   cairo_destroy (cr);

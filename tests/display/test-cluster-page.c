@@ -30,8 +30,9 @@ static BeamApplication *app;
 static guint
 n_rows (BeamClusterPage *page)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (
-                                     gtk_column_view_get_model (_beam_cluster_page_get_view (page))));
+  GtkColumnView *view = _beam_cluster_page_get_view (page);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view)));
 }
 
 static const char *

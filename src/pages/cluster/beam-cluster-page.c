@@ -50,7 +50,7 @@ typedef struct
 {
   const char *id;
   const char *title;
-  CellKind    kind;
+  CellKind    shows;
   int         column;      /* a BeamClusterColumn for CELL_VALUE */
   gboolean    sparkline;
   const char *summary;     /* how the summary line names an outlier of it */
@@ -199,7 +199,9 @@ format_value (BeamClusterNode  *node,
     case BEAM_CLUSTER_COLUMN_ETS:
       return beam_format_bytes (sample->memory_ets);
     case BEAM_CLUSTER_COLUMN_USAGE:
-      return isnan (value) || value < 0 ? g_strdup ("—") : g_strdup_printf ("%.0f %%", value * 100);
+      if (isnan (value) || value < 0)
+        return g_strdup ("—");
+      return g_strdup_printf ("%.0f %%", value * 100);
     case BEAM_CLUSTER_COLUMN_RUN_QUEUE:
       return beam_format_count (sample->run_queue);
     case BEAM_CLUSTER_COLUMN_MAX_QUEUE:
@@ -251,7 +253,7 @@ static const ColumnSpec *
 spec_of_column (BeamClusterColumn column)
 {
   for (guint i = 0; i < G_N_ELEMENTS (column_specs); i++)
-    if (column_specs[i].kind == CELL_VALUE && column_specs[i].column == (int) column)
+    if (column_specs[i].shows == CELL_VALUE && column_specs[i].column == (int) column)
       return &column_specs[i];
   return NULL;
 }
@@ -264,7 +266,7 @@ cell_text (const ColumnSpec *spec,
 {
   const BeamClusterSample *sample = beam_cluster_node_get_sample (node);
 
-  switch (spec->kind)
+  switch (spec->shows)
     {
     case CELL_NAME:
       return g_strdup (beam_cluster_node_get_name (node));
@@ -303,7 +305,7 @@ update_cell (GtkWidget *cell)
     case BEAM_CLUSTER_NODE_CONNECTED:
     default: break;
     }
-  if (spec->kind == CELL_VALUE && (beam_cluster_node_get_outliers (node) & (1u << spec->column)))
+  if (spec->shows == CELL_VALUE && (beam_cluster_node_get_outliers (node) & (1u << spec->column)))
     style |= STYLE_OUTLIER;
   was = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (cell), "beam-style"));
   if (style == was)
@@ -341,7 +343,7 @@ on_cell_query_tooltip (GtkWidget  *cell,
   if (node == NULL)
     return FALSE;
   sample = beam_cluster_node_get_sample (node);
-  switch (spec->kind)
+  switch (spec->shows)
     {
     case CELL_STATE:
       if (beam_cluster_node_get_reason (node) == NULL)
@@ -385,7 +387,7 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
 
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
-  if (spec->kind == CELL_VALUE)
+  if (spec->shows == CELL_VALUE)
     {
       gtk_label_set_xalign (GTK_LABEL (label), 1);
       gtk_widget_add_css_class (label, "numeric");
@@ -473,10 +475,11 @@ compare_nodes (gconstpointer a,
       context->page->asked = context->spec;
       return GTK_ORDERING_SMALLER;
     }
-  switch (context->spec->kind)
+  switch (context->spec->shows)
     {
     case CELL_STATE:
-      order = (int) beam_cluster_node_get_state (node_a) - (int) beam_cluster_node_get_state (node_b);
+      order = (int) beam_cluster_node_get_state (node_a) -
+              (int) beam_cluster_node_get_state (node_b);
       break;
     case CELL_OTP:
       sample_a = beam_cluster_node_get_sample (node_a);
@@ -540,7 +543,7 @@ on_sorter_changed (BeamClusterPage *self)
   leading = self->asked;
   column = leading != NULL ? find_column (self->nodes_view, leading) : NULL;
 
-  if (leading != NULL && leading->kind == CELL_VALUE && ordering != GTK_ORDERING_LARGER &&
+  if (leading != NULL && leading->shows == CELL_VALUE && ordering != GTK_ORDERING_LARGER &&
       !self->sorting && leading != self->primary)
     {
       self->primary = leading;
@@ -587,7 +590,7 @@ add_columns (BeamClusterPage *self,
       column = gtk_column_view_column_new (_(spec->title), factory);
       gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
       gtk_column_view_column_set_resizable (column, TRUE);
-      if (spec->kind == CELL_NAME)
+      if (spec->shows == CELL_NAME)
         gtk_column_view_column_set_expand (column, TRUE);
       g_object_set_data (G_OBJECT (column), "beam-spec", (gpointer) spec);
       gtk_column_view_append_column (view, column);
@@ -866,7 +869,8 @@ update_connectivity (BeamClusterPage *self)
     {
       const BeamClusterHidden *node = g_ptr_array_index (hidden, i);
       guint n = node->seen_by != NULL ? g_strv_length (node->seen_by) : 0;
-      g_autofree char *by = node->seen_by != NULL ? g_strjoinv (", ", node->seen_by) : g_strdup ("");
+      g_autofree char *by = node->seen_by != NULL ? g_strjoinv (", ", node->seen_by)
+                                                  : g_strdup ("");
       /* Translators: a hidden node, the nodes connected to it: "listed by 3 nodes: a, b, c" */
       g_autofree char *subtitle =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "listed by %u node: %s",
