@@ -37,6 +37,7 @@ struct _BeamPreferencesWindow
   AdwComboRow          *trace_limit_row;
   AdwPreferencesGroup  *refresh_group;
   AdwPreferencesGroup  *load_group;
+  AdwPreferencesGroup  *cluster_group;
   AdwPreferencesGroup  *diagnostics_group;
   AdwPreferencesGroup  *thresholds_group;
 
@@ -110,6 +111,7 @@ typedef enum
 {
   GROUP_REFRESH,
   GROUP_LOAD,
+  GROUP_CLUSTER,
   GROUP_DIAGNOSTICS,
   GROUP_TRACE,
 } RowGroup;
@@ -159,6 +161,14 @@ static const struct
     N_("How often the node's load is sampled"), load_intervals_ms, load_interval_labels },
   { GROUP_LOAD, ROW_CHOICES, "load-window", N_("Charts Show"),
     N_("The time the Load page's charts span"), load_windows_min, load_window_labels },
+  { GROUP_CLUSTER, ROW_SPIN, "cluster-sample-interval", N_("Sampling"),
+    N_("Milliseconds between samples of each node"), NULL, NULL },
+  { GROUP_CLUSTER, ROW_SPIN, "cluster-queue-scan-interval", N_("Longest Queue"),
+    N_("Seconds between scans of each node's message queues; 0 for never"), NULL, NULL },
+  { GROUP_CLUSTER, ROW_SPIN, "cluster-max-nodes", N_("Nodes at Most"),
+    N_("Each node joined keeps Beamscope's name as one atom"), NULL, NULL },
+  { GROUP_CLUSTER, ROW_SPIN, "cluster-history-minutes", N_("Trends Show"),
+    N_("Minutes of utilization and run queue in each node's sparklines"), NULL, NULL },
   { GROUP_DIAGNOSTICS, ROW_SPIN, "diagnostics-refresh-interval", N_("Run Every"),
     N_("Seconds between runs of the checks while the page is on screen"), NULL, NULL },
   { GROUP_DIAGNOSTICS, ROW_SPIN, "diagnostics-window", N_("Sample Window"),
@@ -183,6 +193,7 @@ group_of (BeamPreferencesWindow *self,
     {
     case GROUP_REFRESH: return self->refresh_group;
     case GROUP_LOAD: return self->load_group;
+    case GROUP_CLUSTER: return self->cluster_group;
     case GROUP_DIAGNOSTICS: return self->diagnostics_group;
     case GROUP_TRACE: return self->trace_group;
     default: g_return_val_if_reached (NULL);
@@ -268,6 +279,55 @@ add_number_rows (BeamPreferencesWindow *self)
       adw_preferences_group_add (group_of (self, number_rows[i].group), row);
       g_hash_table_insert (self->rows, (gpointer) number_rows[i].key, row);
     }
+}
+
+/* The Cluster group's rows that are not unsigned numbers: the outlier ratio
+ * (a double, its range from the schema) and whether EPMD's other nodes are
+ * joined. */
+static void
+add_cluster_rows (BeamPreferencesWindow *self)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) schema_key = NULL;
+  g_autoptr(GVariant) range = NULL;
+  g_autoptr(GVariant) detail = NULL;
+  const char *kind;
+  double min = 1, max = 100;
+  GtkWidget *row, *spin, *toggle;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  schema_key = g_settings_schema_get_key (schema, "cluster-outlier-ratio");
+  range = g_settings_schema_key_get_range (schema_key);
+  g_variant_get (range, "(&sv)", &kind, &detail);
+  if (g_str_equal (kind, "range"))
+    g_variant_get (detail, "(dd)", &min, &max);
+  spin = spin_button_new (min, max, 1);
+  gtk_spin_button_set_increments (GTK_SPIN_BUTTON (spin), 0.5, 1);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Outliers"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("A figure this many times the cluster's median stands out"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  g_settings_bind (self->settings, "cluster-outlier-ratio", spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (self->cluster_group, row);
+  g_hash_table_insert (self->rows, (gpointer) "cluster-outlier-ratio", row);
+
+  toggle = gtk_switch_new ();
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Nodes Outside the Cluster"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("Also join the nodes EPMD lists on the cluster's hosts"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  g_settings_bind (self->settings, "cluster-join-epmd-others", toggle, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (self->cluster_group, row);
+  g_hash_table_insert (self->rows, (gpointer) "cluster-join-epmd-others", row);
 }
 
 /* ---- thresholds ------------------------------------------------------------------- */
@@ -551,6 +611,7 @@ beam_preferences_window_class_init (BeamPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeamPreferencesWindow, trace_limit_row);
   gtk_widget_class_bind_template_child (widget_class, BeamPreferencesWindow, refresh_group);
   gtk_widget_class_bind_template_child (widget_class, BeamPreferencesWindow, load_group);
+  gtk_widget_class_bind_template_child (widget_class, BeamPreferencesWindow, cluster_group);
   gtk_widget_class_bind_template_child (widget_class, BeamPreferencesWindow, diagnostics_group);
   gtk_widget_class_bind_template_child (widget_class, BeamPreferencesWindow, thresholds_group);
   gtk_widget_class_bind_template_callback (widget_class, on_cookie_reset_clicked);
@@ -581,6 +642,7 @@ beam_preferences_window_init (BeamPreferencesWindow *self)
                            G_CALLBACK (update_cookie_row), self, G_CONNECT_SWAPPED);
   update_cookie_row (self);
   add_number_rows (self);
+  add_cluster_rows (self);
   add_threshold_rows (self);
 }
 

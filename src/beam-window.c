@@ -8,7 +8,7 @@
  * The window names no page: each is a BeamPage in the view stack of
  * beam-window.ui, whose `node` is bound there to the window's. Pages reach
  * each other through the window's actions: win.show-page, win.open-process,
- * win.open-table.
+ * win.open-table, win.open-node.
  *
  * The header's state icon is the Nodes menu's button (BeamNodesPopover): it
  * lists the node's cluster and the other nodes on its host; a node
@@ -99,6 +99,7 @@ update_actions (BeamWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-process", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process-action", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-table", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-node", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page-number", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-page", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-page", has_node);
@@ -395,19 +396,19 @@ on_connect_requested (BeamWindow      *self,
   beam_window_connect (self, node, cookie, NULL);
 }
 
-/* A node of the Nodes menu, in a window of its own: the same cookie (a
- * cluster shares one, and a node with another says so on the new window's
- * connect screen) and the same read-only mode as this one's node, whether
- * --read-only or the setting made it so. */
+/* A node in a window of its own (win.open-node: the Nodes menu, the
+ * Cluster page): the same cookie (a cluster shares one, and a node with
+ * another says so on the new window's connect screen) and the same
+ * read-only mode as this one's node, whether --read-only or the setting
+ * made it so. */
 static void
-on_cluster_node_activated (BeamWindow       *self,
-                           const char       *name,
-                           BeamNodesPopover *popover G_GNUC_UNUSED)
+open_node (BeamWindow *self,
+           const char *name)
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
   BeamWindow *window;
 
-  if (self->node == NULL || self->cookie == NULL)
+  if (self->node == NULL || self->cookie == NULL || name == NULL || *name == '\0')
     return;
   window = beam_window_new (ADW_APPLICATION (application),
                             beam_node_get_read_only (self->node));
@@ -415,6 +416,22 @@ on_cluster_node_activated (BeamWindow       *self,
                                 beam_node_get_name (self->node));
   gtk_window_present (GTK_WINDOW (window));
   beam_window_connect (window, name, self->cookie, NULL);
+}
+
+static void
+open_node_action (GtkWidget  *widget,
+                  const char *action_name G_GNUC_UNUSED,
+                  GVariant   *parameter)
+{
+  open_node (BEAM_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+on_cluster_node_activated (BeamWindow       *self,
+                           const char       *name,
+                           BeamNodesPopover *popover G_GNUC_UNUSED)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-node", "s", name);
 }
 
 static void
@@ -696,6 +713,7 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "(ss)", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   gtk_widget_class_install_action (widget_class, "win.open-table", "s", open_table_action);
+  gtk_widget_class_install_action (widget_class, "win.open-node", "s", open_node_action);
   gtk_widget_class_install_action (widget_class, "win.trace", NULL, trace_action);
   gtk_widget_class_install_action (widget_class, "win.process-action", "(ss)",
                                    process_action_action);

@@ -40,6 +40,9 @@ AGREED = {
     # plain event struct, named and labelled; the view walks no term (its terms
     # go to the printer and a BeamTermView only).
     ("pages/trace/beam-trace-view.c", "->kind"),
+    # BeamClusterAnomaly's kind (one-way, missing): a plain struct of the
+    # cluster model's; the page walks no term.
+    ("pages/cluster/beam-cluster-page.c", "->kind"),
 }
 
 

@@ -27,6 +27,7 @@ static const char *const page_icons[] = {
   "beamscope-processes-symbolic",
   "network-transmit-receive-symbolic",
   "beamscope-diagnostics-symbolic",
+  "network-workgroup-symbolic",
 };
 
 typedef struct

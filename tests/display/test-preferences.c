@@ -32,6 +32,8 @@ static const char * const keys[] = {
   "memory-refresh-interval", "applications-refresh-interval", "processes-refresh-interval",
   "ports-refresh-interval", "tables-refresh-interval", "process-sample-interval",
   "load-sample-interval", "load-window",
+  "cluster-sample-interval", "cluster-queue-scan-interval", "cluster-max-nodes",
+  "cluster-join-epmd-others", "cluster-outlier-ratio", "cluster-history-minutes",
   "diagnostics-refresh-interval", "diagnostics-window",
   "diagnostics-threshold-message-queue", "diagnostics-threshold-queue-growth",
   "diagnostics-threshold-atoms", "diagnostics-threshold-binary-memory",

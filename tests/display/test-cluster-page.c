@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Cluster page (issue 17, items 1, 2 and 5) under Xvfb:
+ *
+ * - fed: a model fed recorded samples (_beam_cluster_model_new_fed) of three
+ *   nodes, one holding ten times the others' memory: three rows, the big
+ *   node first when sorted by memory, its memory cell in the warning style
+ *   and named in the summary; the matrix's nine cells; a missing link listed
+ *   with "since"; a node not answering in italics, a down one dimmed;
+ * - live: a real cluster of three fixture nodes seen from the first: three
+ *   rows connected, the node made to hold a big binary first by memory with
+ *   its outlier style, a double click opening it in a new window titled for
+ *   it, the matrix, and after erlang:disconnect_node/1 a missing link with
+ *   "since". Screenshots cluster-nodes.png and cluster-connectivity.png. */
+
+#include <string.h>
+
+#include "beam-application.h"
+#include "beam-cluster-model-private.h"
+#include "beam-cluster-page-private.h"
+#include "beam-test-display.h"
+#include "beam-test-node.h"
+#include "beam-window-private.h"
+
+#define MiB (1024 * 1024)
+
+static BeamApplication *app;
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static guint
+n_rows (BeamClusterPage *page)
+{
+  GtkColumnView *view = _beam_cluster_page_get_view (page);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view)));
+}
+
+static const char *
+row_name (BeamClusterPage *page,
+          guint            position)
+{
+  BeamClusterNode *node = _beam_cluster_page_get_row (page, position);
+
+  return node != NULL ? beam_cluster_node_get_name (node) : NULL;
+}
+
+/* A list box's rows' titles and subtitles, one line each. */
+static char *
+dup_list_text (GtkListBox *list)
+{
+  GString *text = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (ADW_IS_ACTION_ROW (child))
+      g_string_append_printf (text, "%s — %s\n",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (child)));
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+matrix_drew_9 (gpointer page)
+{
+  return beam_cluster_matrix_get_n_cells (_beam_cluster_page_get_matrix (page)) == 9;
+}
+
+static BeamClusterSample *
+sample_new (const char         *name,
+            gint64              memory,
+            const char * const *visible)
+{
+  BeamClusterSample *sample = g_new0 (BeamClusterSample, 1);
+  const char * const none[] = { NULL };
+
+  sample->node = g_strdup (name);
+  sample->creation = 1;
+  sample->otp_release = g_strdup ("25");
+  sample->uptime_ms = 3600 * 1000;
+  sample->time_ms = g_get_monotonic_time () / 1000;
+  sample->process_count = 120;
+  sample->process_limit = 262144;
+  sample->atom_count = 20000;
+  sample->atom_limit = 1048576;
+  sample->memory_total = memory;
+  sample->memory_binary = memory / 4;
+  sample->memory_ets = 2 * MiB;
+  sample->schedulers = 2;
+  sample->wall = g_array_new (FALSE, TRUE, sizeof (BeamWallTime));
+  sample->run_queue = 1;
+  sample->visible = g_strdupv ((char **) visible);
+  sample->hidden = g_strdupv ((char **) none);
+  sample->scanned = TRUE;
+  sample->max_queue = 1500;
+  sample->max_queue_pid = g_strdup ("<0.88.0>");
+  sample->max_queue_name = g_strdup ("beamscope_mailbox");
+  sample->reductions = 24000;
+  return sample;
+}
+
+static void
+feed_all (BeamClusterModel   *model,
+          const char * const *names,
+          const gint64       *memory,
+          const char * const *visible[])
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    _beam_cluster_model_feed (model, names[i], sample_new (names[i], memory[i], visible[i]));
+}
+
+static gboolean
+has_class (GtkWidget  *widget,
+           const char *name)
+{
+  return widget != NULL && gtk_widget_has_css_class (widget, name);
+}
+
+/* ---- fed ----------------------------------------------------------------------------- */
+
+static void
+test_fed (void)
+{
+  const char * const names[] = { "n1@host", "n2@host", "n3@host", NULL };
+  const char * const sees1[] = { "n2@host", "n3@host", NULL };
+  const char * const sees2[] = { "n1@host", "n3@host", NULL };
+  const char * const sees3[] = { "n1@host", "n2@host", NULL };
+  const char * const *mesh[] = { sees1, sees2, sees3 };
+  const char * const only3[] = { "n3@host", NULL };
+  const char * const *split[] = { only3, only3, sees3 };
+  const gint64 memory[] = { 40 * MiB, 400 * MiB, 42 * MiB };
+  g_autoptr(BeamClusterModel) model = _beam_cluster_model_new_fed ("n1@host");
+  GtkWidget *window = gtk_window_new ();
+  BeamClusterPage *page = g_object_new (BEAM_TYPE_CLUSTER_PAGE, NULL);
+  g_autofree char *anomalies = NULL;
+  GtkWidget *cell;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 700);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  _beam_cluster_page_set_model (page, model);
+  gtk_window_present (GTK_WINDOW (window));
+  beam_test_wait_until (beam_test_is_drawn, page, 5000);
+
+  /* Two samples each: usage and links need two. */
+  feed_all (model, names, memory, mesh);
+  feed_all (model, names, memory, mesh);
+  beam_test_run_for (200);
+  g_assert_cmpuint (n_rows (page), ==, 3);
+  g_assert_cmpuint (_beam_cluster_page_get_updates (page), >=, 2);
+
+  /* Sorted by memory: biggest first, on the first click. */
+  g_assert_true (_beam_cluster_page_sort_by (page, BEAM_CLUSTER_COLUMN_MEMORY));
+  beam_test_run_for (100);
+  g_assert_cmpstr (row_name (page, 0), ==, "n2@host");
+  g_assert_cmpstr (row_name (page, 2), ==, "n1@host");
+  /* The outlier stands out, and only it. */
+  g_assert_true (beam_cluster_node_get_outliers (_beam_cluster_page_get_row (page, 0)) &
+                 (1u << BEAM_CLUSTER_COLUMN_MEMORY));
+  cell = _beam_cluster_page_get_cell (page, "n2@host", BEAM_CLUSTER_COLUMN_MEMORY);
+  g_assert_true (has_class (cell, "warning"));
+  g_assert_false (has_class (_beam_cluster_page_get_cell (page, "n1@host",
+                                                          BEAM_CLUSTER_COLUMN_MEMORY),
+                             "warning"));
+  g_test_message ("summary: %s", _beam_cluster_page_get_summary (page));
+  g_assert_nonnull (strstr (_beam_cluster_page_get_summary (page), "3 nodes"));
+  g_assert_nonnull (strstr (_beam_cluster_page_get_summary (page), "memory: n2@host"));
+  /* Still sorted after a tick that changes the order. */
+  {
+    const gint64 swapped[] = { 500 * MiB, 400 * MiB, 42 * MiB };
+
+    feed_all (model, names, swapped, mesh);
+    beam_test_run_for (100);
+    g_assert_cmpstr (row_name (page, 0), ==, "n1@host");
+    feed_all (model, names, memory, mesh);
+    beam_test_run_for (100);
+  }
+  beam_test_save_screenshot (window, "cluster-nodes-fed.png");
+
+  /* Connectivity: nine cells; then n1 and n2 lose each other. */
+  _beam_cluster_page_show_view (page, "connectivity");
+  beam_test_wait_until (matrix_drew_9, page, 5000);
+  feed_all (model, names, memory, split);
+  feed_all (model, names, memory, split);
+  beam_test_run_for (200);
+  g_assert_cmpint (beam_cluster_model_get_link (model, 0, 1), ==, BEAM_CLUSTER_LINK_MISSING);
+  anomalies = dup_list_text (_beam_cluster_page_get_anomalies (page));
+  g_test_message ("anomalies:\n%s", anomalies);
+  g_assert_nonnull (strstr (anomalies, "n1@host"));
+  g_assert_nonnull (strstr (anomalies, "since"));
+  {
+    g_autofree char *text = beam_cluster_matrix_dup_cell_text (_beam_cluster_page_get_matrix (page),
+                                                               0, 1);
+    g_test_message ("cell (0, 1): %s", text);
+    g_assert_nonnull (strstr (text, "do not see each other"));
+  }
+  beam_test_save_screenshot (window, "cluster-connectivity-fed.png");
+
+  /* n3 stops answering, then n2 goes down: slanted, then dimmed. */
+  _beam_cluster_page_show_view (page, "nodes");
+  _beam_cluster_model_feed (model, "n3@host", NULL);
+  _beam_cluster_model_feed_down (model, "n2@host", "connection lost");
+  beam_test_run_for (200);
+  g_assert_true (has_class (_beam_cluster_page_get_cell (page, "n3@host",
+                                                         BEAM_CLUSTER_COLUMN_MEMORY),
+                            "beam-not-answering"));
+  g_assert_true (has_class (_beam_cluster_page_get_cell (page, "n2@host",
+                                                         BEAM_CLUSTER_COLUMN_MEMORY),
+                            "dim-label"));
+  g_test_message ("summary: %s", _beam_cluster_page_get_summary (page));
+  g_assert_nonnull (strstr (_beam_cluster_page_get_summary (page), "1 down"));
+  g_assert_nonnull (strstr (_beam_cluster_page_get_summary (page), "1 not answering"));
+  beam_test_save_screenshot (window, "cluster-states-fed.png");
+
+  g_object_ref (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  _beam_cluster_page_set_model (page, NULL);
+  g_assert_finalize_object (page);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  beam_test_display_init (&argc, &argv, &app, NULL);
+  g_test_add_func ("/cluster-page/fed", test_fed);
+  return g_test_run ();
+}
