@@ -54,6 +54,11 @@
 #define ROUNDS               3
 #define PHASE2_MAX           5
 #define FRAME_TARGET_MS      16.0
+#ifdef BEAM_BENCH_CLUSTER_GUI
+#define MODE "the Cluster page in a window"
+#else
+#define MODE "the model headless"
+#endif
 
 /* The GTK thread's CPU in each main-loop iteration while `iterations` is
  * set (every wait of beam-test-node.h iterates through here), and the frames
@@ -267,6 +272,23 @@ row_of (Bench        *bench,
   return beam_cluster_model_find_node (bench->model, node->name);
 }
 
+/* The model's rows in the cluster, or only EPMD's (other tests' nodes here). */
+static guint
+count_rows (BeamClusterModel *model,
+            gboolean          in_cluster)
+{
+  GListModel *nodes = beam_cluster_model_get_nodes (model);
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(BeamClusterNode) node = g_list_model_get_item (nodes, i);
+
+      count += beam_cluster_node_get_in_cluster (node) == in_cluster;
+    }
+  return count;
+}
+
 /* Every node of the cluster that still runs is CONNECTED, with a usage. */
 static gboolean
 all_connected_with_usage (gpointer data)
@@ -361,19 +383,34 @@ stretch (Bench           *bench,
 }
 
 /* Per node, the sampled stretch's reductions less the idle one's (scaled to
- * its length), per sample taken, into `out`. */
+ * its length), per sample taken, into `out`; a JSON line of the round. */
 static void
-per_sample (Stretch  busy,
-            Stretch  quiet,
-            GArray  *out)
+per_sample (const char *form,
+            guint       round,
+            Stretch     busy,
+            Stretch     quiet,
+            GArray     *out)
 {
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  g_string_append_printf (line, "{\"benchmark\": \"cluster: reductions, %s round %u\", "
+                          "\"busy_ms\": %.0f, \"idle_ms\": %.0f, \"nodes\": [",
+                          form, round, busy.ms, quiet.ms);
   for (guint i = 0; i < READ_NODES; i++)
-    if (busy.samples[i] > 0)
-      {
-        double value = (busy.reductions[i] - quiet.reductions[i] * (busy.ms / quiet.ms))
-                       / busy.samples[i];
+    {
+      double value = busy.samples[i] > 0
+                     ? (busy.reductions[i] - quiet.reductions[i] * (busy.ms / quiet.ms))
+                       / busy.samples[i]
+                     : 0;
+
+      if (busy.samples[i] > 0)
         g_array_append_val (out, value);
-      }
+      g_string_append_printf (line, "%s{\"busy\": %" G_GINT64_FORMAT ", \"idle\": %"
+                              G_GINT64_FORMAT ", \"samples\": %u, \"per_sample\": %.0f}",
+                              i > 0 ? ", " : "", busy.reductions[i], quiet.reductions[i],
+                              busy.samples[i], value);
+    }
+  g_print ("%s]}\n", line->str);
 }
 
 /* Pauses or resumes the model, then lets samples in flight come back. */
@@ -472,9 +509,10 @@ main (int    argc G_GNUC_UNUSED,
   beam_test_wait_until (all_connected_with_usage, &bench, 120000);
   connected_ms = now_ms () - model_start_ms;
   g_print ("{\"benchmark\": \"cluster: all connected with a usage\", \"nodes\": %u, "
-           "\"interval_ms\": %u, \"seconds\": %.1f, \"rows\": %u}\n",
-           n, interval_ms, connected_ms / 1000,
-           g_list_model_get_n_items (beam_cluster_model_get_nodes (model)));
+           "\"interval_ms\": %u, \"seconds\": %.1f, \"rows_in_cluster\": %u, "
+           "\"rows_others_on_host\": %u}\n",
+           n, interval_ms, connected_ms / 1000, count_rows (model, TRUE),
+           count_rows (model, FALSE));
 
   /* Warm-up, then the measured minute. */
   if (now_ms () - model_start_ms < warmup_s * 1000.0)
@@ -491,14 +529,14 @@ main (int    argc G_GNUC_UNUSED,
   nodes_percent = (nodes_cpu_ms (cluster) - nodes_cpu_before) * 100 / (now_ms () - wall_start);
   rss_after = proc_kb ("/proc/self/status", "VmRSS:");
   getrusage (RUSAGE_SELF, &usage);
-  g_print ("{\"benchmark\": \"cluster: Beamscope's cost, model headless\", \"nodes\": %u, "
+  g_print ("{\"benchmark\": \"cluster: Beamscope's cost, %s\", \"nodes\": %u, "
            "\"interval_ms\": %u, \"measured_s\": %u, \"cpu_percent_of_core\": %.2f, "
            "\"target\": \"< %.0f\", \"verdict\": \"%s\", \"max_rss_mb\": %.1f, "
            "\"rss_start_mb\": %.1f, \"rss_growth_mb\": %.2f, "
            "\"nodes_cpu_percent_of_core\": %.2f, \"per_node_cpu_percent\": %.3f, "
            "\"spacing_ms_p50\": %.0f, \"spacing_ms_p99\": %.0f, \"spacing_ms_max\": %.0f, "
            "\"spacings\": %u}\n",
-           n, interval_ms, measure_s, self_percent, CPU_TARGET_PERCENT,
+           MODE, n, interval_ms, measure_s, self_percent, CPU_TARGET_PERCENT,
            self_percent < CPU_TARGET_PERCENT ? "pass" : "fail", usage.ru_maxrss / 1024.0,
            rss_before / 1024.0, (rss_after - rss_before) / 1024.0, nodes_percent,
            nodes_percent / n, beam_bench_percentile (bench.spacing_ms, 0.5),
@@ -541,7 +579,7 @@ main (int    argc G_GNUC_UNUSED,
       idle_ms += quiet.ms;
       set_paused (&bench, FALSE, interval_ms);
       busy = stretch (&bench, readers, STRETCH_MS);
-      per_sample (busy, quiet, plain);
+      per_sample ("plain", r + 1, busy, quiet, plain);
     }
   /* The scan form at every sample: its own answer, and the same reckoning. */
   {
@@ -554,7 +592,7 @@ main (int    argc G_GNUC_UNUSED,
     set_paused (&bench, FALSE, interval_ms);
     busy = stretch (&bench, readers, STRETCH_MS);
     bench.recording_scans = FALSE;
-    per_sample (busy, quiet, scan);
+    per_sample ("scan", 1, busy, quiet, scan);
     beam_cluster_model_set_queue_scan_interval_ms (model, 10000);
   }
   g_print ("{\"benchmark\": \"cluster: reductions per node per sample\", \"read_nodes\": %u, "
