@@ -647,7 +647,8 @@ main (int    argc G_GNUC_UNUSED,
              "\"others_spacing_ms_p99\": %.0f, \"others_spacing_ms_max\": %.0f, "
              "\"spacings\": %u, \"target\": \"p99 < %.0f\", \"verdict\": \"%s\"}\n",
              n, n_stopped, n_killed, interval_ms, phase2_s, stopped_ms / 1000,
-             killed_ms / 1000, n - n_stopped - n_killed, beam_bench_percentile (bench.spacing_ms, 0.5),
+             killed_ms / 1000, n - n_stopped - n_killed,
+             beam_bench_percentile (bench.spacing_ms, 0.5),
              p99, beam_bench_percentile (bench.spacing_ms, 1.0), bench.spacing_ms->len,
              interval_ms + SPACING_SLACK_MS,
              p99 < interval_ms + SPACING_SLACK_MS && stopped_ms >= 0 && killed_ms >= 0
