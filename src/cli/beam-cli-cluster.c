@@ -31,15 +31,16 @@
 /* --ms, as the model takes it (beam-cluster-model.h). */
 #define MIN_INTERVAL_MS 200
 #define MAX_INTERVAL_MS 60000
+#define DEFAULT_INTERVAL_MS 1000
 /* --watch: at most an hour between prints. */
 #define MAX_WATCH_S 3600
 
 static struct
 {
   gboolean around;
-  int      watch_s;       /* 0: print once */
-  int      interval_ms;
-} cluster_opts = { .interval_ms = 1000 };
+  int      watch_s;       /* -1: print once */
+  int      interval_ms;   /* -1: DEFAULT_INTERVAL_MS */
+} cluster_opts = { .watch_s = -1, .interval_ms = -1 };
 
 GOptionEntry _beam_cli_cluster_options[] = {
   { "watch", 0, 0, G_OPTION_ARG_INT, &cluster_opts.watch_s,
@@ -524,18 +525,22 @@ on_signal (gpointer data)
 static gboolean
 check_options (void)
 {
-  if (cluster_opts.around && (cluster_opts.watch_s != 0 || cluster_opts.interval_ms != 1000))
+  if (cluster_opts.around && (cluster_opts.watch_s != -1 || cluster_opts.interval_ms != -1))
     {
       _beam_cli_usage_error (_("cluster: --around asks once: it takes neither --watch nor "
                                "--ms"));
       return FALSE;
     }
-  if (cluster_opts.watch_s < 0 || cluster_opts.watch_s > MAX_WATCH_S)
+  if (cluster_opts.watch_s != -1 &&
+      (cluster_opts.watch_s <= 0 || cluster_opts.watch_s > MAX_WATCH_S))
     {
       _beam_cli_usage_error (_("--watch takes a number of seconds from 1 to 3600"));
       return FALSE;
     }
-  if (cluster_opts.interval_ms < MIN_INTERVAL_MS || cluster_opts.interval_ms > MAX_INTERVAL_MS)
+  if (cluster_opts.interval_ms == -1)
+    cluster_opts.interval_ms = DEFAULT_INTERVAL_MS;
+  else if (cluster_opts.interval_ms < MIN_INTERVAL_MS ||
+           cluster_opts.interval_ms > MAX_INTERVAL_MS)
     {
       _beam_cli_usage_error (_("--ms takes a number of milliseconds from 200 to 60000"));
       return FALSE;
