@@ -43,8 +43,9 @@ static const Command commands[] = {
     N_("the nodes registered with EPMD on HOST (default localhost; --names for name@host "
        "only)"), _beam_cli_nodes },
   { "cluster", NULL, 0, 0, _beam_cli_cluster_options, TRUE,
-    N_("every node of the node's cluster, joined and sampled; exit 1 if one is down or not "
-       "answering (--watch SECONDS, --ms MS, --around)"), _beam_cli_cluster },
+    N_("every node of the node's cluster, joined and sampled, once every node has 2 samples "
+       "(at most --timeout MS, default 15000); exit 1 if one is down or not answering "
+       "(--watch SECONDS, --ms MS, --around)"), _beam_cli_cluster },
   { "info", NULL, 0, 0, NULL, TRUE,
     N_("what the node says of itself: versions, schedulers, limits, memory"), _beam_cli_info },
   { "procs", NULL, 0, 0, NULL, TRUE,
