@@ -280,7 +280,7 @@ print_anomalies (BeamClusterModel *model)
     {
       const BeamClusterAnomaly *anomaly = g_ptr_array_index (anomalies, i);
       g_autofree char *from = _beam_cli_escape_controls (anomaly->from);
-      g_autofree char *to = _beam_cli_escape_controls (anomaly->to);
+      g_autofree char *to = anomaly->to != NULL ? _beam_cli_escape_controls (anomaly->to) : NULL;
       g_autofree char *since = format_clock (anomaly->first_seen_us);
       g_autofree char *what = NULL;
 
