@@ -548,6 +548,28 @@ check_options (void)
   return TRUE;
 }
 
+/* The app's Preferences for the most nodes joined and whether the nodes
+ * only EPMD lists are joined, where its schema is installed (as --units
+ * follows its size units), so that the page and the command join alike on
+ * one machine. */
+static void
+apply_app_settings (BeamClusterModel *model)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (source == NULL ||
+      (schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE)) == NULL ||
+      !g_settings_schema_has_key (schema, "cluster-max-nodes") ||
+      !g_settings_schema_has_key (schema, "cluster-join-epmd-others"))
+    return;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  beam_cluster_model_set_max_nodes (model, g_settings_get_uint (settings, "cluster-max-nodes"));
+  beam_cluster_model_set_join_epmd_others (model, g_settings_get_boolean (
+                                                    settings, "cluster-join-epmd-others"));
+}
+
 /* Whether the seed answered a sample: else there is nothing to print. */
 static gboolean
 seed_answered (BeamClusterModel *model)
@@ -621,6 +643,7 @@ _beam_cli_cluster (BeamCli *cli)
   /* The run lasts a few samples: every one of them scans for the longest
    * message queue. */
   beam_cluster_model_set_queue_scan_interval_ms (model, (guint) cluster_opts.interval_ms);
+  apply_app_settings (model);
   run.model = model;
   run.tty = isatty (STDOUT_FILENO);
   g_signal_connect (model, "sampled", G_CALLBACK (on_sampled), &run);
