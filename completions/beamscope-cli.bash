@@ -36,7 +36,7 @@ _beamscope_cli()
     local commands='nodes cluster info procs top proc state sched memory alloc ets rows mnesia
         ports heaps binary-gc apps tree diagnose binleak trace'
     local common='--json --timeout --units --help'
-    local connection='--node --connect-timeout --cookie --cookie-file'
+    local connection='--node --connect-timeout --cookie --cookie-file --read-only'
 
     # The command: the first word that is neither an option nor the value of
     # one of the options that may come before it.

@@ -72,6 +72,7 @@ complete -c beamscope-cli -n $connects -l connect-timeout -x \
     -d 'Give up connecting after MS milliseconds'
 complete -c beamscope-cli -n $connects -s c -l cookie -x -d "The node's cookie"
 complete -c beamscope-cli -n $connects -l cookie-file -r -F -d 'Read the cookie from FILE'
+complete -c beamscope-cli -n $connects -l read-only -d 'Refuse the commands that change the node'
 
 # Each command's own
 complete -c beamscope-cli -n '__beamscope_cli_using nodes' -l names \
