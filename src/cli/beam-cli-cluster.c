@@ -672,10 +672,18 @@ _beam_cli_cluster (BeamCli *cli)
     }
   else if (!seed_answered (model))
     {
+      BeamClusterNode *seed = beam_cluster_model_find_node (
+        model, beam_cluster_model_get_seed_name (model));
+      const char *reason = seed != NULL ? beam_cluster_node_get_reason (seed) : NULL;
       g_autofree char *name = _beam_cli_escape_controls (cli->node);
+      g_autofree char *why = reason != NULL ? _beam_cli_escape_controls (reason) : NULL;
 
-      /* TRANSLATORS: %s is the node's name */
-      g_printerr (_("beamscope-cli: %s did not answer a sample in time\n"), name);
+      if (why != NULL)
+        /* TRANSLATORS: the node's name, then why its sample failed */
+        g_printerr (_("beamscope-cli: %s did not answer a sample: %s\n"), name, why);
+      else
+        /* TRANSLATORS: %s is the node's name */
+        g_printerr (_("beamscope-cli: %s did not answer a sample in time\n"), name);
       status = BEAM_CLI_EXIT_NODE_ERROR;
     }
   else
