@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* beamscope-cli: the app's questions, asked headless, for servers reached over
- * SSH and for scripts. Built on wire/ and probe/ only. Every failure is one
+ * SSH and for scripts. Built on wire/ and probe/, and for `cluster` alone on
+ * the Cluster page's model (model/beam-cluster-model.h). Every failure is one
  * line on stderr that names its cause, and a non-zero exit status:
  * 1 when talking to the node failed, 2 for a usage error. `diagnose` exits
  * as a monitoring plugin instead (0 ok, 1 warning, 2 critical, 3 unknown:
@@ -43,9 +44,10 @@ static const Command commands[] = {
   { "nodes", N_("[HOST]"), 0, 1, _beam_cli_nodes_options, FALSE,
     N_("the nodes registered with EPMD on HOST (default localhost; --names for name@host "
        "only)"), _beam_cli_nodes },
-  { "cluster", NULL, 0, 0, NULL, TRUE,
-    N_("the node's cluster: its visible and hidden nodes, and the others EPMD knows on its "
-       "host"), _beam_cli_cluster },
+  { "cluster", NULL, 0, 0, _beam_cli_cluster_options, TRUE,
+    N_("every node of the node's cluster, joined and sampled, once every node has 2 samples "
+       "(at most --timeout MS, default 15000); exit 1 if one is down or not answering "
+       "(--watch SECONDS, --ms MS, --around)"), _beam_cli_cluster },
   { "info", NULL, 0, 0, NULL, TRUE,
     N_("what the node says of itself: versions, schedulers, limits, memory"), _beam_cli_info },
   { "procs", NULL, 0, 0, NULL, TRUE,

@@ -48,6 +48,7 @@ typedef struct
 static const Command commands[] = {
   { "info", { "info", NULL } },
   { "cluster", { "cluster", NULL } },
+  { "cluster-around", { "cluster", "--around", NULL } },
   { "procs", { "procs", NULL } },
   { "top", { "top", "-n", "5", NULL } },
   { "proc", { "proc", "beamscope_cache", NULL } },
