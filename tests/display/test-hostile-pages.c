@@ -30,6 +30,7 @@ static BeamWindow *window;
 
 static const char *const pages[] = {
   "system", "load", "memory", "applications", "tables", "processes", "ports", "diagnostics",
+  "cluster",
 };
 
 static const char *const modes[] = {
