@@ -251,6 +251,7 @@ show_node (BeamWindow     *self,
   g_autoptr(BeamNode) node = beam_node_new (connection, read_only);
   g_autofree char *last_page = NULL;
 
+  beam_node_set_cookie (node, self->cookie);  /* for the Cluster page's joins */
   set_node (self, node);
   g_signal_connect_object (self->node, "notify::state", G_CALLBACK (on_node_state_changed),
                            self, G_CONNECT_SWAPPED);

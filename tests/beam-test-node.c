@@ -17,7 +17,7 @@
 /* A failed assertion aborts the test before it can stop its nodes; a stopped
  * (SIGSTOP) node would not even notice its stdin closing. So on abort, kill
  * every node still running, with async-signal-safe calls only. */
-#define MAX_LIVE_NODES 64
+#define MAX_LIVE_NODES 128
 static volatile GPid live_nodes[MAX_LIVE_NODES];
 
 static void
@@ -83,19 +83,48 @@ short_hostname (void)
   return g_strdup (host);
 }
 
+/* The -eval that makes a node ready: joining `node->join` first if it has
+ * one (a cluster member; the node halts if that fails, and the log says why),
+ * then writing its ready file. With mesh_others > 0 it also writes a "meshed"
+ * file once it lists that many visible nodes (it stops looking after a minute). */
+static char *
+ready_eval (BeamTestNode *node,
+            guint         mesh_others)
+{
+  g_autofree char *ready = g_build_filename (node->dir, "ready", NULL);
+  g_autofree char *meshed = g_build_filename (node->dir, "meshed", NULL);
+  GString *eval = g_string_new (NULL);
+
+  if (node->join != NULL)
+    g_string_append_printf (eval, "true = net_kernel:connect_node('%s'), ", node->join);
+  g_string_append_printf (eval, "ok = file:write_file(\"%s\", <<>>)", ready);
+  if (mesh_others > 0)
+    g_string_append_printf (eval,
+                            ", spawn(fun () -> Look = fun Look(0) -> gave_up; "
+                            "Look(Left) -> case length(nodes()) >= %u of "
+                            "true -> file:write_file(\"%s\", <<>>); "
+                            "false -> timer:sleep(50), Look(Left - 1) end end, "
+                            "Look(1200) end)",
+                            mesh_others, meshed);
+  g_string_append (eval, ".");
+  return g_string_free (eval, FALSE);
+}
+
+/* Starts erl for `node` and returns at once; wait_until_ready() waits for it. */
 static gboolean
-spawn_node (BeamTestNode        *node,
-            const char * const  *extra_args,
-            GError             **error)
+spawn_node (BeamTestNode  *node,
+            guint          mesh_others,
+            GError       **error)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *ready = g_build_filename (node->dir, "ready", NULL);
-  g_autofree char *ready_eval = g_strdup_printf ("ok = file:write_file(\"%s\", <<>>).", ready);
+  g_autofree char *meshed = g_build_filename (node->dir, "meshed", NULL);
+  g_autofree char *eval = ready_eval (node, mesh_others);
   g_autofree char *log = g_build_filename (node->dir, "node.log", NULL);
   int log_fd;
-  gint64 deadline;
 
   g_unlink (ready);
+  g_unlink (meshed);
   g_ptr_array_add (argv, (char *) "erl");
   g_ptr_array_add (argv, node->long_names ? (char *) "-name" : (char *) "-sname");
   g_ptr_array_add (argv, node->long_names ? node->name : node->alive);
@@ -104,16 +133,19 @@ spawn_node (BeamTestNode        *node,
   g_ptr_array_add (argv, (char *) "-noshell");
   g_ptr_array_add (argv, (char *) "-pa");
   g_ptr_array_add (argv, (char *) fixtures_ebin ());
-  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) extra_args[i]);
+  for (guint i = 0; node->extra_args != NULL && node->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, node->extra_args[i]);
   g_ptr_array_add (argv, (char *) "-s");
   g_ptr_array_add (argv, (char *) "beamscope_fixture");
   g_ptr_array_add (argv, (char *) "watch_stdin");
-  g_ptr_array_add (argv, (char *) "-s");
-  g_ptr_array_add (argv, (char *) "beamscope_fixture");
-  g_ptr_array_add (argv, (char *) "start");
+  if (!node->bare)
+    {
+      g_ptr_array_add (argv, (char *) "-s");
+      g_ptr_array_add (argv, (char *) "beamscope_fixture");
+      g_ptr_array_add (argv, (char *) "start");
+    }
   g_ptr_array_add (argv, (char *) "-eval");
-  g_ptr_array_add (argv, ready_eval);
+  g_ptr_array_add (argv, eval);
   g_ptr_array_add (argv, NULL);
 
   log_fd = open (log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -127,24 +159,39 @@ spawn_node (BeamTestNode        *node,
     }
   close (log_fd);
   track_node (0, node->pid);
+  return TRUE;
+}
 
-  deadline = g_get_monotonic_time () + START_TIMEOUT_MS * 1000;
-  while (!g_file_test (ready, G_FILE_TEST_EXISTS))
+/* Waits until the node has written `file` (in its folder), failing if it
+ * exits first (with its log) or once `deadline` (monotonic) has passed. */
+static gboolean
+wait_for_file (BeamTestNode  *node,
+               const char    *file,
+               gint64         deadline,
+               GError       **error)
+{
+  g_autofree char *path = g_build_filename (node->dir, file, NULL);
+
+  while (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       int status;
       if (waitpid (node->pid, &status, WNOHANG) == node->pid)
         {
+          g_autofree char *log = g_build_filename (node->dir, "node.log", NULL);
           g_autofree char *text = NULL;
+
           g_file_get_contents (log, &text, NULL, NULL);
           track_node (node->pid, 0);
           node->pid = 0;
           g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED,
-                       "erl exited before it was ready: %s", text ? text : "");
+                       "erl (%s) exited before it was %s: %s", node->name, file,
+                       text ? text : "");
           return FALSE;
         }
       if (g_get_monotonic_time () > deadline)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "erl did not start in time");
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "erl (%s) was not %s in time",
+                       node->name, file);
           return FALSE;
         }
       g_usleep (20 * 1000);
@@ -152,10 +199,20 @@ spawn_node (BeamTestNode        *node,
   return TRUE;
 }
 
+static gboolean
+spawn_node_and_wait (BeamTestNode  *node,
+                     GError       **error)
+{
+  return spawn_node (node, 0, error) &&
+         wait_for_file (node, "ready", g_get_monotonic_time () + START_TIMEOUT_MS * 1000, error);
+}
+
+/* A node not started yet, with a random name; a random cookie unless `cookie`. */
 static BeamTestNode *
-start_node (gboolean             long_names,
-            const char * const  *extra_args,
-            GError             **error)
+new_node (gboolean             long_names,
+          const char          *cookie,
+          const char * const  *extra_args,
+          GError             **error)
 {
   g_autoptr(BeamTestNode) node = g_new0 (BeamTestNode, 1);
   g_autofree char *host = long_names ? g_strdup ("127.0.0.1") : short_hostname ();
@@ -165,7 +222,7 @@ start_node (gboolean             long_names,
   node->long_names = long_names;
   node->alive = g_strdup_printf ("bst_%s", token);
   node->name = g_strdup_printf ("%s@%s", node->alive, host);
-  node->cookie = random_token (20);
+  node->cookie = cookie != NULL ? g_strdup (cookie) : random_token (20);
   node->extra_args = g_strdupv ((char **) extra_args);
   node->dir = g_dir_make_tmp ("beamscope-node-XXXXXX", error);
   if (node->dir == NULL)
@@ -174,8 +231,17 @@ start_node (gboolean             long_names,
   if (!g_file_set_contents_full (node->cookie_file, node->cookie, -1,
                                  G_FILE_SET_CONTENTS_NONE, 0400, error))
     return NULL;
+  return g_steal_pointer (&node);
+}
 
-  if (!spawn_node (node, (const char * const *) node->extra_args, error))
+static BeamTestNode *
+start_node (gboolean             long_names,
+            const char * const  *extra_args,
+            GError             **error)
+{
+  g_autoptr(BeamTestNode) node = new_node (long_names, NULL, extra_args, error);
+
+  if (node == NULL || !spawn_node_and_wait (node, error))
     return NULL;
   return g_steal_pointer (&node);
 }
@@ -191,6 +257,86 @@ BeamTestNode *
 beam_test_node_start_long (GError **error)
 {
   return start_node (TRUE, NULL, error);
+}
+
+/* A cluster starts its nodes this many at a time, so that a 2-core box is
+ * not swamped: 10 take about 3 s there (docs/plans/cluster.md, (d)). */
+#define CLUSTER_BATCH 10
+#define CLUSTER_BATCH_TIMEOUT_MS 60000
+#define CLUSTER_MESH_TIMEOUT_MS 60000
+
+GPtrArray *
+beam_test_cluster_start (guint                n,
+                         gboolean             bare,
+                         const char * const  *extra_args,
+                         GError             **error)
+{
+  g_autoptr(GPtrArray) cluster =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) beam_test_node_free);
+  g_autofree char *cookie = random_token (20);
+  BeamTestNode *seed;
+  gint64 deadline;
+
+  g_return_val_if_fail (n >= 1 && n <= MAX_LIVE_NODES, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      BeamTestNode *node = new_node (FALSE, cookie, extra_args, error);
+
+      if (node == NULL)
+        return NULL;
+      node->bare = bare;
+      if (i > 0)
+        node->join = g_strdup (((BeamTestNode *) cluster->pdata[0])->name);
+      g_ptr_array_add (cluster, node);
+    }
+
+  /* The seed first, since every other node joins it as it starts. */
+  seed = cluster->pdata[0];
+  if (!spawn_node (seed, n - 1, error) ||
+      !wait_for_file (seed, "ready", g_get_monotonic_time () + START_TIMEOUT_MS * 1000, error))
+    return NULL;
+  for (guint first = 1; first < n; first += CLUSTER_BATCH)
+    {
+      guint end = MIN (first + CLUSTER_BATCH, n);
+
+      for (guint i = first; i < end; i++)
+        if (!spawn_node (cluster->pdata[i], n - 1, error))
+          return NULL;
+      deadline = g_get_monotonic_time () + CLUSTER_BATCH_TIMEOUT_MS * 1000;
+      for (guint i = first; i < end; i++)
+        if (!wait_for_file (cluster->pdata[i], "ready", deadline, error))
+          return NULL;
+    }
+
+  /* Joining the seed is not the mesh yet: global connects the rest after. */
+  deadline = g_get_monotonic_time () + CLUSTER_MESH_TIMEOUT_MS * 1000;
+  for (guint i = 0; n > 1 && i < n; i++)
+    if (!wait_for_file (cluster->pdata[i], "meshed", deadline, error))
+      return NULL;
+  return g_steal_pointer (&cluster);
+}
+
+BeamTestNode *
+beam_test_cluster_add (GPtrArray     *cluster,
+                       BeamTestNode  *seed,
+                       GError       **error)
+{
+  BeamTestNode *first;
+  g_autoptr(BeamTestNode) node = NULL;
+
+  g_return_val_if_fail (cluster != NULL && cluster->len > 0, NULL);
+  g_return_val_if_fail (seed != NULL && seed->pid > 0, NULL);
+  first = cluster->pdata[0];
+  node = new_node (first->long_names, first->cookie, (const char * const *) first->extra_args,
+                   error);
+  if (node == NULL)
+    return NULL;
+  node->bare = first->bare;
+  node->join = g_strdup (seed->name);
+  if (!spawn_node_and_wait (node, error))
+    return NULL;
+  g_ptr_array_add (cluster, node);
+  return g_steal_pointer (&node);
 }
 
 static void
@@ -245,7 +391,7 @@ beam_test_node_restart (BeamTestNode  *node,
                         GError       **error)
 {
   reap (node);
-  return spawn_node (node, (const char * const *) node->extra_args, error);
+  return spawn_node_and_wait (node, error);
 }
 
 void
@@ -294,6 +440,7 @@ beam_test_node_free (BeamTestNode *node)
   g_free (node->cookie_file);
   g_free (node->dir);
   g_strfreev (node->extra_args);
+  g_free (node->join);
   g_free (node);
 }
 

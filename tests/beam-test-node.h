@@ -39,6 +39,8 @@ typedef struct
   int    stdin_fd;
   char **extra_args;
   gboolean long_names;  /* -name alive@127.0.0.1 instead of -sname */
+  gboolean bare;        /* no fixture workload, only the stdin watcher */
+  char    *join;        /* a cluster member: the node it connects to as it starts */
 } BeamTestNode;
 
 /* `extra_args` are added to erl's command line (NULL-terminated), e.g.
@@ -64,7 +66,9 @@ GPtrArray    *beam_test_cluster_start     (guint               n,
                                            const char * const *extra_args,
                                            GError            **error);
 /* One more node with the cluster's cookie and extra arguments, connected to
- * `seed` (a node joining later); added to `cluster`, which owns it. */
+ * `seed` (a node joining later); added to `cluster`, which owns it. It
+ * returns once net_kernel:connect_node(seed) is true; global then connects
+ * the new node to the others in the background. */
 BeamTestNode *beam_test_cluster_add       (GPtrArray          *cluster,
                                            BeamTestNode       *seed,
                                            GError            **error);

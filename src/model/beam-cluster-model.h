@@ -109,8 +109,15 @@ double            beam_cluster_model_get_median         (BeamClusterModel *self,
                                                          BeamClusterColumn column);
 void              beam_cluster_model_forget_down        (BeamClusterModel *self);
 
-/* Connectivity, indices as in the node list. */
+/* Connectivity, indices as in the node list. Debounced: ONE_WAY and
+ * MISSING only once two samples of both nodes in a row showed it. A
+ * one-way pair is ONE_WAY in both cells; get_sees tells which side lists
+ * the other. */
 BeamClusterLink   beam_cluster_model_get_link           (BeamClusterModel *self,
+                                                         guint             i,
+                                                         guint             j);
+/* Whether i lists j, as the link shown says (BOTH, or ONE_WAY from i). */
+gboolean          beam_cluster_model_get_sees           (BeamClusterModel *self,
                                                          guint             i,
                                                          guint             j);
 /* Every anomaly since start, open ones first, then by first_seen; borrowed. */

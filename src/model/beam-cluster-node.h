@@ -18,6 +18,9 @@ typedef enum
   BEAM_CLUSTER_NODE_DOWN,            /* lost, or could not be joined (the reason says why) */
 } BeamClusterNodeState;
 
+GType beam_cluster_node_state_get_type (void) G_GNUC_CONST;
+#define BEAM_TYPE_CLUSTER_NODE_STATE (beam_cluster_node_state_get_type ())
+
 /* The sortable, outlier-checked columns. */
 typedef enum
 {

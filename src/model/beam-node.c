@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* BeamNode forwards the connection's state as properties a view can bind to,
  * turns it into the words the header shows, and owns what is known of the
- * node beyond one page: its load history, sampled from connect. The load
+ * node beyond one page: its load history, sampled from connect, and the
+ * cluster around it, made when the Cluster page first asks (so nothing
+ * joins a node's cluster unless that page was opened) and kept across page
+ * switches, so its trends survive them. The load
  * history's samples, one a second with a deadline of a few seconds, are
  * also what finds a stopped node out: the first one that misses its
  * deadline makes the node "not answering", long before net_ticktime. */
@@ -11,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-node.h"
 #include "beam-node-language.h"
@@ -20,6 +24,8 @@ struct _BeamNode
   GObject         parent_instance;
   BeamConnection  *connection;
   BeamLoadHistory *load_history;
+  BeamClusterModel *cluster;     /* NULL until the Cluster page asks */
+  char            *cookie;       /* for the cluster's other nodes; wiped when freed */
   gboolean         read_only;
   gboolean         runs_elixir;
   gboolean         elixir_syntax;
@@ -111,14 +117,26 @@ on_answering_changed (BeamNode *self)
 }
 
 static void
+clear_cookie (BeamNode *self)
+{
+  if (self->cookie != NULL)
+    memset (self->cookie, 0, strlen (self->cookie));
+  g_clear_pointer (&self->cookie, g_free);
+}
+
+static void
 beam_node_dispose (GObject *object)
 {
   BeamNode *self = BEAM_NODE (object);
 
-  /* The history's flag holder is told to go while the connection is up. */
+  /* The flag holders are told to go while the connection is up. */
   if (self->load_history != NULL)
     beam_load_history_stop (self->load_history);
   g_clear_object (&self->load_history);
+  if (self->cluster != NULL)
+    beam_cluster_model_stop (self->cluster);
+  g_clear_object (&self->cluster);
+  clear_cookie (self);
   g_cancellable_cancel (self->language_cancellable);
   g_clear_object (&self->language_cancellable);
   if (self->connection != NULL)
@@ -265,6 +283,26 @@ beam_node_get_load_history (BeamNode *self)
   return self->load_history;
 }
 
+void
+beam_node_set_cookie (BeamNode   *self,
+                      const char *cookie)
+{
+  g_return_if_fail (BEAM_IS_NODE (self));
+
+  clear_cookie (self);
+  self->cookie = g_strdup (cookie);
+}
+
+BeamClusterModel *
+beam_node_get_cluster (BeamNode *self)
+{
+  g_return_val_if_fail (BEAM_IS_NODE (self), NULL);
+
+  if (self->cluster == NULL)
+    self->cluster = beam_cluster_model_new (self->connection, self->cookie);
+  return self->cluster;
+}
+
 const char *
 beam_node_get_name (BeamNode *self)
 {
@@ -381,5 +419,8 @@ void
 beam_node_close (BeamNode *self)
 {
   g_return_if_fail (BEAM_IS_NODE (self));
+  /* The cluster's nodes are let go of with the window's node. */
+  if (self->cluster != NULL)
+    beam_cluster_model_stop (self->cluster);
   g_signal_emit (self, signals[CLOSED], 0);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "beam-cluster-model.h"
 #include "beam-connection.h"
 #include "beam-load-history.h"
 #include "beam-term-printer.h"
@@ -10,8 +11,9 @@
 G_BEGIN_DECLS
 
 /* The node a window inspects, as the pages see it: its connection, whether
- * mutating actions are allowed, a one-line status that the header shows, and
- * its load history, sampled from connect whichever page is shown. */
+ * mutating actions are allowed, a one-line status that the header shows, its
+ * load history, sampled from connect whichever page is shown, and the
+ * cluster around it, sampled once the Cluster page has been shown. */
 
 #define BEAM_TYPE_NODE (beam_node_get_type ())
 
@@ -21,6 +23,14 @@ BeamNode            *beam_node_new             (BeamConnection *connection,
                                                 gboolean        read_only);
 BeamConnection      *beam_node_get_connection  (BeamNode       *self);
 BeamLoadHistory     *beam_node_get_load_history (BeamNode      *self);
+/* The cookie the node was joined with, for the nodes of its cluster (the
+ * window's, given after beam_node_new); NULL: the default cookie. */
+void                 beam_node_set_cookie      (BeamNode       *self,
+                                                const char     *cookie);
+/* The cluster around the node (the Cluster page's model), made on the first
+ * call with the node's connection and cookie, not started: whoever shows it
+ * starts it. Stopped by beam_node_close() and when the node goes. */
+BeamClusterModel    *beam_node_get_cluster     (BeamNode       *self);
 const char          *beam_node_get_name        (BeamNode       *self);
 gboolean             beam_node_get_read_only   (BeamNode       *self);
 BeamConnectionState  beam_node_get_state       (BeamNode       *self);

@@ -36,15 +36,14 @@ compare_names (gconstpointer a,
   return g_strcmp0 (*(char * const *) a, *(char * const *) b);
 }
 
-/* A list of at most BEAM_CLUSTER_MAX_NODES node names (atoms of the form
- * name@host), sorted; NULL for anything else. */
-static GStrv
-dup_node_names (const BeamTerm *list)
+GStrv
+beam_cluster_dup_node_names (const BeamTerm *list,
+                             guint           max)
 {
   g_autoptr(GPtrArray) names = NULL;
 
   if (list == NULL || list->kind != BEAM_TERM_LIST || list->v.list.improper ||
-      list->n_children > BEAM_CLUSTER_MAX_NODES)
+      list->n_children > max)
     return NULL;
   names = g_ptr_array_new_full (list->n_children + 1, g_free);
   for (guint i = 0; i < list->n_children; i++)
@@ -87,8 +86,10 @@ decode_cluster (const BeamTerm  *reply,
   if (value == NULL || value->kind != BEAM_TERM_TUPLE || value->n_children != 5 ||
       value->children[0]->kind != BEAM_TERM_ATOM ||
       !beam_node_name_split (value->children[0]->v.atom.name, NULL, &cluster->host, NULL) ||
-      (cluster->visible = dup_node_names (value->children[2])) == NULL ||
-      (cluster->hidden = dup_node_names (value->children[4])) == NULL ||
+      (cluster->visible = beam_cluster_dup_node_names (value->children[2],
+                                                        BEAM_CLUSTER_MAX_NODES)) == NULL ||
+      (cluster->hidden = beam_cluster_dup_node_names (value->children[4],
+                                                       BEAM_CLUSTER_MAX_NODES)) == NULL ||
       !get_count (value->children[1], cluster->visible, &cluster->visible_count) ||
       !get_count (value->children[3], cluster->hidden, &cluster->hidden_count))
     {

@@ -38,6 +38,12 @@ void         beam_cluster_fetch_async  (BeamConnection       *connection,
 BeamCluster *beam_cluster_fetch_finish (GAsyncResult         *result,
                                         GError              **error);
 JsonNode    *beam_cluster_to_json      (const BeamCluster    *cluster);
+/* A list of at most `max` node names (atoms of the form name@host) from a
+ * node's answer, sorted, as a new vector; NULL for anything else: another
+ * term, an improper or longer list, anything in it but such an atom. The
+ * check of every probe that reads erlang:nodes/1. */
+GStrv        beam_cluster_dup_node_names (const BeamTerm     *list,
+                                          guint               max);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeamCluster, beam_cluster_free)
 

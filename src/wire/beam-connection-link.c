@@ -103,6 +103,7 @@ _beam_connection_link_unref (BeamConnectionLink *link)
   g_free (link->cookie);
   g_free (link->local_node);
   g_free (link->node_name);
+  g_free (link->pool_target);
   g_clear_pointer (&link->in_flight, g_hash_table_unref);
   g_free (link);
 }
@@ -372,33 +373,104 @@ handshake_status (const struct in_addr *addr,
   return result;
 }
 
-/* Which names of the pool this process holds, and when it last let one go:
- * a name just let go may still be in use on the node for a moment, and ei
- * is refused then as it is for a wrong cookie. Such names are tried last,
- * and only for them is a refusal taken for the name's, not the cookie's. */
+/* Which names of the pool this process holds toward each node, and when it
+ * last let one go there: a name just let go may still be in use on that node
+ * for a moment, and ei is refused then as it is for a wrong cookie. Such
+ * names are tried last, and only for them is a refusal taken for the
+ * name's, not the cookie's. Counted per node, not per process: a name is in
+ * use only on the node it is connected to, so 50 connections to 50 nodes
+ * all take _0 (one atom on each node for the whole cluster), and a second
+ * connection to one of them takes _1 at once, with no refused attempt.
+ *
+ * A node is told apart by its name and the address its EPMD is asked at:
+ * n1@localhost and n1@127.0.0.1 are one node there. Entries that hold nothing
+ * and let go of nothing recently are dropped, so the table is as large as the
+ * number of nodes we are connected to. */
 #define NAME_RECENT_US (10 * G_USEC_PER_SEC)
 
-static GMutex pool_mutex;
-static guint  pool_held[NAME_POOL_SIZE];
-static gint64 pool_released[NAME_POOL_SIZE];
+typedef struct
+{
+  guint  held[NAME_POOL_SIZE];
+  gint64 released[NAME_POOL_SIZE];
+} PoolTarget;
+
+static GMutex      pool_mutex;
+static GHashTable *pool_by_target;  /* "alive@address" -> PoolTarget*, under pool_mutex */
+
+static char *
+pool_target_key (const char           *alive,
+                 const struct in_addr *addr)
+{
+  char address[INET_ADDRSTRLEN] = "";
+
+  inet_ntop (AF_INET, addr, address, sizeof address);
+  return g_strdup_printf ("%s@%s", alive, address);
+}
 
 static gboolean
-pool_name_is_fresh (guint  k,
-                    gint64 now)
+pool_target_is_idle (const PoolTarget *target,
+                     gint64            now)
 {
+  for (guint k = 0; k < NAME_POOL_SIZE; k++)
+    if (target->held[k] > 0 ||
+        (target->released[k] != 0 && now - target->released[k] <= NAME_RECENT_US))
+      return FALSE;
+  return TRUE;
+}
+
+/* Under pool_mutex: the entry of `key`, made if `create`; idle entries of
+ * other nodes are dropped on the way. */
+static PoolTarget *
+pool_lookup (const char *key,
+             gint64      now,
+             gboolean    create)
+{
+  PoolTarget *target;
+
+  if (pool_by_target == NULL)
+    pool_by_target = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  else
+    {
+      GHashTableIter iter;
+      gpointer other_key, other;
+
+      g_hash_table_iter_init (&iter, pool_by_target);
+      while (g_hash_table_iter_next (&iter, &other_key, &other))
+        if (!g_str_equal (other_key, key) && pool_target_is_idle (other, now))
+          g_hash_table_iter_remove (&iter);
+    }
+  target = g_hash_table_lookup (pool_by_target, key);
+  if (target == NULL && create)
+    {
+      target = g_new0 (PoolTarget, 1);
+      g_hash_table_insert (pool_by_target, g_strdup (key), target);
+    }
+  return target;
+}
+
+static gboolean
+pool_name_is_fresh (const char *key,
+                    guint       k,
+                    gint64      now)
+{
+  PoolTarget *target;
   gboolean fresh;
 
   g_mutex_lock (&pool_mutex);
-  fresh = pool_held[k] == 0 && (pool_released[k] == 0 || now - pool_released[k] > NAME_RECENT_US);
+  target = pool_lookup (key, now, FALSE);
+  fresh = target == NULL ||
+          (target->held[k] == 0 &&
+           (target->released[k] == 0 || now - target->released[k] > NAME_RECENT_US));
   g_mutex_unlock (&pool_mutex);
   return fresh;
 }
 
 static void
-pool_take (guint k)
+pool_take (const char *key,
+           guint       k)
 {
   g_mutex_lock (&pool_mutex);
-  pool_held[k]++;
+  pool_lookup (key, now_us (), TRUE)->held[k]++;
   g_mutex_unlock (&pool_mutex);
 }
 
@@ -411,11 +483,17 @@ link_close_fd (BeamConnectionLink *link)
   link->fd = -1;
   if (link->pool_index >= 0)
     {
+      gint64 now = now_us ();
+      PoolTarget *target;
+
       g_mutex_lock (&pool_mutex);
-      pool_held[link->pool_index]--;
-      pool_released[link->pool_index] = now_us ();
+      target = pool_lookup (link->pool_target, now, TRUE);
+      if (target->held[link->pool_index] > 0)
+        target->held[link->pool_index]--;
+      target->released[link->pool_index] = now;
       g_mutex_unlock (&pool_mutex);
       link->pool_index = -1;
+      g_clear_pointer (&link->pool_target, g_free);
     }
 }
 
@@ -439,6 +517,7 @@ link_connect (BeamConnectionLink *link,
   guint k = 0;
   gint64 start = now_us ();
   gboolean excused = FALSE;
+  g_autofree char *pool_key = NULL;
 
   if (!beam_epmd_resolve_host (link->host, &addr, error) || timed_out (link, deadline, error))
     return -1;
@@ -455,11 +534,13 @@ link_connect (BeamConnectionLink *link,
    * only a name in use sends us on to the next name. A name the node
    * accepts means the cookie was refused: we stop there, so a wrong cookie
    * costs the node one rejected attempt (and one line in its log), not one
-   * per name. Names this process holds or has just let go of are tried
-   * last. Telling costs the node one more atom, ever: beamscope_UID_probe. */
+   * per name. Names this process holds toward this node, or has just let
+   * go of there, are tried last. Telling costs the node one more atom,
+   * ever: beamscope_UID_probe. */
   local_host = make_local_host (link->host, beam_node_name_is_long (link->target_node));
+  pool_key = pool_target_key (link->alive, &addr);
   for (guint i = 0; i < NAME_POOL_SIZE; i++)
-    if ((fresh[i] = pool_name_is_fresh (i, start)))
+    if ((fresh[i] = pool_name_is_fresh (pool_key, i, start)))
       order[n_order++] = i;
   for (guint i = 0; i < NAME_POOL_SIZE; i++)
     if (!fresh[i])
@@ -586,8 +667,9 @@ link_connect (BeamConnectionLink *link,
 
   g_free (link->local_node);
   link->local_node = g_steal_pointer (&local_node);
-  pool_take (k);
+  pool_take (pool_key, k);
   link->pool_index = (int) k;
+  link->pool_target = g_steal_pointer (&pool_key);
 
   return fd;
 }

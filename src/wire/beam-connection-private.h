@@ -46,6 +46,7 @@ struct _BeamConnectionLink
   ei_cnode         ec;
   int              fd;
   int              pool_index;         /* the name of our pool the connection holds, or -1 */
+  char            *pool_target;        /* the node it holds it toward (the pool's key) */
   GHashTable      *in_flight;          /* key -> Request* */
   gint64           last_read;
   gint64           liveness_us;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Every CLI command against a node whose `rex` answers as a hostile or
- * broken node would (tests/fixtures/beamscope_hostile.erl): huge, deep,
+/* Every CLI command, and the Cluster page's sample, against a node whose
+ * `rex` answers as a hostile or broken node would
+ * (tests/fixtures/beamscope_hostile.erl): huge, deep,
  * wrongly shaped, out of range, badly encoded or markup answers, none, two,
  * or one to the wrong pid. Each run must end by itself, in its deadline
  * (plus connecting and a margin), within a memory cap, with a clear error or
@@ -16,7 +17,9 @@
 
 #include <glib/gstdio.h>
 
+#include "beam-cluster-sample.h"
 #include "beam-test-node.h"
+#include "beam-wire-error.h"
 
 extern char **environ;
 
@@ -262,6 +265,76 @@ test_mode (gconstpointer data)
   beam_test_node_set_hostile_mode (node, "honest");
 }
 
+/* The Cluster page's sample (probe/beam-cluster-sample) is no CLI command
+ * of its own: it is asked here, in this process, as the page's model asks
+ * it, both forms under every mode, on one connection. */
+static BeamConnection *connection;
+
+static void
+check_cluster_sample (const Mode *mode,
+                      gboolean    scan)
+{
+  g_autofree char *what = g_strdup_printf ("%s × cluster sample%s", mode->name,
+                                           scan ? " with its queue scan" : "");
+  /* A huge answer takes the node seconds to make: waited for, it must be
+   * refused by its size, before it is read. */
+  gboolean huge = g_str_has_prefix (mode->name, "huge_");
+  guint timeout_ms = huge ? 30000 : (guint) g_ascii_strtoull (TIMEOUT_MS, NULL, 10);
+  g_autoptr(BeamClusterSample) sample = NULL;
+  g_autoptr(GError) error = NULL;
+  BeamTestWait wait = { 0 };
+  struct rusage usage;
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed_ms;
+
+  beam_cluster_sample_async (connection, scan, 500000, timeout_ms, NULL, beam_test_stash, &wait);
+  beam_test_wait_for (&wait.done, HARD_LIMIT_MS);
+  sample = beam_cluster_sample_finish (wait.result, &error);
+  g_object_unref (wait.result);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  g_test_message ("%s: %s, %" G_GINT64_FORMAT " ms, %ld kB", what,
+                  sample != NULL ? "sampled" : error->message, elapsed_ms, usage.ru_maxrss);
+
+  if (elapsed_ms > timeout_ms + DEADLINE_SLACK_MS)
+    g_error ("%s: %" G_GINT64_FORMAT " ms past its %u ms deadline", what,
+             elapsed_ms - timeout_ms, timeout_ms);
+  if (usage.ru_maxrss > MAX_RSS_KB)
+    g_error ("%s: held %ld kB, more than the %d kB cap", what, usage.ru_maxrss, MAX_RSS_KB);
+  g_assert_true ((sample == NULL) != (error == NULL));
+  if (sample == NULL && (error->message == NULL || error->message[0] == '\0'))
+    g_error ("%s: failed without a word", what);
+  if (mode->must_fail && sample != NULL)
+    g_error ("%s: a sample of nonsense", what);
+  if (huge && !g_error_matches (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_REPLY_TOO_BIG))
+    g_error ("%s: not refused for its size: %s", what, error->message);
+  /* What an honest node answers reads, however often it comes. */
+  if (g_str_equal (mode->name, "honest") || g_str_equal (mode->name, "twice"))
+    {
+      if (sample == NULL)
+        g_error ("%s: %s", what, error->message);
+      g_assert_cmpstr (sample->node, ==, node->name);
+    }
+  if (sample != NULL)
+    {
+      g_assert_true (g_utf8_validate (sample->node, -1, NULL));
+      g_assert_true (g_utf8_validate (sample->otp_release, -1, NULL));
+      g_assert_cmpint (sample->process_count, <=, sample->process_limit);
+      g_assert_true (sample->scanned == scan);
+    }
+}
+
+static void
+test_cluster_sample (gconstpointer data)
+{
+  const Mode *mode = data;
+
+  beam_test_node_set_hostile_mode (node, mode->name);
+  check_cluster_sample (mode, FALSE);
+  check_cluster_sample (mode, TRUE);
+  beam_test_node_set_hostile_mode (node, "honest");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -270,16 +343,24 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  g_assert_true (beam_connection_init_process (NULL));
   node = beam_test_node_start (NULL, &error);
   g_assert_no_error (error);
   g_free (beam_test_node_erl_call (node, "beamscope_hostile", "start", "[]", &error));
   g_assert_no_error (error);
+  connection = beam_test_node_connect (node);
 
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     {
       g_autofree char *path = g_strdup_printf ("/hostile/cli/%s", modes[i].name);
 
       g_test_add_data_func (path, &modes[i], test_mode);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/hostile/cluster-sample/%s", modes[i].name);
+
+      g_test_add_data_func (path, &modes[i], test_cluster_sample);
     }
 
   status = g_test_run ();
@@ -290,6 +371,8 @@ main (int    argc,
            "worst RSS %ld kB (%s)\n", tally.runs, tally.worst_past_deadline_ms,
            tally.worst_rss_kb, tally.worst_rss_run != NULL ? tally.worst_rss_run : "-");
   g_free (tally.worst_rss_run);
+  beam_connection_close (connection);
+  g_object_unref (connection);
   beam_test_node_free (node);
   return status;
 }

@@ -3,11 +3,13 @@
 %% Writes the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/):
 %% real terms as this OTP encodes them, a process-list slice as the node
 %% sends it, the answer of ports.exprs on this node with a port of each
-%% kind open, EPMD replies and cookie files. Run from tests/fuzz/ to renew
-%% the seeds; reproducers of crashes are added beside them by hand.
+%% kind open, EPMD replies and cookie files, Cluster samples. Run from
+%% tests/fuzz/ to renew the seeds (name targets to renew only theirs:
+%% ./make-corpus.escript cluster-sample); reproducers of crashes are added
+%% beside them by hand.
 -mode(compile).
 
-main(_) ->
+main([]) ->
     Terms = terms(),
     Ext = [{Name, term_to_binary(T)} || {Name, T} <- Terms]
         ++ [{"compressed", term_to_binary(lists:seq(1, 300), [compressed])},
@@ -18,7 +20,45 @@ main(_) ->
     write("process-list", slices()),
     write("port-list", port_lists()),
     write("epmd", epmd()),
-    write("cookie", cookies()).
+    write("cookie", cookies()),
+    write("cluster-sample", cluster_samples());
+main(Targets) ->
+    [write(T, (target_seeds(T))()) || T <- Targets],
+    ok.
+
+target_seeds("cluster-sample") -> fun cluster_samples/0.
+
+%% The Cluster sample's calls (beam-cluster-sample.c) evaluated here, as
+%% lists:zipwith3(fun erlang:apply/3, Ms, Fs, As) answers them, with a
+%% cluster's names in place of this lone node's lists; and the scan form's
+%% answers, as erl_eval gives cluster-sample.exprs's value.
+cluster_samples() ->
+    Calls = [{node, []}, {system_info, [creation]}, {system_info, [otp_release]},
+             {system_info, [start_time]}, {system_info, [process_count]},
+             {system_info, [process_limit]}, {system_info, [atom_count]},
+             {system_info, [atom_limit]}, {system_info, [schedulers]},
+             {system_info, [dirty_cpu_schedulers]}, {monotonic_time, []},
+             {convert_time_unit, [1, second, native]}, {memory, [[total, binary, ets]]},
+             {statistics, [scheduler_wall_time]}, {statistics, [total_run_queue_lengths_all]},
+             {nodes, [visible]}, {nodes, [hidden]}, {node, [self()]}],
+    Figures = fun() ->
+                      [Node | Rest] = [apply(erlang, F, A) || {F, A} <- Calls],
+                      {Front, [_Visible, _Hidden, _Own]} = lists:split(14, Rest),
+                      [Node | Front] ++ [['n2@host', 'n3@host'],
+                                         ['beamscope_1000_0@host', 'remsh@host'],
+                                         'beamscope_1000_0@host']
+              end,
+    Plain = Figures(),
+    erlang:system_flag(scheduler_wall_time, true),
+    Wall = Figures(),
+    erlang:system_flag(scheduler_wall_time, false),
+    Scan = fun(Queue) -> term_to_binary({value, {Wall, Queue, 24400}, []}) end,
+    [{"plain", term_to_binary(Plain)},
+     {"plain-wall", term_to_binary(Wall)},
+     {"scan", Scan({1500, self(), beamscope_mailbox})},
+     {"scan-unnamed", Scan({12, self(), []})},
+     {"scan-empty", Scan({0, none, []})},
+     {"scan-skipped", Scan({skipped, 600000})}].
 
 terms() ->
     Deep = lists:foldl(fun(_, Acc) -> [Acc] end, [], lists:seq(1, 60)),
