@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-cluster-matrix.h"
 
@@ -27,6 +28,7 @@ struct _BeamClusterMatrix
   GtkWidget         parent_instance;
 
   BeamClusterModel *model;
+  GArray           *shown;        /* guint: the model's indices of the nodes in the cluster */
   GPtrArray        *names;        /* PangoLayout per node, or empty when not shown */
   int               name_width;   /* of the longest name, capped; 0 without names */
   int               name_height;
@@ -118,12 +120,23 @@ ensure_colors (BeamClusterMatrix *self)
   self->colors_valid = TRUE;
 }
 
+/* Row or column `index`'s link, as the model says it. */
+static BeamClusterLink
+link_at (BeamClusterMatrix *self,
+         guint              row,
+         guint              column)
+{
+  return beam_cluster_model_get_link (self->model, g_array_index (self->shown, guint, row),
+                                      g_array_index (self->shown, guint, column));
+}
+
 static const char *
 node_name (BeamClusterMatrix *self,
            guint              index)
 {
   g_autoptr(BeamClusterNode) node =
-    g_list_model_get_item (beam_cluster_model_get_nodes (self->model), index);
+    g_list_model_get_item (beam_cluster_model_get_nodes (self->model),
+                           g_array_index (self->shown, guint, index));
 
   /* The model holds its nodes: the name outlives this reference. */
   return node != NULL ? beam_cluster_node_get_name (node) : "";
@@ -138,7 +151,7 @@ count_links (BeamClusterMatrix *self,
   for (guint i = 0; i < self->n; i++)
     for (guint j = 0; j < self->n; j++)
       {
-        BeamClusterLink link = beam_cluster_model_get_link (self->model, i, j);
+        BeamClusterLink link = link_at (self, i, j);
 
         if (link == BEAM_CLUSTER_LINK_ONE_WAY)
           (*one_way)++;
@@ -172,6 +185,31 @@ describe (BeamClusterMatrix *self)
                                   description, -1);
 }
 
+/* Which of the model's nodes are shown: those in the cluster (a node only
+ * EPMD lists sees nobody and is seen by nobody). Whether that changed. */
+static gboolean
+map_nodes (BeamClusterMatrix *self)
+{
+  GListModel *nodes = self->model != NULL ? beam_cluster_model_get_nodes (self->model) : NULL;
+  guint n = nodes != NULL ? g_list_model_get_n_items (nodes) : 0;
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean changed;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BeamClusterNode) node = g_list_model_get_item (nodes, i);
+
+      if (beam_cluster_node_get_in_cluster (node))
+        g_array_append_val (shown, i);
+    }
+  changed = shown->len != self->shown->len ||
+            memcmp (shown->data, self->shown->data, shown->len * sizeof (guint)) != 0;
+  g_array_set_size (self->shown, shown->len);
+  if (shown->len > 0)
+    memcpy (self->shown->data, shown->data, shown->len * sizeof (guint));
+  return changed;
+}
+
 /* The nodes came, went or were renamed, or the font changed: the layouts
  * of the names again, and the size. */
 static void
@@ -179,8 +217,8 @@ rebuild (BeamClusterMatrix *self)
 {
   g_ptr_array_set_size (self->names, 0);
   self->name_width = self->name_height = 0;
-  self->n = self->model != NULL
-            ? g_list_model_get_n_items (beam_cluster_model_get_nodes (self->model)) : 0;
+  map_nodes (self);
+  self->n = self->shown->len;
   if (self->n > 0)
     {
       self->focus_row = MIN (self->focus_row, self->n - 1);
@@ -210,6 +248,12 @@ rebuild (BeamClusterMatrix *self)
 static void
 on_links_changed (BeamClusterMatrix *self)
 {
+  /* A node that joined the cluster, or left it. */
+  if (map_nodes (self))
+    {
+      rebuild (self);
+      return;
+    }
   describe (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -263,7 +307,7 @@ beam_cluster_matrix_dup_cell_text (BeamClusterMatrix *self,
     return NULL;
   a = node_name (self, row);
   b = node_name (self, column);
-  switch (beam_cluster_model_get_link (self->model, row, column))
+  switch (link_at (self, row, column))
     {
     case BEAM_CLUSTER_LINK_SELF:
       return g_strdup (a);
@@ -372,7 +416,7 @@ beam_cluster_matrix_snapshot (GtkWidget   *widget,
             double x = start + j * cell + gap / 2, y = start + i * cell + gap / 2;
             double size = cell - gap;
 
-            if ((int) beam_cluster_model_get_link (self->model, i, j) != kind)
+            if ((int) link_at (self, i, j) != kind)
               continue;
             if (kind == BEAM_CLUSTER_LINK_ONE_WAY)
               {
@@ -428,7 +472,7 @@ beam_cluster_matrix_snapshot (GtkWidget   *widget,
   cairo_new_path (cr);
   for (guint i = 0; i < self->n; i++)
     for (guint j = 0; j < self->n; j++)
-      if (beam_cluster_model_get_link (self->model, i, j) == BEAM_CLUSTER_LINK_ONE_WAY)
+      if (link_at (self, i, j) == BEAM_CLUSTER_LINK_ONE_WAY)
         cairo_rectangle (cr, start + j * cell + gap / 2 + 0.5, start + i * cell + gap / 2 + 0.5,
                          cell - gap - 1, cell - gap - 1);
   gdk_cairo_set_source_rgba (cr, &self->one_way);
@@ -570,6 +614,7 @@ beam_cluster_matrix_finalize (GObject *object)
   BeamClusterMatrix *self = BEAM_CLUSTER_MATRIX (object);
 
   g_ptr_array_unref (self->names);
+  g_array_unref (self->shown);
   G_OBJECT_CLASS (beam_cluster_matrix_parent_class)->finalize (object);
 }
 
@@ -608,6 +653,7 @@ beam_cluster_matrix_init (BeamClusterMatrix *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   self->names = g_ptr_array_new_with_free_func (g_object_unref);
+  self->shown = g_array_new (FALSE, FALSE, sizeof (guint));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);

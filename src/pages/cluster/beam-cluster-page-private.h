@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 /* For tests and the benchmark. */
 BeamClusterModel  *_beam_cluster_page_get_model       (BeamClusterPage   *self);
 /* Shows `model` (a fed one, _beam_cluster_model_new_fed) in place of a
- * node's; NULL goes back to none. */
+ * node's, never starting it; NULL goes back to none. */
 void               _beam_cluster_page_set_model       (BeamClusterPage   *self,
                                                        BeamClusterModel  *model);
 /* "sampled" emissions handled since the page was made. */

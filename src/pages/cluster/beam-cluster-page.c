@@ -903,6 +903,18 @@ refilter_if_moved (BeamClusterPage *self)
   gtk_filter_changed (GTK_FILTER (self->not_in_cluster_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* An open anomaly's "for 3 min" grows with time, not with links-changed. */
+static gboolean
+has_open_anomaly (BeamClusterPage *self)
+{
+  GPtrArray *anomalies = beam_cluster_model_get_anomalies (self->model);
+
+  for (guint i = 0; anomalies != NULL && i < anomalies->len; i++)
+    if (((const BeamClusterAnomaly *) g_ptr_array_index (anomalies, i))->open)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 on_model_sampled (BeamClusterPage *self)
 {
@@ -910,6 +922,8 @@ on_model_sampled (BeamClusterPage *self)
   refilter_if_moved (self);
   resort (self);
   update_summary (self);
+  if (has_open_anomaly (self))
+    update_connectivity (self);
 }
 
 static void
@@ -975,9 +989,12 @@ bind_settings (BeamClusterPage *self)
                    G_SETTINGS_BIND_GET);
 }
 
+/* `started`: the model runs already, or is fed by a test; else the page
+ * starts it when first shown. */
 static void
 set_model (BeamClusterPage  *self,
-           BeamClusterModel *model)
+           BeamClusterModel *model,
+           gboolean          started)
 {
   if (self->model == model)
     return;
@@ -990,7 +1007,7 @@ set_model (BeamClusterPage  *self,
       g_clear_object (&self->paused_binding);
     }
   g_set_object (&self->model, model);
-  self->started = FALSE;
+  self->started = started;
   g_string_truncate (self->membership, 0);
   gtk_filter_list_model_set_model (self->in_cluster,
                                    model != NULL ? beam_cluster_model_get_nodes (model) : NULL);
@@ -1024,7 +1041,7 @@ beam_cluster_page_node_changed (BeamPage *page,
 
   /* The node's model: made here, started when the page is first shown,
    * stopped by the node when the window leaves it. */
-  set_model (self, node != NULL ? beam_node_get_cluster (node) : NULL);
+  set_model (self, node != NULL ? beam_node_get_cluster (node) : NULL, FALSE);
 }
 
 /* ---- opening a node ------------------------------------------------------------------ */
@@ -1082,7 +1099,7 @@ beam_cluster_page_dispose (GObject *object)
   BeamClusterPage *self = BEAM_CLUSTER_PAGE (object);
 
   beam_page_set_node (BEAM_PAGE (self), NULL);
-  set_model (self, NULL);
+  set_model (self, NULL, FALSE);
   /* The view's sorter changes as its columns go: nothing to follow then. */
   if (self->nodes_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->nodes_view), self);
@@ -1182,7 +1199,7 @@ _beam_cluster_page_set_model (BeamClusterPage  *self,
                               BeamClusterModel *model)
 {
   g_return_if_fail (BEAM_IS_CLUSTER_PAGE (self));
-  set_model (self, model);
+  set_model (self, model, TRUE);
 }
 
 guint
