@@ -35,6 +35,7 @@ struct _BeamClusterMatrix
   guint             n;
   guint             focus_row;
   guint             focus_column;
+  gboolean          focus_moved;  /* the description then says the focus cell */
   guint             n_cells;
 
   gboolean          colors_valid;
@@ -161,11 +162,14 @@ count_links (BeamClusterMatrix *self,
       }
 }
 
+/* The counts, and the focus cell in words once the arrows moved it (a
+ * screen reader hears the cell a sighted user sees). */
 static void
 describe (BeamClusterMatrix *self)
 {
   g_autofree char *description = NULL;
   g_autofree char *nodes = NULL;
+  g_autofree char *cell = NULL;
   guint one_way, missing;
 
   if (self->model == NULL)
@@ -181,6 +185,15 @@ describe (BeamClusterMatrix *self)
   description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u link one-way, %u missing",
                                               "%s, %u links one-way, %u missing", one_way),
                                  nodes, one_way, missing);
+  if (self->focus_moved)
+    cell = beam_cluster_matrix_dup_cell_text (self, self->focus_row, self->focus_column);
+  if (cell != NULL)
+    {
+      g_autofree char *both = g_strdup_printf ("%s. %s", description, cell);
+
+      g_free (description);
+      description = g_steal_pointer (&both);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description, -1);
 }
@@ -531,14 +544,8 @@ move_focus (BeamClusterMatrix *self,
   self->focus_row = CLAMP ((int) self->focus_row + rows, 0, (int) self->n - 1);
   self->focus_column = CLAMP ((int) self->focus_column + columns, 0, (int) self->n - 1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  /* A screen reader hears the focus cell as a sighted user sees it. */
-  {
-    g_autofree char *text = beam_cluster_matrix_dup_cell_text (self, self->focus_row,
-                                                               self->focus_column);
-    if (text != NULL)
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      text, -1);
-  }
+  self->focus_moved = TRUE;
+  describe (self);
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
@@ -644,7 +651,7 @@ beam_cluster_matrix_class_init (BeamClusterMatrixClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_space, 0, on_activate_key, NULL);
 
   gtk_widget_class_set_css_name (widget_class, "beam-cluster-matrix");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void

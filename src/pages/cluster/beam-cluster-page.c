@@ -385,7 +385,13 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
   GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Figures whole (the list scrolls sideways in a narrow window); a long
+   * name shortened in its middle, where host names differ least. */
+  if (spec->shows == CELL_NAME)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_width_chars (GTK_LABEL (label), 16);
+    }
   gtk_widget_set_hexpand (label, TRUE);
   if (spec->shows == CELL_VALUE)
     {
