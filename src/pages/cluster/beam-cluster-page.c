@@ -94,6 +94,7 @@ struct _BeamClusterPage
   GtkColumnView      *others_view;
   GtkWidget          *others_box;
   BeamClusterMatrix  *matrix;
+  GtkPopoverMenu     *context_menu;
   GtkListBox         *anomalies_list;
   GtkListBox         *hidden_list;
 
@@ -377,6 +378,39 @@ on_cell_query_tooltip (GtkWidget  *cell,
   return TRUE;
 }
 
+/* A right click on a row: what can be done with its node. */
+static void
+on_cell_secondary_pressed (GtkGestureClick *gesture,
+                           int              n_press G_GNUC_UNUSED,
+                           double           x,
+                           double           y,
+                           gpointer         user_data G_GNUC_UNUSED)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  BeamClusterNode *node = g_object_get_data (G_OBJECT (cell), "beam-node");
+  GtkWidget *page = gtk_widget_get_ancestor (cell, BEAM_TYPE_CLUSTER_PAGE);
+  BeamClusterPage *self;
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) open = NULL;
+  graphene_point_t at;
+
+  if (node == NULL || page == NULL)
+    return;
+  self = BEAM_CLUSTER_PAGE (page);
+  menu = g_menu_new ();
+  open = g_menu_item_new (_("_Open in New Window"), NULL);
+  g_menu_item_set_action_and_target (open, "win.open-node", "s",
+                                     beam_cluster_node_get_name (node));
+  g_menu_append_item (menu, open);
+  gtk_popover_menu_set_menu_model (self->context_menu, G_MENU_MODEL (menu));
+  if (!gtk_widget_compute_point (cell, page, &GRAPHENE_POINT_INIT (x, y), &at))
+    at = GRAPHENE_POINT_INIT (0, 0);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
             GtkListItem              *item,
@@ -409,6 +443,13 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
       gtk_box_append (GTK_BOX (cell), sparkline);
     }
   g_object_set_data (G_OBJECT (cell), "beam-spec", (gpointer) spec);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (on_cell_secondary_pressed), NULL);
+    gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (click));
+  }
   gtk_widget_set_has_tooltip (cell, TRUE);
   g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_cell_query_tooltip), NULL);
   gtk_list_item_set_child (item, cell);
@@ -1110,6 +1151,11 @@ beam_cluster_page_dispose (GObject *object)
   if (self->nodes_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->nodes_view), self);
   self->primary_sorter = NULL;
+  if (self->context_menu != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->context_menu));
+      self->context_menu = NULL;
+    }
   beam_page_dispose_template (BEAM_PAGE (self), BEAM_TYPE_CLUSTER_PAGE);
   g_clear_object (&self->in_cluster);
   g_clear_object (&self->not_in_cluster);
@@ -1186,6 +1232,11 @@ beam_cluster_page_init (BeamClusterPage *self)
   gtk_widget_set_margin_top (placeholder, 12);
   gtk_widget_set_margin_bottom (placeholder, 12);
   gtk_list_box_set_placeholder (self->hidden_list, placeholder);
+
+  self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (NULL));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
+  gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.forget-down", FALSE);
   update_summary (self);
