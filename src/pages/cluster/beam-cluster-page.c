@@ -37,6 +37,8 @@
 #define NO_COLUMN -1
 /* Outliers the summary names before "and 2 more". */
 #define SUMMARY_OUTLIERS 3
+/* The names of a partition's part the summary gives before "and 40 more". */
+#define SUMMARY_MEMBERS 3
 
 typedef enum
 {
@@ -754,9 +756,17 @@ update_summary (BeamClusterPage *self)
 
       for (guint i = 0; i < partitions->len; i++)
         {
-          g_autofree char *members = g_strjoinv (", ", g_ptr_array_index (partitions, i));
+          GStrv members = g_ptr_array_index (partitions, i);
+          guint n_members = g_strv_length (members);
 
-          g_string_append_printf (part, "%s{%s}", i > 0 ? " | " : "", members);
+          g_string_append (part, i > 0 ? " | {" : "{");
+          /* A big part by its first names and its size: the line stays one line. */
+          for (guint m = 0; m < n_members && m < SUMMARY_MEMBERS; m++)
+            g_string_append_printf (part, "%s%s", m > 0 ? ", " : "", members[m]);
+          if (n_members > SUMMARY_MEMBERS)
+            /* Translators: the rest of a partition's nodes in the summary line */
+            g_string_append_printf (part, _(" and %u more"), n_members - SUMMARY_MEMBERS);
+          g_string_append (part, "}");
         }
       append_part (summary, part->str);
     }
