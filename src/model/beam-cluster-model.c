@@ -1698,12 +1698,15 @@ beam_cluster_model_start (BeamClusterModel *self)
 
   if (self->started || self->stopped)
     return;
-  self->started = TRUE;
   /* The name the node gives itself, known once connected. */
   g_free (self->seed_name);
   self->seed_name = g_strdup (beam_connection_get_node_name (self->seed));
 
+  /* Added before `started`, so that add_member does not join it: the seed's
+   * connection is the window's (a join would open a second one, hidden on
+   * the seed, and leave the member joining for ever, never settled). */
   m = add_member (self, self->seed_name, TRUE);
+  self->started = TRUE;
   m->is_seed = TRUE;
   m->connection = g_object_ref (self->seed);
   g_signal_connect (m->connection, "notify::state", G_CALLBACK (on_member_connection_changed), m);
