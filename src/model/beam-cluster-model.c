@@ -502,6 +502,9 @@ connect_done (GObject      *object,
       return;
     }
   m->joining = FALSE;
+  if (!connected)
+    g_debug ("Joining %s failed: %s (%s %d)", beam_cluster_node_get_name (m->node),
+             error->message, g_quark_to_string (error->domain), error->code);
   if (connected)
     {
       m->retry_ms = 0;
@@ -1698,12 +1701,13 @@ beam_cluster_model_start (BeamClusterModel *self)
 
   if (self->started || self->stopped)
     return;
-  self->started = TRUE;
   /* The name the node gives itself, known once connected. */
   g_free (self->seed_name);
   self->seed_name = g_strdup (beam_connection_get_node_name (self->seed));
 
+  /* Added before started: the seed is not joined, its connection is reused. */
   m = add_member (self, self->seed_name, TRUE);
+  self->started = TRUE;
   m->is_seed = TRUE;
   m->connection = g_object_ref (self->seed);
   g_signal_connect (m->connection, "notify::state", G_CALLBACK (on_member_connection_changed), m);
