@@ -718,7 +718,10 @@ rejections_of_us (BeamTestNode *node)
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (strstr (lines[i], "rejected") != NULL && strstr (lines[i], "beamscope_") != NULL)
-      n++;
+      {
+        g_debug ("%s logged: %s", node->name, lines[i]);
+        n++;
+      }
   return n;
 }
 
@@ -735,27 +738,13 @@ is_cookie_rejected (gpointer data)
 }
 
 static gboolean
-has_three_partitions (gpointer data)
+is_partitioned (gpointer data)
 {
   g_autoptr(GPtrArray) partitions = beam_cluster_model_dup_partitions (data);
 
-  return partitions->len == 3;
+  return partitions->len > 1;
 }
 
-static gboolean
-two_left (gpointer data)
-{
-  GPtrArray *anomalies = beam_cluster_model_get_anomalies (data);
-  guint left = 0;
-
-  for (guint i = 0; i < anomalies->len; i++)
-    {
-      const BeamClusterAnomaly *anomaly = g_ptr_array_index (anomalies, i);
-
-      left += anomaly->open && anomaly->left;
-    }
-  return left == 2;
-}
 
 /* Against real clusters: 5 fixture nodes with net_ticktime 4, joined by
  * the model from the first. */
@@ -1166,8 +1155,11 @@ test_cluster (void)
 }
 
 /* OTP 25's default, prevent_overlapping_partitions: a disconnect on one
- * side makes both nodes leave the whole cluster: three partitions, and the
- * two named as having left, still connected to us. */
+ * side makes global cut the nodes apart. The plan measured both nodes
+ * leaving the whole cluster, three partitions; here it is that in most runs
+ * and, in some, only one of the two cut off (global decides on each node
+ * which connections to drop). Each node alone is a partition of its own and
+ * named as having left, still connected to us. */
 static void
 test_cluster_overlapping (void)
 {
@@ -1176,6 +1168,7 @@ test_cluster_overlapping (void)
   g_autofree char *args = NULL;
   g_autoptr(GPtrArray) partitions = NULL;
   GPtrArray *anomalies;
+  guint alone = 0, left = 0;
   gint64 t0;
 
   cluster_start (&c, TRUE);
@@ -1186,17 +1179,26 @@ test_cluster_overlapping (void)
   args = g_strdup_printf ("['%s']", n2->name);
   call_on (n1, "erlang", "disconnect_node", args);
   t0 = g_get_monotonic_time ();
-  beam_test_wait_until (has_three_partitions, c.model, 8000 * BEAM_TEST_SLOWDOWN);
-  g_test_message ("3 partitions shown in %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
-  /* Left: as many samples again as the debounce takes. */
-  beam_test_wait_until (two_left, c.model, 4000 * BEAM_TEST_SLOWDOWN);
+  beam_test_wait_until (is_partitioned, c.model, 8000 * BEAM_TEST_SLOWDOWN);
+  g_test_message ("partitions shown in %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
+  /* As many samples again as global and the debounce take. */
+  beam_test_run_for (4 * INTERVAL_MS + 1000);
 
   partitions = beam_cluster_model_dup_partitions (c.model);
-  g_assert_cmpuint (g_strv_length (g_ptr_array_index (partitions, 0)), ==, 3);
-  g_assert_cmpstrv ((const char * const *) g_ptr_array_index (partitions, 1),
-                    ((const char * const []) { strcmp (n1->name, n2->name) < 0 ? n1->name
-                                                                                   : n2->name,
-                                               NULL }));
+  g_assert_cmpuint (partitions->len, >=, 2);
+  g_assert_cmpuint (partitions->len, <=, 3);
+  g_assert_cmpuint (g_strv_length (g_ptr_array_index (partitions, 0)), ==,
+                    6 - partitions->len);
+  for (guint i = 1; i < partitions->len; i++)
+    {
+      GStrv names = g_ptr_array_index (partitions, i);
+
+      g_assert_cmpuint (g_strv_length (names), ==, 1);
+      g_assert_true (g_str_equal (names[0], n1->name) || g_str_equal (names[0], n2->name));
+      alone++;
+    }
+  g_test_message ("%u partitions: %u node(s) cut off", partitions->len, alone);
+
   anomalies = beam_cluster_model_get_anomalies (c.model);
   for (guint i = 0; i < anomalies->len; i++)
     {
@@ -1207,7 +1209,9 @@ test_cluster_overlapping (void)
       g_assert_true (anomaly->left);
       g_assert_true (g_str_equal (anomaly->from, n1->name) ||
                      g_str_equal (anomaly->from, n2->name));
+      left++;
     }
+  g_assert_cmpuint (left, ==, alone);
   g_assert_cmpint (beam_cluster_node_get_state (row_of (&c, n1)), ==,
                    BEAM_CLUSTER_NODE_CONNECTED);
   g_assert_cmpint (beam_cluster_node_get_state (row_of (&c, n2)), ==,
