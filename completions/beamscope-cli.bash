@@ -36,7 +36,7 @@ _beamscope_cli()
     local commands='nodes cluster info procs top proc state sched memory alloc ets rows mnesia
         ports heaps binary-gc apps tree diagnose binleak trace'
     local common='--json --timeout --units --help'
-    local connection='--node --connect-timeout --cookie --cookie-file'
+    local connection='--node --connect-timeout --cookie --cookie-file --read-only'
 
     # The command: the first word that is neither an option nor the value of
     # one of the options that may come before it.
@@ -93,7 +93,8 @@ _beamscope_cli()
             ;;
         -t | --timeout | --connect-timeout | -c | --cookie | --ms | -w | --window | -n | --count | \
             -l | --limit | -o | --offset | -k | --key | -m | --match | -s | --select | \
-            --min-bytes | -d | --depth | --max-children | --top | --rate | --duration | -p)
+            --min-bytes | -d | --depth | --max-children | --top | --rate | --duration | -p | \
+            --watch)
             return
             ;;
     esac
@@ -111,6 +112,7 @@ _beamscope_cli()
     local own=
     case $command in
         nodes) own='--names' ;;
+        cluster) own='--watch --ms --around' ;;
         top) own='--by --count --window' ;;
         state) own='--syntax' ;;
         sched) own='--ms' ;;

@@ -36,7 +36,7 @@ complete -c beamscope-cli -f
 # Commands
 set -l no_command "not __fish_seen_subcommand_from $commands"
 complete -c beamscope-cli -n $no_command -a nodes -d 'The nodes registered with EPMD on HOST'
-complete -c beamscope-cli -n $no_command -a cluster -d 'The node\'s cluster and EPMD\'s others'
+complete -c beamscope-cli -n $no_command -a cluster -d 'Every node of the cluster, sampled'
 complete -c beamscope-cli -n $no_command -a info -d 'What the node says of itself'
 complete -c beamscope-cli -n $no_command -a procs -d 'Every process'
 complete -c beamscope-cli -n $no_command -a top -d 'The biggest processes'
@@ -72,11 +72,18 @@ complete -c beamscope-cli -n $connects -l connect-timeout -x \
     -d 'Give up connecting after MS milliseconds'
 complete -c beamscope-cli -n $connects -s c -l cookie -x -d "The node's cookie"
 complete -c beamscope-cli -n $connects -l cookie-file -r -F -d 'Read the cookie from FILE'
+complete -c beamscope-cli -n $connects -l read-only -d 'Refuse the commands that change the node'
 
 # Each command's own
 complete -c beamscope-cli -n '__beamscope_cli_using nodes' -l names \
     -d 'Print only name@host, one a line'
 complete -c beamscope-cli -n '__beamscope_cli_using nodes' -a '(__fish_print_hostnames)'
+complete -c beamscope-cli -n '__beamscope_cli_using cluster' -l watch -x \
+    -d 'Print again every SECONDS seconds'
+complete -c beamscope-cli -n '__beamscope_cli_using cluster' -l ms -x \
+    -d 'Sample every node every MS milliseconds'
+complete -c beamscope-cli -n '__beamscope_cli_using cluster' -l around \
+    -d 'Only the nodes around the node, asked once'
 complete -c beamscope-cli -n '__beamscope_cli_using top' -l by -x \
     -a 'memory message_queue_len reductions heap_size total_heap_size' -d 'Rank by'
 complete -c beamscope-cli -n '__beamscope_cli_using top ets heaps binleak' -s n -l count -x \

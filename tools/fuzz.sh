@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(term-decode term-print term-parse process-list port-list epmd cookie)
+targets=(term-decode term-print term-parse process-list port-list epmd cookie cluster-sample)
 which=${1:-all}
 seconds=${2:-60}
 build=${FUZZ_BUILD_DIR:-_build-fuzz}

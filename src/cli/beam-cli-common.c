@@ -123,6 +123,25 @@ _beam_cli_append_cell (GString    *line,
   g_string_append_c (line, ' ');
 }
 
+char *
+_beam_cli_escape_controls (const char *text)
+{
+  GString *escaped = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\\')
+        g_string_append (escaped, "\\\\");
+      else if (g_unichar_iscntrl (c))
+        g_string_append_printf (escaped, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
+      else
+        g_string_append_unichar (escaped, c);
+    }
+  return g_string_free (escaped, FALSE);
+}
+
 void
 _beam_cli_print_row (const char *label,
                      const char *value)

@@ -83,6 +83,10 @@ void            _beam_cli_append_cell    (GString        *line,
                                           int             width);
 void            _beam_cli_print_row      (const char     *label,
                                           const char     *value);
+/* A name as a terminal may show it: whatever a node sent or registered with
+ * EPMD (valid UTF-8 by now), its control characters written as \xNN, so that
+ * it cannot move the cursor, clear the screen or retitle the window. */
+char           *_beam_cli_escape_controls (const char    *text);
 
 /* The commands, by subject. */
 int             _beam_cli_nodes          (BeamCli        *cli);
@@ -120,6 +124,7 @@ extern GOptionEntry _beam_cli_ets_options[];
 extern GOptionEntry _beam_cli_heaps_options[];
 extern GOptionEntry _beam_cli_binary_gc_options[];
 extern GOptionEntry _beam_cli_nodes_options[];
+extern GOptionEntry _beam_cli_cluster_options[];
 extern GOptionEntry _beam_cli_tree_options[];
 extern GOptionEntry _beam_cli_rows_options[];
 extern GOptionEntry _beam_cli_diagnose_options[];

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* beamscope-cli's commands about the node as a whole: `nodes`, what EPMD
- * knows of a host, `cluster`, the nodes around a node (the Nodes menu's
- * question), and `info`, what the node says of itself (the System page's
- * question, as a table or as JSON). */
+ * knows of a host, and `info`, what the node says of itself (the System
+ * page's question, as a table or as JSON). `cluster` is beam-cli-cluster.c. */
 
 #define G_LOG_DOMAIN "beamscope-cli"
 
@@ -14,31 +13,8 @@
 #include <string.h>
 
 #include "beam-cli-private.h"
-#include "beam-cluster.h"
 #include "beam-epmd.h"
 #include "beam-system-info.h"
-
-/* A name as a terminal may show it: whatever a node registered with EPMD
- * (valid UTF-8 by now), its control characters written as \xNN, so that it
- * cannot move the cursor, clear the screen or retitle the window. */
-static char *
-escape_controls (const char *text)
-{
-  GString *escaped = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '\\')
-        g_string_append (escaped, "\\\\");
-      else if (g_unichar_iscntrl (c))
-        g_string_append_printf (escaped, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
-      else
-        g_string_append_unichar (escaped, c);
-    }
-  return g_string_free (escaped, FALSE);
-}
 
 static gboolean nodes_names_only;
 
@@ -143,90 +119,10 @@ _beam_cli_nodes (BeamCli *cli)
   for (guint i = 0; i < entries->len; i++)
     {
       BeamEpmdEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *name = escape_controls (entry->name);
+      g_autofree char *name = _beam_cli_escape_controls (entry->name);
 
       g_print ("%-32s %u\n", name, entry->port);
     }
-  return 0;
-}
-
-/* One section of `cluster`: its heading, then a name a line, or what it
- * says when there is none. */
-static void
-print_cluster_section (const char         *heading,
-                       const char * const *names,
-                       guint               count,
-                       const char         *empty)
-{
-  guint listed = g_strv_length ((GStrv) names);
-
-  g_print ("%s\n", heading);
-  if (listed == 0)
-    g_print ("  %s\n", empty);
-  for (guint i = 0; i < listed; i++)
-    {
-      g_autofree char *name = escape_controls (names[i]);
-
-      g_print ("  %s\n", name);
-    }
-  if (count > listed)
-    {
-      g_print ("  ");
-      g_print (g_dngettext (GETTEXT_PACKAGE, "(%u more node)", "(%u more nodes)",
-                            count - listed), count - listed);
-      g_print ("\n");
-    }
-}
-
-int
-_beam_cli_cluster (BeamCli *cli)
-{
-  g_autoptr(BeamCluster) cluster = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *node = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *epmd_heading = NULL;
-  g_autofree char *epmd_empty = NULL;
-  int status;
-
-  if ((status = _beam_cli_connect (cli)) != 0)
-    return status;
-  beam_cluster_fetch_async (cli->connection, NULL, _beam_cli_stash, cli);
-  cluster = beam_cluster_fetch_finish (_beam_cli_wait_and_close (cli), &error);
-  if (cluster == NULL)
-    return _beam_cli_fail (error);
-
-  if (cli->json)
-    {
-      g_autoptr(JsonNode) root = beam_cluster_to_json (cluster);
-
-      _beam_cli_print_json (root);
-      return 0;
-    }
-
-  node = escape_controls (cluster->node);
-  host = escape_controls (cluster->host);
-  _beam_cli_print_row (_("Node"), node);
-  g_print ("\n");
-  print_cluster_section (_("Visible nodes (erlang:nodes(visible)):"),
-                         (const char * const *) cluster->visible, cluster->visible_count,
-                         _("none: no other nodes in this cluster"));
-  print_cluster_section (_("Hidden nodes (erlang:nodes(hidden), but this connection):"),
-                         (const char * const *) cluster->hidden, cluster->hidden_count,
-                         _("none"));
-  /* TRANSLATORS: %s is a host name */
-  epmd_heading = g_strdup_printf (_("Also registered with EPMD on %s:"), host);
-  if (cluster->epmd_error != NULL)
-    {
-      g_autofree char *why = escape_controls (cluster->epmd_error);
-
-      /* TRANSLATORS: %s says why EPMD could not be asked */
-      epmd_empty = g_strdup_printf (_("EPMD could not be asked: %s"), why);
-    }
-  else
-    epmd_empty = g_strdup (_("none"));
-  print_cluster_section (epmd_heading, (const char * const *) cluster->epmd_others,
-                         g_strv_length (cluster->epmd_others), epmd_empty);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* beamscope-cli: the app's questions, asked headless, for servers reached over
- * SSH and for scripts. Built on wire/ and probe/ only. Every failure is one
+ * SSH and for scripts. Built on wire/ and probe/, and for `cluster` alone on
+ * the Cluster page's model (model/beam-cluster-model.h). Every failure is one
  * line on stderr that names its cause, and a non-zero exit status:
  * 1 when talking to the node failed, 2 for a usage error. `diagnose` exits
  * as a monitoring plugin instead (0 ok, 1 warning, 2 critical, 3 unknown:
@@ -35,15 +36,18 @@ typedef struct
   BeamCliCommandFunc  run;
   gboolean            plugin;     /* exits as a monitoring plugin: usage errors too are
                                    * "BEAM UNKNOWN - ..." and BEAM_CLI_EXIT_PLUGIN_UNKNOWN */
+  gboolean            changes_node; /* it changes the node (collects, traces): refused
+                                     * with --read-only, as the app's read-only mode does */
 } Command;
 
 static const Command commands[] = {
   { "nodes", N_("[HOST]"), 0, 1, _beam_cli_nodes_options, FALSE,
     N_("the nodes registered with EPMD on HOST (default localhost; --names for name@host "
        "only)"), _beam_cli_nodes },
-  { "cluster", NULL, 0, 0, NULL, TRUE,
-    N_("the node's cluster: its visible and hidden nodes, and the others EPMD knows on its "
-       "host"), _beam_cli_cluster },
+  { "cluster", NULL, 0, 0, _beam_cli_cluster_options, TRUE,
+    N_("every node of the node's cluster, joined and sampled, once every node has 2 samples "
+       "(at most --timeout MS, default 15000); exit 1 if one is down or not answering "
+       "(--watch SECONDS, --ms MS, --around)"), _beam_cli_cluster },
   { "info", NULL, 0, 0, NULL, TRUE,
     N_("what the node says of itself: versions, schedulers, limits, memory"), _beam_cli_info },
   { "procs", NULL, 0, 0, NULL, TRUE,
@@ -75,7 +79,8 @@ static const Command commands[] = {
   { "heaps", NULL, 0, 0, _beam_cli_heaps_options, TRUE,
     N_("processes with heaps over --min-bytes BYTES (-n N)"), _beam_cli_heaps },
   { "binary-gc", NULL, 0, 0, _beam_cli_binary_gc_options, TRUE,
-    N_("binary memory before and after collecting every process (--yes)"), _beam_cli_binary_gc },
+    N_("binary memory before and after collecting every process (--yes)"), _beam_cli_binary_gc,
+    FALSE, TRUE },
   { "apps", NULL, 0, 0, NULL, TRUE,
     N_("the applications: loaded, started, and what their processes hold"), _beam_cli_apps },
   { "tree", N_("APP"), 1, 1, _beam_cli_tree_options, TRUE,
@@ -86,16 +91,17 @@ static const Command commands[] = {
     _beam_cli_diagnose, TRUE },
   { "binleak", NULL, 0, 0, _beam_cli_binleak_options, TRUE,
     N_("refc binaries freed by collecting every process, as recon:bin_leak (--yes, -n N)"),
-    _beam_cli_binleak },
+    _beam_cli_binleak, FALSE, TRUE },
   { "trace", N_("sys|calls|messages TARGET…"), 1, G_MAXUINT, _beam_cli_trace_options, TRUE,
     N_("trace sys PID|NAME, calls MOD[:FUN[/ARITY]] or messages PID|NAME…, an event a line, "
        "until its limit (--count N, default 100, or --rate N/MS), --duration MS or Ctrl+C"),
-    _beam_cli_trace },
+    _beam_cli_trace, FALSE, TRUE },
 };
 
 /* The options every command takes, and those of the commands that connect. */
 static BeamCli cli = { .timeout_ms = -1, .connect_timeout_ms = BEAM_CLI_CONNECT_TIMEOUT_MS };
 static char *size_units;
+static gboolean read_only;
 
 static GOptionEntry common_options[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &cli.json, N_("Print JSON"), NULL },
@@ -127,6 +133,9 @@ static GOptionEntry connection_options[] = {
        "BEAMSCOPE_COOKIE or --cookie-file)"), N_("COOKIE") },
   { "cookie-file", 0, 0, G_OPTION_ARG_FILENAME, &cli.cookie_file,
     N_("Read the cookie from FILE"), N_("FILE") },
+  { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only,
+    N_("Refuse the commands that change the node (binary-gc, binleak, trace), as the app's "
+       "--read-only does"), NULL },
   G_OPTION_ENTRY_NULL
 };
 
@@ -364,6 +373,14 @@ run_command (const Command  *command,
     return command_usage_error (command, _("give --cookie or --cookie-file, not both"));
   if (!set_size_units (size_units))
     return command_usage_error (command, _("--units must be “binary” or “decimal”"));
+  if (read_only && command->changes_node)
+    {
+      /* Translators: the command's name. */
+      g_autofree char *message = g_strdup_printf (_("%s changes the node, and --read-only "
+                                                    "was given: nothing was done"),
+                                                  command->name);
+      return command_usage_error (command, message);
+    }
   n_args = (guint) argc - 1;
   if (n_args < command->min_args || n_args > command->max_args)
     {

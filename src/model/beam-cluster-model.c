@@ -1716,7 +1716,9 @@ beam_cluster_model_start (BeamClusterModel *self)
   g_free (self->seed_name);
   self->seed_name = g_strdup (beam_connection_get_node_name (self->seed));
 
-  /* Added before started: the seed is not joined, its connection is reused. */
+  /* Added before `started`, so that add_member does not join it: the seed's
+   * connection is the window's (a join would open a second one, hidden on
+   * the seed, and leave the member joining for ever, never settled). */
   m = add_member (self, self->seed_name, TRUE);
   self->started = TRUE;
   m->is_seed = TRUE;

@@ -409,27 +409,30 @@ beam_cluster_sample_finish (GAsyncResult  *result,
 }
 
 /* The normal schedulers' (ids 1..schedulers) active and total times, summed;
- * FALSE if the sums do not fit. */
+ * FALSE if the sums do not fit. A sample made by hand (a test's, a model's
+ * recording) may list them in any order, or have no array at all. */
 static gboolean
 sum_normal_wall (const BeamClusterSample *sample,
                  gint64                  *out_active,
                  gint64                  *out_total)
 {
   gint64 active = 0, total = 0;
+  guint normal = 0;
 
-  for (guint i = 0; i < sample->wall->len; i++)
+  for (guint i = 0; sample->wall != NULL && i < sample->wall->len; i++)
     {
       const BeamWallTime *time = &g_array_index (sample->wall, BeamWallTime, i);
 
-      if (time->id > (guint) sample->schedulers)
-        break;  /* sorted by id: the dirty ones follow */
+      if (time->id < 1 || time->id > (guint) sample->schedulers)
+        continue;  /* a dirty CPU scheduler */
       if (__builtin_add_overflow (active, time->active, &active) ||
           __builtin_add_overflow (total, time->total, &total))
         return FALSE;
+      normal++;
     }
   *out_active = active;
   *out_total = total;
-  return TRUE;
+  return normal > 0;
 }
 
 gboolean
@@ -444,7 +447,7 @@ beam_cluster_sample_usage (const BeamClusterSample *before,
 
   /* A new incarnation, or the flag lowered and raised again in between,
    * starts the counters over: no usage can be made of the difference. */
-  if (before->wall->len == 0 || after->wall->len == 0 || before->creation != after->creation ||
+  if (before->creation != after->creation ||
       g_strcmp0 (before->node, after->node) != 0 || before->schedulers != after->schedulers ||
       !sum_normal_wall (before, &active0, &total0) || !sum_normal_wall (after, &active1, &total1) ||
       total1 <= total0 || active1 < active0)

@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 #include <stdarg.h>
 
+#include <string.h>
+
 #include "beam-erl-expr.h"
 #include "beam-probe-programs.h"
 #include "beam-wire-error.h"
@@ -283,23 +285,72 @@ string_literal (const char *text,
  * literal and 50,000 the program, where its checks cost a few thousand). A
  * mistake lint would have caught (an unbound variable) fails when that
  * line runs instead, in the program's tests. */
+static GBytes *
+lookup_program (const char *program)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strconcat ("/io/github/beamscope/probe/", program, ".exprs", NULL);
+  GBytes *source = g_resource_lookup_data (beam_probe_programs_get_resource (), path,
+                                           G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+
+  if (source == NULL)
+    g_error ("The probe's program %s is not in its resources: %s", program, error->message);
+  return source;
+}
+
+#define INCLUDE_DIRECTIVE "%%include "
+
+/* The program's text with each line "%%include NAME" (spaces before it
+ * allowed) replaced by the text of NAME.exprs, a fragment of bindings two
+ * programs share (sys-dbg-format.exprs). To Erlang the line is a comment,
+ * so a program reads the same with or without it expanded; fragments do not
+ * include others. */
+static GString *
+program_text (const char *program)
+{
+  g_autoptr(GBytes) source = lookup_program (program);
+  gsize size;
+  const char *text = g_bytes_get_data (source, &size);
+  const char *end = text + size;
+  GString *expanded = g_string_sized_new (size);
+
+  for (const char *line = text; line < end;)
+    {
+      const char *newline = memchr (line, '\n', (gsize) (end - line));
+      const char *next = newline != NULL ? newline + 1 : end;
+      const char *word = line;
+
+      while (word < next && (*word == ' ' || *word == '\t'))
+        word++;
+      if ((gsize) (next - word) > strlen (INCLUDE_DIRECTIVE)
+          && strncmp (word, INCLUDE_DIRECTIVE, strlen (INCLUDE_DIRECTIVE)) == 0)
+        {
+          const char *name = word + strlen (INCLUDE_DIRECTIVE);
+          g_autofree char *fragment_name = g_strstrip (g_strndup (name, (gsize) (next - name)));
+          g_autoptr(GBytes) fragment = lookup_program (fragment_name);
+          gsize fragment_size;
+          const char *fragment_text = g_bytes_get_data (fragment, &fragment_size);
+
+          g_string_append_len (expanded, fragment_text, (gssize) fragment_size);
+          if (fragment_size > 0 && fragment_text[fragment_size - 1] != '\n')
+            g_string_append_c (expanded, '\n');
+        }
+      else
+        g_string_append_len (expanded, line, (gssize) (next - line));
+      line = next;
+    }
+  return expanded;
+}
+
 BeamTerm *
 beam_erl_source_args (const char *program,
                       ...)
 {
-  g_autoptr(GBytes) source = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_strconcat ("/io/github/beamscope/probe/", program, ".exprs", NULL);
+  g_autoptr(GString) source = program_text (program);
   BeamTerm *bindings, *tokens, *exprs, *value;
-  const char *text;
+  const char *text = source->str;
+  gsize size = source->len;
   va_list args;
-  gsize size;
-
-  source = g_resource_lookup_data (beam_probe_programs_get_resource (), path,
-                                   G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
-  if (source == NULL)
-    g_error ("The probe's program %s is not in its resources: %s", program, error->message);
-  text = g_bytes_get_data (source, &size);
 
   va_start (args, program);
   bindings = take_bindings (args);

@@ -72,7 +72,8 @@ BeamTerm *beam_erl_eval_args  (GPtrArray  *expressions,
                                ...) G_GNUC_NULL_TERMINATED;
 
 /* The arguments of erl_eval:exprs/3 (no lint: see the .c) for a longer program, one kept as
- * Erlang source in probe/programs/PROGRAM.exprs (the probe's resources): the node
+ * Erlang source in probe/programs/PROGRAM.exprs (the probe's resources; a line
+ * "%%include NAME" in it stands for NAME.exprs, a shared fragment): the node
  * scans, parses and evaluates it with the given name/value bindings (values
  * taken), NULL-terminated. Its atoms are literals of ours, as in a built
  * tree; what erl_eval answers holds the program's value as for any other. */

@@ -382,8 +382,8 @@ handshake_status (const struct in_addr *addr,
  * all take _0 (one atom on each node for the whole cluster), and a second
  * connection to one of them takes _1 at once, with no refused attempt.
  *
- * A node is told apart by its name and the address its EPMD is asked at:
- * n1@localhost and n1@127.0.0.1 are one node there. Entries that hold nothing
+ * A node is told apart by its name and the address its EPMD is asked at, so
+ * n1@localhost and n1@127.0.0.1 count as one node. Entries that hold nothing
  * and let go of nothing recently are dropped, so the table is as large as the
  * number of nodes we are connected to. */
 #define NAME_RECENT_US (10 * G_USEC_PER_SEC)

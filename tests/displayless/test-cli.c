@@ -364,6 +364,57 @@ test_usage (void)
   g_assert_nonnull (strstr (run.err, "--node"));
 }
 
+/* --read-only refuses the commands that change the node before connecting,
+ * whatever their other options say, and lets the others run: the app's
+ * read-only mode, for scripts. */
+static void
+test_read_only (void)
+{
+  static const char * const changing[][6] = {
+    { "binleak", "--yes", NULL },
+    { "binary-gc", "--yes", NULL },
+    { "trace", "calls", "lists:seq/2", "--count", "5", NULL },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *traced = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (changing); i++)
+    {
+      g_auto(BeamTestRun) run = { 0 };
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      const char * const before[] = { "--node", node->name, "--cookie-file", node->cookie_file,
+                                      "--read-only" };
+
+      for (guint k = 0; k < G_N_ELEMENTS (before); k++)
+        g_ptr_array_add (argv, (char *) before[k]);
+      for (guint k = 0; changing[i][k] != NULL; k++)
+        g_ptr_array_add (argv, (char *) changing[i][k]);
+      g_ptr_array_add (argv, NULL);
+      beam_test_cli_run (&run, NULL, (const char * const *) argv->pdata);
+      g_test_message ("%s: %s", changing[i][0], run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_nonnull (strstr (run.err, changing[i][0]));
+      g_assert_nonnull (strstr (run.err, "--read-only"));
+    }
+  /* The trace was refused before any pattern was set. */
+  traced = beam_test_node_erl_call (node, "erlang", "trace_info",
+                                    "[{lists, seq, 2}, traced]", &error);
+  g_assert_no_error (error);
+  g_test_message ("trace_info: %s", traced);
+  g_assert_true (g_regex_match_simple ("\\{\\s*traced\\s*,\\s*false\\s*\\}", traced, 0, 0));
+
+  /* A command that only reads runs as before. */
+  {
+    g_auto(BeamTestRun) run = { 0 };
+
+    run_cli (&run, NULL, "--node", node->name, "--cookie-file", node->cookie_file,
+             "--read-only", "memory", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.err, ==, "");
+  }
+}
+
 /* Every command of the table, as --help lists them. */
 static const char * const commands[] = {
   "nodes", "cluster", "info", "procs", "top", "proc", "state", "sched", "memory", "alloc", "ets",
@@ -482,6 +533,7 @@ main (int    argc,
   g_test_add_func ("/cli/timed-out", test_timed_out);
   g_test_add_func ("/cli/cookie-file-readable-by-others", test_cookie_file_readable_by_others);
   g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/read-only", test_read_only);
   g_test_add_func ("/cli/help-lists-commands", test_help_lists_commands);
   g_test_add_func ("/cli/options-are-per-command", test_options_are_per_command);
 

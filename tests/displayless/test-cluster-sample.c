@@ -305,6 +305,14 @@ assert_refused (const BeamTerm *reply,
   g_assert_error (error, BEAM_WIRE_ERROR, BEAM_WIRE_ERROR_BAD_REPLY);
 }
 
+/* The scan's answer when every queue is empty: {0, none, []}. */
+static BeamTerm *
+no_queue (void)
+{
+  return beam_term_new_tuple (3, beam_term_new_integer (0), beam_term_new_atom ("none"),
+                              beam_term_new_list (0));
+}
+
 /* The real answer with its call `call` answered `value` (taken) instead. */
 static void
 assert_refused_with (const BeamTerm        *figures,
@@ -319,10 +327,7 @@ assert_refused_with (const BeamTerm        *figures,
   copy->children[call] = value;
   assert_refused (copy, FALSE, what);
   /* The same figures inside a scan's answer. */
-  reply = scan_reply (g_steal_pointer (&copy),
-                      beam_term_new_tuple (3, beam_term_new_integer (0), beam_term_new_atom ("none"),
-                                           beam_term_new_list (0)),
-                      beam_term_new_integer (1));
+  reply = scan_reply (g_steal_pointer (&copy), no_queue (), beam_term_new_integer (1));
   assert_refused (reply, TRUE, what);
 }
 
@@ -543,6 +548,7 @@ static void
 test_reductions (void)
 {
   gint64 plain[9], scan[9];
+  gint64 processes = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
     {
@@ -550,12 +556,14 @@ test_reductions (void)
 
       plain[i] = measure_reductions (TRUE) - measure_reductions (FALSE);
       scan[i] = sample->reductions;
+      processes = sample->process_count;
     }
   g_assert_cmpint (median_of (plain, G_N_ELEMENTS (plain)), >, 0);
   g_assert_cmpint (median_of (scan, G_N_ELEMENTS (scan)), >, 0);
-  g_print ("# cluster-sample: reductions on a default test node, median of %u: plain %"
-           G_GINT64_FORMAT ", scan %" G_GINT64_FORMAT "\n", (guint) G_N_ELEMENTS (plain),
-           median_of (plain, G_N_ELEMENTS (plain)), median_of (scan, G_N_ELEMENTS (scan)));
+  g_print ("# cluster-sample: reductions on a default test node (%" G_GINT64_FORMAT
+           " processes), median of %u: plain %" G_GINT64_FORMAT ", scan %" G_GINT64_FORMAT "\n",
+           processes, (guint) G_N_ELEMENTS (plain), median_of (plain, G_N_ELEMENTS (plain)),
+           median_of (scan, G_N_ELEMENTS (scan)));
 }
 
 int

@@ -4,7 +4,8 @@
  * one, and a fourth node only registered with EPMD on the same host. Each
  * must be in its list and in no other; our own connection, a hidden C-node
  * of the fixture's, is in none; a node alone has no cluster, and the others
- * are EPMD's. The CLI's `cluster` says the same, as text and as JSON. */
+ * are EPMD's. The CLI's `cluster --around` says the same, as text and as
+ * JSON (`cluster` alone is the whole cluster: test-cli-cluster.c). */
 
 #include <string.h>
 
@@ -124,7 +125,8 @@ json_lists (JsonObject *object,
 static void
 test_cli (void)
 {
-  g_autoptr(JsonNode) root = beam_test_node_cli_json (fixture, "cluster", NULL);
+  g_autoptr(JsonNode) root = beam_test_node_cli_json (fixture, "cluster", "--around",
+                                                      NULL);
   JsonObject *object = json_node_get_object (root);
   g_autofree char *text = NULL;
   g_autofree char *err = NULL;
@@ -143,7 +145,7 @@ test_cli (void)
   g_assert_true (json_object_get_null_member (object, "epmd_error"));
 
   /* As text: each name under its heading, in the headings' order. */
-  text = beam_test_node_cli (fixture, &status, &err, "cluster", NULL);
+  text = beam_test_node_cli (fixture, &status, &err, "cluster", "--around", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_cmpstr (err, ==, "");
   visible_at = strstr (text, visible_line);
