@@ -100,6 +100,7 @@ typedef struct
   gboolean          in_flight;
   guint             asked_tick;    /* the tick whose answer this is; 0: out of turn */
   gint64            last_scan_us;  /* monotonic; 0: never scanned */
+  guint             n_visible;     /* of the newest sample's list, for binary searches */
 } Member;
 
 struct _BeamClusterModel
@@ -624,6 +625,7 @@ take_answer (BeamClusterModel  *self,
   sort_names (sample->hidden);
   if (sample->scanned)
     m->last_scan_us = g_get_monotonic_time ();
+  m->n_visible = g_strv_length (sample->visible);
   _beam_cluster_node_take_sample (m->node, sample);
   for (guint i = 0; sample->visible[i] != NULL; i++)
     if (!g_str_equal (sample->visible[i], beam_cluster_node_get_name (m->node)))
@@ -991,10 +993,11 @@ update_outliers (BeamClusterModel *self)
 }
 
 static gboolean
-lists (const BeamClusterSample *sample,
-       const char              *name)
+lists (Member     *m,
+       const char *name)
 {
-  guint lo = 0, hi = g_strv_length (sample->visible);
+  const BeamClusterSample *sample = beam_cluster_node_get_sample (m->node);
+  guint lo = 0, hi = m->n_visible;
 
   while (lo < hi)
     {
@@ -1015,10 +1018,8 @@ static PairKind
 raw_relation (Member *lo,
               Member *hi)
 {
-  gboolean lo_sees = lists (beam_cluster_node_get_sample (lo->node),
-                            beam_cluster_node_get_name (hi->node));
-  gboolean hi_sees = lists (beam_cluster_node_get_sample (hi->node),
-                            beam_cluster_node_get_name (lo->node));
+  gboolean lo_sees = lists (lo, beam_cluster_node_get_name (hi->node));
+  gboolean hi_sees = lists (hi, beam_cluster_node_get_name (lo->node));
 
   if (lo_sees && hi_sees)
     return PAIR_BOTH;
