@@ -62,6 +62,7 @@ struct _BeamWindow
   char                 *cookie;      /* the shown node's, for the windows its Nodes menu opens */
   gboolean              shown_node;  /* once: the first node opens on the last page */
   gboolean              read_only;
+  int                   fitted_width; /* the header's middle, when the switcher was fitted */
   char                 *error;
 };
 
@@ -732,8 +733,8 @@ beam_window_class_init (BeamWindowClass *klass)
 }
 
 /* The read-only marker is a pill saying "Read-only" beside a lock where the header has
- * room for it, else the lock alone: with eight pages, the header's switcher needs 824 px
- * in its narrow form, and the pill's 90 px would take them from it below 1200 px (the
+ * room for it, else the lock alone: the header's switcher needs its middle in its narrow
+ * form (fit_switcher_title), and the pill's 90 px would take them from it below 1200 px (the
  * lock's tooltip and accessible label still say it). The window's width decides, not the
  * switcher's, so the two never chase each other. */
 static void
@@ -769,10 +770,104 @@ on_realize (BeamWindow *self)
   update_read_only_pill (self, NULL, NULL);
 }
 
+/* Nine pages in the header from 1100 px wide. libadwaita 1.2 gives each
+ * narrow button a natural width of at least 100 px and its squeezer picks the
+ * narrow switcher over the title by natural widths, so nine pages would need
+ * 900 px where the header has 854, and the bar at the bottom would take the
+ * pages' height. So the squeezer picks by minimum widths (the wide switcher's
+ * is its natural one; style.css trims its padding), the title takes the
+ * header's middle whatever it shows, and the window turns the switcher off
+ * (the title then shows, and the bar) only while the narrow buttons' own
+ * widths do not fit in that middle, so that no title is ever cut. Decided
+ * from the middle's width, which does not depend on what it shows, at the
+ * frame's start, never during a layout. */
+static void
+find_squeezer (GtkWidget *widget)
+{
+  if (ADW_IS_SQUEEZER (widget))
+    adw_squeezer_set_switch_threshold_policy (ADW_SQUEEZER (widget),
+                                              ADW_FOLD_THRESHOLD_POLICY_MINIMUM);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_squeezer (child);
+}
+
+static AdwViewSwitcher *
+find_narrow_switcher (GtkWidget *widget)
+{
+  if (ADW_IS_VIEW_SWITCHER (widget) &&
+      adw_view_switcher_get_policy (ADW_VIEW_SWITCHER (widget)) == ADW_VIEW_SWITCHER_POLICY_NARROW)
+    return ADW_VIEW_SWITCHER (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewSwitcher *found = find_narrow_switcher (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The widest natural width of a `box.narrow` (a narrow button's icon over
+ * its title) under `widget`. */
+static int
+widest_narrow_box (GtkWidget *widget)
+{
+  int widest = 0, natural;
+
+  if (GTK_IS_BOX (widget) && gtk_widget_has_css_class (widget, "narrow"))
+    {
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      return natural;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    widest = MAX (widest, widest_narrow_box (child));
+  return widest;
+}
+
+/* What the narrow switcher needs with no title cut: its widest title's
+ * width and 6 px to spare for every button (not libadwaita's 100 px each). */
+static int
+narrow_switcher_need (AdwViewSwitcher *switcher)
+{
+  guint buttons = 0;
+
+  for (GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (switcher)); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (gtk_widget_get_visible (button))
+      buttons++;
+  return (widest_narrow_box (GTK_WIDGET (switcher)) + 6) * (int) buttons;
+}
+
+static gboolean
+fit_switcher_title (GtkWidget     *widget,
+                    GdkFrameClock *clock G_GNUC_UNUSED,
+                    gpointer       user_data G_GNUC_UNUSED)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+  int width = gtk_widget_get_width (GTK_WIDGET (self->switcher_title));
+  AdwViewSwitcher *narrow;
+  gboolean fits;
+
+  if (width <= 0 || width == self->fitted_width)
+    return G_SOURCE_CONTINUE;
+  self->fitted_width = width;
+  narrow = find_narrow_switcher (GTK_WIDGET (self->switcher_title));
+  fits = narrow == NULL || narrow_switcher_need (narrow) <= width;
+  if (fits != adw_view_switcher_title_get_view_switcher_enabled (self->switcher_title))
+    adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, fits);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 beam_window_init (BeamWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  find_squeezer (GTK_WIDGET (self->switcher_title));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->switcher_title), TRUE);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), fit_switcher_title, NULL, NULL);
   beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
   /* `/` finds on the pages, not on the connect screen. */
   beam_list_keys_add_slash (GTK_WIDGET (self), "win.find", GTK_WIDGET (self->view_stack));

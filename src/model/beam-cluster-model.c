@@ -100,6 +100,7 @@ typedef struct
   gboolean          in_flight;
   guint             asked_tick;    /* the tick whose answer this is; 0: out of turn */
   gint64            last_scan_us;  /* monotonic; 0: never scanned */
+  guint             n_visible;     /* of the newest sample's list, for binary searches */
 } Member;
 
 struct _BeamClusterModel
@@ -130,7 +131,7 @@ struct _BeamClusterModel
   GArray        *free_slots;   /* guint */
   guint          n_slots;
   guint          pair_capacity;
-  Pair          *pairs;        /* pair_capacity² */
+  Pair          *pairs;        /* a triangle of pair_capacity slots */
 
   GSource       *tick_source;
   guint          tick;
@@ -229,12 +230,13 @@ history_points (BeamClusterModel *self)
   return MAX (1, self->history_minutes * 60 * 1000 / self->interval_ms);
 }
 
-/* What an answer carries back: the member by id, since it may be forgotten
- * (or the model stopped) while the question is out. */
+/* What an answer carries back: a weak reference to the model (a question
+ * out does not keep it alive: a window's model goes with the window) and
+ * the member by id, since it may be forgotten while the question is out. */
 typedef struct
 {
-  BeamClusterModel *model;
-  guint64           id;
+  GWeakRef model;
+  guint64  id;
 } Ticket;
 
 static Ticket *
@@ -242,7 +244,7 @@ ticket_new (Member *m)
 {
   Ticket *ticket = g_new (Ticket, 1);
 
-  ticket->model = g_object_ref (m->model);
+  g_weak_ref_init (&ticket->model, m->model);
   ticket->id = m->id;
   return ticket;
 }
@@ -250,30 +252,36 @@ ticket_new (Member *m)
 static void
 ticket_free (Ticket *ticket)
 {
-  g_object_unref (ticket->model);
+  g_weak_ref_clear (&ticket->model);
   g_free (ticket);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ticket, ticket_free)
 
+/* The member the answer is for, or NULL: forgotten, or the model stopped. */
 static Member *
-ticket_member (Ticket *ticket)
+ticket_member (BeamClusterModel *self,
+               Ticket           *ticket)
 {
-  if (ticket->model->stopped)
+  if (self == NULL || self->stopped)
     return NULL;
-  return g_hash_table_lookup (ticket->model->by_id, &ticket->id);
+  return g_hash_table_lookup (self->by_id, &ticket->id);
 }
 
 /* Pairs. */
 
+/* Pairs are stored as a triangle, lo < hi at hi (hi - 1) / 2 + lo: an
+ * index that does not depend on how many slots there are, so growing is a
+ * realloc. 50 nodes cost 1225 pairs, about 50 kB. */
 static Pair *
 pair_at (BeamClusterModel *self,
          guint             slot_a,
          guint             slot_b)
 {
-  guint lo = MIN (slot_a, slot_b), hi = MAX (slot_a, slot_b);
+  gsize lo = MIN (slot_a, slot_b), hi = MAX (slot_a, slot_b);
 
-  return &self->pairs[(gsize) lo * self->pair_capacity + hi];
+  g_assert (lo < hi && hi < self->pair_capacity);
+  return &self->pairs[hi * (hi - 1) / 2 + lo];
 }
 
 static guint
@@ -291,22 +299,21 @@ alloc_slot (BeamClusterModel *self)
 
   if (slot >= self->pair_capacity)
     {
+      gsize old_size = (gsize) self->pair_capacity * (self->pair_capacity - 1) / 2;
+      gsize new_size;
       guint capacity = MAX (16, self->pair_capacity * 2);
-      Pair *pairs;
 
       while (capacity <= slot)
         capacity *= 2;
-      pairs = g_new0 (Pair, (gsize) capacity * capacity);
-      for (guint a = 0; a < self->pair_capacity; a++)
-        memcpy (&pairs[(gsize) a * capacity], &self->pairs[(gsize) a * self->pair_capacity],
-                self->pair_capacity * sizeof (Pair));
-      g_free (self->pairs);
-      self->pairs = pairs;
+      new_size = (gsize) capacity * (capacity - 1) / 2;
+      self->pairs = g_renew (Pair, self->pairs, new_size);
+      memset (&self->pairs[old_size], 0, (new_size - old_size) * sizeof (Pair));
       self->pair_capacity = capacity;
     }
   /* A reused slot starts with no history. */
-  for (guint other = 0; other < self->pair_capacity; other++)
-    memset (pair_at (self, slot, other), 0, sizeof (Pair));
+  for (guint other = 0; other < self->n_slots; other++)
+    if (other != slot)
+      memset (pair_at (self, slot, other), 0, sizeof (Pair));
   return slot;
 }
 
@@ -488,20 +495,25 @@ connect_done (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(Ticket) ticket = user_data;
-  BeamClusterModel *self = ticket->model;
+  g_autoptr(BeamClusterModel) self = g_weak_ref_get (&ticket->model);
   g_autoptr(GError) error = NULL;
   gboolean connected = beam_connection_connect_finish (BEAM_CONNECTION (object), result, &error);
   Member *m;
 
+  if (self == NULL)
+    return;
   if (self->running_connects > 0)
     self->running_connects--;
-  m = ticket_member (ticket);
+  m = ticket_member (self, ticket);
   if (m == NULL || m->connection != BEAM_CONNECTION (object))
     {
       start_queued_joins (self);
       return;
     }
   m->joining = FALSE;
+  if (!connected)
+    g_debug ("Joining %s failed: %s (%s %d)", beam_cluster_node_get_name (m->node),
+             error->message, g_quark_to_string (error->domain), error->code);
   if (connected)
     {
       m->retry_ms = 0;
@@ -613,6 +625,7 @@ take_answer (BeamClusterModel  *self,
   sort_names (sample->hidden);
   if (sample->scanned)
     m->last_scan_us = g_get_monotonic_time ();
+  m->n_visible = g_strv_length (sample->visible);
   _beam_cluster_node_take_sample (m->node, sample);
   for (guint i = 0; sample->visible[i] != NULL; i++)
     if (!g_str_equal (sample->visible[i], beam_cluster_node_get_name (m->node)))
@@ -633,10 +646,10 @@ sample_done (GObject      *object G_GNUC_UNUSED,
              gpointer      user_data)
 {
   g_autoptr(Ticket) ticket = user_data;
-  BeamClusterModel *self = ticket->model;
+  g_autoptr(BeamClusterModel) self = g_weak_ref_get (&ticket->model);
   g_autoptr(GError) error = NULL;
   BeamClusterSample *sample = beam_cluster_sample_finish (result, &error);
-  Member *m = ticket_member (ticket);
+  Member *m = ticket_member (self, ticket);
 
   if (m == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -691,9 +704,10 @@ holder_done (GObject      *object G_GNUC_UNUSED,
              gpointer      user_data)
 {
   g_autoptr(Ticket) ticket = user_data;
+  g_autoptr(BeamClusterModel) self = g_weak_ref_get (&ticket->model);
   g_autoptr(GError) error = NULL;
   BeamTerm *holder = beam_load_sample_flag_holder_start_finish (result, &error);
-  Member *m = ticket_member (ticket);
+  Member *m = ticket_member (self, ticket);
 
   if (m == NULL || !m->holder_asked || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -785,14 +799,14 @@ restart_ticks (BeamClusterModel *self)
 
 typedef struct
 {
-  BeamClusterModel *model;
-  char             *host;
+  GWeakRef  model;
+  char     *host;
 } EpmdQuestion;
 
 static void
 epmd_question_free (EpmdQuestion *question)
 {
-  g_object_unref (question->model);
+  g_weak_ref_clear (&question->model);
   g_free (question->host);
   g_free (question);
 }
@@ -805,10 +819,12 @@ epmd_done (GObject      *object G_GNUC_UNUSED,
            gpointer      user_data)
 {
   g_autoptr(EpmdQuestion) question = user_data;
-  BeamClusterModel *self = question->model;
+  g_autoptr(BeamClusterModel) self = g_weak_ref_get (&question->model);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = beam_epmd_names_finish (result, &error);
 
+  if (self == NULL)
+    return;
   if (self->epmd_pending > 0)
     self->epmd_pending--;
   if (self->stopped || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -833,7 +849,7 @@ ask_epmd_host (BeamClusterModel *self,
 {
   EpmdQuestion *question = g_new (EpmdQuestion, 1);
 
-  question->model = g_object_ref (self);
+  g_weak_ref_init (&question->model, self);
   question->host = g_strdup (host);
   self->epmd_pending++;
   beam_epmd_names_async (host, EPMD_TIMEOUT_MS, self->cancellable, epmd_done, question);
@@ -977,10 +993,11 @@ update_outliers (BeamClusterModel *self)
 }
 
 static gboolean
-lists (const BeamClusterSample *sample,
-       const char              *name)
+lists (Member     *m,
+       const char *name)
 {
-  guint lo = 0, hi = g_strv_length (sample->visible);
+  const BeamClusterSample *sample = beam_cluster_node_get_sample (m->node);
+  guint lo = 0, hi = m->n_visible;
 
   while (lo < hi)
     {
@@ -1001,10 +1018,8 @@ static PairKind
 raw_relation (Member *lo,
               Member *hi)
 {
-  gboolean lo_sees = lists (beam_cluster_node_get_sample (lo->node),
-                            beam_cluster_node_get_name (hi->node));
-  gboolean hi_sees = lists (beam_cluster_node_get_sample (hi->node),
-                            beam_cluster_node_get_name (lo->node));
+  gboolean lo_sees = lists (lo, beam_cluster_node_get_name (hi->node));
+  gboolean hi_sees = lists (hi, beam_cluster_node_get_name (lo->node));
 
   if (lo_sees && hi_sees)
     return PAIR_BOTH;
@@ -1813,6 +1828,15 @@ beam_cluster_model_set_join_epmd_others (BeamClusterModel *self,
   if (self->join_epmd_others == join)
     return;
   self->join_epmd_others = join;
+  /* Those listed so far are joined now; joined ones stay when it goes off. */
+  for (guint i = 0; join && self->started && i < self->order->len; i++)
+    {
+      Member *m = g_ptr_array_index (self->order, i);
+
+      if (m->connection == NULL && !m->joining && !m->cookie_rejected &&
+          m->retry_source == NULL)
+        join_member (m);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JOIN_EPMD_OTHERS]);
 }
 

@@ -45,9 +45,10 @@ typedef enum
 typedef struct
 {
   char            *from;            /* ONE_WAY: from lists to; MISSING: the pair, sorted */
-  char            *to;
+  char            *to;              /* NULL when `left` */
   BeamClusterLink  kind;            /* ONE_WAY or MISSING */
-  gboolean         left;            /* `from` left the cluster: in no answering node's list */
+  gboolean         left;            /* `from` left the cluster: in no answering node's list
+                                     * (one anomaly for the node, kind MISSING) */
   gint64           first_seen_us;   /* g_get_real_time() of the first of two agreeing samples */
   gint64           last_seen_us;    /* of the newest sample that still showed it */
   gboolean         open;            /* still so at the newest samples */

@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "beam-cluster-matrix.h"
 
@@ -27,12 +28,14 @@ struct _BeamClusterMatrix
   GtkWidget         parent_instance;
 
   BeamClusterModel *model;
+  GArray           *shown;        /* guint: the model's indices of the nodes in the cluster */
   GPtrArray        *names;        /* PangoLayout per node, or empty when not shown */
   int               name_width;   /* of the longest name, capped; 0 without names */
   int               name_height;
   guint             n;
   guint             focus_row;
   guint             focus_column;
+  gboolean          focus_moved;  /* the description then says the focus cell */
   guint             n_cells;
 
   gboolean          colors_valid;
@@ -118,12 +121,23 @@ ensure_colors (BeamClusterMatrix *self)
   self->colors_valid = TRUE;
 }
 
+/* Row or column `index`'s link, as the model says it. */
+static BeamClusterLink
+link_at (BeamClusterMatrix *self,
+         guint              row,
+         guint              column)
+{
+  return beam_cluster_model_get_link (self->model, g_array_index (self->shown, guint, row),
+                                      g_array_index (self->shown, guint, column));
+}
+
 static const char *
 node_name (BeamClusterMatrix *self,
            guint              index)
 {
   g_autoptr(BeamClusterNode) node =
-    g_list_model_get_item (beam_cluster_model_get_nodes (self->model), index);
+    g_list_model_get_item (beam_cluster_model_get_nodes (self->model),
+                           g_array_index (self->shown, guint, index));
 
   /* The model holds its nodes: the name outlives this reference. */
   return node != NULL ? beam_cluster_node_get_name (node) : "";
@@ -138,7 +152,7 @@ count_links (BeamClusterMatrix *self,
   for (guint i = 0; i < self->n; i++)
     for (guint j = 0; j < self->n; j++)
       {
-        BeamClusterLink link = beam_cluster_model_get_link (self->model, i, j);
+        BeamClusterLink link = link_at (self, i, j);
 
         if (link == BEAM_CLUSTER_LINK_ONE_WAY)
           (*one_way)++;
@@ -148,11 +162,14 @@ count_links (BeamClusterMatrix *self,
       }
 }
 
+/* The counts, and the focus cell in words once the arrows moved it (a
+ * screen reader hears the cell a sighted user sees). */
 static void
 describe (BeamClusterMatrix *self)
 {
   g_autofree char *description = NULL;
   g_autofree char *nodes = NULL;
+  g_autofree char *cell = NULL;
   guint one_way, missing;
 
   if (self->model == NULL)
@@ -168,8 +185,42 @@ describe (BeamClusterMatrix *self)
   description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u link one-way, %u missing",
                                               "%s, %u links one-way, %u missing", one_way),
                                  nodes, one_way, missing);
+  if (self->focus_moved)
+    cell = beam_cluster_matrix_dup_cell_text (self, self->focus_row, self->focus_column);
+  if (cell != NULL)
+    {
+      g_autofree char *both = g_strdup_printf ("%s. %s", description, cell);
+
+      g_free (description);
+      description = g_steal_pointer (&both);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description, -1);
+}
+
+/* Which of the model's nodes are shown: those in the cluster (a node only
+ * EPMD lists sees nobody and is seen by nobody). Whether that changed. */
+static gboolean
+map_nodes (BeamClusterMatrix *self)
+{
+  GListModel *nodes = self->model != NULL ? beam_cluster_model_get_nodes (self->model) : NULL;
+  guint n = nodes != NULL ? g_list_model_get_n_items (nodes) : 0;
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean changed;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BeamClusterNode) node = g_list_model_get_item (nodes, i);
+
+      if (beam_cluster_node_get_in_cluster (node))
+        g_array_append_val (shown, i);
+    }
+  changed = shown->len != self->shown->len ||
+            memcmp (shown->data, self->shown->data, shown->len * sizeof (guint)) != 0;
+  g_array_set_size (self->shown, shown->len);
+  if (shown->len > 0)
+    memcpy (self->shown->data, shown->data, shown->len * sizeof (guint));
+  return changed;
 }
 
 /* The nodes came, went or were renamed, or the font changed: the layouts
@@ -179,8 +230,8 @@ rebuild (BeamClusterMatrix *self)
 {
   g_ptr_array_set_size (self->names, 0);
   self->name_width = self->name_height = 0;
-  self->n = self->model != NULL
-            ? g_list_model_get_n_items (beam_cluster_model_get_nodes (self->model)) : 0;
+  map_nodes (self);
+  self->n = self->shown->len;
   if (self->n > 0)
     {
       self->focus_row = MIN (self->focus_row, self->n - 1);
@@ -210,6 +261,12 @@ rebuild (BeamClusterMatrix *self)
 static void
 on_links_changed (BeamClusterMatrix *self)
 {
+  /* A node that joined the cluster, or left it. */
+  if (map_nodes (self))
+    {
+      rebuild (self);
+      return;
+    }
   describe (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -263,7 +320,7 @@ beam_cluster_matrix_dup_cell_text (BeamClusterMatrix *self,
     return NULL;
   a = node_name (self, row);
   b = node_name (self, column);
-  switch (beam_cluster_model_get_link (self->model, row, column))
+  switch (link_at (self, row, column))
     {
     case BEAM_CLUSTER_LINK_SELF:
       return g_strdup (a);
@@ -372,7 +429,7 @@ beam_cluster_matrix_snapshot (GtkWidget   *widget,
             double x = start + j * cell + gap / 2, y = start + i * cell + gap / 2;
             double size = cell - gap;
 
-            if ((int) beam_cluster_model_get_link (self->model, i, j) != kind)
+            if ((int) link_at (self, i, j) != kind)
               continue;
             if (kind == BEAM_CLUSTER_LINK_ONE_WAY)
               {
@@ -428,7 +485,7 @@ beam_cluster_matrix_snapshot (GtkWidget   *widget,
   cairo_new_path (cr);
   for (guint i = 0; i < self->n; i++)
     for (guint j = 0; j < self->n; j++)
-      if (beam_cluster_model_get_link (self->model, i, j) == BEAM_CLUSTER_LINK_ONE_WAY)
+      if (link_at (self, i, j) == BEAM_CLUSTER_LINK_ONE_WAY)
         cairo_rectangle (cr, start + j * cell + gap / 2 + 0.5, start + i * cell + gap / 2 + 0.5,
                          cell - gap - 1, cell - gap - 1);
   gdk_cairo_set_source_rgba (cr, &self->one_way);
@@ -487,14 +544,8 @@ move_focus (BeamClusterMatrix *self,
   self->focus_row = CLAMP ((int) self->focus_row + rows, 0, (int) self->n - 1);
   self->focus_column = CLAMP ((int) self->focus_column + columns, 0, (int) self->n - 1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  /* A screen reader hears the focus cell as a sighted user sees it. */
-  {
-    g_autofree char *text = beam_cluster_matrix_dup_cell_text (self, self->focus_row,
-                                                               self->focus_column);
-    if (text != NULL)
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      text, -1);
-  }
+  self->focus_moved = TRUE;
+  describe (self);
   gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
@@ -570,6 +621,7 @@ beam_cluster_matrix_finalize (GObject *object)
   BeamClusterMatrix *self = BEAM_CLUSTER_MATRIX (object);
 
   g_ptr_array_unref (self->names);
+  g_array_unref (self->shown);
   G_OBJECT_CLASS (beam_cluster_matrix_parent_class)->finalize (object);
 }
 
@@ -599,7 +651,7 @@ beam_cluster_matrix_class_init (BeamClusterMatrixClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_space, 0, on_activate_key, NULL);
 
   gtk_widget_class_set_css_name (widget_class, "beam-cluster-matrix");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -608,6 +660,7 @@ beam_cluster_matrix_init (BeamClusterMatrix *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   self->names = g_ptr_array_new_with_free_func (g_object_unref);
+  self->shown = g_array_new (FALSE, FALSE, sizeof (guint));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);

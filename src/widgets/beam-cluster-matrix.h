@@ -7,8 +7,9 @@
 
 G_BEGIN_DECLS
 
-/* Who sees whom in a cluster: an N × N matrix, row i's cell j saying
- * whether node i lists node j in nodes(). Both ways is a filled cell, one
+/* Who sees whom in a cluster: an N × N matrix of the nodes in the cluster
+ * (not those only EPMD lists), row i's cell j saying whether node i lists
+ * node j in nodes(). Both ways is a filled cell, one
  * way a half cell in the warning colour, missing the error colour, unknown
  * (either node down or not answering) hatched. Names run down the left and,
  * rotated, along the top; from about 40 nodes the cells shrink (to 4 px at
@@ -28,7 +29,7 @@ GtkWidget        *beam_cluster_matrix_new            (void);
 void              beam_cluster_matrix_set_model      (BeamClusterMatrix *self,
                                                       BeamClusterModel  *model);
 BeamClusterModel *beam_cluster_matrix_get_model      (BeamClusterMatrix *self);
-/* The focus cell, row then column, as indices of the model's node list. */
+/* The focus cell, row then column, counted among the nodes shown. */
 void              beam_cluster_matrix_get_focus_cell (BeamClusterMatrix *self,
                                                       guint             *row,
                                                       guint             *column);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "beam-applications-page-private.h"
+#include "beam-cluster-page-private.h"
 #include "beam-connection.h"
 #include "beam-page.h"
 #include "beam-process-window.h"
@@ -282,6 +283,13 @@ page_answered (gpointer page)
   return beam_page_get_refreshes (page) > 0 && !beam_page_get_busy (page);
 }
 
+/* The Cluster page has sampled its seed twice: its figures and a utilisation. */
+static gboolean
+cluster_sampled (gpointer page)
+{
+  return _beam_cluster_page_get_updates (page) >= 2;
+}
+
 static gboolean
 demo_tree_shown (gpointer page)
 {
@@ -379,6 +387,8 @@ beam_test_tour (BeamApplication *app,
       else
         /* The Load page draws the node's history: a few seconds of it. */
         beam_test_run_for (4000);
+      if (BEAM_IS_CLUSTER_PAGE (page))
+        beam_test_wait_until (cluster_sampled, page, 20000);
       if (BEAM_IS_APPLICATIONS_PAGE (page))
         {
           beam_test_wait_until (demo_listed, page, 20000);

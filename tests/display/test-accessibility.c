@@ -11,6 +11,7 @@
 
 #include "beam-applications-page-private.h"
 #include "beam-chart.h"
+#include "beam-cluster-matrix.h"
 #include "beam-sparkline.h"
 #include "beam-supervision-canvas.h"
 #include "beam-test-display.h"
@@ -138,6 +139,18 @@ walk (GtkWidget *widget,
       assert_property_set (widget, GTK_ACCESSIBLE_PROPERTY_LABEL, "label");
       assert_property_set (widget, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "description");
       /* Arrows move its selection: it takes the keyboard. */
+      g_assert_true (gtk_widget_get_focusable (widget));
+    }
+  else if (BEAM_IS_CLUSTER_MATRIX (widget))
+    {
+      g_autofree char *description = dup_property (widget, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+
+      seen->drawings++;
+      gtk_test_accessible_assert_role (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_ROLE_GROUP);
+      assert_property_set (widget, GTK_ACCESSIBLE_PROPERTY_LABEL, "label");
+      /* What its colours show, counted: "1 node, 0 links one-way, 0 missing". */
+      g_assert_nonnull (description);
+      g_assert_nonnull (strstr (description, "missing"));
       g_assert_true (gtk_widget_get_focusable (widget));
     }
   else if (GTK_IS_DRAWING_AREA (widget) && !hidden (widget))

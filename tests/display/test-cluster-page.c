@@ -216,11 +216,226 @@ test_fed (void)
   g_assert_finalize_object (page);
 }
 
+/* 50 nodes, every one answering each tick: what a tick costs the GTK thread
+ * (the model's bookkeeping of a fed sample included), and a frame after it. */
+static void
+test_fed_50 (void)
+{
+  g_autoptr(BeamClusterModel) model = _beam_cluster_model_new_fed ("n00@host");
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *window = gtk_window_new ();
+  BeamClusterPage *page = g_object_new (BEAM_TYPE_CLUSTER_PAGE, NULL);
+  gint64 worst = 0, total = 0, handled = 0;
+  const guint rounds = 10;
+
+  for (guint i = 0; i < 50; i++)
+    g_ptr_array_add (names, g_strdup_printf ("n%02u@host", i));
+  g_ptr_array_add (names, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1300, 900);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  _beam_cluster_page_set_model (page, model);
+  gtk_window_present (GTK_WINDOW (window));
+  beam_test_wait_until (beam_test_is_drawn, page, 5000);
+  g_assert_true (_beam_cluster_page_sort_by (page, BEAM_CLUSTER_COLUMN_MEMORY));
+
+  for (guint round = 0; round < rounds + 2; round++)
+    {
+      gint64 start = g_get_monotonic_time (), spent;
+      gint64 handled_before = _beam_cluster_page_get_sampled_us (page);
+
+      for (guint i = 0; i < 50; i++)
+        {
+          const char *name = g_ptr_array_index (names, i);
+
+          _beam_cluster_model_feed (model, name,
+                                    sample_new (name, (40 + (i * 7 + round * 13) % 50) * MiB,
+                                                (const char * const *) names->pdata));
+        }
+      spent = g_get_monotonic_time () - start;
+      /* The first two build the rows and their widgets: not a tick's cost. */
+      if (round >= 2)
+        {
+          worst = MAX (worst, spent);
+          total += spent;
+          handled += _beam_cluster_page_get_sampled_us (page) - handled_before;
+        }
+      beam_test_run_for (100);
+    }
+  {
+    g_autoptr(BeamClusterModel) alone = _beam_cluster_model_new_fed ("n00@host");
+    gint64 start = g_get_monotonic_time ();
+
+    for (guint round = 0; round < rounds; round++)
+      for (guint i = 0; i < 50; i++)
+        {
+          const char *name = g_ptr_array_index (names, i);
+
+          _beam_cluster_model_feed (alone, name,
+                                    sample_new (name, (40 + (i * 7 + round * 13) % 50) * MiB,
+                                                (const char * const *) names->pdata));
+        }
+    g_test_message ("50 nodes, the model alone: %.1f ms a tick",
+                    (g_get_monotonic_time () - start) / 1000.0 / rounds);
+  }
+  /* Fed, each sample is a "sampled" of its own; a real tick is one. */
+  g_test_message ("50 nodes: a tick's feeds and page updates took %.1f ms on average, "
+                  "%.1f ms at worst (wall time, this loaded machine), of which %.1f ms in "
+                  "50 \"sampled\" handlers (a real tick has one: %.2f ms)",
+                  total / 1000.0 / rounds, worst / 1000.0, handled / 1000.0 / rounds,
+                  handled / 1000.0 / rounds / 50);
+  g_assert_cmpuint (n_rows (page), ==, 50);
+  beam_test_save_screenshot (window, "cluster-nodes-50-fed.png");
+
+  g_object_ref (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  _beam_cluster_page_set_model (page, NULL);
+  g_assert_finalize_object (page);
+}
+
+/* ---- live ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  BeamClusterPage *page;
+  GPtrArray       *cluster;
+} Live;
+
+/* Every node of the cluster listed, connected, with a utilisation. */
+static gboolean
+all_connected (gpointer data)
+{
+  Live *live = data;
+  BeamClusterModel *model = _beam_cluster_page_get_model (live->page);
+
+  if (model == NULL)
+    return FALSE;
+  for (guint i = 0; i < live->cluster->len; i++)
+    {
+      BeamTestNode *node = g_ptr_array_index (live->cluster, i);
+      BeamClusterNode *row = beam_cluster_model_find_node (model, node->name);
+
+      if (row == NULL || beam_cluster_node_get_state (row) != BEAM_CLUSTER_NODE_CONNECTED ||
+          beam_cluster_node_get_samples (row) < 2)
+        return FALSE;
+    }
+  return n_rows (live->page) == live->cluster->len;
+}
+
+static gboolean
+memory_outlier_first (gpointer data)
+{
+  Live *live = data;
+  BeamTestNode *big = g_ptr_array_index (live->cluster, 1);
+  BeamClusterNode *first = _beam_cluster_page_get_row (live->page, 0);
+
+  return first != NULL && g_strcmp0 (beam_cluster_node_get_name (first), big->name) == 0 &&
+         (beam_cluster_node_get_outliers (first) & (1u << BEAM_CLUSTER_COLUMN_MEMORY));
+}
+
+static gboolean
+missing_link_listed (gpointer page)
+{
+  g_autofree char *text = dup_list_text (_beam_cluster_page_get_anomalies (page));
+
+  return strstr (text, "since") != NULL;
+}
+
+/* A main window of the application other than `than`, or NULL. */
+static BeamWindow *
+other_window (BeamWindow *than)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (BEAM_IS_WINDOW (l->data) && l->data != (gpointer) than)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+has_other_window (gpointer than)
+{
+  return other_window (than) != NULL;
+}
+
+static void
+test_live (void)
+{
+  const char * const args[] = { "-kernel", "prevent_overlapping_partitions", "false", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cluster = beam_test_cluster_start (3, FALSE, args, &error);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+  BeamTestNode *seed, *big;
+  BeamWindow *window, *opened;
+  BeamClusterPage *page;
+  g_autofree char *title = NULL;
+  g_autofree char *anomalies = NULL;
+  g_autofree char *disconnect = NULL;
+  Live live;
+
+  g_assert_no_error (error);
+  seed = g_ptr_array_index (cluster, 0);
+  big = g_ptr_array_index (cluster, 1);
+  /* Only the test's nodes: other tests' nodes on this host have other cookies. */
+  g_settings_set_boolean (settings, "cluster-join-epmd-others", FALSE);
+  g_settings_set_uint (settings, "cluster-sample-interval", 1000);
+  g_settings_set_uint (settings, "cluster-queue-scan-interval", 2);
+
+  window = beam_test_window_new (app, FALSE, 1300, 900);
+  beam_test_window_connect (window, seed, "cluster");
+  page = BEAM_CLUSTER_PAGE (beam_window_get_page (window, "cluster"));
+  live = (Live) { page, cluster };
+  beam_test_wait_until (all_connected, &live, 20000);
+  g_test_message ("summary: %s", _beam_cluster_page_get_summary (page));
+
+  /* The second node holds 150 MB of binary: first by memory, standing out. */
+  g_free (beam_test_node_erl_call (big, "beamscope_fixture", "binary_garbage", "[150000000]",
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (_beam_cluster_page_sort_by (page, BEAM_CLUSTER_COLUMN_MEMORY));
+  beam_test_wait_until (memory_outlier_first, &live, 15000);
+  beam_test_run_for (300);
+  g_assert_true (has_class (_beam_cluster_page_get_cell (page, big->name,
+                                                         BEAM_CLUSTER_COLUMN_MEMORY),
+                            "warning"));
+  g_test_message ("summary: %s", _beam_cluster_page_get_summary (page));
+  g_assert_nonnull (strstr (_beam_cluster_page_get_summary (page), big->name));
+  beam_test_save_screenshot (GTK_WIDGET (window), "cluster-nodes.png");
+
+  /* A double click on its row opens it in a window of its own. */
+  g_signal_emit_by_name (_beam_cluster_page_get_view (page), "activate", 0);
+  beam_test_wait_until (has_other_window, window, 5000);
+  opened = g_object_ref (other_window (window));
+  beam_test_wait_until (beam_test_window_is_connected, opened, 15000);
+  title = g_strdup_printf ("%s — Beamscope", big->name);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (opened)), ==, title);
+  beam_test_destroy_and_finalize (opened);
+
+  /* Connectivity: nine cells, all both ways; then the first node drops the
+   * second (the kernel flag off: the rest of the mesh stays). */
+  _beam_cluster_page_show_view (page, "connectivity");
+  beam_test_wait_until (matrix_drew_9, page, 5000);
+  disconnect = g_strdup_printf ("['%s']", big->name);
+  beam_test_node_call_expecting (seed, "erlang", "disconnect_node", disconnect, "true");
+  beam_test_wait_until (missing_link_listed, page, 15000);
+  anomalies = dup_list_text (_beam_cluster_page_get_anomalies (page));
+  g_test_message ("anomalies:\n%s", anomalies);
+  g_assert_nonnull (strstr (anomalies, big->name));
+  beam_test_run_for (300);
+  beam_test_save_screenshot (GTK_WIDGET (window), "cluster-connectivity.png");
+
+  beam_window_disconnect (window);
+  beam_test_destroy_and_finalize (window);
+  g_settings_reset (settings, "cluster-join-epmd-others");
+  g_settings_reset (settings, "cluster-sample-interval");
+  g_settings_reset (settings, "cluster-queue-scan-interval");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   beam_test_display_init (&argc, &argv, &app, NULL);
   g_test_add_func ("/cluster-page/fed", test_fed);
+  g_test_add_func ("/cluster-page/fed-50", test_fed_50);
+  g_test_add_func ("/cluster-page/live", test_live);
   return g_test_run ();
 }

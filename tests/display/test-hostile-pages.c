@@ -30,6 +30,7 @@ static BeamWindow *window;
 
 static const char *const pages[] = {
   "system", "load", "memory", "applications", "tables", "processes", "ports", "diagnostics",
+  "cluster",
 };
 
 static const char *const modes[] = {
@@ -145,6 +146,12 @@ main (int    argc,
   g_free (beam_test_node_erl_call (node, "beamscope_hostile", "start", "[]", &error));
   g_assert_no_error (error);
 
+  /* The hostile node alone: the Cluster page joins no other test's nodes. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
+
+    g_settings_set_boolean (settings, "cluster-join-epmd-others", FALSE);
+  }
   window = beam_test_window_new (app, FALSE, 1000, 720);
   beam_window_connect (window, node->name, node->cookie, "system");
   beam_test_wait_until (is_connected, window, 15000);

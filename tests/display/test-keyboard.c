@@ -507,7 +507,7 @@ last_page (BeamWindow *window)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
   g_autoptr(AdwViewStackPage) last = g_list_model_get_item (G_LIST_MODEL (pages), n - 1);
 
-  g_assert_cmpuint (n, <, 9);
+  g_assert_cmpuint (n, <=, 9);
   return adw_view_stack_page_get_name (last);
 }
 
@@ -614,9 +614,10 @@ test_keys (void)
   expect_page (window, "system");
   press (widget, GDK_KEY_Page_Up, GDK_CONTROL_MASK);   /* round the end */
   expect_page (window, last_page (window));
-  press (widget, GDK_KEY_9, GDK_ALT_MASK);              /* no ninth page: stays */
-  beam_test_run_for (300);
-  g_assert_cmpstr (visible_page (window), ==, last_page (window));
+  press (widget, GDK_KEY_1, GDK_ALT_MASK);
+  expect_page (window, "system");
+  press (widget, GDK_KEY_9, GDK_ALT_MASK);              /* the ninth page */
+  expect_page (window, "cluster");
   press (widget, GDK_KEY_1, GDK_ALT_MASK);
   expect_page (window, "system");
   press (widget, GDK_KEY_6, GDK_ALT_MASK);

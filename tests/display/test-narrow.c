@@ -9,6 +9,7 @@
 
 #include "beam-application.h"
 #include "beam-applications-page-private.h"
+#include "beam-cluster-page-private.h"
 #include "beam-connection.h"
 #include "beam-diagnostics-page-private.h"
 #include "beam-load-page-private.h"
@@ -27,12 +28,20 @@ static BeamApplication *app;
 
 static const char * const pages[] = {
   "system", "load", "memory", "processes", "applications", "tables", "ports", "diagnostics",
+  "cluster",
 };
 
 static gboolean
 page_has_data (gpointer data)
 {
   return beam_page_get_refreshes (data) > 0 && !beam_page_get_busy (data);
+}
+
+/* The Cluster page has no refresh of its own: its model sampled twice. */
+static gboolean
+cluster_sampled (gpointer data)
+{
+  return _beam_cluster_page_get_updates (data) >= 2;
 }
 
 static gboolean
@@ -194,6 +203,8 @@ fill_page (BeamWindow *window,
   beam_window_show_page (window, name);
   if (g_str_equal (name, "load"))
     beam_test_wait_until (load_charted, page, 20000);
+  else if (g_str_equal (name, "cluster"))
+    beam_test_wait_until (cluster_sampled, page, 20000);
   else
     beam_test_wait_until (page_has_data, page, 20000);
   if (g_str_equal (name, "applications"))

@@ -10,11 +10,14 @@ G_BEGIN_DECLS
 /* For tests and the benchmark. */
 BeamClusterModel  *_beam_cluster_page_get_model       (BeamClusterPage   *self);
 /* Shows `model` (a fed one, _beam_cluster_model_new_fed) in place of a
- * node's; NULL goes back to none. */
+ * node's, never starting it; NULL goes back to none. */
 void               _beam_cluster_page_set_model       (BeamClusterPage   *self,
                                                        BeamClusterModel  *model);
 /* "sampled" emissions handled since the page was made. */
 guint              _beam_cluster_page_get_updates     (BeamClusterPage   *self);
+/* Microseconds spent handling them (re-sorting, refiltering, the summary);
+ * the cells' own updates come with each row's notify, not counted here. */
+gint64             _beam_cluster_page_get_sampled_us  (BeamClusterPage   *self);
 GtkColumnView     *_beam_cluster_page_get_view        (BeamClusterPage   *self);
 GtkColumnView     *_beam_cluster_page_get_others_view (BeamClusterPage   *self);
 BeamClusterMatrix *_beam_cluster_page_get_matrix      (BeamClusterPage   *self);

@@ -37,6 +37,8 @@
 #define NO_COLUMN -1
 /* Outliers the summary names before "and 2 more". */
 #define SUMMARY_OUTLIERS 3
+/* The names of a partition's part the summary gives before "and 40 more". */
+#define SUMMARY_MEMBERS 3
 
 typedef enum
 {
@@ -94,6 +96,7 @@ struct _BeamClusterPage
   GtkColumnView      *others_view;
   GtkWidget          *others_box;
   BeamClusterMatrix  *matrix;
+  GtkPopoverMenu     *context_menu;
   GtkListBox         *anomalies_list;
   GtkListBox         *hidden_list;
 
@@ -102,6 +105,7 @@ struct _BeamClusterPage
   GBinding           *paused_binding;
   gboolean            started;
   guint               updates;
+  gint64              sampled_us;    /* spent in on_model_sampled, for the benchmark */
 
   GtkFilterListModel *in_cluster;
   GtkFilterListModel *not_in_cluster;
@@ -377,6 +381,39 @@ on_cell_query_tooltip (GtkWidget  *cell,
   return TRUE;
 }
 
+/* A right click on a row: what can be done with its node. */
+static void
+on_cell_secondary_pressed (GtkGestureClick *gesture,
+                           int              n_press G_GNUC_UNUSED,
+                           double           x,
+                           double           y,
+                           gpointer         user_data G_GNUC_UNUSED)
+{
+  GtkWidget *cell = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  BeamClusterNode *node = g_object_get_data (G_OBJECT (cell), "beam-node");
+  GtkWidget *page = gtk_widget_get_ancestor (cell, BEAM_TYPE_CLUSTER_PAGE);
+  BeamClusterPage *self;
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenuItem) open = NULL;
+  graphene_point_t at;
+
+  if (node == NULL || page == NULL)
+    return;
+  self = BEAM_CLUSTER_PAGE (page);
+  menu = g_menu_new ();
+  open = g_menu_item_new (_("_Open in New Window"), NULL);
+  g_menu_item_set_action_and_target (open, "win.open-node", "s",
+                                     beam_cluster_node_get_name (node));
+  g_menu_append_item (menu, open);
+  gtk_popover_menu_set_menu_model (self->context_menu, G_MENU_MODEL (menu));
+  if (!gtk_widget_compute_point (cell, page, &GRAPHENE_POINT_INIT (x, y), &at))
+    at = GRAPHENE_POINT_INIT (0, 0);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu),
+                               &(GdkRectangle) { (int) at.x, (int) at.y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
             GtkListItem              *item,
@@ -385,7 +422,13 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
   GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* Figures whole (the list scrolls sideways in a narrow window); a long
+   * name shortened in its middle, where host names differ least. */
+  if (spec->shows == CELL_NAME)
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_label_set_width_chars (GTK_LABEL (label), 16);
+    }
   gtk_widget_set_hexpand (label, TRUE);
   if (spec->shows == CELL_VALUE)
     {
@@ -403,6 +446,13 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
       gtk_box_append (GTK_BOX (cell), sparkline);
     }
   g_object_set_data (G_OBJECT (cell), "beam-spec", (gpointer) spec);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+    g_signal_connect (click, "pressed", G_CALLBACK (on_cell_secondary_pressed), NULL);
+    gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (click));
+  }
   gtk_widget_set_has_tooltip (cell, TRUE);
   g_signal_connect (cell, "query-tooltip", G_CALLBACK (on_cell_query_tooltip), NULL);
   gtk_list_item_set_child (item, cell);
@@ -707,9 +757,17 @@ update_summary (BeamClusterPage *self)
 
       for (guint i = 0; i < partitions->len; i++)
         {
-          g_autofree char *members = g_strjoinv (", ", g_ptr_array_index (partitions, i));
+          GStrv members = g_ptr_array_index (partitions, i);
+          guint n_members = g_strv_length (members);
 
-          g_string_append_printf (part, "%s{%s}", i > 0 ? " | " : "", members);
+          g_string_append (part, i > 0 ? " | {" : "{");
+          /* A big part by its first names and its size: the line stays one line. */
+          for (guint m = 0; m < n_members && m < SUMMARY_MEMBERS; m++)
+            g_string_append_printf (part, "%s%s", m > 0 ? ", " : "", members[m]);
+          if (n_members > SUMMARY_MEMBERS)
+            /* Translators: the rest of a partition's nodes in the summary line */
+            g_string_append_printf (part, _(" and %u more"), n_members - SUMMARY_MEMBERS);
+          g_string_append (part, "}");
         }
       append_part (summary, part->str);
     }
@@ -903,13 +961,30 @@ refilter_if_moved (BeamClusterPage *self)
   gtk_filter_changed (GTK_FILTER (self->not_in_cluster_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+/* An open anomaly's "for 3 min" grows with time, not with links-changed. */
+static gboolean
+has_open_anomaly (BeamClusterPage *self)
+{
+  GPtrArray *anomalies = beam_cluster_model_get_anomalies (self->model);
+
+  for (guint i = 0; anomalies != NULL && i < anomalies->len; i++)
+    if (((const BeamClusterAnomaly *) g_ptr_array_index (anomalies, i))->open)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 on_model_sampled (BeamClusterPage *self)
 {
+  gint64 start = g_get_monotonic_time ();
+
   self->updates++;
   refilter_if_moved (self);
   resort (self);
   update_summary (self);
+  if (has_open_anomaly (self))
+    update_connectivity (self);
+  self->sampled_us += g_get_monotonic_time () - start;
 }
 
 static void
@@ -975,9 +1050,12 @@ bind_settings (BeamClusterPage *self)
                    G_SETTINGS_BIND_GET);
 }
 
+/* `started`: the model runs already, or is fed by a test; else the page
+ * starts it when first shown. */
 static void
 set_model (BeamClusterPage  *self,
-           BeamClusterModel *model)
+           BeamClusterModel *model,
+           gboolean          started)
 {
   if (self->model == model)
     return;
@@ -990,7 +1068,7 @@ set_model (BeamClusterPage  *self,
       g_clear_object (&self->paused_binding);
     }
   g_set_object (&self->model, model);
-  self->started = FALSE;
+  self->started = started;
   g_string_truncate (self->membership, 0);
   gtk_filter_list_model_set_model (self->in_cluster,
                                    model != NULL ? beam_cluster_model_get_nodes (model) : NULL);
@@ -1024,7 +1102,7 @@ beam_cluster_page_node_changed (BeamPage *page,
 
   /* The node's model: made here, started when the page is first shown,
    * stopped by the node when the window leaves it. */
-  set_model (self, node != NULL ? beam_node_get_cluster (node) : NULL);
+  set_model (self, node != NULL ? beam_node_get_cluster (node) : NULL, FALSE);
 }
 
 /* ---- opening a node ------------------------------------------------------------------ */
@@ -1082,11 +1160,16 @@ beam_cluster_page_dispose (GObject *object)
   BeamClusterPage *self = BEAM_CLUSTER_PAGE (object);
 
   beam_page_set_node (BEAM_PAGE (self), NULL);
-  set_model (self, NULL);
+  set_model (self, NULL, FALSE);
   /* The view's sorter changes as its columns go: nothing to follow then. */
   if (self->nodes_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->nodes_view), self);
   self->primary_sorter = NULL;
+  if (self->context_menu != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->context_menu));
+      self->context_menu = NULL;
+    }
   beam_page_dispose_template (BEAM_PAGE (self), BEAM_TYPE_CLUSTER_PAGE);
   g_clear_object (&self->in_cluster);
   g_clear_object (&self->not_in_cluster);
@@ -1164,6 +1247,11 @@ beam_cluster_page_init (BeamClusterPage *self)
   gtk_widget_set_margin_bottom (placeholder, 12);
   gtk_list_box_set_placeholder (self->hidden_list, placeholder);
 
+  self->context_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (NULL));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (GTK_WIDGET (self->context_menu), GTK_ALIGN_START);
+  gtk_widget_set_parent (GTK_WIDGET (self->context_menu), GTK_WIDGET (self));
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "cluster.forget-down", FALSE);
   update_summary (self);
 }
@@ -1182,7 +1270,7 @@ _beam_cluster_page_set_model (BeamClusterPage  *self,
                               BeamClusterModel *model)
 {
   g_return_if_fail (BEAM_IS_CLUSTER_PAGE (self));
-  set_model (self, model);
+  set_model (self, model, TRUE);
 }
 
 guint
@@ -1190,6 +1278,13 @@ _beam_cluster_page_get_updates (BeamClusterPage *self)
 {
   g_return_val_if_fail (BEAM_IS_CLUSTER_PAGE (self), 0);
   return self->updates;
+}
+
+gint64
+_beam_cluster_page_get_sampled_us (BeamClusterPage *self)
+{
+  g_return_val_if_fail (BEAM_IS_CLUSTER_PAGE (self), 0);
+  return self->sampled_us;
 }
 
 GtkColumnView *
