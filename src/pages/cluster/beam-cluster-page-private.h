@@ -18,6 +18,9 @@ guint              _beam_cluster_page_get_updates     (BeamClusterPage   *self);
 /* Microseconds spent handling them (re-sorting, refiltering, the summary);
  * the cells' own updates come with each row's notify, not counted here. */
 gint64             _beam_cluster_page_get_sampled_us  (BeamClusterPage   *self);
+/* Cell label/style updates and cell binds so far, over every page. */
+guint              _beam_cluster_page_get_cell_updates (void);
+guint              _beam_cluster_page_get_cell_binds  (void);
 GtkColumnView     *_beam_cluster_page_get_view        (BeamClusterPage   *self);
 GtkColumnView     *_beam_cluster_page_get_others_view (BeamClusterPage   *self);
 BeamClusterMatrix *_beam_cluster_page_get_matrix      (BeamClusterPage   *self);

@@ -124,6 +124,13 @@ struct _BeamClusterPage
 
 G_DEFINE_FINAL_TYPE (BeamClusterPage, beam_cluster_page, BEAM_TYPE_PAGE)
 
+/* What the cells did, over every page, for the tests' cost figures. */
+static struct
+{
+  guint cell_updates;
+  guint cell_binds;
+} counters;
+
 /* ---- figures as words ---------------------------------------------------------------- */
 
 static char *
@@ -295,6 +302,7 @@ update_cell (GtkWidget *cell)
 
   if (node == NULL)
     return;
+  counters.cell_updates++;
   text = cell_text (spec, node);
   if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
     gtk_label_set_label (label, text);
@@ -466,6 +474,7 @@ bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
   GtkWidget *cell = gtk_list_item_get_child (item);
   BeamClusterNode *node = gtk_list_item_get_item (item);
 
+  counters.cell_binds++;
   g_object_set_data (G_OBJECT (cell), "beam-node", node);
   g_signal_connect_object (node, "notify::sample", G_CALLBACK (update_cell), cell,
                            G_CONNECT_SWAPPED);
@@ -1278,6 +1287,18 @@ _beam_cluster_page_get_updates (BeamClusterPage *self)
 {
   g_return_val_if_fail (BEAM_IS_CLUSTER_PAGE (self), 0);
   return self->updates;
+}
+
+guint
+_beam_cluster_page_get_cell_updates (void)
+{
+  return counters.cell_updates;
+}
+
+guint
+_beam_cluster_page_get_cell_binds (void)
+{
+  return counters.cell_binds;
 }
 
 gint64
