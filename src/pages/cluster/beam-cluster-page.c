@@ -614,11 +614,34 @@ on_sorter_changed (BeamClusterPage *self)
   self->primary_sorter = column != NULL ? gtk_column_view_column_get_sorter (column) : NULL;
 }
 
+/* Whether the list shown is still in the view sorter's order: a sort
+ * model told its order changed emits items-changed over the rows between
+ * the first and last it moved, and the view rebinds every one of those
+ * (12 cells each), so a tick that moved nothing must not say so. */
+static gboolean
+still_sorted (BeamClusterPage *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->nodes_view);
+  GListModel *shown = G_LIST_MODEL (gtk_column_view_get_model (self->nodes_view));
+  guint n = shown != NULL ? g_list_model_get_n_items (shown) : 0;
+  g_autoptr(GObject) previous = n > 0 ? g_list_model_get_item (shown, 0) : NULL;
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (shown, i);
+
+      if (gtk_sorter_compare (sorter, previous, item) == GTK_ORDERING_LARGER)
+        return FALSE;
+      g_set_object (&previous, item);
+    }
+  return TRUE;
+}
+
 /* After a tick: the figures moved, so the order may have. */
 static void
 resort (BeamClusterPage *self)
 {
-  if (self->primary_sorter == NULL)
+  if (self->primary_sorter == NULL || still_sorted (self))
     return;
   self->resorting = TRUE;
   gtk_sorter_changed (self->primary_sorter, GTK_SORTER_CHANGE_DIFFERENT);
