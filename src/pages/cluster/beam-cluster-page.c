@@ -11,11 +11,13 @@
  * Nodes: one column view over the model's list, filtered to the nodes in
  * the cluster, and a smaller one below for those only EPMD lists (GTK 4.8
  * has no list sections). The model updates its rows in place; each cell
- * follows its row's notify::sample, ::state and ::outliers and sets only
- * what changed, so a tick costs a label or two per row, and a sparkline
- * redraws only when its points changed. A column's sorter compares the
- * rows' values; the list is sorted again after each tick while a column
- * leads. A number column sorts biggest first on its first click, as on the
+ * follows its row's notify::sample, ::state and ::outliers, is queued once
+ * however many came, and is updated on a later main-loop turn, a budget of
+ * cells a turn (all 50 answers of a tick come in one turn: their cells
+ * together would hold a frame back); it sets only what changed, so a tick
+ * costs a label or two per row, and a sparkline redraws only when its points
+ * changed. A column's sorter compares the rows' values; the list is sorted
+ * again after a tick that moved it while a column leads. A number column sorts biggest first on its first click, as on the
  * Processes page.
  *
  * Connectivity: the matrix, then the anomalies (partitions, missing and
@@ -35,6 +37,9 @@
 #include "beam-sparkline.h"
 
 #define NO_COLUMN -1
+/* A main-loop turn's share of cell updates: the rest wait for the next turn,
+ * so 50 rows answering at once never hold a frame back. */
+#define CELL_UPDATE_BUDGET_US 4000
 /* Outliers the summary names before "and 2 more". */
 #define SUMMARY_OUTLIERS 3
 /* The names of a partition's part the summary gives before "and 40 more". */
@@ -106,6 +111,10 @@ struct _BeamClusterPage
   gboolean            started;
   guint               updates;
   gint64              sampled_us;    /* spent in on_model_sampled, for the benchmark */
+  /* Cells whose row changed, updated a budget a turn (drain_cells); a row's
+   * notify::sample, ::state and ::outliers of one answer come to one update. */
+  GHashTable         *pending_cells;
+  guint               drain_source;
 
   GtkFilterListModel *in_cluster;
   GtkFilterListModel *not_in_cluster;
@@ -339,6 +348,58 @@ update_cell (GtkWidget *cell)
     gtk_widget_remove_css_class (cell, "warning");
 }
 
+static gboolean
+drain_cells (gpointer user_data)
+{
+  BeamClusterPage *self = user_data;
+  gint64 until = g_get_monotonic_time () + CELL_UPDATE_BUDGET_US;
+  GHashTableIter iter;
+  gpointer cell;
+
+  g_hash_table_iter_init (&iter, self->pending_cells);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    {
+      g_object_ref (cell);
+      g_hash_table_iter_remove (&iter);
+      update_cell (cell);
+      g_object_unref (cell);
+      if (g_get_monotonic_time () >= until)
+        return G_SOURCE_CONTINUE;
+    }
+  self->drain_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* A cell's row changed: updated on a later turn, once however many of its
+ * properties changed. */
+static void
+queue_cell (GtkWidget *cell)
+{
+  BeamClusterPage *self = g_object_get_data (G_OBJECT (cell), "beam-page");
+
+  if (self == NULL || self->pending_cells == NULL)
+    {
+      update_cell (cell);
+      return;
+    }
+  if (!g_hash_table_add (self->pending_cells, g_object_ref (cell)))
+    return;
+  if (self->drain_source == 0)
+    {
+      self->drain_source = g_idle_add (drain_cells, self);
+      g_source_set_name_by_id (self->drain_source, "[beamscope] cluster cells");
+    }
+}
+
+static void
+forget_cell (GtkWidget *cell)
+{
+  BeamClusterPage *self = g_object_get_data (G_OBJECT (cell), "beam-page");
+
+  if (self != NULL && self->pending_cells != NULL)
+    g_hash_table_remove (self->pending_cells, cell);
+}
+
 /* Asked when shown, not set at each tick: most cells have nothing to say. */
 static gboolean
 on_cell_query_tooltip (GtkWidget  *cell,
@@ -423,7 +484,7 @@ on_cell_secondary_pressed (GtkGestureClick *gesture,
 }
 
 static void
-setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
+setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             const ColumnSpec         *spec)
 {
@@ -454,6 +515,8 @@ setup_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
       gtk_box_append (GTK_BOX (cell), sparkline);
     }
   g_object_set_data (G_OBJECT (cell), "beam-spec", (gpointer) spec);
+  g_object_set_data (G_OBJECT (cell), "beam-page", g_object_get_data (G_OBJECT (factory),
+                                                                     "beam-page"));
   {
     GtkGesture *click = gtk_gesture_click_new ();
 
@@ -476,12 +539,13 @@ bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
 
   counters.cell_binds++;
   g_object_set_data (G_OBJECT (cell), "beam-node", node);
-  g_signal_connect_object (node, "notify::sample", G_CALLBACK (update_cell), cell,
+  g_signal_connect_object (node, "notify::sample", G_CALLBACK (queue_cell), cell,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (node, "notify::state", G_CALLBACK (update_cell), cell,
+  g_signal_connect_object (node, "notify::state", G_CALLBACK (queue_cell), cell,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (node, "notify::outliers", G_CALLBACK (update_cell), cell,
+  g_signal_connect_object (node, "notify::outliers", G_CALLBACK (queue_cell), cell,
                            G_CONNECT_SWAPPED);
+  forget_cell (cell);
   update_cell (cell);
 }
 
@@ -495,6 +559,7 @@ unbind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
 
   if (node != NULL)
     g_signal_handlers_disconnect_by_data (node, cell);
+  forget_cell (cell);
   g_object_set_data (G_OBJECT (cell), "beam-node", NULL);
 }
 
@@ -663,6 +728,8 @@ add_columns (BeamClusterPage *self,
       g_autoptr(GtkCustomSorter) sorter = NULL;
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
+      /* The page outlives its views' cells: they go with its template. */
+      g_object_set_data (G_OBJECT (factory), "beam-page", self);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), (gpointer) spec);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) spec);
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), (gpointer) spec);
@@ -1193,6 +1260,8 @@ beam_cluster_page_dispose (GObject *object)
 
   beam_page_set_node (BEAM_PAGE (self), NULL);
   set_model (self, NULL, FALSE);
+  g_clear_handle_id (&self->drain_source, g_source_remove);
+  g_clear_pointer (&self->pending_cells, g_hash_table_unref);
   /* The view's sorter changes as its columns go: nothing to follow then. */
   if (self->nodes_view != NULL)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->nodes_view), self);
@@ -1260,6 +1329,7 @@ beam_cluster_page_init (BeamClusterPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
   self->membership = g_string_new (NULL);
+  self->pending_cells = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
   add_columns (self, self->nodes_view, TRUE);
   add_columns (self, self->others_view, FALSE);
