@@ -227,10 +227,18 @@ thread_cpu_ms (void)
   return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
 }
 
+static guint frames_painted;
+
+static void
+count_frame (void)
+{
+  frames_painted++;
+}
+
 typedef struct
 {
   gint64 worst, total, handled;
-  guint  updates, binds, rounds;
+  guint  updates, binds, rounds, frames;
   double longest_iteration_ms;   /* of the main loop's after the feeds, by CPU */
 } FedCost;
 
@@ -249,6 +257,7 @@ feed_round (BeamClusterModel *model,
   gint64 handled_before = _beam_cluster_page_get_sampled_us (page);
   guint updates_before = _beam_cluster_page_get_cell_updates ();
   guint binds_before = _beam_cluster_page_get_cell_binds ();
+  guint frames_before = frames_painted;
 
   for (guint i = 0; i < 50; i++)
     {
@@ -280,6 +289,7 @@ feed_round (BeamClusterModel *model,
   cost->handled += _beam_cluster_page_get_sampled_us (page) - handled_before;
   cost->updates += _beam_cluster_page_get_cell_updates () - updates_before;
   cost->binds += _beam_cluster_page_get_cell_binds () - binds_before;
+  cost->frames += frames_painted - frames_before;
 }
 
 static void
@@ -291,12 +301,12 @@ print_fed_cost (const char    *what,
                   "%.1f ms at worst (wall time, this loaded machine), of which %.1f ms in "
                   "50 \"sampled\" handlers (a real tick has one: %.2f ms); "
                   "%.0f cell updates and %.0f cell binds a tick (12 cells a row); "
-                  "longest main-loop iteration after: %.1f ms of CPU",
+                  "longest main-loop iteration after: %.1f ms of CPU, %.1f frames painted",
                   what, cost->total / 1000.0 / cost->rounds, cost->worst / 1000.0,
                   cost->handled / 1000.0 / cost->rounds,
                   cost->handled / 1000.0 / cost->rounds / 50,
                   cost->updates / (double) cost->rounds, cost->binds / (double) cost->rounds,
-                  cost->longest_iteration_ms);
+                  cost->longest_iteration_ms, cost->frames / (double) cost->rounds);
 }
 
 /* 50 nodes, every one answering each tick: what a tick costs the GTK thread
@@ -322,6 +332,8 @@ test_fed_50 (void)
   gtk_window_present (GTK_WINDOW (window));
   beam_test_wait_until (beam_test_is_drawn, page, 5000);
   g_assert_true (_beam_cluster_page_sort_by (page, BEAM_CLUSTER_COLUMN_MEMORY));
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (count_frame),
+                    NULL);
 
   /* The first two build the rows and their widgets: not a tick's cost. */
   for (; round < 2; round++)
