@@ -1337,13 +1337,18 @@ update_hidden (BeamClusterModel *self)
       Member *m = g_ptr_array_index (self->order, i);
       const BeamClusterSample *sample = beam_cluster_node_get_sample (m->node);
 
-      if (sample == NULL || beam_cluster_node_get_state (m->node) != BEAM_CLUSTER_NODE_CONNECTED)
+      /* Only the cluster's own nodes tell: a hidden node EPMD listed (a
+       * remote shell) has every node it talks to in its nodes(hidden). */
+      if (sample == NULL || beam_cluster_node_get_state (m->node) != BEAM_CLUSTER_NODE_CONNECTED
+          || !beam_cluster_node_get_in_cluster (m->node))
         continue;
       for (guint k = 0; sample->hidden[k] != NULL; k++)
         {
           GPtrArray *by = g_hash_table_lookup (seen, sample->hidden[k]);
+          BeamClusterNode *member = beam_cluster_model_find_node (self, sample->hidden[k]);
 
-          if (g_hash_table_contains (ours, sample->hidden[k]))
+          if (g_hash_table_contains (ours, sample->hidden[k])
+              || (member != NULL && beam_cluster_node_get_in_cluster (member)))
             continue;
           if (by == NULL)
             {

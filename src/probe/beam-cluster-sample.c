@@ -26,6 +26,7 @@
 #include "beam-cluster-sample-private.h"
 #include "beam-epmd.h"
 #include "beam-erl-expr.h"
+#include "beam-load-sample-private.h"
 #include "beam-term-printer.h"
 
 /* Two lists of 4000 names of at most 255 bytes is 2 MB; ordinary clusters
@@ -200,49 +201,6 @@ decode_memory (const BeamTerm    *list,
          sample->memory_ets <= sample->memory_total;
 }
 
-static int
-compare_wall_ids (gconstpointer a,
-                  gconstpointer b)
-{
-  guint x = ((const BeamWallTime *) a)->id, y = ((const BeamWallTime *) b)->id;
-
-  return x < y ? -1 : x > y;
-}
-
-/* statistics(scheduler_wall_time): [{Id, Active, Total}] of the normal and
- * dirty CPU schedulers, each once, or undefined while the flag is off. The
- * length is checked before any entry is read. */
-static gboolean
-decode_wall (const BeamTerm *list,
-             gint64          n_ids,
-             GArray         *wall)
-{
-  if (beam_term_is_atom (list, "undefined"))
-    return TRUE;
-  if (list->kind != BEAM_TERM_LIST || list->v.list.improper || list->n_children > n_ids)
-    return FALSE;
-  for (guint i = 0; i < list->n_children; i++)
-    {
-      const BeamTerm *entry = list->children[i];
-      BeamWallTime time;
-      gint64 id;
-
-      if (entry->kind != BEAM_TERM_TUPLE || entry->n_children != 3 ||
-          !get_count (entry->children[0], 1, n_ids, &id) ||
-          !get_count (entry->children[1], 0, G_MAXINT64, &time.active) ||
-          !get_count (entry->children[2], 0, G_MAXINT64, &time.total) ||
-          time.active > time.total)
-        return FALSE;
-      time.id = (guint) id;
-      g_array_append_val (wall, time);
-    }
-  g_array_sort (wall, compare_wall_ids);
-  for (guint i = 1; i < wall->len; i++)
-    if (g_array_index (wall, BeamWallTime, i - 1).id == g_array_index (wall, BeamWallTime, i).id)
-      return FALSE;
-  return TRUE;
-}
-
 /* Drops `name` from the sorted list `names`, if it is there. */
 static void
 drop_name (GStrv       names,
@@ -285,7 +243,7 @@ decode_figures (const BeamTerm    *reply,
       !get_count (v[CALL (RUN_QUEUE)], 0, G_MAXINT64, &sample->run_queue) ||
       !decode_times (v, sample) ||
       !decode_memory (v[CALL (MEMORY)], sample) ||
-      !decode_wall (v[CALL (WALL)], schedulers + dirty_cpu, sample->wall) ||
+      !_beam_load_sample_decode_wall (v[CALL (WALL)], schedulers + dirty_cpu, sample->wall) ||
       (sample->visible = beam_cluster_dup_node_names (v[CALL (VISIBLE)],
                                                       BEAM_CLUSTER_SAMPLE_MAX_NAMES)) == NULL ||
       (sample->hidden = beam_cluster_dup_node_names (v[CALL (HIDDEN)],

@@ -11,5 +11,11 @@ G_BEGIN_DECLS
 gpointer _beam_load_sample_decode (const BeamTerm  *reply,
                                    gpointer         user_data,
                                    GError         **error);
+/* statistics(scheduler_wall_time) as sorted BeamWallTimes appended to
+ * `wall`: ids 1..n_ids, each once, active never past total; undefined (the
+ * flag off) appends none. FALSE for any other shape. */
+gboolean _beam_load_sample_decode_wall (const BeamTerm *list,
+                                        gint64          n_ids,
+                                        GArray         *wall);
 
 G_END_DECLS

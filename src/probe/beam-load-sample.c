@@ -138,11 +138,12 @@ compare_wall_ids (gconstpointer a,
 }
 
 /* [{Id, Active, Total}] of the node's schedulers, each once; or undefined
- * while the flag is off. The length is checked before any entry is read. */
-static gboolean
-decode_wall (const BeamTerm *list,
-             gint64          n_ids,
-             GArray         *wall)
+ * while the flag is off. The length is checked before any entry is read.
+ * The Cluster page's sample reads the same list. */
+gboolean
+_beam_load_sample_decode_wall (const BeamTerm *list,
+                               gint64          n_ids,
+                               GArray         *wall)
 {
   if (beam_term_is_atom (list, "undefined"))
     return TRUE;
@@ -157,7 +158,8 @@ decode_wall (const BeamTerm *list,
       if (entry->kind != BEAM_TERM_TUPLE || entry->n_children != 3 ||
           !get_count (entry->children[0], 1, n_ids, &id) ||
           !get_count (entry->children[1], 0, G_MAXINT64, &time.active) ||
-          !get_count (entry->children[2], 0, G_MAXINT64, &time.total))
+          !get_count (entry->children[2], 0, G_MAXINT64, &time.total) ||
+          time.active > time.total)
         return FALSE;
       time.id = (guint) id;
       g_array_append_val (wall, time);
@@ -186,7 +188,7 @@ decode_fields (const BeamTerm **v,
   sample->dirty_cpu_schedulers = (gint) dirty_cpu;
   sample->dirty_io_schedulers = (gint) dirty_io;
   n_ids = schedulers + dirty_cpu + dirty_io;
-  if (!decode_wall (v[1], n_ids, sample->wall))
+  if (!_beam_load_sample_decode_wall (v[1], n_ids, sample->wall))
     return FALSE;
 
   /* One queue a normal scheduler, then one for each kind of dirty ones. */

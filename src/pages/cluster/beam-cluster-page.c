@@ -259,6 +259,14 @@ format_outlier (BeamClusterNode  *node,
 
   if (isnan (factor))
     return NULL;
+  /* A figure over a median of 0 (most nodes' queue is empty) is no
+   * multiple of it, nor an up time of 0 a fraction. */
+  if (isinf (factor))
+    return g_strdup (column == BEAM_CLUSTER_COLUMN_UPTIME
+                     /* Translators: an up time of 0 against the cluster's median */
+                     ? _("restarted moments ago")
+                     /* Translators: a figure far above a cluster's median of 0 */
+                     : _("over a median of 0"));
   if (column == BEAM_CLUSTER_COLUMN_USAGE)
     /* Translators: scheduler utilisation far above the cluster's median */
     return g_strdup_printf (_("%.0f points over the median"), factor);
