@@ -17,8 +17,8 @@
  * together would hold a frame back); it sets only what changed, so a tick
  * costs a label or two per row, and a sparkline redraws only when its points
  * changed. A column's sorter compares the rows' values; the list is sorted
- * again after a tick that moved it while a column leads. A number column sorts biggest first on its first click, as on the
- * Processes page.
+ * again after a tick that moved it while a column leads. A number column
+ * sorts biggest first on its first click, as on the Processes page.
  *
  * Connectivity: the matrix, then the anomalies (partitions, missing and
  * one-way links, nodes that left) and the hidden nodes, rebuilt on the
