@@ -720,6 +720,17 @@ beam_test_node_set_hostile_mode (BeamTestNode *node,
   g_autoptr(GError) error = NULL;
   g_autofree char *args = g_strdup_printf ("[%s]", mode);
 
-  g_free (beam_test_node_erl_call (node, "beamscope_hostile", "set_mode", args, &error));
+  /* A node still building a previous mode's 200 MB answers on a busy
+   * machine can refuse erl_call's connection for a while: ask again, for up
+   * to half a minute, before calling it a failure. */
+  for (guint attempt = 0; attempt < 15; attempt++)
+    {
+      g_clear_error (&error);
+      g_free (beam_test_node_erl_call (node, "beamscope_hostile", "set_mode", args, &error));
+      if (error == NULL)
+        return;
+      g_test_message ("set_mode %s, attempt %u: %s", mode, attempt + 1, error->message);
+      g_usleep (2 * G_USEC_PER_SEC);
+    }
   g_assert_no_error (error);
 }
