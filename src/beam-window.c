@@ -8,7 +8,7 @@
  * The window names no page: each is a BeamPage in the view stack of
  * beam-window.ui, whose `node` is bound there to the window's. Pages reach
  * each other through the window's actions: win.show-page, win.open-process,
- * win.open-table, win.open-node.
+ * win.open-table, win.open-node, win.open-node-process.
  *
  * The header's state icon is the Nodes menu's button (BeamNodesPopover): it
  * lists the node's cluster and the other nodes on its host; a node
@@ -57,6 +57,7 @@ struct _BeamWindow
   GSettings            *settings;
   BeamConnection       *pending;     /* connecting, not yet shown */
   char                 *pending_page;
+  char                 *pending_process; /* a pid to open once connected */
   char                 *pending_cookie;
   BeamNode             *node;
   char                 *cookie;      /* the shown node's, for the windows its Nodes menu opens */
@@ -101,6 +102,7 @@ update_actions (BeamWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.process-action", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-table", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-node", has_node);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-node-process", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page-number", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.previous-page", has_node);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next-page", has_node);
@@ -312,6 +314,12 @@ connect_done (GObject      *object,
   remember_node (self, beam_connection_get_target_node (connection));
   show_node (self, connection, page);
   g_clear_object (&self->pending);
+  if (self->pending_process != NULL)
+    {
+      g_autofree char *pid = g_steal_pointer (&self->pending_process);
+
+      beam_process_window_open (GTK_WINDOW (self), self->node, pid);
+    }
 }
 
 void
@@ -402,7 +410,7 @@ on_connect_requested (BeamWindow      *self,
  * another says so on the new window's connect screen) and the same
  * read-only mode as this one's node, whether --read-only or the setting
  * made it so. */
-static void
+static BeamWindow *
 open_node (BeamWindow *self,
            const char *name)
 {
@@ -410,13 +418,14 @@ open_node (BeamWindow *self,
   BeamWindow *window;
 
   if (self->node == NULL || self->cookie == NULL || name == NULL || *name == '\0')
-    return;
+    return NULL;
   window = beam_window_new (ADW_APPLICATION (application),
                             beam_node_get_read_only (self->node));
   beam_connect_page_use_cookie (window->connect_page, self->cookie,
                                 beam_node_get_name (self->node));
   gtk_window_present (GTK_WINDOW (window));
   beam_window_connect (window, name, self->cookie, NULL);
+  return window;
 }
 
 static void
@@ -425,6 +434,34 @@ open_node_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   open_node (BEAM_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* A process of another node (the Cluster page's longest message queue): its
+ * window over a window of its node, opened for it; this window's own node's
+ * opens here. */
+static void
+open_node_process_action (GtkWidget  *widget,
+                          const char *action_name G_GNUC_UNUSED,
+                          GVariant   *parameter)
+{
+  BeamWindow *self = BEAM_WINDOW (widget);
+  const char *name, *pid;
+  BeamWindow *window;
+
+  g_variant_get (parameter, "(&s&s)", &name, &pid);
+  if (self->node == NULL)
+    return;
+  if (g_strcmp0 (name, beam_node_get_name (self->node)) == 0)
+    {
+      beam_process_window_open (GTK_WINDOW (self), self->node, pid);
+      return;
+    }
+  window = open_node (self, name);
+  if (window != NULL)
+    {
+      g_free (window->pending_process);
+      window->pending_process = g_strdup (pid);
+    }
 }
 
 static void
@@ -612,6 +649,7 @@ beam_window_finalize (GObject *object)
   BeamWindow *self = BEAM_WINDOW (object);
 
   g_free (self->pending_page);
+  g_free (self->pending_process);
   clear_cookie (&self->pending_cookie);
   clear_cookie (&self->cookie);
   g_free (self->error);
@@ -715,6 +753,8 @@ beam_window_class_init (BeamWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-process", "s", open_process_action);
   gtk_widget_class_install_action (widget_class, "win.open-table", "s", open_table_action);
   gtk_widget_class_install_action (widget_class, "win.open-node", "s", open_node_action);
+  gtk_widget_class_install_action (widget_class, "win.open-node-process", "(ss)",
+                                   open_node_process_action);
   gtk_widget_class_install_action (widget_class, "win.trace", NULL, trace_action);
   gtk_widget_class_install_action (widget_class, "win.process-action", "(ss)",
                                    process_action_action);
@@ -760,16 +800,6 @@ update_read_only_pill (BeamWindow *self,
     gtk_widget_remove_css_class (self->read_only_pill, "beam-pill");
 }
 
-/* The surface exists from here on; its size changes outside any allocation,
- * so hiding the word then starts a new layout rather than redoing this one. */
-static void
-on_realize (BeamWindow *self)
-{
-  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "notify::width",
-                           G_CALLBACK (update_read_only_pill), self, G_CONNECT_SWAPPED);
-  update_read_only_pill (self, NULL, NULL);
-}
-
 /* Nine pages in the header from 1100 px wide. libadwaita 1.2 gives each
  * narrow button a natural width of at least 100 px and its squeezer picks the
  * narrow switcher over the title by natural widths, so nine pages would need
@@ -779,8 +809,10 @@ on_realize (BeamWindow *self)
  * header's middle whatever it shows, and the window turns the switcher off
  * (the title then shows, and the bar) only while the narrow buttons' own
  * widths do not fit in that middle, so that no title is ever cut. Decided
- * from the middle's width, which does not depend on what it shows, at the
- * frame's start, never during a layout. */
+ * from the middle's width, which does not depend on what it shows, after
+ * each frame, never during a layout: a change starts the next frame. (Not a
+ * tick callback: that keeps the frame clock running, 60 frames a second
+ * while nothing changes.) */
 static void
 find_squeezer (GtkWidget *widget)
 {
@@ -841,24 +873,33 @@ narrow_switcher_need (AdwViewSwitcher *switcher)
   return (widest_narrow_box (GTK_WIDGET (switcher)) + 6) * (int) buttons;
 }
 
-static gboolean
-fit_switcher_title (GtkWidget     *widget,
-                    GdkFrameClock *clock G_GNUC_UNUSED,
-                    gpointer       user_data G_GNUC_UNUSED)
+static void
+fit_switcher_title (BeamWindow *self)
 {
-  BeamWindow *self = BEAM_WINDOW (widget);
   int width = gtk_widget_get_width (GTK_WIDGET (self->switcher_title));
   AdwViewSwitcher *narrow;
   gboolean fits;
 
   if (width <= 0 || width == self->fitted_width)
-    return G_SOURCE_CONTINUE;
+    return;
   self->fitted_width = width;
   narrow = find_narrow_switcher (GTK_WIDGET (self->switcher_title));
   fits = narrow == NULL || narrow_switcher_need (narrow) <= width;
   if (fits != adw_view_switcher_title_get_view_switcher_enabled (self->switcher_title))
     adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, fits);
-  return G_SOURCE_CONTINUE;
+}
+
+/* The surface and its frame clock exist from here on. The surface's size
+ * changes outside any allocation, so hiding the word then starts a new layout
+ * rather than redoing this one. */
+static void
+on_realize (BeamWindow *self)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "notify::width",
+                           G_CALLBACK (update_read_only_pill), self, G_CONNECT_SWAPPED);
+  update_read_only_pill (self, NULL, NULL);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (fit_switcher_title), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -867,7 +908,6 @@ beam_window_init (BeamWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   find_squeezer (GTK_WIDGET (self->switcher_title));
   gtk_widget_set_hexpand (GTK_WIDGET (self->switcher_title), TRUE);
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), fit_switcher_title, NULL, NULL);
   beam_switcher_bar_follow_title (self->switcher_bar, self->switcher_title);
   /* `/` finds on the pages, not on the connect screen. */
   beam_list_keys_add_slash (GTK_WIDGET (self), "win.find", GTK_WIDGET (self->view_stack));

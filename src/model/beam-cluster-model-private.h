@@ -18,5 +18,9 @@ void              _beam_cluster_model_feed     (BeamClusterModel  *self,
 void              _beam_cluster_model_feed_down (BeamClusterModel *self,
                                                  const char       *node,
                                                  const char       *reason);
+/* For the benchmark: microseconds on the model's thread taking answers,
+ * and flushing them (the handlers of "sampled" and "links-changed" with). */
+gint64            _beam_cluster_model_get_answers_us (BeamClusterModel *self);
+gint64            _beam_cluster_model_get_flush_us   (BeamClusterModel *self);
 
 G_END_DECLS

@@ -73,23 +73,36 @@ schedule (BeamPage *self)
     priv->timeout_id = g_timeout_add_seconds (priv->refresh_interval, on_timeout, self);
 }
 
+/* The dimming, on the page shown only: a class on a page restyles all of
+ * it, and nine hidden pages restyled at once took the turn a node went away
+ * past 100 ms (tests/display/test-hostile-pages.c). A page takes it when
+ * shown. */
+static void
+show_stale (BeamPage *self)
+{
+  BeamPagePrivate *priv = beam_page_get_instance_private (self);
+
+  if (priv->node != NULL && beam_node_get_stale (priv->node))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "stale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
+}
+
 static void
 on_node_state_changed (BeamPage *self)
 {
   BeamPagePrivate *priv = beam_page_get_instance_private (self);
-  gboolean stale = beam_node_get_stale (priv->node);
 
-  if (stale)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "stale");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
-  if (!stale)
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    show_stale (self);
+  if (!beam_node_get_stale (priv->node))
     beam_page_refresh (self);
 }
 
 static void
 beam_page_map (GtkWidget *widget)
 {
+  show_stale (BEAM_PAGE (widget));
   GTK_WIDGET_CLASS (beam_page_parent_class)->map (widget);
   beam_page_refresh (BEAM_PAGE (widget));
 }
@@ -301,6 +314,8 @@ beam_page_set_node (BeamPage *self,
                                self, G_CONNECT_SWAPPED);
       on_node_state_changed (self);
     }
+  else if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    show_stale (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "beam-cluster-matrix.h"
+#include "beam-palette.h"
 
 #define MAX_CELL       28
 #define MIN_CELL       4
@@ -96,28 +97,20 @@ cell_at (BeamClusterMatrix *self,
 /* ---- names and colours ------------------------------------------------------------- */
 
 static void
-lookup_color (GtkStyleContext *context,
-              const char      *name,
-              const char      *fallback,
-              GdkRGBA         *color)
-{
-  if (!gtk_style_context_lookup_color (context, name, color))
-    gdk_rgba_parse (color, fallback);
-}
-
-static void
 ensure_colors (BeamClusterMatrix *self)
 {
-  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
   if (self->colors_valid)
     return;
   gtk_style_context_get_color (context, &self->fg);
-  lookup_color (context, "accent_bg_color", "#3584e4", &self->both);
-  lookup_color (context, "warning_bg_color", "#e5a50a", &self->one_way);
-  lookup_color (context, "error_bg_color", "#e01b24", &self->missing);
-  lookup_color (context, "accent_color", dark ? "#78aeed" : "#1c71d8", &self->focus);
+  beam_palette_lookup_named_color (widget, "accent_bg_color", "#3584e4", &self->both);
+  beam_palette_lookup_named_color (widget, "warning_bg_color", "#e5a50a", &self->one_way);
+  beam_palette_lookup_named_color (widget, "error_bg_color", "#e01b24", &self->missing);
+  beam_palette_lookup_named_color (widget, "accent_color", dark ? "#78aeed" : "#1c71d8",
+                                   &self->focus);
   self->colors_valid = TRUE;
 }
 

@@ -66,3 +66,18 @@ beam_palette_swatch_new (const GdkRGBA *color)
   gtk_accessible_update_state (GTK_ACCESSIBLE (swatch), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
   return swatch;
 }
+
+void
+beam_palette_lookup_named_color (GtkWidget  *widget,
+                                 const char *name,
+                                 const char *fallback,
+                                 GdkRGBA    *color)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (name != NULL && fallback != NULL && color != NULL);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS  /* GTK 4.10 deprecates named colours; 4.8 has no other way */
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), name, color))
+    gdk_rgba_parse (color, fallback);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}

@@ -16,5 +16,12 @@ void beam_palette_get_memory_color (BeamMemoryCategory  category,
                                     GdkRGBA            *color);
 /* A small square of a colour, for legends. */
 GtkWidget *beam_palette_swatch_new  (const GdkRGBA      *color);
+/* A named colour of the theme (libadwaita's "accent_bg_color", style.css's
+ * own), or `fallback` (CSS syntax) where the theme does not define it. For
+ * widgets that draw with cairo. */
+void beam_palette_lookup_named_color (GtkWidget          *widget,
+                                      const char         *name,
+                                      const char         *fallback,
+                                      GdkRGBA            *color);
 
 G_END_DECLS

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The values are scaled to 0..1 when they are set, into an array that keeps
- * its storage, so a frame only strokes a path. Values equal to the last
- * ones neither redraw nor notify, and GTK keeps the last frame's render node
- * until the next redraw: a row whose figures stay put costs nothing after
- * its first frame. */
+ * its storage. Values equal to the last ones neither redraw nor notify.
+ *
+ * The line is drawn once into a texture, again only when the values, the
+ * size, the scale or the colour change. A cairo render node would be
+ * stroked and filled again at every frame of the window, whatever changed:
+ * GSK 4.8's cairo renderer draws every node of the window each frame, and a
+ * Cluster page of 50 rows has 100 sparklines. A texture node is a copy. */
 
 #define G_LOG_DOMAIN "beamscope-widgets"
 
@@ -24,6 +27,12 @@ struct _BeamSparkline
   GVariant  *values;
   GArray    *scaled;    /* double, 0 for the least value, 1 for the greatest */
   gboolean   flat;      /* all values equal */
+  /* The line as last drawn, and what it was drawn for. */
+  GdkTexture *drawn;
+  int         drawn_width;
+  int         drawn_height;
+  int         drawn_scale;
+  GdkRGBA     drawn_color;
 };
 
 G_DEFINE_FINAL_TYPE (BeamSparkline, beam_sparkline, GTK_TYPE_WIDGET)
@@ -125,30 +134,27 @@ beam_sparkline_set_values (BeamSparkline *self,
   self->values = values;
   scale (self);
   describe (self);
+  g_clear_object (&self->drawn);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUES]);
 }
 
-static void
-beam_sparkline_snapshot (GtkWidget   *widget,
-                         GtkSnapshot *snapshot)
+/* The line and the area under it, `width` x `height` at `scale`. */
+static GdkTexture *
+draw_line (BeamSparkline *self,
+           int            width,
+           int            height,
+           int            scale,
+           const GdkRGBA *color)
 {
-  BeamSparkline *self = BEAM_SPARKLINE (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale,
+                                                         height * scale);
+  cairo_t *cr = cairo_create (surface);
   guint n = self->scaled->len;
   double top = LINE_WIDTH, bottom = height - LINE_WIDTH;
-  GdkRGBA color;
-  cairo_t *cr;
+  g_autoptr(GBytes) bytes = NULL;
 
-  /* One sample is no trend yet. */
-  if (n < 2 || width <= 0 || height <= 0)
-    return;
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS   /* gtk_widget_get_color is GTK 4.10 */
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_scale (cr, scale, scale);
   for (guint i = 0; i < n; i++)
     {
       double x = LINE_WIDTH + i * (width - 2 * LINE_WIDTH) / (n - 1);
@@ -162,7 +168,7 @@ beam_sparkline_snapshot (GtkWidget   *widget,
   cairo_set_line_width (cr, LINE_WIDTH);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  gdk_cairo_set_source_rgba (cr, &color);
+  gdk_cairo_set_source_rgba (cr, color);
   cairo_stroke_preserve (cr);
   /* The area under the line, faint, so a rise reads as mass; none under a
    * flat line, which says only "no change". */
@@ -171,11 +177,48 @@ beam_sparkline_snapshot (GtkWidget   *widget,
       cairo_line_to (cr, width - LINE_WIDTH, height);
       cairo_line_to (cr, LINE_WIDTH, height);
       cairo_close_path (cr);
-      cairo_set_source_rgba (cr, color.red, color.green, color.blue, color.alpha * 0.2);
+      cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * 0.2);
       cairo_fill (cr);
     }
-  cairo_new_path (cr);
   cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  /* GDK_MEMORY_DEFAULT is cairo's ARGB32; the bytes keep the surface. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) *
+                                      (gsize) (height * scale),
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  return gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                 (gsize) cairo_image_surface_get_stride (surface));
+}
+
+static void
+beam_sparkline_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  BeamSparkline *self = BEAM_SPARKLINE (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  GdkRGBA color;
+
+  /* One sample is no trend yet. */
+  if (self->scaled->len < 2 || width <= 0 || height <= 0)
+    return;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS   /* gtk_widget_get_color is GTK 4.10 */
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  if (self->drawn == NULL || self->drawn_width != width || self->drawn_height != height ||
+      self->drawn_scale != scale || !gdk_rgba_equal (&self->drawn_color, &color))
+    {
+      g_clear_object (&self->drawn);
+      self->drawn = draw_line (self, width, height, scale, &color);
+      self->drawn_width = width;
+      self->drawn_height = height;
+      self->drawn_scale = scale;
+      self->drawn_color = color;
+    }
+  gtk_snapshot_append_texture (snapshot, self->drawn, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
 static void
@@ -230,6 +273,7 @@ beam_sparkline_finalize (GObject *object)
 
   g_clear_pointer (&self->values, g_variant_unref);
   g_array_unref (self->scaled);
+  g_clear_object (&self->drawn);
 
   G_OBJECT_CLASS (beam_sparkline_parent_class)->finalize (object);
 }

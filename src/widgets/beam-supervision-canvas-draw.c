@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "beam-number-format.h"
+#include "beam-palette.h"
 #include "beam-supervision-canvas-internal.h"
 
 /* ---- text and colour ----------------------------------------------------------- */
@@ -35,22 +36,13 @@ mix (const GdkRGBA *under,
   return mixed;
 }
 
-static void
-lookup_color (GtkStyleContext *context,
-              const char      *name,
-              const char      *fallback,
-              GdkRGBA         *color)
-{
-  if (!gtk_style_context_lookup_color (context, name, color))
-    gdk_rgba_parse (color, fallback);
-}
-
 /* libadwaita's named colours, which follow dark and light; the fallbacks
  * are its own values, for a theme that does not define them. */
 static void
 ensure_colors (BeamSupervisionCanvas *self)
 {
-  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
   gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   Colors *c = &self->colors;
   GdkRGBA accent_bg, card, warning;
@@ -58,13 +50,17 @@ ensure_colors (BeamSupervisionCanvas *self)
   if (self->colors_valid)
     return;
   gtk_style_context_get_color (context, &c->fg);
-  lookup_color (context, "view_bg_color", dark ? "#1e1e1e" : "#ffffff", &c->view_bg);
-  lookup_color (context, "accent_bg_color", "#3584e4", &accent_bg);
-  lookup_color (context, "accent_color", dark ? "#78aeed" : "#1c71d8", &c->accent);
-  lookup_color (context, "card_bg_color", dark ? "rgba(255,255,255,0.08)" : "#ffffff", &card);
-  lookup_color (context, "warning_bg_color", "#e5a50a", &c->warning_bg);
-  lookup_color (context, "warning_fg_color", "rgba(0,0,0,0.8)", &c->warning_fg);
-  lookup_color (context, "warning_color", dark ? "#f8e45c" : "#9c6e03", &c->warning_text);
+  beam_palette_lookup_named_color (widget, "view_bg_color", dark ? "#1e1e1e" : "#ffffff",
+                                   &c->view_bg);
+  beam_palette_lookup_named_color (widget, "accent_bg_color", "#3584e4", &accent_bg);
+  beam_palette_lookup_named_color (widget, "accent_color", dark ? "#78aeed" : "#1c71d8",
+                                   &c->accent);
+  beam_palette_lookup_named_color (widget, "card_bg_color",
+                                   dark ? "rgba(255,255,255,0.08)" : "#ffffff", &card);
+  beam_palette_lookup_named_color (widget, "warning_bg_color", "#e5a50a", &c->warning_bg);
+  beam_palette_lookup_named_color (widget, "warning_fg_color", "rgba(0,0,0,0.8)", &c->warning_fg);
+  beam_palette_lookup_named_color (widget, "warning_color", dark ? "#f8e45c" : "#9c6e03",
+                                   &c->warning_text);
   c->fg.alpha = 1.0;
   c->view_bg.alpha = 1.0;
   accent_bg.alpha = 1.0;
@@ -91,7 +87,8 @@ ensure_colors (BeamSupervisionCanvas *self)
   c->connector = mix (&c->view_bg, &c->fg, dark ? 0.35 : 0.3);
   c->selection = accent_bg;
   /* The app's own, from data/style.css and style-dark.css. */
-  lookup_color (context, "beam_search_color", dark ? "#c88800" : "#f8e45c", &c->search);
+  beam_palette_lookup_named_color (widget, "beam_search_color", dark ? "#c88800" : "#f8e45c",
+                                   &c->search);
   self->colors_valid = TRUE;
 }
 

@@ -31,8 +31,11 @@
  *
  * It skips (exit 77) when MemAvailable is under 3 GB (60 MB a node below 50).
  * BEAMSCOPE_BENCH_CLUSTER_NODES (50), _INTERVAL_MS (2000), _WARMUP_S (60),
- * _MEASURE_S (60) and _PHASE2_S (30) change the run; a small run (say 12
- * nodes) checks the benchmark itself. */
+ * _MEASURE_S (60) and _PHASE2_S (30) change the run, and _REDUCTIONS=0 skips
+ * the reductions (two minutes); a small run (say 12 nodes) checks the
+ * benchmark itself. With the page, the six longest main-loop iterations of
+ * the measured minute and of phase 2 are printed in parts: the frame
+ * clock's layout and paint phases, the rest, and the cell updates made. */
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -44,7 +47,7 @@
 #include "beam-window-private.h"
 #endif
 #include "beam-bench.h"
-#include "beam-cluster-model.h"
+#include "beam-cluster-model-private.h"
 #include "beam-cluster-sample.h"
 #include "beam-connection.h"
 #include "beam-test-node.h"
@@ -71,22 +74,126 @@ static guint   frames;
  * is long past the interval) and by CPU, since the last reset. */
 static double  longest_iteration_cpu_ms;
 
+/* Where the CPU of one iteration went: the frame clock's phases (each
+ * measured at its end, our handlers running after GTK's own) and the cell
+ * updates the page made, so a long iteration can be told apart. */
+typedef struct
+{
+  double at_s;       /* CLOCK_MONOTONIC at its end, to find it in a profile */
+  double total_ms;
+  double update_ms;  /* before-paint to the end of update: tick callbacks */
+  double layout_ms;  /* style and size allocation */
+  double paint_ms;   /* snapshot and render */
+  double answers_ms; /* the model taking answers */
+  double flush_ms;   /* the model's flush, with the page's handlers */
+  guint  cell_updates;
+} IterationParts;
+
+/* The model measured, for the parts of an iteration. */
+static BeamClusterModel *measured_model;
+
+#define LONGEST_KEPT 6
+static IterationParts current_parts;
+static IterationParts longest_parts[LONGEST_KEPT];
+
+static guint
+cell_updates_so_far (void)
+{
+#ifdef BEAM_BENCH_CLUSTER_GUI
+  return _beam_cluster_page_get_cell_updates ();
+#else
+  return 0;
+#endif
+}
+
+/* Keeps the LONGEST_KEPT longest iterations, longest first. */
+static void
+keep_if_long (const IterationParts *parts)
+{
+  guint at = LONGEST_KEPT;
+
+  while (at > 0 && longest_parts[at - 1].total_ms < parts->total_ms)
+    at--;
+  if (at == LONGEST_KEPT)
+    return;
+  memmove (&longest_parts[at + 1], &longest_parts[at],
+           (LONGEST_KEPT - at - 1) * sizeof *longest_parts);
+  longest_parts[at] = *parts;
+}
+
 static void
 iterate (void)
 {
   double before = beam_bench_thread_cpu_ms ();
+  guint cells_before = cell_updates_so_far ();
+  gint64 answers_before = measured_model != NULL
+                          ? _beam_cluster_model_get_answers_us (measured_model) : 0;
+  gint64 flush_before = measured_model != NULL
+                        ? _beam_cluster_model_get_flush_us (measured_model) : 0;
+  double spent;
 
+  memset (&current_parts, 0, sizeof current_parts);
   g_main_context_iteration (NULL, TRUE);
-  longest_iteration_cpu_ms = MAX (longest_iteration_cpu_ms,
-                                  beam_bench_thread_cpu_ms () - before);
+  spent = beam_bench_thread_cpu_ms () - before;
+  longest_iteration_cpu_ms = MAX (longest_iteration_cpu_ms, spent);
   if (iterations != NULL)
+    g_array_append_val (iterations, spent);
+  current_parts.total_ms = spent;
+  current_parts.at_s = g_get_monotonic_time () / 1e6;
+  current_parts.cell_updates = cell_updates_so_far () - cells_before;
+  if (measured_model != NULL)
     {
-      double spent = beam_bench_thread_cpu_ms () - before;
-      g_array_append_val (iterations, spent);
+      current_parts.answers_ms =
+        (_beam_cluster_model_get_answers_us (measured_model) - answers_before) / 1000.0;
+      current_parts.flush_ms =
+        (_beam_cluster_model_get_flush_us (measured_model) - flush_before) / 1000.0;
     }
+  keep_if_long (&current_parts);
 }
 
 #ifdef BEAM_BENCH_CLUSTER_GUI
+static double phase_mark_ms;
+
+static void
+print_longest_iterations (void)
+{
+  g_print ("{\"benchmark\": \"cluster: the longest GTK iterations, in parts\", "
+           "\"iterations\": [");
+  for (guint i = 0; i < LONGEST_KEPT && longest_parts[i].total_ms > 0; i++)
+    g_print ("%s{\"at_s\": %.3f, \"cpu_ms\": %.1f, \"update_ms\": %.1f, \"layout_ms\": %.1f, "
+             "\"paint_ms\": %.1f, \"outside_frame_ms\": %.1f, \"answers_ms\": %.1f, "
+             "\"flush_ms\": %.1f, \"cell_updates\": %u}",
+             i > 0 ? ", " : "", longest_parts[i].at_s, longest_parts[i].total_ms,
+             longest_parts[i].update_ms,
+             longest_parts[i].layout_ms, longest_parts[i].paint_ms,
+             longest_parts[i].total_ms - longest_parts[i].update_ms -
+             longest_parts[i].layout_ms - longest_parts[i].paint_ms,
+             longest_parts[i].answers_ms, longest_parts[i].flush_ms,
+             longest_parts[i].cell_updates);
+  g_print ("]}\n");
+  memset (longest_parts, 0, sizeof longest_parts);
+}
+#endif
+
+#ifdef BEAM_BENCH_CLUSTER_GUI
+static void
+on_before_paint (GdkFrameClock *clock G_GNUC_UNUSED,
+                 gpointer       user_data G_GNUC_UNUSED)
+{
+  phase_mark_ms = beam_bench_thread_cpu_ms ();
+}
+
+/* The end of a phase: its CPU goes to the part `user_data` points at. */
+static void
+on_phase_end (GdkFrameClock *clock G_GNUC_UNUSED,
+              gpointer       user_data)
+{
+  double now = beam_bench_thread_cpu_ms ();
+
+  *(double *) user_data += now - phase_mark_ms;
+  phase_mark_ms = now;
+}
+
 static void
 on_after_paint (GdkFrameClock *clock G_GNUC_UNUSED,
                 gpointer       user_data G_GNUC_UNUSED)
@@ -137,8 +244,15 @@ open_page (BeamTestNode *seed,
   beam_test_wait_until (is_connected, window, 15000);
   page = beam_window_get_page (window, "cluster");
   beam_test_wait_until (has_model, page, 15000);
-  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
-                    G_CALLBACK (on_after_paint), NULL);
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+    g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), NULL);
+    g_signal_connect (clock, "update", G_CALLBACK (on_phase_end), &current_parts.update_ms);
+    g_signal_connect (clock, "layout", G_CALLBACK (on_phase_end), &current_parts.layout_ms);
+    g_signal_connect (clock, "paint", G_CALLBACK (on_phase_end), &current_parts.paint_ms);
+    g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), NULL);
+  }
   *window_out = GTK_WINDOW (window);
   return g_object_ref (_beam_cluster_page_get_model (BEAM_CLUSTER_PAGE (page)));
 }
@@ -568,6 +682,7 @@ main (int    argc G_GNUC_UNUSED,
   beam_cluster_model_set_interval_ms (model, interval_ms);
   beam_cluster_model_set_join_epmd_others (model, FALSE);
 #endif
+  measured_model = model;
   g_signal_connect (beam_cluster_model_get_nodes (model), "items-changed",
                     G_CALLBACK (watch_nodes), &bench);
   watch_nodes (beam_cluster_model_get_nodes (model), 0, 0, 0, &bench);
@@ -590,6 +705,7 @@ main (int    argc G_GNUC_UNUSED,
   cpu_before = self_cpu_ms ();
   nodes_cpu_before = nodes_cpu_ms (cluster);
   iterations = g_array_new (FALSE, FALSE, sizeof (double));
+  memset (longest_parts, 0, sizeof longest_parts);
   frames = 0;
   wall_start = now_ms ();
   beam_test_run_for (measure_s * 1000);
@@ -624,73 +740,79 @@ main (int    argc G_GNUC_UNUSED,
              n, interval_ms, measure_s, iterations->len, beam_bench_percentile (iterations, 0.5),
              p99, longest, frames, FRAME_TARGET_MS,
              longest <= FRAME_TARGET_MS ? "pass" : "fail");
+    print_longest_iterations ();
   }
 #endif
   g_clear_pointer (&iterations, g_array_unref);
 
-  /* Reductions per sample on READ_NODES nodes (not the seed: it also
-   * answers our own discovery), plain form only: scans off. */
-  for (guint i = 0; i < READ_NODES; i++)
-    readers[i] = beam_test_node_connect (cluster->pdata[1 + i]);
-  beam_cluster_model_set_queue_scan_interval_ms (model, 0);
-  beam_test_run_for (interval_ms);
-  for (guint r = 0; r < ROUNDS; r++)
+  /* BEAMSCOPE_BENCH_CLUSTER_REDUCTIONS=0 skips this part (a quicker run
+   * when working on the frames). */
+  if (env_uint ("BEAMSCOPE_BENCH_CLUSTER_REDUCTIONS", 1) != 0)
     {
-      Stretch quiet, busy;
+      /* Reductions per sample on READ_NODES nodes (not the seed: it also
+       * answers our own discovery), plain form only: scans off. */
+      for (guint i = 0; i < READ_NODES; i++)
+        readers[i] = beam_test_node_connect (cluster->pdata[1 + i]);
+      beam_cluster_model_set_queue_scan_interval_ms (model, 0);
+      beam_test_run_for (interval_ms);
+      for (guint r = 0; r < ROUNDS; r++)
+        {
+          Stretch quiet, busy;
 
-      double nodes_before;
+          double nodes_before;
 
+          set_paused (&bench, TRUE, interval_ms);
+          nodes_before = nodes_cpu_ms (cluster);
+          quiet = stretch (&bench, readers, STRETCH_MS);
+          idle_nodes_cpu_ms += nodes_cpu_ms (cluster) - nodes_before;
+          idle_ms += quiet.ms;
+          set_paused (&bench, FALSE, interval_ms);
+          busy = stretch (&bench, readers, STRETCH_MS);
+          per_sample ("plain", r + 1, busy, quiet, plain);
+        }
+      /* The scan form at every sample: its own answer, and the same reckoning. */
+      {
+        Stretch quiet, busy;
+
+        set_paused (&bench, TRUE, interval_ms);
+        quiet = stretch (&bench, readers, STRETCH_MS);
+        beam_cluster_model_set_queue_scan_interval_ms (model, interval_ms);
+        bench.recording_scans = TRUE;
+        set_paused (&bench, FALSE, interval_ms);
+        busy = stretch (&bench, readers, STRETCH_MS);
+        bench.recording_scans = FALSE;
+        per_sample ("scan", 1, busy, quiet, scan);
+        beam_cluster_model_set_queue_scan_interval_ms (model, 10000);
+      }
+      /* The same rpcs back to back, the model paused. */
       set_paused (&bench, TRUE, interval_ms);
-      nodes_before = nodes_cpu_ms (cluster);
-      quiet = stretch (&bench, readers, STRETCH_MS);
-      idle_nodes_cpu_ms += nodes_cpu_ms (cluster) - nodes_before;
-      idle_ms += quiet.ms;
+      back_to_back (readers, FALSE, plain_back_to_back);
+      back_to_back (readers, TRUE, scan_back_to_back);
       set_paused (&bench, FALSE, interval_ms);
-      busy = stretch (&bench, readers, STRETCH_MS);
-      per_sample ("plain", r + 1, busy, quiet, plain);
-    }
-  /* The scan form at every sample: its own answer, and the same reckoning. */
-  {
-    Stretch quiet, busy;
-
-    set_paused (&bench, TRUE, interval_ms);
-    quiet = stretch (&bench, readers, STRETCH_MS);
-    beam_cluster_model_set_queue_scan_interval_ms (model, interval_ms);
-    bench.recording_scans = TRUE;
-    set_paused (&bench, FALSE, interval_ms);
-    busy = stretch (&bench, readers, STRETCH_MS);
-    bench.recording_scans = FALSE;
-    per_sample ("scan", 1, busy, quiet, scan);
-    beam_cluster_model_set_queue_scan_interval_ms (model, 10000);
-  }
-  /* The same rpcs back to back, the model paused. */
-  set_paused (&bench, TRUE, interval_ms);
-  back_to_back (readers, FALSE, plain_back_to_back);
-  back_to_back (readers, TRUE, scan_back_to_back);
-  set_paused (&bench, FALSE, interval_ms);
-  /* Sampling steady again before phase 2 (the pause's gap is not phase 2's). */
-  beam_test_run_for (interval_ms + 500);
-  g_print ("{\"benchmark\": \"cluster: reductions per node per sample\", \"read_nodes\": %u, "
-           "\"plain_back_to_back_median\": %.0f, \"plain_back_to_back_p95\": %.0f, "
-           "\"scan_back_to_back_median\": %.0f, \"scan_back_to_back_p95\": %.0f, "
-           "\"back_to_back_windows\": %u, "
-           "\"plain_median\": %.0f, \"plain_p95\": %.0f, \"plain_values\": %u, "
-           "\"scan_statistics_median\": %.0f, \"scan_statistics_p95\": %.0f, "
-           "\"scan_own_answer_median\": %.0f, \"scan_own_answer_p95\": %.0f, "
-           "\"scan_answers\": %u, \"nodes_idle_cpu_percent_of_core\": %.2f}\n",
-           READ_NODES, beam_bench_percentile (plain_back_to_back, 0.5),
-           beam_bench_percentile (plain_back_to_back, 0.95),
-           beam_bench_percentile (scan_back_to_back, 0.5),
-           beam_bench_percentile (scan_back_to_back, 0.95), plain_back_to_back->len,
-           beam_bench_percentile (plain, 0.5), beam_bench_percentile (plain, 0.95),
-           plain->len, beam_bench_percentile (scan, 0.5), beam_bench_percentile (scan, 0.95),
-           beam_bench_percentile (bench.scan_reductions, 0.5),
-           beam_bench_percentile (bench.scan_reductions, 0.95), bench.scan_reductions->len,
-           idle_nodes_cpu_ms * 100 / idle_ms);
-  for (guint i = 0; i < READ_NODES; i++)
-    {
-      beam_connection_close (readers[i]);
-      g_object_unref (readers[i]);
+      /* Sampling steady again before phase 2 (the pause's gap is not phase 2's). */
+      beam_test_run_for (interval_ms + 500);
+      g_print ("{\"benchmark\": \"cluster: reductions per node per sample\", \"read_nodes\": %u, "
+               "\"plain_back_to_back_median\": %.0f, \"plain_back_to_back_p95\": %.0f, "
+               "\"scan_back_to_back_median\": %.0f, \"scan_back_to_back_p95\": %.0f, "
+               "\"back_to_back_windows\": %u, "
+               "\"plain_median\": %.0f, \"plain_p95\": %.0f, \"plain_values\": %u, "
+               "\"scan_statistics_median\": %.0f, \"scan_statistics_p95\": %.0f, "
+               "\"scan_own_answer_median\": %.0f, \"scan_own_answer_p95\": %.0f, "
+               "\"scan_answers\": %u, \"nodes_idle_cpu_percent_of_core\": %.2f}\n",
+               READ_NODES, beam_bench_percentile (plain_back_to_back, 0.5),
+               beam_bench_percentile (plain_back_to_back, 0.95),
+               beam_bench_percentile (scan_back_to_back, 0.5),
+               beam_bench_percentile (scan_back_to_back, 0.95), plain_back_to_back->len,
+               beam_bench_percentile (plain, 0.5), beam_bench_percentile (plain, 0.95),
+               plain->len, beam_bench_percentile (scan, 0.5), beam_bench_percentile (scan, 0.95),
+               beam_bench_percentile (bench.scan_reductions, 0.5),
+               beam_bench_percentile (bench.scan_reductions, 0.95), bench.scan_reductions->len,
+               idle_nodes_cpu_ms * 100 / idle_ms);
+      for (guint i = 0; i < READ_NODES; i++)
+        {
+          beam_connection_close (readers[i]);
+          g_object_unref (readers[i]);
+        }
     }
 
   /* Phase 2: 5 stopped, 5 killed (none of them the seed or a read node). */
@@ -718,6 +840,7 @@ main (int    argc G_GNUC_UNUSED,
   }
   bench.phase_start_ms = start_ms = now_ms ();
   longest_iteration_cpu_ms = 0;
+  memset (longest_parts, 0, sizeof longest_parts);
   for (guint i = 0; i < n_stopped; i++)
     beam_test_node_kill (stopped[i], SIGSTOP);
   for (guint i = 0; i < n_killed; i++)
@@ -763,6 +886,9 @@ main (int    argc G_GNUC_UNUSED,
              bench.late->str);
   }
 
+#ifdef BEAM_BENCH_CLUSTER_GUI
+  print_longest_iterations ();
+#endif
   beam_cluster_model_stop (model);
   g_signal_handlers_disconnect_by_data (beam_cluster_model_get_nodes (model), &bench);
   {
@@ -774,6 +900,7 @@ main (int    argc G_GNUC_UNUSED,
       g_signal_handlers_disconnect_by_data (row, &bench);
   }
   g_hash_table_unref (bench.watches);
+  measured_model = NULL;
   g_clear_object (&model);
 #ifdef BEAM_BENCH_CLUSTER_GUI
   gtk_window_destroy (window);

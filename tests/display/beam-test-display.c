@@ -254,6 +254,28 @@ beam_test_find_toplevel (GType type)
   return NULL;
 }
 
+BeamWindow *
+beam_test_other_window (BeamWindow *than)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (BEAM_IS_WINDOW (window) && window != GTK_WINDOW (than) &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return BEAM_WINDOW (window);
+    }
+  return NULL;
+}
+
+gboolean
+beam_test_has_other_window (gpointer than)
+{
+  return beam_test_other_window (than) != NULL;
+}
+
 /* The header's view switcher that is on screen (mapped), or NULL when the
  * header shows the node's name instead (and the bar at the bottom switches). */
 AdwViewSwitcher *
@@ -362,6 +384,7 @@ beam_test_tour (BeamApplication *app,
   BeamWindow *window;
   g_autofree char *names = NULL;
   g_auto(GStrv) pages = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
 
   /* What the pages show: a supervision tree of every strategy, tables to
    * browse. Both calls are idempotent: a second tour finds them made. */
@@ -372,6 +395,10 @@ beam_test_tour (BeamApplication *app,
                                    &error));
   g_assert_no_error (error);
 
+  /* The Cluster page joins only this test's node: other tests' nodes on
+   * this host have other cookies, and each refused join is a line in that
+   * node's log, which their tests read. */
+  g_settings_set_boolean (settings, "cluster-join-epmd-others", FALSE);
   window = beam_test_window_new (app, FALSE, 1180, 900);
   beam_test_window_connect (window, node, "system");
   names = beam_window_dup_page_names (window);
@@ -446,4 +473,5 @@ beam_test_tour (BeamApplication *app,
     beam_test_destroy_and_finalize (trace);
   }
   beam_test_destroy_and_finalize (window);
+  g_settings_reset (settings, "cluster-join-epmd-others");
 }

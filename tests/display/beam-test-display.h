@@ -83,6 +83,10 @@ GtkWidget        *beam_test_find_descendant      (GtkWidget         *widget,
                                                   GType              type);
 /* A visible toplevel window of `type`, or NULL. */
 GtkWindow        *beam_test_find_toplevel        (GType              type);
+/* A visible main window other than `than` (a BeamWindow), or NULL; and
+ * whether there is one, for beam_test_wait_until. */
+BeamWindow       *beam_test_other_window         (BeamWindow        *than);
+gboolean          beam_test_has_other_window     (gpointer           than);
 /* The header's view switcher that is on screen, or NULL when the header shows
  * the node's name instead (and the bar at the bottom switches). */
 AdwViewSwitcher  *beam_test_find_header_switcher (GtkWidget         *widget);

@@ -5,11 +5,12 @@
  *   nodes, one holding ten times the others' memory: three rows, the big
  *   node first when sorted by memory, its memory cell in the warning style
  *   and named in the summary; the matrix's nine cells; a missing link listed
- *   with "since"; a node not answering in italics, a down one dimmed;
+ *   with "since"; a node not answering in the error colour, a down one dimmed;
  * - live: a real cluster of three fixture nodes seen from the first: three
  *   rows connected, the node made to hold a big binary first by memory with
  *   its outlier style, a double click opening it in a new window titled for
- *   it, the matrix, and after erlang:disconnect_node/1 a missing link with
+ *   it, one of its processes opened (a window of the node, then the
+ *   process's), the matrix, and after erlang:disconnect_node/1 a missing link with
  *   "since". Screenshots cluster-nodes.png and cluster-connectivity.png. */
 
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "beam-application.h"
 #include "beam-cluster-model-private.h"
 #include "beam-cluster-page-private.h"
+#include "beam-process-window.h"
 #include "beam-test-display.h"
 #include "beam-test-node.h"
 #include "beam-window-private.h"
@@ -195,7 +197,7 @@ test_fed (void)
   }
   beam_test_save_screenshot (window, "cluster-connectivity-fed.png");
 
-  /* n3 stops answering, then n2 goes down: slanted, then dimmed. */
+  /* n3 stops answering, then n2 goes down: in the error colour, then dimmed. */
   _beam_cluster_page_show_view (page, "nodes");
   _beam_cluster_model_feed (model, "n3@host", NULL);
   _beam_cluster_model_feed_down (model, "n2@host", "connection lost");
@@ -417,20 +419,12 @@ missing_link_listed (gpointer page)
   return strstr (text, "since") != NULL;
 }
 
-/* A main window of the application other than `than`, or NULL. */
-static BeamWindow *
-other_window (BeamWindow *than)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (BEAM_IS_WINDOW (l->data) && l->data != (gpointer) than)
-      return l->data;
-  return NULL;
-}
-
 static gboolean
-has_other_window (gpointer than)
+process_window_loaded (gpointer data G_GNUC_UNUSED)
 {
-  return other_window (than) != NULL;
+  GtkWindow *window = beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW);
+
+  return window != NULL && beam_process_window_get_loads (BEAM_PROCESS_WINDOW (window)) > 0;
 }
 
 static void
@@ -442,6 +436,7 @@ test_live (void)
   g_autoptr(GSettings) settings = g_settings_new ("io.github.beamscope.Beamscope");
   BeamTestNode *seed, *big;
   BeamWindow *window, *opened;
+  GtkWindow *process;
   BeamClusterPage *page;
   g_autofree char *title = NULL;
   g_autofree char *anomalies = NULL;
@@ -479,11 +474,25 @@ test_live (void)
 
   /* A double click on its row opens it in a window of its own. */
   g_signal_emit_by_name (_beam_cluster_page_get_view (page), "activate", 0);
-  beam_test_wait_until (has_other_window, window, 5000);
-  opened = g_object_ref (other_window (window));
+  beam_test_wait_until (beam_test_has_other_window, window, 5000);
+  opened = g_object_ref (beam_test_other_window (window));
   beam_test_wait_until (beam_test_window_is_connected, opened, 15000);
   title = g_strdup_printf ("%s — Beamscope", big->name);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (opened)), ==, title);
+  beam_test_destroy_and_finalize (opened);
+
+  /* A process of that node (the Longest Queue's menu item): its window,
+   * over a window of its node opened for it. */
+  g_clear_pointer (&title, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-node-process", "(ss)", big->name,
+                              "code_server");
+  beam_test_wait_until (process_window_loaded, NULL, 20000);
+  process = g_object_ref (beam_test_find_toplevel (BEAM_TYPE_PROCESS_WINDOW));
+  title = g_strdup_printf ("code_server on %s", big->name);
+  g_assert_cmpstr (gtk_window_get_title (process), ==, title);
+  g_assert_nonnull (beam_test_other_window (window));
+  opened = g_object_ref (beam_test_other_window (window));
+  beam_test_destroy_and_finalize (process);
   beam_test_destroy_and_finalize (opened);
 
   /* Connectivity: nine cells, all both ways; then the first node drops the

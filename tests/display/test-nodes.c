@@ -79,22 +79,6 @@ find_row (GtkWidget  *widget,
   return NULL;
 }
 
-/* A main window of the application other than `than`, or NULL. */
-static BeamWindow *
-other_window (BeamWindow *than)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (BEAM_IS_WINDOW (l->data) && l->data != (gpointer) than)
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-has_other_window (gpointer than)
-{
-  return other_window (than) != NULL;
-}
-
 static guint
 popover_loads (BeamNodesPopover *popover)
 {
@@ -162,8 +146,8 @@ test_menu_opens_peer (gconstpointer data)
   gtk_widget_activate (row);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
 
-  beam_test_wait_until (has_other_window, window, 5000);
-  opened = g_object_ref (other_window (window));
+  beam_test_wait_until (beam_test_has_other_window, window, 5000);
+  opened = g_object_ref (beam_test_other_window (window));
   beam_test_wait_until (beam_test_window_is_connected, opened, 15000);
   opened_node = beam_window_get_node (opened);
   g_assert_cmpstr (beam_node_get_name (opened_node), ==, peer->name);
@@ -195,8 +179,8 @@ test_new_window (void)
   g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>n"));
   beam_test_window_connect (window, node, NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.new-window", NULL));
-  beam_test_wait_until (has_other_window, window, 5000);
-  opened = g_object_ref (other_window (window));
+  beam_test_wait_until (beam_test_has_other_window, window, 5000);
+  opened = g_object_ref (beam_test_other_window (window));
   g_assert_null (beam_window_get_node (opened));
   beam_test_wait_until (beam_test_is_drawn, beam_window_get_connect_page (opened), 5000);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (opened)), ==, "Beamscope");

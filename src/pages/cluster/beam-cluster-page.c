@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -38,8 +39,15 @@
 
 #define NO_COLUMN -1
 /* A main-loop turn's share of cell updates: the rest wait for the next turn,
- * so 50 rows answering at once never hold a frame back. */
+ * so 50 rows answering at once never hold a frame back. (A budget a frame
+ * instead was measured worse: a frame's paint costs the same however few
+ * cells changed, every render node of the window is drawn again with
+ * cairo, so more frames only cost more.) */
 #define CELL_UPDATE_BUDGET_US 4000
+/* A band of about six rows a frame, and how long it waits for that frame
+ * before the next band comes anyway. */
+#define BAND_HEIGHT_PX        130
+#define BAND_WAIT_MS          50
 /* Outliers the summary names before "and 2 more". */
 #define SUMMARY_OUTLIERS 3
 /* The names of a partition's part the summary gives before "and 40 more". */
@@ -115,6 +123,8 @@ struct _BeamClusterPage
    * notify::sample, ::state and ::outliers of one answer come to one update. */
   GHashTable         *pending_cells;
   guint               drain_source;
+  GdkFrameClock      *painted_clock;    /* weak; with painted_handler while a band waits */
+  gulong              painted_handler;
 
   GtkFilterListModel *in_cluster;
   GtkFilterListModel *not_in_cluster;
@@ -308,6 +318,144 @@ cell_text (const ColumnSpec *spec,
     }
 }
 
+/* ---- column widths ------------------------------------------------------------------- */
+
+/* A column's width is fixed and only grows: to its title's and then to the
+ * widest figure it showed. A width that follows its cells would change at
+ * any tick ("Connected" to "Not answering", 9.9 to 10.0 MiB), and every row
+ * of the list is then measured and laid out again in one frame: 30-60 ms
+ * at 50 rows when nodes stop. A column the user resized keeps its width. */
+
+/* The natural width of `column`'s title in `view`'s header: the header is
+ * the view's first child and holds a title per column, in their order. */
+static int
+title_width (GtkColumnView       *view,
+             GtkColumnViewColumn *column)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (view));
+  GtkWidget *title = header != NULL ? gtk_widget_get_first_child (header) : NULL;
+  int natural = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && title != NULL; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) at = g_list_model_get_item (columns, i);
+
+      if (at == column)
+        {
+          gtk_widget_measure (title, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+          break;
+        }
+      title = gtk_widget_get_next_sibling (title);
+    }
+  return natural;
+}
+
+static void
+on_column_width_set (GtkColumnViewColumn *column)
+{
+  if (!GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "beam-fitting")))
+    g_object_set_data (G_OBJECT (column), "beam-user-width", GINT_TO_POINTER (TRUE));
+}
+
+/* What a column is made wide enough for from the start: a figure near the
+ * widest it shows (as the cell formats it, in the user's locale), so that
+ * it seldom has to grow. NULL: as wide as its first cells. */
+static char *
+column_template (const ColumnSpec *spec)
+{
+  g_autofree char *count = beam_format_count (1048576);
+  g_autofree char *days = NULL;
+  g_autofree char *hours = NULL;
+
+  if (spec->shows == CELL_STATE)
+    /* The longest state and a reason beside it. */
+    return g_strdup_printf ("%s      %s", state_text (BEAM_CLUSTER_NODE_NOT_ANSWERING),
+                            _("connection lost"));
+  if (spec->shows != CELL_VALUE)
+    return NULL;
+  switch (spec->column)
+    {
+    case BEAM_CLUSTER_COLUMN_UPTIME:
+      days = format_duration_ms ((gint64) 999 * 86400 * 1000);
+      hours = format_duration_ms (((gint64) 23 * 3600 + 59 * 60 + 59) * 1000);
+      return g_strdup (strlen (days) > strlen (hours) ? days : hours);
+    case BEAM_CLUSTER_COLUMN_PROCESSES:
+    case BEAM_CLUSTER_COLUMN_ATOMS:
+      return g_strdup_printf ("%s / %s", count, count);
+    case BEAM_CLUSTER_COLUMN_MEMORY:
+    case BEAM_CLUSTER_COLUMN_BINARY:
+    case BEAM_CLUSTER_COLUMN_ETS:
+      return beam_format_bytes ((gint64) 999 * 1024 * 1024 * 1024 + 900 * 1024 * 1024);
+    case BEAM_CLUSTER_COLUMN_USAGE:
+      return g_strdup ("100 %");
+    case BEAM_CLUSTER_COLUMN_RUN_QUEUE:
+      return beam_format_count (99999);
+    case BEAM_CLUSTER_COLUMN_MAX_QUEUE:
+      return g_strdup_printf ("%s · <0.12345.0>", count);
+    case BEAM_CLUSTER_N_COLUMNS:
+    default:
+      return NULL;
+    }
+}
+
+/* The template's width in `cell`: its text in the cell's label's font, and
+ * what else the cell holds beside the label (a sparkline). */
+static int
+template_width (GtkWidget        *cell,
+                const ColumnSpec *spec)
+{
+  g_autofree char *text = column_template (spec);
+  GtkWidget *label = gtk_widget_get_first_child (cell);
+  g_autoptr(PangoLayout) layout = NULL;
+  int width = 0, sparkline = 0;
+
+  if (text == NULL)
+    return 0;
+  layout = gtk_widget_create_pango_layout (label, text);
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  if (spec->sparkline)
+    {
+      gtk_widget_measure (gtk_widget_get_last_child (cell), GTK_ORIENTATION_HORIZONTAL, -1,
+                          NULL, &sparkline, NULL, NULL);
+      width += gtk_box_get_spacing (GTK_BOX (cell)) + sparkline;
+    }
+  return width;
+}
+
+/* Widens `cell`'s column if its figure no longer fits, by 8 px steps. */
+static void
+fit_column (GtkWidget *cell)
+{
+  GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (cell), "beam-column");
+  const ColumnSpec *spec = g_object_get_data (G_OBJECT (cell), "beam-spec");
+  GtkWidget *slot = gtk_widget_get_parent (cell);  /* the view's cell, with its padding */
+  GtkColumnView *view;
+  int natural, inner, width;
+
+  if (column == NULL || slot == NULL ||
+      g_object_get_data (G_OBJECT (column), "beam-user-width") != NULL)
+    return;
+  width = gtk_column_view_column_get_fixed_width (column);
+  /* A reason longer than the template's is cut (its tooltip has it whole). */
+  if (width >= 0 && spec->shows == CELL_STATE)
+    return;
+  gtk_widget_measure (slot, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  if (width < 0)
+    {
+      gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &inner, NULL, NULL);
+      natural = MAX (natural, natural - inner + template_width (cell, spec));
+      view = gtk_column_view_column_get_column_view (column);
+      if (view != NULL)
+        natural = MAX (natural, title_width (view, column));
+    }
+  if (natural <= width)
+    return;
+  g_object_set_data (G_OBJECT (column), "beam-fitting", GINT_TO_POINTER (TRUE));
+  gtk_column_view_column_set_fixed_width (column, (natural + 7) / 8 * 8);
+  g_object_set_data (G_OBJECT (column), "beam-fitting", NULL);
+}
+
 static void
 update_cell (GtkWidget *cell)
 {
@@ -323,9 +471,20 @@ update_cell (GtkWidget *cell)
   text = cell_text (spec, node);
   if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
     gtk_label_set_label (label, text);
+  if (spec->shows == CELL_STATE)
+    {
+      /* Why, beside the state: "cookie rejected", "Connecting…". */
+      GtkLabel *reason = GTK_LABEL (gtk_widget_get_last_child (cell));
+      const char *why = beam_cluster_node_get_reason (node);
+
+      if (g_strcmp0 (gtk_label_get_label (reason), why != NULL ? why : "") != 0)
+        gtk_label_set_label (reason, why != NULL ? why : "");
+      gtk_widget_set_visible (GTK_WIDGET (reason), why != NULL);
+    }
   if (spec->sparkline)
     beam_sparkline_set_values (BEAM_SPARKLINE (gtk_widget_get_last_child (cell)),
                                beam_cluster_node_dup_trend (node, spec->column));
+  fit_column (cell);
 
   switch (beam_cluster_node_get_state (node))
     {
@@ -340,8 +499,8 @@ update_cell (GtkWidget *cell)
   if (style == was)
     return;
   g_object_set_data (G_OBJECT (cell), "beam-style", GUINT_TO_POINTER (style));
-  /* On the cell: its label and sparkline take the colour, the dimming
-   * and the slant from it. */
+  /* On the cell: its label and sparkline take the colours and the dimming
+   * from it. */
   if (style & STYLE_DOWN)
     gtk_widget_add_css_class (cell, "dim-label");
   else
@@ -356,25 +515,108 @@ update_cell (GtkWidget *cell)
     gtk_widget_remove_css_class (cell, "warning");
 }
 
+/* A cell's top on the page, or -1 if it is not on screen. */
+static double
+cell_top (BeamClusterPage *self,
+          GtkWidget       *cell)
+{
+  graphene_point_t at;
+
+  if (!gtk_widget_get_mapped (cell) ||
+      !gtk_widget_compute_point (cell, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (0, 0), &at))
+    return -1;
+  return at.y;
+}
+
+static gboolean drain_cells (gpointer user_data);
+
+/* The frame that shows a band is painted: the next band. */
+static void
+on_band_painted (GdkFrameClock   *clock,
+                 BeamClusterPage *self)
+{
+  g_clear_signal_handler (&self->painted_handler, clock);
+  g_clear_weak_pointer (&self->painted_clock);
+  if (self->drain_source == 0)
+    return;
+  g_source_remove (self->drain_source);
+  self->drain_source = g_idle_add (drain_cells, self);
+  g_source_set_name_by_id (self->drain_source, "[beamscope] cluster cells");
+}
+
+/* A turn's cells: every waiting one off screen, and on screen those in the
+ * band of rows from the highest waiting; the next band after the frame that
+ * shows this one. GSK 4.8's cairo renderer skips what lies outside the
+ * extents of what changed: a band of rows is a small frame, while a frame
+ * of every row's new uptime and trends takes 13-16 ms to paint on this
+ * machine's 1400 x 1000 Xvfb (tests/benchmarks/bench-cluster.c). */
 static gboolean
 drain_cells (gpointer user_data)
 {
   BeamClusterPage *self = user_data;
   gint64 until = g_get_monotonic_time () + CELL_UPDATE_BUDGET_US;
+  g_autoptr(GPtrArray) band = g_ptr_array_new_with_free_func (g_object_unref);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  double band_top = G_MAXDOUBLE;
+  gboolean on_screen = FALSE;
   GHashTableIter iter;
   gpointer cell;
 
+  self->drain_source = 0;
   g_hash_table_iter_init (&iter, self->pending_cells);
   while (g_hash_table_iter_next (&iter, &cell, NULL))
     {
-      g_object_ref (cell);
-      g_hash_table_iter_remove (&iter);
-      update_cell (cell);
-      g_object_unref (cell);
-      if (g_get_monotonic_time () >= until)
-        return G_SOURCE_CONTINUE;
+      double top = cell_top (self, cell);
+
+      if (top >= 0)
+        band_top = MIN (band_top, top);
     }
-  self->drain_source = 0;
+  g_hash_table_iter_init (&iter, self->pending_cells);
+  while (g_hash_table_iter_next (&iter, &cell, NULL))
+    {
+      double top = cell_top (self, cell);
+
+      if (top < 0 || top < band_top + BAND_HEIGHT_PX)
+        {
+          on_screen |= top >= 0;
+          g_ptr_array_add (band, g_object_ref (cell));
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+  for (guint i = 0; i < band->len; i++)
+    {
+      if (g_get_monotonic_time () >= until)
+        {
+          /* Over budget: the rest on a later turn. */
+          g_hash_table_add (self->pending_cells, g_object_ref (band->pdata[i]));
+          continue;
+        }
+      update_cell (band->pdata[i]);
+    }
+  if (g_hash_table_size (self->pending_cells) == 0)
+    return G_SOURCE_REMOVE;
+  if (on_screen && clock != NULL)
+    {
+      /* After its frame, or soon if nothing in it changed to be drawn. */
+      self->drain_source = g_timeout_add (BAND_WAIT_MS, drain_cells, self);
+      if (self->painted_clock != clock)
+        {
+          /* Realized again since: the old clock's handler goes with it. */
+          if (self->painted_clock != NULL)
+            g_clear_signal_handler (&self->painted_handler, self->painted_clock);
+          self->painted_handler = 0;
+          g_clear_weak_pointer (&self->painted_clock);
+        }
+      if (self->painted_handler == 0)
+        {
+          self->painted_handler = g_signal_connect (clock, "after-paint",
+                                                    G_CALLBACK (on_band_painted), self);
+          g_set_weak_pointer (&self->painted_clock, clock);
+        }
+    }
+  else
+    self->drain_source = g_idle_add (drain_cells, self);
+  g_source_set_name_by_id (self->drain_source, "[beamscope] cluster cells");
   return G_SOURCE_REMOVE;
 }
 
@@ -472,6 +714,7 @@ on_cell_secondary_pressed (GtkGestureClick *gesture,
   BeamClusterPage *self;
   g_autoptr(GMenu) menu = NULL;
   g_autoptr(GMenuItem) open = NULL;
+  const BeamClusterSample *sample;
   graphene_point_t at;
 
   if (node == NULL || page == NULL)
@@ -482,6 +725,23 @@ on_cell_secondary_pressed (GtkGestureClick *gesture,
   g_menu_item_set_action_and_target (open, "win.open-node", "s",
                                      beam_cluster_node_get_name (node));
   g_menu_append_item (menu, open);
+  sample = beam_cluster_node_get_sample (node);
+  if (sample != NULL && sample->max_queue_pid != NULL && sample->max_queue > 0)
+    {
+      const char *who = sample->max_queue_name != NULL ? sample->max_queue_name
+                                                       : sample->max_queue_pid;
+      g_auto(GStrv) parts = g_strsplit (who, "_", -1);
+      g_autofree char *shown = g_strjoinv ("__", parts);  /* no mnemonic of its own */
+      /* Translators: opens the window of the process with the node's longest
+       * message queue; %s is its pid or registered name */
+      g_autofree char *label = g_strdup_printf (_("Open _Process %s"), shown);
+      g_autoptr(GMenuItem) process = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target (process, "win.open-node-process", "(ss)",
+                                         beam_cluster_node_get_name (node),
+                                         sample->max_queue_pid);
+      g_menu_append_item (menu, process);
+    }
   gtk_popover_menu_set_menu_model (self->context_menu, G_MENU_MODEL (menu));
   if (!gtk_widget_compute_point (cell, page, &GRAPHENE_POINT_INIT (x, y), &at))
     at = GRAPHENE_POINT_INIT (0, 0);
@@ -515,6 +775,19 @@ setup_cell (GtkSignalListItemFactory *factory,
   else
     gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_box_append (GTK_BOX (cell), label);
+  if (spec->shows == CELL_STATE)
+    {
+      GtkWidget *reason = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (reason), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (reason), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (reason), 28);
+      /* Dimmed, not smaller: a font size of its own would be a font load
+       * in the frame the first reason shows. */
+      gtk_widget_add_css_class (reason, "dim-label");
+      gtk_widget_set_visible (reason, FALSE);
+      gtk_box_append (GTK_BOX (cell), reason);
+    }
   if (spec->sparkline)
     {
       GtkWidget *sparkline = beam_sparkline_new ();
@@ -525,6 +798,8 @@ setup_cell (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (cell), "beam-spec", (gpointer) spec);
   g_object_set_data (G_OBJECT (cell), "beam-page", g_object_get_data (G_OBJECT (factory),
                                                                      "beam-page"));
+  g_object_set_data (G_OBJECT (cell), "beam-column", g_object_get_data (G_OBJECT (factory),
+                                                                       "beam-column"));
   {
     GtkGesture *click = gtk_gesture_click_new ();
 
@@ -540,7 +815,7 @@ setup_cell (GtkSignalListItemFactory *factory,
 static void
 bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
            GtkListItem              *item,
-           const ColumnSpec         *spec G_GNUC_UNUSED)
+           const ColumnSpec         *spec)
 {
   GtkWidget *cell = gtk_list_item_get_child (item);
   BeamClusterNode *node = gtk_list_item_get_item (item);
@@ -553,6 +828,9 @@ bind_cell (GtkSignalListItemFactory *factory G_GNUC_UNUSED,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (node, "notify::outliers", G_CALLBACK (queue_cell), cell,
                            G_CONNECT_SWAPPED);
+  if (spec->shows == CELL_STATE)
+    g_signal_connect_object (node, "notify::reason", G_CALLBACK (queue_cell), cell,
+                             G_CONNECT_SWAPPED);
   forget_cell (cell);
   update_cell (cell);
 }
@@ -750,6 +1028,9 @@ add_columns (BeamClusterPage *self,
       if (spec->shows == CELL_NAME)
         gtk_column_view_column_set_expand (column, TRUE);
       g_object_set_data (G_OBJECT (column), "beam-spec", (gpointer) spec);
+      /* Not a reference: the column holds the factory. */
+      g_object_set_data (G_OBJECT (factory), "beam-column", column);
+      g_signal_connect (column, "notify::fixed-width", G_CALLBACK (on_column_width_set), NULL);
       gtk_column_view_append_column (view, column);
     }
   if (main_view)
@@ -1269,6 +1550,9 @@ beam_cluster_page_dispose (GObject *object)
   beam_page_set_node (BEAM_PAGE (self), NULL);
   set_model (self, NULL, FALSE);
   g_clear_handle_id (&self->drain_source, g_source_remove);
+  if (self->painted_clock != NULL)
+    g_clear_signal_handler (&self->painted_handler, self->painted_clock);
+  g_clear_weak_pointer (&self->painted_clock);
   g_clear_pointer (&self->pending_cells, g_hash_table_unref);
   /* The view's sorter changes as its columns go: nothing to follow then. */
   if (self->nodes_view != NULL)
