@@ -313,7 +313,8 @@ print_fed_cost (const char    *what,
 
 /* 50 nodes, every one answering each tick: what a tick costs the GTK thread
  * (the model's bookkeeping of a fed sample included), and a frame after it;
- * with the memory order (the sort key) moving each tick, then steady. */
+ * with the memory order (the sort key) moving each tick, then steady; then
+ * five going down, the others no longer seeing them. */
 static void
 test_fed_50 (void)
 {
@@ -362,6 +363,43 @@ test_fed_50 (void)
   }
   print_fed_cost ("the memory order moving", &moving);
   print_fed_cost ("steady", &steady);
+  /* Five nodes go down at once, as in the benchmark's second phase. */
+  {
+    double longest = 0;
+    gint64 until;
+
+    g_autoptr(GPtrArray) left = g_ptr_array_new ();
+
+    for (guint i = 10; i < 50; i += 8)
+      _beam_cluster_model_feed_down (model, g_ptr_array_index (names, i), "connection lost");
+    /* The others no longer see them. */
+    for (guint i = 0; i < 50; i++)
+      if (i < 10 || (i - 10) % 8 != 0)
+        g_ptr_array_add (left, g_ptr_array_index (names, i));
+    g_ptr_array_add (left, NULL);
+    for (guint tick = 0; tick < 3; tick++)
+      {
+        for (guint i = 0; left->pdata[i] != NULL; i++)
+          {
+            BeamClusterSample *sample = sample_new (left->pdata[i], (40 + i % 50) * MiB,
+                                                    (const char * const *) left->pdata);
+
+            sample->uptime_ms += (2 + 2 * rounds + tick) * 2000;
+            _beam_cluster_model_feed (model, left->pdata[i], sample);
+          }
+        until = g_get_monotonic_time () + 300 * 1000;
+        while (g_get_monotonic_time () < until)
+          {
+            double before = thread_cpu_ms ();
+
+            g_main_context_iteration (NULL, FALSE);
+            longest = MAX (longest, thread_cpu_ms () - before);
+            g_usleep (500);
+          }
+      }
+    g_test_message ("50 nodes, five going down: longest main-loop iteration %.1f ms of CPU",
+                    longest);
+  }
   g_assert_cmpuint (n_rows (page), ==, 50);
   beam_test_save_screenshot (window, "cluster-nodes-50-fed.png");
 
