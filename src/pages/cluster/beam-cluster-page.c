@@ -1091,6 +1091,7 @@ update_summary (BeamClusterPage *self)
   if (self->model == NULL)
     {
       gtk_label_set_label (self->summary_label, "");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), NULL);
       return;
     }
   nodes = beam_cluster_model_get_nodes (self->model);
@@ -1205,7 +1206,11 @@ update_summary (BeamClusterPage *self)
     }
   /* Every tick comes here: a label set again lays the page out again. */
   if (g_strcmp0 (gtk_label_get_label (self->summary_label), summary->str) != 0)
-    gtk_label_set_label (self->summary_label, summary->str);
+    {
+      gtk_label_set_label (self->summary_label, summary->str);
+      /* Cut after two lines: all of it on hover. */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_label), summary->str);
+    }
 }
 
 /* ---- connectivity lists -------------------------------------------------------------- */
@@ -1647,6 +1652,17 @@ beam_cluster_page_init (BeamClusterPage *self)
   self->membership = g_string_new (NULL);
   self->pending_cells = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
 
+  /* The summary is always two lines high: a summary that grew a line as
+   * nodes went down changed the list's height, and GTK measured every row
+   * again, 35-55 ms at 50 rows (bench-cluster.c's second phase). */
+  {
+    g_autoptr(PangoLayout) two_lines = gtk_widget_create_pango_layout (
+      GTK_WIDGET (self->summary_label), "X\nX");
+    int height = 0;
+
+    pango_layout_get_pixel_size (two_lines, NULL, &height);
+    gtk_widget_set_size_request (GTK_WIDGET (self->summary_label), -1, height);
+  }
   g_signal_connect_object (self->views, "notify::visible-child-name",
                            G_CALLBACK (on_view_shown), self, G_CONNECT_SWAPPED);
   add_columns (self, self->nodes_view, TRUE);
