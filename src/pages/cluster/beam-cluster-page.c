@@ -12,9 +12,9 @@
  * the cluster, and a smaller one below for those only EPMD lists (GTK 4.8
  * has no list sections). The model updates its rows in place; each cell
  * follows its row's notify::sample, ::state and ::outliers, is queued once
- * however many came, and is updated on a later main-loop turn, a budget of
- * cells a turn (all 50 answers of a tick come in one turn: their cells
- * together would hold a frame back); it sets only what changed, so a tick
+ * however many came, and is updated on a later main-loop turn, a band of
+ * rows a frame (all 50 answers of a tick come in one turn: their cells
+ * together would make one long frame); it sets only what changed, so a tick
  * costs a label or two per row, and a sparkline redraws only when its points
  * changed. A column's sorter compares the rows' values; the list is sorted
  * again after a tick that moved it while a column leads. A number column
@@ -38,11 +38,11 @@
 #include "beam-sparkline.h"
 
 #define NO_COLUMN -1
-/* A main-loop turn's share of cell updates: the rest wait for the next turn,
- * so 50 rows answering at once never hold a frame back. (A budget a frame
- * instead was measured worse: a frame's paint costs the same however few
- * cells changed, every render node of the window is drawn again with
- * cairo, so more frames only cost more.) */
+/* The most a turn spends updating cells: the rest wait for a later turn, so
+ * 50 rows answering at once never hold a frame back. (A count of cells a
+ * frame, taken anywhere in the list, was measured no better: a frame's
+ * paint covers the extents of what changed, so cells spread over the list
+ * cost a whole frame; hence the bands below.) */
 #define CELL_UPDATE_BUDGET_US 4000
 /* A band of about six rows a frame, and how long it waits for that frame
  * before the next band comes anyway. */
@@ -557,25 +557,31 @@ drain_cells (gpointer user_data)
   BeamClusterPage *self = user_data;
   gint64 until = g_get_monotonic_time () + CELL_UPDATE_BUDGET_US;
   g_autoptr(GPtrArray) band = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) tops = g_array_sized_new (FALSE, FALSE, sizeof (double),
+                                              g_hash_table_size (self->pending_cells));
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   double band_top = G_MAXDOUBLE;
   gboolean on_screen = FALSE;
   GHashTableIter iter;
   gpointer cell;
+  guint at = 0;
 
   self->drain_source = 0;
+  /* Each cell's place once; the table is not changed between the passes,
+   * so the second meets the cells in the same order. */
   g_hash_table_iter_init (&iter, self->pending_cells);
   while (g_hash_table_iter_next (&iter, &cell, NULL))
     {
       double top = cell_top (self, cell);
 
+      g_array_append_val (tops, top);
       if (top >= 0)
         band_top = MIN (band_top, top);
     }
   g_hash_table_iter_init (&iter, self->pending_cells);
   while (g_hash_table_iter_next (&iter, &cell, NULL))
     {
-      double top = cell_top (self, cell);
+      double top = g_array_index (tops, double, at++);
 
       if (top < 0 || top < band_top + BAND_HEIGHT_PX)
         {
